@@ -1,0 +1,92 @@
+# gputrace build. `make` builds build/gputrace; `make check` runs every test;
+# `make demo` installs what is missing, builds and shows a recording.
+#
+# Data flow in the tree: bpf/ (events born) -> include/gputrace (wire structs)
+# -> src/record (load, attach, drain) -> src/trace (file) -> src/model,
+# src/analysis -> src/render; src/sys reads the live system, src/cmd holds
+# one file per command.
+
+CC        ?= gcc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+BUILD     := build
+ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
+             -Iinclude -Isrc -I$(BUILD) -DGPUTRACE_VERSION='"$(VERSION)"'
+LDLIBS    += -lbpf -lelf -lz -lpci
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SRCS      := $(wildcard src/*.c src/*/*.c)
+OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
+LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all check unit host lab bench demo deps clean install
+all: $(BUILD)/gputrace
+
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(@D)
+	@test -r $(VMLINUX_BTF) || { echo "error: $(VMLINUX_BTF) missing: the build needs a kernel with BTF (CONFIG_DEBUG_INFO_BTF)" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/gputrace/event.h $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) -Ibpf -c $< -o $@
+
+# All BPF concerns linked into one object: one skeleton, one BTF parse at load.
+$(BUILD)/gputrace.bpf.o: $(BPF_OBJS)
+	$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/gputrace.skel.h: $(BUILD)/gputrace.bpf.o
+	$(BPFTOOL) gen skeleton $< name gputrace_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libgputrace.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/gputrace: $(BUILD)/obj/main.o $(BUILD)/libgputrace.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgputrace.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS) -lcmocka
+
+-include $(OBJS:.o=.d)
+
+deps:
+	scripts/deps.sh
+
+unit: $(UNIT_BINS)
+	tests/run-unit.sh $(UNIT_BINS)
+
+host: $(BUILD)/gputrace
+	tests/host/run.sh
+
+lab: $(BUILD)/gputrace
+	scripts/lab/run.sh $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(KERNEL),--kernel $(KERNEL)) $(if $(BACKEND),--backend $(BACKEND))
+
+check: all $(UNIT_BINS)
+	tests/check.sh
+
+bench: all
+	tests/bench/run.sh
+
+demo:
+	scripts/deps.sh --quiet
+	$(MAKE) all
+	scripts/demo.sh
+
+install: $(BUILD)/gputrace
+	install -D -m 0755 $(BUILD)/gputrace $(DESTDIR)/usr/local/sbin/gputrace
+
+clean:
+	rm -rf $(BUILD)

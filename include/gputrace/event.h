@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The contract between the BPF programs (bpf/) and userspace: every event the
+ * kernel side emits is one of these structs, copied verbatim into the trace
+ * file as a GT_REC_EVENT record. Layouts are append-only: a reader copies
+ * min(size, sizeof(struct)) and zero-fills the rest, so fields may be added
+ * at the end of a struct without breaking old traces or old readers.
+ * All integers are little-endian (the only byte order we record on).
+ */
+#ifndef GPUTRACE_EVENT_H
+#define GPUTRACE_EVENT_H
+
+#ifdef __BPF__
+/* vmlinux.h already provides __u8.. __s64 */
+#else
+#include <linux/types.h>
+#endif
+
+#define GT_COMM_LEN	16
+#define GT_ANCESTRY_MAX	8	/* parents kept per event: udev worker > udevd > init */
+#define GT_UNIT_LEN	64	/* cgroup v2 leaf, e.g. "driverctl@pci-0000:0a:00.0.service" */
+#define GT_NAME_LEN	32	/* one sysfs path component, device or driver name */
+#define GT_PATH_DEPTH	12	/* sysfs components kept, leaf first */
+#define GT_DATA_MAX	128	/* bytes of a sysfs write kept */
+#define GT_FILENAME_MAX	256
+#define GT_ARGS_MAX	4096	/* argv bytes captured in the kernel */
+#define GT_BUS_LEN	16
+
+enum gt_event_kind {
+	GT_EV_SYSFS_WRITE = 1,	/* a write to a watched sysfs attribute */
+	GT_EV_BIND	  = 2,	/* driver probe succeeded: device bound */
+	GT_EV_UNBIND	  = 3,	/* device released by its driver */
+	GT_EV_PROBE_FAIL  = 4,	/* driver probe returned an error */
+	GT_EV_DYNID	  = 5,	/* dynamic id added to a driver (new_id, ids=) */
+	GT_EV_EXEC	  = 6,
+	GT_EV_EXIT	  = 7,
+	GT_EV_KIND_MAX,
+};
+
+/* How a sysfs write was seen: at the syscall (tracepoint backend) or inside
+ * sysfs after kernfs resolved the attribute (fentry/kprobe backends). */
+enum gt_write_origin {
+	GT_ORIGIN_SYSCALL = 1,
+	GT_ORIGIN_KERNFS  = 2,
+};
+
+struct gt_ancestor {
+	__u32 pid;
+	char comm[GT_COMM_LEN];
+};
+
+/* The acting task, captured in the kernel at the moment of the event:
+ * udev workers, hook scripts and transient units are gone by the time
+ * userspace could look them up. */
+struct gt_task {
+	__u32 pid;		/* thread group id */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	char comm[GT_COMM_LEN];
+	char unit[GT_UNIT_LEN];	/* cgroup v2 leaf name, "" if none */
+	__u8 n_ancestors;
+	__u8 pad[3];
+	struct gt_ancestor ancestors[GT_ANCESTRY_MAX];	/* parent first */
+};
+
+struct gt_event_header {
+	__u16 kind;		/* enum gt_event_kind */
+	__u16 size;		/* bytes of the whole event, header included */
+	__u32 cpu;
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+	struct gt_task task;
+};
+
+struct gt_sysfs_write {
+	struct gt_event_header hdr;
+	__u64 end_ns;		/* when the write returned */
+	__s64 ret;		/* bytes accepted or -errno */
+	__u64 count;		/* bytes the writer asked to write */
+	__u8 depth;		/* components held in path[] */
+	__u8 path_truncated;	/* 1: the path had more than GT_PATH_DEPTH components */
+	__u8 data_len;		/* bytes held in data[] */
+	__u8 origin;		/* enum gt_write_origin */
+	__u32 pad;
+	char path[GT_PATH_DEPTH][GT_NAME_LEN];	/* kernfs path, leaf first */
+	char data[GT_DATA_MAX];
+};
+
+/* GT_EV_BIND, GT_EV_UNBIND, GT_EV_PROBE_FAIL */
+struct gt_driver_event {
+	struct gt_event_header hdr;
+	__s32 err;		/* probe error as -errno, 0 otherwise */
+	__u32 pad;
+	char bus[GT_BUS_LEN];
+	char device[GT_NAME_LEN];	/* dev_name(), e.g. 0000:0a:00.0 */
+	char driver[GT_NAME_LEN];
+};
+
+struct gt_dynid_event {
+	struct gt_event_header hdr;
+	__u32 vendor;
+	__u32 device;
+	__u32 subvendor;
+	__u32 subdevice;
+	__u32 class;
+	__u32 class_mask;
+	__s32 ret;		/* 0, or -errno (-EEXIST for a duplicate) */
+	__u32 pad;
+	char driver[GT_NAME_LEN];
+};
+
+struct gt_exec_event {
+	struct gt_event_header hdr;
+	__u32 args_len;		/* bytes of args[] present (NUL-separated argv) */
+	__u8 args_truncated;	/* 1: argv was longer than GT_ARGS_MAX */
+	__u8 pad[3];
+	char filename[GT_FILENAME_MAX];
+	char args[GT_ARGS_MAX];	/* only args_len bytes are emitted and stored */
+};
+
+struct gt_exit_event {
+	struct gt_event_header hdr;
+	__s32 exit_code;	/* wait(2) status: (code << 8) | signal */
+	__u32 pad;
+};
+
+/* Kernel-side counters (per-CPU array, summed by userspace). Anything the
+ * kernel side had to drop is counted here and shown, never lost silently. */
+enum gt_counter {
+	GT_CNT_LOST_SYSFS = 0,	/* ring buffer full: sysfs write dropped */
+	GT_CNT_LOST_DRIVER,	/* ring buffer full: bind/unbind/probe/dynid dropped */
+	GT_CNT_LOST_EXEC,
+	GT_CNT_LOST_EXIT,
+	GT_CNT_PENDING_FULL,	/* no room to hold a write between entry and return */
+	GT_CNT_SYSFS_SEEN,	/* watched sysfs writes seen */
+	GT_CNT_MAX,
+};
+
+#endif /* GPUTRACE_EVENT_H */
