@@ -19,7 +19,8 @@ CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
              -Iinclude -Isrc -I$(BUILD) -DGPUTRACE_VERSION='"$(VERSION)"'
 LDLIBS    += -lbpf -lelf -lz -lpci
 
-BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+# maps.bpf.c defines what the others declare extern: link it first.
+BPF_SRCS  := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SRCS      := $(wildcard src/*.c src/*/*.c)
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))

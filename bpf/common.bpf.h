@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Shared by every bpf/ program file: the maps (defined once in maps.bpf.c and
+ * linked into one object), load-time settings, and the capture of the
+ * acting task that every event carries. */
+#ifndef GPUTRACE_COMMON_BPF_H
+#define GPUTRACE_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "gputrace/event.h"
+
+#define GT_PENDING_MAX	1024	/* sysfs writes in flight at once */
+
+/* Largest event: the scratch buffer is a union so one per-CPU slot serves
+ * every kind (BPF stacks are 512 bytes; events are larger). */
+union gt_scratch {
+	struct gt_event_header hdr;
+	struct gt_sysfs_write write;
+	struct gt_driver_event drv;
+	struct gt_dynid_event dynid;
+	struct gt_exec_event exec;
+	struct gt_exit_event exit;
+};
+
+/* A watched sysfs write between its start and its return. */
+struct gt_pending_write {
+	__u64 ts_ns;
+	struct kernfs_node *kn;
+	const void *buf;
+	__u64 count;
+	__u8 user_buf;		/* 1: buf is a user pointer (syscall), 0: kernel */
+	__u8 origin;
+};
+
+struct gt_events_map {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);	/* resized by userspace before load */
+};
+
+struct gt_counters_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GT_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+};
+
+struct gt_scratch_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, union gt_scratch);
+};
+
+/* Names of the sysfs attributes worth recording (bind, new_id, ...), filled
+ * by userspace: a hash lookup is cheaper than comparing strings in BPF. */
+struct gt_watched_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, char[GT_NAME_LEN]);
+	__type(value, __u8);
+};
+
+struct gt_pending_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GT_PENDING_MAX);
+	__type(key, __u32);		/* tid */
+	__type(value, struct gt_pending_write);
+};
+
+/* Probe in flight (kprobe backend: entry args kept for the return probe). */
+struct gt_probe_args_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GT_PENDING_MAX);
+	__type(key, __u32);		/* tid */
+	__type(value, __u64[2]);
+};
+
+/* kprobe backend: pci_add_dynid() arguments until it returns. */
+struct gt_dynid_args {
+	struct pci_driver *drv;
+	__u32 ids[6];
+};
+
+struct gt_dynid_args_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);		/* tid */
+	__type(value, struct gt_dynid_args);
+};
+
+extern struct gt_events_map gt_events SEC(".maps");
+extern struct gt_counters_map gt_counters SEC(".maps");
+extern struct gt_scratch_map gt_scratch SEC(".maps");
+extern struct gt_watched_map gt_watched SEC(".maps");
+extern struct gt_pending_map gt_pending SEC(".maps");
+extern struct gt_probe_args_map gt_probe_args SEC(".maps");
+extern struct gt_dynid_args_map gt_dynid_args SEC(".maps");
+
+/* Set by userspace before load (rodata). */
+extern const volatile __u32 gt_self_pid;	/* the recorder: never traced */
+extern const volatile __s32 gt_nr_write;	/* syscall numbers of this arch */
+extern const volatile __s32 gt_nr_pwrite64;
+/* Writes between entry and return: lets the syscall-exit hot path skip the
+ * pending-map lookup when nothing is in flight (almost always). */
+extern __u64 gt_pending_inflight;
+
+static __always_inline void gt_count(enum gt_counter c)
+{
+	__u32 key = c;
+	__u64 *v = bpf_map_lookup_elem(&gt_counters, &key);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline union gt_scratch *gt_scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&gt_scratch, &zero);
+}
+
+/* Ring buffer output; a full buffer is counted under LOST, never silent. */
+static __always_inline void gt_emit(void *ev, __u64 size, enum gt_counter lost)
+{
+	if (bpf_ringbuf_output(&gt_events, ev, size, 0))
+		gt_count(lost);
+}
+
+/* Fills the acting task: pid, comm, cgroup leaf (the systemd unit) and the
+ * parent chain, as they are now; by the time userspace reads the event the
+ * udev worker or hook shell may be gone. */
+static __always_inline void gt_fill_task(struct gt_task *t)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *p;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	const char *cg;
+	int i;
+
+	t->pid = pid_tgid >> 32;
+	t->tid = (__u32)pid_tgid;
+	t->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(t->comm, sizeof(t->comm));
+
+	cg = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
+	if (!cg || bpf_probe_read_kernel_str(t->unit, sizeof(t->unit), cg) < 0)
+		t->unit[0] = 0;
+
+	p = BPF_CORE_READ(task, real_parent);
+	t->ppid = BPF_CORE_READ(p, tgid);
+	t->n_ancestors = 0;
+	for (i = 0; i < GT_ANCESTRY_MAX; i++) {
+		__u32 ppid;
+
+		if (!p)
+			break;
+		ppid = BPF_CORE_READ(p, tgid);
+		if (!ppid)
+			break;
+		t->ancestors[i].pid = ppid;
+		BPF_CORE_READ_STR_INTO(&t->ancestors[i].comm, p, group_leader, comm);
+		t->n_ancestors = i + 1;
+		if (ppid == 1)
+			break;
+		p = BPF_CORE_READ(p, real_parent);
+	}
+}
+
+static __always_inline bool gt_is_self(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == gt_self_pid;
+}
+
+static __always_inline void gt_header(struct gt_event_header *h, __u16 kind,
+				      __u16 size, __u64 ts)
+{
+	h->kind = kind;
+	h->size = size;
+	h->cpu = bpf_get_smp_processor_id();
+	h->ts_ns = ts;
+	gt_fill_task(&h->task);
+}
+
+#endif /* GPUTRACE_COMMON_BPF_H */

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Process starts and exits, for every backend: they tell the report which
+ * program (qm, kvm, a hook script, driverctl) stood behind a pid. */
+#include "common.bpf.h"
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	union gt_scratch *s = gt_scratch_get();
+	struct gt_exec_event *ev;
+	unsigned long start, end;
+	__u64 len;
+
+	if (!s)
+		return 0;
+	ev = &s->exec;
+	gt_header(&ev->hdr, GT_EV_EXEC, 0, bpf_ktime_get_ns());
+	bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename), BPF_CORE_READ(bprm, filename));
+
+	/* The new image's argv is in place in user memory at this point. */
+	start = BPF_CORE_READ(p, mm, arg_start);
+	end = BPF_CORE_READ(p, mm, arg_end);
+	len = end > start ? end - start : 0;
+	ev->args_truncated = len >= GT_ARGS_MAX;
+	if (len >= GT_ARGS_MAX)
+		len = GT_ARGS_MAX - 1;	/* the mask below keeps the verifier's bound */
+	len &= GT_ARGS_MAX - 1;
+	ev->args_len = 0;
+	if (len > 0 && bpf_probe_read_user(ev->args, len, (void *)start) == 0)
+		ev->args_len = len;
+
+	len = offsetof(struct gt_exec_event, args) + ev->args_len;
+	if (len > sizeof(*ev))
+		return 0;
+	ev->hdr.size = len;
+	gt_emit(ev, len, GT_CNT_LOST_EXEC);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(gt_exit, struct task_struct *p)
+{
+	union gt_scratch *s;
+	struct gt_exit_event *ev;
+
+	/* One event per process: when its last thread goes. */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0 || gt_is_self())
+		return 0;
+	s = gt_scratch_get();
+	if (!s)
+		return 0;
+	ev = &s->exit;
+	gt_header(&ev->hdr, GT_EV_EXIT, sizeof(*ev), bpf_ktime_get_ns());
+	ev->exit_code = BPF_CORE_READ(p, exit_code);
+	gt_emit(ev, sizeof(*ev), GT_CNT_LOST_EXIT);
+	return 0;
+}

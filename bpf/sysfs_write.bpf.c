@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Writes to the sysfs attributes that change a device's driver or state
+ * (bind, unbind, new_id, driver_override, drivers_probe, remove, rescan,
+ * reset, ...). Every backend does the same two steps:
+ *   begin: at the start of the write, if the attribute's name is watched,
+ *          remember the kernfs node, the buffer and the time, per thread;
+ *   end:   when the write returns, build the event (writer, path, bytes,
+ *          result) and emit it.
+ * Only the place differs: sysfs_kf_write() for fentry and kprobe (sysfs has
+ * already resolved the attribute, the bytes are in a kernel buffer), the raw
+ * syscall tracepoints for the tracepoint backend (fd -> file -> kernfs node,
+ * the bytes still in user memory).
+ */
+#include "common.bpf.h"
+
+#define SYSFS_MAGIC 0x62656572
+
+/* 6.18 renamed kernfs_node.parent to __parent. */
+struct kernfs_node___pre618 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node, __parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___pre618 *)kn, parent);
+}
+
+static __always_inline void write_begin(struct kernfs_node *kn, const void *buf,
+					__u64 count, bool user_buf, __u8 origin)
+{
+	struct gt_pending_write pw = {};
+	char name[GT_NAME_LEN] = {};
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) < 0)
+		return;
+	if (!bpf_map_lookup_elem(&gt_watched, name) || gt_is_self())
+		return;
+	gt_count(GT_CNT_SYSFS_SEEN);
+	pw.ts_ns = bpf_ktime_get_ns();
+	pw.kn = kn;
+	pw.buf = buf;
+	pw.count = count;
+	pw.user_buf = user_buf;
+	pw.origin = origin;
+	if (bpf_map_update_elem(&gt_pending, &tid, &pw, BPF_ANY)) {
+		gt_count(GT_CNT_PENDING_FULL);
+		return;
+	}
+	__sync_fetch_and_add(&gt_pending_inflight, 1);
+}
+
+static __always_inline void write_end(__s64 ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct gt_pending_write *pw;
+	struct gt_sysfs_write *ev;
+	struct kernfs_node *kn;
+	union gt_scratch *s;
+	__u64 n;
+	int i;
+
+	pw = bpf_map_lookup_elem(&gt_pending, &tid);
+	if (!pw)
+		return;
+	s = gt_scratch_get();
+	if (!s)
+		goto out;
+	ev = &s->write;
+	gt_header(&ev->hdr, GT_EV_SYSFS_WRITE, sizeof(*ev), pw->ts_ns);
+	ev->end_ns = bpf_ktime_get_ns();
+	ev->ret = ret;
+	ev->count = pw->count;
+	ev->origin = pw->origin;
+
+	/* Path, leaf first: userspace joins it root first. */
+	kn = pw->kn;
+	ev->depth = 0;
+	ev->path_truncated = 0;
+	for (i = 0; i < GT_PATH_DEPTH; i++) {
+		const char *name = BPF_CORE_READ(kn, name);
+
+		if (!kn_parent(kn))	/* the sysfs root has no name worth keeping */
+			break;
+		bpf_probe_read_kernel_str(ev->path[i], GT_NAME_LEN, name);
+		ev->depth = i + 1;
+		kn = kn_parent(kn);
+	}
+	if (kn && kn_parent(kn))
+		ev->path_truncated = 1;
+
+	n = pw->count < GT_DATA_MAX ? pw->count : GT_DATA_MAX;
+	n &= GT_DATA_MAX * 2 - 1;
+	if (n > GT_DATA_MAX)
+		n = GT_DATA_MAX;
+	ev->data_len = 0;
+	if (n && (pw->user_buf ? bpf_probe_read_user(ev->data, n, pw->buf)
+			       : bpf_probe_read_kernel(ev->data, n, pw->buf)) == 0)
+		ev->data_len = n;
+	gt_emit(ev, sizeof(*ev), GT_CNT_LOST_SYSFS);
+out:
+	bpf_map_delete_elem(&gt_pending, &tid);
+	__sync_fetch_and_add(&gt_pending_inflight, -1);
+}
+
+/* ---- fentry backend ---------------------------------------------------- */
+
+SEC("fentry/sysfs_kf_write")
+int BPF_PROG(gt_fentry_kf_write, struct kernfs_open_file *of, char *buf, size_t count)
+{
+	write_begin(BPF_CORE_READ(of, kn), buf, count, false, GT_ORIGIN_KERNFS);
+	return 0;
+}
+
+SEC("fexit/sysfs_kf_write")
+int BPF_PROG(gt_fexit_kf_write, struct kernfs_open_file *of, char *buf, size_t count,
+	     loff_t pos, ssize_t ret)
+{
+	write_end(ret);
+	return 0;
+}
+
+/* ---- kprobe backend ---------------------------------------------------- */
+
+SEC("kprobe/sysfs_kf_write")
+int BPF_KPROBE(gt_kprobe_kf_write, struct kernfs_open_file *of, char *buf, size_t count)
+{
+	write_begin(BPF_CORE_READ(of, kn), buf, count, false, GT_ORIGIN_KERNFS);
+	return 0;
+}
+
+SEC("kretprobe/sysfs_kf_write")
+int BPF_KRETPROBE(gt_kretprobe_kf_write, ssize_t ret)
+{
+	write_end(ret);
+	return 0;
+}
+
+/* ---- tracepoint backend ------------------------------------------------ */
+
+/* The file behind FD if it is a sysfs attribute, else NULL. This runs for
+ * every write(2) on the machine: cheapest tests first. */
+static __always_inline struct kernfs_node *sysfs_node_of_fd(unsigned int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+	struct inode *inode;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return NULL;
+	inode = BPF_CORE_READ(file, f_inode);
+	if (BPF_CORE_READ(inode, i_sb, s_magic) != SYSFS_MAGIC)
+		return NULL;
+	return BPF_CORE_READ(inode, i_private);	/* kernfs keeps its node here */
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
+{
+	struct kernfs_node *kn;
+
+	if (id != gt_nr_write && id != gt_nr_pwrite64)
+		return 0;
+	kn = sysfs_node_of_fd(PT_REGS_PARM1_CORE(regs));
+	if (kn)
+		write_begin(kn, (const void *)PT_REGS_PARM2_CORE(regs),
+			    PT_REGS_PARM3_CORE(regs), true, GT_ORIGIN_SYSCALL);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
+{
+	if (!gt_pending_inflight)
+		return 0;
+	write_end(ret);
+	return 0;
+}
