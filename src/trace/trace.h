@@ -32,6 +32,10 @@ void trace_writer_kv_u64(struct trace_writer *w, const char *key, uint64_t val);
 void trace_writer_kv_s64(struct trace_writer *w, const char *key, int64_t val);
 int trace_writer_kv_end(struct trace_writer *w);
 
+/* The payload of the kv record being built (between begin and end), e.g. to
+ * show it live before it is appended. NULL if none is open. */
+const void *trace_writer_kv_payload(const struct trace_writer *w, uint32_t *len);
+
 /* Compresses and writes whatever is buffered as one chunk. The recorder calls
  * it every ~250 ms. On a write error (ENOSPC) the file is cut back to its
  * last whole chunk and the records are counted as lost; later flushes retry.

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* One function per command, all with the same signature (argv[0] is the
+ * command name); main.c dispatches through a table of these. */
+#ifndef GPUTRACE_CMD_H
+#define GPUTRACE_CMD_H
+
+int cmd_record(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_mark(int argc, char **argv);
+int cmd_features(int argc, char **argv);
+
+#endif

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "record/recorder.h"
+#include "util.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: gputrace record [-o FILE] [--duration SECS] [--backend auto|fentry|kprobe|tracepoint] [-q]\n"
+		"\n"
+		"Records every driver bind/unbind/probe failure, every write to the sysfs\n"
+		"files that rebind devices (bind, unbind, new_id, driver_override,\n"
+		"drivers_probe, remove, rescan, reset, ...), every process start and exit,\n"
+		"and snapshots of PCI devices, processes and VM configs, into FILE.\n"
+		"Prints one line per event while recording; stops on Ctrl-C, SIGTERM or\n"
+		"--duration. Needs root.\n"
+		"\n"
+		"Options:\n"
+		"  -o, --output FILE     trace file (default gputrace-HOST-DATE-TIME.gtrace, mode 0600)\n"
+		"  -f, --force           overwrite FILE if it exists\n"
+		"  -d, --duration SECS   stop after SECS seconds\n"
+		"  -b, --backend NAME    auto (default), fentry, kprobe or tracepoint\n"
+		"  -q, --quiet           no live event lines (the summary is still printed)\n"
+		"      --buffer-size MB  kernel ring buffer size (default 16)\n"
+		"      --dry-run         show the backend and hooks that would be used, attach nothing\n"
+		"  -v, --verbose         libbpf messages (twice: debug)\n"
+		"  -h, --help            this help\n"
+		"\n"
+		"Examples:\n"
+		"  gputrace record -o problem.gtrace            # until Ctrl-C\n"
+		"  gputrace record -q -d 600 -o boot.gtrace &   # ten minutes, silent\n"
+		"  gputrace record --dry-run                    # what would be attached here\n");
+}
+
+static char *join_argv(int argc, char **argv)
+{
+	static char buf[1024];
+	size_t off = snprintf(buf, sizeof(buf), "gputrace");
+
+	for (int i = 0; i < argc && off < sizeof(buf); i++)
+		off += snprintf(buf + off, sizeof(buf) - off, " %s", argv[i]);
+	return buf;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct recorder_opts o = { .ringbuf_bytes = 16 << 20, .cmdline = join_argv(argc, argv) };
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:fd:b:qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.path = optarg; break;
+		case 'f': o.overwrite = true; break;
+		case 'd':
+			o.duration = strtod(optarg, &end);
+			if (*end || o.duration <= 0) {
+				gt_err("--duration wants a positive number of seconds, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'b':
+			if (backend_parse(optarg, &o.backend)) {
+				gt_err("unknown backend '%s': use auto, fentry, kprobe or tracepoint", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'q': o.quiet = true; break;
+		case 'B': {
+			unsigned long mb = strtoul(optarg, &end, 10);
+
+			/* ring buffers are a power of two pages */
+			if (*end || mb < 1 || mb > 1024 || (mb & (mb - 1))) {
+				gt_err("--buffer-size wants a power of two from 1 to 1024 (MiB), not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			o.ringbuf_bytes = mb << 20;
+			break;
+		}
+		case 'n': o.dry_run = true; break;
+		case 'v': o.verbose++; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		gt_err("record takes no arguments ('%s'); use -o FILE for the output", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return recorder_run(&o);
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* gputrace: which process rebinds the GPU, how, and when. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "gputrace/trace_format.h"
+#include "util.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "record",   cmd_record,   "record driver binds, sysfs writes and processes into a trace file" },
+	{ "dump",     cmd_dump,     "print every record of a trace (text or JSON Lines)" },
+	{ "mark",     cmd_mark,     "add a phase marker (baseline, problem, ...) to running recordings" },
+	{ "features", cmd_features, "show which kernel hooks work here and which backend record would use" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: gputrace COMMAND [OPTIONS]\n"
+		"\n"
+		"Finds which process rebinds a GPU between drivers, how, and when,\n"
+		"relative to VM stops and hook scripts.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"Run 'gputrace COMMAND --help' for a command's options and examples.\n"
+		"\n"
+		"Example:\n"
+		"  gputrace record -o problem.gtrace &     # as root\n"
+		"  gputrace mark problem-start\n"
+		"  qm start 111 ... guest shuts down ...\n"
+		"  kill -INT %%1\n"
+		"  gputrace dump problem.gtrace\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("gputrace %s (trace format %d.%d)\n", GPUTRACE_VERSION, GT_FORMAT_MAJOR, GT_FORMAT_MINOR);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	gt_err("unknown command '%s'; run 'gputrace --help'", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Decoding kernel events (include/gputrace/event.h) as stored in a trace. */
+#ifndef GPUTRACE_MODEL_EVENT_H
+#define GPUTRACE_MODEL_EVENT_H
+
+#include <stddef.h>
+
+#include "gputrace/event.h"
+
+union gt_event_any {
+	struct gt_event_header hdr;
+	struct gt_sysfs_write write;
+	struct gt_driver_event drv;
+	struct gt_dynid_event dynid;
+	struct gt_exec_event exec;
+	struct gt_exit_event exit;
+};
+
+/* Copies a stored event into OUT, zero-filling what an older recorder did
+ * not write (structs only grow at the end). Returns the kind, or -1 if the
+ * payload is too short to be an event. Unknown kinds are returned too. */
+int event_decode(const void *data, size_t len, union gt_event_any *out);
+
+const char *event_kind_name(int kind);
+
+/* "/sys/bus/pci/drivers/vfio-pci/bind" from the leaf-first components. */
+void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size);
+
+/* The attribute name (leaf component). */
+const char *sysfs_write_attr(const struct gt_sysfs_write *w);
+
+/* Written bytes as text: trailing newline dropped, control bytes escaped. */
+void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size);
+
+/* "exited 0", "killed by SIGKILL" from a wait(2) status. */
+void exit_status_str(int status, char *buf, size_t size);
+
+#endif

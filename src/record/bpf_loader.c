@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "gputrace.skel.h"
+#include "record/bpf_loader.h"
+#include "util.h"
+
+/* Attributes whose writes can change a device's driver or state. */
+const char *const gt_watched_attrs[] = {
+	"bind", "unbind", "new_id", "remove_id", "drivers_probe", "drivers_autoprobe",
+	"rescan", "driver_override", "remove", "reset", "reset_method", "control",
+	"d3cold_allowed", "sriov_numvfs", "sriov_drivers_autoprobe", NULL,
+};
+
+struct gt_bpf {
+	struct gputrace_bpf *skel;
+	struct ring_buffer *rb;
+};
+
+static int libbpf_verbose;
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && libbpf_verbose < 2)
+		return 0;
+	if (!libbpf_verbose && level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void gt_bpf_set_verbose(int verbose)
+{
+	libbpf_verbose = verbose;
+}
+
+/* Which backend a program belongs to, from its section: fentry/fexit and
+ * kprobe/kretprobe programs are backend-specific, the tp_btf syscall hooks
+ * are the tracepoint backend's, and the process hooks serve all. */
+static bool program_wanted(const struct bpf_program *p, enum gt_backend b)
+{
+	const char *sec = bpf_program__section_name(p);
+
+	if (!strncmp(sec, "fentry/", 7) || !strncmp(sec, "fexit/", 6))
+		return b == GT_BACKEND_FENTRY;
+	if (!strncmp(sec, "kprobe/", 7) || !strncmp(sec, "kretprobe/", 10))
+		return b == GT_BACKEND_KPROBE;
+	if (!strncmp(sec, "tp_btf/sys_", 11))
+		return b == GT_BACKEND_TRACEPOINT;
+	return true;
+}
+
+static int fill_watched(struct gputrace_bpf *skel)
+{
+	int fd = bpf_map__fd(skel->maps.gt_watched);
+	__u8 one = 1;
+
+	for (int i = 0; gt_watched_attrs[i]; i++) {
+		char key[GT_NAME_LEN] = {};
+
+		strlcpy0(key, gt_watched_attrs[i], sizeof(key));
+		if (bpf_map_update_elem(fd, key, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static const char *load_hint(int err)
+{
+	switch (-err) {
+	case EPERM:
+	case EACCES:
+		return " (run as root; check kernel lockdown and kernel.unprivileged_bpf_disabled)";
+	case ENOENT:
+	case ESRCH:
+		return " (a hooked kernel function is missing: try another --backend; see 'gputrace features')";
+	default:
+		return "";
+	}
+}
+
+struct gt_bpf *gt_bpf_start(enum gt_backend backend, gt_event_fn fn, void *ctx,
+			    size_t ringbuf_bytes, char *err, size_t errlen)
+{
+	struct gt_bpf *b = calloc(1, sizeof(*b));
+	struct bpf_program *p;
+	int ret;
+
+	libbpf_set_print(libbpf_log);
+	if (!b) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	b->skel = gputrace_bpf__open();
+	if (!b->skel) {
+		snprintf(err, errlen, "cannot open BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	bpf_object__for_each_program(p, b->skel->obj)
+		bpf_program__set_autoload(p, program_wanted(p, backend));
+	b->skel->rodata->gt_self_pid = getpid();
+	b->skel->rodata->gt_nr_write = SYS_write;
+	b->skel->rodata->gt_nr_pwrite64 = SYS_pwrite64;
+	bpf_map__set_max_entries(b->skel->maps.gt_events, ringbuf_bytes);
+
+	ret = gputrace_bpf__load(b->skel);
+	if (ret) {
+		snprintf(err, errlen, "cannot load the %s backend: %s%s", backend_name(backend),
+			 strerror(-ret), load_hint(ret));
+		goto fail;
+	}
+	ret = fill_watched(b->skel);
+	if (ret) {
+		snprintf(err, errlen, "cannot fill the watched-attribute map: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = gputrace_bpf__attach(b->skel);
+	if (ret) {
+		snprintf(err, errlen, "cannot attach the %s backend: %s%s", backend_name(backend),
+			 strerror(-ret), load_hint(ret));
+		goto fail;
+	}
+	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.gt_events),
+				 (ring_buffer_sample_fn)fn, ctx, NULL);
+	if (!b->rb) {
+		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	return b;
+fail:
+	gt_bpf_stop(b);
+	return NULL;
+}
+
+int gt_bpf_fd(struct gt_bpf *b)
+{
+	return ring_buffer__epoll_fd(b->rb);
+}
+
+int gt_bpf_drain(struct gt_bpf *b)
+{
+	return ring_buffer__consume(b->rb);
+}
+
+void gt_bpf_counters(struct gt_bpf *b, uint64_t out[GT_CNT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(b->skel->maps.gt_counters);
+	uint64_t *vals;
+
+	memset(out, 0, sizeof(uint64_t) * GT_CNT_MAX);
+	if (ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
+		return;
+	for (__u32 k = 0; k < GT_CNT_MAX; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	free(vals);
+}
+
+int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size)
+{
+	struct bpf_program *p;
+	size_t off = 0;
+	int n = 0;
+
+	buf[0] = 0;
+	bpf_object__for_each_program(p, b->skel->obj) {
+		if (!bpf_program__autoload(p))
+			continue;
+		off += snprintf(buf + off, off < size ? size - off : 0, "%s%s",
+				n++ ? " " : "", bpf_program__section_name(p));
+	}
+	return n;
+}
+
+void gt_bpf_stop(struct gt_bpf *b)
+{
+	if (!b)
+		return;
+	ring_buffer__free(b->rb);
+	gputrace_bpf__destroy(b->skel);
+	free(b);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Loads the BPF object for one backend, attaches it, and hands every event
+ * the kernel emits to a callback. */
+#ifndef GPUTRACE_BPF_LOADER_H
+#define GPUTRACE_BPF_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gputrace/event.h"
+#include "record/features.h"
+
+struct gt_bpf;
+
+/* Called for each event; DATA is read-only ring buffer memory. */
+typedef int (*gt_event_fn)(void *ctx, const void *data, size_t size);
+
+/* Opens, loads and attaches the programs of BACKEND. On failure returns NULL
+ * with a one-line reason in ERR. VERBOSE turns on libbpf's log. */
+struct gt_bpf *gt_bpf_start(enum gt_backend backend, gt_event_fn fn, void *ctx,
+			    size_t ringbuf_bytes, char *err, size_t errlen);
+
+/* The ring buffer's epoll fd, readable when events wait. */
+int gt_bpf_fd(struct gt_bpf *b);
+
+/* Hands every waiting event to the callback; returns how many, or -errno. */
+int gt_bpf_drain(struct gt_bpf *b);
+
+/* Sums the per-CPU kernel counters (enum gt_counter). */
+void gt_bpf_counters(struct gt_bpf *b, uint64_t out[GT_CNT_MAX]);
+
+/* Names of the programs attached, for --dry-run and the trace header. */
+int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size);
+
+void gt_bpf_stop(struct gt_bpf *b);
+
+void gt_bpf_set_verbose(int verbose);
+
+/* The attribute names whose writes are recorded (sysfs_write.bpf.c). */
+extern const char *const gt_watched_attrs[];
+
+#endif

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "record/features.h"
+#include "util.h"
+
+#define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+const char *const gt_hook_fn_names[GT_FN_MAX] = {
+	[GT_FN_SYSFS_KF_WRITE]	  = "sysfs_kf_write",
+	[GT_FN_PCI_DEVICE_PROBE]  = "pci_device_probe",
+	[GT_FN_PCI_DEVICE_REMOVE] = "pci_device_remove",
+	[GT_FN_PCI_ADD_DYNID]	  = "pci_add_dynid",
+};
+
+/* r0 = 0; exit */
+static const struct bpf_insn ret0[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+static void set_result(struct gt_probe_result *r, bool ok, int err, const char *why)
+{
+	r->ok = ok;
+	r->err = err;
+	snprintf(r->why, sizeof(r->why), "%s", why);
+}
+
+static int load_ret0(enum bpf_prog_type type, enum bpf_attach_type attach, int btf_id)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach,
+		    .attach_btf_id = btf_id);
+	int fd = bpf_prog_load(type, NULL, "GPL", ret0, 2, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Is this tracing program type allowed at all? See features.h. */
+static void probe_type_allowed(struct gt_probe_result *r, enum bpf_attach_type attach,
+			       const char *what)
+{
+	int fd = load_ret0(BPF_PROG_TYPE_TRACING, attach, 1 /* not a valid target */);
+	char why[96];
+
+	if (fd >= 0)
+		close(fd);
+	if (fd == -EPERM) {
+		snprintf(why, sizeof(why), "%s programs refused by this kernel (EPERM)", what);
+		set_result(r, false, fd, why);
+	} else {
+		set_result(r, true, 0, "allowed (not yet attached)");
+	}
+}
+
+static void probe_kprobe_pmu(struct gt_probe_result *r)
+{
+	if (access(KPROBE_PMU_TYPE, R_OK) == 0)
+		set_result(r, true, 0, "kprobe PMU present (not yet attached)");
+	else
+		set_result(r, false, -ENOENT, "no kprobe PMU: kernel built without CONFIG_KPROBES");
+}
+
+void features_probe_quick(struct gt_features *f)
+{
+	struct utsname u;
+
+	memset(f, 0, sizeof(*f));
+	if (uname(&u) == 0)
+		strlcpy0(f->kernel_release, u.release, sizeof(f->kernel_release));
+	f->root = geteuid() == 0;
+	f->btf = access(VMLINUX_BTF, R_OK) == 0;
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1)
+		set_result(&f->ringbuf, true, 0, "ok");
+	else
+		set_result(&f->ringbuf, false, -EOPNOTSUPP, "no BPF ring buffer (needs 5.8+)");
+	probe_type_allowed(&f->tp_btf, BPF_TRACE_RAW_TP, "tp_btf");
+	probe_type_allowed(&f->fentry, BPF_TRACE_FENTRY, "fentry");
+	probe_kprobe_pmu(&f->kprobe);
+}
+
+/* Loads and attaches PROG to the BTF target NAME: the real test. */
+static void probe_tracing_attach(struct gt_probe_result *r, const struct btf *btf,
+				 enum bpf_attach_type attach, const char *name, int kind)
+{
+	int id = btf__find_by_name_kind(btf, name, kind);
+	int fd, link;
+	char why[96];
+
+	if (!r->ok)
+		return;
+	if (id < 0) {
+		snprintf(why, sizeof(why), "%s not in kernel BTF", name);
+		set_result(r, false, -ENOENT, why);
+		return;
+	}
+	fd = load_ret0(BPF_PROG_TYPE_TRACING, attach, id);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "load on %s failed: %s", name, strerror(-fd));
+		set_result(r, false, fd, why);
+		return;
+	}
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	if (link < 0) {
+		snprintf(why, sizeof(why), "attach to %s failed: %s", name, strerror(errno));
+		set_result(r, false, -errno, why);
+	} else {
+		snprintf(why, sizeof(why), "attached to %s", name);
+		set_result(r, true, 0, why);
+		close(link);
+	}
+	close(fd);
+}
+
+/* kprobe through the kprobe PMU, as libbpf does without tracefs. */
+static void probe_kprobe_attach(struct gt_probe_result *r, const char *fn)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr) };
+	char buf[32], why[96];
+	int type_fd, n, pfd, fd;
+
+	if (!r->ok)
+		return;
+	type_fd = open(KPROBE_PMU_TYPE, O_RDONLY | O_CLOEXEC);
+	n = type_fd < 0 ? -1 : read(type_fd, buf, sizeof(buf) - 1);
+	if (type_fd >= 0)
+		close(type_fd);
+	if (n <= 0) {
+		set_result(r, false, -ENOENT, "kprobe PMU type unreadable");
+		return;
+	}
+	buf[n] = 0;
+	attr.type = atoi(buf);
+	attr.config1 = (__u64)(unsigned long)fn;
+	fd = load_ret0(BPF_PROG_TYPE_KPROBE, 0, 0);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "kprobe program load failed: %s", strerror(-fd));
+		set_result(r, false, fd, why);
+		return;
+	}
+	pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0 || ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd) < 0) {
+		snprintf(why, sizeof(why), "kprobe on %s failed: %s", fn, strerror(errno));
+		set_result(r, false, -errno, why);
+	} else {
+		snprintf(why, sizeof(why), "attached to %s", fn);
+		set_result(r, true, 0, why);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	close(fd);
+}
+
+static void scan_kallsyms(struct gt_features *f)
+{
+	FILE *fp = fopen("/proc/kallsyms", "re");
+	char line[512];
+
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		char *name = strrchr(line, ' ');
+
+		if (!name)
+			continue;
+		name++;
+		name[strcspn(name, "\t\n")] = 0;
+		for (int i = 0; i < GT_FN_MAX; i++)
+			if (!strcmp(name, gt_hook_fn_names[i]))
+				f->fn_in_kallsyms[i] = true;
+	}
+	fclose(fp);
+}
+
+void features_probe_full(struct gt_features *f)
+{
+	struct btf *btf;
+
+	features_probe_quick(f);
+	scan_kallsyms(f);
+	btf = f->btf ? btf__load_vmlinux_btf() : NULL;
+	if (!btf) {
+		set_result(&f->tp_btf, false, -ENOENT, "no kernel BTF (" VMLINUX_BTF ")");
+		set_result(&f->fentry, false, -ENOENT, "no kernel BTF (" VMLINUX_BTF ")");
+	} else {
+		int kn = btf__find_by_name_kind(btf, "kernfs_node", BTF_KIND_STRUCT);
+		const struct btf_type *t = kn > 0 ? btf__type_by_id(btf, kn) : NULL;
+
+		for (int i = 0; i < GT_FN_MAX; i++)
+			f->fn_in_btf[i] = btf__find_by_name_kind(btf, gt_hook_fn_names[i],
+								 BTF_KIND_FUNC) > 0;
+		for (int i = 0; t && i < btf_vlen(t); i++)
+			if (!strcmp(btf__name_by_offset(btf, btf_members(t)[i].name_off), "__parent"))
+				f->kernfs_parent_renamed = true;
+		probe_tracing_attach(&f->tp_btf, btf, BPF_TRACE_RAW_TP, "btf_trace_sys_enter",
+				     BTF_KIND_TYPEDEF);
+		probe_tracing_attach(&f->fentry, btf, BPF_TRACE_FENTRY,
+				     gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE], BTF_KIND_FUNC);
+		btf__free(btf);
+	}
+	probe_kprobe_attach(&f->kprobe, gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE]);
+}
+
+static bool backend_works(const struct gt_features *f, enum gt_backend b, char *why, size_t size)
+{
+	const struct gt_probe_result *r;
+
+	if (!f->root) {
+		snprintf(why, size, "run as root (BPF needs CAP_BPF and CAP_PERFMON)");
+		return false;
+	}
+	if (!f->btf) {
+		snprintf(why, size, "kernel lacks BTF (" VMLINUX_BTF "): needs CONFIG_DEBUG_INFO_BTF=y");
+		return false;
+	}
+	if (!f->ringbuf.ok) {
+		snprintf(why, size, "%s", f->ringbuf.why);
+		return false;
+	}
+	/* Process events use tp_btf in every backend. */
+	if (!f->tp_btf.ok) {
+		snprintf(why, size, "%s", f->tp_btf.why);
+		return false;
+	}
+	r = b == GT_BACKEND_FENTRY ? &f->fentry : b == GT_BACKEND_KPROBE ? &f->kprobe : &f->tp_btf;
+	snprintf(why, size, "%s", r->why);
+	return r->ok;
+}
+
+enum gt_backend features_choose(const struct gt_features *f, enum gt_backend want,
+				char *why, size_t size)
+{
+	static const enum gt_backend order[] = { GT_BACKEND_FENTRY, GT_BACKEND_KPROBE,
+						 GT_BACKEND_TRACEPOINT };
+	char reasons[3][128];
+
+	if (want != GT_BACKEND_AUTO)
+		return backend_works(f, want, why, size) ? want : GT_BACKEND_AUTO;
+	for (int i = 0; i < 3; i++) {
+		if (backend_works(f, order[i], reasons[i], sizeof(reasons[i]))) {
+			if (i == 0)
+				snprintf(why, size, "fentry: %s", reasons[0]);
+			else
+				snprintf(why, size, "%s: %s; %s%s", backend_name(order[i]),
+					 reasons[i], reasons[0], i == 2 ? "; " : "");
+			if (i == 2)
+				strncat(why, reasons[1], size - strlen(why) - 1);
+			return order[i];
+		}
+	}
+	snprintf(why, size, "%s", reasons[2]);
+	return GT_BACKEND_AUTO;
+}
+
+const char *backend_name(enum gt_backend b)
+{
+	switch (b) {
+	case GT_BACKEND_FENTRY: return "fentry";
+	case GT_BACKEND_KPROBE: return "kprobe";
+	case GT_BACKEND_TRACEPOINT: return "tracepoint";
+	default: return "auto";
+	}
+}
+
+int backend_parse(const char *s, enum gt_backend *out)
+{
+	static const enum gt_backend all[] = { GT_BACKEND_AUTO, GT_BACKEND_FENTRY,
+					       GT_BACKEND_KPROBE, GT_BACKEND_TRACEPOINT };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcmp(s, backend_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	return -EINVAL;
+}

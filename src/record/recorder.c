@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gputrace/trace_format.h"
+#include "model/event.h"
+#include "record/bpf_loader.h"
+#include "record/control.h"
+#include "record/recorder.h"
+#include "record/uevent.h"
+#include "render/record.h"
+#include "sys/configs.h"
+#include "sys/pci.h"
+#include "sys/procs.h"
+#include "trace/trace.h"
+#include "util.h"
+
+#define FLUSH_INTERVAL_NS	(250 * 1000000ull)	/* crash loses < ~0.35 s */
+#define COUNTERS_INTERVAL_NS	(5 * 1000000000ull)
+#define POLL_TIMEOUT_MS		100
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct recorder {
+	const struct recorder_opts *o;
+	struct trace_writer *w;
+	struct gt_bpf *bpf;
+	struct render_clock clock;
+	enum gt_backend backend;
+	uint64_t by_kind[GT_EV_KIND_MAX];
+	uint64_t events, uevents, marks;
+	uint64_t lost_uevents;
+	uint64_t kcounters[GT_CNT_MAX];
+	int uevent_fd, control_fd;
+};
+
+/* Live line for a record being written: the same renderer `dump` uses. */
+static void show(struct recorder *r, uint16_t type, const void *data, uint32_t len)
+{
+	struct trace_record rec = { .type = type, .len = len, .data = data };
+
+	if (!r->o->quiet)
+		render_record_text(stdout, &rec, &r->clock);
+}
+
+/* An exec whose argv did not fit in the kernel buffer: complete it from
+ * /proc while the process lives (QEMU command lines run to kilobytes). */
+static void complete_argv(struct recorder *r, const struct gt_exec_event *ev)
+{
+	static char buf[64 * 1024];
+	int n = proc_read_cmdline("/", ev->hdr.task.pid, buf, sizeof(buf));
+
+	if (n <= 0)
+		return;
+	trace_writer_kv_begin(r->w, GT_REC_PROCESS, ev->hdr.ts_ns);
+	trace_writer_kv_str(r->w, "phase", "exec");
+	trace_writer_kv_u64(r->w, "pid", ev->hdr.task.pid);
+	trace_writer_kv_add(r->w, "cmdline", buf, n);
+	trace_writer_kv_end(r->w);
+}
+
+static int on_event(void *ctx, const void *data, size_t size)
+{
+	struct recorder *r = ctx;
+	const struct gt_event_header *h = data;
+
+	if (size < sizeof(*h))
+		return 0;
+	trace_writer_append(r->w, GT_REC_EVENT, data, size);
+	r->events++;
+	if (h->kind < GT_EV_KIND_MAX)
+		r->by_kind[h->kind]++;
+	if (h->kind == GT_EV_EXEC && ((const struct gt_exec_event *)data)->args_truncated)
+		complete_argv(r, data);
+	if (h->kind != GT_EV_EXIT)	/* every short-lived process: too noisy live */
+		show(r, GT_REC_EVENT, data, size);
+	return 0;
+}
+
+static void write_kv_payload_and_show(struct recorder *r, uint16_t type)
+{
+	uint32_t len;
+	const void *p = trace_writer_kv_payload(r->w, &len);
+
+	show(r, type, p, len);
+	trace_writer_kv_end(r->w);
+}
+
+static void drain_uevents(struct recorder *r)
+{
+	static struct gt_uevent ev;
+	int ret;
+
+	while ((ret = uevent_read(r->uevent_fd, &ev)) != 0) {
+		const char *key, *val;
+		size_t off = 0, klen;
+
+		if (ret == -ENOBUFS) {
+			r->lost_uevents++;	/* the kernel overran our socket */
+			continue;
+		}
+		if (ret < 0)
+			break;
+		trace_writer_kv_begin(r->w, GT_REC_UEVENT, ev.ts_ns);
+		while (uevent_next(&ev, &off, &key, &klen, &val)) {
+			char k[64];
+
+			snprintf(k, sizeof(k), "%.*s", (int)klen, key);
+			trace_writer_kv_str(r->w, k, val);
+		}
+		write_kv_payload_and_show(r, GT_REC_UEVENT);
+		r->uevents++;
+	}
+}
+
+static void read_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	buf[0] = 0;
+	fp = fopen(path, "re");
+	if (fp) {
+		if (fgets(buf, size, fp))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(fp);
+	}
+}
+
+static void drain_marks(struct recorder *r)
+{
+	struct gt_mark_in m;
+	char comm[32];
+
+	while (control_recv(r->control_fd, &m) == 1) {
+		read_comm(m.pid, comm, sizeof(comm));
+		trace_writer_kv_begin(r->w, GT_REC_MARK, m.msg.mono_ns);
+		trace_writer_kv_str(r->w, "label", m.msg.label);
+		trace_writer_kv_u64(r->w, "pid", m.pid);
+		trace_writer_kv_u64(r->w, "uid", m.uid);
+		trace_writer_kv_str(r->w, "comm", comm);
+		write_kv_payload_and_show(r, GT_REC_MARK);
+		r->marks++;
+	}
+}
+
+static void write_counters(struct recorder *r)
+{
+	struct trace_writer_stats st;
+
+	gt_bpf_counters(r->bpf, r->kcounters);
+	trace_writer_stats(r->w, &st);
+	trace_writer_kv_begin(r->w, GT_REC_COUNTERS, mono_ns());
+	trace_writer_kv_u64(r->w, "events", r->events);
+	trace_writer_kv_u64(r->w, "uevents", r->uevents);
+	trace_writer_kv_u64(r->w, "lost_sysfs", r->kcounters[GT_CNT_LOST_SYSFS]);
+	trace_writer_kv_u64(r->w, "lost_driver", r->kcounters[GT_CNT_LOST_DRIVER]);
+	trace_writer_kv_u64(r->w, "lost_exec", r->kcounters[GT_CNT_LOST_EXEC]);
+	trace_writer_kv_u64(r->w, "lost_exit", r->kcounters[GT_CNT_LOST_EXIT]);
+	trace_writer_kv_u64(r->w, "pending_full", r->kcounters[GT_CNT_PENDING_FULL]);
+	trace_writer_kv_u64(r->w, "sysfs_seen", r->kcounters[GT_CNT_SYSFS_SEEN]);
+	trace_writer_kv_u64(r->w, "lost_uevents", r->lost_uevents);
+	trace_writer_kv_u64(r->w, "records_lost", st.records_lost);
+	trace_writer_kv_end(r->w);
+}
+
+static void read_boot_id(char *buf, size_t size)
+{
+	FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "re");
+
+	buf[0] = 0;
+	if (fp) {
+		if (fgets(buf, size, fp))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(fp);
+	}
+}
+
+static void write_header(struct recorder *r, const char *backend_why)
+{
+	char boot_id[64], progs[1024], fmt[16];
+	uint64_t mono = mono_ns(), real = real_ns();
+	struct utsname u;
+
+	uname(&u);
+	read_boot_id(boot_id, sizeof(boot_id));
+	gt_bpf_programs(r->bpf, progs, sizeof(progs));
+	snprintf(fmt, sizeof(fmt), "%d.%d", GT_FORMAT_MAJOR, GT_FORMAT_MINOR);
+	trace_writer_kv_begin(r->w, GT_REC_HEADER, mono);
+	trace_writer_kv_str(r->w, "tool_version", GPUTRACE_VERSION);
+	trace_writer_kv_str(r->w, "format", fmt);
+	trace_writer_kv_u64(r->w, "real_ns", real);
+	trace_writer_kv_str(r->w, "clock", "monotonic");
+	trace_writer_kv_str(r->w, "hostname", u.nodename);
+	trace_writer_kv_str(r->w, "kernel_release", u.release);
+	trace_writer_kv_str(r->w, "kernel_version", u.version);
+	trace_writer_kv_str(r->w, "machine", u.machine);
+	trace_writer_kv_str(r->w, "boot_id", boot_id);
+	trace_writer_kv_str(r->w, "backend", backend_name(r->backend));
+	trace_writer_kv_str(r->w, "backend_reason", backend_why);
+	/* Which outcomes carry a pid: the report must say when they do not. */
+	trace_writer_kv_str(r->w, "outcomes", r->backend == GT_BACKEND_TRACEPOINT ? "uevent" : "bpf");
+	trace_writer_kv_str(r->w, "programs", progs);
+	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
+	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
+	trace_writer_kv_end(r->w);
+	r->clock = (struct render_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
+}
+
+static void snapshot(struct recorder *r, const char *phase)
+{
+	uint64_t ts = mono_ns();
+
+	snapshot_pci(r->w, "/", phase, ts);
+	snapshot_processes(r->w, "/", phase, ts);
+	snapshot_files(r->w, "/", phase, ts);
+}
+
+static void default_path(char *buf, size_t size)
+{
+	char host[64] = "host", t[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gethostname(host, sizeof(host) - 1);
+	host[strcspn(host, ".")] = 0;
+	localtime_r(&now, &tm);
+	strftime(t, sizeof(t), "%Y%m%d-%H%M%S", &tm);
+	snprintf(buf, size, "gputrace-%s-%s.gtrace", host, t);
+}
+
+/* Loads the chosen backend; in auto mode falls back to the next one when a
+ * backend that passed the quick probe still fails to load or attach. */
+static int start_bpf(struct recorder *r, const struct gt_features *f, char *why, size_t wsize)
+{
+	char err[256];
+
+	for (;;) {
+		r->backend = features_choose(f, r->o->backend, why, wsize);
+		if (r->backend == GT_BACKEND_AUTO) {
+			gt_err("no usable backend: %s", why);
+			return -1;
+		}
+		r->bpf = gt_bpf_start(r->backend, on_event, r, r->o->ringbuf_bytes, err, sizeof(err));
+		if (r->bpf)
+			return 0;
+		if (r->o->backend != GT_BACKEND_AUTO || r->backend == GT_BACKEND_TRACEPOINT) {
+			gt_err("%s", err);
+			return -1;
+		}
+		gt_warn("%s; trying the next backend", err);
+		/* Mark it unusable and choose again. */
+		if (r->backend == GT_BACKEND_FENTRY)
+			((struct gt_features *)f)->fentry.ok = false;
+		else
+			((struct gt_features *)f)->kprobe.ok = false;
+	}
+}
+
+static int add_epoll(int ep, int fd)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+}
+
+static int loop(struct recorder *r)
+{
+	uint64_t deadline = r->o->duration > 0 ? mono_ns() + r->o->duration * 1e9 : 0;
+	uint64_t next_flush = mono_ns() + FLUSH_INTERVAL_NS;
+	uint64_t next_counters = mono_ns() + COUNTERS_INTERVAL_NS;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0 || add_epoll(ep, gt_bpf_fd(r->bpf)) || add_epoll(ep, r->uevent_fd) ||
+	    add_epoll(ep, r->control_fd)) {
+		gt_err("epoll: %s", strerror(errno));
+		return -1;
+	}
+	while (!stop_signal) {
+		struct epoll_event evs[4];
+		uint64_t now;
+
+		epoll_wait(ep, evs, 4, POLL_TIMEOUT_MS);
+		/* Order within a wakeup: kernel events first, so a uevent or
+		 * mark never lands before the write that caused it. */
+		gt_bpf_drain(r->bpf);
+		drain_uevents(r);
+		drain_marks(r);
+		now = mono_ns();
+		if (now >= next_counters) {
+			write_counters(r);
+			next_counters = now + COUNTERS_INTERVAL_NS;
+		}
+		if (now >= next_flush) {
+			trace_writer_flush(r->w);
+			if (!r->o->quiet)
+				fflush(stdout);
+			next_flush = now + FLUSH_INTERVAL_NS;
+		}
+		if (deadline && now >= deadline)
+			break;
+	}
+	close(ep);
+	return 0;
+}
+
+static void summary(struct recorder *r, const char *path)
+{
+	struct trace_writer_stats st;
+	uint64_t lost = r->kcounters[GT_CNT_LOST_SYSFS] + r->kcounters[GT_CNT_LOST_DRIVER] +
+			r->kcounters[GT_CNT_LOST_EXEC] + r->kcounters[GT_CNT_LOST_EXIT] +
+			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents;
+
+	trace_writer_stats(r->w, &st);
+	fprintf(stderr, "gputrace: %llu events (", (unsigned long long)r->events);
+	for (int k = 1; k < GT_EV_KIND_MAX; k++)
+		fprintf(stderr, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
+			(unsigned long long)r->by_kind[k]);
+	fprintf(stderr, "), %llu uevents, %llu marks; lost: %llu", (unsigned long long)r->uevents,
+		(unsigned long long)r->marks, (unsigned long long)lost);
+	if (st.records_lost)
+		fprintf(stderr, " + %llu records not written (%s)",
+			(unsigned long long)st.records_lost, strerror(-st.last_error));
+	fprintf(stderr, "; %s (%.1f KiB)\n", path, st.bytes / 1024.0);
+}
+
+static int dry_run(const struct gt_features *f, enum gt_backend b, const char *why)
+{
+	printf("would record with the %s backend: %s\n", backend_name(b), why);
+	printf("watched sysfs attributes:");
+	for (int i = 0; gt_watched_attrs[i]; i++)
+		printf(" %s", gt_watched_attrs[i]);
+	printf("\nnothing attached (--dry-run)\n");
+	return EXIT_OK;
+}
+
+int recorder_run(const struct recorder_opts *o)
+{
+	struct recorder r = { .o = o, .uevent_fd = -1, .control_fd = -1 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct gt_features f;
+	char path[512], why[512];
+	int ret = EXIT_ERROR, err;
+
+	features_probe_quick(&f);
+	if (o->dry_run) {
+		enum gt_backend b;
+
+		features_probe_full(&f);
+		b = features_choose(&f, o->backend, why, sizeof(why));
+		if (b == GT_BACKEND_AUTO) {
+			gt_err("no usable backend: %s", why);
+			return EXIT_ERROR;
+		}
+		return dry_run(&f, b, why);
+	}
+	if (!f.root) {
+		gt_err("recording needs root (BPF needs CAP_BPF and CAP_PERFMON): run with sudo");
+		return EXIT_ERROR;
+	}
+	if (o->path)
+		strlcpy0(path, o->path, sizeof(path));
+	else
+		default_path(path, sizeof(path));
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	r.w = trace_writer_create(path, o->overwrite);
+	if (!r.w) {
+		gt_err("cannot create %s: %s%s", path, strerror(errno),
+		       errno == EEXIST ? " (use --force to overwrite)" : "");
+		return EXIT_ERROR;
+	}
+	/* Sockets first, probes second: nothing between them goes unseen. */
+	r.uevent_fd = uevent_open();
+	r.control_fd = control_listen();
+	if (r.uevent_fd < 0 || r.control_fd < 0) {
+		gt_err("cannot open %s socket: %s", r.uevent_fd < 0 ? "uevent" : "control",
+		       strerror(-(r.uevent_fd < 0 ? r.uevent_fd : r.control_fd)));
+		goto out;
+	}
+	gt_bpf_set_verbose(o->verbose);
+	if (start_bpf(&r, &f, why, sizeof(why)))
+		goto out;
+	write_header(&r, why);
+	fprintf(stderr, "gputrace: recording to %s with the %s backend: ready%s\n", path,
+		backend_name(r.backend), o->quiet ? "" : " (Ctrl-C to stop)");
+	if (!o->quiet) {
+		render_text_heading(stdout);
+		fflush(stdout);
+	}
+	snapshot(&r, "start");
+	trace_writer_flush(r.w);
+
+	if (loop(&r) == 0)
+		ret = EXIT_OK;
+
+	gt_bpf_drain(r.bpf);
+	drain_uevents(&r);
+	drain_marks(&r);
+	snapshot(&r, "end");
+	write_counters(&r);
+	trace_writer_kv_begin(r.w, GT_REC_END, mono_ns());
+	trace_writer_kv_str(r.w, "reason", stop_signal ? strsignal(stop_signal) : "duration");
+	trace_writer_kv_end(r.w);
+	if (!o->quiet)
+		fflush(stdout);
+	summary(&r, path);
+out:
+	gt_bpf_stop(r.bpf);
+	err = trace_writer_close(r.w);
+	if (err && ret == EXIT_OK) {
+		gt_err("writing %s: %s", path, strerror(-err));
+		ret = EXIT_ERROR;
+	}
+	if (r.uevent_fd >= 0)
+		close(r.uevent_fd);
+	if (r.control_fd >= 0)
+		close(r.control_fd);
+	return ret;
+}

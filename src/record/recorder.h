@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The record loop: BPF events, uevents and marks into one trace file. */
+#ifndef GPUTRACE_RECORDER_H
+#define GPUTRACE_RECORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record/features.h"
+
+struct recorder_opts {
+	const char *path;	/* NULL: gputrace-HOST-YYYYmmdd-HHMMSS.gtrace */
+	bool overwrite;
+	double duration;	/* seconds, 0 = until SIGINT/SIGTERM */
+	enum gt_backend backend;
+	bool quiet;		/* no live event lines */
+	bool dry_run;		/* show the plan, attach nothing */
+	bool json;		/* --dry-run output as JSON */
+	int verbose;		/* libbpf log */
+	size_t ringbuf_bytes;
+	const char *cmdline;	/* how we were invoked, kept in the header */
+};
+
+/* Returns an exit code (util.h). */
+int recorder_run(const struct recorder_opts *o);
+
+#endif

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/json_writer.h"
+
+#define JSON_DEPTH_MAX 32
+
+struct json_writer {
+	FILE *out;
+	bool pretty;
+	int depth;
+	bool need_comma[JSON_DEPTH_MAX];	/* per nesting level */
+	bool after_key;
+};
+
+struct json_writer *json_new(FILE *out, bool pretty)
+{
+	struct json_writer *w = calloc(1, sizeof(*w));
+
+	if (w) {
+		w->out = out;
+		w->pretty = pretty;
+	}
+	return w;
+}
+
+void json_free(struct json_writer *w)
+{
+	if (!w)
+		return;
+	if (w->need_comma[0])
+		fputc('\n', w->out);
+	fflush(w->out);
+	free(w);
+}
+
+static void newline_indent(struct json_writer *w)
+{
+	if (!w->pretty)
+		return;
+	fputc('\n', w->out);
+	for (int i = 0; i < w->depth; i++)
+		fputs("  ", w->out);
+}
+
+/* Separator before a value: a comma between siblings, nothing after a key. */
+static void value_prefix(struct json_writer *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth == 0) {
+		if (w->need_comma[0])
+			fputc('\n', w->out);	/* JSON Lines at top level */
+		w->need_comma[0] = true;
+		return;
+	}
+	if (w->need_comma[w->depth])
+		fputc(',', w->out);
+	w->need_comma[w->depth] = true;
+	newline_indent(w);
+}
+
+static void open_container(struct json_writer *w, char c)
+{
+	value_prefix(w);
+	fputc(c, w->out);
+	if (w->depth < JSON_DEPTH_MAX - 1)
+		w->depth++;
+	w->need_comma[w->depth] = false;
+}
+
+static void close_container(struct json_writer *w, char c)
+{
+	bool had_members = w->need_comma[w->depth];
+
+	if (w->depth > 0)
+		w->depth--;
+	if (had_members)
+		newline_indent(w);
+	fputc(c, w->out);
+	if (w->depth == 0)
+		fflush(w->out);
+}
+
+void json_object_start(struct json_writer *w) { open_container(w, '{'); }
+void json_object_end(struct json_writer *w) { close_container(w, '}'); }
+void json_array_start(struct json_writer *w) { open_container(w, '['); }
+void json_array_end(struct json_writer *w) { close_container(w, ']'); }
+
+static void put_escaped(FILE *out, const char *s, size_t len)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			/* Control bytes and invalid UTF-8 from the kernel or argv
+			 * must not break the document: escape control bytes, pass
+			 * the rest (consumers get bytes as recorded). */
+			if (c < 0x20 || c == 0x7f)
+				fprintf(out, "\\u%04x", c);
+			else
+				fputc(c, out);
+		}
+	}
+	fputc('"', out);
+}
+
+void json_key(struct json_writer *w, const char *key)
+{
+	value_prefix(w);
+	put_escaped(w->out, key, strlen(key));
+	fputs(w->pretty ? ": " : ":", w->out);
+	w->after_key = true;
+}
+
+void json_string_len(struct json_writer *w, const char *s, size_t len)
+{
+	value_prefix(w);
+	put_escaped(w->out, s, len);
+}
+
+void json_string(struct json_writer *w, const char *s)
+{
+	json_string_len(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+void json_u64(struct json_writer *w, uint64_t v)
+{
+	value_prefix(w);
+	fprintf(w->out, "%" PRIu64, v);
+}
+
+void json_s64(struct json_writer *w, int64_t v)
+{
+	value_prefix(w);
+	fprintf(w->out, "%" PRId64, v);
+}
+
+void json_double(struct json_writer *w, double v, int decimals)
+{
+	value_prefix(w);
+	fprintf(w->out, "%.*f", decimals, v);
+}
+
+void json_bool(struct json_writer *w, bool v)
+{
+	value_prefix(w);
+	fputs(v ? "true" : "false", w->out);
+}
+
+void json_null(struct json_writer *w)
+{
+	value_prefix(w);
+	fputs("null", w->out);
+}
+
+void json_kv_str(struct json_writer *w, const char *key, const char *s)
+{
+	json_key(w, key);
+	json_string(w, s);
+}
+
+void json_kv_u64(struct json_writer *w, const char *key, uint64_t v)
+{
+	json_key(w, key);
+	json_u64(w, v);
+}
+
+void json_kv_s64(struct json_writer *w, const char *key, int64_t v)
+{
+	json_key(w, key);
+	json_s64(w, v);
+}
+
+void json_kv_bool(struct json_writer *w, const char *key, bool v)
+{
+	json_key(w, key);
+	json_bool(w, v);
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/event.h"
+#include "render/record.h"
+#include "util.h"
+
+uint64_t render_wall_ns(const struct render_clock *c, uint64_t mono)
+{
+	if (!c->valid)
+		return mono;
+	return c->real_ns + (int64_t)(mono - c->mono_ns);
+}
+
+void render_clock_update(struct render_clock *c, const struct trace_record *rec)
+{
+	char buf[32];
+
+	if (rec->type != GT_REC_HEADER || !kv_get(rec, "real_ns", buf, sizeof(buf)))
+		return;
+	c->real_ns = strtoull(buf, NULL, 10);
+	c->mono_ns = kv_ts(rec);
+	c->valid = true;
+}
+
+static void put_time(FILE *out, const struct render_clock *c, uint64_t ts)
+{
+	char t[40];
+
+	if (c->valid)
+		fmt_wall(render_wall_ns(c, ts), false, t, sizeof(t));
+	else
+		snprintf(t, sizeof(t), "%.6f", ts / 1e9);
+	fprintf(out, "%-13s ", t);
+}
+
+void render_text_heading(FILE *out)
+{
+	fprintf(out, "%-13s %-11s %-7s %-16s %s\n", "TIME", "EVENT", "PID", "COMM", "DETAIL");
+}
+
+static void put_head(FILE *out, const struct render_clock *c, uint64_t ts, const char *kind,
+		     uint32_t pid, const char *comm)
+{
+	put_time(out, c, ts);
+	if (pid)
+		fprintf(out, "%-11s %-7u %-16.16s ", kind, pid, comm);
+	else
+		fprintf(out, "%-11s %-7s %-16.16s ", kind, "-", comm);
+}
+
+/* " < parent[pid] < grandparent[pid]": who stands behind a writer. */
+static void put_ancestry(FILE *out, const struct gt_task *t, int max)
+{
+	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX && i < max; i++)
+		fprintf(out, " < %.16s[%u]", t->ancestors[i].comm, t->ancestors[i].pid);
+}
+
+/* argv as one line: the NUL separators become spaces. */
+static void put_args(FILE *out, const char *args, uint32_t len)
+{
+	while (len && !args[len - 1])
+		len--;
+	for (uint32_t i = 0; i < len; i++)
+		fputc(args[i] ? args[i] : ' ', out);
+}
+
+static void render_event(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+{
+	union gt_event_any ev;
+	int kind = event_decode(rec->data, rec->len, &ev);
+	const struct gt_task *t = &ev.hdr.task;
+	char path[512], val[GT_DATA_MAX * 4 + 1], st[64];
+
+	if (kind < 0)
+		return;
+	put_head(out, c, ev.hdr.ts_ns, event_kind_name(kind), t->pid, t->comm);
+	switch (kind) {
+	case GT_EV_SYSFS_WRITE:
+		sysfs_write_path(&ev.write, path, sizeof(path));
+		sysfs_write_value(&ev.write, val, sizeof(val));
+		fprintf(out, "\"%s\" > %s = ", val, path);
+		if (ev.write.ret < 0)
+			fprintf(out, "%s", strerrorname_np(-ev.write.ret) ?: "error");
+		else
+			fprintf(out, "%lld", (long long)ev.write.ret);
+		put_ancestry(out, t, 3);
+		if (t->unit[0])
+			fprintf(out, " unit=%.*s", GT_UNIT_LEN, t->unit);
+		break;
+	case GT_EV_BIND:
+		fprintf(out, "%.*s -> %.*s", GT_NAME_LEN, ev.drv.device, GT_NAME_LEN, ev.drv.driver);
+		break;
+	case GT_EV_UNBIND:
+		fprintf(out, "%.*s <- %.*s", GT_NAME_LEN, ev.drv.device, GT_NAME_LEN, ev.drv.driver);
+		break;
+	case GT_EV_PROBE_FAIL:
+		fprintf(out, "%.*s by %.*s failed: %s (%d)", GT_NAME_LEN, ev.drv.device,
+			GT_NAME_LEN, ev.drv.driver, strerrorname_np(-ev.drv.err) ?: "?", ev.drv.err);
+		break;
+	case GT_EV_DYNID:
+		fprintf(out, "%.*s += %04x:%04x", GT_NAME_LEN, ev.dynid.driver, ev.dynid.vendor,
+			ev.dynid.device);
+		if (ev.dynid.ret)
+			fprintf(out, " = %s", strerrorname_np(-ev.dynid.ret) ?: "error");
+		break;
+	case GT_EV_EXEC:
+		put_args(out, ev.exec.args, ev.exec.args_len);
+		if (!ev.exec.args_len)
+			fprintf(out, "%.*s", GT_FILENAME_MAX, ev.exec.filename);
+		if (ev.exec.args_truncated)
+			fputs(" ...", out);
+		put_ancestry(out, t, 1);
+		break;
+	case GT_EV_EXIT:
+		exit_status_str(ev.exit.exit_code, st, sizeof(st));
+		fputs(st, out);
+		break;
+	default:
+		fprintf(out, "(event kind %d)", kind);
+	}
+	fputc('\n', out);
+}
+
+static void put_pairs(FILE *out, const struct trace_record *rec, const char *const *keys)
+{
+	char buf[256];
+
+	for (int i = 0; keys[i]; i++)
+		if (kv_get(rec, keys[i], buf, sizeof(buf)) && buf[0])
+			fprintf(out, " %s=%s", keys[i], buf);
+}
+
+static void render_uevent(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+{
+	static const char *const keys[] = { "DRIVER", "SEQNUM", NULL };
+	char action[32] = "", devpath[256] = "";
+
+	kv_get(rec, "ACTION", action, sizeof(action));
+	kv_get(rec, "DEVPATH", devpath, sizeof(devpath));
+	put_head(out, c, kv_ts(rec), "uevent", 0, "(kernel)");
+	fprintf(out, "%s %s", action, devpath);
+	put_pairs(out, rec, keys);
+	fputc('\n', out);
+}
+
+static void render_kv_line(FILE *out, const struct trace_record *rec, const struct render_clock *c,
+			   const char *name, const char *const *keys)
+{
+	char pid[16] = "", comm[32] = "";
+
+	kv_get(rec, "pid", pid, sizeof(pid));
+	kv_get(rec, "comm", comm, sizeof(comm));
+	put_head(out, c, kv_ts(rec), name, (uint32_t)atoi(pid), comm);
+	put_pairs(out, rec, keys);
+	fputc('\n', out);
+}
+
+void render_record_text(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+{
+	static const char *const header_keys[] = { "tool_version", "format", "hostname",
+		"kernel_release", "backend", "boot_id", NULL };
+	static const char *const mark_keys[] = { "label", NULL };
+	static const char *const pci_keys[] = { "phase", "bdf", "vendor", "device", "class",
+		"driver", "driver_override", "iommu_group", "device_name", NULL };
+	static const char *const proc_keys[] = { "phase", "ppid", "exe", NULL };
+	static const char *const file_keys[] = { "phase", "path", "missing", "truncated", NULL };
+	static const char *const counter_keys[] = { "events", "lost_sysfs", "lost_driver",
+		"lost_exec", "lost_exit", "pending_full", "lost_uevents", "records_lost", NULL };
+	static const char *const end_keys[] = { "reason", NULL };
+
+	switch (rec->type) {
+	case GT_REC_EVENT: render_event(out, rec, c); break;
+	case GT_REC_UEVENT: render_uevent(out, rec, c); break;
+	case GT_REC_HEADER: render_kv_line(out, rec, c, "trace", header_keys); break;
+	case GT_REC_MARK: render_kv_line(out, rec, c, "mark", mark_keys); break;
+	case GT_REC_PCI: render_kv_line(out, rec, c, "snap-pci", pci_keys); break;
+	case GT_REC_PROCESS: render_kv_line(out, rec, c, "snap-proc", proc_keys); break;
+	case GT_REC_FILE: render_kv_line(out, rec, c, "snap-file", file_keys); break;
+	case GT_REC_COUNTERS: render_kv_line(out, rec, c, "counters", counter_keys); break;
+	case GT_REC_END: render_kv_line(out, rec, c, "end", end_keys); break;
+	default:
+		fprintf(out, "(record type %u, %u bytes)\n", rec->type, rec->len);
+	}
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+static void vmsg(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "gputrace: %s", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void gt_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void gt_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+uint64_t mono_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
+uint64_t real_ns(void) { return clock_ns(CLOCK_REALTIME); }
+
+void strlcpy0(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size)
+{
+	time_t sec = real / 1000000000ull;
+	struct tm tm;
+	char t[32];
+
+	localtime_r(&sec, &tm);
+	strftime(t, sizeof(t), with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%03u", t, (unsigned)(real % 1000000000ull / 1000000));
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Small helpers every command uses: messages, clocks, string copies. */
+#ifndef GPUTRACE_UTIL_H
+#define GPUTRACE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes scripts can rely on (docs/gputrace.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_ERROR = 1,		/* runtime failure: not root, no BPF, bad file */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_FINDINGS = 3,	/* report/check: findings were made */
+};
+
+/* "gputrace: <message>" on stderr, one line. */
+void gt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void gt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+uint64_t mono_ns(void);
+uint64_t real_ns(void);
+
+/* Copies at most SIZE-1 bytes of a possibly unterminated field. */
+void strlcpy0(char *dst, const char *src, size_t size);
+
+/* Formats a CLOCK_REALTIME ns value as local "HH:MM:SS.mmm" (or with the
+ * date when WITH_DATE). */
+void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size);
+
+#endif

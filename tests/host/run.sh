@@ -1,0 +1,178 @@
+#!/bin/sh
+# Host tests: the real recorder on this machine's kernel, as root. They only
+# write harmless sysfs attributes of a PCI device that has no driver (picked
+# at run time), never bind or unbind anything on the host.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/lib.sh"
+GT=${GPUTRACE:-$top/build/gputrace}
+work=$(mktemp -d /tmp/gputrace-host.XXXXXX)
+rec_pid=
+cleanup() {
+	[ -n "$rec_pid" ] && kill -9 "$rec_pid" 2>/dev/null
+	# never leave an override behind on the host device we used
+	[ -n "${bdf:-}" ] && printf '\n' > "/sys/bus/pci/devices/$bdf/driver_override"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- things that need neither root nor BPF --------------------------------
+t_cli() {
+	out=$("$GT" nosuchcommand 2>&1); rc=$?
+	t_check "unknown command exits 2 with one line" test $rc -eq 2 -a "$(echo "$out" | wc -l)" -eq 1
+	printf 'not a trace at all' > "$work/garbage"
+	out=$("$GT" dump "$work/garbage" 2>&1); rc=$?
+	t_check "dump of a foreign file: exit 1, says so" \
+		sh -c "[ $rc -eq 1 ] && echo '$out' | grep -q 'not a gputrace trace'"
+	out=$("$GT" dump "$work/absent" 2>&1); rc=$?
+	t_check "dump of a missing file: exit 1" test $rc -eq 1
+	out=$("$GT" record --duration abc 2>&1); rc=$?
+	t_check "bad --duration: exit 2" test $rc -eq 2
+	out=$("$GT" mark 2>&1); rc=$?
+	t_check "mark without label: exit 2" test $rc -eq 2
+	t_check "record --help has examples" sh -c "'$GT' record --help | grep -q Examples"
+}
+t_cli
+
+if [ "$(id -u)" != 0 ]; then
+	t_skip "recorder tests" "not root (run make check as root)"
+	t_summary; exit $?
+fi
+if ! "$GT" features >"$work/features.txt" 2>&1; then
+	t_skip "recorder tests" "no usable BPF backend here: $(tail -n 1 "$work/features.txt")"
+	t_summary; exit $?
+fi
+
+# A PCI device with no driver: writing its driver_override and probing it
+# is harmless (nothing can bind: we clear the override first).
+bdf=
+for d in /sys/bus/pci/devices/*; do
+	[ -e "$d/driver" ] && continue
+	[ -w "$d/driver_override" ] || continue
+	[ "$(cat "$d/driver_override")" = "(null)" ] || continue
+	bdf=$(basename "$d"); break
+done
+
+start_recorder() {	# start_recorder FILE [extra args]
+	f=$1; shift
+	"$GT" record -q -o "$f" "$@" 2>"$f.err" &
+	rec_pid=$!
+	i=0
+	until grep -q ready "$f.err" 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 100 ] && { cat "$f.err"; return 1; }
+		sleep 0.1
+	done
+}
+stop_recorder() {
+	kill -INT "$rec_pid"; wait "$rec_pid"; rc=$?; rec_pid=
+	return $rc
+}
+
+# Writers with their own names, so comm attribution can be checked.
+mkdir -p "$work/bin"
+cat > "$work/bin/gt-writer" <<'W'
+#!/bin/sh
+# gt-writer FILE VALUE PIDFILE: one write(2) of VALUE (backslash escapes
+# expanded, so '\n' is a newline) into FILE
+echo $$ > "$3"
+printf '%b' "$2" > "$1"
+W
+cat > "$work/bin/kvm" <<'W'
+#!/bin/sh
+sleep 0.3
+exit 3
+W
+chmod +x "$work/bin/gt-writer" "$work/bin/kvm"
+
+t_record_sysfs() {
+	if [ -z "$bdf" ]; then
+		t_skip "sysfs writes" "no driverless PCI device with driver_override here"
+		return
+	fi
+	trace=$work/sysfs.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	dev=/sys/bus/pci/devices/$bdf
+	"$work/bin/gt-writer" "$dev/driver_override" vfio-pci "$work/w1.pid"
+	"$work/bin/gt-writer" "$dev/driver_override" '\n' "$work/w2.pid"
+	"$work/bin/gt-writer" /sys/bus/pci/drivers_probe "$bdf" "$work/w3.pid" 2>/dev/null
+	"$work/bin/gt-writer" /sys/bus/pci/drivers_probe "0000:ff:1f.7" "$work/w4.pid" 2>/dev/null
+	printf change > "$dev/uevent"	# a harmless uevent for the uevent path
+	sleep 0.3
+	t_check "recorder exits 0 on SIGINT" stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json" 2>"$trace.dumperr"
+	t_check "dump exits 0, no warning" test ! -s "$trace.dumperr"
+	w1=$(cat "$work/w1.pid"); w3=$(cat "$work/w3.pid"); w4=$(cat "$work/w4.pid")
+	real=$(readlink -f "$dev")
+	t_jq "driver_override=vfio-pci write: pid, comm, path, value, result" "$trace.json" \
+		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$w1 and .task.comm==\"gt-writer\"
+		     and .path==\"$real/driver_override\" and .data==\"vfio-pci\" and .ret==8)"
+	t_jq "driver_override clear recorded" "$trace.json" \
+		"any(.[]; .kind==\"sysfs_write\" and .attr==\"driver_override\" and .data==\"\\n\" and .ret==1)"
+	t_jq "drivers_probe write recorded with its result" "$trace.json" \
+		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$w3 and .path==\"/sys/bus/pci/drivers_probe\"
+		     and .data==\"$bdf\" and .ret==${#bdf})"
+	t_jq "failed drivers_probe write has -errno" "$trace.json" \
+		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$w4 and .ret < 0)"
+	t_jq "writer ancestry reaches this test shell" "$trace.json" \
+		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$w1 and any(.task.ancestry[]; .pid==$$))"
+	t_jq "uevent recorded (ACTION=change for $bdf)" "$trace.json" \
+		"any(.[]; .type==\"uevent\" and .ACTION==\"change\" and (.DEVPATH|endswith(\"$bdf\")))"
+	t_jq "header names backend and kernel" "$trace.json" \
+		".[0].type==\"header\" and (.[0].backend|length>0) and .[0].kernel_release==\"$(uname -r)\""
+	t_jq "start and end PCI snapshots include $bdf" "$trace.json" \
+		"([.[] | select(.type==\"pci\" and .bdf==\"$bdf\") | .phase] | sort) == [\"end\",\"start\"]"
+	t_jq "counters record no loss" "$trace.json" \
+		"[.[] | select(.type==\"counters\")] | last | (.lost_sysfs==\"0\" and .lost_exec==\"0\" and .records_lost==\"0\")"
+	t_jq "clean end record" "$trace.json" "last.type==\"end\""
+	mode=$(stat -c %a "$trace")
+	t_check "trace file mode is 0600" test "$mode" = 600
+}
+
+t_record_process() {
+	trace=$work/proc.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	"$work/bin/kvm" -id 111 -name vm111 -m 1024 -device vfio-pci,host=0000:0a:00.0,id=hostpci0 &
+	kvm_pid=$!
+	wait $kvm_pid
+	"$GT" mark problem-start > "$work/mark.out" 2>&1; mark_rc=$?
+	sleep 0.3
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_jq "kvm exec recorded with its argv" "$trace.json" \
+		"any(.[]; .kind==\"exec\" and .task.pid==$kvm_pid and .task.comm==\"kvm\" and .argv[-8:]==[\"-id\",\"111\",\"-name\",\"vm111\",\"-m\",\"1024\",\"-device\",\"vfio-pci,host=0000:0a:00.0,id=hostpci0\"])"
+	t_jq "kvm exit recorded with status 3" "$trace.json" \
+		"any(.[]; .kind==\"exit\" and .task.pid==$kvm_pid and .exit==\"exited 3\")"
+	t_check "mark exits 0 and names the recording" \
+		sh -c "[ $mark_rc -eq 0 ] && grep -q 'marked .problem-start. in 1 recording' '$work/mark.out'"
+	t_jq "mark lands in the file with its label" "$trace.json" \
+		"any(.[]; .type==\"mark\" and .label==\"problem-start\")"
+}
+
+t_sigkill() {
+	trace=$work/killed.gtrace
+	if [ -z "$bdf" ]; then
+		t_skip "SIGKILL survival" "no driverless PCI device"
+		return
+	fi
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/k.pid"
+	sleep 1.2	# handed to the kernel > ~1 s before the kill
+	kill -9 "$rec_pid"; wait "$rec_pid" 2>/dev/null; rec_pid=
+	"$GT" dump --json "$trace" > "$trace.json" 2>"$trace.err2"; rc=$?
+	t_check "dump of a SIGKILLed trace exits 0" test $rc -eq 0
+	t_jq "write before SIGKILL is readable" "$trace.json" \
+		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$(cat "$work/k.pid"))"
+	t_jq "no end record after SIGKILL" "$trace.json" "all(.[]; .type!=\"end\")"
+}
+
+t_mark_without_recorder() {
+	out=$("$GT" mark nobody-listens 2>&1); rc=$?
+	t_check "mark with no recording: exit 1, one line" test $rc -eq 1 -a "$(echo "$out" | wc -l)" -eq 1
+}
+
+t_record_sysfs
+t_record_process
+t_sigkill
+t_mark_without_recorder
+t_summary
