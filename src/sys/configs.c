@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Configuration file snapshot: see configs.h for what and why. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sys/configs.h"
+#include "sys/sysfs.h"
+#include "trace/trace.h"
+
+#define PVE_QEMU_DIR	"/etc/pve/qemu-server"
+#define PVE_STORAGE_CFG	"/etc/pve/storage.cfg"
+#define HOOKS_TREE	"/etc/libvirt/hooks/qemu.d"
+#define TREE_DEPTH_MAX	6	/* qemu.d/<domain>/<op>/<subop>/<script> is 4 */
+#define HOOKSCRIPTS_MAX	256
+#define SEEN_MAX	4096
+
+/* Directories whose entries ending in SUFFIX are copied ("*SUFFIX"). */
+static const struct {
+	const char *dir, *suffix;
+} config_dirs[] = {
+	{ PVE_QEMU_DIR, ".conf" },
+	{ "/etc/libvirt/qemu", ".xml" },
+	{ "/run/libvirt/qemu", ".xml" },	/* live domains, as started */
+	{ "/etc/modprobe.d", ".conf" },
+	{ "/lib/modprobe.d", ".conf" },
+	{ "/usr/lib/modprobe.d", ".conf" },
+	{ "/etc/driverctl.d", "" },
+	{ "/etc/udev/rules.d", ".rules" },
+};
+
+static const char *const config_files[] = {
+	"/proc/cmdline",
+	"/etc/libvirt/hooks/qemu",
+};
+
+struct snap {
+	struct trace_writer *w;
+	const char *root, *phase;
+	uint64_t ts_ns;
+	char *buf;			/* CONFIG_FILE_MAX + 1 bytes */
+	size_t total;			/* content bytes copied so far */
+	int copied, first_err;
+	struct { dev_t dev; ino_t ino; } seen[SEEN_MAX];
+	size_t nseen;
+	char *hooks[HOOKSCRIPTS_MAX];	/* hookscript volume ids, in order */
+	size_t nhooks;
+};
+
+static void rec_begin(struct snap *s, const char *path)
+{
+	trace_writer_kv_begin(s->w, GT_REC_FILE, s->ts_ns);
+	trace_writer_kv_str(s->w, "phase", s->phase);
+	trace_writer_kv_str(s->w, "path", path);
+}
+
+static void rec_end(struct snap *s)
+{
+	int err = trace_writer_kv_end(s->w);
+
+	if (err && !s->first_err)
+		s->first_err = err;
+}
+
+/* A file record without content: KEY says why (missing, skipped, error). */
+static void rec_note(struct snap *s, const char *path, const char *hook,
+		     const char *key, const char *val)
+{
+	rec_begin(s, path);
+	if (hook)
+		trace_writer_kv_str(s->w, "hookscript", hook);
+	trace_writer_kv_str(s->w, key, val);
+	rec_end(s);
+}
+
+/* The same file reached twice (merged /usr makes /lib/modprobe.d and
+ * /usr/lib/modprobe.d one directory) is copied once, under its first path.
+ * Directories of the hook tree are remembered here too. */
+static bool seen_before(struct snap *s, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < s->nseen; i++)
+		if (s->seen[i].dev == st->st_dev && s->seen[i].ino == st->st_ino)
+			return true;
+	if (s->nseen < SEEN_MAX) {
+		s->seen[s->nseen].dev = st->st_dev;
+		s->seen[s->nseen].ino = st->st_ino;
+		s->nseen++;
+	}
+	return false;
+}
+
+static void collect_hookscripts(struct snap *s, const char *text, size_t len);
+
+/* Opens the host file PATH if it is a regular file not copied yet. Returns
+ * the fd, or -1 after noting in the trace why a named hookscript could not
+ * be opened (a listed file that vanished meanwhile is simply left out). */
+static int open_config(struct snap *s, const char *path, const char *hook,
+		       struct stat *st)
+{
+	char full[PATH_MAX];
+	int fd;
+
+	if (sys_path(full, sizeof(full), s->root, path))
+		return -1;
+	/* O_NONBLOCK: a FIFO in a rules directory must not hang us. */
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			rec_note(s, path, hook, "error", strerror(errno));
+		else if (hook)
+			rec_note(s, path, hook, "missing", "1");
+		return -1;
+	}
+	if (fstat(fd, st) || !S_ISREG(st->st_mode) || seen_before(s, st)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Copies the host file PATH. HOOK is the Proxmox volume id it was named by,
+ * or NULL for a file found by listing. */
+static void copy_file(struct snap *s, const char *path, const char *hook)
+{
+	size_t budget, len;
+	struct stat st;
+	char mode[8];
+	ssize_t n;
+	int fd;
+
+	fd = open_config(s, path, hook, &st);
+	if (fd < 0)
+		return;
+	budget = CONFIG_TOTAL_MAX - s->total;
+	if (budget > CONFIG_FILE_MAX)
+		budget = CONFIG_FILE_MAX;
+	if (!budget) {
+		close(fd);
+		rec_note(s, path, hook, "skipped", "1");
+		return;
+	}
+	/* One byte past the budget tells "exactly full" from "cut";
+	 * st_size cannot, as procfs files report 0. */
+	n = sys_read_fd(fd, s->buf, budget + 1);
+	close(fd);
+	if (n < 0) {
+		rec_note(s, path, hook, "error", strerror(-n));
+		return;
+	}
+	len = (size_t)n > budget ? budget : (size_t)n;
+	snprintf(mode, sizeof(mode), "%04o", (unsigned int)(st.st_mode & 07777));
+	rec_begin(s, path);
+	if (hook)
+		trace_writer_kv_str(s->w, "hookscript", hook);
+	trace_writer_kv_add(s->w, "content", s->buf, len);
+	if ((size_t)n > budget)
+		trace_writer_kv_u64(s->w, "truncated", 1);
+	trace_writer_kv_str(s->w, "mode", mode);
+	trace_writer_kv_s64(s->w, "mtime", st.st_mtim.tv_sec);
+	rec_end(s);
+	s->total += len;
+	s->copied++;
+	if (!hook && !strncmp(path, PVE_QEMU_DIR "/", strlen(PVE_QEMU_DIR "/")))
+		collect_hookscripts(s, s->buf, len);
+}
+
+/* ---- directory listings ------------------------------------------------ */
+
+/* strcmp, not alphasort: the order must not depend on the locale. */
+static int cmp_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcmp(name + n - k, suffix);
+}
+
+/* Entries of host directory DIR, sorted; dot files are left out as a shell
+ * glob would. Returns the count (0 if DIR is absent) with *LIST to free. */
+static int list_dir(struct snap *s, const char *dir, struct dirent ***list)
+{
+	char full[PATH_MAX];
+	int n;
+
+	*list = NULL;
+	if (sys_path(full, sizeof(full), s->root, dir))
+		return 0;
+	n = scandir(full, list, NULL, cmp_name);
+	return n < 0 ? 0 : n;
+}
+
+static void free_list(struct dirent **list, int n)
+{
+	while (n-- > 0)
+		free(list[n]);
+	free(list);
+}
+
+static void copy_dir(struct snap *s, const char *dir, const char *suffix)
+{
+	char path[PATH_MAX];
+	struct dirent **list;
+	int i, n = list_dir(s, dir, &list);
+
+	for (i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+
+		if (name[0] == '.' || !has_suffix(name, suffix))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path))
+			copy_file(s, path, NULL);
+	}
+	free_list(list, n);
+}
+
+/* Every regular file below DIR. Hook trees may hold symlinked directories,
+ * loops included: each directory is walked once and depth is bounded. */
+static void copy_tree(struct snap *s, const char *dir, int depth)
+{
+	char path[PATH_MAX], full[PATH_MAX];
+	struct dirent **list;
+	struct stat st;
+	int i, n;
+
+	if (depth > TREE_DEPTH_MAX || sys_path(full, sizeof(full), s->root, dir) ||
+	    stat(full, &st) || !S_ISDIR(st.st_mode) || seen_before(s, &st))
+		return;
+	n = list_dir(s, dir, &list);
+	for (i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+
+		if (name[0] == '.' ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
+		    sys_path(full, sizeof(full), s->root, path) || stat(full, &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			copy_tree(s, path, depth + 1);
+		else if (S_ISREG(st.st_mode))
+			copy_file(s, path, NULL);
+	}
+	free_list(list, n);
+}
+
+/* ---- Proxmox hookscripts ----------------------------------------------- */
+
+/* "hookscript: local:snippets/NAME" lines. Every section counts ([PENDING]
+ * and snapshots included): a stale or pending hook is evidence too. */
+static void collect_hookscripts(struct snap *s, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *eol, *v;
+	size_t i, vlen;
+
+	for (; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', end - p);
+		if (!eol)
+			eol = end;
+		if (eol - p < 11 || strncmp(p, "hookscript:", 11))
+			continue;
+		for (v = p + 11; v < eol && (*v == ' ' || *v == '\t'); v++)
+			;
+		for (vlen = 0; v + vlen < eol && v[vlen] != ' ' && v[vlen] != '\t' &&
+			       v[vlen] != '\r'; vlen++)
+			;
+		if (!vlen || s->nhooks == HOOKSCRIPTS_MAX)
+			continue;
+		for (i = 0; i < s->nhooks; i++)
+			if (strlen(s->hooks[i]) == vlen && !memcmp(s->hooks[i], v, vlen))
+				break;
+		if (i == s->nhooks && (s->hooks[i] = strndup(v, vlen)))
+			s->nhooks++;
+	}
+}
+
+/* The "path" of storage STORAGE in storage.cfg ("dir: NAME" section, tab
+ * indented "path /x" line). Returns 0 with PATH filled, or -ENOENT. */
+static int storage_path(struct snap *s, const char *storage, char *path, size_t size)
+{
+	char cfg[64 * 1024], *line, *save = NULL;
+	bool in_section = false;
+	const char *colon;
+	ssize_t n;
+
+	n = sys_read_file(s->root, PVE_STORAGE_CFG, cfg, sizeof(cfg) - 1);
+	cfg[n > 0 ? n : 0] = '\0';
+	for (line = strtok_r(cfg, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] != ' ' && line[0] != '\t') {
+			colon = strchr(line, ':');
+			in_section = colon && !strcmp(colon + 1 + strspn(colon + 1, " \t"),
+						      storage);
+			continue;
+		}
+		line += strspn(line, " \t");
+		if (in_section && !strncmp(line, "path", 4) && (line[4] == ' ' || line[4] == '\t')) {
+			snprintf(path, size, "%s", line + 5 + strspn(line + 5, " \t"));
+			return path[0] == '/' ? 0 : -ENOENT;
+		}
+	}
+	/* Proxmox defines "local" itself when storage.cfg does not. */
+	if (!strcmp(storage, "local")) {
+		snprintf(path, size, "/var/lib/vz");
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* "STORAGE:snippets/NAME" to a host path. NAME may not climb out of the
+ * snippets directory: a config must not make us copy /etc/shadow. */
+static int resolve_volid(struct snap *s, const char *volid, char *path, size_t size)
+{
+	char storage[128], base[PATH_MAX];
+	const char *colon = strchr(volid, ':'), *name;
+	size_t slen;
+
+	if (!colon || strncmp(colon + 1, "snippets/", 9))
+		return -EINVAL;
+	slen = colon - volid;
+	name = colon + 10;
+	if (!slen || slen >= sizeof(storage) || !name[0] || strchr(name, '/') ||
+	    !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	memcpy(storage, volid, slen);
+	storage[slen] = '\0';
+	if (storage_path(s, storage, base, sizeof(base)))
+		return -ENOENT;
+	if (snprintf(path, size, "%s/snippets/%s", base, name) >= (int)size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static void copy_hookscripts(struct snap *s)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < s->nhooks; i++) {
+		if (resolve_volid(s, s->hooks[i], path, sizeof(path)))
+			rec_note(s, s->hooks[i], s->hooks[i], "missing", "1");
+		else
+			copy_file(s, path, s->hooks[i]);
+		free(s->hooks[i]);
+	}
+	s->nhooks = 0;
+}
+
+int snapshot_files(struct trace_writer *w, const char *root, const char *phase,
+		   uint64_t ts_ns)
+{
+	struct snap *s = calloc(1, sizeof(*s));
+	size_t i;
+	int ret;
+
+	if (!s || !(s->buf = malloc(CONFIG_FILE_MAX + 1))) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->w = w;
+	s->root = root;
+	s->phase = phase;
+	s->ts_ns = ts_ns;
+	for (i = 0; i < sizeof(config_dirs) / sizeof(config_dirs[0]); i++)
+		copy_dir(s, config_dirs[i].dir, config_dirs[i].suffix);
+	for (i = 0; i < sizeof(config_files) / sizeof(config_files[0]); i++)
+		copy_file(s, config_files[i], NULL);
+	copy_tree(s, HOOKS_TREE, 1);
+	copy_hookscripts(s);
+	ret = s->first_err ? s->first_err : s->copied;
+	free(s->buf);
+	free(s);
+	return ret;
+}

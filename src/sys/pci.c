@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * PCI device snapshot. Devices are enumerated from sysfs with our own reader;
+ * libpci is used only to turn ids into names from pci.ids.
+ *
+ * Why not pci_scan_bus()/pci_fill_info(): libpci reports every problem through
+ * its error() callback, which it declares noreturn (the default exits). A
+ * device removed while we scan (remove + rescan is one of the paths we
+ * record), an unreadable vendor file or a missing /sys/bus/pci would end the
+ * recorder. Its automatic method probing may also fall back to raw port I/O,
+ * and this tool must not touch devices.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pci/pci.h>
+
+#include "sys/pci.h"
+#include "sys/sysfs.h"
+#include "trace/trace.h"
+
+#define PCI_DEVICES_DIR	"/sys/bus/pci/devices"
+#define PCI_DEVS_MAX	65536	/* 256 buses x 32 slots x 8 functions */
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* "0000:0a:00.0"; domains may have up to 8 hex digits (Intel VMD: 10000). */
+static int is_bdf(const char *s)
+{
+	size_t len = strlen(s), dom, i;
+	const char *t;
+
+	if (len < 12 || len > 16)
+		return 0;
+	dom = len - 8;
+	for (i = 0; i < dom; i++)
+		if (!is_hex(s[i]))
+			return 0;
+	t = s + dom;
+	return t[0] == ':' && is_hex(t[1]) && is_hex(t[2]) && t[3] == ':' &&
+	       is_hex(t[4]) && is_hex(t[5]) && t[6] == '.' &&
+	       t[7] >= '0' && t[7] <= '7';
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+/* libpci declares error() noreturn. Without pci_init() it is reached only
+ * when pci.ids is corrupt; report and exit as lspci would. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+names_fatal(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	fputs("gputrace: libpci: ", stderr);
+	vfprintf(stderr, msg, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(EXIT_FAILURE);
+}
+
+static void __attribute__((format(printf, 1, 2))) names_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+struct pci_names {
+	struct pci_access *pacc;
+	int flags;
+};
+
+static void names_open(struct pci_names *nm, const char *root)
+{
+	struct pci_access *a = pci_alloc();
+	char path[4096];
+
+	a->error = names_fatal;
+	a->warning = names_quiet;
+	a->debug = names_quiet;
+	/* pci.ids only: no ~/.pciids-cache, no DNS, and no udev hwdb, which
+	 * is built from the same database (libpci 3.9 also leaks a udev
+	 * context per lookup when hwdb.bin is absent). Ids are recorded
+	 * anyway, so a report can name devices pci.ids lacked here. */
+	a->id_lookup_mode = 0;
+	nm->flags = PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB;
+	/* A fake tree carries its own pci.ids (libpci also tries the
+	 * default name without ".gz"). */
+	if (!sys_root_is_live(root) &&
+	    !sys_path(path, sizeof(path), root, a->id_file_name))
+		pci_set_name_list_path(a, strdup(path), 1);
+	nm->pacc = a;
+}
+
+static void names_close(struct pci_names *nm)
+{
+	pci_cleanup(nm->pacc);
+}
+
+static void name_copy(char *dst, size_t size, const char *name)
+{
+	snprintf(dst, size, "%s", name ? name : "");
+}
+
+static void names_lookup(struct pci_names *nm, struct pci_dev_info *d)
+{
+	char buf[256];
+	struct pci_access *a = nm->pacc;
+
+	name_copy(d->vendor_name, sizeof(d->vendor_name),
+		  pci_lookup_name(a, buf, sizeof(buf), nm->flags | PCI_LOOKUP_VENDOR,
+				  d->vendor));
+	name_copy(d->device_name, sizeof(d->device_name),
+		  pci_lookup_name(a, buf, sizeof(buf), nm->flags | PCI_LOOKUP_DEVICE,
+				  d->vendor, d->device));
+	name_copy(d->class_name, sizeof(d->class_name),
+		  pci_lookup_name(a, buf, sizeof(buf), nm->flags | PCI_LOOKUP_CLASS,
+				  d->class >> 8));
+}
+
+/* ---- sysfs --------------------------------------------------------------- */
+
+static int attr_path(char *buf, size_t size, const char *bdf, const char *attr)
+{
+	int n = snprintf(buf, size, PCI_DEVICES_DIR "/%s/%s", bdf, attr);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int read_hex(const char *root, const char *bdf, const char *attr,
+		    uint32_t *val)
+{
+	char path[256];
+	int err = attr_path(path, sizeof(path), bdf, attr);
+
+	return err ? err : sysfs_read_hex(root, path, val);
+}
+
+/* Optional text attribute: "" when absent or unreadable. */
+static void read_opt(const char *root, const char *bdf, const char *attr,
+		     char *buf, size_t size)
+{
+	char path[256];
+
+	if (attr_path(path, sizeof(path), bdf, attr) ||
+	    sysfs_read(root, path, buf, size) < 0)
+		buf[0] = '\0';
+}
+
+static void read_link_opt(const char *root, const char *bdf, const char *attr,
+			  char *buf, size_t size)
+{
+	char path[256];
+
+	if (attr_path(path, sizeof(path), bdf, attr) ||
+	    sysfs_read_link(root, path, buf, size) < 0)
+		buf[0] = '\0';
+}
+
+/* Fills D from sysfs. Fails only if the identity attributes are unreadable,
+ * which means the device went away during the scan. */
+static int dev_read(const char *root, const char *bdf, struct pci_dev_info *d)
+{
+	uint32_t vendor, device, v;
+	char buf[16];
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->bdf, sizeof(d->bdf), "%.*s", (int)sizeof(d->bdf) - 1, bdf);
+	err = read_hex(root, bdf, "vendor", &vendor);
+	if (!err)
+		err = read_hex(root, bdf, "device", &device);
+	if (!err)
+		err = read_hex(root, bdf, "class", &d->class);
+	if (err)
+		return err;
+	d->vendor = vendor;
+	d->device = device;
+	if (!read_hex(root, bdf, "subsystem_vendor", &v))
+		d->subvendor = v;
+	if (!read_hex(root, bdf, "subsystem_device", &v))
+		d->subdevice = v;
+	read_link_opt(root, bdf, "driver", d->driver, sizeof(d->driver));
+	read_link_opt(root, bdf, "iommu_group", d->iommu_group, sizeof(d->iommu_group));
+	read_opt(root, bdf, "driver_override", d->driver_override,
+		 sizeof(d->driver_override));
+	/* The kernel prints an unset override (a NULL pointer) with "%s", so
+	 * "(null)" means none; no driver can be named that. */
+	if (!strcmp(d->driver_override, "(null)"))
+		d->driver_override[0] = '\0';
+	read_opt(root, bdf, "power_state", d->power_state, sizeof(d->power_state));
+	read_opt(root, bdf, "reset_method", d->reset_method, sizeof(d->reset_method));
+	read_opt(root, bdf, "boot_vga", buf, sizeof(buf));
+	d->boot_vga = buf[0] ? buf[0] == '1' : -1;
+	return 0;
+}
+
+static int cmp_bdf(const void *a, const void *b)
+{
+	const struct pci_dev_info *x = a, *y = b;
+
+	/* Same-width lowercase hex: string order is bus order (a longer,
+	 * VMD-style domain sorts after the 4-digit ones). */
+	if (strlen(x->bdf) != strlen(y->bdf))
+		return strlen(x->bdf) < strlen(y->bdf) ? -1 : 1;
+	return strcmp(x->bdf, y->bdf);
+}
+
+int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
+{
+	struct pci_dev_info *devs = NULL, *grown;
+	size_t count = 0, cap = 0, i;
+	struct pci_names nm;
+	struct dirent *de;
+	char dir[4096];
+	DIR *dp;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	err = sys_path(dir, sizeof(dir), root, PCI_DEVICES_DIR);
+	if (err)
+		return err;
+	dp = opendir(dir);
+	if (!dp)
+		return errno == ENOENT ? 0 : -errno;	/* no PCI bus: no devices */
+	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
+		if (!is_bdf(de->d_name))
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 32;
+			grown = realloc(devs, cap * sizeof(*devs));
+			if (!grown) {
+				closedir(dp);
+				free(devs);
+				return -ENOMEM;
+			}
+			devs = grown;
+		}
+		if (!dev_read(root, de->d_name, &devs[count]))
+			count++;
+	}
+	closedir(dp);
+	if (count) {
+		names_open(&nm, root);
+		for (i = 0; i < count; i++)
+			names_lookup(&nm, &devs[i]);
+		names_close(&nm);
+		qsort(devs, count, sizeof(*devs), cmp_bdf);
+	}
+	*out = devs;
+	*n = count;
+	return 0;
+}
+
+void pci_devs_free(struct pci_dev_info *devs)
+{
+	free(devs);
+}
+
+static void kv_hex(struct trace_writer *w, const char *key, unsigned int v, int width)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%0*x", width, v);
+	trace_writer_kv_str(w, key, buf);
+}
+
+static int write_dev(struct trace_writer *w, const struct pci_dev_info *d,
+		     const char *phase, uint64_t ts_ns)
+{
+	trace_writer_kv_begin(w, GT_REC_PCI, ts_ns);
+	trace_writer_kv_str(w, "phase", phase);
+	trace_writer_kv_str(w, "bdf", d->bdf);
+	kv_hex(w, "vendor", d->vendor, 4);
+	kv_hex(w, "device", d->device, 4);
+	kv_hex(w, "subvendor", d->subvendor, 4);
+	kv_hex(w, "subdevice", d->subdevice, 4);
+	kv_hex(w, "class", d->class, 6);
+	trace_writer_kv_str(w, "vendor_name", d->vendor_name);
+	trace_writer_kv_str(w, "device_name", d->device_name);
+	trace_writer_kv_str(w, "class_name", d->class_name);
+	trace_writer_kv_str(w, "driver", d->driver);
+	trace_writer_kv_str(w, "driver_override", d->driver_override);
+	trace_writer_kv_str(w, "iommu_group", d->iommu_group);
+	trace_writer_kv_str(w, "power_state", d->power_state);
+	trace_writer_kv_str(w, "reset_method", d->reset_method);
+	trace_writer_kv_str(w, "boot_vga", d->boot_vga < 0 ? "" : d->boot_vga ? "1" : "0");
+	return trace_writer_kv_end(w);
+}
+
+int snapshot_pci(struct trace_writer *w, const char *root, const char *phase,
+		 uint64_t ts_ns)
+{
+	struct pci_dev_info *devs;
+	size_t n, i;
+	int err, first_err = 0;
+
+	err = pci_scan(root, &devs, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		err = write_dev(w, &devs[i], phase, ts_ns);
+		if (err && !first_err)
+			first_err = err;
+	}
+	pci_devs_free(devs);
+	return first_err ? first_err : (int)n;
+}

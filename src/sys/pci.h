@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* PCI devices as the kernel shows them in sysfs, named from pci.ids. */
+#ifndef GPUTRACE_SYS_PCI_H
+#define GPUTRACE_SYS_PCI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct trace_writer;
+
+struct pci_dev_info {
+	char bdf[20];			/* "0000:0a:00.0" */
+	uint16_t vendor, device;
+	uint16_t subvendor, subdevice;	/* 0 when sysfs lacks them */
+	uint32_t class;			/* base, sub, prog-if: 0x030000 */
+	char vendor_name[128];		/* "" when pci.ids does not know it */
+	char device_name[128];
+	char class_name[64];
+	char driver[64];		/* "" when no driver is bound */
+	char driver_override[64];	/* "" when none is set */
+	char iommu_group[16];		/* "" without an IOMMU */
+	char power_state[16];		/* "D0", "D3hot"; "" before Linux 5.19 */
+	char reset_method[64];		/* "flr bus"; "" when none or absent */
+	int boot_vga;			/* 1, 0, or -1 when absent (non-VGA) */
+};
+
+/* Devices under ROOT/sys/bus/pci/devices, sorted by BDF. Devices that vanish
+ * during the scan are left out. Returns 0 with *OUT (free with
+ * pci_devs_free) and *N set, or -errno. A missing or empty tree is 0 devices. */
+int pci_scan(const char *root, struct pci_dev_info **out, size_t *n);
+void pci_devs_free(struct pci_dev_info *devs);
+
+/* One GT_REC_PCI record per device. PHASE is "start" or "end". Returns the
+ * number of devices written or -errno (scan failed or a record was lost). */
+int snapshot_pci(struct trace_writer *w, const char *root, const char *phase,
+		 uint64_t ts_ns);
+
+#endif /* GPUTRACE_SYS_PCI_H */

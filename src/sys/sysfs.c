@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Bounded reads of sysfs and procfs attributes under a root prefix. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys/sysfs.h"
+
+int sys_root_is_live(const char *root)
+{
+	return !root || !root[0] || !strcmp(root, "/");
+}
+
+int sys_path(char *buf, size_t size, const char *root, const char *path)
+{
+	int n;
+
+	if (sys_root_is_live(root))
+		root = "";
+	n = snprintf(buf, size, "%s%s", root, path);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+ssize_t sys_read_fd(int fd, void *buf, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = read(fd, (char *)buf + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+ssize_t sys_read_file(const char *root, const char *path, void *buf, size_t size)
+{
+	char full[PATH_MAX];
+	ssize_t n;
+	int fd, err;
+
+	err = sys_path(full, sizeof(full), root, path);
+	if (err)
+		return err;
+	/* O_NONBLOCK: a FIFO planted where a file is expected must not hang
+	 * the recorder; regular files and sysfs ignore the flag. */
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	n = sys_read_fd(fd, buf, size);
+	close(fd);
+	return n;
+}
+
+int sysfs_read(const char *root, const char *path, char *buf, size_t size)
+{
+	char full[PATH_MAX], extra;
+	ssize_t n;
+	int fd;
+
+	if (size < 1)
+		return -EINVAL;
+	buf[0] = '\0';
+	n = sys_path(full, sizeof(full), root, path);
+	if (n)
+		return n;
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	n = sys_read_fd(fd, buf, size);
+	/* A full buffer is fine if the value ends there with its newline. */
+	if (n == (ssize_t)size && (buf[n - 1] != '\n' || sys_read_fd(fd, &extra, 1) != 0))
+		n = -EOVERFLOW;
+	close(fd);
+	if (n < 0) {
+		buf[0] = '\0';
+		return n;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+int sysfs_read_link(const char *root, const char *path, char *buf, size_t size)
+{
+	char full[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	int err;
+
+	buf[0] = '\0';
+	err = sys_path(full, sizeof(full), root, path);
+	if (err)
+		return err;
+	n = readlink(full, target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == sizeof(target))
+		return -ENAMETOOLONG;
+	while (n > 1 && target[n - 1] == '/')
+		n--;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= size)
+		return -EOVERFLOW;
+	strcpy(buf, base);
+	return strlen(buf);
+}
+
+int sysfs_read_hex(const char *root, const char *path, uint32_t *val)
+{
+	char buf[32], *end;
+	unsigned long v;
+	int n;
+
+	n = sysfs_read(root, path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	errno = 0;
+	v = strtoul(buf, &end, 16);
+	if (end == buf || *end || errno || v > UINT32_MAX)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
