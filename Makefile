@@ -16,7 +16,7 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-             -Iinclude -Isrc -I$(BUILD) -DGPUTRACE_VERSION='"$(VERSION)"'
+             -Iinclude -iquote src -iquote $(BUILD) -DGPUTRACE_VERSION='"$(VERSION)"'
 LDLIBS    += -lbpf -lelf -lz -lpci
 
 # maps.bpf.c defines what the others declare extern: link it first.

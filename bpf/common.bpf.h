@@ -102,6 +102,10 @@ extern struct gt_dynid_args_map gt_dynid_args SEC(".maps");
 extern const volatile __u32 gt_self_pid;	/* the recorder: never traced */
 extern const volatile __s32 gt_nr_write;	/* syscall numbers of this arch */
 extern const volatile __s32 gt_nr_pwrite64;
+/* struct file_operations of every kernfs (sysfs) file, learnt at start
+ * (sysfs_write.bpf.c): lets the write hot path test one pointer. */
+extern __u64 gt_kernfs_fops;
+extern __u32 gt_calib_tid;
 /* Writes between entry and return: lets the syscall-exit hot path skip the
  * pending-map lookup when nothing is in flight (almost always). */
 extern __u64 gt_pending_inflight;
@@ -122,17 +126,40 @@ static __always_inline union gt_scratch *gt_scratch_get(void)
 	return bpf_map_lookup_elem(&gt_scratch, &zero);
 }
 
-/* Ring buffer output; a full buffer is counted under LOST, never silent. */
-static __always_inline void gt_emit(void *ev, __u64 size, enum gt_counter lost)
+/* Ring buffer output; a full buffer is counted under LOST, never silent.
+ * Device events wake the recorder at once (live output); process events,
+ * the bulk on a busy host, wait for its next poll (<= 100 ms) unless the
+ * buffer is filling up: a wakeup per exec costs more than the exec's probe. */
+static __always_inline void gt_emit_flags(void *ev, __u64 size, enum gt_counter lost, __u64 flags)
 {
-	if (bpf_ringbuf_output(&gt_events, ev, size, 0))
+	if (bpf_ringbuf_output(&gt_events, ev, size, flags))
 		gt_count(lost);
 }
 
-/* Fills the acting task: pid, comm, cgroup leaf (the systemd unit) and the
- * parent chain, as they are now; by the time userspace reads the event the
- * udev worker or hook shell may be gone. */
-static __always_inline void gt_fill_task(struct gt_task *t)
+static __always_inline void gt_emit(void *ev, __u64 size, enum gt_counter lost)
+{
+	gt_emit_flags(ev, size, lost, 0);
+}
+
+static __always_inline void gt_emit_lazy(void *ev, __u64 size, enum gt_counter lost)
+{
+	__u64 queued = bpf_ringbuf_query(&gt_events, BPF_RB_AVAIL_DATA);
+	__u64 ring = bpf_ringbuf_query(&gt_events, BPF_RB_RING_SIZE);
+
+	gt_emit_flags(ev, size, lost, queued > ring / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+/* What of the acting task to capture: pid, ppid, uid and comm always. */
+enum gt_task_detail {
+	GT_TASK_UNIT	 = 1,	/* cgroup leaf: the systemd unit */
+	GT_TASK_ANCESTRY = 2,	/* the parent chain */
+};
+
+/* Fills the acting task as it is now: by the time userspace reads the event
+ * the udev worker or hook shell may be gone. Writes and driver outcomes get
+ * everything; process starts and exits only what the process table needs
+ * (they are the hot path of a busy host). */
+static __always_inline void gt_fill_task(struct gt_task *t, int detail)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct task_struct *p;
@@ -145,13 +172,17 @@ static __always_inline void gt_fill_task(struct gt_task *t)
 	t->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(t->comm, sizeof(t->comm));
 
-	cg = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
-	if (!cg || bpf_probe_read_kernel_str(t->unit, sizeof(t->unit), cg) < 0)
-		t->unit[0] = 0;
-
 	p = BPF_CORE_READ(task, real_parent);
 	t->ppid = BPF_CORE_READ(p, tgid);
 	t->n_ancestors = 0;
+	t->unit[0] = 0;
+	if (detail & GT_TASK_UNIT) {
+		cg = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
+		if (cg && bpf_probe_read_kernel_str(t->unit, sizeof(t->unit), cg) < 0)
+			t->unit[0] = 0;
+	}
+	if (!(detail & GT_TASK_ANCESTRY))
+		return;
 	for (i = 0; i < GT_ANCESTRY_MAX; i++) {
 		__u32 ppid;
 
@@ -175,13 +206,15 @@ static __always_inline bool gt_is_self(void)
 }
 
 static __always_inline void gt_header(struct gt_event_header *h, __u16 kind,
-				      __u16 size, __u64 ts)
+				      __u16 size, __u64 ts, int detail)
 {
 	h->kind = kind;
 	h->size = size;
 	h->cpu = bpf_get_smp_processor_id();
 	h->ts_ns = ts;
-	gt_fill_task(&h->task);
+	gt_fill_task(&h->task, detail);
 }
+
+#define GT_TASK_ALL (GT_TASK_UNIT | GT_TASK_ANCESTRY)
 
 #endif /* GPUTRACE_COMMON_BPF_H */

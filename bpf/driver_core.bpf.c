@@ -20,7 +20,7 @@ static __always_inline void emit_driver_event(struct device *dev, __u16 kind, in
 	if (!s || !dev)
 		return;
 	ev = &s->drv;
-	gt_header(&ev->hdr, kind, sizeof(*ev), bpf_ktime_get_ns());
+	gt_header(&ev->hdr, kind, sizeof(*ev), bpf_ktime_get_ns(), GT_TASK_ALL);
 	ev->err = err;
 	BPF_CORE_READ_STR_INTO(&ev->bus, dev, bus, name);
 	BPF_CORE_READ_STR_INTO(&ev->device, dev, kobj.name);
@@ -43,7 +43,7 @@ static __always_inline void emit_dynid(struct pci_driver *drv, __u32 vendor, __u
 	if (!s)
 		return;
 	ev = &s->dynid;
-	gt_header(&ev->hdr, GT_EV_DYNID, sizeof(*ev), bpf_ktime_get_ns());
+	gt_header(&ev->hdr, GT_EV_DYNID, sizeof(*ev), bpf_ktime_get_ns(), GT_TASK_ALL);
 	ev->vendor = vendor;
 	ev->device = device;
 	ev->subvendor = subvendor;

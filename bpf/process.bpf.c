@@ -14,7 +14,7 @@ int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	if (!s)
 		return 0;
 	ev = &s->exec;
-	gt_header(&ev->hdr, GT_EV_EXEC, 0, bpf_ktime_get_ns());
+	gt_header(&ev->hdr, GT_EV_EXEC, 0, bpf_ktime_get_ns(), GT_TASK_UNIT);
 	bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename), BPF_CORE_READ(bprm, filename));
 
 	/* The new image's argv is in place in user memory at this point. */
@@ -33,7 +33,7 @@ int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	if (len > sizeof(*ev))
 		return 0;
 	ev->hdr.size = len;
-	gt_emit(ev, len, GT_CNT_LOST_EXEC);
+	gt_emit_lazy(ev, len, GT_CNT_LOST_EXEC);
 	return 0;
 }
 
@@ -43,15 +43,15 @@ int BPF_PROG(gt_exit, struct task_struct *p)
 	union gt_scratch *s;
 	struct gt_exit_event *ev;
 
-	/* One event per process: when its last thread goes. */
-	if (BPF_CORE_READ(p, signal, live.counter) != 0 || gt_is_self())
+	/* One event per process: when its main thread goes. */
+	if (BPF_CORE_READ(p, pid) != BPF_CORE_READ(p, tgid) || gt_is_self())
 		return 0;
 	s = gt_scratch_get();
 	if (!s)
 		return 0;
 	ev = &s->exit;
-	gt_header(&ev->hdr, GT_EV_EXIT, sizeof(*ev), bpf_ktime_get_ns());
+	gt_header(&ev->hdr, GT_EV_EXIT, sizeof(*ev), bpf_ktime_get_ns(), 0);
 	ev->exit_code = BPF_CORE_READ(p, exit_code);
-	gt_emit(ev, sizeof(*ev), GT_CNT_LOST_EXIT);
+	gt_emit_lazy(ev, sizeof(*ev), GT_CNT_LOST_EXIT);
 	return 0;
 }

@@ -70,7 +70,7 @@ static __always_inline void write_end(__s64 ret)
 	if (!s)
 		goto out;
 	ev = &s->write;
-	gt_header(&ev->hdr, GT_EV_SYSFS_WRITE, sizeof(*ev), pw->ts_ns);
+	gt_header(&ev->hdr, GT_EV_SYSFS_WRITE, 0, pw->ts_ns, GT_TASK_ALL);
 	ev->end_ns = bpf_ktime_get_ns();
 	ev->ret = ret;
 	ev->count = pw->count;
@@ -100,7 +100,12 @@ static __always_inline void write_end(__s64 ret)
 	if (n && (pw->user_buf ? bpf_probe_read_user(ev->data, n, pw->buf)
 			       : bpf_probe_read_kernel(ev->data, n, pw->buf)) == 0)
 		ev->data_len = n;
-	gt_emit(ev, sizeof(*ev), GT_CNT_LOST_SYSFS);
+	/* Only the components used: most paths are 5-7 deep. */
+	n = offsetof(struct gt_sysfs_write, path) + (__u64)ev->depth * GT_NAME_LEN;
+	if (n > sizeof(*ev))
+		n = sizeof(*ev);
+	ev->hdr.size = n;
+	gt_emit(ev, n, GT_CNT_LOST_SYSFS);
 out:
 	bpf_map_delete_elem(&gt_pending, &tid);
 	__sync_fetch_and_add(&gt_pending_inflight, -1);
@@ -141,35 +146,73 @@ int BPF_KRETPROBE(gt_kretprobe_kf_write, ssize_t ret)
 
 /* ---- tracepoint backend ------------------------------------------------ */
 
-/* The file behind FD if it is a sysfs attribute, else NULL. This runs for
- * every write(2) on the machine: cheapest tests first. */
+/*
+ * The kernfs node behind FD if it is a sysfs attribute, else NULL. This runs
+ * for every write(2) on the machine, so it tests one pointer: the file's
+ * f_op against kernfs's, learnt at start by calibrate() below. The task's
+ * file table is read through BTF (plain loads); only the fd slot and the
+ * file need helper reads.
+ */
+static __always_inline struct file *file_of_fd(unsigned int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file = NULL;
+
+	if (fd >= fdt->max_fds)
+		return NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
+	return file;
+}
+
 static __always_inline struct kernfs_node *sysfs_node_of_fd(unsigned int fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
-	struct file *file = NULL;
+	struct file *file = file_of_fd(fd);
 	struct inode *inode;
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!file)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return NULL;
-	inode = BPF_CORE_READ(file, f_inode);
+	if (gt_kernfs_fops) {
+		if ((__u64)BPF_CORE_READ(file, f_op) != gt_kernfs_fops)
+			return NULL;
+		inode = BPF_CORE_READ(file, f_inode);
+	} else {
+		inode = BPF_CORE_READ(file, f_inode);	/* not calibrated: slower */
+	}
+	/* kernfs also serves cgroupfs: keep sysfs only. */
 	if (BPF_CORE_READ(inode, i_sb, s_magic) != SYSFS_MAGIC)
 		return NULL;
 	return BPF_CORE_READ(inode, i_private);	/* kernfs keeps its node here */
+}
+
+/* Userspace makes one write(2) on a sysfs file from thread gt_calib_tid
+ * (an fd opened read-only: the write fails, the syscall is still seen). */
+static __always_inline void calibrate(unsigned int fd)
+{
+	struct file *file = file_of_fd(fd);
+	struct inode *inode;
+
+	if (!file)
+		return;
+	inode = BPF_CORE_READ(file, f_inode);
+	if (BPF_CORE_READ(inode, i_sb, s_magic) == SYSFS_MAGIC)
+		gt_kernfs_fops = (__u64)BPF_CORE_READ(file, f_op);
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
 {
 	struct kernfs_node *kn;
+	unsigned int fd;
 
 	if (id != gt_nr_write && id != gt_nr_pwrite64)
 		return 0;
-	kn = sysfs_node_of_fd(PT_REGS_PARM1_CORE(regs));
+	fd = PT_REGS_PARM1_CORE(regs);
+	if (!gt_kernfs_fops && gt_calib_tid == (__u32)bpf_get_current_pid_tgid()) {
+		calibrate(fd);
+		return 0;
+	}
+	kn = sysfs_node_of_fd(fd);
 	if (kn)
 		write_begin(kn, (const void *)PT_REGS_PARM2_CORE(regs),
 			    PT_REGS_PARM3_CORE(regs), true, GT_ORIGIN_SYSCALL);

@@ -82,8 +82,9 @@ struct gt_sysfs_write {
 	__u8 data_len;		/* bytes held in data[] */
 	__u8 origin;		/* enum gt_write_origin */
 	__u32 pad;
-	char path[GT_PATH_DEPTH][GT_NAME_LEN];	/* kernfs path, leaf first */
 	char data[GT_DATA_MAX];
+	/* kernfs path, leaf first; only depth components are emitted */
+	char path[GT_PATH_DEPTH][GT_NAME_LEN];
 };
 
 /* GT_EV_BIND, GT_EV_UNBIND, GT_EV_PROBE_FAIL */

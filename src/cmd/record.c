@@ -26,7 +26,7 @@ static void usage(FILE *out)
 		"  -d, --duration SECS   stop after SECS seconds\n"
 		"  -b, --backend NAME    auto (default), fentry, kprobe or tracepoint\n"
 		"  -q, --quiet           no live event lines (the summary is still printed)\n"
-		"      --buffer-size MB  kernel ring buffer size (default 16)\n"
+		"      --buffer-size MB  kernel ring buffer size (default 4)\n"
 		"      --dry-run         show the backend and hooks that would be used, attach nothing\n"
 		"  -v, --verbose         libbpf messages (twice: debug)\n"
 		"  -h, --help            this help\n"
@@ -61,7 +61,7 @@ int cmd_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct recorder_opts o = { .ringbuf_bytes = 16 << 20, .cmdline = join_argv(argc, argv) };
+	struct recorder_opts o = { .ringbuf_bytes = 4 << 20, .cmdline = join_argv(argc, argv) };
 	char *end;
 	int c;
 

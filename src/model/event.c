@@ -72,7 +72,9 @@ void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size)
 {
 	size_t n = w->data_len, off = 0;
 
-	if (n && w->data[n - 1] == '\n')
+	/* "echo X > attr" adds a newline: not part of the value. A lone
+	 * newline is the value itself (how driver_override is cleared). */
+	if (n > 1 && w->data[n - 1] == '\n')
 		n--;
 	for (size_t i = 0; i < n && off + 5 < size; i++) {
 		unsigned char c = w->data[i];

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,28 @@ static int fill_watched(struct gputrace_bpf *skel)
 	return 0;
 }
 
+/* One failing write(2) on a read-only sysfs fd from this thread lets the
+ * syscall probe learn kernfs's f_op (sysfs_write.bpf.c). */
+static int calibrate_kernfs_fops(struct gputrace_bpf *skel)
+{
+	static const char *const files[] = { "/sys/kernel/uevent_seqnum",
+					     "/sys/devices/system/cpu/online", NULL };
+
+	skel->bss->gt_calib_tid = gettid();
+	for (int i = 0; files[i] && !skel->bss->gt_kernfs_fops; i++) {
+		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			continue;
+		if (write(fd, "", 0) < 0) {
+			/* EBADF expected: the probe saw the call anyway */
+		}
+		close(fd);
+	}
+	skel->bss->gt_calib_tid = 0;
+	return skel->bss->gt_kernfs_fops ? 0 : -ENOENT;
+}
+
 static const char *load_hint(int err)
 {
 	switch (-err) {
@@ -128,6 +151,8 @@ struct gt_bpf *gt_bpf_start(enum gt_backend backend, gt_event_fn fn, void *ctx,
 			 strerror(-ret), load_hint(ret));
 		goto fail;
 	}
+	if (backend == GT_BACKEND_TRACEPOINT && calibrate_kernfs_fops(b->skel))
+		gt_warn("could not learn kernfs's file operations: every write(2) takes the slower check");
 	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.gt_events),
 				 (ring_buffer_sample_fn)fn, ctx, NULL);
 	if (!b->rb) {

@@ -60,7 +60,7 @@ static void show(struct recorder *r, uint16_t type, const void *data, uint32_t l
  * /proc while the process lives (QEMU command lines run to kilobytes). */
 static void complete_argv(struct recorder *r, const struct gt_exec_event *ev)
 {
-	static char buf[64 * 1024];
+	static char buf[PROC_CMDLINE_MAX];
 	int n = proc_read_cmdline("/", ev->hdr.task.pid, buf, sizeof(buf));
 
 	if (n <= 0)
@@ -224,10 +224,16 @@ static void write_header(struct recorder *r, const char *backend_why)
 static void snapshot(struct recorder *r, const char *phase)
 {
 	uint64_t ts = mono_ns();
+	int err;
 
-	snapshot_pci(r->w, "/", phase, ts);
-	snapshot_processes(r->w, "/", phase, ts);
-	snapshot_files(r->w, "/", phase, ts);
+	/* A snapshot that fails leaves the trace less self-contained, not
+	 * wrong: say so and go on recording. */
+	if ((err = snapshot_pci(r->w, "/", phase, ts)) < 0)
+		gt_warn("%s snapshot of PCI devices incomplete: %s", phase, strerror(-err));
+	if ((err = snapshot_processes(r->w, "/", phase, ts)) < 0)
+		gt_warn("%s snapshot of processes incomplete: %s", phase, strerror(-err));
+	if ((err = snapshot_files(r->w, "/", phase, ts)) < 0)
+		gt_warn("%s snapshot of configuration files incomplete: %s", phase, strerror(-err));
 }
 
 static void default_path(char *buf, size_t size)

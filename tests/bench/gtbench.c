@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `make bench`: gputrace's costs, each printed as a ratio measured in this
+ * one run (absolute numbers on a shared machine mean little):
+ *   ready     time until all probes are attached, vs an equivalent bpftrace
+ *   exit      time from SIGINT to exit; recorder peak RSS
+ *   write     1-byte write(2) storm: cost the recorder adds vs an empty
+ *             program on the same tracepoints
+ *   exec      fork+exec storm with the recorder vs without
+ *   burst     100k sysfs writes: events recorded and lost
+ * Conditions alternate round by round and medians are taken, so drifts in
+ * machine load hit all of them alike.
+ *
+ *   gtbench GPUTRACE [--quick]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <linux/bpf.h>
+
+extern char **environ;
+
+static const char *gt_bin;
+static int rounds = 7;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct child {
+	pid_t pid;
+	int fd;		/* the watched output */
+	double t_start;
+};
+
+/* Starts ARGV with FD_NO (1 or 2) on a pipe; waits until a line holds WORD.
+ * Returns ms from spawn to that line, or -1. */
+static double start_until(struct child *c, char *const argv[], int fd_no, const char *word)
+{
+	posix_spawn_file_actions_t fa;
+	char buf[4096];
+	size_t have = 0;
+	int p[2];
+
+	if (pipe(p))
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], fd_no);
+	posix_spawn_file_actions_addclose(&fa, p[0]);
+	posix_spawn_file_actions_addopen(&fa, fd_no == 1 ? 2 : 1, "/dev/null", O_WRONLY, 0);
+	c->t_start = now_ms();
+	if (posix_spawn(&c->pid, argv[0], &fa, NULL, argv, environ))
+		return -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	c->fd = p[0];
+	for (;;) {
+		struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pf, 1, 10000) <= 0)
+			return -1;
+		n = read(c->fd, buf + have, sizeof(buf) - 1 - have);
+		if (n <= 0)
+			return -1;
+		have += n;
+		buf[have] = 0;
+		if (strstr(buf, word))
+			return now_ms() - c->t_start;
+		if (have > sizeof(buf) / 2)
+			have = 0;
+	}
+}
+
+/* SIGINT, then wait: ms to exit, peak RSS in KiB, and the output after. */
+static double stop_child(struct child *c, long *maxrss_kb, char *tail, size_t size)
+{
+	struct rusage ru;
+	double t0 = now_ms(), t;
+	int status;
+	size_t have = 0;
+	ssize_t n;
+
+	kill(c->pid, SIGINT);
+	/* A child that ignores SIGINT for 5 s is killed (and the time shows it). */
+	while (wait4(c->pid, &status, WNOHANG, &ru) == 0) {
+		if (now_ms() - t0 > 5000)
+			kill(c->pid, SIGKILL);
+		usleep(1000);
+	}
+	t = now_ms() - t0;
+	if (maxrss_kb)
+		*maxrss_kb = ru.ru_maxrss;
+	while (tail && have + 1 < size && (n = read(c->fd, tail + have, size - 1 - have)) > 0)
+		have += n;
+	if (tail)
+		tail[have] = 0;
+	close(c->fd);
+	return t;
+}
+
+static char trace_path[] = "/tmp/gtbench.gtrace";
+
+static int start_recorder(struct child *c, double *ready_ms)
+{
+	char *argv[] = { (char *)gt_bin, "record", "-q", "-f", "-o", trace_path, NULL };
+	double t = start_until(c, argv, 2, "ready");
+
+	if (ready_ms)
+		*ready_ms = t;
+	return t < 0 ? -1 : 0;
+}
+
+static void bench_ready(void)
+{
+	static const char *script =
+		"tracepoint:syscalls:sys_enter_write { @w = count(); } "
+		"tracepoint:sched:sched_process_exec { @e = count(); } "
+		"tracepoint:sched:sched_process_exit { @x = count(); } "
+		"BEGIN { printf(\"ready\\n\"); }";
+	char *bt_argv[] = { "/usr/bin/bpftrace", "-B", "none", "-e", (char *)script, NULL };
+	double gt_ready[32], gt_exit[32], bt_ready[32];
+	long rss, max_rss = 0;
+	int n = 0, nb = 0;
+
+	for (int i = 0; i < rounds; i++) {
+		struct child c;
+
+		if (start_recorder(&c, &gt_ready[n]) == 0) {
+			usleep(200 * 1000);
+			gt_exit[n++] = stop_child(&c, &rss, NULL, 0);
+			if (rss > max_rss)
+				max_rss = rss;
+		}
+		if (access(bt_argv[0], X_OK) == 0) {
+			bt_ready[nb] = start_until(&c, bt_argv, 1, "ready");
+			if (bt_ready[nb] > 0)
+				nb++;
+			stop_child(&c, NULL, NULL, 0);
+		}
+	}
+	if (!n) {
+		printf("ready: recorder did not start\n");
+		return;
+	}
+	double g = median(gt_ready, n), e = median(gt_exit, n);
+
+	printf("ready     gputrace %.1f ms", g);
+	if (nb) {
+		double b = median(bt_ready, nb);
+		printf(", bpftrace %.1f ms: %.1fx sooner (target >= 3x)", b, b / g);
+	} else {
+		printf(", bpftrace not runnable here (needs tracefs and /usr/bin/bpftrace)");
+	}
+	printf("\nexit      %.1f ms from SIGINT to exit (target <= 100 ms)\n", e);
+	printf("memory    recorder peak RSS %.1f MiB (target <= 16 MiB)\n", max_rss / 1024.0);
+}
+
+/* ns per 1-byte write(2) to /dev/null. */
+static double write_storm(long n)
+{
+	int fd = open("/dev/null", O_WRONLY);
+	double t0 = now_ms();
+
+	for (long i = 0; i < n; i++)
+		if (write(fd, "x", 1) != 1)
+			break;
+	t0 = now_ms() - t0;
+	close(fd);
+	return t0 * 1e6 / n;
+}
+
+/* An empty program on each tracepoint the recorder uses: N=2 the syscall
+ * path (sys_enter, sys_exit), N=4 also process exec and exit. */
+static int attach_empty(int links[4], int n)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	const char *tps[4] = { "btf_trace_sys_enter", "btf_trace_sys_exit",
+			       "btf_trace_sched_process_exec", "btf_trace_sched_process_exit" };
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	for (int i = 0; i < n; i++) {
+		LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_RAW_TP,
+			    .attach_btf_id = btf__find_by_name_kind(btf, tps[i], BTF_KIND_TYPEDEF));
+		int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", ret0, 2, &o);
+
+		links[i] = fd < 0 ? -1 : bpf_raw_tracepoint_open(NULL, fd);
+		if (fd >= 0)
+			close(fd);
+		if (links[i] < 0)
+			return -1;
+	}
+	btf__free(btf);
+	return 0;
+}
+
+static void bench_write(void)
+{
+	const long n = 1000000;
+	double base[32], empty[32], rec[32];
+	int nr = 0;
+
+	for (int i = 0; i < rounds; i++) {
+		struct child c;
+		int links[4];
+
+		base[nr] = write_storm(n);
+		if (attach_empty(links, 2)) {
+			printf("write     cannot attach empty tp_btf programs: %s\n", strerror(errno));
+			return;
+		}
+		empty[nr] = write_storm(n);
+		close(links[0]);
+		close(links[1]);
+		if (start_recorder(&c, NULL))
+			return;
+		rec[nr] = write_storm(n);
+		stop_child(&c, NULL, NULL, 0);
+		nr++;
+	}
+	double b = median(base, nr), e = median(empty, nr), r = median(rec, nr);
+	printf("write     %.0f ns/write bare, %.0f with empty programs (+%.0f), %.0f with gputrace (+%.0f):"
+	       " %.2fx the empty programs' cost (target <= 1.5x)\n",
+	       b, e, e - b, r, r - b, (r - b) / (e - b));
+}
+
+static double exec_storm(int n)
+{
+	char *argv[] = { "/bin/true", NULL };
+	double t0 = now_ms();
+
+	for (int i = 0; i < n; i++) {
+		pid_t pid;
+
+		if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) == 0)
+			waitpid(pid, NULL, 0);
+	}
+	return (now_ms() - t0) * 1e3 / n;
+}
+
+static void bench_exec(void)
+{
+	double base[32], empty[32], rec[32];
+	int nr = 0;
+
+	for (int i = 0; i < rounds; i++) {
+		struct child c;
+		int links[4];
+
+		base[nr] = exec_storm(1000);
+		if (attach_empty(links, 4))
+			return;
+		empty[nr] = exec_storm(1000);
+		for (int k = 0; k < 4; k++)
+			close(links[k]);
+		if (start_recorder(&c, NULL))
+			return;
+		rec[nr] = exec_storm(1000);
+		stop_child(&c, NULL, NULL, 0);
+		nr++;
+	}
+	double b = median(base, nr), e = median(empty, nr), r = median(rec, nr);
+	printf("exec      %.1f us per fork+exec bare, %.1f with empty programs (%+.1f%%), %.1f with gputrace:"
+	       " %+.1f%% (target <= +2%%)\n", b, e, (e / b - 1) * 100, r, (r / b - 1) * 100);
+}
+
+/* A PCI device without driver whose driver_override can be written: clearing
+ * it again and again changes nothing. */
+static int driverless_override(char *path, size_t size)
+{
+	FILE *fp = popen("for d in /sys/bus/pci/devices/*; do [ -e $d/driver ] && continue; "
+			 "[ \"$(cat $d/driver_override 2>/dev/null)\" = '(null)' ] && "
+			 "{ echo $d/driver_override; break; }; done", "r");
+	bool ok = fp && fgets(path, size, fp);
+
+	if (fp)
+		pclose(fp);
+	if (!ok)
+		return -1;
+	path[strcspn(path, "\n")] = 0;
+	return 0;
+}
+
+static void bench_burst(void)
+{
+	const int n = 100000;
+	char path[256], tail[4096], cmd[512];
+	struct child c;
+	long recorded = -1;
+	FILE *fp;
+	int fd;
+
+	if (driverless_override(path, sizeof(path))) {
+		printf("burst     skipped: no driverless PCI device with driver_override here\n");
+		return;
+	}
+	if (start_recorder(&c, NULL))
+		return;
+	fd = open(path, O_WRONLY);
+	double t0 = now_ms();
+	for (int i = 0; i < n; i++)
+		if (write(fd, "\n", 1) != 1)
+			break;
+	t0 = now_ms() - t0;
+	close(fd);
+	stop_child(&c, NULL, tail, sizeof(tail));
+	snprintf(cmd, sizeof(cmd), "%s dump --json %s | grep -c '\"kind\":\"sysfs_write\"'",
+		 gt_bin, trace_path);
+	fp = popen(cmd, "r");
+	if (fp && fscanf(fp, "%ld", &recorded) != 1)
+		recorded = -1;
+	if (fp)
+		pclose(fp);
+	char *lost = strstr(tail, "lost: ");
+	printf("burst     %d sysfs writes in %.0f ms: %ld recorded, %s%.*s (target 0 lost)\n", n, t0,
+	       recorded, lost ? "" : "lost unknown", lost ? (int)strcspn(lost, ";") : 0, lost ? lost : "");
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = getenv("GTBENCH_ONLY");	/* e.g. "exec": one part */
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: gtbench GPUTRACE [--quick]\n");
+		return 2;
+	}
+	gt_bin = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && !strcmp(argv[2], "--quick"))
+		rounds = 3;
+	if (geteuid() != 0) {
+		printf("bench: needs root\n");
+		return 1;
+	}
+	if (!only || strstr(only, "ready"))
+		bench_ready();
+	if (!only || strstr(only, "write"))
+		bench_write();
+	if (!only || strstr(only, "exec"))
+		bench_exec();
+	if (!only || strstr(only, "burst"))
+		bench_burst();
+	unlink(trace_path);
+	return 0;
+}
