@@ -46,9 +46,13 @@ void gt_bpf_set_verbose(int verbose)
 /* Which backend a program belongs to, from its section: fentry/fexit and
  * kprobe/kretprobe programs are backend-specific, the tp_btf syscall hooks
  * are the tracepoint backend's, and the process hooks serve all. */
-static bool program_wanted(const struct bpf_program *p, enum gt_backend b)
+static bool program_wanted(const struct bpf_program *p, enum gt_backend b,
+			   enum gt_dynid_hook dynid)
 {
 	const char *sec = bpf_program__section_name(p);
+
+	if (strstr(sec, "/pci_add_dynid") && dynid != GT_DYNID_NATIVE)
+		return dynid == GT_DYNID_KPROBE && !strncmp(sec, "k", 1);
 
 	if (!strncmp(sec, "fentry/", 7) || !strncmp(sec, "fexit/", 6))
 		return b == GT_BACKEND_FENTRY;
@@ -110,8 +114,9 @@ static const char *load_hint(int err)
 	}
 }
 
-struct gt_bpf *gt_bpf_start(enum gt_backend backend, gt_event_fn fn, void *ctx,
-			    size_t ringbuf_bytes, char *err, size_t errlen)
+struct gt_bpf *gt_bpf_start(enum gt_backend backend, enum gt_dynid_hook dynid,
+			    gt_event_fn fn, void *ctx, size_t ringbuf_bytes,
+			    char *err, size_t errlen)
 {
 	struct gt_bpf *b = calloc(1, sizeof(*b));
 	struct bpf_program *p;
@@ -128,7 +133,7 @@ struct gt_bpf *gt_bpf_start(enum gt_backend backend, gt_event_fn fn, void *ctx,
 		goto fail;
 	}
 	bpf_object__for_each_program(p, b->skel->obj)
-		bpf_program__set_autoload(p, program_wanted(p, backend));
+		bpf_program__set_autoload(p, program_wanted(p, backend, dynid));
 	b->skel->rodata->gt_self_pid = getpid();
 	b->skel->rodata->gt_nr_write = SYS_write;
 	b->skel->rodata->gt_nr_pwrite64 = SYS_pwrite64;

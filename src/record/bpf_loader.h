@@ -15,10 +15,19 @@ struct gt_bpf;
 /* Called for each event; DATA is read-only ring buffer memory. */
 typedef int (*gt_event_fn)(void *ctx, const void *data, size_t size);
 
+/* How the fentry backend sees pci_add_dynid(): it has 8 arguments, and x86
+ * BPF trampolines take at most 6 before Linux 6.6. */
+enum gt_dynid_hook {
+	GT_DYNID_NATIVE = 0,	/* the backend's own hook */
+	GT_DYNID_KPROBE,	/* kprobe pair, within the fentry backend */
+	GT_DYNID_OFF,		/* not hooked: new_id writes are still recorded */
+};
+
 /* Opens, loads and attaches the programs of BACKEND. On failure returns NULL
- * with a one-line reason in ERR. VERBOSE turns on libbpf's log. */
-struct gt_bpf *gt_bpf_start(enum gt_backend backend, gt_event_fn fn, void *ctx,
-			    size_t ringbuf_bytes, char *err, size_t errlen);
+ * with a one-line reason in ERR. */
+struct gt_bpf *gt_bpf_start(enum gt_backend backend, enum gt_dynid_hook dynid,
+			    gt_event_fn fn, void *ctx, size_t ringbuf_bytes,
+			    char *err, size_t errlen);
 
 /* The ring buffer's epoll fd, readable when events wait. */
 int gt_bpf_fd(struct gt_bpf *b);

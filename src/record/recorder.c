@@ -40,6 +40,7 @@ struct recorder {
 	struct gt_bpf *bpf;
 	struct render_clock clock;
 	enum gt_backend backend;
+	enum gt_dynid_hook dynid_hook;
 	uint64_t by_kind[GT_EV_KIND_MAX];
 	uint64_t events, uevents, marks;
 	uint64_t lost_uevents;
@@ -215,6 +216,8 @@ static void write_header(struct recorder *r, const char *backend_why)
 	/* Which outcomes carry a pid: the report must say when they do not. */
 	trace_writer_kv_str(r->w, "outcomes", r->backend == GT_BACKEND_TRACEPOINT ? "uevent" : "bpf");
 	trace_writer_kv_str(r->w, "programs", progs);
+	trace_writer_kv_str(r->w, "dynid_hook", r->dynid_hook == GT_DYNID_NATIVE ? "native" :
+			    r->dynid_hook == GT_DYNID_KPROBE ? "kprobe" : "off");
 	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
 	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
 	trace_writer_kv_end(r->w);
@@ -250,30 +253,44 @@ static void default_path(char *buf, size_t size)
 }
 
 /* Loads the chosen backend; in auto mode falls back to the next one when a
- * backend that passed the quick probe still fails to load or attach. */
-static int start_bpf(struct recorder *r, const struct gt_features *f, char *why, size_t wsize)
+ * backend that passed the quick probe still fails to load or attach. The
+ * fentry backend first retries without its pci_add_dynid hook (see
+ * gt_dynid_hook) before giving up. */
+static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_t wsize)
 {
 	char err[256];
 
 	for (;;) {
+		enum gt_dynid_hook dynid = GT_DYNID_NATIVE;
+
 		r->backend = features_choose(f, r->o->backend, why, wsize);
 		if (r->backend == GT_BACKEND_AUTO) {
 			gt_err("no usable backend: %s", why);
 			return -1;
 		}
-		r->bpf = gt_bpf_start(r->backend, on_event, r, r->o->ringbuf_bytes, err, sizeof(err));
-		if (r->bpf)
+		r->bpf = gt_bpf_start(r->backend, dynid, on_event, r, r->o->ringbuf_bytes,
+				      err, sizeof(err));
+		if (!r->bpf && r->backend == GT_BACKEND_FENTRY) {
+			dynid = f->kprobe.ok ? GT_DYNID_KPROBE : GT_DYNID_OFF;
+			r->bpf = gt_bpf_start(r->backend, dynid, on_event, r,
+					      r->o->ringbuf_bytes, err, sizeof(err));
+			if (r->bpf && dynid == GT_DYNID_OFF)
+				gt_warn("pci_add_dynid cannot be hooked here: dynamic ids are seen "
+					"through new_id writes only, not vfio-pci ids= at module load");
+		}
+		if (r->bpf) {
+			r->dynid_hook = dynid;
 			return 0;
+		}
 		if (r->o->backend != GT_BACKEND_AUTO || r->backend == GT_BACKEND_TRACEPOINT) {
 			gt_err("%s", err);
 			return -1;
 		}
 		gt_warn("%s; trying the next backend", err);
-		/* Mark it unusable and choose again. */
 		if (r->backend == GT_BACKEND_FENTRY)
-			((struct gt_features *)f)->fentry.ok = false;
+			f->fentry.ok = false;
 		else
-			((struct gt_features *)f)->kprobe.ok = false;
+			f->kprobe.ok = false;
 	}
 }
 
