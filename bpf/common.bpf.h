@@ -119,6 +119,14 @@ static __always_inline void gt_count(enum gt_counter c)
 		*v += 1;
 }
 
+/* A string behind a kernel pointer (names like dev->kobj.name are pointers:
+ * BPF_CORE_READ_STR_INTO would read the pointer's own bytes). "" if NULL. */
+static __always_inline void gt_read_str(char *dst, __u32 size, const char *src)
+{
+	if (!src || bpf_probe_read_kernel_str(dst, size, src) < 0)
+		dst[0] = 0;
+}
+
 static __always_inline union gt_scratch *gt_scratch_get(void)
 {
 	__u32 zero = 0;

@@ -22,9 +22,9 @@ static __always_inline void emit_driver_event(struct device *dev, __u16 kind, in
 	ev = &s->drv;
 	gt_header(&ev->hdr, kind, sizeof(*ev), bpf_ktime_get_ns(), GT_TASK_ALL);
 	ev->err = err;
-	BPF_CORE_READ_STR_INTO(&ev->bus, dev, bus, name);
-	BPF_CORE_READ_STR_INTO(&ev->device, dev, kobj.name);
-	BPF_CORE_READ_STR_INTO(&ev->driver, dev, driver, name);
+	gt_read_str(ev->bus, sizeof(ev->bus), BPF_CORE_READ(dev, bus, name));
+	gt_read_str(ev->device, sizeof(ev->device), BPF_CORE_READ(dev, kobj.name));
+	gt_read_str(ev->driver, sizeof(ev->driver), BPF_CORE_READ(dev, driver, name));
 	gt_emit(ev, sizeof(*ev), GT_CNT_LOST_DRIVER);
 }
 
@@ -51,7 +51,7 @@ static __always_inline void emit_dynid(struct pci_driver *drv, __u32 vendor, __u
 	ev->class = class;
 	ev->class_mask = class_mask;
 	ev->ret = ret;
-	BPF_CORE_READ_STR_INTO(&ev->driver, drv, name);
+	gt_read_str(ev->driver, sizeof(ev->driver), BPF_CORE_READ(drv, name));
 	gt_emit(ev, sizeof(*ev), GT_CNT_LOST_DRIVER);
 }
 

@@ -91,11 +91,30 @@ void json_object_end(struct json_writer *w) { close_container(w, '}'); }
 void json_array_start(struct json_writer *w) { open_container(w, '['); }
 void json_array_end(struct json_writer *w) { close_container(w, ']'); }
 
+/* Length of the valid UTF-8 sequence at S (at most LEN bytes), 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s, size_t len)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+
+	if (!n || n > len || s[0] > 0xf4)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Bytes from the kernel, argv or files are not always text: control bytes
+ * are escaped and invalid UTF-8 becomes U+FFFD, so the document stays valid
+ * JSON whatever was recorded. */
 static void put_escaped(FILE *out, const char *s, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)s;
+
 	fputc('"', out);
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
+		unsigned char c = u[i];
+		size_t n;
 
 		switch (c) {
 		case '"': fputs("\\\"", out); break;
@@ -104,13 +123,16 @@ static void put_escaped(FILE *out, const char *s, size_t len)
 		case '\r': fputs("\\r", out); break;
 		case '\t': fputs("\\t", out); break;
 		default:
-			/* Control bytes and invalid UTF-8 from the kernel or argv
-			 * must not break the document: escape control bytes, pass
-			 * the rest (consumers get bytes as recorded). */
-			if (c < 0x20 || c == 0x7f)
+			if (c < 0x20 || c == 0x7f) {
 				fprintf(out, "\\u%04x", c);
-			else
+			} else if (c < 0x80) {
 				fputc(c, out);
+			} else if ((n = utf8_seq_len(u + i, len - i))) {
+				fwrite(u + i, 1, n, out);
+				i += n - 1;
+			} else {
+				fputs("\\ufffd", out);
+			}
 		}
 	}
 	fputc('"', out);

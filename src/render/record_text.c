@@ -52,6 +52,13 @@ static void put_head(FILE *out, const struct render_clock *c, uint64_t ts, const
 		fprintf(out, "%-11s %-7s %-16.16s ", kind, "-", comm);
 }
 
+/* A name from the kernel, printable or '?' byte by byte. */
+static void put_name(FILE *out, const char *s, size_t max)
+{
+	for (size_t i = 0; i < max && s[i]; i++)
+		fputc((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?', out);
+}
+
 /* " < parent[pid] < grandparent[pid]": who stands behind a writer. */
 static void put_ancestry(FILE *out, const struct gt_task *t, int max)
 {
@@ -92,18 +99,17 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 			fprintf(out, " unit=%.*s", GT_UNIT_LEN, t->unit);
 		break;
 	case GT_EV_BIND:
-		fprintf(out, "%.*s -> %.*s", GT_NAME_LEN, ev.drv.device, GT_NAME_LEN, ev.drv.driver);
-		break;
 	case GT_EV_UNBIND:
-		fprintf(out, "%.*s <- %.*s", GT_NAME_LEN, ev.drv.device, GT_NAME_LEN, ev.drv.driver);
-		break;
 	case GT_EV_PROBE_FAIL:
-		fprintf(out, "%.*s by %.*s failed: %s (%d)", GT_NAME_LEN, ev.drv.device,
-			GT_NAME_LEN, ev.drv.driver, strerrorname_np(-ev.drv.err) ?: "?", ev.drv.err);
+		put_name(out, ev.drv.device, GT_NAME_LEN);
+		fputs(kind == GT_EV_BIND ? " -> " : kind == GT_EV_UNBIND ? " <- " : " by ", out);
+		put_name(out, ev.drv.driver, GT_NAME_LEN);
+		if (kind == GT_EV_PROBE_FAIL)
+			fprintf(out, " failed: %s (%d)", strerrorname_np(-ev.drv.err) ?: "?", ev.drv.err);
 		break;
 	case GT_EV_DYNID:
-		fprintf(out, "%.*s += %04x:%04x", GT_NAME_LEN, ev.dynid.driver, ev.dynid.vendor,
-			ev.dynid.device);
+		put_name(out, ev.dynid.driver, GT_NAME_LEN);
+		fprintf(out, " += %04x:%04x", ev.dynid.vendor, ev.dynid.device);
 		if (ev.dynid.ret)
 			fprintf(out, " = %s", strerrorname_np(-ev.dynid.ret) ?: "error");
 		break;
