@@ -31,6 +31,8 @@ static int libbpf_verbose;
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	if (libbpf_verbose < 0)
+		return 0;	/* an attempt whose failure has a fallback */
 	if (level == LIBBPF_DEBUG && libbpf_verbose < 2)
 		return 0;
 	if (!libbpf_verbose && level != LIBBPF_WARN)
@@ -38,9 +40,12 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return vfprintf(stderr, fmt, ap);
 }
 
-void gt_bpf_set_verbose(int verbose)
+int gt_bpf_set_verbose(int verbose)
 {
+	int old = libbpf_verbose;
+
 	libbpf_verbose = verbose;
+	return old;
 }
 
 /* Which backend a program belongs to, from its section: fentry/fexit and

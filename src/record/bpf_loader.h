@@ -43,7 +43,8 @@ int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size);
 
 void gt_bpf_stop(struct gt_bpf *b);
 
-void gt_bpf_set_verbose(int verbose);
+/* libbpf messages: -1 none, 0 warnings, 1 info, 2 debug. Returns the old level. */
+int gt_bpf_set_verbose(int verbose);
 
 /* The attribute names whose writes are recorded (sysfs_write.bpf.c). */
 extern const char *const gt_watched_attrs[];

@@ -268,8 +268,12 @@ static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_
 			gt_err("no usable backend: %s", why);
 			return -1;
 		}
+		int saved = r->backend == GT_BACKEND_FENTRY && !r->o->verbose ?
+			gt_bpf_set_verbose(-1) : r->o->verbose;
+
 		r->bpf = gt_bpf_start(r->backend, dynid, on_event, r, r->o->ringbuf_bytes,
 				      err, sizeof(err));
+		gt_bpf_set_verbose(saved);
 		if (!r->bpf && r->backend == GT_BACKEND_FENTRY) {
 			dynid = f->kprobe.ok ? GT_DYNID_KPROBE : GT_DYNID_OFF;
 			r->bpf = gt_bpf_start(r->backend, dynid, on_event, r,
