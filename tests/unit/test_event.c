@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Decoding kernel events as stored in traces: sizes from older or newer
+ * recorders, bogus lengths, and how paths and written values are shown. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model/event.h"
+
+static struct gt_sysfs_write make_write(const char *const *leaf_first, int depth,
+					const char *data, size_t len)
+{
+	struct gt_sysfs_write w;
+
+	memset(&w, 0, sizeof(w));
+	w.hdr.kind = GT_EV_SYSFS_WRITE;
+	w.hdr.size = sizeof(w);
+	for (int i = 0; i < depth; i++)
+		strcpy(w.path[i], leaf_first[i]);
+	w.depth = depth;
+	memcpy(w.data, data, len);
+	w.data_len = len;
+	return w;
+}
+
+static void test_path_joined_root_first(void **state)
+{
+	const char *p[] = { "bind", "vfio-pci", "drivers", "pci", "bus" };
+	struct gt_sysfs_write w = make_write(p, 5, "x", 1);
+	char buf[256];
+
+	sysfs_write_path(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "/sys/bus/pci/drivers/vfio-pci/bind");
+	assert_string_equal(sysfs_write_attr(&w), "bind");
+	w.path_truncated = 1;
+	sysfs_write_path(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "/sys/.../bus/pci/drivers/vfio-pci/bind");
+}
+
+static void test_value_newline_rules(void **state)
+{
+	const char *p[] = { "driver_override" };
+	char buf[64];
+	struct gt_sysfs_write w = make_write(p, 1, "vfio-pci\n", 9);
+
+	sysfs_write_value(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "vfio-pci");		/* echo's newline dropped */
+	w = make_write(p, 1, "\n", 1);
+	sysfs_write_value(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "\\n");		/* a clear stays visible */
+	w = make_write(p, 1, "a\x01\\", 3);
+	sysfs_write_value(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "a\\x01\\x5c");
+}
+
+/* Only the used path components are emitted: the decoder zero-fills. */
+static void test_short_event_zero_filled(void **state)
+{
+	const char *p[] = { "unbind", "bochs-drm", "drivers", "pci", "bus" };
+	struct gt_sysfs_write w = make_write(p, 5, "0000:00:05.0", 12);
+	size_t emitted = offsetof(struct gt_sysfs_write, path) + 5 * GT_NAME_LEN;
+	union gt_event_any ev;
+	char buf[256];
+
+	memset(&ev, 0xaa, sizeof(ev));
+	assert_int_equal(event_decode(&w, emitted, &ev), GT_EV_SYSFS_WRITE);
+	assert_int_equal(ev.write.depth, 5);
+	assert_int_equal(ev.write.path[5][0], 0);
+	sysfs_write_path(&ev.write, buf, sizeof(buf));
+	assert_string_equal(buf, "/sys/bus/pci/drivers/bochs-drm/unbind");
+}
+
+static void test_bogus_lengths_clamped(void **state)
+{
+	struct gt_exec_event e;
+	struct gt_sysfs_write w;
+	union gt_event_any ev;
+
+	memset(&e, 0, sizeof(e));
+	e.hdr.kind = GT_EV_EXEC;
+	e.args_len = 1u << 30;
+	assert_int_equal(event_decode(&e, sizeof(e), &ev), GT_EV_EXEC);
+	assert_true(ev.exec.args_len <= GT_ARGS_MAX);
+
+	memset(&w, 0, sizeof(w));
+	w.hdr.kind = GT_EV_SYSFS_WRITE;
+	w.depth = 200;
+	w.data_len = 255;
+	assert_int_equal(event_decode(&w, sizeof(w), &ev), GT_EV_SYSFS_WRITE);
+	assert_true(ev.write.depth <= GT_PATH_DEPTH);
+	assert_true(ev.write.data_len <= GT_DATA_MAX);
+}
+
+static void test_too_short_and_unknown(void **state)
+{
+	struct gt_event_header h = { .kind = 99, .size = sizeof(h) };
+	union gt_event_any ev;
+
+	assert_int_equal(event_decode(&h, sizeof(h) - 1, &ev), -1);
+	/* a newer recorder's kind: returned, header intact, body ignored */
+	assert_int_equal(event_decode(&h, sizeof(h), &ev), 99);
+	assert_string_equal(event_kind_name(99), "unknown");
+}
+
+static void test_exit_status_text(void **state)
+{
+	char buf[64];
+
+	exit_status_str(3 << 8, buf, sizeof(buf));
+	assert_string_equal(buf, "exited 3");
+	exit_status_str(9, buf, sizeof(buf));
+	assert_string_equal(buf, "killed by SIGKILL");
+	exit_status_str(11 | 0x80, buf, sizeof(buf));
+	assert_string_equal(buf, "killed by SIGSEGV (core dumped)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_joined_root_first),
+		cmocka_unit_test(test_value_newline_rules),
+		cmocka_unit_test(test_short_event_zero_filled),
+		cmocka_unit_test(test_bogus_lengths_clamped),
+		cmocka_unit_test(test_too_short_and_unknown),
+		cmocka_unit_test(test_exit_status_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
