@@ -13,17 +13,6 @@
 
 #define GT_PENDING_MAX	1024	/* sysfs writes in flight at once */
 
-/* Largest event: the scratch buffer is a union so one per-CPU slot serves
- * every kind (BPF stacks are 512 bytes; events are larger). */
-union gt_scratch {
-	struct gt_event_header hdr;
-	struct gt_sysfs_write write;
-	struct gt_driver_event drv;
-	struct gt_dynid_event dynid;
-	struct gt_exec_event exec;
-	struct gt_exit_event exit;
-};
-
 /* A watched sysfs write between its start and its return. */
 struct gt_pending_write {
 	__u64 ts_ns;
@@ -50,7 +39,7 @@ struct gt_scratch_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, union gt_scratch);
+	__type(value, union gt_event_any);
 };
 
 /* Names of the sysfs attributes worth recording (bind, new_id, ...), filled
@@ -127,7 +116,7 @@ static __always_inline void gt_read_str(char *dst, __u32 size, const char *src)
 		dst[0] = 0;
 }
 
-static __always_inline union gt_scratch *gt_scratch_get(void)
+static __always_inline union gt_event_any *gt_scratch_get(void)
 {
 	__u32 zero = 0;
 

@@ -14,7 +14,7 @@
 
 static __always_inline void emit_driver_event(struct device *dev, __u16 kind, int err)
 {
-	union gt_scratch *s = gt_scratch_get();
+	union gt_event_any *s = gt_scratch_get();
 	struct gt_driver_event *ev;
 
 	if (!s || !dev)
@@ -37,7 +37,7 @@ static __always_inline void emit_dynid(struct pci_driver *drv, __u32 vendor, __u
 				       __u32 subvendor, __u32 subdevice, __u32 class,
 				       __u32 class_mask, int ret)
 {
-	union gt_scratch *s = gt_scratch_get();
+	union gt_event_any *s = gt_scratch_get();
 	struct gt_dynid_event *ev;
 
 	if (!s)

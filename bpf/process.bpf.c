@@ -6,7 +6,7 @@
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	union gt_scratch *s = gt_scratch_get();
+	union gt_event_any *s = gt_scratch_get();
 	struct gt_exec_event *ev;
 	unsigned long start, end;
 	__u64 len;
@@ -40,7 +40,7 @@ int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(gt_exit, struct task_struct *p)
 {
-	union gt_scratch *s;
+	union gt_event_any *s;
 	struct gt_exit_event *ev;
 
 	/* One event per process: when its main thread goes. */

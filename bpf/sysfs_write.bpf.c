@@ -59,7 +59,7 @@ static __always_inline void write_end(__s64 ret)
 	struct gt_pending_write *pw;
 	struct gt_sysfs_write *ev;
 	struct kernfs_node *kn;
-	union gt_scratch *s;
+	union gt_event_any *s;
 	__u64 n;
 	int i;
 

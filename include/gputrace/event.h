@@ -125,6 +125,17 @@ struct gt_exit_event {
 	__u32 pad;
 };
 
+/* Any event: the BPF side builds events in a per-CPU slot of this size (BPF
+ * stacks are 512 bytes), userspace decodes stored events into one. */
+union gt_event_any {
+	struct gt_event_header hdr;
+	struct gt_sysfs_write write;
+	struct gt_driver_event drv;
+	struct gt_dynid_event dynid;
+	struct gt_exec_event exec;
+	struct gt_exit_event exit;
+};
+
 /* Kernel-side counters (per-CPU array, summed by userspace). Anything the
  * kernel side had to drop is counted here and shown, never lost silently. */
 enum gt_counter {

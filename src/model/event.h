@@ -7,15 +7,6 @@
 
 #include "gputrace/event.h"
 
-union gt_event_any {
-	struct gt_event_header hdr;
-	struct gt_sysfs_write write;
-	struct gt_driver_event drv;
-	struct gt_dynid_event dynid;
-	struct gt_exec_event exec;
-	struct gt_exit_event exit;
-};
-
 /* Copies a stored event into OUT, zero-filling what an older recorder did
  * not write (structs only grow at the end). Returns the kind, or -1 if the
  * payload is too short to be an event. Unknown kinds are returned too. */
