@@ -365,7 +365,7 @@ static void summary(struct recorder *r, const char *path)
 	fprintf(stderr, "; %s (%.1f KiB)\n", path, st.bytes / 1024.0);
 }
 
-static int dry_run(const struct gt_features *f, enum gt_backend b, const char *why)
+static int dry_run(enum gt_backend b, const char *why)
 {
 	printf("would record with the %s backend: %s\n", backend_name(b), why);
 	printf("watched sysfs attributes:");
@@ -393,7 +393,7 @@ int recorder_run(const struct recorder_opts *o)
 			gt_err("no usable backend: %s", why);
 			return EXIT_ERROR;
 		}
-		return dry_run(&f, b, why);
+		return dry_run(b, why);
 	}
 	if (!f.root) {
 		gt_err("recording needs root (BPF needs CAP_BPF and CAP_PERFMON): run with sudo");

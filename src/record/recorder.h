@@ -15,7 +15,6 @@ struct recorder_opts {
 	enum gt_backend backend;
 	bool quiet;		/* no live event lines */
 	bool dry_run;		/* show the plan, attach nothing */
-	bool json;		/* --dry-run output as JSON */
 	int verbose;		/* libbpf log */
 	size_t ringbuf_bytes;
 	const char *cmdline;	/* how we were invoked, kept in the header */
