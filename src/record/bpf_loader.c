@@ -219,6 +219,21 @@ int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size)
 	return n;
 }
 
+int gt_bpf_plan(enum gt_backend backend, char *buf, size_t size)
+{
+	struct gt_bpf b = { .skel = gputrace_bpf__open() };
+	struct bpf_program *p;
+	int n;
+
+	if (!b.skel)
+		return -errno;
+	bpf_object__for_each_program(p, b.skel->obj)
+		bpf_program__set_autoload(p, program_wanted(p, backend, GT_DYNID_NATIVE));
+	n = gt_bpf_programs(&b, buf, size);
+	gputrace_bpf__destroy(b.skel);
+	return n;
+}
+
 void gt_bpf_stop(struct gt_bpf *b)
 {
 	if (!b)

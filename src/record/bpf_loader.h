@@ -41,6 +41,9 @@ void gt_bpf_counters(struct gt_bpf *b, uint64_t out[GT_CNT_MAX]);
 /* Names of the programs attached, for --dry-run and the trace header. */
 int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size);
 
+/* What BACKEND would attach, without loading anything (--dry-run). */
+int gt_bpf_plan(enum gt_backend backend, char *buf, size_t size);
+
 void gt_bpf_stop(struct gt_bpf *b);
 
 /* libbpf messages: -1 none, 0 warnings, 1 info, 2 debug. Returns the old level. */

@@ -367,7 +367,11 @@ static void summary(struct recorder *r, const char *path)
 
 static int dry_run(enum gt_backend b, const char *why)
 {
+	char progs[1024];
+
 	printf("would record with the %s backend: %s\n", backend_name(b), why);
+	if (gt_bpf_plan(b, progs, sizeof(progs)) > 0)
+		printf("hooks: %s\n", progs);
 	printf("watched sysfs attributes:");
 	for (int i = 0; gt_watched_attrs[i]; i++)
 		printf(" %s", gt_watched_attrs[i]);
