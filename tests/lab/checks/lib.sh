@@ -1,0 +1,42 @@
+# Sourced by the per-scenario checks: jq helpers over $LAB_TRACE_JSON.
+
+# trace_jq FILTER [jq options]: jq -s over the trace; FILTER sees the array.
+trace_jq() {
+	_f=$1
+	shift
+	jq -r -s "$@" "$_f" "$LAB_TRACE_JSON"
+}
+
+# last_bind BDF: "driver comm ts_ns" of the last bind of BDF. Driver-core
+# bind events carry the process; backends that take outcomes from uevents
+# (tracepoint) have only the uevent, and comm is then "-".
+last_bind() {
+	trace_jq '([.[] | select(.type == "event" and .kind == "bind" and .device == $d)] | sort_by(.ts_ns) | last) as $e
+		| ([.[] | select(.type == "uevent" and .ACTION == "bind" and .PCI_SLOT_NAME == $d)] | sort_by(.ts_ns) | last) as $u
+		| if $e != null then "\($e.driver) \($e.task.comm) \($e.ts_ns)"
+		  elif $u != null then "\($u.DRIVER) - \($u.ts_ns)"
+		  else "none - 0" end' --arg d "$1"
+}
+
+# write_before TS: "comm attr" of the last sysfs write that began before TS
+# (a uevent is read after the write that caused it began).
+write_before() {
+	trace_jq '[.[] | select(.type == "event" and .kind == "sysfs_write" and .ts_ns <= $t)]
+		| sort_by(.ts_ns) | last | if . == null then "none none" else "\(.task.comm) \(.attr)" end' --argjson t "$1"
+}
+
+# bound_by BDF DRIVER COMM WRITE_ATTR: the last bind of BDF is to DRIVER and
+# was done by COMM (driver-core event), or, with uevents only, followed
+# COMM's write to WRITE_ATTR with no other sysfs write in between.
+bound_by() {
+	set -- "$1" "$2" "$3" "$4" "$(last_bind "$1")"
+	_drv=${5%% *} _rest=${5#* }
+	_comm=${_rest%% *} _ts=${_rest#* }
+	[ "$_drv" = "$2" ] || { echo "last bind of $1 is to '$_drv', expected $2"; return 1; }
+	if [ "$_comm" != - ]; then
+		[ "$_comm" = "$3" ] || { echo "$1 -> $2 attributed to '$_comm', expected $3"; return 1; }
+		return 0
+	fi
+	_w=$(write_before "$_ts")
+	[ "$_w" = "$3 $4" ] || { echo "uevent bind of $1 -> $2 follows a write by '$_w', expected '$3 $4'"; return 1; }
+}
