@@ -40,3 +40,10 @@ bound_by() {
 	_w=$(write_before "$_ts")
 	[ "$_w" = "$3 $4" ] || { echo "uevent bind of $1 -> $2 follows a write by '$_w', expected '$3 $4'"; return 1; }
 }
+
+# last_write COMM ATTR: "ts_ns end_ns" of the last sysfs write of ATTR by
+# COMM, or nothing.
+last_write() {
+	trace_jq '[.[] | select(.type == "event" and .kind == "sysfs_write" and .task.comm == $c and .attr == $a)]
+		| sort_by(.ts_ns) | last | if . == null then "" else "\(.ts_ns) \(.end_ns)" end' --arg c "$1" --arg a "$2"
+}
