@@ -22,7 +22,7 @@ usage() {
 	exit 2
 }
 
-scenario= kernel= backend= out= timeout=${GPUTRACE_LAB_TIMEOUT:-240}
+scenario='' kernel='' backend='' out='' timeout=${GPUTRACE_LAB_TIMEOUT:-240}
 boot=${GPUTRACE_LAB_BOOT:-pvh} keep=0
 while [ $# -gt 0 ]; do
 	case "$1" in

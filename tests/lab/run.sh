@@ -6,7 +6,7 @@
 # in build/lab/suite/KERNEL-BACKEND-SCENARIO. Narrow it down with
 # LAB_KERNELS="6.12" LAB_SCENARIOS="baseline libvirt" LAB_BACKENDS="fentry".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . scripts/lab/lib.sh
 
