@@ -4,7 +4,9 @@
  * (module load, rescan, a stale dynamic id matching on reprobe):
  *   pci_device_probe() returns  -> bound, or probe failed with -errno
  *   pci_device_remove() entered -> unbound (driver still attached)
- *   pci_add_dynid() returns     -> dynamic id added (new_id, vfio-pci ids=)
+ *   pci_add_dynid() returns     -> dynamic id added (new_id, vfio-pci ids=);
+ *     on kernels that have it (Debian's 6.1 and 6.12), its worker
+ *     do_pci_add_dynid(drv, id, check_dup), which new_id calls directly
  * These are the PCI bus callbacks themselves: reached through function
  * pointers, so never inlined, with the same signatures from 5.10 to 6.18,
  * and pci_device_probe() returns the driver's -errno on every kernel
@@ -80,6 +82,22 @@ int BPF_PROG(gt_fexit_pci_add_dynid, struct pci_driver *drv, unsigned int vendor
 	return 0;
 }
 
+static __always_inline void emit_dynid_id(struct pci_driver *drv,
+					  const struct pci_device_id *id, int ret)
+{
+	emit_dynid(drv, BPF_CORE_READ(id, vendor), BPF_CORE_READ(id, device),
+		   BPF_CORE_READ(id, subvendor), BPF_CORE_READ(id, subdevice),
+		   BPF_CORE_READ(id, class), BPF_CORE_READ(id, class_mask), ret);
+}
+
+SEC("fexit/do_pci_add_dynid")
+int BPF_PROG(gt_fexit_do_pci_add_dynid, struct pci_driver *drv,
+	     const struct pci_device_id *id, bool check_dup, int ret)
+{
+	emit_dynid_id(drv, id, ret);
+	return 0;
+}
+
 /* ---- kprobe backend: entry arguments wait in gt_probe_args ------------- */
 
 SEC("kprobe/pci_device_probe")
@@ -129,6 +147,29 @@ int BPF_KPROBE(gt_kprobe_pci_add_dynid, struct pci_driver *drv, unsigned int ven
 	/* class_mask is the 7th argument (on the stack): not worth the
 	 * arch-specific read; the kprobe backend records it as 0. */
 	bpf_map_update_elem(&gt_dynid_args, &tid, &a, BPF_ANY);
+	return 0;
+}
+
+SEC("kprobe/do_pci_add_dynid")
+int BPF_KPROBE(gt_kprobe_do_pci_add_dynid, struct pci_driver *drv, const struct pci_device_id *id)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 args[2] = { (__u64)drv, (__u64)id };
+
+	bpf_map_update_elem(&gt_probe_args, &tid, args, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe/do_pci_add_dynid")
+int BPF_KRETPROBE(gt_kretprobe_do_pci_add_dynid, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *args = bpf_map_lookup_elem(&gt_probe_args, &tid);
+
+	if (!args)
+		return 0;
+	emit_dynid_id((struct pci_driver *)args[0], (const struct pci_device_id *)args[1], ret);
+	bpf_map_delete_elem(&gt_probe_args, &tid);
 	return 0;
 }
 

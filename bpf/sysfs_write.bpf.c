@@ -155,13 +155,22 @@ int BPF_KRETPROBE(gt_kretprobe_kf_write, ssize_t ret)
  */
 static __always_inline struct file *file_of_fd(unsigned int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = task->files->fdt;
-	struct file *file = NULL;
+	struct file *file = NULL, **fds;
+	struct fdtable *fdt;
 
-	if (fd >= fdt->max_fds)
-		return NULL;
-	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
+	/* Known at load time; the verifier drops the branch not taken. */
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
+		fdt = bpf_get_current_task_btf()->files->fdt;
+		if (fd >= fdt->max_fds)
+			return NULL;
+		fds = fdt->fd;
+	} else {	/* before 5.11: helper reads */
+		fdt = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), files, fdt);
+		if (fd >= BPF_CORE_READ(fdt, max_fds))
+			return NULL;
+		fds = BPF_CORE_READ(fdt, fd);
+	}
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
 	return file;
 }
 

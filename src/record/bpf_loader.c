@@ -52,12 +52,19 @@ int gt_bpf_set_verbose(int verbose)
  * kprobe/kretprobe programs are backend-specific, the tp_btf syscall hooks
  * are the tracepoint backend's, and the process hooks serve all. */
 static bool program_wanted(const struct bpf_program *p, enum gt_backend b,
-			   enum gt_dynid_hook dynid)
+			   struct gt_dynid_plan dynid)
 {
 	const char *sec = bpf_program__section_name(p);
 
-	if (strstr(sec, "/pci_add_dynid") && dynid != GT_DYNID_NATIVE)
-		return dynid == GT_DYNID_KPROBE && !strncmp(sec, "k", 1);
+	if (strstr(sec, "pci_add_dynid")) {
+		bool is_worker = strstr(sec, "/do_pci_add_dynid") != NULL;
+
+		if (b == GT_BACKEND_TRACEPOINT || dynid.how == GT_DYNID_OFF ||
+		    is_worker != dynid.worker)
+			return false;
+		if (dynid.how == GT_DYNID_KPROBE)
+			return sec[0] == 'k';
+	}
 
 	if (!strncmp(sec, "fentry/", 7) || !strncmp(sec, "fexit/", 6))
 		return b == GT_BACKEND_FENTRY;
@@ -119,7 +126,7 @@ static const char *load_hint(int err)
 	}
 }
 
-struct gt_bpf *gt_bpf_start(enum gt_backend backend, enum gt_dynid_hook dynid,
+struct gt_bpf *gt_bpf_start(enum gt_backend backend, struct gt_dynid_plan dynid,
 			    gt_event_fn fn, void *ctx, size_t ringbuf_bytes,
 			    char *err, size_t errlen)
 {
@@ -219,7 +226,7 @@ int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size)
 	return n;
 }
 
-int gt_bpf_plan(enum gt_backend backend, char *buf, size_t size)
+int gt_bpf_plan(enum gt_backend backend, struct gt_dynid_plan dynid, char *buf, size_t size)
 {
 	struct gt_bpf b = { .skel = gputrace_bpf__open() };
 	struct bpf_program *p;
@@ -228,7 +235,7 @@ int gt_bpf_plan(enum gt_backend backend, char *buf, size_t size)
 	if (!b.skel)
 		return -errno;
 	bpf_object__for_each_program(p, b.skel->obj)
-		bpf_program__set_autoload(p, program_wanted(p, backend, GT_DYNID_NATIVE));
+		bpf_program__set_autoload(p, program_wanted(p, backend, dynid));
 	n = gt_bpf_programs(&b, buf, size);
 	gputrace_bpf__destroy(b.skel);
 	return n;

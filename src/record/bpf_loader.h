@@ -4,6 +4,7 @@
 #ifndef GPUTRACE_BPF_LOADER_H
 #define GPUTRACE_BPF_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,17 +16,25 @@ struct gt_bpf;
 /* Called for each event; DATA is read-only ring buffer memory. */
 typedef int (*gt_event_fn)(void *ctx, const void *data, size_t size);
 
-/* How the fentry backend sees pci_add_dynid(): it has 8 arguments, and x86
- * BPF trampolines take at most 6 before Linux 6.6. */
+/* Where dynamic ids are caught: pci_add_dynid() (vfio-pci ids=, and new_id
+ * on most kernels) or, where it exists, its 3-argument worker
+ * do_pci_add_dynid() that new_id calls directly (Debian's 6.1 and 6.12);
+ * by the backend's own hook or by a kprobe pair inside the fentry backend
+ * (pci_add_dynid has 8 arguments, x86 trampolines take 6 before 6.6). */
 enum gt_dynid_hook {
 	GT_DYNID_NATIVE = 0,	/* the backend's own hook */
 	GT_DYNID_KPROBE,	/* kprobe pair, within the fentry backend */
 	GT_DYNID_OFF,		/* not hooked: new_id writes are still recorded */
 };
 
+struct gt_dynid_plan {
+	enum gt_dynid_hook how;
+	bool worker;		/* do_pci_add_dynid rather than pci_add_dynid */
+};
+
 /* Opens, loads and attaches the programs of BACKEND. On failure returns NULL
  * with a one-line reason in ERR. */
-struct gt_bpf *gt_bpf_start(enum gt_backend backend, enum gt_dynid_hook dynid,
+struct gt_bpf *gt_bpf_start(enum gt_backend backend, struct gt_dynid_plan dynid,
 			    gt_event_fn fn, void *ctx, size_t ringbuf_bytes,
 			    char *err, size_t errlen);
 
@@ -42,7 +51,7 @@ void gt_bpf_counters(struct gt_bpf *b, uint64_t out[GT_CNT_MAX]);
 int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size);
 
 /* What BACKEND would attach, without loading anything (--dry-run). */
-int gt_bpf_plan(enum gt_backend backend, char *buf, size_t size);
+int gt_bpf_plan(enum gt_backend backend, struct gt_dynid_plan dynid, char *buf, size_t size);
 
 void gt_bpf_stop(struct gt_bpf *b);
 

@@ -21,6 +21,7 @@ enum gt_hook_fn {
 	GT_FN_PCI_DEVICE_PROBE,
 	GT_FN_PCI_DEVICE_REMOVE,
 	GT_FN_PCI_ADD_DYNID,
+	GT_FN_DO_PCI_ADD_DYNID,	/* only some kernels: see gt_dynid_plan */
 	GT_FN_MAX,
 };
 
@@ -35,6 +36,7 @@ struct gt_features {
 	bool root;
 	bool btf;			/* /sys/kernel/btf/vmlinux */
 	bool kernfs_parent_renamed;	/* 6.18+: kernfs_node.__parent */
+	bool dynid_worker;		/* do_pci_add_dynid named in kernel BTF */
 	bool fn_in_btf[GT_FN_MAX];
 	bool fn_in_kallsyms[GT_FN_MAX];
 	struct gt_probe_result ringbuf;

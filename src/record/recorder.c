@@ -40,7 +40,7 @@ struct recorder {
 	struct gt_bpf *bpf;
 	struct render_clock clock;
 	enum gt_backend backend;
-	enum gt_dynid_hook dynid_hook;
+	struct gt_dynid_plan dynid;
 	uint64_t by_kind[GT_EV_KIND_MAX];
 	uint64_t events, uevents, marks;
 	uint64_t lost_uevents;
@@ -216,8 +216,9 @@ static void write_header(struct recorder *r, const char *backend_why)
 	/* Which outcomes carry a pid: the report must say when they do not. */
 	trace_writer_kv_str(r->w, "outcomes", r->backend == GT_BACKEND_TRACEPOINT ? "uevent" : "bpf");
 	trace_writer_kv_str(r->w, "programs", progs);
-	trace_writer_kv_str(r->w, "dynid_hook", r->dynid_hook == GT_DYNID_NATIVE ? "native" :
-			    r->dynid_hook == GT_DYNID_KPROBE ? "kprobe" : "off");
+	trace_writer_kv_str(r->w, "dynid_hook", r->backend == GT_BACKEND_TRACEPOINT ||
+			    r->dynid.how == GT_DYNID_OFF ? "off" :
+			    r->dynid.worker ? "do_pci_add_dynid" : "pci_add_dynid");
 	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
 	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
 	trace_writer_kv_end(r->w);
@@ -253,37 +254,37 @@ static void default_path(char *buf, size_t size)
 }
 
 /* Loads the chosen backend; in auto mode falls back to the next one when a
- * backend that passed the quick probe still fails to load or attach. The
- * fentry backend first retries without its pci_add_dynid hook (see
- * gt_dynid_hook) before giving up. */
+ * backend that passed the quick probe still fails to load or attach. Before
+ * that, the fentry backend retries with its dynamic-id hook as a kprobe pair,
+ * or without it (see gt_dynid_plan). */
 static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_t wsize)
 {
 	char err[256];
 
 	for (;;) {
-		enum gt_dynid_hook dynid = GT_DYNID_NATIVE;
+		struct gt_dynid_plan dynid = { GT_DYNID_NATIVE, f->dynid_worker };
+		int saved;
 
 		r->backend = features_choose(f, r->o->backend, why, wsize);
 		if (r->backend == GT_BACKEND_AUTO) {
 			gt_err("no usable backend: %s", why);
 			return -1;
 		}
-		int saved = r->backend == GT_BACKEND_FENTRY && !r->o->verbose ?
+		saved = r->backend == GT_BACKEND_FENTRY && !r->o->verbose ?
 			gt_bpf_set_verbose(-1) : r->o->verbose;
-
 		r->bpf = gt_bpf_start(r->backend, dynid, on_event, r, r->o->ringbuf_bytes,
 				      err, sizeof(err));
 		gt_bpf_set_verbose(saved);
 		if (!r->bpf && r->backend == GT_BACKEND_FENTRY) {
-			dynid = f->kprobe.ok ? GT_DYNID_KPROBE : GT_DYNID_OFF;
+			dynid.how = f->kprobe.ok ? GT_DYNID_KPROBE : GT_DYNID_OFF;
 			r->bpf = gt_bpf_start(r->backend, dynid, on_event, r,
 					      r->o->ringbuf_bytes, err, sizeof(err));
-			if (r->bpf && dynid == GT_DYNID_OFF)
+			if (r->bpf && dynid.how == GT_DYNID_OFF)
 				gt_warn("pci_add_dynid cannot be hooked here: dynamic ids are seen "
 					"through new_id writes only, not vfio-pci ids= at module load");
 		}
 		if (r->bpf) {
-			r->dynid_hook = dynid;
+			r->dynid = dynid;
 			return 0;
 		}
 		if (r->o->backend != GT_BACKEND_AUTO || r->backend == GT_BACKEND_TRACEPOINT) {
@@ -365,12 +366,13 @@ static void summary(struct recorder *r, const char *path)
 	fprintf(stderr, "; %s (%.1f KiB)\n", path, st.bytes / 1024.0);
 }
 
-static int dry_run(enum gt_backend b, const char *why)
+static int dry_run(const struct gt_features *f, enum gt_backend b, const char *why)
 {
 	char progs[1024];
 
 	printf("would record with the %s backend: %s\n", backend_name(b), why);
-	if (gt_bpf_plan(b, progs, sizeof(progs)) > 0)
+	if (gt_bpf_plan(b, (struct gt_dynid_plan){ GT_DYNID_NATIVE, f->dynid_worker },
+			progs, sizeof(progs)) > 0)
 		printf("hooks: %s\n", progs);
 	printf("watched sysfs attributes:");
 	for (int i = 0; gt_watched_attrs[i]; i++)
@@ -397,7 +399,7 @@ int recorder_run(const struct recorder_opts *o)
 			gt_err("no usable backend: %s", why);
 			return EXIT_ERROR;
 		}
-		return dry_run(b, why);
+		return dry_run(&f, b, why);
 	}
 	if (!f.root) {
 		gt_err("recording needs root (BPF needs CAP_BPF and CAP_PERFMON): run with sudo");
