@@ -42,7 +42,11 @@ scenario=${scenario:-baseline} kernel=${kernel:-6.12} backend=${backend:-fentry}
 case "$kernel" in 5.10|6.1|6.12) ;; *) echo "lab: --kernel must be 5.10, 6.1 or 6.12" >&2; exit 2 ;; esac
 case "$backend" in fentry|kprobe|tracepoint|auto) ;; *) echo "lab: --backend must be fentry, kprobe or tracepoint" >&2; exit 2 ;; esac
 case "$boot" in pvh|bzimage) ;; *) echo "lab: --boot must be pvh or bzimage" >&2; exit 2 ;; esac
-scenario_file=$LAB_ROOT/tests/lab/scenarios/$scenario.sh
+# A NAME with a slash is a path: scenarios that are not lab tests (bench).
+case "$scenario" in
+*/*) scenario_file=$scenario; scenario=$(basename "$scenario" .sh) ;;
+*) scenario_file=$LAB_ROOT/tests/lab/scenarios/$scenario.sh ;;
+esac
 [ -f "$scenario_file" ] || {
 	echo "lab: no scenario '$scenario' (have: $(cd "$LAB_ROOT/tests/lab/scenarios" && ls *.sh | sed 's/\.sh$//' | tr '\n' ' '))" >&2
 	exit 2
@@ -87,12 +91,16 @@ cp -r "$kdir/modules" "$root/lab/modules"
 cp "$kdir/modules.load" "$root/lab/modules.load"
 cp "$LAB_ROOT/tests/lab/guest-lib.sh" "$root/lab/guest-lib.sh"
 cp "$scenario_file" "$root/lab/scenario.sh"
-cp "$gputrace" "$root/usr/sbin/gputrace"
-ldd "$gputrace" | awk '/=>/ {print $3} /^\t\/[^ ]+ \(/ {print $1}' | while read -r lib; do
-	[ -f "$lib" ] || continue
-	mkdir -p "$root$(dirname "$lib")"
-	cp -L "$lib" "$root$lib"
+# gputrace, and any GPUTRACE_LAB_EXTRA programs, with their libraries.
+for prog in "$gputrace" ${GPUTRACE_LAB_EXTRA:-}; do
+	cp "$prog" "$root/usr/sbin/$(basename "$prog")"
+	ldd "$prog" | awk '/=>/ {print $3} /^\t\/[^ ]+ \(/ {print $1}' | while read -r lib; do
+		[ -f "$lib" ] || continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
 done
+mv "$root/usr/sbin/$(basename "$gputrace")" "$root/usr/sbin/gputrace" 2>/dev/null || true
 # Stand-in tools (qm, kvm, driverctl, ...) at the paths the real ones use.
 (cd "$LAB_ROOT/tests/lab/rootfs" && find . -type f -o -type l) | while read -r f; do
 	mkdir -p "$root/$(dirname "$f")"
@@ -104,6 +112,7 @@ LAB_SCENARIO=$scenario
 LAB_BACKEND=$backend
 LAB_KERNEL=$kernel
 LAB_RECORD_TIMEOUT=${GPUTRACE_LAB_RECORD_TIMEOUT:-120}
+LAB_NO_RECORD=$(grep -q '^# lab-record: no' "$scenario_file" && echo 1 || echo 0)
 EOF
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 
@@ -123,7 +132,7 @@ lab_say "$scenario on $(cat "$kdir/kver") ($boot), backend $backend -> $out"
 # ttyS0 is the console; ttyS1 carries only the result files.
 t_boot=$(date +%s.%N)
 set +e
-timeout "$timeout" "$QEMU" -nodefaults -machine q35 -accel tcg -cpu max -smp 1 -m 512 \
+timeout "$timeout" "$QEMU" -nodefaults -machine q35 -accel tcg -cpu max -smp "${GPUTRACE_LAB_SMP:-1}" -m 512 \
 	-device intel-iommu \
 	-device VGA,bus=pcie.0,addr=0x5.0,multifunction=on \
 	-device intel-hda,bus=pcie.0,addr=0x5.1 \

@@ -181,9 +181,11 @@ static int write_chunk(struct trace_writer *w)
 	w->zout.len = 0;
 	if (buf_reserve(&w->zout, CHUNK_HDR_SIZE + clen))
 		return -ENOMEM;
-	/* With a compressBound() sized output, only Z_MEM_ERROR can happen. */
+	/* With a compressBound() sized output, only Z_MEM_ERROR can happen.
+	 * Fastest level: the recorder must keep up with bursts; events repeat
+	 * so much that level 1 still shrinks them several times. */
 	if (compress2(w->zout.data + CHUNK_HDR_SIZE, &clen, w->recs.data,
-		      w->recs.len, Z_DEFAULT_COMPRESSION) != Z_OK)
+		      w->recs.len, Z_BEST_SPEED) != Z_OK)
 		return -ENOMEM;
 	fill_chunk_header(w->zout.data, clen, &w->recs);
 	size = CHUNK_HDR_SIZE + clen;

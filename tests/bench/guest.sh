@@ -1,0 +1,8 @@
+# lab-record: no
+# The bench inside a lab guest (make bench runs it through scripts/lab/run.sh):
+# the fentry and kprobe backends can only be measured on a guest kernel.
+# TCG makes every absolute number slow; the ratios are what counts.
+. /lab/config
+GTBENCH_BACKEND=$LAB_BACKEND GTBENCH_ONLY="ready write exec burst" \
+	gtbench /usr/sbin/gputrace --quick >/tmp/bench.txt 2>&1
+cat /tmp/bench.txt
