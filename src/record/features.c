@@ -108,7 +108,6 @@ void features_probe_quick(struct gt_features *f)
 		strlcpy0(f->kernel_release, u.release, sizeof(f->kernel_release));
 	f->root = geteuid() == 0;
 	f->btf = access(VMLINUX_BTF, R_OK) == 0;
-	f->dynid_worker = f->btf && btf_names(gt_hook_fn_names[GT_FN_DO_PCI_ADD_DYNID]);
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1)
 		set_result(&f->ringbuf, true, 0, "ok");
 	else
@@ -211,11 +210,17 @@ static void scan_kallsyms(struct gt_features *f)
 	fclose(fp);
 }
 
+bool features_dynid_worker(void)
+{
+	return btf_names(gt_hook_fn_names[GT_FN_DO_PCI_ADD_DYNID]);
+}
+
 void features_probe_full(struct gt_features *f)
 {
 	struct btf *btf;
 
 	features_probe_quick(f);
+	f->dynid_worker = f->btf && features_dynid_worker();
 	scan_kallsyms(f);
 	btf = f->btf ? btf__load_vmlinux_btf() : NULL;
 	if (!btf) {

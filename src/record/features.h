@@ -36,7 +36,7 @@ struct gt_features {
 	bool root;
 	bool btf;			/* /sys/kernel/btf/vmlinux */
 	bool kernfs_parent_renamed;	/* 6.18+: kernfs_node.__parent */
-	bool dynid_worker;		/* do_pci_add_dynid named in kernel BTF */
+	bool dynid_worker;		/* do_pci_add_dynid in kernel BTF (full probe) */
 	bool fn_in_btf[GT_FN_MAX];
 	bool fn_in_kallsyms[GT_FN_MAX];
 	struct gt_probe_result ringbuf;
@@ -60,6 +60,9 @@ void features_probe_full(struct gt_features *f);
 
 /* Picks the backend: WANT if it works (else 0 with the reason in WHY),
  * or for AUTO the first that works of fentry, kprobe, tracepoint. */
+/* Does the kernel have do_pci_add_dynid (see gt_dynid_plan)? ~1 ms. */
+bool features_dynid_worker(void);
+
 enum gt_backend features_choose(const struct gt_features *f, enum gt_backend want,
 				char *why, size_t size);
 

@@ -263,7 +263,7 @@ static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_
 	char err[256];
 
 	for (;;) {
-		struct gt_dynid_plan dynid = { GT_DYNID_NATIVE, f->dynid_worker };
+		struct gt_dynid_plan dynid = { GT_DYNID_NATIVE, false };
 		int saved;
 
 		r->backend = features_choose(f, r->o->backend, why, wsize);
@@ -271,6 +271,8 @@ static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_
 			gt_err("no usable backend: %s", why);
 			return -1;
 		}
+		if (r->backend != GT_BACKEND_TRACEPOINT)
+			dynid.worker = features_dynid_worker();
 		saved = r->backend == GT_BACKEND_FENTRY && !r->o->verbose ?
 			gt_bpf_set_verbose(-1) : r->o->verbose;
 		r->bpf = gt_bpf_start(r->backend, dynid, on_event, r, r->o->ringbuf_bytes,
