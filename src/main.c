@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{ "dump",     cmd_dump,     "print every record of a trace (text or JSON Lines)" },
 	{ "mark",     cmd_mark,     "add a phase marker (baseline, problem, ...) to running recordings" },
 	{ "features", cmd_features, "show which kernel hooks work here and which backend record would use" },
+	{ "status",   cmd_status,   "show each GPU function: driver, override, IOMMU group, power, holding VM" },
+	{ "check",    cmd_check,    "audit configuration that will rebind a GPU later (modprobe.d, udev, hooks)" },
 };
 
 static void usage(FILE *out)

@@ -286,14 +286,14 @@ static void collect_hookscripts(struct snap *s, const char *text, size_t len)
 
 /* The "path" of storage STORAGE in storage.cfg ("dir: NAME" section, tab
  * indented "path /x" line). Returns 0 with PATH filled, or -ENOENT. */
-static int storage_path(struct snap *s, const char *storage, char *path, size_t size)
+static int storage_path(const char *root, const char *storage, char *path, size_t size)
 {
 	char cfg[64 * 1024], *line, *save = NULL;
 	bool in_section = false;
 	const char *colon;
 	ssize_t n;
 
-	n = sys_read_file(s->root, PVE_STORAGE_CFG, cfg, sizeof(cfg) - 1);
+	n = sys_read_file(root, PVE_STORAGE_CFG, cfg, sizeof(cfg) - 1);
 	cfg[n > 0 ? n : 0] = '\0';
 	for (line = strtok_r(cfg, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] != ' ' && line[0] != '\t') {
@@ -318,7 +318,7 @@ static int storage_path(struct snap *s, const char *storage, char *path, size_t 
 
 /* "STORAGE:snippets/NAME" to a host path. NAME may not climb out of the
  * snippets directory: a config must not make us copy /etc/shadow. */
-static int resolve_volid(struct snap *s, const char *volid, char *path, size_t size)
+static int resolve_volid(const char *root, const char *volid, char *path, size_t size)
 {
 	char storage[128], base[PATH_MAX];
 	const char *colon = strchr(volid, ':'), *name;
@@ -333,11 +333,16 @@ static int resolve_volid(struct snap *s, const char *volid, char *path, size_t s
 		return -EINVAL;
 	memcpy(storage, volid, slen);
 	storage[slen] = '\0';
-	if (storage_path(s, storage, base, sizeof(base)))
+	if (storage_path(root, storage, base, sizeof(base)))
 		return -ENOENT;
 	if (snprintf(path, size, "%s/snippets/%s", base, name) >= (int)size)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+int pve_volid_path(const char *root, const char *volid, char *path, size_t size)
+{
+	return resolve_volid(root, volid, path, size);
 }
 
 static void copy_hookscripts(struct snap *s)
@@ -346,7 +351,7 @@ static void copy_hookscripts(struct snap *s)
 	size_t i;
 
 	for (i = 0; i < s->nhooks; i++) {
-		if (resolve_volid(s, s->hooks[i], path, sizeof(path)))
+		if (resolve_volid(s->root, s->hooks[i], path, sizeof(path)))
 			rec_note(s, s->hooks[i], s->hooks[i], "missing", "1");
 		else
 			copy_file(s, path, s->hooks[i]);

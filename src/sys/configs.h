@@ -29,4 +29,10 @@ struct trace_writer;
 int snapshot_files(struct trace_writer *w, const char *root, const char *phase,
 		   uint64_t ts_ns);
 
+/* The host path of a Proxmox snippet volume ("local:snippets/NAME") from
+ * ROOT/etc/pve/storage.cfg. Returns 0, -EINVAL for a volume id that is not
+ * a snippet (or climbs out of the directory), -ENOENT when the storage has
+ * no known path. */
+int pve_volid_path(const char *root, const char *volid, char *path, size_t size);
+
 #endif /* GPUTRACE_SYS_CONFIGS_H */

@@ -10,6 +10,7 @@
  * recorder. Its automatic method probing may also fall back to raw port I/O,
  * and this tool must not touch devices.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -257,6 +258,52 @@ int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
 	*out = devs;
 	*n = count;
 	return 0;
+}
+
+/* Up to MAX hex digits of *P, advancing it; -1 if there are none. */
+static long hex_field(const char **p, int max)
+{
+	long v = 0;
+	int n = 0;
+
+	for (; n < max && isxdigit((unsigned char)**p); n++, (*p)++)
+		v = v * 16 + (isdigit((unsigned char)**p) ? **p - '0' : (tolower(**p) - 'a' + 10));
+	return n ? v : -1;
+}
+
+int pci_bdf_normalize(const char *in, char *out, size_t size, int allow_slot)
+{
+	long f[3] = { 0 }, fn = -1;
+	const char *p = in;
+	int n = 0, len;
+
+	/* domain:bus:slot or bus:slot, then an optional .function */
+	while (n < 3) {
+		f[n] = hex_field(&p, n == 0 ? 8 : 4);
+		if (f[n++] < 0 || *p != ':')
+			break;
+		p++;
+	}
+	if (n < 2 || f[n - 1] < 0)
+		return -EINVAL;
+	if (n == 2) {
+		f[2] = f[1];
+		f[1] = f[0];
+		f[0] = 0;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '7')
+			return -EINVAL;
+		fn = *p++ - '0';
+	}
+	if (*p || f[1] > 0xff || f[2] > 0x1f || (fn < 0 && !allow_slot))
+		return -EINVAL;
+	if (fn < 0)
+		len = snprintf(out, size, "%04lx:%02lx:%02lx", f[0], f[1], f[2]);
+	else
+		len = snprintf(out, size, "%04lx:%02lx:%02lx.%ld", f[0], f[1], f[2], fn);
+	return len < 0 || (size_t)len >= size ? -EINVAL : 0;
 }
 
 void pci_devs_free(struct pci_dev_info *devs)

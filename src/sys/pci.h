@@ -30,6 +30,12 @@ struct pci_dev_info {
 int pci_scan(const char *root, struct pci_dev_info **out, size_t *n);
 void pci_devs_free(struct pci_dev_info *devs);
 
+/* A PCI address as users and configs write it ("0a:00.0", "0000:0A:00.0")
+ * to the sysfs form "0000:0a:00.0". With ALLOW_SLOT a slot without function
+ * ("0a:00", "0000:0a:00") is accepted and becomes "0000:0a:00". Returns 0,
+ * or -EINVAL when IN is not a PCI address. */
+int pci_bdf_normalize(const char *in, char *out, size_t size, int allow_slot);
+
 /* One GT_REC_PCI record per device. PHASE is "start" or "end". Returns the
  * number of devices written or -errno (scan failed or a record was lost). */
 int snapshot_pci(struct trace_writer *w, const char *root, const char *phase,

@@ -240,6 +240,11 @@ static int list_pids(const char *root, pid_t **out, size_t *n)
 	return 0;
 }
 
+int proc_list_pids(const char *root, pid_t **pids, size_t *n)
+{
+	return list_pids(root, pids, n);
+}
+
 int snapshot_processes(struct trace_writer *w, const char *root,
 		       const char *phase, uint64_t ts_ns)
 {

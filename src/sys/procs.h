@@ -16,6 +16,10 @@ struct trace_writer;
  * and zombies) or -errno (-ENOENT: the process is gone). */
 int proc_read_cmdline(const char *root, pid_t pid, char *buf, size_t size);
 
+/* Pids of ROOT/proc, ascending. Returns 0 with *PIDS (free()) and *N set,
+ * or -errno when /proc cannot be listed. */
+int proc_list_pids(const char *root, pid_t **pids, size_t *n);
+
 /* One GT_REC_PROCESS record per process in ROOT/proc, by ascending pid.
  * Processes that exit during the scan are skipped. Returns the number of
  * processes written or -errno (/proc unreadable or a record was lost). */

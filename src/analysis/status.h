@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * `gputrace status`: where each GPU function is now. The display devices
+ * (PCI class 03), every other function of their slots and IOMMU groups
+ * (they move together in passthrough), and the running VM holding each.
+ */
+#ifndef GPUTRACE_ANALYSIS_STATUS_H
+#define GPUTRACE_ANALYSIS_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sys/pci.h"
+#include "sys/vms.h"
+
+/* Why a device is shown (bits). */
+enum {
+	STATUS_DISPLAY	= 1,	/* PCI class 03: VGA, 3D, display controller */
+	STATUS_SLOT	= 2,	/* another function of a display device's slot */
+	STATUS_GROUP	= 4,	/* in a display device's IOMMU group */
+	STATUS_ASKED	= 8,	/* named with --device */
+};
+
+#define STATUS_HOLDERS_MAX	4
+
+struct status_entry {
+	const struct pci_dev_info *dev;
+	unsigned int why;
+	char with[20];		/* the display device it comes with, "" if itself */
+	const struct vm_info *holders[STATUS_HOLDERS_MAX];
+	size_t nholders;
+};
+
+struct status {
+	const char *root;		/* NULL: the live system */
+	struct pci_dev_info *devs;	/* every PCI device, by BDF */
+	size_t ndevs;
+	struct vm_info *vms;		/* every running VM found */
+	size_t nvms;
+	struct status_entry *shown;	/* in display order */
+	size_t nshown;
+	size_t ndisplay;		/* display devices on the host */
+	char device[20];		/* --device, normalised; "" for all GPUs */
+};
+
+/* Collects the status under ROOT (NULL or "/" for the live system). With
+ * DEVICE (a BDF, short forms allowed) only that device is shown. Returns 0,
+ * or -errno with a one-line reason in ERR: -EINVAL for a malformed BDF,
+ * -ENODEV for one that is not on the host, -ENOENT/-ENOTDIR for a bad
+ * root. Free with status_free() in every case. */
+int status_collect(const char *root, const char *device, struct status *st,
+		   char *err, size_t errlen);
+void status_free(struct status *st);
+
+/* The other devices of DEV's IOMMU group, by BDF, into OUT (at most MAX).
+ * Returns the count. */
+size_t status_group_peers(const struct status *st, const struct pci_dev_info *dev,
+			  const struct pci_dev_info **out, size_t max);
+
+#endif /* GPUTRACE_ANALYSIS_STATUS_H */

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+
+#include "render/status.h"
+#include "render/text_wrap.h"
+
+#define PEERS_MAX	64
+
+void status_vm_name(const struct vm_info *vm, char *buf, size_t size)
+{
+	switch (vm->kind) {
+	case VM_PROXMOX:
+		snprintf(buf, size, "Proxmox VM %s", vm->id);
+		break;
+	case VM_LIBVIRT:
+		snprintf(buf, size, "libvirt domain %s", vm->id);
+		break;
+	default:
+		snprintf(buf, size, "QEMU%s%s", vm->id[0] ? " VM " : " process", vm->id);
+	}
+}
+
+static void title(FILE *out, const struct pci_dev_info *d)
+{
+	char cls[80];
+
+	if (d->class_name[0])
+		snprintf(cls, sizeof(cls), "%s", d->class_name);
+	else
+		snprintf(cls, sizeof(cls), "Class %04x", d->class >> 8);
+	fprintf(out, "%s  %s: ", d->bdf, cls);
+	if (d->vendor_name[0] && d->device_name[0])
+		fprintf(out, "%s %s", d->vendor_name, d->device_name);
+	else if (d->vendor_name[0])
+		fprintf(out, "%s device", d->vendor_name);
+	else
+		fprintf(out, "device");
+	fprintf(out, " [%04x:%04x]\n", d->vendor, d->device);
+}
+
+static void why_text(const struct status_entry *e, char *buf, size_t size)
+{
+	if (e->why & STATUS_ASKED)
+		snprintf(buf, size, "asked for with --device%s",
+			 e->why & STATUS_DISPLAY ? " (display device)" : "");
+	else if (!e->with[0])
+		snprintf(buf, size, "display device");
+	else
+		snprintf(buf, size, "%s%s%s%s %s", e->why & STATUS_DISPLAY ? "display device, " : "",
+			 e->why & STATUS_SLOT ? "same slot" : "",
+			 (e->why & STATUS_SLOT) && (e->why & STATUS_GROUP) ? " and " : "",
+			 e->why & STATUS_GROUP ? "same IOMMU group" : "",
+			 e->with[0] ? "as" : "");
+	if (e->with[0]) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, size - n, " %s", e->with);
+	}
+}
+
+static void row(FILE *out, const char *label, const char *value)
+{
+	fprintf(out, "    %-16s %s\n", label, value);
+}
+
+static void entry(FILE *out, const struct status *st, const struct status_entry *e)
+{
+	const struct pci_dev_info *d = e->dev, *peers[PEERS_MAX];
+	char buf[1024], name[160];
+	size_t n, used;
+
+	title(out, d);
+	why_text(e, buf, sizeof(buf));
+	row(out, "shown because", buf);
+	row(out, "driver", d->driver[0] ? d->driver : "(none)");
+	row(out, "driver_override", d->driver_override[0] ? d->driver_override : "(none)");
+	if (d->iommu_group[0]) {
+		n = status_group_peers(st, d, peers, PEERS_MAX);
+		used = snprintf(buf, sizeof(buf), "%s", d->iommu_group);
+		for (size_t i = 0; i < n && used < sizeof(buf); i++)
+			used += snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? " " : " (with ",
+					 peers[i]->bdf);
+		if (n && used < sizeof(buf))
+			snprintf(buf + used, sizeof(buf) - used, ")");
+		if (!n && used < sizeof(buf))
+			snprintf(buf + used, sizeof(buf) - used, " (alone)");
+		row(out, "IOMMU group", buf);
+	} else {
+		row(out, "IOMMU group", "(none: IOMMU off or not supported)");
+	}
+	row(out, "power state", d->power_state[0] ? d->power_state : "(unknown)");
+	row(out, "reset method", d->reset_method[0] ? d->reset_method : "(none)");
+	row(out, "boot VGA", d->boot_vga < 0 ? "-" : d->boot_vga ? "yes" : "no");
+	if (!e->nholders)
+		row(out, "held by", "no running VM");
+	for (size_t i = 0; i < e->nholders; i++) {
+		const struct vm_info *vm = e->holders[i];
+
+		status_vm_name(vm, name, sizeof(name));
+		if (vm->pid)
+			snprintf(buf, sizeof(buf), "%s, pid %d (from %s)", name, (int)vm->pid, vm->source);
+		else
+			snprintf(buf, sizeof(buf), "%s (from %s)", name, vm->source);
+		text_wrap(out, 4, i ? "                 " : "held by          ", buf);
+	}
+	fputc('\n', out);
+}
+
+void status_render_text(FILE *out, const struct status *st)
+{
+	const char *where = st->root ? "this tree" : "this host";
+
+	if (!st->device[0] && !st->ndisplay) {
+		fprintf(out, "No display device (PCI class 03xx) on %s: no GPU to show.\n", where);
+		fprintf(out, "%zu PCI device%s scanned; 'gputrace status --device BDF' shows any "
+			"one of them.\n", st->ndevs, st->ndevs == 1 ? "" : "s");
+		return;
+	}
+	if (!st->device[0])
+		fprintf(out, "%zu display device%s on %s, %zu function%s shown\n\n", st->ndisplay,
+			st->ndisplay == 1 ? "" : "s", where, st->nshown, st->nshown == 1 ? "" : "s");
+	for (size_t i = 0; i < st->nshown; i++)
+		entry(out, st, &st->shown[i]);
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+
+#include "render/text_wrap.h"
+
+void text_wrap(FILE *out, int indent, const char *label, const char *text)
+{
+	int start = indent + (int)strlen(label), col;
+	size_t len;
+
+	fprintf(out, "%*s%s", indent, "", label);
+	col = start;
+	while (*text) {
+		text += strspn(text, " ");
+		if (!*text)
+			break;
+		len = strcspn(text, " ");
+		if (col > start && col + 1 + (int)len > TEXT_WIDTH) {
+			fprintf(out, "\n%*s", start, "");
+			col = start;
+		}
+		if (col > start) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(text, 1, len, out);
+		col += len;
+		text += len;
+	}
+	fputc('\n', out);
+}

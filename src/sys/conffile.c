@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Logical lines and directory sets of configuration files: see conffile.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sys/conffile.h"
+#include "sys/sysfs.h"
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static char *trim(char *s)
+{
+	size_t n;
+
+	while (is_blank(*s))
+		s++;
+	n = strlen(s);
+	while (n && is_blank(s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+int conf_is_comment(const char *text)
+{
+	while (is_blank(*text))
+		text++;
+	return *text == '#';
+}
+
+static int add_line(struct conf_file *f, size_t *cap, int lineno, const char *text)
+{
+	struct conf_line *grown;
+
+	if (f->n == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		grown = realloc(f->lines, *cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		f->lines = grown;
+	}
+	f->lines[f->n].lineno = lineno;
+	f->lines[f->n].text = strdup(text);
+	if (!f->lines[f->n].text)
+		return -ENOMEM;
+	f->n++;
+	return 0;
+}
+
+/* Splits BUF (NUL-terminated, modified) into logical lines. */
+static int split_lines(struct conf_file *f, char *buf)
+{
+	char *p = buf, *eol, *acc = NULL, *t;
+	size_t cap = 0, acc_len = 0, len;
+	int lineno = 0, first = 0, err = 0, cont;
+
+	while (*p && !err) {
+		eol = strchr(p, '\n');
+		if (eol)
+			*eol = '\0';
+		lineno++;
+		len = strlen(p);
+		if (len && p[len - 1] == '\r')
+			p[--len] = '\0';
+		cont = len && p[len - 1] == '\\';
+		if (cont)
+			p[--len] = '\0';
+		if (!acc_len)
+			first = lineno;
+		t = realloc(acc, acc_len + len + 2);
+		if (!t) {
+			err = -ENOMEM;
+			break;
+		}
+		acc = t;
+		/* A continuation joins with one blank, as kmod and udev do. */
+		if (acc_len)
+			acc[acc_len++] = ' ';
+		memcpy(acc + acc_len, p, len);
+		acc_len += len;
+		acc[acc_len] = '\0';
+		if (!cont || !eol) {
+			t = trim(acc);
+			if (*t)
+				err = add_line(f, &cap, first, t);
+			acc_len = 0;
+		}
+		if (!eol)
+			break;
+		p = eol + 1;
+	}
+	free(acc);
+	return err;
+}
+
+int conf_read(const char *root, const char *path, struct conf_file *out)
+{
+	char *buf;
+	ssize_t n;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	buf = malloc(CONF_FILE_MAX + 2);
+	if (!buf)
+		return -ENOMEM;
+	n = sys_read_file(root, path, buf, CONF_FILE_MAX + 1);
+	if (n < 0 || n > CONF_FILE_MAX) {
+		free(buf);
+		return n < 0 ? (int)n : -EFBIG;
+	}
+	buf[n] = '\0';
+	out->path = strdup(path);
+	err = out->path ? split_lines(out, buf) : -ENOMEM;
+	free(buf);
+	if (err)
+		conf_free(out);
+	return err;
+}
+
+void conf_free(struct conf_file *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->lines[i].text);
+	free(f->lines);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+}
+
+int conf_words(char *text, char **words, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		while (is_blank(*text))
+			text++;
+		if (!*text)
+			break;
+		words[n++] = text;
+		while (*text && !is_blank(*text))
+			text++;
+		if (*text)
+			*text++ = '\0';
+	}
+	return n;
+}
+
+/* ---- directory sets ------------------------------------------------------ */
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static int has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcmp(name + n - k, suffix);
+}
+
+/* Entries already taken; a masked one (a symlink to /dev/null, or anything
+ * not a regular file) still hides later directories' files of that name. */
+struct entry {
+	char *path;
+	int regular;
+};
+
+static int taken(const struct entry *e, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(base_name(e[i].path), name))
+			return 1;
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(base_name(((const struct entry *)a)->path),
+		      base_name(((const struct entry *)b)->path));
+}
+
+int conf_list(const char *root, const char *const *dirs, size_t ndirs,
+	      const char *suffix, char ***paths, size_t *n)
+{
+	char full[PATH_MAX], host[PATH_MAX], **list;
+	struct entry *e = NULL, *grown;
+	size_t count = 0, cap = 0, kept = 0, i;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+
+	*paths = NULL;
+	*n = 0;
+	for (size_t d = 0; d < ndirs; d++) {
+		if (sys_path(full, sizeof(full), root, dirs[d]) || !(dp = opendir(full)))
+			continue;
+		while ((de = readdir(dp))) {
+			if (de->d_name[0] == '.' || (suffix[0] && !has_suffix(de->d_name, suffix)) ||
+			    taken(e, count, de->d_name) ||
+			    snprintf(host, sizeof(host), "%s/%s", dirs[d], de->d_name) >= (int)sizeof(host) ||
+			    sys_path(full, sizeof(full), root, host))
+				continue;
+			if (count == cap) {
+				cap = cap ? cap * 2 : 16;
+				grown = realloc(e, cap * sizeof(*e));
+				if (!grown)
+					goto nomem;
+				e = grown;
+			}
+			e[count].regular = !stat(full, &st) && S_ISREG(st.st_mode);
+			if (!(e[count].path = strdup(host)))
+				goto nomem;
+			count++;
+		}
+		closedir(dp);
+	}
+	if (count)
+		qsort(e, count, sizeof(*e), cmp_entry);
+	list = calloc(count + 1, sizeof(*list));
+	if (!list) {
+		dp = NULL;
+		goto nomem;
+	}
+	for (i = 0; i < count; i++) {
+		if (e[i].regular)
+			list[kept++] = e[i].path;
+		else
+			free(e[i].path);
+	}
+	free(e);
+	*paths = list;
+	*n = kept;
+	return 0;
+nomem:
+	if (dp)
+		closedir(dp);
+	for (i = 0; i < count; i++)
+		free(e[i].path);
+	free(e);
+	return -ENOMEM;
+}
+
+void conf_list_free(char **paths, size_t n)
+{
+	while (n)
+		free(paths[--n]);
+	free(paths);
+}

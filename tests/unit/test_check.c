@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* `gputrace check`: every rule on a fixture tree built here, a clean tree
+ * with no findings, bad roots, and the command's exit codes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fake_tree.h"
+
+#include "analysis/audit.h"
+#include "cmd/cmd.h"
+#include "sys/conffile.h"
+#include "sys/kernel.h"
+#include "util.h"
+
+#define REL	"6.1.0-18-amd64"
+#define GPU	"0000:0a:00.0"
+#define AUDIO	"0000:0a:00.1"
+
+struct fx {
+	struct tree t;
+	struct audit a;
+	char err[1024];
+	char out[PATH_MAX];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (!f || tree_new(&f->t, "test_check"))
+		return -1;
+	snprintf(f->out, sizeof(f->out), "%s.out", f->t.root);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	audit_free(&f->a);
+	tree_remove(&f->t);
+	unlink(f->out);
+	free(f);
+	return 0;
+}
+
+/* A host that has a GPU and nothing that rebinds it. */
+static void clean_tree(struct fx *f)
+{
+	struct tree *t = &f->t;
+
+	tree_pci(t, GPU, "0x10de\n", "0x1b80\n", "0x030000\n", "nouveau", NULL, "14", "1\n");
+	tree_pci(t, AUDIO, "0x10de\n", "0x10f0\n", "0x040300\n", "snd_hda_intel", NULL, "14", NULL);
+	tree_put(t, "/proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-" REL " root=/dev/sda1 ro quiet intel_iommu=on\n");
+	tree_put(t, "/proc/sys/kernel/osrelease", REL "\n");
+	tree_put(t, "/lib/modules/" REL "/modules.builtin",
+		 "kernel/drivers/pci/pcie/portdrv.ko\nkernel/drivers/vfio/vfio.ko\n");
+	tree_put(t, "/etc/modprobe.d/sound.conf",
+		 "# harmless\noptions snd-hda-intel model=auto\nblacklist pcspkr\n");
+	tree_put(t, "/lib/modprobe.d/aliases.conf", "alias char-major-10-* off\n");
+	tree_put(t, "/etc/modules", "# /etc/modules\nloop\n");
+	tree_put(t, "/usr/lib/udev/rules.d/50-udev-default.rules",
+		 "SUBSYSTEM==\"vfio\", KERNEL==\"vfio\", MODE=\"0666\"\n"
+		 "ACTION==\"add\", SUBSYSTEM==\"net\", RUN+=\"/bin/true\"\n");
+	tree_put(t, "/etc/pve/storage.cfg", "dir: local\n\tpath /var/lib/vz\n\tcontent snippets,iso\n");
+	tree_put(t, "/etc/pve/qemu-server/111.conf",
+		 "hookscript: local:snippets/gpu-hook.pl\nhostpci0: 0000:0a:00,pcie=1\n"
+		 "[snap1]\nhookscript: local:snippets/old-gone.pl\n");
+	tree_put_mode(t, "/var/lib/vz/snippets/gpu-hook.pl", "#!/usr/bin/perl\n", 0755);
+	tree_put_mode(t, "/etc/libvirt/hooks/qemu", "#!/bin/sh\n", 0755);
+	tree_put_mode(t, "/etc/libvirt/hooks/qemu.d/win10/prepare/begin/bind.sh", "#!/bin/sh\n", 0755);
+}
+
+static void run(struct fx *f, const char *release)
+{
+	struct audit_opts o = { .root = f->t.root, .kernel_release = release };
+
+	audit_free(&f->a);
+	assert_int_equal(audit_run(&o, &f->a, f->err, sizeof(f->err)), 0);
+}
+
+/* The finding of RULE whose file ends with FILE (and LINE, unless 0). */
+static const struct audit_finding *find(struct fx *f, const char *rule, const char *file, int line)
+{
+	for (size_t i = 0; i < f->a.n; i++) {
+		const struct audit_finding *x = &f->a.f[i];
+		size_t fl = strlen(x->file), l = strlen(file);
+
+		if (!strcmp(x->rule, rule) && fl >= l && !strcmp(x->file + fl - l, file) &&
+		    (!line || x->line == line))
+			return x;
+	}
+	return NULL;
+}
+
+static size_t count(struct fx *f, const char *rule)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->a.n; i++)
+		n += !strcmp(f->a.f[i].rule, rule);
+	return n;
+}
+
+static void dump_findings(struct fx *f)
+{
+	for (size_t i = 0; i < f->a.n; i++)
+		print_message("  finding %s %s:%d %s\n", f->a.f[i].rule, f->a.f[i].file,
+			      f->a.f[i].line, f->a.f[i].text);
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+static void test_clean_tree_no_findings(void **state)
+{
+	struct fx *f = *state;
+	char *argv[] = { "check", "--root", f->t.root, NULL };
+
+	clean_tree(f);
+	run(f, NULL);
+	dump_findings(f);
+	assert_int_equal(f->a.n, 0);
+	assert_string_equal(f->a.release, REL);
+	/* the only thing not checked in a tree: backends (live only) */
+	assert_int_equal(f->a.nskipped, 1);
+	assert_string_equal(f->a.skipped[0].rule, "backend-support");
+	assert_int_equal(run_quiet(cmd_check, 3, argv, f->out), EXIT_OK);
+}
+
+static void test_modprobe_rules(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+	char *argv[] = { "check", "--root", f->t.root, "--json", NULL };
+
+	clean_tree(f);
+	tree_put(&f->t, "/etc/modprobe.d/vfio.conf",
+		 "# GPU for VM 111\n"
+		 "options vfio-pci \\\n"
+		 "    ids=10de:1b80,10de:10f0 disable_vga=1\n"
+		 "softdep nouveau pre: vfio-pci\n"
+		 "softdep snd_hda_intel pre: vfio_pci post: snd_hda_codec\n"
+		 "softdep drm post: vfio-pci\n"
+		 "blacklist nouveau\n"
+		 "install nvidia /bin/false\n"
+		 "install vfio-pci /usr/local/bin/vfio-pci-override.sh\n");
+	tree_put(&f->t, "/lib/modprobe.d/other.conf", "options vfio_pci ids=1002:67df\n");
+	run(f, NULL);
+	dump_findings(f);
+
+	x = find(f, "vfio-ids-modprobe", "/etc/modprobe.d/vfio.conf", 2);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	/* the continuation is joined and the text is the whole statement */
+	assert_non_null(strstr(x->text, "options vfio-pci"));
+	assert_non_null(strstr(x->text, "ids=10de:1b80,10de:10f0"));
+	assert_non_null(strstr(x->meaning, GPU " (10de:1b80)"));
+	assert_non_null(strstr(x->meaning, AUDIO " (10de:10f0)"));
+	assert_true(x->hint[0]);
+	x = find(f, "vfio-ids-modprobe", "/lib/modprobe.d/other.conf", 1);
+	assert_non_null(x);
+	assert_null(strstr(x->meaning, "Present here"));	/* no AMD card */
+
+	assert_non_null(find(f, "softdep-vfio-first", "vfio.conf", 4));
+	assert_non_null(find(f, "softdep-vfio-first", "vfio.conf", 5));
+	assert_int_equal(count(f, "softdep-vfio-first"), 2);	/* post: does not count */
+
+	x = find(f, "host-driver-blacklisted", "vfio.conf", 7);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_INFO);
+	x = find(f, "host-driver-blacklisted", "vfio.conf", 8);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(count(f, "host-driver-blacklisted"), 2);	/* not pcspkr */
+
+	x = find(f, "install-hook-vfio", "vfio.conf", 9);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, "/usr/local/bin/vfio-pci-override.sh"));
+	assert_int_equal(run_quiet(cmd_check, 4, argv, f->out), EXIT_FINDINGS);
+}
+
+/* kmod's rule: /etc/modprobe.d/x.conf hides /lib/modprobe.d/x.conf, and a
+ * link to /dev/null masks it. */
+static void test_modprobe_override_and_mask(void **state)
+{
+	struct fx *f = *state;
+
+	clean_tree(f);
+	tree_put(&f->t, "/lib/modprobe.d/vfio.conf", "options vfio-pci ids=10de:1b80\n");
+	tree_put(&f->t, "/etc/modprobe.d/vfio.conf", "# disabled here\n");
+	tree_put(&f->t, "/usr/lib/modprobe.d/gpu.conf", "softdep nouveau pre: vfio-pci\n");
+	tree_link(&f->t, "/etc/modprobe.d/gpu.conf", "/dev/null");
+	run(f, NULL);
+	dump_findings(f);
+	assert_int_equal(f->a.n, 0);
+}
+
+static void test_module_lists(void **state)
+{
+	struct fx *f = *state;
+
+	clean_tree(f);
+	tree_put(&f->t, "/etc/modules", "vfio\nvfio_iommu_type1\nvfio_pci\n");
+	tree_put(&f->t, "/etc/modules-load.d/vfio.conf", "; comment\nvfio-pci\n");
+	tree_put(&f->t, "/etc/initramfs-tools/modules", "vfio_pci ids=10de:1b80\n");
+	run(f, NULL);
+	assert_non_null(find(f, "vfio-early-load", "/etc/modules", 3));
+	assert_non_null(find(f, "vfio-early-load", "/etc/modules-load.d/vfio.conf", 2));
+	assert_non_null(find(f, "vfio-early-load", "/etc/initramfs-tools/modules", 1));
+	assert_int_equal(f->a.n, 3);
+}
+
+static void test_cmdline_rules(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+
+	clean_tree(f);
+	tree_put(&f->t, "/proc/cmdline",
+		 "BOOT_IMAGE=/vmlinuz root=/dev/sda1 \"vfio-pci.ids=10de:1b80,10de:10f0\" "
+		 "modprobe.blacklist=nouveau,pcspkr module_blacklist=amdgpu rd.driver.pre=vfio_pci\n");
+	run(f, NULL);
+	dump_findings(f);
+	x = find(f, "vfio-ids-cmdline", "/proc/cmdline", 1);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, GPU));
+	x = find(f, "host-driver-blacklisted", "/proc/cmdline", 1);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, "nouveau"));
+	assert_int_equal(count(f, "host-driver-blacklisted"), 2);	/* nouveau, amdgpu */
+	assert_int_equal(count(f, "vfio-early-load"), 1);
+	assert_int_equal(f->a.n, 4);
+
+	tree_put(&f->t, "/proc/cmdline", "root=/dev/sda1 vfio_pci.ids=10de:1b80\n");
+	run(f, NULL);
+	assert_non_null(find(f, "vfio-ids-cmdline", "/proc/cmdline", 1));
+	assert_int_equal(f->a.n, 1);
+}
+
+static void test_override_and_driverctl(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+
+	clean_tree(f);
+	tree_pci(&f->t, "0000:0b:00.0", "0x10de\n", "0x1c82\n", "0x030000\n", "vfio-pci",
+		 "vfio-pci\n", "15", "0\n");
+	run(f, NULL);
+	x = find(f, "driver-override-set", "/sys/bus/pci/devices/0000:0b:00.0/driver_override", 0);
+	assert_non_null(x);
+	assert_string_equal(x->text, "vfio-pci");
+	assert_int_equal(f->a.n, 1);
+
+	/* driverctl's rule is only a finding when it has overrides to apply */
+	tree_put(&f->t, "/usr/lib/udev/rules.d/05-driverctl.rules",
+		 "ACTION==\"add\", TEST==\"/etc/driverctl.d/$env{SUBSYSTEM}-$kernel\", "
+		 "PROGRAM=\"/bin/systemd-escape driverctl/$env{SUBSYSTEM}-$kernel\", "
+		 "ENV{SYSTEMD_WANTS}+=\"driverctl@%c.service\"\n");
+	run(f, NULL);
+	assert_int_equal(count(f, "driverctl-udev-rule"), 0);
+	tree_put(&f->t, "/etc/driverctl.d/pci-0000:0b:00.0", "vfio-pci\n");
+	run(f, NULL);
+	dump_findings(f);
+	x = find(f, "driverctl-override", "/etc/driverctl.d/pci-0000:0b:00.0", 1);
+	assert_non_null(x);
+	assert_non_null(strstr(x->hint, "driverctl unset-override 0000:0b:00.0"));
+	assert_non_null(find(f, "driverctl-udev-rule", "/usr/lib/udev/rules.d/05-driverctl.rules", 1));
+	assert_int_equal(f->a.n, 3);
+}
+
+static void test_udev_rules(void **state)
+{
+	struct fx *f = *state;
+
+	clean_tree(f);
+	tree_put(&f->t, "/etc/udev/rules.d/61-gpu.rules",
+		 "# bind the GPU to vfio on add\n"
+		 "ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{vendor}==\"0x10de\", \\\n"
+		 "  ATTR{driver_override}=\"vfio-pci\"\n"
+		 "ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{driver_override}==\"vfio-pci\", GOTO=\"end\"\n"
+		 "ACTION==\"add\", SUBSYSTEM==\"pci\", RUN+=\"/usr/local/bin/gpu-reprobe.sh $kernel\"\n"
+		 "ACTION==\"add\", SUBSYSTEM==\"pci\", RUN+=\"/usr/local/bin/log-only.sh\"\n"
+		 "ACTION==\"bind\", RUN+=\"/bin/sh -c 'echo $kernel > /sys/bus/pci/drivers_probe'\"\n");
+	tree_put_mode(&f->t, "/usr/local/bin/gpu-reprobe.sh",
+		      "#!/bin/sh\necho \"$1\" > /sys/bus/pci/drivers_probe\n", 0755);
+	tree_put_mode(&f->t, "/usr/local/bin/log-only.sh", "#!/bin/sh\nlogger added\n", 0755);
+	/* a same-named file in /usr/lib is hidden by /etc's */
+	tree_put(&f->t, "/usr/lib/udev/rules.d/61-gpu.rules",
+		 "ACTION==\"add\", ATTR{driver_override}=\"vfio-pci\"\n");
+	run(f, NULL);
+	dump_findings(f);
+	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/61-gpu.rules", 2));
+	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/61-gpu.rules", 5));
+	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/61-gpu.rules", 7));
+	assert_int_equal(count(f, "udev-rule-vfio"), 3);
+	assert_int_equal(f->a.n, 3);
+}
+
+static void test_builtin(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+
+	clean_tree(f);
+	tree_put(&f->t, "/lib/modules/" REL "/modules.builtin",
+		 "kernel/drivers/vfio/vfio.ko\nkernel/drivers/vfio/pci/vfio-pci.ko\n");
+	run(f, NULL);
+	x = find(f, "vfio-pci-builtin", "/lib/modules/" REL "/modules.builtin", 0);
+	assert_non_null(x);
+	assert_int_equal(f->a.n, 1);
+
+	/* --kernel-release picks another release's file */
+	tree_put(&f->t, "/usr/lib/modules/6.12.9/modules.builtin", "kernel/drivers/vfio/vfio.ko\n");
+	run(f, "6.12.9");
+	assert_int_equal(f->a.n, 0);
+
+	/* unknown release: said, not guessed */
+	unlink(tree_at(&f->t, "/proc/sys/kernel/osrelease"));
+	run(f, NULL);
+	assert_int_equal(f->a.n, 0);
+	assert_int_equal(f->a.nskipped, 2);
+	assert_string_equal(f->a.skipped[0].rule, "vfio-pci-builtin");
+}
+
+static void test_hooks(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+
+	clean_tree(f);
+	tree_put(&f->t, "/etc/pve/qemu-server/112.conf",
+		 "name: win\nhookscript: local:snippets/gone.pl\n");
+	tree_put(&f->t, "/etc/pve/qemu-server/113.conf",
+		 "hookscript: local:snippets/noexec.sh\n[PENDING]\nhookscript: nfs:snippets/x.sh\n");
+	tree_put_mode(&f->t, "/var/lib/vz/snippets/noexec.sh", "#!/bin/sh\n", 0644);
+	tree_put_mode(&f->t, "/etc/libvirt/hooks/qemu", "#!/bin/sh\n", 0644);
+	tree_put_mode(&f->t, "/etc/libvirt/hooks/qemu.d/win10/release/end/unbind.sh", "#!/bin/sh\n", 0600);
+	run(f, NULL);
+	dump_findings(f);
+	x = find(f, "hookscript-missing", "/etc/pve/qemu-server/112.conf", 2);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_HIGH);
+	assert_non_null(strstr(x->meaning, "/var/lib/vz/snippets/gone.pl"));
+	x = find(f, "hookscript-missing", "/etc/pve/qemu-server/113.conf", 3);
+	assert_non_null(x);	/* storage without a path */
+	x = find(f, "hookscript-not-executable", "/etc/pve/qemu-server/113.conf", 1);
+	assert_non_null(x);
+	assert_string_equal(x->hint, "chmod +x /var/lib/vz/snippets/noexec.sh");
+	assert_non_null(find(f, "hookscript-not-executable", "/etc/libvirt/hooks/qemu", 0));
+	assert_non_null(find(f, "hookscript-not-executable",
+			     "/etc/libvirt/hooks/qemu.d/win10/release/end/unbind.sh", 0));
+	assert_int_equal(f->a.n, 5);	/* the [snap1] hook of 111 is not looked at */
+}
+
+static void test_bad_roots(void **state)
+{
+	struct fx *f = *state;
+	struct audit_opts o = { 0 };
+	char missing[PATH_MAX], big[PATH_MAX + 64];
+	char *argv[] = { "check", "--root", missing, NULL };
+	FILE *fp;
+
+	snprintf(missing, sizeof(missing), "%s/nope", f->t.root);
+	o.root = missing;
+	assert_int_equal(audit_run(&o, &f->a, f->err, sizeof(f->err)), -ENOENT);
+	assert_non_null(strstr(f->err, missing));
+	assert_non_null(strstr(f->err, "No such file"));
+	assert_int_equal(run_quiet(cmd_check, 3, argv, f->out), EXIT_ERROR);
+
+	audit_free(&f->a);
+	tree_put(&f->t, "/file", "x");
+	o.root = tree_at(&f->t, "/file");
+	assert_int_equal(audit_run(&o, &f->a, f->err, sizeof(f->err)), -ENOTDIR);
+	assert_non_null(strstr(f->err, "not a directory"));
+
+	/* a config that exists but cannot be read is an error naming it */
+	audit_free(&f->a);
+	clean_tree(f);
+	snprintf(big, sizeof(big), "%s", tree_at(&f->t, "/etc/modprobe.d/huge.conf"));
+	fp = fopen(big, "w");
+	assert_non_null(fp);
+	assert_int_equal(ftruncate(fileno(fp), CONF_FILE_MAX + 1), 0);
+	fclose(fp);
+	o.root = f->t.root;
+	assert_int_equal(audit_run(&o, &f->a, f->err, sizeof(f->err)), -EFBIG);
+	assert_non_null(strstr(f->err, "/etc/modprobe.d/huge.conf"));
+}
+
+static void test_usage_errors(void **state)
+{
+	struct fx *f = *state;
+	char *argv[] = { "check", "extra", NULL };
+	char *argv2[] = { "check", "--bogus", NULL };
+
+	assert_int_equal(run_quiet(cmd_check, 2, argv, f->out), EXIT_USAGE);
+	assert_int_equal(run_quiet(cmd_check, 2, argv2, f->out), EXIT_USAGE);
+}
+
+/* The live system: backends are probed as root, and never with --root. */
+static void test_live(void **state)
+{
+	struct fx *f = *state;
+	struct audit_opts o = { .probe_backends = true };
+
+	assert_int_equal(audit_run(&o, &f->a, f->err, sizeof(f->err)), 0);
+	assert_null(f->a.root);
+	assert_true(f->a.release[0]);
+	if (geteuid() == 0) {
+		assert_true(f->a.backends_probed);
+		assert_string_equal(f->a.backends[0].name, "fentry");
+	} else {
+		assert_false(f->a.backends_probed);
+	}
+}
+
+static void test_cmdline_words(void **state)
+{
+	char w[64];
+	size_t pos = 0;
+	const char *line = "a=1  \"b=x y\" c";
+
+	assert_int_equal(cmdline_next(line, &pos, w, sizeof(w)), 1);
+	assert_string_equal(w, "a=1");
+	assert_int_equal(cmdline_next(line, &pos, w, sizeof(w)), 1);
+	assert_string_equal(w, "b=x y");
+	assert_int_equal(cmdline_next(line, &pos, w, sizeof(w)), 1);
+	assert_string_equal(w, "c");
+	assert_int_equal(cmdline_next(line, &pos, w, sizeof(w)), 0);
+	assert_true(module_name_eq("vfio-pci", "vfio_pci"));
+	assert_false(module_name_eq("vfio-pci", "vfio_pci_core"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_clean_tree_no_findings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_modprobe_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_modprobe_override_and_mask, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_module_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cmdline_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_override_and_driverctl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_udev_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builtin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_roots, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live, setup, teardown),
+		cmocka_unit_test(test_cmdline_words),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

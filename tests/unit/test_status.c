@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* `gputrace status`: a fake host with two GPUs held by a Proxmox VM and a
+ * libvirt domain, the holder sources, --device, bad input, and this host
+ * (which has no display device in CI). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fake_tree.h"
+
+#include "analysis/status.h"
+#include "cmd/cmd.h"
+#include "render/status.h"
+#include "sys/pci.h"
+#include "sys/vms.h"
+#include "util.h"
+
+#define GPU	"0000:0a:00.0"
+#define AUDIO	"0000:0a:00.1"
+#define GPU2	"0000:0b:00.0"
+#define NIC	"0000:03:00.0"
+
+static const char pci_ids[] =
+	"10de  NVIDIA Corporation\n"
+	"\t10f0  GP104 High Definition Audio Controller\n"
+	"\t1b80  GP104 [GeForce GTX 1080]\n"
+	"C 03  Display controller\n"
+	"\t00  VGA compatible controller\n"
+	"C 04  Multimedia controller\n"
+	"\t03  Audio device\n";
+
+struct fx {
+	struct tree t;
+	struct status st;
+	char err[1024];
+	char out[PATH_MAX];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (!f || tree_new(&f->t, "test_status"))
+		return -1;
+	snprintf(f->out, sizeof(f->out), "%s.out", f->t.root);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	status_free(&f->st);
+	tree_remove(&f->t);
+	unlink(f->out);
+	free(f);
+	return 0;
+}
+
+/* /proc/PID/cmdline from a NUL-separated argv of LEN bytes. */
+static void put_cmdline(struct fx *f, int pid, const char *argv, size_t len)
+{
+	char rel[64];
+	FILE *fp;
+
+	snprintf(rel, sizeof(rel), "/proc/%d/cmdline", pid);
+	tree_parent(&f->t, rel);
+	fp = fopen(tree_at(&f->t, rel), "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(argv, 1, len, fp), len);
+	fclose(fp);
+}
+
+#define CMDLINE(f, pid, lit) put_cmdline(f, pid, lit, sizeof(lit))
+
+static void host(struct fx *f)
+{
+	struct tree *t = &f->t;
+
+	tree_put(t, "/usr/share/misc/pci.ids", pci_ids);
+	tree_pci(t, GPU, "0x10de\n", "0x1b80\n", "0x030000\n", "vfio-pci", NULL, "14", "1\n");
+	tree_pci(t, AUDIO, "0x10de\n", "0x10f0\n", "0x040300\n", "vfio-pci", NULL, "14", NULL);
+	tree_pci(t, GPU2, "0x10de\n", "0x1b80\n", "0x030000\n", "vfio-pci", "vfio-pci\n", "15", "0\n");
+	tree_pci(t, NIC, "0x8086\n", "0x1533\n", "0x020000\n", "igb", NULL, "16", NULL);
+	/* Proxmox VM 111: QEMU process and config agree */
+	CMDLINE(f, 4021, "/usr/bin/kvm\0-id\0" "111\0-name\0gpu-vm,debug-threads=on\0"
+		"-pidfile\0/var/run/qemu-server/111.pid\0"
+		"-device\0vfio-pci,host=0000:0a:00.0,id=hostpci0.0,bus=ich9-pcie-port-1,x-vga=on\0"
+		"-device\0vfio-pci,host=0a:00.1,id=hostpci0.1\0"
+		"-device\0virtio-net-pci,mac=BC:24:11:00:00:01");
+	tree_put(t, "/var/run/qemu-server/111.pid", "4021\n");
+	tree_put(t, "/etc/pve/qemu-server/111.conf", "name: gpu-vm\nhostpci0: 0000:0a:00,pcie=1,x-vga=1\n");
+	/* VM 112 is stopped: its config holds nothing */
+	tree_put(t, "/etc/pve/qemu-server/112.conf", "hostpci0: 0b:00.0\n");
+	tree_put(t, "/var/run/qemu-server/112.pid", "999\n");	/* stale */
+	/* libvirt domain win10 with the JSON -device syntax */
+	CMDLINE(f, 5000, "/usr/bin/qemu-system-x86_64\0-name\0guest=win10,debug-threads=on\0"
+		"-device\0{\"driver\":\"vfio-pci\",\"host\":\"0000:0b:00.0\",\"id\":\"hostdev0\"}");
+	tree_put(t, "/run/libvirt/qemu/win10.xml",
+		 "<domstatus state='running' reason='booted' pid='5000'>\n<domain type='kvm'>\n"
+		 "<name>win10</name><devices>\n"
+		 "<hostdev mode='subsystem' type='pci' managed='yes'>\n"
+		 "  <source>\n    <address domain='0x0000' bus='0x0b' slot='0x00' function='0x0'/>\n"
+		 "  </source>\n  <address type='pci' domain='0x0000' bus='0x05' slot='0x00' function='0x0'/>\n"
+		 "</hostdev>\n</devices></domain></domstatus>\n");
+	/* a crashed domain's leftover status file holds nothing */
+	tree_put(t, "/run/libvirt/qemu/old.xml",
+		 "<domstatus state='running' pid='7777'><domain><devices>"
+		 "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x03' "
+		 "slot='0x00' function='0x0'/></source></hostdev></devices></domain></domstatus>\n");
+	/* not QEMU, even if it mentions vfio-pci */
+	CMDLINE(f, 6000, "/bin/sh\0-c\0echo -device vfio-pci,host=0000:03:00.0");
+}
+
+static void collect(struct fx *f, const char *device)
+{
+	status_free(&f->st);
+	assert_int_equal(status_collect(f->t.root, device, &f->st, f->err, sizeof(f->err)), 0);
+}
+
+static const struct status_entry *shown(struct fx *f, const char *bdf)
+{
+	for (size_t i = 0; i < f->st.nshown; i++)
+		if (!strcmp(f->st.shown[i].dev->bdf, bdf))
+			return &f->st.shown[i];
+	return NULL;
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[65536];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static void test_gpus_slots_groups_and_holders(void **state)
+{
+	struct fx *f = *state;
+	const struct status_entry *e;
+
+	host(f);
+	collect(f, NULL);
+	assert_int_equal(f->st.ndisplay, 2);
+	assert_int_equal(f->st.nshown, 3);		/* not the NIC */
+	assert_string_equal(f->st.shown[0].dev->bdf, GPU);
+	assert_string_equal(f->st.shown[1].dev->bdf, AUDIO);
+	assert_string_equal(f->st.shown[2].dev->bdf, GPU2);
+	assert_null(shown(f, NIC));
+
+	e = shown(f, GPU);
+	assert_int_equal(e->why, STATUS_DISPLAY);
+	assert_string_equal(e->dev->device_name, "GP104 [GeForce GTX 1080]");
+	assert_string_equal(e->dev->driver, "vfio-pci");
+	assert_int_equal(e->dev->boot_vga, 1);
+	assert_int_equal(e->nholders, 1);
+	assert_int_equal(e->holders[0]->kind, VM_PROXMOX);
+	assert_string_equal(e->holders[0]->id, "111");
+	assert_int_equal(e->holders[0]->pid, 4021);
+	/* one VM from two sources, reported once */
+	assert_non_null(strstr(e->holders[0]->source, "/proc/4021/cmdline"));
+	assert_non_null(strstr(e->holders[0]->source, "/etc/pve/qemu-server/111.conf"));
+
+	e = shown(f, AUDIO);
+	assert_int_equal(e->why, STATUS_SLOT | STATUS_GROUP);
+	assert_string_equal(e->with, GPU);
+	assert_int_equal(e->nholders, 1);		/* short host=0a:00.1 form */
+	assert_int_equal(e->holders[0]->kind, VM_PROXMOX);
+
+	e = shown(f, GPU2);
+	assert_string_equal(e->dev->driver_override, "vfio-pci");
+	assert_int_equal(e->nholders, 1);
+	assert_int_equal(e->holders[0]->kind, VM_LIBVIRT);
+	assert_string_equal(e->holders[0]->id, "win10");
+	assert_int_equal(e->holders[0]->pid, 5000);
+	assert_non_null(strstr(e->holders[0]->source, "/run/libvirt/qemu/win10.xml"));
+	/* the guest-side <address> (bus 0x05) is not a host device */
+	assert_int_equal(e->holders[0]->ndevs, 1);
+	assert_int_equal(f->st.nvms, 2);
+}
+
+static void test_text_and_json(void **state)
+{
+	struct fx *f = *state;
+	char *argv[] = { "status", "--root", f->t.root, NULL };
+	char *argvj[] = { "status", "--root", f->t.root, "--json", NULL };
+	const char *out;
+
+	host(f);
+	assert_int_equal(run_quiet(cmd_status, 3, argv, f->out), EXIT_OK);
+	out = slurp(f->out);
+	assert_non_null(strstr(out, "2 display devices on this tree, 3 functions shown"));
+	assert_non_null(strstr(out, GPU "  VGA compatible controller: NVIDIA Corporation GP104 [GeForce GTX 1080] [10de:1b80]"));
+	assert_non_null(strstr(out, "same slot and same IOMMU group as " GPU));
+	assert_non_null(strstr(out, "14 (with " AUDIO ")"));
+	assert_non_null(strstr(out, "Proxmox VM 111, pid 4021"));
+	assert_non_null(strstr(out, "libvirt domain win10, pid 5000"));
+	assert_null(strstr(out, NIC));
+	assert_int_equal(run_quiet(cmd_status, 4, argvj, f->out), EXIT_OK);
+	out = slurp(f->out);
+	assert_non_null(strstr(out, "\"display_devices\":2"));
+	assert_non_null(strstr(out, "\"bdf\":\"" AUDIO "\""));
+	assert_non_null(strstr(out, "\"shown_because\":[\"slot\",\"iommu_group\"]"));
+	assert_non_null(strstr(out, "\"held_by\":[{\"kind\":\"proxmox\",\"id\":\"111\",\"pid\":4021"));
+	assert_non_null(strstr(out, "\"iommu_group_peers\":[\"" GPU "\"]"));
+}
+
+static void test_device_option(void **state)
+{
+	struct fx *f = *state;
+	char *argv[] = { "status", "--root", f->t.root, "--device", "0c:00.0", NULL };
+	const char *out;
+
+	host(f);
+	collect(f, "03:00.0");		/* any class, short form */
+	assert_int_equal(f->st.nshown, 1);
+	assert_string_equal(f->st.shown[0].dev->bdf, NIC);
+	assert_int_equal(f->st.shown[0].why, STATUS_ASKED);
+	assert_int_equal(f->st.shown[0].nholders, 0);	/* the stale domain and sh do not count */
+
+	status_free(&f->st);
+	assert_int_equal(status_collect(f->t.root, "0c:00.0", &f->st, f->err, sizeof(f->err)), -ENODEV);
+	assert_string_equal(f->err, "no PCI device 0000:0c:00.0 on this tree (see lspci -D)");
+	status_free(&f->st);
+	assert_int_equal(status_collect(f->t.root, "10de:1b80", &f->st, f->err, sizeof(f->err)), -EINVAL);
+	assert_non_null(strstr(f->err, "not a PCI address"));
+	assert_int_equal(run_quiet(cmd_status, 5, argv, f->out), EXIT_ERROR);
+	out = slurp(f->out);
+	assert_string_equal(out, "gputrace: no PCI device 0000:0c:00.0 on this tree (see lspci -D)\n");
+}
+
+static void test_bad_root(void **state)
+{
+	struct fx *f = *state;
+	char missing[PATH_MAX];
+
+	snprintf(missing, sizeof(missing), "%s/absent", f->t.root);
+	assert_int_equal(status_collect(missing, NULL, &f->st, f->err, sizeof(f->err)), -ENOENT);
+	assert_non_null(strstr(f->err, missing));
+	status_free(&f->st);
+	tree_put(&f->t, "/plain", "x");
+	assert_int_equal(status_collect(tree_at(&f->t, "/plain"), NULL, &f->st, f->err,
+					sizeof(f->err)), -ENOTDIR);
+}
+
+/* A tree with PCI devices but no GPU: said clearly, nothing listed. */
+static void test_no_display_tree(void **state)
+{
+	struct fx *f = *state;
+	char *argv[] = { "status", "--root", f->t.root, NULL };
+	const char *out;
+
+	tree_pci(&f->t, NIC, "0x8086\n", "0x1533\n", "0x020000\n", "igb", NULL, NULL, NULL);
+	collect(f, NULL);
+	assert_int_equal(f->st.ndisplay, 0);
+	assert_int_equal(f->st.nshown, 0);
+	assert_int_equal(run_quiet(cmd_status, 3, argv, f->out), EXIT_OK);
+	out = slurp(f->out);
+	assert_non_null(strstr(out, "No display device (PCI class 03xx) on this tree: no GPU to show."));
+	assert_null(strstr(out, NIC));
+}
+
+/* This host: whatever it has, status runs; CI machines have no GPU, and
+ * then the message says so and exits 0. */
+static void test_live_host(void **state)
+{
+	struct fx *f = *state;
+	char *argv[] = { "status", NULL };
+	struct pci_dev_info *devs;
+	size_t n, gpus = 0;
+	const char *out;
+
+	assert_int_equal(pci_scan(NULL, &devs, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		gpus += (devs[i].class >> 16) == 0x03;
+	pci_devs_free(devs);
+	assert_int_equal(run_quiet(cmd_status, 1, argv, f->out), EXIT_OK);
+	out = slurp(f->out);
+	if (!gpus)
+		assert_non_null(strstr(out, "No display device (PCI class 03xx) on this host: no GPU to show."));
+	else
+		assert_non_null(strstr(out, "display device"));
+	collect(f, NULL);
+	assert_int_equal(f->st.ndisplay, gpus);
+}
+
+static void test_qemu_device_forms(void **state)
+{
+	char bdf[20];
+
+	assert_int_equal(qemu_vfio_host("vfio-pci,host=0a:00.0,id=x", bdf, sizeof(bdf)), 0);
+	assert_string_equal(bdf, GPU);
+	assert_int_equal(qemu_vfio_host("driver=vfio-pci,sysfsdev=/sys/bus/pci/devices/0000:0a:00.1",
+					bdf, sizeof(bdf)), 0);
+	assert_string_equal(bdf, AUDIO);
+	assert_int_equal(qemu_vfio_host("{\"driver\": \"vfio-pci\", \"host\": \"0000:0b:00.0\"}", bdf,
+					sizeof(bdf)), 0);
+	assert_string_equal(bdf, GPU2);
+	assert_int_equal(qemu_vfio_host("virtio-net-pci,host=0a:00.0", bdf, sizeof(bdf)), -ENOENT);
+	assert_int_equal(pci_bdf_normalize("0000:0A:00", bdf, sizeof(bdf), 1), 0);
+	assert_string_equal(bdf, "0000:0a:00");
+	assert_int_equal(pci_bdf_normalize("0a:00", bdf, sizeof(bdf), 0), -EINVAL);
+	assert_int_equal(pci_bdf_normalize("0a:00.8", bdf, sizeof(bdf), 0), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_gpus_slots_groups_and_holders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_and_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_option, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_display_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_host, setup, teardown),
+		cmocka_unit_test(test_qemu_device_forms),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
