@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* One redaction mapping per bundle: see redact.h for the rules. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/redact.h"
+#include "sys/conffile.h"
+#include "sys/sysfs.h"
+
+#define NAMES_MAX	4096
+
+struct pair {
+	char *orig, *repl;
+};
+
+struct redact {
+	struct pair names[NAMES_MAX];	/* hosts, users, homes */
+	size_t nnames;
+	int nhosts, nusers;
+	struct pair *args;		/* argv values -> <arg-N> */
+	size_t nargs, argcap;
+	char **keep;			/* driver names seen in traces */
+	size_t nkeep, keepcap;
+};
+
+/* Arguments hooks and managers take that say what happened. */
+static const char *const keep_words[] = {
+	"pre-start", "post-start", "pre-stop", "post-stop",
+	"prepare", "start", "started", "stopped", "release", "migrate", "restore",
+	"reconnect", "attach", "begin", "end", "stop", "shutdown", "cleanup", "reboot",
+	"reset", "destroy", "nodedev-detach", "nodedev-reattach", "nodedev-reset",
+	"set-override", "unset-override", "load-override", "list-overrides",
+	"bind", "unbind", "add", "remove", "change", "rescan",
+	"vfio-pci", "vfio_pci", "vfio", "vfio_iommu_type1", "vfio-pci-core", "pci-stub",
+	"pci_stub", "nouveau", "nvidia", "nvidia_drm", "nvidia-drm", "nvidia_modeset",
+	"nvidia-modeset", "nvidia_uvm", "nvidia-uvm", "amdgpu", "radeon", "i915", "xe",
+	"snd_hda_intel", "snd-hda-intel", "snd_hda_codec_hdmi", "drm", "xhci_hcd",
+};
+
+/* QEMU options whose value names the VM or a passed-through device. */
+static const char *const keep_value_of[] = { "-id", "-name", "-pidfile" };
+
+struct redact *redact_new(void)
+{
+	return calloc(1, sizeof(struct redact));
+}
+
+void redact_free(struct redact *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nnames; i++) {
+		free(r->names[i].orig);
+		free(r->names[i].repl);
+	}
+	for (i = 0; i < r->nargs; i++) {
+		free(r->args[i].orig);
+		free(r->args[i].repl);
+	}
+	for (i = 0; i < r->nkeep; i++)
+		free(r->keep[i]);
+	free(r->args);
+	free(r->keep);
+	free(r);
+}
+
+static const char *lookup(const struct redact *r, const char *orig)
+{
+	for (size_t i = 0; i < r->nnames; i++)
+		if (!strcmp(r->names[i].orig, orig))
+			return r->names[i].repl;
+	return NULL;
+}
+
+static void add_pair(struct redact *r, const char *orig, const char *repl)
+{
+	struct pair p;
+	size_t i;
+
+	if (!orig[0] || lookup(r, orig) || r->nnames == NAMES_MAX)
+		return;
+	p.orig = strdup(orig);
+	p.repl = strdup(repl);
+	if (!p.orig || !p.repl) {
+		free(p.orig);
+		free(p.repl);
+		return;
+	}
+	/* Longest first, so "pve1.lan" is replaced before "pve1". */
+	for (i = r->nnames; i > 0 && strlen(r->names[i - 1].orig) < strlen(orig); i--)
+		r->names[i] = r->names[i - 1];
+	r->names[i] = p;
+	r->nnames++;
+}
+
+void redact_add_host(struct redact *r, const char *name)
+{
+	char repl[32], shortname[256];
+	const char *known;
+	size_t n;
+
+	if (!name[0] || !strcmp(name, "localhost") || !strcmp(name, "(none)") ||
+	    !strcmp(name, "localhost.localdomain"))
+		return;
+	n = strcspn(name, ".");
+	snprintf(shortname, sizeof(shortname), "%.*s", (int)n, name);
+	known = lookup(r, name);
+	if (!known)
+		known = lookup(r, shortname);
+	if (!known) {
+		snprintf(repl, sizeof(repl), "host-%d", ++r->nhosts);
+		known = repl;
+	} else {
+		snprintf(repl, sizeof(repl), "%s", known);
+		known = repl;
+	}
+	add_pair(r, name, known);
+	add_pair(r, shortname, known);
+}
+
+void redact_add_user(struct redact *r, const char *name, const char *home)
+{
+	char repl[32], home_repl[48];
+	const char *known = lookup(r, name);
+
+	if (known) {
+		snprintf(repl, sizeof(repl), "%s", known);
+	} else {
+		snprintf(repl, sizeof(repl), "user-%d", ++r->nusers);
+		add_pair(r, name, repl);
+	}
+	if (home && home[0] == '/' && home[1] && strcmp(home, "/nonexistent") &&
+	    strncmp(home, "/var/", 5) && strcmp(home, "/root")) {
+		snprintf(home_repl, sizeof(home_repl), "/home/%s", repl);
+		add_pair(r, home, home_repl);
+	}
+}
+
+void redact_keep_word(struct redact *r, const char *word)
+{
+	char **grown;
+
+	if (!word[0])
+		return;
+	for (size_t i = 0; i < r->nkeep; i++)
+		if (!strcmp(r->keep[i], word))
+			return;
+	if (r->nkeep == r->keepcap) {
+		r->keepcap = r->keepcap ? r->keepcap * 2 : 16;
+		grown = realloc(r->keep, r->keepcap * sizeof(*grown));
+		if (!grown)
+			return;
+		r->keep = grown;
+	}
+	if ((r->keep[r->nkeep] = strdup(word)))
+		r->nkeep++;
+}
+
+const char *redact_host_name(const struct redact *r, const char *name)
+{
+	const char *repl = lookup(r, name);
+
+	return repl && !strncmp(repl, "host-", 5) ? repl : NULL;
+}
+
+int redact_learn_system(struct redact *r, const char *root)
+{
+	char buf[256];
+	struct conf_file f;
+	const char *home;
+
+	if (sysfs_read(root, "/proc/sys/kernel/hostname", buf, sizeof(buf)) > 0)
+		redact_add_host(r, buf);
+	if (sys_root_is_live(root) && !gethostname(buf, sizeof(buf)))
+		redact_add_host(r, buf);
+	if (sysfs_read(root, "/etc/hostname", buf, sizeof(buf)) > 0)
+		redact_add_host(r, buf);
+	if (!conf_read(root, "/etc/passwd", &f)) {
+		for (size_t i = 0; i < f.n; i++) {
+			char *fields[7], *p = f.lines[i].text;
+			int k;
+			long uid;
+
+			for (k = 0; k < 7 && p; k++) {
+				fields[k] = p;
+				p = strchr(p, ':');
+				if (p)
+					*p++ = '\0';
+			}
+			if (k < 6)
+				continue;
+			uid = strtol(fields[2], NULL, 10);
+			if (uid >= 1000 && uid != 65534)
+				redact_add_user(r, fields[0], fields[5]);
+		}
+		conf_free(&f);
+	}
+	home = getenv("HOME");
+	if (sys_root_is_live(root) && home && strcmp(home, "/root") && strcmp(home, "/") &&
+	    !lookup(r, home)) {
+		const char *base = strrchr(home, '/');
+
+		redact_add_user(r, base && base[1] ? base + 1 : home, home);
+	}
+	return 0;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Only letters and digits make a word: "pve1-backup" and "alice_old"
+ * still show the name inside them, and hiding it matters more than the
+ * look of the result. */
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c);
+}
+
+/* Whether names[k] matches at IN+I as a whole word. */
+static bool match_at(const struct pair *p, const char *in, size_t len, size_t i)
+{
+	size_t n = strlen(p->orig);
+
+	if (n > len - i || memcmp(in + i, p->orig, n))
+		return false;
+	if (p->orig[0] != '/' && i > 0 && word_char(in[i - 1]))
+		return false;
+	if (i + n < len && word_char(in[i + n]) && word_char(p->orig[n - 1]))
+		return false;
+	/* /etc/pve stays /etc/pve on a host named "pve" */
+	if (!strncmp(p->repl, "host-", 5) && i >= 5 && !memcmp(in + i - 5, "/etc/", 5))
+		return false;
+	/* an option name ("--vm" on a host named "vm") is not a name */
+	if (i > 0 && in[i - 1] == '-' && (i == 1 || !isalnum((unsigned char)in[i - 2])))
+		return false;
+	return true;
+}
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+	char *grown;
+
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+
+		grown = realloc(b->p, cap);
+		if (!grown) {
+			b->failed = true;
+			return;
+		}
+		b->p = grown;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static char *finish(struct buf *b, size_t *outlen)
+{
+	if (!b->failed)
+		put(b, "", 0);
+	if (b->failed) {
+		free(b->p);
+		return NULL;
+	}
+	*outlen = b->len;
+	return b->p;
+}
+
+static void redact_into(const struct redact *r, struct buf *b, const char *in, size_t len)
+{
+	size_t i = 0, start = 0, k;
+
+	while (i < len) {
+		for (k = 0; k < r->nnames; k++)
+			if (match_at(&r->names[k], in, len, i))
+				break;
+		if (k == r->nnames) {
+			i++;
+			continue;
+		}
+		put(b, in + start, i - start);
+		put(b, r->names[k].repl, strlen(r->names[k].repl));
+		i += strlen(r->names[k].orig);
+		start = i;
+	}
+	put(b, in + start, len - start);
+}
+
+char *redact_text(const struct redact *r, const char *in, size_t len, size_t *outlen)
+{
+	struct buf b = { 0 };
+
+	redact_into(r, &b, in, len);
+	return finish(&b, outlen);
+}
+
+char *redact_json(const struct redact *r, const char *in, size_t len, size_t *outlen)
+{
+	struct buf b = { 0 };
+	size_t i = 0, start, end, after;
+
+	while (i < len) {
+		if (in[i] != '"') {
+			start = i;
+			while (i < len && in[i] != '"')
+				i++;
+			put(&b, in + start, i - start);
+			continue;
+		}
+		start = ++i;
+		while (i < len && in[i] != '"')
+			i += in[i] == '\\' ? 2 : 1;
+		end = i < len ? i : len;
+		after = end + 1;
+		while (after < len && isspace((unsigned char)in[after]))
+			after++;
+		put(&b, "\"", 1);
+		if (after < len && in[after] == ':')
+			put(&b, in + start, end - start);	/* a key */
+		else
+			redact_into(r, &b, in + start, end - start);
+		if (end < len)
+			put(&b, "\"", 1);
+		i = end + 1;
+	}
+	return finish(&b, outlen);
+}
+
+/* ---- argv ---------------------------------------------------------------- */
+
+static bool is_number(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static bool hexn(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* A PCI address ("0a:00.0", "0000:0a:00.0") or id pair ("10de:1b80",
+ * "10de 1b80") anywhere in S. */
+static bool has_pci_ref(const char *arg)
+{
+	for (const char *s = arg; *s; s++) {
+		if (s > arg && isxdigit((unsigned char)s[-1]))
+			continue;
+		if (hexn(s, 2) && s[2] == ':' && hexn(s + 3, 2) && s[5] == '.' && s[6] >= '0' && s[6] <= '7')
+			return true;
+		if (hexn(s, 4) && (s[4] == ':' || s[4] == ' ') && hexn(s + 5, 4) &&
+		    !isxdigit((unsigned char)s[9]))
+			return true;
+	}
+	return false;
+}
+
+static bool keep_arg(const struct redact *r, const char *arg, const char *prev)
+{
+	size_t i;
+
+	if (!arg[0] || is_number(arg))
+		return true;
+	if (arg[0] == '-' && !strchr(arg, '='))
+		return true;			/* an option name */
+	for (i = 0; i < sizeof(keep_value_of) / sizeof(keep_value_of[0]); i++)
+		if (prev && !strcmp(prev, keep_value_of[i]))
+			return true;
+	if (prev && (!strcmp(prev, "-device") || !strcmp(prev, "--device")))
+		return strstr(arg, "vfio-pci") != NULL;
+	if (strstr(arg, "/sys/") || !strncmp(arg, "/sys", 4) || has_pci_ref(arg))
+		return true;
+	for (i = 0; i < sizeof(keep_words) / sizeof(keep_words[0]); i++)
+		if (!strcmp(arg, keep_words[i]))
+			return true;
+	for (i = 0; i < r->nkeep; i++)
+		if (!strcmp(arg, r->keep[i]))
+			return true;
+	return false;
+}
+
+/* <arg-N> for VALUE, the same N for the same value everywhere. */
+static const char *arg_standin(struct redact *r, const char *value)
+{
+	char repl[32];
+	struct pair *grown;
+	size_t i;
+
+	for (i = 0; i < r->nargs; i++)
+		if (!strcmp(r->args[i].orig, value))
+			return r->args[i].repl;
+	if (r->nargs == r->argcap) {
+		r->argcap = r->argcap ? r->argcap * 2 : 64;
+		grown = realloc(r->args, r->argcap * sizeof(*grown));
+		if (!grown)
+			return "<arg>";
+		r->args = grown;
+	}
+	snprintf(repl, sizeof(repl), "<arg-%zu>", r->nargs + 1);
+	r->args[r->nargs].orig = strdup(value);
+	r->args[r->nargs].repl = strdup(repl);
+	if (!r->args[r->nargs].orig || !r->args[r->nargs].repl) {
+		free(r->args[r->nargs].orig);
+		free(r->args[r->nargs].repl);
+		return "<arg>";
+	}
+	return r->args[r->nargs++].repl;
+}
+
+char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
+{
+	struct buf b = { 0 };
+	const char *prev = NULL;
+	char *copy;
+	size_t i, n;
+	int argi = 0;
+
+	copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, in, len);
+	copy[len] = '\0';
+	for (i = 0; i < len; i += n + 1, argi++) {
+		const char *arg = copy + i, *eq, *standin;
+
+		n = strnlen(arg, len - i);
+		if (argi == 0 || keep_arg(r, arg, prev)) {
+			redact_into(r, &b, arg, n);
+		} else {
+			eq = arg[0] == '-' ? strchr(arg, '=') : NULL;
+			if (eq) {		/* --opt=value: the name stays */
+				put(&b, arg, eq + 1 - arg);
+				arg = eq + 1;
+			}
+			standin = arg_standin(r, arg);
+			put(&b, standin, strlen(standin));
+		}
+		if (i + n < len)
+			put(&b, "", 1);		/* the NUL separator */
+		prev = copy + i;
+	}
+	free(copy);
+	return finish(&b, outlen);
+}
