@@ -81,8 +81,15 @@ static int split_lines(struct conf_file *f, char *buf)
 		}
 		acc = t;
 		/* A continuation joins with one blank, as kmod and udev do. */
-		if (acc_len)
+		if (acc_len) {
+			while (acc_len && is_blank(acc[acc_len - 1]))
+				acc_len--;
 			acc[acc_len++] = ' ';
+			while (len && is_blank(*p)) {
+				p++;
+				len--;
+			}
+		}
 		memcpy(acc + acc_len, p, len);
 		acc_len += len;
 		acc[acc_len] = '\0';
