@@ -86,6 +86,22 @@ static struct vm_info *vm_get(struct vm_list *l, enum vm_kind kind, const char *
 	return &l->v[l->n++];
 }
 
+/* A VM known by its manager's files whose QEMU process was not recognised
+ * as the manager's (no -id, no guest=): the same VM, found by its pid. */
+static struct vm_info *vm_claim(struct vm_list *l, enum vm_kind kind, const char *id, long pid)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].kind == kind && !strcmp(l->v[i].id, id))
+			return &l->v[i];
+	for (size_t i = 0; pid > 0 && i < l->n; i++)
+		if (l->v[i].kind == VM_QEMU && l->v[i].pid == pid) {
+			l->v[i].kind = kind;
+			snprintf(l->v[i].id, sizeof(l->v[i].id), "%s", id);
+			return &l->v[i];
+		}
+	return vm_get(l, kind, id);
+}
+
 static bool pid_alive(const char *root, long pid)
 {
 	char rel[64], full[PATH_MAX];
@@ -310,7 +326,7 @@ static void scan_pve_conf(const char *root, const char *path, struct vm_list *l)
 	pid = pve_pid(root, id);
 	if (!pid || conf_read(root, path, &f))
 		return;
-	vm = vm_get(l, VM_PROXMOX, id);
+	vm = vm_claim(l, VM_PROXMOX, id, pid);
 	if (!vm) {
 		conf_free(&f);
 		return;
@@ -402,7 +418,7 @@ static void scan_libvirt_xml(const char *root, const char *path, struct vm_list 
 			return;		/* a status file left by a crash */
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - 4), base);
-	vm = vm_get(l, VM_LIBVIRT, name);
+	vm = vm_claim(l, VM_LIBVIRT, name, pid);
 	if (!vm)
 		return;
 	if (!vm->pid)

@@ -292,6 +292,26 @@ static void test_live_host(void **state)
 	assert_int_equal(f->st.ndisplay, gpus);
 }
 
+/* QEMU seen without -id, its Proxmox config found by the pid file's pid:
+ * one VM, not two. */
+static void test_same_vm_by_pid(void **state)
+{
+	struct fx *f = *state;
+	const struct status_entry *e;
+
+	tree_pci(&f->t, GPU, "0x10de\n", "0x1b80\n", "0x030000\n", "vfio-pci", NULL, "14", "1\n");
+	CMDLINE(f, 4100, "/usr/bin/kvm\0-device\0vfio-pci,host=0000:0a:00.0");
+	tree_put(&f->t, "/run/qemu-server/120.pid", "4100\n");
+	tree_put(&f->t, "/etc/pve/qemu-server/120.conf", "hostpci0: 0a:00.0\n");
+	collect(f, NULL);
+	e = shown(f, GPU);
+	assert_int_equal(f->st.nvms, 1);
+	assert_int_equal(e->nholders, 1);
+	assert_int_equal(e->holders[0]->kind, VM_PROXMOX);
+	assert_string_equal(e->holders[0]->id, "120");
+	assert_int_equal(e->holders[0]->pid, 4100);
+}
+
 static void test_qemu_device_forms(void **state)
 {
 	char bdf[20];
@@ -320,6 +340,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_display_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_vm_by_pid, setup, teardown),
 		cmocka_unit_test(test_qemu_device_forms),
 	};
 
