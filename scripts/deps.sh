@@ -4,8 +4,9 @@
 #   scripts/deps.sh [--quiet] [--print]
 set -eu
 
-# build: compiler, libbpf + skeleton generator, libelf, zlib, libpci
-BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpci-dev pci.ids pkg-config"
+# build: compiler, libbpf + skeleton generator, libelf, zlib, libpci,
+# libarchive (bundle .tar.gz)
+BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpci-dev pci.ids libarchive-dev pkg-config"
 # tests: unit framework, JSON assertions
 TEST_PKGS="libcmocka-dev jq"
 # lab: QEMU (TCG), busybox initramfs, kernel package unpacking
