@@ -216,7 +216,8 @@ int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
 
 	if (id != gt_nr_write && id != gt_nr_pwrite64)
 		return 0;
-	fd = PT_REGS_PARM1_CORE(regs);
+	/* regs is a BTF pointer here: a plain load, no helper call. */
+	fd = PT_REGS_PARM1(regs);
 	if (!gt_kernfs_fops && gt_calib_tid == (__u32)bpf_get_current_pid_tgid()) {
 		calibrate(fd);
 		return 0;
