@@ -16,6 +16,7 @@ struct command {
 static const struct command commands[] = {
 	{ "record",   cmd_record,   "record driver binds, sysfs writes and processes into a trace file" },
 	{ "dump",     cmd_dump,     "print every record of a trace (text or JSON Lines)" },
+	{ "report",   cmd_report,   "explain traces: VMs, hooks, timeline, and who rebound what after a hook" },
 	{ "mark",     cmd_mark,     "add a phase marker (baseline, problem, ...) to running recordings" },
 	{ "features", cmd_features, "show which kernel hooks work here and which backend record would use" },
 	{ "status",   cmd_status,   "show each GPU function: driver, override, IOMMU group, power, holding VM" },

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Building a report: the model, the findings, and a timeline per VM. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/report.h"
+#include "model/event.h"
+#include "util.h"
+
+static struct tl_row *row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_id)
+{
+	struct tl_row *x;
+
+	if (r->n_rows == r->cap_rows) {
+		size_t cap = r->cap_rows ? r->cap_rows * 2 : 64;
+		void *p = realloc(r->rows, cap * sizeof(*r->rows));
+
+		if (!p)
+			return NULL;
+		r->rows = p;
+		r->cap_rows = cap;
+	}
+	x = &r->rows[r->n_rows++];
+	memset(x, 0, sizeof(*x));
+	x->ts_ns = ts;
+	x->rec_id = rec_id;
+	snprintf(x->vm, sizeof(x->vm), "%s", vm);
+	return x;
+}
+
+static void task_who(const struct gt_task *t, bool inferred, char *buf, size_t size)
+{
+	size_t off = snprintf(buf, size, "%s%.16s[%u]", inferred ? "(inferred) " : "", t->comm, t->pid);
+
+	for (int i = 0; i < t->n_ancestors && i < 2 && off < size; i++)
+		off += snprintf(buf + off, size - off, " < %.16s[%u]", t->ancestors[i].comm,
+				t->ancestors[i].pid);
+}
+
+static bool mentions(const struct m_vm *vm, const char *s)
+{
+	for (int i = 0; i < vm->n_devs; i++)
+		if (strstr(s, vm->devs[i]))
+			return true;
+	return false;
+}
+
+static void vm_timeline(struct report *r, const struct m_vm *vm)
+{
+	const struct model *m = &r->m;
+	struct tl_row *x;
+
+	if (vm->start_ns && (x = row(r, vm->start_ns, vm->id, vm->rec_id)))
+		snprintf(x->what, sizeof(x->what), "VM %s started (%s pid %u)", vm->id,
+			 vm->flavour == VM_PROXMOX ? "Proxmox, kvm" : vm->flavour == VM_LIBVIRT ?
+			 "libvirt, qemu" : "qemu", vm->pid);
+	if (vm->stop_ns && (x = row(r, vm->stop_ns, vm->id, 0))) {
+		char st[64];
+
+		exit_status_str(vm->exit_status, st, sizeof(st));
+		snprintf(x->what, sizeof(x->what), "VM %s stopped: %s (QEMU %s)", vm->id,
+			 vm->stop_requested ? "stop requested" : "guest-initiated", st);
+	}
+	for (size_t i = 0; i < m->n_hooks; i++) {
+		const struct m_hook *h = &m->hooks[i];
+		char st[64];
+
+		if (strcmp(h->vm, vm->id))
+			continue;
+		if ((x = row(r, h->start_ns, vm->id, h->proc ? h->proc->rec_id : 0))) {
+			snprintf(x->what, sizeof(x->what), "hook %s %s %s", h->script, h->vm, h->phase);
+			snprintf(x->who, sizeof(x->who), "%.16s[%u]", h->proc ? h->proc->comm : "?",
+				 h->proc ? h->proc->pid : 0);
+		}
+		if (h->end_ns && (x = row(r, h->end_ns, vm->id, 0))) {
+			exit_status_str(h->exit_status, st, sizeof(st));
+			snprintf(x->what, sizeof(x->what), "hook %s %s: %s (%.2f s)", h->vm, h->phase, st,
+				 (h->end_ns - h->start_ns) / 1e9);
+		}
+	}
+	for (size_t i = 0; i < m->n_trans; i++) {
+		const struct m_trans *t = &m->trans[i];
+		static const char *const verbs[] = { "->", "<-", "probe failed:", "added", "removed" };
+
+		if (!mentions(vm, t->bdf) || (r->device && strcmp(r->device, t->bdf)))
+			continue;
+		if (!(x = row(r, t->ts_ns, vm->id, t->rec_id)))
+			return;
+		snprintf(x->what, sizeof(x->what), "%s %s %s%s", t->bdf, verbs[t->kind], t->driver,
+			 t->kind == M_UNBIND ? " (unbound)" : "");
+		if (t->task_known)
+			task_who(&t->task, t->from_uevent, x->who, sizeof(x->who));
+	}
+	for (size_t i = 0; i < m->n_writes; i++) {
+		const struct m_write *w = &m->writes[i];
+
+		if (!mentions(vm, w->path) && !mentions(vm, w->value) &&
+		    strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id"))
+			continue;
+		if (!(x = row(r, w->ts_ns, vm->id, w->rec_id)))
+			return;
+		snprintf(x->what, sizeof(x->what), "write \"%s\" to %s%s", w->value, w->path,
+			 w->ret < 0 ? " (failed)" : "");
+		task_who(&w->task, false, x->who, sizeof(x->who));
+	}
+	for (size_t i = 0; i < m->n_marks; i++)
+		if ((x = row(r, m->marks[i].ts_ns, vm->id, m->marks[i].rec_id)))
+			snprintf(x->what, sizeof(x->what), "mark: %s", m->marks[i].label);
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct tl_row *x = a, *y = b;
+
+	if (strcmp(x->vm, y->vm))
+		return strcmp(x->vm, y->vm);
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
+/* "+0.84 s after hook exit": rows after the end of a hook that gives the
+ * devices back, until the VM starts again. */
+static void hook_deltas(struct report *r)
+{
+	for (size_t i = 0; i < r->n_rows; i++) {
+		struct tl_row *x = &r->rows[i];
+		uint64_t last_end = 0;
+
+		for (size_t k = 0; k < r->m.n_hooks; k++) {
+			const struct m_hook *h = &r->m.hooks[k];
+
+			if (!strcmp(h->vm, x->vm) && hook_is_after_stop(h) && h->end_ns &&
+			    h->end_ns < x->ts_ns && h->end_ns > last_end)
+				last_end = h->end_ns;
+		}
+		for (size_t k = 0; k < r->m.n_vms && last_end; k++)
+			if (!strcmp(r->m.vms[k].id, x->vm) && r->m.vms[k].start_ns > last_end &&
+			    r->m.vms[k].start_ns <= x->ts_ns)
+				last_end = 0;
+		if (last_end) {
+			x->after_hook = true;
+			x->delay_s = (x->ts_ns - last_end) / 1e9;
+		}
+	}
+}
+
+int report_build(struct report *r, const char *const *traces, int n, const char *vm,
+		 const char *device, const char *hook_pattern, char *err, size_t errlen)
+{
+	char norm[MODEL_BDF_LEN];
+	bool known = !vm;
+
+	memset(r, 0, sizeof(*r));
+	if (device) {
+		if (!model_bdf_norm(device, norm)) {
+			snprintf(err, errlen, "'%s' is not a PCI address (like 0000:0a:00.0)", device);
+			return EXIT_USAGE;
+		}
+		r->device = strdup(norm);
+	}
+	if (model_load(&r->m, traces, n, hook_pattern) < 0) {
+		snprintf(err, errlen, "%s", r->m.error);
+		return EXIT_ERROR;
+	}
+	for (size_t i = 0; vm && i < r->m.n_vms; i++)
+		known |= !strcmp(r->m.vms[i].id, vm);
+	if (!known) {
+		size_t off = snprintf(err, errlen, "no VM '%s' in %s; known: ", vm, n > 1 ? "these traces" : traces[0]);
+
+		for (size_t i = 0; i < r->m.n_vms && off < errlen; i++)
+			off += snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", r->m.vms[i].id);
+		if (!r->m.n_vms)
+			snprintf(err + off, errlen - off, "none (no QEMU process with -id, -name or vfio-pci devices)");
+		return EXIT_ERROR;
+	}
+	r->vm = vm;
+	findings_analyze(&r->m, vm, r->device, &r->f);
+	for (size_t i = 0; i < r->m.n_vms; i++) {
+		bool dup = false;
+
+		for (size_t k = 0; k < i; k++)
+			dup |= !strcmp(r->m.vms[k].id, r->m.vms[i].id) && r->m.vms[k].n_devs;
+		if (!dup && (!vm || !strcmp(vm, r->m.vms[i].id)))
+			vm_timeline(r, &r->m.vms[i]);
+	}
+	/* the same event can show for two runs of a VM: keep one row */
+	qsort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);
+	hook_deltas(r);
+	return 0;
+}
+
+int report_exit_code(const struct report *r)
+{
+	for (size_t i = 0; i < r->f.n; i++)
+		if (r->f.v[i].severity > SEV_INFO)
+			return EXIT_FINDINGS;
+	return EXIT_OK;
+}
+
+void report_free(struct report *r)
+{
+	model_free(&r->m);
+	findings_free(&r->f);
+	free(r->rows);
+	free((char *)r->device);
+	memset(r, 0, sizeof(*r));
+}
+
+int report_render_files(const char *const *traces, int ntraces, const char *vm,
+			const char *format, FILE *out, char *err, size_t errlen)
+{
+	struct report r;
+	int ret = report_build(&r, traces, ntraces, vm, NULL, NULL, err, errlen);
+
+	if (ret) {
+		report_free(&r);
+		return ret;
+	}
+	if (!strcmp(format, "json"))
+		report_render_json(out, &r, true);
+	else
+		report_render_text(out, &r, !strcmp(format, "md"), false);
+	ret = report_exit_code(&r);
+	report_free(&r);
+	return ret;
+}

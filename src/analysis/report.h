@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* A report: the model of some traces, its findings and the VM timelines. */
+#ifndef GPUTRACE_REPORT_H
+#define GPUTRACE_REPORT_H
+
+#include <stdio.h>
+
+#include "analysis/findings.h"
+
+struct tl_row {
+	uint64_t ts_ns;
+	char vm[64];
+	char what[768];		/* "0000:0a:00.0 vfio-pci -> nouveau" */
+	char who[96];		/* "gpu-reattach-ho[5120] < qm[5100]" */
+	bool after_hook;	/* delay_s is after the last hook's exit */
+	double delay_s;
+	uint64_t rec_id;
+};
+
+struct report {
+	struct model m;
+	struct findings f;
+	struct tl_row *rows;
+	size_t n_rows, cap_rows;
+	const char *vm, *device;
+};
+
+/* Loads TRACES and analyses them. Returns 0, or an exit code (util.h) with
+ * a one-line reason in ERR (unreadable trace, unknown --vm: lists the known). */
+int report_build(struct report *r, const char *const *traces, int n, const char *vm,
+		 const char *device, const char *hook_pattern, char *err, size_t errlen);
+void report_free(struct report *r);
+
+/* 0: no findings beyond INFO; EXIT_FINDINGS: some. */
+int report_exit_code(const struct report *r);
+
+void report_render_text(FILE *out, const struct report *r, bool markdown, bool color);
+void report_render_json(FILE *out, const struct report *r, bool pretty);
+
+/* All in one, for `bundle`: FORMAT is "text", "md" or "json". Returns the
+ * same codes as the report command. */
+int report_render_files(const char *const *traces, int ntraces, const char *vm,
+			const char *format, FILE *out, char *err, size_t errlen);
+
+#endif

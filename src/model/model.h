@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What a trace says, understood: processes, sysfs writes, device driver
+ * transitions, VMs and hook runs, built in one pass over the records of one
+ * or more traces (model_load.c), VMs and hooks discovered after
+ * (model_vms.c). The analysis (src/analysis) reads only this.
+ */
+#ifndef GPUTRACE_MODEL_H
+#define GPUTRACE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gputrace/event.h"
+
+#define MODEL_BDF_LEN	16
+#define MODEL_DRV_LEN	GT_NAME_LEN
+
+/* One process generation (pids are reused). */
+struct m_proc {
+	uint32_t pid, ppid, uid;
+	char comm[GT_COMM_LEN];
+	char unit[GT_UNIT_LEN];
+	char exe[GT_FILENAME_MAX];
+	char *argv;		/* NUL-separated */
+	size_t argv_len;
+	uint64_t start_ns;	/* exec time; 0: running before the trace */
+	uint64_t exit_ns;	/* 0: not seen exiting */
+	int exit_status;
+	uint64_t rec_id;	/* exec record, 0 from a snapshot */
+};
+
+struct m_write {
+	uint64_t ts_ns, end_ns;
+	char path[512];
+	char attr[GT_NAME_LEN];
+	char value[GT_DATA_MAX + 1];	/* trailing newline dropped */
+	int64_t ret;
+	struct gt_task task;
+	uint64_t rec_id;
+};
+
+enum m_trans_kind { M_BIND, M_UNBIND, M_PROBE_FAIL, M_ADD, M_REMOVE };
+
+/* A device's driver changing (or failing to), from a BPF event or a uevent. */
+struct m_trans {
+	uint64_t ts_ns;
+	enum m_trans_kind kind;
+	char bdf[MODEL_BDF_LEN];
+	char driver[MODEL_DRV_LEN];	/* bound to / unbound from / failed */
+	int err;
+	bool from_uevent;		/* no pid: task is inferred (or empty) */
+	bool task_known;
+	struct gt_task task;		/* the acting task (or inferred writer) */
+	long cause;			/* index of the sysfs write in flight, -1 */
+	uint64_t rec_id;
+};
+
+struct m_dynid {
+	uint64_t ts_ns;
+	uint64_t removed_ns;		/* remove_id seen, 0: never */
+	char driver[MODEL_DRV_LEN];
+	uint32_t vendor, device;
+	int ret;
+	struct gt_task task;
+	uint64_t rec_id;
+};
+
+/* An exit of a process whose exec we never saw (a fork: a daemonized QEMU). */
+struct m_exit {
+	uint64_t ts_ns;
+	uint32_t pid, ppid;
+	char comm[GT_COMM_LEN];
+	int status;
+};
+
+struct m_mark {
+	uint64_t ts_ns;
+	char label[128];
+	uint64_t rec_id;
+};
+
+struct m_pci {			/* from the start snapshot */
+	char bdf[MODEL_BDF_LEN];
+	uint32_t vendor, device;
+	char driver[MODEL_DRV_LEN];
+	char override[MODEL_DRV_LEN];
+	char name[128];
+};
+
+enum m_vm_flavour { VM_QEMU, VM_PROXMOX, VM_LIBVIRT };	/* QEMU: none known */
+
+#define M_VM_DEVS 16
+
+struct m_vm {
+	char id[64];			/* "111", "win10", or the qemu pid */
+	enum m_vm_flavour flavour;
+	uint32_t pid;			/* the QEMU process */
+	uint64_t start_ns;		/* 0: running when the trace began */
+	uint64_t stop_ns;		/* 0: still running at the end */
+	int exit_status;
+	bool stop_requested;		/* qm stop/shutdown or virsh seen before the stop */
+	char devs[M_VM_DEVS][MODEL_BDF_LEN];
+	int n_devs;
+	uint64_t rec_id;
+};
+
+struct m_hook {
+	char vm[64];
+	char phase[32];			/* post-stop, "stopped end", ... */
+	char script[256];
+	const struct m_proc *proc;
+	uint64_t start_ns, end_ns;	/* end 0: not seen ending */
+	int exit_status;
+	bool user_rule;			/* matched --hook PATTERN */
+};
+
+struct model {
+	/* from the header of the first trace */
+	char hostname[65], kernel[65], backend[16];
+	bool outcomes_from_uevents;
+	uint64_t clock_mono, clock_real;
+	bool truncated;
+	char error[256];		/* a trace that could not be read whole */
+	uint64_t lost;			/* events lost (last counters) */
+	uint64_t lost_first_ns, lost_last_ns;
+	uint64_t first_ns, last_ns;
+
+	struct m_proc *procs; size_t n_procs, cap_procs;
+	struct m_write *writes; size_t n_writes, cap_writes;
+	struct m_trans *trans; size_t n_trans, cap_trans;
+	struct m_dynid *dynids; size_t n_dynids, cap_dynids;
+	struct m_mark *marks; size_t n_marks, cap_marks;
+	struct m_exit *exits; size_t n_exits, cap_exits;
+	struct m_pci *pci; size_t n_pci, cap_pci;
+	struct m_vm *vms; size_t n_vms, cap_vms;
+	struct m_hook *hooks; size_t n_hooks, cap_hooks;
+	/* Proxmox configs from the snapshot: "111" -> hostpci slots, hookscript */
+	struct m_conf { char vmid[16]; char hostpci[M_VM_DEVS][MODEL_BDF_LEN]; int n;
+			char hookscript[128]; } *confs;
+	size_t n_confs, cap_confs;
+};
+
+/* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a
+ * one-line reason in M->error (a trace that could not be opened). */
+int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern);
+void model_free(struct model *m);
+
+/* The process generation PID had at TS (NULL if unknown). */
+const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts);
+
+/* argv as one line (spaces), into BUF. */
+void model_argv_line(const struct m_proc *p, char *buf, size_t size);
+
+/* The driver BDF was on just before TS ("" unbound, NULL unknown). */
+const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts);
+
+/* "0a:00.0" -> "0000:0a:00.0"; returns false if S is no BDF. */
+bool model_bdf_norm(const char *s, char *out);
+
+/* VM and hook discovery after loading (model_vms.c). */
+void model_find_vms(struct model *m);
+void model_find_hooks(struct model *m, const char *hook_pattern);
+
+/* Hooks that run after a VM stopped: those that give devices back. */
+static inline bool hook_is_after_stop(const struct m_hook *h)
+{
+	return !__builtin_strcmp(h->phase, "post-stop") || !__builtin_strncmp(h->phase, "stopped", 7) ||
+	       !__builtin_strncmp(h->phase, "release", 7) || !__builtin_strcmp(h->phase, "unit") ||
+	       h->user_rule;
+}
+
+static inline bool driver_is_stub(const char *d)
+{
+	return d && (!__builtin_strcmp(d, "vfio-pci") || !__builtin_strcmp(d, "pci-stub") ||
+		     !__builtin_strcmp(d, "pci_stub"));
+}
+
+#endif

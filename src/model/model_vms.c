@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * VMs and hook runs, from what processes ran:
+ *   Proxmox  kvm ... -id 111 ...; devices from -device vfio-pci,host= and the
+ *            hostpciN lines of /etc/pve/qemu-server/111.conf (snapshot);
+ *            hookscripts run as "<script> 111 <phase>"
+ *   libvirt  qemu ... -name guest=win10,...; hooks run as
+ *            "/etc/libvirt/hooks/qemu win10 <op> <subop> -" (or qemu.d/)
+ *   QEMU     any -device vfio-pci,host=BDF
+ * QEMU started with -daemonize forks and the exec'd parent exits at once:
+ * the VM's end is the last exit of a process with its name that we never
+ * saw exec (the forked child).
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "util.h"
+
+static void *push(void **arr, size_t *n, size_t *cap, size_t elem)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *p = realloc(*arr, ncap * elem);
+
+		if (!p)
+			return NULL;
+		*arr = p;
+		*cap = ncap;
+	}
+	memset((char *)*arr + *n * elem, 0, elem);
+	return (char *)*arr + (*n)++ * elem;
+}
+
+/* argv[i], walking the NUL-separated block. */
+static const char *arg_at(const struct m_proc *p, int i)
+{
+	size_t off = 0;
+
+	for (int k = 0; off < p->argv_len; k++) {
+		if (k == i)
+			return p->argv + off;
+		off += strlen(p->argv + off) + 1;
+	}
+	return NULL;
+}
+
+static bool is_qemu(const struct m_proc *p)
+{
+	const char *base = strrchr(p->exe, '/');
+
+	base = base ? base + 1 : p->exe;
+	return !strcmp(p->comm, "kvm") || !strncmp(p->comm, "qemu-system", 11) ||
+	       !strcmp(base, "kvm") || !strncmp(base, "qemu-system", 11);
+}
+
+static void add_dev(struct m_vm *vm, const char *bdf)
+{
+	for (int i = 0; i < vm->n_devs; i++)
+		if (!strcmp(vm->devs[i], bdf))
+			return;
+	if (vm->n_devs < M_VM_DEVS)
+		strlcpy0(vm->devs[vm->n_devs++], bdf, MODEL_BDF_LEN);
+}
+
+/* hostpciN: 0000:0a:00 (no function: every function of the slot, as the
+ * start snapshot knows them) or 0000:0a:00.0. */
+static void add_conf_devs(const struct model *m, struct m_vm *vm)
+{
+	for (size_t c = 0; c < m->n_confs; c++) {
+		if (strcmp(m->confs[c].vmid, vm->id))
+			continue;
+		for (int i = 0; i < m->confs[c].n; i++) {
+			char bdf[MODEL_BDF_LEN], slot[MODEL_BDF_LEN];
+			const char *h = m->confs[c].hostpci[i];
+
+			if (model_bdf_norm(h, bdf)) {
+				add_dev(vm, bdf);
+				continue;
+			}
+			snprintf(slot, sizeof(slot), "%s%s.", strchr(h, ':') == strrchr(h, ':') ?
+				 "0000:" : "", h);
+			for (size_t d = 0; d < m->n_pci; d++)
+				if (!strncmp(m->pci[d].bdf, slot, strlen(slot)))
+					add_dev(vm, m->pci[d].bdf);
+		}
+	}
+}
+
+static void parse_qemu(const struct m_proc *p, struct m_vm *vm)
+{
+	const char *a;
+
+	for (int i = 0; (a = arg_at(p, i)); i++) {
+		const char *next = arg_at(p, i + 1);
+
+		if (!strcmp(a, "-id") && next) {
+			snprintf(vm->id, sizeof(vm->id), "%s", next);
+			vm->flavour = VM_PROXMOX;
+		} else if (!strcmp(a, "-name") && next && vm->flavour != VM_PROXMOX) {
+			const char *n = strncmp(next, "guest=", 6) ? next : next + 6;
+
+			snprintf(vm->id, sizeof(vm->id), "%.*s", (int)strcspn(n, ","), n);
+			vm->flavour = VM_LIBVIRT;
+		} else if (!strcmp(a, "-device") && next && !strncmp(next, "vfio-pci,", 9)) {
+			const char *h = strstr(next, "host=");
+			char raw[MODEL_BDF_LEN + 8], bdf[MODEL_BDF_LEN];
+
+			if (h && sscanf(h + 5, "%23[^,]", raw) == 1 && model_bdf_norm(raw, bdf))
+				add_dev(vm, bdf);
+		}
+	}
+}
+
+/* Was "qm stop|shutdown ID" or "virsh shutdown|destroy NAME" run while the
+ * VM ran? Otherwise its stop came from inside the guest. */
+static bool stop_requested(const struct model *m, const struct m_vm *vm)
+{
+	for (size_t i = 0; i < m->n_procs; i++) {
+		const struct m_proc *p = &m->procs[i];
+		const char *verb = arg_at(p, 1), *id = arg_at(p, 2);
+
+		if (!p->start_ns || p->start_ns < vm->start_ns || (vm->stop_ns && p->start_ns > vm->stop_ns))
+			continue;
+		if (!verb || !id || strcmp(id, vm->id))
+			continue;
+		if ((!strcmp(p->comm, "qm") && (!strcmp(verb, "stop") || !strcmp(verb, "shutdown"))) ||
+		    (!strcmp(p->comm, "virsh") && (!strcmp(verb, "shutdown") || !strcmp(verb, "destroy"))))
+			return true;
+	}
+	return false;
+}
+
+void model_find_vms(struct model *m)
+{
+	for (size_t i = 0; i < m->n_procs; i++) {
+		const struct m_proc *p = &m->procs[i];
+		struct m_vm vm = { 0 }, *out;
+
+		if (!is_qemu(p) || !p->argv_len)
+			continue;
+		parse_qemu(p, &vm);
+		if (!vm.id[0] && !vm.n_devs)
+			continue;
+		if (!vm.id[0]) {
+			snprintf(vm.id, sizeof(vm.id), "qemu-%u", p->pid);
+			vm.flavour = VM_QEMU;
+		}
+		vm.pid = p->pid;
+		vm.start_ns = p->start_ns;
+		vm.stop_ns = p->exit_ns;
+		vm.exit_status = p->exit_status;
+		vm.rec_id = p->rec_id;
+		/* A forked child of the same name outliving the parent is the VM. */
+		for (size_t k = 0; k < m->n_exits; k++) {
+			const struct m_exit *x = &m->exits[k];
+
+			if (!strcmp(x->comm, p->comm) && x->ts_ns > p->start_ns && x->pid > p->pid &&
+			    (x->ts_ns > vm.stop_ns || !vm.stop_ns)) {
+				vm.stop_ns = x->ts_ns;
+				vm.exit_status = x->status;
+			}
+		}
+		if (vm.flavour == VM_PROXMOX)
+			add_conf_devs(m, &vm);
+		out = push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms));
+		if (!out)
+			return;
+		*out = vm;
+		out->stop_requested = stop_requested(m, out);
+	}
+}
+
+static const struct m_vm *vm_by_id(const struct model *m, const char *id)
+{
+	for (size_t i = 0; i < m->n_vms; i++)
+		if (!strcmp(m->vms[i].id, id))
+			return &m->vms[i];
+	return NULL;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && !strcmp(s + n - t, tail);
+}
+
+static bool is_pve_phase(const char *s)
+{
+	return s && (!strcmp(s, "pre-start") || !strcmp(s, "post-start") ||
+		     !strcmp(s, "pre-stop") || !strcmp(s, "post-stop"));
+}
+
+/* Fills H if P is a hook run; returns whether it is. */
+static bool hook_of(const struct model *m, const struct m_proc *p, const char *pattern,
+		    struct m_hook *h)
+{
+	const char *a, *prev = NULL;
+	char line[1024];
+
+	for (int i = 0; (a = arg_at(p, i)); prev = a, i++) {
+		const char *n1 = arg_at(p, i + 1), *n2 = arg_at(p, i + 2);
+
+		/* Proxmox: <script> <vmid> <phase> */
+		if (prev && is_pve_phase(n1) && vm_by_id(m, a)) {
+			snprintf(h->vm, sizeof(h->vm), "%s", a);
+			snprintf(h->phase, sizeof(h->phase), "%s", n1);
+			snprintf(h->script, sizeof(h->script), "%s", prev);
+			return true;
+		}
+		/* libvirt: .../hooks/qemu <domain> <op> <subop> */
+		if ((ends_with(a, "/libvirt/hooks/qemu") || strstr(a, "/libvirt/hooks/qemu.d/")) &&
+		    n1 && n2) {
+			const char *n3 = arg_at(p, i + 3);
+
+			snprintf(h->vm, sizeof(h->vm), "%s", n1);
+			snprintf(h->phase, sizeof(h->phase), "%s%s%s", n2, n3 ? " " : "", n3 ? n3 : "");
+			snprintf(h->script, sizeof(h->script), "%s", a);
+			return true;
+		}
+	}
+	/* A systemd unit named after a VM: vm-shutdown-monitor@111.service */
+	for (size_t v = 0; v < m->n_vms; v++) {
+		char at[80], dash[80];
+
+		snprintf(at, sizeof(at), "@%s.", m->vms[v].id);
+		snprintf(dash, sizeof(dash), "-%s.", m->vms[v].id);
+		if (p->unit[0] && (strstr(p->unit, at) || strstr(p->unit, dash)) &&
+		    !strstr(p->unit, "scope")) {
+			snprintf(h->vm, sizeof(h->vm), "%s", m->vms[v].id);
+			snprintf(h->phase, sizeof(h->phase), "unit");
+			snprintf(h->script, sizeof(h->script), "%s", p->unit);
+			return true;
+		}
+	}
+	model_argv_line(p, line, sizeof(line));
+	if (pattern && (!fnmatch(pattern, p->comm, 0) || !fnmatch(pattern, line, 0) ||
+			!fnmatch(pattern, p->exe, 0))) {
+		h->user_rule = true;
+		snprintf(h->phase, sizeof(h->phase), "user rule");
+		snprintf(h->script, sizeof(h->script), "%s", p->exe[0] ? p->exe : p->comm);
+		for (size_t v = 0; v < m->n_vms; v++)
+			for (int i = 0; (a = arg_at(p, i)); i++)
+				if (!strcmp(a, m->vms[v].id))
+					snprintf(h->vm, sizeof(h->vm), "%s", m->vms[v].id);
+		return true;
+	}
+	return false;
+}
+
+void model_find_hooks(struct model *m, const char *pattern)
+{
+	for (size_t i = 0; i < m->n_procs; i++) {
+		const struct m_proc *p = &m->procs[i];
+		struct m_hook h = { 0 }, *out;
+
+		if (!p->start_ns || !p->argv_len || is_qemu(p) || !hook_of(m, p, pattern, &h))
+			continue;
+		/* A hook script's own children (sed, cat, echo) are not hook runs. */
+		if (h.phase[0] && m->n_hooks && m->hooks[m->n_hooks - 1].proc &&
+		    m->hooks[m->n_hooks - 1].proc->pid == p->ppid && !strcmp(m->hooks[m->n_hooks - 1].vm, h.vm) &&
+		    !strcmp(m->hooks[m->n_hooks - 1].phase, h.phase))
+			continue;
+		h.proc = p;
+		h.start_ns = p->start_ns;
+		h.end_ns = p->exit_ns;
+		h.exit_status = p->exit_status;
+		out = push((void **)&m->hooks, &m->n_hooks, &m->cap_hooks, sizeof(*m->hooks));
+		if (!out)
+			return;
+		*out = h;
+	}
+}

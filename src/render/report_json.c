@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The report as JSON (docs/report-schema.md): through the one JSON writer. */
+#include <string.h>
+
+#include "analysis/report.h"
+#include "render/json_writer.h"
+
+static void task_json(struct json_writer *w, const struct finding *f)
+{
+	json_key(w, "culprit");
+	if (!f->has_culprit) {
+		json_null(w);
+		return;
+	}
+	json_object_start(w);
+	json_kv_u64(w, "pid", f->culprit.pid);
+	json_key(w, "comm");
+	json_string_len(w, f->culprit.comm, strnlen(f->culprit.comm, GT_COMM_LEN));
+	json_kv_str(w, "exe", f->culprit_proc ? f->culprit_proc->exe : "");
+	json_key(w, "argv");
+	json_array_start(w);
+	if (f->culprit_proc && f->culprit_proc->argv)
+		for (size_t off = 0; off < f->culprit_proc->argv_len;) {
+			const char *a = f->culprit_proc->argv + off;
+			size_t n = strnlen(a, f->culprit_proc->argv_len - off);
+
+			json_string_len(w, a, n);
+			off += n + 1;
+		}
+	json_array_end(w);
+	json_key(w, "unit");
+	json_string_len(w, f->culprit.unit, strnlen(f->culprit.unit, GT_UNIT_LEN));
+	json_key(w, "ancestry");
+	json_array_start(w);
+	for (int i = 0; i < f->culprit.n_ancestors && i < GT_ANCESTRY_MAX; i++) {
+		json_object_start(w);
+		json_kv_u64(w, "pid", f->culprit.ancestors[i].pid);
+		json_key(w, "comm");
+		json_string_len(w, f->culprit.ancestors[i].comm,
+				strnlen(f->culprit.ancestors[i].comm, GT_COMM_LEN));
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_kv_bool(w, "inferred", f->culprit_inferred);
+	json_kv_bool(w, "from_hook", f->culprit_from_hook);
+	json_object_end(w);
+}
+
+static uint64_t wall_ns(const struct model *m, uint64_t ts)
+{
+	return m->clock_real ? m->clock_real + (int64_t)(ts - m->clock_mono) : ts;
+}
+
+static void finding_json(struct json_writer *w, const struct model *m, const struct finding *f)
+{
+	json_object_start(w);
+	json_kv_str(w, "kind", f_kind_name(f->kind));
+	json_kv_str(w, "severity", f_severity_name(f->severity));
+	json_kv_str(w, "vm", f->vm);
+	json_kv_str(w, "device", f->device);
+	json_kv_u64(w, "time_ns", f->ts_ns ? wall_ns(m, f->ts_ns) : 0);
+	json_key(w, "time");
+	json_double(w, f->ts_ns ? wall_ns(m, f->ts_ns) / 1e9 : 0, 6);
+	json_kv_str(w, "driver_from", f->driver_from);
+	json_kv_str(w, "driver_to", f->driver_to);
+	json_key(w, "delay_after_hook_s");
+	if (f->has_delay)
+		json_double(w, f->delay_after_hook_s, 3);
+	else
+		json_null(w);
+	task_json(w, f);
+	json_kv_str(w, "mechanism_kind", f_mechanism_name(f->mech));
+	json_kv_str(w, "mechanism", f->mechanism);
+	json_kv_str(w, "summary", f->summary);
+	json_key(w, "evidence");
+	json_array_start(w);
+	for (int i = 0; i < f->n_evidence; i++)
+		json_u64(w, f->evidence[i]);
+	json_array_end(w);
+	json_object_end(w);
+}
+
+void report_render_json(FILE *out, const struct report *r, bool pretty)
+{
+	struct json_writer *w = json_new(out, pretty);
+	const struct model *m = &r->m;
+
+	json_object_start(w);
+	json_kv_str(w, "hostname", m->hostname);
+	json_kv_str(w, "kernel", m->kernel);
+	json_kv_str(w, "backend", m->backend);
+	json_kv_bool(w, "outcomes_from_uevents", m->outcomes_from_uevents);
+	json_kv_bool(w, "truncated", m->truncated);
+	json_kv_u64(w, "lost_events", m->lost);
+	json_key(w, "vms");
+	json_array_start(w);
+	for (size_t i = 0; i < m->n_vms; i++) {
+		const struct m_vm *vm = &m->vms[i];
+
+		if (r->vm && strcmp(r->vm, vm->id))
+			continue;
+		json_object_start(w);
+		json_kv_str(w, "id", vm->id);
+		json_kv_str(w, "flavour", vm->flavour == VM_PROXMOX ? "proxmox" :
+			    vm->flavour == VM_LIBVIRT ? "libvirt" : "qemu");
+		json_kv_u64(w, "pid", vm->pid);
+		json_kv_u64(w, "start_ns", vm->start_ns ? wall_ns(m, vm->start_ns) : 0);
+		json_kv_u64(w, "stop_ns", vm->stop_ns ? wall_ns(m, vm->stop_ns) : 0);
+		json_kv_bool(w, "stop_requested", vm->stop_requested);
+		json_key(w, "devices");
+		json_array_start(w);
+		for (int d = 0; d < vm->n_devs; d++)
+			json_string(w, vm->devs[d]);
+		json_array_end(w);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "findings");
+	json_array_start(w);
+	for (size_t i = 0; i < r->f.n; i++)
+		finding_json(w, m, &r->f.v[i]);
+	json_array_end(w);
+	json_key(w, "timeline");
+	json_array_start(w);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct tl_row *x = &r->rows[i];
+
+		json_object_start(w);
+		json_kv_str(w, "vm", x->vm);
+		json_kv_u64(w, "time_ns", wall_ns(m, x->ts_ns));
+		json_kv_str(w, "event", x->what);
+		json_kv_str(w, "by", x->who);
+		json_key(w, "after_hook_s");
+		if (x->after_hook)
+			json_double(w, x->delay_s, 3);
+		else
+			json_null(w);
+		json_kv_u64(w, "record", x->rec_id);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_object_end(w);
+	json_free(w);
+}

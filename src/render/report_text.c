@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The report for people: text for a terminal (colour on a tty) or Markdown
+ * to paste into a bug report. One walk, two sets of markup. */
+#include <string.h>
+
+#include "analysis/report.h"
+#include "model/event.h"
+#include "util.h"
+
+struct style {
+	bool md, color;
+};
+
+static const char *sev_color(const struct style *s, enum f_severity v)
+{
+	if (!s->color)
+		return "";
+	return v == SEV_HIGH ? "\033[1;31m" : v == SEV_WARN ? "\033[1;33m" : "\033[36m";
+}
+
+static const char *reset(const struct style *s)
+{
+	return s->color ? "\033[0m" : "";
+}
+
+static void wall(const struct model *m, uint64_t ts, char *buf, size_t size)
+{
+	fmt_wall(m->clock_real ? m->clock_real + (int64_t)(ts - m->clock_mono) : ts, false, buf, size);
+}
+
+static void header(FILE *out, const struct report *r, const struct style *s)
+{
+	const struct model *m = &r->m;
+
+	fprintf(out, s->md ? "## gputrace report: %s (kernel %s, %s backend)\n\n"
+			   : "gputrace report: %s (kernel %s, %s backend)\n\n",
+		m->hostname, m->kernel, m->backend);
+	for (size_t i = 0; i < m->n_vms; i++) {
+		const struct m_vm *vm = &m->vms[i];
+
+		if (r->vm && strcmp(r->vm, vm->id))
+			continue;
+		fprintf(out, s->md ? "- **VM %s** (%s, QEMU pid %u) devices:" : "VM %s (%s, QEMU pid %u)   devices:",
+			vm->id, vm->flavour == VM_PROXMOX ? "Proxmox" : vm->flavour == VM_LIBVIRT ?
+			"libvirt" : "QEMU", vm->pid);
+		for (int d = 0; d < vm->n_devs; d++) {
+			const char *name = "";
+
+			for (size_t k = 0; k < m->n_pci; k++)
+				if (!strcmp(m->pci[k].bdf, vm->devs[d]))
+					name = m->pci[k].name;
+			fprintf(out, " %s%s%s%s", vm->devs[d], name[0] ? " [" : "", name, name[0] ? "]" : "");
+		}
+		fputc('\n', out);
+	}
+	fputc('\n', out);
+}
+
+static void timeline(FILE *out, const struct report *r, const struct style *s)
+{
+	const char *vm = "";
+
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct tl_row *x = &r->rows[i];
+		char t[32], d[48] = "";
+
+		if (strcmp(vm, x->vm)) {
+			vm = x->vm;
+			fprintf(out, s->md ? "### Timeline of VM %s\n\n| time | event | by | |\n|---|---|---|---|\n"
+					   : "TIMELINE of VM %s\n", vm);
+		}
+		wall(&r->m, x->ts_ns, t, sizeof(t));
+		if (x->after_hook)
+			snprintf(d, sizeof(d), "+%.2f s after hook exit", x->delay_s);
+		if (s->md)
+			fprintf(out, "| %s | %s | %s | %s |\n", t, x->what, x->who, d);
+		else
+			fprintf(out, "%s  %-58s %-40s %s\n", t, x->what, x->who, d);
+	}
+	fputc('\n', out);
+}
+
+static void culprit(FILE *out, const struct finding *f, const struct style *s)
+{
+	const char *ind = s->md ? "  - " : "       ";
+	char line[512];
+
+	if (!f->has_culprit)
+		return;
+	fprintf(out, "%sculprit: %s%.16s[%u]%s", ind, f->culprit_inferred ? "(inferred from the write in flight) " : "",
+		f->culprit.comm, f->culprit.pid, f->culprit_from_hook ? " (the hook itself or its child)" : "");
+	for (int i = 0; i < f->culprit.n_ancestors && i < GT_ANCESTRY_MAX; i++)
+		fprintf(out, " < %.16s[%u]", f->culprit.ancestors[i].comm, f->culprit.ancestors[i].pid);
+	if (f->culprit.unit[0])
+		fprintf(out, "  unit: %.*s", GT_UNIT_LEN, f->culprit.unit);
+	fputc('\n', out);
+	if (f->culprit_proc) {
+		model_argv_line(f->culprit_proc, line, sizeof(line));
+		fprintf(out, "%scommand: %s\n", ind, line);
+	}
+}
+
+static void findings(FILE *out, const struct report *r, const struct style *s)
+{
+	char t[32];
+
+	fprintf(out, s->md ? "### Findings\n\n" : "FINDINGS\n");
+	if (!r->f.n)
+		fprintf(out, "%snone: no rebind after a hook, no missing or failed hook\n", s->md ? "" : " ");
+	for (size_t i = 0; i < r->f.n; i++) {
+		const struct finding *f = &r->f.v[i];
+
+		t[0] = 0;
+		if (f->ts_ns)
+			wall(&r->m, f->ts_ns, t, sizeof(t));
+		if (s->md)
+			fprintf(out, "- **%s** `%s` %s%s%s\n", f_severity_name(f->severity), f_kind_name(f->kind),
+				t, t[0] ? " " : "", f->summary);
+		else
+			fprintf(out, " %s%-4s%s  %s%s%s\n", sev_color(s, f->severity), f_severity_name(f->severity),
+				reset(s), t, t[0] ? "  " : "", f->summary);
+		culprit(out, f, s);
+		if (f->mechanism[0])
+			fprintf(out, "%smechanism: %s\n", s->md ? "  - " : "       ", f->mechanism);
+	}
+}
+
+void report_render_text(FILE *out, const struct report *r, bool markdown, bool color)
+{
+	struct style s = { .md = markdown, .color = color && !markdown };
+
+	header(out, r, &s);
+	if (r->n_rows)
+		timeline(out, r, &s);
+	findings(out, r, &s);
+}
