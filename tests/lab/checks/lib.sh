@@ -47,3 +47,34 @@ last_write() {
 	trace_jq '[.[] | select(.type == "event" and .kind == "sysfs_write" and .task.comm == $c and .attr == $a)]
 		| sort_by(.ts_ns) | last | if . == null then "" else "\(.ts_ns) \(.end_ns)" end' --arg c "$1" --arg a "$2"
 }
+
+# report_jq FILTER [jq options]: jq -e over `gputrace report --json` of the
+# run's trace (made once per run); prints why on failure. The report's exit
+# status is in $LAB_OUT/report.rc.
+report_jq() {
+	if [ ! -f "$LAB_OUT/report.json" ]; then
+		"$GPUTRACE" report --json "$LAB_OUT/trace.gtrace" >"$LAB_OUT/report.json" 2>"$LAB_OUT/report.err"
+		echo $? >"$LAB_OUT/report.rc"
+	fi
+	_f=$1
+	shift
+	jq -e "$@" "$_f" "$LAB_OUT/report.json" >/dev/null || {
+		echo "report: not true: $_f"
+		return 1
+	}
+}
+
+# report_finding KIND DEVICE CULPRIT_COMM MECHANISM_KIND: the report has that
+# finding; with uevent outcomes (tracepoint backend) the culprit is inferred.
+report_finding() {
+	report_jq 'any(.findings[]; .kind == $k and .device == $d and .culprit.comm == $c
+		and .mechanism_kind == $m and .culprit.inferred == (.culprit.inferred and $tp))' \
+		--arg k "$1" --arg d "$2" --arg c "$3" --arg m "$4" \
+		--argjson tp "$([ "$LAB_BACKEND" = tracepoint ] && echo true || echo false)"
+}
+
+# report_clean: no HIGH or WARN finding, exit status 0.
+report_clean() {
+	report_jq '[.findings[] | select(.severity != "INFO")] | length == 0' || return 1
+	[ "$(cat "$LAB_OUT/report.rc")" = 0 ] || { echo "report exited $(cat "$LAB_OUT/report.rc")"; return 1; }
+}
