@@ -323,7 +323,7 @@ static void no_hook(const struct model *m, const struct m_vm *vm, struct finding
 	if (!vm->stop_ns)
 		return;
 	for (size_t i = 0; i < m->n_hooks; i++)
-		if (!strcmp(m->hooks[i].vm, vm->id) && hook_is_after_stop(&m->hooks[i]) &&
+		if (hook_for_vm(&m->hooks[i], vm->id) && hook_is_after_stop(&m->hooks[i]) &&
 		    m->hooks[i].start_ns + 2000000000ull >= vm->stop_ns)
 			return;
 	for (int d = 0; d < vm->n_devs && off < sizeof(drivers); d++) {
@@ -493,7 +493,7 @@ int findings_analyze(const struct model *m, const char *vmf, const char *devf, s
 		for (size_t i = 0; i < m->n_hooks; i++) {
 			const struct m_hook *h = &m->hooks[i];
 
-			if (strcmp(h->vm, vm->id) || h->start_ns < vm->start_ns ||
+			if (!hook_for_vm(h, vm->id) || h->start_ns < vm->start_ns ||
 			    (vm->stop_ns && h->start_ns + 2000000000ull < vm->stop_ns))
 				continue;	/* another run of this VM */
 			if (!devf)

@@ -65,7 +65,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 		const struct m_hook *h = &m->hooks[i];
 		char st[64];
 
-		if (strcmp(h->vm, vm->id))
+		if (!hook_for_vm(h, vm->id))
 			continue;
 		if ((x = row(r, h->start_ns, vm->id, h->proc ? h->proc->rec_id : 0))) {
 			snprintf(x->what, sizeof(x->what), "hook %s %s %s", h->script, h->vm, h->phase);
@@ -130,7 +130,7 @@ static void hook_deltas(struct report *r)
 		for (size_t k = 0; k < r->m.n_hooks; k++) {
 			const struct m_hook *h = &r->m.hooks[k];
 
-			if (!strcmp(h->vm, x->vm) && hook_is_after_stop(h) && h->end_ns &&
+			if (hook_for_vm(h, x->vm) && hook_is_after_stop(h) && h->end_ns &&
 			    h->end_ns < x->ts_ns && h->end_ns > last_end)
 				last_end = h->end_ns;
 		}

@@ -171,6 +171,12 @@ static inline bool hook_is_after_stop(const struct m_hook *h)
 	       h->user_rule;
 }
 
+/* A hook run for VM ID: named after it, or a user rule that names none. */
+static inline bool hook_for_vm(const struct m_hook *h, const char *id)
+{
+	return !h->vm[0] || !__builtin_strcmp(h->vm, id);
+}
+
 static inline bool driver_is_stub(const char *d)
 {
 	return d && (!__builtin_strcmp(d, "vfio-pci") || !__builtin_strcmp(d, "pci-stub") ||

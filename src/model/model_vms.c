@@ -115,20 +115,27 @@ static void parse_qemu(const struct m_proc *p, struct m_vm *vm)
 }
 
 /* Was "qm stop|shutdown ID" or "virsh shutdown|destroy NAME" run while the
- * VM ran? Otherwise its stop came from inside the guest. */
+ * VM ran? Otherwise its stop came from inside the guest. qm is a Perl
+ * script: its argv starts with the interpreter, so look for the pair. */
 static bool stop_requested(const struct model *m, const struct m_vm *vm)
 {
 	for (size_t i = 0; i < m->n_procs; i++) {
 		const struct m_proc *p = &m->procs[i];
-		const char *verb = arg_at(p, 1), *id = arg_at(p, 2);
+		bool qm = !strcmp(p->comm, "qm"), virsh = !strcmp(p->comm, "virsh");
+		const char *a;
 
-		if (!p->start_ns || p->start_ns < vm->start_ns || (vm->stop_ns && p->start_ns > vm->stop_ns))
+		if ((!qm && !virsh) || !p->start_ns || p->start_ns < vm->start_ns ||
+		    (vm->stop_ns && p->start_ns > vm->stop_ns))
 			continue;
-		if (!verb || !id || strcmp(id, vm->id))
-			continue;
-		if ((!strcmp(p->comm, "qm") && (!strcmp(verb, "stop") || !strcmp(verb, "shutdown"))) ||
-		    (!strcmp(p->comm, "virsh") && (!strcmp(verb, "shutdown") || !strcmp(verb, "destroy"))))
-			return true;
+		for (int k = 0; (a = arg_at(p, k)); k++) {
+			const char *id = arg_at(p, k + 1);
+
+			if (!id || strcmp(id, vm->id))
+				continue;
+			if ((qm && (!strcmp(a, "stop") || !strcmp(a, "shutdown"))) ||
+			    (virsh && (!strcmp(a, "shutdown") || !strcmp(a, "destroy"))))
+				return true;
+		}
 	}
 	return false;
 }

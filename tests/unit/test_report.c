@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The report on traces built through the writer: every finding kind, every
+ * VM and hook flavour, BPF and uevent outcomes, and clean runs that must
+ * stay clean. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "analysis/report.h"
+#include "trace_builder.h"
+#include "util.h"
+
+#define GPU "0000:0a:00.0"
+#define AUDIO "0000:0a:00.1"
+
+static char dir[] = "/tmp/gt-report-test.XXXXXX";
+
+struct run {
+	struct tb b;
+	bool uevents;		/* tracepoint backend: outcomes only as uevents */
+};
+
+/* TASK moves BDF from FROM (or nothing) to TO, the way a tool does it:
+ * unbind write + outcome, bind write + outcome. */
+static void move(struct run *r, double ms, const struct gt_task *t, const char *bdf,
+		 const char *from, const char *to)
+{
+	char path[128];
+
+	if (from) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", from);
+		tb_write(&r->b, ms, t, path, bdf);
+		if (r->uevents)
+			tb_uevent(&r->b, ms + 1, "unbind", bdf, NULL);
+		else
+			tb_drv(&r->b, ms + 0.5, t, GT_EV_UNBIND, bdf, from, 0);
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", to);
+	tb_write(&r->b, ms + 10, t, path, bdf);
+	if (r->uevents)
+		tb_uevent(&r->b, ms + 11, "bind", bdf, to);
+	else
+		tb_drv(&r->b, ms + 10.5, t, GT_EV_BIND, bdf, to, 0);
+}
+
+/* A reprobe that lands on vfio-pci with nobody naming it: unbind + drivers_probe. */
+static void reprobe_to_vfio(struct run *r, double ms, const struct gt_task *t, const char *bdf,
+			    const char *from)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", from);
+	tb_write(&r->b, ms, t, path, bdf);
+	if (r->uevents)
+		tb_uevent(&r->b, ms + 1, "unbind", bdf, NULL);
+	else
+		tb_drv(&r->b, ms + 0.5, t, GT_EV_UNBIND, bdf, from, 0);
+	tb_write(&r->b, ms + 10, t, "/sys/bus/pci/drivers_probe", bdf);
+	if (r->uevents)
+		tb_uevent(&r->b, ms + 11, "bind", bdf, "vfio-pci");
+	else
+		tb_drv(&r->b, ms + 10.5, t, GT_EV_BIND, bdf, "vfio-pci", 0);
+}
+
+/* A Proxmox VM 111 with the whole slot 0a:00 (hostpci0 without function),
+ * started by qm (new_id, unbind, bind), stopped from inside the guest. */
+static void proxmox_vm_runs(struct run *r, const char *backend, const char *name)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+
+	tb_open(&r->b, dir, name, backend);
+	r->uevents = !strcmp(backend, "tracepoint");
+	tb_pci(&r->b, GPU, "10de", "1b80", "nouveau");
+	tb_pci(&r->b, AUDIO, "10de", "10f0", "snd_hda_intel");
+	tb_file(&r->b, "/etc/pve/qemu-server/111.conf",
+		"hookscript: local:snippets/gpu-reattach-hook.pl\nhostpci0: 0000:0a:00,pcie=1,x-vga=1\n");
+	tb_exec(&r->b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+	tb_write(&r->b, 110, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80");
+	tb_write(&r->b, 115, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 10f0");
+	move(r, 120, &qm, GPU, "nouveau", "vfio-pci");
+	move(r, 150, &qm, AUDIO, "snd_hda_intel", "vfio-pci");
+	tb_exec(&r->b, 200, &kvm, "/usr/bin/kvm -id 111 -name vm111 -pidfile /var/run/qemu-server/111.pid");
+	tb_exit(&r->b, 60000, &kvm, 0);
+}
+
+/* qmeventd > qm cleanup > the hookscript, which returns the functions
+ * named in RETURN ("gpu", "both", "none") and exits with STATUS. */
+static struct gt_task proxmox_hook(struct run *r, double ms, const char *ret, int status)
+{
+	struct gt_task cleanup = tb_task(5100, "qm", 800, "qmeventd", 1, "systemd", 0);
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 1, "systemd", 0);
+
+	tb_exec(&r->b, ms, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
+	tb_exec(&r->b, ms + 10, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	if (strcmp(ret, "none"))
+		move(r, ms + 100, &hook, GPU, "vfio-pci", "nouveau");
+	if (!strcmp(ret, "both"))
+		move(r, ms + 300, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r->b, ms + 900, &hook, status);
+	tb_exit(&r->b, ms + 950, &cleanup, 0);
+	return hook;
+}
+
+static int build(struct run *r, const char *vm, struct report *rep)
+{
+	const char *traces[] = { r->b.path };
+	char err[512];
+
+	tb_close(&r->b);
+	return report_build(rep, traces, 1, vm, NULL, NULL, err, sizeof(err));
+}
+
+static const struct finding *find(const struct report *rep, enum f_kind k, const char *dev)
+{
+	for (size_t i = 0; i < rep->f.n; i++)
+		if (rep->f.v[i].kind == k && (!dev || !strcmp(rep->f.v[i].device, dev)))
+			return &rep->f.v[i];
+	return NULL;
+}
+
+static void test_clean_baseline_has_no_finding(void **state)
+{
+	struct run r;
+	struct report rep;
+
+	proxmox_vm_runs(&r, "fentry", "clean.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.n_vms, 1);
+	assert_string_equal(rep.m.vms[0].id, "111");
+	/* hostpci0 without a function: both functions of the slot */
+	assert_int_equal(rep.m.vms[0].n_devs, 2);
+	assert_int_equal(rep.f.n, 0);
+	assert_int_equal(report_exit_code(&rep), EXIT_OK);
+	report_free(&rep);
+}
+
+static void rogue_rebind(bool uevents)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, uevents ? "tracepoint" : "fentry", "rogue.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_exec(&r.b, 61700, &watchdog, "/usr/local/sbin/gpu-watchdog --fix");
+	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci\n");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_string_equal(f->culprit.comm, "gpu-watchdog");
+	assert_int_equal(f->culprit.pid, 5300);
+	assert_int_equal(f->culprit_inferred, uevents);
+	assert_false(f->culprit_from_hook);
+	assert_int_equal(f->mech, MECH_OVERRIDE);
+	assert_string_equal(f->driver_from, "nouveau");
+	assert_string_equal(f->driver_to, "vfio-pci");
+	/* hook exited at 61000 ms; the bind came at 61760.5 (61761 as a uevent) */
+	assert_true(f->delay_after_hook_s > 0.75 && f->delay_after_hook_s < 0.77);
+	assert_non_null(f->culprit_proc);
+	assert_null(find(&rep, F_REBIND_AFTER_HOOK, AUDIO));
+	assert_int_equal(report_exit_code(&rep), EXIT_FINDINGS);
+	if (uevents)
+		assert_non_null(find(&rep, F_LIMIT, NULL));
+	report_free(&rep);
+}
+
+static void test_rogue_rebind_bpf(void **state) { rogue_rebind(false); }
+static void test_rogue_rebind_uevents(void **state) { rogue_rebind(true); }
+
+static void stale_dynid(bool uevents)
+{
+	struct gt_task sh = tb_task(5400, "sh", 5390, "(udev-worker)", 512, "systemd-udevd", 1, "systemd", 0);
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, uevents ? "tracepoint" : "fentry", "dynid.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	reprobe_to_vfio(&r, 62000, &sh, GPU, "nouveau");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->mech, MECH_STALE_DYNID);
+	assert_string_equal(f->culprit.comm, "sh");
+	assert_string_equal(f->culprit.ancestors[1].comm, "systemd-udevd");
+	assert_non_null(strstr(f->mechanism, "10de:1b80"));
+	assert_non_null(strstr(f->mechanism, "qm[3990]"));
+	assert_non_null(strstr(f->mechanism, "drivers_probe"));
+	report_free(&rep);
+}
+
+static void test_stale_dynid_bpf(void **state) { stale_dynid(false); }
+static void test_stale_dynid_uevents(void **state) { stale_dynid(true); }
+
+static void test_remove_id_means_not_stale(void **state)
+{
+	struct gt_task sh = tb_task(5400, "sh", 1, "systemd", 0);
+	struct gt_task qm = tb_task(5500, "qm", 1, "systemd", 0);
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, "fentry", "removeid.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61500, &qm, "/sys/bus/pci/drivers/vfio-pci/remove_id", "10de 1b80");
+	reprobe_to_vfio(&r, 62000, &sh, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	assert_non_null(f);
+	assert_int_not_equal(f->mech, MECH_STALE_DYNID);	/* the id was removed */
+	report_free(&rep);
+}
+
+static void test_culprit_descends_from_hook(void **state)
+{
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+	struct gt_task child = tb_task(5150, "sleep-rebind", 5120, "gpu-reattach-ho", 5100, "qm", 0);
+
+	proxmox_vm_runs(&r, "fentry", "child.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61500, &child, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 61510, &child, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	assert_non_null(f);
+	assert_true(f->culprit_from_hook);
+	report_free(&rep);
+}
+
+static void test_hook_forgets_audio(void **state)
+{
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, "fentry", "audio.gtrace");
+	proxmox_hook(&r, 60100, "gpu", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_HOOK_LEFT_STUB, AUDIO);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_WARN);
+	assert_null(find(&rep, F_HOOK_LEFT_STUB, GPU));
+	assert_null(find(&rep, F_REBIND_AFTER_HOOK, NULL));
+	report_free(&rep);
+}
+
+static void test_no_hook_guest_initiated(void **state)
+{
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, "fentry", "nohook.gtrace");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_NO_HOOK, NULL);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_non_null(strstr(f->summary, "guest-initiated"));
+	report_free(&rep);
+}
+
+static void test_no_hook_after_requested_stop(void **state)
+{
+	struct gt_task stop = tb_task(6000, "qm", 1, "systemd", 0);
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, "fentry", "stop.gtrace");
+	tb_exec(&r.b, 59000, &stop, "/usr/bin/perl /usr/sbin/qm shutdown 111");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_NO_HOOK, NULL);
+	assert_non_null(f);
+	assert_non_null(strstr(f->summary, "stop requested"));
+	report_free(&rep);
+}
+
+static void test_hook_failed(void **state)
+{
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, "fentry", "failed.gtrace");
+	proxmox_hook(&r, 60100, "none", 2);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_HOOK_FAILED, NULL);
+	assert_non_null(f);
+	assert_non_null(strstr(f->summary, "exited 2"));
+	assert_non_null(find(&rep, F_HOOK_LEFT_STUB, GPU));	/* and it returned nothing */
+	report_free(&rep);
+}
+
+static void test_probe_failed(void **state)
+{
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+	struct gt_task hook;
+
+	proxmox_vm_runs(&r, "fentry", "probe.gtrace");
+	hook = proxmox_hook(&r, 60100, "both", 0);
+	tb_drv(&r.b, 60500, &hook, GT_EV_PROBE_FAIL, GPU, "nvidia", -22);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_PROBE_FAILED, GPU);
+	assert_non_null(f);
+	assert_string_equal(f->driver_to, "nvidia");
+	assert_non_null(strstr(f->summary, "EINVAL"));
+	report_free(&rep);
+}
+
+static void test_libvirt_hook_then_reattach_is_clean(void **state)
+{
+	struct gt_task libvirtd = tb_task(900, "libvirtd", 1, "systemd", 0);
+	struct gt_task qemu = tb_task(4100, "qemu-system-x86", 900, "libvirtd", 0);
+	struct gt_task hook = tb_task(4200, "qemu", 900, "libvirtd", 0);
+	struct run r = { 0 };
+	struct report rep;
+
+	tb_open(&r.b, dir, "libvirt.gtrace", "fentry");
+	tb_pci(&r.b, GPU, "10de", "1b80", "vfio-pci");
+	tb_exec(&r.b, 100, &qemu, "/usr/bin/qemu-system-x86_64 -name guest=win10,debug-threads=on "
+		"-device vfio-pci,host=0000:0a:00.0,id=hostdev0");
+	tb_exit(&r.b, 5000, &qemu, 0);
+	tb_exec(&r.b, 5100, &hook, "/etc/libvirt/hooks/qemu win10 stopped end -");
+	move(&r, 5200, &hook, GPU, "vfio-pci", "nouveau");
+	tb_exit(&r.b, 5400, &hook, 0);
+	/* libvirt's own reattach: override cleared, unbind, drivers_probe */
+	tb_write(&r.b, 5500, &libvirtd, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "\n");
+	tb_write(&r.b, 5510, &libvirtd, "/sys/bus/pci/drivers/nouveau/unbind", GPU);
+	tb_drv(&r.b, 5511, &libvirtd, GT_EV_UNBIND, GPU, "nouveau", 0);
+	tb_write(&r.b, 5520, &libvirtd, "/sys/bus/pci/drivers_probe", GPU);
+	tb_drv(&r.b, 5521, &libvirtd, GT_EV_BIND, GPU, "nouveau", 0);
+	assert_int_equal(build(&r, "win10", &rep), 0);
+	assert_int_equal(rep.m.vms[0].flavour, VM_LIBVIRT);
+	assert_int_equal(rep.m.n_hooks, 1);
+	assert_string_equal(rep.m.hooks[0].phase, "stopped end");
+	assert_int_equal(rep.f.n, 0);
+	report_free(&rep);
+}
+
+static void test_systemd_unit_hook(void **state)
+{
+	struct gt_task unit = tb_task(7000, "gpu-reattach", 1, "systemd", 0);
+	struct gt_task rogue = tb_task(7100, "pvestatd", 1, "systemd", 0);
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	strcpy(unit.unit, "vm-shutdown-monitor@111.service");
+	proxmox_vm_runs(&r, "fentry", "unit.gtrace");
+	tb_exec(&r.b, 60100, &unit, "/usr/local/bin/gpu-reattach 111");
+	move(&r, 60200, &unit, GPU, "vfio-pci", "nouveau");
+	move(&r, 60300, &unit, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r.b, 60400, &unit, 0);
+	tb_write(&r.b, 61000, &rogue, "/sys/bus/pci/drivers/vfio-pci/bind", GPU);
+	tb_write(&r.b, 60990, &rogue, "/sys/bus/pci/drivers/nouveau/unbind", GPU);
+	tb_drv(&r.b, 60991, &rogue, GT_EV_UNBIND, GPU, "nouveau", 0);
+	tb_drv(&r.b, 61001, &rogue, GT_EV_BIND, GPU, "vfio-pci", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.n_hooks, 1);
+	assert_string_equal(rep.m.hooks[0].phase, "unit");
+	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->mech, MECH_EXPLICIT_BIND);
+	assert_string_equal(f->culprit.comm, "pvestatd");
+	report_free(&rep);
+}
+
+static void test_user_hook_rule(void **state)
+{
+	struct gt_task mine = tb_task(8000, "restore-gpu", 1, "systemd", 0);
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+	char err[256];
+
+	proxmox_vm_runs(&r, "fentry", "user.gtrace");
+	tb_exec(&r.b, 60100, &mine, "/root/bin/restore-gpu");
+	move(&r, 60200, &mine, GPU, "vfio-pci", "nouveau");
+	move(&r, 60300, &mine, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r.b, 60400, &mine, 0);
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	/* without the rule: a stop with no hook */
+	assert_int_equal(report_build(&rep, traces, 1, "111", NULL, NULL, err, sizeof(err)), 0);
+	assert_non_null(find(&rep, F_NO_HOOK, NULL));
+	report_free(&rep);
+	/* with it: the hook is known and the run is clean */
+	assert_int_equal(report_build(&rep, traces, 1, "111", NULL, "restore-*", err, sizeof(err)), 0);
+	assert_null(find(&rep, F_NO_HOOK, NULL));
+	assert_int_equal(report_exit_code(&rep), EXIT_OK);
+	report_free(&rep);
+}
+
+static void test_stub_without_vm_udev(void **state)
+{
+	struct gt_task drvctl = tb_task(9000, "driverctl", 8990, "(udev-worker)", 512, "systemd-udevd", 0);
+	struct run r = { 0 };
+	struct report rep;
+	const struct finding *f;
+
+	tb_open(&r.b, dir, "udev.gtrace", "fentry");
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	strcpy(drvctl.unit, "systemd-udevd.service");
+	tb_write(&r.b, 100, &drvctl, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 110, &drvctl, GPU, "nouveau");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	f = find(&rep, F_STUB_WITHOUT_VM, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->mech, MECH_OVERRIDE);
+	assert_string_equal(f->culprit.unit, "systemd-udevd.service");
+	report_free(&rep);
+}
+
+static void test_limits_lost_and_unknown_vm(void **state)
+{
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+	char err[256];
+
+	proxmox_vm_runs(&r, "fentry", "lost.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_counters(&r.b, 61000, 7);
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, "222", NULL, NULL, err, sizeof(err)), EXIT_ERROR);
+	assert_non_null(strstr(err, "known: 111"));
+	report_free(&rep);
+	assert_int_equal(report_build(&rep, traces, 1, NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_non_null(find(&rep, F_LIMIT, NULL));
+	assert_int_equal(find(&rep, F_LIMIT, NULL)->severity, SEV_WARN);
+	report_free(&rep);
+}
+
+static void test_renderers_carry_the_finding(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const char *traces[1];
+	char *buf = NULL, err[256];
+	size_t len = 0;
+	struct run r;
+	FILE *fp;
+
+	proxmox_vm_runs(&r, "fentry", "render.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	for (int i = 0; i < 3; i++) {
+		static const char *const fmts[] = { "text", "md", "json" };
+
+		fp = open_memstream(&buf, &len);
+		assert_int_equal(report_render_files(traces, 1, "111", fmts[i], fp, err, sizeof(err)),
+				 EXIT_FINDINGS);
+		fclose(fp);
+		assert_non_null(strstr(buf, "gpu-watchdog"));
+		assert_non_null(strstr(buf, i == 2 ? "\"kind\": \"rebind_after_hook\"" : "rebound to vfio-pci"));
+		if (i == 2)
+			assert_non_null(strstr(buf, "\"mechanism_kind\": \"driver_override\""));
+		if (i == 1)
+			assert_non_null(strstr(buf, "| time | event |"));
+		free(buf);
+		buf = NULL;
+	}
+}
+
+static int setup(void **state)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_baseline_has_no_finding),
+		cmocka_unit_test(test_rogue_rebind_bpf),
+		cmocka_unit_test(test_rogue_rebind_uevents),
+		cmocka_unit_test(test_stale_dynid_bpf),
+		cmocka_unit_test(test_stale_dynid_uevents),
+		cmocka_unit_test(test_remove_id_means_not_stale),
+		cmocka_unit_test(test_culprit_descends_from_hook),
+		cmocka_unit_test(test_hook_forgets_audio),
+		cmocka_unit_test(test_no_hook_guest_initiated),
+		cmocka_unit_test(test_no_hook_after_requested_stop),
+		cmocka_unit_test(test_hook_failed),
+		cmocka_unit_test(test_probe_failed),
+		cmocka_unit_test(test_libvirt_hook_then_reattach_is_clean),
+		cmocka_unit_test(test_systemd_unit_hook),
+		cmocka_unit_test(test_user_hook_rule),
+		cmocka_unit_test(test_stub_without_vm_udev),
+		cmocka_unit_test(test_limits_lost_and_unknown_vm),
+		cmocka_unit_test(test_renderers_carry_the_finding),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Builds realistic traces through the writer API for the report tests:
+ * each helper writes one record as the recorder would. Times are in
+ * milliseconds from the trace start. */
+#ifndef GPUTRACE_TRACE_BUILDER_H
+#define GPUTRACE_TRACE_BUILDER_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gputrace/event.h"
+#include "trace/trace.h"
+
+#define TB_T0 1000000000000ull	/* monotonic ns of the trace start */
+#define TB_MS(ms) (TB_T0 + (uint64_t)(ms) * 1000000ull)
+
+struct tb {
+	struct trace_writer *w;
+	char path[256];
+};
+
+static inline void tb_open(struct tb *b, const char *dir, const char *name, const char *backend)
+{
+	snprintf(b->path, sizeof(b->path), "%s/%s", dir, name);
+	b->w = trace_writer_create(b->path, true);
+	trace_writer_kv_begin(b->w, GT_REC_HEADER, TB_T0);
+	trace_writer_kv_str(b->w, "hostname", "pve1");
+	trace_writer_kv_str(b->w, "kernel_release", "6.8.12-4-pve");
+	trace_writer_kv_str(b->w, "backend", backend);
+	trace_writer_kv_str(b->w, "outcomes", strcmp(backend, "tracepoint") ? "bpf" : "uevent");
+	trace_writer_kv_u64(b->w, "real_ns", 1750000000000000000ull);
+	trace_writer_kv_end(b->w);
+}
+
+static inline void tb_close(struct tb *b)
+{
+	trace_writer_close(b->w);
+}
+
+/* A task "comm[pid]" whose parents are given as pid, comm pairs, 0-ended. */
+static inline struct gt_task tb_task(uint32_t pid, const char *comm, ...)
+{
+	struct gt_task t = { .pid = pid, .tid = pid };
+	va_list ap;
+	uint32_t ppid;
+
+	strncpy(t.comm, comm, sizeof(t.comm) - 1);
+	va_start(ap, comm);
+	while ((ppid = va_arg(ap, uint32_t)) && t.n_ancestors < GT_ANCESTRY_MAX) {
+		t.ancestors[t.n_ancestors].pid = ppid;
+		strncpy(t.ancestors[t.n_ancestors].comm, va_arg(ap, const char *), GT_COMM_LEN - 1);
+		if (!t.n_ancestors)
+			t.ppid = ppid;
+		t.n_ancestors++;
+	}
+	va_end(ap);
+	return t;
+}
+
+static inline void tb_hdr(struct gt_event_header *h, uint16_t kind, size_t size, double ms,
+			  const struct gt_task *t)
+{
+	h->kind = kind;
+	h->size = size;
+	h->ts_ns = TB_MS(ms);
+	h->task = *t;
+}
+
+/* argv as one string with spaces */
+static inline void tb_exec(struct tb *b, double ms, const struct gt_task *t, const char *argv)
+{
+	struct gt_exec_event e = { 0 };
+	size_t n = strlen(argv);
+
+	tb_hdr(&e.hdr, GT_EV_EXEC, 0, ms, t);
+	memcpy(e.args, argv, n + 1);
+	for (size_t i = 0; i < n; i++)
+		if (e.args[i] == ' ')
+			e.args[i] = 0;
+	e.args_len = n + 1;
+	snprintf(e.filename, sizeof(e.filename), "%.*s", (int)strcspn(argv, " "), argv);
+	e.hdr.size = offsetof(struct gt_exec_event, args) + e.args_len;
+	trace_writer_append(b->w, GT_REC_EVENT, &e, e.hdr.size);
+}
+
+static inline void tb_exit(struct tb *b, double ms, const struct gt_task *t, int code)
+{
+	struct gt_exit_event e = { 0 };
+
+	tb_hdr(&e.hdr, GT_EV_EXIT, sizeof(e), ms, t);
+	e.exit_code = code << 8;
+	trace_writer_append(b->w, GT_REC_EVENT, &e, sizeof(e));
+}
+
+/* PATH root first ("/sys/bus/pci/drivers_probe"), VALUE as written. */
+static inline void tb_write(struct tb *b, double ms, const struct gt_task *t, const char *path,
+			    const char *value)
+{
+	struct gt_sysfs_write w = { 0 };
+	char tmp[512], *comp[GT_PATH_DEPTH], *save;
+	int n = 0;
+
+	tb_hdr(&w.hdr, GT_EV_SYSFS_WRITE, sizeof(w), ms, t);
+	snprintf(tmp, sizeof(tmp), "%s", path + 4);	/* without "/sys" */
+	for (char *c = strtok_r(tmp, "/", &save); c && n < GT_PATH_DEPTH; c = strtok_r(NULL, "/", &save))
+		comp[n++] = c;
+	for (int i = 0; i < n; i++)
+		strncpy(w.path[i], comp[n - 1 - i], GT_NAME_LEN - 1);
+	w.depth = n;
+	w.data_len = strlen(value);
+	memcpy(w.data, value, w.data_len);
+	w.count = w.data_len;
+	w.ret = w.data_len;
+	w.end_ns = w.hdr.ts_ns + 2000000;	/* 2 ms */
+	w.origin = GT_ORIGIN_KERNFS;
+	trace_writer_append(b->w, GT_REC_EVENT, &w, sizeof(w));
+}
+
+/* A driver-core outcome inside a write (fentry traces). */
+static inline void tb_drv(struct tb *b, double ms, const struct gt_task *t, uint16_t kind,
+			  const char *bdf, const char *driver, int err)
+{
+	struct gt_driver_event d = { 0 };
+
+	tb_hdr(&d.hdr, kind, sizeof(d), ms, t);
+	strcpy(d.bus, "pci");
+	strcpy(d.device, bdf);
+	strcpy(d.driver, driver);
+	d.err = err;
+	trace_writer_append(b->w, GT_REC_EVENT, &d, sizeof(d));
+}
+
+static inline void tb_uevent(struct tb *b, double ms, const char *action, const char *bdf,
+			     const char *driver)
+{
+	char devpath[128];
+
+	snprintf(devpath, sizeof(devpath), "/devices/pci0000:00/0000:00:01.0/%s", bdf);
+	trace_writer_kv_begin(b->w, GT_REC_UEVENT, TB_MS(ms));
+	trace_writer_kv_str(b->w, "ACTION", action);
+	trace_writer_kv_str(b->w, "DEVPATH", devpath);
+	trace_writer_kv_str(b->w, "SUBSYSTEM", "pci");
+	if (driver)
+		trace_writer_kv_str(b->w, "DRIVER", driver);
+	trace_writer_kv_end(b->w);
+}
+
+static inline void tb_pci(struct tb *b, const char *bdf, const char *vendor, const char *device,
+			  const char *driver)
+{
+	trace_writer_kv_begin(b->w, GT_REC_PCI, TB_T0);
+	trace_writer_kv_str(b->w, "phase", "start");
+	trace_writer_kv_str(b->w, "bdf", bdf);
+	trace_writer_kv_str(b->w, "vendor", vendor);
+	trace_writer_kv_str(b->w, "device", device);
+	trace_writer_kv_str(b->w, "driver", driver);
+	trace_writer_kv_end(b->w);
+}
+
+static inline void tb_file(struct tb *b, const char *path, const char *content)
+{
+	trace_writer_kv_begin(b->w, GT_REC_FILE, TB_T0);
+	trace_writer_kv_str(b->w, "phase", "start");
+	trace_writer_kv_str(b->w, "path", path);
+	trace_writer_kv_str(b->w, "content", content);
+	trace_writer_kv_end(b->w);
+}
+
+static inline void tb_counters(struct tb *b, double ms, uint64_t lost_sysfs)
+{
+	trace_writer_kv_begin(b->w, GT_REC_COUNTERS, TB_MS(ms));
+	trace_writer_kv_u64(b->w, "lost_sysfs", lost_sysfs);
+	trace_writer_kv_end(b->w);
+}
+
+#endif
