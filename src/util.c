@@ -60,3 +60,14 @@ void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size)
 	strftime(t, sizeof(t), with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
 	snprintf(buf, size, "%s.%03u", t, (unsigned)(real % 1000000000ull / 1000000));
 }
+
+void fmt_iso_utc(uint64_t real, char *buf, size_t size)
+{
+	time_t sec = real / 1000000000ull;
+	struct tm tm;
+	char t[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%06uZ", t, (unsigned)(real % 1000000000ull / 1000));
+}

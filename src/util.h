@@ -29,4 +29,8 @@ void strlcpy0(char *dst, const char *src, size_t size);
  * date when WITH_DATE). */
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size);
 
+/* ISO 8601 UTC with microseconds, "2026-11-23T21:55:13.480123Z": what every
+ * JSON "time" field holds. */
+void fmt_iso_utc(uint64_t real, char *buf, size_t size);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "model/event.h"
 #include "render/record.h"
+#include "util.h"
 
 static const char *rec_type_name(uint16_t type)
 {
@@ -27,17 +28,12 @@ static const char *rec_type_name(uint16_t type)
 /* ISO 8601 UTC with microseconds: sortable and unambiguous for tools. */
 static void json_time(struct json_writer *w, const struct render_clock *c, uint64_t ts)
 {
-	uint64_t real = render_wall_ns(c, ts);
-	time_t sec = real / 1000000000ull;
-	struct tm tm;
-	char buf[48], t[32];
+	char buf[48];
 
 	json_kv_u64(w, "ts_ns", ts);
 	if (!c->valid)
 		return;
-	gmtime_r(&sec, &tm);
-	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, sizeof(buf), "%s.%06uZ", t, (unsigned)(real % 1000000000ull / 1000));
+	fmt_iso_utc(render_wall_ns(c, ts), buf, sizeof(buf));
 	json_kv_str(w, "time", buf);
 }
 

@@ -4,6 +4,7 @@
 
 #include "analysis/report.h"
 #include "render/json_writer.h"
+#include "util.h"
 
 static void task_json(struct json_writer *w, const struct finding *f)
 {
@@ -51,6 +52,19 @@ static uint64_t wall_ns(const struct model *m, uint64_t ts)
 	return m->clock_real ? m->clock_real + (int64_t)(ts - m->clock_mono) : ts;
 }
 
+static void time_str(struct json_writer *w, const struct model *m, uint64_t ts)
+{
+	char buf[48];
+
+	json_key(w, "time");
+	if (!ts) {
+		json_null(w);
+		return;
+	}
+	fmt_iso_utc(wall_ns(m, ts), buf, sizeof(buf));
+	json_string(w, buf);
+}
+
 static void finding_json(struct json_writer *w, const struct model *m, const struct finding *f)
 {
 	json_object_start(w);
@@ -59,8 +73,7 @@ static void finding_json(struct json_writer *w, const struct model *m, const str
 	json_kv_str(w, "vm", f->vm);
 	json_kv_str(w, "device", f->device);
 	json_kv_u64(w, "time_ns", f->ts_ns ? wall_ns(m, f->ts_ns) : 0);
-	json_key(w, "time");
-	json_double(w, f->ts_ns ? wall_ns(m, f->ts_ns) / 1e9 : 0, 6);
+	time_str(w, m, f->ts_ns);
 	json_kv_str(w, "driver_from", f->driver_from);
 	json_kv_str(w, "driver_to", f->driver_to);
 	json_key(w, "delay_after_hook_s");
@@ -128,6 +141,7 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 		json_object_start(w);
 		json_kv_str(w, "vm", x->vm);
 		json_kv_u64(w, "time_ns", wall_ns(m, x->ts_ns));
+		time_str(w, m, x->ts_ns);
 		json_kv_str(w, "event", x->what);
 		json_kv_str(w, "by", x->who);
 		json_key(w, "after_hook_s");
