@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `gputrace bundle`: one archive to attach to a bug report. The traces, the
+ * report in three forms, status, check and the kernel's identity, each as a
+ * file a maintainer can open without gputrace (except the traces).
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis/audit.h"
+#include "analysis/redact.h"
+#include "analysis/report.h"
+#include "analysis/status.h"
+#include "cmd/cmd.h"
+#include "render/archive.h"
+#include "render/check.h"
+#include "render/json_writer.h"
+#include "render/status.h"
+#include "sys/kernel.h"
+#include "sys/sysfs.h"
+#include "trace/trace.h"
+#include "util.h"
+
+#define TRACES_MAX	64
+
+struct bundle {
+	const char *root;		/* NULL: this host */
+	const char *vm;
+	bool redact;
+	struct redact *r;
+	const char *traces[TRACES_MAX];	/* as given */
+	char *report_paths[TRACES_MAX];	/* what report reads: redacted copies or the originals */
+	int ntraces;
+	char tmpdir[512];
+	char top[256];			/* directory inside the archive */
+	struct tar_out *tar;
+	int nfiles;
+	char err[1024];
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: gputrace bundle [-o FILE.tar.gz] [-f] [--redact] [--vm ID] TRACE...\n"
+		"\n"
+		"Writes one archive (mode 0600) to attach to a bug report, like\n"
+		"nvidia-bug-report or pvereport but with the timeline:\n"
+		"  traces/*.gtrace                  the recordings\n"
+		"  report.txt, report.md, report.json  'gputrace report' of the traces\n"
+		"  status.txt, status.json          'gputrace status' of this host now\n"
+		"  check.txt, check.json            'gputrace check' of this host now\n"
+		"  kernel.txt                       uname -a and /proc/cmdline\n"
+		"  README.txt                       what each file is\n"
+		"\n"
+		"  -o, --output FILE  default gputrace-bundle-HOST-DATE.tar.gz here\n"
+		"  -f, --force        overwrite FILE if it exists\n"
+		"  --redact           replace hostnames (host-N), users and their homes\n"
+		"                     (user-N) and argv values the analysis does not need\n"
+		"                     (<arg-N>) in every file, traces included (rewritten)\n"
+		"  --vm ID            focus the report on one VM (VMID or domain name)\n"
+		"  --root DIR         take status and check from a copied tree, not this host\n"
+		"\n"
+		"Examples:\n"
+		"  gputrace bundle problem.gtrace\n"
+		"  gputrace bundle --redact --vm 111 -o /tmp/gpu-bug.tar.gz problem.gtrace baseline.gtrace\n");
+}
+
+/* ---- parts ---------------------------------------------------------------- */
+
+/* Adds NAME with the text in BUF/LEN, redacted when asked (JSON through the
+ * JSON-aware variant). Frees BUF. */
+static int add_part(struct bundle *b, const char *name, char *buf, size_t len)
+{
+	char path[512], *red = NULL;
+	size_t rlen = len, n = strlen(name);
+	int ret;
+
+	if (!buf) {
+		snprintf(b->err, sizeof(b->err), "%s: out of memory", name);
+		return -1;
+	}
+	if (b->redact) {
+		red = n > 5 && !strcmp(name + n - 5, ".json") ? redact_json(b->r, buf, len, &rlen) :
+			redact_text(b->r, buf, len, &rlen);
+		if (!red) {
+			free(buf);
+			snprintf(b->err, sizeof(b->err), "%s: out of memory", name);
+			return -1;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/%s", b->top, name);
+	ret = tar_add(b->tar, path, red ? red : buf, rlen, b->err, sizeof(b->err));
+	free(red);
+	free(buf);
+	b->nfiles += !ret;
+	return ret;
+}
+
+/* A memory stream a part is printed into. */
+struct mem {
+	char *buf;
+	size_t len;
+	FILE *fp;
+};
+
+static FILE *mem_open(struct mem *m)
+{
+	m->buf = NULL;
+	m->len = 0;
+	m->fp = open_memstream(&m->buf, &m->len);
+	return m->fp;
+}
+
+static char *mem_close(struct mem *m)
+{
+	if (!m->fp)
+		return NULL;
+	fclose(m->fp);
+	return m->buf;
+}
+
+/* What a part holds when its command failed: the reason, in its format. */
+static void failed(FILE *fp, bool json, const char *what, const char *why)
+{
+	struct json_writer *w;
+
+	if (!json) {
+		fprintf(fp, "gputrace %s failed: %s\n", what, why);
+		return;
+	}
+	w = json_new(fp, true);
+	json_object_start(w);
+	json_kv_str(w, "error", why);
+	json_object_end(w);
+	json_free(w);
+}
+
+static int add_report(struct bundle *b)
+{
+	static const struct { const char *fmt, *name; } forms[] = {
+		{ "text", "report.txt" }, { "md", "report.md" }, { "json", "report.json" },
+	};
+	char err[1024];
+	struct mem m;
+	int ret;
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		if (!mem_open(&m))
+			return add_part(b, forms[i].name, NULL, 0);
+		err[0] = '\0';
+		ret = report_render_files((const char *const *)b->report_paths, b->ntraces, b->vm,
+					  forms[i].fmt, m.fp, err, sizeof(err));
+		if (ret < 0 || (ret > 0 && err[0])) {
+			/* The bundle is still worth having: the traces are in it. */
+			gt_warn("report (%s) failed: %s; the bundle says so in %s", forms[i].fmt,
+				err[0] ? err : "unknown error", forms[i].name);
+			free(mem_close(&m));
+			if (!mem_open(&m))
+				return add_part(b, forms[i].name, NULL, 0);
+			failed(m.fp, !strcmp(forms[i].fmt, "json"), "report", err[0] ? err : "unknown error");
+		}
+		mem_close(&m);
+		if (add_part(b, forms[i].name, m.buf, m.len))
+			return -1;
+	}
+	return 0;
+}
+
+static int add_status(struct bundle *b)
+{
+	struct status st;
+	struct mem m;
+	char err[1024];
+	int ret;
+
+	ret = status_collect(b->root, NULL, &st, err, sizeof(err));
+	for (int json = 0; json < 2; json++) {
+		if (!mem_open(&m))
+			return add_part(b, json ? "status.json" : "status.txt", NULL, 0);
+		if (ret)
+			failed(m.fp, json, "status", err);
+		else if (json)
+			status_render_json(m.fp, &st, true);
+		else
+			status_render_text(m.fp, &st);
+		mem_close(&m);
+		if (add_part(b, json ? "status.json" : "status.txt", m.buf, m.len)) {
+			status_free(&st);
+			return -1;
+		}
+	}
+	status_free(&st);
+	return 0;
+}
+
+static int add_check(struct bundle *b)
+{
+	struct audit_opts o = { .root = b->root, .probe_backends = !b->root };
+	struct audit a;
+	struct mem m;
+	char err[1024];
+	int ret;
+
+	ret = audit_run(&o, &a, err, sizeof(err));
+	for (int json = 0; json < 2; json++) {
+		if (!mem_open(&m))
+			return add_part(b, json ? "check.json" : "check.txt", NULL, 0);
+		if (ret)
+			failed(m.fp, json, "check", err);
+		else if (json)
+			check_render_json(m.fp, &a, true);
+		else
+			check_render_text(m.fp, &a);
+		mem_close(&m);
+		if (add_part(b, json ? "check.json" : "check.txt", m.buf, m.len)) {
+			audit_free(&a);
+			return -1;
+		}
+	}
+	audit_free(&a);
+	return 0;
+}
+
+static int add_kernel(struct bundle *b)
+{
+	char cmdline[KERNEL_CMDLINE_MAX], release[128];
+	struct utsname u;
+	struct mem m;
+
+	if (!mem_open(&m))
+		return add_part(b, "kernel.txt", NULL, 0);
+	if (!b->root && !uname(&u)) {
+		fprintf(m.fp, "uname -a: %s %s %s %s %s\n", u.sysname, u.nodename, u.release,
+			u.version, u.machine);
+	} else {
+		if (kernel_release(b->root, release, sizeof(release)))
+			snprintf(release, sizeof(release), "unknown");
+		fprintf(m.fp, "kernel release (from %s): %s\n", b->root, release);
+	}
+	if (kernel_cmdline(b->root, cmdline, sizeof(cmdline)))
+		snprintf(cmdline, sizeof(cmdline), "(unreadable)");
+	fprintf(m.fp, "/proc/cmdline: %s\n", cmdline);
+	mem_close(&m);
+	return add_part(b, "kernel.txt", m.buf, m.len);
+}
+
+static int add_readme(struct bundle *b, char **names)
+{
+	struct mem m;
+
+	if (!mem_open(&m))
+		return add_part(b, "README.txt", NULL, 0);
+	fprintf(m.fp,
+		"gputrace %s bug-report bundle\n"
+		"\n"
+		"traces/           the recordings (gputrace record); read them with\n"
+		"                  'gputrace dump FILE' or 'gputrace report FILE'\n",
+		GPUTRACE_VERSION);
+	for (int i = 0; i < b->ntraces; i++)
+		fprintf(m.fp, "                    %s\n", names[i]);
+	fprintf(m.fp,
+		"report.txt        the report of all traces%s%s: timeline, findings\n"
+		"report.md         the same in Markdown, to paste into a forum or tracker\n"
+		"report.json       the same as JSON, for scripts\n"
+		"status.txt/.json  every GPU function when the bundle was made: driver,\n"
+		"                  driver_override, IOMMU group, power, reset, holding VM\n"
+		"check.txt/.json   configuration that will rebind a GPU later, with file\n"
+		"                  and line (modprobe.d, cmdline, udev, driverctl, hooks)\n"
+		"kernel.txt        uname -a and the kernel command line\n"
+		"\n", b->vm ? " for VM " : "", b->vm ? b->vm : "");
+	if (b->root)
+		fprintf(m.fp, "status, check and kernel.txt describe the tree %s, not a live host.\n\n",
+			b->root);
+	if (b->redact)
+		fprintf(m.fp,
+			"REDACTED: hostnames are host-N, users with uid >= 1000 and their home\n"
+			"directories user-N (/home/user-N), and process arguments the analysis\n"
+			"does not need <arg-N>, the same stand-in for the same value in every\n"
+			"file. The traces were rewritten the same way (process and exec argv,\n"
+			"comms, units, file contents, header); timestamps, pids, PCI addresses,\n"
+			"ids, driver names, sysfs paths and written values are unchanged.\n");
+	else
+		fprintf(m.fp, "Not redacted: hostnames, users and full command lines are as recorded.\n");
+	mem_close(&m);
+	return add_part(b, "README.txt", m.buf, m.len);
+}
+
+/* ---- traces ---------------------------------------------------------------- */
+
+static int prepare_traces(struct bundle *b, char **names)
+{
+	char path[PATH_MAX], err[512], base[256];
+	struct trace_reader *tr;
+	size_t n;
+	char *red;
+
+	for (int i = 0; i < b->ntraces; i++) {
+		tr = trace_reader_open(b->traces[i], err, sizeof(err));
+		if (!tr) {
+			snprintf(b->err, sizeof(b->err), "%s", err);
+			return -1;
+		}
+		trace_reader_close(tr);
+		if (b->redact && redact_trace_learn(b->r, b->traces[i], b->err, sizeof(b->err)))
+			return -1;
+	}
+	for (int i = 0; i < b->ntraces; i++) {
+		const char *slash = strrchr(b->traces[i], '/');
+
+		snprintf(base, sizeof(base), "%s", slash ? slash + 1 : b->traces[i]);
+		if (b->redact && (red = redact_text(b->r, base, strlen(base), &n))) {
+			snprintf(base, sizeof(base), "%s", red);
+			free(red);
+		}
+		/* Two traces with one name (a/x.gtrace b/x.gtrace) stay two files. */
+		if (asprintf(&names[i], "traces/%02d-%s", i + 1, base) < 0) {
+			names[i] = NULL;
+			snprintf(b->err, sizeof(b->err), "out of memory");
+			return -1;
+		}
+		if (b->redact) {
+			snprintf(path, sizeof(path), "%s/%02d.gtrace", b->tmpdir, i + 1);
+			if (redact_trace_rewrite(b->r, b->traces[i], path, b->err, sizeof(b->err)))
+				return -1;
+			b->report_paths[i] = strdup(path);
+		} else {
+			b->report_paths[i] = strdup(b->traces[i]);
+		}
+		if (!b->report_paths[i]) {
+			snprintf(b->err, sizeof(b->err), "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+/* ---- command ---------------------------------------------------------------- */
+
+static void host_name(struct bundle *b, char *buf, size_t size)
+{
+	const char *red;
+
+	if (sys_root_is_live(b->root) ? gethostname(buf, size) :
+	    sysfs_read(b->root, "/proc/sys/kernel/hostname", buf, size) <= 0)
+		snprintf(buf, size, "host");
+	buf[strcspn(buf, ".")] = '\0';
+	if (b->redact) {
+		red = redact_host_name(b->r, buf);
+		snprintf(buf, size, "%s", red ? red : "host");
+	}
+}
+
+static int make_bundle(struct bundle *b, const char *output, bool force)
+{
+	char host[128], date[32], path[PATH_MAX], *names[TRACES_MAX] = { 0 };
+	const char *tmp = getenv("TMPDIR");
+	time_t now = time(NULL);
+	struct tm tm;
+	int ret = -1;
+
+	/* The traces come from this host, status and check from ROOT: hide
+	 * the names of both. */
+	if (b->redact && (!(b->r = redact_new()) || redact_learn_system(b->r, NULL) ||
+			  (b->root && redact_learn_system(b->r, b->root)))) {
+		snprintf(b->err, sizeof(b->err), "out of memory");
+		return -1;
+	}
+	snprintf(b->tmpdir, sizeof(b->tmpdir), "%s/gputrace-bundle.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	if (!mkdtemp(b->tmpdir)) {
+		snprintf(b->err, sizeof(b->err), "%.512s: %s", b->tmpdir, strerror(errno));
+		b->tmpdir[0] = '\0';
+		return -1;
+	}
+	if (prepare_traces(b, names))
+		goto out;
+	host_name(b, host, sizeof(host));
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y%m%d-%H%M%S", &tm);
+	snprintf(b->top, sizeof(b->top), "gputrace-bundle-%s-%s", host, date);
+	if (!output) {
+		snprintf(path, sizeof(path), "%s.tar.gz", b->top);
+		output = path;
+	}
+	b->tar = tar_create(output, force, b->err, sizeof(b->err));
+	if (!b->tar)
+		goto out;
+	for (int i = 0; i < b->ntraces; i++) {
+		char name[512];
+
+		snprintf(name, sizeof(name), "%s/%s", b->top, names[i]);
+		if (tar_add_file(b->tar, name, b->report_paths[i], b->err, sizeof(b->err)))
+			goto out;
+		b->nfiles++;
+	}
+	if (add_report(b) || add_status(b) || add_check(b) || add_kernel(b) || add_readme(b, names))
+		goto out;
+	ret = tar_close(b->tar, b->err, sizeof(b->err));
+	b->tar = NULL;
+	if (!ret)
+		printf("%s\n", output);
+out:
+	tar_abort(b->tar);
+	for (int i = 0; i < b->ntraces; i++) {
+		free(names[i]);
+		free(b->report_paths[i]);
+	}
+	nftw(b->tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	redact_free(b->r);
+	return ret;
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "redact", no_argument, NULL, 'R' },
+		{ "vm", required_argument, NULL, 'v' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct bundle b = { 0 };
+	const char *output = NULL;
+	bool force = false;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'f': force = true; break;
+		case 'R': b.redact = true; break;
+		case 'v': b.vm = optarg; break;
+		case 'r': b.root = sys_root_is_live(optarg) ? NULL : optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		gt_err("bundle needs at least one trace (record one with 'gputrace record -o FILE')");
+		return EXIT_USAGE;
+	}
+	if (argc - optind > TRACES_MAX) {
+		gt_err("bundle takes at most %d traces", TRACES_MAX);
+		return EXIT_USAGE;
+	}
+	for (; optind < argc; optind++)
+		b.traces[b.ntraces++] = argv[optind];
+	if (make_bundle(&b, output, force)) {
+		gt_err("%s", b.err);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "render/archive.h"
+#include "sys/sysfs.h"
+
+#define FILE_MAX	(1024ull * 1024 * 1024)	/* a trace this big is refused */
+
+struct tar_out {
+	struct archive *a;
+	char *path;
+	int fd;
+	time_t now;
+};
+
+struct tar_out *tar_create(const char *path, bool overwrite, char *err, size_t errlen)
+{
+	struct tar_out *t = calloc(1, sizeof(*t));
+
+	if (!t || !(t->path = strdup(path))) {
+		free(t);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL), 0600);
+	if (t->fd < 0) {
+		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+			 errno == EEXIST ? " (use -f to overwrite)" : "");
+		free(t->path);
+		free(t);
+		return NULL;
+	}
+	fchmod(t->fd, 0600);	/* an existing file keeps its mode otherwise */
+	t->now = time(NULL);
+	t->a = archive_write_new();
+	if (!t->a || archive_write_add_filter_gzip(t->a) != ARCHIVE_OK ||
+	    archive_write_set_format_pax_restricted(t->a) != ARCHIVE_OK ||
+	    archive_write_open_fd(t->a, t->fd) != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s: %s", path, t->a ? archive_error_string(t->a) : "libarchive");
+		tar_abort(t);
+		return NULL;
+	}
+	return t;
+}
+
+int tar_add(struct tar_out *t, const char *name, const void *data, size_t len,
+	    char *err, size_t errlen)
+{
+	struct archive_entry *e = archive_entry_new();
+	int ok;
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_size(e, len);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0600);
+	archive_entry_set_mtime(e, t->now, 0);
+	ok = archive_write_header(t->a, e) == ARCHIVE_OK &&
+	     (!len || archive_write_data(t->a, data, len) == (la_ssize_t)len);
+	archive_entry_free(e);
+	if (!ok) {
+		snprintf(err, errlen, "%s: %s: %s", t->path, name, archive_error_string(t->a));
+		return -1;
+	}
+	return 0;
+}
+
+int tar_add_file(struct tar_out *t, const char *name, const char *file, char *err, size_t errlen)
+{
+	struct stat st;
+	ssize_t n;
+	char *buf;
+	int fd, ret;
+
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", file, fd < 0 ? strerror(errno) :
+			 !S_ISREG(st.st_mode) ? "not a regular file" : "too large");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	n = buf ? sys_read_fd(fd, buf, st.st_size) : -ENOMEM;
+	close(fd);
+	if (n != st.st_size) {
+		snprintf(err, errlen, "%s: %s", file, n < 0 ? strerror(-n) : "changed while read");
+		free(buf);
+		return -1;
+	}
+	ret = tar_add(t, name, buf, n, err, errlen);
+	free(buf);
+	return ret;
+}
+
+int tar_close(struct tar_out *t, char *err, size_t errlen)
+{
+	int ok = archive_write_close(t->a) == ARCHIVE_OK;
+
+	if (!ok)
+		snprintf(err, errlen, "%s: %s", t->path, archive_error_string(t->a));
+	archive_write_free(t->a);
+	t->a = NULL;
+	if (fsync(t->fd) && ok) {
+		snprintf(err, errlen, "%s: %s", t->path, strerror(errno));
+		ok = 0;
+	}
+	if (close(t->fd) && ok) {
+		snprintf(err, errlen, "%s: %s", t->path, strerror(errno));
+		ok = 0;
+	}
+	t->fd = -1;
+	if (!ok)
+		unlink(t->path);
+	free(t->path);
+	free(t);
+	return ok ? 0 : -1;
+}
+
+void tar_abort(struct tar_out *t)
+{
+	if (!t)
+		return;
+	if (t->a)
+		archive_write_free(t->a);
+	if (t->fd >= 0)
+		close(t->fd);
+	unlink(t->path);
+	free(t->path);
+	free(t);
+}
