@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "gputrace/event.h"
+#include "sys/vms.h"
 
 #define MODEL_BDF_LEN	16
 #define MODEL_DRV_LEN	GT_NAME_LEN
@@ -89,13 +90,12 @@ struct m_pci {			/* from the start snapshot */
 	char name[128];
 };
 
-enum m_vm_flavour { VM_QEMU, VM_PROXMOX, VM_LIBVIRT };	/* QEMU: none known */
 
 #define M_VM_DEVS 16
 
 struct m_vm {
 	char id[64];			/* "111", "win10", or the qemu pid */
-	enum m_vm_flavour flavour;
+	enum vm_kind flavour;		/* sys/vms.h: the live-system view uses the same */
 	uint32_t pid;			/* the QEMU process */
 	uint64_t start_ns;		/* 0: running when the trace began */
 	uint64_t stop_ns;		/* 0: still running at the end */

@@ -172,8 +172,44 @@ t_mark_without_recorder() {
 	t_check "mark with no recording: exit 1, one line" test $rc -eq 1 -a "$(echo "$out" | wc -l)" -eq 1
 }
 
+# --- bundle round trip: record under a known hostname (own UTS namespace),
+# bundle it plain and with --redact, extract, check every part and that the
+# hostname is gone from every file and from the redacted trace's records.
+t_bundle() {
+	secret="gtsecret$$"
+	b="$work/bundle"
+	mkdir -p "$b/plain" "$b/red"
+	if ! unshare -u sh -c "hostname $secret && cd '$b' &&
+		'$GT' record -q -o '$b/t.gtrace' -d 2 &&
+		'$GT' bundle -o '$b/p.tar.gz' '$b/t.gtrace' &&
+		'$GT' bundle --redact -o '$b/r.tar.gz' '$b/t.gtrace'" >"$b/log" 2>&1; then
+		t_fail "bundle round trip" "$(tail -n 3 "$b/log")"
+		return
+	fi
+	t_check "bundle archive is mode 0600" test "$(stat -c %a "$b/r.tar.gz")" = 600
+	tar -xzf "$b/p.tar.gz" -C "$b/plain" && tar -xzf "$b/r.tar.gz" -C "$b/red"
+	missing=
+	for d in "$b"/plain/gputrace-bundle-* "$b"/red/gputrace-bundle-*; do
+		for p in report.txt report.md report.json status.txt status.json \
+			 check.txt check.json kernel.txt README.txt; do
+			[ -s "$d/$p" ] || missing="$missing $d/$p"
+		done
+		ls "$d"/traces/*.gtrace >/dev/null 2>&1 || missing="$missing $d/traces"
+	done
+	t_check "bundle: every part present${missing:+ (missing:$missing)}" test -z "$missing"
+	t_check "bundle: plain one keeps the hostname" grep -rq "$secret" "$b/plain"
+	red=$(echo "$b"/red/gputrace-bundle-*)
+	t_check "bundle --redact: named host-1" sh -c "echo '$red' | grep -q /gputrace-bundle-host-1-"
+	t_check "bundle --redact: hostname in no file" sh -c "! grep -rq '$secret' '$b/red'"
+	t_check "bundle --redact: hostname in no trace record" \
+		sh -c "'$GT' dump '$red'/traces/*.gtrace >'$b/dump' && ! grep -q '$secret' '$b/dump'"
+	t_check "bundle: every JSON part parses" \
+		sh -c "for j in '$red'/*.json; do jq -e . \"\$j\" >/dev/null || exit 1; done"
+}
+
 t_record_sysfs
 t_record_process
 t_sigkill
 t_mark_without_recorder
+t_bundle
 t_summary
