@@ -15,6 +15,11 @@ ulimit -l unlimited 2>/dev/null || true
 
 echo "--- this machine ($(uname -r))"
 "$top/build/bench/gtbench" "$top/build/gputrace" "$@"
+# report on a synthetic 1 M-event trace (no root needed)
+${CC:-gcc} -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/include" -iquote "$top/src" -iquote "$top/build" \
+	-o "$top/build/bench/report_bench" "$top/tests/bench/report_bench.c" "$top/build/libgputrace.a" \
+	-lbpf -lelf -lz -lpci -larchive
+"$top/build/bench/report_bench" "$top/build/gputrace"
 
 # Skipped with a reason when the lab cannot run.
 for backend in ${GTBENCH_GUEST_BACKENDS:-fentry kprobe}; do
