@@ -168,7 +168,8 @@ static void trigger_text(const struct model *m, const struct m_trans *bind, uint
 
 static void fmt_time(const struct model *m, uint64_t ts, char *buf, size_t size)
 {
-	fmt_wall(m->clock_real ? m->clock_real + (int64_t)(ts - m->clock_mono) : ts, false, buf, size);
+	(void)m;
+	fmt_wall(ts, false, buf, size);
 }
 
 static void explain(const struct model *m, struct finding *f, const struct m_trans *bind,
@@ -220,8 +221,12 @@ static void explain(const struct model *m, struct finding *f, const struct m_tra
 	(void)unbind;
 }
 
+/* The start of a VM run begins before QEMU does (qm or libvirt bind the
+ * devices to vfio-pci first): binds this close before a run are its own. */
+#define START_SEQUENCE_NS (10 * 1000000000ull)
+
 /* The device's first move off its host driver after the hook returned it,
- * up to the VM's next start. */
+ * up to the start sequence of the VM's next run. */
 static void rebind_after_hook(const struct model *m, const struct m_vm *vm, const struct m_hook *h,
 			      const char *devf, struct findings *fs)
 {
@@ -231,6 +236,8 @@ static void rebind_after_hook(const struct model *m, const struct m_vm *vm, cons
 		if (!strcmp(m->vms[i].id, vm->id) && m->vms[i].start_ns > h->end_ns &&
 		    m->vms[i].start_ns < until)
 			until = m->vms[i].start_ns;
+	if (until != UINT64_MAX)
+		until = until > h->end_ns + START_SEQUENCE_NS ? until - START_SEQUENCE_NS : h->end_ns;
 	for (int d = 0; d < vm->n_devs; d++) {
 		const char *bdf = vm->devs[d], *host = model_driver_before(m, bdf, h->end_ns + 1);
 		const struct m_trans *left = NULL, *bind = NULL;
@@ -480,10 +487,24 @@ static int cmp_finding(const void *a, const void *b)
 	return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
 }
 
+/* When VM's id starts its next run (a restart, or the next trace): hooks
+ * from then on belong to that run. */
+static uint64_t next_run(const struct model *m, const struct m_vm *vm)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (size_t i = 0; i < m->n_vms; i++)
+		if (!strcmp(m->vms[i].id, vm->id) && m->vms[i].start_ns > vm->start_ns &&
+		    m->vms[i].start_ns < next)
+			next = m->vms[i].start_ns;
+	return next;
+}
+
 int findings_analyze(const struct model *m, const char *vmf, const char *devf, struct findings *fs)
 {
 	for (size_t v = 0; v < m->n_vms; v++) {
 		const struct m_vm *vm = &m->vms[v];
+		uint64_t next = next_run(m, vm);
 
 		if (vmf && strcmp(vmf, vm->id))
 			continue;
@@ -493,7 +514,7 @@ int findings_analyze(const struct model *m, const char *vmf, const char *devf, s
 		for (size_t i = 0; i < m->n_hooks; i++) {
 			const struct m_hook *h = &m->hooks[i];
 
-			if (!hook_for_vm(h, vm->id) || h->start_ns < vm->start_ns ||
+			if (!hook_for_vm(h, vm->id) || h->start_ns < vm->start_ns || h->start_ns >= next ||
 			    (vm->stop_ns && h->start_ns + 2000000000ull < vm->stop_ns))
 				continue;	/* another run of this VM */
 			if (!devf)

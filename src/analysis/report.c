@@ -145,8 +145,67 @@ static void hook_deltas(struct report *r)
 	}
 }
 
+static bool in_phase(const struct report *r, uint64_t ts)
+{
+	return !r->phase || (ts >= r->phase->start_ns && ts < r->phase->end_ns);
+}
+
+/* Which transitions happened in which phase: the side-by-side comparison. */
+static void compare_phases(struct report *r)
+{
+	const struct model *m = &r->m;
+
+	for (size_t p = 0; p < m->n_phases && p < 32; p++) {
+		for (size_t i = 0; i < m->n_trans; i++) {
+			const struct m_trans *t = &m->trans[i];
+			char sig[160];
+			size_t k;
+
+			if (t->ts_ns < m->phases[p].start_ns || t->ts_ns >= m->phases[p].end_ns ||
+			    (t->kind != M_BIND && t->kind != M_UNBIND) || (r->device && strcmp(r->device, t->bdf)))
+				continue;
+			snprintf(sig, sizeof(sig), "%s %s %s by %.16s", t->bdf, t->kind == M_BIND ? "->" : "<-",
+				 t->driver, t->task_known ? t->task.comm : "?");
+			for (k = 0; k < r->n_sigs && strcmp(r->sigs[k].sig, sig); k++)
+				;
+			if (k == r->n_sigs) {
+				if (r->n_sigs == r->cap_sigs) {
+					size_t cap = r->cap_sigs ? r->cap_sigs * 2 : 32;
+					void *np = realloc(r->sigs, cap * sizeof(*r->sigs));
+
+					if (!np)
+						return;
+					r->sigs = np;
+					r->cap_sigs = cap;
+				}
+				memset(&r->sigs[k], 0, sizeof(r->sigs[k]));
+				snprintf(r->sigs[k].sig, sizeof(r->sigs[k].sig), "%s", sig);
+				r->n_sigs++;
+			}
+			r->sigs[k].phases |= 1u << p;
+		}
+	}
+}
+
+/* Keeps the findings and rows of the --phase window. */
+static void keep_phase(struct report *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->f.n; i++)
+		if (!r->f.v[i].ts_ns || in_phase(r, r->f.v[i].ts_ns))
+			r->f.v[n++] = r->f.v[i];
+	r->f.n = n;
+	n = 0;
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (in_phase(r, r->rows[i].ts_ns))
+			r->rows[n++] = r->rows[i];
+	r->n_rows = n;
+}
+
 int report_build(struct report *r, const char *const *traces, int n, const char *vm,
-		 const char *device, const char *hook_pattern, char *err, size_t errlen)
+		 const char *device, const char *hook_pattern, const char *phase,
+		 char *err, size_t errlen)
 {
 	char norm[MODEL_BDF_LEN];
 	bool known = !vm;
@@ -175,6 +234,18 @@ int report_build(struct report *r, const char *const *traces, int n, const char 
 		return EXIT_ERROR;
 	}
 	r->vm = vm;
+	for (size_t i = 0; phase && i < r->m.n_phases; i++)
+		if (!strcmp(r->m.phases[i].name, phase))
+			r->phase = &r->m.phases[i];
+	if (phase && !r->phase) {
+		size_t off = snprintf(err, errlen, "no phase '%s'; known: ", phase);
+
+		for (size_t i = 0; i < r->m.n_phases && off < errlen; i++)
+			off += snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", r->m.phases[i].name);
+		if (!r->m.n_phases)
+			snprintf(err + off, errlen - off, "none (no marks; one trace)");
+		return EXIT_ERROR;
+	}
 	findings_analyze(&r->m, vm, r->device, &r->f);
 	for (size_t i = 0; i < r->m.n_vms; i++) {
 		bool dup = false;
@@ -187,6 +258,10 @@ int report_build(struct report *r, const char *const *traces, int n, const char 
 	/* the same event can show for two runs of a VM: keep one row */
 	qsort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);
 	hook_deltas(r);
+	if (r->phase)
+		keep_phase(r);
+	else if (r->m.n_phases > 1)
+		compare_phases(r);
 	return 0;
 }
 
@@ -203,6 +278,7 @@ void report_free(struct report *r)
 	model_free(&r->m);
 	findings_free(&r->f);
 	free(r->rows);
+	free(r->sigs);
 	free((char *)r->device);
 	memset(r, 0, sizeof(*r));
 }
@@ -211,7 +287,7 @@ int report_render_files(const char *const *traces, int ntraces, const char *vm,
 			const char *format, FILE *out, char *err, size_t errlen)
 {
 	struct report r;
-	int ret = report_build(&r, traces, ntraces, vm, NULL, NULL, err, errlen);
+	int ret = report_build(&r, traces, ntraces, vm, NULL, NULL, NULL, err, errlen);
 
 	if (ret) {
 		report_free(&r);

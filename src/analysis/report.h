@@ -17,18 +17,29 @@ struct tl_row {
 	uint64_t rec_id;
 };
 
+/* A device transition ("0000:0a:00.0 -> vfio-pci by gpu-watchdog") and the
+ * phases it happened in (bit i: phase i): phases are compared by these. */
+struct phase_sig {
+	char sig[160];
+	unsigned phases;
+};
+
 struct report {
 	struct model m;
 	struct findings f;
 	struct tl_row *rows;
 	size_t n_rows, cap_rows;
 	const char *vm, *device;
+	const struct m_phase *phase;	/* --phase: only its window */
+	struct phase_sig *sigs;
+	size_t n_sigs, cap_sigs;
 };
 
 /* Loads TRACES and analyses them. Returns 0, or an exit code (util.h) with
  * a one-line reason in ERR (unreadable trace, unknown --vm: lists the known). */
 int report_build(struct report *r, const char *const *traces, int n, const char *vm,
-		 const char *device, const char *hook_pattern, char *err, size_t errlen);
+		 const char *device, const char *hook_pattern, const char *phase,
+		 char *err, size_t errlen);
 void report_free(struct report *r);
 
 /* 0: no findings beyond INFO; EXIT_FINDINGS: some. */

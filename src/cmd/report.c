@@ -12,7 +12,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace report [--vm ID|NAME] [--device BDF] [--hook PATTERN]\n"
-		"                       [--format text|md|json] [-j] TRACE...\n"
+		"                       [--phase LABEL] [--format text|md|json] [-j] TRACE...\n"
 		"\n"
 		"Explains one or more traces: the VMs (Proxmox -id, libvirt -name guest=, any\n"
 		"QEMU with vfio-pci devices), their hook runs (Proxmox hookscripts, libvirt\n"
@@ -20,13 +20,17 @@ static void usage(FILE *out)
 		"their devices, and findings, most important first: a device rebound after\n"
 		"the hook returned it (who, how, how long after), a hook that left a function\n"
 		"on vfio-pci, a VM stop with no hook, a failed hook or probe, and what the\n"
-		"trace cannot prove.\n"
+		"trace cannot prove. With phases (marks, or one trace per phase such as\n"
+		"baseline.gtrace problem.gtrace recovery.gtrace), the device transitions\n"
+		"that differ between phases are listed side by side.\n"
 		"\n"
 		"Options:\n"
 		"      --vm ID|NAME     only this VM (an unknown one lists the known VMs)\n"
 		"      --device BDF     only this PCI function\n"
 		"      --hook PATTERN   also count processes matching PATTERN (glob on comm,\n"
 		"                       exe or command line) as hook runs\n"
+		"      --phase LABEL    only the phase LABEL (from 'gputrace mark LABEL' or\n"
+		"                       LABEL-start/LABEL-end, or a trace file's name)\n"
 		"  -f, --format FMT     text (default; colour on a terminal), md or json\n"
 		"  -j, --json           same as --format json\n"
 		"  -h, --help           this help\n"
@@ -36,6 +40,7 @@ static void usage(FILE *out)
 		"Examples:\n"
 		"  gputrace report --vm 111 problem.gtrace\n"
 		"  gputrace report --format md --vm win10 *.gtrace > report.md\n"
+		"  gputrace report --vm 111 baseline.gtrace problem.gtrace recovery.gtrace\n"
 		"  gputrace report -j problem.gtrace | jq '.findings[] | select(.severity==\"HIGH\")'\n");
 }
 
@@ -45,12 +50,13 @@ int cmd_report(int argc, char **argv)
 		{ "vm", required_argument, NULL, 'V' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "hook", required_argument, NULL, 'H' },
+		{ "phase", required_argument, NULL, 'P' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *vm = NULL, *device = NULL, *hook = NULL, *format = "text";
+	const char *vm = NULL, *device = NULL, *hook = NULL, *phase = NULL, *format = "text";
 	struct report r;
 	char err[1024];
 	int c, ret;
@@ -60,6 +66,7 @@ int cmd_report(int argc, char **argv)
 		case 'V': vm = optarg; break;
 		case 'D': device = optarg; break;
 		case 'H': hook = optarg; break;
+		case 'P': phase = optarg; break;
 		case 'f': format = optarg; break;
 		case 'j': format = "json"; break;
 		case 'h': usage(stdout); return EXIT_OK;
@@ -75,7 +82,7 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = report_build(&r, (const char *const *)argv + optind, argc - optind, vm, device, hook,
-			   err, sizeof(err));
+			   phase, err, sizeof(err));
 	if (ret) {
 		gt_err("%s", err);
 		report_free(&r);

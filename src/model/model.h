@@ -42,6 +42,14 @@ struct m_write {
 	uint64_t rec_id;
 };
 
+/* A test phase (baseline, problem, recovery): from marks ("problem" or
+ * "problem-start" opens it, "problem-end" or the next mark closes it), or,
+ * with several traces and no marks, one per trace file. */
+struct m_phase {
+	char name[128];
+	uint64_t start_ns, end_ns;
+};
+
 enum m_trans_kind { M_BIND, M_UNBIND, M_PROBE_FAIL, M_ADD, M_REMOVE };
 
 /* A device's driver changing (or failing to), from a BPF event or a uevent. */
@@ -120,7 +128,8 @@ struct model {
 	/* from the header of the first trace */
 	char hostname[65], kernel[65], backend[16];
 	bool outcomes_from_uevents;
-	uint64_t clock_mono, clock_real;
+	int64_t shift;			/* loading: this trace's wall - monotonic;
+					 * every time below is wall clock (ns) */
 	bool truncated;
 	char error[256];		/* a trace that could not be read whole */
 	uint64_t lost;			/* events lost (last counters) */
@@ -133,6 +142,7 @@ struct model {
 	struct m_dynid *dynids; size_t n_dynids, cap_dynids;
 	struct m_mark *marks; size_t n_marks, cap_marks;
 	struct m_exit *exits; size_t n_exits, cap_exits;
+	struct m_phase *phases; size_t n_phases, cap_phases;
 	struct m_pci *pci; size_t n_pci, cap_pci;
 	struct m_vm *vms; size_t n_vms, cap_vms;
 	struct m_hook *hooks; size_t n_hooks, cap_hooks;

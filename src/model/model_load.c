@@ -25,6 +25,14 @@ static void *push(void **arr, size_t *n, size_t *cap, size_t elem)
 	return (char *)*arr + (*n)++ * elem;
 }
 
+/* Every time in the model is wall clock: traces from different boots (a
+ * baseline, a problem, a recovery) then line up, and pids reused across
+ * boots are told apart by time. */
+static uint64_t T(const struct model *m, uint64_t mono)
+{
+	return mono ? mono + m->shift : 0;
+}
+
 #define PUSH(m, field) push((void **)&(m)->field, &(m)->n_##field, &(m)->cap_##field, \
 			    sizeof(*(m)->field))
 
@@ -118,6 +126,9 @@ static void load_event(struct model *m, const struct trace_record *rec)
 
 	if (kind < 0)
 		return;
+	ev.hdr.ts_ns = T(m, ev.hdr.ts_ns);
+	if (kind == GT_EV_SYSFS_WRITE)
+		ev.write.end_ns = T(m, ev.write.end_ns);
 	if (!m->first_ns || ev.hdr.ts_ns < m->first_ns)
 		m->first_ns = ev.hdr.ts_ns;
 	if (ev.hdr.ts_ns > m->last_ns)
@@ -237,7 +248,7 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 	tr = PUSH(m, trans);
 	if (!tr)
 		return;
-	tr->ts_ns = kv_ts(rec);
+	tr->ts_ns = T(m, kv_ts(rec));
 	tr->kind = !strcmp(action, "bind") ? M_BIND : !strcmp(action, "unbind") ? M_UNBIND :
 		   !strcmp(action, "add") ? M_ADD : M_REMOVE;
 	strlcpy0(tr->bdf, base, sizeof(tr->bdf));
@@ -340,15 +351,14 @@ static void load_header(struct model *m, const struct trace_record *rec)
 {
 	char buf[32];
 
+	if (kv_get(rec, "real_ns", buf, sizeof(buf)))
+		m->shift = (int64_t)strtoull(buf, NULL, 10) - (int64_t)kv_ts(rec);
 	if (m->hostname[0])
 		return;		/* the first trace's header names the host */
 	kv_get(rec, "hostname", m->hostname, sizeof(m->hostname));
 	kv_get(rec, "kernel_release", m->kernel, sizeof(m->kernel));
 	kv_get(rec, "backend", m->backend, sizeof(m->backend));
 	m->outcomes_from_uevents = kv_get(rec, "outcomes", buf, sizeof(buf)) && !strcmp(buf, "uevent");
-	m->clock_mono = kv_ts(rec);
-	if (kv_get(rec, "real_ns", buf, sizeof(buf)))
-		m->clock_real = strtoull(buf, NULL, 10);
 }
 
 static void load_counters(struct model *m, const struct trace_record *rec)
@@ -364,7 +374,7 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 	if (lost > m->lost) {
 		if (!m->lost_first_ns)
 			m->lost_first_ns = m->last_ns;	/* lost since the previous counters */
-		m->lost_last_ns = kv_ts(rec);
+		m->lost_last_ns = T(m, kv_ts(rec));
 		m->lost = lost;
 	}
 }
@@ -452,9 +462,35 @@ static void dynids_from_writes(struct model *m)
 	}
 }
 
+static void phases_from_marks(struct model *m)
+{
+	for (size_t i = 0; i < m->n_marks; i++) {
+		char name[128];
+		size_t len;
+		struct m_phase *p;
+
+		snprintf(name, sizeof(name), "%s", m->marks[i].label);
+		len = strlen(name);
+		if (m->n_phases && !m->phases[m->n_phases - 1].end_ns)
+			m->phases[m->n_phases - 1].end_ns = m->marks[i].ts_ns;
+		if (len > 4 && !strcmp(name + len - 4, "-end"))
+			continue;
+		if (len > 6 && !strcmp(name + len - 6, "-start"))
+			name[len - 6] = 0;
+		p = PUSH(m, phases);
+		if (!p)
+			return;
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		p->start_ns = m->marks[i].ts_ns;
+	}
+	if (m->n_phases && !m->phases[m->n_phases - 1].end_ns)
+		m->phases[m->n_phases - 1].end_ns = UINT64_MAX;
+}
+
 int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern)
 {
 	for (int i = 0; i < n; i++) {
+		uint64_t first = UINT64_MAX, last = 0;
 		struct trace_reader *r = trace_reader_open(traces[i], m->error, sizeof(m->error));
 		struct trace_record rec;
 		int ret;
@@ -462,7 +498,16 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		if (!r)
 			return -1;
 		/* The header decides how uevents are read: look at it first. */
+		m->shift = 0;
 		while ((ret = trace_reader_next(r, &rec)) == 1) {
+			if (rec.type == GT_REC_EVENT && rec.len >= sizeof(struct gt_event_header)) {
+				uint64_t ts;
+
+				memcpy(&ts, rec.data + offsetof(struct gt_event_header, ts_ns), sizeof(ts));
+				ts = T(m, ts);
+				first = ts < first ? ts : first;
+				last = ts > last ? ts : last;
+			}
 			switch (rec.type) {
 			case GT_REC_HEADER: load_header(m, &rec); break;
 			case GT_REC_EVENT: load_event(m, &rec); break;
@@ -475,7 +520,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				struct m_mark *k = PUSH(m, marks);
 
 				if (k) {
-					k->ts_ns = kv_ts(&rec);
+					k->ts_ns = T(m, kv_ts(&rec));
 					k->rec_id = rec.id;
 					kv_get(&rec, "label", k->label, sizeof(k->label));
 				}
@@ -488,6 +533,22 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		if (trace_reader_truncated(r))
 			m->truncated = true;
 		trace_reader_close(r);
+		/* each trace a phase, named after its file, unless marks say more */
+		if (n > 1) {
+			struct m_phase *p = PUSH(m, phases);
+			const char *base = strrchr(traces[i], '/');
+
+			if (p) {
+				snprintf(p->name, sizeof(p->name), "%s", base ? base + 1 : traces[i]);
+				p->name[strcspn(p->name, ".")] = 0;
+				p->start_ns = first == UINT64_MAX ? 0 : first;
+				p->end_ns = last + 1;
+			}
+		}
+	}
+	if (m->n_marks) {
+		m->n_phases = 0;
+		phases_from_marks(m);
 	}
 	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	link_causes(m);
@@ -507,6 +568,7 @@ void model_free(struct model *m)
 	free(m->dynids);
 	free(m->marks);
 	free(m->exits);
+	free(m->phases);
 	free(m->pci);
 	free(m->vms);
 	free(m->hooks);

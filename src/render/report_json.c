@@ -49,7 +49,8 @@ static void task_json(struct json_writer *w, const struct finding *f)
 
 static uint64_t wall_ns(const struct model *m, uint64_t ts)
 {
-	return m->clock_real ? m->clock_real + (int64_t)(ts - m->clock_mono) : ts;
+	(void)m;	/* model times are wall clock already */
+	return ts;
 }
 
 static void time_str(struct json_writer *w, const struct model *m, uint64_t ts)
@@ -132,6 +133,30 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 	json_array_start(w);
 	for (size_t i = 0; i < r->f.n; i++)
 		finding_json(w, m, &r->f.v[i]);
+	json_array_end(w);
+	json_key(w, "phases");
+	json_array_start(w);
+	for (size_t i = 0; i < m->n_phases; i++) {
+		json_object_start(w);
+		json_kv_str(w, "name", m->phases[i].name);
+		json_kv_u64(w, "start_ns", wall_ns(m, m->phases[i].start_ns));
+		json_kv_u64(w, "end_ns", m->phases[i].end_ns == UINT64_MAX ? 0 : wall_ns(m, m->phases[i].end_ns));
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "phase_transitions");
+	json_array_start(w);
+	for (size_t i = 0; i < r->n_sigs; i++) {
+		json_object_start(w);
+		json_kv_str(w, "transition", r->sigs[i].sig);
+		json_key(w, "phases");
+		json_array_start(w);
+		for (size_t p = 0; p < m->n_phases && p < 32; p++)
+			if (r->sigs[i].phases & (1u << p))
+				json_string(w, m->phases[p].name);
+		json_array_end(w);
+		json_object_end(w);
+	}
 	json_array_end(w);
 	json_key(w, "timeline");
 	json_array_start(w);

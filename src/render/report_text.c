@@ -25,7 +25,8 @@ static const char *reset(const struct style *s)
 
 static void wall(const struct model *m, uint64_t ts, char *buf, size_t size)
 {
-	fmt_wall(m->clock_real ? m->clock_real + (int64_t)(ts - m->clock_mono) : ts, false, buf, size);
+	(void)m;	/* model times are wall clock already */
+	fmt_wall(ts, false, buf, size);
 }
 
 static void header(FILE *out, const struct report *r, const struct style *s)
@@ -125,6 +126,35 @@ static void findings(FILE *out, const struct report *r, const struct style *s)
 	}
 }
 
+/* Each transition and the phases it happened in: what differs stands out. */
+static void phases(FILE *out, const struct report *r, const struct style *s)
+{
+	const struct model *m = &r->m;
+	size_t np = m->n_phases < 32 ? m->n_phases : 32;
+
+	if (r->phase || np < 2)
+		return;
+	fprintf(out, s->md ? "### Phases compared\n\n| transition |" : "PHASES (x: happened in that phase)\n%-60s", s->md ? "" : "");
+	for (size_t p = 0; p < np; p++)
+		fprintf(out, s->md ? " %s |" : " %-10.10s", m->phases[p].name);
+	fputc('\n', out);
+	if (s->md) {
+		fputs("|---|", out);
+		for (size_t p = 0; p < np; p++)
+			fputs("---|", out);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < r->n_sigs; i++) {
+		bool all = r->sigs[i].phases == (np == 32 ? ~0u : (1u << np) - 1);
+
+		fprintf(out, s->md ? "| %s%s |" : "%-60.60s", r->sigs[i].sig, s->md && !all ? " **(differs)**" : "");
+		for (size_t p = 0; p < np; p++)
+			fprintf(out, s->md ? " %s |" : " %-10s", r->sigs[i].phases & (1u << p) ? "x" : s->md ? "" : "-");
+		fprintf(out, "%s\n", !s->md && !all ? "  <- differs" : "");
+	}
+	fputc('\n', out);
+}
+
 void report_render_text(FILE *out, const struct report *r, bool markdown, bool color)
 {
 	struct style s = { .md = markdown, .color = color && !markdown };
@@ -132,5 +162,6 @@ void report_render_text(FILE *out, const struct report *r, bool markdown, bool c
 	header(out, r, &s);
 	if (r->n_rows)
 		timeline(out, r, &s);
+	phases(out, r, &s);
 	findings(out, r, &s);
 }

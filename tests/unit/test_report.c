@@ -113,7 +113,7 @@ static int build(struct run *r, const char *vm, struct report *rep)
 	char err[512];
 
 	tb_close(&r->b);
-	return report_build(rep, traces, 1, vm, NULL, NULL, err, sizeof(err));
+	return report_build(rep, traces, 1, vm, NULL, NULL, NULL, err, sizeof(err));
 }
 
 static const struct finding *find(const struct report *rep, enum f_kind k, const char *dev)
@@ -395,11 +395,11 @@ static void test_user_hook_rule(void **state)
 	tb_close(&r.b);
 	traces[0] = r.b.path;
 	/* without the rule: a stop with no hook */
-	assert_int_equal(report_build(&rep, traces, 1, "111", NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(report_build(&rep, traces, 1, "111", NULL, NULL, NULL, err, sizeof(err)), 0);
 	assert_non_null(find(&rep, F_NO_HOOK, NULL));
 	report_free(&rep);
 	/* with it: the hook is known and the run is clean */
-	assert_int_equal(report_build(&rep, traces, 1, "111", NULL, "restore-*", err, sizeof(err)), 0);
+	assert_int_equal(report_build(&rep, traces, 1, "111", NULL, "restore-*", NULL, err, sizeof(err)), 0);
 	assert_null(find(&rep, F_NO_HOOK, NULL));
 	assert_int_equal(report_exit_code(&rep), EXIT_OK);
 	report_free(&rep);
@@ -437,12 +437,92 @@ static void test_limits_lost_and_unknown_vm(void **state)
 	tb_counters(&r.b, 61000, 7);
 	tb_close(&r.b);
 	traces[0] = r.b.path;
-	assert_int_equal(report_build(&rep, traces, 1, "222", NULL, NULL, err, sizeof(err)), EXIT_ERROR);
+	assert_int_equal(report_build(&rep, traces, 1, "222", NULL, NULL, NULL, err, sizeof(err)), EXIT_ERROR);
 	assert_non_null(strstr(err, "known: 111"));
 	report_free(&rep);
-	assert_int_equal(report_build(&rep, traces, 1, NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(report_build(&rep, traces, 1, NULL, NULL, NULL, NULL, err, sizeof(err)), 0);
 	assert_non_null(find(&rep, F_LIMIT, NULL));
 	assert_int_equal(find(&rep, F_LIMIT, NULL)->severity, SEV_WARN);
+	report_free(&rep);
+}
+
+/* baseline.gtrace and problem.gtrace, an hour apart (another boot: the
+ * same monotonic times and pids): the transitions that differ stand out,
+ * the rebind is reported once, and --phase keeps one window. */
+static void test_phases_from_trace_files(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const char *traces[2];
+	struct report rep;
+	struct run r;
+	char err[256];
+	size_t differs = 0;
+
+	proxmox_vm_runs(&r, "fentry", "baseline.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_close(&r.b);
+	traces[0] = strdup(r.b.path);
+	r.b.w = NULL;
+	/* the same run, one hour later, on another boot, then the rogue */
+	tb_open_at(&r.b, dir, "problem.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_pci(&r.b, AUDIO, "10de", "10f0", "snd_hda_intel");
+	tb_file(&r.b, "/etc/pve/qemu-server/111.conf", "hostpci0: 0000:0a:00\n");
+	{
+		struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+		struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+
+		tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+		move(&r, 120, &qm, GPU, "nouveau", "vfio-pci");
+		move(&r, 150, &qm, AUDIO, "snd_hda_intel", "vfio-pci");
+		tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111");
+		tb_exit(&r.b, 60000, &kvm, 0);
+	}
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	tb_close(&r.b);
+	traces[1] = r.b.path;
+
+	assert_int_equal(report_build(&rep, traces, 2, "111", NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_phases, 2);
+	assert_string_equal(rep.m.phases[0].name, "baseline");
+	assert_string_equal(rep.m.phases[1].name, "problem");
+	for (size_t i = 0; i < rep.n_sigs; i++)
+		if (rep.sigs[i].phases != 3) {
+			differs++;
+			assert_int_equal(rep.sigs[i].phases, 2);	/* problem only */
+			assert_non_null(strstr(rep.sigs[i].sig, "gpu-watchdog"));
+		}
+	assert_int_equal(differs, 2);	/* its unbind and its bind */
+	assert_int_equal(rep.f.n, 1);	/* once, not once per trace */
+	report_free(&rep);
+
+	assert_int_equal(report_build(&rep, traces, 2, "111", NULL, NULL, "baseline", err, sizeof(err)), 0);
+	assert_int_equal(rep.f.n, 0);
+	report_free(&rep);
+	assert_int_equal(report_build(&rep, traces, 2, "111", NULL, NULL, "recovery", err, sizeof(err)),
+			 EXIT_ERROR);
+	assert_non_null(strstr(err, "known: baseline, problem"));
+	report_free(&rep);
+	free((char *)traces[0]);
+}
+
+static void test_phases_from_marks(void **state)
+{
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "marks.gtrace");
+	tb_mark(&r.b, 50, "problem-start");
+	proxmox_hook(&r, 60100, "gpu", 0);
+	tb_mark(&r.b, 61500, "problem-end");
+	tb_mark(&r.b, 62000, "recovery");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.n_phases, 2);
+	assert_string_equal(rep.m.phases[0].name, "problem");
+	assert_true(rep.m.phases[0].end_ns < rep.m.phases[1].start_ns);
+	assert_string_equal(rep.m.phases[1].name, "recovery");
 	report_free(&rep);
 }
 
@@ -512,6 +592,8 @@ int main(void)
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
+		cmocka_unit_test(test_phases_from_trace_files),
+		cmocka_unit_test(test_phases_from_marks),
 		cmocka_unit_test(test_renderers_carry_the_finding),
 	};
 

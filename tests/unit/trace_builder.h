@@ -21,7 +21,10 @@ struct tb {
 	char path[256];
 };
 
-static inline void tb_open(struct tb *b, const char *dir, const char *name, const char *backend)
+/* REAL_NS: the wall clock at the trace's start (traces of different test
+ * phases start at different times). */
+static inline void tb_open_at(struct tb *b, const char *dir, const char *name, const char *backend,
+			      uint64_t real_ns)
 {
 	snprintf(b->path, sizeof(b->path), "%s/%s", dir, name);
 	b->w = trace_writer_create(b->path, true);
@@ -30,7 +33,19 @@ static inline void tb_open(struct tb *b, const char *dir, const char *name, cons
 	trace_writer_kv_str(b->w, "kernel_release", "6.8.12-4-pve");
 	trace_writer_kv_str(b->w, "backend", backend);
 	trace_writer_kv_str(b->w, "outcomes", strcmp(backend, "tracepoint") ? "bpf" : "uevent");
-	trace_writer_kv_u64(b->w, "real_ns", 1750000000000000000ull);
+	trace_writer_kv_u64(b->w, "real_ns", real_ns);
+	trace_writer_kv_end(b->w);
+}
+
+static inline void tb_open(struct tb *b, const char *dir, const char *name, const char *backend)
+{
+	tb_open_at(b, dir, name, backend, 1750000000000000000ull);
+}
+
+static inline void tb_mark(struct tb *b, double ms, const char *label)
+{
+	trace_writer_kv_begin(b->w, GT_REC_MARK, TB_MS(ms));
+	trace_writer_kv_str(b->w, "label", label);
 	trace_writer_kv_end(b->w);
 }
 
