@@ -52,4 +52,19 @@ for dev in 0000:00:05.0 0000:00:05.1; do
 	got=$(jq -r -s --arg d "$dev" '[.[] | select(.type == "pci" and .phase == "end" and .bdf == $d)][0].driver // "(no snapshot)"' "$LAB_TRACE_JSON")
 	[ "$got" = "$want" ] || { echo "end snapshot: $dev on '$got', guest says '$want'"; exit 1; }
 done
-echo "$(wc -l <"$LAB_OUT/writes.jsonl") sysfs writes, the driver changes and the end state found in the trace"
+# 5. `gputrace status --json`, run in the guest after the scenario: the
+#    display function and its audio sibling (same slot, same IOMMU group),
+#    with the drivers and overrides the guest's ground truth has at the end.
+st=$LAB_OUT/gpu-status.json
+[ -s "$st" ] || { echo "the guest sent no gpu-status.json"; exit 1; }
+jq -e '.display_devices == 1 and ([.devices[].bdf] == ["0000:00:05.0", "0000:00:05.1"])
+	and (.devices[1].shown_because | index("iommu_group")) and .devices[0].iommu_group == .devices[1].iommu_group' \
+	"$st" >/dev/null || { echo "status: not the display + audio pair in one IOMMU group: $(jq -c '[.devices[] | {bdf, iommu_group}]' "$st")"; exit 1; }
+for dev in 0000:00:05.0 0000:00:05.1; do
+	want=$(echo "$final" | sed -n "s/.* $dev=\([^ ]*\).*/\1/p")
+	want_ov=$(echo "$final" | sed -n "s/.* $dev.override=\([^ ]*\).*/\1/p")
+	got=$(jq -r --arg d "$dev" '.devices[] | select(.bdf == $d) | (.driver // "none") | if . == "" then "none" else . end' "$st")
+	got_ov=$(jq -r --arg d "$dev" '.devices[] | select(.bdf == $d) | (.driver_override // "none") | if . == "" then "none" else . end' "$st")
+	[ "$got $got_ov" = "$want $want_ov" ] || { echo "status: $dev on '$got' override '$got_ov', guest says '$want' '$want_ov'"; exit 1; }
+done
+echo "$(wc -l <"$LAB_OUT/writes.jsonl") sysfs writes, the driver changes and the end state found in the trace; status agrees"
