@@ -146,7 +146,8 @@ struct model {
 	struct m_pci *pci; size_t n_pci, cap_pci;
 	struct m_vm *vms; size_t n_vms, cap_vms;
 	struct m_hook *hooks; size_t n_hooks, cap_hooks;
-	/* Proxmox configs from the snapshot: "111" -> hostpci slots, hookscript */
+	/* VM configs from the snapshot: Proxmox "111" -> hostpci slots and
+	 * hookscript; libvirt "win10" -> PCI hostdevs of its domain XML */
 	struct m_conf { char vmid[16]; char hostpci[M_VM_DEVS][MODEL_BDF_LEN]; int n;
 			char hookscript[128]; } *confs;
 	size_t n_confs, cap_confs;

@@ -311,7 +311,34 @@ static void load_pci(struct model *m, const struct trace_record *rec)
 	kv_get(rec, "device_name", d->name, sizeof(d->name));
 }
 
-/* /etc/pve/qemu-server/ID.conf: hostpciN and hookscript lines. */
+/* libvirt domain XML: the PCI <hostdev>s of domain <name>. Only the few
+ * elements needed, read as text: <address> inside <source> of a hostdev. */
+static void parse_domain_xml(struct model *m, char *xml)
+{
+	char *name = strstr(xml, "<name>"), *h = xml;
+	struct m_conf *c;
+
+	if (!name || !(c = PUSH(m, confs)))
+		return;
+	name += 6;
+	snprintf(c->vmid, sizeof(c->vmid), "%.*s", (int)strcspn(name, "<"), name);
+	while ((h = strstr(h, "<hostdev")) && c->n < M_VM_DEVS) {
+		char *end = strstr(h, "</hostdev>"), *src = strstr(h, "<source"), *a;
+		unsigned dom, bus, slot, fn;
+
+		if (!end)
+			break;
+		a = src && src < end ? strstr(src, "<address") : NULL;
+		if (a && a < end && strstr(h, "type='pci'") && strstr(h, "type='pci'") < end &&
+		    sscanf(strstr(a, "domain="), "domain='%x' bus='%x' slot='%x' function='%x'",
+			   &dom, &bus, &slot, &fn) == 4)
+			snprintf(c->hostpci[c->n++], MODEL_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
+		h = end;
+	}
+}
+
+/* /etc/pve/qemu-server/ID.conf: hostpciN and hookscript lines; libvirt
+ * domain XML (/etc/libvirt/qemu, /run/libvirt/qemu): PCI hostdevs. */
 static void load_file(struct model *m, const struct trace_record *rec)
 {
 	char path[256], phase[16], *content, *line, *save;
@@ -321,14 +348,24 @@ static void load_file(struct model *m, const struct trace_record *rec)
 	size_t off = 0;
 
 	if (!kv_get(rec, "phase", phase, sizeof(phase)) || strcmp(phase, "start") ||
-	    !kv_get(rec, "path", path, sizeof(path)) ||
-	    strncmp(path, "/etc/pve/qemu-server/", 21) || !strstr(path, ".conf"))
+	    !kv_get(rec, "path", path, sizeof(path)))
+		return;
+	bool pve = !strncmp(path, "/etc/pve/qemu-server/", 21) && strstr(path, ".conf");
+	bool libvirt = (!strncmp(path, "/etc/libvirt/qemu/", 18) || !strncmp(path, "/run/libvirt/qemu/", 18)) &&
+		       strstr(path, ".xml");
+
+	if (!pve && !libvirt)
 		return;
 	base = path + 21;
 	content = NULL;
 	while (kv_next(rec, &off, &kv) == 1)
 		if (kv.key_len == 7 && !memcmp(kv.key, "content", 7))
 			content = strndup((const char *)kv.val, kv.val_len);
+	if (content && libvirt) {
+		parse_domain_xml(m, content);
+		free(content);
+		return;
+	}
 	if (!content || !(c = PUSH(m, confs))) {
 		free(content);
 		return;

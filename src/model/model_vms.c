@@ -65,8 +65,9 @@ static void add_dev(struct m_vm *vm, const char *bdf)
 		strlcpy0(vm->devs[vm->n_devs++], bdf, MODEL_BDF_LEN);
 }
 
-/* hostpciN: 0000:0a:00 (no function: every function of the slot, as the
- * start snapshot knows them) or 0000:0a:00.0. */
+/* From the VM's config: Proxmox hostpciN 0000:0a:00 (no function: every
+ * function of the slot, as the start snapshot knows them) or 0000:0a:00.0,
+ * libvirt hostdev addresses. */
 static void add_conf_devs(const struct model *m, struct m_vm *vm)
 {
 	for (size_t c = 0; c < m->n_confs; c++) {
@@ -170,7 +171,7 @@ void model_find_vms(struct model *m)
 				vm.exit_status = x->status;
 			}
 		}
-		if (vm.flavour == VM_PROXMOX)
+		if (vm.flavour != VM_QEMU)
 			add_conf_devs(m, &vm);
 		out = push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms));
 		if (!out)

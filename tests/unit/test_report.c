@@ -331,11 +331,19 @@ static void test_libvirt_hook_then_reattach_is_clean(void **state)
 
 	tb_open(&r.b, dir, "libvirt.gtrace", "fentry");
 	tb_pci(&r.b, GPU, "10de", "1b80", "vfio-pci");
+	tb_pci(&r.b, AUDIO, "10de", "10f0", "vfio-pci");
+	/* the audio function only in the domain XML (QEMU argv cut short) */
+	tb_file(&r.b, "/run/libvirt/qemu/win10.xml", "<domain type='kvm'>\n  <name>win10</name>\n"
+		"  <devices>\n    <hostdev mode='subsystem' type='pci' managed='yes'>\n      <source>\n"
+		"        <address domain='0x0000' bus='0x0a' slot='0x00' function='0x1'/>\n"
+		"      </source>\n      <address type='pci' domain='0x0000' bus='0x05' slot='0x00' function='0x0'/>\n"
+		"    </hostdev>\n  </devices>\n</domain>\n");
 	tb_exec(&r.b, 100, &qemu, "/usr/bin/qemu-system-x86_64 -name guest=win10,debug-threads=on "
 		"-device vfio-pci,host=0000:0a:00.0,id=hostdev0");
 	tb_exit(&r.b, 5000, &qemu, 0);
 	tb_exec(&r.b, 5100, &hook, "/etc/libvirt/hooks/qemu win10 stopped end -");
 	move(&r, 5200, &hook, GPU, "vfio-pci", "nouveau");
+	move(&r, 5300, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
 	tb_exit(&r.b, 5400, &hook, 0);
 	/* libvirt's own reattach: override cleared, unbind, drivers_probe */
 	tb_write(&r.b, 5500, &libvirtd, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "\n");
@@ -345,6 +353,8 @@ static void test_libvirt_hook_then_reattach_is_clean(void **state)
 	tb_drv(&r.b, 5521, &libvirtd, GT_EV_BIND, GPU, "nouveau", 0);
 	assert_int_equal(build(&r, "win10", &rep), 0);
 	assert_int_equal(rep.m.vms[0].flavour, VM_LIBVIRT);
+	assert_int_equal(rep.m.vms[0].n_devs, 2);		/* argv + domain XML */
+	assert_string_equal(rep.m.vms[0].devs[1], AUDIO);
 	assert_int_equal(rep.m.n_hooks, 1);
 	assert_string_equal(rep.m.hooks[0].phase, "stopped end");
 	assert_int_equal(rep.f.n, 0);
