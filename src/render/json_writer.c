@@ -210,3 +210,19 @@ void json_kv_bool(struct json_writer *w, const char *key, bool v)
 	json_key(w, key);
 	json_bool(w, v);
 }
+
+void json_nul_list(struct json_writer *w, const char *buf, size_t len)
+{
+	size_t start = 0;
+
+	json_array_start(w);
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i])
+			continue;
+		json_string_len(w, buf + start, i - start);
+		start = i + 1;
+	}
+	if (start < len)
+		json_string_len(w, buf + start, len - start);
+	json_array_end(w);
+}

@@ -30,6 +30,9 @@ void json_double(struct json_writer *w, double v, int decimals);
 void json_bool(struct json_writer *w, bool v);
 void json_null(struct json_writer *w);
 
+/* NUL-separated strings (an argv as the kernel keeps it) as an array. */
+void json_nul_list(struct json_writer *w, const char *buf, size_t len);
+
 /* key + value in one call, for the common object member */
 void json_kv_str(struct json_writer *w, const char *key, const char *s);
 void json_kv_u64(struct json_writer *w, const char *key, uint64_t v);

@@ -43,24 +43,6 @@ static void json_strn(struct json_writer *w, const char *key, const char *s, siz
 	json_string_len(w, s, strnlen(s, max));
 }
 
-/* NUL-separated argv as a JSON array. */
-static void json_argv(struct json_writer *w, const char *key, const char *args, size_t len)
-{
-	size_t start = 0;
-
-	json_key(w, key);
-	json_array_start(w);
-	for (size_t i = 0; i < len; i++) {
-		if (args[i])
-			continue;
-		json_string_len(w, args + start, i - start);
-		start = i + 1;
-	}
-	if (start < len)
-		json_string_len(w, args + start, len - start);
-	json_array_end(w);
-}
-
 static void json_task(struct json_writer *w, const struct gt_task *t)
 {
 	json_key(w, "task");
@@ -122,7 +104,8 @@ static void json_event_body(struct json_writer *w, int kind, const union gt_even
 		break;
 	case GT_EV_EXEC:
 		json_strn(w, "filename", ev->exec.filename, GT_FILENAME_MAX);
-		json_argv(w, "argv", ev->exec.args, ev->exec.args_len);
+		json_key(w, "argv");
+		json_nul_list(w, ev->exec.args, ev->exec.args_len);
 		json_kv_bool(w, "args_truncated", ev->exec.args_truncated);
 		break;
 	case GT_EV_EXIT:
@@ -143,7 +126,8 @@ static void json_kv_record(struct json_writer *w, const struct trace_record *rec
 
 		snprintf(key, sizeof(key), "%.*s", p.key_len, p.key);
 		if (!strcmp(key, "cmdline")) {
-			json_argv(w, "argv", (const char *)p.val, p.val_len);
+			json_key(w, "argv");
+			json_nul_list(w, (const char *)p.val, p.val_len);
 			continue;
 		}
 		json_key(w, key);
