@@ -210,8 +210,9 @@ static void explain(const struct model *m, struct finding *f, const struct m_tra
 		f->mech = MECH_STALE_DYNID;
 		snprintf(f->mechanism, sizeof(f->mechanism),
 			 "kernel-initiated: stale dynamic id %04x:%04x added to %s by %s at %s "
-			 "(new_id), never removed; %s let %s claim the device (nobody wrote %s)",
-			 dyn->vendor, dyn->device, dyn->driver, who(&dyn->task, p, sizeof(p)), t, trig,
+			 "(%s), never removed; %s let %s claim the device (nobody wrote %s)",
+			 dyn->vendor, dyn->device, dyn->driver, who(&dyn->task, p, sizeof(p)), t,
+			 dyn->via_new_id ? "new_id" : "at module load: a vfio-pci ids= option", trig,
 			 bind->driver, bind->driver);
 		return;
 	}

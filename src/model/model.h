@@ -69,6 +69,7 @@ struct m_trans {
 struct m_dynid {
 	uint64_t ts_ns;
 	uint64_t removed_ns;		/* remove_id seen, 0: never */
+	bool via_new_id;		/* a write to new_id; else module load (ids=) */
 	char driver[MODEL_DRV_LEN];
 	uint32_t vendor, device;
 	int ret;

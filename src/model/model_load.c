@@ -483,7 +483,7 @@ static void dynids_from_writes(struct model *m)
 			if (!strcmp(m->dynids[k].driver, drv) && m->dynids[k].vendor == v &&
 			    m->dynids[k].device == d && m->dynids[k].ts_ns >= w->ts_ns &&
 			    m->dynids[k].ts_ns <= w->end_ns)
-				dup = true;
+				dup = m->dynids[k].via_new_id = true;
 		if (!dup) {
 			struct m_dynid *n = PUSH(m, dynids);
 
@@ -495,6 +495,7 @@ static void dynids_from_writes(struct model *m)
 			n->device = d;
 			n->task = w->task;
 			n->rec_id = w->rec_id;
+			n->via_new_id = true;
 		}
 	}
 }

@@ -202,6 +202,34 @@ static void stale_dynid(bool uevents)
 static void test_stale_dynid_bpf(void **state) { stale_dynid(false); }
 static void test_stale_dynid_uevents(void **state) { stale_dynid(true); }
 
+/* vfio-pci loaded with ids=10de:1b80 (modprobe.d): the dynamic id comes
+ * from pci_add_dynid at module load, no new_id write. */
+static void test_stale_dynid_from_module_ids(void **state)
+{
+	struct gt_task modprobe = tb_task(700, "modprobe", 1, "systemd", 0);
+	struct gt_task sh = tb_task(5400, "sh", 1, "systemd", 0);
+	struct gt_dynid_event d = { 0 };
+	struct report rep;
+	struct run r;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, "fentry", "ids.gtrace");
+	tb_hdr(&d.hdr, GT_EV_DYNID, sizeof(d), 50, &modprobe);
+	strcpy(d.driver, "vfio-pci");
+	d.vendor = 0x10de;
+	d.device = 0x1b80;
+	trace_writer_append(r.b.w, GT_REC_EVENT, &d, sizeof(d));
+	proxmox_hook(&r, 60100, "both", 0);
+	reprobe_to_vfio(&r, 62000, &sh, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->mech, MECH_STALE_DYNID);
+	assert_non_null(strstr(f->mechanism, "modprobe[700]"));
+	assert_non_null(strstr(f->mechanism, "ids="));
+	report_free(&rep);
+}
+
 static void test_remove_id_means_not_stale(void **state)
 {
 	struct gt_task sh = tb_task(5400, "sh", 1, "systemd", 0);
@@ -590,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_rogue_rebind_uevents),
 		cmocka_unit_test(test_stale_dynid_bpf),
 		cmocka_unit_test(test_stale_dynid_uevents),
+		cmocka_unit_test(test_stale_dynid_from_module_ids),
 		cmocka_unit_test(test_remove_id_means_not_stale),
 		cmocka_unit_test(test_culprit_descends_from_hook),
 		cmocka_unit_test(test_hook_forgets_audio),
