@@ -21,9 +21,9 @@ static void hex(struct json_writer *w, const char *key, unsigned int v, int widt
 	json_kv_str(w, key, buf);
 }
 
-static void vm_ref(struct json_writer *w, const struct vm_info *vm)
+/* The members every mention of a VM carries. */
+static void vm_fields(struct json_writer *w, const struct vm_info *vm)
 {
-	json_object_start(w);
 	json_kv_str(w, "kind", vm_kind_name(vm->kind));
 	json_kv_str(w, "id", vm->id);
 	json_key(w, "pid");
@@ -32,6 +32,12 @@ static void vm_ref(struct json_writer *w, const struct vm_info *vm)
 	else
 		json_null(w);
 	json_kv_str(w, "source", vm->source);
+}
+
+static void vm_ref(struct json_writer *w, const struct vm_info *vm)
+{
+	json_object_start(w);
+	vm_fields(w, vm);
 	json_object_end(w);
 }
 
@@ -106,14 +112,7 @@ void status_render_json(FILE *out, const struct status *st, bool pretty)
 		const struct vm_info *vm = &st->vms[i];
 
 		json_object_start(w);
-		json_kv_str(w, "kind", vm_kind_name(vm->kind));
-		json_kv_str(w, "id", vm->id);
-		json_key(w, "pid");
-		if (vm->pid)
-			json_s64(w, vm->pid);
-		else
-			json_null(w);
-		json_kv_str(w, "source", vm->source);
+		vm_fields(w, vm);
 		json_key(w, "devices");
 		json_array_start(w);
 		for (size_t j = 0; j < vm->ndevs; j++)
