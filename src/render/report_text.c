@@ -73,10 +73,17 @@ static void timeline(FILE *out, const struct report *r, const struct style *s)
 		wall(&r->m, x->ts_ns, t, sizeof(t));
 		if (x->after_hook)
 			snprintf(d, sizeof(d), "+%.2f s after hook exit", x->delay_s);
-		if (s->md)
+		if (s->md) {
 			fprintf(out, "| %s | %s | %s | %s |\n", t, x->what, x->who, d);
-		else
-			fprintf(out, "%s  %-58s %-40s %s\n", t, x->what, x->who, d);
+		} else {
+			char line[1200];
+			size_t n = snprintf(line, sizeof(line), "%s  %-58s %-40s %s", t, x->what, x->who, d);
+
+			n = n < sizeof(line) ? n : sizeof(line) - 1;
+			while (n && line[n - 1] == ' ')
+				n--;	/* no padding at the end of a line */
+			fprintf(out, "%.*s\n", (int)n, line);
+		}
 	}
 	fputc('\n', out);
 }
