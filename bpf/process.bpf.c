@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Process starts and exits, for every backend: they tell the report which
- * program (qm, kvm, a hook script, driverctl) stood behind a pid. */
+ * program (qm, kvm, a hook script, driverctl) stood behind a pid. Raw
+ * tracepoints, not tp_btf: they need no attach target from the kernel's
+ * BTF, so libbpf never parses all of vmlinux BTF for them (core_btf.c). */
 #include "common.bpf.h"
 
-SEC("tp_btf/sched_process_exec")
+SEC("raw_tp/sched_process_exec")
 int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	union gt_event_any *s = gt_scratch_get();
@@ -37,7 +39,7 @@ int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(gt_exit, struct task_struct *p)
 {
 	union gt_event_any *s;

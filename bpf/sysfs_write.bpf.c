@@ -8,8 +8,8 @@
  *   end:   when the write returns, build the event (writer, path, bytes,
  *          result) and emit it.
  * Only the place differs: sysfs_kf_write() for fentry and kprobe (sysfs has
- * already resolved the attribute, the bytes are in a kernel buffer), the raw
- * syscall tracepoints for the tracepoint backend (fd -> file -> kernfs node,
+ * already resolved the attribute, the bytes are in a kernel buffer), the write
+ * syscalls' tracepoints for the tracepoint backend (fd -> file -> kernfs node,
  * the bytes still in user memory).
  */
 #include "common.bpf.h"
@@ -208,32 +208,52 @@ static __always_inline void calibrate(unsigned int fd)
 		gt_kernfs_fops = (__u64)BPF_CORE_READ(file, f_op);
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
+/* The write syscalls' own tracepoints, not raw sys_enter/sys_exit: these
+ * fire for write(2) and pwrite64(2) only, so no other syscall on the
+ * machine runs any BPF. */
+static __always_inline void sys_write_enter(unsigned int fd, const void *buf, __u64 count)
 {
 	struct kernfs_node *kn;
-	unsigned int fd;
 
-	if (id != gt_nr_write && id != gt_nr_pwrite64)
-		return 0;
-	/* regs is a BTF pointer here: a plain load, no helper call. */
-	fd = PT_REGS_PARM1(regs);
 	if (!gt_kernfs_fops && gt_calib_tid == (__u32)bpf_get_current_pid_tgid()) {
 		calibrate(fd);
-		return 0;
+		return;
 	}
 	kn = sysfs_node_of_fd(fd);
 	if (kn)
-		write_begin(kn, (const void *)PT_REGS_PARM2_CORE(regs),
-			    PT_REGS_PARM3_CORE(regs), true, GT_ORIGIN_SYSCALL);
+		write_begin(kn, buf, count, true, GT_ORIGIN_SYSCALL);
+}
+
+SEC("tp/syscalls/sys_enter_write")
+int gt_sys_enter_write(struct trace_event_raw_sys_enter *ctx)
+{
+	sys_write_enter(ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
+SEC("tp/syscalls/sys_enter_pwrite64")
+int gt_sys_enter_pwrite64(struct trace_event_raw_sys_enter *ctx)
 {
-	if (!gt_pending_inflight)
-		return 0;
-	write_end(ret);
+	sys_write_enter(ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
+	return 0;
+}
+
+static __always_inline void sys_write_exit(long ret)
+{
+	if (gt_pending_inflight)
+		write_end(ret);
+}
+
+SEC("tp/syscalls/sys_exit_write")
+int gt_sys_exit_write(struct trace_event_raw_sys_exit *ctx)
+{
+	sys_write_exit(ctx->ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_pwrite64")
+int gt_sys_exit_pwrite64(struct trace_event_raw_sys_exit *ctx)
+{
+	sys_write_exit(ctx->ret);
 	return 0;
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -13,6 +13,8 @@
 
 #include "gputrace.skel.h"
 #include "record/bpf_loader.h"
+#include "record/core_btf.h"
+#include "sys/kernel.h"
 #include "util.h"
 
 /* Attributes whose writes can change a device's driver or state. */
@@ -49,7 +51,7 @@ int gt_bpf_set_verbose(int verbose)
 }
 
 /* Which backend a program belongs to, from its section: fentry/fexit and
- * kprobe/kretprobe programs are backend-specific, the tp_btf syscall hooks
+ * kprobe/kretprobe programs are backend-specific, the syscall tracepoints
  * are the tracepoint backend's, and the process hooks serve all. */
 static bool program_wanted(const struct bpf_program *p, enum gt_backend b,
 			   struct gt_dynid_plan dynid)
@@ -70,7 +72,7 @@ static bool program_wanted(const struct bpf_program *p, enum gt_backend b,
 		return b == GT_BACKEND_FENTRY;
 	if (!strncmp(sec, "kprobe/", 7) || !strncmp(sec, "kretprobe/", 10))
 		return b == GT_BACKEND_KPROBE;
-	if (!strncmp(sec, "tp_btf/sys_", 11))
+	if (!strncmp(sec, "tp/syscalls/", 12))
 		return b == GT_BACKEND_TRACEPOINT;
 	return true;
 }
@@ -126,32 +128,73 @@ static const char *load_hint(int err)
 	}
 }
 
+/* The cut of the kernel's BTF for this boot (core_btf.c), made now if
+ * missing; "" when it cannot be had: libbpf then reads vmlinux BTF. */
+static void core_btf_prepare(char *path, size_t size)
+{
+	size_t elf_size;
+	const void *elf = gputrace_bpf__elf_bytes(&elf_size);
+	struct gputrace_bpf *skel;
+
+	if (core_btf_cache_path(elf, elf_size, path, size)) {
+		path[0] = 0;
+		return;
+	}
+	if (access(path, R_OK) == 0)
+		return;
+	skel = gputrace_bpf__open();
+	if (!skel || core_btf_write(bpf_object__btf(skel->obj), path))
+		path[0] = 0;
+	gputrace_bpf__destroy(skel);
+}
+
+/* Opens and loads the programs BACKEND needs, CO-RE relocated against
+ * CORE_BTF if not "". 0 or -errno. */
+static int load(struct gt_bpf *b, enum gt_backend backend, struct gt_dynid_plan dynid,
+		size_t ringbuf_bytes, const char *core_btf)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = core_btf[0] ? core_btf : NULL);
+	struct bpf_program *p;
+
+	b->skel = gputrace_bpf__open_opts(&opts);
+	if (!b->skel)
+		return -errno;
+	bpf_object__for_each_program(p, b->skel->obj)
+		bpf_program__set_autoload(p, program_wanted(p, backend, dynid));
+	b->skel->rodata->gt_self_pid = getpid();
+	bpf_map__set_max_entries(b->skel->maps.gt_events, ringbuf_bytes);
+	return gputrace_bpf__load(b->skel);
+}
+
 struct gt_bpf *gt_bpf_start(enum gt_backend backend, struct gt_dynid_plan dynid,
 			    gt_event_fn fn, void *ctx, size_t ringbuf_bytes,
 			    char *err, size_t errlen)
 {
 	struct gt_bpf *b = calloc(1, sizeof(*b));
-	struct bpf_program *p;
-	int ret;
+	char core_btf[PATH_MAX];
+	int ret, verbose = libbpf_verbose;
 
 	libbpf_set_print(libbpf_log);
 	if (!b) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	b->skel = gputrace_bpf__open();
-	if (!b->skel) {
-		snprintf(err, errlen, "cannot open BPF object: %s", strerror(errno));
-		goto fail;
+	core_btf_prepare(core_btf, sizeof(core_btf));
+	if (core_btf[0] && !libbpf_verbose)
+		libbpf_verbose = -1;	/* a failure here has its fallback below */
+	ret = load(b, backend, dynid, ringbuf_bytes, core_btf);
+	libbpf_verbose = verbose;
+	if (ret && core_btf[0]) {
+		/* A damaged or incomplete cut must not stop a recording: once
+		 * more with the kernel's own BTF; if that works the cut was at
+		 * fault and goes (the next start makes a new one). */
+		gputrace_bpf__destroy(b->skel);
+		ret = load(b, backend, dynid, ringbuf_bytes, "");
+		if (!ret) {
+			gt_warn("%s did not fit this kernel: removed", core_btf);
+			unlink(core_btf);
+		}
 	}
-	bpf_object__for_each_program(p, b->skel->obj)
-		bpf_program__set_autoload(p, program_wanted(p, backend, dynid));
-	b->skel->rodata->gt_self_pid = getpid();
-	b->skel->rodata->gt_nr_write = SYS_write;
-	b->skel->rodata->gt_nr_pwrite64 = SYS_pwrite64;
-	bpf_map__set_max_entries(b->skel->maps.gt_events, ringbuf_bytes);
-
-	ret = gputrace_bpf__load(b->skel);
 	if (ret) {
 		snprintf(err, errlen, "cannot load the %s backend: %s%s", backend_name(backend),
 			 strerror(-ret), load_hint(ret));
@@ -160,6 +203,12 @@ struct gt_bpf *gt_bpf_start(enum gt_backend backend, struct gt_dynid_plan dynid,
 	ret = fill_watched(b->skel);
 	if (ret) {
 		snprintf(err, errlen, "cannot fill the watched-attribute map: %s", strerror(-ret));
+		goto fail;
+	}
+	/* libbpf finds the syscall tracepoints' ids in tracefs. */
+	if (backend == GT_BACKEND_TRACEPOINT && !tracefs_dir() && (ret = tracefs_mount())) {
+		snprintf(err, errlen, "cannot mount tracefs at /sys/kernel/tracing: %s "
+			 "(the tracepoint backend finds the syscall tracepoints there)", strerror(-ret));
 		goto fail;
 	}
 	ret = gputrace_bpf__attach(b->skel);

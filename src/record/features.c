@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "record/features.h"
+#include "sys/kernel.h"
 #include "util.h"
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
@@ -91,6 +92,102 @@ static void probe_type_allowed(struct gt_probe_result *r, enum bpf_attach_type a
 	}
 }
 
+/* Raw tracepoints need no attach target at load: a load tells it all. */
+static void probe_raw_tp_allowed(struct gt_probe_result *r)
+{
+	int fd = load_ret0(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0);
+	char why[96];
+
+	if (fd >= 0) {
+		close(fd);
+		set_result(r, true, 0, "allowed (not yet attached)");
+		return;
+	}
+	snprintf(why, sizeof(why), "raw_tp programs refused by this kernel: %s", strerror(-fd));
+	set_result(r, false, fd, why);
+}
+
+static void probe_tracepoint_allowed(struct gt_probe_result *r)
+{
+	int fd = load_ret0(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
+	char why[96];
+
+	if (fd >= 0) {
+		close(fd);
+		set_result(r, true, 0, "allowed (not yet attached)");
+		return;
+	}
+	snprintf(why, sizeof(why), "tracepoint programs refused by this kernel: %s", strerror(-fd));
+	set_result(r, false, fd, why);
+}
+
+/* The real test: attach to syscalls/NAME, found through tracefs. Without
+ * tracefs nothing is attached: 'record' mounts it, 'features' leaves the
+ * system as it found it. */
+static void probe_syscall_tp_attach(struct gt_probe_result *r, const char *name)
+{
+	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr),
+					.sample_period = 1 };
+	const char *dir = tracefs_dir();
+	char path[256], why[96];
+	FILE *fp;
+	int fd, pfd = -1;
+
+	if (!r->ok)
+		return;
+	if (!dir) {
+		set_result(r, true, 0, "tracefs not mounted: 'record' mounts it at /sys/kernel/tracing");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/events/syscalls/%s/id", dir, name);
+	fp = fopen(path, "re");
+	if (!fp || fscanf(fp, "%llu", &attr.config) != 1) {
+		snprintf(why, sizeof(why), "no syscalls/%s tracepoint (CONFIG_FTRACE_SYSCALLS?)", name);
+		set_result(r, false, -ENOENT, why);
+		if (fp)
+			fclose(fp);
+		return;
+	}
+	fclose(fp);
+	fd = load_ret0(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
+	if (fd >= 0)
+		pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0 || pfd < 0 || ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd) < 0) {
+		snprintf(why, sizeof(why), "attach to syscalls/%s failed: %s", name,
+			 strerror(fd < 0 ? -fd : errno));
+		set_result(r, false, fd < 0 ? fd : -errno, why);
+	} else {
+		snprintf(why, sizeof(why), "attached to syscalls/%s", name);
+		set_result(r, true, 0, why);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The real test: attach to a raw tracepoint. */
+static void probe_raw_tp_attach(struct gt_probe_result *r, const char *name)
+{
+	int fd, link;
+	char why[96];
+
+	if (!r->ok)
+		return;
+	fd = load_ret0(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0);
+	link = fd < 0 ? fd : bpf_raw_tracepoint_open(name, fd);
+	if (link < 0) {
+		snprintf(why, sizeof(why), "attach to %s failed: %s", name, strerror(errno));
+		set_result(r, false, -errno, why);
+	} else {
+		snprintf(why, sizeof(why), "attached to %s", name);
+		set_result(r, true, 0, why);
+		close(link);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 static void probe_kprobe_pmu(struct gt_probe_result *r)
 {
 	if (access(KPROBE_PMU_TYPE, R_OK) == 0)
@@ -112,7 +209,8 @@ void features_probe_quick(struct gt_features *f)
 		set_result(&f->ringbuf, true, 0, "ok");
 	else
 		set_result(&f->ringbuf, false, -EOPNOTSUPP, "no BPF ring buffer (needs 5.8+)");
-	probe_type_allowed(&f->tp_btf, BPF_TRACE_RAW_TP, "tp_btf");
+	probe_raw_tp_allowed(&f->raw_tp);
+	probe_tracepoint_allowed(&f->tracepoint);
 	probe_type_allowed(&f->fentry, BPF_TRACE_FENTRY, "fentry");
 	probe_kprobe_pmu(&f->kprobe);
 }
@@ -224,7 +322,6 @@ void features_probe_full(struct gt_features *f)
 	scan_kallsyms(f);
 	btf = f->btf ? btf__load_vmlinux_btf() : NULL;
 	if (!btf) {
-		set_result(&f->tp_btf, false, -ENOENT, "no kernel BTF (" VMLINUX_BTF ")");
 		set_result(&f->fentry, false, -ENOENT, "no kernel BTF (" VMLINUX_BTF ")");
 	} else {
 		int kn = btf__find_by_name_kind(btf, "kernfs_node", BTF_KIND_STRUCT);
@@ -236,12 +333,12 @@ void features_probe_full(struct gt_features *f)
 		for (int i = 0; t && i < btf_vlen(t); i++)
 			if (!strcmp(btf__name_by_offset(btf, btf_members(t)[i].name_off), "__parent"))
 				f->kernfs_parent_renamed = true;
-		probe_tracing_attach(&f->tp_btf, btf, BPF_TRACE_RAW_TP, "btf_trace_sys_enter",
-				     BTF_KIND_TYPEDEF);
 		probe_tracing_attach(&f->fentry, btf, BPF_TRACE_FENTRY,
 				     gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE], BTF_KIND_FUNC);
 		btf__free(btf);
 	}
+	probe_raw_tp_attach(&f->raw_tp, "sched_process_exec");
+	probe_syscall_tp_attach(&f->tracepoint, "sys_enter_write");
 	probe_kprobe_attach(&f->kprobe, gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE]);
 }
 
@@ -261,12 +358,12 @@ static bool backend_works(const struct gt_features *f, enum gt_backend b, char *
 		snprintf(why, size, "%s", f->ringbuf.why);
 		return false;
 	}
-	/* Process events use tp_btf in every backend. */
-	if (!f->tp_btf.ok) {
-		snprintf(why, size, "%s", f->tp_btf.why);
+	/* Process events use raw tracepoints in every backend. */
+	if (!f->raw_tp.ok) {
+		snprintf(why, size, "%s", f->raw_tp.why);
 		return false;
 	}
-	r = b == GT_BACKEND_FENTRY ? &f->fentry : b == GT_BACKEND_KPROBE ? &f->kprobe : &f->tp_btf;
+	r = b == GT_BACKEND_FENTRY ? &f->fentry : b == GT_BACKEND_KPROBE ? &f->kprobe : &f->tracepoint;
 	snprintf(why, size, "%s", r->why);
 	return r->ok;
 }

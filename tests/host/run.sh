@@ -129,6 +129,33 @@ t_record_sysfs() {
 	t_check "trace file mode is 0600" test "$mode" = 600
 }
 
+# The kernel types cut from vmlinux BTF once per boot (src/record/core_btf.c):
+# the first recorder makes the file, and a damaged one never stops a
+# recording: it is replaced. t_record_sysfs, run next, records with a cut.
+t_core_btf() {
+	trace=$work/core.gtrace
+	rm -f /run/gputrace/core-*.btf
+	start_recorder "$trace" && stop_recorder
+	cut=$(ls /run/gputrace/core-*.btf 2>/dev/null | head -n 1)
+	t_check "first recorder of a boot leaves the cut, mode 0600" \
+		test -n "$cut" -a "$(stat -c %a "$cut" 2>/dev/null)" = 600
+	[ -n "$cut" ] || return
+	printf 'not BTF at all' > "$cut"
+	start_recorder "$trace" -f || { t_fail "recorder start with a damaged cut" "$(cat "$trace.err")"; return; }
+	[ -n "$bdf" ] && "$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/c1.pid"
+	sleep 0.3
+	t_check "damaged cut: recorder still records, exits 0" stop_recorder
+	t_check "damaged cut: one warning, file removed" \
+		sh -c "grep -q 'did not fit' '$trace.err' && [ ! -e '$cut' ]"
+	if [ -n "$bdf" ]; then
+		"$GT" dump --json "$trace" > "$trace.json"
+		t_jq "damaged cut: the write is recorded" "$trace.json" \
+			"any(.[]; .kind==\"sysfs_write\" and .task.pid==$(cat "$work/c1.pid"))"
+	fi
+	start_recorder "$trace" -f && stop_recorder
+	t_check "next recorder makes the cut again" test -s "$cut"
+}
+
 t_record_process() {
 	trace=$work/proc.gtrace
 	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
@@ -207,6 +234,7 @@ t_bundle() {
 		sh -c "for j in '$red'/*.json; do jq -e . \"\$j\" >/dev/null || exit 1; done"
 }
 
+t_core_btf
 t_record_sysfs
 t_record_process
 t_sigkill
