@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -239,6 +240,9 @@ static void snapshot(struct recorder *r, const char *phase)
 		gt_warn("%s snapshot of processes incomplete: %s", phase, strerror(-err));
 	if ((err = snapshot_files(r->w, "/", phase, ts)) < 0)
 		gt_warn("%s snapshot of configuration files incomplete: %s", phase, strerror(-err));
+	/* The PCI name table (libpci's pci.ids, megabytes) is freed but its
+	 * heap would stay ours for the whole recording: give it back. */
+	malloc_trim(0);
 }
 
 static void default_path(char *buf, size_t size)
