@@ -132,20 +132,30 @@ static const char *load_hint(int err)
  * missing; "" when it cannot be had: libbpf then reads vmlinux BTF. */
 static void core_btf_prepare(char *path, size_t size)
 {
-	size_t elf_size;
-	const void *elf = gputrace_bpf__elf_bytes(&elf_size);
 	struct gputrace_bpf *skel;
 
-	if (core_btf_cache_path(elf, elf_size, path, size)) {
-		path[0] = 0;
+	if (gt_bpf_core_btf(path, size))
+		return;
+	if (!strcmp(path, CORE_BTF_DIR)) {
+		path[0] = 0;	/* no boot id: no cut */
 		return;
 	}
-	if (access(path, R_OK) == 0)
-		return;
 	skel = gputrace_bpf__open();
 	if (!skel || core_btf_write(bpf_object__btf(skel->obj), path))
 		path[0] = 0;
 	gputrace_bpf__destroy(skel);
+}
+
+bool gt_bpf_core_btf(char *path, size_t size)
+{
+	size_t elf_size;
+	const void *elf = gputrace_bpf__elf_bytes(&elf_size);
+
+	if (core_btf_cache_path(elf, elf_size, path, size)) {
+		snprintf(path, size, "%s", CORE_BTF_DIR);
+		return false;
+	}
+	return access(path, R_OK) == 0;
 }
 
 /* Opens and loads the programs BACKEND needs, CO-RE relocated against

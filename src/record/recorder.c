@@ -392,6 +392,11 @@ static int dry_run(const struct gt_features *f, enum gt_backend b, const char *w
 	printf("watched sysfs attributes:");
 	for (int i = 0; gt_watched_attrs[i]; i++)
 		printf(" %s", gt_watched_attrs[i]);
+	if (gt_bpf_core_btf(progs, sizeof(progs)))
+		printf("\nkernel types: %s (cut for this boot)", progs);
+	else
+		printf("\nkernel types: not cut yet for this boot: the next start reads the kernel's BTF "
+		       "and keeps them in %s", progs);
 	printf("\nnothing attached (--dry-run)\n");
 	return EXIT_OK;
 }
