@@ -8,8 +8,8 @@
  *   end:   when the write returns, build the event (writer, path, bytes,
  *          result) and emit it.
  * Only the place differs: sysfs_kf_write() for fentry and kprobe (sysfs has
- * already resolved the attribute, the bytes are in a kernel buffer), the write
- * syscalls' tracepoints for the tracepoint backend (fd -> file -> kernfs node,
+ * already resolved the attribute, the bytes are in a kernel buffer), the raw
+ * syscall tracepoints for the tracepoint backend (fd -> file -> kernfs node,
  * the bytes still in user memory).
  */
 #include "common.bpf.h"
@@ -208,52 +208,35 @@ static __always_inline void calibrate(unsigned int fd)
 		gt_kernfs_fops = (__u64)BPF_CORE_READ(file, f_op);
 }
 
-/* The write syscalls' own tracepoints, not raw sys_enter/sys_exit: these
- * fire for write(2) and pwrite64(2) only, so no other syscall on the
- * machine runs any BPF. */
-static __always_inline void sys_write_enter(unsigned int fd, const void *buf, __u64 count)
+/* Raw sys_enter/sys_exit rather than syscalls/sys_enter_write and friends:
+ * those are perf events, each of which costs its detach a serialised RCU
+ * grace period (four of them: ~200 ms to exit), and their per-call path
+ * is longer; both put every syscall on the slow path alike. */
+SEC("raw_tp/sys_enter")
+int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
 {
 	struct kernfs_node *kn;
+	unsigned int fd;
 
+	if (id != gt_nr_write && id != gt_nr_pwrite64)
+		return 0;
+	fd = PT_REGS_PARM1_CORE(regs);
 	if (!gt_kernfs_fops && gt_calib_tid == (__u32)bpf_get_current_pid_tgid()) {
 		calibrate(fd);
-		return;
+		return 0;
 	}
 	kn = sysfs_node_of_fd(fd);
 	if (kn)
-		write_begin(kn, buf, count, true, GT_ORIGIN_SYSCALL);
-}
-
-SEC("tp/syscalls/sys_enter_write")
-int gt_sys_enter_write(struct trace_event_raw_sys_enter *ctx)
-{
-	sys_write_enter(ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
+		write_begin(kn, (const void *)PT_REGS_PARM2_CORE(regs),
+			    PT_REGS_PARM3_CORE(regs), true, GT_ORIGIN_SYSCALL);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_pwrite64")
-int gt_sys_enter_pwrite64(struct trace_event_raw_sys_enter *ctx)
+SEC("raw_tp/sys_exit")
+int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 {
-	sys_write_enter(ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
-	return 0;
-}
-
-static __always_inline void sys_write_exit(long ret)
-{
-	if (gt_pending_inflight)
-		write_end(ret);
-}
-
-SEC("tp/syscalls/sys_exit_write")
-int gt_sys_exit_write(struct trace_event_raw_sys_exit *ctx)
-{
-	sys_write_exit(ctx->ret);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_pwrite64")
-int gt_sys_exit_pwrite64(struct trace_event_raw_sys_exit *ctx)
-{
-	sys_write_exit(ctx->ret);
+	if (!gt_pending_inflight)
+		return 0;
+	write_end(ret);
 	return 0;
 }

@@ -24,7 +24,7 @@ static void usage(FILE *out)
 static void text(const struct gt_features *f, enum gt_backend b, const char *why)
 {
 	const struct { const char *name; const struct gt_probe_result *r; } rows[] = {
-		{ "ring buffer", &f->ringbuf }, { "raw_tp", &f->raw_tp }, { "syscall tp", &f->tracepoint },
+		{ "ring buffer", &f->ringbuf }, { "raw_tp", &f->raw_tp },
 		{ "fentry/fexit", &f->fentry }, { "kprobe", &f->kprobe },
 	};
 
@@ -64,7 +64,6 @@ static void json(const struct gt_features *f, enum gt_backend b, const char *why
 	json_kv_bool(w, "btf", f->btf);
 	probe_json(w, "ringbuf", &f->ringbuf);
 	probe_json(w, "raw_tp", &f->raw_tp);
-	probe_json(w, "tracepoint", &f->tracepoint);
 	probe_json(w, "fentry", &f->fentry);
 	probe_json(w, "kprobe", &f->kprobe);
 	json_kv_bool(w, "kernfs_parent_renamed", f->kernfs_parent_renamed);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -14,7 +15,6 @@
 #include "gputrace.skel.h"
 #include "record/bpf_loader.h"
 #include "record/core_btf.h"
-#include "sys/kernel.h"
 #include "util.h"
 
 /* Attributes whose writes can change a device's driver or state. */
@@ -51,7 +51,7 @@ int gt_bpf_set_verbose(int verbose)
 }
 
 /* Which backend a program belongs to, from its section: fentry/fexit and
- * kprobe/kretprobe programs are backend-specific, the syscall tracepoints
+ * kprobe/kretprobe programs are backend-specific, the raw syscall tracepoints
  * are the tracepoint backend's, and the process hooks serve all. */
 static bool program_wanted(const struct bpf_program *p, enum gt_backend b,
 			   struct gt_dynid_plan dynid)
@@ -72,7 +72,7 @@ static bool program_wanted(const struct bpf_program *p, enum gt_backend b,
 		return b == GT_BACKEND_FENTRY;
 	if (!strncmp(sec, "kprobe/", 7) || !strncmp(sec, "kretprobe/", 10))
 		return b == GT_BACKEND_KPROBE;
-	if (!strncmp(sec, "tp/syscalls/", 12))
+	if (!strncmp(sec, "raw_tp/sys_", 11))
 		return b == GT_BACKEND_TRACEPOINT;
 	return true;
 }
@@ -172,6 +172,8 @@ static int load(struct gt_bpf *b, enum gt_backend backend, struct gt_dynid_plan 
 	bpf_object__for_each_program(p, b->skel->obj)
 		bpf_program__set_autoload(p, program_wanted(p, backend, dynid));
 	b->skel->rodata->gt_self_pid = getpid();
+	b->skel->rodata->gt_nr_write = SYS_write;
+	b->skel->rodata->gt_nr_pwrite64 = SYS_pwrite64;
 	bpf_map__set_max_entries(b->skel->maps.gt_events, ringbuf_bytes);
 	return gputrace_bpf__load(b->skel);
 }
@@ -215,12 +217,6 @@ struct gt_bpf *gt_bpf_start(enum gt_backend backend, struct gt_dynid_plan dynid,
 		snprintf(err, errlen, "cannot fill the watched-attribute map: %s", strerror(-ret));
 		goto fail;
 	}
-	/* libbpf finds the syscall tracepoints' ids in tracefs. */
-	if (backend == GT_BACKEND_TRACEPOINT && !tracefs_dir() && (ret = tracefs_mount())) {
-		snprintf(err, errlen, "cannot mount tracefs at /sys/kernel/tracing: %s "
-			 "(the tracepoint backend finds the syscall tracepoints there)", strerror(-ret));
-		goto fail;
-	}
 	ret = gputrace_bpf__attach(b->skel);
 	if (ret) {
 		snprintf(err, errlen, "cannot attach the %s backend: %s%s", backend_name(backend),
@@ -244,6 +240,11 @@ fail:
 int gt_bpf_fd(struct gt_bpf *b)
 {
 	return ring_buffer__epoll_fd(b->rb);
+}
+
+int gt_bpf_poll(struct gt_bpf *b, int timeout_ms)
+{
+	return ring_buffer__poll(b->rb, timeout_ms);
 }
 
 int gt_bpf_drain(struct gt_bpf *b)

@@ -41,6 +41,9 @@ struct gt_bpf *gt_bpf_start(enum gt_backend backend, struct gt_dynid_plan dynid,
 /* The ring buffer's epoll fd, readable when events wait. */
 int gt_bpf_fd(struct gt_bpf *b);
 
+/* Waits up to TIMEOUT_MS for events, then as gt_bpf_drain(). */
+int gt_bpf_poll(struct gt_bpf *b, int timeout_ms);
+
 /* Hands every waiting event to the callback; returns how many, or -errno. */
 int gt_bpf_drain(struct gt_bpf *b);
 

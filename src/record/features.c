@@ -15,7 +15,6 @@
 #include <bpf/libbpf.h>
 
 #include "record/features.h"
-#include "sys/kernel.h"
 #include "util.h"
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
@@ -107,65 +106,6 @@ static void probe_raw_tp_allowed(struct gt_probe_result *r)
 	set_result(r, false, fd, why);
 }
 
-static void probe_tracepoint_allowed(struct gt_probe_result *r)
-{
-	int fd = load_ret0(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
-	char why[96];
-
-	if (fd >= 0) {
-		close(fd);
-		set_result(r, true, 0, "allowed (not yet attached)");
-		return;
-	}
-	snprintf(why, sizeof(why), "tracepoint programs refused by this kernel: %s", strerror(-fd));
-	set_result(r, false, fd, why);
-}
-
-/* The real test: attach to syscalls/NAME, found through tracefs. Without
- * tracefs nothing is attached: 'record' mounts it, 'features' leaves the
- * system as it found it. */
-static void probe_syscall_tp_attach(struct gt_probe_result *r, const char *name)
-{
-	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr),
-					.sample_period = 1 };
-	const char *dir = tracefs_dir();
-	char path[256], why[96];
-	FILE *fp;
-	int fd, pfd = -1;
-
-	if (!r->ok)
-		return;
-	if (!dir) {
-		set_result(r, true, 0, "tracefs not mounted: 'record' mounts it at /sys/kernel/tracing");
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/events/syscalls/%s/id", dir, name);
-	fp = fopen(path, "re");
-	if (!fp || fscanf(fp, "%llu", &attr.config) != 1) {
-		snprintf(why, sizeof(why), "no syscalls/%s tracepoint (CONFIG_FTRACE_SYSCALLS?)", name);
-		set_result(r, false, -ENOENT, why);
-		if (fp)
-			fclose(fp);
-		return;
-	}
-	fclose(fp);
-	fd = load_ret0(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
-	if (fd >= 0)
-		pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0 || pfd < 0 || ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd) < 0) {
-		snprintf(why, sizeof(why), "attach to syscalls/%s failed: %s", name,
-			 strerror(fd < 0 ? -fd : errno));
-		set_result(r, false, fd < 0 ? fd : -errno, why);
-	} else {
-		snprintf(why, sizeof(why), "attached to syscalls/%s", name);
-		set_result(r, true, 0, why);
-	}
-	if (pfd >= 0)
-		close(pfd);
-	if (fd >= 0)
-		close(fd);
-}
-
 /* The real test: attach to a raw tracepoint. */
 static void probe_raw_tp_attach(struct gt_probe_result *r, const char *name)
 {
@@ -210,7 +150,6 @@ void features_probe_quick(struct gt_features *f)
 	else
 		set_result(&f->ringbuf, false, -EOPNOTSUPP, "no BPF ring buffer (needs 5.8+)");
 	probe_raw_tp_allowed(&f->raw_tp);
-	probe_tracepoint_allowed(&f->tracepoint);
 	probe_type_allowed(&f->fentry, BPF_TRACE_FENTRY, "fentry");
 	probe_kprobe_pmu(&f->kprobe);
 }
@@ -337,8 +276,7 @@ void features_probe_full(struct gt_features *f)
 				     gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE], BTF_KIND_FUNC);
 		btf__free(btf);
 	}
-	probe_raw_tp_attach(&f->raw_tp, "sched_process_exec");
-	probe_syscall_tp_attach(&f->tracepoint, "sys_enter_write");
+	probe_raw_tp_attach(&f->raw_tp, "sys_enter");
 	probe_kprobe_attach(&f->kprobe, gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE]);
 }
 
@@ -358,12 +296,13 @@ static bool backend_works(const struct gt_features *f, enum gt_backend b, char *
 		snprintf(why, size, "%s", f->ringbuf.why);
 		return false;
 	}
-	/* Process events use raw tracepoints in every backend. */
+	/* Process events use raw tracepoints in every backend; the
+	 * tracepoint backend needs nothing more. */
 	if (!f->raw_tp.ok) {
 		snprintf(why, size, "%s", f->raw_tp.why);
 		return false;
 	}
-	r = b == GT_BACKEND_FENTRY ? &f->fentry : b == GT_BACKEND_KPROBE ? &f->kprobe : &f->tracepoint;
+	r = b == GT_BACKEND_FENTRY ? &f->fentry : b == GT_BACKEND_KPROBE ? &f->kprobe : &f->raw_tp;
 	snprintf(why, size, "%s", r->why);
 	return r->ok;
 }

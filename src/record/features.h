@@ -40,8 +40,7 @@ struct gt_features {
 	bool fn_in_btf[GT_FN_MAX];
 	bool fn_in_kallsyms[GT_FN_MAX];
 	struct gt_probe_result ringbuf;
-	struct gt_probe_result raw_tp;		/* process events, every backend */
-	struct gt_probe_result tracepoint;	/* the write syscalls' tracepoints */
+	struct gt_probe_result raw_tp;	/* tracepoint backend and process events */
 	struct gt_probe_result fentry;
 	struct gt_probe_result kprobe;
 };

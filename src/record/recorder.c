@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +48,15 @@ struct recorder {
 	uint64_t by_kind[GT_EV_KIND_MAX];
 	uint64_t events, uevents, marks;
 	uint64_t lost_uevents;
+	/* Events taken off the ring buffer while the start snapshot is
+	 * written (see snapshot_start()): length-prefixed, in order. */
+	bool holding;
+	volatile bool hold_stop;
+	pthread_t hold_thread;
+	pthread_mutex_t hold_lock;
+	uint8_t *held;
+	size_t held_len, held_cap;
+	uint64_t lost_held;	/* no memory to hold them */
 	uint64_t kcounters[GT_CNT_MAX];
 	int uevent_fd, control_fd;
 };
@@ -75,6 +86,29 @@ static void complete_argv(struct recorder *r, const struct gt_exec_event *ev)
 	trace_writer_kv_end(r->w);
 }
 
+static void hold(struct recorder *r, const void *data, uint32_t size)
+{
+	size_t need = r->held_len + sizeof(size) + size;
+
+	if (need > r->held_cap) {
+		/* Untouched pages cost nothing: start big, copy seldom. */
+		size_t cap = r->held_cap ? r->held_cap : 16 << 20;
+		uint8_t *p;
+
+		while (cap < need)
+			cap *= 2;
+		if (!(p = realloc(r->held, cap))) {
+			r->lost_held++;
+			return;
+		}
+		r->held = p;
+		r->held_cap = cap;
+	}
+	memcpy(r->held + r->held_len, &size, sizeof(size));
+	memcpy(r->held + r->held_len + sizeof(size), data, size);
+	r->held_len = need;
+}
+
 static int on_event(void *ctx, const void *data, size_t size)
 {
 	struct recorder *r = ctx;
@@ -82,6 +116,12 @@ static int on_event(void *ctx, const void *data, size_t size)
 
 	if (size < sizeof(*h))
 		return 0;
+	if (r->holding && pthread_equal(pthread_self(), r->hold_thread)) {
+		pthread_mutex_lock(&r->hold_lock);
+		hold(r, data, size);
+		pthread_mutex_unlock(&r->hold_lock);
+		return 0;
+	}
 	trace_writer_append(r->w, GT_REC_EVENT, data, size);
 	r->events++;
 	if (h->kind < GT_EV_KIND_MAX)
@@ -177,6 +217,7 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_u64(r->w, "pending_full", r->kcounters[GT_CNT_PENDING_FULL]);
 	trace_writer_kv_u64(r->w, "sysfs_seen", r->kcounters[GT_CNT_SYSFS_SEEN]);
 	trace_writer_kv_u64(r->w, "lost_uevents", r->lost_uevents);
+	trace_writer_kv_u64(r->w, "lost_held", r->lost_held);
 	trace_writer_kv_u64(r->w, "records_lost", st.records_lost);
 	trace_writer_kv_end(r->w);
 }
@@ -243,6 +284,67 @@ static void snapshot(struct recorder *r, const char *phase)
 	/* The PCI name table (libpci's pci.ids, megabytes) is freed but its
 	 * heap would stay ours for the whole recording: give it back. */
 	malloc_trim(0);
+}
+
+static void *hold_events(void *arg)
+{
+	struct recorder *r = arg;
+
+	while (!r->hold_stop)
+		gt_bpf_poll(r->bpf, 5);
+	gt_bpf_drain(r->bpf);
+	return NULL;
+}
+
+/* Writes what the hold thread took off the ring buffer, batch by batch,
+ * while it goes on taking. */
+static void write_held(struct recorder *r)
+{
+	for (;;) {
+		uint8_t *buf;
+		size_t len, off;
+
+		pthread_mutex_lock(&r->hold_lock);
+		buf = r->held;
+		len = r->held_len;
+		r->held = NULL;
+		r->held_len = r->held_cap = 0;
+		pthread_mutex_unlock(&r->hold_lock);
+		for (off = 0; off + sizeof(uint32_t) <= len;) {
+			uint32_t size;
+
+			memcpy(&size, buf + off, sizeof(size));
+			on_event(r, buf + off + sizeof(size), size);
+			off += sizeof(size) + size;
+		}
+		free(buf);
+		if (!len)
+			return;
+	}
+}
+
+/* The start snapshot takes tens of milliseconds (libpci's name table, all
+ * of /proc) just after "ready", when a test script starts writing: with
+ * nobody reading, a burst would overrun the ring buffer. A thread keeps it
+ * empty meanwhile, holding the events in memory; they are written after
+ * the snapshot, in their order, the thread holding on until they are. */
+static void snapshot_start(struct recorder *r)
+{
+	pthread_mutex_init(&r->hold_lock, NULL);
+	r->hold_stop = false;
+	r->holding = pthread_create(&r->hold_thread, NULL, hold_events, r) == 0;
+	/* The snapshot yields to the thread: a burst must not wait for it. */
+	setpriority(PRIO_PROCESS, gettid(), 10);
+	snapshot(r, "start");
+	setpriority(PRIO_PROCESS, gettid(), 0);
+	if (r->holding) {
+		write_held(r);
+		r->hold_stop = true;
+		pthread_join(r->hold_thread, NULL);
+		r->holding = false;
+		write_held(r);
+	}
+	pthread_mutex_destroy(&r->hold_lock);
 }
 
 static void default_path(char *buf, size_t size)
@@ -366,7 +468,7 @@ static void summary(struct recorder *r, const char *path)
 	struct trace_writer_stats st;
 	uint64_t lost = r->kcounters[GT_CNT_LOST_SYSFS] + r->kcounters[GT_CNT_LOST_DRIVER] +
 			r->kcounters[GT_CNT_LOST_EXEC] + r->kcounters[GT_CNT_LOST_EXIT] +
-			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents;
+			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents + r->lost_held;
 
 	trace_writer_stats(r->w, &st);
 	fprintf(stderr, "gputrace: %llu events (", (unsigned long long)r->events);
@@ -458,7 +560,7 @@ int recorder_run(const struct recorder_opts *o)
 		render_text_heading(stdout);
 		fflush(stdout);
 	}
-	snapshot(&r, "start");
+	snapshot_start(&r);
 	trace_writer_flush(r.w);
 
 	if (loop(&r) == 0)

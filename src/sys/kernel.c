@@ -4,10 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include "sys/conffile.h"
 #include "sys/kernel.h"
@@ -117,21 +114,4 @@ int kernel_module_builtin(const char *root, const char *release, const char *mod
 		return found;
 	}
 	return err;
-}
-
-#define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
-#define TRACEFS "/sys/kernel/tracing"
-
-const char *tracefs_dir(void)
-{
-	struct stat st;
-
-	if (stat(DEBUGFS_TRACING, &st) == 0)
-		return access(DEBUGFS_TRACING "/events", F_OK) == 0 ? DEBUGFS_TRACING : NULL;
-	return access(TRACEFS "/events", F_OK) == 0 ? TRACEFS : NULL;
-}
-
-int tracefs_mount(void)
-{
-	return mount("nodev", TRACEFS, "tracefs", 0, NULL) ? -errno : 0;
 }

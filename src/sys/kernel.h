@@ -27,15 +27,6 @@ int cmdline_next(const char *cmdline, size_t *pos, char *word, size_t size);
 int kernel_module_builtin(const char *root, const char *release, const char *module,
 			  char *path, size_t size);
 
-/* Where the kernel lists its tracepoints (tracefs), where libbpf looks:
- * /sys/kernel/debug/tracing when debugfs is there, else /sys/kernel/tracing.
- * NULL when that has no events/ (not mounted). */
-const char *tracefs_dir(void);
-
-/* Mounts tracefs at /sys/kernel/tracing, as systemd does at boot.
- * Returns 0 or -errno. */
-int tracefs_mount(void);
-
 /* Module names compare with '-' and '_' equal, as kmod does. */
 int module_name_eq(const char *a, const char *b);
 int module_name_eqn(const char *a, const char *b, size_t blen);

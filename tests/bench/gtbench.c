@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -23,17 +22,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <glob.h>
 #include <linux/bpf.h>
-#include <linux/perf_event.h>
 
 extern char **environ;
 
@@ -228,51 +225,21 @@ static double write_storm(long n)
 	return t0 * 1e6 / n;
 }
 
-static const struct bpf_insn ret0[] = {
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
-	{ .code = BPF_JMP | BPF_EXIT },
-};
-
-/* An empty program on tracepoint syscalls/NAME (tracefs mounted by run.sh). */
-static int attach_syscall_tp(const char *name)
+/* An empty program on each tracepoint the recorder uses: N=2 the syscall
+ * path (sys_enter, sys_exit), N=4 also process exec and exit. Raw
+ * tracepoints, like the recorder's. */
+static int attach_empty(int links[4], int n)
 {
-	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr),
-					.sample_period = 1 };
-	char path[256];
-	FILE *fp;
-	int fd, pfd;
-
-	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/%s/id", name);
-	fp = fopen(path, "r");
-	if (!fp || fscanf(fp, "%llu", &attr.config) != 1) {
-		if (fp)
-			fclose(fp);
-		return -1;
-	}
-	fclose(fp);
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", ret0, 2, NULL);
-	pfd = fd < 0 ? -1 : syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-	if (pfd >= 0 && ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd)) {
-		close(pfd);
-		pfd = -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	return pfd;
-}
-
-/* An empty program on each tracepoint the tracepoint backend uses: N=4 the
- * write syscalls' (enter and exit of write and pwrite64), N=6 also the
- * process exec and exit raw tracepoints. */
-static int attach_empty(int links[6], int n)
-{
-	const char *tps[6] = { "sys_enter_write", "sys_exit_write", "sys_enter_pwrite64",
-			       "sys_exit_pwrite64", "sched_process_exec", "sched_process_exit" };
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	const char *tps[4] = { "sys_enter", "sys_exit", "sched_process_exec", "sched_process_exit" };
 
 	for (int i = 0; i < n; i++) {
-		int fd = i < 4 ? -1 : bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL, "GPL", ret0, 2, NULL);
+		int fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL, "GPL", ret0, 2, NULL);
 
-		links[i] = i < 4 ? attach_syscall_tp(tps[i]) : fd < 0 ? -1 : bpf_raw_tracepoint_open(tps[i], fd);
+		links[i] = fd < 0 ? -1 : bpf_raw_tracepoint_open(tps[i], fd);
 		if (fd >= 0)
 			close(fd);
 		if (links[i] < 0)
@@ -289,17 +256,16 @@ static void bench_write(void)
 
 	for (int i = 0; i < rounds; i++) {
 		struct child c;
-		int links[6];
+		int links[4];
 
 		base[nr] = write_storm(n);
-		if (attach_empty(links, 4)) {
-			printf("write     cannot attach empty syscall tracepoint programs: %s\n",
-			       strerror(errno));
+		if (attach_empty(links, 2)) {
+			printf("write     cannot attach empty raw_tp programs: %s\n", strerror(errno));
 			return;
 		}
 		empty[nr] = write_storm(n);
-		for (int k = 0; k < 4; k++)
-			close(links[k]);
+		close(links[0]);
+		close(links[1]);
 		if (start_recorder(&c, NULL))
 			return;
 		rec[nr] = write_storm(n);
@@ -333,13 +299,13 @@ static void bench_exec(void)
 
 	for (int i = 0; i < rounds; i++) {
 		struct child c;
-		int links[6];
+		int links[4];
 
 		base[nr] = exec_storm(1000);
-		if (attach_empty(links, 6))
+		if (attach_empty(links, 4))
 			return;
 		empty[nr] = exec_storm(1000);
-		for (int k = 0; k < 6; k++)
+		for (int k = 0; k < 4; k++)
 			close(links[k]);
 		if (start_recorder(&c, NULL))
 			return;
