@@ -106,24 +106,32 @@ static void probe_raw_tp_allowed(struct gt_probe_result *r)
 	set_result(r, false, fd, why);
 }
 
+/* The outcome of attaching to NAME: LINK is an fd (closed here), or < 0
+ * with errno set. */
+static void attach_result(struct gt_probe_result *r, int link, const char *name)
+{
+	int err = errno;
+	char why[96];
+
+	if (link < 0) {
+		snprintf(why, sizeof(why), "attach to %s failed: %s", name, strerror(err));
+		set_result(r, false, -err, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "attached to %s", name);
+	set_result(r, true, 0, why);
+	close(link);
+}
+
 /* The real test: attach to a raw tracepoint. */
 static void probe_raw_tp_attach(struct gt_probe_result *r, const char *name)
 {
-	int fd, link;
-	char why[96];
+	int fd;
 
 	if (!r->ok)
 		return;
 	fd = load_ret0(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0);
-	link = fd < 0 ? fd : bpf_raw_tracepoint_open(name, fd);
-	if (link < 0) {
-		snprintf(why, sizeof(why), "attach to %s failed: %s", name, strerror(errno));
-		set_result(r, false, -errno, why);
-	} else {
-		snprintf(why, sizeof(why), "attached to %s", name);
-		set_result(r, true, 0, why);
-		close(link);
-	}
+	attach_result(r, fd < 0 ? fd : bpf_raw_tracepoint_open(name, fd), name);
 	if (fd >= 0)
 		close(fd);
 }
@@ -159,7 +167,7 @@ static void probe_tracing_attach(struct gt_probe_result *r, const struct btf *bt
 				 enum bpf_attach_type attach, const char *name, int kind)
 {
 	int id = btf__find_by_name_kind(btf, name, kind);
-	int fd, link;
+	int fd;
 	char why[96];
 
 	if (!r->ok)
@@ -175,15 +183,7 @@ static void probe_tracing_attach(struct gt_probe_result *r, const struct btf *bt
 		set_result(r, false, fd, why);
 		return;
 	}
-	link = bpf_raw_tracepoint_open(NULL, fd);
-	if (link < 0) {
-		snprintf(why, sizeof(why), "attach to %s failed: %s", name, strerror(errno));
-		set_result(r, false, -errno, why);
-	} else {
-		snprintf(why, sizeof(why), "attached to %s", name);
-		set_result(r, true, 0, why);
-		close(link);
-	}
+	attach_result(r, bpf_raw_tracepoint_open(NULL, fd), name);
 	close(fd);
 }
 
