@@ -330,13 +330,15 @@ static void write_held(struct recorder *r)
  * the snapshot, in their order, the thread holding on until they are. */
 static void snapshot_start(struct recorder *r)
 {
+	int prio = getpriority(PRIO_PROCESS, 0);
+
 	pthread_mutex_init(&r->hold_lock, NULL);
 	r->hold_stop = false;
 	r->holding = pthread_create(&r->hold_thread, NULL, hold_events, r) == 0;
 	/* The snapshot yields to the thread: a burst must not wait for it. */
-	setpriority(PRIO_PROCESS, gettid(), 10);
+	setpriority(PRIO_PROCESS, gettid(), prio + 10);
 	snapshot(r, "start");
-	setpriority(PRIO_PROCESS, gettid(), 0);
+	setpriority(PRIO_PROCESS, gettid(), prio);
 	if (r->holding) {
 		write_held(r);
 		r->hold_stop = true;
