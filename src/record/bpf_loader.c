@@ -133,11 +133,12 @@ static const char *load_hint(int err)
 static void core_btf_prepare(char *path, size_t size)
 {
 	struct gputrace_bpf *skel;
+	int have = gt_bpf_core_btf(path, size);
 
-	if (gt_bpf_core_btf(path, size))
+	if (have > 0)
 		return;
-	if (!strcmp(path, CORE_BTF_DIR)) {
-		path[0] = 0;	/* no boot id: no cut */
+	if (have < 0) {
+		path[0] = 0;
 		return;
 	}
 	skel = gputrace_bpf__open();
@@ -146,14 +147,15 @@ static void core_btf_prepare(char *path, size_t size)
 	gputrace_bpf__destroy(skel);
 }
 
-bool gt_bpf_core_btf(char *path, size_t size)
+int gt_bpf_core_btf(char *path, size_t size)
 {
 	size_t elf_size;
 	const void *elf = gputrace_bpf__elf_bytes(&elf_size);
+	int err = core_btf_cache_path(elf, elf_size, path, size);
 
-	if (core_btf_cache_path(elf, elf_size, path, size)) {
+	if (err) {
 		snprintf(path, size, "%s", CORE_BTF_DIR);
-		return false;
+		return err;
 	}
 	return access(path, R_OK) == 0;
 }

@@ -59,8 +59,9 @@ int gt_bpf_plan(enum gt_backend backend, struct gt_dynid_plan dynid, char *buf, 
 void gt_bpf_stop(struct gt_bpf *b);
 
 /* The cut of the kernel's BTF this boot's recorders use (core_btf.c) in
- * PATH; returns whether it exists yet (the next start then makes it). */
-bool gt_bpf_core_btf(char *path, size_t size);
+ * PATH. Returns 1 if it exists, 0 if not yet (the next start makes it),
+ * -errno if there can be none (no boot id): PATH then names its folder. */
+int gt_bpf_core_btf(char *path, size_t size);
 
 /* libbpf messages: -1 none, 0 warnings, 1 info, 2 debug. Returns the old level. */
 int gt_bpf_set_verbose(int verbose);

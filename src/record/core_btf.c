@@ -26,6 +26,7 @@
 #include <bpf/btf.h>
 
 #include "record/core_btf.h"
+#include "sys/kernel.h"
 
 struct cut {
 	const struct btf *src;
@@ -245,15 +246,11 @@ out:
 
 int core_btf_cache_path(const void *elf, size_t elf_size, char *path, size_t size)
 {
-	char boot[64] = "";
-	FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "re");
-	bool ok = fp && fgets(boot, sizeof(boot), fp);
+	char boot[64];
+	int err = kernel_boot_id(boot, sizeof(boot));
 
-	if (fp)
-		fclose(fp);
-	if (!ok)
-		return -ENOENT;
-	boot[strcspn(boot, "\n")] = 0;
+	if (err)
+		return err;
 	/* The object's checksum: another gputrace build names other types. */
 	snprintf(path, size, "%s/core-%s-%08lx.btf", CORE_BTF_DIR, boot,
 		 crc32(0, elf, elf_size));

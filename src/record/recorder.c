@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +21,7 @@
 #include "record/uevent.h"
 #include "render/record.h"
 #include "sys/configs.h"
+#include "sys/kernel.h"
 #include "sys/pci.h"
 #include "sys/procs.h"
 #include "trace/trace.h"
@@ -222,18 +223,6 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_end(r->w);
 }
 
-static void read_boot_id(char *buf, size_t size)
-{
-	FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "re");
-
-	buf[0] = 0;
-	if (fp) {
-		if (fgets(buf, size, fp))
-			buf[strcspn(buf, "\n")] = 0;
-		fclose(fp);
-	}
-}
-
 static void write_header(struct recorder *r, const char *backend_why)
 {
 	char boot_id[64], progs[1024], fmt[16];
@@ -241,7 +230,7 @@ static void write_header(struct recorder *r, const char *backend_why)
 	struct utsname u;
 
 	uname(&u);
-	read_boot_id(boot_id, sizeof(boot_id));
+	kernel_boot_id(boot_id, sizeof(boot_id));
 	gt_bpf_programs(r->bpf, progs, sizeof(progs));
 	snprintf(fmt, sizeof(fmt), "%d.%d", GT_FORMAT_MAJOR, GT_FORMAT_MINOR);
 	trace_writer_kv_begin(r->w, GT_REC_HEADER, mono);
@@ -496,7 +485,7 @@ static int dry_run(const struct gt_features *f, enum gt_backend b, const char *w
 	printf("watched sysfs attributes:");
 	for (int i = 0; gt_watched_attrs[i]; i++)
 		printf(" %s", gt_watched_attrs[i]);
-	if (gt_bpf_core_btf(progs, sizeof(progs)))
+	if (gt_bpf_core_btf(progs, sizeof(progs)) > 0)
 		printf("\nkernel types: %s (cut for this boot)", progs);
 	else
 		printf("\nkernel types: not cut yet for this boot: the next start reads the kernel's BTF "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Kernel release, command line and built-in modules: see kernel.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,4 +115,19 @@ int kernel_module_builtin(const char *root, const char *release, const char *mod
 		return found;
 	}
 	return err;
+}
+
+int kernel_boot_id(char *buf, size_t size)
+{
+	FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "re");
+	bool ok = fp && fgets(buf, size, fp);
+
+	if (fp)
+		fclose(fp);
+	if (!ok) {
+		buf[0] = 0;
+		return -ENOENT;
+	}
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
 }

@@ -12,6 +12,10 @@
  * Returns 0 or -errno. */
 int kernel_release(const char *root, char *buf, size_t size);
 
+/* The running kernel's boot id (/proc/sys/kernel/random/boot_id) without
+ * its newline. Returns 0 or -errno ("" then). */
+int kernel_boot_id(char *buf, size_t size);
+
 /* ROOT/proc/cmdline without its newline. Returns 0 or -errno. */
 int kernel_cmdline(const char *root, char *buf, size_t size);
 
