@@ -36,7 +36,17 @@ $(BUILD)/vmlinux.h:
 	@test -r $(VMLINUX_BTF) || { echo "error: $(VMLINUX_BTF) missing: the build needs a kernel with BTF (CONFIG_DEBUG_INFO_BTF)" >&2; exit 1; }
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/gputrace/event.h $(BUILD)/vmlinux.h
+# The syscall numbers the write hot path compares against, taken from the C
+# library's headers for this architecture: immediates there, not loads from
+# a map, since that check runs for every syscall on the machine.
+$(BUILD)/syscall_nr.h:
+	@mkdir -p $(@D)
+	printf '#include <sys/syscall.h>\nGT_NR_WRITE SYS_write\nGT_NR_PWRITE64 SYS_pwrite64\n' | \
+		$(CC) -E -P - | sed -n 's/^GT_NR/#define GT_NR/p' > $@.tmp
+	@test "$$(grep -c '^#define GT_NR_[A-Z0-9]* [0-9][0-9]*$$' $@.tmp)" = 2 || { echo "error: no syscall numbers from <sys/syscall.h>" >&2; exit 1; }
+	mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/gputrace/event.h $(BUILD)/vmlinux.h $(BUILD)/syscall_nr.h
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) -Ibpf -c $< -o $@
 

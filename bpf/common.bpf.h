@@ -10,6 +10,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "gputrace/event.h"
+#include "syscall_nr.h"	/* GT_NR_WRITE, GT_NR_PWRITE64: made by the Makefile */
 
 #define GT_PENDING_MAX	1024	/* sysfs writes in flight at once */
 
@@ -89,8 +90,6 @@ extern struct gt_dynid_args_map gt_dynid_args SEC(".maps");
 
 /* Set by userspace before load (rodata). */
 extern const volatile __u32 gt_self_pid;	/* the recorder: never traced */
-extern const volatile __s32 gt_nr_write;	/* syscall numbers of this arch */
-extern const volatile __s32 gt_nr_pwrite64;
 /* struct file_operations of every kernfs (sysfs) file, learnt at start
  * (sysfs_write.bpf.c): lets the write hot path test one pointer. */
 extern __u64 gt_kernfs_fops;

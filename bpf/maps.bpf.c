@@ -11,8 +11,6 @@ struct gt_probe_args_map gt_probe_args SEC(".maps");
 struct gt_dynid_args_map gt_dynid_args SEC(".maps");
 
 const volatile __u32 gt_self_pid = 0;
-const volatile __s32 gt_nr_write = -1;
-const volatile __s32 gt_nr_pwrite64 = -1;
 __u64 gt_pending_inflight = 0;
 __u64 gt_kernfs_fops = 0;
 __u32 gt_calib_tid = 0;

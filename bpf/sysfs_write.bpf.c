@@ -218,7 +218,9 @@ int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
 	struct kernfs_node *kn;
 	unsigned int fd;
 
-	if (id != gt_nr_write && id != gt_nr_pwrite64)
+	/* Immediates: a load from a map here costs a cache miss on most
+	 * syscalls (measured: +25 ns each), the compare itself nothing. */
+	if (id != GT_NR_WRITE && id != GT_NR_PWRITE64)
 		return 0;
 	fd = PT_REGS_PARM1_CORE(regs);
 	if (!gt_kernfs_fops && gt_calib_tid == (__u32)bpf_get_current_pid_tgid()) {

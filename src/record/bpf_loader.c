@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -174,8 +173,6 @@ static int load(struct gt_bpf *b, enum gt_backend backend, struct gt_dynid_plan 
 	bpf_object__for_each_program(p, b->skel->obj)
 		bpf_program__set_autoload(p, program_wanted(p, backend, dynid));
 	b->skel->rodata->gt_self_pid = getpid();
-	b->skel->rodata->gt_nr_write = SYS_write;
-	b->skel->rodata->gt_nr_pwrite64 = SYS_pwrite64;
 	bpf_map__set_max_entries(b->skel->maps.gt_events, ringbuf_bytes);
 	return gputrace_bpf__load(b->skel);
 }
