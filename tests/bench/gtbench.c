@@ -367,7 +367,7 @@ static double progs_run_ns(const char *prefix)
  * stats: precise where the wall clock above is noisy, but it leaves out
  * what the probes cost around the programs (the syscall slow path), and
  * includes the stats' own two clock reads per run, for both alike. */
-static void bench_exec_kernel(void)
+static void bench_exec_kernel(double bare_us)
 {
 	const int n = 500;
 	int stats = bpf_enable_stats(BPF_STATS_RUN_TIME), links[4];
@@ -398,7 +398,7 @@ static void bench_exec_kernel(void)
 	close(stats);
 	printf("exec      in-kernel BPF time per fork+exec: %.1f us gputrace, %.1f us empty programs"
 	       " (+%.1f us, %.2f%% of a bare fork+exec)\n", rec, empty, rec - empty,
-	       (rec - empty) / exec_storm(n) * 100);
+	       (rec - empty) / bare_us * 100);
 }
 
 /* Per round, one block of each condition, in an order that rotates round
@@ -406,11 +406,11 @@ static void bench_exec_kernel(void)
  * Exec costs 2 ms on a slow VM and its time drifts by several percent within
  * seconds, so many short paired rounds beat a few long ones: the median of
  * the paired ratios is printed with its quartiles, which show the noise. */
-static void bench_exec(void)
+static double bench_exec(void)
 {
 	enum { BARE, EMPTY, REC, NCOND };
 	const int n_rounds = rounds * 3, block = 300;
-	double ratio[NCOND][3 * 31], own[3 * 31];
+	double bare_us[3 * 31], empty_pct[3 * 31], rec_pct[3 * 31], own_pct[3 * 31];
 
 	for (int i = 0; i < n_rounds; i++) {
 		double t[NCOND] = { 0 };
@@ -424,32 +424,33 @@ static void bench_exec(void)
 			} else if (cond == EMPTY) {
 				if (attach_empty(links, 4)) {
 					printf("exec      cannot attach empty raw_tp programs: %s\n", strerror(errno));
-					return;
+					return -1;
 				}
 				t[cond] = exec_storm(block);
 				for (int l = 0; l < 4; l++)
 					close(links[l]);
 			} else {
 				if (start_recorder(&c, NULL))
-					return;
+					return -1;
 				double cpu = recorder_cpu_ns(c.pid);
 
 				t[cond] = exec_storm(block);
 				cpu = recorder_cpu_ns(c.pid) - cpu;
 				stop_child(&c, NULL, NULL, 0);
-				own[i] = cpu / (t[cond] * 1e3 * block) * 100;
+				own_pct[i] = cpu / (t[cond] * 1e3 * block) * 100;
 			}
 		}
-		ratio[EMPTY][i] = (t[EMPTY] / t[BARE] - 1) * 100;
-		ratio[REC][i] = (t[REC] / t[BARE] - 1) * 100;
-		ratio[BARE][i] = t[BARE];
+		empty_pct[i] = (t[EMPTY] / t[BARE] - 1) * 100;
+		rec_pct[i] = (t[REC] / t[BARE] - 1) * 100;
+		bare_us[i] = t[BARE];
 	}
-	double b = median(ratio[BARE], n_rounds), e = median(ratio[EMPTY], n_rounds);
-	double r = median(ratio[REC], n_rounds);	/* sorts: quartiles below */
+	double b = median(bare_us, n_rounds), e = median(empty_pct, n_rounds);
+	double r = median(rec_pct, n_rounds);	/* sorts rec_pct: quartiles below */
 	printf("exec      %.0f us per fork+exec bare (storm on one CPU); median of %d paired rounds:"
 	       " empty programs %+.1f%%, gputrace %+.1f%% (quartiles %+.1f%% .. %+.1f%%) (target <= +2%%);"
 	       " the recorder itself used %.2f%% of a CPU meanwhile\n", b, n_rounds, e, r,
-	       ratio[REC][n_rounds / 4], ratio[REC][(3 * n_rounds) / 4], median(own, n_rounds));
+	       rec_pct[n_rounds / 4], rec_pct[(3 * n_rounds) / 4], median(own_pct, n_rounds));
+	return b;
 }
 
 /* A PCI device without driver whose driver_override can be written: clearing
@@ -530,8 +531,10 @@ int main(int argc, char **argv)
 	if (!only || strstr(only, "write"))
 		bench_write();
 	if (!only || strstr(only, "exec")) {
-		bench_exec();
-		bench_exec_kernel();
+		double bare_us = bench_exec();
+
+		if (bare_us > 0)
+			bench_exec_kernel(bare_us);
 	}
 	if (!only || strstr(only, "burst"))
 		bench_burst();
