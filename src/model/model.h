@@ -18,13 +18,15 @@
 #define MODEL_BDF_LEN	16
 #define MODEL_DRV_LEN	GT_NAME_LEN
 
-/* One process generation (pids are reused). */
+/* One process generation (pids are reused). A busy host's trace holds
+ * hundreds of thousands: the strings live in the model's text store, each
+ * as long as it is, rather than in fixed arrays here. */
 struct m_proc {
 	uint32_t pid, ppid, uid;
 	char comm[GT_COMM_LEN];
-	char unit[GT_UNIT_LEN];
-	char exe[GT_FILENAME_MAX];
-	char *argv;		/* NUL-separated */
+	const char *unit;	/* never NULL; "" if none */
+	const char *exe;	/* never NULL */
+	const char *argv;	/* NUL-separated, argv_len bytes; never NULL */
 	size_t argv_len;
 	uint64_t start_ns;	/* exec time; 0: running before the trace */
 	uint64_t exit_ns;	/* 0: not seen exiting */
@@ -152,6 +154,7 @@ struct model {
 	struct m_conf { char vmid[16]; char hostpci[M_VM_DEVS][MODEL_BDF_LEN]; int n;
 			char hookscript[128]; } *confs;
 	size_t n_confs, cap_confs;
+	struct m_text_block *text;	/* the strings procs point into */
 };
 
 /* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a

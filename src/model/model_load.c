@@ -25,6 +25,50 @@ static void *push(void **arr, size_t *n, size_t *cap, size_t elem)
 	return (char *)*arr + (*n)++ * elem;
 }
 
+/* The model's text store: strings are appended to large blocks and freed
+ * all at once with the model, instead of one malloc each. */
+struct m_text_block {
+	struct m_text_block *next;
+	size_t used, size;
+	char data[];
+};
+
+#define TEXT_BLOCK_SIZE	(1 << 20)
+
+/* A copy of S (LEN bytes, then a NUL) that lives as long as M; NULL when
+ * out of memory. */
+static const char *text_copy(struct model *m, const char *s, size_t len)
+{
+	struct m_text_block *b = m->text;
+	char *out;
+
+	if (!len)
+		return "";
+	if (!b || b->size - b->used < len + 1) {
+		size_t size = len + 1 > TEXT_BLOCK_SIZE ? len + 1 : TEXT_BLOCK_SIZE;
+
+		if (!(b = malloc(sizeof(*b) + size)))
+			return NULL;
+		b->used = 0;
+		b->size = size;
+		b->next = m->text;
+		m->text = b;
+	}
+	out = b->data + b->used;
+	memcpy(out, s, len);
+	out[len] = 0;
+	b->used += len + 1;
+	return out;
+}
+
+/* S up to its NUL or MAX bytes; "" when out of memory. */
+static const char *text_str(struct model *m, const char *s, size_t max)
+{
+	const char *copy = text_copy(m, s, strnlen(s, max));
+
+	return copy ? copy : "";
+}
+
 /* Every time in the model is wall clock: traces from different boots (a
  * baseline, a problem, a recovery) then line up, and pids reused across
  * boots are told apart by time. */
@@ -68,7 +112,7 @@ void model_argv_line(const struct m_proc *p, char *buf, size_t size)
 {
 	size_t n = p->argv_len < size ? p->argv_len : size - 1;
 
-	memcpy(buf, p->argv ? p->argv : "", n);
+	memcpy(buf, p->argv, n);
 	while (n && !buf[n - 1])
 		n--;
 	for (size_t i = 0; i < n; i++)
@@ -99,15 +143,22 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 	return drv;
 }
 
-static void set_argv(struct m_proc *p, const void *argv, size_t len)
+static void set_argv(struct model *m, struct m_proc *p, const void *argv, size_t len)
 {
-	free(p->argv);
-	p->argv = malloc(len + 1);
-	p->argv_len = p->argv ? len : 0;
-	if (p->argv) {
-		memcpy(p->argv, argv, len);
-		p->argv[len] = 0;
-	}
+	const char *copy = text_copy(m, argv, len);
+
+	p->argv = copy ? copy : "";
+	p->argv_len = copy ? len : 0;
+}
+
+/* A new process generation, every string empty. */
+static struct m_proc *new_proc(struct model *m)
+{
+	struct m_proc *p = PUSH(m, procs);
+
+	if (p)
+		p->unit = p->exe = p->argv = "";
+	return p;
 }
 
 static struct m_proc *latest_proc(struct model *m, uint32_t pid)
@@ -135,7 +186,7 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		m->last_ns = ev.hdr.ts_ns;
 	switch (kind) {
 	case GT_EV_EXEC: {
-		struct m_proc *p = PUSH(m, procs);
+		struct m_proc *p = new_proc(m);
 
 		if (!p)
 			return;
@@ -143,9 +194,9 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		p->ppid = t->ppid;
 		p->uid = t->uid;
 		strlcpy0(p->comm, t->comm, sizeof(p->comm));
-		strlcpy0(p->unit, t->unit, sizeof(p->unit));
-		strlcpy0(p->exe, ev.exec.filename, sizeof(p->exe));
-		set_argv(p, ev.exec.args, ev.exec.args_len);
+		p->unit = text_str(m, t->unit, sizeof(t->unit));
+		p->exe = text_str(m, ev.exec.filename, sizeof(ev.exec.filename));
+		set_argv(m, p, ev.exec.args, ev.exec.args_len);
 		p->start_ns = ev.hdr.ts_ns;
 		p->rec_id = rec->id;
 		break;
@@ -260,7 +311,7 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 
 static void load_process_snapshot(struct model *m, const struct trace_record *rec)
 {
-	char phase[16], buf[64];
+	char phase[16], buf[64], exe[GT_FILENAME_MAX];
 	struct kv_pair kv;
 	size_t off = 0;
 	struct m_proc *p;
@@ -271,12 +322,12 @@ static void load_process_snapshot(struct model *m, const struct trace_record *re
 		p = latest_proc(m, atoi(buf));
 		while (p && kv_next(rec, &off, &kv) == 1)
 			if (kv.key_len == 7 && !memcmp(kv.key, "cmdline", 7))
-				set_argv(p, kv.val, kv.val_len);
+				set_argv(m, p, kv.val, kv.val_len);
 		return;
 	}
 	if (strcmp(phase, "start") || latest_proc(m, atoi(buf)))
 		return;
-	p = PUSH(m, procs);
+	p = new_proc(m);
 	if (!p)
 		return;
 	p->pid = atoi(buf);
@@ -285,10 +336,11 @@ static void load_process_snapshot(struct model *m, const struct trace_record *re
 	if (kv_get(rec, "uid", buf, sizeof(buf)))
 		p->uid = atoi(buf);
 	kv_get(rec, "comm", p->comm, sizeof(p->comm));
-	kv_get(rec, "exe", p->exe, sizeof(p->exe));
+	if (kv_get(rec, "exe", exe, sizeof(exe)))
+		p->exe = text_str(m, exe, sizeof(exe));
 	while (kv_next(rec, &off, &kv) == 1)
 		if (kv.key_len == 7 && !memcmp(kv.key, "cmdline", 7))
-			set_argv(p, kv.val, kv.val_len);
+			set_argv(m, p, kv.val, kv.val_len);
 }
 
 static void load_pci(struct model *m, const struct trace_record *rec)
@@ -598,8 +650,12 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 
 void model_free(struct model *m)
 {
-	for (size_t i = 0; i < m->n_procs; i++)
-		free(m->procs[i].argv);
+	while (m->text) {
+		struct m_text_block *next = m->text->next;
+
+		free(m->text);
+		m->text = next;
+	}
 	free(m->procs);
 	free(m->writes);
 	free(m->trans);

@@ -19,7 +19,7 @@ static void task_json(struct json_writer *w, const struct finding *f)
 	json_string_len(w, f->culprit.comm, strnlen(f->culprit.comm, GT_COMM_LEN));
 	json_kv_str(w, "exe", f->culprit_proc ? f->culprit_proc->exe : "");
 	json_key(w, "argv");
-	json_nul_list(w, f->culprit_proc && f->culprit_proc->argv ? f->culprit_proc->argv : "",
+	json_nul_list(w, f->culprit_proc ? f->culprit_proc->argv : "",
 		      f->culprit_proc ? f->culprit_proc->argv_len : 0);
 	json_key(w, "unit");
 	json_string_len(w, f->culprit.unit, strnlen(f->culprit.unit, GT_UNIT_LEN));
