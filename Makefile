@@ -17,7 +17,8 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
              -Iinclude -iquote src -iquote $(BUILD) -DGPUTRACE_VERSION='"$(VERSION)"'
-LDLIBS    += -lbpf -lelf -lz -lpci
+CFLAGS    += $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+LDLIBS    += -lbpf -lelf -lz -lpci -lxml2
 
 # maps.bpf.c defines what the others declare extern: link it first.
 BPF_SRCS  := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))

@@ -5,8 +5,8 @@
 set -eu
 
 # build: compiler, libbpf + skeleton generator, libelf, zlib, libpci,
-# libarchive (bundle .tar.gz)
-BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpci-dev pci.ids libarchive-dev pkg-config"
+# libarchive (bundle .tar.gz), libxml2 (libvirt domain XML)
+BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpci-dev pci.ids libarchive-dev libxml2-dev pkg-config"
 # tests: unit framework, JSON assertions
 TEST_PKGS="libcmocka-dev jq"
 # lab: QEMU (TCG), busybox initramfs, kernel package unpacking

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "gputrace/event.h"
-#include "sys/vms.h"
+#include "sys/vmconf.h"
 
 #define MODEL_BDF_LEN	16
 #define MODEL_DRV_LEN	GT_NAME_LEN
@@ -108,6 +108,8 @@ struct m_vm {
 	char id[64];			/* "111", "win10", or the qemu pid */
 	enum vm_kind flavour;		/* sys/vms.h: the live-system view uses the same */
 	uint32_t pid;			/* the QEMU process */
+	uint32_t uid;			/* its user: root, or the daemon's QEMU user */
+	const struct m_proc *proc;	/* its exec */
 	uint64_t start_ns;		/* 0: running when the trace began */
 	uint64_t stop_ns;		/* 0: still running at the end */
 	int exit_status;
@@ -126,6 +128,19 @@ struct m_hook {
 	int exit_status;
 	bool user_rule;			/* matched --hook PATTERN */
 };
+
+/* One link of the chain of processes that started another, parent first:
+ * who spawned it, as it was when it was spawned (at its exec), so a child
+ * reparented to init after its parent exited still names that parent. */
+struct m_spawn {
+	uint32_t pid;
+	char comm[GT_COMM_LEN];
+	const struct m_proc *proc;	/* its exec, NULL if never seen */
+	bool inferred;			/* a fork without exec: the parent is the
+					 * latest run of the same program */
+};
+
+#define M_SPAWN_MAX 12
 
 struct model {
 	/* from the header of the first trace */
@@ -149,12 +164,21 @@ struct model {
 	struct m_pci *pci; size_t n_pci, cap_pci;
 	struct m_vm *vms; size_t n_vms, cap_vms;
 	struct m_hook *hooks; size_t n_hooks, cap_hooks;
-	/* VM configs from the snapshot: Proxmox "111" -> hostpci slots and
-	 * hookscript; libvirt "win10" -> PCI hostdevs of its domain XML */
-	struct m_conf { char vmid[16]; char hostpci[M_VM_DEVS][MODEL_BDF_LEN]; int n;
-			char hookscript[128]; } *confs;
+	/* VM configs from the snapshot, read by sys/vmconf.c (the live view's
+	 * reader too): Proxmox "111" -> hostpci devices and hookscript;
+	 * libvirt "win10" -> PCI hostdevs of its domain XML */
+	struct m_conf {
+		char vmid[128];
+		bool libvirt;
+		const char *text;	/* the file, in the text store */
+		size_t text_len;
+		struct vmconf conf;
+	} *confs;
 	size_t n_confs, cap_confs;
+	const char *pve_mapping;	/* /etc/pve/mapping/pci.cfg, NULL if none */
 	struct m_text_block *text;	/* the strings procs point into */
+	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
+	bool all_users;			/* VMs and hooks of any user, not only root's */
 };
 
 /* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a
@@ -165,14 +189,29 @@ void model_free(struct model *m);
 /* The process generation PID had at TS (NULL if unknown). */
 const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts);
 
+/* The chain of processes that started TASK (as seen at TS), parent first,
+ * into OUT (at most M_SPAWN_MAX); returns its length. The living part comes
+ * from TASK's ancestry at TS, the rest from the exec records (model_procs.c). */
+int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_t ts,
+		      struct m_spawn *out);
+
+/* The hook run whose process is PID's generation at TS, or NULL. */
+const struct m_hook *model_hook_of_proc(const struct model *m, uint32_t pid, uint64_t ts);
+
 /* argv as one line (spaces), into BUF. */
 void model_argv_line(const struct m_proc *p, char *buf, size_t size);
 
 /* The driver BDF was on just before TS ("" unbound, NULL unknown). */
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts);
 
+/* Does the trace mention device BDF anywhere (snapshot, transition, VM, write)? */
+bool model_knows_device(const struct model *m, const char *bdf);
+
 /* "0a:00.0" -> "0000:0a:00.0"; returns false if S is no BDF. */
 bool model_bdf_norm(const char *s, char *out);
+
+/* Sorts the process index model_proc_at uses (after loading); -1: no memory. */
+int model_index_procs(struct model *m);
 
 /* VM and hook discovery after loading (model_vms.c). */
 void model_find_vms(struct model *m);

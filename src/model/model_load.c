@@ -6,6 +6,7 @@
 
 #include "model/event.h"
 #include "model/model.h"
+#include "sys/vmconf.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -95,34 +96,6 @@ bool model_bdf_norm(const char *s, char *out)
 	return false;
 }
 
-const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts)
-{
-	const struct m_proc *best = NULL;
-
-	for (size_t i = 0; i < m->n_procs; i++) {
-		const struct m_proc *p = &m->procs[i];
-
-		if (p->pid == pid && p->start_ns <= ts && (!best || p->start_ns >= best->start_ns))
-			best = p;
-	}
-	return best;
-}
-
-void model_argv_line(const struct m_proc *p, char *buf, size_t size)
-{
-	size_t n = p->argv_len < size ? p->argv_len : size - 1;
-
-	memcpy(buf, p->argv, n);
-	while (n && !buf[n - 1])
-		n--;
-	for (size_t i = 0; i < n; i++)
-		if (!buf[i])
-			buf[i] = ' ';
-	buf[n] = 0;
-	if (!n)
-		snprintf(buf, size, "%s", p->comm);
-}
-
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts)
 {
 	const char *drv = NULL;
@@ -141,6 +114,24 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 			drv = "";
 	}
 	return drv;
+}
+
+bool model_knows_device(const struct model *m, const char *bdf)
+{
+	for (size_t i = 0; i < m->n_pci; i++)
+		if (!strcmp(m->pci[i].bdf, bdf))
+			return true;
+	for (size_t i = 0; i < m->n_trans; i++)
+		if (!strcmp(m->trans[i].bdf, bdf))
+			return true;
+	for (size_t i = 0; i < m->n_vms; i++)
+		for (int d = 0; d < m->vms[i].n_devs; d++)
+			if (!strcmp(m->vms[i].devs[d], bdf))
+				return true;
+	for (size_t i = 0; i < m->n_writes; i++)
+		if (strstr(m->writes[i].path, bdf) || strstr(m->writes[i].value, bdf))
+			return true;
+	return false;
 }
 
 static void set_argv(struct model *m, struct m_proc *p, const void *argv, size_t len)
@@ -363,37 +354,13 @@ static void load_pci(struct model *m, const struct trace_record *rec)
 	kv_get(rec, "device_name", d->name, sizeof(d->name));
 }
 
-/* libvirt domain XML: the PCI <hostdev>s of domain <name>. Only the few
- * elements needed, read as text: <address> inside <source> of a hostdev. */
-static void parse_domain_xml(struct model *m, char *xml)
-{
-	char *name = strstr(xml, "<name>"), *h = xml;
-	struct m_conf *c;
-
-	if (!name || !(c = PUSH(m, confs)))
-		return;
-	name += 6;
-	snprintf(c->vmid, sizeof(c->vmid), "%.*s", (int)strcspn(name, "<"), name);
-	while ((h = strstr(h, "<hostdev")) && c->n < M_VM_DEVS) {
-		char *end = strstr(h, "</hostdev>"), *src = strstr(h, "<source"), *a;
-		unsigned dom, bus, slot, fn;
-
-		if (!end)
-			break;
-		a = src && src < end ? strstr(src, "<address") : NULL;
-		if (a && a < end && strstr(h, "type='pci'") && strstr(h, "type='pci'") < end &&
-		    sscanf(strstr(a, "domain="), "domain='%x' bus='%x' slot='%x' function='%x'",
-			   &dom, &bus, &slot, &fn) == 4)
-			snprintf(c->hostpci[c->n++], MODEL_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
-		h = end;
-	}
-}
-
-/* /etc/pve/qemu-server/ID.conf: hostpciN and hookscript lines; libvirt
- * domain XML (/etc/libvirt/qemu, /run/libvirt/qemu): PCI hostdevs. */
+/* VM configs from the start snapshot, kept as text until every record is
+ * read (the mapping file may come after the configs that name it):
+ * /etc/pve/qemu-server/ID.conf, libvirt domain XML (/etc/libvirt/qemu,
+ * /run/libvirt/qemu), /etc/pve/mapping/pci.cfg. */
 static void load_file(struct model *m, const struct trace_record *rec)
 {
-	char path[256], phase[16], *content, *line, *save;
+	char path[256], phase[16];
 	const char *base;
 	struct kv_pair kv;
 	struct m_conf *c;
@@ -405,35 +372,48 @@ static void load_file(struct model *m, const struct trace_record *rec)
 	bool pve = !strncmp(path, "/etc/pve/qemu-server/", 21) && strstr(path, ".conf");
 	bool libvirt = (!strncmp(path, "/etc/libvirt/qemu/", 18) || !strncmp(path, "/run/libvirt/qemu/", 18)) &&
 		       strstr(path, ".xml");
+	bool mapping = !strcmp(path, "/etc/pve/mapping/pci.cfg");
 
-	if (!pve && !libvirt)
+	if (!pve && !libvirt && !mapping)
 		return;
-	base = path + 21;
-	content = NULL;
-	while (kv_next(rec, &off, &kv) == 1)
-		if (kv.key_len == 7 && !memcmp(kv.key, "content", 7))
-			content = strndup((const char *)kv.val, kv.val_len);
-	if (content && libvirt) {
-		parse_domain_xml(m, content);
-		free(content);
-		return;
-	}
-	if (!content || !(c = PUSH(m, confs))) {
-		free(content);
-		return;
-	}
-	snprintf(c->vmid, sizeof(c->vmid), "%.*s", (int)(strstr(base, ".conf") - base), base);
-	for (line = strtok_r(content, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char val[128];
+	while (kv_next(rec, &off, &kv) == 1) {
+		const char *text;
 
-		if (line[0] == '[')
-			break;		/* snapshots follow: not the live config */
-		if (sscanf(line, "hostpci%*d: %127[^,\n]", val) == 1 && c->n < M_VM_DEVS)
-			strlcpy0(c->hostpci[c->n++], val, MODEL_BDF_LEN);
-		else if (sscanf(line, "hookscript: %127s", val) == 1)
-			strlcpy0(c->hookscript, val, sizeof(c->hookscript));
+		if (kv.key_len != 7 || memcmp(kv.key, "content", 7))
+			continue;
+		if (!(text = text_copy(m, (const char *)kv.val, kv.val_len)))
+			return;
+		if (mapping) {
+			m->pve_mapping = text;
+			continue;
+		}
+		if (!(c = PUSH(m, confs)))
+			return;
+		c->text = text;
+		c->text_len = kv.val_len;
+		c->libvirt = libvirt;
+		base = path + 21;
+		if (pve)
+			snprintf(c->vmid, sizeof(c->vmid), "%.*s", (int)(strstr(base, ".conf") - base), base);
 	}
-	free(content);
+}
+
+/* Parses the configs kept by load_file: devices of each VM. */
+static void parse_confs(struct model *m)
+{
+	for (size_t i = 0; i < m->n_confs; i++) {
+		struct m_conf *c = &m->confs[i];
+		long pid;
+
+		if (c->libvirt) {
+			if (vmconf_from_libvirt(c->text, c->text_len, &c->conf, &pid))
+				c->conf.id[0] = 0;
+			snprintf(c->vmid, sizeof(c->vmid), "%s", c->conf.id);
+		} else {
+			vmconf_from_pve(c->text, m->pve_mapping, m->hostname, &c->conf);
+			snprintf(c->conf.id, sizeof(c->conf.id), "%s", c->vmid);
+		}
+	}
 }
 
 static void load_header(struct model *m, const struct trace_record *rec)
@@ -583,6 +563,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		uint64_t first = UINT64_MAX, last = 0;
 		struct trace_reader *r = trace_reader_open(traces[i], m->error, sizeof(m->error));
 		struct trace_record rec;
+		bool ended = false;
+		size_t records = 0;
 		int ret;
 
 		if (!r)
@@ -590,6 +572,13 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		/* The header decides how uevents are read: look at it first. */
 		m->shift = 0;
 		while ((ret = trace_reader_next(r, &rec)) == 1) {
+			records++;
+			/* the recorder watched until its last record, events or not */
+			if (rec.type != GT_REC_EVENT && rec.type != GT_REC_HEADER && kv_ts(&rec)) {
+				uint64_t ts = T(m, kv_ts(&rec));
+
+				m->last_ns = ts > m->last_ns ? ts : m->last_ns;
+			}
 			if (rec.type == GT_REC_EVENT && rec.len >= sizeof(struct gt_event_header)) {
 				uint64_t ts;
 
@@ -606,6 +595,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			case GT_REC_PCI: load_pci(m, &rec); break;
 			case GT_REC_FILE: load_file(m, &rec); break;
 			case GT_REC_COUNTERS: load_counters(m, &rec); break;
+			case GT_REC_END: ended = true; break;
 			case GT_REC_MARK: {
 				struct m_mark *k = PUSH(m, marks);
 
@@ -620,9 +610,15 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		}
 		if (ret < 0)
 			snprintf(m->error, sizeof(m->error), "%s: %s", traces[i], trace_reader_error(r));
-		if (trace_reader_truncated(r))
+		/* no END record: the recorder was killed, or is still writing */
+		if (trace_reader_truncated(r) || !ended)
 			m->truncated = true;
 		trace_reader_close(r);
+		if (records <= 1 && ret >= 0) {
+			snprintf(m->error, sizeof(m->error), "%s: holds no records past its header: the "
+				 "recording never started", traces[i]);
+			return -1;
+		}
 		/* each trace a phase, named after its file, unless marks say more */
 		if (n > 1) {
 			struct m_phase *p = PUSH(m, phases);
@@ -640,9 +636,14 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		m->n_phases = 0;
 		phases_from_marks(m);
 	}
+	parse_confs(m);
 	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	link_causes(m);
 	dynids_from_writes(m);
+	if (model_index_procs(m) < 0) {
+		snprintf(m->error, sizeof(m->error), "out of memory");
+		return -1;
+	}
 	model_find_vms(m);
 	model_find_hooks(m, hook_pattern);
 	return 0;
@@ -667,5 +668,6 @@ void model_free(struct model *m)
 	free(m->vms);
 	free(m->hooks);
 	free(m->confs);
+	free(m->proc_by_pid);
 	memset(m, 0, sizeof(*m));
 }
