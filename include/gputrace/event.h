@@ -119,10 +119,18 @@ struct gt_exec_event {
 	char args[GT_ARGS_MAX];	/* only args_len bytes are emitted and stored */
 };
 
+#define GT_ORPHANS_MAX	8
+
+/* A process's end. Its children still alive at that moment are about to be
+ * reparented (to init or a subreaper): their pids are kept, so a hook's
+ * background child that acts later is still known as the hook's. Only
+ * n_orphans entries are emitted (hdr.size says so); traces from before
+ * orphans had 0 here. */
 struct gt_exit_event {
 	struct gt_event_header hdr;
 	__s32 exit_code;	/* wait(2) status: (code << 8) | signal */
-	__u32 pad;
+	__u32 n_orphans;
+	__u32 orphans[GT_ORPHANS_MAX];	/* tgids of the children left behind */
 };
 
 /* Any event: the BPF side builds events in a per-CPU slot of this size (BPF

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,13 @@ int event_decode(const void *data, size_t len, union gt_event_any *out)
 	memcpy(out, data, len);
 	if (kind == GT_EV_EXEC && out->exec.args_len > GT_ARGS_MAX)
 		out->exec.args_len = GT_ARGS_MAX;
+	if (kind == GT_EV_EXIT) {
+		size_t kept = len > offsetof(struct gt_exit_event, orphans) ?
+			      (len - offsetof(struct gt_exit_event, orphans)) / sizeof(__u32) : 0;
+
+		if (out->exit.n_orphans > kept)
+			out->exit.n_orphans = kept;
+	}
 	if (kind == GT_EV_SYSFS_WRITE) {
 		if (out->write.depth > GT_PATH_DEPTH)
 			out->write.depth = GT_PATH_DEPTH;

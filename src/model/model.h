@@ -87,6 +87,12 @@ struct m_exit {
 	int status;
 };
 
+/* A child left alive by its parent's exit, before it was reparented. */
+struct m_orphan {
+	uint64_t ts_ns;			/* the parent's exit */
+	uint32_t pid, parent;
+};
+
 struct m_mark {
 	uint64_t ts_ns;
 	char label[128];
@@ -160,6 +166,7 @@ struct model {
 	struct m_dynid *dynids; size_t n_dynids, cap_dynids;
 	struct m_mark *marks; size_t n_marks, cap_marks;
 	struct m_exit *exits; size_t n_exits, cap_exits;
+	struct m_orphan *orphans; size_t n_orphans, cap_orphans;
 	struct m_phase *phases; size_t n_phases, cap_phases;
 	struct m_pci *pci; size_t n_pci, cap_pci;
 	struct m_vm *vms; size_t n_vms, cap_vms;

@@ -195,6 +195,16 @@ static void load_event(struct model *m, const struct trace_record *rec)
 	case GT_EV_EXIT: {
 		struct m_proc *p = latest_proc(m, t->pid);
 
+		for (__u32 i = 0; i < ev.exit.n_orphans && i < GT_ORPHANS_MAX; i++) {
+			struct m_orphan *o = PUSH(m, orphans);
+
+			if (!o)
+				return;
+			o->ts_ns = ev.hdr.ts_ns;
+			o->pid = ev.exit.orphans[i];
+			o->parent = t->pid;
+		}
+
 		if (p && !p->exit_ns) {
 			p->exit_ns = ev.hdr.ts_ns;
 			p->exit_status = ev.exit.exit_code;
@@ -457,35 +467,130 @@ static int cmp_trans(const void *a, const void *b)
 	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
 }
 
-/* The sysfs write behind each transition: with BPF outcomes the same thread
- * inside the write; with uevents (received after the fact) the write that
- * was in flight or had just returned, preferring one that names the device. */
-static void link_causes(struct model *m)
+static int cmp_write(const void *a, const void *b)
 {
-	const uint64_t slack = 50 * 1000000ull;
+	const struct m_write *x = a, *y = b;
 
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
+/* The number of writes that began at or before TS (writes sorted). */
+static size_t writes_upto(const struct model *m, uint64_t ts)
+{
+	size_t lo = 0, hi = m->n_writes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->writes[mid].ts_ns <= ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Could write W have made the kernel send uevent T? */
+static bool could_cause(const struct m_write *w, const struct m_trans *t)
+{
+	char drv[MODEL_DRV_LEN + 16];
+
+	snprintf(drv, sizeof(drv), "/drivers/%s/", t->driver);
+	if (!strcmp(w->attr, "rescan"))
+		return t->kind == M_ADD || t->kind == M_BIND;
+	if (!strcmp(w->attr, "new_id"))		/* attaches unbound devices it matches */
+		return t->kind == M_BIND && strstr(w->path, drv);
+	if (!strstr(w->path, t->bdf) && !strstr(w->value, t->bdf))
+		return false;
+	switch (t->kind) {
+	case M_UNBIND: return !strcmp(w->attr, "unbind") || !strcmp(w->attr, "remove");
+	case M_REMOVE: return !strcmp(w->attr, "remove");
+	case M_BIND:
+		return !strcmp(w->attr, "drivers_probe") ||
+		       (!strcmp(w->attr, "bind") && (!t->driver[0] || strstr(w->path, drv)));
+	default: return false;
+	}
+}
+
+/* How late the recorder may read a uevent (a loaded or emulated host). */
+#define UEVENT_LAG_MAX_NS	(10 * 1000000000ull)
+/* Writes looked at per transition: bounds a pathological trace. */
+#define CAUSE_SCAN_MAX		4096
+
+/* A uevent is read some time after the fact, later still on a loaded host:
+ * its cause is the latest write before it that could have made it and has
+ * not yet been given a uevent of that kind, and it happened when that
+ * write did. */
+static long uevent_cause(struct model *m, struct m_trans *t, uint8_t *claimed)
+{
+	size_t k = writes_upto(m, t->ts_ns);
+
+	for (size_t n = 0; k-- > 0 && n < CAUSE_SCAN_MAX; n++) {
+		struct m_write *w = &m->writes[k];
+
+		if (w->ts_ns + UEVENT_LAG_MAX_NS < t->ts_ns)
+			break;
+		if (w->ret < 0 || (claimed[k] & (1u << t->kind)) || !could_cause(w, t))
+			continue;
+		if (strcmp(w->attr, "rescan"))	/* a rescan adds many devices */
+			claimed[k] |= 1u << t->kind;
+		return k;
+	}
+	return -1;
+}
+
+/* With BPF outcomes the cause is the write the same thread was in. */
+static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t longest)
+{
+	size_t k = writes_upto(m, t->ts_ns);
+	long best = -1;
+
+	for (size_t n = 0; k-- > 0 && n < CAUSE_SCAN_MAX; n++) {
+		const struct m_write *w = &m->writes[k];
+
+		if (w->ts_ns + longest < t->ts_ns)
+			break;
+		if (w->ret < 0 || w->task.tid != t->task.tid || t->ts_ns > w->end_ns)
+			continue;
+		if (best < 0 || strstr(w->value, t->bdf) || strstr(w->path, t->bdf))
+			best = k;
+	}
+	return best;
+}
+
+/* The sysfs write behind each transition (see the two functions above),
+ * in time O(transitions x writes near each). */
+static int link_causes(struct model *m)
+{
+	uint8_t *claimed = m->n_writes ? calloc(m->n_writes, 1) : NULL;
+	uint64_t longest = 0;
+
+	if (m->n_writes && !claimed)
+		return -1;
+	if (m->n_writes)
+		qsort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
+	for (size_t i = 0; i < m->n_writes; i++)
+		if (m->writes[i].end_ns > m->writes[i].ts_ns && m->writes[i].end_ns - m->writes[i].ts_ns > longest)
+			longest = m->writes[i].end_ns - m->writes[i].ts_ns;
 	for (size_t i = 0; i < m->n_trans; i++) {
 		struct m_trans *t = &m->trans[i];
-		long best = -1;
 
-		for (size_t j = 0; j < m->n_writes; j++) {
-			const struct m_write *w = &m->writes[j];
-			bool in = t->from_uevent ? w->ts_ns <= t->ts_ns && t->ts_ns <= w->end_ns + slack
-						 : w->task.tid == t->task.tid && w->ts_ns <= t->ts_ns &&
-						   t->ts_ns <= w->end_ns;
+		t->cause = t->from_uevent ? uevent_cause(m, t, claimed) : bpf_cause(m, t, longest);
+		if (t->cause >= 0 && t->from_uevent) {
+			const struct m_write *w = &m->writes[t->cause];
 
-			if (!in || w->ret < 0)
-				continue;
-			if (best < 0 || strstr(w->value, t->bdf) || strstr(w->path, t->bdf) ||
-			    w->ts_ns > m->writes[best].ts_ns)
-				best = j;
-		}
-		t->cause = best;
-		if (best >= 0 && t->from_uevent) {
-			t->task = m->writes[best].task;
+			t->task = w->task;
 			t->task_known = true;
+			if (w->end_ns && w->end_ns < t->ts_ns)
+				t->ts_ns = w->end_ns;
 		}
 	}
+	free(claimed);
+	/* uevents moved back to their writes: time order again */
+	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	return 0;
 }
 
 /* new_id / remove_id writes are dynamic ids too (and the only view of them
@@ -638,7 +743,10 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	}
 	parse_confs(m);
 	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
-	link_causes(m);
+	if (link_causes(m) < 0) {
+		snprintf(m->error, sizeof(m->error), "out of memory");
+		return -1;
+	}
 	dynids_from_writes(m);
 	if (model_index_procs(m) < 0) {
 		snprintf(m->error, sizeof(m->error), "out of memory");
@@ -663,6 +771,7 @@ void model_free(struct model *m)
 	free(m->dynids);
 	free(m->marks);
 	free(m->exits);
+	free(m->orphans);
 	free(m->phases);
 	free(m->pci);
 	free(m->vms);

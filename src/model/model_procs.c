@@ -112,6 +112,29 @@ static const struct m_proc *forked_from(const struct model *m, uint32_t pid, con
 	return best;
 }
 
+/* Who PID was orphaned by (its parent's exit, at or before TS), or NULL. */
+static const struct m_proc *orphaned_by(const struct model *m, uint32_t pid, uint64_t ts)
+{
+	const struct m_orphan *best = NULL;
+
+	for (size_t i = 0; i < m->n_orphans; i++) {
+		const struct m_orphan *o = &m->orphans[i];
+
+		if (o->pid == pid && o->ts_ns <= ts && (!best || o->ts_ns > best->ts_ns))
+			best = o;
+	}
+	if (!best)
+		return NULL;
+	/* an exit of PID in between: the pid was reused since */
+	for (size_t i = 0; i < m->n_procs; i++)
+		if (m->procs[i].pid == pid && m->procs[i].exit_ns > best->ts_ns && m->procs[i].exit_ns < ts)
+			return NULL;
+	for (size_t i = 0; i < m->n_exits; i++)
+		if (m->exits[i].pid == pid && m->exits[i].ts_ns > best->ts_ns && m->exits[i].ts_ns < ts)
+			return NULL;
+	return model_proc_at(m, best->parent, best->ts_ns);
+}
+
 static void link_set(struct m_spawn *s, uint32_t pid, const char *comm, const struct m_proc *p,
 		     bool inferred)
 {
@@ -146,6 +169,10 @@ int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_
 			parent = model_proc_at(m, self->ppid, self->start_ns);
 			link_set(&out[n], self->ppid, "?", parent, false);
 			at = self->start_ns;
+		} else if ((parent = orphaned_by(m, pid, self && self->start_ns ? self->start_ns : at))) {
+			/* reparented to init when its parent exited: that parent */
+			link_set(&out[n], parent->pid, parent->comm, parent, false);
+			at = parent->start_ns ? parent->start_ns : at;
 		} else if (!self && (parent = forked_from(m, pid, comm, at))) {
 			inferred = true;
 			link_set(&out[n], parent->pid, parent->comm, parent, true);

@@ -216,6 +216,29 @@ static bool is_pve_phase(const char *s)
 		     !strcmp(s, "pre-stop") || !strcmp(s, "post-stop"));
 }
 
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* --hook PATTERN: a glob on comm, the command line, the executable or any
+ * argument, each also by its base name ("vm-shutdown-monitor*" matches
+ * "/bin/sh /usr/local/sbin/vm-shutdown-monitor 111"). */
+static bool matches_rule(const struct m_proc *p, const char *line, const char *pattern)
+{
+	const char *a;
+
+	if (!fnmatch(pattern, p->comm, 0) || !fnmatch(pattern, line, 0) || !fnmatch(pattern, p->exe, 0) ||
+	    !fnmatch(pattern, base_name(p->exe), 0))
+		return true;
+	for (int i = 0; (a = arg_at(p, i)); i++)
+		if (!fnmatch(pattern, a, 0) || !fnmatch(pattern, base_name(a), 0))
+			return true;
+	return false;
+}
+
 /* Fills H if P is a hook run; returns whether it is. */
 static bool hook_of(const struct model *m, const struct m_proc *p, const char *pattern,
 		    struct m_hook *h)
@@ -259,8 +282,7 @@ static bool hook_of(const struct model *m, const struct m_proc *p, const char *p
 		}
 	}
 	model_argv_line(p, line, sizeof(line));
-	if (pattern && (!fnmatch(pattern, p->comm, 0) || !fnmatch(pattern, line, 0) ||
-			!fnmatch(pattern, p->exe, 0))) {
+	if (pattern && matches_rule(p, line, pattern)) {
 		h->user_rule = true;
 		snprintf(h->phase, sizeof(h->phase), "user rule");
 		snprintf(h->script, sizeof(h->script), "%s", p->exe[0] ? p->exe : p->comm);

@@ -112,6 +112,11 @@ static void json_event_body(struct json_writer *w, int kind, const union gt_even
 		json_kv_s64(w, "status", ev->exit.exit_code);
 		exit_status_str(ev->exit.exit_code, buf, sizeof(buf));
 		json_kv_str(w, "exit", buf);
+		json_key(w, "orphans");
+		json_array_start(w);
+		for (__u32 i = 0; i < ev->exit.n_orphans && i < GT_ORPHANS_MAX; i++)
+			json_u64(w, ev->exit.orphans[i]);
+		json_array_end(w);
 		break;
 	}
 }

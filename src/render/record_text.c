@@ -124,6 +124,8 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 	case GT_EV_EXIT:
 		exit_status_str(ev.exit.exit_code, st, sizeof(st));
 		fputs(st, out);
+		for (__u32 i = 0; i < ev.exit.n_orphans && i < GT_ORPHANS_MAX; i++)
+			fprintf(out, "%s%u", i ? " " : ", leaving children ", ev.exit.orphans[i]);
 		break;
 	default:
 		fprintf(out, "(event kind %d)", kind);
