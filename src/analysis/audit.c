@@ -178,6 +178,8 @@ int audit_run(const struct audit_opts *o, struct audit *a, char *err, size_t err
 		ret = audit_hooks(a, err, errlen);
 	if (!ret)
 		ret = audit_kernel(a, o, err, errlen);
+	if (!ret)
+		ret = audit_boot(a, err, errlen);
 	return ret;
 }
 

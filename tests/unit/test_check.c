@@ -206,12 +206,70 @@ static void test_module_lists(void **state)
 	clean_tree(f);
 	tree_put(&f->t, "/etc/modules", "vfio\nvfio_iommu_type1\nvfio_pci\n");
 	tree_put(&f->t, "/etc/modules-load.d/vfio.conf", "; comment\nvfio-pci\n");
-	tree_put(&f->t, "/etc/initramfs-tools/modules", "vfio_pci ids=10de:1b80\n");
+	tree_put(&f->t, "/etc/initramfs-tools/modules", "vfio_pci\n");
 	run(f, NULL);
 	assert_non_null(find(f, "vfio-early-load", "/etc/modules", 3));
 	assert_non_null(find(f, "vfio-early-load", "/etc/modules-load.d/vfio.conf", 2));
 	assert_non_null(find(f, "vfio-early-load", "/etc/initramfs-tools/modules", 1));
 	assert_int_equal(f->a.n, 3);
+}
+
+/* The next boot: the Proxmox wiki's "PCI(e) Passthrough" page and most
+ * single-GPU guides put the ids in /etc/initramfs-tools/modules and in
+ * GRUB_CMDLINE_LINUX_DEFAULT; proxmox-boot-tool (systemd-boot, ZFS root)
+ * reads /etc/kernel/cmdline, one line; Fedora/Arch guides use a dracut
+ * drop-in with force_drivers+=. */
+static void test_boot_config(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+
+	clean_tree(f);
+	tree_put(&f->t, "/etc/initramfs-tools/modules",
+		 "# List of modules that you want to include in your initramfs.\n"
+		 "vfio\nvfio_iommu_type1\nvfio_pci ids=10de:1b80,10de:10f0\n");
+	tree_put(&f->t, "/etc/modules-load.d/vfio.conf", "vfio_pci ids=10de:1b80\n");
+	tree_put(&f->t, "/etc/default/grub",
+		 "GRUB_DEFAULT=0\n"
+		 "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt "
+		 "vfio-pci.ids=10de:1b80,10de:10f0\"\n"
+		 "#GRUB_CMDLINE_LINUX=\"pci-stub.ids=10de:1b80\"\n"
+		 "GRUB_CMDLINE_LINUX='intel_iommu=on'\n");
+	tree_put(&f->t, "/etc/default/grub.d/vfio.cfg",
+		 "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT pci_stub.ids=10de:10f0\"\n");
+	tree_put(&f->t, "/etc/kernel/cmdline",
+		 "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on vfio_pci.ids=10de:1b80\n");
+	tree_put(&f->t, "/etc/dracut.conf.d/10-vfio.conf",
+		 "force_drivers+=\" vfio_pci vfio vfio_iommu_type1 \"\n");
+	run(f, NULL);
+	dump_findings(f);
+	x = find(f, "vfio-ids-boot-modules", "/etc/initramfs-tools/modules", 4);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_non_null(strstr(x->meaning, GPU " (10de:1b80)"));
+	/* modules-load.d takes no arguments: only the early load */
+	assert_non_null(find(f, "vfio-early-load", "/etc/modules-load.d/vfio.conf", 1));
+	x = find(f, "vfio-ids-next-boot", "/etc/default/grub", 2);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_non_null(strstr(x->meaning, "from the next boot"));
+	assert_non_null(strstr(x->meaning, AUDIO " (10de:10f0)"));
+	x = find(f, "vfio-ids-next-boot", "/etc/default/grub.d/vfio.cfg", 1);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, "pci-stub"));
+	assert_non_null(find(f, "vfio-ids-next-boot", "/etc/kernel/cmdline", 1));
+	assert_non_null(find(f, "vfio-early-load", "/etc/dracut.conf.d/10-vfio.conf", 1));
+	assert_int_equal(f->a.n, 6);
+
+	/* Once booted with it, the running command line's rule reports it
+	 * and the boot loader's copy is not news. */
+	tree_put(&f->t, "/proc/cmdline",
+		 "BOOT_IMAGE=/vmlinuz quiet vfio_pci.ids=10de:1b80,10de:10f0 pci-stub.ids=10de:10f0 "
+		 "vfio_pci.ids=10de:1b80\n");
+	run(f, NULL);
+	dump_findings(f);
+	assert_int_equal(count(f, "vfio-ids-next-boot"), 0);
+	assert_int_equal(count(f, "vfio-ids-cmdline"), 3);
 }
 
 static void test_cmdline_rules(void **state)
@@ -442,6 +500,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_modprobe_override_and_mask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_module_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmdline_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_override_and_driverctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_udev_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtin, setup, teardown),
