@@ -20,6 +20,15 @@ enum audit_severity {
 	AUDIT_HIGH,
 };
 
+/* How sure a finding is: the line it names does what the finding says
+ * (matched), or the conclusion rests on what a static read cannot see, such
+ * as addresses held in variables or which domain a dispatcher hook serves
+ * (guess). */
+enum audit_certainty {
+	AUDIT_MATCHED,
+	AUDIT_GUESS,
+};
+
 struct audit_finding {
 	enum audit_severity severity;
 	const char *rule;	/* "vfio-ids-modprobe", ... (static) */
@@ -28,6 +37,9 @@ struct audit_finding {
 	char *text;		/* the line (or value) that sets it */
 	char *meaning;		/* what it does to rebinding */
 	char *hint;		/* what to do about it */
+	enum audit_certainty certainty;
+	char *trigger;		/* what runs it: "boot (multi-user.target)", NULL if n/a */
+	char *via;		/* the unit or config that leads to FILE, NULL if n/a */
 };
 
 /* A rule that could not be evaluated, and why ("--root: not probed"). */
@@ -72,9 +84,14 @@ const char *audit_severity_name(enum audit_severity s);	/* "info", "warn", "high
 
 /* ---- for the rule families ------------------------------------------- */
 
-void audit_add(struct audit *a, enum audit_severity sev, const char *rule,
-	       const char *file, int line, const char *text,
-	       const char *meaning, const char *hint);
+/* Returns the finding added (NULL when out of memory), for audit_detail. */
+struct audit_finding *audit_add(struct audit *a, enum audit_severity sev, const char *rule,
+				const char *file, int line, const char *text,
+				const char *meaning, const char *hint);
+/* Sets the certainty, and TRIGGER and VIA when not NULL. F may be NULL. */
+void audit_detail(struct audit_finding *f, enum audit_certainty c, const char *trigger,
+		  const char *via);
+const char *audit_certainty_name(enum audit_certainty c);	/* "matched", "guess" */
 void audit_skip(struct audit *a, const char *rule, const char *why);
 
 /* Host drivers whose blacklisting matters (GPU and HDMI audio drivers, and

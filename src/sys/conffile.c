@@ -54,8 +54,7 @@ static int add_line(struct conf_file *f, size_t *cap, int lineno, const char *te
 	return 0;
 }
 
-/* Splits BUF (NUL-terminated, modified) into logical lines. */
-static int split_lines(struct conf_file *f, char *buf)
+int conf_split(struct conf_file *f, char *buf)
 {
 	char *p = buf, *eol, *acc = NULL, *t;
 	size_t cap = 0, acc_len = 0, len;
@@ -124,7 +123,7 @@ int conf_read(const char *root, const char *path, struct conf_file *out)
 	}
 	buf[n] = '\0';
 	out->path = strdup(path);
-	err = out->path ? split_lines(out, buf) : -ENOMEM;
+	err = out->path ? conf_split(out, buf) : -ENOMEM;
 	free(buf);
 	if (err)
 		conf_free(out);

@@ -31,6 +31,11 @@ struct conf_file {
 int conf_read(const char *root, const char *path, struct conf_file *out);
 void conf_free(struct conf_file *f);
 
+/* Adds the logical lines of BUF (NUL-terminated, modified) to F (empty,
+ * PATH set by the caller), for text read some other way. Returns 0 or
+ * -ENOMEM. */
+int conf_split(struct conf_file *f, char *buf);
+
 /* True for a line whose first non-blank character is '#'. */
 int conf_is_comment(const char *text);
 
