@@ -206,6 +206,8 @@ int audit_run(const struct audit_opts *o, struct audit *a, char *err, size_t err
 		ret = audit_kernel(a, o, err, errlen);
 	if (!ret)
 		ret = audit_boot(a, err, errlen);
+	if (!ret)
+		ret = audit_units(a, err, errlen);
 	return ret;
 }
 

@@ -107,6 +107,7 @@ int audit_udev(struct audit *a, char *err, size_t errlen);
 int audit_hooks(struct audit *a, char *err, size_t errlen);
 int audit_kernel(struct audit *a, const struct audit_opts *o, char *err, size_t errlen);
 int audit_boot(struct audit *a, char *err, size_t errlen);
+int audit_units(struct audit *a, char *err, size_t errlen);
 
 /* A file read failure other than "absent" as a one-line error. */
 int audit_read_error(const struct audit *a, const char *path, int err, char *buf, size_t size);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "sys/conffile.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 
 static int is_blank(char c)
@@ -120,6 +121,30 @@ int conf_read(const char *root, const char *path, struct conf_file *out)
 	if (n < 0 || n > CONF_FILE_MAX) {
 		free(buf);
 		return n < 0 ? (int)n : -EFBIG;
+	}
+	buf[n] = '\0';
+	out->path = strdup(path);
+	err = out->path ? conf_split(out, buf) : -ENOMEM;
+	free(buf);
+	if (err)
+		conf_free(out);
+	return err;
+}
+
+int conf_read_in_root(const char *root, const char *path, struct conf_file *out)
+{
+	char *buf;
+	ssize_t n;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	buf = malloc(CONF_FILE_MAX + 2);
+	if (!buf)
+		return -ENOMEM;
+	n = root_read(root, path, buf, CONF_FILE_MAX + 1);
+	if (n < 0 || n > CONF_FILE_MAX || memchr(buf, '\0', n)) {
+		free(buf);
+		return n < 0 ? (int)n : n > CONF_FILE_MAX ? -EFBIG : -EINVAL;
 	}
 	buf[n] = '\0';
 	out->path = strdup(path);

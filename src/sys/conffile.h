@@ -31,6 +31,11 @@ struct conf_file {
 int conf_read(const char *root, const char *path, struct conf_file *out);
 void conf_free(struct conf_file *f);
 
+/* The same for a file a tree points at (unit links, scripts): symlinks
+ * resolve inside ROOT (see rootfs.h), and a file that is not a regular text
+ * file is -EINVAL. */
+int conf_read_in_root(const char *root, const char *path, struct conf_file *out);
+
 /* Adds the logical lines of BUF (NUL-terminated, modified) to F (empty,
  * PATH set by the caller), for text read some other way. Returns 0 or
  * -ENOMEM. */

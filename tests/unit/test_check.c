@@ -358,6 +358,140 @@ static void test_udev_rules(void **state)
 	assert_int_equal(f->a.n, 3);
 }
 
+/* An enabled unit that binds devices through its script: the issue's
+ * case, shaped like the "vfio-bind" service and script of single-GPU
+ * passthrough guides (oneshot, WantedBy=multi-user.target, a script looping
+ * over BDFs), written driver_override + drivers_probe style as libvirt
+ * itself binds. The link is absolute, as systemctl enable makes it. */
+static void put_vfio_bind(struct tree *t)
+{
+	tree_put(t, "/etc/systemd/system/vfio-bind.service",
+		 "[Unit]\nDescription=Bind the passthrough GPU to vfio-pci\n"
+		 "After=systemd-modules-load.service\n\n"
+		 "[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+		 "ExecStart=/usr/local/bin/vfio-bind.sh 0000:0a:00.0 0000:0a:00.1\n\n"
+		 "[Install]\nWantedBy=multi-user.target\n");
+	tree_link(t, "/etc/systemd/system/multi-user.target.wants/vfio-bind.service",
+		  "/etc/systemd/system/vfio-bind.service");
+	tree_put_mode(t, "/usr/local/bin/vfio-bind.sh",
+		      "#!/bin/bash\n"
+		      "modprobe vfio-pci\n"
+		      "for dev in \"$@\"; do\n"
+		      "\techo vfio-pci > /sys/bus/pci/devices/$dev/driver_override\n"
+		      "\t[ -e /sys/bus/pci/devices/$dev/driver ] && \\\n"
+		      "\t\techo $dev > /sys/bus/pci/devices/$dev/driver/unbind\n"
+		      "\techo $dev > /sys/bus/pci/drivers_probe\n"
+		      "done\n", 0755);
+}
+
+static void test_units(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+	struct tree *t = &f->t;
+
+	clean_tree(f);
+	put_vfio_bind(t);
+	/* a timer (enabled in timers.target.wants) running virsh */
+	tree_put(t, "/lib/systemd/system/gpu-detach.timer",
+		 "[Timer]\nOnBootSec=30s\nUnit=gpu-detach-now.service\n[Install]\nWantedBy=timers.target\n");
+	tree_link(t, "/etc/systemd/system/timers.target.wants/gpu-detach.timer",
+		  "/lib/systemd/system/gpu-detach.timer");
+	tree_put(t, "/lib/systemd/system/gpu-detach-now.service",
+		 "[Service]\nType=oneshot\nExecStart=/usr/bin/virsh nodedev-detach pci_0000_0a_00_0\n");
+	/* a path unit running driverctl */
+	tree_put(t, "/etc/systemd/system/gpu-return.path",
+		 "[Path]\nPathExists=/run/gpu-return\n[Install]\nWantedBy=paths.target\n");
+	tree_link(t, "/etc/systemd/system/paths.target.wants/gpu-return.path",
+		  "/etc/systemd/system/gpu-return.path");
+	tree_put(t, "/etc/systemd/system/gpu-return.service",
+		 "[Service]\nExecStart=-/usr/sbin/driverctl set-override 0000:0a:00.0 vfio-pci\n");
+	/* a template started by a udev rule, inline sh -c */
+	tree_put(t, "/etc/systemd/system/vfio-claim@.service",
+		 "[Service]\nType=oneshot\n"
+		 "ExecStart=/bin/sh -c 'echo vfio-pci > /sys/bus/pci/devices/%I/driver_override'\n");
+	tree_put(t, "/etc/udev/rules.d/90-vfio-claim.rules",
+		 "ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{vendor}==\"0x10de\", TAG+=\"systemd\", "
+		 "ENV{SYSTEMD_WANTS}+=\"vfio-claim@%k.service\"\n");
+	/* a unit nothing starts, binding from a drop-in */
+	tree_put(t, "/lib/systemd/system/gpu-manual.service",
+		 "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+	tree_put(t, "/etc/systemd/system/gpu-manual.service.d/10-vfio.conf",
+		 "[Service]\nExecStartPre=/sbin/modprobe vfio-pci\n");
+	run(f, NULL);
+	dump_findings(f);
+
+	x = find(f, "unit-binds-device", "/usr/local/bin/vfio-bind.sh", 2);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->certainty, AUDIT_MATCHED);
+	assert_non_null(strstr(x->meaning, "line 4 writes a driver to driver_override"));
+	assert_non_null(strstr(x->meaning, "line 5 unbinds"));	/* the continued line */
+	assert_non_null(strstr(x->meaning, "line 7 writes drivers_probe"));
+	assert_non_null(x->trigger);
+	assert_non_null(strstr(x->trigger, "wanted by multi-user.target"));
+	assert_non_null(strstr(x->via, "vfio-bind.service ExecStart=/usr/local/bin/vfio-bind.sh"));
+	assert_non_null(strstr(x->via, "/etc/systemd/system/vfio-bind.service:8"));
+
+	x = find(f, "unit-binds-device", "/lib/systemd/system/gpu-detach-now.service", 3);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_non_null(strstr(x->trigger, "timer gpu-detach.timer OnBootSec=30s"));
+
+	x = find(f, "unit-binds-device", "/etc/systemd/system/gpu-return.service", 2);
+	assert_non_null(x);
+	assert_non_null(strstr(x->trigger, "path unit gpu-return.path PathExists=/run/gpu-return"));
+
+	x = find(f, "unit-binds-device", "/etc/systemd/system/vfio-claim@.service", 3);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_non_null(strstr(x->trigger, "udev rule /etc/udev/rules.d/90-vfio-claim.rules:1"));
+
+	x = find(f, "unit-binds-device", "/etc/systemd/system/gpu-manual.service.d/10-vfio.conf", 2);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_INFO);
+	assert_null(x->trigger);
+	assert_non_null(strstr(x->meaning, "nothing starts it"));
+	assert_int_equal(count(f, "unit-binds-device"), 5);
+}
+
+/* The same kinds of files, harmless: a unit that only loads modules, a
+ * script that only logs, driverctl's own template (load-override is the
+ * driverctl rules' business), a binding unit masked in /etc, one whose
+ * drop-in resets ExecStart=, and a unit link that points out of the tree. */
+static void test_units_harmless(void **state)
+{
+	struct fx *f = *state;
+	struct tree *t = &f->t;
+
+	clean_tree(f);
+	tree_put(t, "/etc/systemd/system/vfio-modules.service",
+		 "[Service]\nType=oneshot\nExecStart=/sbin/modprobe -a vfio vfio_iommu_type1\n"
+		 "ExecStart=/usr/local/bin/log-boot.sh\n[Install]\nWantedBy=multi-user.target\n");
+	tree_link(t, "/etc/systemd/system/multi-user.target.wants/vfio-modules.service",
+		  "/etc/systemd/system/vfio-modules.service");
+	tree_put_mode(t, "/usr/local/bin/log-boot.sh",
+		      "#!/bin/sh\nlogger \"vfio modules loaded\"\nls /sys/bus/pci/drivers/vfio-pci/ >/dev/null\n", 0755);
+	/* driverctl@.service as the driverctl package ships it */
+	tree_put(t, "/usr/lib/systemd/system/driverctl@.service",
+		 "[Unit]\nDescription=Load driver override for %I\nDefaultDependencies=no\n"
+		 "[Service]\nType=oneshot\nExecStart=-/usr/sbin/driverctl --nosave load-override %I\n");
+	tree_put(t, "/lib/systemd/system/gpu-old.service",
+		 "[Service]\nExecStart=/usr/sbin/driverctl set-override 0000:0a:00.0 vfio-pci\n");
+	tree_link(t, "/etc/systemd/system/gpu-old.service", "/dev/null");
+	tree_link(t, "/etc/systemd/system/multi-user.target.wants/gpu-old.service",
+		  "/lib/systemd/system/gpu-old.service");
+	tree_put(t, "/lib/systemd/system/gpu-reset.service",
+		 "[Service]\nExecStart=/usr/bin/virsh nodedev-detach pci_0000_0a_00_0\n");
+	tree_put(t, "/etc/systemd/system/gpu-reset.service.d/override.conf",
+		 "[Service]\nExecStart=\nExecStart=/bin/true\n");
+	tree_link(t, "/etc/systemd/system/escape.service", "../../../../../../../../../etc/passwd");
+	tree_link(t, "/etc/systemd/system/runs-host.service", "/usr/local/bin/vfio-bind.sh");
+	run(f, NULL);
+	dump_findings(f);
+	assert_int_equal(f->a.n, 0);
+}
+
 static void test_builtin(void **state)
 {
 	struct fx *f = *state;
@@ -503,6 +637,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_boot_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_override_and_driverctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_udev_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units_harmless, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_roots, setup, teardown),
