@@ -76,10 +76,11 @@ static bool writes(const char *t)
 }
 
 /* echo / printf / ":" writing nothing but a newline ("echo > f",
- * echo "" > f, printf '\n' > f, ": > f", "> f"). */
+ * echo "" > f, printf '\n' > f, ": > f", "> f"), also inside a Perl or
+ * Python system("...") call. */
 static bool writes_empty(const char *t)
 {
-	const char *gt = strchr(t, '>'), *p;
+	const char *gt = strchr(t, '>'), *p, *cmd;
 	char val[64];
 	size_t n = 0;
 
@@ -88,13 +89,12 @@ static bool writes_empty(const char *t)
 	p = t + strspn(t, " \t");
 	if (p == gt || *p == ':')
 		return true;
-	if (!strncmp(p, "echo", 4) && !is_word_char(p[4]))
-		p += 4;
-	else if (!strncmp(p, "printf", 6) && !is_word_char(p[6]))
-		p += 6;
-	else
+	cmd = find_word(t, "echo");
+	if (!cmd || cmd > gt)
+		cmd = find_word(t, "printf");
+	if (!cmd || cmd > gt)
 		return false;
-	for (; p < gt && n + 1 < sizeof(val); p++) {
+	for (p = cmd + (*cmd == 'e' ? 4 : 6); p < gt && n + 1 < sizeof(val); p++) {
 		if (*p == '-' && (p[-1] == ' ' || p[-1] == '\t')) {
 			p += strcspn(p, " \t") - 1;	/* -n, -e, -ne */
 			continue;
@@ -209,7 +209,8 @@ static int add_hit(struct script_scan *s, enum script_act act, const char *file,
 	return 0;
 }
 
-static int add_addr(struct script_scan *s, const char *bdf, const char *file, int line)
+static int add_addr(struct script_scan *s, const char *bdf, const char *file, int line,
+		    const char *text)
 {
 	struct script_addr *grown;
 
@@ -222,8 +223,13 @@ static int add_addr(struct script_scan *s, const char *bdf, const char *file, in
 	s->addrs = grown;
 	snprintf(grown[s->naddrs].bdf, sizeof(grown[0].bdf), "%s", bdf);
 	grown[s->naddrs].line = line;
-	if (!(grown[s->naddrs].file = strdup(file)))
+	grown[s->naddrs].file = strdup(file);
+	grown[s->naddrs].text = strndup(text, LINE_MAX_LEN);
+	if (!grown[s->naddrs].file || !grown[s->naddrs].text) {
+		free(grown[s->naddrs].file);
+		free(grown[s->naddrs].text);
 		return -ENOMEM;
+	}
 	s->naddrs++;
 	return 0;
 }
@@ -261,7 +267,7 @@ static int scan_addrs(struct script_scan *s, const char *file, int line, const c
 		    sscanf(p, "pci_%4x_%2x_%2x_%1u%n", &d, &b, &sl, &fn, &used) == 4 &&
 		    used == 16 && !is_word_char(p[used]) && fn < 8) {
 			snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%u", d, b, sl, fn);
-			if (add_addr(s, bdf, file, line))
+			if (add_addr(s, bdf, file, line, t))
 				return -ENOMEM;
 			p += used - 1;
 			continue;
@@ -274,7 +280,7 @@ static int scan_addrs(struct script_scan *s, const char *file, int line, const c
 		while (n && (cand[strlen(cand) - 1] == '.' || cand[strlen(cand) - 1] == ':'))
 			cand[strlen(cand) - 1] = '\0', n--;
 		if (!is_word_char(p[n]) && addr_shape(cand) &&
-		    !pci_bdf_normalize(cand, bdf, sizeof(bdf), 1) && add_addr(s, bdf, file, line))
+		    !pci_bdf_normalize(cand, bdf, sizeof(bdf), 1) && add_addr(s, bdf, file, line, t))
 			return -ENOMEM;
 		p += n ? n - 1 : 0;
 	}
@@ -387,8 +393,10 @@ void script_scan_free(struct script_scan *s)
 		free(s->hits[i].file);
 		free(s->hits[i].text);
 	}
-	for (size_t i = 0; i < s->naddrs; i++)
+	for (size_t i = 0; i < s->naddrs; i++) {
 		free(s->addrs[i].file);
+		free(s->addrs[i].text);
+	}
 	free(s->hits);
 	free(s->addrs);
 	memset(s, 0, sizeof(*s));

@@ -46,6 +46,7 @@ struct script_addr {
 	char bdf[20];
 	char *file;
 	int line;
+	char *text;		/* the line that first names it */
 };
 
 struct script_scan {

@@ -548,6 +548,128 @@ static void test_hooks(void **state)
 	assert_int_equal(f->a.n, 5);	/* the [snap1] hook of 111 is not looked at */
 }
 
+/* Hooks read statically. The Proxmox hookscript follows the shape of
+ * pve-docs' guest-example-hookscript.pl (vmid and phase from @ARGV, one
+ * branch per phase) with the system() calls forum posts add to return a
+ * GPU; the VM names its GPU through a resource mapping (pci.cfg as
+ * PVE::Mapping::PCI writes it). The libvirt hook is the "vfio-teardown.sh"
+ * of single-GPU passthrough guides in qemu.d/<domain>/release/end/. */
+static void put_bad_hooks(struct tree *t)
+{
+	tree_put(t, "/etc/hostname", "pve1\n");
+	tree_put(t, "/etc/pve/mapping/pci.cfg",
+		 "gpu\n\tmap id=10de:1b80,iommugroup=14,node=pve1,path=0000:0a:00,subsystem-id=1458:3702\n");
+	tree_put(t, "/etc/pve/qemu-server/111.conf",
+		 "boot: order=scsi0\nhookscript: local:snippets/gpu-hook.pl\n"
+		 "hostpci0: mapping=gpu,pcie=1,x-vga=1\nhostpci1: mapping=nvme\n");
+	tree_put_mode(t, "/var/lib/vz/snippets/gpu-hook.pl",
+		      "#!/usr/bin/perl\n"
+		      "use strict;\nuse warnings;\n"
+		      "my $vmid = shift;\nmy $phase = shift;\n"
+		      "if ($phase eq 'post-stop') {\n"
+		      "    system(\"echo 0000:0a:00.0 > /sys/bus/pci/devices/0000:0a:00.0/driver/unbind\");\n"
+		      "    system(\"echo 0000:0a:00.0 > /sys/bus/pci/drivers/nouveau/bind\");\n"
+		      "    system(\"nohup /usr/local/bin/gpu-watch.sh &\");\n"
+		      "}\nexit(0);\n", 0755);
+	tree_put(t, "/etc/libvirt/qemu/win10.xml",
+		 "<domain type='kvm'>\n  <name>win10</name>\n  <devices>\n"
+		 "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+		 "      <source><address domain='0x0000' bus='0x0a' slot='0x00' function='0x0'/></source>\n"
+		 "    </hostdev>\n  </devices>\n</domain>\n");
+	tree_put_mode(t, "/etc/libvirt/hooks/qemu.d/win10/release/end/revert.sh",
+		      "#!/bin/bash\nset -x\n"
+		      "virsh nodedev-reattach pci_0000_0a_00_0\n"
+		      "virsh nodedev-reattach pci_0000_0a_00_1\n"
+		      "modprobe nouveau\n", 0755);
+}
+
+static void test_hook_rules(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+	const char *pl = "/var/lib/vz/snippets/gpu-hook.pl";
+
+	clean_tree(f);
+	put_bad_hooks(&f->t);
+	run(f, NULL);
+	dump_findings(f);
+	x = find(f, "pve-mapping-unresolved", "/etc/pve/qemu-server/111.conf", 4);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_HIGH);
+	assert_non_null(strstr(x->meaning, "not defined"));
+	assert_non_null(strstr(x->hint, "node pve1"));
+
+	x = find(f, "hook-override-not-cleared", pl, 8);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->certainty, AUDIT_GUESS);	/* the override is set elsewhere */
+	assert_non_null(strstr(x->via, "VM 111: hookscript: local:snippets/gpu-hook.pl"));
+	/* the mapping resolved to the slot; the tree has .1 in it */
+	x = find(f, "hook-partial-slot", pl, 7);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, "never names " AUDIO));
+	assert_non_null(strstr(x->meaning, "the VM holds 0000:0a:00 (all functions)"));
+	assert_int_equal(x->certainty, AUDIT_GUESS);
+	x = find(f, "hook-background", pl, 9);
+	assert_non_null(x);
+	assert_int_equal(x->certainty, AUDIT_MATCHED);
+
+	x = find(f, "hook-reattach-managed", "/etc/libvirt/hooks/qemu.d/win10/release/end/revert.sh", 3);
+	assert_non_null(x);
+	assert_int_equal(x->certainty, AUDIT_MATCHED);
+	assert_non_null(strstr(x->meaning, "win10"));
+	/* reattach clears the override itself, and names both functions */
+	assert_int_equal(count(f, "hook-override-not-cleared"), 1);
+	assert_int_equal(count(f, "hook-partial-slot"), 1);
+	assert_int_equal(f->a.n, 5);
+
+	/* the same reattach for a domain whose hostdevs are not managed */
+	tree_put(&f->t, "/etc/libvirt/qemu/win10.xml",
+		 "<domain><devices><hostdev mode='subsystem' type='pci' managed='no'>"
+		 "</hostdev></devices></domain>\n");
+	run(f, NULL);
+	assert_int_equal(count(f, "hook-reattach-managed"), 0);
+}
+
+/* The same hooks written carefully give no finding: driver_override
+ * cleared first, both functions returned, no background work; the qemu
+ * dispatcher of the guides (runs the scripts of qemu.d/<domain>/<op>/<subop>). */
+static void test_hook_rules_harmless(void **state)
+{
+	struct fx *f = *state;
+
+	clean_tree(f);
+	put_bad_hooks(&f->t);
+	tree_put(&f->t, "/etc/pve/mapping/pci.cfg",
+		 "gpu\n\tmap id=10de:1b80,iommugroup=14,node=pve1,path=0000:0a:00,subsystem-id=1458:3702\n"
+		 "nvme\n\tmap id=144d:a808,node=pve1,path=0000:03:00.0\n");
+	tree_put_mode(&f->t, "/var/lib/vz/snippets/gpu-hook.pl",
+		      "#!/usr/bin/perl\nmy ($vmid, $phase) = @ARGV;\n"
+		      "if ($phase eq 'post-stop') {\n"
+		      "    for my $fn (qw(0000:0a:00.0 0000:0a:00.1)) {\n"
+		      "        system(\"echo > /sys/bus/pci/devices/$fn/driver_override\");\n"
+		      "        system(\"echo $fn > /sys/bus/pci/devices/$fn/driver/unbind\");\n"
+		      "    }\n"
+		      "    system(\"echo 0000:0a:00.0 > /sys/bus/pci/drivers/nouveau/bind\");\n"
+		      "    system(\"echo 0000:0a:00.1 > /sys/bus/pci/drivers/snd_hda_intel/bind\");\n"
+		      "}\n", 0755);
+	tree_put(&f->t, "/etc/libvirt/qemu/win10.xml",
+		 "<domain><devices><hostdev mode='subsystem' type='pci' managed='no'>"
+		 "</hostdev></devices></domain>\n");
+	tree_put_mode(&f->t, "/etc/libvirt/hooks/qemu",
+		      "#!/bin/bash\nGUEST_NAME=\"$1\"\nHOOK_NAME=\"$2\"\nSTATE_NAME=\"$3\"\n"
+		      "BASEDIR=\"$(dirname $0)\"\n"
+		      "HOOKPATH=\"$BASEDIR/qemu.d/$GUEST_NAME/$HOOK_NAME/$STATE_NAME\"\nset -e\n"
+		      "if [ -f \"$HOOKPATH\" ]; then\n  eval \\\"\"$HOOKPATH\"\\\" \"$@\"\n"
+		      "elif [ -d \"$HOOKPATH\" ]; then\n  while read file; do\n"
+		      "    eval \\\"\"$file\"\\\" \"$@\"\n"
+		      "  done <<< \"$(find -L \"$HOOKPATH\" -maxdepth 1 -type f -executable -print;)\"\nfi\n",
+		      0755);
+	run(f, NULL);
+	dump_findings(f);
+	assert_int_equal(f->a.n, 0);
+}
+
 static void test_bad_roots(void **state)
 {
 	struct fx *f = *state;
@@ -641,6 +763,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_units_harmless, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hook_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hook_rules_harmless, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_roots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live, setup, teardown),

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Hook scripts read before they run (what `gputrace record` would show
+ * later): a host driver bound while driver_override may still name
+ * vfio-pci, a multi-function slot returned only in part, virsh
+ * nodedev-reattach on devices libvirt reattaches itself, and work left
+ * running in the background after the hook returns.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/hook_rules.h"
+#include "analysis/script_scan.h"
+#include "sys/rootfs.h"
+
+#define DOMAIN_XML_MAX	(1024 * 1024)
+
+/* The first line that hands a device to a host driver: an explicit bind
+ * to a driver that is not vfio-pci/pci-stub, or, in a script that does not
+ * itself aim at vfio-pci, a reprobe or rescan. */
+static const struct script_hit *host_bind(const struct script_scan *s)
+{
+	const struct script_hit *h = script_first(s, ACT_BIND_HOST);
+
+	if (h || script_has(s, ACT_OVERRIDE_SET) || script_has(s, ACT_BIND_VFIO) ||
+	    script_has(s, ACT_NEW_ID) || script_has(s, ACT_DETACH))
+		return h;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->hits[i].act == ACT_PROBE || s->hits[i].act == ACT_RESCAN)
+			return &s->hits[i];
+	return NULL;
+}
+
+static bool cleared_before(const struct script_scan *s, const struct script_hit *bind)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct script_hit *h = &s->hits[i];
+
+		/* a clear in another (sourced) file is given the benefit of the doubt */
+		if ((h->act == ACT_OVERRIDE_CLEAR || h->act == ACT_REATTACH) &&
+		    (strcmp(h->file, bind->file) || h->line < bind->line))
+			return true;
+	}
+	return false;
+}
+
+static void check_override(struct audit *a, const struct script_scan *s, const struct hook_ctx *c)
+{
+	const struct script_hit *bind = host_bind(s);
+	bool sets = script_has(s, ACT_OVERRIDE_SET);
+	struct audit_finding *f;
+	char meaning[1024];
+
+	if (!bind || cleared_before(s, bind))
+		return;
+	snprintf(meaning, sizeof(meaning),
+		 "this hands the device to a host driver (%s) without clearing driver_override "
+		 "first: while it still names vfio-pci (%s), the kernel lets only vfio-pci bind, "
+		 "so the host driver's bind fails and any reprobe puts the device back on "
+		 "vfio-pci, although the hook carries on as if it had worked",
+		 script_act_name(bind->act), sets ? "this script sets it" :
+		 "set by libvirt, driverctl, a udev rule or the start hook");
+	f = audit_add(a, AUDIT_WARN, "hook-override-not-cleared", bind->file, bind->line, bind->text,
+		      meaning,
+		      "clear it for every function before the unbind/bind: "
+		      "echo > /sys/bus/pci/devices/BDF/driver_override");
+	audit_detail(f, sets ? AUDIT_MATCHED : AUDIT_GUESS, NULL, c->via);
+}
+
+static bool same_slot(const char *bdf, const char *slot)
+{
+	return !strncmp(bdf, slot, 10) && (bdf[10] == '.' || !bdf[10]);
+}
+
+static bool named(const struct script_scan *s, const char *bdf)
+{
+	for (size_t i = 0; i < s->naddrs; i++)
+		if (!strcmp(s->addrs[i].bdf, bdf) ||
+		    (strlen(s->addrs[i].bdf) == 10 && same_slot(bdf, s->addrs[i].bdf)))
+			return true;
+	return false;
+}
+
+/* Functions of SLOT the script never names: present in the tree, or given
+ * to the VM. */
+static void missing_functions(const struct audit *a, const struct script_scan *s,
+			      const struct hook_ctx *c, const char *slot, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < a->ndevs && used < size; i++)
+		if (same_slot(a->devs[i].bdf, slot) && !named(s, a->devs[i].bdf))
+			used += snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+					 a->devs[i].bdf);
+	for (size_t i = 0; i < c->ndevs && used < size; i++)
+		if (strlen(c->devs[i]) > 10 && same_slot(c->devs[i], slot) &&
+		    !named(s, c->devs[i]) && !strstr(buf, c->devs[i]))
+			used += snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+					 c->devs[i]);
+}
+
+static void check_slots(struct audit *a, const struct script_scan *s, const struct hook_ctx *c)
+{
+	char slot[11], missing[512], meaning[1536], held[512] = "";
+	struct audit_finding *f;
+	size_t used = 0;
+
+	if (!host_bind(s) && !script_has(s, ACT_UNBIND) && !script_has(s, ACT_REATTACH))
+		return;
+	for (size_t i = 0; i < c->ndevs && used < sizeof(held); i++)
+		used += snprintf(held + used, sizeof(held) - used, "%s%s%s", used ? ", " : "; the VM holds ",
+				 c->devs[i], strlen(c->devs[i]) == 10 ? " (all functions)" : "");
+	for (size_t i = 0; i < s->naddrs; i++) {
+		bool first = true;
+
+		if (strlen(s->addrs[i].bdf) != 12)
+			continue;
+		snprintf(slot, sizeof(slot), "%.10s", s->addrs[i].bdf);
+		for (size_t k = 0; k < i; k++)
+			first &= !same_slot(s->addrs[k].bdf, slot);
+		missing_functions(a, s, c, slot, missing, sizeof(missing));
+		if (!first || !missing[0])
+			continue;
+		snprintf(meaning, sizeof(meaning),
+			 "the hook rebinds %s but never names %s of the same slot: a function left "
+			 "on vfio-pci keeps the IOMMU group claimed, and its own reprobe or the "
+			 "next start's group bind can pull the whole slot back to vfio-pci (the "
+			 "GPU's HDMI audio function .1 is the usual one forgotten)%s",
+			 s->addrs[i].bdf, missing, held);
+		f = audit_add(a, AUDIT_WARN, "hook-partial-slot", s->addrs[i].file, s->addrs[i].line,
+			      s->addrs[i].text, meaning,
+			      "return every function of the slot (0000:0a:00.0 and .1 ...), in the "
+			      "same way and order");
+		audit_detail(f, AUDIT_GUESS, NULL, c->via);
+	}
+}
+
+/* Whether libvirt domain DOMAIN (or any domain, for NULL) has a
+ * <hostdev type='pci' managed='yes'>, from /etc/libvirt/qemu/DOMAIN.xml. */
+static bool domain_managed(const struct audit *a, const char *domain)
+{
+	char path[PATH_MAX], **names, *xml = malloc(DOMAIN_XML_MAX + 1), *p, *end;
+	bool yes = false;
+	ssize_t len;
+	int n = 1;
+
+	if (!xml)
+		return false;
+	names = NULL;
+	if (!domain)
+		n = root_list(a->root, "/etc/libvirt/qemu", &names);
+	for (int i = 0; i < n && !yes; i++) {
+		snprintf(path, sizeof(path), "/etc/libvirt/qemu/%s%s", domain ? domain : names[i],
+			 domain ? ".xml" : "");
+		len = root_read(a->root, path, xml, DOMAIN_XML_MAX);
+		xml[len > 0 ? len : 0] = '\0';
+		for (p = xml; !yes && (p = strstr(p, "<hostdev")); p = end) {
+			end = strchr(p, '>');
+			if (!end)
+				break;
+			*end++ = '\0';
+			yes = (strstr(p, "type='pci'") || strstr(p, "type=\"pci\"")) &&
+			      (strstr(p, "managed='yes'") || strstr(p, "managed=\"yes\""));
+		}
+	}
+	root_names_free(names, domain ? 0 : n);
+	free(xml);
+	return yes;
+}
+
+static void check_reattach(struct audit *a, const struct script_scan *s, const struct hook_ctx *c)
+{
+	const struct script_hit *h = script_first(s, ACT_REATTACH);
+	struct audit_finding *f;
+	char meaning[1024];
+
+	if (!h || !c->libvirt || !domain_managed(a, c->domain))
+		return;
+	snprintf(meaning, sizeof(meaning),
+		 "%s has <hostdev managed='yes'>: libvirt itself reattaches those devices to "
+		 "their host driver when the domain stops (after the 'stopped' hook, before "
+		 "'release'), so this second reattach races or undoes libvirt's, and a "
+		 "nodedev-reattach run before libvirt's own leaves libvirt to unbind again",
+		 c->domain ? c->domain : "a domain on this host");
+	f = audit_add(a, AUDIT_WARN, "hook-reattach-managed", h->file, h->line, h->text, meaning,
+		      "drop the nodedev-reattach for managed devices (or set managed='no' and keep "
+		      "the hook's detach/reattach pair)");
+	audit_detail(f, c->domain ? AUDIT_MATCHED : AUDIT_GUESS, NULL, c->via);
+}
+
+static void check_background(struct audit *a, const struct script_scan *s, const struct hook_ctx *c)
+{
+	struct audit_finding *f;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->hits[i].act != ACT_BACKGROUND)
+			continue;
+		f = audit_add(a, AUDIT_WARN, "hook-background", s->hits[i].file, s->hits[i].line,
+			      s->hits[i].text,
+			      "this keeps running after the hook returns: the VM manager moves on "
+			      "(libvirt's own reattach, Proxmox's next start, a reboot request) while "
+			      "it still rebinds or sleeps, so the order of binds depends on timing",
+			      "run the work in the hook itself, or wait for it before returning");
+		audit_detail(f, AUDIT_MATCHED, NULL, c->via);
+	}
+}
+
+int hook_rules_check(struct audit *a, const char *path, const struct hook_ctx *c)
+{
+	struct script_scan s = { 0 };
+	int err = script_scan_file(a->root, path, &s);
+
+	if (!err) {
+		check_override(a, &s, c);
+		check_slots(a, &s, c);
+		check_reattach(a, &s, c);
+		check_background(a, &s, c);
+	}
+	script_scan_free(&s);
+	return err;
+}
