@@ -404,27 +404,31 @@ static void report_file(struct units *u, const struct service *sv, const struct 
 			const struct script_scan *s, const struct script_hit *first,
 			const char *triggers)
 {
-	char acts[1024], via[PATH_MAX + 1024], meaning[4096];
+	char acts[1024], via[PATH_MAX + 1024], meaning[2048], hint[512];
 	struct audit_finding *f;
 
 	describe_hits(s, first->file, acts, sizeof(acts));
 	snprintf(via, sizeof(via), "%s %s=%s (%s:%d)", sv->name, c->key, c->cmd, c->file, c->line);
-	if (triggers[0])
+	if (triggers[0]) {
 		snprintf(meaning, sizeof(meaning),
-			 "%s changes driver binding whenever it runs, and it runs without anyone "
-			 "asking: %s. Here %s; a GPU handed back to the host can be taken again "
-			 "at the next boot or event", sv->name, triggers, acts);
-	else
+			 "%s changes driver binding each time it runs, and something starts it "
+			 "without anyone asking (see trigger: boot, timer, path or udev event): "
+			 "%s. A GPU handed back to the host can be taken again at the next boot "
+			 "or event", sv->name, acts);
+		snprintf(hint, sizeof(hint),
+			 "if the GPU should go back to the host between VM runs, 'systemctl "
+			 "disable --now %s' (and its timer, path unit or udev rule) and let the VM "
+			 "manager bind vfio-pci at start; 'gputrace record' shows when it runs",
+			 sv->name);
+	} else {
 		snprintf(meaning, sizeof(meaning),
 			 "%s changes driver binding (%s), but nothing starts it: no *.wants/ link, "
 			 "timer, path unit or udev rule names it, so it runs only when started by "
 			 "hand or by another unit", sv->name, acts);
+		snprintf(hint, sizeof(hint), "nothing to do unless something starts %s", sv->name);
+	}
 	f = audit_add(u->a, triggers[0] ? AUDIT_WARN : AUDIT_INFO, "unit-binds-device", first->file,
-		      first->line, first->text, meaning,
-		      triggers[0] ? "if the GPU should go back to the host between VM runs, disable "
-		      "the unit (systemctl disable --now UNIT) and let the VM manager bind vfio-pci "
-		      "at start; 'gputrace record' shows when it runs" :
-		      "nothing to do unless something starts it by hand");
+		      first->line, first->text, meaning, hint);
 	audit_detail(f, AUDIT_MATCHED, triggers[0] ? triggers : NULL, via);
 }
 
