@@ -6,7 +6,6 @@
  * hostpci resource mappings that name no device on this node; and what
  * each hook that does run does to binding (hook_rules.c).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,21 +18,18 @@
 #include "sys/conffile.h"
 #include "sys/configs.h"
 #include "sys/pve_mapping.h"
-#include "sys/sysfs.h"
+#include "sys/rootfs.h"
 
 #define PVE_CONF_DIR	"/etc/pve/qemu-server"
 #define LIBVIRT_HOOK	"/etc/libvirt/hooks/qemu"
 #define LIBVIRT_HOOK_D	"/etc/libvirt/hooks/qemu.d"
 #define HOOK_DEPTH_MAX	5	/* qemu.d/<domain>/<op>/<subop>/<script> */
 
-/* stat of host path PATH under the root: 0 or -errno. */
+/* stat of host path PATH under the root, links resolved inside it (a
+ * copied tree's absolute links point into the tree, never at this host). */
 static int stat_host(const struct audit *a, const char *path, struct stat *st)
 {
-	char full[PATH_MAX];
-
-	if (sys_path(full, sizeof(full), a->root, path))
-		return -ENAMETOOLONG;
-	return stat(full, st) ? -errno : 0;
+	return root_stat(a->root, path, st, 1);
 }
 
 /* Reports a hookscript that cannot run. Returns true with its host path in
@@ -237,36 +233,28 @@ static void libvirt_hook_rules(struct audit *a, const char *path)
 	hook_rules_check(a, path, &c);
 }
 
-static int cmp_name(const struct dirent **x, const struct dirent **y)
-{
-	return strcmp((*x)->d_name, (*y)->d_name);
-}
-
 /* Every file below DIR must be executable; directories are walked. */
 static void libvirt_tree(struct audit *a, const char *dir, int depth)
 {
-	char path[PATH_MAX], full[PATH_MAX];
-	struct dirent **list;
+	char path[PATH_MAX], **names;
 	struct stat st;
 	int i, n;
 
-	if (depth > HOOK_DEPTH_MAX || sys_path(full, sizeof(full), a->root, dir) ||
-	    (n = scandir(full, &list, NULL, cmp_name)) < 0)
+	if (depth > HOOK_DEPTH_MAX)
 		return;
+	n = root_list(a->root, dir, &names);
 	for (i = 0; i < n; i++) {
-		if (list[i]->d_name[0] != '.' &&
-		    snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name) < (int)sizeof(path) &&
-		    !stat_host(a, path, &st)) {
-			if (S_ISDIR(st.st_mode))
-				libvirt_tree(a, path, depth + 1);
-			else if (S_ISREG(st.st_mode) && !(st.st_mode & 0111))
-				libvirt_not_exec(a, path);
-			else if (S_ISREG(st.st_mode))
-				libvirt_hook_rules(a, path);
-		}
-		free(list[i]);
+		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= (int)sizeof(path) ||
+		    stat_host(a, path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			libvirt_tree(a, path, depth + 1);
+		else if (S_ISREG(st.st_mode) && !(st.st_mode & 0111))
+			libvirt_not_exec(a, path);
+		else if (S_ISREG(st.st_mode))
+			libvirt_hook_rules(a, path);
 	}
-	free(list);
+	root_names_free(names, n);
 }
 
 int audit_hooks(struct audit *a, char *err, size_t errlen)

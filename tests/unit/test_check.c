@@ -673,6 +673,70 @@ static void test_hook_rules_harmless(void **state)
 	assert_int_equal(f->a.n, 0);
 }
 
+/* A udev rule that starts a unit through RUN+="systemctl start": the shape
+ * of guides that rebind on hotplug ("--no-block" as udev's manual asks). */
+static void test_units_udev_run(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+
+	clean_tree(f);
+	tree_put(&f->t, "/etc/udev/rules.d/99-gpu-hotplug.rules",
+		 "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"0000:0a:00.0\", "
+		 "RUN+=\"/usr/bin/systemctl --no-block start gpu-grab.service\"\n");
+	tree_put(&f->t, "/etc/systemd/system/gpu-grab.service",
+		 "[Service]\nType=oneshot\nExecStart=/sbin/modprobe vfio-pci\n");
+	run(f, NULL);
+	dump_findings(f);
+	x = find(f, "unit-binds-device", "/etc/systemd/system/gpu-grab.service", 3);
+	assert_non_null(x);
+	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_non_null(strstr(x->trigger, "udev rule /etc/udev/rules.d/99-gpu-hotplug.rules:1"));
+}
+
+/* Hostile trees: a binary unit, a unit with one huge line, a .wants
+ * directory that is a symlink loop, a hookscript and a unit script that
+ * are symlinks out of the root, a FIFO as a hook. Nothing crashes, hangs or
+ * reads outside the tree. */
+static void test_hostile_sources(void **state)
+{
+	struct fx *f = *state;
+	struct tree *t = &f->t;
+	char *big = malloc(200 * 1024);
+	FILE *fp;
+
+	assert_non_null(big);
+	clean_tree(f);
+	memset(big, 'A', 200 * 1024 - 1);
+	big[200 * 1024 - 1] = '\0';
+	memcpy(big, "[Service]\nExecStart=/x ", 23);
+	tree_put(t, "/etc/systemd/system/huge.service", big);
+	free(big);
+	fp = fopen(tree_at(t, "/etc/systemd/system/binary.service"), "w");
+	assert_non_null(fp);
+	fwrite("[Service]\nExecStart=/bin/sh -c 'echo 1 > /sys/bus/pci/rescan'\n\0\1\2", 1, 66, fp);
+	fclose(fp);
+	tree_link(t, "/etc/systemd/system/loop.target.wants", "loop.target.wants");
+	tree_put(t, "/etc/systemd/system/out.service", "[Service]\nExecStart=/usr/local/bin/out.sh\n");
+	tree_link(t, "/usr/local/bin/out.sh", "../../../../../../../../../../tmp/gputrace-outside.sh");
+	tree_link(t, "/etc/systemd/system/multi-user.target.wants/out.service", "/etc/systemd/system/out.service");
+	/* the file the links aim at on the host, if they escaped */
+	fp = fopen("/tmp/gputrace-outside.sh", "w");
+	assert_non_null(fp);
+	fputs("#!/bin/sh\necho 1 > /sys/bus/pci/rescan\n", fp);
+	fclose(fp);
+	tree_put(t, "/etc/pve/qemu-server/114.conf", "hookscript: local:snippets/escape.sh\n");
+	tree_link(t, "/var/lib/vz/snippets/escape.sh", "/tmp/gputrace-outside.sh");
+	assert_int_equal(mkfifo(tree_at(t, "/etc/libvirt/hooks/qemu.d/win10/prepare/begin/fifo"), 0755), 0);
+	run(f, NULL);
+	dump_findings(f);
+	unlink("/tmp/gputrace-outside.sh");
+	assert_int_equal(count(f, "unit-binds-device"), 0);
+	assert_int_equal(count(f, "hook-override-not-cleared"), 0);
+	/* the escaping hookscript is not there, as Proxmox in that tree would see */
+	assert_non_null(find(f, "hookscript-missing", "/etc/pve/qemu-server/114.conf", 1));
+}
+
 static void test_bad_roots(void **state)
 {
 	struct fx *f = *state;
@@ -768,6 +832,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hook_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hook_rules_harmless, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units_udev_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_roots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live, setup, teardown),
