@@ -64,15 +64,31 @@ static const char *find_word(const char *t, const char *word)
 	return NULL;
 }
 
-/* A '>' that redirects output: not "->" or "=>" (Perl), not ">&". Or a
- * tee, or a language's write call. */
+/* A '>' that redirects output into a file: not "->" or "=>" (Perl), not
+ * ">&" or "2>" (stderr), not into /dev/null. Or a tee, or a language's
+ * write call. */
 static bool writes(const char *t)
 {
-	for (const char *p = strchr(t, '>'); p; p = strchr(p + 1, '>'))
-		if ((p == t || (p[-1] != '-' && p[-1] != '=')) && p[1] != '&')
-			return true;
+	for (const char *p = strchr(t, '>'); p; p = strchr(p + 1, '>')) {
+		const char *target = p + 1 + (p[1] == '>');
+
+		target += strspn(target, " \t\"'");
+		if ((p > t && (p[-1] == '-' || p[-1] == '=' || p[-1] == '2' || p[-1] == '>')) ||
+		    *target == '&' || !strncmp(target, "/dev/null", 9))
+			continue;
+		return true;
+	}
 	return find_word(t, "tee") || strstr(t, "write(") || strstr(t, ".write") ||
 	       find_word(t, "print") || find_word(t, "printf");
+}
+
+/* Binding files of other buses and classes that passthrough scripts write
+ * next to the GPU's: the virtual consoles' bind, the EFI framebuffer's
+ * platform driver. They are not PCI driver binding. */
+static bool not_pci(const char *t)
+{
+	return strstr(t, "vtcon") || strstr(t, "/bus/platform/") || strstr(t, "efi-framebuffer") ||
+	       strstr(t, "/sys/class/");
 }
 
 /* echo / printf / ":" writing nothing but a newline ("echo > f",
@@ -149,7 +165,7 @@ static unsigned int classify(const char *t)
 	unsigned int acts = 0;
 	const char *b;
 
-	if (writes(t)) {
+	if (writes(t) && !not_pci(t)) {
 		if (strstr(t, "driver_override"))
 			acts |= 1u << (strstr(t, "vfio") || strstr(t, "stub") || !writes_empty(t) ?
 				       ACT_OVERRIDE_SET : ACT_OVERRIDE_CLEAR);
@@ -277,8 +293,10 @@ static int scan_addrs(struct script_scan *s, const char *file, int line, const c
 			continue;
 		n = strspn(p, "0123456789abcdefABCDEF:.");
 		snprintf(cand, sizeof(cand), "%.*s", (int)(n < sizeof(cand) ? n : sizeof(cand) - 1), p);
-		while (n && (cand[strlen(cand) - 1] == '.' || cand[strlen(cand) - 1] == ':'))
-			cand[strlen(cand) - 1] = '\0', n--;
+		while (n && (cand[strlen(cand) - 1] == '.' || cand[strlen(cand) - 1] == ':')) {
+			cand[strlen(cand) - 1] = '\0';
+			n--;
+		}
 		if (!is_word_char(p[n]) && addr_shape(cand) &&
 		    !pci_bdf_normalize(cand, bdf, sizeof(bdf), 1) && add_addr(s, bdf, file, line, t))
 			return -ENOMEM;

@@ -149,6 +149,19 @@ static void test_script_scan_commands(void **state)
 	assert_int_equal(s.n, 4);
 	script_scan_free(&s);
 
+	/* The start and teardown scripts of single-GPU passthrough guides
+	 * also write the virtual consoles' and the EFI framebuffer's bind
+	 * files: not PCI binding. Reads with stderr sent away are not writes. */
+	tree_put(t, "/usr/local/bin/vfio-teardown.sh",
+		 "#!/bin/bash\n"
+		 "echo 1 > /sys/class/vtconsole/vtcon0/bind\n"
+		 "echo \"efi-framebuffer.0\" > /sys/bus/platform/drivers/efi-framebuffer/bind\n"
+		 "cur=$(cat /sys/bus/pci/devices/0000:0a:00.0/driver_override 2>/dev/null)\n"
+		 "ls /sys/bus/pci/drivers/nouveau/bind > /dev/null\n"
+		 "nvidia-xconfig --query-gpu-info > /dev/null 2>&1\n");
+	assert_int_equal(script_scan_file(t->root, "/usr/local/bin/vfio-teardown.sh", &s), 0);
+	assert_int_equal(s.n, 0);
+
 	/* harmless: module loads, logging, a binary, a perl hash arrow */
 	tree_put(t, "/usr/bin/fakebin", "\177ELF\0\0echo 1 > /sys/bus/pci/rescan\n");
 	assert_int_equal(script_scan_command(t->root, "/y.service", 1, "/sbin/modprobe -a vfio vfio_iommu_type1", &s), 0);
