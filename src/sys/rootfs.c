@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,23 +23,79 @@ static int open_flags(int flags)
 	return flags | ((flags & O_PATH) ? O_CLOEXEC : OPEN_ALWAYS);
 }
 
-/* Kernels before 5.6 have no openat2: resolve on the host, then refuse
- * what ended outside ROOT. Absolute links then point at the host, so such
- * a tree reads less than with openat2, never more. */
-static int open_checked(const char *root, const char *path, int flags)
-{
-	char full[PATH_MAX], real[PATH_MAX], base[PATH_MAX];
-	size_t blen;
-	int fd;
+#define LINKS_MAX	40	/* as the kernel's own limit on nested links */
 
-	if (sys_path(full, sizeof(full), root, path))
+/* Moves the first component of *TODO into COMP. False when none is left. */
+static bool next_component(char *todo, char *comp, size_t size)
+{
+	char *p = todo + strspn(todo, "/");
+	size_t n = strcspn(p, "/");
+
+	if (!n || n >= size)
+		return false;
+	memcpy(comp, p, n);
+	comp[n] = '\0';
+	memmove(todo, p + n, strlen(p + n) + 1);
+	return true;
+}
+
+/* Component COMP of RESOLVED (a path relative to DIR, the root, with no
+ * links in it) when it is a link to follow: its target goes in front of
+ * the rest of TODO, and an absolute target starts over at the root.
+ * Returns 1 when a link was spliced in, 0 when COMP is no link, or -errno. */
+static int splice_link(int dir, char *resolved, const char *comp, char *todo, size_t size,
+		       bool last, int flags)
+{
+	char cand[PATH_MAX], target[PATH_MAX], rest[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (snprintf(cand, sizeof(cand), "%s%s%s", resolved, resolved[0] ? "/" : "", comp) >=
+	    (int)sizeof(cand))
 		return -ENAMETOOLONG;
-	if (!realpath(root, base) || !realpath(full, real))
+	if (fstatat(dir, cand, &st, AT_SYMLINK_NOFOLLOW) || !S_ISLNK(st.st_mode) ||
+	    (last && (flags & O_NOFOLLOW))) {
+		snprintf(resolved, PATH_MAX, "%s", cand);
+		return 0;
+	}
+	n = readlinkat(dir, cand, target, sizeof(target) - 1);
+	if (n < 0)
 		return -errno;
-	blen = strlen(base);
-	if (strncmp(real, base, blen) || (real[blen] != '/' && real[blen] != '\0' && blen > 1))
-		return -EXDEV;
-	fd = open(real, open_flags(flags));
+	target[n] = '\0';
+	snprintf(rest, sizeof(rest), "%s", todo);
+	if (snprintf(todo, size, "%s/%s", target, rest) >= (int)size)
+		return -ENAMETOOLONG;
+	if (target[0] == '/')
+		resolved[0] = '\0';
+	return 1;
+}
+
+/* Kernels before 5.6 have no openat2: the same resolution done here, one
+ * component at a time from the root's fd ("..", at the root, stays there). */
+static int open_walk(int dir, const char *path, int flags)
+{
+	char todo[PATH_MAX], resolved[PATH_MAX] = "", comp[NAME_MAX + 1];
+	int links = 0, ret, fd;
+
+	if (snprintf(todo, sizeof(todo), "%s", path) >= (int)sizeof(todo))
+		return -ENAMETOOLONG;
+	while (next_component(todo, comp, sizeof(comp))) {
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			char *slash = strrchr(resolved, '/');
+
+			*(slash ? slash : resolved) = '\0';
+			continue;
+		}
+		ret = splice_link(dir, resolved, comp, todo, sizeof(todo),
+				  !todo[strspn(todo, "/")], flags);
+		if (ret < 0)
+			return ret;
+		if (ret && ++links > LINKS_MAX)
+			return -ELOOP;
+	}
+	fd = openat(dir, resolved[0] ? resolved : ".", open_flags(flags) | O_NOFOLLOW);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -56,9 +114,11 @@ int root_open(const char *root, const char *path, int flags)
 		return -errno;
 	fd = syscall(SYS_openat2, dir, path, &how, sizeof(how));
 	err = fd < 0 ? errno : 0;
+	if (err == ENOSYS) {
+		fd = open_walk(dir, path, flags);
+		err = fd < 0 ? -fd : 0;
+	}
 	close(dir);
-	if (err == ENOSYS)
-		return open_checked(root, path, flags);
 	return fd < 0 ? -err : fd;
 }
 

@@ -15,8 +15,8 @@
 
 /* Opens PATH (absolute, as on the host) under ROOT with FLAGS (O_RDONLY,
  * O_PATH, O_NOFOLLOW, O_DIRECTORY ...; O_CLOEXEC, O_NONBLOCK and O_NOCTTY
- * are added). Returns the fd or -errno (-EXDEV when the kernel cannot
- * confine the lookup and the path leaves ROOT). */
+ * are added). Returns the fd or -errno. openat2(RESOLVE_IN_ROOT) does the
+ * lookup; on kernels without it (before 5.6) the same walk is done here. */
 int root_open(const char *root, const char *path, int flags);
 
 /* Reads at most SIZE bytes of regular file PATH under ROOT. Returns the
