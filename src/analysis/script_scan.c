@@ -309,6 +309,22 @@ static int scan_addrs(struct script_scan *s, const char *file, int line, const c
 
 static int scan_level(const char *root, const char *path, int level, struct script_scan *s);
 
+/* Tools whose effect the command line itself tells (classify() reads
+ * "driverctl set-override", "virsh nodedev-detach"): driverctl is a shell
+ * script, and reading it would report its own sysfs writes for any use. */
+static bool is_known_tool(const char *path)
+{
+	static const char *const tools[] = {
+		"driverctl", "virsh", "modprobe", "systemctl", "udevadm", "qm", "pvesh",
+	};
+	const char *base = strrchr(path, '/') + 1;
+
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		if (!strcmp(base, tools[i]))
+			return true;
+	return false;
+}
+
 /* An absolute path without shell expansions, as the first word of T after
  * the words that only run what follows (sudo, exec, bash, ...), or after
  * "." / "source". */
@@ -340,7 +356,7 @@ static bool followed_path(const char *t, char *path, size_t size)
 		w[i]++;
 		w[i][strcspn(w[i], "\"'")] = '\0';
 	}
-	if (w[i][0] != '/' || strpbrk(w[i], "$`*?"))
+	if (w[i][0] != '/' || strpbrk(w[i], "$`*?") || is_known_tool(w[i]))
 		return false;
 	snprintf(path, size, "%s", w[i]);
 	return true;

@@ -475,10 +475,22 @@ static void test_units_harmless(void **state)
 		  "/etc/systemd/system/vfio-modules.service");
 	tree_put_mode(t, "/usr/local/bin/log-boot.sh",
 		      "#!/bin/sh\nlogger \"vfio modules loaded\"\nls /sys/bus/pci/drivers/vfio-pci/ >/dev/null\n", 0755);
-	/* driverctl@.service as the driverctl package ships it */
+	/* driverctl is a bash script: its own sysfs writes are not the unit's
+	 * news (a few lines in its style, not the real file) */
+	tree_put_mode(t, "/usr/sbin/driverctl",
+		      "#!/bin/bash\nconfdir=/etc/driverctl.d\n"
+		      "echo \"$dev\" > \"$syspath/driver/unbind\"\n"
+		      "echo \"$drv\" > \"$syspath/driver_override\"\n"
+		      "echo \"$dev\" > \"/sys/bus/$bus/drivers_probe\"\n", 0755);
+	/* driverctl@.service as the driverctl package ships it, started by
+	 * its udev rule for every device with a saved override */
 	tree_put(t, "/usr/lib/systemd/system/driverctl@.service",
 		 "[Unit]\nDescription=Load driver override for %I\nDefaultDependencies=no\n"
 		 "[Service]\nType=oneshot\nExecStart=-/usr/sbin/driverctl --nosave load-override %I\n");
+	tree_put(t, "/usr/lib/udev/rules.d/89-driverctl.rules",
+		 "ACTION==\"add\", TEST==\"/etc/driverctl.d/$env{SUBSYSTEM}-$kernel\", "
+		 "PROGRAM=\"/bin/systemd-escape driverctl/$env{SUBSYSTEM}-$kernel\", "
+		 "ENV{SYSTEMD_WANTS}+=\"driverctl@%c.service\"\n");
 	tree_put(t, "/lib/systemd/system/gpu-old.service",
 		 "[Service]\nExecStart=/usr/sbin/driverctl set-override 0000:0a:00.0 vfio-pci\n");
 	tree_link(t, "/etc/systemd/system/gpu-old.service", "/dev/null");
