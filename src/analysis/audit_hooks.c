@@ -218,14 +218,18 @@ static void libvirt_not_exec(struct audit *a, const char *path)
  * dispatcher itself serves them all. */
 static void libvirt_hook_rules(struct audit *a, const char *path)
 {
-	char domain[256] = "", via[PATH_MAX + 64];
+	char domain[256] = "", op[64] = "", via[PATH_MAX + 64];
 	struct hook_ctx c = { .libvirt = true, .via = via };
 
 	if (!strncmp(path, LIBVIRT_HOOK_D "/", strlen(LIBVIRT_HOOK_D "/"))) {
-		const char *d = path + strlen(LIBVIRT_HOOK_D "/");
+		const char *d = path + strlen(LIBVIRT_HOOK_D "/"), *o = d + strcspn(d, "/");
 
 		snprintf(domain, sizeof(domain), "%.*s", (int)strcspn(d, "/"), d);
 		c.domain = domain;
+		if (*o && strchr(o + 1, '/')) {
+			snprintf(op, sizeof(op), "%.*s", (int)strcspn(o + 1, "/"), o + 1);
+			c.op = op;
+		}
 		snprintf(via, sizeof(via), "libvirt hook of domain %s", domain);
 	} else {
 		snprintf(via, sizeof(via), "libvirt hook %s (every domain)", path);

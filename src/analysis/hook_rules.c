@@ -172,6 +172,19 @@ static bool domain_managed(const struct audit *a, const char *domain)
 	return yes;
 }
 
+/* When libvirt's own reattach of managed devices happens relative to the
+ * hook's operation: after the stopped hook, before the release hook. */
+static const char *reattach_order(const char *op)
+{
+	if (op && !strcmp(op, "release"))
+		return "libvirt has already reattached them before the release hook runs, so "
+		       "this unbinds and reprobes the device a second time";
+	if (op && !strcmp(op, "stopped"))
+		return "libvirt reattaches them right after the stopped hook, unbinding what this "
+		       "hook bound and reprobing, so the final driver is whatever wins that reprobe";
+	return "this second reattach races or repeats libvirt's own";
+}
+
 static void check_reattach(struct audit *a, const struct script_scan *s, const struct hook_ctx *c)
 {
 	const struct script_hit *h = script_first(s, ACT_REATTACH);
@@ -182,10 +195,8 @@ static void check_reattach(struct audit *a, const struct script_scan *s, const s
 		return;
 	snprintf(meaning, sizeof(meaning),
 		 "%s has <hostdev managed='yes'>: libvirt itself reattaches those devices to "
-		 "their host driver when the domain stops (after the 'stopped' hook, before "
-		 "'release'), so this second reattach races or undoes libvirt's, and a "
-		 "nodedev-reattach run before libvirt's own leaves libvirt to unbind again",
-		 c->domain ? c->domain : "a domain on this host");
+		 "their host driver when the domain stops; %s",
+		 c->domain ? c->domain : "a domain on this host", reattach_order(c->op));
 	f = audit_add(a, AUDIT_WARN, "hook-reattach-managed", h->file, h->line, h->text, meaning,
 		      "drop the nodedev-reattach for managed devices (or set managed='no' and keep "
 		      "the hook's detach/reattach pair)");

@@ -12,6 +12,7 @@
 struct hook_ctx {
 	const char *via;	/* "VM 111: hookscript: ... (/etc/pve/...:3)" */
 	const char *domain;	/* libvirt domain of a qemu.d hook, NULL if unknown */
+	const char *op;		/* its operation ("prepare", "release" ...), NULL if unknown */
 	bool libvirt;
 	/* the VM's devices when known ("0000:0a:00" = all functions) */
 	const char (*devs)[20];

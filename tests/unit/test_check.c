@@ -567,8 +567,10 @@ static void test_hooks(void **state)
  * pve-docs' guest-example-hookscript.pl (vmid and phase from @ARGV, one
  * branch per phase) with the system() calls forum posts add to return a
  * GPU; the VM names its GPU through a resource mapping (pci.cfg as
- * PVE::Mapping::PCI writes it). The libvirt hook is the "vfio-teardown.sh"
- * of single-GPU passthrough guides in qemu.d/<domain>/release/end/. */
+ * PVE::Mapping::PCI writes it). The libvirt hooks are the start/revert
+ * pair of single-GPU passthrough guides (qemu.d/<domain>/prepare/begin and
+ * release/end: consoles, EFI framebuffer, virsh nodedev-detach/-reattach)
+ * for a domain virt-manager made (managed='yes'). */
 static void put_bad_hooks(struct tree *t)
 {
 	tree_put(t, "/etc/hostname", "pve1\n");
@@ -591,11 +593,21 @@ static void put_bad_hooks(struct tree *t)
 		 "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
 		 "      <source><address domain='0x0000' bus='0x0a' slot='0x00' function='0x0'/></source>\n"
 		 "    </hostdev>\n  </devices>\n</domain>\n");
+	/* its start.sh: consoles and framebuffer released, GPU detached */
+	tree_put_mode(t, "/etc/libvirt/hooks/qemu.d/win10/prepare/begin/start.sh",
+		      "#!/bin/bash\nset -x\nsystemctl stop display-manager.service\n"
+		      "echo 0 > /sys/class/vtconsole/vtcon0/bind\n"
+		      "echo efi-framebuffer.0 > /sys/bus/platform/drivers/efi-framebuffer/unbind\n"
+		      "sleep 2\nvirsh nodedev-detach pci_0000_0a_00_0\nvirsh nodedev-detach pci_0000_0a_00_1\n"
+		      "modprobe vfio-pci\n", 0755);
 	tree_put_mode(t, "/etc/libvirt/hooks/qemu.d/win10/release/end/revert.sh",
 		      "#!/bin/bash\nset -x\n"
 		      "virsh nodedev-reattach pci_0000_0a_00_0\n"
 		      "virsh nodedev-reattach pci_0000_0a_00_1\n"
-		      "modprobe nouveau\n", 0755);
+		      "modprobe nouveau\n"
+		      "echo 1 > /sys/class/vtconsole/vtcon0/bind\n"
+		      "echo \"efi-framebuffer.0\" > /sys/bus/platform/drivers/efi-framebuffer/bind\n"
+		      "systemctl start display-manager.service\n", 0755);
 }
 
 static void test_hook_rules(void **state)
@@ -633,6 +645,7 @@ static void test_hook_rules(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->certainty, AUDIT_MATCHED);
 	assert_non_null(strstr(x->meaning, "win10"));
+	assert_non_null(strstr(x->meaning, "already reattached them before the release hook"));
 	/* reattach clears the override itself, and names both functions */
 	assert_int_equal(count(f, "hook-override-not-cleared"), 1);
 	assert_int_equal(count(f, "hook-partial-slot"), 1);
