@@ -18,50 +18,72 @@
 
 #define DOMAIN_XML_MAX	(1024 * 1024)
 
-/* The first line that hands a device to a host driver: an explicit bind
- * to a driver that is not vfio-pci/pci-stub, or, in a script that does not
- * itself aim at vfio-pci, a reprobe or rescan. */
-static const struct script_hit *host_bind(const struct script_scan *s)
+/* The first line that hands a device to a host driver while
+ * driver_override may still name vfio-pci, read in file order (hooks keep
+ * their phases in one file: a start branch that sets the override, a stop
+ * branch that reprobes):
+ *  - an explicit bind of a driver that is not vfio-pci/pci-stub with no
+ *    clear before it, or after the script set the override again;
+ *  - a reprobe or rescan after the script set the override and already
+ *    reprobed once for it (the set's own reprobe is the start binding);
+ *  - in a script that never aims at vfio-pci, any reprobe or rescan not
+ *    preceded by a clear.
+ * *SETS tells whether the script itself set the override it forgot. */
+static const struct script_hit *unsafe_bind(const struct script_scan *s, bool *sets)
 {
-	const struct script_hit *h = script_first(s, ACT_BIND_HOST);
+	bool aims_vfio = script_has(s, ACT_OVERRIDE_SET) || script_has(s, ACT_BIND_VFIO) ||
+			 script_has(s, ACT_NEW_ID) || script_has(s, ACT_DETACH);
+	bool cleared = false, pending = false;
+	int probes = 0;
 
-	if (h || script_has(s, ACT_OVERRIDE_SET) || script_has(s, ACT_BIND_VFIO) ||
-	    script_has(s, ACT_NEW_ID) || script_has(s, ACT_DETACH))
-		return h;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->hits[i].act == ACT_PROBE || s->hits[i].act == ACT_RESCAN)
-			return &s->hits[i];
-	return NULL;
-}
-
-static bool cleared_before(const struct script_scan *s, const struct script_hit *bind)
-{
 	for (size_t i = 0; i < s->n; i++) {
 		const struct script_hit *h = &s->hits[i];
 
-		/* a clear in another (sourced) file is given the benefit of the doubt */
-		if ((h->act == ACT_OVERRIDE_CLEAR || h->act == ACT_REATTACH) &&
-		    (strcmp(h->file, bind->file) || h->line < bind->line))
-			return true;
+		switch (h->act) {
+		case ACT_OVERRIDE_CLEAR:
+		case ACT_REATTACH:
+			cleared = true;
+			pending = false;
+			break;
+		case ACT_OVERRIDE_SET:
+			pending = true;
+			probes = 0;
+			break;
+		case ACT_BIND_HOST:
+			if (!cleared || pending) {
+				*sets = pending;
+				return h;
+			}
+			break;
+		case ACT_PROBE:
+		case ACT_RESCAN:
+			if ((pending && probes++ >= 1) || (!aims_vfio && !cleared)) {
+				*sets = pending;
+				return h;
+			}
+			break;
+		default:
+			break;
+		}
 	}
-	return false;
+	return NULL;
 }
 
 static void check_override(struct audit *a, const struct script_scan *s, const struct hook_ctx *c)
 {
-	const struct script_hit *bind = host_bind(s);
-	bool sets = script_has(s, ACT_OVERRIDE_SET);
+	bool sets = false;
+	const struct script_hit *bind = unsafe_bind(s, &sets);
 	struct audit_finding *f;
 	char meaning[1024];
 
-	if (!bind || cleared_before(s, bind))
+	if (!bind)
 		return;
 	snprintf(meaning, sizeof(meaning),
 		 "this hands the device to a host driver (%s) without clearing driver_override "
 		 "first: while it still names vfio-pci (%s), the kernel lets only vfio-pci bind, "
 		 "so the host driver's bind fails and any reprobe puts the device back on "
 		 "vfio-pci, although the hook carries on as if it had worked",
-		 script_act_name(bind->act), sets ? "this script sets it" :
+		 script_act_name(bind->act), sets ? "this script sets it earlier" :
 		 "set by libvirt, driverctl, a udev rule or the start hook");
 	f = audit_add(a, AUDIT_WARN, "hook-override-not-cleared", bind->file, bind->line, bind->text,
 		      meaning,
@@ -109,7 +131,8 @@ static void check_slots(struct audit *a, const struct script_scan *s, const stru
 	struct audit_finding *f;
 	size_t used = 0;
 
-	if (!host_bind(s) && !script_has(s, ACT_UNBIND) && !script_has(s, ACT_REATTACH))
+	if (!script_has(s, ACT_BIND_HOST) && !script_has(s, ACT_PROBE) &&
+	    !script_has(s, ACT_UNBIND) && !script_has(s, ACT_REATTACH))
 		return;
 	for (size_t i = 0; i < c->ndevs && used < sizeof(held); i++)
 		used += snprintf(held + used, sizeof(held) - used, "%s%s%s", used ? ", " : "; the VM holds ",

@@ -659,6 +659,51 @@ static void test_hook_rules(void **state)
 	assert_int_equal(count(f, "hook-reattach-managed"), 0);
 }
 
+/* One hook file for both directions, as the single /etc/libvirt/hooks/qemu
+ * of older guides has it (a case on the operation, $2): the start branch
+ * sets driver_override and reprobes, the release branch unbinds and
+ * reprobes without clearing it, so the reprobe lands on vfio-pci again. */
+static void test_hook_phases(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+	const char *hook = "#!/bin/bash\n"
+		"DEVS=\"0000:0a:00.0 0000:0a:00.1\"\n"
+		"case \"$2\" in\n"
+		"prepare)\n"
+		"\tfor d in $DEVS; do\n"
+		"\t\techo vfio-pci > /sys/bus/pci/devices/$d/driver_override\n"
+		"\t\techo $d > /sys/bus/pci/devices/$d/driver/unbind\n"
+		"\t\techo $d > /sys/bus/pci/drivers_probe\n"
+		"\tdone ;;\n"
+		"release)\n"
+		"\tfor d in $DEVS; do\n"
+		"%s"
+		"\t\techo $d > /sys/bus/pci/devices/$d/driver/unbind\n"
+		"\t\techo $d > /sys/bus/pci/drivers_probe\n"
+		"\tdone ;;\n"
+		"esac\n";
+	char text[1024];
+
+	clean_tree(f);
+	snprintf(text, sizeof(text), hook, "");
+	tree_put_mode(&f->t, "/etc/libvirt/hooks/qemu", text, 0755);
+	run(f, NULL);
+	dump_findings(f);
+	x = find(f, "hook-override-not-cleared", "/etc/libvirt/hooks/qemu", 13);
+	assert_non_null(x);
+	assert_int_equal(x->certainty, AUDIT_MATCHED);
+	assert_non_null(strstr(x->meaning, "this script sets it earlier"));
+	assert_non_null(strstr(x->via, "every domain"));
+	assert_int_equal(f->a.n, 1);
+
+	snprintf(text, sizeof(text), hook, "\t\techo > /sys/bus/pci/devices/$d/driver_override\n");
+	tree_put_mode(&f->t, "/etc/libvirt/hooks/qemu", text, 0755);
+	run(f, NULL);
+	dump_findings(f);
+	assert_int_equal(f->a.n, 0);
+}
+
 /* The same hooks written carefully give no finding: driver_override
  * cleared first, both functions returned, no background work; the qemu
  * dispatcher of the guides (runs the scripts of qemu.d/<domain>/<op>/<subop>). */
@@ -857,6 +902,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hook_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hook_rules_harmless, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hook_phases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_units_udev_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_roots, setup, teardown),
