@@ -89,17 +89,18 @@ bool sd_unit_path(const char *root, const char *name, char *path, size_t size)
 /* "Key=value" of SECTION in F: the value of the last assignment of KEY. */
 const char *sd_unit_value(const struct conf_file *f, const char *section, const char *key)
 {
-	const char *val = NULL, *sect = "";
+	const char *val = NULL;
 	size_t klen = strlen(key);
+	char header[64];
+	bool in = false;
 
+	snprintf(header, sizeof(header), "[%s]", section);
 	for (size_t i = 0; i < f->n; i++) {
 		const char *t = f->lines[i].text;
 
 		if (t[0] == '[')
-			sect = t;
-		else if (!strncmp(sect + 1, section, strlen(section)) &&
-			 sect[1 + strlen(section)] == ']' && !strncmp(t, key, klen) &&
-			 (t[klen] == '=' || t[klen] == ' '))
+			in = !strcmp(t, header);
+		else if (in && !strncmp(t, key, klen) && (t[klen] == '=' || t[klen] == ' '))
 			val = t + klen + strspn(t + klen, " =");
 	}
 	return val;
