@@ -92,7 +92,7 @@ struct pve_vm {
 static void pve_mapping_failed(struct audit *a, struct pve_vm *vm, const struct conf_line *l,
 			       const char *name, int err)
 {
-	char node[128] = "", meaning[768], hint[512];
+	char node[128] = "", meaning[768], hint[1024];
 
 	pve_node_name(a->root, node, sizeof(node));
 	snprintf(meaning, sizeof(meaning),
