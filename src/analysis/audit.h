@@ -2,9 +2,10 @@
 /*
  * `gputrace check`: what on this host (or a copied tree) will rebind a GPU
  * later. Each rule family lives in its own file (audit_modprobe.c,
- * audit_udev.c, audit_hooks.c, audit_kernel.c) and adds findings that say
- * where the setting is (file and line), what it does to rebinding, and
- * what to do about it. docs/status-check-bundle.md lists every rule.
+ * audit_udev.c, audit_hooks.c with hook_rules.c, audit_kernel.c,
+ * audit_boot.c, audit_units.c) and adds findings that say where the setting
+ * is (file and line), what it does to rebinding, and what to do about it.
+ * docs/status-check-bundle.md lists every rule.
  */
 #ifndef GPUTRACE_ANALYSIS_AUDIT_H
 #define GPUTRACE_ANALYSIS_AUDIT_H
