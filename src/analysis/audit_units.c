@@ -62,8 +62,32 @@ static void report_file(struct audit *a, const struct sd_service *sv, const stru
 	audit_detail(f, AUDIT_MATCHED, triggers[0] ? triggers : NULL, via);
 }
 
+/* sysfs writes before commands: the line that writes is the one to show. */
+static bool is_sysfs_write(enum script_act act)
+{
+	return act != ACT_DRIVERCTL && act != ACT_DETACH && act != ACT_MODPROBE_VFIO &&
+	       script_act_binds(act);
+}
+
+/* The hit of FILE a finding points at: its first sysfs write, or else its
+ * first binding command. */
+static const struct script_hit *shown_hit(const struct script_scan *s, const char *file)
+{
+	const struct script_hit *cmd = NULL;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (strcmp(s->hits[i].file, file) || !script_act_binds(s->hits[i].act))
+			continue;
+		if (is_sysfs_write(s->hits[i].act))
+			return &s->hits[i];
+		if (!cmd)
+			cmd = &s->hits[i];
+	}
+	return cmd;
+}
+
 /* One finding per script (or unit file) a command binds devices from,
- * at its first binding line. */
+ * at the line that writes. */
 static int check_command(struct audit *a, const struct sd_service *sv, const struct sd_exec *c,
 			 const char *triggers)
 {
@@ -78,7 +102,7 @@ static int check_command(struct audit *a, const struct sd_service *sv, const str
 		for (size_t k = 0; k < i; k++)
 			seen |= script_act_binds(s.hits[k].act) && !strcmp(s.hits[k].file, s.hits[i].file);
 		if (!seen)
-			report_file(a, sv, c, &s, &s.hits[i], triggers);
+			report_file(a, sv, c, &s, shown_hit(&s, s.hits[i].file), triggers);
 	}
 	script_scan_free(&s);
 	return err;
