@@ -13,6 +13,7 @@
 
 #include "analysis/audit.h"
 #include "sys/conffile.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 
 #define DRIVERCTL_DIR	"/etc/driverctl.d"
@@ -148,7 +149,7 @@ static bool script_binds(const struct audit *a, const char *prog)
 
 	if (!buf)
 		return false;
-	n = sys_read_file(a->root, prog, buf, SCRIPT_MAX);
+	n = root_read(a->root, prog, buf, SCRIPT_MAX);
 	buf[n > 0 ? n : 0] = '\0';
 	/* Only text: a binary (/bin/sh -c ...) says nothing. */
 	yes = n > 0 && !memchr(buf, '\0', n) && mentions_binding(buf);

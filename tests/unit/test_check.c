@@ -798,13 +798,27 @@ static void test_hostile_sources(void **state)
 	assert_non_null(fp);
 	fputs("#!/bin/sh\necho 1 > /sys/bus/pci/rescan\n", fp);
 	fclose(fp);
+	/* modprobe.d and udev: absolute links resolve inside the tree */
+	tree_link(t, "/etc/modprobe.d/escape.conf", "/tmp/gputrace-outside.conf");
+	tree_put(t, "/usr/share/gpu/vfio.conf", "options vfio-pci ids=10de:1b80\n");
+	tree_link(t, "/etc/modprobe.d/linked.conf", "/usr/share/gpu/vfio.conf");
+	tree_put(t, "/etc/udev/rules.d/70-run.rules",
+		 "ACTION==\"add\", RUN+=\"/usr/local/bin/out.sh\"\n");
+	fp = fopen("/tmp/gputrace-outside.conf", "w");
+	assert_non_null(fp);
+	fputs("softdep nouveau pre: vfio-pci\n", fp);
+	fclose(fp);
 	tree_put(t, "/etc/pve/qemu-server/114.conf", "hookscript: local:snippets/escape.sh\n");
 	tree_link(t, "/var/lib/vz/snippets/escape.sh", "/tmp/gputrace-outside.sh");
 	assert_int_equal(mkfifo(tree_at(t, "/etc/libvirt/hooks/qemu.d/win10/prepare/begin/fifo"), 0755), 0);
 	run(f, NULL);
 	dump_findings(f);
 	unlink("/tmp/gputrace-outside.sh");
+	unlink("/tmp/gputrace-outside.conf");
 	assert_int_equal(count(f, "unit-binds-device"), 0);
+	assert_int_equal(count(f, "softdep-vfio-first"), 0);
+	assert_int_equal(count(f, "udev-rule-vfio"), 0);
+	assert_non_null(find(f, "vfio-ids-modprobe", "/etc/modprobe.d/linked.conf", 1));
 	assert_int_equal(count(f, "hook-override-not-cleared"), 0);
 	/* the escaping hookscript is not there, as Proxmox in that tree would see */
 	assert_non_null(find(f, "hookscript-missing", "/etc/pve/qemu-server/114.conf", 1));
