@@ -14,7 +14,6 @@
 #include "analysis/audit.h"
 #include "sys/conffile.h"
 #include "sys/rootfs.h"
-#include "sys/sysfs.h"
 
 #define DRIVERCTL_DIR	"/etc/driverctl.d"
 #define SCRIPT_MAX	(256 * 1024)
@@ -68,11 +67,13 @@ static int check_driverctl(struct audit *a, char *err, size_t errlen, int *ret)
 		char drv[128];
 
 		name = strrchr(paths[i], '/') + 1;
-		r = sysfs_read(a->root, paths[i], drv, sizeof(drv));
+		r = root_read(a->root, paths[i], drv, sizeof(drv) - 1);
 		if (r < 0) {
 			*ret = audit_read_error(a, paths[i], r, err, errlen);
 			break;
 		}
+		drv[r] = '\0';
+		drv[strcspn(drv, "\n")] = '\0';
 		snprintf(text, sizeof(text), "%s: %s", name, drv);
 		snprintf(meaning, sizeof(meaning),
 			 "driverctl sets driver_override=%s on %s at boot and again on every "
