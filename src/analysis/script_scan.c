@@ -91,6 +91,15 @@ static bool not_pci(const char *t)
 	       strstr(t, "/sys/class/");
 }
 
+/* bind, unbind, remove and rescan are generic names: the line must show it
+ * is about a PCI device or driver ("echo 0 > ${v}/bind" in a loop over
+ * /sys/class/vtconsole says nothing, and is not one). */
+static bool pci_evidence(const char *t)
+{
+	return strcasestr(t, "pci") || strcasestr(t, "driver") || strcasestr(t, "dev") ||
+	       strstr(t, "0000:");
+}
+
 /* echo / printf / ":" writing nothing but a newline ("echo > f",
  * echo "" > f, printf '\n' > f, ": > f", "> f"), also inside a Perl or
  * Python system("...") call. */
@@ -169,17 +178,17 @@ static unsigned int classify(const char *t)
 		if (strstr(t, "driver_override"))
 			acts |= 1u << (strstr(t, "vfio") || strstr(t, "stub") || !writes_empty(t) ?
 				       ACT_OVERRIDE_SET : ACT_OVERRIDE_CLEAR);
-		if ((b = find_word(t, "/bind")))
+		if ((b = find_word(t, "/bind")) && pci_evidence(t))
 			acts |= 1u << (bind_file_of_stub(t, b) ? ACT_BIND_VFIO : ACT_BIND_HOST);
-		if (find_word(t, "/unbind"))
+		if (find_word(t, "/unbind") && pci_evidence(t))
 			acts |= 1u << ACT_UNBIND;
 		if (strstr(t, "drivers_probe"))
 			acts |= 1u << ACT_PROBE;
 		if (find_word(t, "/new_id"))
 			acts |= 1u << ACT_NEW_ID;
-		if (find_word(t, "/remove"))
+		if (find_word(t, "/remove") && pci_evidence(t))
 			acts |= 1u << ACT_REMOVE;
-		if (find_word(t, "/rescan"))
+		if (find_word(t, "/rescan") && pci_evidence(t))
 			acts |= 1u << ACT_RESCAN;
 	}
 	if (find_word(t, "driverctl")) {

@@ -158,7 +158,10 @@ static void test_script_scan_commands(void **state)
 		 "echo \"efi-framebuffer.0\" > /sys/bus/platform/drivers/efi-framebuffer/bind\n"
 		 "cur=$(cat /sys/bus/pci/devices/0000:0a:00.0/driver_override 2>/dev/null)\n"
 		 "ls /sys/bus/pci/drivers/nouveau/bind > /dev/null\n"
-		 "nvidia-xconfig --query-gpu-info > /dev/null 2>&1\n");
+		 "nvidia-xconfig --query-gpu-info > /dev/null 2>&1\n"
+		 "for v in /sys/class/vtconsole/vtcon*; do\n"
+		 "\texecute \"echo 1 > \\\"${v}/bind\\\"\"\n"
+		 "done\n");
 	assert_int_equal(script_scan_file(t->root, "/usr/local/bin/vfio-teardown.sh", &s), 0);
 	assert_int_equal(s.n, 0);
 
