@@ -100,7 +100,8 @@ static int check_command(struct audit *a, const struct sd_service *sv, const str
 		if (!script_act_binds(s.hits[i].act))
 			continue;
 		for (size_t k = 0; k < i; k++)
-			seen |= script_act_binds(s.hits[k].act) && !strcmp(s.hits[k].file, s.hits[i].file);
+			seen |= script_act_binds(s.hits[k].act) &&
+				!strcmp(s.hits[k].file, s.hits[i].file);
 		if (!seen)
 			report_file(a, sv, c, &s, shown_hit(&s, s.hits[i].file), triggers);
 	}

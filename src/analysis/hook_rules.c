@@ -135,8 +135,9 @@ static void check_slots(struct audit *a, const struct script_scan *s, const stru
 	    !script_has(s, ACT_UNBIND) && !script_has(s, ACT_REATTACH))
 		return;
 	for (size_t i = 0; i < c->ndevs && used < sizeof(held); i++)
-		used += snprintf(held + used, sizeof(held) - used, "%s%s%s", used ? ", " : "; the VM holds ",
-				 c->devs[i], strlen(c->devs[i]) == 10 ? " (all functions)" : "");
+		used += snprintf(held + used, sizeof(held) - used, "%s%s%s",
+				 used ? ", " : "; the VM holds ", c->devs[i],
+				 strlen(c->devs[i]) == 10 ? " (all functions)" : "");
 	for (size_t i = 0; i < s->naddrs; i++) {
 		bool first = true;
 

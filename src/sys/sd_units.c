@@ -76,7 +76,9 @@ bool sd_unit_path(const char *root, const char *name, char *path, size_t size)
 		if (pass && !strcmp(tmpl, name))
 			break;
 		for (size_t d = 0; d < SD_UNIT_DIRS; d++) {
-			if (snprintf(path, size, "%s/%s", sd_unit_dirs[d], pass ? tmpl : name) >= (int)size ||
+			const char *file = pass ? tmpl : name;
+
+			if (snprintf(path, size, "%s/%s", sd_unit_dirs[d], file) >= (int)size ||
 			    root_stat(root, path, &st, 0))
 				continue;
 			return !root_stat(root, path, &st, 1) && S_ISREG(st.st_mode) &&
@@ -152,7 +154,8 @@ static void collect_activators(struct sd_triggers *u)
 		const char *name = u->t[i].unit, *section, *v;
 		size_t used;
 
-		section = has_suffix(name, ".timer") ? "Timer" : has_suffix(name, ".path") ? "Path" : NULL;
+		section = has_suffix(name, ".timer") ? "Timer" :
+			  has_suffix(name, ".path") ? "Path" : NULL;
 		if (!section || !sd_unit_path(u->root, name, path, sizeof(path)) ||
 		    conf_read_in_root(u->root, path, &f))
 			continue;
@@ -162,7 +165,8 @@ static void collect_activators(struct sd_triggers *u)
 		else
 			snprintf(target, sizeof(target), "%.*s.service",
 				 (int)(strrchr(name, '.') - name), name);
-		used = snprintf(why, sizeof(why), "%s %s", section[0] == 'T' ? "timer" : "path unit", name);
+		used = snprintf(why, sizeof(why), "%s %s",
+				section[0] == 'T' ? "timer" : "path unit", name);
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && used < sizeof(why); k++)
 			if ((v = sd_unit_value(&f, section, keys[k])))
 				used += snprintf(why + used, sizeof(why) - used, " %s=%s", keys[k], v);
