@@ -15,11 +15,11 @@
 #include "sys/conffile.h"
 #include "sys/pci.h"
 #include "sys/procs.h"
-#include "sys/pve_mapping.h"
 #include "sys/sysfs.h"
 #include "sys/vms.h"
 
 #define PVE_CONF_DIR	"/etc/pve/qemu-server"
+#define PVE_MAPPING	"/etc/pve/mapping/pci.cfg"
 #define LIBVIRT_RUN_DIR	"/run/libvirt/qemu"
 #define XML_MAX		(1024 * 1024)
 
@@ -285,18 +285,31 @@ static void add_addr_list(struct vm_info *vm, const char *list)
 	}
 }
 
-/* A resource mapping ("mapping=NAME"): the devices its "map" entries give
- * this node in /etc/pve/mapping/pci.cfg. */
+/* A resource mapping ("mapping=NAME"): the "map" entries of this node in
+ * /etc/pve/mapping/pci.cfg. */
 static void add_mapping(const char *root, struct vm_info *vm, const char *name, size_t nlen)
 {
-	struct pve_pci_devs d;
-	char id[256];
+	char node[256] = "", val[256];
+	struct conf_file f;
+	bool in = false;
 
-	snprintf(id, sizeof(id), "%.*s", (int)nlen, name);
-	if (pve_mapping_resolve(root, id, NULL, &d))
+	if (conf_read(root, PVE_MAPPING, &f))
 		return;
-	for (size_t i = 0; i < d.n; i++)
-		add_dev(vm, d.bdf[i]);
+	sysfs_read(root, "/proc/sys/kernel/hostname", node, sizeof(node));
+	for (size_t i = 0; i < f.n; i++) {
+		const char *t = f.lines[i].text;
+
+		if (strncmp(t, "map ", 4)) {
+			in = strlen(t) == nlen && !strncmp(t, name, nlen);
+			continue;
+		}
+		if (!in || (node[0] && !opt_member(t + 4, "node", val, sizeof(val)) &&
+			    strcmp(val, node)))
+			continue;
+		if (!opt_member(t + 4, "path", val, sizeof(val)))
+			add_addr_list(vm, val);
+	}
+	conf_free(&f);
 }
 
 /* "hostpci0: 0000:0a:00,pcie=1" / "hostpci1: host=0a:00.0;0a:00.1" /
