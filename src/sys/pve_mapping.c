@@ -3,11 +3,12 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "sys/conffile.h"
 #include "sys/pci.h"
 #include "sys/pve_mapping.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 
 int pve_node_name(const char *root, char *node, size_t size)
@@ -62,11 +63,25 @@ static int add_addresses(struct pve_pci_devs *out, const char *list)
 	return added;
 }
 
-/* A section header is an unindented name alone on its line; conf_read
- * trims lines, so "no blank inside" is what tells it from a property. */
-static bool is_header(const char *text)
+/* Next line of *TEXT: its trimmed text in LINE, whether it is indented
+ * (a property) or not (a section name), its number. False at the end. */
+static bool next_line(const char **text, char *line, size_t size, bool *indented, int *lineno)
 {
-	return !strpbrk(text, " \t");
+	const char *p = *text, *end;
+	size_t n;
+
+	if (!*p)
+		return false;
+	end = p + strcspn(p, "\n");
+	*text = *end ? end + 1 : end;
+	(*lineno)++;
+	*indented = *p == ' ' || *p == '\t';
+	p += strspn(p, " \t");
+	n = end - p;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	snprintf(line, size, "%.*s", (int)(n < size ? n : size - 1), p);
+	return true;
 }
 
 static void map_line(const char *props, const char *node, int lineno, struct pve_pci_devs *out)
@@ -81,12 +96,36 @@ static void map_line(const char *props, const char *node, int lineno, struct pve
 		out->map_line = lineno;
 }
 
+int pve_mapping_resolve_text(const char *text, const char *name, const char *node,
+			     struct pve_pci_devs *out)
+{
+	char line[1024];
+	bool in = false, indented;
+	int lineno = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (next_line(&text, line, sizeof(line), &indented, &lineno)) {
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (!indented) {
+			/* PVE's section header: a name alone on its line */
+			in = !strcmp(line, name);
+			if (in && !out->section_line)
+				out->section_line = lineno;
+		} else if (in && !strncmp(line, "map", 3) && (line[3] == ' ' || line[3] == '\t')) {
+			map_line(line + 4 + strspn(line + 4, " \t"), node ? node : "", lineno, out);
+		}
+	}
+	if (!out->section_line)
+		return -ESRCH;
+	return out->n ? 0 : -ENXIO;
+}
+
 int pve_mapping_resolve(const char *root, const char *name, const char *node,
 			struct pve_pci_devs *out)
 {
-	char own[256] = "";
-	struct conf_file f;
-	bool in = false;
+	char own[256] = "", *text;
+	ssize_t n;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -94,26 +133,19 @@ int pve_mapping_resolve(const char *root, const char *name, const char *node,
 		pve_node_name(root, own, sizeof(own));
 		node = own;
 	}
-	ret = conf_read(root, PVE_MAPPING_PCI_CFG, &f);
-	if (ret)
-		return ret;
-	for (size_t i = 0; i < f.n; i++) {
-		const char *t = f.lines[i].text;
-
-		if (conf_is_comment(t))
-			continue;
-		if (is_header(t)) {
-			in = !strcmp(t, name);
-			if (in && !out->section_line)
-				out->section_line = f.lines[i].lineno;
-		} else if (in && !strncmp(t, "map", 3) && (t[3] == ' ' || t[3] == '\t')) {
-			map_line(t + 4 + strspn(t + 4, " \t"), node, f.lines[i].lineno, out);
-		}
+	text = malloc(PVE_MAPPING_CFG_MAX + 1);
+	if (!text)
+		return -ENOMEM;
+	n = root_read(root, PVE_MAPPING_PCI_CFG, text, PVE_MAPPING_CFG_MAX);
+	if (n < 0) {
+		free(text);
+		return n == -EINVAL ? -ENOENT : (int)n;
 	}
-	conf_free(&f);
-	if (!out->section_line)
-		return -ESRCH;
-	return out->n ? 0 : -ENXIO;
+	text[n] = '\0';
+	/* a NUL inside ends the text there, as for any line-based reader */
+	ret = pve_mapping_resolve_text(text, name, node, out);
+	free(text);
+	return ret;
 }
 
 int pve_hostpci_devs(const char *root, const char *value, const char *node,

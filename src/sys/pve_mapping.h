@@ -14,6 +14,7 @@
 
 #define PVE_MAPPING_PCI_CFG	"/etc/pve/mapping/pci.cfg"
 #define PVE_PCI_DEVS_MAX	16
+#define PVE_MAPPING_CFG_MAX	(1024 * 1024)	/* bytes of pci.cfg read */
 
 struct pve_pci_devs {
 	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */
@@ -34,9 +35,15 @@ int pve_node_name(const char *root, char *node, size_t size);
  * Proxmox picks a free device from: all are returned. Returns 0 with OUT
  * filled, -ENOENT when pci.cfg is absent, -ESRCH when it has no mapping
  * NAME, -ENXIO when the mapping has no map line for NODE, or another
- * -errno when pci.cfg cannot be read. */
+ * -errno when pci.cfg cannot be read. The file is read inside ROOT
+ * (rootfs.h). */
 int pve_mapping_resolve(const char *root, const char *name, const char *node,
 			struct pve_pci_devs *out);
+
+/* The same on the text of a pci.cfg (a trace's copy, say); NODE NULL or ""
+ * matches every node. Line numbers count from 1 in TEXT. */
+int pve_mapping_resolve_text(const char *text, const char *name, const char *node,
+			     struct pve_pci_devs *out);
 
 /* The devices of one hostpciN value ("0000:0a:00,pcie=1",
  * "host=0a:00.0;0a:00.1,x-vga=1", "mapping=gpu,pcie=1"), mappings resolved

@@ -246,6 +246,21 @@ static void test_pve_mapping(void **state)
 	assert_int_equal(pve_hostpci_devs(t->root, "mapping=nope", NULL, &d), -ESRCH);
 	unlink(tree_at(t, "/etc/pve/mapping/pci.cfg"));
 	assert_int_equal(pve_hostpci_devs(t->root, "mapping=gpu", NULL, &d), -ENOENT);
+
+	/* the text form (a trace's copy): indentation tells a property from a
+	 * section name; NULL node matches every node; CRLF and comments */
+	assert_int_equal(pve_mapping_resolve_text("# comment\r\ngpu\r\n"
+						  "\tdescription gpu\r\n"
+						  "  map node=a,path=0a:00.0\r\n"
+						  "\tmap node=b,path=0b:00\r\n", "gpu", NULL, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.section_line, 2);
+	assert_int_equal(d.map_line, 4);
+	assert_string_equal(d.bdf[0], "0000:0a:00.0");
+	assert_int_equal(pve_mapping_resolve_text("gpu\n\tmap node=a,path=0a:00.0\n", "gpu", "b", &d),
+			 -ENXIO);
+	assert_int_equal(pve_mapping_resolve_text("\tgpu\n", "gpu", NULL, &d), -ESRCH);
+	assert_int_equal(pve_mapping_resolve_text("", "gpu", NULL, &d), -ESRCH);
 }
 
 int main(void)
