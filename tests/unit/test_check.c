@@ -336,6 +336,7 @@ static void test_override_and_driverctl(void **state)
 static void test_udev_rules(void **state)
 {
 	struct fx *f = *state;
+	const struct audit_finding *x;
 
 	clean_tree(f);
 	tree_put(&f->t, "/etc/udev/rules.d/61-gpu.rules",
@@ -355,7 +356,10 @@ static void test_udev_rules(void **state)
 	run(f, NULL);
 	dump_findings(f);
 	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/61-gpu.rules", 2));
-	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/61-gpu.rules", 5));
+	x = find(f, "udev-rule-vfio", "/etc/udev/rules.d/61-gpu.rules", 5);
+	assert_non_null(x);
+	/* the script's own line, as the unit rule names it */
+	assert_non_null(strstr(x->meaning, "/usr/local/bin/gpu-reprobe.sh:2 writes drivers_probe"));
 	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/61-gpu.rules", 7));
 	assert_int_equal(count(f, "udev-rule-vfio"), 3);
 	assert_int_equal(f->a.n, 3);
