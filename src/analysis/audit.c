@@ -208,6 +208,9 @@ int audit_run(const struct audit_opts *o, struct audit *a, char *err, size_t err
 		ret = audit_boot(a, err, errlen);
 	if (!ret)
 		ret = audit_units(a, err, errlen);
+	/* Out of memory deep in a rule family leaves no message of its own. */
+	if (ret && !err[0])
+		snprintf(err, errlen, "check: %s", strerror(-ret));
 	return ret;
 }
 

@@ -141,7 +141,5 @@ int audit_units(struct audit *a, char *err, size_t errlen)
 		ret = check_service(a, t, names[i]);
 	sd_names_free(names, n);
 	sd_triggers_free(t);
-	if (ret)
-		snprintf(err, errlen, "systemd units: %s", strerror(-ret));
 	return ret;
 }
