@@ -12,6 +12,7 @@
 #include "analysis/script_scan.h"
 #include "sys/pve_mapping.h"
 #include "sys/rootfs.h"
+#include "sys/sd_units.h"
 
 static int setup(void **state)
 {
@@ -263,6 +264,58 @@ static void test_pve_mapping(void **state)
 	assert_int_equal(pve_mapping_resolve_text("", "gpu", NULL, &d), -ESRCH);
 }
 
+/* systemd's lookup rules (systemd.unit(5)): /etc wins over /lib, an empty
+ * file or a /dev/null link masks, instances fall back to their template,
+ * drop-ins apply in file name order across directories (an /etc one hides
+ * a same-named /lib one), "ExecStart=" empties the list, a backslash joins
+ * lines. */
+static void test_sd_units(void **state)
+{
+	struct tree *t = *state;
+	struct sd_service sv;
+	struct sd_triggers *tr;
+	char path[PATH_MAX], why[1024], **names;
+	size_t n;
+
+	tree_put(t, "/lib/systemd/system/a.service", "[Service]\nExecStart=/lib/a\n");
+	tree_put(t, "/etc/systemd/system/a.service", "[Service]\nExecStart=/etc/a \\\n  --flag\n");
+	tree_put(t, "/lib/systemd/system/empty.service", "[Service]\nExecStart=/x\n");
+	tree_put(t, "/etc/systemd/system/empty.service", "");
+	tree_put(t, "/lib/systemd/system/t@.service", "[Service]\nExecStart=/t %i\n");
+	tree_put(t, "/lib/systemd/system/t@.service.d/20-b.conf", "[Service]\nExecStartPost=/lib-b\n");
+	tree_put(t, "/etc/systemd/system/t@.service.d/20-b.conf", "[Service]\nExecStartPost=/etc-b\n");
+	tree_put(t, "/lib/systemd/system/t@.service.d/10-a.conf", "[Service]\nExecStart=\nExecStart=/a\n");
+	tree_link(t, "/etc/systemd/system/multi-user.target.wants/t@x.service", "/lib/systemd/system/t@.service");
+
+	assert_true(sd_unit_path(t->root, "a.service", path, sizeof(path)));
+	assert_string_equal(path, "/etc/systemd/system/a.service");
+	assert_false(sd_unit_path(t->root, "empty.service", path, sizeof(path)));
+	assert_true(sd_unit_path(t->root, "t@x.service", path, sizeof(path)));
+	assert_string_equal(path, "/lib/systemd/system/t@.service");
+
+	assert_int_equal(sd_service_read(t->root, "a.service", &sv), 0);
+	assert_int_equal(sv.n, 1);
+	assert_string_equal(sv.exec[0].cmd, "/etc/a --flag");
+	sd_service_free(&sv);
+	assert_int_equal(sd_service_read(t->root, "t@.service", &sv), 0);
+	assert_int_equal(sv.n, 2);
+	assert_string_equal(sv.exec[0].cmd, "/a");		/* 10-a.conf reset /t %i */
+	assert_string_equal(sv.exec[1].cmd, "/etc-b");	/* /etc's 20-b.conf hides /lib's */
+	sd_service_free(&sv);
+	assert_int_equal(sd_service_read(t->root, "empty.service", &sv), -ENOENT);
+
+	assert_int_equal(sd_service_names(t->root, &names, &n), 0);
+	assert_int_equal(n, 3);		/* a, empty, t@ once each */
+	sd_names_free(names, n);
+
+	assert_int_equal(sd_triggers_collect(t->root, &tr), 0);
+	sd_triggers_of(tr, "t@.service", why, sizeof(why));
+	assert_non_null(strstr(why, "t@x.service: wanted by multi-user.target"));
+	sd_triggers_of(tr, "a.service", why, sizeof(why));
+	assert_string_equal(why, "");
+	sd_triggers_free(tr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_script_scan_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pve_mapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sd_units, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
