@@ -163,18 +163,74 @@ static void check_slots(struct audit *a, const struct script_scan *s, const stru
 	}
 }
 
-/* Whether libvirt domain DOMAIN (or any domain, for NULL) has a
- * <hostdev type='pci' managed='yes'>, from /etc/libvirt/qemu/DOMAIN.xml. */
-static bool domain_managed(const struct audit *a, const char *domain)
+/* Attribute NAME of the tag in [TAG, END): its value in OUT. */
+static bool tag_attr(const char *tag, const char *end, const char *name, char *out, size_t size)
 {
-	char path[PATH_MAX], **names, *xml = malloc(DOMAIN_XML_MAX + 1), *p, *end;
+	size_t nlen = strlen(name);
+
+	for (const char *p = tag; p && p + nlen + 2 < end; p = strstr(p + 1, name)) {
+		if ((p == tag || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') &&
+		    !strncmp(p, name, nlen) && p[nlen] == '=' && (p[nlen + 1] == '\'' || p[nlen + 1] == '"')) {
+			const char *v = p + nlen + 2, *q = memchr(v, p[nlen + 1], end - v);
+
+			if (!q)
+				return false;
+			snprintf(out, size, "%.*s", (int)(q - v), v);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The host address of a <hostdev> block: its <source><address .../>. */
+static bool hostdev_address(const char *block, const char *end, char *bdf, size_t size)
+{
+	const char *addr = strstr(block, "<address"), *close;
+	char v[4][16];
+	static const char *const names[] = { "domain", "bus", "slot", "function" };
+
+	if (!addr || addr > end || !(close = strchr(addr, '>')) || close > end)
+		return false;
+	for (int i = 0; i < 4; i++)
+		if (!tag_attr(addr, close, names[i], v[i], sizeof(v[i])))
+			return false;
+	snprintf(bdf, size, "%04lx:%02lx:%02lx.%lx", strtoul(v[0], NULL, 0), strtoul(v[1], NULL, 0),
+		 strtoul(v[2], NULL, 0), strtoul(v[3], NULL, 0));
+	return true;
+}
+
+/* Whether domain XML XML (modified) has a managed PCI <hostdev> at BDF (any
+ * address for ""). libvirt's default is managed='no'. */
+static bool xml_managed(char *xml, const char *bdf)
+{
+	char val[16], addr[32];
+
+	for (char *p = xml, *end; (p = strstr(p, "<hostdev")); p = end) {
+		char *tag_end = strchr(p, '>');
+
+		end = strstr(p, "</hostdev>");
+		if (!tag_end || !end)
+			break;
+		if (!tag_attr(p, tag_end, "type", val, sizeof(val)) || strcmp(val, "pci") ||
+		    !tag_attr(p, tag_end, "managed", val, sizeof(val)) || strcmp(val, "yes"))
+			continue;
+		if (!bdf[0] || (hostdev_address(tag_end, end, addr, sizeof(addr)) && !strcmp(addr, bdf)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether libvirt domain DOMAIN (or any domain, for NULL) has BDF (or any
+ * device, for "") as a managed PCI hostdev in /etc/libvirt/qemu/DOMAIN.xml. */
+static bool domain_managed(const struct audit *a, const char *domain, const char *bdf)
+{
+	char path[PATH_MAX], **names = NULL, *xml = malloc(DOMAIN_XML_MAX + 1);
 	bool yes = false;
 	ssize_t len;
 	int n = 1;
 
 	if (!xml)
 		return false;
-	names = NULL;
 	if (!domain)
 		n = root_list(a->root, "/etc/libvirt/qemu", &names);
 	for (int i = 0; i < n && !yes; i++) {
@@ -182,14 +238,7 @@ static bool domain_managed(const struct audit *a, const char *domain)
 			 domain ? ".xml" : "");
 		len = root_read(a->root, path, xml, DOMAIN_XML_MAX);
 		xml[len > 0 ? len : 0] = '\0';
-		for (p = xml; !yes && (p = strstr(p, "<hostdev")); p = end) {
-			end = strchr(p, '>');
-			if (!end)
-				break;
-			*end++ = '\0';
-			yes = (strstr(p, "type='pci'") || strstr(p, "type=\"pci\"")) &&
-			      (strstr(p, "managed='yes'") || strstr(p, "managed=\"yes\""));
-		}
+		yes = xml_managed(xml, bdf);
 	}
 	root_names_free(names, domain ? 0 : n);
 	free(xml);
@@ -209,22 +258,45 @@ static const char *reattach_order(const char *op)
 	return "this second reattach races or repeats libvirt's own";
 }
 
+/* The address a line of the scan names, "" when none. */
+static const char *line_addr(const struct script_scan *s, const struct script_hit *h)
+{
+	for (size_t i = 0; i < s->naddrs; i++)
+		if (s->addrs[i].line == h->line && !strcmp(s->addrs[i].file, h->file))
+			return s->addrs[i].bdf;
+	return "";
+}
+
+/* The first nodedev-reattach of a device the domain manages (sure when
+ * the line names the device and the hook its domain), or of an unnamed one
+ * while some device is managed (a guess). */
 static void check_reattach(struct audit *a, const struct script_scan *s, const struct hook_ctx *c)
 {
-	const struct script_hit *h = script_first(s, ACT_REATTACH);
+	const struct script_hit *h = NULL;
 	struct audit_finding *f;
+	const char *bdf = "";
 	char meaning[1024];
 
-	if (!h || !c->libvirt || !domain_managed(a, c->domain))
+	if (!c->libvirt)
+		return;
+	for (size_t i = 0; i < s->n && !h; i++) {
+		if (s->hits[i].act != ACT_REATTACH)
+			continue;
+		bdf = line_addr(s, &s->hits[i]);
+		if (domain_managed(a, c->domain, bdf))
+			h = &s->hits[i];
+	}
+	if (!h)
 		return;
 	snprintf(meaning, sizeof(meaning),
-		 "%s has <hostdev managed='yes'>: libvirt itself reattaches those devices to "
-		 "their host driver when the domain stops; %s",
-		 c->domain ? c->domain : "a domain on this host", reattach_order(c->op));
+		 "%s has %s as <hostdev managed='yes'>: libvirt itself reattaches managed "
+		 "devices to their host driver when the domain stops; %s",
+		 c->domain ? c->domain : "a domain on this host", bdf[0] ? bdf : "a device",
+		 reattach_order(c->op));
 	f = audit_add(a, AUDIT_WARN, "hook-reattach-managed", h->file, h->line, h->text, meaning,
 		      "drop the nodedev-reattach for managed devices (or set managed='no' and keep "
 		      "the hook's detach/reattach pair)");
-	audit_detail(f, c->domain ? AUDIT_MATCHED : AUDIT_GUESS, NULL, c->via);
+	audit_detail(f, c->domain && bdf[0] ? AUDIT_MATCHED : AUDIT_GUESS, NULL, c->via);
 }
 
 static void check_background(struct audit *a, const struct script_scan *s, const struct hook_ctx *c)

@@ -664,6 +664,21 @@ static void test_hook_rules(void **state)
 		 "</hostdev></devices></domain>\n");
 	run(f, NULL);
 	assert_int_equal(count(f, "hook-reattach-managed"), 0);
+
+	/* only the audio function managed: the finding is its line */
+	tree_put(&f->t, "/etc/libvirt/qemu/win10.xml",
+		 "<domain><devices>\n"
+		 "<hostdev mode=\"subsystem\" type=\"pci\" managed=\"no\"><source>"
+		 "<address domain=\"0x0000\" bus=\"0x0a\" slot=\"0x00\" function=\"0x0\"/></source></hostdev>\n"
+		 "<hostdev mode='subsystem' type='pci' managed='yes'>\n  <source>\n"
+		 "    <address domain='0x0000' bus='0x0a' slot='0x00' function='0x1'/>\n"
+		 "  </source>\n</hostdev>\n</devices></domain>\n");
+	run(f, NULL);
+	x = find(f, "hook-reattach-managed", "/etc/libvirt/hooks/qemu.d/win10/release/end/revert.sh", 4);
+	assert_non_null(x);
+	assert_int_equal(x->certainty, AUDIT_MATCHED);
+	assert_non_null(strstr(x->meaning, AUDIO));
+	assert_int_equal(count(f, "hook-reattach-managed"), 1);
 }
 
 /* One hook file for both directions, as the single /etc/libvirt/hooks/qemu
