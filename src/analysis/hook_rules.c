@@ -169,9 +169,11 @@ static bool tag_attr(const char *tag, const char *end, const char *name, char *o
 	size_t nlen = strlen(name);
 
 	for (const char *p = tag; p && p + nlen + 2 < end; p = strstr(p + 1, name)) {
+		char quote = p[nlen + 1];
+
 		if ((p == tag || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') &&
-		    !strncmp(p, name, nlen) && p[nlen] == '=' && (p[nlen + 1] == '\'' || p[nlen + 1] == '"')) {
-			const char *v = p + nlen + 2, *q = memchr(v, p[nlen + 1], end - v);
+		    !strncmp(p, name, nlen) && p[nlen] == '=' && (quote == '\'' || quote == '"')) {
+			const char *v = p + nlen + 2, *q = memchr(v, quote, end - v);
 
 			if (!q)
 				return false;
@@ -214,7 +216,9 @@ static bool xml_managed(char *xml, const char *bdf)
 		if (!tag_attr(p, tag_end, "type", val, sizeof(val)) || strcmp(val, "pci") ||
 		    !tag_attr(p, tag_end, "managed", val, sizeof(val)) || strcmp(val, "yes"))
 			continue;
-		if (!bdf[0] || (hostdev_address(tag_end, end, addr, sizeof(addr)) && !strcmp(addr, bdf)))
+		if (!bdf[0])
+			return true;
+		if (hostdev_address(tag_end, end, addr, sizeof(addr)) && !strcmp(addr, bdf))
 			return true;
 	}
 	return false;
