@@ -23,10 +23,15 @@ static void finding(FILE *out, const struct audit_finding *f)
 		snprintf(where, sizeof(where), "%s:%d", f->file, f->line);
 	else
 		snprintf(where, sizeof(where), "%s", f->file[0] ? f->file : "(kernel)");
-	fprintf(out, "%-4s  %s  %s\n", f->severity == AUDIT_HIGH ? "HIGH" :
-		f->severity == AUDIT_WARN ? "WARN" : "INFO", f->rule, where);
+	fprintf(out, "%-4s  %s  %s%s\n", f->severity == AUDIT_HIGH ? "HIGH" :
+		f->severity == AUDIT_WARN ? "WARN" : "INFO", f->rule, where,
+		f->certainty == AUDIT_GUESS ? "  (guess)" : "");
 	if (f->text[0])
 		fprintf(out, "      | %s\n", f->text);
+	if (f->via)
+		text_wrap(out, 6, "via:   ", f->via);
+	if (f->trigger)
+		text_wrap(out, 6, "runs:  ", f->trigger);
 	text_wrap(out, 6, "means: ", f->meaning);
 	text_wrap(out, 6, "fix:   ", f->hint);
 	fputc('\n', out);

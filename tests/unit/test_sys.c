@@ -517,6 +517,7 @@ static void test_snapshot_files(void **state)
 	put(f, "/etc/libvirt/hooks/qemu.d/win10/release/end/revert.sh", "echo\n");
 	link_to(f, "/etc/libvirt/hooks/qemu.d/win10/loop", ".");
 	put(f, "/proc/cmdline", "root=/dev/sda1 vfio-pci.ids=10de:1b80\n");
+	put(f, "/etc/pve/mapping/pci.cfg", "gpu\n\tmap id=10de:1b80,node=pve1,path=0000:0a:00\n");
 	big = malloc(CONFIG_FILE_MAX + 10);
 	assert_non_null(big);
 	memset(big, '#', CONFIG_FILE_MAX + 10);
@@ -532,6 +533,8 @@ static void test_snapshot_files(void **state)
 	assert_non_null(str(f, rec, "mtime"));
 	assert_true(strtoll(f->val, NULL, 10) > 0);
 	assert_null(find(f, GT_REC_FILE, "path", "/etc/pve/qemu-server/notes.txt"));
+	rec = find(f, GT_REC_FILE, "path", "/etc/pve/mapping/pci.cfg");
+	assert_kv(f, rec, "content", "gpu\n\tmap id=10de:1b80,node=pve1,path=0000:0a:00\n");
 
 	/* the hookscript, once although named twice */
 	rec = find(f, GT_REC_FILE, "path", "/var/lib/vz/snippets/gpu-reattach-hook.pl");
