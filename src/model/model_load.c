@@ -411,6 +411,10 @@ static void load_file(struct model *m, const struct trace_record *rec)
 /* Parses the configs kept by load_file: devices of each VM. */
 static void parse_confs(struct model *m)
 {
+	char node[sizeof(m->hostname)];
+
+	/* Proxmox's node name: the host name up to its first dot */
+	snprintf(node, sizeof(node), "%.*s", (int)strcspn(m->hostname, "."), m->hostname);
 	for (size_t i = 0; i < m->n_confs; i++) {
 		struct m_conf *c = &m->confs[i];
 		long pid;
@@ -420,7 +424,7 @@ static void parse_confs(struct model *m)
 				c->conf.id[0] = 0;
 			snprintf(c->vmid, sizeof(c->vmid), "%s", c->conf.id);
 		} else {
-			vmconf_from_pve(c->text, m->pve_mapping, m->hostname, &c->conf);
+			vmconf_from_pve(c->text, m->pve_mapping, node, &c->conf);
 			snprintf(c->conf.id, sizeof(c->conf.id), "%s", c->vmid);
 		}
 	}

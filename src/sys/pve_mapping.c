@@ -148,16 +148,42 @@ int pve_mapping_resolve(const char *root, const char *name, const char *node,
 	return ret;
 }
 
+/* The address part of a hostpciN value: 0 with VAL filled, 1 for a mapping
+ * (its name in VAL), -EINVAL for neither. */
+static int hostpci_value(const char *value, char *val, size_t size)
+{
+	value += strspn(value, " \t");
+	if (!prop_value(value, "mapping", val, size))
+		return 1;
+	if (prop_value(value, "host", val, size) && prop_value(value, "", val, size))
+		return -EINVAL;
+	return 0;
+}
+
 int pve_hostpci_devs(const char *root, const char *value, const char *node,
 		     struct pve_pci_devs *out)
 {
 	char val[256];
+	int kind = hostpci_value(value, val, sizeof(val));
 
 	memset(out, 0, sizeof(*out));
-	value += strspn(value, " \t");
-	if (!prop_value(value, "mapping", val, sizeof(val)))
+	if (kind < 0)
+		return kind;
+	if (kind)
 		return pve_mapping_resolve(root, val, node, out);
-	if (prop_value(value, "host", val, sizeof(val)) && prop_value(value, "", val, sizeof(val)))
-		return -EINVAL;
+	return add_addresses(out, val) ? 0 : -EINVAL;
+}
+
+int pve_hostpci_devs_text(const char *value, const char *mapping, const char *node,
+			  struct pve_pci_devs *out)
+{
+	char val[256];
+	int kind = hostpci_value(value, val, sizeof(val));
+
+	memset(out, 0, sizeof(*out));
+	if (kind < 0)
+		return kind;
+	if (kind)
+		return mapping ? pve_mapping_resolve_text(mapping, val, node, out) : -ENOENT;
 	return add_addresses(out, val) ? 0 : -EINVAL;
 }

@@ -52,4 +52,8 @@ int pve_mapping_resolve_text(const char *text, const char *name, const char *nod
 int pve_hostpci_devs(const char *root, const char *value, const char *node,
 		     struct pve_pci_devs *out);
 
+/* The same with the text of pci.cfg (NULL: none), for a trace's copy. */
+int pve_hostpci_devs_text(const char *value, const char *mapping, const char *node,
+			  struct pve_pci_devs *out);
+
 #endif /* GPUTRACE_SYS_PVE_MAPPING_H */

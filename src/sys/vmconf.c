@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "sys/pci.h"
+#include "sys/pve_mapping.h"
 #include "sys/vmconf.h"
 
 void vmconf_add_dev(struct vmconf *c, const char *bdf, bool unmanaged)
@@ -150,23 +151,6 @@ int vmconf_from_qemu_argv(const char *const *argv, int argc, struct vmconf *out)
 
 /* ---- Proxmox ------------------------------------------------------------- */
 
-/* Adds every ';'-separated address of LIST (up to its first ','). */
-static void add_addr_list(struct vmconf *c, const char *list)
-{
-	char one[64], bdf[VMCONF_BDF_LEN];
-	size_t n;
-
-	while (*list && *list != ',') {
-		n = strcspn(list, ";,");
-		snprintf(one, sizeof(one), "%.*s", (int)n, list);
-		if (!pci_bdf_normalize(one, bdf, sizeof(bdf), 1))
-			vmconf_add_dev(c, bdf, false);
-		list += n;
-		if (*list == ';')
-			list++;
-	}
-}
-
 /* Next line of TEXT into LINE (edges trimmed); false at the end. */
 static bool next_line(const char **text, char *line, size_t size, bool *indented)
 {
@@ -186,31 +170,10 @@ static bool next_line(const char **text, char *line, size_t size, bool *indented
 	return true;
 }
 
-/* A resource mapping ("mapping=NAME"): the "map" entries of NODE in
- * /etc/pve/mapping/pci.cfg: a line with the name, then indented
- * "map id=...,node=...,path=0000:0a:00.0[;...]" lines. */
-static void add_mapping(struct vmconf *c, const char *mapping, const char *node, const char *name)
-{
-	char line[1024], val[256];
-	bool in = false, indented;
-
-	while (mapping && next_line(&mapping, line, sizeof(line), &indented)) {
-		if (!indented && line[0] != '#') {
-			in = !strcmp(line, name);
-			continue;
-		}
-		if (!in || strncmp(line, "map ", 4))
-			continue;
-		if (node && node[0] && !opt_member(line + 4, "node", val, sizeof(val)) && strcmp(val, node))
-			continue;
-		if (!opt_member(line + 4, "path", val, sizeof(val)))
-			add_addr_list(c, val);
-	}
-}
-
 void vmconf_from_pve(const char *text, const char *mapping, const char *node, struct vmconf *out)
 {
-	char line[1024], val[256];
+	struct pve_pci_devs devs;
+	char line[1024];
 	const char *v;
 	bool indented;
 
@@ -222,13 +185,11 @@ void vmconf_from_pve(const char *text, const char *mapping, const char *node, st
 		}
 		if (strncmp(line, "hostpci", 7) || !(v = strchr(line, ':')))
 			continue;
-		v += 1 + strspn(v + 1, " \t");
-		if (!opt_member(v, "mapping", val, sizeof(val)))
-			add_mapping(out, mapping, node, val);
-		else if (!opt_member(v, "host", val, sizeof(val)))
-			add_addr_list(out, val);
-		else if (!strchr(v, '=') || strcspn(v, "=") > strcspn(v, ","))
-			add_addr_list(out, v);
+		/* hostpciN, mappings resolved for NODE (sys/pve_mapping.c) */
+		if (pve_hostpci_devs_text(v + 1, mapping, node, &devs))
+			continue;
+		for (size_t i = 0; i < devs.n; i++)
+			vmconf_add_dev(out, devs.bdf[i], false);
 	}
 }
 

@@ -16,6 +16,7 @@
 #include "sys/pci.h"
 #include "sys/procs.h"
 #include "sys/sysfs.h"
+#include "sys/pve_mapping.h"
 #include "sys/vmconf.h"
 #include "sys/vms.h"
 
@@ -193,7 +194,7 @@ static void scan_pve_conf(const char *root, const char *path, struct vm_list *l,
 		mapping[n] = '\0';
 	else if (mapping)
 		mapping[0] = '\0';
-	sysfs_read(root, "/proc/sys/kernel/hostname", node, sizeof(node));
+	pve_node_name(root, node, sizeof(node));
 	vmconf_from_pve(buf, mapping, node, &conf);
 	free(mapping);
 	add_conf_devs(vm, &conf);
