@@ -94,12 +94,12 @@ static bool is_stub_bind(const struct m_trans *t)
 	return t->kind == M_BIND && driver_is_stub(t->driver);
 }
 
-/* The first transition of the start sequence of RUN for BDF: the earliest
- * move in the window before QEMU's start, if one ends on a stub. */
+/* The start sequence of RUN for BDF: its last bind to a stub in the window
+ * before QEMU's start, from the unbind (from a host driver) that came
+ * right before that bind; QEMU's start when no bind to a stub is there. */
 static uint64_t start_sequence(const struct model *m, const struct m_vm *run, const char *bdf)
 {
-	uint64_t first = 0;
-	bool to_stub = false;
+	const struct m_trans *bind = NULL, *leave = NULL;
 
 	if (!run->start_ns)
 		return 0;
@@ -108,11 +108,17 @@ static uint64_t start_sequence(const struct model *m, const struct m_vm *run, co
 
 		if (strcmp(t->bdf, bdf) || t->ts_ns + CUSTODY_START_WINDOW_NS < run->start_ns)
 			continue;
-		if (!first && t->kind != M_PROBE_FAIL)
-			first = t->ts_ns;
-		to_stub |= is_stub_bind(t);
+		if (t->kind == M_UNBIND || t->kind == M_REMOVE)
+			leave = t;
+		if (is_stub_bind(t)) {
+			bind = t;
+			if (leave && leave->ts_ns > t->ts_ns)
+				leave = NULL;
+		}
 	}
-	return to_stub ? first : run->start_ns;
+	if (!bind)
+		return run->start_ns;
+	return leave && leave->ts_ns <= bind->ts_ns ? leave->ts_ns : bind->ts_ns;
 }
 
 /* The next run of any VM that takes BDF after AFTER: its start sequence. */

@@ -443,22 +443,23 @@ static void return_failed(const struct model *m, const struct custody *c, struct
 		 c->host_before[0] && !driver_is_stub(c->host_before) ? c->host_before : "a host driver",
 		 landed ? "the return's reprobe landed on the stub" : "the return attempt failed",
 		 c->settled_driver[0] ? "on " : "left without a driver", c->settled_driver);
-	for (int i = 0; i < c->n_hooks; i++) {
-		const struct m_hook *h = c->hooks[i];
-
-		if (attempter && h->proc && h->proc->pid == attempter->pid && h->end_ns && !h->exit_status) {
-			snprintf(f->advice, sizeof(f->advice), "the %s hook %s exited 0 although its return "
-				 "failed: check what it writes and clear the blocker first", h->phase, h->script);
-			break;
-		}
-	}
-	if (!f->advice[0] && b->kind == BLOCK_DYNID)
+	if (b->kind == BLOCK_DYNID)
 		snprintf(f->advice, sizeof(f->advice), "write \"%04x %04x\" to /sys/bus/pci/drivers/%s/remove_id "
 			 "before the reprobe (or bind the host driver explicitly)", b->dynid->vendor,
 			 b->dynid->device, b->dynid->driver);
-	else if (!f->advice[0] && b->kind == BLOCK_OVERRIDE)
+	else if (b->kind == BLOCK_OVERRIDE)
 		snprintf(f->advice, sizeof(f->advice), "clear the override first: echo > "
 			 "/sys/bus/pci/devices/%s/driver_override", c->bdf);
+	for (int i = 0; i < c->n_hooks; i++) {
+		const struct m_hook *h = c->hooks[i];
+		size_t off = strlen(f->advice);
+
+		if (attempter && h->proc && h->proc->pid == attempter->pid && h->end_ns && !h->exit_status) {
+			snprintf(f->advice + off, sizeof(f->advice) - off, "%sthe %s hook %s exited 0 although "
+				 "its return failed", off ? "; " : "", h->phase, h->script);
+			break;
+		}
+	}
 	chain_text(m, f, NULL);
 }
 
@@ -788,6 +789,12 @@ static void limits(const struct model *m, struct findings *fs)
 			 "unknown");
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
 			 "of events the missing part may hold");
+	}
+	if (m->other_hosts[0] && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		snprintf(f->summary, sizeof(f->summary), "these traces come from different hosts (%s, %s): "
+			 "devices are compared by address only", m->hostname, m->other_hosts);
+		snprintf(f->mechanism, sizeof(f->mechanism), "device names and ids are the first host's: "
+			 "the same address may be another device on another host");
 	}
 	if (m->error[0] && (f = add(fs, F_LIMIT, SEV_WARN)))
 		snprintf(f->summary, sizeof(f->summary), "%s", m->error);

@@ -151,7 +151,9 @@ struct m_spawn {
 struct model {
 	/* from the header of the first trace */
 	char hostname[65], kernel[65], backend[16];
-	bool outcomes_from_uevents;
+	bool outcomes_from_uevents;	/* in any of the traces */
+	bool trace_uevent_outcomes;	/* loading: in the trace being read */
+	char other_hosts[256];		/* hosts of later traces that differ */
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;

@@ -292,7 +292,7 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 	base = base ? base + 1 : devpath;
 	/* With BPF outcomes, bind/unbind uevents repeat what the kernel side
 	 * saw with its task; add/remove are still news (re-add detection). */
-	if (!m->outcomes_from_uevents && (!strcmp(action, "bind") || !strcmp(action, "unbind")))
+	if (!m->trace_uevent_outcomes && (!strcmp(action, "bind") || !strcmp(action, "unbind")))
 		return;
 	if (strcmp(action, "bind") && strcmp(action, "unbind") && strcmp(action, "add") &&
 	    strcmp(action, "remove"))
@@ -434,14 +434,26 @@ static void load_header(struct model *m, const struct trace_record *rec)
 {
 	char buf[32];
 
+	char host[sizeof(m->hostname)] = "";
+
 	if (kv_get(rec, "real_ns", buf, sizeof(buf)))
-		m->shift = (int64_t)strtoull(buf, NULL, 10) - (int64_t)kv_ts(rec);
-	if (m->hostname[0])
+		m->shift = (int64_t)(strtoull(buf, NULL, 10) - kv_ts(rec));
+	/* each trace's own: how its uevents are read */
+	m->trace_uevent_outcomes = kv_get(rec, "outcomes", buf, sizeof(buf)) && !strcmp(buf, "uevent");
+	m->outcomes_from_uevents |= m->trace_uevent_outcomes;
+	kv_get(rec, "hostname", host, sizeof(host));
+	if (m->hostname[0]) {
+		/* another boot of the same host lines up; another host does not */
+		if (strcmp(host, m->hostname) && !strstr(m->other_hosts, host) &&
+		    strlen(m->other_hosts) + strlen(host) + 3 < sizeof(m->other_hosts))
+			snprintf(m->other_hosts + strlen(m->other_hosts),
+				 sizeof(m->other_hosts) - strlen(m->other_hosts), "%s%s",
+				 m->other_hosts[0] ? ", " : "", host);
 		return;		/* the first trace's header names the host */
-	kv_get(rec, "hostname", m->hostname, sizeof(m->hostname));
+	}
+	snprintf(m->hostname, sizeof(m->hostname), "%s", host);
 	kv_get(rec, "kernel_release", m->kernel, sizeof(m->kernel));
 	kv_get(rec, "backend", m->backend, sizeof(m->backend));
-	m->outcomes_from_uevents = kv_get(rec, "outcomes", buf, sizeof(buf)) && !strcmp(buf, "uevent");
 }
 
 static void load_counters(struct model *m, const struct trace_record *rec)

@@ -49,7 +49,8 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 		for (int d = 0; d < vm->n_devs; d++) {
 			const char *name = "";
 
-			for (size_t k = 0; k < m->n_pci; k++)
+			/* never another host's name for an address */
+			for (size_t k = 0; k < m->n_pci && !m->other_hosts[0]; k++)
 				if (!strcmp(m->pci[k].bdf, vm->devs[d]))
 					name = m->pci[k].name;
 			fprintf(out, " %s%s%s%s", vm->devs[d], name[0] ? " [" : "", name, name[0] ? "]" : "");

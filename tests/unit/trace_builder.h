@@ -23,18 +23,24 @@ struct tb {
 
 /* REAL_NS: the wall clock at the trace's start (traces of different test
  * phases start at different times). */
-static inline void tb_open_at(struct tb *b, const char *dir, const char *name, const char *backend,
-			      uint64_t real_ns)
+static inline void tb_open_host(struct tb *b, const char *dir, const char *name, const char *backend,
+				uint64_t real_ns, const char *hostname)
 {
 	snprintf(b->path, sizeof(b->path), "%s/%s", dir, name);
 	b->w = trace_writer_create(b->path, true);
 	trace_writer_kv_begin(b->w, GT_REC_HEADER, TB_T0);
-	trace_writer_kv_str(b->w, "hostname", "pve1");
+	trace_writer_kv_str(b->w, "hostname", hostname);
 	trace_writer_kv_str(b->w, "kernel_release", "6.8.12-4-pve");
 	trace_writer_kv_str(b->w, "backend", backend);
 	trace_writer_kv_str(b->w, "outcomes", strcmp(backend, "tracepoint") ? "bpf" : "uevent");
 	trace_writer_kv_u64(b->w, "real_ns", real_ns);
 	trace_writer_kv_end(b->w);
+}
+
+static inline void tb_open_at(struct tb *b, const char *dir, const char *name, const char *backend,
+			      uint64_t real_ns)
+{
+	tb_open_host(b, dir, name, backend, real_ns, "pve1");
 }
 
 static inline void tb_open(struct tb *b, const char *dir, const char *name, const char *backend)
@@ -120,10 +126,25 @@ static inline void tb_exec(struct tb *b, double ms, const struct gt_task *t, con
 static inline void tb_exit(struct tb *b, double ms, const struct gt_task *t, int code)
 {
 	struct gt_exit_event e = { 0 };
+	size_t size = offsetof(struct gt_exit_event, orphans);
 
-	tb_hdr(&e.hdr, GT_EV_EXIT, sizeof(e), ms, t);
+	tb_hdr(&e.hdr, GT_EV_EXIT, size, ms, t);
 	e.exit_code = code << 8;
-	trace_writer_append(b->w, GT_REC_EVENT, &e, sizeof(e));
+	trace_writer_append(b->w, GT_REC_EVENT, &e, size);
+}
+
+/* An exit that leaves child ORPHAN behind (reparented to init after it). */
+static inline void tb_exit_orphaning(struct tb *b, double ms, const struct gt_task *t, int code,
+				     uint32_t orphan)
+{
+	struct gt_exit_event e = { 0 };
+	size_t size = offsetof(struct gt_exit_event, orphans) + sizeof(e.orphans[0]);
+
+	tb_hdr(&e.hdr, GT_EV_EXIT, size, ms, t);
+	e.exit_code = code << 8;
+	e.n_orphans = 1;
+	e.orphans[0] = orphan;
+	trace_writer_append(b->w, GT_REC_EVENT, &e, size);
 }
 
 /* PATH root first ("/sys/bus/pci/drivers_probe"), VALUE as written. */
@@ -146,6 +167,30 @@ static inline void tb_write(struct tb *b, double ms, const struct gt_task *t, co
 	w.count = w.data_len;
 	w.ret = w.data_len;
 	w.end_ns = w.hdr.ts_ns + 2000000;	/* 2 ms */
+	w.origin = GT_ORIGIN_KERNFS;
+	trace_writer_append(b->w, GT_REC_EVENT, &w, sizeof(w));
+}
+
+/* A write the kernel refused: RET is -errno. */
+static inline void tb_write_ret(struct tb *b, double ms, const struct gt_task *t, const char *path,
+				const char *value, int64_t ret)
+{
+	struct gt_sysfs_write w = { 0 };
+	char tmp[512], *comp[GT_PATH_DEPTH], *save;
+	int n = 0;
+
+	tb_hdr(&w.hdr, GT_EV_SYSFS_WRITE, sizeof(w), ms, t);
+	snprintf(tmp, sizeof(tmp), "%s", path + 4);
+	for (char *c = strtok_r(tmp, "/", &save); c && n < GT_PATH_DEPTH; c = strtok_r(NULL, "/", &save))
+		comp[n++] = c;
+	for (int i = 0; i < n; i++)
+		strncpy(w.path[i], comp[n - 1 - i], GT_NAME_LEN - 1);
+	w.depth = n;
+	w.data_len = strlen(value);
+	memcpy(w.data, value, w.data_len);
+	w.count = w.data_len;
+	w.ret = ret;
+	w.end_ns = w.hdr.ts_ns + 2000000;
 	w.origin = GT_ORIGIN_KERNFS;
 	trace_writer_append(b->w, GT_REC_EVENT, &w, sizeof(w));
 }
