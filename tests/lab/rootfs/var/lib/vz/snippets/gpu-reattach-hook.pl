@@ -8,7 +8,9 @@
 #   pta         run the admin's `gpu-pta` (the seed report's `gpu pta`)
 #   reprobe     clear driver_override, unbind, drivers_probe: let the
 #               kernel choose (a stale dynamic id sends it back to vfio-pci)
-#   rescan      remove vfio-pci's dynamic id, remove the functions, rescan
+#   rescan      unbind, remove vfio-pci's dynamic id, remove the functions,
+#               rescan (removing a function still bound to vfio-pci oopses
+#               5.10's intel-iommu code in the guest)
 #   reset       like bind, with a reset through sysfs first
 #   fail        exit 1 before returning anything (a typo, a missing tool)
 #   background  like bind, then leave a "keeper" running in a subshell that
@@ -29,6 +31,7 @@ if [ "$mode" = rescan ]; then
 	for fn in ${GPU_HOOK_FUNCTIONS-0 1}; do
 		sys=/sys/bus/pci/devices/0000:00:05.$fn
 		v=$(cat "$sys/vendor") d=$(cat "$sys/device")
+		[ -e "$sys/driver" ] && lab_write "$sys/driver/unbind" "0000:00:05.$fn"
 		lab_write /sys/bus/pci/drivers/vfio-pci/remove_id "${v#0x} ${d#0x}"
 		lab_write "$sys/remove" 1
 	done
