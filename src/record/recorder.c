@@ -17,6 +17,8 @@
 #include "model/event.h"
 #include "record/bpf_loader.h"
 #include "record/control.h"
+#include "record/devstate.h"
+#include "record/kmsg.h"
 #include "record/recorder.h"
 #include "record/uevent.h"
 #include "render/record.h"
@@ -60,6 +62,13 @@ struct recorder {
 	uint64_t lost_held;	/* no memory to hold them */
 	uint64_t kcounters[GT_CNT_MAX];
 	int uevent_fd, control_fd;
+	/* The kernel log (kmsg.c); kmsg_why says why there is none. */
+	struct kmsg_reader km;
+	char kmsg_why[128];
+	int64_t kmsg_offset_ns;
+	uint64_t kmsg_err_ns;		/* 0: not calibrated */
+	uint64_t kmsg_lines;
+	struct traced traced;		/* devices followed closely (traced.h) */
 };
 
 /* Live line for a record being written: the same renderer `dump` uses. */
@@ -125,6 +134,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 	}
 	trace_writer_append(r->w, GT_REC_EVENT, data, size);
 	r->events++;
+	devstate_note_event(&r->traced, data, size);
 	if (h->kind < GT_EV_KIND_MAX)
 		r->by_kind[h->kind]++;
 	if (h->kind == GT_EV_EXEC && ((const struct gt_exec_event *)data)->args_truncated)
@@ -149,7 +159,7 @@ static void drain_uevents(struct recorder *r)
 	int ret;
 
 	while ((ret = uevent_read(r->uevent_fd, &ev)) != 0) {
-		const char *key, *val;
+		const char *key, *val, *action = NULL, *slot = NULL;
 		size_t off = 0, klen;
 
 		if (ret == -ENOBUFS) {
@@ -164,9 +174,14 @@ static void drain_uevents(struct recorder *r)
 
 			snprintf(k, sizeof(k), "%.*s", (int)klen, key);
 			trace_writer_kv_str(r->w, k, val);
+			if (!strcmp(k, "ACTION"))
+				action = val;
+			else if (!strcmp(k, "PCI_SLOT_NAME"))
+				slot = val;
 		}
 		write_kv_payload_and_show(r, GT_REC_UEVENT);
 		r->uevents++;
+		devstate_note_uevent(&r->traced, action, slot);
 	}
 }
 
@@ -199,6 +214,31 @@ static void drain_marks(struct recorder *r)
 		trace_writer_kv_str(r->w, "comm", comm);
 		write_kv_payload_and_show(r, GT_REC_MARK);
 		r->marks++;
+		devstate_write_all(r->w, &r->traced, mono_ns(), "mark", m.msg.label);
+	}
+}
+
+/* Kernel log lines read since the last call; those kept become records. */
+static void drain_kmsg(struct recorder *r)
+{
+	static struct kmsg_line l;
+	char bdf[TRACED_BDF_LEN];
+	const char *why;
+	int ret;
+
+	if (r->km.fd < 0)
+		return;
+	while ((ret = kmsg_read(&r->km, &l)) == 1) {
+		if (!(why = kmsg_keep(&l, r->o->kmsg, &r->traced, bdf)))
+			continue;
+		kmsg_record_begin(r->w, &l, why, bdf, r->kmsg_offset_ns);
+		write_kv_payload_and_show(r, GT_REC_KMSG);
+		r->kmsg_lines++;
+	}
+	if (ret < 0) {
+		gt_warn("kernel log: %s; no more kernel log lines in this recording", strerror(-ret));
+		snprintf(r->kmsg_why, sizeof(r->kmsg_why), "read failed: %s", strerror(-ret));
+		kmsg_close(&r->km);
 	}
 }
 
@@ -219,8 +259,23 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_u64(r->w, "sysfs_seen", r->kcounters[GT_CNT_SYSFS_SEEN]);
 	trace_writer_kv_u64(r->w, "lost_uevents", r->lost_uevents);
 	trace_writer_kv_u64(r->w, "lost_held", r->lost_held);
+	trace_writer_kv_u64(r->w, "kmsg_lines", r->kmsg_lines);
+	trace_writer_kv_u64(r->w, "kmsg_seen", r->km.seen);
+	trace_writer_kv_u64(r->w, "lost_kmsg", r->km.lost);
 	trace_writer_kv_u64(r->w, "records_lost", st.records_lost);
 	trace_writer_kv_end(r->w);
+}
+
+/* What the kernel log part of the trace holds, and its clock. */
+static void write_kmsg_header(struct recorder *r)
+{
+	trace_writer_kv_str(r->w, "kmsg", r->km.fd >= 0 ? kmsg_mode_name(r->o->kmsg) : "off");
+	if (r->kmsg_why[0])
+		trace_writer_kv_str(r->w, "kmsg_reason", r->kmsg_why);
+	if (r->km.fd < 0)
+		return;
+	trace_writer_kv_s64(r->w, "kmsg_offset_ns", r->kmsg_offset_ns);
+	trace_writer_kv_u64(r->w, "kmsg_offset_err_ns", r->kmsg_err_ns);
 }
 
 static void write_header(struct recorder *r, const char *backend_why)
@@ -253,6 +308,7 @@ static void write_header(struct recorder *r, const char *backend_why)
 			    r->dynid.worker ? "do_pci_add_dynid" : "pci_add_dynid");
 	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
 	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
+	write_kmsg_header(r);
 	trace_writer_kv_end(r->w);
 	r->clock = (struct render_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
 }
@@ -273,6 +329,18 @@ static void snapshot(struct recorder *r, const char *phase)
 	/* The PCI name table (libpci's pci.ids, megabytes) is freed but its
 	 * heap would stay ours for the whole recording: give it back. */
 	malloc_trim(0);
+}
+
+/* The devices followed from the start (devstate_choose); events add more. */
+static void choose_traced(struct recorder *r)
+{
+	struct pci_dev_state *st;
+	size_t n;
+
+	if (pci_list_states("/", &st, &n) < 0)
+		return;
+	devstate_choose(&r->traced, st, n);
+	free(st);
 }
 
 static void *hold_events(void *arg)
@@ -327,6 +395,7 @@ static void snapshot_start(struct recorder *r)
 	/* The snapshot yields to the thread: a burst must not wait for it. */
 	setpriority(PRIO_PROCESS, gettid(), prio + 10);
 	snapshot(r, "start");
+	choose_traced(r);
 	setpriority(PRIO_PROCESS, gettid(), prio);
 	if (r->holding) {
 		write_held(r);
@@ -399,6 +468,31 @@ static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_
 	}
 }
 
+/* The kernel log is read from here on; a recording without it still
+ * records everything else, and its header says why. */
+static void open_kmsg(struct recorder *r)
+{
+	int err;
+
+	if (r->o->kmsg == KMSG_OFF) {
+		snprintf(r->kmsg_why, sizeof(r->kmsg_why), "--kmsg off");
+		return;
+	}
+	if ((err = kmsg_open(&r->km))) {
+		snprintf(r->kmsg_why, sizeof(r->kmsg_why), "cannot read /dev/kmsg: %s", strerror(-err));
+		gt_warn("%s: no kernel log lines in this recording", r->kmsg_why);
+		return;
+	}
+	err = kmsg_calibrate("recording started", &r->kmsg_offset_ns, &r->kmsg_err_ns);
+	if (err) {
+		r->kmsg_offset_ns = 0;
+		r->kmsg_err_ns = 0;
+		snprintf(r->kmsg_why, sizeof(r->kmsg_why),
+			 "clock not calibrated (%s): kernel log times taken as CLOCK_MONOTONIC",
+			 strerror(-err));
+	}
+}
+
 static int add_epoll(int ep, int fd)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
@@ -414,15 +508,15 @@ static int loop(struct recorder *r)
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0 || add_epoll(ep, gt_bpf_fd(r->bpf)) || add_epoll(ep, r->uevent_fd) ||
-	    add_epoll(ep, r->control_fd)) {
+	    add_epoll(ep, r->control_fd) || (r->km.fd >= 0 && add_epoll(ep, r->km.fd))) {
 		gt_err("epoll: %s", strerror(errno));
 		return -1;
 	}
 	while (!stop_signal) {
-		struct epoll_event evs[4];
+		struct epoll_event evs[5];
 		uint64_t now;
 
-		epoll_wait(ep, evs, 4, POLL_TIMEOUT_MS);
+		epoll_wait(ep, evs, 5, POLL_TIMEOUT_MS);
 		/* Order within a wakeup: kernel events first, so a uevent or
 		 * mark never lands before the write that caused it. */
 		if (gt_bpf_drain(r->bpf) > 0) {
@@ -436,7 +530,9 @@ static int loop(struct recorder *r)
 		}
 		drain_uevents(r);
 		drain_marks(r);
+		drain_kmsg(r);
 		now = mono_ns();
+		devstate_flush(r->w, &r->traced, now, 0);
 		if (now >= next_counters) {
 			write_counters(r);
 			next_counters = now + COUNTERS_INTERVAL_NS;
@@ -459,22 +555,28 @@ static void summary(struct recorder *r, const char *path)
 	struct trace_writer_stats st;
 	uint64_t lost = r->kcounters[GT_CNT_LOST_SYSFS] + r->kcounters[GT_CNT_LOST_DRIVER] +
 			r->kcounters[GT_CNT_LOST_EXEC] + r->kcounters[GT_CNT_LOST_EXIT] +
-			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents + r->lost_held;
+			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents + r->lost_held +
+			r->km.lost;
 
 	trace_writer_stats(r->w, &st);
 	fprintf(stderr, "gputrace: %llu events (", (unsigned long long)r->events);
 	for (int k = 1; k < GT_EV_KIND_MAX; k++)
 		fprintf(stderr, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
 			(unsigned long long)r->by_kind[k]);
-	fprintf(stderr, "), %llu uevents, %llu marks; lost: %llu", (unsigned long long)r->uevents,
-		(unsigned long long)r->marks, (unsigned long long)lost);
+	fprintf(stderr, "), %llu uevents, %llu marks, %llu kernel log lines; lost: %llu",
+		(unsigned long long)r->uevents, (unsigned long long)r->marks,
+		(unsigned long long)r->kmsg_lines, (unsigned long long)lost);
+	if (r->km.lost)
+		fprintf(stderr, " (%llu kernel log lines overwritten before they were read)",
+			(unsigned long long)r->km.lost);
 	if (st.records_lost)
 		fprintf(stderr, " + %llu records not written (%s)",
 			(unsigned long long)st.records_lost, strerror(-st.last_error));
 	fprintf(stderr, "; %s (%.1f KiB)\n", path, st.bytes / 1024.0);
 }
 
-static int dry_run(const struct gt_features *f, enum gt_backend b, const char *why)
+static int dry_run(const struct recorder_opts *o, const struct gt_features *f, enum gt_backend b,
+		   const char *why)
 {
 	char progs[1024];
 
@@ -482,6 +584,9 @@ static int dry_run(const struct gt_features *f, enum gt_backend b, const char *w
 	if (gt_bpf_plan(b, (struct gt_dynid_plan){ GT_DYNID_NATIVE, f->dynid_worker },
 			progs, sizeof(progs)) > 0)
 		printf("hooks: %s\n", progs);
+	printf("kernel log: %s\n", o->kmsg == KMSG_OFF ? "off" :
+	       access("/dev/kmsg", R_OK) ? "/dev/kmsg not readable: none recorded" :
+	       kmsg_mode_name(o->kmsg));
 	printf("watched sysfs attributes:");
 	for (int i = 0; gt_watched_attrs[i]; i++)
 		printf(" %s", gt_watched_attrs[i]);
@@ -496,11 +601,13 @@ static int dry_run(const struct gt_features *f, enum gt_backend b, const char *w
 
 int recorder_run(const struct recorder_opts *o)
 {
-	struct recorder r = { .o = o, .uevent_fd = -1, .control_fd = -1 };
+	struct recorder r = { .o = o, .uevent_fd = -1, .control_fd = -1, .km.fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct gt_features f;
 	char path[512], why[512];
 	int ret = EXIT_ERROR, err;
+	int64_t end_offset = 0;
+	uint64_t end_err = 0;
 
 	features_probe_quick(&f);
 	if (o->dry_run) {
@@ -512,7 +619,7 @@ int recorder_run(const struct recorder_opts *o)
 			gt_err("no usable backend: %s", why);
 			return EXIT_ERROR;
 		}
-		return dry_run(&f, b, why);
+		return dry_run(o, &f, b, why);
 	}
 	if (!f.root) {
 		gt_err("recording needs root (BPF needs CAP_BPF and CAP_PERFMON): run with sudo");
@@ -541,6 +648,7 @@ int recorder_run(const struct recorder_opts *o)
 		       strerror(-(r.uevent_fd < 0 ? r.uevent_fd : r.control_fd)));
 		goto out;
 	}
+	open_kmsg(&r);
 	gt_bpf_set_verbose(o->verbose);
 	if (start_bpf(&r, &f, why, sizeof(why)))
 		goto out;
@@ -560,10 +668,20 @@ int recorder_run(const struct recorder_opts *o)
 	gt_bpf_drain(r.bpf);
 	drain_uevents(&r);
 	drain_marks(&r);
+	if (r.km.fd >= 0 && r.kmsg_err_ns)
+		kmsg_calibrate("recording stopped", &end_offset, &end_err);
+	drain_kmsg(&r);
+	devstate_flush(r.w, &r.traced, mono_ns(), 1);
 	snapshot(&r, "end");
 	write_counters(&r);
 	trace_writer_kv_begin(r.w, GT_REC_END, mono_ns());
 	trace_writer_kv_str(r.w, "reason", stop_signal ? strsignal(stop_signal) : "duration");
+	/* The two clocks drift apart (NTP slews CLOCK_MONOTONIC only): the
+	 * offset again at the end lets a reader spread the difference. */
+	if (end_err) {
+		trace_writer_kv_s64(r.w, "kmsg_offset_ns", end_offset);
+		trace_writer_kv_u64(r.w, "kmsg_offset_err_ns", end_err);
+	}
 	trace_writer_kv_end(r.w);
 	if (!o->quiet)
 		fflush(stdout);
@@ -579,5 +697,7 @@ out:
 		close(r.uevent_fd);
 	if (r.control_fd >= 0)
 		close(r.control_fd);
+	kmsg_close(&r.km);
+	traced_free(&r.traced);
 	return ret;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "record/features.h"
+#include "record/kmsg.h"
 
 struct recorder_opts {
 	const char *path;	/* NULL: gputrace-HOST-YYYYmmdd-HHMMSS.gtrace */
@@ -18,6 +19,7 @@ struct recorder_opts {
 	int verbose;		/* libbpf log */
 	size_t ringbuf_bytes;
 	const char *cmdline;	/* how we were invoked, kept in the header */
+	enum kmsg_mode kmsg;	/* kernel log lines kept (default devices) */
 };
 
 /* Returns an exit code (util.h). */

@@ -21,6 +21,8 @@ static const char *rec_type_name(uint16_t type)
 	case GT_REC_FILE: return "file";
 	case GT_REC_COUNTERS: return "counters";
 	case GT_REC_END: return "end";
+	case GT_REC_KMSG: return "kmsg";
+	case GT_REC_PCI_STATE: return "pci_state";
 	default: return "unknown";
 	}
 }
