@@ -529,10 +529,12 @@ static int loop(struct recorder *r)
 			nanosleep(&pause, NULL);
 		}
 		drain_uevents(r);
-		drain_marks(r);
+		/* The kernel's own lines and the device state an event asked
+		 * for belong before a mark made after them. */
 		drain_kmsg(r);
+		devstate_flush(r->w, &r->traced, mono_ns(), 0);
+		drain_marks(r);
 		now = mono_ns();
-		devstate_flush(r->w, &r->traced, now, 0);
 		if (now >= next_counters) {
 			write_counters(r);
 			next_counters = now + COUNTERS_INTERVAL_NS;
@@ -667,11 +669,11 @@ int recorder_run(const struct recorder_opts *o)
 
 	gt_bpf_drain(r.bpf);
 	drain_uevents(&r);
-	drain_marks(&r);
 	if (r.km.fd >= 0 && r.kmsg_err_ns)
 		kmsg_calibrate("recording stopped", &end_offset, &end_err);
 	drain_kmsg(&r);
 	devstate_flush(r.w, &r.traced, mono_ns(), 1);
+	drain_marks(&r);
 	snapshot(&r, "end");
 	write_counters(&r);
 	trace_writer_kv_begin(r.w, GT_REC_END, mono_ns());

@@ -129,6 +129,71 @@ t_record_sysfs() {
 	t_check "trace file mode is 0600" test "$mode" = 600
 }
 
+# The kernel log and device state (issue 12): a line written to /dev/kmsg
+# stands in for a driver's message about the driverless device; the device
+# is traced from the write to its driver_override on.
+t_record_kmsg() {
+	if [ -z "$bdf" ]; then
+		t_skip "kernel log" "no driverless PCI device with driver_override here"
+		return
+	fi
+	if [ ! -r /dev/kmsg ] || [ "$(cat /proc/sys/kernel/printk_devkmsg 2>/dev/null)" = off ]; then
+		t_skip "kernel log" "/dev/kmsg not readable or not writable (printk_devkmsg=off)"
+		return
+	fi
+	trace=$work/kmsg.gtrace
+	tag="gt-hosttest-$$"
+	echo "$tag: before the recording, about $bdf" > /dev/kmsg
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/km.pid"
+	sleep 0.2
+	echo "$tag: reset of $bdf failed, device stays in D3cold" > /dev/kmsg
+	echo "$tag: unrelated line" > /dev/kmsg
+	"$GT" mark kmsg-phase >/dev/null 2>&1
+	sleep 0.3
+	t_check "kmsg: recorder exits 0" stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	"$GT" dump "$trace" > "$trace.txt"
+	t_jq "kmsg: the line naming $bdf is recorded, kept as the device's" "$trace.json" \
+		"any(.[]; .type==\"kmsg\" and .msg==\"$tag: reset of $bdf failed, device stays in D3cold\"
+		     and .bdf==\"$bdf\" and .why==\"device\" and .facility==\"1\")"
+	t_check "kmsg: dump shows the line" grep -q "kmsg .*$tag: reset of $bdf failed" "$trace.txt"
+	t_jq "kmsg: lines from before the recording are not in it" "$trace.json" \
+		"all(.[]; .type!=\"kmsg\" or (.msg|contains(\"before the recording\")|not))"
+	t_jq "kmsg: a line about nothing traced is left out by default" "$trace.json" \
+		"all(.[]; .type!=\"kmsg\" or (.msg|contains(\"unrelated\")|not))"
+	t_jq "kmsg: header says devices, clock calibrated" "$trace.json" \
+		".[0].kmsg==\"devices\" and (.[0].kmsg_offset_err_ns|tonumber) > 0"
+	t_jq "kmsg: the line lands after the write, on the trace clock" "$trace.json" \
+		"([.[] | select(.type==\"event\" and .task.pid==$(cat "$work/km.pid"))][0].ts_ns) <
+		 ([.[] | select(.type==\"kmsg\" and (.msg|contains(\"reset of\")))][0].ts_ns)"
+	t_jq "kmsg: counters say none lost" "$trace.json" \
+		"[.[] | select(.type==\"counters\")] | last | .lost_kmsg==\"0\" and (.kmsg_lines|tonumber) >= 1"
+	t_jq "state: $bdf read again after the write" "$trace.json" \
+		"any(.[]; .type==\"pci_state\" and .bdf==\"$bdf\" and .cause==\"write driver_override\"
+		     and (.power_state|length) > 0)"
+	t_jq "state: $bdf at the mark" "$trace.json" \
+		"any(.[]; .type==\"pci_state\" and .bdf==\"$bdf\" and .cause==\"mark\" and .label==\"kmsg-phase\")"
+	t_jq "snapshot: runtime PM status and enable count of $bdf" "$trace.json" \
+		"any(.[]; .type==\"pci\" and .bdf==\"$bdf\" and (.runtime_status|length) > 0 and (.enable|length) > 0)"
+
+	start_recorder "$trace" -f --kmsg all || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	echo "$tag: unrelated line, all" > /dev/kmsg
+	sleep 0.3
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_jq "kmsg all: every line kept" "$trace.json" \
+		"any(.[]; .type==\"kmsg\" and .msg==\"$tag: unrelated line, all\" and .why==\"all\")"
+
+	start_recorder "$trace" -f --kmsg off || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	echo "$tag: about $bdf, off" > /dev/kmsg
+	sleep 0.3
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_jq "kmsg off: no lines, header says off" "$trace.json" \
+		"all(.[]; .type!=\"kmsg\") and .[0].kmsg==\"off\""
+}
+
 # The kernel types cut from vmlinux BTF once per boot (src/record/core_btf.c):
 # the first recorder makes the file, and a damaged one never stops a
 # recording: it is replaced. t_record_sysfs, run next, records with a cut.
@@ -236,6 +301,7 @@ t_bundle() {
 
 t_core_btf
 t_record_sysfs
+t_record_kmsg
 t_record_process
 t_sigkill
 t_mark_without_recorder
