@@ -453,7 +453,7 @@ static void load_header(struct model *m, const struct trace_record *rec)
 static void load_counters(struct model *m, const struct trace_record *rec)
 {
 	static const char *const keys[] = { "lost_sysfs", "lost_driver", "lost_exec", "lost_exit",
-					    "pending_full", "lost_uevents", "records_lost", NULL };
+					    "pending_full", "lost_uevents", "lost_kmsg", "records_lost", NULL };
 	uint64_t lost = 0;
 	char buf[32];
 
