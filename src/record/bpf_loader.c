@@ -16,11 +16,14 @@
 #include "record/core_btf.h"
 #include "util.h"
 
-/* Attributes whose writes can change a device's driver or state. */
+/* Attributes whose writes can change a device's driver or state: resets
+ * (a function's `reset`, a bridge's `reset_subordinate` for its whole
+ * bus), power (`power/control`, `d3cold_allowed`) and `enable`, which
+ * powers a device up and enables it without any driver. */
 const char *const gt_watched_attrs[] = {
 	"bind", "unbind", "new_id", "remove_id", "drivers_probe", "drivers_autoprobe",
-	"rescan", "driver_override", "remove", "reset", "reset_method", "control",
-	"d3cold_allowed", "sriov_numvfs", "sriov_drivers_autoprobe", NULL,
+	"rescan", "driver_override", "remove", "reset", "reset_method", "reset_subordinate",
+	"control", "d3cold_allowed", "enable", "sriov_numvfs", "sriov_drivers_autoprobe", NULL,
 };
 
 struct gt_bpf {

@@ -149,6 +149,10 @@ t_record_kmsg() {
 	sleep 0.2
 	echo "$tag: reset of $bdf failed, device stays in D3cold" > /dev/kmsg
 	echo "$tag: unrelated line" > /dev/kmsg
+	# "0" to the enable of a device that is not enabled: EIO, nothing done
+	enable_off=
+	[ "$(cat "/sys/bus/pci/devices/$bdf/enable" 2>/dev/null)" = 0 ] && enable_off=1 &&
+		"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/enable" 0 "$work/ke.pid" 2>/dev/null
 	"$GT" mark kmsg-phase >/dev/null 2>&1
 	sleep 0.3
 	t_check "kmsg: recorder exits 0" stop_recorder
@@ -172,6 +176,11 @@ t_record_kmsg() {
 	t_jq "state: $bdf read again after the write" "$trace.json" \
 		"any(.[]; .type==\"pci_state\" and .bdf==\"$bdf\" and .cause==\"write driver_override\"
 		     and (.power_state|length) > 0)"
+	if [ -n "$enable_off" ]; then
+		t_jq "enable write recorded with its error, state read after it" "$trace.json" \
+			"any(.[]; .kind==\"sysfs_write\" and .attr==\"enable\" and .ret < 0) and
+			 any(.[]; .type==\"pci_state\" and .cause==\"write enable\" and .enable==\"0\")"
+	fi
 	t_jq "state: $bdf at the mark" "$trace.json" \
 		"any(.[]; .type==\"pci_state\" and .bdf==\"$bdf\" and .cause==\"mark\" and .label==\"kmsg-phase\")"
 	t_jq "snapshot: runtime PM status and enable count of $bdf" "$trace.json" \
