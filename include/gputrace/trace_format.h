@@ -64,6 +64,7 @@ enum gt_rec_type {
 	GT_REC_END	 = 9,	/* kv: clean end of recording */
 	GT_REC_KMSG	 = 10,	/* kv: a kernel log line (1.1) */
 	GT_REC_PCI_STATE = 11,	/* kv: one device's state at a mark or after its event (1.1) */
+	GT_REC_JOURNAL	 = 12,	/* kv: a systemd journal entry of a traced process or unit (1.1) */
 	GT_REC_TYPE_MAX,
 };
 

@@ -34,6 +34,7 @@ static void text(const struct gt_features *f, enum gt_backend b, const char *why
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		printf("%-14s %-4s %s\n", rows[i].name, rows[i].r->ok ? "yes" : "no", rows[i].r->why);
 	printf("%-14s %-4s %s\n", "kernel log", f->kmsg.ok ? "yes" : "no", f->kmsg.why);
+	printf("%-14s %-4s %s\n", "journal", f->journal.ok ? "yes" : "no", f->journal.why);
 	printf("kernfs parent  %s\n", f->kernfs_parent_renamed ? "__parent (6.18+)" : "parent");
 	printf("hooked functions (BTF / kallsyms):\n");
 	for (int i = 0; i < GT_FN_MAX; i++)
@@ -71,6 +72,7 @@ static void json(const struct gt_features *f, enum gt_backend b, const char *why
 	probe_json(w, "fentry", &f->fentry);
 	probe_json(w, "kprobe", &f->kprobe);
 	probe_json(w, "kmsg", &f->kmsg);
+	probe_json(w, "journal", &f->journal);
 	json_kv_str(w, "printk_devkmsg", f->devkmsg);
 	json_key(w, "device_view");
 	json_object_start(w);

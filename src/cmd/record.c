@@ -12,7 +12,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace record [-o FILE] [--duration SECS] [--backend auto|fentry|kprobe|tracepoint]\n"
-		"                      [--kmsg devices|all|off] [-q]\n"
+		"                      [--kmsg devices|all|off] [--journal on|off|DIR] [-q]\n"
 		"\n"
 		"Records every driver bind/unbind/probe failure, every write to the sysfs\n"
 		"files that rebind devices (bind, unbind, new_id, driver_override,\n"
@@ -31,6 +31,9 @@ static void usage(FILE *out)
 		"      --buffer-size MB  kernel ring buffer size (default 4)\n"
 		"      --kmsg WHICH      kernel log lines kept: devices (default: the traced\n"
 		"                        devices, GPU drivers, IOMMU, AER, PCI core), all, off\n"
+		"      --journal WHERE   systemd journal entries of the processes and units the\n"
+		"                        trace shows: on (default: this host's journal), off, or\n"
+		"                        a journal directory\n"
 		"      --dry-run         show the backend and hooks that would be used, attach nothing\n"
 		"  -v, --verbose         libbpf messages (twice: debug)\n"
 		"  -h, --help            this help\n"
@@ -61,6 +64,7 @@ int cmd_record(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "kmsg", required_argument, NULL, 'K' },
+		{ "journal", required_argument, NULL, 'J' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -104,6 +108,10 @@ int cmd_record(int argc, char **argv)
 				gt_err("--kmsg wants all, devices or off, not '%s'", optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'J':
+			o.journal_off = !strcmp(optarg, "off");
+			o.journal_dir = strcmp(optarg, "on") && !o.journal_off ? optarg : NULL;
 			break;
 		case 'n': o.dry_run = true; break;
 		case 'v': o.verbose++; break;

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "record/features.h"
+#include "record/journal.h"
 #include "util.h"
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
@@ -253,6 +254,7 @@ bool features_dynid_worker(void)
 }
 
 static void probe_kmsg(struct gt_features *f);
+static void probe_journal(struct gt_features *f);
 
 void features_probe_full(struct gt_features *f)
 {
@@ -281,6 +283,7 @@ void features_probe_full(struct gt_features *f)
 	probe_raw_tp_attach(&f->raw_tp, "sys_enter");
 	probe_kprobe_attach(&f->kprobe, gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE]);
 	probe_kmsg(f);
+	probe_journal(f);
 }
 
 /* The kernel log is read the same way by every backend; writing one line
@@ -306,6 +309,20 @@ static void probe_kmsg(struct gt_features *f)
 	snprintf(why, sizeof(why), "/dev/kmsg readable; its clock %s", strcmp(f->devkmsg, "off") ?
 		 "checked with one line of ours" : "not checked (printk_devkmsg=off)");
 	set_result(&f->kmsg, true, 0, why);
+}
+
+/* Every backend reads the journal alike, through libsystemd. */
+static void probe_journal(struct gt_features *f)
+{
+	char why[sizeof(f->journal.why)];
+	struct journal *j = journal_open(NULL, why, sizeof(why));
+
+	if (!j) {
+		set_result(&f->journal, false, -ENOENT, why);
+		return;
+	}
+	journal_close(j);
+	set_result(&f->journal, true, 0, "this host's journal, through sd-journal");
 }
 
 const char *features_device_view(enum gt_backend b)

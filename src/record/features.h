@@ -45,6 +45,7 @@ struct gt_features {
 	struct gt_probe_result kprobe;
 	struct gt_probe_result kmsg;	/* /dev/kmsg readable (full probe) */
 	char devkmsg[16];		/* printk_devkmsg: on, ratelimit, off; "" unknown */
+	struct gt_probe_result journal;	/* the system's journal readable (full probe) */
 };
 
 /* What a backend records of resets, power states and the kernel's own

@@ -18,6 +18,7 @@
 #include "record/bpf_loader.h"
 #include "record/control.h"
 #include "record/devstate.h"
+#include "record/journal.h"
 #include "record/kmsg.h"
 #include "record/recorder.h"
 #include "record/uevent.h"
@@ -69,6 +70,12 @@ struct recorder {
 	uint64_t kmsg_err_ns;		/* 0: not calibrated */
 	uint64_t kmsg_lines;
 	struct traced traced;		/* devices followed closely (traced.h) */
+	/* The systemd journal (journal.c); journal_why says why there is none. */
+	struct journal *journal;
+	struct journal_who who;
+	char journal_why[192];
+	char boot_id[40];		/* this boot's, without dashes, as journald has it */
+	uint64_t journal_entries, journal_seen;
 };
 
 /* Live line for a record being written: the same renderer `dump` uses. */
@@ -135,6 +142,8 @@ static int on_event(void *ctx, const void *data, size_t size)
 	trace_writer_append(r->w, GT_REC_EVENT, data, size);
 	r->events++;
 	devstate_note_event(&r->traced, data, size);
+	if (r->journal)
+		journal_who_note_event(&r->who, data, size);
 	if (h->kind < GT_EV_KIND_MAX)
 		r->by_kind[h->kind]++;
 	if (h->kind == GT_EV_EXEC && ((const struct gt_exec_event *)data)->args_truncated)
@@ -242,6 +251,27 @@ static void drain_kmsg(struct recorder *r)
 	}
 }
 
+static void show_open_kv(void *ctx, uint16_t type)
+{
+	struct recorder *r = ctx;
+	uint32_t len;
+	const void *p = trace_writer_kv_payload(r->w, &len);
+
+	show(r, type, p, len);
+}
+
+static void drain_journal(struct recorder *r)
+{
+	int n;
+
+	if (!r->journal)
+		return;
+	n = journal_drain(r->journal, r->w, &r->who, r->boot_id, &r->clock, &r->journal_seen,
+			  show_open_kv, r);
+	if (n > 0)
+		r->journal_entries += n;
+}
+
 static void write_counters(struct recorder *r)
 {
 	struct trace_writer_stats st;
@@ -262,6 +292,8 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_u64(r->w, "kmsg_lines", r->kmsg_lines);
 	trace_writer_kv_u64(r->w, "kmsg_seen", r->km.seen);
 	trace_writer_kv_u64(r->w, "lost_kmsg", r->km.lost);
+	trace_writer_kv_u64(r->w, "journal_entries", r->journal_entries);
+	trace_writer_kv_u64(r->w, "journal_seen", r->journal_seen);
 	trace_writer_kv_u64(r->w, "records_lost", st.records_lost);
 	trace_writer_kv_end(r->w);
 }
@@ -276,6 +308,15 @@ static void write_kmsg_header(struct recorder *r)
 		return;
 	trace_writer_kv_s64(r->w, "kmsg_offset_ns", r->kmsg_offset_ns);
 	trace_writer_kv_u64(r->w, "kmsg_offset_err_ns", r->kmsg_err_ns);
+}
+
+static void write_journal_header(struct recorder *r)
+{
+	const char *src = r->o->journal_dir ? r->o->journal_dir : "system";
+
+	trace_writer_kv_str(r->w, "journal", r->journal ? src : r->o->journal_off ? "off" : "none");
+	if (r->journal_why[0])
+		trace_writer_kv_str(r->w, "journal_reason", r->journal_why);
 }
 
 static void write_header(struct recorder *r, const char *backend_why)
@@ -309,6 +350,7 @@ static void write_header(struct recorder *r, const char *backend_why)
 	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
 	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
 	write_kmsg_header(r);
+	write_journal_header(r);
 	trace_writer_kv_end(r->w);
 	r->clock = (struct render_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
 }
@@ -493,6 +535,28 @@ static void open_kmsg(struct recorder *r)
 	}
 }
 
+/* Where there is no journal, it is said once here and in the header. */
+static void open_journal(struct recorder *r)
+{
+	char id[64];
+	size_t n = 0;
+
+	if (r->o->journal_off) {
+		snprintf(r->journal_why, sizeof(r->journal_why), "--journal off");
+		return;
+	}
+	r->journal = journal_open(r->o->journal_dir, r->journal_why, sizeof(r->journal_why));
+	if (!r->journal) {
+		gt_warn("no journal entries in this recording: %s", r->journal_why);
+		return;
+	}
+	kernel_boot_id(id, sizeof(id));
+	for (size_t i = 0; id[i] && n + 1 < sizeof(r->boot_id); i++)
+		if (id[i] != '-')
+			r->boot_id[n++] = id[i];
+	r->boot_id[n] = '\0';
+}
+
 static int add_epoll(int ep, int fd)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
@@ -508,15 +572,16 @@ static int loop(struct recorder *r)
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0 || add_epoll(ep, gt_bpf_fd(r->bpf)) || add_epoll(ep, r->uevent_fd) ||
-	    add_epoll(ep, r->control_fd) || (r->km.fd >= 0 && add_epoll(ep, r->km.fd))) {
+	    add_epoll(ep, r->control_fd) || (r->km.fd >= 0 && add_epoll(ep, r->km.fd)) ||
+	    (journal_fd(r->journal) >= 0 && add_epoll(ep, journal_fd(r->journal)))) {
 		gt_err("epoll: %s", strerror(errno));
 		return -1;
 	}
 	while (!stop_signal) {
-		struct epoll_event evs[5];
+		struct epoll_event evs[6];
 		uint64_t now;
 
-		epoll_wait(ep, evs, 5, POLL_TIMEOUT_MS);
+		epoll_wait(ep, evs, 6, POLL_TIMEOUT_MS);
 		/* Order within a wakeup: kernel events first, so a uevent or
 		 * mark never lands before the write that caused it. */
 		if (gt_bpf_drain(r->bpf) > 0) {
@@ -532,6 +597,7 @@ static int loop(struct recorder *r)
 		/* The kernel's own lines and the device state an event asked
 		 * for belong before a mark made after them. */
 		drain_kmsg(r);
+		drain_journal(r);
 		devstate_flush(r->w, &r->traced, mono_ns(), 0);
 		drain_marks(r);
 		now = mono_ns();
@@ -565,9 +631,10 @@ static void summary(struct recorder *r, const char *path)
 	for (int k = 1; k < GT_EV_KIND_MAX; k++)
 		fprintf(stderr, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
 			(unsigned long long)r->by_kind[k]);
-	fprintf(stderr, "), %llu uevents, %llu marks, %llu kernel log lines; lost: %llu",
-		(unsigned long long)r->uevents, (unsigned long long)r->marks,
-		(unsigned long long)r->kmsg_lines, (unsigned long long)lost);
+	fprintf(stderr, "), %llu uevents, %llu marks, %llu kernel log lines, %llu journal entries; "
+		"lost: %llu", (unsigned long long)r->uevents, (unsigned long long)r->marks,
+		(unsigned long long)r->kmsg_lines, (unsigned long long)r->journal_entries,
+		(unsigned long long)lost);
 	if (r->km.lost)
 		fprintf(stderr, " (%llu kernel log lines overwritten before they were read)",
 			(unsigned long long)r->km.lost);
@@ -651,6 +718,7 @@ int recorder_run(const struct recorder_opts *o)
 		goto out;
 	}
 	open_kmsg(&r);
+	open_journal(&r);
 	gt_bpf_set_verbose(o->verbose);
 	if (start_bpf(&r, &f, why, sizeof(why)))
 		goto out;
@@ -672,6 +740,7 @@ int recorder_run(const struct recorder_opts *o)
 	if (r.km.fd >= 0 && r.kmsg_err_ns)
 		kmsg_calibrate("recording stopped", &end_offset, &end_err);
 	drain_kmsg(&r);
+	drain_journal(&r);
 	devstate_flush(r.w, &r.traced, mono_ns(), 1);
 	drain_marks(&r);
 	snapshot(&r, "end");
@@ -701,5 +770,7 @@ out:
 		close(r.control_fd);
 	kmsg_close(&r.km);
 	traced_free(&r.traced);
+	journal_close(r.journal);
+	journal_who_free(&r.who);
 	return ret;
 }

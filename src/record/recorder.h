@@ -20,6 +20,8 @@ struct recorder_opts {
 	size_t ringbuf_bytes;
 	const char *cmdline;	/* how we were invoked, kept in the header */
 	enum kmsg_mode kmsg;	/* kernel log lines kept (default devices) */
+	bool journal_off;	/* no journal entries */
+	const char *journal_dir;	/* a journal directory; NULL: the system's */
 };
 
 /* Returns an exit code (util.h). */

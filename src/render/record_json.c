@@ -23,6 +23,7 @@ static const char *rec_type_name(uint16_t type)
 	case GT_REC_END: return "end";
 	case GT_REC_KMSG: return "kmsg";
 	case GT_REC_PCI_STATE: return "pci_state";
+	case GT_REC_JOURNAL: return "journal";
 	default: return "unknown";
 	}
 }

@@ -190,6 +190,34 @@ static void render_kmsg(FILE *out, const struct trace_record *rec, const struct 
 	fputc('\n', out);
 }
 
+/* The value of KEY shown escaped, if there is one. */
+static void put_value(FILE *out, const struct trace_record *rec, const char *key)
+{
+	size_t off = 0, klen = strlen(key);
+	struct kv_pair p;
+
+	while (kv_next(rec, &off, &p) == 1)
+		if (p.key_len == klen && !memcmp(p.key, key, klen)) {
+			put_escaped(out, p.val, p.val_len);
+			return;
+		}
+}
+
+static void render_journal(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+{
+	char pid[16] = "", comm[32] = "", unit[128] = "";
+
+	kv_get(rec, "pid", pid, sizeof(pid));
+	kv_get(rec, "comm", comm, sizeof(comm));
+	put_head(out, c, kv_ts(rec), "journal", (uint32_t)atoi(pid), comm);
+	put_value(out, rec, "msg");
+	if (kv_get(rec, "unit", unit, sizeof(unit)) && unit[0]) {
+		fputs(" unit=", out);
+		put_value(out, rec, "unit");
+	}
+	fputc('\n', out);
+}
+
 static void render_kv_line(FILE *out, const struct trace_record *rec, const struct render_clock *c,
 			   const char *name, const char *const *keys)
 {
@@ -205,7 +233,7 @@ static void render_kv_line(FILE *out, const struct trace_record *rec, const stru
 void render_record_text(FILE *out, const struct trace_record *rec, const struct render_clock *c)
 {
 	static const char *const header_keys[] = { "tool_version", "format", "hostname",
-		"kernel_release", "backend", "boot_id", "kmsg", NULL };
+		"kernel_release", "backend", "boot_id", "kmsg", "journal", NULL };
 	static const char *const mark_keys[] = { "label", NULL };
 	static const char *const pci_keys[] = { "phase", "bdf", "vendor", "device", "class",
 		"driver", "driver_override", "iommu_group", "power_state", "device_name", NULL };
@@ -230,6 +258,7 @@ void render_record_text(FILE *out, const struct trace_record *rec, const struct 
 	case GT_REC_END: render_kv_line(out, rec, c, "end", end_keys); break;
 	case GT_REC_KMSG: render_kmsg(out, rec, c); break;
 	case GT_REC_PCI_STATE: render_kv_line(out, rec, c, "state", state_keys); break;
+	case GT_REC_JOURNAL: render_journal(out, rec, c); break;
 	default:
 		fprintf(out, "(record type %u, %u bytes)\n", rec->type, rec->len);
 	}

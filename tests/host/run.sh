@@ -203,6 +203,55 @@ t_record_kmsg() {
 		"all(.[]; .type!=\"kmsg\") and .[0].kmsg==\"off\""
 }
 
+# Journal entries (issue 12): a real journal file, appended to by
+# systemd-journal-remote from an export stream while recording, stands in
+# for journald (this host has none); the entry's _PID is a process the
+# trace shows writing to the device.
+t_record_journal() {
+	jr=/lib/systemd/systemd-journal-remote
+	trace=$work/journal.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	if ls /run/log/journal/*/*.journal* /var/log/journal/*/*.journal* >/dev/null 2>&1; then
+		t_jq "journal: the system's is read" "$trace.json" ".[0].journal==\"system\""
+	else
+		t_check "journal: none here, said once" \
+			test "$(grep -c 'no journal entries in this recording' "$trace.err")" = 1
+		t_jq "journal: header says none and why" "$trace.json" \
+			".[0].journal==\"none\" and (.[0].journal_reason|length) > 0"
+	fi
+	if [ -z "$bdf" ] || [ ! -x "$jr" ]; then
+		t_skip "journal entries" "no driverless PCI device or no $jr"
+		return
+	fi
+	jdir=$work/journal
+	mkdir -p "$jdir"
+	boot=$(tr -d - < /proc/sys/kernel/random/boot_id)
+	entry() {	# entry PID UNIT MESSAGE
+		printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=%s\n_PID=%s\n_COMM=gt-writer\n_SYSTEMD_UNIT=%s\nPRIORITY=6\nMESSAGE=%s\n\n' \
+			"$(date +%s%6N)" "$(awk '{printf "%d", $1 * 1000000}' /proc/uptime)" "$boot" "$1" "$2" "$3" |
+			"$jr" -o "$jdir/remote.journal" - 2>/dev/null
+	}
+	entry 1 before.service "before the recording"
+	start_recorder "$trace" -f --journal "$jdir" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/jw.pid"
+	sleep 0.2
+	entry "$(cat "$work/jw.pid")" gt-hook.service "hook: GPU reattached, success"
+	entry 999999 unrelated.service "not ours"
+	sleep 0.5
+	t_check "journal: recorder exits 0" stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	"$GT" dump "$trace" > "$trace.txt"
+	t_jq "journal: the writer's entry is recorded" "$trace.json" \
+		"any(.[]; .type==\"journal\" and .pid==\"$(cat "$work/jw.pid")\"
+		     and .msg==\"hook: GPU reattached, success\" and .why==\"pid\")"
+	t_jq "journal: entries of no traced process or unit, and older ones, left out" "$trace.json" \
+		"all(.[]; .type!=\"journal\" or (.msg==\"hook: GPU reattached, success\"))"
+	t_check "journal: dump shows it" grep -q "journal .*hook: GPU reattached, success" "$trace.txt"
+	t_jq "journal: header names the directory" "$trace.json" ".[0].journal==\"$jdir\""
+}
+
 # The kernel types cut from vmlinux BTF once per boot (src/record/core_btf.c):
 # the first recorder makes the file, and a damaged one never stops a
 # recording: it is replaced. t_record_sysfs, run next, records with a cut.
@@ -311,6 +360,7 @@ t_bundle() {
 t_core_btf
 t_record_sysfs
 t_record_kmsg
+t_record_journal
 t_record_process
 t_sigkill
 t_mark_without_recorder
