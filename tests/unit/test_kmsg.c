@@ -359,6 +359,13 @@ static void test_old_and_new_traces(void **state)
 	kmsg_record_begin(b.w, &l, "driver", "0000:0a:00.0", 0);
 	trace_writer_kv_end(b.w);
 	devstate_write(b.w, "0000:0a:00.0", NULL, TB_MS(1), "mark", "problem");
+	trace_writer_kv_begin(b.w, GT_REC_JOURNAL, TB_MS(2));
+	trace_writer_kv_str(b.w, "pid", "300");
+	trace_writer_kv_str(b.w, "comm", "gpu-hook");
+	trace_writer_kv_add(b.w, "msg", "reattached\nsuccess", 18);
+	trace_writer_kv_str(b.w, "priority", "6");
+	trace_writer_kv_str(b.w, "why", "pid");
+	trace_writer_kv_end(b.w);
 	trace_writer_append(b.w, 99, "future", 6);	/* a type from a later minor */
 	tb_write(&b, 10, &hook, "/sys/bus/pci/drivers/nouveau/unbind", "0000:0a:00.0");
 	tb_close(&b);
@@ -367,6 +374,25 @@ static void test_old_and_new_traces(void **state)
 	assert_int_equal(model_load(&m, paths, 1, NULL), 0);
 	assert_int_equal(m.n_writes, 1);
 	assert_int_equal(m.n_pci, 1);
+	/* the new records in the model, logs by time */
+	assert_int_equal(m.n_logs, 2);
+	assert_int_equal(m.logs[0].source, M_LOG_KERNEL);
+	assert_int_equal(m.logs[0].level, 3);
+	assert_string_equal(m.logs[0].bdf, "0000:0a:00.0");
+	assert_string_equal(m.logs[0].why, "driver");
+	assert_string_equal(m.logs[0].msg, "nouveau 0000:0a:00.0: probe failed");
+	assert_int_equal(m.logs[1].source, M_LOG_JOURNAL);
+	assert_int_equal(m.logs[1].pid, 300);
+	assert_string_equal(m.logs[1].comm, "gpu-hook");
+	assert_int_equal(m.logs[1].msg_len, 18);
+	assert_memory_equal(m.logs[1].msg, "reattached\nsuccess", 18);
+	assert_true(m.logs[0].ts_ns < m.logs[1].ts_ns);
+	assert_int_equal(m.n_states, 2);
+	assert_string_equal(m.states[0].cause, "start");
+	assert_string_equal(m.states[0].driver, "nouveau");
+	assert_string_equal(m.states[1].cause, "mark");
+	assert_string_equal(m.states[1].label, "problem");
+	assert_true(m.states[1].missing);
 	model_free(&m);
 	r = trace_reader_open(b.path, buf, sizeof(buf));
 	assert_non_null(r);
