@@ -101,10 +101,15 @@ void journal_who_note_event(struct journal_who *w, const void *data, size_t size
 
 	if (size < sizeof(*h) || h->kind == GT_EV_EXIT)
 		return;
-	journal_who_add_pid(w, t->pid);
 	journal_who_add_unit(w, t->unit, strnlen(t->unit, GT_UNIT_LEN));
-	/* Execs carry no ancestry; the acting tasks' shells and hooks do. */
-	for (int i = 0; h->kind != GT_EV_EXEC && i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++)
+	/* An exec brings its unit (a VM's scope, a monitor's service) but
+	 * not its pid: every process of a busy host would, unbounded. The
+	 * tasks acting on devices bring themselves and their ancestors (the
+	 * hook's shells). */
+	if (h->kind == GT_EV_EXEC)
+		return;
+	journal_who_add_pid(w, t->pid);
+	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++)
 		if (t->ancestors[i].pid > 1)
 			journal_who_add_pid(w, t->ancestors[i].pid);
 }

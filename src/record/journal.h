@@ -12,8 +12,9 @@
 struct trace_writer;
 struct render_clock;
 
-/* The processes and units whose entries are kept: every pid an event
- * names (actors, their ancestors, exec'd processes) and their units. */
+/* The processes and units whose entries are kept: the tasks acting on
+ * devices (writes, driver events, dynamic ids) and their ancestors, and
+ * the units of every task an event names, exec'd processes included. */
 struct journal_who {
 	uint32_t *pids;		/* open addressing, 0 = empty */
 	size_t pid_cap, n_pids;

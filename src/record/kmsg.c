@@ -321,8 +321,9 @@ int kmsg_calibrate(const char *what, int64_t *offset_ns, uint64_t *err_ns)
 		kmsg_close(&r);
 		return ret;
 	}
+	errno = 0;
 	t0 = mono_ns();
-	ret = write(wfd, line, n) == n ? 0 : -errno;
+	ret = write(wfd, line, n) == n ? 0 : errno ? -errno : -EIO;
 	t1 = mono_ns();
 	close(wfd);
 	/* The kernel stores the line inside write(2): it is there now, or

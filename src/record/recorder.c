@@ -18,8 +18,7 @@
 #include "record/bpf_loader.h"
 #include "record/control.h"
 #include "record/devstate.h"
-#include "record/journal.h"
-#include "record/kmsg.h"
+#include "record/logs.h"
 #include "record/recorder.h"
 #include "record/uevent.h"
 #include "render/record.h"
@@ -63,19 +62,8 @@ struct recorder {
 	uint64_t lost_held;	/* no memory to hold them */
 	uint64_t kcounters[GT_CNT_MAX];
 	int uevent_fd, control_fd;
-	/* The kernel log (kmsg.c); kmsg_why says why there is none. */
-	struct kmsg_reader km;
-	char kmsg_why[128];
-	int64_t kmsg_offset_ns;
-	uint64_t kmsg_err_ns;		/* 0: not calibrated */
-	uint64_t kmsg_lines;
+	struct logs logs;		/* kernel log and journal (logs.h) */
 	struct traced traced;		/* devices followed closely (traced.h) */
-	/* The systemd journal (journal.c); journal_why says why there is none. */
-	struct journal *journal;
-	struct journal_who who;
-	char journal_why[192];
-	char boot_id[40];		/* this boot's, without dashes, as journald has it */
-	uint64_t journal_entries, journal_seen;
 };
 
 /* Live line for a record being written: the same renderer `dump` uses. */
@@ -142,8 +130,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 	trace_writer_append(r->w, GT_REC_EVENT, data, size);
 	r->events++;
 	devstate_note_event(&r->traced, data, size);
-	if (r->journal)
-		journal_who_note_event(&r->who, data, size);
+	logs_note_event(&r->logs, data, size);
 	if (h->kind < GT_EV_KIND_MAX)
 		r->by_kind[h->kind]++;
 	if (h->kind == GT_EV_EXEC && ((const struct gt_exec_event *)data)->args_truncated)
@@ -227,30 +214,6 @@ static void drain_marks(struct recorder *r)
 	}
 }
 
-/* Kernel log lines read since the last call; those kept become records. */
-static void drain_kmsg(struct recorder *r)
-{
-	static struct kmsg_line l;
-	char bdf[TRACED_BDF_LEN];
-	const char *why;
-	int ret;
-
-	if (r->km.fd < 0)
-		return;
-	while ((ret = kmsg_read(&r->km, &l)) == 1) {
-		if (!(why = kmsg_keep(&l, r->o->kmsg, &r->traced, bdf)))
-			continue;
-		kmsg_record_begin(r->w, &l, why, bdf, r->kmsg_offset_ns);
-		write_kv_payload_and_show(r, GT_REC_KMSG);
-		r->kmsg_lines++;
-	}
-	if (ret < 0) {
-		gt_warn("kernel log: %s; no more kernel log lines in this recording", strerror(-ret));
-		snprintf(r->kmsg_why, sizeof(r->kmsg_why), "read failed: %s", strerror(-ret));
-		kmsg_close(&r->km);
-	}
-}
-
 static void show_open_kv(void *ctx, uint16_t type)
 {
 	struct recorder *r = ctx;
@@ -258,18 +221,6 @@ static void show_open_kv(void *ctx, uint16_t type)
 	const void *p = trace_writer_kv_payload(r->w, &len);
 
 	show(r, type, p, len);
-}
-
-static void drain_journal(struct recorder *r)
-{
-	int n;
-
-	if (!r->journal)
-		return;
-	n = journal_drain(r->journal, r->w, &r->who, r->boot_id, &r->clock, &r->journal_seen,
-			  show_open_kv, r);
-	if (n > 0)
-		r->journal_entries += n;
 }
 
 static void write_counters(struct recorder *r)
@@ -289,34 +240,9 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_u64(r->w, "sysfs_seen", r->kcounters[GT_CNT_SYSFS_SEEN]);
 	trace_writer_kv_u64(r->w, "lost_uevents", r->lost_uevents);
 	trace_writer_kv_u64(r->w, "lost_held", r->lost_held);
-	trace_writer_kv_u64(r->w, "kmsg_lines", r->kmsg_lines);
-	trace_writer_kv_u64(r->w, "kmsg_seen", r->km.seen);
-	trace_writer_kv_u64(r->w, "lost_kmsg", r->km.lost);
-	trace_writer_kv_u64(r->w, "journal_entries", r->journal_entries);
-	trace_writer_kv_u64(r->w, "journal_seen", r->journal_seen);
+	logs_counter_keys(&r->logs, r->w);
 	trace_writer_kv_u64(r->w, "records_lost", st.records_lost);
 	trace_writer_kv_end(r->w);
-}
-
-/* What the kernel log part of the trace holds, and its clock. */
-static void write_kmsg_header(struct recorder *r)
-{
-	trace_writer_kv_str(r->w, "kmsg", r->km.fd >= 0 ? kmsg_mode_name(r->o->kmsg) : "off");
-	if (r->kmsg_why[0])
-		trace_writer_kv_str(r->w, "kmsg_reason", r->kmsg_why);
-	if (r->km.fd < 0)
-		return;
-	trace_writer_kv_s64(r->w, "kmsg_offset_ns", r->kmsg_offset_ns);
-	trace_writer_kv_u64(r->w, "kmsg_offset_err_ns", r->kmsg_err_ns);
-}
-
-static void write_journal_header(struct recorder *r)
-{
-	const char *src = r->o->journal_dir ? r->o->journal_dir : "system";
-
-	trace_writer_kv_str(r->w, "journal", r->journal ? src : r->o->journal_off ? "off" : "none");
-	if (r->journal_why[0])
-		trace_writer_kv_str(r->w, "journal_reason", r->journal_why);
 }
 
 static void write_header(struct recorder *r, const char *backend_why)
@@ -349,8 +275,7 @@ static void write_header(struct recorder *r, const char *backend_why)
 			    r->dynid.worker ? "do_pci_add_dynid" : "pci_add_dynid");
 	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
 	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
-	write_kmsg_header(r);
-	write_journal_header(r);
+	logs_header_keys(&r->logs, r->w);
 	trace_writer_kv_end(r->w);
 	r->clock = (struct render_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
 }
@@ -510,53 +435,6 @@ static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_
 	}
 }
 
-/* The kernel log is read from here on; a recording without it still
- * records everything else, and its header says why. */
-static void open_kmsg(struct recorder *r)
-{
-	int err;
-
-	if (r->o->kmsg == KMSG_OFF) {
-		snprintf(r->kmsg_why, sizeof(r->kmsg_why), "--kmsg off");
-		return;
-	}
-	if ((err = kmsg_open(&r->km))) {
-		snprintf(r->kmsg_why, sizeof(r->kmsg_why), "cannot read /dev/kmsg: %s", strerror(-err));
-		gt_warn("%s: no kernel log lines in this recording", r->kmsg_why);
-		return;
-	}
-	err = kmsg_calibrate("recording started", &r->kmsg_offset_ns, &r->kmsg_err_ns);
-	if (err) {
-		r->kmsg_offset_ns = 0;
-		r->kmsg_err_ns = 0;
-		snprintf(r->kmsg_why, sizeof(r->kmsg_why),
-			 "clock not calibrated (%s): kernel log times taken as CLOCK_MONOTONIC",
-			 strerror(-err));
-	}
-}
-
-/* Where there is no journal, it is said once here and in the header. */
-static void open_journal(struct recorder *r)
-{
-	char id[64];
-	size_t n = 0;
-
-	if (r->o->journal_off) {
-		snprintf(r->journal_why, sizeof(r->journal_why), "--journal off");
-		return;
-	}
-	r->journal = journal_open(r->o->journal_dir, r->journal_why, sizeof(r->journal_why));
-	if (!r->journal) {
-		gt_warn("no journal entries in this recording: %s", r->journal_why);
-		return;
-	}
-	kernel_boot_id(id, sizeof(id));
-	for (size_t i = 0; id[i] && n + 1 < sizeof(r->boot_id); i++)
-		if (id[i] != '-')
-			r->boot_id[n++] = id[i];
-	r->boot_id[n] = '\0';
-}
-
 static int add_epoll(int ep, int fd)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
@@ -572,8 +450,7 @@ static int loop(struct recorder *r)
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0 || add_epoll(ep, gt_bpf_fd(r->bpf)) || add_epoll(ep, r->uevent_fd) ||
-	    add_epoll(ep, r->control_fd) || (r->km.fd >= 0 && add_epoll(ep, r->km.fd)) ||
-	    (journal_fd(r->journal) >= 0 && add_epoll(ep, journal_fd(r->journal)))) {
+	    add_epoll(ep, r->control_fd) || logs_add_epoll(&r->logs, ep)) {
 		gt_err("epoll: %s", strerror(errno));
 		return -1;
 	}
@@ -596,8 +473,7 @@ static int loop(struct recorder *r)
 		drain_uevents(r);
 		/* The kernel's own lines and the device state an event asked
 		 * for belong before a mark made after them. */
-		drain_kmsg(r);
-		drain_journal(r);
+		logs_drain(&r->logs, r->w, &r->traced, &r->clock, show_open_kv, r);
 		devstate_flush(r->w, &r->traced, mono_ns(), 0);
 		drain_marks(r);
 		now = mono_ns();
@@ -624,7 +500,7 @@ static void summary(struct recorder *r, const char *path)
 	uint64_t lost = r->kcounters[GT_CNT_LOST_SYSFS] + r->kcounters[GT_CNT_LOST_DRIVER] +
 			r->kcounters[GT_CNT_LOST_EXEC] + r->kcounters[GT_CNT_LOST_EXIT] +
 			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents + r->lost_held +
-			r->km.lost;
+			logs_lost(&r->logs);
 
 	trace_writer_stats(r->w, &st);
 	fprintf(stderr, "gputrace: %llu events (", (unsigned long long)r->events);
@@ -633,11 +509,11 @@ static void summary(struct recorder *r, const char *path)
 			(unsigned long long)r->by_kind[k]);
 	fprintf(stderr, "), %llu uevents, %llu marks, %llu kernel log lines, %llu journal entries; "
 		"lost: %llu", (unsigned long long)r->uevents, (unsigned long long)r->marks,
-		(unsigned long long)r->kmsg_lines, (unsigned long long)r->journal_entries,
+		(unsigned long long)r->logs.kmsg_lines, (unsigned long long)r->logs.journal_entries,
 		(unsigned long long)lost);
-	if (r->km.lost)
+	if (logs_lost(&r->logs))
 		fprintf(stderr, " (%llu kernel log lines overwritten before they were read)",
-			(unsigned long long)r->km.lost);
+			(unsigned long long)logs_lost(&r->logs));
 	if (st.records_lost)
 		fprintf(stderr, " + %llu records not written (%s)",
 			(unsigned long long)st.records_lost, strerror(-st.last_error));
@@ -670,13 +546,13 @@ static int dry_run(const struct recorder_opts *o, const struct gt_features *f, e
 
 int recorder_run(const struct recorder_opts *o)
 {
-	struct recorder r = { .o = o, .uevent_fd = -1, .control_fd = -1, .km.fd = -1 };
+	struct recorder r = { .o = o, .uevent_fd = -1, .control_fd = -1, .logs.km.fd = -1 };
+	struct logs_opts lo = { .kmsg = o->kmsg, .journal_off = o->journal_off,
+				.journal_dir = o->journal_dir };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct gt_features f;
 	char path[512], why[512];
 	int ret = EXIT_ERROR, err;
-	int64_t end_offset = 0;
-	uint64_t end_err = 0;
 
 	features_probe_quick(&f);
 	if (o->dry_run) {
@@ -717,8 +593,7 @@ int recorder_run(const struct recorder_opts *o)
 		       strerror(-(r.uevent_fd < 0 ? r.uevent_fd : r.control_fd)));
 		goto out;
 	}
-	open_kmsg(&r);
-	open_journal(&r);
+	logs_open(&r.logs, &lo);
 	gt_bpf_set_verbose(o->verbose);
 	if (start_bpf(&r, &f, why, sizeof(why)))
 		goto out;
@@ -737,22 +612,15 @@ int recorder_run(const struct recorder_opts *o)
 
 	gt_bpf_drain(r.bpf);
 	drain_uevents(&r);
-	if (r.km.fd >= 0 && r.kmsg_err_ns)
-		kmsg_calibrate("recording stopped", &end_offset, &end_err);
-	drain_kmsg(&r);
-	drain_journal(&r);
+	logs_stopping(&r.logs);
+	logs_drain(&r.logs, r.w, &r.traced, &r.clock, show_open_kv, &r);
 	devstate_flush(r.w, &r.traced, mono_ns(), 1);
 	drain_marks(&r);
 	snapshot(&r, "end");
 	write_counters(&r);
 	trace_writer_kv_begin(r.w, GT_REC_END, mono_ns());
 	trace_writer_kv_str(r.w, "reason", stop_signal ? strsignal(stop_signal) : "duration");
-	/* The two clocks drift apart (NTP slews CLOCK_MONOTONIC only): the
-	 * offset again at the end lets a reader spread the difference. */
-	if (end_err) {
-		trace_writer_kv_s64(r.w, "kmsg_offset_ns", end_offset);
-		trace_writer_kv_u64(r.w, "kmsg_offset_err_ns", end_err);
-	}
+	logs_end_keys(&r.logs, r.w);
 	trace_writer_kv_end(r.w);
 	if (!o->quiet)
 		fflush(stdout);
@@ -768,9 +636,7 @@ out:
 		close(r.uevent_fd);
 	if (r.control_fd >= 0)
 		close(r.control_fd);
-	kmsg_close(&r.km);
+	logs_close(&r.logs);
 	traced_free(&r.traced);
-	journal_close(r.journal);
-	journal_who_free(&r.who);
 	return ret;
 }
