@@ -34,6 +34,8 @@ static void usage(FILE *out)
 		"      --journal WHERE   systemd journal entries of the processes and units the\n"
 		"                        trace shows: on (default: this host's journal), off, or\n"
 		"                        a journal directory\n"
+		"      --pm-hooks        fentry backend: also hook the PCI reset and power-state\n"
+		"                        functions (acting process and result; experimental)\n"
 		"      --dry-run         show the backend and hooks that would be used, attach nothing\n"
 		"  -v, --verbose         libbpf messages (twice: debug)\n"
 		"  -h, --help            this help\n"
@@ -65,6 +67,7 @@ int cmd_record(int argc, char **argv)
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "kmsg", required_argument, NULL, 'K' },
 		{ "journal", required_argument, NULL, 'J' },
+		{ "pm-hooks", no_argument, NULL, 'P' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -113,6 +116,7 @@ int cmd_record(int argc, char **argv)
 			o.journal_off = !strcmp(optarg, "off");
 			o.journal_dir = strcmp(optarg, "on") && !o.journal_off ? optarg : NULL;
 			break;
+		case 'P': o.pm_hooks = true; break;
 		case 'n': o.dry_run = true; break;
 		case 'v': o.verbose++; break;
 		case 'h': usage(stdout); return EXIT_OK;

@@ -72,10 +72,15 @@ void devstate_note_event(struct traced *t, const void *data, size_t size)
 
 	/* Cheap test first: process events are the hot path. */
 	if (size < sizeof(*h) || (h->kind != GT_EV_SYSFS_WRITE && h->kind != GT_EV_BIND &&
-				  h->kind != GT_EV_UNBIND && h->kind != GT_EV_PROBE_FAIL))
+				  h->kind != GT_EV_UNBIND && h->kind != GT_EV_PROBE_FAIL &&
+				  h->kind != GT_EV_RESET && h->kind != GT_EV_POWER))
 		return;
 	event_decode(data, size, &ev);
-	if (h->kind == GT_EV_SYSFS_WRITE) {
+	if (h->kind == GT_EV_RESET || h->kind == GT_EV_POWER) {
+		if (pci_bdf_normalize(ev.pm.device, bdf, sizeof(bdf), 0))
+			return;
+		snprintf(cause, sizeof(cause), "%.*s", GT_NAME_LEN, ev.pm.function);
+	} else if (h->kind == GT_EV_SYSFS_WRITE) {
 		if (!write_device(&ev.write, bdf))
 			return;
 		snprintf(cause, sizeof(cause), "write %.*s", GT_NAME_LEN,

@@ -63,6 +63,7 @@ struct recorder {
 	uint64_t kcounters[GT_CNT_MAX];
 	int uevent_fd, control_fd;
 	struct logs logs;		/* kernel log and journal (logs.h) */
+	char pm_why[256];		/* the reset/power hooks: "on", "off", or why not */
 	struct traced traced;		/* devices followed closely (traced.h) */
 };
 
@@ -276,6 +277,7 @@ static void write_header(struct recorder *r, const char *backend_why)
 	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
 	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
 	logs_header_keys(&r->logs, r->w);
+	trace_writer_kv_str(r->w, "pm_hooks", r->pm_why);
 	trace_writer_kv_end(r->w);
 	r->clock = (struct render_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
 }
@@ -435,6 +437,29 @@ static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_
 	}
 }
 
+/* Opt-in and fentry only: the hooks have not met a kernel yet (bpf/pm).
+ * Whatever happens, the recording goes on; the header says what it has. */
+static void start_pm_hooks(struct recorder *r)
+{
+	char err[256];
+
+	if (!r->o->pm_hooks) {
+		snprintf(r->pm_why, sizeof(r->pm_why), "off");
+		return;
+	}
+	if (r->backend != GT_BACKEND_FENTRY) {
+		snprintf(r->pm_why, sizeof(r->pm_why), "not with the %s backend (fentry only)",
+			 backend_name(r->backend));
+	} else if (gt_bpf_pm_start(r->bpf, err, sizeof(err))) {
+		snprintf(r->pm_why, sizeof(r->pm_why), "%s", err);
+	} else {
+		snprintf(r->pm_why, sizeof(r->pm_why), "on");
+		return;
+	}
+	gt_warn("--pm-hooks: %s; resets and power states are seen through sysfs writes, the "
+		"kernel log and the device state only", r->pm_why);
+}
+
 static int add_epoll(int ep, int fd)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
@@ -505,8 +530,9 @@ static void summary(struct recorder *r, const char *path)
 	trace_writer_stats(r->w, &st);
 	fprintf(stderr, "gputrace: %llu events (", (unsigned long long)r->events);
 	for (int k = 1; k < GT_EV_KIND_MAX; k++)
-		fprintf(stderr, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
-			(unsigned long long)r->by_kind[k]);
+		if (k <= GT_EV_EXIT || r->by_kind[k])	/* resets and power: --pm-hooks */
+			fprintf(stderr, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
+				(unsigned long long)r->by_kind[k]);
 	fprintf(stderr, "), %llu uevents, %llu marks, %llu kernel log lines, %llu journal entries; "
 		"lost: %llu", (unsigned long long)r->uevents, (unsigned long long)r->marks,
 		(unsigned long long)r->logs.kmsg_lines, (unsigned long long)r->logs.journal_entries,
@@ -597,6 +623,7 @@ int recorder_run(const struct recorder_opts *o)
 	gt_bpf_set_verbose(o->verbose);
 	if (start_bpf(&r, &f, why, sizeof(why)))
 		goto out;
+	start_pm_hooks(&r);
 	write_header(&r, why);
 	fprintf(stderr, "gputrace: recording to %s with the %s backend: ready%s\n", path,
 		backend_name(r.backend), o->quiet ? "" : " (Ctrl-C to stop)");

@@ -21,6 +21,7 @@ struct recorder_opts {
 	const char *cmdline;	/* how we were invoked, kept in the header */
 	enum kmsg_mode kmsg;	/* kernel log lines kept (default devices) */
 	bool journal_off;	/* no journal entries */
+	bool pm_hooks;		/* fentry: hook the PCI reset and power-state functions */
 	const char *journal_dir;	/* a journal directory; NULL: the system's */
 };
 

@@ -125,6 +125,17 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		exit_status_str(ev.exit.exit_code, st, sizeof(st));
 		fputs(st, out);
 		break;
+	case GT_EV_RESET:
+	case GT_EV_POWER:
+		put_name(out, ev.pm.device, GT_NAME_LEN);
+		fputc(' ', out);
+		put_name(out, ev.pm.function, GT_NAME_LEN);
+		if (kind == GT_EV_POWER)
+			fprintf(out, "(%s)", pci_power_name(ev.pm.state));
+		fprintf(out, " = %s, now %s", ev.pm.ret ? strerrorname_np(-ev.pm.ret) ?: "error" : "0",
+			pci_power_name(ev.pm.now_state));
+		put_ancestry(out, t, 2);
+		break;
 	default:
 		fprintf(out, "(event kind %d)", kind);
 	}

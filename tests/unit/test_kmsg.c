@@ -412,6 +412,58 @@ static void test_old_and_new_traces(void **state)
 	trace_reader_close(r);
 }
 
+/* Reset and power events (record --pm-hooks) as dump shows them. */
+static void test_pm_events_shown(void **state)
+{
+	struct gt_task hook = tb_task(300, "gpu-hook", 1, "systemd", 0);
+	struct gt_pm_event e = { 0 };
+	struct trace_record rec;
+	struct trace_reader *r;
+	struct json_writer *jw;
+	char buf[256], *out;
+	size_t outlen;
+	struct tb b;
+	FILE *fp;
+
+	tb_open(&b, dir, "pm.gtrace", "fentry");
+	tb_hdr(&e.hdr, GT_EV_RESET, sizeof(e), 5, &hook);
+	e.ret = -5;
+	e.now_state = 4;
+	strcpy(e.device, "0000:0a:00.0");
+	strcpy(e.function, "pci_reset_function");
+	trace_writer_append(b.w, GT_REC_EVENT, &e, sizeof(e));
+	e.hdr.kind = GT_EV_POWER;
+	e.ret = 0;
+	e.state = 3;
+	e.now_state = 3;
+	strcpy(e.function, "pci_set_power_state");
+	trace_writer_append(b.w, GT_REC_EVENT, &e, sizeof(e));
+	tb_close(&b);
+
+	r = trace_reader_open(b.path, buf, sizeof(buf));
+	assert_non_null(r);
+	fp = open_memstream(&out, &outlen);
+	jw = json_new(fp, false);
+	while (trace_reader_next(r, &rec) == 1) {
+		if (rec.type != GT_REC_EVENT)
+			continue;
+		render_record_text(fp, &rec, &(struct render_clock){ 0 });
+		render_record_json(jw, &rec, &(struct render_clock){ 0 });
+		fputc('\n', fp);
+	}
+	json_free(jw);
+	fclose(fp);
+	trace_reader_close(r);
+	assert_non_null(strstr(out, "reset       300     gpu-hook         0000:0a:00.0 "
+			       "pci_reset_function = EIO, now D3cold < systemd[1]"));
+	assert_non_null(strstr(out, "pci_set_power_state(D3hot) = 0, now D3hot"));
+	assert_non_null(strstr(out, "\"kind\":\"reset\""));
+	assert_non_null(strstr(out, "\"function\":\"pci_reset_function\",\"ret\":-5,"
+			       "\"now_state\":\"D3cold\""));
+	assert_non_null(strstr(out, "\"state\":\"D3hot\""));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_choose_and_events),
 		cmocka_unit_test_setup_teardown(test_record_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_and_new_traces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pm_events_shown, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
