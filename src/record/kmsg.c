@@ -303,7 +303,7 @@ static bool is_our_line(const struct kmsg_line *l, const char *text)
 	return l->facility == LOG_USER >> 3 && !strcmp(l->text, text);
 }
 
-int kmsg_calibrate(const char *what, int64_t *offset_ns, uint64_t *err_ns)
+int kmsg_calibrate(const char *what, int64_t *offset_ns, uint64_t *err_ns, uint64_t *seq)
 {
 	static struct kmsg_line l;
 	struct kmsg_reader r;
@@ -337,6 +337,7 @@ int kmsg_calibrate(const char *what, int64_t *offset_ns, uint64_t *err_ns)
 	/* The kernel cut its ns clock to µs: the middle of that µs. */
 	*offset_ns = (int64_t)(l.ts_us * 1000 + 500) - (int64_t)(t0 + (t1 - t0) / 2);
 	*err_ns = (t1 - t0) / 2 + 500;
+	*seq = l.seq;
 	return 0;
 }
 

@@ -69,9 +69,10 @@ void kmsg_close(struct kmsg_reader *k);
 
 /* The kernel log's clock (local_clock) against CLOCK_MONOTONIC, measured
  * with one line of our own written to the log between two clock reads:
- * *OFFSET_NS = kernel - monotonic, *ERR_NS its uncertainty. Returns 0, or
- * -errno when the line could not be written or found (printk_devkmsg=off). */
-int kmsg_calibrate(const char *what, int64_t *offset_ns, uint64_t *err_ns);
+ * *OFFSET_NS = kernel - monotonic, *ERR_NS its uncertainty, *SEQ the
+ * line's sequence number. Returns 0, or -errno when the line could not be
+ * written or found (printk_devkmsg=off). */
+int kmsg_calibrate(const char *what, int64_t *offset_ns, uint64_t *err_ns, uint64_t *seq);
 
 struct trace_writer;
 

@@ -14,6 +14,7 @@
  * records everything else, and its header says why. */
 static void open_kmsg(struct logs *l)
 {
+	uint64_t seq;
 	int err;
 
 	if (l->o.kmsg == KMSG_OFF) {
@@ -26,7 +27,11 @@ static void open_kmsg(struct logs *l)
 		gt_warn("%s: no kernel log lines in this recording", l->kmsg_why);
 		return;
 	}
-	err = kmsg_calibrate("recording started", &l->kmsg_offset_ns, &l->kmsg_err_ns);
+	err = kmsg_calibrate("recording started", &l->kmsg_offset_ns, &l->kmsg_err_ns, &seq);
+	/* The log's position at the start, which SEEK_END does not tell:
+	 * lines overwritten before the first read count as lost too. */
+	if (!err)
+		l->km.next_seq = seq;
 	if (err) {
 		l->kmsg_offset_ns = 0;
 		l->kmsg_err_ns = 0;
@@ -160,8 +165,10 @@ uint64_t logs_lost(const struct logs *l)
  * line written for it is read by the last drain. */
 void logs_stopping(struct logs *l)
 {
+	uint64_t seq;
+
 	if (l->km.fd >= 0 && l->kmsg_err_ns &&
-	    kmsg_calibrate("recording stopped", &l->end_offset_ns, &l->end_err_ns))
+	    kmsg_calibrate("recording stopped", &l->end_offset_ns, &l->end_err_ns, &seq))
 		l->end_err_ns = 0;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "model/model.h"
@@ -99,6 +100,32 @@ static void test_parse_long_and_hostile(void **state)
 	assert_int_equal(kmsg_parse(rec, 14, &l), 0);
 	assert_int_equal(l.text_len, 5);
 	free(rec);
+}
+
+/* Records one per read, as /dev/kmsg gives them (a SOCK_SEQPACKET pair
+ * keeps the boundaries): gaps in the sequence are lines the kernel
+ * overwrote before they were read, counted from the start position. */
+static void test_read_counts_gaps(void **state)
+{
+	static const char *const recs[] = { "6,4,1,-;before our line, read late",
+		"6,5,1,-;ours", "6,6,1,-;a", "junk without a prefix", "6,9,1,-;b",
+		"6,10,1,-;c", NULL };
+	struct kmsg_reader k = { .next_seq = 5 };	/* calibration line's seq */
+	int sv[2], n = 0;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv), 0);
+	k.fd = sv[0];
+	for (int i = 0; recs[i]; i++)
+		assert_int_equal(write(sv[1], recs[i], strlen(recs[i])), (ssize_t)strlen(recs[i]));
+	while (kmsg_read(&k, &l) == 1)
+		n++;
+	assert_int_equal(n, 5);
+	assert_int_equal(k.seen, 6);
+	assert_int_equal(k.lost, 2);	/* 7 and 8 */
+	assert_int_equal(k.next_seq, 11);
+	close(sv[1]);
+	kmsg_close(&k);
+	assert_int_equal(k.fd, -1);
 }
 
 static void test_bdf_next(void **state)
@@ -471,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_parse_escapes),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_parse_long_and_hostile),
+		cmocka_unit_test(test_read_counts_gaps),
 		cmocka_unit_test(test_bdf_next),
 		cmocka_unit_test(test_keep_rules),
 		cmocka_unit_test(test_mode_names),
