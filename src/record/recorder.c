@@ -547,17 +547,28 @@ static void summary(struct recorder *r, const char *path)
 }
 
 static int dry_run(const struct recorder_opts *o, const struct gt_features *f, enum gt_backend b,
-		   const char *why)
+		   const char *why_backend)
 {
-	char progs[1024];
+	struct journal *j = NULL;
+	char progs[1024], why[192];
 
-	printf("would record with the %s backend: %s\n", backend_name(b), why);
+	printf("would record with the %s backend: %s\n", backend_name(b), why_backend);
 	if (gt_bpf_plan(b, (struct gt_dynid_plan){ GT_DYNID_NATIVE, f->dynid_worker },
 			progs, sizeof(progs)) > 0)
 		printf("hooks: %s\n", progs);
 	printf("kernel log: %s\n", o->kmsg == KMSG_OFF ? "off" :
 	       access("/dev/kmsg", R_OK) ? "/dev/kmsg not readable: none recorded" :
 	       kmsg_mode_name(o->kmsg));
+	if (o->journal_off)
+		printf("journal: off\n");
+	else if ((j = journal_open(o->journal_dir, why, sizeof(why))))
+		printf("journal: %s\n", o->journal_dir ? o->journal_dir : "this host's");
+	else
+		printf("journal: none (%s)\n", why);
+	journal_close(j);
+	printf("reset/power hooks: %s\n", !o->pm_hooks ? "off (--pm-hooks)" :
+	       b == GT_BACKEND_FENTRY ? "fentry, if the kernel has the functions" :
+	       "not with this backend");
 	printf("watched sysfs attributes:");
 	for (int i = 0; gt_watched_attrs[i]; i++)
 		printf(" %s", gt_watched_attrs[i]);
