@@ -35,73 +35,109 @@ void devstate_choose(struct traced *t, const struct pci_dev_state *devs, size_t 
 	}
 }
 
-static void due(struct traced *t, const char *bdf, const char *cause)
+/* Marks BDF's state as due after CAUSE (a "write ATTR" is built only when
+ * it differs: a burst of writes repeats one). */
+static void due(struct traced *t, const char *bdf, const char *verb, const char *what, int len)
 {
 	struct traced_dev *d = traced_add(t, bdf);
+	size_t vlen = strlen(verb);
 
 	if (!d)
 		return;
+	if (d->state_due && !strncmp(d->cause, verb, vlen) &&
+	    !strncmp(d->cause + vlen, what, len) && !d->cause[vlen + strnlen(what, len)])
+		return;
 	d->state_due = true;
-	snprintf(d->cause, sizeof(d->cause), "%s", cause);
+	snprintf(d->cause, sizeof(d->cause), "%s%.*s", verb, len, what);
 }
 
-/* The device a sysfs write is about: the last PCI address in its path
- * (".../0000:00:01.0/0000:01:00.0/reset" is 01:00.0's), else the one
- * written (bind, unbind, drivers_probe, remove of a bus). */
+static bool lhex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* A path component that is a PCI address as sysfs writes it
+ * ("0000:0a:00.0"): tested byte by byte, a burst of writes runs this. */
+static bool sysfs_bdf(const char *c, char bdf[TRACED_BDF_LEN])
+{
+	if (strnlen(c, 13) != 12 || c[4] != ':' || c[7] != ':' || c[10] != '.' ||
+	    c[11] < '0' || c[11] > '7')
+		return c[0] && lhex(c[0]) && !pci_bdf_normalize(c, bdf, TRACED_BDF_LEN, 0);
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !lhex(c[i]))
+			return false;
+	memcpy(bdf, c, 13);
+	return true;
+}
+
+/* The device a sysfs write is about: the component nearest the leaf that
+ * is a PCI address (".../0000:00:01.0/0000:01:00.0/reset" is 01:00.0's),
+ * else the address written (bind, unbind, drivers_probe). Runs for every
+ * write of a burst: no path string is built. */
 static int write_device(const struct gt_sysfs_write *w, char bdf[TRACED_BDF_LEN])
 {
-	char path[768], cur[TRACED_BDF_LEN];
 	size_t pos = 0;
-	int found = 0;
 
-	sysfs_write_path(w, path, sizeof(path));
-	while (bdf_next(path, strlen(path), &pos, cur)) {
-		memcpy(bdf, cur, TRACED_BDF_LEN);
-		found = 1;
-	}
-	pos = 0;
-	return found || bdf_next(w->data, w->data_len < GT_DATA_MAX ? w->data_len : GT_DATA_MAX,
-				 &pos, bdf);
+	for (int i = 0; i < w->depth && i < GT_PATH_DEPTH; i++)
+		if (sysfs_bdf(w->path[i], bdf))
+			return 1;
+	return bdf_next(w->data, w->data_len < GT_DATA_MAX ? w->data_len : GT_DATA_MAX, &pos, bdf);
+}
+
+/* A copy of a write as stored (only the path components used are there). */
+static void copy_write(struct gt_sysfs_write *w, const void *data, size_t size)
+{
+	size_t n = size < sizeof(*w) ? size : sizeof(*w);
+
+	memcpy(w, data, n);
+	memset((char *)w + n, 0, sizeof(*w) - n);
+	if (w->depth > GT_PATH_DEPTH)
+		w->depth = GT_PATH_DEPTH;
+	if (w->data_len > GT_DATA_MAX)
+		w->data_len = GT_DATA_MAX;
 }
 
 void devstate_note_event(struct traced *t, const void *data, size_t size)
 {
-	static union gt_event_any ev;
+	static struct gt_sysfs_write w;
+	static struct gt_pm_event pm;
+	static struct gt_driver_event drv;
 	const struct gt_event_header *h = data;
-	char bdf[TRACED_BDF_LEN], cause[48];
+	char bdf[TRACED_BDF_LEN];
 
-	/* Cheap test first: process events are the hot path. */
-	if (size < sizeof(*h) || (h->kind != GT_EV_SYSFS_WRITE && h->kind != GT_EV_BIND &&
-				  h->kind != GT_EV_UNBIND && h->kind != GT_EV_PROBE_FAIL &&
-				  h->kind != GT_EV_RESET && h->kind != GT_EV_POWER))
+	if (size < sizeof(*h))
 		return;
-	event_decode(data, size, &ev);
-	if (h->kind == GT_EV_RESET || h->kind == GT_EV_POWER) {
-		if (pci_bdf_normalize(ev.pm.device, bdf, sizeof(bdf), 0))
-			return;
-		snprintf(cause, sizeof(cause), "%.*s", GT_NAME_LEN, ev.pm.function);
-	} else if (h->kind == GT_EV_SYSFS_WRITE) {
-		if (!write_device(&ev.write, bdf))
-			return;
-		snprintf(cause, sizeof(cause), "write %.*s", GT_NAME_LEN,
-			 sysfs_write_attr(&ev.write));
-	} else {
-		if (strncmp(ev.drv.bus, "pci", GT_BUS_LEN) ||
-		    pci_bdf_normalize(ev.drv.device, bdf, sizeof(bdf), 0))
-			return;
-		snprintf(cause, sizeof(cause), "%s", event_kind_name(h->kind));
+	switch (h->kind) {
+	case GT_EV_SYSFS_WRITE:
+		copy_write(&w, data, size);
+		if (write_device(&w, bdf))
+			due(t, bdf, "write ", sysfs_write_attr(&w), GT_NAME_LEN);
+		return;
+	case GT_EV_BIND:
+	case GT_EV_UNBIND:
+	case GT_EV_PROBE_FAIL:
+		memcpy(&drv, data, size < sizeof(drv) ? size : sizeof(drv));
+		if (size >= sizeof(drv) && !strncmp(drv.bus, "pci", GT_BUS_LEN) &&
+		    !pci_bdf_normalize(drv.device, bdf, sizeof(bdf), 0))
+			due(t, bdf, "", event_kind_name(h->kind), GT_NAME_LEN);
+		return;
+	case GT_EV_RESET:
+	case GT_EV_POWER:
+		memcpy(&pm, data, size < sizeof(pm) ? size : sizeof(pm));
+		if (size >= sizeof(pm) && !pci_bdf_normalize(pm.device, bdf, sizeof(bdf), 0))
+			due(t, bdf, "", pm.function, GT_NAME_LEN);
+		return;
+	default:	/* process events: the hot path */
+		return;
 	}
-	due(t, bdf, cause);
 }
 
 void devstate_note_uevent(struct traced *t, const char *action, const char *slot)
 {
-	char bdf[TRACED_BDF_LEN], cause[48];
+	char bdf[TRACED_BDF_LEN];
 
-	if (!slot || pci_bdf_normalize(slot, bdf, sizeof(bdf), 0))
-		return;
-	snprintf(cause, sizeof(cause), "uevent %s", action ? action : "");
-	due(t, bdf, cause);
+	if (slot && !pci_bdf_normalize(slot, bdf, sizeof(bdf), 0))
+		due(t, bdf, "uevent ", action ? action : "", 32);
 }
 
 static void kv_hex(struct trace_writer *w, const char *key, unsigned int v, int width)
