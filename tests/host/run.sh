@@ -56,6 +56,9 @@ done
 
 start_recorder() {	# start_recorder FILE [extra args]
 	f=$1; shift
+	# Emptied here, not only by the child's redirection: the wait below
+	# must not find the "ready" of an earlier recording to the same file.
+	: > "$f.err"
 	"$GT" record -q -o "$f" "$@" 2>"$f.err" &
 	rec_pid=$!
 	i=0
@@ -145,10 +148,6 @@ t_record_kmsg() {
 	tag="gt-hosttest-$$"
 	echo "$tag: before the recording, about $bdf" > /dev/kmsg
 	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
-	# A write in the first ~0.3 s after "ready" is sometimes not seen by
-	# the tracepoint backend (sysfs_seen stays 0; main has it too): these
-	# tests are about the logs, so they wait it out.
-	sleep 0.5
 	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/km.pid"
 	sleep 0.2
 	echo "$tag: reset of $bdf failed, device stays in D3cold" > /dev/kmsg
@@ -190,8 +189,6 @@ t_record_kmsg() {
 	t_jq "snapshot: runtime PM status and enable count of $bdf" "$trace.json" \
 		"any(.[]; .type==\"pci\" and .bdf==\"$bdf\" and (.runtime_status|length) > 0 and (.enable|length) > 0)"
 
-	# a file of its own per recording: start_recorder must not find the
-	# previous one's "ready" in a log its shell has not truncated yet
 	trace=$work/kmsg-all.gtrace
 	start_recorder "$trace" --kmsg all || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
 	echo "$tag: unrelated line, all" > /dev/kmsg
@@ -255,7 +252,6 @@ t_record_journal() {
 	entry 1 before.service "before the recording"
 	trace=$work/journal-dir.gtrace
 	start_recorder "$trace" --journal "$jdir" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
-	sleep 0.5	# see t_record_kmsg
 	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/jw.pid"
 	sleep 0.2
 	entry "$(cat "$work/jw.pid")" gt-hook.service "hook: GPU reattached, success"
