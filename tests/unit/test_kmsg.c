@@ -439,6 +439,31 @@ static void test_old_and_new_traces(void **state)
 	trace_reader_close(r);
 }
 
+/* The builder's helpers for report tests give what the model reads. */
+static void test_builder_helpers(void **state)
+{
+	const char *paths[1];
+	struct model m;
+	struct tb b;
+
+	tb_open(&b, dir, "h.gtrace", "tracepoint");
+	tb_kmsg(&b, 10, 3, "0000:0a:00.0", "device", "nouveau 0000:0a:00.0: probe failed");
+	tb_state(&b, 11, "0000:0a:00.0", "bind", NULL, "nouveau", "D3cold", "suspended");
+	tb_journal(&b, 12, 300, "gpu-hook", "vm-shutdown-monitor@111.service", 6, "success");
+	tb_close(&b);
+	memset(&m, 0, sizeof(m));
+	paths[0] = b.path;
+	assert_int_equal(model_load(&m, paths, 1, NULL), 0);
+	assert_int_equal(m.n_logs, 2);
+	assert_string_equal(m.logs[0].bdf, "0000:0a:00.0");
+	assert_string_equal(m.logs[1].unit, "vm-shutdown-monitor@111.service");
+	assert_int_equal(m.logs[1].level, 6);
+	assert_int_equal(m.n_states, 1);
+	assert_string_equal(m.states[0].power_state, "D3cold");
+	assert_string_equal(m.states[0].enable, "0");
+	model_free(&m);
+}
+
 /* Reset and power events (record --pm-hooks) as dump shows them. */
 static void test_pm_events_shown(void **state)
 {
@@ -505,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_choose_and_events),
 		cmocka_unit_test_setup_teardown(test_record_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_and_new_traces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builder_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pm_events_shown, setup, teardown),
 	};
 
