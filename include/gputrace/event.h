@@ -34,6 +34,8 @@ enum gt_event_kind {
 	GT_EV_DYNID	  = 5,	/* dynamic id added to a driver (new_id, ids=) */
 	GT_EV_EXEC	  = 6,
 	GT_EV_EXIT	  = 7,
+	GT_EV_RESET	  = 8,	/* a PCI function or bus reset returned (record --pm-hooks) */
+	GT_EV_POWER	  = 9,	/* pci_set_power_state() returned (record --pm-hooks) */
 	GT_EV_KIND_MAX,
 };
 
@@ -133,6 +135,18 @@ struct gt_exit_event {
 	__u32 orphans[GT_ORPHANS_MAX];	/* tgids of the children left behind */
 };
 
+/* GT_EV_RESET, GT_EV_POWER: the PCI reset and power-state functions, with
+ * the acting task (the writer of `reset`, vfio-pci, a runtime suspend). */
+struct gt_pm_event {
+	struct gt_event_header hdr;
+	__s32 ret;		/* 0 or -errno */
+	__s32 state;		/* GT_EV_POWER: the state asked for (0 D0 .. 3 D3hot, 4 D3cold) */
+	__s32 now_state;	/* the device's current_state when the function returned */
+	__u32 pad;
+	char device[GT_NAME_LEN];	/* 0000:0a:00.0 */
+	char function[GT_NAME_LEN];	/* the kernel function: pci_reset_function, ... */
+};
+
 /* Any event: the BPF side builds events in a per-CPU slot of this size (BPF
  * stacks are 512 bytes), userspace decodes stored events into one. */
 union gt_event_any {
@@ -142,6 +156,7 @@ union gt_event_any {
 	struct gt_dynid_event dynid;
 	struct gt_exec_event exec;
 	struct gt_exit_event exit;
+	struct gt_pm_event pm;
 };
 
 /* Kernel-side counters (per-CPU array, summed by userspace). Anything the

@@ -782,6 +782,9 @@ static void limits(const struct model *m, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings near the loss may miss a step: "
 			 "see the counters in 'gputrace dump'");
 	}
+	if (m->lost_kmsg && (f = add(fs, F_LIMIT, SEV_INFO)))
+		snprintf(f->summary, sizeof(f->summary), "%llu kernel log lines were overwritten before "
+			 "the recorder read them", (unsigned long long)m->lost_kmsg);
 	if (m->truncated && (f = add(fs, F_LIMIT, SEV_WARN))) {
 		f->ts_ns = m->last_ns;
 		snprintf(f->summary, sizeof(f->summary), "the trace is truncated (no end record: the "

@@ -14,6 +14,8 @@ static const size_t kind_size[GT_EV_KIND_MAX] = {
 	[GT_EV_DYNID]	    = sizeof(struct gt_dynid_event),
 	[GT_EV_EXEC]	    = sizeof(struct gt_exec_event),
 	[GT_EV_EXIT]	    = sizeof(struct gt_exit_event),
+	[GT_EV_RESET]	    = sizeof(struct gt_pm_event),
+	[GT_EV_POWER]	    = sizeof(struct gt_pm_event),
 };
 
 int event_decode(const void *data, size_t len, union gt_event_any *out)
@@ -59,8 +61,17 @@ const char *event_kind_name(int kind)
 	case GT_EV_DYNID: return "dynid";
 	case GT_EV_EXEC: return "exec";
 	case GT_EV_EXIT: return "exit";
+	case GT_EV_RESET: return "reset";
+	case GT_EV_POWER: return "power";
 	default: return "unknown";
 	}
+}
+
+const char *pci_power_name(int state)
+{
+	static const char *const names[] = { "D0", "D1", "D2", "D3hot", "D3cold" };
+
+	return state >= 0 && state < 5 ? names[state] : "unknown";
 }
 
 void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size)

@@ -107,6 +107,38 @@ struct m_pci {			/* from the start snapshot */
 	char name[128];
 };
 
+/* A kernel log line (KMSG record) or a journal entry (JOURNAL record):
+ * what the kernel and the hooks said, beside what they did. */
+enum m_log_source { M_LOG_KERNEL, M_LOG_JOURNAL };
+
+struct m_log {
+	uint64_t ts_ns;
+	enum m_log_source source;
+	int level;			/* syslog priority 0 (emerg) .. 7 (debug), -1 unknown */
+	char bdf[MODEL_BDF_LEN];	/* kernel: the PCI device it is about, "" */
+	char why[8];			/* kernel: device aer iommu driver pci all; journal: pid unit */
+	uint32_t pid;			/* journal: the process; 0 for the kernel */
+	const char *comm;		/* journal: _COMM; never NULL */
+	const char *unit;		/* journal: _SYSTEMD_UNIT; never NULL */
+	const char *msg;		/* never NULL, msg_len bytes (may hold newlines) */
+	size_t msg_len;
+	uint64_t rec_id;
+};
+
+/* A device's state: the start and end PCI snapshots (cause "start",
+ * "end") and the PCI_STATE records (cause "mark", "write reset", "bind",
+ * "uevent remove", ...). Empty strings: attribute absent. */
+struct m_devstate {
+	uint64_t ts_ns;
+	char bdf[MODEL_BDF_LEN];
+	char cause[48];
+	char label[128];		/* the mark's, for cause "mark" */
+	bool missing;			/* the device was gone */
+	char driver[MODEL_DRV_LEN], override[MODEL_DRV_LEN];
+	char power_state[16], runtime_status[16], enable[8], d3cold_allowed[4];
+	char reset_method[64], link_speed[32], link_width[8];
+	uint64_t rec_id;
+};
 
 #define M_VM_DEVS 16
 
@@ -159,6 +191,7 @@ struct model {
 	bool truncated;
 	char error[256];		/* a trace that could not be read whole */
 	uint64_t lost;			/* events lost (last counters) */
+	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */
 	uint64_t lost_first_ns, lost_last_ns;
 	uint64_t first_ns, last_ns;
 
@@ -188,6 +221,9 @@ struct model {
 	struct m_text_block *text;	/* the strings procs point into */
 	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
 	bool all_users;			/* VMs and hooks of any user, not only root's */
+	/* trace format 1.1: kernel log and journal, device states; by time */
+	struct m_log *logs; size_t n_logs, cap_logs;
+	struct m_devstate *states; size_t n_states, cap_states;
 };
 
 /* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a

@@ -466,6 +466,9 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 	for (int i = 0; keys[i]; i++)
 		if (kv_get(rec, keys[i], buf, sizeof(buf)))
 			lost += strtoull(buf, NULL, 10);
+	/* kernel log lines are context, not custody: counted apart */
+	if (kv_get(rec, "lost_kmsg", buf, sizeof(buf)) && strtoull(buf, NULL, 10) > m->lost_kmsg)
+		m->lost_kmsg = strtoull(buf, NULL, 10);
 	if (lost > m->lost) {
 		if (!m->lost_first_ns)
 			m->lost_first_ns = m->last_ns;	/* lost since the previous counters */
@@ -653,6 +656,96 @@ static void dynids_from_writes(struct model *m)
 	}
 }
 
+/* ---- kernel log, journal and device state (format 1.1) ------------------ */
+
+static int kv_int(const struct trace_record *rec, const char *key, int dflt)
+{
+	char buf[24];
+
+	return kv_get(rec, key, buf, sizeof(buf)) && buf[0] ? atoi(buf) : dflt;
+}
+
+/* The value of KEY in the text store (binary safe); "" when absent. */
+static const char *kv_text(struct model *m, const struct trace_record *rec, const char *key,
+			   size_t *len)
+{
+	size_t off = 0, klen = strlen(key);
+	struct kv_pair p;
+	const char *copy;
+
+	*len = 0;
+	while (kv_next(rec, &off, &p) == 1)
+		if (p.key_len == klen && !memcmp(p.key, key, klen)) {
+			copy = text_copy(m, (const char *)p.val, p.val_len);
+			*len = copy ? p.val_len : 0;
+			return copy ? copy : "";
+		}
+	return "";
+}
+
+static void load_log(struct model *m, const struct trace_record *rec)
+{
+	bool kernel = rec->type == GT_REC_KMSG;
+	struct m_log *l = PUSH(m, logs);
+	size_t n;
+
+	if (!l)
+		return;
+	memset(l, 0, sizeof(*l));
+	l->ts_ns = T(m, kv_ts(rec));
+	l->rec_id = rec->id;
+	l->source = kernel ? M_LOG_KERNEL : M_LOG_JOURNAL;
+	l->level = kv_int(rec, kernel ? "level" : "priority", -1);
+	l->pid = kernel ? 0 : (uint32_t)kv_int(rec, "pid", 0);
+	kv_get(rec, "bdf", l->bdf, sizeof(l->bdf));
+	kv_get(rec, "why", l->why, sizeof(l->why));
+	l->comm = kv_text(m, rec, "comm", &n);
+	l->unit = kv_text(m, rec, "unit", &n);
+	l->msg = kv_text(m, rec, "msg", &l->msg_len);
+}
+
+static void load_devstate(struct model *m, const struct trace_record *rec)
+{
+	struct m_devstate *d;
+	char phase[16];
+
+	if (rec->type == GT_REC_PCI && (!kv_get(rec, "phase", phase, sizeof(phase)) ||
+					(strcmp(phase, "start") && strcmp(phase, "end"))))
+		return;
+	if (!(d = PUSH(m, states)))
+		return;
+	memset(d, 0, sizeof(*d));
+	d->ts_ns = T(m, kv_ts(rec));
+	d->rec_id = rec->id;
+	if (rec->type == GT_REC_PCI)
+		snprintf(d->cause, sizeof(d->cause), "%s", phase);
+	else
+		kv_get(rec, "cause", d->cause, sizeof(d->cause));
+	kv_get(rec, "bdf", d->bdf, sizeof(d->bdf));
+	kv_get(rec, "label", d->label, sizeof(d->label));
+	d->missing = kv_get(rec, "missing", phase, sizeof(phase)) != NULL;
+	kv_get(rec, "driver", d->driver, sizeof(d->driver));
+	kv_get(rec, "driver_override", d->override, sizeof(d->override));
+	kv_get(rec, "power_state", d->power_state, sizeof(d->power_state));
+	kv_get(rec, "runtime_status", d->runtime_status, sizeof(d->runtime_status));
+	kv_get(rec, "enable", d->enable, sizeof(d->enable));
+	kv_get(rec, "d3cold_allowed", d->d3cold_allowed, sizeof(d->d3cold_allowed));
+	kv_get(rec, "reset_method", d->reset_method, sizeof(d->reset_method));
+	kv_get(rec, "link_speed", d->link_speed, sizeof(d->link_speed));
+	kv_get(rec, "link_width", d->link_width, sizeof(d->link_width));
+}
+
+/* Kernel lines are stamped by the kernel, journal entries on receipt: in
+ * file order they are only nearly in time order. */
+static int cmp_log(const void *a, const void *b)
+{
+	const struct m_log *x = a, *y = b;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
 static void phases_from_marks(struct model *m)
 {
 	for (size_t i = 0; i < m->n_marks; i++) {
@@ -713,7 +806,13 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			case GT_REC_EVENT: load_event(m, &rec); break;
 			case GT_REC_UEVENT: load_uevent(m, &rec); break;
 			case GT_REC_PROCESS: load_process_snapshot(m, &rec); break;
-			case GT_REC_PCI: load_pci(m, &rec); break;
+			case GT_REC_PCI:
+				load_pci(m, &rec);
+				load_devstate(m, &rec);
+				break;
+			case GT_REC_PCI_STATE: load_devstate(m, &rec); break;
+			case GT_REC_KMSG:
+			case GT_REC_JOURNAL: load_log(m, &rec); break;
 			case GT_REC_FILE: load_file(m, &rec); break;
 			case GT_REC_COUNTERS: load_counters(m, &rec); break;
 			case GT_REC_END: ended = true; break;
@@ -759,6 +858,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	}
 	parse_confs(m);
 	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	if (m->n_logs)
+		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
 	if (link_causes(m) < 0) {
 		snprintf(m->error, sizeof(m->error), "out of memory");
 		return -1;
@@ -794,5 +895,7 @@ void model_free(struct model *m)
 	free(m->hooks);
 	free(m->confs);
 	free(m->proc_by_pid);
+	free(m->logs);
+	free(m->states);
 	memset(m, 0, sizeof(*m));
 }

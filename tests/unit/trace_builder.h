@@ -252,4 +252,61 @@ static inline void tb_counters(struct tb *b, double ms, uint64_t lost_sysfs)
 	trace_writer_kv_end(b->w);
 }
 
+/* A kernel log line as the recorder keeps it (KMSG record, format 1.1):
+ * LEVEL 0..7, WHY as kmsg_keep() says (device, driver, iommu, ...). */
+static inline void tb_kmsg(struct tb *b, double ms, int level, const char *bdf, const char *why,
+			   const char *msg)
+{
+	trace_writer_kv_begin(b->w, GT_REC_KMSG, TB_MS(ms));
+	trace_writer_kv_u64(b->w, "seq", (uint64_t)(ms * 10));
+	trace_writer_kv_u64(b->w, "level", level);
+	trace_writer_kv_u64(b->w, "facility", 0);
+	trace_writer_kv_u64(b->w, "kernel_us", (uint64_t)(TB_MS(ms) / 1000));
+	trace_writer_kv_str(b->w, "msg", msg);
+	if (bdf) {
+		char dev[40];
+
+		snprintf(dev, sizeof(dev), "+pci:%s", bdf);
+		trace_writer_kv_str(b->w, "device", dev);
+		trace_writer_kv_str(b->w, "subsystem", "pci");
+		trace_writer_kv_str(b->w, "bdf", bdf);
+	}
+	trace_writer_kv_str(b->w, "why", why);
+	trace_writer_kv_end(b->w);
+}
+
+/* A device's state (PCI_STATE record): CAUSE "mark" (with LABEL), "write
+ * reset", "bind", ... */
+static inline void tb_state(struct tb *b, double ms, const char *bdf, const char *cause,
+			    const char *label, const char *driver, const char *power_state,
+			    const char *runtime_status)
+{
+	trace_writer_kv_begin(b->w, GT_REC_PCI_STATE, TB_MS(ms));
+	trace_writer_kv_str(b->w, "bdf", bdf);
+	trace_writer_kv_str(b->w, "cause", cause);
+	if (label)
+		trace_writer_kv_str(b->w, "label", label);
+	trace_writer_kv_str(b->w, "driver", driver);
+	trace_writer_kv_str(b->w, "driver_override", "");
+	trace_writer_kv_str(b->w, "power_state", power_state);
+	trace_writer_kv_str(b->w, "runtime_status", runtime_status);
+	trace_writer_kv_str(b->w, "enable", strcmp(power_state, "D0") ? "0" : "1");
+	trace_writer_kv_end(b->w);
+}
+
+/* A journal entry of a traced process (JOURNAL record). */
+static inline void tb_journal(struct tb *b, double ms, uint32_t pid, const char *comm,
+			      const char *unit, int priority, const char *msg)
+{
+	trace_writer_kv_begin(b->w, GT_REC_JOURNAL, TB_MS(ms));
+	trace_writer_kv_u64(b->w, "pid", pid);
+	trace_writer_kv_str(b->w, "comm", comm);
+	if (unit)
+		trace_writer_kv_str(b->w, "unit", unit);
+	trace_writer_kv_u64(b->w, "priority", priority);
+	trace_writer_kv_str(b->w, "msg", msg);
+	trace_writer_kv_str(b->w, "why", "pid");
+	trace_writer_kv_end(b->w);
+}
+
 #endif
