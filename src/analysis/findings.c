@@ -693,17 +693,13 @@ static bool in_custody(const struct model *m, const struct custody_set *cs, cons
 		    (vm->start_ns <= t->ts_ns && (!vm->stop_ns || vm->stop_ns >= t->ts_ns)))
 			return true;
 	}
+	/* after a stop, until the next run takes it, the device is in that
+	 * run's custody: its attempts and every move after the return */
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct custody *c = &cs->v[i];
 
-		if (strcmp(c->bdf, t->bdf) || !c->stop_ns)
-			continue;
-		for (int k = 0; k < c->n_attempts; k++)
-			if (c->attempt_trans[k] == t)
-				return true;
-		for (int k = 0; k < c->n_episodes; k++)
-			if (c->episodes[k].land == t)
-				return true;
+		if (!strcmp(c->bdf, t->bdf) && c->stop_ns && t->ts_ns > c->stop_ns && t->ts_ns < c->until_ns)
+			return true;
 	}
 	return false;
 }
@@ -841,6 +837,21 @@ static void unsettled(const struct custody *c, struct findings *fs)
 		 "when the trace ends: whether its devices come back is unknown", c->vm->id);
 }
 
+/* A storm of moves: the first ones are told, the rest counted. */
+static void more_moves(const struct custody *c, struct findings *fs)
+{
+	struct finding *f = add(fs, F_REBIND_AFTER_RETURN, SEV_WARN);
+
+	if (!f)
+		return;
+	set_device(f, c);
+	f->ts_ns = c->episodes[c->n_episodes - 1].leave->ts_ns;
+	snprintf(f->summary, sizeof(f->summary), "%s left its host driver %ld more times after the "
+		 "moves above", c->bdf, c->n_moves - c->n_episodes);
+	snprintf(f->mechanism, sizeof(f->mechanism), "see 'gputrace report --explain %s' and the "
+		 "timeline", c->bdf);
+}
+
 static void judge(const struct model *m, const struct custody_set *cs, const struct custody *c,
 		  struct findings *fs)
 {
@@ -850,6 +861,8 @@ static void judge(const struct model *m, const struct custody_set *cs, const str
 		for (int i = 0; i < c->n_episodes; i++)
 			if (!c->episodes[i].land || driver_is_stub(c->episodes[i].land->driver))
 				rebind(m, c, &c->episodes[i], fs);
+		if (c->n_moves > c->n_episodes)
+			more_moves(c, fs);
 	} else if (c->n_attempts && (c->settled || c->late)) {
 		return_failed(m, c, fs);
 	} else if (!c->settled) {
