@@ -12,7 +12,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace report [--vm ID|NAME] [--device BDF] [--hook PATTERN]\n"
-		"                       [--phase LABEL] [--explain BDF] [--all-users]\n"
+		"                       [--phase LABEL] [--explain BDF] [--all-users] [--no-kmsg]\n"
 		"                       [--format text|md|json] [-j] TRACE...\n"
 		"\n"
 		"Explains one or more traces: the VMs (Proxmox -id, libvirt -name guest=, any\n"
@@ -37,6 +37,7 @@ static void usage(FILE *out)
 		"      --explain BDF    the custody story of one device, run by run\n"
 		"      --all-users      VMs and hooks of any user (default: root's, and QEMU\n"
 		"                       started by root-owned daemons)\n"
+		"      --no-kmsg        no kernel or journal lines in the timeline\n"
 		"  -f, --format FMT     text (default; colour on a terminal), md or json\n"
 		"  -j, --json           same as --format json\n"
 		"  -h, --help           this help\n"
@@ -60,6 +61,7 @@ int cmd_report(int argc, char **argv)
 		{ "phase", required_argument, NULL, 'P' },
 		{ "explain", required_argument, NULL, 'E' },
 		{ "all-users", no_argument, NULL, 'A' },
+		{ "no-kmsg", no_argument, NULL, 'K' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -79,6 +81,7 @@ int cmd_report(int argc, char **argv)
 		case 'P': o.phase = optarg; break;
 		case 'E': explain = optarg; break;
 		case 'A': o.all_users = true; break;
+		case 'K': o.no_logs = true; break;
 		case 'f': format = optarg; break;
 		case 'j': format = "json"; break;
 		case 'h': usage(stdout); return EXIT_OK;

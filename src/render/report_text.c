@@ -172,6 +172,13 @@ static void findings(FILE *out, const struct report *r, const struct style *s)
 			fprintf(out, "%schain: %s\n", ind, f->chain);
 		else if (f->mechanism[0])
 			fprintf(out, "%smechanism: %s\n", ind, f->mechanism);
+		for (int k = 0; k < f->n_kernel_log; k++) {
+			char lt[32];
+
+			fmt_wall(f->kernel_log[k]->ts_ns, false, lt, sizeof(lt));
+			fprintf(out, "%skernel %s: %.*s\n", ind, lt,
+				(int)strcspn(f->kernel_log[k]->msg, "\n"), f->kernel_log[k]->msg);
+		}
 		if (f->advice[0])
 			fprintf(out, "%sfix: %s\n", ind, f->advice);
 	}
@@ -206,6 +213,62 @@ static void phases(FILE *out, const struct report *r, const struct style *s)
 	fputc('\n', out);
 }
 
+/* The seed's procedure: each device's state at the end of each phase side
+ * by side, the attributes that differ first. */
+static void phase_states(FILE *out, const struct report *r, const struct style *s)
+{
+	const struct model *m = &r->m;
+	size_t np = m->n_phases < 8 ? m->n_phases : 8;
+	char seen[64][MODEL_BDF_LEN];
+	int n_seen = 0;
+
+	if (r->phase || np < 2 || !m->n_states)
+		return;
+	fprintf(out, s->md ? "### Device state by phase\n\n" : "DEVICE STATE BY PHASE (at the end of each)\n");
+	for (size_t i = 0; i < m->n_states && n_seen < 64; i++) {
+		const char *bdf = m->states[i].bdf;
+		bool dup = false;
+
+		for (int k = 0; k < n_seen; k++)
+			dup |= !strcmp(seen[k], bdf);
+		if (dup || (r->device && strcmp(r->device, bdf)))
+			continue;
+		snprintf(seen[n_seen++], MODEL_BDF_LEN, "%s", bdf);
+		fprintf(out, s->md ? "\n**%s**\n\n| attribute |" : "%s\n  %-16s", bdf, s->md ? "" : "attribute");
+		for (size_t p = 0; p < np; p++)
+			fprintf(out, s->md ? " %s |" : " %-14.14s", m->phases[p].name);
+		fprintf(out, s->md ? "\n|---|" : "\n");
+		for (size_t p = 0; s->md && p < np; p++)
+			fputs("---|", out);
+		if (s->md)
+			fputc('\n', out);
+		for (int pass = 0; pass < 2; pass++)	/* differences first */
+			for (int a = 0; a < REPORT_STATE_ATTRS; a++) {
+				const char *first = NULL, *name = "";
+				bool differs = false;
+
+				for (size_t p = 0; p < np; p++) {
+					const struct m_devstate *d = report_phase_state(r, p, bdf);
+					const char *v = d ? report_state_attr(d, a, &name) : "?";
+
+					differs |= first && strcmp(first, v);
+					first = first ? first : v;
+				}
+				if (differs != !pass)
+					continue;
+				fprintf(out, s->md ? "| %s%s |" : "  %-16s", name, s->md && differs ? " **(differs)**" : "");
+				for (size_t p = 0; p < np; p++) {
+					const struct m_devstate *d = report_phase_state(r, p, bdf);
+					const char *v = d ? report_state_attr(d, a, &name) : "?";
+
+					fprintf(out, s->md ? " %s |" : " %-14.14s", v[0] ? v : "-");
+				}
+				fprintf(out, "%s\n", !s->md && differs ? "  <- differs" : "");
+			}
+	}
+	fputc('\n', out);
+}
+
 void report_render_text(FILE *out, const struct report *r, bool markdown, bool color)
 {
 	struct style s = { .md = markdown, .color = color && !markdown };
@@ -214,6 +277,7 @@ void report_render_text(FILE *out, const struct report *r, bool markdown, bool c
 	if (r->n_rows)
 		timeline(out, r, &s);
 	phases(out, r, &s);
+	phase_states(out, r, &s);
 	findings(out, r, &s);
 }
 
