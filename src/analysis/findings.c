@@ -83,6 +83,14 @@ static void kernel_lines(const struct model *m, struct finding *f, const char *d
 	}
 }
 
+static bool is_display(const struct model *m, const char *bdf)
+{
+	for (size_t i = 0; i < m->n_pci; i++)
+		if (!strcmp(m->pci[i].bdf, bdf))
+			return (m->pci[i].class >> 16) == 0x03;
+	return false;
+}
+
 /* The device's state recorded first after TS (a PCI_STATE record). */
 static const struct m_devstate *state_after(const struct model *m, const char *dev, uint64_t ts,
 					    uint64_t until)
@@ -804,7 +812,10 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 	struct finding probe = { 0 }, *f;
 	char why[256] = "";
 
-	kernel_lines(m, &probe, c->bdf, c->ret->ts_ns, to, 3);
+	/* Only a display function is judged by its driver's errors: an HDMI
+	 * audio function logs "no codecs found" with no monitor attached. */
+	if (is_display(m, c->bdf))
+		kernel_lines(m, &probe, c->bdf, c->ret->ts_ns, to, 3);
 	for (size_t i = 0; i < m->n_writes && !reset; i++) {
 		const struct m_write *w = &m->writes[i];
 
@@ -822,7 +833,7 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 			 reset->task.pid, strerrorname_np((int)-reset->ret) ?: "error");
 	else
 		return;
-	if (!(f = add(fs, F_RETURNED_UNUSABLE, SEV_HIGH)))
+	if (!(f = add(fs, F_RETURNED_UNUSABLE, is_display(m, c->bdf) ? SEV_HIGH : SEV_WARN)))
 		return;
 	set_device(f, c);
 	f->ts_ns = c->ret->ts_ns;
