@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -38,8 +39,12 @@ static void usage(FILE *out)
 		"      --all-users      VMs and hooks of any user (default: root's, and QEMU\n"
 		"                       started by root-owned daemons)\n"
 		"      --no-kmsg        no kernel or journal lines in the timeline\n"
-		"  -f, --format FMT     text (default; colour on a terminal), md or json\n"
-		"  -j, --json           same as --format json\n"
+		"  -f, --format FMT     text (default), md or json\n"
+		"  -j, --json           same as --format json (compact)\n"
+		"  -p, --pretty         JSON, indented\n"
+		"      --color WHEN     auto (default: on a terminal, unless NO_COLOR or\n"
+		"                       TERM=dumb), always or never\n"
+		"      --utc            text times in UTC (default: this machine's zone)\n"
 		"  -h, --help           this help\n"
 		"\n"
 		"Exit status: 0 no findings, 3 findings (HIGH or WARN), 1 error, 2 usage.\n"
@@ -64,16 +69,21 @@ int cmd_report(int argc, char **argv)
 		{ "no-kmsg", no_argument, NULL, 'K' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "color", required_argument, NULL, 'C' },
+		{ "utc", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *format = "text", *explain = NULL;
+	const char *format = "text", *explain = NULL, *color = "auto";
 	struct report_opts o = { 0 };
+	bool pretty = false, use_color;
 	struct report r;
 	char err[1024];
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "f:jh", opts, NULL)) != -1) {
+	opterr = 0;	/* one line of our own, not getopt's and the whole help */
+	while ((c = getopt_long(argc, argv, "f:jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'V': o.vm = optarg; break;
 		case 'D': o.device = optarg; break;
@@ -84,10 +94,23 @@ int cmd_report(int argc, char **argv)
 		case 'K': o.no_logs = true; break;
 		case 'f': format = optarg; break;
 		case 'j': format = "json"; break;
+		case 'p': format = "json"; pretty = true; break;
+		case 'C': color = optarg; break;
+		case 'U': fmt_set_utc(true); break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default:
+			gt_err("report: unknown option or missing value: '%s'; try 'gputrace report --help'",
+			       argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
+	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
+		gt_err("--color takes auto, always or never, not '%s'", color);
+		return EXIT_USAGE;
+	}
+	use_color = !strcmp(color, "always") ||
+		    (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb")));
 	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json")) {
 		gt_err("unknown format '%s': use text, md or json", format);
 		return EXIT_USAGE;
@@ -107,9 +130,9 @@ int cmd_report(int argc, char **argv)
 	if (explain && strcmp(format, "json"))
 		report_render_explain(stdout, &r, r.device);
 	else if (!strcmp(format, "json"))
-		report_render_json(stdout, &r, true);
+		report_render_json(stdout, &r, pretty);
 	else
-		report_render_text(stdout, &r, !strcmp(format, "md"), isatty(STDOUT_FILENO));
+		report_render_text(stdout, &r, !strcmp(format, "md"), use_color);
 	ret = report_exit_code(&r);
 	report_free(&r);
 	return ret;

@@ -35,9 +35,15 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 {
 	const struct model *m = &r->m;
 
+	char zone[64] = "";
+
+	if (m->first_ns)
+		fmt_zone(m->first_ns, zone, sizeof(zone));
 	fprintf(out, s->md ? "## gputrace report: %s (kernel %s, %s backend)\n\n"
-			   : "gputrace report: %s (kernel %s, %s backend)\n\n",
+			   : "gputrace report: %s (kernel %s, %s backend)\n",
 		m->hostname, m->kernel, m->backend);
+	fprintf(out, s->md ? "Times from %s%s.\n\n" : "times from %s%s\n\n", zone[0] ? zone : "-",
+		m->truncated ? s->md ? "; **the trace is truncated** (no end record)" : "; TRUNCATED: no end record" : "");
 	for (size_t i = 0; i < m->n_vms; i++) {
 		const struct m_vm *vm = &m->vms[i];
 
