@@ -6,6 +6,7 @@
 
 #include "model/event.h"
 #include "render/record.h"
+#include "render/text_escape.h"
 #include "util.h"
 
 uint64_t render_wall_ns(const struct render_clock *c, uint64_t mono)
@@ -42,37 +43,60 @@ void render_text_heading(FILE *out)
 	fprintf(out, "%-13s %-11s %-7s %-16s %s\n", "TIME", "EVENT", "PID", "COMM", "DETAIL");
 }
 
+/* Every name below comes from the trace, and any user sets their comm,
+ * argv and unit: escaped, so none can move the cursor or forge a line. */
 static void put_head(FILE *out, const struct render_clock *c, uint64_t ts, const char *kind,
 		     uint32_t pid, const char *comm)
 {
+	char esc[GT_COMM_LEN * TEXT_ESCAPE_MAX + 1];
+
+	text_escape(esc, sizeof(esc), comm, strnlen(comm, GT_COMM_LEN));
 	put_time(out, c, ts);
 	if (pid)
-		fprintf(out, "%-11s %-7u %-16.16s ", kind, pid, comm);
+		fprintf(out, "%-11s %-7u %-16s ", kind, pid, esc);
 	else
-		fprintf(out, "%-11s %-7s %-16.16s ", kind, "-", comm);
+		fprintf(out, "%-11s %-7s %-16s ", kind, "-", esc);
 }
 
-/* A name from the kernel, printable or '?' byte by byte. */
+/* A fixed-size name field, up to its NUL. */
 static void put_name(FILE *out, const char *s, size_t max)
 {
-	for (size_t i = 0; i < max && s[i]; i++)
-		fputc((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?', out);
+	text_escape_put(out, s, strnlen(s, max));
 }
 
 /* " < parent[pid] < grandparent[pid]": who stands behind a writer. */
 static void put_ancestry(FILE *out, const struct gt_task *t, int max)
 {
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX && i < max; i++)
-		fprintf(out, " < %.16s[%u]", t->ancestors[i].comm, t->ancestors[i].pid);
+	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX && i < max; i++) {
+		fputs(" < ", out);
+		put_name(out, t->ancestors[i].comm, GT_COMM_LEN);
+		fprintf(out, "[%u]", t->ancestors[i].pid);
+	}
 }
 
 /* argv as one line: the NUL separators become spaces. */
 static void put_args(FILE *out, const char *args, uint32_t len)
 {
+	uint32_t start = 0;
+
 	while (len && !args[len - 1])
 		len--;
-	for (uint32_t i = 0; i < len; i++)
-		fputc(args[i] ? args[i] : ' ', out);
+	for (uint32_t i = 0; i <= len; i++) {
+		if (i < len && args[i])
+			continue;
+		if (start)
+			fputc(' ', out);
+		text_escape_put(out, args + start, i - start);
+		start = i + 1;
+	}
+}
+
+/* The name of a -errno read from a trace: any value, INT_MIN included. */
+static const char *err_name(long long neg_errno, const char *unknown)
+{
+	if (neg_errno >= 0 || neg_errno < -4095)
+		return unknown;
+	return strerrorname_np((int)-neg_errno) ?: unknown;
 }
 
 static void render_event(FILE *out, const struct trace_record *rec, const struct render_clock *c)
@@ -89,14 +113,18 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 	case GT_EV_SYSFS_WRITE:
 		sysfs_write_path(&ev.write, path, sizeof(path));
 		sysfs_write_value(&ev.write, val, sizeof(val));
-		fprintf(out, "\"%s\" > %s = ", val, path);
+		fprintf(out, "\"%s\" > ", val);
+		text_escape_put(out, path, strlen(path));
+		fputs(" = ", out);
 		if (ev.write.ret < 0)
-			fprintf(out, "%s", strerrorname_np(-ev.write.ret) ?: "error");
+			fprintf(out, "%s", err_name(ev.write.ret, "error"));
 		else
 			fprintf(out, "%lld", (long long)ev.write.ret);
 		put_ancestry(out, t, 3);
-		if (t->unit[0])
-			fprintf(out, " unit=%.*s", GT_UNIT_LEN, t->unit);
+		if (t->unit[0]) {
+			fputs(" unit=", out);
+			put_name(out, t->unit, GT_UNIT_LEN);
+		}
 		break;
 	case GT_EV_BIND:
 	case GT_EV_UNBIND:
@@ -105,18 +133,18 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		fputs(kind == GT_EV_BIND ? " -> " : kind == GT_EV_UNBIND ? " <- " : " by ", out);
 		put_name(out, ev.drv.driver, GT_NAME_LEN);
 		if (kind == GT_EV_PROBE_FAIL)
-			fprintf(out, " failed: %s (%d)", strerrorname_np(-ev.drv.err) ?: "?", ev.drv.err);
+			fprintf(out, " failed: %s (%d)", err_name(ev.drv.err, "?"), ev.drv.err);
 		break;
 	case GT_EV_DYNID:
 		put_name(out, ev.dynid.driver, GT_NAME_LEN);
 		fprintf(out, " += %04x:%04x", ev.dynid.vendor, ev.dynid.device);
 		if (ev.dynid.ret)
-			fprintf(out, " = %s", strerrorname_np(-ev.dynid.ret) ?: "error");
+			fprintf(out, " = %s", err_name(ev.dynid.ret, "error"));
 		break;
 	case GT_EV_EXEC:
 		put_args(out, ev.exec.args, ev.exec.args_len);
 		if (!ev.exec.args_len)
-			fprintf(out, "%.*s", GT_FILENAME_MAX, ev.exec.filename);
+			put_name(out, ev.exec.filename, GT_FILENAME_MAX);
 		if (ev.exec.args_truncated)
 			fputs(" ...", out);
 		put_ancestry(out, t, 1);
@@ -135,9 +163,12 @@ static void put_pairs(FILE *out, const struct trace_record *rec, const char *con
 {
 	char buf[256];
 
-	for (int i = 0; keys[i]; i++)
-		if (kv_get(rec, keys[i], buf, sizeof(buf)) && buf[0])
-			fprintf(out, " %s=%s", keys[i], buf);
+	for (int i = 0; keys[i]; i++) {
+		if (kv_get(rec, keys[i], buf, sizeof(buf)) && buf[0]) {
+			fprintf(out, " %s=", keys[i]);
+			text_escape_put(out, buf, strlen(buf));
+		}
+	}
 }
 
 static void render_uevent(FILE *out, const struct trace_record *rec, const struct render_clock *c)
@@ -148,7 +179,9 @@ static void render_uevent(FILE *out, const struct trace_record *rec, const struc
 	kv_get(rec, "ACTION", action, sizeof(action));
 	kv_get(rec, "DEVPATH", devpath, sizeof(devpath));
 	put_head(out, c, kv_ts(rec), "uevent", 0, "(kernel)");
-	fprintf(out, "%s %s", action, devpath);
+	text_escape_put(out, action, strlen(action));
+	fputc(' ', out);
+	text_escape_put(out, devpath, strlen(devpath));
 	put_pairs(out, rec, keys);
 	fputc('\n', out);
 }
