@@ -133,7 +133,7 @@ struct model {
 	bool outcomes_from_uevents;
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
-	bool truncated;
+	bool truncated;			/* a chunk cut off, or no END record */
 	char error[256];		/* a trace that could not be read whole */
 	uint64_t lost;			/* events lost (last counters) */
 	uint64_t lost_first_ns, lost_last_ns;

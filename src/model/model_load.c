@@ -411,7 +411,7 @@ static void load_file(struct model *m, const struct trace_record *rec)
 	base = path + 21;
 	content = NULL;
 	while (kv_next(rec, &off, &kv) == 1)
-		if (kv.key_len == 7 && !memcmp(kv.key, "content", 7))
+		if (!content && kv.key_len == 7 && !memcmp(kv.key, "content", 7))
 			content = strndup((const char *)kv.val, kv.val_len);
 	if (content && libvirt) {
 		parse_domain_xml(m, content);
@@ -441,7 +441,8 @@ static void load_header(struct model *m, const struct trace_record *rec)
 	char buf[32];
 
 	if (kv_get(rec, "real_ns", buf, sizeof(buf)))
-		m->shift = (int64_t)strtoull(buf, NULL, 10) - (int64_t)kv_ts(rec);
+		/* unsigned: a crafted real_ns must wrap, not overflow */
+		m->shift = (int64_t)(strtoull(buf, NULL, 10) - kv_ts(rec));
 	if (m->hostname[0])
 		return;		/* the first trace's header names the host */
 	kv_get(rec, "hostname", m->hostname, sizeof(m->hostname));
@@ -620,7 +621,9 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		}
 		if (ret < 0)
 			snprintf(m->error, sizeof(m->error), "%s: %s", traces[i], trace_reader_error(r));
-		if (trace_reader_truncated(r))
+		/* A cut chunk, or no END record after whole chunks (SIGKILL
+		 * between two flushes): either way the recording did not end. */
+		if (trace_reader_truncated(r) || (ret == 0 && !trace_reader_end_seen(r)))
 			m->truncated = true;
 		trace_reader_close(r);
 		/* each trace a phase, named after its file, unless marks say more */
@@ -640,7 +643,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		m->n_phases = 0;
 		phases_from_marks(m);
 	}
-	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
+		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	link_causes(m);
 	dynids_from_writes(m);
 	model_find_vms(m);

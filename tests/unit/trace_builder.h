@@ -49,7 +49,17 @@ static inline void tb_mark(struct tb *b, double ms, const char *label)
 	trace_writer_kv_end(b->w);
 }
 
+/* A trace that ended as the recorder ends it: END record, then close. */
 static inline void tb_close(struct tb *b)
+{
+	trace_writer_kv_begin(b->w, GT_REC_END, TB_MS(3600 * 1000));
+	trace_writer_kv_str(b->w, "reason", "Interrupt");
+	trace_writer_kv_end(b->w);
+	trace_writer_close(b->w);
+}
+
+/* A trace whose recorder was killed: whole chunks, no END record. */
+static inline void tb_close_killed(struct tb *b)
 {
 	trace_writer_close(b->w);
 }
