@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,11 @@ static void usage(FILE *out)
 		"files that rebind devices (bind, unbind, new_id, driver_override,\n"
 		"drivers_probe, remove, rescan, reset, ...), every process start and exit,\n"
 		"and snapshots of PCI devices, processes and VM configs, into FILE.\n"
-		"Prints one line per event while recording; stops on Ctrl-C, SIGTERM or\n"
-		"--duration. Needs root.\n"
+		"Prints one line per event while recording; stops on Ctrl-C, SIGTERM,\n"
+		"SIGHUP, SIGQUIT or --duration, always with an end snapshot and summary\n"
+		"(SIGUSR1 writes counters and buffered records at once and goes on).\n"
+		"Takes 'gputrace mark' labels from root, or from GROUP with --mark-group.\n"
+		"Needs root.\n"
 		"\n"
 		"Options:\n"
 		"  -o, --output FILE     trace file (default gputrace-HOST-DATE-TIME.gtrace, mode 0600)\n"
@@ -27,6 +32,7 @@ static void usage(FILE *out)
 		"  -b, --backend NAME    auto (default), fentry, kprobe or tracepoint\n"
 		"  -q, --quiet           no live event lines (the summary is still printed)\n"
 		"      --buffer-size MB  kernel ring buffer size (default 4)\n"
+		"      --mark-group GROUP  members of GROUP may add marks too (default: root only)\n"
 		"      --dry-run         show the backend and hooks that would be used, attach nothing\n"
 		"  -v, --verbose         libbpf messages (twice: debug)\n"
 		"  -h, --help            this help\n"
@@ -47,6 +53,28 @@ static char *join_argv(int argc, char **argv)
 	return buf;
 }
 
+/* A group name, or a number. */
+static int parse_group(const char *arg, gid_t *gid)
+{
+	struct group *g;
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	g = getgrnam(arg);
+	if (g) {
+		*gid = g->gr_gid;
+		return 0;
+	}
+	n = strtoul(arg, &end, 10);
+	if (*arg && !*end && n < (gid_t)-1) {
+		*gid = n;
+		return 0;
+	}
+	gt_err("--mark-group: no group '%s'", arg);
+	return -1;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -56,6 +84,7 @@ int cmd_record(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "mark-group", required_argument, NULL, 'G' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -94,6 +123,11 @@ int cmd_record(int argc, char **argv)
 			o.ringbuf_bytes = mb << 20;
 			break;
 		}
+		case 'G':
+			if (parse_group(optarg, &o.mark_group))
+				return EXIT_USAGE;
+			o.has_mark_group = true;
+			break;
 		case 'n': o.dry_run = true; break;
 		case 'v': o.verbose++; break;
 		case 'h': usage(stdout); return EXIT_OK;

@@ -5,19 +5,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "record/features.h"
 
 struct recorder_opts {
 	const char *path;	/* NULL: gputrace-HOST-YYYYmmdd-HHMMSS.gtrace */
 	bool overwrite;
-	double duration;	/* seconds, 0 = until SIGINT/SIGTERM */
+	double duration;	/* seconds, 0 = until SIGINT/TERM/HUP/QUIT */
 	enum gt_backend backend;
 	bool quiet;		/* no live event lines */
 	bool dry_run;		/* show the plan, attach nothing */
 	int verbose;		/* libbpf log */
 	size_t ringbuf_bytes;
 	const char *cmdline;	/* how we were invoked, kept in the header */
+	bool has_mark_group;	/* --mark-group: this group may mark too */
+	gid_t mark_group;
 };
 
 /* Returns an exit code (util.h). */

@@ -201,14 +201,15 @@ static void render_kv_line(FILE *out, const struct trace_record *rec, const stru
 void render_record_text(FILE *out, const struct trace_record *rec, const struct render_clock *c)
 {
 	static const char *const header_keys[] = { "tool_version", "format", "hostname",
-		"kernel_release", "backend", "boot_id", NULL };
+		"kernel_release", "backend", "boot_id", "marks", NULL };
 	static const char *const mark_keys[] = { "label", NULL };
 	static const char *const pci_keys[] = { "phase", "bdf", "vendor", "device", "class",
 		"driver", "driver_override", "iommu_group", "device_name", NULL };
 	static const char *const proc_keys[] = { "phase", "ppid", "exe", NULL };
 	static const char *const file_keys[] = { "phase", "path", "missing", "truncated", NULL };
 	static const char *const counter_keys[] = { "events", "lost_sysfs", "lost_driver",
-		"lost_exec", "lost_exit", "pending_full", "lost_uevents", "records_lost", NULL };
+		"lost_exec", "lost_exit", "pending_full", "lost_uevents", "records_lost",
+		"marks_refused", "marks_rate_limited", "marks_malformed", NULL };
 	static const char *const end_keys[] = { "reason", NULL };
 
 	switch (rec->type) {

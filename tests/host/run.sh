@@ -192,6 +192,95 @@ t_sigkill() {
 	t_jq "write before SIGKILL is readable" "$trace.json" \
 		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$(cat "$work/k.pid"))"
 	t_jq "no end record after SIGKILL" "$trace.json" "all(.[]; .type!=\"end\")"
+	t_check "dump of a SIGKILLed trace says it has no END record" grep -q "no END record" "$trace.err2"
+}
+
+# A closed SSH session (HUP) and QUIT end a recording like Ctrl-C: END
+# record, counters, summary. USR1 only writes what is buffered.
+t_unclean_signals() {
+	for sig in HUP QUIT; do
+		trace=$work/sig-$sig.gtrace
+		start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+		if [ $sig = HUP ]; then
+			kill -USR1 "$rec_pid"; sleep 0.5
+			"$GT" dump --json "$trace" > "$trace.mid.json" 2>/dev/null
+			t_jq "USR1: counters on disk while recording goes on" "$trace.mid.json" \
+				"any(.[]; .type==\"counters\") and all(.[]; .type!=\"end\")"
+		fi
+		kill -$sig "$rec_pid"; wait "$rec_pid"; rc=$?; rec_pid=
+		"$GT" dump --json "$trace" > "$trace.json"
+		t_check "SIG$sig: recorder exits 0 with its summary" \
+			sh -c "[ $rc -eq 0 ] && grep -q ' events (' '$trace.err'"
+		t_jq "SIG$sig: end snapshot, counters and END record" "$trace.json" \
+			"any(.[]; .type==\"end\") and any(.[]; .type==\"counters\") and any(.[]; .type==\"process\" and .phase==\"end\")"
+	done
+}
+
+# A record that fails to start leaves no file behind.
+t_failed_record_leaves_nothing() {
+	out=$("$GT" record -q -b kprobe -o "$work/failed.gtrace" -d 1 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then
+		t_skip "failed record leaves no file" "the kprobe backend works here"
+		return
+	fi
+	t_check "failed record leaves no file" test ! -e "$work/failed.gtrace"
+}
+
+# Marks: root's and --mark-group's only, stamped on arrival, refusals
+# counted; a squatted control socket name costs the marks, not the record.
+t_marks_access() {
+	trace=$work/marks.gtrace
+	start_recorder "$trace" --mark-group nogroup || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$GT" mark by-nobody >"$work/m1" 2>&1; rc1=$?
+	setpriv --reuid=65533 --regid=65533 --clear-groups "$GT" mark by-stranger >"$work/m2" 2>&1; rc2=$?
+	"$GT" mark by-root >"$work/m3" 2>&1; rc3=$?
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_check "mark from --mark-group member is taken" test $rc1 -eq 0
+	t_check "mark from another user is refused with the reason" \
+		sh -c "[ $rc2 -eq 1 ] && grep -q 'uid 65533 is not root' '$work/m2'"
+	t_check "mark from root is taken" test $rc3 -eq 0
+	t_jq "marks in the file: root's and the group's, not the stranger's" "$trace.json" \
+		"([.[] | select(.type==\"mark\") | .label] | sort) == [\"by-nobody\", \"by-root\"]"
+	t_jq "the refusal is counted" "$trace.json" \
+		"[.[] | select(.type==\"counters\")][-1].marks_refused == \"1\" or [.[] | select(.type==\"counters\")][-1].marks_refused == 1"
+	t_check "summary counts the refusal" grep -q "marks refused: 1 not allowed" "$trace.err"
+}
+
+t_squatted_control_socket() {
+	py=/usr/bin/python3
+	if [ ! -x $py ]; then
+		t_skip "squatted control socket" "no $py to squat with"
+		return
+	fi
+	trace=$work/squat.gtrace
+	cat > "$work/squat.py" <<'P'
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(b"\0gputrace/record/" + sys.argv[1].encode())
+s.listen(1)
+print("bound", os.getpid(), flush=True)
+time.sleep(float(sys.argv[2]))
+P
+	chmod 644 "$work/squat.py"; chmod 755 "$work"
+	# the squatter takes the name of the pid the recorder will have
+	# (exec keeps the shell's pid)
+	sh -c "setpriv --reuid=65534 --regid=65534 --clear-groups $py '$work/squat.py' \$\$ 5 >'$work/squat.out' &
+		i=0; until grep -q bound '$work/squat.out' 2>/dev/null || [ \$i -gt 100 ]; do sleep 0.05; i=\$((i+1)); done
+		exec '$GT' record -q -o '$trace' -d 2" 2>"$trace.err" &
+	squat_rec=$!
+	i=0; until grep -q ready "$trace.err" 2>/dev/null || [ $i -gt 100 ]; do sleep 0.1; i=$((i+1)); done
+	start=$(date +%s)
+	"$GT" mark to-the-squatter >"$work/m4" 2>&1; rc=$?
+	took=$(( $(date +%s) - start ))
+	wait $squat_rec; rec_rc=$?
+	t_check "squatted name: record still records, says so in one line" \
+		sh -c "[ $rec_rc -eq 0 ] && [ \$(grep -c 'recording without marks' '$trace.err') -eq 1 ]"
+	t_check "squatted name: mark refuses the squatter at once" \
+		sh -c "[ $rc -eq 1 ] && [ $took -le 1 ] && grep -q 'not a recorder' '$work/m4'"
+	t_check "squatted name: the trace says marks were off" \
+		sh -c "'$GT' dump '$trace' | grep -q 'marks=off'"
+	kill "$(sed -n 's/^bound //p' "$work/squat.out")" 2>/dev/null
 }
 
 t_mark_without_recorder() {
@@ -238,6 +327,10 @@ t_core_btf
 t_record_sysfs
 t_record_process
 t_sigkill
+t_unclean_signals
+t_failed_record_leaves_nothing
+t_marks_access
+t_squatted_control_socket
 t_mark_without_recorder
 t_bundle
 t_summary
