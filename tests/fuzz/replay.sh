@@ -5,7 +5,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
-[ $# -gt 0 ] || set -- "$top"/build/fuzz/fuzz_*
+[ $# -gt 0 ] || set -- $(ls "$top"/tests/fuzz/fuzz_*.c | sed "s|.*/\(fuzz_[a-z_]*\)\.c$|$top/build/fuzz/\1|")
 for bin in "$@"; do
 	name=$(basename "$bin")
 	if [ ! -x "$bin" ]; then

@@ -11,8 +11,8 @@ for bin in "$@"; do
 	name=$(basename "$bin")
 	found=$top/build/fuzz/found/$name
 	art=$top/build/fuzz/crashes/$name/
-	mkdir -p "$found" "$art" "$top/tests/fuzz/corpus/$name"
-	log=$top/build/fuzz/$name.log
+	mkdir -p "$found" "$art" "$top/tests/fuzz/corpus/$name" "$top/build/fuzz/logs"
+	log=$top/build/fuzz/logs/$name.log
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		nice -n 19 "$bin" -max_total_time="$secs" -rss_limit_mb=1024 -timeout=10 \
 		-max_len=65536 -artifact_prefix="$art" -print_final_stats=1 \
