@@ -280,7 +280,9 @@ P
 		sh -c "[ $rc -eq 1 ] && [ $took -le 1 ] && grep -q 'not a recorder' '$work/m4'"
 	t_check "squatted name: the trace says marks were off" \
 		sh -c "'$GT' dump '$trace' | grep -q 'marks=off'"
-	kill "$(sed -n 's/^bound //p' "$work/squat.out")" 2>/dev/null
+	squat_pid=$(sed -n 's/^bound //p' "$work/squat.out")
+	kill "$squat_pid" 2>/dev/null
+	while kill -0 "$squat_pid" 2>/dev/null; do sleep 0.05; done
 }
 
 t_mark_without_recorder() {
