@@ -216,6 +216,37 @@ t_unclean_signals() {
 	done
 }
 
+# A full disk is said when it starts and when it ends, not only in the
+# summary: the trace on a small tmpfs, filled up, then freed.
+t_disk_full() {
+	d=$work/full
+	mkdir -p "$d"
+	if ! mount -t tmpfs -o size=256k gt-full "$d" 2>/dev/null; then
+		t_skip "disk full warnings" "cannot mount a tmpfs here"
+		return
+	fi
+	trace=$d/t.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; umount "$d"; return; }
+	# what is left of 256k, taken (the snapshot may have used some)
+	dd if=/dev/zero of="$d/filler" bs=4k 2>/dev/null
+	i=0
+	until grep -q "records not written so far" "$trace.err" || [ $i -gt 50 ]; do
+		for k in 1 2 3 4 5 6 7 8; do /bin/true; done
+		sleep 0.1; i=$((i + 1))
+	done
+	rm -f "$d/filler"
+	i=0
+	until grep -q "writing again" "$trace.err" || [ $i -gt 50 ]; do
+		/bin/true; sleep 0.1; i=$((i + 1))
+	done
+	stop_recorder
+	t_check "disk full: warned at the first failed write" \
+		grep -q "disk full (No space left on device): [0-9]* records not written so far" "$trace.err"
+	t_check "disk full: says when writing resumes" grep -q "writing again" "$trace.err"
+	t_check "disk full: the trace still reads" "$GT" dump "$trace" >/dev/null 2>&1
+	umount "$d"
+}
+
 # A record that fails to start leaves no file behind.
 t_failed_record_leaves_nothing() {
 	out=$("$GT" record -q -b kprobe -o "$work/failed.gtrace" -d 1 2>&1); rc=$?
@@ -330,6 +361,7 @@ t_record_sysfs
 t_record_process
 t_sigkill
 t_unclean_signals
+t_disk_full
 t_failed_record_leaves_nothing
 t_marks_access
 t_squatted_control_socket
