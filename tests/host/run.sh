@@ -356,6 +356,22 @@ t_bundle() {
 		sh -c "for j in '$red'/*.json; do jq -e . \"\$j\" >/dev/null || exit 1; done"
 }
 
+# A bundle that dies half way (here: the crafted libvirt trace that crashed
+# the report) leaves neither an archive nor its temp dir; one that does
+# not die leaves a whole archive and no temp dir either.
+t_bundle_dies_clean() {
+	bt=$work/btmp
+	mkdir -p "$bt"
+	TMPDIR=$bt "$GT" bundle --redact -o "$work/dies.tar.gz" \
+		"$top/tests/fuzz/corpus/fuzz_trace/libvirt-no-domain.gtrace" >/dev/null 2>&1; rc=$?
+	t_check "bundle leaves no temp dir (exit $rc)" test -z "$(ls -A "$bt")"
+	if [ $rc -ge 128 ]; then
+		t_check "bundle killed by signal $((rc - 128)) leaves no archive" test ! -e "$work/dies.tar.gz"
+	else
+		t_check "bundle of the libvirt trace: a whole archive" tar -tzf "$work/dies.tar.gz"
+	fi
+}
+
 t_core_btf
 t_record_sysfs
 t_record_process
@@ -367,4 +383,5 @@ t_marks_access
 t_squatted_control_socket
 t_mark_without_recorder
 t_bundle
+t_bundle_dies_clean
 t_summary
