@@ -42,6 +42,16 @@ void gt_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *errno_name(long long neg_errno, const char *unknown)
+{
+	const char *name;
+
+	if (neg_errno >= 0 || neg_errno < -4095)
+		return unknown;
+	name = strerrorname_np((int)-neg_errno);
+	return name ? name : unknown;
+}
+
 static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;

@@ -91,14 +91,6 @@ static void put_args(FILE *out, const char *args, uint32_t len)
 	}
 }
 
-/* The name of a -errno read from a trace: any value, INT_MIN included. */
-static const char *err_name(long long neg_errno, const char *unknown)
-{
-	if (neg_errno >= 0 || neg_errno < -4095)
-		return unknown;
-	return strerrorname_np((int)-neg_errno) ?: unknown;
-}
-
 static void render_event(FILE *out, const struct trace_record *rec, const struct render_clock *c)
 {
 	union gt_event_any ev;
@@ -117,7 +109,7 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		text_escape_put(out, path, strlen(path));
 		fputs(" = ", out);
 		if (ev.write.ret < 0)
-			fprintf(out, "%s", err_name(ev.write.ret, "error"));
+			fprintf(out, "%s", errno_name(ev.write.ret, "error"));
 		else
 			fprintf(out, "%lld", (long long)ev.write.ret);
 		put_ancestry(out, t, 3);
@@ -133,13 +125,13 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		fputs(kind == GT_EV_BIND ? " -> " : kind == GT_EV_UNBIND ? " <- " : " by ", out);
 		put_name(out, ev.drv.driver, GT_NAME_LEN);
 		if (kind == GT_EV_PROBE_FAIL)
-			fprintf(out, " failed: %s (%d)", err_name(ev.drv.err, "?"), ev.drv.err);
+			fprintf(out, " failed: %s (%d)", errno_name(ev.drv.err, "?"), ev.drv.err);
 		break;
 	case GT_EV_DYNID:
 		put_name(out, ev.dynid.driver, GT_NAME_LEN);
 		fprintf(out, " += %04x:%04x", ev.dynid.vendor, ev.dynid.device);
 		if (ev.dynid.ret)
-			fprintf(out, " = %s", err_name(ev.dynid.ret, "error"));
+			fprintf(out, " = %s", errno_name(ev.dynid.ret, "error"));
 		break;
 	case GT_EV_EXEC:
 		put_args(out, ev.exec.args, ev.exec.args_len);

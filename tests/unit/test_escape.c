@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Untrusted text on a terminal and in Markdown: escape sequences, forged
  * lines and table breakers are shown, never acted on. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "render/record.h"
 #include "render/text_escape.h"
 #include "trace_builder.h"
+#include "util.h"
 
 static void test_text_escapes_controls(void **state)
 {
@@ -127,6 +129,16 @@ static void test_record_line_escapes_hostile_task(void **state)
 	rmdir(dir);
 }
 
+/* errno values in a trace are anyone's: INT_MIN must not be negated. */
+static void test_errno_name_any_value(void **state)
+{
+	assert_string_equal(errno_name(-19, "?"), "ENODEV");
+	assert_string_equal(errno_name(INT_MIN, "?"), "?");
+	assert_string_equal(errno_name(LLONG_MIN, "?"), "?");
+	assert_string_equal(errno_name(0, "?"), "?");
+	assert_string_equal(errno_name(22, "?"), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_markdown_escapes_table_breakers),
 		cmocka_unit_test(test_code_span_fence_outgrows_backticks),
 		cmocka_unit_test(test_record_line_escapes_hostile_task),
+		cmocka_unit_test(test_errno_name_any_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
