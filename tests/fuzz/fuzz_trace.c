@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Trace bytes -> reader -> model -> every report renderer (text, Markdown,
- * JSON) and both dump renderers.
+ * JSON) and both dump renderers; and the redacted copy `bundle --redact`
+ * makes of it, read back.
  *
  * An input that starts with the file magic "GPUTRACE" is a trace file as
  * is (the reader's checks: chunks, zlib, CRCs). Anything else is a stream
@@ -11,6 +12,7 @@
  */
 #include "fuzz_common.h"
 
+#include "analysis/redact.h"
 #include "analysis/report.h"
 #include "gputrace/trace_format.h"
 #include "render/json_writer.h"
@@ -78,6 +80,20 @@ static void report(const char *path)
 	report_free(&rep);
 }
 
+static void redacted_copy(const char *path)
+{
+	static char out[128];
+	struct redact *r = redact_new();
+	char err[512];
+
+	if (!out[0])
+		snprintf(out, sizeof(out), "%s/redacted.gtrace", fuzz_dir());
+	if (r && !redact_trace_learn(r, path, err, sizeof(err)) &&
+	    !redact_trace_rewrite(r, path, out, err, sizeof(err)))
+		dump(out);
+	redact_free(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size >= 8 && !memcmp(data, GT_FILE_MAGIC, 8))
@@ -86,5 +102,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		write_records(data, size);
 	dump(trace_path());
 	report(trace_path());
+	redacted_copy(trace_path());
 	return 0;
 }

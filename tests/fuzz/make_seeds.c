@@ -256,6 +256,22 @@ static void seed_from_real(const char *real)
 	finish(&b, false);	/* the END record was copied if there was one */
 }
 
+static void seeds_redact(void)
+{
+	PUT("fuzz_redact", "cmdline",
+	    "BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=UUID=0a52f6c3-9b1e-4c4e-8d2a-1f0e3c5b7a90 ro "
+	    "ip=192.168.1.20::192.168.1.1:255.255.255.0:pve1:eth0:off vfio-pci.ids=10de:1b80");
+	PUT("fuzz_redact", "pve-conf",
+	    "net0: virtio=BC:24:11:AA:BB:CC,bridge=vmbr0\nipconfig0: ip=10.0.0.5/24,gw=10.0.0.1,ip6=fe80::1/64\n"
+	    "sshkeys: ssh-rsa%20AAAAB3NzaC1yc2EAAAADAQABAAABgQC7%2Bxyz0123456789abcdef%3D%3D%20alice%40pve1\n"
+	    "scsi0: local:vm-111-disk-0,serial=ZA1B2C3D\nsmbios1: uuid=4edbda50-e18c-4711-b7a9-72123ef725d0\n"
+	    "hostpci0: 0000:0a:00,pcie=1\n");
+	PUT("fuzz_redact", "argv",
+	    "/usr/bin/kvm\0-id\0" "111\0-name\0vm,debug-threads=on\0-device\0vfio-pci,host=0000:0a:00.0\0"
+	    "--vmid=111\0/home/alice/x.sh\0%2Fhome%2Falice\0-m\0" "8192M");
+	PUT("fuzz_redact", "json", "{\"hostname\":\"pve1\",\"ip\":\"::ffff:192.0.2.1\",\"k\":[\"a\\\"b\"]}");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -267,6 +283,7 @@ int main(int argc, char **argv)
 	seeds_trace();
 	seeds_config();
 	seeds_mark();
+	seeds_redact();
 	for (int i = 2; i < argc; i++)
 		seed_from_real(argv[i]);
 	return 0;
