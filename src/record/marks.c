@@ -113,6 +113,19 @@ static void accept_new(struct mark_intake *mi, int ep)
 	}
 }
 
+/* With every pending slot taken the backlog is left waiting; its listening
+ * socket stays readable, so it leaves the (level-triggered) epoll set
+ * meanwhile, or the loop would spin. */
+static void pause_listen(struct mark_intake *mi, int ep, bool pause)
+{
+	struct epoll_event e = { .events = pause ? 0 : EPOLLIN, .data.fd = mi->listen_fd };
+
+	if (pause == mi->listen_paused || ep < 0)
+		return;
+	if (!epoll_ctl(ep, EPOLL_CTL_MOD, mi->listen_fd, &e))
+		mi->listen_paused = pause;
+}
+
 void marks_drain(struct mark_intake *mi, int ep,
 		 void (*on_mark)(void *ctx, const struct mark_in *m, uint64_t now_ns), void *ctx)
 {
@@ -138,6 +151,7 @@ void marks_drain(struct mark_intake *mi, int ep,
 		}
 		drop_pending(mi, i);
 	}
+	pause_listen(mi, ep, mi->npending == MARKS_PENDING);
 }
 
 void marks_close(struct mark_intake *mi)

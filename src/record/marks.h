@@ -32,6 +32,7 @@ struct mark_intake {
 		struct control_peer peer;
 	} pending[MARKS_PENDING];
 	int npending;
+	bool listen_paused;		/* out of the epoll set while pending is full */
 	uint64_t refused_denied;	/* not root, not in the group */
 	uint64_t refused_rate;		/* over the rate */
 	uint64_t refused_bad;		/* no label in time, or not a label */

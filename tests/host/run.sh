@@ -278,6 +278,42 @@ t_marks_access() {
 	t_check "summary counts the refusal" grep -q "marks refused: 1 not allowed" "$trace.err"
 }
 
+# Connections that never send a label (here: root's, which pass the uid
+# check) time out after 1 s; while they fill every slot the recorder does
+# not spin, and a mark gets through after them.
+t_silent_mark_connections() {
+	py=/usr/bin/python3
+	if [ ! -x $py ]; then
+		t_skip "silent mark connections" "no $py"
+		return
+	fi
+	trace=$work/silent.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	cpu0=$(awk '{print $14 + $15}' /proc/$rec_pid/stat)
+	$py -c "
+import socket, sys, time
+socks = []
+for i in range(12):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.setblocking(False)
+    try:
+        s.connect(b'\\0gputrace/record/$rec_pid')
+    except BlockingIOError:
+        pass
+    socks.append(s)
+time.sleep(1.5)
+" 2>/dev/null
+	cpu1=$(awk '{print $14 + $15}' /proc/$rec_pid/stat)
+	"$GT" mark after-silence >"$work/m5" 2>&1; rc=$?
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_check "silent connections: recorder used < 0.2 s of CPU in 1.5 s ($((cpu1 - cpu0)) ticks)" \
+		test $((cpu1 - cpu0)) -lt $(( $(getconf CLK_TCK) / 5 ))
+	t_check "silent connections: a mark gets through after them" test $rc -eq 0
+	t_jq "silent connections: counted as malformed" "$trace.json" \
+		"[.[] | select(.type==\"counters\")][-1].marks_malformed | tonumber >= 8"
+}
+
 t_squatted_control_socket() {
 	py=/usr/bin/python3
 	if [ ! -x $py ]; then
@@ -381,6 +417,7 @@ t_disk_full
 t_failed_record_leaves_nothing
 t_marks_access
 t_squatted_control_socket
+t_silent_mark_connections
 t_mark_without_recorder
 t_bundle
 t_bundle_dies_clean
