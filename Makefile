@@ -17,7 +17,8 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
              -Iinclude -iquote src -iquote $(BUILD) -DGPUTRACE_VERSION='"$(VERSION)"'
-LDLIBS    += -lbpf -lelf -lz -lpci
+CFLAGS    += $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+LDLIBS    += -lbpf -lelf -lz -lpci -lxml2
 
 # maps.bpf.c defines what the others declare extern: link it first.
 BPF_SRCS  := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
@@ -69,7 +70,16 @@ $(BUILD)/gputrace.bpf.o: $(BPF_OBJS)
 $(BUILD)/gputrace.skel.h: $(BUILD)/gputrace.bpf.o
 	$(BPFTOOL) gen skeleton $< name gputrace_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h
+# The reset and power-state hooks (record --pm-hooks): an object of their
+# own, loaded after the main one, so a kernel that refuses them refuses
+# nothing else. maps.bpf.c gives it the same maps (shared by fd).
+$(BUILD)/gputrace_pm.bpf.o: $(BUILD)/bpf/maps.bpf.o $(BUILD)/bpf/pm/reset_power.bpf.o
+	$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/gputrace_pm.skel.h: $(BUILD)/gputrace_pm.bpf.o
+	$(BPFTOOL) gen skeleton $< name gputrace_pm_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h $(BUILD)/gputrace_pm.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 

@@ -39,11 +39,32 @@ int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	return 0;
 }
 
+/* The children P leaves behind: its exit event fires before they are
+ * reparented (exit_notify comes later in do_exit). Most processes have
+ * none, and then this is one load and one compare. */
+static __always_inline __u32 gt_orphans(struct task_struct *p, __u32 *out)
+{
+	struct list_head *head = &p->children, *pos = BPF_CORE_READ(p, children.next);
+	__u32 n = 0;
+
+	for (int i = 0; i < GT_ORPHANS_MAX; i++) {
+		struct task_struct *c;
+
+		if (!pos || pos == head)
+			break;
+		c = (void *)pos - bpf_core_field_offset(struct task_struct, sibling);
+		out[n++] = BPF_CORE_READ(c, tgid);
+		pos = BPF_CORE_READ(c, sibling.next);
+	}
+	return n;
+}
+
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(gt_exit, struct task_struct *p)
 {
 	union gt_event_any *s;
 	struct gt_exit_event *ev;
+	__u64 size;
 
 	/* One event per process: when its main thread goes. */
 	if (BPF_CORE_READ(p, pid) != BPF_CORE_READ(p, tgid) || gt_is_self())
@@ -52,8 +73,12 @@ int BPF_PROG(gt_exit, struct task_struct *p)
 	if (!s)
 		return 0;
 	ev = &s->exit;
-	gt_header(&ev->hdr, GT_EV_EXIT, sizeof(*ev), bpf_ktime_get_ns(), 0);
 	ev->exit_code = BPF_CORE_READ(p, exit_code);
-	gt_emit_lazy(ev, sizeof(*ev), GT_CNT_LOST_EXIT);
+	ev->n_orphans = gt_orphans(p, ev->orphans);
+	size = offsetof(struct gt_exit_event, orphans) + ev->n_orphans * sizeof(__u32);
+	if (size > sizeof(*ev))
+		return 0;
+	gt_header(&ev->hdr, GT_EV_EXIT, size, bpf_ktime_get_ns(), 0);
+	gt_emit_lazy(ev, size, GT_CNT_LOST_EXIT);
 	return 0;
 }

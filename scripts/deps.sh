@@ -5,11 +5,13 @@
 set -eu
 
 # build: compiler, libbpf + skeleton generator, libelf, zlib, libpci,
-# libarchive (bundle .tar.gz)
-BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpci-dev pci.ids libarchive-dev pkg-config"
-# tests: unit framework, JSON assertions, libFuzzer + sanitizer runtimes
-# for clang (tests/fuzz)
-TEST_PKGS="libcmocka-dev jq libclang-rt-14-dev"
+# libarchive (bundle .tar.gz), libxml2 (libvirt domain XML), sd-journal's
+# header (record reads the journal)
+BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpci-dev pci.ids libarchive-dev libxml2-dev pkg-config libsystemd-dev"
+# tests: unit framework, JSON assertions, journal files made from export
+# streams (systemd-journal-remote), libFuzzer + sanitizer runtimes for
+# clang (tests/fuzz)
+TEST_PKGS="libcmocka-dev jq systemd-journal-remote libclang-rt-14-dev"
 # lab: QEMU (TCG), busybox initramfs, kernel package unpacking
 LAB_PKGS="qemu-system-x86 busybox-static cpio xz-utils kmod zstd"
 # bench: the reference tracer we compare against

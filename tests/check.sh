@@ -19,6 +19,7 @@ run_suite() {
 	total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
 }
 run_suite unit tests/run-unit.sh build/tests/test_*
+run_suite fixtures tests/check-fixtures.sh
 run_suite host tests/host/run.sh
 run_suite fuzz-replay tests/fuzz/replay.sh
 if [ -x tests/lab/run.sh ]; then

@@ -34,6 +34,8 @@ enum gt_event_kind {
 	GT_EV_DYNID	  = 5,	/* dynamic id added to a driver (new_id, ids=) */
 	GT_EV_EXEC	  = 6,
 	GT_EV_EXIT	  = 7,
+	GT_EV_RESET	  = 8,	/* a PCI function or bus reset returned (record --pm-hooks) */
+	GT_EV_POWER	  = 9,	/* pci_set_power_state() returned (record --pm-hooks) */
 	GT_EV_KIND_MAX,
 };
 
@@ -119,10 +121,30 @@ struct gt_exec_event {
 	char args[GT_ARGS_MAX];	/* only args_len bytes are emitted and stored */
 };
 
+#define GT_ORPHANS_MAX	8
+
+/* A process's end. Its children still alive at that moment are about to be
+ * reparented (to init or a subreaper): their pids are kept, so a hook's
+ * background child that acts later is still known as the hook's. Only
+ * n_orphans entries are emitted (hdr.size says so); traces from before
+ * orphans had 0 here. */
 struct gt_exit_event {
 	struct gt_event_header hdr;
 	__s32 exit_code;	/* wait(2) status: (code << 8) | signal */
+	__u32 n_orphans;
+	__u32 orphans[GT_ORPHANS_MAX];	/* tgids of the children left behind */
+};
+
+/* GT_EV_RESET, GT_EV_POWER: the PCI reset and power-state functions, with
+ * the acting task (the writer of `reset`, vfio-pci, a runtime suspend). */
+struct gt_pm_event {
+	struct gt_event_header hdr;
+	__s32 ret;		/* 0 or -errno */
+	__s32 state;		/* GT_EV_POWER: the state asked for (0 D0 .. 3 D3hot, 4 D3cold) */
+	__s32 now_state;	/* the device's current_state when the function returned */
 	__u32 pad;
+	char device[GT_NAME_LEN];	/* 0000:0a:00.0 */
+	char function[GT_NAME_LEN];	/* the kernel function: pci_reset_function, ... */
 };
 
 /* Any event: the BPF side builds events in a per-CPU slot of this size (BPF
@@ -134,6 +156,7 @@ union gt_event_any {
 	struct gt_dynid_event dynid;
 	struct gt_exec_event exec;
 	struct gt_exit_event exit;
+	struct gt_pm_event pm;
 };
 
 /* Kernel-side counters (per-CPU array, summed by userspace). Anything the

@@ -18,7 +18,7 @@
 
 #define GT_FILE_MAGIC		"GPUTRACE"	/* 8 bytes, no NUL */
 #define GT_FORMAT_MAJOR		1	/* readers refuse a newer major */
-#define GT_FORMAT_MINOR		0	/* minor bumps only add records/fields */
+#define GT_FORMAT_MINOR		1	/* minor bumps only add records/fields */
 #define GT_CHUNK_MAGIC		0x4b435447u	/* "GTCK" little-endian */
 #define GT_CHUNK_MAX		(1u << 20)	/* uncompressed bytes per chunk, at most */
 
@@ -62,6 +62,9 @@ enum gt_rec_type {
 	GT_REC_FILE	 = 7,	/* kv: one configuration file of a snapshot */
 	GT_REC_COUNTERS	 = 8,	/* kv: counters so far (lost events, bytes) */
 	GT_REC_END	 = 9,	/* kv: clean end of recording */
+	GT_REC_KMSG	 = 10,	/* kv: a kernel log line (1.1) */
+	GT_REC_PCI_STATE = 11,	/* kv: one device's state at a mark or after its event (1.1) */
+	GT_REC_JOURNAL	 = 12,	/* kv: a systemd journal entry of a traced process or unit (1.1) */
 	GT_REC_TYPE_MAX,
 };
 

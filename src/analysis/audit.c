@@ -31,22 +31,33 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
-void audit_add(struct audit *a, enum audit_severity sev, const char *rule,
-	       const char *file, int line, const char *text,
-	       const char *meaning, const char *hint)
+static void finding_free(struct audit_finding *f)
+{
+	free(f->file);
+	free(f->text);
+	free(f->meaning);
+	free(f->hint);
+	free(f->trigger);
+	free(f->via);
+}
+
+struct audit_finding *audit_add(struct audit *a, enum audit_severity sev, const char *rule,
+				const char *file, int line, const char *text,
+				const char *meaning, const char *hint)
 {
 	struct audit_finding *grown, *f;
 
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 16;
 
-		grown = realloc(a->f, cap * sizeof(*grown));
+		grown = reallocarray(a->f, cap, sizeof(*grown));
 		if (!grown)
-			return;
+			return NULL;
 		a->f = grown;
 		a->cap = cap;
 	}
 	f = &a->f[a->n];
+	memset(f, 0, sizeof(*f));
 	f->severity = sev;
 	f->rule = rule;
 	f->file = dup_or_empty(file);
@@ -55,13 +66,28 @@ void audit_add(struct audit *a, enum audit_severity sev, const char *rule,
 	f->meaning = dup_or_empty(meaning);
 	f->hint = dup_or_empty(hint);
 	if (!f->file || !f->text || !f->meaning || !f->hint) {
-		free(f->file);
-		free(f->text);
-		free(f->meaning);
-		free(f->hint);
-		return;
+		finding_free(f);
+		return NULL;
 	}
 	a->n++;
+	return f;
+}
+
+void audit_detail(struct audit_finding *f, enum audit_certainty c, const char *trigger,
+		  const char *via)
+{
+	if (!f)
+		return;
+	f->certainty = c;
+	if (trigger && !f->trigger)
+		f->trigger = strdup(trigger);
+	if (via && !f->via)
+		f->via = strdup(via);
+}
+
+const char *audit_certainty_name(enum audit_certainty c)
+{
+	return c == AUDIT_GUESS ? "guess" : "matched";
 }
 
 void audit_skip(struct audit *a, const char *rule, const char *why)
@@ -178,17 +204,20 @@ int audit_run(const struct audit_opts *o, struct audit *a, char *err, size_t err
 		ret = audit_hooks(a, err, errlen);
 	if (!ret)
 		ret = audit_kernel(a, o, err, errlen);
+	if (!ret)
+		ret = audit_boot(a, err, errlen);
+	if (!ret)
+		ret = audit_units(a, err, errlen);
+	/* Out of memory deep in a rule family leaves no message of its own. */
+	if (ret && !err[0])
+		snprintf(err, errlen, "check: %s", strerror(-ret));
 	return ret;
 }
 
 void audit_free(struct audit *a)
 {
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->f[i].file);
-		free(a->f[i].text);
-		free(a->f[i].meaning);
-		free(a->f[i].hint);
-	}
+	for (size_t i = 0; i < a->n; i++)
+		finding_free(&a->f[i]);
 	for (size_t i = 0; i < a->nskipped; i++)
 		free(a->skipped[i].why);
 	free(a->f);

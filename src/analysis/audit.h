@@ -2,9 +2,10 @@
 /*
  * `gputrace check`: what on this host (or a copied tree) will rebind a GPU
  * later. Each rule family lives in its own file (audit_modprobe.c,
- * audit_udev.c, audit_hooks.c, audit_kernel.c) and adds findings that say
- * where the setting is (file and line), what it does to rebinding, and
- * what to do about it. docs/status-check-bundle.md lists every rule.
+ * audit_udev.c, audit_hooks.c with hook_rules.c, audit_kernel.c,
+ * audit_boot.c, audit_units.c) and adds findings that say where the setting
+ * is (file and line), what it does to rebinding, and what to do about it.
+ * docs/status-check-bundle.md lists every rule.
  */
 #ifndef GPUTRACE_ANALYSIS_AUDIT_H
 #define GPUTRACE_ANALYSIS_AUDIT_H
@@ -20,6 +21,15 @@ enum audit_severity {
 	AUDIT_HIGH,
 };
 
+/* How sure a finding is: the line it names does what the finding says
+ * (matched), or the conclusion rests on what a static read cannot see, such
+ * as addresses held in variables or which domain a dispatcher hook serves
+ * (guess). */
+enum audit_certainty {
+	AUDIT_MATCHED,
+	AUDIT_GUESS,
+};
+
 struct audit_finding {
 	enum audit_severity severity;
 	const char *rule;	/* "vfio-ids-modprobe", ... (static) */
@@ -28,6 +38,9 @@ struct audit_finding {
 	char *text;		/* the line (or value) that sets it */
 	char *meaning;		/* what it does to rebinding */
 	char *hint;		/* what to do about it */
+	enum audit_certainty certainty;
+	char *trigger;		/* what runs it: "boot (multi-user.target)", NULL if n/a */
+	char *via;		/* the unit or config that leads to FILE, NULL if n/a */
 };
 
 /* A rule that could not be evaluated, and why ("--root: not probed"). */
@@ -72,9 +85,14 @@ const char *audit_severity_name(enum audit_severity s);	/* "info", "warn", "high
 
 /* ---- for the rule families ------------------------------------------- */
 
-void audit_add(struct audit *a, enum audit_severity sev, const char *rule,
-	       const char *file, int line, const char *text,
-	       const char *meaning, const char *hint);
+/* Returns the finding added (NULL when out of memory), for audit_detail. */
+struct audit_finding *audit_add(struct audit *a, enum audit_severity sev, const char *rule,
+				const char *file, int line, const char *text,
+				const char *meaning, const char *hint);
+/* Sets the certainty, and TRIGGER and VIA when not NULL. F may be NULL. */
+void audit_detail(struct audit_finding *f, enum audit_certainty c, const char *trigger,
+		  const char *via);
+const char *audit_certainty_name(enum audit_certainty c);	/* "matched", "guess" */
 void audit_skip(struct audit *a, const char *rule, const char *why);
 
 /* Host drivers whose blacklisting matters (GPU and HDMI audio drivers, and
@@ -89,6 +107,8 @@ int audit_modprobe(struct audit *a, char *err, size_t errlen);
 int audit_udev(struct audit *a, char *err, size_t errlen);
 int audit_hooks(struct audit *a, char *err, size_t errlen);
 int audit_kernel(struct audit *a, const struct audit_opts *o, char *err, size_t errlen);
+int audit_boot(struct audit *a, char *err, size_t errlen);
+int audit_units(struct audit *a, char *err, size_t errlen);
 
 /* A file read failure other than "absent" as a one-line error. */
 int audit_read_error(const struct audit *a, const char *path, int err, char *buf, size_t size);

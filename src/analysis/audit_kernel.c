@@ -56,16 +56,19 @@ static void check_cmdline(struct audit *a, const char *cmdline)
 		if (!eq)
 			continue;
 		*eq = '\0';
-		if (module_name_eq(word, "vfio_pci.ids") && eq[1]) {
+		if ((module_name_eq(word, "vfio_pci.ids") || module_name_eq(word, "pci_stub.ids")) &&
+		    eq[1]) {
+			const char *drv = module_name_eq(word, "pci_stub.ids") ? "pci-stub" : "vfio-pci";
+
 			audit_ids_matches(a, eq + 1, matches, sizeof(matches));
 			snprintf(meaning, sizeof(meaning),
-				 "vfio-pci adds %s as dynamic ids when it initialises and claims every "
-				 "unbound device with them; they stay for the whole boot (vfio-pci "
-				 "cannot drop them), so any reprobe hands the device back to vfio-pci%s%s",
-				 eq + 1, matches[0] ? ". Present here: " : "", matches);
+				 "%s adds %s as dynamic ids when it initialises and claims every "
+				 "unbound device with them; they stay for the whole boot (%s "
+				 "cannot drop them), so any reprobe hands the device back to %s%s%s",
+				 drv, eq + 1, drv, drv, matches[0] ? ". Present here: " : "", matches);
 			audit_add(a, AUDIT_WARN, "vfio-ids-cmdline", CMDLINE, 1, cmdline, meaning,
-				  "remove vfio-pci.ids= from the boot loader if the host should use "
-				  "the GPU between VM runs");
+				  "remove the ids= word from the boot loader's command line if the "
+				  "host should use the GPU between VM runs");
 		} else if (!strcmp(word, "modprobe.blacklist")) {
 			cmdline_blacklist(a, cmdline, "modprobe.blacklist", eq + 1, false);
 		} else if (!strcmp(word, "module_blacklist")) {

@@ -114,6 +114,44 @@ static void check_blacklist(struct audit *a, const struct modprobe_stmt *st)
 		  "run modprobe before the bind");
 }
 
+/* A line of a module list: "vfio_pci" alone loads vfio-pci early;
+ * "vfio_pci ids=..." (/etc/modules and initramfs-tools pass the rest of the
+ * line to modprobe) also adds the ids, as "options vfio-pci ids=" does;
+ * modules-load.d takes module names only. */
+static void check_module_line(struct audit *a, const char *path, const struct conf_line *l,
+			      bool takes_args)
+{
+	char buf[1024], *words[64], matches[512], meaning[1024];
+	int n;
+
+	if (conf_is_comment(l->text) || l->text[0] == ';')
+		return;
+	snprintf(buf, sizeof(buf), "%s", l->text);
+	n = conf_words(buf, words, 64);
+	if (n < 1 || !module_name_eq(words[0], "vfio_pci"))
+		return;
+	for (int i = 1; takes_args && i < n; i++) {
+		if (strncmp(words[i], "ids=", 4) || !words[i][4])
+			continue;
+		audit_ids_matches(a, words[i] + 4, matches, sizeof(matches));
+		snprintf(meaning, sizeof(meaning),
+			 "vfio-pci is loaded at boot with %s: it adds them as dynamic ids and "
+			 "claims every unbound device with them, and they stay until vfio-pci is "
+			 "unloaded, so any later reprobe (drivers_probe, remove+rescan, module "
+			 "reload) can hand the device back to vfio-pci%s%s",
+			 words[i], matches[0] ? ". Present here: " : "", matches);
+		audit_add(a, AUDIT_WARN, "vfio-ids-boot-modules", path, l->lineno, l->text, meaning,
+			  "if the host should use the GPU between VM runs, remove ids= and let the "
+			  "VM manager bind vfio-pci at start; then update-initramfs -u");
+		return;
+	}
+	audit_add(a, AUDIT_INFO, "vfio-early-load", path, l->lineno, l->text,
+		  "vfio-pci is loaded at boot, before the GPU drivers: with ids= or a softdep "
+		  "it takes the GPU first",
+		  "expected for a GPU reserved for VMs; remove the line (and update-initramfs -u) "
+		  "if the host should get the GPU at boot");
+}
+
 /* Module lists read at boot or into the initramfs: vfio-pci loaded early
  * registers before the host drivers. */
 static int check_module_lists(struct audit *a, char *err, size_t errlen)
@@ -122,9 +160,9 @@ static int check_module_lists(struct audit *a, char *err, size_t errlen)
 					    "/usr/local/lib/modules-load.d", "/lib/modules-load.d",
 					    "/usr/lib/modules-load.d" };
 	static const char *const single[] = { "/etc/modules", "/etc/initramfs-tools/modules" };
-	char **paths, *list[64];
-	size_t n, i, j;
 	struct conf_file f;
+	char **paths;
+	size_t n, i, j;
 	int ret;
 
 	ret = conf_list(a->root, dirs, sizeof(dirs) / sizeof(dirs[0]), ".conf", &paths, &n);
@@ -140,20 +178,8 @@ static int check_module_lists(struct audit *a, char *err, size_t errlen)
 			audit_read_error(a, path, ret, err, errlen);
 			break;
 		}
-		for (j = 0; j < f.n; j++) {
-			char buf[256];
-
-			if (conf_is_comment(f.lines[j].text) || f.lines[j].text[0] == ';')
-				continue;
-			snprintf(buf, sizeof(buf), "%s", f.lines[j].text);
-			if (conf_words(buf, list, 1) == 1 && module_name_eq(list[0], "vfio_pci"))
-				audit_add(a, AUDIT_INFO, "vfio-early-load", path, f.lines[j].lineno,
-					  f.lines[j].text,
-					  "vfio-pci is loaded at boot, before the GPU drivers: with "
-					  "ids= or a softdep it takes the GPU first",
-					  "expected for a GPU reserved for VMs; remove the line (and "
-					  "update-initramfs -u) if the host should get the GPU at boot");
-		}
+		for (j = 0; j < f.n; j++)
+			check_module_line(a, path, &f.lines[j], i >= n);
 		conf_free(&f);
 	}
 	conf_list_free(paths, n);

@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "analysis/audit.h"
+#include "analysis/script_scan.h"
 #include "sys/conffile.h"
-#include "sys/sysfs.h"
+#include "sys/rootfs.h"
 
 #define DRIVERCTL_DIR	"/etc/driverctl.d"
-#define SCRIPT_MAX	(256 * 1024)
 
 static const char *const rules_dirs[] = {
 	"/etc/udev/rules.d", "/run/udev/rules.d", "/usr/local/lib/udev/rules.d",
@@ -67,11 +67,13 @@ static int check_driverctl(struct audit *a, char *err, size_t errlen, int *ret)
 		char drv[128];
 
 		name = strrchr(paths[i], '/') + 1;
-		r = sysfs_read(a->root, paths[i], drv, sizeof(drv));
+		r = root_read(a->root, paths[i], drv, sizeof(drv) - 1);
 		if (r < 0) {
 			*ret = audit_read_error(a, paths[i], r, err, errlen);
 			break;
 		}
+		drv[r] = '\0';
+		drv[strcspn(drv, "\n")] = '\0';
 		snprintf(text, sizeof(text), "%s: %s", name, drv);
 		snprintf(meaning, sizeof(meaning),
 			 "driverctl sets driver_override=%s on %s at boot and again on every "
@@ -140,26 +142,31 @@ static bool run_program(const char *t, char *prog, size_t size)
 	return true;
 }
 
-static bool script_binds(const struct audit *a, const char *prog)
+/* What the program a rule RUNs does to binding, read as the unit and hook
+ * rules read scripts (one level of what it sources or calls):
+ * "/x.sh:4 writes drivers_probe (reprobe), ..." in ACTS. False when it
+ * binds nothing (or is a binary). */
+static bool script_binds(const struct audit *a, const char *prog, char *acts, size_t size)
 {
-	char *buf = malloc(SCRIPT_MAX + 1);
-	ssize_t n;
-	bool yes;
+	struct script_scan s = { 0 };
+	size_t used = 0;
 
-	if (!buf)
-		return false;
-	n = sys_read_file(a->root, prog, buf, SCRIPT_MAX);
-	buf[n > 0 ? n : 0] = '\0';
-	/* Only text: a binary (/bin/sh -c ...) says nothing. */
-	yes = n > 0 && !memchr(buf, '\0', n) && mentions_binding(buf);
-	free(buf);
-	return yes;
+	acts[0] = '\0';
+	script_scan_file(a->root, prog, &s);
+	for (size_t i = 0; i < s.n && used < size; i++) {
+		if (!script_act_binds(s.hits[i].act))
+			continue;
+		used += snprintf(acts + used, size - used, "%s%s:%d %s", used ? ", " : "",
+				 s.hits[i].file, s.hits[i].line, script_act_name(s.hits[i].act));
+	}
+	script_scan_free(&s);
+	return used > 0;
 }
 
 static void check_rule_line(struct audit *a, const char *path, const struct conf_line *l,
 			    int n_driverctl)
 {
-	char prog[256], meaning[512];
+	char prog[256], acts[1024], meaning[1536];
 
 	if (conf_is_comment(l->text) || !rule_acts(l->text))
 		return;
@@ -183,10 +190,11 @@ static void check_rule_line(struct audit *a, const char *path, const struct conf
 			  "'gputrace record' shows whether it fired");
 		return;
 	}
-	if (run_program(l->text, prog, sizeof(prog)) && script_binds(a, prog)) {
+	if (run_program(l->text, prog, sizeof(prog)) &&
+	    script_binds(a, prog, acts, sizeof(acts))) {
 		snprintf(meaning, sizeof(meaning),
-			 "the rule runs %s, which writes driver_override, bind/unbind files, "
-			 "new_id or drivers_probe: each matching uevent can rebind a device", prog);
+			 "the rule runs %s, which changes driver binding (%s): each matching "
+			 "uevent can rebind a device", prog, acts);
 		audit_add(a, AUDIT_WARN, "udev-rule-vfio", path, l->lineno, l->text, meaning,
 			  "narrow the rule's match or remove it; 'gputrace record' shows whether it "
 			  "fired");

@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Findings, each judged once from the custody of a device through a VM run
+ * (custody.c): a rebind after the return, a return that failed and what
+ * blocked it, a device the settled stop sequence left on the stub or on no
+ * driver, no hook at all, a late return, a failed hook or probe, a stub bind
+ * outside any run, a hand-over between VMs, and the trace's own limits.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +18,9 @@
 const char *f_kind_name(enum f_kind k)
 {
 	static const char *const names[F_KIND_MAX] = {
-		"rebind_after_hook", "hook_left_stub", "no_hook", "hook_failed", "probe_failed",
-		"stub_without_vm", "limit" };
+		"rebind_after_return", "return_failed", "left_on_stub", "left_without_driver",
+		"no_hook", "late_return", "hook_failed", "probe_failed", "stub_without_vm",
+		"handover", "limit" };
 	return names[k];
 }
 
@@ -25,7 +33,7 @@ const char *f_mechanism_name(enum f_mechanism m)
 {
 	static const char *const names[] = { "", "driver_override", "stale_driver_override",
 					     "stale_dynamic_id", "explicit_bind", "unbind_only",
-					     "unknown" };
+					     "removed", "probe_error", "write_error", "unknown" };
 	return names[m];
 }
 
@@ -35,7 +43,7 @@ static struct finding *add(struct findings *fs, enum f_kind kind, enum f_severit
 
 	if (fs->n == fs->cap) {
 		size_t cap = fs->cap ? fs->cap * 2 : 16;
-		void *p = realloc(fs->v, cap * sizeof(*fs->v));
+		void *p = reallocarray(fs->v, cap, sizeof(*fs->v));
 
 		if (!p)
 			return NULL;
@@ -59,40 +67,6 @@ static void evidence(struct finding *f, uint64_t id)
 	f->evidence[f->n_evidence++] = id;
 }
 
-static void set_culprit(const struct model *m, struct finding *f, const struct gt_task *t,
-			uint64_t ts)
-{
-	f->has_culprit = true;
-	f->culprit = *t;
-	f->culprit_proc = model_proc_at(m, t->pid, ts);
-}
-
-static bool descends_from(const struct gt_task *t, uint32_t pid)
-{
-	if (t->pid == pid)
-		return true;
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++)
-		if (t->ancestors[i].pid == pid)
-			return true;
-	return false;
-}
-
-static bool is_vm_dev(const struct m_vm *vm, const char *bdf)
-{
-	for (int i = 0; i < vm->n_devs; i++)
-		if (!strcmp(vm->devs[i], bdf))
-			return true;
-	return false;
-}
-
-static const struct m_pci *pci_of(const struct model *m, const char *bdf)
-{
-	for (size_t i = 0; i < m->n_pci; i++)
-		if (!strcmp(m->pci[i].bdf, bdf))
-			return &m->pci[i];
-	return NULL;
-}
-
 /* "comm[pid]" */
 static const char *who(const struct gt_task *t, char *buf, size_t size)
 {
@@ -100,44 +74,80 @@ static const char *who(const struct gt_task *t, char *buf, size_t size)
 	return buf;
 }
 
-/* The last successful write to BDF's driver_override before TS. */
-static const struct m_write *last_override(const struct model *m, const char *bdf, uint64_t ts)
+static void fmt_time(uint64_t ts, char *buf, size_t size)
 {
-	const struct m_write *best = NULL;
-	char tail[64];
+	fmt_wall(ts, false, buf, size);
+}
 
-	snprintf(tail, sizeof(tail), "/%s/driver_override", bdf);
-	for (size_t i = 0; i < m->n_writes; i++) {
-		const struct m_write *w = &m->writes[i];
-		size_t n = strlen(w->path), t = strlen(tail);
+/* The culprit, who started it (spawn chain) and whether a hook is behind it. */
+static void set_culprit(const struct model *m, struct finding *f, const struct gt_task *t,
+			uint64_t ts)
+{
+	const struct m_hook *h;
 
-		if (w->ts_ns < ts && w->ret > 0 && n >= t && !strcmp(w->path + n - t, tail))
-			best = w;
+	f->has_culprit = true;
+	f->culprit = *t;
+	f->culprit_proc = model_proc_at(m, t->pid, ts);
+	if (f->culprit_proc && f->culprit_proc->exit_ns && f->culprit_proc->exit_ns < ts)
+		f->culprit_proc = NULL;	/* an older process with the same pid */
+	f->n_spawned_by = model_spawn_chain(m, t, ts, f->spawned_by);
+	switch (custody_actor(m, t, ts, f->spawned_by, f->n_spawned_by, &h)) {
+	case RET_HOOK:
+	case RET_HOOK_CHILD:
+		f->culprit_from_hook = true;
+		f->culprit_hook = h;
+		break;
+	case RET_MONITOR:
+		f->culprit_hook = h;
+		break;
+	default:
+		break;
+	}
+}
+
+static void set_device(struct finding *f, const struct custody *c)
+{
+	snprintf(f->vm, sizeof(f->vm), "%s", c->vm->id);
+	snprintf(f->device, sizeof(f->device), "%s", c->bdf);
+}
+
+/* The last after-stop hook of the run that ended before TS. */
+static const struct m_hook *hook_before(const struct custody *c, uint64_t ts)
+{
+	const struct m_hook *best = NULL;
+
+	for (int i = 0; i < c->n_hooks; i++) {
+		const struct m_hook *h = c->hooks[i];
+
+		if (h->end_ns && h->end_ns < ts && (!best || h->end_ns > best->end_ns))
+			best = h;
 	}
 	return best;
 }
 
-/* A dynamic id of DRIVER matching BDF's ids, in the table at TS. */
-static const struct m_dynid *dynid_for(const struct model *m, const char *bdf, const char *driver,
-				       uint64_t ts)
+static void delays(struct finding *f, const struct custody *c, uint64_t ts)
 {
-	const struct m_pci *d = pci_of(m, bdf);
+	const struct m_hook *h = hook_before(c, ts);
 
-	for (size_t i = 0; d && i < m->n_dynids; i++) {
-		const struct m_dynid *y = &m->dynids[i];
-
-		if (!strcmp(y->driver, driver) && y->vendor == d->vendor && y->device == d->device &&
-		    y->ts_ns < ts && (!y->removed_ns || y->removed_ns > ts))
-			return y;
+	if (c->stop_ns && ts >= c->stop_ns) {
+		f->has_stop_delay = true;
+		f->delay_after_stop_s = (ts - c->stop_ns) / 1e9;
 	}
-	return NULL;
+	if (c->ret && ts >= c->ret->ts_ns) {
+		f->has_return_delay = true;
+		f->delay_after_return_s = (ts - c->ret->ts_ns) / 1e9;
+	}
+	if (h) {
+		f->has_delay = true;
+		f->delay_after_hook_s = (ts - h->end_ns) / 1e9;
+	}
 }
 
 /* What made the driver core look again: "a reprobe (drivers_probe) by sh[12]".
  * The write the bind happened in comes first; a device removed and added
- * back since AFTER explains a bind no probe write does. */
-static void trigger_text(const struct model *m, const struct m_trans *bind, uint64_t after,
-			 char *buf, size_t size)
+ * back explains a bind no probe write does. */
+static void trigger_text(const struct model *m, const struct m_trans *bind,
+			 const struct c_episode *e, char *buf, size_t size)
 {
 	const struct m_write *w = bind->cause >= 0 ? &m->writes[bind->cause] : NULL;
 	char p[48];
@@ -150,15 +160,10 @@ static void trigger_text(const struct model *m, const struct m_trans *bind, uint
 		snprintf(buf, size, "a write to %s by %s", w->path, who(&w->task, p, sizeof(p)));
 		return;
 	}
-	for (size_t i = 0; i < m->n_trans; i++) {
-		const struct m_trans *t = &m->trans[i];
-
-		if (t->ts_ns > after && t->ts_ns < bind->ts_ns && t->kind == M_REMOVE &&
-		    !strcmp(t->bdf, bind->bdf)) {
-			snprintf(buf, size, "the device was removed and added again (rescan)%s%s",
-				 w ? " by " : "", w ? who(&w->task, p, sizeof(p)) : "");
-			return;
-		}
+	if (e && e->readd && e->readd->ts_ns <= bind->ts_ns) {
+		snprintf(buf, size, "the device was removed and added again (rescan)%s%s",
+			 w ? " by " : "", w ? who(&w->task, p, sizeof(p)) : "");
+		return;
 	}
 	if (w)
 		snprintf(buf, size, "a write to %s by %s", w->path, who(&w->task, p, sizeof(p)));
@@ -166,34 +171,31 @@ static void trigger_text(const struct model *m, const struct m_trans *bind, uint
 		snprintf(buf, size, "a probe no write explains (module load or hotplug)");
 }
 
-static void fmt_time(const struct model *m, uint64_t ts, char *buf, size_t size)
-{
-	(void)m;
-	fmt_wall(ts, false, buf, size);
-}
-
+/* Why BIND landed where it did: an override, an explicit bind, a dynamic id. */
 static void explain(const struct model *m, struct finding *f, const struct m_trans *bind,
-		    const struct m_trans *unbind, uint64_t hook_end)
+		    const struct c_episode *e, uint64_t since)
 {
-	const struct m_write *ov = last_override(m, f->device, f->ts_ns + 1);
-	const struct m_write *cause = bind && bind->cause >= 0 ? &m->writes[bind->cause] : NULL;
-	char trig[640], p[48], t[32];
+	char ov_value[MODEL_DRV_LEN], trig[640], p[48], t[32];
+	const struct m_write *ov = custody_override_at(m, f->device, bind->ts_ns + 1, ov_value,
+							sizeof(ov_value));
+	const struct m_write *cause = bind->cause >= 0 ? &m->writes[bind->cause] : NULL;
+	const struct m_dynid *dyn;
 
-	if (!bind) {
-		f->mech = MECH_UNBIND_ONLY;
-		snprintf(f->mechanism, sizeof(f->mechanism), "unbound from %s and left without a driver",
-			 f->driver_from);
-		return;
-	}
-	trigger_text(m, bind, hook_end, trig, sizeof(trig));
-	if (ov && driver_is_stub(ov->value) && !strcmp(ov->value, bind->driver)) {
-		evidence(f, ov->rec_id);
-		fmt_time(m, ov->ts_ns, t, sizeof(t));
-		f->mech = ov->ts_ns > hook_end ? MECH_OVERRIDE : MECH_STALE_OVERRIDE;
-		snprintf(f->mechanism, sizeof(f->mechanism),
-			 f->mech == MECH_OVERRIDE ? "driver_override set to %s by %s at %s, then %s"
-						  : "stale driver_override=%s set by %s at %s, never cleared; then %s",
-			 ov->value, who(&ov->task, p, sizeof(p)), t, trig);
+	trigger_text(m, bind, e, trig, sizeof(trig));
+	if (driver_is_stub(ov_value) && !strcmp(ov_value, bind->driver)) {
+		if (ov) {
+			evidence(f, ov->rec_id);
+			fmt_time(ov->ts_ns, t, sizeof(t));
+		}
+		f->mech = ov && ov->ts_ns > since ? MECH_OVERRIDE : MECH_STALE_OVERRIDE;
+		if (!ov)
+			snprintf(f->mechanism, sizeof(f->mechanism), "stale driver_override=%s, already set "
+				 "when the trace began, never cleared; then %s", ov_value, trig);
+		else
+			snprintf(f->mechanism, sizeof(f->mechanism),
+				 f->mech == MECH_OVERRIDE ? "driver_override set to %s by %s at %s, then %s"
+							  : "stale driver_override=%s set by %s at %s, never cleared; then %s",
+				 ov_value, who(&ov->task, p, sizeof(p)), t, trig);
 		return;
 	}
 	if (cause && !strcmp(cause->attr, "bind") && strstr(cause->path, bind->driver)) {
@@ -202,11 +204,9 @@ static void explain(const struct model *m, struct finding *f, const struct m_tra
 			 who(&cause->task, p, sizeof(p)), cause->value, cause->path);
 		return;
 	}
-	const struct m_dynid *dyn = dynid_for(m, f->device, bind->driver, bind->ts_ns);
-
-	if (dyn) {
+	if ((dyn = custody_stub_dynid(m, f->device, bind->driver, bind->ts_ns))) {
 		evidence(f, dyn->rec_id);
-		fmt_time(m, dyn->ts_ns, t, sizeof(t));
+		fmt_time(dyn->ts_ns, t, sizeof(t));
 		f->mech = MECH_STALE_DYNID;
 		snprintf(f->mechanism, sizeof(f->mechanism),
 			 "kernel-initiated: stale dynamic id %04x:%04x added to %s by %s at %s "
@@ -219,175 +219,451 @@ static void explain(const struct model *m, struct finding *f, const struct m_tra
 	f->mech = MECH_UNKNOWN;
 	snprintf(f->mechanism, sizeof(f->mechanism), "%s bound it to %s; no override or dynamic id "
 		 "in the trace explains the choice", trig, bind->driver);
-	(void)unbind;
 }
 
-/* The start of a VM run begins before QEMU does (qm or libvirt bind the
- * devices to vfio-pci first): binds this close before a run are its own. */
-#define START_SEQUENCE_NS (10 * 1000000000ull)
-
-/* The device's first move off its host driver after the hook returned it,
- * up to the start sequence of the VM's next run. */
-static void rebind_after_hook(const struct model *m, const struct m_vm *vm, const struct m_hook *h,
-			      const char *devf, struct findings *fs)
+/* The process a spawn link names, in words: "systemd-udevd[512]". */
+static size_t link_text(const struct m_spawn *s, char *buf, size_t size)
 {
-	uint64_t until = UINT64_MAX;
-
-	for (size_t i = 0; i < m->n_vms; i++)
-		if (!strcmp(m->vms[i].id, vm->id) && m->vms[i].start_ns > h->end_ns &&
-		    m->vms[i].start_ns < until)
-			until = m->vms[i].start_ns;
-	if (until != UINT64_MAX)
-		until = until > h->end_ns + START_SEQUENCE_NS ? until - START_SEQUENCE_NS : h->end_ns;
-	for (int d = 0; d < vm->n_devs; d++) {
-		const char *bdf = vm->devs[d], *host = model_driver_before(m, bdf, h->end_ns + 1);
-		const struct m_trans *left = NULL, *bind = NULL;
-		struct finding *f;
-
-		if ((devf && strcmp(devf, bdf)) || !host || !host[0] || driver_is_stub(host))
-			continue;
-		for (size_t i = 0; i < m->n_trans && m->trans[i].ts_ns < until; i++) {
-			const struct m_trans *t = &m->trans[i];
-
-			if (t->ts_ns <= h->end_ns || strcmp(t->bdf, bdf))
-				continue;
-			if (!left && (t->kind == M_UNBIND || t->kind == M_REMOVE ||
-				      (t->kind == M_BIND && driver_is_stub(t->driver))))
-				left = t;
-			if (left && t->kind == M_BIND) {
-				bind = t;
-				break;
-			}
-		}
-		if (!left || (bind && !driver_is_stub(bind->driver)))
-			continue;	/* stayed, or came back to a host driver */
-		f = add(fs, F_REBIND_AFTER_HOOK, SEV_HIGH);
-		if (!f)
-			return;
-		snprintf(f->vm, sizeof(f->vm), "%s", vm->id);
-		snprintf(f->device, sizeof(f->device), "%s", bdf);
-		snprintf(f->driver_from, sizeof(f->driver_from), "%s", host);
-		snprintf(f->driver_to, sizeof(f->driver_to), "%s", bind ? bind->driver : "");
-		f->ts_ns = bind ? bind->ts_ns : left->ts_ns;
-		f->has_delay = true;
-		f->delay_after_hook_s = (f->ts_ns - h->end_ns) / 1e9;
-		const struct m_trans *act = bind && bind->task_known ? bind : left;
-
-		if (act->task_known) {
-			set_culprit(m, f, &act->task, act->ts_ns);
-			f->culprit_inferred = act->from_uevent;
-			f->culprit_from_hook = h->proc && descends_from(&act->task, h->proc->pid);
-		}
-		evidence(f, h->proc ? h->proc->rec_id : 0);
-		evidence(f, left->rec_id);
-		evidence(f, bind ? bind->rec_id : 0);
-		if (bind && bind->cause >= 0)
-			evidence(f, m->writes[bind->cause].rec_id);
-		explain(m, f, bind, left, h->end_ns);
-		snprintf(f->summary, sizeof(f->summary), "%s rebound to %s %.2f s after the %s hook "
-			 "returned it to %s", bdf, bind ? bind->driver : "(no driver)",
-			 f->delay_after_hook_s, h->phase, host);
-	}
+	return snprintf(buf, size, "%.16s[%u]%s", s->comm, s->pid, s->inferred ? " (forked, inferred)" : "");
 }
 
-static void hook_left_stub(const struct model *m, const struct m_vm *vm, const struct m_hook *h,
-			   const char *devf, struct findings *fs)
+/* The story of a rebind, root cause first: a re-add that woke udev, the
+ * spawn chain of the culprit, the mechanism. */
+static void chain_text(const struct model *m, struct finding *f, const struct c_episode *e)
 {
-	int returned = 0;
+	size_t off = 0, size = sizeof(f->chain);
+	char t[32], p[48];
+	bool udev = false;
 
-	for (int d = 0; d < vm->n_devs; d++) {
-		const char *drv = model_driver_before(m, vm->devs[d], h->end_ns + 1);
+	for (int i = 0; i < f->n_spawned_by; i++)
+		udev |= !strncmp(f->spawned_by[i].comm, "systemd-udevd", 13) ||
+			!strncmp(f->spawned_by[i].comm, "(udev-worker)", 13) ||
+			!strncmp(f->spawned_by[i].comm, "udevd", 5);
+	udev |= strstr(f->culprit.unit, "udev") != NULL;
+	if (e && e->readd) {
+		const struct m_trans *r = e->removed ? e->removed : e->readd;
+		const struct gt_task *by = trans_actor(m, r);
 
-		returned += drv && drv[0] && !driver_is_stub(drv);
+		fmt_time(r->ts_ns, t, sizeof(t));
+		off += snprintf(f->chain + off, size - off, "%s%s removed and re-added at %s%s%s; ",
+				f->device, e->removed ? " was" : " was", t, by ? " by " : "",
+				by ? who(by, p, sizeof(p)) : "");
+		if (udev)
+			off += snprintf(f->chain + off, size - off, "udev handled the add: ");
 	}
-	for (int d = 0; d < vm->n_devs; d++) {
-		const char *drv = model_driver_before(m, vm->devs[d], h->end_ns + 1);
-		struct finding *f;
+	if (off < size && f->has_culprit) {
+		off += snprintf(f->chain + off, size - off, "%s", who(&f->culprit, p, sizeof(p)));
+		for (int i = 0; i < f->n_spawned_by && off < size; i++) {
+			char l[64];
 
-		if ((devf && strcmp(devf, vm->devs[d])) || !drv || !driver_is_stub(drv))
-			continue;
-		f = add(fs, F_HOOK_LEFT_STUB, SEV_WARN);
-		if (!f)
-			return;
-		snprintf(f->vm, sizeof(f->vm), "%s", vm->id);
-		snprintf(f->device, sizeof(f->device), "%s", vm->devs[d]);
-		snprintf(f->driver_from, sizeof(f->driver_from), "%s", drv);
-		f->ts_ns = h->end_ns;
-		evidence(f, h->proc ? h->proc->rec_id : 0);
-		snprintf(f->summary, sizeof(f->summary), "%s left on %s: the %s hook %s", vm->devs[d], drv,
-			 h->phase, returned ? "returned the other functions but not this one"
-					    : "returned none of the VM's devices");
-		snprintf(f->mechanism, sizeof(f->mechanism), "the hook never rebinds %s to a host driver",
-			 vm->devs[d]);
+			link_text(&f->spawned_by[i], l, sizeof(l));
+			off += snprintf(f->chain + off, size - off, "%s%s", i ? " < " : " started by ", l);
+		}
+		if (f->culprit_hook && off < size)
+			off += snprintf(f->chain + off, size - off, " (the %s hook %s%s)", f->culprit_hook->phase,
+					f->culprit_hook->script, f->culprit_hook->end_ns &&
+					f->culprit_hook->end_ns < f->ts_ns ? ", which had exited" : "");
+		if (off < size)
+			off += snprintf(f->chain + off, size - off, ": ");
+	}
+	if (off < size)
+		snprintf(f->chain + off, size - off, "%s", f->mechanism);
+}
+
+static void returner_text(const struct model *m, const struct custody *c, char *buf, size_t size)
+{
+	const struct gt_task *t = trans_actor(m, c->ret);
+	char p[48];
+
+	if (!t) {
+		snprintf(buf, size, "the kernel (no write in flight)");
+		return;
+	}
+	switch (c->ret_kind) {
+	case RET_HOOK:
+	case RET_HOOK_CHILD:
+	case RET_MONITOR:
+		snprintf(buf, size, "%s%s hook %s (%s)", c->ret_kind == RET_HOOK_CHILD ? "a child of the " : "the ",
+			 c->ret_hook->phase, c->ret_hook->script, who(t, p, sizeof(p)));
+		break;
+	case RET_DAEMON:
+		snprintf(buf, size, "%s (the management daemon's reattach)", who(t, p, sizeof(p)));
+		break;
+	default:
+		snprintf(buf, size, "%s", who(t, p, sizeof(p)));
 	}
 }
 
-static void no_hook(const struct model *m, const struct m_vm *vm, struct findings *fs)
+static void rebind(const struct model *m, const struct custody *c, const struct c_episode *e,
+		   struct findings *fs)
+{
+	const struct m_trans *act = e->land && trans_actor(m, e->land) ? e->land : e->leave;
+	const struct gt_task *t = trans_actor(m, act);
+	struct finding *f = add(fs, F_REBIND_AFTER_RETURN, SEV_HIGH);
+
+	if (!f)
+		return;
+	set_device(f, c);
+	snprintf(f->driver_from, sizeof(f->driver_from), "%s", e->host);
+	snprintf(f->driver_to, sizeof(f->driver_to), "%s", e->land ? e->land->driver : "");
+	f->ts_ns = e->land ? e->land->ts_ns : e->leave->ts_ns;
+	delays(f, c, f->ts_ns);
+	if (t) {
+		set_culprit(m, f, t, act->ts_ns);
+		f->culprit_inferred = act->from_uevent;
+	}
+	f->returned_by_kind = c->ret_kind;
+	returner_text(m, c, f->returned_by, sizeof(f->returned_by));
+	evidence(f, c->ret->rec_id);
+	evidence(f, e->leave->rec_id);
+	evidence(f, e->readd ? e->readd->rec_id : 0);
+	evidence(f, e->land ? e->land->rec_id : 0);
+	if (e->land && e->land->cause >= 0)
+		evidence(f, m->writes[e->land->cause].rec_id);
+	if (e->land) {
+		explain(m, f, e->land, e, c->ret->ts_ns);
+	} else if (e->removed && !e->readd) {
+		f->mech = MECH_REMOVED;
+		snprintf(f->mechanism, sizeof(f->mechanism), "removed from the bus and never added back");
+	} else {
+		f->mech = MECH_UNBIND_ONLY;
+		snprintf(f->mechanism, sizeof(f->mechanism), "unbound from %s and left without a driver",
+			 e->host);
+	}
+	chain_text(m, f, e);
+	snprintf(f->summary, sizeof(f->summary), "%s %s %.2f s after %s returned it to %s", c->bdf,
+		 e->land ? "rebound to" : e->removed && !e->readd ? "removed" : "left without a driver",
+		 f->delay_after_return_s, f->returned_by, e->host);
+	if (e->land)
+		snprintf(f->summary, sizeof(f->summary), "%s rebound to %s %.2f s after %s returned it to %s",
+			 c->bdf, e->land->driver, f->delay_after_return_s, f->returned_by, e->host);
+}
+
+static const char *blocker_words(const struct model *m, const struct custody *c, char *buf, size_t size)
+{
+	const struct c_blocker *b = &c->blocker;
+	char t[32], p[48];
+
+	switch (b->kind) {
+	case BLOCK_OVERRIDE:
+		if (b->override) {
+			fmt_time(b->override->ts_ns, t, sizeof(t));
+			snprintf(buf, size, "driver_override=%s, set by %s at %s and never cleared, lets only %s "
+				 "bind", b->override_value, who(&b->override->task, p, sizeof(p)), t,
+				 b->override_value);
+		} else {
+			snprintf(buf, size, "driver_override=%s, already set when the trace began and never "
+				 "cleared, lets only %s bind", b->override_value, b->override_value);
+		}
+		break;
+	case BLOCK_DYNID:
+		fmt_time(b->dynid->ts_ns, t, sizeof(t));
+		snprintf(buf, size, "the dynamic id %04x:%04x added to %s by %s at %s (%s), never removed, "
+			 "sends every reprobe back to %s", b->dynid->vendor, b->dynid->device,
+			 b->dynid->driver, who(&b->dynid->task, p, sizeof(p)), t,
+			 b->dynid->via_new_id ? "new_id" : "module option ids=", b->dynid->driver);
+		break;
+	case BLOCK_PROBE:
+		snprintf(buf, size, "%s's probe failed: %s (%d)", b->probe->driver,
+			 b->probe->err < 0 && b->probe->err > -4096 ? strerrorname_np(-b->probe->err) ?: "error" : "error",
+			 b->probe->err);
+		break;
+	case BLOCK_WRITE:
+		snprintf(buf, size, "the write of \"%s\" to %s failed: %s", b->failed->value, b->failed->path,
+			 b->failed->ret < 0 && b->failed->ret > -4096 ?
+			 strerrorname_np((int)-b->failed->ret) ?: "error" : "error");
+		break;
+	default:
+		snprintf(buf, size, "nothing in the trace explains it");
+	}
+	(void)m;
+	return buf;
+}
+
+static enum f_mechanism blocker_mech(enum blocker_kind k)
+{
+	switch (k) {
+	case BLOCK_OVERRIDE: return MECH_STALE_OVERRIDE;
+	case BLOCK_DYNID: return MECH_STALE_DYNID;
+	case BLOCK_PROBE: return MECH_PROBE_ERROR;
+	case BLOCK_WRITE: return MECH_WRITE_ERROR;
+	default: return MECH_UNKNOWN;
+	}
+}
+
+static void return_failed(const struct model *m, const struct custody *c, struct findings *fs)
+{
+	const struct c_blocker *b = &c->blocker;
+	const struct m_write *w = b->failed;
+	const struct m_trans *landed = NULL;
+	struct finding *f = add(fs, F_RETURN_FAILED, SEV_HIGH);
+	char blk[512], p[48], what[256] = "";
+	const struct gt_task *attempter = NULL;
+
+	if (!f)
+		return;
+	set_device(f, c);
+	for (int i = 0; i < c->n_attempts && !landed; i++)
+		if (c->attempt_trans[i] && c->attempt_trans[i]->kind == M_BIND)
+			landed = c->attempt_trans[i];
+	if (!w)
+		for (int i = 0; i < c->n_attempts && !w; i++)
+			w = c->attempt_writes[i];
+	f->ts_ns = w ? w->ts_ns : landed ? landed->ts_ns : c->settle_ns;
+	delays(f, c, f->ts_ns);
+	snprintf(f->driver_from, sizeof(f->driver_from), "%s", c->host_before);
+	snprintf(f->driver_to, sizeof(f->driver_to), "%s", c->settled_driver);
+	attempter = w ? &w->task : landed ? trans_actor(m, landed) : NULL;
+	/* The culprit is whoever left the blocker; the attempt is the hook's. */
+	if (b->kind == BLOCK_OVERRIDE && b->override)
+		set_culprit(m, f, &b->override->task, b->override->ts_ns);
+	else if (b->kind == BLOCK_DYNID)
+		set_culprit(m, f, &b->dynid->task, b->dynid->ts_ns);
+	else if (attempter)
+		set_culprit(m, f, attempter, f->ts_ns);
+	f->blocker = b->kind;
+	f->mech = blocker_mech(b->kind);
+	blocker_words(m, c, blk, sizeof(blk));
+	if (landed)
+		snprintf(what, sizeof(what), "a reprobe by %s landed on %s", who(trans_actor(m, landed) ?:
+			 &(struct gt_task){ .comm = "?" }, p, sizeof(p)), landed->driver);
+	else if (w)
+		snprintf(what, sizeof(what), "%s wrote \"%s\" to %s and got %s", who(&w->task, p, sizeof(p)),
+			 w->value, w->path, w->ret < 0 && w->ret > -4096 ? strerrorname_np((int)-w->ret) ?: "an error" : "an error");
+	else
+		snprintf(what, sizeof(what), "the host driver's probe failed");
+	snprintf(f->mechanism, sizeof(f->mechanism), "%s: %s", what, blk);
+	for (int i = 0; i < c->n_attempts; i++) {
+		evidence(f, c->attempt_writes[i] ? c->attempt_writes[i]->rec_id : 0);
+		evidence(f, c->attempt_trans[i] ? c->attempt_trans[i]->rec_id : 0);
+	}
+	evidence(f, b->override ? b->override->rec_id : 0);
+	evidence(f, b->dynid ? b->dynid->rec_id : 0);
+	snprintf(f->summary, sizeof(f->summary), "%s was not returned to %s: %s; it is %s%s", c->bdf,
+		 c->host_before[0] && !driver_is_stub(c->host_before) ? c->host_before : "a host driver",
+		 landed ? "the return's reprobe landed on the stub" : "the return attempt failed",
+		 c->settled_driver[0] ? "on " : "left without a driver", c->settled_driver);
+	if (b->kind == BLOCK_DYNID)
+		snprintf(f->advice, sizeof(f->advice), "write \"%04x %04x\" to /sys/bus/pci/drivers/%s/remove_id "
+			 "before the reprobe (or bind the host driver explicitly)", b->dynid->vendor,
+			 b->dynid->device, b->dynid->driver);
+	else if (b->kind == BLOCK_OVERRIDE)
+		snprintf(f->advice, sizeof(f->advice), "clear the override first: echo > "
+			 "/sys/bus/pci/devices/%s/driver_override", c->bdf);
+	for (int i = 0; i < c->n_hooks; i++) {
+		const struct m_hook *h = c->hooks[i];
+		size_t off = strlen(f->advice);
+
+		if (attempter && h->proc && h->proc->pid == attempter->pid && h->end_ns && !h->exit_status) {
+			snprintf(f->advice + off, sizeof(f->advice) - off, "%sthe %s hook %s exited 0 although "
+				 "its return failed", off ? "; " : "", h->phase, h->script);
+			break;
+		}
+	}
+	chain_text(m, f, NULL);
+}
+
+static const char *flavour_advice(const struct m_vm *vm)
+{
+	switch (vm->flavour) {
+	case VM_PROXMOX:
+		return "set a hookscript that returns the devices at post-stop (qm set ID --hookscript "
+		       "local:snippets/NAME); post-stop runs through qmeventd's 'qm cleanup', which must be "
+		       "running, for guest-initiated stops too";
+	case VM_LIBVIRT:
+		return "use managed='yes' hostdevs (libvirt reattaches them itself after the 'stopped' hook), "
+		       "or return them in /etc/libvirt/hooks/qemu on 'release end'";
+	default:
+		return "plain QEMU returns nothing: rebind the devices in the script that started QEMU, "
+		       "after it exits";
+	}
+}
+
+static bool any_hook_ran(const struct custody *c)
+{
+	for (int i = 0; i < c->n_hooks; i++)
+		if (!c->hooks[i]->user_rule && strcmp(c->hooks[i]->phase, "unit"))
+			return true;
+	return c->n_hooks > 0;
+}
+
+/* Who returned the run's other devices: for "returned the others" wording. */
+static bool others_returned(const struct custody_set *cs, const struct custody *c)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].vm == c->vm && &cs->v[i] != c && cs->v[i].ret && !cs->v[i].late)
+			return true;
+	return false;
+}
+
+static void no_hook(const struct model *m, const struct custody_set *cs, const struct custody *c,
+		    struct findings *fs)
 {
 	struct finding *f;
 	char drivers[256] = "";
 	size_t off = 0;
 
-	if (!vm->stop_ns)
-		return;
-	for (size_t i = 0; i < m->n_hooks; i++)
-		if (hook_for_vm(&m->hooks[i], vm->id) && hook_is_after_stop(&m->hooks[i]) &&
-		    m->hooks[i].start_ns + 2000000000ull >= vm->stop_ns)
-			return;
-	for (int d = 0; d < vm->n_devs && off < sizeof(drivers); d++) {
-		const char *drv = model_driver_before(m, vm->devs[d], UINT64_MAX);
-
-		off += snprintf(drivers + off, sizeof(drivers) - off, "%s%s on %s", d ? ", " : "",
-				vm->devs[d], drv && drv[0] ? drv : "no driver");
-	}
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].kind == F_NO_HOOK && !strcmp(fs->v[i].vm, c->vm->id) &&
+		    fs->v[i].ts_ns == c->stop_ns)
+			return;		/* once per run */
+	for (size_t i = 0; i < cs->n && off < sizeof(drivers); i++)
+		if (cs->v[i].vm == c->vm && !cs->v[i].ret)
+			off += snprintf(drivers + off, sizeof(drivers) - off, "%s%s on %s", off ? ", " : "",
+					cs->v[i].bdf, cs->v[i].settled_driver[0] ? cs->v[i].settled_driver : "no driver");
 	f = add(fs, F_NO_HOOK, SEV_HIGH);
 	if (!f)
 		return;
-	snprintf(f->vm, sizeof(f->vm), "%s", vm->id);
-	f->ts_ns = vm->stop_ns;
-	evidence(f, vm->rec_id);
-	snprintf(f->summary, sizeof(f->summary), "VM %s stopped (%s) and no hook ran", vm->id,
-		 vm->stop_requested ? "stop requested" : "guest-initiated: no stop command seen");
-	snprintf(f->mechanism, sizeof(f->mechanism), "nothing returned the devices: %s%s", drivers,
-		 vm->stop_requested ? "" : "; a guest-initiated stop runs no pre-stop hook, and "
-		 "post-stop runs only through qmeventd / qm cleanup");
+	snprintf(f->vm, sizeof(f->vm), "%s", c->vm->id);
+	f->ts_ns = c->stop_ns;
+	evidence(f, c->vm->rec_id);
+	snprintf(f->summary, sizeof(f->summary), "VM %s stopped (%s), no hook ran and nothing returned "
+		 "its devices", c->vm->id, c->vm->stop_requested ? "stop requested" :
+		 "guest-initiated: no stop command seen");
+	snprintf(f->mechanism, sizeof(f->mechanism), "not returned: %s", drivers);
+	snprintf(f->advice, sizeof(f->advice), "%s", flavour_advice(c->vm));
+	(void)m;
 }
 
-static void hook_failed(const struct model *m, const struct m_hook *h, struct findings *fs)
+static void left(const struct model *m, const struct custody_set *cs, const struct custody *c,
+		 struct findings *fs)
+{
+	bool stub = driver_is_stub(c->settled_driver);
+	struct finding *f = add(fs, stub ? F_LEFT_ON_STUB : F_LEFT_WITHOUT_DRIVER,
+				stub ? SEV_WARN : SEV_HIGH);
+	const struct m_hook *h = c->n_hooks ? c->hooks[c->n_hooks - 1] : NULL;
+	char by[160] = "the stop sequence";
+
+	if (!f)
+		return;
+	set_device(f, c);
+	f->ts_ns = c->settle_ns;
+	snprintf(f->driver_from, sizeof(f->driver_from), "%s", c->settled_driver);
+	if (h)
+		snprintf(by, sizeof(by), "the %s hook %s", h->phase, h->script);
+	else if (c->daemon_seen)
+		snprintf(by, sizeof(by), "the management daemon");
+	evidence(f, h && h->proc ? h->proc->rec_id : 0);
+	snprintf(f->summary, sizeof(f->summary), "%s left %s%s after the stop sequence: %s %s", c->bdf,
+		 stub ? "on " : "without a driver", c->settled_driver, by,
+		 others_returned(cs, c) ? "returned the other functions but not this one" :
+		 "returned none of the VM's devices");
+	snprintf(f->mechanism, sizeof(f->mechanism), "nothing tried to bind %s to %s after QEMU exited",
+		 c->bdf, c->host_before[0] && !driver_is_stub(c->host_before) ? c->host_before : "a host driver");
+	if (stub)
+		snprintf(f->advice, sizeof(f->advice), "return every function of the slot (the audio "
+			 "function .1 too) in the hook");
+	(void)m;
+}
+
+static void late_return(const struct model *m, const struct custody *c, struct findings *fs)
+{
+	struct finding *f = add(fs, F_LATE_RETURN, SEV_WARN);
+	const struct gt_task *t = trans_actor(m, c->ret);
+
+	if (!f)
+		return;
+	set_device(f, c);
+	f->ts_ns = c->ret->ts_ns;
+	delays(f, c, f->ts_ns);
+	snprintf(f->driver_to, sizeof(f->driver_to), "%s", c->ret->driver);
+	if (t)
+		set_culprit(m, f, t, c->ret->ts_ns);
+	f->returned_by_kind = c->ret_kind;
+	returner_text(m, c, f->returned_by, sizeof(f->returned_by));
+	evidence(f, c->ret->rec_id);
+	snprintf(f->summary, sizeof(f->summary), "%s was returned to %s only %.1f s after QEMU exited, "
+		 "by %s, after the stop sequence was over", c->bdf, c->ret->driver,
+		 f->delay_after_stop_s, f->returned_by);
+	snprintf(f->mechanism, sizeof(f->mechanism), "the stop sequence (hooks, their children, the "
+		 "daemon) left it on %s", c->settled_driver[0] ? c->settled_driver : "no driver");
+}
+
+static void handover(const struct model *m, const struct custody *c, struct findings *fs)
 {
 	struct finding *f;
+
+	if (!c->next_vm || !strcmp(c->next_vm->id, c->vm->id) || !c->stop_ns)
+		return;
+	if (!(f = add(fs, F_HANDOVER, SEV_INFO)))
+		return;
+	set_device(f, c);
+	f->ts_ns = c->until_ns;
+	evidence(f, c->next_vm->rec_id);
+	snprintf(f->summary, sizeof(f->summary), "%s passed from VM %s to VM %s (its start sequence)",
+		 c->bdf, c->vm->id, c->next_vm->id);
+	(void)m;
+}
+
+static void hook_failed(const struct model *m, const struct custody_set *cs, const struct m_hook *h,
+			struct findings *fs)
+{
+	struct finding *f;
+	bool kept = false;
 	char st[64];
 
-	if (!h->end_ns || !h->exit_status)
-		return;
-	f = add(fs, F_HOOK_FAILED, SEV_HIGH);
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].kind == F_HOOK_FAILED && fs->v[i].ts_ns == h->end_ns &&
+		    !strcmp(fs->v[i].vm, h->vm))
+			return;
+	for (size_t i = 0; i < cs->n; i++)
+		for (int k = 0; k < cs->v[i].n_hooks; k++)
+			kept |= cs->v[i].hooks[k] == h && cs->v[i].expect_return &&
+				(!cs->v[i].ret || cs->v[i].late);
+	f = add(fs, F_HOOK_FAILED, kept ? SEV_HIGH : SEV_WARN);
 	if (!f)
 		return;
 	snprintf(f->vm, sizeof(f->vm), "%s", h->vm);
 	f->ts_ns = h->end_ns;
-	if (h->proc)
-		set_culprit(m, f, &(struct gt_task){ .pid = h->proc->pid, .ppid = h->proc->ppid }, h->start_ns);
-	if (f->culprit_proc)
-		memcpy(f->culprit.comm, f->culprit_proc->comm, GT_COMM_LEN);
+	if (h->proc) {
+		struct gt_task t = { .pid = h->proc->pid, .tid = h->proc->pid, .ppid = h->proc->ppid,
+				     .uid = h->proc->uid };
+
+		memcpy(t.comm, h->proc->comm, GT_COMM_LEN);
+		set_culprit(m, f, &t, h->start_ns);
+	}
 	evidence(f, h->proc ? h->proc->rec_id : 0);
 	exit_status_str(h->exit_status, st, sizeof(st));
-	snprintf(f->summary, sizeof(f->summary), "%s hook %s %s", h->phase, h->script, st);
+	snprintf(f->summary, sizeof(f->summary), "%s hook %s %s%s", h->phase, h->script, st,
+		 kept ? " and the devices were not returned" : "");
 	snprintf(f->mechanism, sizeof(f->mechanism), "the hook %s", st);
 }
 
-static void probe_failures(const struct model *m, const struct m_vm *vm, const char *devf,
+static bool vm_dev(const struct m_vm *vm, const char *bdf)
+{
+	for (int i = 0; i < vm->n_devs; i++)
+		if (!strcmp(vm->devs[i], bdf))
+			return true;
+	return false;
+}
+
+static bool finding_has(const struct findings *fs, uint64_t rec_id)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		for (int k = 0; k < fs->v[i].n_evidence; k++)
+			if (fs->v[i].evidence[k] == rec_id)
+				return true;
+	return false;
+}
+
+static void probe_failures(const struct model *m, const char *vmf, const char *devf,
 			   struct findings *fs)
 {
 	for (size_t i = 0; i < m->n_trans; i++) {
 		const struct m_trans *t = &m->trans[i];
+		const struct m_vm *vm = NULL;
 		struct finding *f;
 
 		/* -ENODEV/-ENXIO: a driver saying "not mine", not a failure */
-		if (t->kind != M_PROBE_FAIL || !is_vm_dev(vm, t->bdf) || (devf && strcmp(devf, t->bdf)) ||
-		    t->err == -ENODEV || t->err == -ENXIO)
+		if (t->kind != M_PROBE_FAIL || (devf && strcmp(devf, t->bdf)) || t->err == -ENODEV ||
+		    t->err == -ENXIO || finding_has(fs, t->rec_id))
 			continue;
-		f = add(fs, F_PROBE_FAILED, SEV_WARN);
-		if (!f)
+		for (size_t v = 0; v < m->n_vms && !vm; v++)
+			if (vm_dev(&m->vms[v], t->bdf) && (!vmf || !strcmp(vmf, m->vms[v].id)))
+				vm = &m->vms[v];
+		if (!vm)
+			continue;
+		if (!(f = add(fs, F_PROBE_FAILED, SEV_WARN)))
 			return;
 		snprintf(f->vm, sizeof(f->vm), "%s", vm->id);
 		snprintf(f->device, sizeof(f->device), "%s", t->bdf);
@@ -397,58 +673,93 @@ static void probe_failures(const struct model *m, const struct m_vm *vm, const c
 			set_culprit(m, f, &t->task, t->ts_ns);
 		evidence(f, t->rec_id);
 		snprintf(f->summary, sizeof(f->summary), "%s failed to probe %s: %s (%d)", t->driver,
-			 t->bdf, strerrorname_np(-t->err) ?: "error", t->err);
+			 t->bdf, t->err < 0 && t->err > -4096 ? strerrorname_np(-t->err) ?: "error" : "error",
+			 t->err);
 		snprintf(f->mechanism, sizeof(f->mechanism), "probe of %s returned %d%s", t->driver, t->err,
 			 t->err == -EINVAL && driver_is_stub(t->driver) ? " (vfio-pci without an IOMMU group?)" : "");
 	}
 }
 
-/* A device bound to vfio-pci that no VM started with in the next 10 s: who
- * put it there and how (a udev rule re-applying a driverctl override, a
- * reprobe with a stale dynamic id, ...). Rebinds after a hook are already
- * reported as such. */
-static void stub_without_vm(const struct model *m, const char *vmf, const char *devf,
-			    struct findings *fs)
+/* Is the stub bind T part of some run's custody: its start sequence, its
+ * life, or a move already judged? */
+static bool in_custody(const struct model *m, const struct custody_set *cs, const struct m_trans *t)
 {
-	const uint64_t window = 10 * 1000000000ull;
+	for (size_t v = 0; v < m->n_vms; v++) {
+		const struct m_vm *vm = &m->vms[v];
 
+		if (!vm_dev(vm, t->bdf))
+			continue;
+		if ((vm->start_ns >= t->ts_ns && vm->start_ns < t->ts_ns + CUSTODY_START_WINDOW_NS) ||
+		    (vm->start_ns <= t->ts_ns && (!vm->stop_ns || vm->stop_ns >= t->ts_ns)))
+			return true;
+	}
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct custody *c = &cs->v[i];
+
+		if (strcmp(c->bdf, t->bdf) || !c->stop_ns)
+			continue;
+		for (int k = 0; k < c->n_attempts; k++)
+			if (c->attempt_trans[k] == t)
+				return true;
+		for (int k = 0; k < c->n_episodes; k++)
+			if (c->episodes[k].land == t)
+				return true;
+	}
+	return false;
+}
+
+/* A device bound to a stub outside any VM's custody and no VM took it: who
+ * put it there and how (a udev rule re-applying a driverctl override, a
+ * reprobe with a stale dynamic id, ...). */
+static void stub_without_vm(const struct model *m, const struct custody_set *cs, const char *vmf,
+			    const char *devf, struct findings *fs)
+{
 	for (size_t i = 0; i < m->n_trans; i++) {
 		const struct m_trans *t = &m->trans[i];
-		const char *before = model_driver_before(m, t->bdf, t->ts_ns);
-		bool used = false, reported = false;
+		const char *before;
+		const struct gt_task *a;
 		struct finding *f;
+		bool other_vm = false;
 
-		if (t->kind != M_BIND || !driver_is_stub(t->driver) || (devf && strcmp(devf, t->bdf)))
+		if (t->kind != M_BIND || !driver_is_stub(t->driver) || (devf && strcmp(devf, t->bdf)) ||
+		    in_custody(m, cs, t))
 			continue;
-		for (size_t v = 0; v < m->n_vms && !used; v++) {
-			const struct m_vm *vm = &m->vms[v];
-
-			used = is_vm_dev(vm, t->bdf) && ((vm->start_ns >= t->ts_ns &&
-				vm->start_ns < t->ts_ns + window) || (vm->start_ns <= t->ts_ns &&
-				(!vm->stop_ns || vm->stop_ns >= t->ts_ns)));
-			if (vmf && !strcmp(vmf, vm->id) && !is_vm_dev(vm, t->bdf))
-				used = true;	/* not this VM's device: out of scope */
-		}
-		for (size_t k = 0; k < fs->n; k++)
-			reported |= fs->v[k].kind == F_REBIND_AFTER_HOOK && !strcmp(fs->v[k].device, t->bdf) &&
-				    fs->v[k].ts_ns == t->ts_ns;
-		if (used || reported)
-			continue;
-		f = add(fs, F_STUB_WITHOUT_VM, SEV_WARN);
-		if (!f)
+		for (size_t v = 0; vmf && v < m->n_vms; v++)
+			other_vm |= !strcmp(vmf, m->vms[v].id) && !vm_dev(&m->vms[v], t->bdf);
+		if (other_vm)
+			continue;	/* not the asked VM's device */
+		if (!(f = add(fs, F_STUB_WITHOUT_VM, SEV_WARN)))
 			return;
+		before = model_driver_before(m, t->bdf, t->ts_ns);
 		snprintf(f->device, sizeof(f->device), "%s", t->bdf);
 		snprintf(f->driver_from, sizeof(f->driver_from), "%s", before ? before : "");
 		snprintf(f->driver_to, sizeof(f->driver_to), "%s", t->driver);
 		f->ts_ns = t->ts_ns;
-		if (t->task_known) {
-			set_culprit(m, f, &t->task, t->ts_ns);
+		if ((a = trans_actor(m, t))) {
+			set_culprit(m, f, a, t->ts_ns);
 			f->culprit_inferred = t->from_uevent;
 		}
 		evidence(f, t->rec_id);
 		if (t->cause >= 0)
 			evidence(f, m->writes[t->cause].rec_id);
-		explain(m, f, t, NULL, 0);
+		{
+			struct c_episode e = { 0 };
+
+			/* a re-add shortly before: the add that woke udev */
+			for (size_t k = 0; k < m->n_trans; k++) {
+				const struct m_trans *r = &m->trans[k];
+
+				if (strcmp(r->bdf, t->bdf) || r->ts_ns >= t->ts_ns ||
+				    r->ts_ns + CUSTODY_START_WINDOW_NS < t->ts_ns)
+					continue;
+				if (r->kind == M_REMOVE)
+					e.removed = r;
+				if (r->kind == M_ADD)
+					e.readd = r;
+			}
+			explain(m, f, t, &e, 0);
+			chain_text(m, f, &e);
+		}
 		snprintf(f->summary, sizeof(f->summary), "%s moved to %s and no VM started with it",
 			 t->bdf, t->driver);
 	}
@@ -471,12 +782,87 @@ static void limits(const struct model *m, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings near the loss may miss a step: "
 			 "see the counters in 'gputrace dump'");
 	}
-	if (m->truncated && (f = add(fs, F_LIMIT, SEV_INFO))) {
-		snprintf(f->summary, sizeof(f->summary), "the trace is truncated (the recorder did not "
-			 "finish it): what happened after its end is unknown");
+	if (m->lost_kmsg && (f = add(fs, F_LIMIT, SEV_INFO)))
+		snprintf(f->summary, sizeof(f->summary), "%llu kernel log lines were overwritten before "
+			 "the recorder read them", (unsigned long long)m->lost_kmsg);
+	if (m->truncated && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		f->ts_ns = m->last_ns;
+		snprintf(f->summary, sizeof(f->summary), "the trace is truncated (no end record: the "
+			 "recorder was killed or is still writing): what happened after its last record is "
+			 "unknown");
+		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
+			 "of events the missing part may hold");
+	}
+	if (m->other_hosts[0] && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		snprintf(f->summary, sizeof(f->summary), "these traces come from different hosts (%s, %s): "
+			 "devices are compared by address only", m->hostname, m->other_hosts);
+		snprintf(f->mechanism, sizeof(f->mechanism), "device names and ids are the first host's: "
+			 "the same address may be another device on another host");
 	}
 	if (m->error[0] && (f = add(fs, F_LIMIT, SEV_WARN)))
 		snprintf(f->summary, sizeof(f->summary), "%s", m->error);
+}
+
+/* A finding that rests on the absence of events is uncertain when events
+ * were lost around it or the trace ends early. */
+static void mark_uncertain(const struct model *m, struct findings *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		struct finding *f = &fs->v[i];
+		bool absence = f->kind == F_NO_HOOK || f->kind == F_LEFT_ON_STUB ||
+			       f->kind == F_LEFT_WITHOUT_DRIVER || f->mech == MECH_UNBIND_ONLY ||
+			       f->mech == MECH_REMOVED || f->mech == MECH_UNKNOWN;
+
+		if (f->kind == F_LIMIT)
+			continue;
+		if ((m->truncated || m->error[0]) && absence)
+			f->uncertain = true;
+		if (m->lost && f->ts_ns >= m->lost_first_ns - CUSTODY_STOP_MAX_NS &&
+		    f->ts_ns <= m->lost_last_ns + CUSTODY_STOP_MAX_NS)
+			f->uncertain = true;
+		if (f->uncertain && f->severity == SEV_HIGH)
+			f->severity = SEV_WARN;	/* never a confident verdict */
+	}
+}
+
+static void unsettled(const struct custody *c, struct findings *fs)
+{
+	struct finding *f;
+
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].kind == F_LIMIT && !strcmp(fs->v[i].vm, c->vm->id) && fs->v[i].ts_ns == c->stop_ns)
+			return;
+	if (!(f = add(fs, F_LIMIT, SEV_INFO)))
+		return;
+	snprintf(f->vm, sizeof(f->vm), "%s", c->vm->id);
+	f->ts_ns = c->stop_ns;
+	f->uncertain = true;
+	snprintf(f->summary, sizeof(f->summary), "VM %s stopped but its stop sequence had not finished "
+		 "when the trace ends: whether its devices come back is unknown", c->vm->id);
+}
+
+static void judge(const struct model *m, const struct custody_set *cs, const struct custody *c,
+		  struct findings *fs)
+{
+	if (!c->stop_ns)
+		return;		/* still running at the end */
+	if (c->ret && !c->late) {
+		for (int i = 0; i < c->n_episodes; i++)
+			if (!c->episodes[i].land || driver_is_stub(c->episodes[i].land->driver))
+				rebind(m, c, &c->episodes[i], fs);
+	} else if (c->n_attempts && (c->settled || c->late)) {
+		return_failed(m, c, fs);
+	} else if (!c->settled) {
+		unsettled(c, fs);
+	} else if (c->expect_return) {
+		if (!any_hook_ran(c) && !c->ret)
+			no_hook(m, cs, c, fs);
+		else if (!c->ret)
+			left(m, cs, c, fs);
+	}
+	if (c->late)
+		late_return(m, c, fs);
+	handover(m, c, fs);
 }
 
 static int cmp_finding(const void *a, const void *b)
@@ -488,47 +874,23 @@ static int cmp_finding(const void *a, const void *b)
 	return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
 }
 
-/* When VM's id starts its next run (a restart, or the next trace): hooks
- * from then on belong to that run. */
-static uint64_t next_run(const struct model *m, const struct m_vm *vm)
+int findings_analyze(const struct model *m, const struct custody_set *cs, const char *vmf,
+		     const char *devf, struct findings *fs)
 {
-	uint64_t next = UINT64_MAX;
+	for (size_t i = 0; i < cs->n; i++)
+		judge(m, cs, &cs->v[i], fs);
+	for (size_t i = 0; !devf && i < m->n_hooks; i++) {
+		const struct m_hook *h = &m->hooks[i];
 
-	for (size_t i = 0; i < m->n_vms; i++)
-		if (!strcmp(m->vms[i].id, vm->id) && m->vms[i].start_ns > vm->start_ns &&
-		    m->vms[i].start_ns < next)
-			next = m->vms[i].start_ns;
-	return next;
-}
-
-int findings_analyze(const struct model *m, const char *vmf, const char *devf, struct findings *fs)
-{
-	for (size_t v = 0; v < m->n_vms; v++) {
-		const struct m_vm *vm = &m->vms[v];
-		uint64_t next = next_run(m, vm);
-
-		if (vmf && strcmp(vmf, vm->id))
-			continue;
-		if (!devf)
-			no_hook(m, vm, fs);
-		probe_failures(m, vm, devf, fs);
-		for (size_t i = 0; i < m->n_hooks; i++) {
-			const struct m_hook *h = &m->hooks[i];
-
-			if (!hook_for_vm(h, vm->id) || h->start_ns < vm->start_ns || h->start_ns >= next ||
-			    (vm->stop_ns && h->start_ns + 2000000000ull < vm->stop_ns))
-				continue;	/* another run of this VM */
-			if (!devf)
-				hook_failed(m, h, fs);
-			if (h->end_ns && hook_is_after_stop(h)) {
-				rebind_after_hook(m, vm, h, devf, fs);
-				hook_left_stub(m, vm, h, devf, fs);
-			}
-		}
+		if (h->end_ns && h->exit_status && (!vmf || !strcmp(h->vm, vmf) || !h->vm[0]))
+			hook_failed(m, cs, h, fs);
 	}
-	stub_without_vm(m, vmf, devf, fs);
+	probe_failures(m, vmf, devf, fs);
+	stub_without_vm(m, cs, vmf, devf, fs);
 	limits(m, fs);
-	qsort(fs->v, fs->n, sizeof(*fs->v), cmp_finding);
+	mark_uncertain(m, fs);
+	if (fs->n)
+		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_finding);
 	return 0;
 }
 

@@ -203,14 +203,15 @@ static void keep_phase(struct report *r)
 	r->n_rows = n;
 }
 
-int report_build(struct report *r, const char *const *traces, int n, const char *vm,
-		 const char *device, const char *hook_pattern, const char *phase,
+int report_build(struct report *r, const char *const *traces, int n, const struct report_opts *o,
 		 char *err, size_t errlen)
 {
+	const char *vm = o->vm, *device = o->device, *hook_pattern = o->hook_pattern, *phase = o->phase;
 	char norm[MODEL_BDF_LEN];
 	bool known = !vm;
 
 	memset(r, 0, sizeof(*r));
+	r->m.all_users = o->all_users;
 	if (device) {
 		if (!model_bdf_norm(device, norm)) {
 			snprintf(err, errlen, "'%s' is not a PCI address (like 0000:0a:00.0)", device);
@@ -246,7 +247,15 @@ int report_build(struct report *r, const char *const *traces, int n, const char 
 			snprintf(err + off, errlen - off, "none (no marks; one trace)");
 		return EXIT_ERROR;
 	}
-	findings_analyze(&r->m, vm, r->device, &r->f);
+	if (r->device && !model_knows_device(&r->m, r->device)) {
+		snprintf(err, errlen, "no device %s in %s", r->device, n > 1 ? "these traces" : traces[0]);
+		return EXIT_ERROR;
+	}
+	if (custody_build(&r->m, vm, r->device, &r->c) < 0 ||
+	    findings_analyze(&r->m, &r->c, vm, r->device, &r->f) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_ERROR;
+	}
 	for (size_t i = 0; i < r->m.n_vms; i++) {
 		bool dup = false;
 
@@ -276,6 +285,7 @@ int report_exit_code(const struct report *r)
 void report_free(struct report *r)
 {
 	model_free(&r->m);
+	custody_free(&r->c);
 	findings_free(&r->f);
 	free(r->rows);
 	free(r->sigs);
@@ -286,8 +296,9 @@ void report_free(struct report *r)
 int report_render_files(const char *const *traces, int ntraces, const char *vm,
 			const char *format, FILE *out, char *err, size_t errlen)
 {
+	struct report_opts o = { .vm = vm };
 	struct report r;
-	int ret = report_build(&r, traces, ntraces, vm, NULL, NULL, NULL, err, errlen);
+	int ret = report_build(&r, traces, ntraces, &o, err, errlen);
 
 	if (ret) {
 		report_free(&r);

@@ -26,6 +26,7 @@ struct phase_sig {
 
 struct report {
 	struct model m;
+	struct custody_set c;
 	struct findings f;
 	struct tl_row *rows;
 	size_t n_rows, cap_rows;
@@ -37,8 +38,12 @@ struct report {
 
 /* Loads TRACES and analyses them. Returns 0, or an exit code (util.h) with
  * a one-line reason in ERR (unreadable trace, unknown --vm: lists the known). */
-int report_build(struct report *r, const char *const *traces, int n, const char *vm,
-		 const char *device, const char *hook_pattern, const char *phase,
+struct report_opts {
+	const char *vm, *device, *hook_pattern, *phase;
+	bool all_users;		/* VMs and hooks of any user, not only root's */
+};
+
+int report_build(struct report *r, const char *const *traces, int n, const struct report_opts *o,
 		 char *err, size_t errlen);
 void report_free(struct report *r);
 
@@ -47,6 +52,9 @@ int report_exit_code(const struct report *r);
 
 void report_render_text(FILE *out, const struct report *r, bool markdown, bool color);
 void report_render_json(FILE *out, const struct report *r, bool pretty);
+
+/* The custody story of one device (--explain), run by run. */
+void report_render_explain(FILE *out, const struct report *r, const char *bdf);
 
 /* All in one, for `bundle`: FORMAT is "text", "md" or "json". Returns the
  * same codes as the report command. */

@@ -13,13 +13,15 @@ static void usage(FILE *out)
 		"Usage: gputrace check [-j|--json] [-p|--pretty] [--root DIR]\n"
 		"                      [--kernel-release REL]\n"
 		"\n"
-		"Audits what will rebind a GPU later: vfio-pci ids in modprobe.d and on the\n"
-		"kernel command line, softdeps that load vfio-pci first, install hooks,\n"
-		"driver_override values left on devices, driverctl overrides and their udev\n"
-		"rule, udev rules that write driver_override or bind files, blacklisted host\n"
-		"drivers, vfio-pci built into the kernel, Proxmox hookscripts that are missing\n"
-		"or not executable, libvirt hooks without the execute bit, and (live system,\n"
-		"as root) which gputrace backends this kernel supports. Each finding names the\n"
+		"Audits what will rebind a GPU later: vfio-pci ids in modprobe.d, module lists,\n"
+		"initramfs and on the running and next boot's command line, softdeps that load\n"
+		"vfio-pci first, install hooks, driver_override values left on devices,\n"
+		"driverctl overrides and their udev rule, udev rules that write driver_override\n"
+		"or bind files, systemd services that bind devices (and what starts them),\n"
+		"blacklisted host drivers, vfio-pci built into the kernel, Proxmox hookscripts\n"
+		"and PCI mappings that stop a VM from starting, libvirt hooks without the\n"
+		"execute bit, what hooks do to binding (read statically), and (live system, as\n"
+		"root) which gputrace backends this kernel supports. Each finding names the\n"
 		"file and line that sets it, what it does to rebinding, and a fix.\n"
 		"\n"
 		"  --root DIR            audit a copied system tree (DIR/etc, DIR/proc, DIR/sys,\n"
@@ -27,7 +29,8 @@ static void usage(FILE *out)
 		"  --kernel-release REL  with --root: the release whose modules.builtin to read\n"
 		"                        (default: DIR/proc/sys/kernel/osrelease)\n"
 		"\n"
-		"Exit status: 0 no findings, 3 findings, 1 error (unreadable tree or file).\n"
+		"Exit status: 0 nothing above info, 3 high or warn findings, 1 error (unreadable\n"
+		"tree or file), 2 usage.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace check\n"
@@ -76,7 +79,10 @@ int cmd_check(int argc, char **argv)
 		check_render_json(stdout, &a, pretty);
 	else
 		check_render_text(stdout, &a);
-	ret = a.n ? EXIT_FINDINGS : EXIT_OK;
+	ret = EXIT_OK;
+	for (size_t i = 0; i < a.n; i++)
+		if (a.f[i].severity != AUDIT_INFO)
+			ret = EXIT_FINDINGS;
 	audit_free(&a);
 	return ret;
 }

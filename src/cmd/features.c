@@ -33,11 +33,16 @@ static void text(const struct gt_features *f, enum gt_backend b, const char *why
 	printf("BTF            %s\n", f->btf ? "yes" : "no");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		printf("%-14s %-4s %s\n", rows[i].name, rows[i].r->ok ? "yes" : "no", rows[i].r->why);
+	printf("%-14s %-4s %s\n", "kernel log", f->kmsg.ok ? "yes" : "no", f->kmsg.why);
+	printf("%-14s %-4s %s\n", "journal", f->journal.ok ? "yes" : "no", f->journal.why);
 	printf("kernfs parent  %s\n", f->kernfs_parent_renamed ? "__parent (6.18+)" : "parent");
 	printf("hooked functions (BTF / kallsyms):\n");
 	for (int i = 0; i < GT_FN_MAX; i++)
 		printf("  %-20s %-3s / %s\n", gt_hook_fn_names[i], f->fn_in_btf[i] ? "yes" : "no",
 		       f->fn_in_kallsyms[i] ? "yes" : "no");
+	printf("devices, resets and power states, by backend:\n");
+	for (int k = GT_BACKEND_FENTRY; k <= GT_BACKEND_TRACEPOINT; k++)
+		printf("  %-12s %s\n", backend_name(k), features_device_view(k));
 	if (b == GT_BACKEND_AUTO)
 		printf("backend        none: %s\n", why);
 	else
@@ -66,6 +71,14 @@ static void json(const struct gt_features *f, enum gt_backend b, const char *why
 	probe_json(w, "raw_tp", &f->raw_tp);
 	probe_json(w, "fentry", &f->fentry);
 	probe_json(w, "kprobe", &f->kprobe);
+	probe_json(w, "kmsg", &f->kmsg);
+	probe_json(w, "journal", &f->journal);
+	json_kv_str(w, "printk_devkmsg", f->devkmsg);
+	json_key(w, "device_view");
+	json_object_start(w);
+	for (int k = GT_BACKEND_FENTRY; k <= GT_BACKEND_TRACEPOINT; k++)
+		json_kv_str(w, backend_name(k), features_device_view(k));
+	json_object_end(w);
 	json_kv_bool(w, "kernfs_parent_renamed", f->kernfs_parent_renamed);
 	json_key(w, "functions");
 	json_object_start(w);

@@ -13,12 +13,14 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace record [-o FILE] [--duration SECS] [--backend auto|fentry|kprobe|tracepoint] [-q]\n"
+		"Usage: gputrace record [-o FILE] [--duration SECS] [--backend auto|fentry|kprobe|tracepoint]\n"
+		"                      [--kmsg devices|all|off] [--journal on|off|DIR] [-q]\n"
 		"\n"
 		"Records every driver bind/unbind/probe failure, every write to the sysfs\n"
 		"files that rebind devices (bind, unbind, new_id, driver_override,\n"
 		"drivers_probe, remove, rescan, reset, ...), every process start and exit,\n"
-		"and snapshots of PCI devices, processes and VM configs, into FILE.\n"
+		"the kernel log lines about the devices, and snapshots of PCI devices (and\n"
+		"of the GPUs' state at every mark), processes and VM configs, into FILE.\n"
 		"Prints one line per event while recording; stops on Ctrl-C, SIGTERM,\n"
 		"SIGHUP, SIGQUIT or --duration, always with an end snapshot and summary\n"
 		"(SIGUSR1 writes counters and buffered records at once and goes on).\n"
@@ -32,6 +34,13 @@ static void usage(FILE *out)
 		"  -b, --backend NAME    auto (default), fentry, kprobe or tracepoint\n"
 		"  -q, --quiet           no live event lines (the summary is still printed)\n"
 		"      --buffer-size MB  kernel ring buffer size (default 4)\n"
+		"      --kmsg WHICH      kernel log lines kept: devices (default: the traced\n"
+		"                        devices, GPU drivers, IOMMU, AER, PCI core), all, off\n"
+		"      --journal WHERE   systemd journal entries of the processes and units the\n"
+		"                        trace shows: on (default: this host's journal), off, or\n"
+		"                        a journal directory\n"
+		"      --pm-hooks        fentry backend: also hook the PCI reset and power-state\n"
+		"                        functions (acting process and result; experimental)\n"
 		"      --mark-group GROUP  members of GROUP may add marks too (default: root only)\n"
 		"      --dry-run         show the backend and hooks that would be used, attach nothing\n"
 		"  -v, --verbose         libbpf messages (twice: debug)\n"
@@ -84,6 +93,9 @@ int cmd_record(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "kmsg", required_argument, NULL, 'K' },
+		{ "journal", required_argument, NULL, 'J' },
+		{ "pm-hooks", no_argument, NULL, 'P' },
 		{ "mark-group", required_argument, NULL, 'G' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -123,6 +135,17 @@ int cmd_record(int argc, char **argv)
 			o.ringbuf_bytes = mb << 20;
 			break;
 		}
+		case 'K':
+			if (kmsg_mode_parse(optarg, &o.kmsg)) {
+				gt_err("--kmsg wants all, devices or off, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'J':
+			o.journal_off = !strcmp(optarg, "off");
+			o.journal_dir = strcmp(optarg, "on") && !o.journal_off ? optarg : NULL;
+			break;
+		case 'P': o.pm_hooks = true; break;
 		case 'G':
 			if (parse_group(optarg, &o.mark_group))
 				return EXIT_USAGE;

@@ -12,15 +12,18 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace report [--vm ID|NAME] [--device BDF] [--hook PATTERN]\n"
-		"                       [--phase LABEL] [--format text|md|json] [-j] TRACE...\n"
+		"                       [--phase LABEL] [--explain BDF] [--all-users]\n"
+		"                       [--format text|md|json] [-j] TRACE...\n"
 		"\n"
 		"Explains one or more traces: the VMs (Proxmox -id, libvirt -name guest=, any\n"
 		"QEMU with vfio-pci devices), their hook runs (Proxmox hookscripts, libvirt\n"
 		"hooks, systemd units named after the VM, --hook PATTERN), a timeline of\n"
-		"their devices, and findings, most important first: a device rebound after\n"
-		"the hook returned it (who, how, how long after), a hook that left a function\n"
-		"on vfio-pci, a VM stop with no hook, a failed hook or probe, and what the\n"
-		"trace cannot prove. With phases (marks, or one trace per phase such as\n"
+		"their devices, and findings judged from each device's custody through each\n"
+		"VM run: who returned it to the host driver after QEMU exited, a return that\n"
+		"failed and what blocked it (a stale driver_override or dynamic id), a\n"
+		"device the stop sequence left on vfio-pci or on no driver, a rebind after\n"
+		"the return (who, spawned by whom, through which chain, how long after), a\n"
+		"failed hook or probe, and what the trace cannot prove. With phases (marks, or one trace per phase such as\n"
 		"baseline.gtrace problem.gtrace recovery.gtrace), the device transitions\n"
 		"that differ between phases are listed side by side.\n"
 		"\n"
@@ -31,6 +34,9 @@ static void usage(FILE *out)
 		"                       exe or command line) as hook runs\n"
 		"      --phase LABEL    only the phase LABEL (from 'gputrace mark LABEL' or\n"
 		"                       LABEL-start/LABEL-end, or a trace file's name)\n"
+		"      --explain BDF    the custody story of one device, run by run\n"
+		"      --all-users      VMs and hooks of any user (default: root's, and QEMU\n"
+		"                       started by root-owned daemons)\n"
 		"  -f, --format FMT     text (default; colour on a terminal), md or json\n"
 		"  -j, --json           same as --format json\n"
 		"  -h, --help           this help\n"
@@ -41,6 +47,7 @@ static void usage(FILE *out)
 		"  gputrace report --vm 111 problem.gtrace\n"
 		"  gputrace report --format md --vm win10 *.gtrace > report.md\n"
 		"  gputrace report --vm 111 baseline.gtrace problem.gtrace recovery.gtrace\n"
+		"  gputrace report --explain 0000:0a:00.0 problem.gtrace\n"
 		"  gputrace report -j problem.gtrace | jq '.findings[] | select(.severity==\"HIGH\")'\n");
 }
 
@@ -51,22 +58,27 @@ int cmd_report(int argc, char **argv)
 		{ "device", required_argument, NULL, 'D' },
 		{ "hook", required_argument, NULL, 'H' },
 		{ "phase", required_argument, NULL, 'P' },
+		{ "explain", required_argument, NULL, 'E' },
+		{ "all-users", no_argument, NULL, 'A' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *vm = NULL, *device = NULL, *hook = NULL, *phase = NULL, *format = "text";
+	const char *format = "text", *explain = NULL;
+	struct report_opts o = { 0 };
 	struct report r;
 	char err[1024];
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "f:jh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'V': vm = optarg; break;
-		case 'D': device = optarg; break;
-		case 'H': hook = optarg; break;
-		case 'P': phase = optarg; break;
+		case 'V': o.vm = optarg; break;
+		case 'D': o.device = optarg; break;
+		case 'H': o.hook_pattern = optarg; break;
+		case 'P': o.phase = optarg; break;
+		case 'E': explain = optarg; break;
+		case 'A': o.all_users = true; break;
 		case 'f': format = optarg; break;
 		case 'j': format = "json"; break;
 		case 'h': usage(stdout); return EXIT_OK;
@@ -81,14 +93,17 @@ int cmd_report(int argc, char **argv)
 		gt_err("report needs at least one trace file (see 'gputrace report --help')");
 		return EXIT_USAGE;
 	}
-	ret = report_build(&r, (const char *const *)argv + optind, argc - optind, vm, device, hook,
-			   phase, err, sizeof(err));
+	if (explain)
+		o.device = explain;
+	ret = report_build(&r, (const char *const *)argv + optind, argc - optind, &o, err, sizeof(err));
 	if (ret) {
 		gt_err("%s", err);
 		report_free(&r);
 		return ret;
 	}
-	if (!strcmp(format, "json"))
+	if (explain && strcmp(format, "json"))
+		report_render_explain(stdout, &r, r.device);
+	else if (!strcmp(format, "json"))
 		report_render_json(stdout, &r, true);
 	else
 		report_render_text(stdout, &r, !strcmp(format, "md"), isatty(STDOUT_FILENO));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@ static const size_t kind_size[GT_EV_KIND_MAX] = {
 	[GT_EV_DYNID]	    = sizeof(struct gt_dynid_event),
 	[GT_EV_EXEC]	    = sizeof(struct gt_exec_event),
 	[GT_EV_EXIT]	    = sizeof(struct gt_exit_event),
+	[GT_EV_RESET]	    = sizeof(struct gt_pm_event),
+	[GT_EV_POWER]	    = sizeof(struct gt_pm_event),
 };
 
 int event_decode(const void *data, size_t len, union gt_event_any *out)
@@ -32,6 +35,13 @@ int event_decode(const void *data, size_t len, union gt_event_any *out)
 	memcpy(out, data, len);
 	if (kind == GT_EV_EXEC && out->exec.args_len > GT_ARGS_MAX)
 		out->exec.args_len = GT_ARGS_MAX;
+	if (kind == GT_EV_EXIT) {
+		size_t kept = len > offsetof(struct gt_exit_event, orphans) ?
+			      (len - offsetof(struct gt_exit_event, orphans)) / sizeof(__u32) : 0;
+
+		if (out->exit.n_orphans > kept)
+			out->exit.n_orphans = kept;
+	}
 	if (kind == GT_EV_SYSFS_WRITE) {
 		if (out->write.depth > GT_PATH_DEPTH)
 			out->write.depth = GT_PATH_DEPTH;
@@ -51,8 +61,17 @@ const char *event_kind_name(int kind)
 	case GT_EV_DYNID: return "dynid";
 	case GT_EV_EXEC: return "exec";
 	case GT_EV_EXIT: return "exit";
+	case GT_EV_RESET: return "reset";
+	case GT_EV_POWER: return "power";
 	default: return "unknown";
 	}
+}
+
+const char *pci_power_name(int state)
+{
+	static const char *const names[] = { "D0", "D1", "D2", "D3hot", "D3cold" };
+
+	return state >= 0 && state < 5 ? names[state] : "unknown";
 }
 
 void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size)

@@ -23,6 +23,9 @@ const char *sysfs_write_attr(const struct gt_sysfs_write *w);
 /* Written bytes as text: trailing newline dropped, control bytes escaped. */
 void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size);
 
+/* "D0", "D3hot", "D3cold" for a pci_power_t value; "unknown" else. */
+const char *pci_power_name(int state);
+
 /* "exited 0", "killed by SIGKILL" from a wait(2) status. */
 void exit_status_str(int status, char *buf, size_t size);
 

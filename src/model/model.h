@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "gputrace/event.h"
-#include "sys/vms.h"
+#include "sys/vmconf.h"
 
 #define MODEL_BDF_LEN	16
 #define MODEL_DRV_LEN	GT_NAME_LEN
@@ -87,6 +87,12 @@ struct m_exit {
 	int status;
 };
 
+/* A child left alive by its parent's exit, before it was reparented. */
+struct m_orphan {
+	uint64_t ts_ns;			/* the parent's exit */
+	uint32_t pid, parent;
+};
+
 struct m_mark {
 	uint64_t ts_ns;
 	char label[128];
@@ -101,6 +107,38 @@ struct m_pci {			/* from the start snapshot */
 	char name[128];
 };
 
+/* A kernel log line (KMSG record) or a journal entry (JOURNAL record):
+ * what the kernel and the hooks said, beside what they did. */
+enum m_log_source { M_LOG_KERNEL, M_LOG_JOURNAL };
+
+struct m_log {
+	uint64_t ts_ns;
+	enum m_log_source source;
+	int level;			/* syslog priority 0 (emerg) .. 7 (debug), -1 unknown */
+	char bdf[MODEL_BDF_LEN];	/* kernel: the PCI device it is about, "" */
+	char why[8];			/* kernel: device aer iommu driver pci all; journal: pid unit */
+	uint32_t pid;			/* journal: the process; 0 for the kernel */
+	const char *comm;		/* journal: _COMM; never NULL */
+	const char *unit;		/* journal: _SYSTEMD_UNIT; never NULL */
+	const char *msg;		/* never NULL, msg_len bytes (may hold newlines) */
+	size_t msg_len;
+	uint64_t rec_id;
+};
+
+/* A device's state: the start and end PCI snapshots (cause "start",
+ * "end") and the PCI_STATE records (cause "mark", "write reset", "bind",
+ * "uevent remove", ...). Empty strings: attribute absent. */
+struct m_devstate {
+	uint64_t ts_ns;
+	char bdf[MODEL_BDF_LEN];
+	char cause[48];
+	char label[128];		/* the mark's, for cause "mark" */
+	bool missing;			/* the device was gone */
+	char driver[MODEL_DRV_LEN], override[MODEL_DRV_LEN];
+	char power_state[16], runtime_status[16], enable[8], d3cold_allowed[4];
+	char reset_method[64], link_speed[32], link_width[8];
+	uint64_t rec_id;
+};
 
 #define M_VM_DEVS 16
 
@@ -108,6 +146,8 @@ struct m_vm {
 	char id[64];			/* "111", "win10", or the qemu pid */
 	enum vm_kind flavour;		/* sys/vms.h: the live-system view uses the same */
 	uint32_t pid;			/* the QEMU process */
+	uint32_t uid;			/* its user: root, or the daemon's QEMU user */
+	const struct m_proc *proc;	/* its exec */
 	uint64_t start_ns;		/* 0: running when the trace began */
 	uint64_t stop_ns;		/* 0: still running at the end */
 	int exit_status;
@@ -127,15 +167,31 @@ struct m_hook {
 	bool user_rule;			/* matched --hook PATTERN */
 };
 
+/* One link of the chain of processes that started another, parent first:
+ * who spawned it, as it was when it was spawned (at its exec), so a child
+ * reparented to init after its parent exited still names that parent. */
+struct m_spawn {
+	uint32_t pid;
+	char comm[GT_COMM_LEN];
+	const struct m_proc *proc;	/* its exec, NULL if never seen */
+	bool inferred;			/* a fork without exec: the parent is the
+					 * latest run of the same program */
+};
+
+#define M_SPAWN_MAX 12
+
 struct model {
 	/* from the header of the first trace */
 	char hostname[65], kernel[65], backend[16];
-	bool outcomes_from_uevents;
+	bool outcomes_from_uevents;	/* in any of the traces */
+	bool trace_uevent_outcomes;	/* loading: in the trace being read */
+	char other_hosts[256];		/* hosts of later traces that differ */
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */
 	char error[256];		/* a trace that could not be read whole */
 	uint64_t lost;			/* events lost (last counters) */
+	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */
 	uint64_t lost_first_ns, lost_last_ns;
 	uint64_t first_ns, last_ns;
 
@@ -145,16 +201,29 @@ struct model {
 	struct m_dynid *dynids; size_t n_dynids, cap_dynids;
 	struct m_mark *marks; size_t n_marks, cap_marks;
 	struct m_exit *exits; size_t n_exits, cap_exits;
+	struct m_orphan *orphans; size_t n_orphans, cap_orphans;
 	struct m_phase *phases; size_t n_phases, cap_phases;
 	struct m_pci *pci; size_t n_pci, cap_pci;
 	struct m_vm *vms; size_t n_vms, cap_vms;
 	struct m_hook *hooks; size_t n_hooks, cap_hooks;
-	/* VM configs from the snapshot: Proxmox "111" -> hostpci slots and
-	 * hookscript; libvirt "win10" -> PCI hostdevs of its domain XML */
-	struct m_conf { char vmid[16]; char hostpci[M_VM_DEVS][MODEL_BDF_LEN]; int n;
-			char hookscript[128]; } *confs;
+	/* VM configs from the snapshot, read by sys/vmconf.c (the live view's
+	 * reader too): Proxmox "111" -> hostpci devices and hookscript;
+	 * libvirt "win10" -> PCI hostdevs of its domain XML */
+	struct m_conf {
+		char vmid[128];
+		bool libvirt;
+		const char *text;	/* the file, in the text store */
+		size_t text_len;
+		struct vmconf conf;
+	} *confs;
 	size_t n_confs, cap_confs;
+	const char *pve_mapping;	/* /etc/pve/mapping/pci.cfg, NULL if none */
 	struct m_text_block *text;	/* the strings procs point into */
+	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
+	bool all_users;			/* VMs and hooks of any user, not only root's */
+	/* trace format 1.1: kernel log and journal, device states; by time */
+	struct m_log *logs; size_t n_logs, cap_logs;
+	struct m_devstate *states; size_t n_states, cap_states;
 };
 
 /* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a
@@ -165,14 +234,29 @@ void model_free(struct model *m);
 /* The process generation PID had at TS (NULL if unknown). */
 const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts);
 
+/* The chain of processes that started TASK (as seen at TS), parent first,
+ * into OUT (at most M_SPAWN_MAX); returns its length. The living part comes
+ * from TASK's ancestry at TS, the rest from the exec records (model_procs.c). */
+int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_t ts,
+		      struct m_spawn *out);
+
+/* The hook run whose process is PID's generation at TS, or NULL. */
+const struct m_hook *model_hook_of_proc(const struct model *m, uint32_t pid, uint64_t ts);
+
 /* argv as one line (spaces), into BUF. */
 void model_argv_line(const struct m_proc *p, char *buf, size_t size);
 
 /* The driver BDF was on just before TS ("" unbound, NULL unknown). */
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts);
 
+/* Does the trace mention device BDF anywhere (snapshot, transition, VM, write)? */
+bool model_knows_device(const struct model *m, const char *bdf);
+
 /* "0a:00.0" -> "0000:0a:00.0"; returns false if S is no BDF. */
 bool model_bdf_norm(const char *s, char *out);
+
+/* Sorts the process index model_proc_at uses (after loading); -1: no memory. */
+int model_index_procs(struct model *m);
 
 /* VM and hook discovery after loading (model_vms.c). */
 void model_find_vms(struct model *m);

@@ -6,6 +6,7 @@
 
 #include "model/event.h"
 #include "model/model.h"
+#include "sys/vmconf.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -95,34 +96,6 @@ bool model_bdf_norm(const char *s, char *out)
 	return false;
 }
 
-const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts)
-{
-	const struct m_proc *best = NULL;
-
-	for (size_t i = 0; i < m->n_procs; i++) {
-		const struct m_proc *p = &m->procs[i];
-
-		if (p->pid == pid && p->start_ns <= ts && (!best || p->start_ns >= best->start_ns))
-			best = p;
-	}
-	return best;
-}
-
-void model_argv_line(const struct m_proc *p, char *buf, size_t size)
-{
-	size_t n = p->argv_len < size ? p->argv_len : size - 1;
-
-	memcpy(buf, p->argv, n);
-	while (n && !buf[n - 1])
-		n--;
-	for (size_t i = 0; i < n; i++)
-		if (!buf[i])
-			buf[i] = ' ';
-	buf[n] = 0;
-	if (!n)
-		snprintf(buf, size, "%s", p->comm);
-}
-
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts)
 {
 	const char *drv = NULL;
@@ -141,6 +114,24 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 			drv = "";
 	}
 	return drv;
+}
+
+bool model_knows_device(const struct model *m, const char *bdf)
+{
+	for (size_t i = 0; i < m->n_pci; i++)
+		if (!strcmp(m->pci[i].bdf, bdf))
+			return true;
+	for (size_t i = 0; i < m->n_trans; i++)
+		if (!strcmp(m->trans[i].bdf, bdf))
+			return true;
+	for (size_t i = 0; i < m->n_vms; i++)
+		for (int d = 0; d < m->vms[i].n_devs; d++)
+			if (!strcmp(m->vms[i].devs[d], bdf))
+				return true;
+	for (size_t i = 0; i < m->n_writes; i++)
+		if (strstr(m->writes[i].path, bdf) || strstr(m->writes[i].value, bdf))
+			return true;
+	return false;
 }
 
 static void set_argv(struct model *m, struct m_proc *p, const void *argv, size_t len)
@@ -203,6 +194,16 @@ static void load_event(struct model *m, const struct trace_record *rec)
 	}
 	case GT_EV_EXIT: {
 		struct m_proc *p = latest_proc(m, t->pid);
+
+		for (__u32 i = 0; i < ev.exit.n_orphans && i < GT_ORPHANS_MAX; i++) {
+			struct m_orphan *o = PUSH(m, orphans);
+
+			if (!o)
+				return;
+			o->ts_ns = ev.hdr.ts_ns;
+			o->pid = ev.exit.orphans[i];
+			o->parent = t->pid;
+		}
 
 		if (p && !p->exit_ns) {
 			p->exit_ns = ev.hdr.ts_ns;
@@ -291,7 +292,7 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 	base = base ? base + 1 : devpath;
 	/* With BPF outcomes, bind/unbind uevents repeat what the kernel side
 	 * saw with its task; add/remove are still news (re-add detection). */
-	if (!m->outcomes_from_uevents && (!strcmp(action, "bind") || !strcmp(action, "unbind")))
+	if (!m->trace_uevent_outcomes && (!strcmp(action, "bind") || !strcmp(action, "unbind")))
 		return;
 	if (strcmp(action, "bind") && strcmp(action, "unbind") && strcmp(action, "add") &&
 	    strcmp(action, "remove"))
@@ -363,37 +364,13 @@ static void load_pci(struct model *m, const struct trace_record *rec)
 	kv_get(rec, "device_name", d->name, sizeof(d->name));
 }
 
-/* libvirt domain XML: the PCI <hostdev>s of domain <name>. Only the few
- * elements needed, read as text: <address> inside <source> of a hostdev. */
-static void parse_domain_xml(struct model *m, char *xml)
-{
-	char *name = strstr(xml, "<name>"), *h = xml;
-	struct m_conf *c;
-
-	if (!name || !(c = PUSH(m, confs)))
-		return;
-	name += 6;
-	snprintf(c->vmid, sizeof(c->vmid), "%.*s", (int)strcspn(name, "<"), name);
-	while ((h = strstr(h, "<hostdev")) && c->n < M_VM_DEVS) {
-		char *end = strstr(h, "</hostdev>"), *src = strstr(h, "<source"), *a;
-		unsigned dom, bus, slot, fn;
-
-		if (!end)
-			break;
-		a = src && src < end ? strstr(src, "<address") : NULL;
-		if (a && a < end && strstr(h, "type='pci'") && strstr(h, "type='pci'") < end &&
-		    sscanf(strstr(a, "domain="), "domain='%x' bus='%x' slot='%x' function='%x'",
-			   &dom, &bus, &slot, &fn) == 4)
-			snprintf(c->hostpci[c->n++], MODEL_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
-		h = end;
-	}
-}
-
-/* /etc/pve/qemu-server/ID.conf: hostpciN and hookscript lines; libvirt
- * domain XML (/etc/libvirt/qemu, /run/libvirt/qemu): PCI hostdevs. */
+/* VM configs from the start snapshot, kept as text until every record is
+ * read (the mapping file may come after the configs that name it):
+ * /etc/pve/qemu-server/ID.conf, libvirt domain XML (/etc/libvirt/qemu,
+ * /run/libvirt/qemu), /etc/pve/mapping/pci.cfg. */
 static void load_file(struct model *m, const struct trace_record *rec)
 {
-	char path[256], phase[16], *content, *line, *save;
+	char path[256], phase[16];
 	const char *base;
 	struct kv_pair kv;
 	struct m_conf *c;
@@ -405,50 +382,78 @@ static void load_file(struct model *m, const struct trace_record *rec)
 	bool pve = !strncmp(path, "/etc/pve/qemu-server/", 21) && strstr(path, ".conf");
 	bool libvirt = (!strncmp(path, "/etc/libvirt/qemu/", 18) || !strncmp(path, "/run/libvirt/qemu/", 18)) &&
 		       strstr(path, ".xml");
+	bool mapping = !strcmp(path, "/etc/pve/mapping/pci.cfg");
 
-	if (!pve && !libvirt)
+	if (!pve && !libvirt && !mapping)
 		return;
-	base = path + 21;
-	content = NULL;
-	while (kv_next(rec, &off, &kv) == 1)
-		if (!content && kv.key_len == 7 && !memcmp(kv.key, "content", 7))
-			content = strndup((const char *)kv.val, kv.val_len);
-	if (content && libvirt) {
-		parse_domain_xml(m, content);
-		free(content);
-		return;
-	}
-	if (!content || !(c = PUSH(m, confs))) {
-		free(content);
-		return;
-	}
-	snprintf(c->vmid, sizeof(c->vmid), "%.*s", (int)(strstr(base, ".conf") - base), base);
-	for (line = strtok_r(content, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char val[128];
+	while (kv_next(rec, &off, &kv) == 1) {
+		const char *text;
 
-		if (line[0] == '[')
-			break;		/* snapshots follow: not the live config */
-		if (sscanf(line, "hostpci%*d: %127[^,\n]", val) == 1 && c->n < M_VM_DEVS)
-			strlcpy0(c->hostpci[c->n++], val, MODEL_BDF_LEN);
-		else if (sscanf(line, "hookscript: %127s", val) == 1)
-			strlcpy0(c->hookscript, val, sizeof(c->hookscript));
+		if (kv.key_len != 7 || memcmp(kv.key, "content", 7))
+			continue;
+		if (!(text = text_copy(m, (const char *)kv.val, kv.val_len)))
+			return;
+		if (mapping) {
+			m->pve_mapping = text;
+			continue;
+		}
+		if (!(c = PUSH(m, confs)))
+			return;
+		c->text = text;
+		c->text_len = kv.val_len;
+		c->libvirt = libvirt;
+		base = path + 21;
+		if (pve)
+			snprintf(c->vmid, sizeof(c->vmid), "%.*s", (int)(strstr(base, ".conf") - base), base);
 	}
-	free(content);
+}
+
+/* Parses the configs kept by load_file: devices of each VM. */
+static void parse_confs(struct model *m)
+{
+	char node[sizeof(m->hostname)];
+
+	/* Proxmox's node name: the host name up to its first dot */
+	snprintf(node, sizeof(node), "%.*s", (int)strcspn(m->hostname, "."), m->hostname);
+	for (size_t i = 0; i < m->n_confs; i++) {
+		struct m_conf *c = &m->confs[i];
+		long pid;
+
+		if (c->libvirt) {
+			if (vmconf_from_libvirt(c->text, c->text_len, &c->conf, &pid))
+				c->conf.id[0] = 0;
+			snprintf(c->vmid, sizeof(c->vmid), "%s", c->conf.id);
+		} else {
+			vmconf_from_pve(c->text, m->pve_mapping, node, &c->conf);
+			snprintf(c->conf.id, sizeof(c->conf.id), "%s", c->vmid);
+		}
+	}
 }
 
 static void load_header(struct model *m, const struct trace_record *rec)
 {
 	char buf[32];
 
+	char host[sizeof(m->hostname)] = "";
+
 	if (kv_get(rec, "real_ns", buf, sizeof(buf)))
-		/* unsigned: a crafted real_ns must wrap, not overflow */
 		m->shift = (int64_t)(strtoull(buf, NULL, 10) - kv_ts(rec));
-	if (m->hostname[0])
+	/* each trace's own: how its uevents are read */
+	m->trace_uevent_outcomes = kv_get(rec, "outcomes", buf, sizeof(buf)) && !strcmp(buf, "uevent");
+	m->outcomes_from_uevents |= m->trace_uevent_outcomes;
+	kv_get(rec, "hostname", host, sizeof(host));
+	if (m->hostname[0]) {
+		/* another boot of the same host lines up; another host does not */
+		if (strcmp(host, m->hostname) && !strstr(m->other_hosts, host) &&
+		    strlen(m->other_hosts) + strlen(host) + 3 < sizeof(m->other_hosts))
+			snprintf(m->other_hosts + strlen(m->other_hosts),
+				 sizeof(m->other_hosts) - strlen(m->other_hosts), "%s%s",
+				 m->other_hosts[0] ? ", " : "", host);
 		return;		/* the first trace's header names the host */
-	kv_get(rec, "hostname", m->hostname, sizeof(m->hostname));
+	}
+	snprintf(m->hostname, sizeof(m->hostname), "%s", host);
 	kv_get(rec, "kernel_release", m->kernel, sizeof(m->kernel));
 	kv_get(rec, "backend", m->backend, sizeof(m->backend));
-	m->outcomes_from_uevents = kv_get(rec, "outcomes", buf, sizeof(buf)) && !strcmp(buf, "uevent");
 }
 
 static void load_counters(struct model *m, const struct trace_record *rec)
@@ -461,6 +466,9 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 	for (int i = 0; keys[i]; i++)
 		if (kv_get(rec, keys[i], buf, sizeof(buf)))
 			lost += strtoull(buf, NULL, 10);
+	/* kernel log lines are context, not custody: counted apart */
+	if (kv_get(rec, "lost_kmsg", buf, sizeof(buf)) && strtoull(buf, NULL, 10) > m->lost_kmsg)
+		m->lost_kmsg = strtoull(buf, NULL, 10);
 	if (lost > m->lost) {
 		if (!m->lost_first_ns)
 			m->lost_first_ns = m->last_ns;	/* lost since the previous counters */
@@ -478,35 +486,131 @@ static int cmp_trans(const void *a, const void *b)
 	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
 }
 
-/* The sysfs write behind each transition: with BPF outcomes the same thread
- * inside the write; with uevents (received after the fact) the write that
- * was in flight or had just returned, preferring one that names the device. */
-static void link_causes(struct model *m)
+static int cmp_write(const void *a, const void *b)
 {
-	const uint64_t slack = 50 * 1000000ull;
+	const struct m_write *x = a, *y = b;
 
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
+/* The number of writes that began at or before TS (writes sorted). */
+static size_t writes_upto(const struct model *m, uint64_t ts)
+{
+	size_t lo = 0, hi = m->n_writes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->writes[mid].ts_ns <= ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Could write W have made the kernel send uevent T? */
+static bool could_cause(const struct m_write *w, const struct m_trans *t)
+{
+	char drv[MODEL_DRV_LEN + 16];
+
+	snprintf(drv, sizeof(drv), "/drivers/%s/", t->driver);
+	if (!strcmp(w->attr, "rescan"))
+		return t->kind == M_ADD || t->kind == M_BIND;
+	if (!strcmp(w->attr, "new_id"))		/* attaches unbound devices it matches */
+		return t->kind == M_BIND && strstr(w->path, drv);
+	if (!strstr(w->path, t->bdf) && !strstr(w->value, t->bdf))
+		return false;
+	switch (t->kind) {
+	case M_UNBIND: return !strcmp(w->attr, "unbind") || !strcmp(w->attr, "remove");
+	case M_REMOVE: return !strcmp(w->attr, "remove");
+	case M_BIND:
+		return !strcmp(w->attr, "drivers_probe") ||
+		       (!strcmp(w->attr, "bind") && (!t->driver[0] || strstr(w->path, drv)));
+	default: return false;
+	}
+}
+
+/* How late the recorder may read a uevent (a loaded or emulated host). */
+#define UEVENT_LAG_MAX_NS	(10 * 1000000000ull)
+/* Writes looked at per transition: bounds a pathological trace. */
+#define CAUSE_SCAN_MAX		4096
+
+/* A uevent is read some time after the fact, later still on a loaded host:
+ * its cause is the latest write before it that could have made it and has
+ * not yet been given a uevent of that kind, and it happened when that
+ * write did. */
+static long uevent_cause(struct model *m, struct m_trans *t, uint8_t *claimed)
+{
+	size_t k = writes_upto(m, t->ts_ns);
+
+	for (size_t n = 0; k-- > 0 && n < CAUSE_SCAN_MAX; n++) {
+		struct m_write *w = &m->writes[k];
+
+		if (w->ts_ns + UEVENT_LAG_MAX_NS < t->ts_ns)
+			break;
+		if (w->ret < 0 || (claimed[k] & (1u << t->kind)) || !could_cause(w, t))
+			continue;
+		if (strcmp(w->attr, "rescan"))	/* a rescan adds many devices */
+			claimed[k] |= 1u << t->kind;
+		return k;
+	}
+	return -1;
+}
+
+/* With BPF outcomes the cause is the write the same thread was in. */
+static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t longest)
+{
+	size_t k = writes_upto(m, t->ts_ns);
+	long best = -1;
+
+	for (size_t n = 0; k-- > 0 && n < CAUSE_SCAN_MAX; n++) {
+		const struct m_write *w = &m->writes[k];
+
+		if (w->ts_ns + longest < t->ts_ns)
+			break;
+		if (w->ret < 0 || w->task.tid != t->task.tid || t->ts_ns > w->end_ns)
+			continue;
+		if (best < 0 || strstr(w->value, t->bdf) || strstr(w->path, t->bdf))
+			best = k;
+	}
+	return best;
+}
+
+/* The sysfs write behind each transition (see the two functions above),
+ * in time O(transitions x writes near each). */
+static int link_causes(struct model *m)
+{
+	uint8_t *claimed = m->n_writes ? calloc(m->n_writes, 1) : NULL;
+	uint64_t longest = 0;
+
+	if (m->n_writes && !claimed)
+		return -1;
+	if (m->n_writes)
+		qsort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
+	for (size_t i = 0; i < m->n_writes; i++)
+		if (m->writes[i].end_ns > m->writes[i].ts_ns && m->writes[i].end_ns - m->writes[i].ts_ns > longest)
+			longest = m->writes[i].end_ns - m->writes[i].ts_ns;
 	for (size_t i = 0; i < m->n_trans; i++) {
 		struct m_trans *t = &m->trans[i];
-		long best = -1;
 
-		for (size_t j = 0; j < m->n_writes; j++) {
-			const struct m_write *w = &m->writes[j];
-			bool in = t->from_uevent ? w->ts_ns <= t->ts_ns && t->ts_ns <= w->end_ns + slack
-						 : w->task.tid == t->task.tid && w->ts_ns <= t->ts_ns &&
-						   t->ts_ns <= w->end_ns;
+		t->cause = t->from_uevent ? uevent_cause(m, t, claimed) : bpf_cause(m, t, longest);
+		if (t->cause >= 0 && t->from_uevent) {
+			const struct m_write *w = &m->writes[t->cause];
 
-			if (!in || w->ret < 0)
-				continue;
-			if (best < 0 || strstr(w->value, t->bdf) || strstr(w->path, t->bdf) ||
-			    w->ts_ns > m->writes[best].ts_ns)
-				best = j;
-		}
-		t->cause = best;
-		if (best >= 0 && t->from_uevent) {
-			t->task = m->writes[best].task;
+			t->task = w->task;
 			t->task_known = true;
+			if (w->end_ns && w->end_ns < t->ts_ns)
+				t->ts_ns = w->end_ns;
 		}
 	}
+	free(claimed);
+	/* uevents moved back to their writes: time order again */
+	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
+		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	return 0;
 }
 
 /* new_id / remove_id writes are dynamic ids too (and the only view of them
@@ -553,6 +657,96 @@ static void dynids_from_writes(struct model *m)
 	}
 }
 
+/* ---- kernel log, journal and device state (format 1.1) ------------------ */
+
+static int kv_int(const struct trace_record *rec, const char *key, int dflt)
+{
+	char buf[24];
+
+	return kv_get(rec, key, buf, sizeof(buf)) && buf[0] ? atoi(buf) : dflt;
+}
+
+/* The value of KEY in the text store (binary safe); "" when absent. */
+static const char *kv_text(struct model *m, const struct trace_record *rec, const char *key,
+			   size_t *len)
+{
+	size_t off = 0, klen = strlen(key);
+	struct kv_pair p;
+	const char *copy;
+
+	*len = 0;
+	while (kv_next(rec, &off, &p) == 1)
+		if (p.key_len == klen && !memcmp(p.key, key, klen)) {
+			copy = text_copy(m, (const char *)p.val, p.val_len);
+			*len = copy ? p.val_len : 0;
+			return copy ? copy : "";
+		}
+	return "";
+}
+
+static void load_log(struct model *m, const struct trace_record *rec)
+{
+	bool kernel = rec->type == GT_REC_KMSG;
+	struct m_log *l = PUSH(m, logs);
+	size_t n;
+
+	if (!l)
+		return;
+	memset(l, 0, sizeof(*l));
+	l->ts_ns = T(m, kv_ts(rec));
+	l->rec_id = rec->id;
+	l->source = kernel ? M_LOG_KERNEL : M_LOG_JOURNAL;
+	l->level = kv_int(rec, kernel ? "level" : "priority", -1);
+	l->pid = kernel ? 0 : (uint32_t)kv_int(rec, "pid", 0);
+	kv_get(rec, "bdf", l->bdf, sizeof(l->bdf));
+	kv_get(rec, "why", l->why, sizeof(l->why));
+	l->comm = kv_text(m, rec, "comm", &n);
+	l->unit = kv_text(m, rec, "unit", &n);
+	l->msg = kv_text(m, rec, "msg", &l->msg_len);
+}
+
+static void load_devstate(struct model *m, const struct trace_record *rec)
+{
+	struct m_devstate *d;
+	char phase[16];
+
+	if (rec->type == GT_REC_PCI && (!kv_get(rec, "phase", phase, sizeof(phase)) ||
+					(strcmp(phase, "start") && strcmp(phase, "end"))))
+		return;
+	if (!(d = PUSH(m, states)))
+		return;
+	memset(d, 0, sizeof(*d));
+	d->ts_ns = T(m, kv_ts(rec));
+	d->rec_id = rec->id;
+	if (rec->type == GT_REC_PCI)
+		snprintf(d->cause, sizeof(d->cause), "%s", phase);
+	else
+		kv_get(rec, "cause", d->cause, sizeof(d->cause));
+	kv_get(rec, "bdf", d->bdf, sizeof(d->bdf));
+	kv_get(rec, "label", d->label, sizeof(d->label));
+	d->missing = kv_get(rec, "missing", phase, sizeof(phase)) != NULL;
+	kv_get(rec, "driver", d->driver, sizeof(d->driver));
+	kv_get(rec, "driver_override", d->override, sizeof(d->override));
+	kv_get(rec, "power_state", d->power_state, sizeof(d->power_state));
+	kv_get(rec, "runtime_status", d->runtime_status, sizeof(d->runtime_status));
+	kv_get(rec, "enable", d->enable, sizeof(d->enable));
+	kv_get(rec, "d3cold_allowed", d->d3cold_allowed, sizeof(d->d3cold_allowed));
+	kv_get(rec, "reset_method", d->reset_method, sizeof(d->reset_method));
+	kv_get(rec, "link_speed", d->link_speed, sizeof(d->link_speed));
+	kv_get(rec, "link_width", d->link_width, sizeof(d->link_width));
+}
+
+/* Kernel lines are stamped by the kernel, journal entries on receipt: in
+ * file order they are only nearly in time order. */
+static int cmp_log(const void *a, const void *b)
+{
+	const struct m_log *x = a, *y = b;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
 static void phases_from_marks(struct model *m)
 {
 	for (size_t i = 0; i < m->n_marks; i++) {
@@ -584,6 +778,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		uint64_t first = UINT64_MAX, last = 0;
 		struct trace_reader *r = trace_reader_open(traces[i], m->error, sizeof(m->error));
 		struct trace_record rec;
+		bool ended = false;
+		size_t records = 0;
 		int ret;
 
 		if (!r)
@@ -591,6 +787,13 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		/* The header decides how uevents are read: look at it first. */
 		m->shift = 0;
 		while ((ret = trace_reader_next(r, &rec)) == 1) {
+			records++;
+			/* the recorder watched until its last record, events or not */
+			if (rec.type != GT_REC_EVENT && rec.type != GT_REC_HEADER && kv_ts(&rec)) {
+				uint64_t ts = T(m, kv_ts(&rec));
+
+				m->last_ns = ts > m->last_ns ? ts : m->last_ns;
+			}
 			if (rec.type == GT_REC_EVENT && rec.len >= sizeof(struct gt_event_header)) {
 				uint64_t ts;
 
@@ -604,9 +807,16 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			case GT_REC_EVENT: load_event(m, &rec); break;
 			case GT_REC_UEVENT: load_uevent(m, &rec); break;
 			case GT_REC_PROCESS: load_process_snapshot(m, &rec); break;
-			case GT_REC_PCI: load_pci(m, &rec); break;
+			case GT_REC_PCI:
+				load_pci(m, &rec);
+				load_devstate(m, &rec);
+				break;
+			case GT_REC_PCI_STATE: load_devstate(m, &rec); break;
+			case GT_REC_KMSG:
+			case GT_REC_JOURNAL: load_log(m, &rec); break;
 			case GT_REC_FILE: load_file(m, &rec); break;
 			case GT_REC_COUNTERS: load_counters(m, &rec); break;
+			case GT_REC_END: ended = true; break;
 			case GT_REC_MARK: {
 				struct m_mark *k = PUSH(m, marks);
 
@@ -621,11 +831,15 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		}
 		if (ret < 0)
 			snprintf(m->error, sizeof(m->error), "%s: %s", traces[i], trace_reader_error(r));
-		/* A cut chunk, or no END record after whole chunks (SIGKILL
-		 * between two flushes): either way the recording did not end. */
-		if (trace_reader_truncated(r) || (ret == 0 && !trace_reader_end_seen(r)))
+		/* no END record: the recorder was killed, or is still writing */
+		if (trace_reader_truncated(r) || !ended)
 			m->truncated = true;
 		trace_reader_close(r);
+		if (records <= 1 && ret >= 0) {
+			snprintf(m->error, sizeof(m->error), "%s: holds no records past its header: the "
+				 "recording never started", traces[i]);
+			return -1;
+		}
 		/* each trace a phase, named after its file, unless marks say more */
 		if (n > 1) {
 			struct m_phase *p = PUSH(m, phases);
@@ -643,10 +857,20 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		m->n_phases = 0;
 		phases_from_marks(m);
 	}
+	parse_confs(m);
 	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
 		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
-	link_causes(m);
+	if (m->n_logs)
+		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
+	if (link_causes(m) < 0) {
+		snprintf(m->error, sizeof(m->error), "out of memory");
+		return -1;
+	}
 	dynids_from_writes(m);
+	if (model_index_procs(m) < 0) {
+		snprintf(m->error, sizeof(m->error), "out of memory");
+		return -1;
+	}
 	model_find_vms(m);
 	model_find_hooks(m, hook_pattern);
 	return 0;
@@ -666,10 +890,14 @@ void model_free(struct model *m)
 	free(m->dynids);
 	free(m->marks);
 	free(m->exits);
+	free(m->orphans);
 	free(m->phases);
 	free(m->pci);
 	free(m->vms);
 	free(m->hooks);
 	free(m->confs);
+	free(m->proc_by_pid);
+	free(m->logs);
+	free(m->states);
 	memset(m, 0, sizeof(*m));
 }

@@ -65,54 +65,53 @@ static void add_dev(struct m_vm *vm, const char *bdf)
 		strlcpy0(vm->devs[vm->n_devs++], bdf, MODEL_BDF_LEN);
 }
 
-/* From the VM's config: Proxmox hostpciN 0000:0a:00 (no function: every
- * function of the slot, as the start snapshot knows them) or 0000:0a:00.0,
- * libvirt hostdev addresses. */
+/* A device of a VM config: a function, or a slot meaning every function
+ * of it the start snapshot knows. */
+static void add_conf_dev(const struct model *m, struct m_vm *vm, const char *dev)
+{
+	size_t len = strlen(dev);
+
+	if (strchr(dev, '.')) {
+		add_dev(vm, dev);
+		return;
+	}
+	for (size_t d = 0; d < m->n_pci; d++)
+		if (!strncmp(m->pci[d].bdf, dev, len) && m->pci[d].bdf[len] == '.')
+			add_dev(vm, m->pci[d].bdf);
+}
+
 static void add_conf_devs(const struct model *m, struct m_vm *vm)
 {
 	for (size_t c = 0; c < m->n_confs; c++) {
 		if (strcmp(m->confs[c].vmid, vm->id))
 			continue;
-		for (int i = 0; i < m->confs[c].n; i++) {
-			char bdf[MODEL_BDF_LEN], slot[MODEL_BDF_LEN];
-			const char *h = m->confs[c].hostpci[i];
-
-			if (model_bdf_norm(h, bdf)) {
-				add_dev(vm, bdf);
-				continue;
-			}
-			snprintf(slot, sizeof(slot), "%s%s.", strchr(h, ':') == strrchr(h, ':') ?
-				 "0000:" : "", h);
-			for (size_t d = 0; d < m->n_pci; d++)
-				if (!strncmp(m->pci[d].bdf, slot, strlen(slot)))
-					add_dev(vm, m->pci[d].bdf);
-		}
+		for (size_t i = 0; i < m->confs[c].conf.ndevs; i++)
+			add_conf_dev(m, vm, m->confs[c].conf.devs[i]);
 	}
 }
 
-static void parse_qemu(const struct m_proc *p, struct m_vm *vm)
+/* QEMU's argv through the one QEMU argv reader (sys/vmconf.c). */
+static bool parse_qemu(const struct model *m, const struct m_proc *p, struct m_vm *vm)
 {
-	const char *a;
+	const char *argv[512];
+	struct vmconf conf;
+	int argc = 0;
 
-	for (int i = 0; (a = arg_at(p, i)); i++) {
-		const char *next = arg_at(p, i + 1);
-
-		if (!strcmp(a, "-id") && next) {
-			snprintf(vm->id, sizeof(vm->id), "%s", next);
-			vm->flavour = VM_PROXMOX;
-		} else if (!strcmp(a, "-name") && next && vm->flavour != VM_PROXMOX) {
-			const char *n = strncmp(next, "guest=", 6) ? next : next + 6;
-
-			snprintf(vm->id, sizeof(vm->id), "%.*s", (int)strcspn(n, ","), n);
-			vm->flavour = VM_LIBVIRT;
-		} else if (!strcmp(a, "-device") && next && !strncmp(next, "vfio-pci,", 9)) {
-			const char *h = strstr(next, "host=");
-			char raw[MODEL_BDF_LEN + 8], bdf[MODEL_BDF_LEN];
-
-			if (h && sscanf(h + 5, "%23[^,]", raw) == 1 && model_bdf_norm(raw, bdf))
-				add_dev(vm, bdf);
-		}
+	for (size_t off = 0; off < p->argv_len && argc < 512; off += strlen(p->argv + off) + 1)
+		argv[argc++] = p->argv + off;
+	if (!argc || vmconf_from_qemu_argv(argv, argc, &conf)) {
+		/* an exe that is QEMU under another argv[0] */
+		if (!argc)
+			return false;
+		argv[0] = p->exe;
+		if (vmconf_from_qemu_argv(argv, argc, &conf))
+			return false;
 	}
+	snprintf(vm->id, sizeof(vm->id), "%s", conf.id);
+	vm->flavour = conf.kind;
+	for (size_t i = 0; i < conf.ndevs; i++)
+		add_conf_dev(m, vm, conf.devs[i]);
+	return true;
 }
 
 /* Was "qm stop|shutdown ID" or "virsh shutdown|destroy NAME" run while the
@@ -141,22 +140,37 @@ static bool stop_requested(const struct model *m, const struct m_vm *vm)
 	return false;
 }
 
+/* VMs and hooks are root's: QEMU run by root or by a daemon of root's
+ * (libvirt runs QEMU as its own user, its parent is root's). */
+static bool by_root(const struct model *m, const struct m_proc *p)
+{
+	const struct m_proc *parent;
+
+	if (!p->uid)
+		return true;
+	parent = model_proc_at(m, p->ppid, p->start_ns ? p->start_ns : UINT64_MAX);
+	return parent && !parent->uid;
+}
+
 void model_find_vms(struct model *m)
 {
 	for (size_t i = 0; i < m->n_procs; i++) {
 		const struct m_proc *p = &m->procs[i];
 		struct m_vm vm = { 0 }, *out;
 
-		if (!is_qemu(p) || !p->argv_len)
+		if (!is_qemu(p) || !p->argv_len || !parse_qemu(m, p, &vm))
 			continue;
-		parse_qemu(p, &vm);
-		if (!vm.id[0] && !vm.n_devs)
+		if (!m->all_users && !by_root(m, p))
+			continue;	/* anyone can name a process kvm -id 111 */
+		if (vm.flavour == VM_QEMU && !vm.n_devs)
 			continue;
 		if (!vm.id[0]) {
 			snprintf(vm.id, sizeof(vm.id), "qemu-%u", p->pid);
 			vm.flavour = VM_QEMU;
 		}
 		vm.pid = p->pid;
+		vm.uid = p->uid;
+		vm.proc = p;
 		vm.start_ns = p->start_ns;
 		vm.stop_ns = p->exit_ns;
 		vm.exit_status = p->exit_status;
@@ -202,6 +216,29 @@ static bool is_pve_phase(const char *s)
 		     !strcmp(s, "pre-stop") || !strcmp(s, "post-stop"));
 }
 
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* --hook PATTERN: a glob on comm, the command line, the executable or any
+ * argument, each also by its base name ("vm-shutdown-monitor*" matches
+ * "/bin/sh /usr/local/sbin/vm-shutdown-monitor 111"). */
+static bool matches_rule(const struct m_proc *p, const char *line, const char *pattern)
+{
+	const char *a;
+
+	if (!fnmatch(pattern, p->comm, 0) || !fnmatch(pattern, line, 0) || !fnmatch(pattern, p->exe, 0) ||
+	    !fnmatch(pattern, base_name(p->exe), 0))
+		return true;
+	for (int i = 0; (a = arg_at(p, i)); i++)
+		if (!fnmatch(pattern, a, 0) || !fnmatch(pattern, base_name(a), 0))
+			return true;
+	return false;
+}
+
 /* Fills H if P is a hook run; returns whether it is. */
 static bool hook_of(const struct model *m, const struct m_proc *p, const char *pattern,
 		    struct m_hook *h)
@@ -245,8 +282,7 @@ static bool hook_of(const struct model *m, const struct m_proc *p, const char *p
 		}
 	}
 	model_argv_line(p, line, sizeof(line));
-	if (pattern && (!fnmatch(pattern, p->comm, 0) || !fnmatch(pattern, line, 0) ||
-			!fnmatch(pattern, p->exe, 0))) {
+	if (pattern && matches_rule(p, line, pattern)) {
 		h->user_rule = true;
 		snprintf(h->phase, sizeof(h->phase), "user rule");
 		snprintf(h->script, sizeof(h->script), "%s", p->exe[0] ? p->exe : p->comm);
@@ -267,6 +303,8 @@ void model_find_hooks(struct model *m, const char *pattern)
 
 		if (!p->start_ns || !p->argv_len || is_qemu(p) || !hook_of(m, p, pattern, &h))
 			continue;
+		if (!m->all_users && p->uid && !h.user_rule)
+			continue;	/* hooks are run by root's daemons */
 		/* A hook script's own children (sed, cat, echo) are not hook runs. */
 		if (h.phase[0] && m->n_hooks && m->hooks[m->n_hooks - 1].proc &&
 		    m->hooks[m->n_hooks - 1].proc->pid == p->ppid && !strcmp(m->hooks[m->n_hooks - 1].vm, h.vm) &&

@@ -9,22 +9,28 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "gputrace.skel.h"
+#include "gputrace_pm.skel.h"
 #include "record/bpf_loader.h"
 #include "record/core_btf.h"
 #include "util.h"
 
-/* Attributes whose writes can change a device's driver or state. */
+/* Attributes whose writes can change a device's driver or state: resets
+ * (a function's `reset`, a bridge's `reset_subordinate` for its whole
+ * bus), power (`power/control`, `d3cold_allowed`) and `enable`, which
+ * powers a device up and enables it without any driver. */
 const char *const gt_watched_attrs[] = {
 	"bind", "unbind", "new_id", "remove_id", "drivers_probe", "drivers_autoprobe",
-	"rescan", "driver_override", "remove", "reset", "reset_method", "control",
-	"d3cold_allowed", "sriov_numvfs", "sriov_drivers_autoprobe", NULL,
+	"rescan", "driver_override", "remove", "reset", "reset_method", "reset_subordinate",
+	"control", "d3cold_allowed", "enable", "sriov_numvfs", "sriov_drivers_autoprobe", NULL,
 };
 
 struct gt_bpf {
 	struct gputrace_bpf *skel;
+	struct gputrace_pm_bpf *pm;	/* reset/power hooks, if asked for and loaded */
 	struct ring_buffer *rb;
 };
 
@@ -236,6 +242,56 @@ fail:
 	return NULL;
 }
 
+/* Only the hooks whose function the kernel has as a function of its own:
+ * one missing target would fail the whole load. */
+static int pm_autoload(struct gputrace_pm_bpf *pm)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct bpf_program *p;
+	int n = 0;
+
+	if (!btf)
+		return -errno;
+	bpf_object__for_each_program(p, pm->obj) {
+		const char *fn = strchr(bpf_program__section_name(p), '/') + 1;
+		bool have = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) > 0;
+
+		bpf_program__set_autoload(p, have);
+		n += have;
+	}
+	btf__free(btf);
+	return n ? 0 : -ENOENT;
+}
+
+int gt_bpf_pm_start(struct gt_bpf *b, char *err, size_t errlen)
+{
+	struct gputrace_pm_bpf *pm = gputrace_pm_bpf__open();
+	int ret;
+
+	if (!pm) {
+		snprintf(err, errlen, "cannot open the reset/power hooks: %s", strerror(errno));
+		return -errno;
+	}
+	pm->rodata->gt_self_pid = getpid();
+	/* Same ring buffer and counters: one drain, one loss count. */
+	ret = bpf_map__reuse_fd(pm->maps.gt_events, bpf_map__fd(b->skel->maps.gt_events));
+	if (!ret)
+		ret = bpf_map__reuse_fd(pm->maps.gt_counters, bpf_map__fd(b->skel->maps.gt_counters));
+	if (!ret)
+		ret = pm_autoload(pm);
+	if (!ret)
+		ret = gputrace_pm_bpf__load(pm);
+	if (!ret)
+		ret = gputrace_pm_bpf__attach(pm);
+	if (ret) {
+		snprintf(err, errlen, "reset/power hooks not attached: %s", strerror(-ret));
+		gputrace_pm_bpf__destroy(pm);
+		return ret;
+	}
+	b->pm = pm;
+	return 0;
+}
+
 int gt_bpf_fd(struct gt_bpf *b)
 {
 	return ring_buffer__epoll_fd(b->rb);
@@ -269,19 +325,27 @@ void gt_bpf_counters(struct gt_bpf *b, uint64_t out[GT_CNT_MAX])
 	free(vals);
 }
 
-int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size)
+static void list_programs(struct bpf_object *obj, char *buf, size_t size, size_t *off, int *n)
 {
 	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj) {
+		if (!bpf_program__autoload(p))
+			continue;
+		*off += snprintf(buf + *off, *off < size ? size - *off : 0, "%s%s",
+				 (*n)++ ? " " : "", bpf_program__section_name(p));
+	}
+}
+
+int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size)
+{
 	size_t off = 0;
 	int n = 0;
 
 	buf[0] = 0;
-	bpf_object__for_each_program(p, b->skel->obj) {
-		if (!bpf_program__autoload(p))
-			continue;
-		off += snprintf(buf + off, off < size ? size - off : 0, "%s%s",
-				n++ ? " " : "", bpf_program__section_name(p));
-	}
+	list_programs(b->skel->obj, buf, size, &off, &n);
+	if (b->pm)
+		list_programs(b->pm->obj, buf, size, &off, &n);
 	return n;
 }
 
@@ -305,6 +369,7 @@ void gt_bpf_stop(struct gt_bpf *b)
 	if (!b)
 		return;
 	ring_buffer__free(b->rb);
+	gputrace_pm_bpf__destroy(b->pm);
 	gputrace_bpf__destroy(b->skel);
 	free(b);
 }

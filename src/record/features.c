@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "record/features.h"
+#include "record/journal.h"
 #include "util.h"
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
@@ -252,6 +253,9 @@ bool features_dynid_worker(void)
 	return btf_names(gt_hook_fn_names[GT_FN_DO_PCI_ADD_DYNID]);
 }
 
+static void probe_kmsg(struct gt_features *f);
+static void probe_journal(struct gt_features *f);
+
 void features_probe_full(struct gt_features *f)
 {
 	struct btf *btf;
@@ -278,6 +282,66 @@ void features_probe_full(struct gt_features *f)
 	}
 	probe_raw_tp_attach(&f->raw_tp, "sys_enter");
 	probe_kprobe_attach(&f->kprobe, gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE]);
+	probe_kmsg(f);
+	probe_journal(f);
+}
+
+/* The kernel log is read the same way by every backend; writing one line
+ * to it (the clock check) needs printk_devkmsg other than "off". */
+static void probe_kmsg(struct gt_features *f)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *fp = fopen("/proc/sys/kernel/printk_devkmsg", "re");
+	char why[96];
+
+	f->devkmsg[0] = '\0';
+	if (fp) {
+		if (fgets(f->devkmsg, sizeof(f->devkmsg), fp))
+			f->devkmsg[strcspn(f->devkmsg, "\n")] = '\0';
+		fclose(fp);
+	}
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "/dev/kmsg: %s: no kernel log lines", strerror(errno));
+		set_result(&f->kmsg, false, -errno, why);
+		return;
+	}
+	close(fd);
+	snprintf(why, sizeof(why), "/dev/kmsg readable; its clock %s", strcmp(f->devkmsg, "off") ?
+		 "checked with one line of ours" : "not checked (printk_devkmsg=off)");
+	set_result(&f->kmsg, true, 0, why);
+}
+
+/* Every backend reads the journal alike, through libsystemd. */
+static void probe_journal(struct gt_features *f)
+{
+	char why[sizeof(f->journal.why)];
+	struct journal *j = journal_open(NULL, why, sizeof(why));
+
+	if (!j) {
+		set_result(&f->journal, false, -ENOENT, why);
+		return;
+	}
+	journal_close(j);
+	set_result(&f->journal, true, 0, "this host's journal, through sd-journal");
+}
+
+const char *features_device_view(enum gt_backend b)
+{
+	/* No backend hooks the PCI reset or power-state functions yet: resets
+	 * and D-state changes are seen through the attribute writes, the
+	 * kernel log and the state read back after each event. */
+	switch (b) {
+	case GT_BACKEND_FENTRY:
+	case GT_BACKEND_KPROBE:
+		return "reset, power/control, d3cold_allowed writes with pid and result; "
+		       "kernel log; power_state read back after each event and at marks";
+	case GT_BACKEND_TRACEPOINT:
+		return "reset, power/control, d3cold_allowed writes at the syscall with pid and result; "
+		       "kernel log; power_state read back after each event and at marks; "
+		       "bind/unbind without pid (uevents)";
+	default:
+		return "";
+	}
 }
 
 static bool backend_works(const struct gt_features *f, enum gt_backend b, char *why, size_t size)

@@ -43,7 +43,14 @@ struct gt_features {
 	struct gt_probe_result raw_tp;	/* tracepoint backend and process events */
 	struct gt_probe_result fentry;
 	struct gt_probe_result kprobe;
+	struct gt_probe_result kmsg;	/* /dev/kmsg readable (full probe) */
+	char devkmsg[16];		/* printk_devkmsg: on, ratelimit, off; "" unknown */
+	struct gt_probe_result journal;	/* the system's journal readable (full probe) */
 };
+
+/* What a backend records of resets, power states and the kernel's own
+ * account of them: one line for `features`. */
+const char *features_device_view(enum gt_backend b);
 
 extern const char *const gt_hook_fn_names[GT_FN_MAX];
 

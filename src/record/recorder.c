@@ -18,6 +18,8 @@
 #include "record/bpf_loader.h"
 #include "record/control.h"
 #include "record/marks.h"
+#include "record/devstate.h"
+#include "record/logs.h"
 #include "record/recorder.h"
 #include "record/uevent.h"
 #include "render/record.h"
@@ -77,6 +79,9 @@ struct recorder {
 	 * disk is said when it starts and when it ends (watch_disk) */
 	uint64_t lost_seen, written_seen;
 	bool disk_failing;
+	struct logs logs;		/* kernel log and journal (logs.h) */
+	char pm_why[256];		/* the reset/power hooks: "on", "off", or why not */
+	struct traced traced;		/* devices followed closely (traced.h) */
 };
 
 /* Live line for a record being written: the same renderer `dump` uses. */
@@ -142,6 +147,8 @@ static int on_event(void *ctx, const void *data, size_t size)
 	}
 	trace_writer_append(r->w, GT_REC_EVENT, data, size);
 	r->events++;
+	devstate_note_event(&r->traced, data, size);
+	logs_note_event(&r->logs, data, size);
 	if (h->kind < GT_EV_KIND_MAX)
 		r->by_kind[h->kind]++;
 	if (h->kind == GT_EV_EXEC && ((const struct gt_exec_event *)data)->args_truncated)
@@ -166,7 +173,7 @@ static void drain_uevents(struct recorder *r)
 	int ret;
 
 	while ((ret = uevent_read(r->uevent_fd, &ev)) != 0) {
-		const char *key, *val;
+		const char *key, *val, *action = NULL, *slot = NULL;
 		size_t off = 0, klen;
 
 		if (ret == -ENOBUFS) {
@@ -181,9 +188,14 @@ static void drain_uevents(struct recorder *r)
 
 			snprintf(k, sizeof(k), "%.*s", (int)klen, key);
 			trace_writer_kv_str(r->w, k, val);
+			if (!strcmp(k, "ACTION"))
+				action = val;
+			else if (!strcmp(k, "PCI_SLOT_NAME"))
+				slot = val;
 		}
 		write_kv_payload_and_show(r, GT_REC_UEVENT);
 		r->uevents++;
+		devstate_note_uevent(&r->traced, action, slot);
 	}
 }
 
@@ -217,6 +229,7 @@ static void write_mark(void *ctx, const struct mark_in *m, uint64_t now_ns)
 	trace_writer_kv_str(r->w, "comm", comm);
 	write_kv_payload_and_show(r, GT_REC_MARK);
 	r->marks++;
+	devstate_write_all(r->w, &r->traced, mono_ns(), "mark", m->label);
 }
 
 static void drain_marks(struct recorder *r)
@@ -246,6 +259,15 @@ static void watch_disk(struct recorder *r)
 	r->written_seen = st.records;
 }
 
+static void show_open_kv(void *ctx, uint16_t type)
+{
+	struct recorder *r = ctx;
+	uint32_t len;
+	const void *p = trace_writer_kv_payload(r->w, &len);
+
+	show(r, type, p, len);
+}
+
 static void write_counters(struct recorder *r)
 {
 	struct trace_writer_stats st;
@@ -263,6 +285,7 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_u64(r->w, "sysfs_seen", r->kcounters[GT_CNT_SYSFS_SEEN]);
 	trace_writer_kv_u64(r->w, "lost_uevents", r->lost_uevents);
 	trace_writer_kv_u64(r->w, "lost_held", r->lost_held);
+	logs_counter_keys(&r->logs, r->w);
 	trace_writer_kv_u64(r->w, "records_lost", st.records_lost);
 	trace_writer_kv_u64(r->w, "marks_refused", r->intake.refused_denied);
 	trace_writer_kv_u64(r->w, "marks_rate_limited", r->intake.refused_rate);
@@ -301,6 +324,8 @@ static void write_header(struct recorder *r, const char *backend_why)
 	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
 	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
 	trace_writer_kv_str(r->w, "marks", r->marks_off[0] ? r->marks_off : "on");
+	logs_header_keys(&r->logs, r->w);
+	trace_writer_kv_str(r->w, "pm_hooks", r->pm_why);
 	trace_writer_kv_end(r->w);
 	r->clock = (struct render_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
 }
@@ -321,6 +346,18 @@ static void snapshot(struct recorder *r, const char *phase)
 	/* The PCI name table (libpci's pci.ids, megabytes) is freed but its
 	 * heap would stay ours for the whole recording: give it back. */
 	malloc_trim(0);
+}
+
+/* The devices followed from the start (devstate_choose); events add more. */
+static void choose_traced(struct recorder *r)
+{
+	struct pci_dev_state *st;
+	size_t n;
+
+	if (pci_list_states("/", &st, &n) < 0)
+		return;
+	devstate_choose(&r->traced, st, n);
+	free(st);
 }
 
 static void *hold_events(void *arg)
@@ -375,6 +412,7 @@ static void snapshot_start(struct recorder *r)
 	/* The snapshot yields to the thread: a burst must not wait for it. */
 	setpriority(PRIO_PROCESS, gettid(), prio + 10);
 	snapshot(r, "start");
+	choose_traced(r);
 	setpriority(PRIO_PROCESS, gettid(), prio);
 	if (r->holding) {
 		write_held(r);
@@ -447,6 +485,29 @@ static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_
 	}
 }
 
+/* Opt-in and fentry only: the hooks have not met a kernel yet (bpf/pm).
+ * Whatever happens, the recording goes on; the header says what it has. */
+static void start_pm_hooks(struct recorder *r)
+{
+	char err[256];
+
+	if (!r->o->pm_hooks) {
+		snprintf(r->pm_why, sizeof(r->pm_why), "off");
+		return;
+	}
+	if (r->backend != GT_BACKEND_FENTRY) {
+		snprintf(r->pm_why, sizeof(r->pm_why), "not with the %s backend (fentry only)",
+			 backend_name(r->backend));
+	} else if (gt_bpf_pm_start(r->bpf, err, sizeof(err))) {
+		snprintf(r->pm_why, sizeof(r->pm_why), "%s", err);
+	} else {
+		snprintf(r->pm_why, sizeof(r->pm_why), "on");
+		return;
+	}
+	gt_warn("--pm-hooks: %s; resets and power states are seen through sysfs writes, the "
+		"kernel log and the device state only", r->pm_why);
+}
+
 static int add_epoll(int ep, int fd)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
@@ -462,16 +523,17 @@ static int loop(struct recorder *r)
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0 || add_epoll(ep, gt_bpf_fd(r->bpf)) || add_epoll(ep, r->uevent_fd) ||
-	    (r->intake.listen_fd >= 0 && add_epoll(ep, r->intake.listen_fd))) {
+	    (r->intake.listen_fd >= 0 && add_epoll(ep, r->intake.listen_fd)) ||
+	    logs_add_epoll(&r->logs, ep)) {
 		gt_err("epoll: %s", strerror(errno));
 		return -1;
 	}
 	r->ep = ep;
 	while (!stop_signal) {
-		struct epoll_event evs[4];
+		struct epoll_event evs[6];
 		uint64_t now;
 
-		epoll_wait(ep, evs, 4, POLL_TIMEOUT_MS);
+		epoll_wait(ep, evs, 6, POLL_TIMEOUT_MS);
 		/* Order within a wakeup: kernel events first, so a uevent or
 		 * mark never lands before the write that caused it. */
 		if (gt_bpf_drain(r->bpf) > 0) {
@@ -484,6 +546,10 @@ static int loop(struct recorder *r)
 			nanosleep(&pause, NULL);
 		}
 		drain_uevents(r);
+		/* The kernel's own lines and the device state an event asked
+		 * for belong before a mark made after them. */
+		logs_drain(&r->logs, r->w, &r->traced, &r->clock, show_open_kv, r);
+		devstate_flush(r->w, &r->traced, mono_ns(), 0);
 		drain_marks(r);
 		now = mono_ns();
 		if (now >= next_counters || checkpoint_asked) {
@@ -511,15 +577,22 @@ static void summary(struct recorder *r, const char *path)
 	struct trace_writer_stats st;
 	uint64_t lost = r->kcounters[GT_CNT_LOST_SYSFS] + r->kcounters[GT_CNT_LOST_DRIVER] +
 			r->kcounters[GT_CNT_LOST_EXEC] + r->kcounters[GT_CNT_LOST_EXIT] +
-			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents + r->lost_held;
+			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents + r->lost_held +
+			logs_lost(&r->logs);
 
 	trace_writer_stats(r->w, &st);
 	fprintf(stderr, "gputrace: %llu events (", (unsigned long long)r->events);
 	for (int k = 1; k < GT_EV_KIND_MAX; k++)
-		fprintf(stderr, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
-			(unsigned long long)r->by_kind[k]);
-	fprintf(stderr, "), %llu uevents, %llu marks; lost: %llu", (unsigned long long)r->uevents,
-		(unsigned long long)r->marks, (unsigned long long)lost);
+		if (k <= GT_EV_EXIT || r->by_kind[k])	/* resets and power: --pm-hooks */
+			fprintf(stderr, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
+				(unsigned long long)r->by_kind[k]);
+	fprintf(stderr, "), %llu uevents, %llu marks, %llu kernel log lines, %llu journal entries; "
+		"lost: %llu", (unsigned long long)r->uevents, (unsigned long long)r->marks,
+		(unsigned long long)r->logs.kmsg_lines, (unsigned long long)r->logs.journal_entries,
+		(unsigned long long)lost);
+	if (logs_lost(&r->logs))
+		fprintf(stderr, " (%llu kernel log lines overwritten before they were read)",
+			(unsigned long long)logs_lost(&r->logs));
 	if (st.records_lost)
 		fprintf(stderr, " + %llu records not written (%s)",
 			(unsigned long long)st.records_lost, strerror(-st.last_error));
@@ -531,14 +604,29 @@ static void summary(struct recorder *r, const char *path)
 	fprintf(stderr, "; %s (%.1f KiB)\n", path, st.bytes / 1024.0);
 }
 
-static int dry_run(const struct gt_features *f, enum gt_backend b, const char *why)
+static int dry_run(const struct recorder_opts *o, const struct gt_features *f, enum gt_backend b,
+		   const char *why_backend)
 {
-	char progs[1024];
+	struct journal *j = NULL;
+	char progs[1024], why[192];
 
-	printf("would record with the %s backend: %s\n", backend_name(b), why);
+	printf("would record with the %s backend: %s\n", backend_name(b), why_backend);
 	if (gt_bpf_plan(b, (struct gt_dynid_plan){ GT_DYNID_NATIVE, f->dynid_worker },
 			progs, sizeof(progs)) > 0)
 		printf("hooks: %s\n", progs);
+	printf("kernel log: %s\n", o->kmsg == KMSG_OFF ? "off" :
+	       access("/dev/kmsg", R_OK) ? "/dev/kmsg not readable: none recorded" :
+	       kmsg_mode_name(o->kmsg));
+	if (o->journal_off)
+		printf("journal: off\n");
+	else if ((j = journal_open(o->journal_dir, why, sizeof(why))))
+		printf("journal: %s\n", o->journal_dir ? o->journal_dir : "this host's");
+	else
+		printf("journal: none (%s)\n", why);
+	journal_close(j);
+	printf("reset/power hooks: %s\n", !o->pm_hooks ? "off (--pm-hooks)" :
+	       b == GT_BACKEND_FENTRY ? "fentry, if the kernel has the functions" :
+	       "not with this backend");
 	printf("watched sysfs attributes:");
 	for (int i = 0; gt_watched_attrs[i]; i++)
 		printf(" %s", gt_watched_attrs[i]);
@@ -583,11 +671,15 @@ static void finish(struct recorder *r)
 {
 	gt_bpf_drain(r->bpf);
 	drain_uevents(r);
+	logs_stopping(&r->logs);
+	logs_drain(&r->logs, r->w, &r->traced, &r->clock, show_open_kv, r);
+	devstate_flush(r->w, &r->traced, mono_ns(), 1);
 	drain_marks(r);
 	snapshot(r, "end");
 	write_counters(r);
 	trace_writer_kv_begin(r->w, GT_REC_END, mono_ns());
 	trace_writer_kv_str(r->w, "reason", stop_signal ? strsignal(stop_signal) : "duration");
+	logs_end_keys(&r->logs, r->w);
 	trace_writer_kv_end(r->w);
 	if (!r->o->quiet)
 		fflush(stdout);
@@ -596,7 +688,9 @@ static void finish(struct recorder *r)
 
 int recorder_run(const struct recorder_opts *o)
 {
-	struct recorder r = { .o = o, .uevent_fd = -1, .ep = -1 };
+	struct recorder r = { .o = o, .uevent_fd = -1, .ep = -1, .logs.km.fd = -1 };
+	struct logs_opts lo = { .kmsg = o->kmsg, .journal_off = o->journal_off,
+				.journal_dir = o->journal_dir };
 	struct gt_features f;
 	char path[512], why[512];
 	int ret = EXIT_ERROR, err;
@@ -612,7 +706,7 @@ int recorder_run(const struct recorder_opts *o)
 			gt_err("no usable backend: %s", why);
 			return EXIT_ERROR;
 		}
-		return dry_run(&f, b, why);
+		return dry_run(o, &f, b, why);
 	}
 	if (!f.root) {
 		gt_err("recording needs root (BPF needs CAP_BPF and CAP_PERFMON): run with sudo");
@@ -638,9 +732,11 @@ int recorder_run(const struct recorder_opts *o)
 		goto out;
 	}
 	open_marks(&r);
+	logs_open(&r.logs, &lo);
 	gt_bpf_set_verbose(o->verbose);
 	if (start_bpf(&r, &f, why, sizeof(why)))
 		goto out;
+	start_pm_hooks(&r);
 	write_header(&r, why);
 	fprintf(stderr, "gputrace: recording to %s with the %s backend: ready%s\n", path,
 		backend_name(r.backend), o->quiet ? "" : " (Ctrl-C to stop)");
@@ -666,5 +762,7 @@ out:
 	if (r.uevent_fd >= 0)
 		close(r.uevent_fd);
 	marks_close(&r.intake);
+	logs_close(&r.logs);
+	traced_free(&r.traced);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "record/features.h"
+#include "record/kmsg.h"
 
 struct recorder_opts {
 	const char *path;	/* NULL: gputrace-HOST-YYYYmmdd-HHMMSS.gtrace */
@@ -19,6 +20,10 @@ struct recorder_opts {
 	int verbose;		/* libbpf log */
 	size_t ringbuf_bytes;
 	const char *cmdline;	/* how we were invoked, kept in the header */
+	enum kmsg_mode kmsg;	/* kernel log lines kept (default devices) */
+	bool journal_off;	/* no journal entries */
+	bool pm_hooks;		/* fentry: hook the PCI reset and power-state functions */
+	const char *journal_dir;	/* a journal directory; NULL: the system's */
 	bool has_mark_group;	/* --mark-group: this group may mark too */
 	gid_t mark_group;
 };

@@ -27,6 +27,9 @@ static void finding(struct json_writer *w, const struct audit_finding *f)
 	json_kv_str(w, "text", f->text);
 	json_kv_str(w, "meaning", f->meaning);
 	json_kv_str(w, "hint", f->hint);
+	json_kv_str(w, "certainty", audit_certainty_name(f->certainty));
+	kv_str_or_null(w, "trigger", f->trigger);
+	kv_str_or_null(w, "via", f->via);
 	json_object_end(w);
 }
 

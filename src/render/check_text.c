@@ -28,12 +28,16 @@ static void finding(FILE *out, const struct audit_finding *f)
 		f->severity == AUDIT_WARN ? "WARN" : "INFO", f->rule);
 	/* file names and their lines are the audited tree's: escaped */
 	text_escape_put(out, where, strlen(where));
-	fputc('\n', out);
+	fprintf(out, "%s\n", f->certainty == AUDIT_GUESS ? "  (guess)" : "");
 	if (f->text[0]) {
 		fputs("      | ", out);
 		text_escape_put(out, f->text, strlen(f->text));
 		fputc('\n', out);
 	}
+	if (f->via)
+		text_wrap(out, 6, "via:   ", f->via);
+	if (f->trigger)
+		text_wrap(out, 6, "runs:  ", f->trigger);
 	text_wrap(out, 6, "means: ", f->meaning);
 	text_wrap(out, 6, "fix:   ", f->hint);
 	fputc('\n', out);

@@ -21,6 +21,9 @@ static const char *rec_type_name(uint16_t type)
 	case GT_REC_FILE: return "file";
 	case GT_REC_COUNTERS: return "counters";
 	case GT_REC_END: return "end";
+	case GT_REC_KMSG: return "kmsg";
+	case GT_REC_PCI_STATE: return "pci_state";
+	case GT_REC_JOURNAL: return "journal";
 	default: return "unknown";
 	}
 }
@@ -108,10 +111,24 @@ static void json_event_body(struct json_writer *w, int kind, const union gt_even
 		json_nul_list(w, ev->exec.args, ev->exec.args_len);
 		json_kv_bool(w, "args_truncated", ev->exec.args_truncated);
 		break;
+	case GT_EV_RESET:
+	case GT_EV_POWER:
+		json_strn(w, "device", ev->pm.device, GT_NAME_LEN);
+		json_strn(w, "function", ev->pm.function, GT_NAME_LEN);
+		json_kv_s64(w, "ret", ev->pm.ret);
+		if (kind == GT_EV_POWER)
+			json_kv_str(w, "state", pci_power_name(ev->pm.state));
+		json_kv_str(w, "now_state", pci_power_name(ev->pm.now_state));
+		break;
 	case GT_EV_EXIT:
 		json_kv_s64(w, "status", ev->exit.exit_code);
 		exit_status_str(ev->exit.exit_code, buf, sizeof(buf));
 		json_kv_str(w, "exit", buf);
+		json_key(w, "orphans");
+		json_array_start(w);
+		for (__u32 i = 0; i < ev->exit.n_orphans && i < GT_ORPHANS_MAX; i++)
+			json_u64(w, ev->exit.orphans[i]);
+		json_array_end(w);
 		break;
 	}
 }

@@ -144,6 +144,19 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 	case GT_EV_EXIT:
 		exit_status_str(ev.exit.exit_code, st, sizeof(st));
 		fputs(st, out);
+		for (__u32 i = 0; i < ev.exit.n_orphans && i < GT_ORPHANS_MAX; i++)
+			fprintf(out, "%s%u", i ? " " : ", leaving children ", ev.exit.orphans[i]);
+		break;
+	case GT_EV_RESET:
+	case GT_EV_POWER:
+		put_name(out, ev.pm.device, GT_NAME_LEN);
+		fputc(' ', out);
+		put_name(out, ev.pm.function, GT_NAME_LEN);
+		if (kind == GT_EV_POWER)
+			fprintf(out, "(%s)", pci_power_name(ev.pm.state));
+		fprintf(out, " = %s, now %s", ev.pm.ret ? strerrorname_np(-ev.pm.ret) ?: "error" : "0",
+			pci_power_name(ev.pm.now_state));
+		put_ancestry(out, t, 2);
 		break;
 	default:
 		fprintf(out, "(event kind %d)", kind);
@@ -178,6 +191,71 @@ static void render_uevent(FILE *out, const struct trace_record *rec, const struc
 	fputc('\n', out);
 }
 
+static const char *level_name(int level)
+{
+	static const char *const names[] = { "emerg", "alert", "crit", "err", "warning",
+					     "notice", "info", "debug" };
+
+	return level >= 0 && level < 8 ? names[level] : "?";
+}
+
+/* Message bytes as the kernel's own escapes would show them: a line that
+ * holds a newline or a terminal escape stays one harmless line. */
+static void put_escaped(FILE *out, const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+			fputc(s[i], out);
+		else
+			fprintf(out, "\\x%02x", s[i]);
+	}
+}
+
+static void render_kmsg(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+{
+	char level[8] = "", facility[8] = "", who[24];
+	struct kv_pair p;
+	size_t off = 0;
+
+	kv_get(rec, "level", level, sizeof(level));
+	kv_get(rec, "facility", facility, sizeof(facility));
+	snprintf(who, sizeof(who), "%s.%s", atoi(facility) ? "user" : "kernel",
+		 level_name(level[0] ? atoi(level) : -1));
+	put_head(out, c, kv_ts(rec), "kmsg", 0, who);
+	while (kv_next(rec, &off, &p) == 1)
+		if (p.key_len == 3 && !memcmp(p.key, "msg", 3))
+			put_escaped(out, p.val, p.val_len);
+	fputc('\n', out);
+}
+
+/* The value of KEY shown escaped, if there is one. */
+static void put_value(FILE *out, const struct trace_record *rec, const char *key)
+{
+	size_t off = 0, klen = strlen(key);
+	struct kv_pair p;
+
+	while (kv_next(rec, &off, &p) == 1)
+		if (p.key_len == klen && !memcmp(p.key, key, klen)) {
+			put_escaped(out, p.val, p.val_len);
+			return;
+		}
+}
+
+static void render_journal(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+{
+	char pid[16] = "", comm[32] = "", unit[128] = "";
+
+	kv_get(rec, "pid", pid, sizeof(pid));
+	kv_get(rec, "comm", comm, sizeof(comm));
+	put_head(out, c, kv_ts(rec), "journal", (uint32_t)atoi(pid), comm);
+	put_value(out, rec, "msg");
+	if (kv_get(rec, "unit", unit, sizeof(unit)) && unit[0]) {
+		fputs(" unit=", out);
+		put_value(out, rec, "unit");
+	}
+	fputc('\n', out);
+}
+
 static void render_kv_line(FILE *out, const struct trace_record *rec, const struct render_clock *c,
 			   const char *name, const char *const *keys)
 {
@@ -193,16 +271,18 @@ static void render_kv_line(FILE *out, const struct trace_record *rec, const stru
 void render_record_text(FILE *out, const struct trace_record *rec, const struct render_clock *c)
 {
 	static const char *const header_keys[] = { "tool_version", "format", "hostname",
-		"kernel_release", "backend", "boot_id", "marks", NULL };
+		"kernel_release", "backend", "boot_id", "kmsg", "journal", "marks", NULL };
 	static const char *const mark_keys[] = { "label", NULL };
 	static const char *const pci_keys[] = { "phase", "bdf", "vendor", "device", "class",
-		"driver", "driver_override", "iommu_group", "device_name", NULL };
+		"driver", "driver_override", "iommu_group", "power_state", "device_name", NULL };
 	static const char *const proc_keys[] = { "phase", "ppid", "exe", NULL };
 	static const char *const file_keys[] = { "phase", "path", "missing", "truncated", NULL };
 	static const char *const counter_keys[] = { "events", "lost_sysfs", "lost_driver",
-		"lost_exec", "lost_exit", "pending_full", "lost_uevents", "records_lost",
+		"lost_exec", "lost_exit", "pending_full", "lost_uevents", "lost_kmsg", "records_lost",
 		"marks_refused", "marks_rate_limited", "marks_malformed", NULL };
 	static const char *const end_keys[] = { "reason", NULL };
+	static const char *const state_keys[] = { "cause", "label", "bdf", "driver",
+		"driver_override", "power_state", "runtime_status", "enable", "missing", NULL };
 
 	switch (rec->type) {
 	case GT_REC_EVENT: render_event(out, rec, c); break;
@@ -214,6 +294,9 @@ void render_record_text(FILE *out, const struct trace_record *rec, const struct 
 	case GT_REC_FILE: render_kv_line(out, rec, c, "snap-file", file_keys); break;
 	case GT_REC_COUNTERS: render_kv_line(out, rec, c, "counters", counter_keys); break;
 	case GT_REC_END: render_kv_line(out, rec, c, "end", end_keys); break;
+	case GT_REC_KMSG: render_kmsg(out, rec, c); break;
+	case GT_REC_PCI_STATE: render_kv_line(out, rec, c, "state", state_keys); break;
+	case GT_REC_JOURNAL: render_journal(out, rec, c); break;
 	default:
 		fprintf(out, "(record type %u, %u bytes)\n", rec->type, rec->len);
 	}

@@ -34,9 +34,46 @@ static void task_json(struct json_writer *w, const struct finding *f)
 		json_object_end(w);
 	}
 	json_array_end(w);
+	json_kv_u64(w, "uid", f->culprit.uid);
+	json_key(w, "spawned_by");
+	json_array_start(w);
+	for (int i = 0; i < f->n_spawned_by; i++) {
+		const struct m_spawn *l = &f->spawned_by[i];
+
+		json_object_start(w);
+		json_kv_u64(w, "pid", l->pid);
+		json_key(w, "comm");
+		json_string_len(w, l->comm, strnlen(l->comm, GT_COMM_LEN));
+		json_kv_str(w, "exe", l->proc ? l->proc->exe : "");
+		json_key(w, "argv");
+		json_nul_list(w, l->proc ? l->proc->argv : "", l->proc ? l->proc->argv_len : 0);
+		json_kv_bool(w, "inferred", l->inferred);
+		json_object_end(w);
+	}
+	json_array_end(w);
 	json_kv_bool(w, "inferred", f->culprit_inferred);
 	json_kv_bool(w, "from_hook", f->culprit_from_hook);
+	json_key(w, "hook");
+	if (f->culprit_hook) {
+		json_object_start(w);
+		json_kv_str(w, "phase", f->culprit_hook->phase);
+		json_kv_str(w, "script", f->culprit_hook->script);
+		json_kv_u64(w, "pid", f->culprit_hook->proc ? f->culprit_hook->proc->pid : 0);
+		json_kv_bool(w, "had_exited", f->culprit_hook->end_ns && f->culprit_hook->end_ns < f->ts_ns);
+		json_object_end(w);
+	} else {
+		json_null(w);
+	}
 	json_object_end(w);
+}
+
+static void delay(struct json_writer *w, const char *key, bool has, double v)
+{
+	json_key(w, key);
+	if (has)
+		json_double(w, v, 3);
+	else
+		json_null(w);
 }
 
 static uint64_t wall_ns(const struct model *m, uint64_t ts)
@@ -69,20 +106,79 @@ static void finding_json(struct json_writer *w, const struct model *m, const str
 	time_str(w, m, f->ts_ns);
 	json_kv_str(w, "driver_from", f->driver_from);
 	json_kv_str(w, "driver_to", f->driver_to);
-	json_key(w, "delay_after_hook_s");
-	if (f->has_delay)
-		json_double(w, f->delay_after_hook_s, 3);
-	else
-		json_null(w);
+	delay(w, "delay_after_hook_s", f->has_delay, f->delay_after_hook_s);
+	delay(w, "delay_after_stop_s", f->has_stop_delay, f->delay_after_stop_s);
+	delay(w, "delay_after_return_s", f->has_return_delay, f->delay_after_return_s);
 	task_json(w, f);
+	json_kv_str(w, "returned_by_kind", returner_kind_name(f->returned_by_kind));
+	json_kv_str(w, "returned_by", f->returned_by);
+	json_kv_str(w, "blocker", blocker_kind_name(f->blocker));
 	json_kv_str(w, "mechanism_kind", f_mechanism_name(f->mech));
 	json_kv_str(w, "mechanism", f->mechanism);
+	json_kv_str(w, "chain", f->chain);
 	json_kv_str(w, "summary", f->summary);
+	json_kv_str(w, "advice", f->advice);
+	json_kv_bool(w, "uncertain", f->uncertain);
 	json_key(w, "evidence");
 	json_array_start(w);
 	for (int i = 0; i < f->n_evidence; i++)
 		json_u64(w, f->evidence[i]);
 	json_array_end(w);
+	json_object_end(w);
+}
+
+static void opt_time(struct json_writer *w, const char *key, uint64_t ts)
+{
+	char buf[48];
+
+	json_key(w, key);
+	if (!ts || ts == UINT64_MAX) {
+		json_null(w);
+		return;
+	}
+	fmt_iso_utc(ts, buf, sizeof(buf));
+	json_string(w, buf);
+}
+
+/* Each device's custody through each run: what the findings are judged on. */
+static void custody_json(struct json_writer *w, const struct model *m, const struct custody *c)
+{
+	json_object_start(w);
+	json_kv_str(w, "vm", c->vm->id);
+	json_kv_str(w, "device", c->bdf);
+	json_key(w, "driver_before");
+	if (c->host_known)
+		json_string(w, c->host_before);
+	else
+		json_null(w);
+	opt_time(w, "start_sequence", c->start_seq_ns);
+	opt_time(w, "stop", c->stop_ns);
+	opt_time(w, "settled_at", c->stop_ns ? c->settle_ns : 0);
+	json_kv_bool(w, "settled", c->settled);
+	json_kv_str(w, "settled_driver", c->settled_driver);
+	json_key(w, "returned");
+	if (c->ret) {
+		const struct gt_task *t = trans_actor(m, c->ret);
+
+		json_object_start(w);
+		opt_time(w, "time", c->ret->ts_ns);
+		json_kv_str(w, "driver", c->ret->driver);
+		json_kv_str(w, "by_kind", returner_kind_name(c->ret_kind));
+		json_key(w, "by");
+		if (t)
+			json_string_len(w, t->comm, strnlen(t->comm, GT_COMM_LEN));
+		else
+			json_null(w);
+		json_kv_u64(w, "pid", t ? t->pid : 0);
+		json_kv_bool(w, "late", c->late);
+		json_object_end(w);
+	} else {
+		json_null(w);
+	}
+	json_kv_u64(w, "failed_attempts", c->n_attempts);
+	json_kv_str(w, "blocker", blocker_kind_name(c->blocker.kind));
+	json_kv_u64(w, "moves_after_return", c->n_episodes);
+	json_kv_str(w, "next_vm", c->next_vm ? c->next_vm->id : "");
 	json_object_end(w);
 }
 
@@ -120,6 +216,11 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 		json_array_end(w);
 		json_object_end(w);
 	}
+	json_array_end(w);
+	json_key(w, "custody");
+	json_array_start(w);
+	for (size_t i = 0; i < r->c.n; i++)
+		custody_json(w, m, &r->c.v[i]);
 	json_array_end(w);
 	json_key(w, "findings");
 	json_array_start(w);

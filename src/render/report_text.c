@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The report for people: text for a terminal (colour on a tty) or Markdown
  * to paste into a bug report. One walk, two sets of markup. */
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/report.h"
@@ -47,7 +49,8 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 		for (int d = 0; d < vm->n_devs; d++) {
 			const char *name = "";
 
-			for (size_t k = 0; k < m->n_pci; k++)
+			/* never another host's name for an address */
+			for (size_t k = 0; k < m->n_pci && !m->other_hosts[0]; k++)
 				if (!strcmp(m->pci[k].bdf, vm->devs[d]))
 					name = m->pci[k].name;
 			fprintf(out, " %s%s%s%s", vm->devs[d], name[0] ? " [" : "", name, name[0] ? "]" : "");
@@ -95,8 +98,10 @@ static void culprit(FILE *out, const struct finding *f, const struct style *s)
 
 	if (!f->has_culprit)
 		return;
-	fprintf(out, "%sculprit: %s%.16s[%u]%s", ind, f->culprit_inferred ? "(inferred from the write in flight) " : "",
-		f->culprit.comm, f->culprit.pid, f->culprit_from_hook ? " (the hook itself or its child)" : "");
+	fprintf(out, "%sculprit: %s%.16s[%u]", ind, f->culprit_inferred ? "(inferred from the write in flight) " : "",
+		f->culprit.comm, f->culprit.pid);
+	if (f->culprit.uid)
+		fprintf(out, " uid %u", f->culprit.uid);
 	for (int i = 0; i < f->culprit.n_ancestors && i < GT_ANCESTRY_MAX; i++)
 		fprintf(out, " < %.16s[%u]", f->culprit.ancestors[i].comm, f->culprit.ancestors[i].pid);
 	if (f->culprit.unit[0])
@@ -106,6 +111,35 @@ static void culprit(FILE *out, const struct finding *f, const struct style *s)
 		model_argv_line(f->culprit_proc, line, sizeof(line));
 		fprintf(out, "%scommand: %s\n", ind, line);
 	}
+	if (f->n_spawned_by) {
+		fprintf(out, "%sspawned by:", ind);
+		for (int i = 0; i < f->n_spawned_by; i++)
+			fprintf(out, "%s %.16s[%u]%s", i ? " <" : "", f->spawned_by[i].comm, f->spawned_by[i].pid,
+				f->spawned_by[i].inferred ? " (forked: inferred)" : "");
+		fputc('\n', out);
+	}
+	if (f->culprit_hook && f->culprit_from_hook)
+		fprintf(out, "%sfrom the hook: started by the %s hook %s[%u]%s\n", ind, f->culprit_hook->phase,
+			f->culprit_hook->script, f->culprit_hook->proc ? f->culprit_hook->proc->pid : 0,
+			f->culprit_hook->end_ns && f->culprit_hook->end_ns < f->ts_ns ? ", which had exited" : "");
+}
+
+/* "+0.84 s after the VM stop, +0.12 s after the return, +0.57 s after the hook" */
+static void delay_line(FILE *out, const struct finding *f, const struct style *s)
+{
+	const char *ind = s->md ? "  - " : "       ";
+
+	if (!f->has_stop_delay && !f->has_return_delay && !f->has_delay)
+		return;
+	fprintf(out, "%swhen:", ind);
+	if (f->has_stop_delay)
+		fprintf(out, " +%.2f s after QEMU exited", f->delay_after_stop_s);
+	if (f->has_return_delay)
+		fprintf(out, "%s+%.2f s after the return", f->has_stop_delay ? ", " : " ", f->delay_after_return_s);
+	if (f->has_delay)
+		fprintf(out, "%s+%.2f s after the hook exited", f->has_stop_delay || f->has_return_delay ? ", " : " ",
+			f->delay_after_hook_s);
+	fputc('\n', out);
 }
 
 static void findings(FILE *out, const struct report *r, const struct style *s)
@@ -114,22 +148,32 @@ static void findings(FILE *out, const struct report *r, const struct style *s)
 
 	fprintf(out, s->md ? "### Findings\n\n" : "FINDINGS\n");
 	if (!r->f.n)
-		fprintf(out, "%snone: no rebind after a hook, no missing or failed hook\n", s->md ? "" : " ");
+		fprintf(out, "%snone: every device came back to its host driver and stayed there\n",
+			s->md ? "" : " ");
 	for (size_t i = 0; i < r->f.n; i++) {
 		const struct finding *f = &r->f.v[i];
 
 		t[0] = 0;
 		if (f->ts_ns)
 			wall(&r->m, f->ts_ns, t, sizeof(t));
+		const char *ind = s->md ? "  - " : "       ";
+
 		if (s->md)
-			fprintf(out, "- **%s** `%s` %s%s%s\n", f_severity_name(f->severity), f_kind_name(f->kind),
-				t, t[0] ? " " : "", f->summary);
+			fprintf(out, "- **%s** `%s` %s%s%s%s\n", f_severity_name(f->severity), f_kind_name(f->kind),
+				t, t[0] ? " " : "", f->summary, f->uncertain ? " *(uncertain)*" : "");
 		else
-			fprintf(out, " %s%-4s%s  %s%s%s\n", sev_color(s, f->severity), f_severity_name(f->severity),
-				reset(s), t, t[0] ? "  " : "", f->summary);
+			fprintf(out, " %s%-4s%s  %s%s%s%s\n", sev_color(s, f->severity), f_severity_name(f->severity),
+				reset(s), t, t[0] ? "  " : "", f->summary, f->uncertain ? " (uncertain)" : "");
 		culprit(out, f, s);
-		if (f->mechanism[0])
-			fprintf(out, "%smechanism: %s\n", s->md ? "  - " : "       ", f->mechanism);
+		delay_line(out, f, s);
+		if (f->returned_by[0])
+			fprintf(out, "%sreturned by: %s\n", ind, f->returned_by);
+		if (f->chain[0])
+			fprintf(out, "%schain: %s\n", ind, f->chain);
+		else if (f->mechanism[0])
+			fprintf(out, "%smechanism: %s\n", ind, f->mechanism);
+		if (f->advice[0])
+			fprintf(out, "%sfix: %s\n", ind, f->advice);
 	}
 }
 
@@ -171,4 +215,131 @@ void report_render_text(FILE *out, const struct report *r, bool markdown, bool c
 		timeline(out, r, &s);
 	phases(out, r, &s);
 	findings(out, r, &s);
+}
+
+static void explain_line(FILE *out, const char *what, uint64_t ts, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void explain_line(FILE *out, const char *what, uint64_t ts, const char *fmt, ...)
+{
+	char t[32] = "";
+	va_list ap;
+
+	if (ts)
+		fmt_wall(ts, false, t, sizeof(t));
+	fprintf(out, "  %-18s %-12s ", what, t);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+}
+
+static const char *actor(const struct model *m, const struct m_trans *t, char *buf, size_t size)
+{
+	const struct gt_task *a = trans_actor(m, t);
+
+	if (!a)
+		snprintf(buf, size, "the kernel");
+	else
+		snprintf(buf, size, "%s%.16s[%u]", t->from_uevent ? "(inferred) " : "", a->comm, a->pid);
+	return buf;
+}
+
+static void explain_run(FILE *out, const struct report *r, const struct custody *c)
+{
+	const struct model *m = &r->m;
+	char a[64];
+
+	fprintf(out, "%s in VM %s (%s, QEMU pid %u)\n", c->bdf, c->vm->id, vm_kind_name(c->vm->flavour),
+		c->vm->pid);
+	explain_line(out, "before the start", 0, "%s", !c->host_known ? "unknown (the VM ran before the trace)" :
+		     c->host_before[0] ? c->host_before : "no driver");
+	if (c->vm->start_ns)
+		explain_line(out, "start sequence", c->start_seq_ns, "QEMU started at +%.2f s",
+			     (c->vm->start_ns - c->start_seq_ns) / 1e9);
+	if (!c->stop_ns) {
+		explain_line(out, "stop", 0, "still running when the trace ends");
+		return;
+	}
+	explain_line(out, "QEMU exited", c->stop_ns, "%s", c->vm->stop_requested ? "stop requested" :
+		     "guest-initiated (no stop command seen)");
+	for (int i = 0; i < c->n_hooks; i++) {
+		const struct m_hook *h = c->hooks[i];
+		char st[64] = "still running";
+
+		if (h->end_ns)
+			exit_status_str(h->exit_status, st, sizeof(st));
+		explain_line(out, "hook", h->start_ns, "%s %s[%u]: %s", h->phase, h->script,
+			     h->proc ? h->proc->pid : 0, st);
+	}
+	for (int i = 0; i < c->n_attempts; i++) {
+		const struct m_write *w = c->attempt_writes[i];
+		const struct m_trans *t = c->attempt_trans[i];
+
+		if (t)
+			explain_line(out, "attempt", t->ts_ns, "%s %s by %s", t->kind == M_BIND ? "landed on" :
+				     "probe failed:", t->driver, actor(m, t, a, sizeof(a)));
+		else if (w)
+			explain_line(out, "attempt", w->ts_ns, "write \"%s\" to %s by %.16s[%u] failed (%lld)",
+				     w->value, w->path, w->task.comm, w->task.pid, (long long)w->ret);
+	}
+	if (c->ret)
+		explain_line(out, "returned", c->ret->ts_ns, "to %s by %s (%s)%s", c->ret->driver,
+			     actor(m, c->ret, a, sizeof(a)), returner_kind_name(c->ret_kind),
+			     c->late ? ", after the stop sequence" : "");
+	else
+		explain_line(out, "returned", 0, "never%s", c->blocker.kind ? ": blocked" : "");
+	if (c->blocker.kind)
+		explain_line(out, "blocker", 0, "%s", blocker_kind_name(c->blocker.kind));
+	explain_line(out, c->settled ? "settled" : "not settled", c->settle_ns, "%s%s",
+		     c->settled_driver[0] ? "on " : "on no driver", c->settled_driver);
+	for (int i = 0; i < c->n_episodes; i++) {
+		const struct c_episode *e = &c->episodes[i];
+
+		explain_line(out, "moved", e->leave->ts_ns, "off %s (%s by %s)%s%s", e->host,
+			     e->leave->kind == M_REMOVE ? "removed" : e->leave->kind == M_UNBIND ? "unbound" :
+			     "bound elsewhere", actor(m, e->leave, a, sizeof(a)), e->readd ? ", re-added" : "",
+			     e->land ? "" : ", no driver since");
+		if (e->land)
+			explain_line(out, "landed", e->land->ts_ns, "on %s by %s", e->land->driver,
+				     actor(m, e->land, a, sizeof(a)));
+	}
+	if (c->next_vm)
+		explain_line(out, "next", c->until_ns, "VM %s took it (its start sequence)", c->next_vm->id);
+}
+
+void report_render_explain(FILE *out, const struct report *r, const char *bdf)
+{
+	struct style s = { 0 };
+	struct report one = *r;
+	struct findings fs = { 0 };
+	int runs = 0;
+
+	fprintf(out, "custody of %s (%s, kernel %s, %s backend)\n\n", bdf, r->m.hostname, r->m.kernel,
+		r->m.backend);
+	for (size_t i = 0; i < r->c.n; i++) {
+		if (strcmp(r->c.v[i].bdf, bdf))
+			continue;
+		explain_run(out, r, &r->c.v[i]);
+		fputc('\n', out);
+		runs++;
+	}
+	if (!runs)
+		fprintf(out, "no VM run used %s in this trace\n\n", bdf);
+	for (size_t i = 0; i < r->f.n; i++)
+		if (!r->f.v[i].device[0] || !strcmp(r->f.v[i].device, bdf)) {
+			if (fs.n == fs.cap) {
+				size_t cap = fs.cap ? fs.cap * 2 : 8;
+				void *p = reallocarray(fs.v, cap, sizeof(*fs.v));
+
+				if (!p)
+					break;
+				fs.v = p;
+				fs.cap = cap;
+			}
+			fs.v[fs.n++] = r->f.v[i];
+		}
+	one.f = fs;
+	findings(out, &one, &s);
+	free(fs.v);
 }

@@ -78,6 +78,11 @@ static void entry(struct json_writer *w, const struct status *st, const struct s
 		json_string(w, peers[i]->bdf);
 	json_array_end(w);
 	str_or_null(w, "power_state", d->power_state);
+	str_or_null(w, "runtime_status", d->runtime_status);
+	str_or_null(w, "enable", d->enable);
+	str_or_null(w, "d3cold_allowed", d->d3cold_allowed);
+	str_or_null(w, "link_speed", d->link_speed);
+	str_or_null(w, "link_width", d->link_width);
 	str_or_null(w, "reset_method", d->reset_method);
 	json_key(w, "boot_vga");
 	if (d->boot_vga < 0)

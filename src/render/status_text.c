@@ -105,6 +105,17 @@ static void entry(FILE *out, const struct status *st, const struct status_entry 
 		row(out, "IOMMU group", "(none: IOMMU off or not supported)");
 	}
 	row(out, "power state", d->power_state[0] ? d->power_state : "(unknown)");
+	/* A GPU left runtime-suspended or in D3cold, or never enabled, is
+	 * the "bound but black screen" of a bug report. */
+	snprintf(buf, sizeof(buf), "%s, enable count %s, d3cold %s",
+		 d->runtime_status[0] ? d->runtime_status : "(unknown)",
+		 d->enable[0] ? d->enable : "?",
+		 !d->d3cold_allowed[0] ? "?" : d->d3cold_allowed[0] == '1' ? "allowed" : "not allowed");
+	row(out, "runtime PM", buf);
+	if (d->link_speed[0]) {
+		snprintf(buf, sizeof(buf), "%s x%s", d->link_speed, d->link_width[0] ? d->link_width : "?");
+		row(out, "link", buf);
+	}
 	row(out, "reset method", d->reset_method[0] ? d->reset_method : "(none)");
 	row(out, "boot VGA", d->boot_vga < 0 ? "-" : d->boot_vga ? "yes" : "no");
 	if (!e->nholders)

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Logical lines and directory sets of configuration files: see conffile.h. */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "sys/conffile.h"
-#include "sys/sysfs.h"
+#include "sys/rootfs.h"
 
 static int is_blank(char c)
 {
@@ -54,8 +54,7 @@ static int add_line(struct conf_file *f, size_t *cap, int lineno, const char *te
 	return 0;
 }
 
-/* Splits BUF (NUL-terminated, modified) into logical lines. */
-static int split_lines(struct conf_file *f, char *buf)
+int conf_split(struct conf_file *f, char *buf)
 {
 	char *p = buf, *eol, *acc = NULL, *t;
 	size_t cap = 0, acc_len = 0, len;
@@ -107,7 +106,9 @@ static int split_lines(struct conf_file *f, char *buf)
 	return err;
 }
 
-int conf_read(const char *root, const char *path, struct conf_file *out)
+/* Reads ROOT+PATH (links resolved inside ROOT) into OUT; BINARY false
+ * refuses a file with a NUL byte (-EINVAL). Not a regular file: absent. */
+static int read_lines(const char *root, const char *path, struct conf_file *out, bool binary)
 {
 	char *buf;
 	ssize_t n;
@@ -117,18 +118,30 @@ int conf_read(const char *root, const char *path, struct conf_file *out)
 	buf = malloc(CONF_FILE_MAX + 2);
 	if (!buf)
 		return -ENOMEM;
-	n = sys_read_file(root, path, buf, CONF_FILE_MAX + 1);
-	if (n < 0 || n > CONF_FILE_MAX) {
+	n = root_read(root, path, buf, CONF_FILE_MAX + 1);
+	if (n == -EINVAL)
+		n = -ENOENT;
+	if (n < 0 || n > CONF_FILE_MAX || (!binary && memchr(buf, '\0', n))) {
 		free(buf);
-		return n < 0 ? (int)n : -EFBIG;
+		return n < 0 ? (int)n : n > CONF_FILE_MAX ? -EFBIG : -EINVAL;
 	}
 	buf[n] = '\0';
 	out->path = strdup(path);
-	err = out->path ? split_lines(out, buf) : -ENOMEM;
+	err = out->path ? conf_split(out, buf) : -ENOMEM;
 	free(buf);
 	if (err)
 		conf_free(out);
 	return err;
+}
+
+int conf_read(const char *root, const char *path, struct conf_file *out)
+{
+	return read_lines(root, path, out, true);
+}
+
+int conf_read_in_root(const char *root, const char *path, struct conf_file *out)
+{
+	return read_lines(root, path, out, false);
 }
 
 void conf_free(struct conf_file *f)
@@ -198,45 +211,43 @@ static int cmp_entry(const void *a, const void *b)
 int conf_list(const char *root, const char *const *dirs, size_t ndirs,
 	      const char *suffix, char ***paths, size_t *n)
 {
-	char full[PATH_MAX], host[PATH_MAX], **list;
+	char host[PATH_MAX], **list, **names = NULL;
 	struct entry *e = NULL, *grown;
 	size_t count = 0, cap = 0, kept = 0, i;
-	struct dirent *de;
 	struct stat st;
-	DIR *dp;
+	int nnames = 0;
 
 	*paths = NULL;
 	*n = 0;
 	for (size_t d = 0; d < ndirs; d++) {
-		if (sys_path(full, sizeof(full), root, dirs[d]) || !(dp = opendir(full)))
-			continue;
-		while ((de = readdir(dp))) {
-			if (de->d_name[0] == '.' || (suffix[0] && !has_suffix(de->d_name, suffix)) ||
-			    taken(e, count, de->d_name) ||
-			    snprintf(host, sizeof(host), "%s/%s", dirs[d], de->d_name) >= (int)sizeof(host) ||
-			    sys_path(full, sizeof(full), root, host))
+		nnames = root_list(root, dirs[d], &names);
+		for (int k = 0; k < nnames; k++) {
+			const char *name = names[k];
+
+			if ((suffix[0] && !has_suffix(name, suffix)) || taken(e, count, name) ||
+			    snprintf(host, sizeof(host), "%s/%s", dirs[d], name) >= (int)sizeof(host))
 				continue;
 			if (count == cap) {
 				cap = cap ? cap * 2 : 16;
-				grown = realloc(e, cap * sizeof(*e));
+				grown = reallocarray(e, cap, sizeof(*e));
 				if (!grown)
 					goto nomem;
 				e = grown;
 			}
-			e[count].regular = !stat(full, &st) && S_ISREG(st.st_mode);
+			e[count].regular = !root_stat(root, host, &st, 1) && S_ISREG(st.st_mode);
 			if (!(e[count].path = strdup(host)))
 				goto nomem;
 			count++;
 		}
-		closedir(dp);
+		root_names_free(names, nnames);
+		names = NULL;
+		nnames = 0;
 	}
 	if (count)
 		qsort(e, count, sizeof(*e), cmp_entry);
 	list = calloc(count + 1, sizeof(*list));
-	if (!list) {
-		dp = NULL;
+	if (!list)
 		goto nomem;
-	}
 	for (i = 0; i < count; i++) {
 		if (e[i].regular)
 			list[kept++] = e[i].path;
@@ -248,8 +259,7 @@ int conf_list(const char *root, const char *const *dirs, size_t ndirs,
 	*n = kept;
 	return 0;
 nomem:
-	if (dp)
-		closedir(dp);
+	root_names_free(names, nnames);
 	for (i = 0; i < count; i++)
 		free(e[i].path);
 	free(e);

@@ -25,11 +25,22 @@ struct conf_file {
 	size_t n;
 };
 
-/* Reads ROOT+PATH. Blank lines are dropped; comments are kept (each
- * program has its own idea of them). Returns 0 or -errno (-ENOENT when
- * absent, -EFBIG past CONF_FILE_MAX). */
+/* Reads ROOT+PATH, links resolved inside ROOT (rootfs.h): a copied tree's
+ * absolute links point into the tree, never at this host. Blank lines are
+ * dropped; comments are kept (each program has its own idea of them).
+ * Returns 0 or -errno (-ENOENT when absent or not a regular file, -EFBIG
+ * past CONF_FILE_MAX). */
 int conf_read(const char *root, const char *path, struct conf_file *out);
 void conf_free(struct conf_file *f);
+
+/* The same for a file that must be text (units, scripts): a NUL byte
+ * makes it -EINVAL. */
+int conf_read_in_root(const char *root, const char *path, struct conf_file *out);
+
+/* Adds the logical lines of BUF (NUL-terminated, modified) to F (empty,
+ * PATH set by the caller), for text read some other way. Returns 0 or
+ * -ENOMEM. */
+int conf_split(struct conf_file *f, char *buf);
 
 /* True for a line whose first non-blank character is '#'. */
 int conf_is_comment(const char *text);

@@ -39,6 +39,7 @@ static const struct {
 static const char *const config_files[] = {
 	"/proc/cmdline",
 	"/etc/libvirt/hooks/qemu",
+	"/etc/pve/mapping/pci.cfg",	/* what "hostpciN: mapping=NAME" names */
 };
 
 struct snap {

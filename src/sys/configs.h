@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Configuration files that decide who binds a GPU: VM configs (Proxmox,
- * libvirt), their hook scripts, modprobe.d, driverctl, udev rules and the
- * kernel command line. Copied into the trace so a report made on another
+ * libvirt), Proxmox PCI resource mappings, their hook scripts, modprobe.d,
+ * driverctl, udev rules and the kernel command line. Copied into the trace so a report made on another
  * machine sees what the host saw.
  */
 #ifndef GPUTRACE_SYS_CONFIGS_H

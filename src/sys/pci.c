@@ -199,6 +199,43 @@ static int dev_read(const char *root, const char *bdf, struct pci_dev_info *d)
 	read_opt(root, bdf, "reset_method", d->reset_method, sizeof(d->reset_method));
 	read_opt(root, bdf, "boot_vga", buf, sizeof(buf));
 	d->boot_vga = buf[0] ? buf[0] == '1' : -1;
+	read_opt(root, bdf, "power/runtime_status", d->runtime_status, sizeof(d->runtime_status));
+	read_opt(root, bdf, "enable", d->enable, sizeof(d->enable));
+	read_opt(root, bdf, "d3cold_allowed", d->d3cold_allowed, sizeof(d->d3cold_allowed));
+	read_opt(root, bdf, "current_link_speed", d->link_speed, sizeof(d->link_speed));
+	read_opt(root, bdf, "current_link_width", d->link_width, sizeof(d->link_width));
+	return 0;
+}
+
+int pci_read_state(const char *root, const char *bdf, struct pci_dev_state *st)
+{
+	uint32_t vendor, device;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->bdf, sizeof(st->bdf), "%.*s", (int)sizeof(st->bdf) - 1, bdf);
+	err = read_hex(root, bdf, "vendor", &vendor);
+	if (!err)
+		err = read_hex(root, bdf, "device", &device);
+	if (!err)
+		err = read_hex(root, bdf, "class", &st->class);
+	if (err)
+		return err;
+	st->vendor = vendor;
+	st->device = device;
+	read_link_opt(root, bdf, "driver", st->driver, sizeof(st->driver));
+	read_opt(root, bdf, "driver_override", st->driver_override, sizeof(st->driver_override));
+	if (!strcmp(st->driver_override, "(null)"))
+		st->driver_override[0] = '\0';
+	read_opt(root, bdf, "power_state", st->power_state, sizeof(st->power_state));
+	read_opt(root, bdf, "power/runtime_status", st->runtime_status, sizeof(st->runtime_status));
+	read_opt(root, bdf, "enable", st->enable, sizeof(st->enable));
+	read_opt(root, bdf, "d3cold_allowed", st->d3cold_allowed, sizeof(st->d3cold_allowed));
+	read_opt(root, bdf, "reset_method", st->reset_method, sizeof(st->reset_method));
+	read_link_opt(root, bdf, "iommu_group", st->iommu_group, sizeof(st->iommu_group));
+	read_opt(root, bdf, "boot_vga", st->boot_vga, sizeof(st->boot_vga));
+	read_opt(root, bdf, "current_link_speed", st->link_speed, sizeof(st->link_speed));
+	read_opt(root, bdf, "current_link_width", st->link_width, sizeof(st->link_width));
 	return 0;
 }
 
@@ -256,6 +293,53 @@ int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
 		qsort(devs, count, sizeof(*devs), cmp_bdf);
 	}
 	*out = devs;
+	*n = count;
+	return 0;
+}
+
+static int cmp_state_bdf(const void *a, const void *b)
+{
+	const struct pci_dev_state *x = a, *y = b;
+
+	if (strlen(x->bdf) != strlen(y->bdf))
+		return strlen(x->bdf) < strlen(y->bdf) ? -1 : 1;
+	return strcmp(x->bdf, y->bdf);
+}
+
+int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
+{
+	struct pci_dev_state *st = NULL, *grown;
+	size_t count = 0, cap = 0;
+	struct dirent *de;
+	char dir[4096];
+	DIR *dp;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if ((err = sys_path(dir, sizeof(dir), root, PCI_DEVICES_DIR)))
+		return err;
+	if (!(dp = opendir(dir)))
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
+		if (!is_bdf(de->d_name))
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 32;
+			if (!(grown = reallocarray(st, cap, sizeof(*st)))) {
+				closedir(dp);
+				free(st);
+				return -ENOMEM;
+			}
+			st = grown;
+		}
+		if (!pci_read_state(root, de->d_name, &st[count]))
+			count++;
+	}
+	closedir(dp);
+	if (count)
+		qsort(st, count, sizeof(*st), cmp_state_bdf);
+	*out = st;
 	*n = count;
 	return 0;
 }
@@ -339,6 +423,11 @@ static int write_dev(struct trace_writer *w, const struct pci_dev_info *d,
 	trace_writer_kv_str(w, "power_state", d->power_state);
 	trace_writer_kv_str(w, "reset_method", d->reset_method);
 	trace_writer_kv_str(w, "boot_vga", d->boot_vga < 0 ? "" : d->boot_vga ? "1" : "0");
+	trace_writer_kv_str(w, "runtime_status", d->runtime_status);
+	trace_writer_kv_str(w, "enable", d->enable);
+	trace_writer_kv_str(w, "d3cold_allowed", d->d3cold_allowed);
+	trace_writer_kv_str(w, "link_speed", d->link_speed);
+	trace_writer_kv_str(w, "link_width", d->link_width);
 	return trace_writer_kv_end(w);
 }
 

@@ -22,6 +22,32 @@ struct pci_dev_info {
 	char power_state[16];		/* "D0", "D3hot"; "" before Linux 5.19 */
 	char reset_method[64];		/* "flr bus"; "" when none or absent */
 	int boot_vga;			/* 1, 0, or -1 when absent (non-VGA) */
+	char runtime_status[16];	/* power/runtime_status: "active", "suspended" */
+	char enable[8];			/* enable: the kernel's enable count, "0", "1" */
+	char d3cold_allowed[4];		/* "1", "0" */
+	char link_speed[32];		/* current_link_speed: "8.0 GT/s PCIe" */
+	char link_width[8];		/* current_link_width: "16" */
+};
+
+/* What can change about a device while it is rebound, read again at marks
+ * and after its events: no name lookups, no config-space file (reading
+ * `config` would wake a suspended device). Text as sysfs shows it, "" when
+ * the attribute is absent. */
+struct pci_dev_state {
+	char bdf[20];
+	uint16_t vendor, device;
+	uint32_t class;
+	char driver[64];
+	char driver_override[64];
+	char power_state[16];
+	char runtime_status[16];
+	char enable[8];
+	char d3cold_allowed[4];
+	char reset_method[64];
+	char iommu_group[16];
+	char boot_vga[4];
+	char link_speed[32];
+	char link_width[8];
 };
 
 /* Devices under ROOT/sys/bus/pci/devices, sorted by BDF. Devices that vanish
@@ -29,6 +55,14 @@ struct pci_dev_info {
  * pci_devs_free) and *N set, or -errno. A missing or empty tree is 0 devices. */
 int pci_scan(const char *root, struct pci_dev_info **out, size_t *n);
 void pci_devs_free(struct pci_dev_info *devs);
+
+/* Reads the state of device BDF under ROOT. Returns 0, or -errno when the
+ * device is gone (its identity attributes cannot be read). */
+int pci_read_state(const char *root, const char *bdf, struct pci_dev_state *st);
+
+/* The state of every device, sorted by BDF: 0 with *OUT (free()) and *N,
+ * or -errno. */
+int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n);
 
 /* A PCI address as users and configs write it ("0a:00.0", "0000:0A:00.0")
  * to the sysfs form "0000:0a:00.0". With ALLOW_SLOT a slot without function

@@ -42,7 +42,8 @@ const char *vm_kind_name(enum vm_kind kind);	/* "qemu", "proxmox", "libvirt" */
 
 /* Parses one QEMU -device value: the host BDF (or slot) of a vfio-pci
  * device, in sysfs form. Returns 0, or -ENOENT for another device. Both the
- * "vfio-pci,host=..." and the JSON ({"driver":"vfio-pci",...}) forms. */
+ * "vfio-pci,host=..." and the JSON ({"driver":"vfio-pci",...}) forms
+ * (vmconf.c, beside the other VM readers). */
 int qemu_vfio_host(const char *value, char *bdf, size_t size);
 
 #endif /* GPUTRACE_SYS_VMS_H */

@@ -9,10 +9,12 @@
  *   exec      fork+exec storm on one CPU with the recorder vs without, in
  *             short paired rounds; the programs' own in-kernel time
  *   burst     100k sysfs writes: events recorded and lost
+ *   kmsg      recorder CPU at idle with the kernel log read vs not; a flood
+ *             of 100k kernel log lines: lines recorded and lost
  * Conditions alternate round by round and medians are taken, so drifts in
  * machine load hit all of them alike.
  *
- *   gtbench GPUTRACE [--quick]     (env: GTBENCH_ONLY=ready,write,exec,burst;
+ *   gtbench GPUTRACE [--quick]     (env: GTBENCH_ONLY=ready,write,exec,burst,kmsg;
  *                                   GTBENCH_ROUNDS=N; GTBENCH_BACKEND=...)
  */
 #define _GNU_SOURCE
@@ -140,11 +142,11 @@ static char trace_path[] = "/tmp/gtbench.gtrace";
  * took), or, without READY_MS, once it has settled: after ready it takes
  * its start snapshot (all of /proc, libpci's name table), a one-off burst
  * of CPU that is not the per-event cost the storms measure. */
-static int start_recorder(struct child *c, double *ready_ms)
+static int start_recorder_kmsg(struct child *c, double *ready_ms, const char *kmsg)
 {
 	const char *backend = getenv("GTBENCH_BACKEND");	/* default: auto */
 	char *argv[] = { (char *)gt_bin, "record", "-q", "-f", "-o", trace_path,
-			 "-b", (char *)(backend ? backend : "auto"), NULL };
+			 "-b", (char *)(backend ? backend : "auto"), "--kmsg", (char *)kmsg, NULL };
 	double t = start_until(c, argv, 2, "ready");
 
 	if (ready_ms)
@@ -152,6 +154,11 @@ static int start_recorder(struct child *c, double *ready_ms)
 	else if (t >= 0)
 		usleep(500 * 1000);
 	return t < 0 ? -1 : 0;
+}
+
+static int start_recorder(struct child *c, double *ready_ms)
+{
+	return start_recorder_kmsg(c, ready_ms, "devices");
 }
 
 /* The recorder's per-boot cut of the kernel's BTF (src/record/core_btf.c). */
@@ -507,6 +514,99 @@ static void bench_burst(void)
 	       recorded, lost ? "" : "lost unknown", lost ? (int)strcspn(lost, ";") : 0, lost ? lost : "");
 }
 
+/* Recorder CPU over IDLE_S seconds with nothing to record, as a
+ * percentage of one CPU. */
+static double idle_cpu_pct(const char *kmsg, double idle_s)
+{
+	struct child c;
+	double cpu;
+
+	if (start_recorder_kmsg(&c, NULL, kmsg))
+		return -1;
+	cpu = recorder_cpu_ns(c.pid);
+	usleep(idle_s * 1e6);
+	cpu = recorder_cpu_ns(c.pid) - cpu;
+	stop_child(&c, NULL, NULL, 0);
+	return cpu / (idle_s * 1e9) * 100;
+}
+
+/* One value of the last counters record of the trace. */
+static long last_counter(const char *key)
+{
+	char cmd[512];
+	long v = -1;
+	FILE *fp;
+
+	snprintf(cmd, sizeof(cmd), "%s dump --json %s | jq -r 'select(.type==\"counters\") | .%s' | tail -n 1",
+		 gt_bin, trace_path, key);
+	fp = popen(cmd, "r");
+	if (fp && fscanf(fp, "%ld", &v) != 1)
+		v = -1;
+	if (fp)
+		pclose(fp);
+	return v;
+}
+
+/* A line to /dev/kmsg per open: with printk_devkmsg=ratelimit (the
+ * default) each open file may write 10 lines per 5 s, the rest dropped by
+ * the kernel before any reader sees them. Debug level: not printed on the
+ * console, which would slow the writer down instead of the reader. */
+static double kmsg_flood(int n)
+{
+	double t0 = now_ms();
+	char line[128];
+
+	for (int i = 0; i < n; i++) {
+		int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC), len;
+
+		if (fd < 0)
+			return -1;
+		len = snprintf(line, sizeof(line), "<15>pci 0000:00:00.0: gtbench kmsg flood %d\n", i);
+		if (write(fd, line, len) != len) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return now_ms() - t0;
+}
+
+static void bench_kmsg(void)
+{
+	const int n = 100000;
+	double on[31], off[31], t, cpu;
+	long kept, lost, seen;
+	char tail[4096];
+	struct child c;
+
+	for (int i = 0; i < rounds; i++) {
+		/* alternate which goes first: a drift hits both alike */
+		if (i % 2) {
+			off[i] = idle_cpu_pct("off", 3);
+			on[i] = idle_cpu_pct("devices", 3);
+		} else {
+			on[i] = idle_cpu_pct("devices", 3);
+			off[i] = idle_cpu_pct("off", 3);
+		}
+	}
+	printf("kmsg      idle recorder CPU, median of %d rounds of 3 s: kernel log read %.3f%%, "
+	       "not read %.3f%% of a CPU (target: no measurable difference)\n", rounds,
+	       median(on, rounds), median(off, rounds));
+	if (start_recorder(&c, NULL))
+		return;
+	cpu = recorder_cpu_ns(c.pid);
+	t = kmsg_flood(n);
+	usleep(300 * 1000);
+	cpu = recorder_cpu_ns(c.pid) - cpu;
+	stop_child(&c, NULL, tail, sizeof(tail));
+	kept = last_counter("kmsg_lines");
+	lost = last_counter("lost_kmsg");
+	seen = last_counter("kmsg_seen");
+	printf("kmsg      flood of %d kernel log lines in %.0f ms: %ld recorded, %ld lost (counted), "
+	       "%ld read in all; recorded + lost = %ld (target: %d); recorder %.1f us of CPU a line\n",
+	       n, t, kept, lost, seen, kept + lost, n, cpu / 1e3 / n);
+}
+
 int main(int argc, char **argv)
 {
 	const char *only = getenv("GTBENCH_ONLY");	/* e.g. "exec": one part */
@@ -540,6 +640,8 @@ int main(int argc, char **argv)
 	}
 	if (!only || strstr(only, "burst"))
 		bench_burst();
+	if (!only || strstr(only, "kmsg"))
+		bench_kmsg();
 	unlink(trace_path);
 	return 0;
 }

@@ -72,10 +72,11 @@ static void report(const char *path)
 	struct report rep;
 	char err[512];
 
-	if (report_build(&rep, traces, 1, NULL, NULL, NULL, NULL, err, sizeof(err)) == 0) {
+	if (report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)) == 0) {
 		report_render_text(fuzz_sink(), &rep, false, true);
 		report_render_text(fuzz_sink(), &rep, true, false);
 		report_render_json(fuzz_sink(), &rep, true);
+		report_render_explain(fuzz_sink(), &rep, "0000:0a:00.0");
 	}
 	report_free(&rep);
 }

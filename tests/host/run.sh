@@ -56,6 +56,9 @@ done
 
 start_recorder() {	# start_recorder FILE [extra args]
 	f=$1; shift
+	# Emptied here, not only by the child's redirection: the wait below
+	# must not find the "ready" of an earlier recording to the same file.
+	: > "$f.err"
 	"$GT" record -q -o "$f" "$@" 2>"$f.err" &
 	rec_pid=$!
 	i=0
@@ -127,6 +130,143 @@ t_record_sysfs() {
 	t_jq "clean end record" "$trace.json" "last.type==\"end\""
 	mode=$(stat -c %a "$trace")
 	t_check "trace file mode is 0600" test "$mode" = 600
+}
+
+# The kernel log and device state (issue 12): a line written to /dev/kmsg
+# stands in for a driver's message about the driverless device; the device
+# is traced from the write to its driver_override on.
+t_record_kmsg() {
+	if [ -z "$bdf" ]; then
+		t_skip "kernel log" "no driverless PCI device with driver_override here"
+		return
+	fi
+	if [ ! -r /dev/kmsg ] || [ "$(cat /proc/sys/kernel/printk_devkmsg 2>/dev/null)" = off ]; then
+		t_skip "kernel log" "/dev/kmsg not readable or not writable (printk_devkmsg=off)"
+		return
+	fi
+	trace=$work/kmsg.gtrace
+	tag="gt-hosttest-$$"
+	echo "$tag: before the recording, about $bdf" > /dev/kmsg
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/km.pid"
+	sleep 0.2
+	echo "$tag: reset of $bdf failed, device stays in D3cold" > /dev/kmsg
+	echo "$tag: unrelated line" > /dev/kmsg
+	# "0" to the enable of a device that is not enabled: EIO, nothing done
+	enable_off=
+	[ "$(cat "/sys/bus/pci/devices/$bdf/enable" 2>/dev/null)" = 0 ] && enable_off=1 &&
+		"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/enable" 0 "$work/ke.pid" 2>/dev/null
+	"$GT" mark kmsg-phase >/dev/null 2>&1
+	sleep 0.3
+	t_check "kmsg: recorder exits 0" stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	"$GT" dump "$trace" > "$trace.txt"
+	t_jq "kmsg: the line naming $bdf is recorded, kept as the device's" "$trace.json" \
+		"any(.[]; .type==\"kmsg\" and .msg==\"$tag: reset of $bdf failed, device stays in D3cold\"
+		     and .bdf==\"$bdf\" and .why==\"device\" and .facility==\"1\")"
+	t_check "kmsg: dump shows the line" grep -q "kmsg .*$tag: reset of $bdf failed" "$trace.txt"
+	t_jq "kmsg: lines from before the recording are not in it" "$trace.json" \
+		"all(.[]; .type!=\"kmsg\" or (.msg|contains(\"before the recording\")|not))"
+	t_jq "kmsg: a line about nothing traced is left out by default" "$trace.json" \
+		"all(.[]; .type!=\"kmsg\" or (.msg|contains(\"unrelated\")|not))"
+	t_jq "kmsg: header says devices, clock calibrated" "$trace.json" \
+		".[0].kmsg==\"devices\" and (.[0].kmsg_offset_err_ns|tonumber) > 0"
+	t_jq "kmsg: the line lands after the write, on the trace clock" "$trace.json" \
+		"([.[] | select(.type==\"event\" and .task.pid==$(cat "$work/km.pid"))][0].ts_ns) <
+		 ([.[] | select(.type==\"kmsg\" and (.msg|contains(\"reset of\")))][0].ts_ns)"
+	t_jq "kmsg: counters say none lost" "$trace.json" \
+		"[.[] | select(.type==\"counters\")] | last | .lost_kmsg==\"0\" and (.kmsg_lines|tonumber) >= 1"
+	t_jq "state: $bdf read again after the write" "$trace.json" \
+		"any(.[]; .type==\"pci_state\" and .bdf==\"$bdf\" and .cause==\"write driver_override\"
+		     and (.power_state|length) > 0)"
+	if [ -n "$enable_off" ]; then
+		t_jq "enable write recorded with its error, state read after it" "$trace.json" \
+			"any(.[]; .kind==\"sysfs_write\" and .attr==\"enable\" and .ret < 0) and
+			 any(.[]; .type==\"pci_state\" and .cause==\"write enable\" and .enable==\"0\")"
+	fi
+	t_jq "state: $bdf at the mark" "$trace.json" \
+		"any(.[]; .type==\"pci_state\" and .bdf==\"$bdf\" and .cause==\"mark\" and .label==\"kmsg-phase\")"
+	t_jq "snapshot: runtime PM status and enable count of $bdf" "$trace.json" \
+		"any(.[]; .type==\"pci\" and .bdf==\"$bdf\" and (.runtime_status|length) > 0 and (.enable|length) > 0)"
+
+	trace=$work/kmsg-all.gtrace
+	start_recorder "$trace" --kmsg all || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	echo "$tag: unrelated line, all" > /dev/kmsg
+	sleep 0.3
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_jq "kmsg all: every line kept" "$trace.json" \
+		"any(.[]; .type==\"kmsg\" and .msg==\"$tag: unrelated line, all\" and .why==\"all\")"
+
+	# the reset/power hooks are fentry-only: asked for here, they are
+	# refused with one warning and the recording goes on
+	trace=$work/pm-hooks.gtrace
+	start_recorder "$trace" --pm-hooks || { t_fail "recorder start --pm-hooks" "$(cat "$trace.err")"; return; }
+	t_check "pm-hooks: recorder exits 0" stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	if [ "$(jq -r -s '.[0].backend' "$trace.json")" != fentry ]; then
+		t_check "pm-hooks: one warning" test "$(grep -c 'warning: --pm-hooks' "$trace.err")" = 1
+		t_jq "pm-hooks: header says why not" "$trace.json" '.[0].pm_hooks | startswith("not with")'
+	fi
+
+	trace=$work/kmsg-off.gtrace
+	start_recorder "$trace" --kmsg off || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	echo "$tag: about $bdf, off" > /dev/kmsg
+	sleep 0.3
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_jq "kmsg off: no lines, header says off" "$trace.json" \
+		"all(.[]; .type!=\"kmsg\") and .[0].kmsg==\"off\""
+}
+
+# Journal entries (issue 12): a real journal file, appended to by
+# systemd-journal-remote from an export stream while recording, stands in
+# for journald (this host has none); the entry's _PID is a process the
+# trace shows writing to the device.
+t_record_journal() {
+	jr=/lib/systemd/systemd-journal-remote
+	trace=$work/journal.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	if ls /run/log/journal/*/*.journal* /var/log/journal/*/*.journal* >/dev/null 2>&1; then
+		t_jq "journal: the system's is read" "$trace.json" ".[0].journal==\"system\""
+	else
+		t_check "journal: none here, said once" \
+			test "$(grep -c 'no journal entries in this recording' "$trace.err")" = 1
+		t_jq "journal: header says none and why" "$trace.json" \
+			".[0].journal==\"none\" and (.[0].journal_reason|length) > 0"
+	fi
+	if [ -z "$bdf" ] || [ ! -x "$jr" ]; then
+		t_skip "journal entries" "no driverless PCI device or no $jr"
+		return
+	fi
+	jdir=$work/journal
+	mkdir -p "$jdir"
+	boot=$(tr -d - < /proc/sys/kernel/random/boot_id)
+	entry() {	# entry PID UNIT MESSAGE
+		printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=%s\n_PID=%s\n_COMM=gt-writer\n_SYSTEMD_UNIT=%s\nPRIORITY=6\nMESSAGE=%s\n\n' \
+			"$(date +%s%6N)" "$(awk '{printf "%d", $1 * 1000000}' /proc/uptime)" "$boot" "$1" "$2" "$3" |
+			"$jr" -o "$jdir/remote.journal" - 2>/dev/null
+	}
+	entry 1 before.service "before the recording"
+	trace=$work/journal-dir.gtrace
+	start_recorder "$trace" --journal "$jdir" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/jw.pid"
+	sleep 0.2
+	entry "$(cat "$work/jw.pid")" gt-hook.service "hook: GPU reattached, success"
+	entry 999999 unrelated.service "not ours"
+	sleep 0.5
+	t_check "journal: recorder exits 0" stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	"$GT" dump "$trace" > "$trace.txt"
+	t_jq "journal: the writer's entry is recorded" "$trace.json" \
+		"any(.[]; .type==\"journal\" and .pid==\"$(cat "$work/jw.pid")\"
+		     and .msg==\"hook: GPU reattached, success\" and .why==\"pid\")"
+	t_jq "journal: entries of no traced process or unit, and older ones, left out" "$trace.json" \
+		"all(.[]; .type!=\"journal\" or (.msg==\"hook: GPU reattached, success\"))"
+	t_check "journal: dump shows it" grep -q "journal .*hook: GPU reattached, success" "$trace.txt"
+	t_jq "journal: header names the directory" "$trace.json" ".[0].journal==\"$jdir\""
 }
 
 # The kernel types cut from vmlinux BTF once per boot (src/record/core_btf.c):
@@ -410,6 +550,8 @@ t_bundle_dies_clean() {
 
 t_core_btf
 t_record_sysfs
+t_record_kmsg
+t_record_journal
 t_record_process
 t_sigkill
 t_unclean_signals

@@ -9,7 +9,9 @@
 # 2. The recorder: it became ready, stopped with status 0, and its trace
 #    reads back with `gputrace dump --json` (into DIR/trace.jsonl) and says
 #    the requested backend.
-# 3. Trace assertions: tests/lab/checks/common.sh for every run, then
+# 3. Trace assertions: tests/lab/checks/common.sh for every run, the
+#    report's verdict against the scenario's "# lab-verdict:" lines
+#    (tests/lab/checks/verdict.sh, which leaves DIR/verdict.txt), then
 #    tests/lab/checks/SCENARIO.sh if it exists. Each is a sh script run with
 #    LAB_OUT, LAB_SCENARIO, LAB_KERNEL, LAB_BACKEND, LAB_TRACE_JSON (the
 #    trace as JSON Lines), LAB_EXPECT, LAB_ACTIONS and GPUTRACE set; it
@@ -49,10 +51,11 @@ grep -q '^recorder_rc=0$' "$status" || fail "recorder: $(grep '^recorder_rc=' "$
 got=$(jq -r 'select(.type == "header") | .backend' "$dir/trace.jsonl" 2>/dev/null | head -n 1)
 [ "$got" = "$backend" ] || fail "trace header says backend '$got', asked for $backend"
 
-export LAB_OUT="$dir" LAB_SCENARIO="$scenario" LAB_KERNEL="$kernel" LAB_BACKEND="$backend" \
+export LAB_SCENARIO_FILE="$scenario_file" LAB_OUT="$dir" LAB_SCENARIO="$scenario" LAB_KERNEL="$kernel" LAB_BACKEND="$backend" \
 	LAB_TRACE_JSON="$dir/trace.jsonl" LAB_EXPECT="$dir/expect.txt" LAB_ACTIONS="$dir/actions.txt" GPUTRACE
 skipped=
-for check in "$here/checks/common.sh" "$here/checks/$scenario.sh"; do
+rm -f "$dir/verdict.txt" "$dir/report.json"
+for check in "$here/checks/common.sh" "$here/checks/verdict.sh" "$here/checks/$scenario.sh"; do
 	[ -f "$check" ] || continue
 	msg=$(sh "$check" 2>&1)
 	rc=$?

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Lab suite: every scenario on the three guest kernels with the fentry
-# backend, plus baseline and rogue-rebind with kprobe and with tracepoint.
+# Lab suite: every scenario on the three guest kernels with the fentry and
+# the tracepoint backends (uevent outcomes), plus baseline and rogue-rebind
+# with kprobe. After the runs, the report's verdict per scenario, kernel and
+# backend (right / wrong) as a table, also in build/lab/verdicts.md.
 # One PASS/FAIL/SKIP line per run, then "N passed, N failed, N skipped".
 # Runs go in parallel (LAB_JOBS, default: the number of CPUs); results stay
 # in build/lab/suite/KERNEL-BACKEND-SCENARIO. Narrow it down with
@@ -17,14 +19,14 @@ jobs=${LAB_JOBS:-$(nproc 2>/dev/null || echo 2)}
 outroot=build/lab/suite
 mkdir -p "$outroot"
 
-# The matrix: all scenarios with fentry, two of them with the other backends.
+# The matrix: all scenarios with fentry and tracepoint, two with kprobe.
 matrix=$outroot/matrix.txt
 : >"$matrix"
 for k in $kernels; do
 	for b in $backends; do
 		for s in $scenarios; do
 			case "$b" in
-			fentry) ;;
+			fentry|tracepoint) ;;
 			*) case "$s" in baseline|rogue-rebind) ;; *) continue ;; esac ;;
 			esac
 			echo "$k $b $s" >>"$matrix"
@@ -100,6 +102,31 @@ while [ $lane -lt "$jobs" ]; do
 done
 wait
 echo "lab: $(wc -l <"$matrix") runs in $(($(date +%s) - start)) s with $jobs in parallel"
+
+# The verdict table: each scenario's report against its lab-verdict lines.
+verdicts=build/lab/verdicts.md
+cols=$(awk '{print $1 "/" $2}' "$matrix" | awk '!seen[$0]++')
+{
+	printf '| scenario |'
+	for c in $cols; do printf ' %s |' "$c"; done
+	printf '\n|---|'
+	for c in $cols; do printf -- '---|'; done
+	printf '\n'
+	for s in $scenarios; do
+		printf '| %s |' "$s"
+		for c in $cols; do
+			k=${c%/*} b=${c#*/}
+			if ! grep -q "^$k $b $s\$" "$matrix"; then cell=' '
+			elif [ -f "$outroot/$k-$b-$s/verdict.txt" ]; then cell=$(cut -d: -f1 "$outroot/$k-$b-$s/verdict.txt")
+			else cell='not judged'
+			fi
+			printf ' %s |' "$cell"
+		done
+		printf '\n'
+	done
+} >"$verdicts"
+echo "lab: verdicts (right: the report's findings are exactly the scenario's; $verdicts):"
+cat "$verdicts"
 
 T_PASSED=$(grep -c '^PASS$' "$results")
 T_FAILED=$(grep -c '^FAIL$' "$results")

@@ -91,6 +91,11 @@ static inline void tree_pci(struct tree *t, const char *bdf, const char *vendor,
 	ATTR("driver_override", override ? override : "(null)\n");
 	ATTR("power_state", "D0\n");
 	ATTR("reset_method", "flr bus\n");
+	ATTR("power/runtime_status", "suspended\n");
+	ATTR("enable", "1\n");
+	ATTR("d3cold_allowed", "1\n");
+	ATTR("current_link_speed", "8.0 GT/s PCIe\n");
+	ATTR("current_link_width", "16\n");
 	if (boot_vga)
 		ATTR("boot_vga", boot_vga);
 #undef ATTR

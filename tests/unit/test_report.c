@@ -12,117 +12,8 @@
 #include <cmocka.h>
 
 #include "analysis/report.h"
-#include "trace_builder.h"
+#include "report_builder.h"
 #include "util.h"
-
-#define GPU "0000:0a:00.0"
-#define AUDIO "0000:0a:00.1"
-
-static char dir[] = "/tmp/gt-report-test.XXXXXX";
-
-struct run {
-	struct tb b;
-	bool uevents;		/* tracepoint backend: outcomes only as uevents */
-};
-
-/* TASK moves BDF from FROM (or nothing) to TO, the way a tool does it:
- * unbind write + outcome, bind write + outcome. */
-static void move(struct run *r, double ms, const struct gt_task *t, const char *bdf,
-		 const char *from, const char *to)
-{
-	char path[128];
-
-	if (from) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", from);
-		tb_write(&r->b, ms, t, path, bdf);
-		if (r->uevents)
-			tb_uevent(&r->b, ms + 1, "unbind", bdf, NULL);
-		else
-			tb_drv(&r->b, ms + 0.5, t, GT_EV_UNBIND, bdf, from, 0);
-	}
-	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", to);
-	tb_write(&r->b, ms + 10, t, path, bdf);
-	if (r->uevents)
-		tb_uevent(&r->b, ms + 11, "bind", bdf, to);
-	else
-		tb_drv(&r->b, ms + 10.5, t, GT_EV_BIND, bdf, to, 0);
-}
-
-/* A reprobe that lands on vfio-pci with nobody naming it: unbind + drivers_probe. */
-static void reprobe_to_vfio(struct run *r, double ms, const struct gt_task *t, const char *bdf,
-			    const char *from)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", from);
-	tb_write(&r->b, ms, t, path, bdf);
-	if (r->uevents)
-		tb_uevent(&r->b, ms + 1, "unbind", bdf, NULL);
-	else
-		tb_drv(&r->b, ms + 0.5, t, GT_EV_UNBIND, bdf, from, 0);
-	tb_write(&r->b, ms + 10, t, "/sys/bus/pci/drivers_probe", bdf);
-	if (r->uevents)
-		tb_uevent(&r->b, ms + 11, "bind", bdf, "vfio-pci");
-	else
-		tb_drv(&r->b, ms + 10.5, t, GT_EV_BIND, bdf, "vfio-pci", 0);
-}
-
-/* A Proxmox VM 111 with the whole slot 0a:00 (hostpci0 without function),
- * started by qm (new_id, unbind, bind), stopped from inside the guest. */
-static void proxmox_vm_runs(struct run *r, const char *backend, const char *name)
-{
-	struct gt_task qm = tb_task(3990, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
-	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
-
-	tb_open(&r->b, dir, name, backend);
-	r->uevents = !strcmp(backend, "tracepoint");
-	tb_pci(&r->b, GPU, "10de", "1b80", "nouveau");
-	tb_pci(&r->b, AUDIO, "10de", "10f0", "snd_hda_intel");
-	tb_file(&r->b, "/etc/pve/qemu-server/111.conf",
-		"hookscript: local:snippets/gpu-reattach-hook.pl\nhostpci0: 0000:0a:00,pcie=1,x-vga=1\n");
-	tb_exec(&r->b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
-	tb_write(&r->b, 110, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80");
-	tb_write(&r->b, 115, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 10f0");
-	move(r, 120, &qm, GPU, "nouveau", "vfio-pci");
-	move(r, 150, &qm, AUDIO, "snd_hda_intel", "vfio-pci");
-	tb_exec(&r->b, 200, &kvm, "/usr/bin/kvm -id 111 -name vm111 -pidfile /var/run/qemu-server/111.pid");
-	tb_exit(&r->b, 60000, &kvm, 0);
-}
-
-/* qmeventd > qm cleanup > the hookscript, which returns the functions
- * named in RETURN ("gpu", "both", "none") and exits with STATUS. */
-static struct gt_task proxmox_hook(struct run *r, double ms, const char *ret, int status)
-{
-	struct gt_task cleanup = tb_task(5100, "qm", 800, "qmeventd", 1, "systemd", 0);
-	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 1, "systemd", 0);
-
-	tb_exec(&r->b, ms, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
-	tb_exec(&r->b, ms + 10, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
-	if (strcmp(ret, "none"))
-		move(r, ms + 100, &hook, GPU, "vfio-pci", "nouveau");
-	if (!strcmp(ret, "both"))
-		move(r, ms + 300, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
-	tb_exit(&r->b, ms + 900, &hook, status);
-	tb_exit(&r->b, ms + 950, &cleanup, 0);
-	return hook;
-}
-
-static int build(struct run *r, const char *vm, struct report *rep)
-{
-	const char *traces[] = { r->b.path };
-	char err[512];
-
-	tb_close(&r->b);
-	return report_build(rep, traces, 1, vm, NULL, NULL, NULL, err, sizeof(err));
-}
-
-static const struct finding *find(const struct report *rep, enum f_kind k, const char *dev)
-{
-	for (size_t i = 0; i < rep->f.n; i++)
-		if (rep->f.v[i].kind == k && (!dev || !strcmp(rep->f.v[i].device, dev)))
-			return &rep->f.v[i];
-	return NULL;
-}
 
 static void test_clean_baseline_has_no_finding(void **state)
 {
@@ -154,7 +45,7 @@ static void rogue_rebind(bool uevents)
 	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci\n");
 	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
 	assert_int_equal(build(&r, "111", &rep), 0);
-	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
 	assert_non_null(f);
 	assert_int_equal(f->severity, SEV_HIGH);
 	assert_string_equal(f->culprit.comm, "gpu-watchdog");
@@ -167,7 +58,7 @@ static void rogue_rebind(bool uevents)
 	/* hook exited at 61000 ms; the bind came at 61760.5 (61761 as a uevent) */
 	assert_true(f->delay_after_hook_s > 0.75 && f->delay_after_hook_s < 0.77);
 	assert_non_null(f->culprit_proc);
-	assert_null(find(&rep, F_REBIND_AFTER_HOOK, AUDIO));
+	assert_null(find(&rep, F_REBIND_AFTER_RETURN, AUDIO));
 	assert_int_equal(report_exit_code(&rep), EXIT_FINDINGS);
 	if (uevents)
 		assert_non_null(find(&rep, F_LIMIT, NULL));
@@ -188,7 +79,7 @@ static void stale_dynid(bool uevents)
 	proxmox_hook(&r, 60100, "both", 0);
 	reprobe_to_vfio(&r, 62000, &sh, GPU, "nouveau");
 	assert_int_equal(build(&r, NULL, &rep), 0);
-	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
 	assert_non_null(f);
 	assert_int_equal(f->mech, MECH_STALE_DYNID);
 	assert_string_equal(f->culprit.comm, "sh");
@@ -222,7 +113,7 @@ static void test_stale_dynid_from_module_ids(void **state)
 	proxmox_hook(&r, 60100, "both", 0);
 	reprobe_to_vfio(&r, 62000, &sh, GPU, "nouveau");
 	assert_int_equal(build(&r, "111", &rep), 0);
-	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
 	assert_non_null(f);
 	assert_int_equal(f->mech, MECH_STALE_DYNID);
 	assert_non_null(strstr(f->mechanism, "modprobe[700]"));
@@ -243,7 +134,7 @@ static void test_remove_id_means_not_stale(void **state)
 	tb_write(&r.b, 61500, &qm, "/sys/bus/pci/drivers/vfio-pci/remove_id", "10de 1b80");
 	reprobe_to_vfio(&r, 62000, &sh, GPU, "nouveau");
 	assert_int_equal(build(&r, "111", &rep), 0);
-	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
 	assert_non_null(f);
 	assert_int_not_equal(f->mech, MECH_STALE_DYNID);	/* the id was removed */
 	report_free(&rep);
@@ -261,7 +152,7 @@ static void test_culprit_descends_from_hook(void **state)
 	tb_write(&r.b, 61500, &child, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
 	reprobe_to_vfio(&r, 61510, &child, GPU, "nouveau");
 	assert_int_equal(build(&r, "111", &rep), 0);
-	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
 	assert_non_null(f);
 	assert_true(f->culprit_from_hook);
 	report_free(&rep);
@@ -276,11 +167,11 @@ static void test_hook_forgets_audio(void **state)
 	proxmox_vm_runs(&r, "fentry", "audio.gtrace");
 	proxmox_hook(&r, 60100, "gpu", 0);
 	assert_int_equal(build(&r, "111", &rep), 0);
-	f = find(&rep, F_HOOK_LEFT_STUB, AUDIO);
+	f = find(&rep, F_LEFT_ON_STUB, AUDIO);
 	assert_non_null(f);
 	assert_int_equal(f->severity, SEV_WARN);
-	assert_null(find(&rep, F_HOOK_LEFT_STUB, GPU));
-	assert_null(find(&rep, F_REBIND_AFTER_HOOK, NULL));
+	assert_null(find(&rep, F_LEFT_ON_STUB, GPU));
+	assert_null(find(&rep, F_REBIND_AFTER_RETURN, NULL));
 	report_free(&rep);
 }
 
@@ -327,7 +218,7 @@ static void test_hook_failed(void **state)
 	f = find(&rep, F_HOOK_FAILED, NULL);
 	assert_non_null(f);
 	assert_non_null(strstr(f->summary, "exited 2"));
-	assert_non_null(find(&rep, F_HOOK_LEFT_STUB, GPU));	/* and it returned nothing */
+	assert_non_null(find(&rep, F_LEFT_ON_STUB, GPU));	/* and it returned nothing */
 	report_free(&rep);
 }
 
@@ -410,7 +301,7 @@ static void test_systemd_unit_hook(void **state)
 	assert_int_equal(build(&r, "111", &rep), 0);
 	assert_int_equal(rep.m.n_hooks, 1);
 	assert_string_equal(rep.m.hooks[0].phase, "unit");
-	f = find(&rep, F_REBIND_AFTER_HOOK, GPU);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
 	assert_non_null(f);
 	assert_int_equal(f->mech, MECH_EXPLICIT_BIND);
 	assert_string_equal(f->culprit.comm, "pvestatd");
@@ -432,14 +323,20 @@ static void test_user_hook_rule(void **state)
 	tb_exit(&r.b, 60400, &mine, 0);
 	tb_close(&r.b);
 	traces[0] = r.b.path;
-	/* without the rule: a stop with no hook */
-	assert_int_equal(report_build(&rep, traces, 1, "111", NULL, NULL, NULL, err, sizeof(err)), 0);
-	assert_non_null(find(&rep, F_NO_HOOK, NULL));
-	report_free(&rep);
-	/* with it: the hook is known and the run is clean */
-	assert_int_equal(report_build(&rep, traces, 1, "111", NULL, "restore-*", NULL, err, sizeof(err)), 0);
+	/* without the rule: no hook ran, but the devices came back: whoever
+	 * returns them is the return, a hook is only a label on it */
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "111" }, err, sizeof(err)), 0);
 	assert_null(find(&rep, F_NO_HOOK, NULL));
 	assert_int_equal(report_exit_code(&rep), EXIT_OK);
+	assert_int_equal(rep.c.n, 2);
+	assert_non_null(rep.c.v[0].ret);
+	assert_int_equal(rep.c.v[0].ret_kind, RET_OTHER);
+	report_free(&rep);
+	/* with it: the returner is known as the user's monitor */
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "111", .hook_pattern = "restore-*" }, err, sizeof(err)), 0);
+	assert_null(find(&rep, F_NO_HOOK, NULL));
+	assert_int_equal(report_exit_code(&rep), EXIT_OK);
+	assert_int_equal(rep.c.v[0].ret_kind, RET_MONITOR);
 	report_free(&rep);
 }
 
@@ -475,10 +372,10 @@ static void test_limits_lost_and_unknown_vm(void **state)
 	tb_counters(&r.b, 61000, 7);
 	tb_close(&r.b);
 	traces[0] = r.b.path;
-	assert_int_equal(report_build(&rep, traces, 1, "222", NULL, NULL, NULL, err, sizeof(err)), EXIT_ERROR);
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "222", .hook_pattern = NULL, .phase = NULL }, err, sizeof(err)), EXIT_ERROR);
 	assert_non_null(strstr(err, "known: 111"));
 	report_free(&rep);
-	assert_int_equal(report_build(&rep, traces, 1, NULL, NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = NULL, .hook_pattern = NULL, .phase = NULL }, err, sizeof(err)), 0);
 	assert_non_null(find(&rep, F_LIMIT, NULL));
 	assert_int_equal(find(&rep, F_LIMIT, NULL)->severity, SEV_WARN);
 	report_free(&rep);
@@ -496,7 +393,7 @@ static void test_trace_without_end_is_truncated(void **state)
 	proxmox_vm_runs(&r, "fentry", "killed.gtrace");
 	tb_close_killed(&r.b);
 	traces[0] = r.b.path;
-	assert_int_equal(report_build(&rep, traces, 1, NULL, NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
 	assert_true(rep.m.truncated);
 	assert_non_null(find(&rep, F_LIMIT, NULL));
 	report_free(&rep);
@@ -504,7 +401,7 @@ static void test_trace_without_end_is_truncated(void **state)
 	proxmox_vm_runs(&r, "fentry", "ended.gtrace");
 	tb_close(&r.b);
 	traces[0] = r.b.path;
-	assert_int_equal(report_build(&rep, traces, 1, NULL, NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
 	assert_false(rep.m.truncated);
 	report_free(&rep);
 }
@@ -547,7 +444,7 @@ static void test_phases_from_trace_files(void **state)
 	tb_close(&r.b);
 	traces[1] = r.b.path;
 
-	assert_int_equal(report_build(&rep, traces, 2, "111", NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ .vm = "111", .hook_pattern = NULL, .phase = NULL }, err, sizeof(err)), 0);
 	assert_int_equal(rep.m.n_phases, 2);
 	assert_string_equal(rep.m.phases[0].name, "baseline");
 	assert_string_equal(rep.m.phases[1].name, "problem");
@@ -561,10 +458,10 @@ static void test_phases_from_trace_files(void **state)
 	assert_int_equal(rep.f.n, 1);	/* once, not once per trace */
 	report_free(&rep);
 
-	assert_int_equal(report_build(&rep, traces, 2, "111", NULL, NULL, "baseline", err, sizeof(err)), 0);
+	assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ .vm = "111", .hook_pattern = NULL, .phase = "baseline" }, err, sizeof(err)), 0);
 	assert_int_equal(rep.f.n, 0);
 	report_free(&rep);
-	assert_int_equal(report_build(&rep, traces, 2, "111", NULL, NULL, "recovery", err, sizeof(err)),
+	assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ .vm = "111", .hook_pattern = NULL, .phase = "recovery" }, err, sizeof(err)),
 			 EXIT_ERROR);
 	assert_non_null(strstr(err, "known: baseline, problem"));
 	report_free(&rep);
@@ -612,7 +509,7 @@ static void test_renderers_carry_the_finding(void **state)
 				 EXIT_FINDINGS);
 		fclose(fp);
 		assert_non_null(strstr(buf, "gpu-watchdog"));
-		assert_non_null(strstr(buf, i == 2 ? "\"kind\": \"rebind_after_hook\"" : "rebound to vfio-pci"));
+		assert_non_null(strstr(buf, i == 2 ? "\"kind\": \"rebind_after_return\"" : "rebound to vfio-pci"));
 		if (i == 2)
 			assert_non_null(strstr(buf, "\"mechanism_kind\": \"driver_override\""));
 		if (i == 1)

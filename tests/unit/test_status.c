@@ -204,6 +204,8 @@ static void test_text_and_json(void **state)
 	assert_non_null(strstr(out, "Proxmox VM 111, pid 4021"));
 	assert_non_null(strstr(out, "libvirt domain win10, pid 5000"));
 	assert_null(strstr(out, NIC));
+	assert_non_null(strstr(out, "runtime PM       suspended, enable count 1, d3cold allowed"));
+	assert_non_null(strstr(out, "link             8.0 GT/s PCIe x16"));
 	assert_int_equal(run_quiet(cmd_status, 4, argvj, f->out), EXIT_OK);
 	out = slurp(f->out);
 	assert_non_null(strstr(out, "\"display_devices\":2"));
@@ -211,6 +213,9 @@ static void test_text_and_json(void **state)
 	assert_non_null(strstr(out, "\"shown_because\":[\"slot\",\"iommu_group\"]"));
 	assert_non_null(strstr(out, "\"held_by\":[{\"kind\":\"proxmox\",\"id\":\"111\",\"pid\":4021"));
 	assert_non_null(strstr(out, "\"iommu_group_peers\":[\"" GPU "\"]"));
+	assert_non_null(strstr(out, "\"runtime_status\":\"suspended\",\"enable\":\"1\","
+			       "\"d3cold_allowed\":\"1\",\"link_speed\":\"8.0 GT/s PCIe\","
+			       "\"link_width\":\"16\""));
 }
 
 static void test_device_option(void **state)

@@ -294,6 +294,16 @@ static void fake_gpu(struct fixture *f)
 	put(f, rel, "0x1458\n");
 	snprintf(rel, sizeof(rel), "%s/subsystem_device", dir);
 	put(f, rel, "0x3702\n");
+	snprintf(rel, sizeof(rel), "%s/power/runtime_status", dir);
+	put(f, rel, "suspended\n");
+	snprintf(rel, sizeof(rel), "%s/enable", dir);
+	put(f, rel, "1\n");
+	snprintf(rel, sizeof(rel), "%s/d3cold_allowed", dir);
+	put(f, rel, "1\n");
+	snprintf(rel, sizeof(rel), "%s/current_link_speed", dir);
+	put(f, rel, "8.0 GT/s PCIe\n");
+	snprintf(rel, sizeof(rel), "%s/current_link_width", dir);
+	put(f, rel, "16\n");
 	/* not devices: ignored */
 	mkdirs(f, "/sys/bus/pci/devices/junk");
 	mkdirs(f, "/sys/bus/pci/devices/0000:0b:00.0");	/* vanished: no vendor */
@@ -363,6 +373,36 @@ static void test_pci_empty(void **state)
 	assert_int_equal(f->nrecs, 0);
 }
 
+/* The state re-read at marks and after events: same values as the
+ * snapshot, absent attributes empty, a vanished device an error. */
+static void test_pci_state(void **state)
+{
+	struct fixture *f = *state;
+	struct pci_dev_state st, *all;
+	size_t n;
+
+	fake_gpu(f);
+	assert_int_equal(pci_read_state(f->root, GPU, &st), 0);
+	assert_int_equal(st.vendor, 0x10de);
+	assert_int_equal(st.class, 0x030000);
+	assert_string_equal(st.driver, "nouveau");
+	assert_string_equal(st.driver_override, "");
+	assert_string_equal(st.power_state, "D0");
+	assert_string_equal(st.runtime_status, "suspended");
+	assert_string_equal(st.enable, "1");
+	assert_string_equal(st.link_speed, "8.0 GT/s PCIe");
+	assert_string_equal(st.iommu_group, "14");
+	assert_string_equal(st.boot_vga, "1");
+	assert_int_equal(pci_read_state(f->root, AUDIO, &st), 0);
+	assert_string_equal(st.driver_override, "vfio-pci");
+	assert_string_equal(st.runtime_status, "");
+	assert_true(pci_read_state(f->root, "0000:0b:00.0", &st) < 0);
+	assert_int_equal(pci_list_states(f->root, &all, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(all[0].bdf, GPU);
+	free(all);
+}
+
 static void test_snapshot_pci(void **state)
 {
 	struct fixture *f = *state;
@@ -390,6 +430,11 @@ static void test_snapshot_pci(void **state)
 	assert_kv(f, rec, "power_state", "D0");
 	assert_kv(f, rec, "reset_method", "flr bus");
 	assert_kv(f, rec, "boot_vga", "1");
+	assert_kv(f, rec, "runtime_status", "suspended");
+	assert_kv(f, rec, "enable", "1");
+	assert_kv(f, rec, "d3cold_allowed", "1");
+	assert_kv(f, rec, "link_speed", "8.0 GT/s PCIe");
+	assert_kv(f, rec, "link_width", "16");
 	rec = find(f, GT_REC_PCI, "bdf", AUDIO);
 	assert_kv(f, rec, "class", "040300");
 	assert_kv(f, rec, "driver", "");
@@ -517,6 +562,7 @@ static void test_snapshot_files(void **state)
 	put(f, "/etc/libvirt/hooks/qemu.d/win10/release/end/revert.sh", "echo\n");
 	link_to(f, "/etc/libvirt/hooks/qemu.d/win10/loop", ".");
 	put(f, "/proc/cmdline", "root=/dev/sda1 vfio-pci.ids=10de:1b80\n");
+	put(f, "/etc/pve/mapping/pci.cfg", "gpu\n\tmap id=10de:1b80,node=pve1,path=0000:0a:00\n");
 	big = malloc(CONFIG_FILE_MAX + 10);
 	assert_non_null(big);
 	memset(big, '#', CONFIG_FILE_MAX + 10);
@@ -532,6 +578,8 @@ static void test_snapshot_files(void **state)
 	assert_non_null(str(f, rec, "mtime"));
 	assert_true(strtoll(f->val, NULL, 10) > 0);
 	assert_null(find(f, GT_REC_FILE, "path", "/etc/pve/qemu-server/notes.txt"));
+	rec = find(f, GT_REC_FILE, "path", "/etc/pve/mapping/pci.cfg");
+	assert_kv(f, rec, "content", "gpu\n\tmap id=10de:1b80,node=pve1,path=0000:0a:00\n");
 
 	/* the hookscript, once although named twice */
 	rec = find(f, GT_REC_FILE, "path", "/var/lib/vz/snippets/gpu-reattach-hook.pl");
@@ -661,6 +709,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sysfs_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pci_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_pci, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_files, setup, teardown),

@@ -23,18 +23,24 @@ struct tb {
 
 /* REAL_NS: the wall clock at the trace's start (traces of different test
  * phases start at different times). */
-static inline void tb_open_at(struct tb *b, const char *dir, const char *name, const char *backend,
-			      uint64_t real_ns)
+static inline void tb_open_host(struct tb *b, const char *dir, const char *name, const char *backend,
+				uint64_t real_ns, const char *hostname)
 {
 	snprintf(b->path, sizeof(b->path), "%s/%s", dir, name);
 	b->w = trace_writer_create(b->path, true);
 	trace_writer_kv_begin(b->w, GT_REC_HEADER, TB_T0);
-	trace_writer_kv_str(b->w, "hostname", "pve1");
+	trace_writer_kv_str(b->w, "hostname", hostname);
 	trace_writer_kv_str(b->w, "kernel_release", "6.8.12-4-pve");
 	trace_writer_kv_str(b->w, "backend", backend);
 	trace_writer_kv_str(b->w, "outcomes", strcmp(backend, "tracepoint") ? "bpf" : "uevent");
 	trace_writer_kv_u64(b->w, "real_ns", real_ns);
 	trace_writer_kv_end(b->w);
+}
+
+static inline void tb_open_at(struct tb *b, const char *dir, const char *name, const char *backend,
+			      uint64_t real_ns)
+{
+	tb_open_host(b, dir, name, backend, real_ns, "pve1");
 }
 
 static inline void tb_open(struct tb *b, const char *dir, const char *name, const char *backend)
@@ -49,16 +55,23 @@ static inline void tb_mark(struct tb *b, double ms, const char *label)
 	trace_writer_kv_end(b->w);
 }
 
-/* A trace that ended as the recorder ends it: END record, then close. */
-static inline void tb_close(struct tb *b)
+/* A recording that ends cleanly MS after its start, as the recorder does:
+ * an END record, then the file closed. */
+static inline void tb_end_at(struct tb *b, double ms)
 {
-	trace_writer_kv_begin(b->w, GT_REC_END, TB_MS(3600 * 1000));
+	trace_writer_kv_begin(b->w, GT_REC_END, TB_MS(ms));
 	trace_writer_kv_str(b->w, "reason", "Interrupt");
 	trace_writer_kv_end(b->w);
 	trace_writer_close(b->w);
 }
 
-/* A trace whose recorder was killed: whole chunks, no END record. */
+/* The usual end: ten minutes in, well after every test's events. */
+static inline void tb_close(struct tb *b)
+{
+	tb_end_at(b, 600000);
+}
+
+/* A recorder killed: no END record. */
 static inline void tb_close_killed(struct tb *b)
 {
 	trace_writer_close(b->w);
@@ -113,10 +126,25 @@ static inline void tb_exec(struct tb *b, double ms, const struct gt_task *t, con
 static inline void tb_exit(struct tb *b, double ms, const struct gt_task *t, int code)
 {
 	struct gt_exit_event e = { 0 };
+	size_t size = offsetof(struct gt_exit_event, orphans);
 
-	tb_hdr(&e.hdr, GT_EV_EXIT, sizeof(e), ms, t);
+	tb_hdr(&e.hdr, GT_EV_EXIT, size, ms, t);
 	e.exit_code = code << 8;
-	trace_writer_append(b->w, GT_REC_EVENT, &e, sizeof(e));
+	trace_writer_append(b->w, GT_REC_EVENT, &e, size);
+}
+
+/* An exit that leaves child ORPHAN behind (reparented to init after it). */
+static inline void tb_exit_orphaning(struct tb *b, double ms, const struct gt_task *t, int code,
+				     uint32_t orphan)
+{
+	struct gt_exit_event e = { 0 };
+	size_t size = offsetof(struct gt_exit_event, orphans) + sizeof(e.orphans[0]);
+
+	tb_hdr(&e.hdr, GT_EV_EXIT, size, ms, t);
+	e.exit_code = code << 8;
+	e.n_orphans = 1;
+	e.orphans[0] = orphan;
+	trace_writer_append(b->w, GT_REC_EVENT, &e, size);
 }
 
 /* PATH root first ("/sys/bus/pci/drivers_probe"), VALUE as written. */
@@ -139,6 +167,30 @@ static inline void tb_write(struct tb *b, double ms, const struct gt_task *t, co
 	w.count = w.data_len;
 	w.ret = w.data_len;
 	w.end_ns = w.hdr.ts_ns + 2000000;	/* 2 ms */
+	w.origin = GT_ORIGIN_KERNFS;
+	trace_writer_append(b->w, GT_REC_EVENT, &w, sizeof(w));
+}
+
+/* A write the kernel refused: RET is -errno. */
+static inline void tb_write_ret(struct tb *b, double ms, const struct gt_task *t, const char *path,
+				const char *value, int64_t ret)
+{
+	struct gt_sysfs_write w = { 0 };
+	char tmp[512], *comp[GT_PATH_DEPTH], *save;
+	int n = 0;
+
+	tb_hdr(&w.hdr, GT_EV_SYSFS_WRITE, sizeof(w), ms, t);
+	snprintf(tmp, sizeof(tmp), "%s", path + 4);
+	for (char *c = strtok_r(tmp, "/", &save); c && n < GT_PATH_DEPTH; c = strtok_r(NULL, "/", &save))
+		comp[n++] = c;
+	for (int i = 0; i < n; i++)
+		strncpy(w.path[i], comp[n - 1 - i], GT_NAME_LEN - 1);
+	w.depth = n;
+	w.data_len = strlen(value);
+	memcpy(w.data, value, w.data_len);
+	w.count = w.data_len;
+	w.ret = ret;
+	w.end_ns = w.hdr.ts_ns + 2000000;
 	w.origin = GT_ORIGIN_KERNFS;
 	trace_writer_append(b->w, GT_REC_EVENT, &w, sizeof(w));
 }
@@ -197,6 +249,63 @@ static inline void tb_counters(struct tb *b, double ms, uint64_t lost_sysfs)
 {
 	trace_writer_kv_begin(b->w, GT_REC_COUNTERS, TB_MS(ms));
 	trace_writer_kv_u64(b->w, "lost_sysfs", lost_sysfs);
+	trace_writer_kv_end(b->w);
+}
+
+/* A kernel log line as the recorder keeps it (KMSG record, format 1.1):
+ * LEVEL 0..7, WHY as kmsg_keep() says (device, driver, iommu, ...). */
+static inline void tb_kmsg(struct tb *b, double ms, int level, const char *bdf, const char *why,
+			   const char *msg)
+{
+	trace_writer_kv_begin(b->w, GT_REC_KMSG, TB_MS(ms));
+	trace_writer_kv_u64(b->w, "seq", (uint64_t)(ms * 10));
+	trace_writer_kv_u64(b->w, "level", level);
+	trace_writer_kv_u64(b->w, "facility", 0);
+	trace_writer_kv_u64(b->w, "kernel_us", (uint64_t)(TB_MS(ms) / 1000));
+	trace_writer_kv_str(b->w, "msg", msg);
+	if (bdf) {
+		char dev[40];
+
+		snprintf(dev, sizeof(dev), "+pci:%s", bdf);
+		trace_writer_kv_str(b->w, "device", dev);
+		trace_writer_kv_str(b->w, "subsystem", "pci");
+		trace_writer_kv_str(b->w, "bdf", bdf);
+	}
+	trace_writer_kv_str(b->w, "why", why);
+	trace_writer_kv_end(b->w);
+}
+
+/* A device's state (PCI_STATE record): CAUSE "mark" (with LABEL), "write
+ * reset", "bind", ... */
+static inline void tb_state(struct tb *b, double ms, const char *bdf, const char *cause,
+			    const char *label, const char *driver, const char *power_state,
+			    const char *runtime_status)
+{
+	trace_writer_kv_begin(b->w, GT_REC_PCI_STATE, TB_MS(ms));
+	trace_writer_kv_str(b->w, "bdf", bdf);
+	trace_writer_kv_str(b->w, "cause", cause);
+	if (label)
+		trace_writer_kv_str(b->w, "label", label);
+	trace_writer_kv_str(b->w, "driver", driver);
+	trace_writer_kv_str(b->w, "driver_override", "");
+	trace_writer_kv_str(b->w, "power_state", power_state);
+	trace_writer_kv_str(b->w, "runtime_status", runtime_status);
+	trace_writer_kv_str(b->w, "enable", strcmp(power_state, "D0") ? "0" : "1");
+	trace_writer_kv_end(b->w);
+}
+
+/* A journal entry of a traced process (JOURNAL record). */
+static inline void tb_journal(struct tb *b, double ms, uint32_t pid, const char *comm,
+			      const char *unit, int priority, const char *msg)
+{
+	trace_writer_kv_begin(b->w, GT_REC_JOURNAL, TB_MS(ms));
+	trace_writer_kv_u64(b->w, "pid", pid);
+	trace_writer_kv_str(b->w, "comm", comm);
+	if (unit)
+		trace_writer_kv_str(b->w, "unit", unit);
+	trace_writer_kv_u64(b->w, "priority", priority);
+	trace_writer_kv_str(b->w, "msg", msg);
+	trace_writer_kv_str(b->w, "why", "pid");
 	trace_writer_kv_end(b->w);
 }
 

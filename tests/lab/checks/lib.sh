@@ -52,16 +52,23 @@ last_write() {
 # run's trace (made once per run); prints why on failure. The report's exit
 # status is in $LAB_OUT/report.rc.
 report_jq() {
-	if [ ! -f "$LAB_OUT/report.json" ]; then
-		"$GPUTRACE" report --json "$LAB_OUT/trace.gtrace" >"$LAB_OUT/report.json" 2>"$LAB_OUT/report.err"
-		echo $? >"$LAB_OUT/report.rc"
-	fi
+	report_make
 	_f=$1
 	shift
 	jq -e "$@" "$_f" "$LAB_OUT/report.json" >/dev/null || {
 		echo "report: not true: $_f"
 		return 1
 	}
+}
+
+# report_make: `gputrace report --json` of the run's trace, once, with the
+# scenario's own options (a "# lab-report-args: ..." line, shell words).
+report_make() {
+	[ -f "$LAB_OUT/report.json" ] && return 0
+	_args=$(sed -n 's/^# lab-report-args: //p' "$LAB_SCENARIO_FILE" | head -n 1)
+	eval "\"\$GPUTRACE\" report --json $_args \"\$LAB_OUT/trace.gtrace\"" \
+		>"$LAB_OUT/report.json" 2>"$LAB_OUT/report.err"
+	echo $? >"$LAB_OUT/report.rc"
 }
 
 # report_finding KIND DEVICE CULPRIT_COMM MECHANISM_KIND: the report has that

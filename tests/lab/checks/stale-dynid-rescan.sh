@@ -13,6 +13,6 @@ named=$(trace_jq '[.[] | select(.type == "event" and .kind == "sysfs_write" and 
 [ "$named" = 0 ] || { echo "$named writes name vfio-pci after the hook"; exit 1; }
 bound_by 0000:00:05.0 vfio-pci pci-reprobe rescan || exit 1
 # report: kernel-initiated, stale dynamic id, device removed and added again
-report_finding rebind_after_hook 0000:00:05.0 pci-reprobe stale_dynamic_id || exit 1
+report_finding rebind_after_return 0000:00:05.0 pci-reprobe stale_dynamic_id || exit 1
 report_jq 'any(.findings[]; .mechanism | contains("removed and added again"))' || exit 1
 echo "stale dynid and the reprobe by pci-reprobe in the trace; report agrees"

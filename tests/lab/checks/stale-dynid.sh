@@ -13,6 +13,6 @@ named=$(trace_jq '[.[] | select(.type == "event" and .kind == "sysfs_write" and 
 [ "$named" = 0 ] || { echo "$named writes name vfio-pci after the hook"; exit 1; }
 bound_by 0000:00:05.0 vfio-pci pci-reprobe drivers_probe || exit 1
 # report: kernel-initiated, the stale dynamic id qm added, the reprobe by pci-reprobe
-report_finding rebind_after_hook 0000:00:05.0 pci-reprobe stale_dynamic_id || exit 1
+report_finding rebind_after_return 0000:00:05.0 pci-reprobe stale_dynamic_id || exit 1
 report_jq 'any(.findings[]; .mechanism | contains("1234:1111") and contains("qm["))' || exit 1
 echo "stale dynid and the reprobe by pci-reprobe in the trace; report agrees"

@@ -7,6 +7,7 @@
 # lab-expect: vm-running 0000:00:05.0=vfio-pci 0000:00:05.1=vfio-pci
 # lab-expect: cleanup-done 0000:00:05.0=bochs-drm 0000:00:05.1=snd_hda_intel
 # lab-expect: final 0000:00:05.0=bochs-drm 0000:00:05.1=snd_hda_intel
+# lab-verdict: clean
 . /lab/guest-lib.sh
 
 proxmox_vm_cycle 111

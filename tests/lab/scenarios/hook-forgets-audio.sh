@@ -3,6 +3,7 @@
 #
 # lab-expect: vm-running 0000:00:05.0=vfio-pci 0000:00:05.1=vfio-pci
 # lab-expect: final 0000:00:05.0=bochs-drm 0000:00:05.1=vfio-pci
+# lab-verdict: left_on_stub WARN 0000:00:05.1 vm=111
 . /lab/guest-lib.sh
 
 export GPU_HOOK_FUNCTIONS=0

@@ -6,6 +6,7 @@
 # unbinds them again and the reprobe picks the host drivers once more.
 #
 # lab-expect: final 0000:00:05.0=bochs-drm 0000:00:05.1=snd_hda_intel 0000:00:05.0.override=none
+# lab-verdict: clean
 . /lab/guest-lib.sh
 
 /usr/sbin/libvirtd --timeout 120

@@ -3,6 +3,7 @@
 #
 # lab-expect: vm-running 0000:00:05.0=vfio-pci 0000:00:05.1=vfio-pci
 # lab-expect: final 0000:00:05.0=vfio-pci 0000:00:05.1=vfio-pci
+# lab-verdict: no_hook HIGH - vm=111
 . /lab/guest-lib.sh
 
 sed -i '/^hookscript:/d' /etc/pve/qemu-server/111.conf

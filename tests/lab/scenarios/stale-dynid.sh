@@ -7,6 +7,7 @@
 # lab-expect: cleanup-done 0000:00:05.0=bochs-drm 0000:00:05.1=snd_hda_intel
 # lab-expect: reprobe-done 0000:00:05.0=vfio-pci 0000:00:05.0.override=none
 # lab-expect: final 0000:00:05.0=vfio-pci 0000:00:05.1=snd_hda_intel
+# lab-verdict: rebind_after_return HIGH 0000:00:05.0 culprit=pci-reprobe from_hook=false mechanism=stale_dynamic_id
 . /lab/guest-lib.sh
 
 proxmox_vm_cycle 111

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Processes of the model: which generation a pid had at a moment, and who
+ * started whom. A busy host's trace holds hundreds of thousands of
+ * processes, so lookups go through an index sorted by pid, then start.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "util.h"
+
+static const struct model *sort_model;	/* qsort has no context argument */
+
+static int cmp_proc_idx(const void *a, const void *b)
+{
+	const struct m_proc *x = &sort_model->procs[*(const size_t *)a];
+	const struct m_proc *y = &sort_model->procs[*(const size_t *)b];
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+int model_index_procs(struct model *m)
+{
+	free(m->proc_by_pid);
+	m->proc_by_pid = m->n_procs ? reallocarray(NULL, m->n_procs, sizeof(size_t)) : NULL;
+	if (m->n_procs && !m->proc_by_pid)
+		return -1;
+	for (size_t i = 0; i < m->n_procs; i++)
+		m->proc_by_pid[i] = i;
+	sort_model = m;
+	if (m->n_procs)
+		qsort(m->proc_by_pid, m->n_procs, sizeof(size_t), cmp_proc_idx);
+	sort_model = NULL;
+	return 0;
+}
+
+const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts)
+{
+	const struct m_proc *best = NULL;
+	size_t lo = 0, hi = m->n_procs;
+
+	if (!m->proc_by_pid) {	/* before the index exists (loading) */
+		for (size_t i = 0; i < m->n_procs; i++) {
+			const struct m_proc *p = &m->procs[i];
+
+			if (p->pid == pid && p->start_ns <= ts && (!best || p->start_ns >= best->start_ns))
+				best = p;
+		}
+		return best;
+	}
+	while (lo < hi) {		/* first index with pid >= PID */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->procs[m->proc_by_pid[mid]].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->n_procs && m->procs[m->proc_by_pid[lo]].pid == pid; lo++) {
+		const struct m_proc *p = &m->procs[m->proc_by_pid[lo]];
+
+		if (p->start_ns <= ts)
+			best = p;
+	}
+	return best;
+}
+
+void model_argv_line(const struct m_proc *p, char *buf, size_t size)
+{
+	size_t n = p->argv_len < size ? p->argv_len : size - 1;
+
+	memcpy(buf, p->argv, n);
+	while (n && !buf[n - 1])
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[n] = 0;
+	if (!n)
+		snprintf(buf, size, "%s", p->comm);
+}
+
+/* The generation of PID running at TS: started before, not yet exited. */
+static const struct m_proc *alive_at(const struct model *m, uint32_t pid, uint64_t ts)
+{
+	const struct m_proc *p = model_proc_at(m, pid, ts);
+
+	return p && (!p->exit_ns || p->exit_ns >= ts) ? p : NULL;
+}
+
+/* A process that never exec'd (a subshell, a daemon's fork) runs the
+ * program of the process that forked it, under the same comm: the latest
+ * run of that comm, started before TS, is the best guess of its parent. */
+static const struct m_proc *forked_from(const struct model *m, uint32_t pid, const char *comm,
+					uint64_t ts)
+{
+	const struct m_proc *best = NULL;
+
+	for (size_t i = 0; i < m->n_procs; i++) {
+		const struct m_proc *p = &m->procs[i];
+
+		if (p->pid != pid && p->start_ns && p->start_ns <= ts &&
+		    !strncmp(p->comm, comm, GT_COMM_LEN) && (!best || p->start_ns > best->start_ns))
+			best = p;
+	}
+	return best;
+}
+
+/* Who PID was orphaned by (its parent's exit, at or before TS), or NULL. */
+static const struct m_proc *orphaned_by(const struct model *m, uint32_t pid, uint64_t ts)
+{
+	const struct m_orphan *best = NULL;
+
+	for (size_t i = 0; i < m->n_orphans; i++) {
+		const struct m_orphan *o = &m->orphans[i];
+
+		if (o->pid == pid && o->ts_ns <= ts && (!best || o->ts_ns > best->ts_ns))
+			best = o;
+	}
+	if (!best)
+		return NULL;
+	/* an exit of PID in between: the pid was reused since */
+	for (size_t i = 0; i < m->n_procs; i++)
+		if (m->procs[i].pid == pid && m->procs[i].exit_ns > best->ts_ns && m->procs[i].exit_ns < ts)
+			return NULL;
+	for (size_t i = 0; i < m->n_exits; i++)
+		if (m->exits[i].pid == pid && m->exits[i].ts_ns > best->ts_ns && m->exits[i].ts_ns < ts)
+			return NULL;
+	return model_proc_at(m, best->parent, best->ts_ns);
+}
+
+static void link_set(struct m_spawn *s, uint32_t pid, const char *comm, const struct m_proc *p,
+		     bool inferred)
+{
+	memset(s, 0, sizeof(*s));
+	s->pid = pid;
+	strlcpy0(s->comm, p ? p->comm : comm, sizeof(s->comm));
+	s->proc = p;
+	s->inferred = inferred;
+}
+
+int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_t ts,
+		      struct m_spawn *out)
+{
+	int n = 0, live = task->n_ancestors < GT_ANCESTRY_MAX ? task->n_ancestors : GT_ANCESTRY_MAX;
+	uint32_t pid = task->pid;
+	char comm[GT_COMM_LEN];
+	uint64_t at = ts;
+
+	strlcpy0(comm, task->comm, sizeof(comm));
+	/* The ancestry seen at TS holds, up to init or a subreaper. */
+	for (int i = 0; i < live && n < M_SPAWN_MAX && task->ancestors[i].pid > 1; i++) {
+		pid = task->ancestors[i].pid;
+		strlcpy0(comm, task->ancestors[i].comm, sizeof(comm));
+		link_set(&out[n++], pid, comm, model_proc_at(m, pid, ts), false);
+	}
+	/* Above that, whoever spawned the topmost known process. */
+	while (n < M_SPAWN_MAX) {
+		const struct m_proc *self = alive_at(m, pid, at), *parent;
+		bool inferred = false;
+
+		if (self && self->start_ns && self->ppid > 1) {
+			parent = model_proc_at(m, self->ppid, self->start_ns);
+			link_set(&out[n], self->ppid, "?", parent, false);
+			at = self->start_ns;
+		} else if ((parent = orphaned_by(m, pid, self && self->start_ns ? self->start_ns : at))) {
+			/* reparented to init when its parent exited: that parent */
+			link_set(&out[n], parent->pid, parent->comm, parent, false);
+			at = parent->start_ns ? parent->start_ns : at;
+		} else if (!self && (parent = forked_from(m, pid, comm, at))) {
+			inferred = true;
+			link_set(&out[n], parent->pid, parent->comm, parent, true);
+			at = parent->start_ns;
+		} else {
+			break;
+		}
+		for (int k = 0; k < n; k++)
+			if (out[k].pid == out[n].pid && out[k].proc == out[n].proc)
+				return n;	/* a loop: pid reuse */
+		pid = out[n].pid;
+		strlcpy0(comm, out[n].comm, sizeof(comm));
+		n++;
+		(void)inferred;
+	}
+	return n;
+}
+
+const struct m_hook *model_hook_of_proc(const struct model *m, uint32_t pid, uint64_t ts)
+{
+	for (size_t i = 0; i < m->n_hooks; i++) {
+		const struct m_hook *h = &m->hooks[i];
+
+		if (h->proc && h->proc->pid == pid && h->start_ns <= ts &&
+		    (!h->end_ns || ts <= h->end_ns || ts == h->start_ns))
+			return h;
+	}
+	return NULL;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Proxmox hostpci values and PCI resource mappings: see pve_mapping.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sys/pci.h"
+#include "sys/pve_mapping.h"
+#include "sys/rootfs.h"
+#include "sys/sysfs.h"
+
+int pve_node_name(const char *root, char *node, size_t size)
+{
+	if (sysfs_read(root, "/proc/sys/kernel/hostname", node, size) <= 0 &&
+	    sysfs_read(root, "/etc/hostname", node, size) <= 0) {
+		node[0] = '\0';
+		return -ENOENT;
+	}
+	node[strcspn(node, ". \t\n")] = '\0';
+	return node[0] ? 0 : -ENOENT;
+}
+
+/* Value of KEY in a property string "a=1,key=v,b=2" into OUT. A value
+ * without a key ("0000:0a:00,pcie=1") is the default key's, asked for with
+ * KEY "". Returns 0 or -ENOENT. */
+static int prop_value(const char *props, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key), n;
+	const char *p = props;
+
+	for (; *p; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (!klen && !memchr(p, '=', n)) {
+			snprintf(out, size, "%.*s", (int)n, p);
+			return 0;
+		}
+		if (klen && n > klen && !strncmp(p, key, klen) && p[klen] == '=') {
+			snprintf(out, size, "%.*s", (int)(n - klen - 1), p + klen + 1);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Adds each ';'-separated address of LIST. Returns how many were valid. */
+static int add_addresses(struct pve_pci_devs *out, const char *list)
+{
+	char one[64];
+	size_t n;
+	int added = 0;
+
+	for (; *list; list += n + (list[n] == ';')) {
+		n = strcspn(list, ";");
+		snprintf(one, sizeof(one), "%.*s", (int)n, list);
+		if (out->n < PVE_PCI_DEVS_MAX &&
+		    !pci_bdf_normalize(one, out->bdf[out->n], sizeof(out->bdf[0]), 1)) {
+			out->n++;
+			added++;
+		}
+	}
+	return added;
+}
+
+/* Next line of *TEXT: its trimmed text in LINE, whether it is indented
+ * (a property) or not (a section name), its number. False at the end. */
+static bool next_line(const char **text, char *line, size_t size, bool *indented, int *lineno)
+{
+	const char *p = *text, *end;
+	size_t n;
+
+	if (!*p)
+		return false;
+	end = p + strcspn(p, "\n");
+	*text = *end ? end + 1 : end;
+	(*lineno)++;
+	*indented = *p == ' ' || *p == '\t';
+	p += strspn(p, " \t");
+	n = end - p;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	snprintf(line, size, "%.*s", (int)(n < size ? n : size - 1), p);
+	return true;
+}
+
+static void map_line(const char *props, const char *node, int lineno, struct pve_pci_devs *out)
+{
+	char val[256];
+
+	if (node[0] && (prop_value(props, "node", val, sizeof(val)) || strcmp(val, node)))
+		return;
+	if (prop_value(props, "path", val, sizeof(val)) || !add_addresses(out, val))
+		return;
+	if (!out->map_line)
+		out->map_line = lineno;
+}
+
+int pve_mapping_resolve_text(const char *text, const char *name, const char *node,
+			     struct pve_pci_devs *out)
+{
+	char line[1024];
+	bool in = false, indented;
+	int lineno = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (next_line(&text, line, sizeof(line), &indented, &lineno)) {
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (!indented) {
+			/* PVE's section header: a name alone on its line */
+			in = !strcmp(line, name);
+			if (in && !out->section_line)
+				out->section_line = lineno;
+		} else if (in && !strncmp(line, "map", 3) && (line[3] == ' ' || line[3] == '\t')) {
+			map_line(line + 4 + strspn(line + 4, " \t"), node ? node : "", lineno, out);
+		}
+	}
+	if (!out->section_line)
+		return -ESRCH;
+	return out->n ? 0 : -ENXIO;
+}
+
+int pve_mapping_resolve(const char *root, const char *name, const char *node,
+			struct pve_pci_devs *out)
+{
+	char own[256] = "", *text;
+	ssize_t n;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!node) {
+		pve_node_name(root, own, sizeof(own));
+		node = own;
+	}
+	text = malloc(PVE_MAPPING_CFG_MAX + 1);
+	if (!text)
+		return -ENOMEM;
+	n = root_read(root, PVE_MAPPING_PCI_CFG, text, PVE_MAPPING_CFG_MAX);
+	if (n < 0) {
+		free(text);
+		return n == -EINVAL ? -ENOENT : (int)n;
+	}
+	text[n] = '\0';
+	/* a NUL inside ends the text there, as for any line-based reader */
+	ret = pve_mapping_resolve_text(text, name, node, out);
+	free(text);
+	return ret;
+}
+
+/* The address part of a hostpciN value: 0 with VAL filled, 1 for a mapping
+ * (its name in VAL), -EINVAL for neither. */
+static int hostpci_value(const char *value, char *val, size_t size)
+{
+	value += strspn(value, " \t");
+	if (!prop_value(value, "mapping", val, size))
+		return 1;
+	if (prop_value(value, "host", val, size) && prop_value(value, "", val, size))
+		return -EINVAL;
+	return 0;
+}
+
+int pve_hostpci_devs(const char *root, const char *value, const char *node,
+		     struct pve_pci_devs *out)
+{
+	char val[256];
+	int kind = hostpci_value(value, val, sizeof(val));
+
+	memset(out, 0, sizeof(*out));
+	if (kind < 0)
+		return kind;
+	if (kind)
+		return pve_mapping_resolve(root, val, node, out);
+	return add_addresses(out, val) ? 0 : -EINVAL;
+}
+
+int pve_hostpci_devs_text(const char *value, const char *mapping, const char *node,
+			  struct pve_pci_devs *out)
+{
+	char val[256];
+	int kind = hostpci_value(value, val, sizeof(val));
+
+	memset(out, 0, sizeof(*out));
+	if (kind < 0)
+		return kind;
+	if (kind)
+		return mapping ? pve_mapping_resolve_text(mapping, val, node, out) : -ENOENT;
+	return add_addresses(out, val) ? 0 : -EINVAL;
+}

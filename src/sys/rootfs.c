@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Lookups confined to a root directory: see rootfs.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sys/rootfs.h"
+#include "sys/sysfs.h"
+
+#define OPEN_ALWAYS	(O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+
+/* openat2 refuses O_PATH with flags that only make sense for reading. */
+static int open_flags(int flags)
+{
+	return flags | ((flags & O_PATH) ? O_CLOEXEC : OPEN_ALWAYS);
+}
+
+#define LINKS_MAX	40	/* as the kernel's own limit on nested links */
+
+/* Moves the first component of *TODO into COMP. False when none is left. */
+static bool next_component(char *todo, char *comp, size_t size)
+{
+	char *p = todo + strspn(todo, "/");
+	size_t n = strcspn(p, "/");
+
+	if (!n || n >= size)
+		return false;
+	memcpy(comp, p, n);
+	comp[n] = '\0';
+	memmove(todo, p + n, strlen(p + n) + 1);
+	return true;
+}
+
+/* Component COMP of RESOLVED (a path relative to DIR, the root, with no
+ * links in it) when it is a link to follow: its target goes in front of
+ * the rest of TODO, and an absolute target starts over at the root.
+ * Returns 1 when a link was spliced in, 0 when COMP is no link, or -errno. */
+static int splice_link(int dir, char *resolved, const char *comp, char *todo, size_t size,
+		       bool last, int flags)
+{
+	char cand[PATH_MAX], target[PATH_MAX], rest[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (snprintf(cand, sizeof(cand), "%s%s%s", resolved, resolved[0] ? "/" : "", comp) >=
+	    (int)sizeof(cand))
+		return -ENAMETOOLONG;
+	if (fstatat(dir, cand, &st, AT_SYMLINK_NOFOLLOW) || !S_ISLNK(st.st_mode) ||
+	    (last && (flags & O_NOFOLLOW))) {
+		snprintf(resolved, PATH_MAX, "%s", cand);
+		return 0;
+	}
+	n = readlinkat(dir, cand, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(rest, sizeof(rest), "%s", todo);
+	if (snprintf(todo, size, "%s/%s", target, rest) >= (int)size)
+		return -ENAMETOOLONG;
+	if (target[0] == '/')
+		resolved[0] = '\0';
+	return 1;
+}
+
+/* Kernels before 5.6 have no openat2: the same resolution done here, one
+ * component at a time from the root's fd ("..", at the root, stays there). */
+static int open_walk(int dir, const char *path, int flags)
+{
+	char todo[PATH_MAX], resolved[PATH_MAX] = "", comp[NAME_MAX + 1];
+	int links = 0, ret, fd;
+
+	if (snprintf(todo, sizeof(todo), "%s", path) >= (int)sizeof(todo))
+		return -ENAMETOOLONG;
+	while (next_component(todo, comp, sizeof(comp))) {
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			char *slash = strrchr(resolved, '/');
+
+			*(slash ? slash : resolved) = '\0';
+			continue;
+		}
+		ret = splice_link(dir, resolved, comp, todo, sizeof(todo),
+				  !todo[strspn(todo, "/")], flags);
+		if (ret < 0)
+			return ret;
+		if (ret && ++links > LINKS_MAX)
+			return -ELOOP;
+	}
+	fd = openat(dir, resolved[0] ? resolved : ".", open_flags(flags) | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+int root_open(const char *root, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned int)open_flags(flags),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int dir, fd, err;
+
+	if (sys_root_is_live(root))
+		root = "/";
+	dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -errno;
+	fd = syscall(SYS_openat2, dir, path, &how, sizeof(how));
+	err = fd < 0 ? errno : 0;
+	if (err == ENOSYS) {
+		fd = open_walk(dir, path, flags);
+		err = fd < 0 ? -fd : 0;
+	}
+	close(dir);
+	return fd < 0 ? -err : fd;
+}
+
+ssize_t root_read(const char *root, const char *path, void *buf, size_t size)
+{
+	struct stat st;
+	ssize_t n;
+	int fd = root_open(root, path, O_RDONLY);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		n = -EINVAL;
+	else
+		n = sys_read_fd(fd, buf, size);
+	close(fd);
+	return n;
+}
+
+int root_stat(const char *root, const char *path, struct stat *st, int follow)
+{
+	int fd = root_open(root, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
+	int err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int root_list(const char *root, const char *path, char ***names)
+{
+	char **list = NULL, **grown;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dp;
+	int fd;
+
+	*names = NULL;
+	fd = root_open(root, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || !(dp = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(dp))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = reallocarray(list, cap, sizeof(*list));
+			if (!grown)
+				goto nomem;
+			list = grown;
+		}
+		if (!(list[n] = strdup(de->d_name)))
+			goto nomem;
+		n++;
+		if (n > INT_MAX / 2)
+			break;
+	}
+	closedir(dp);
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_str);
+	*names = list;
+	return (int)n;
+nomem:
+	closedir(dp);
+	root_names_free(list, (int)n);
+	return -ENOMEM;
+}
+
+void root_names_free(char **names, int n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}

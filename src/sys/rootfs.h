@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Files of a tree read as if ROOT were "/": symlinks (absolute ones
+ * included) and ".." resolve inside ROOT and never leave it, as systemd
+ * and udev resolve a --root image. Needed for files a hostile or copied
+ * tree points at: unit links ("/lib/systemd/system/x.service"), scripts a
+ * unit or hook runs. NULL, "" and "/" mean the live system.
+ */
+#ifndef GPUTRACE_SYS_ROOTFS_H
+#define GPUTRACE_SYS_ROOTFS_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* Opens PATH (absolute, as on the host) under ROOT with FLAGS (O_RDONLY,
+ * O_PATH, O_NOFOLLOW, O_DIRECTORY ...; O_CLOEXEC, O_NONBLOCK and O_NOCTTY
+ * are added). Returns the fd or -errno. openat2(RESOLVE_IN_ROOT) does the
+ * lookup; on kernels without it (before 5.6) the same walk is done here. */
+int root_open(const char *root, const char *path, int flags);
+
+/* Reads at most SIZE bytes of regular file PATH under ROOT. Returns the
+ * count, -errno, or -EINVAL when PATH is not a regular file. */
+ssize_t root_read(const char *root, const char *path, void *buf, size_t size);
+
+/* stat (FOLLOW true) or lstat of PATH under ROOT. Returns 0 or -errno. */
+int root_stat(const char *root, const char *path, struct stat *st, int follow);
+
+/* Sorted entry names of directory PATH under ROOT, without dot files.
+ * Returns the count (0 when absent or not a directory) with *NAMES to free
+ * with root_names_free, or -ENOMEM. */
+int root_list(const char *root, const char *path, char ***names);
+void root_names_free(char **names, int n);
+
+#endif /* GPUTRACE_SYS_ROOTFS_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The one reader of what names a VM's PCI devices, shared by the live view
+ * (status, check) and the report: a QEMU command line (both the
+ * "vfio-pci,host=..." and the JSON "{"driver":"vfio-pci",...}" -device
+ * forms), a Proxmox VM config (hostpciN: a BDF, a slot, host=A;B, or
+ * mapping=NAME through /etc/pve/mapping/pci.cfg) and a libvirt domain XML
+ * (PCI <hostdev>s, through libxml2). All take text: callers read the files.
+ */
+#ifndef GPUTRACE_SYS_VMCONF_H
+#define GPUTRACE_SYS_VMCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sys/vms.h"
+
+#define VMCONF_DEVS_MAX	VM_DEVS_MAX
+#define VMCONF_BDF_LEN	20
+
+struct vmconf {
+	enum vm_kind kind;
+	char id[128];			/* VMID, domain name; "" for plain QEMU */
+	char hookscript[256];		/* Proxmox "local:snippets/NAME" */
+	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */
+	char devs[VMCONF_DEVS_MAX][VMCONF_BDF_LEN];
+	bool unmanaged[VMCONF_DEVS_MAX];	/* libvirt managed='no': the hooks must return it */
+	size_t ndevs;
+};
+
+/* QEMU's argv (ARGC strings): -id / -pidfile .../qemu-server/ID.pid
+ * (Proxmox), -name guest=NAME (libvirt), else plain QEMU; the vfio-pci
+ * devices. Returns 0, or -ENOENT when ARGV[0] is no QEMU. */
+int vmconf_from_qemu_argv(const char *const *argv, int argc, struct vmconf *out);
+
+/* A Proxmox VM config (only the current section, before "[snapshot]");
+ * MAPPING: the text of /etc/pve/mapping/pci.cfg or NULL; NODE: this host's
+ * name ("" matches every node). ID is left to the caller. */
+void vmconf_from_pve(const char *text, const char *mapping, const char *node, struct vmconf *out);
+
+/* A libvirt domain XML (or status XML, <domstatus> around <domain>): its
+ * name and PCI hostdev source addresses. Returns 0, or -EINVAL when the
+ * XML does not parse. *PID gets <domstatus pid=> (0 if none). */
+int vmconf_from_libvirt(const char *xml, size_t len, struct vmconf *out, long *pid);
+
+/* Adds BDF (or a slot) once. */
+void vmconf_add_dev(struct vmconf *c, const char *bdf, bool unmanaged);
+
+#endif

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The readers under `check`'s unit and hook rules: lookups confined to the
+ * root, the static script scan, Proxmox hostpci values and PCI mappings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fake_tree.h"
+
+#include "analysis/script_scan.h"
+#include "sys/pve_mapping.h"
+#include "sys/rootfs.h"
+#include "sys/sd_units.h"
+
+static int setup(void **state)
+{
+	struct tree *t = calloc(1, sizeof(*t));
+
+	if (!t || tree_new(t, "test_check_scan"))
+		return -1;
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	tree_remove(*state);
+	free(*state);
+	return 0;
+}
+
+/* Absolute links resolve inside the root; ".." cannot climb out. */
+static void test_rootfs_confined(void **state)
+{
+	struct tree *t = *state;
+	char buf[64], **names;
+	struct stat st;
+	ssize_t n;
+	int count;
+
+	tree_put(t, "/lib/systemd/system/a.service", "[Service]\n");
+	tree_link(t, "/etc/systemd/system/multi-user.target.wants/a.service",
+		  "/lib/systemd/system/a.service");
+	tree_link(t, "/etc/escape", "../../../../../../../../etc/passwd");
+	tree_link(t, "/etc/systemd/system/masked.service", "/dev/null");
+	n = root_read(t->root, "/etc/systemd/system/multi-user.target.wants/a.service", buf,
+		      sizeof(buf));
+	assert_int_equal(n, 10);
+	/* /etc/passwd of the host is not reachable, the tree has none */
+	assert_true(root_read(t->root, "/etc/escape", buf, sizeof(buf)) < 0);
+	assert_true(root_read(t->root, "/../../../../etc/passwd", buf, sizeof(buf)) < 0);
+	assert_int_equal(root_stat(t->root, "/etc/systemd/system/masked.service", &st, 0), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_true(root_stat(t->root, "/etc/systemd/system/masked.service", &st, 1) < 0);
+	/* a directory is not a file to read */
+	assert_int_equal(root_read(t->root, "/etc", buf, sizeof(buf)), -EINVAL);
+	count = root_list(t->root, "/etc/systemd/system", &names);
+	assert_int_equal(count, 2);
+	assert_string_equal(names[0], "masked.service");
+	assert_string_equal(names[1], "multi-user.target.wants");
+	root_names_free(names, count);
+	assert_int_equal(root_list(t->root, "/nope", &names), 0);
+}
+
+static size_t hits(const struct script_scan *s, enum script_act act)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		n += s->hits[i].act == act;
+	return n;
+}
+
+/* Shapes from single-GPU passthrough guides (the "vfio-startup.sh" /
+ * "vfio-teardown.sh" pair of libvirt qemu.d hooks) and Proxmox hookscript
+ * examples (Perl, system() calls). */
+static void test_script_scan_acts(void **state)
+{
+	struct tree *t = *state;
+	struct script_scan s = { 0 };
+	const struct script_hit *h;
+
+	tree_put(t, "/usr/local/bin/gpu-common.sh",
+		 "GPU=0000:0a:00.0\n"
+		 "echo vfio-pci > /sys/bus/pci/devices/$GPU/driver_override\n");
+	tree_put_mode(t, "/usr/local/bin/teardown.sh",
+		      "#!/bin/bash\n"
+		      ". /usr/local/bin/gpu-common.sh\n"
+		      "# echo 1 > /sys/bus/pci/rescan (commented out)\n"
+		      "echo \"$GPU\" > /sys/bus/pci/devices/$GPU/driver/unbind\n"
+		      "echo > /sys/bus/pci/devices/$GPU/driver_override\n"
+		      "echo -n '' > /sys/bus/pci/devices/0000:0a:00.1/driver_override\n"
+		      "echo 10de 1b80 > /sys/bus/pci/drivers/vfio-pci/remove_id\n"
+		      "echo \"$GPU\" > /sys/bus/pci/drivers/nouveau/bind\n"
+		      "echo 1 > /sys/bus/pci/devices/0000:0a:00.1/remove && echo 1 > /sys/bus/pci/rescan\n"
+		      "virsh nodedev-reattach pci_0000_0a_00_1\n"
+		      "modprobe -r vfio_pci\n"
+		      "nohup /usr/local/bin/watch.sh >/dev/null 2>&1 &\n"
+		      "sleep 5 && echo done\n"
+		      "/usr/local/bin/helper.sh\n", 0755);
+	tree_put_mode(t, "/usr/local/bin/helper.sh",
+		      "#!/bin/sh\necho 1 > /sys/bus/pci/drivers_probe\n/usr/local/bin/deeper.sh\n", 0755);
+	tree_put_mode(t, "/usr/local/bin/deeper.sh",
+		      "#!/bin/sh\necho x > /sys/bus/pci/drivers/amdgpu/bind\n", 0755);
+	assert_int_equal(script_scan_file(t->root, "/usr/local/bin/teardown.sh", &s), 0);
+	for (size_t i = 0; i < s.n; i++)
+		print_message("  %s:%d %s\n", s.hits[i].file, s.hits[i].line,
+			      script_act_name(s.hits[i].act));
+	h = script_first(&s, ACT_OVERRIDE_SET);
+	assert_non_null(h);
+	assert_string_equal(h->file, "/usr/local/bin/gpu-common.sh");	/* sourced */
+	assert_int_equal(h->line, 2);
+	assert_int_equal(hits(&s, ACT_OVERRIDE_CLEAR), 2);
+	assert_int_equal(hits(&s, ACT_UNBIND), 1);
+	assert_int_equal(hits(&s, ACT_BIND_HOST), 1);	/* not deeper.sh: one level */
+	assert_int_equal(script_first(&s, ACT_BIND_HOST)->line, 8);
+	assert_int_equal(hits(&s, ACT_REMOVE), 1);	/* remove_id is not remove */
+	assert_int_equal(hits(&s, ACT_RESCAN), 1);	/* not the commented one */
+	assert_int_equal(hits(&s, ACT_REATTACH), 1);
+	assert_int_equal(hits(&s, ACT_MODPROBE_VFIO), 0);	/* -r unloads */
+	assert_int_equal(hits(&s, ACT_BACKGROUND), 1);	/* not "&&" */
+	assert_int_equal(hits(&s, ACT_PROBE), 1);		/* helper.sh, called */
+	assert_string_equal(script_first(&s, ACT_PROBE)->file, "/usr/local/bin/helper.sh");
+	/* addresses: from the sourced file, the literal and the nodedev name */
+	assert_int_equal(s.naddrs, 2);
+	assert_string_equal(s.addrs[0].bdf, "0000:0a:00.0");
+	assert_string_equal(s.addrs[1].bdf, "0000:0a:00.1");
+	script_scan_free(&s);
+}
+
+static void test_script_scan_commands(void **state)
+{
+	struct tree *t = *state;
+	struct script_scan s = { 0 };
+
+	assert_int_equal(script_scan_command(t->root, "/x.service", 3,
+					     "/usr/sbin/driverctl set-override 0000:0a:00.0 vfio-pci", &s), 0);
+	assert_true(script_has(&s, ACT_DRIVERCTL));
+	assert_int_equal(script_scan_command(t->root, "/x.service", 4,
+					     "/usr/bin/virsh nodedev-detach pci_0000_0a_00_0", &s), 0);
+	assert_true(script_has(&s, ACT_DETACH));
+	assert_int_equal(script_scan_command(t->root, "/x.service", 5, "/sbin/modprobe vfio-pci", &s), 0);
+	assert_true(script_has(&s, ACT_MODPROBE_VFIO));
+	assert_int_equal(script_scan_command(t->root, "/x.service", 6,
+					     "/bin/sh -c 'echo 0000:0a:00.0 > /sys/bus/pci/drivers/vfio-pci/bind'", &s), 0);
+	assert_true(script_has(&s, ACT_BIND_VFIO));
+	assert_false(script_has(&s, ACT_BIND_HOST));
+	assert_int_equal(s.n, 4);
+	script_scan_free(&s);
+
+	/* The start and teardown scripts of single-GPU passthrough guides
+	 * also write the virtual consoles' and the EFI framebuffer's bind
+	 * files: not PCI binding. Reads with stderr sent away are not writes. */
+	tree_put(t, "/usr/local/bin/vfio-teardown.sh",
+		 "#!/bin/bash\n"
+		 "echo 1 > /sys/class/vtconsole/vtcon0/bind\n"
+		 "echo \"efi-framebuffer.0\" > /sys/bus/platform/drivers/efi-framebuffer/bind\n"
+		 "cur=$(cat /sys/bus/pci/devices/0000:0a:00.0/driver_override 2>/dev/null)\n"
+		 "ls /sys/bus/pci/drivers/nouveau/bind > /dev/null\n"
+		 "nvidia-xconfig --query-gpu-info > /dev/null 2>&1\n"
+		 "for v in /sys/class/vtconsole/vtcon*; do\n"
+		 "\texecute \"echo 1 > \\\"${v}/bind\\\"\"\n"
+		 "done\n");
+	assert_int_equal(script_scan_file(t->root, "/usr/local/bin/vfio-teardown.sh", &s), 0);
+	assert_int_equal(s.n, 0);
+
+	/* harmless: module loads, logging, a binary, a perl hash arrow */
+	tree_put(t, "/usr/bin/fakebin", "\177ELF\0\0echo 1 > /sys/bus/pci/rescan\n");
+	assert_int_equal(script_scan_command(t->root, "/y.service", 1, "/sbin/modprobe -a vfio vfio_iommu_type1", &s), 0);
+	assert_int_equal(script_scan_command(t->root, "/y.service", 2, "/usr/bin/fakebin --flag", &s), 0);
+	assert_int_equal(script_scan_command(t->root, "/y.service", 3, "my %h = (bind => 1); logger 'bind'", &s), 0);
+	assert_int_equal(script_scan_command(t->root, "/y.service", 4, "/usr/bin/missing.sh", &s), 0);
+	assert_int_equal(s.n, 0);
+	script_scan_free(&s);
+}
+
+/* Hostile input: a long line, binary junk, a loop of scripts calling
+ * each other, a script that is a FIFO. */
+static void test_script_scan_hostile(void **state)
+{
+	struct tree *t = *state;
+	struct script_scan s = { 0 };
+	char *big = malloc(300 * 1024);
+
+	assert_non_null(big);
+	memset(big, '>', 300 * 1024 - 1);
+	big[300 * 1024 - 1] = '\0';
+	tree_put(t, "/a.sh", big);
+	free(big);
+	tree_put(t, "/b.sh", "/c.sh\n");
+	tree_put(t, "/c.sh", "/b.sh\necho 1 > /sys/bus/pci/rescan\n");
+	assert_int_equal(mkfifo(tree_at(t, "/fifo.sh"), 0644), 0);
+	assert_int_equal(script_scan_file(t->root, "/a.sh", &s), 0);
+	assert_int_equal(script_scan_file(t->root, "/b.sh", &s), 0);
+	assert_int_equal(script_scan_file(t->root, "/fifo.sh", &s), 0);
+	assert_int_equal(hits(&s, ACT_RESCAN), 1);
+	script_scan_free(&s);
+}
+
+/* /etc/pve/mapping/pci.cfg as PVE::Mapping::PCI writes it (a name alone
+ * on a line, then tab-indented properties; one map line per node). */
+static void test_pve_mapping(void **state)
+{
+	struct tree *t = *state;
+	struct pve_pci_devs d;
+	char node[64];
+
+	tree_put(t, "/etc/pve/mapping/pci.cfg",
+		 "gpu\n"
+		 "\tdescription RTX for the gaming VM\n"
+		 "\tmap id=10de:1b80,iommugroup=14,node=pve1,path=0000:0a:00,subsystem-id=1458:3702\n"
+		 "\tmap id=10de:1b80,iommugroup=20,node=pve2,path=0000:41:00.0\n"
+		 "\tmdev 0\n"
+		 "\n"
+		 "nics\n"
+		 "\tmap id=8086:1521,node=pve1,path=0000:03:00.0;0000:03:00.1\n"
+		 "\tmap id=8086:1521,node=pve1,path=0000:04:00.0\n"
+		 "other\n"
+		 "\tmap id=1002:67df,node=pve9,path=0000:05:00.0\n");
+	tree_put(t, "/etc/hostname", "pve1.example.org\n");
+	assert_int_equal(pve_node_name(t->root, node, sizeof(node)), 0);
+	assert_string_equal(node, "pve1");
+	assert_int_equal(pve_mapping_resolve(t->root, "gpu", NULL, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.bdf[0], "0000:0a:00");
+	assert_int_equal(d.section_line, 1);
+	assert_int_equal(d.map_line, 3);
+	assert_int_equal(pve_mapping_resolve(t->root, "gpu", "pve2", &d), 0);
+	assert_string_equal(d.bdf[0], "0000:41:00.0");
+	assert_int_equal(pve_mapping_resolve(t->root, "nics", NULL, &d), 0);
+	assert_int_equal(d.n, 3);
+	assert_string_equal(d.bdf[2], "0000:04:00.0");
+	assert_int_equal(pve_mapping_resolve(t->root, "other", NULL, &d), -ENXIO);
+	assert_int_equal(pve_mapping_resolve(t->root, "other", "", &d), 0);	/* any node */
+	assert_int_equal(pve_mapping_resolve(t->root, "gp", NULL, &d), -ESRCH);
+
+	assert_int_equal(pve_hostpci_devs(t->root, "mapping=gpu,pcie=1,x-vga=1", NULL, &d), 0);
+	assert_string_equal(d.bdf[0], "0000:0a:00");
+	assert_int_equal(pve_hostpci_devs(t->root, "0a:00,pcie=1", NULL, &d), 0);
+	assert_string_equal(d.bdf[0], "0000:0a:00");
+	assert_int_equal(pve_hostpci_devs(t->root, "host=0a:00.0;0000:0a:00.1,rombar=0", NULL, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.bdf[1], "0000:0a:00.1");
+	assert_int_equal(pve_hostpci_devs(t->root, "pcie=1", NULL, &d), -EINVAL);
+	assert_int_equal(pve_hostpci_devs(t->root, "mapping=nope", NULL, &d), -ESRCH);
+	unlink(tree_at(t, "/etc/pve/mapping/pci.cfg"));
+	assert_int_equal(pve_hostpci_devs(t->root, "mapping=gpu", NULL, &d), -ENOENT);
+
+	/* the text form (a trace's copy): indentation tells a property from a
+	 * section name; NULL node matches every node; CRLF and comments */
+	assert_int_equal(pve_mapping_resolve_text("# comment\r\ngpu\r\n"
+						  "\tdescription gpu\r\n"
+						  "  map node=a,path=0a:00.0\r\n"
+						  "\tmap node=b,path=0b:00\r\n", "gpu", NULL, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.section_line, 2);
+	assert_int_equal(d.map_line, 4);
+	assert_string_equal(d.bdf[0], "0000:0a:00.0");
+	assert_int_equal(pve_mapping_resolve_text("gpu\n\tmap node=a,path=0a:00.0\n", "gpu", "b", &d),
+			 -ENXIO);
+	assert_int_equal(pve_mapping_resolve_text("\tgpu\n", "gpu", NULL, &d), -ESRCH);
+	assert_int_equal(pve_mapping_resolve_text("", "gpu", NULL, &d), -ESRCH);
+}
+
+/* systemd's lookup rules (systemd.unit(5)): /etc wins over /lib, an empty
+ * file or a /dev/null link masks, instances fall back to their template,
+ * drop-ins apply in file name order across directories (an /etc one hides
+ * a same-named /lib one), "ExecStart=" empties the list, a backslash joins
+ * lines. */
+static void test_sd_units(void **state)
+{
+	struct tree *t = *state;
+	struct sd_service sv;
+	struct sd_triggers *tr;
+	char path[PATH_MAX], why[1024], **names;
+	size_t n;
+
+	tree_put(t, "/lib/systemd/system/a.service", "[Service]\nExecStart=/lib/a\n");
+	tree_put(t, "/etc/systemd/system/a.service", "[Service]\nExecStart=/etc/a \\\n  --flag\n");
+	tree_put(t, "/lib/systemd/system/empty.service", "[Service]\nExecStart=/x\n");
+	tree_put(t, "/etc/systemd/system/empty.service", "");
+	tree_put(t, "/lib/systemd/system/t@.service", "[Service]\nExecStart=/t %i\n");
+	tree_put(t, "/lib/systemd/system/t@.service.d/20-b.conf", "[Service]\nExecStartPost=/lib-b\n");
+	tree_put(t, "/etc/systemd/system/t@.service.d/20-b.conf", "[Service]\nExecStartPost=/etc-b\n");
+	tree_put(t, "/lib/systemd/system/t@.service.d/10-a.conf", "[Service]\nExecStart=\nExecStart=/a\n");
+	tree_link(t, "/etc/systemd/system/multi-user.target.wants/t@x.service", "/lib/systemd/system/t@.service");
+
+	assert_true(sd_unit_path(t->root, "a.service", path, sizeof(path)));
+	assert_string_equal(path, "/etc/systemd/system/a.service");
+	assert_false(sd_unit_path(t->root, "empty.service", path, sizeof(path)));
+	assert_true(sd_unit_path(t->root, "t@x.service", path, sizeof(path)));
+	assert_string_equal(path, "/lib/systemd/system/t@.service");
+
+	assert_int_equal(sd_service_read(t->root, "a.service", &sv), 0);
+	assert_int_equal(sv.n, 1);
+	assert_string_equal(sv.exec[0].cmd, "/etc/a --flag");
+	sd_service_free(&sv);
+	assert_int_equal(sd_service_read(t->root, "t@.service", &sv), 0);
+	assert_int_equal(sv.n, 2);
+	assert_string_equal(sv.exec[0].cmd, "/a");		/* 10-a.conf reset /t %i */
+	assert_string_equal(sv.exec[1].cmd, "/etc-b");	/* /etc's 20-b.conf hides /lib's */
+	sd_service_free(&sv);
+	assert_int_equal(sd_service_read(t->root, "empty.service", &sv), -ENOENT);
+
+	assert_int_equal(sd_service_names(t->root, &names, &n), 0);
+	assert_int_equal(n, 3);		/* a, empty, t@ once each */
+	sd_names_free(names, n);
+
+	assert_int_equal(sd_triggers_collect(t->root, &tr), 0);
+	sd_triggers_of(tr, "t@.service", why, sizeof(why));
+	assert_non_null(strstr(why, "t@x.service: wanted by multi-user.target"));
+	sd_triggers_of(tr, "a.service", why, sizeof(why));
+	assert_string_equal(why, "");
+	sd_triggers_free(tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_rootfs_confined, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_scan_acts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_scan_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_scan_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pve_mapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sd_units, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Custody rules (src/analysis/custody.c) on traces built through the
+ * writer: who returned a device, a return that failed and its blocker, the
+ * settled state, rebinds through any chain, hand-overs between VMs, and
+ * traces that are cut, corrupt or from several hosts. Each test is a shape
+ * the real tools make (libvirt's reattach, qemu-server's new_id, driverctl's
+ * udev rule, a hook's background child). */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "report_builder.h"
+#include "util.h"
+
+static int count_sev(const struct report *rep, enum f_severity min)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < rep->f.n; i++)
+		n += rep->f.v[i].severity >= min;
+	return n;
+}
+
+static const struct custody *custody_of(const struct report *rep, const char *vm, const char *bdf)
+{
+	for (size_t i = 0; i < rep->c.n; i++)
+		if (!strcmp(rep->c.v[i].vm->id, vm) && !strcmp(rep->c.v[i].bdf, bdf))
+			return &rep->c.v[i];
+	return NULL;
+}
+
+static int build_opts(struct run *r, const struct report_opts *o, struct report *rep)
+{
+	const char *traces[] = { r->b.path };
+	char err[512];
+
+	tb_close(&r->b);
+	return report_build(rep, traces, 1, o, err, sizeof(err));
+}
+
+/* libvirt, managed='yes': libvirtd binds to the stub with driver_override,
+ * and after QEMU exits reattaches by itself (override cleared, unbind,
+ * drivers_probe), between the 'stopped' and 'release' hooks. */
+static void libvirt_run(struct run *r, bool uevents, bool hook_binds)
+{
+	struct gt_task lv = tb_task(700, "libvirtd", 1, "systemd", 0);
+	struct gt_task qemu = tb_task(4100, "qemu-system-x86", 700, "libvirtd", 0);
+	struct gt_task stopped = tb_task(4200, "qemu", 700, "libvirtd", 0);
+	struct gt_task release = tb_task(4300, "qemu", 700, "libvirtd", 0);
+	const char *devs[] = { GPU, AUDIO }, *host[] = { "nouveau", "snd_hda_intel" };
+	char path[128];
+
+	tb_open(&r->b, dir, "libvirt.gtrace", uevents ? "tracepoint" : "fentry");
+	r->uevents = uevents;
+	tb_pci(&r->b, GPU, "10de", "1b80", "nouveau");
+	tb_pci(&r->b, AUDIO, "10de", "10f0", "snd_hda_intel");
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/sys/devices/pci0000:00/0000:00:03.0/%s/driver_override", devs[i]);
+		tb_write(&r->b, 100 + i * 50, &lv, path, "vfio-pci");
+		reprobe_to_vfio(r, 110 + i * 50, &lv, devs[i], host[i]);
+	}
+	tb_exec(&r->b, 300, &qemu, "/usr/bin/qemu-system-x86_64 -name guest=win10,debug-threads=on "
+		"-device {\"driver\":\"vfio-pci\",\"host\":\"0000:0a:00.0\",\"id\":\"hostdev0\"} "
+		"-device {\"driver\":\"vfio-pci\",\"host\":\"0000:0a:00.1\",\"id\":\"hostdev1\"}");
+	tb_exit(&r->b, 30000, &qemu, 0);
+	tb_exec(&r->b, 30100, &stopped, "/etc/libvirt/hooks/qemu win10 stopped end -");
+	if (hook_binds)
+		for (int i = 0; i < 2; i++) {
+			snprintf(path, sizeof(path), "/sys/devices/pci0000:00/0000:00:03.0/%s/driver_override", devs[i]);
+			tb_write(&r->b, 30110 + i * 40, &stopped, path, "\n");
+			move(r, 30120 + i * 40, &stopped, devs[i], "vfio-pci", host[i]);
+		}
+	tb_exit(&r->b, 30300, &stopped, 0);
+	for (int i = 0; i < 2; i++) {
+		const char *from = hook_binds ? host[i] : "vfio-pci";
+
+		snprintf(path, sizeof(path), "/sys/devices/pci0000:00/0000:00:03.0/%s/driver_override", devs[i]);
+		tb_write(&r->b, 30400 + i * 50, &lv, path, "\n");
+		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", from);
+		tb_write(&r->b, 30410 + i * 50, &lv, path, devs[i]);
+		if (uevents)
+			tb_uevent(&r->b, 30411 + i * 50, "unbind", devs[i], NULL);
+		else
+			tb_drv(&r->b, 30410.5 + i * 50, &lv, GT_EV_UNBIND, devs[i], from, 0);
+		tb_write(&r->b, 30420 + i * 50, &lv, "/sys/bus/pci/drivers_probe", devs[i]);
+		if (uevents)
+			tb_uevent(&r->b, 30421 + i * 50, "bind", devs[i], host[i]);
+		else
+			tb_drv(&r->b, 30420.5 + i * 50, &lv, GT_EV_BIND, devs[i], host[i], 0);
+	}
+	tb_exec(&r->b, 30600, &release, "/etc/libvirt/hooks/qemu win10 release end -");
+	tb_exit(&r->b, 30650, &release, 0);
+}
+
+static void libvirt_managed_clean(bool uevents)
+{
+	struct report rep;
+	struct run r;
+	const struct custody *c;
+
+	libvirt_run(&r, uevents, false);
+	assert_int_equal(build(&r, "win10", &rep), 0);
+	assert_int_equal(rep.m.n_vms, 1);
+	/* the JSON -device form names both functions */
+	assert_int_equal(rep.m.vms[0].n_devs, 2);
+	assert_int_equal(count_sev(&rep, SEV_WARN), 0);
+	assert_int_equal(report_exit_code(&rep), EXIT_OK);
+	c = custody_of(&rep, "win10", GPU);
+	assert_non_null(c);
+	assert_non_null(c->ret);
+	assert_int_equal(c->ret_kind, RET_DAEMON);
+	assert_true(c->settled);
+	assert_string_equal(c->settled_driver, "nouveau");
+	report_free(&rep);
+}
+
+static void test_libvirt_reattach_is_the_return(void **state) { libvirt_managed_clean(false); }
+static void test_libvirt_reattach_is_the_return_uevents(void **state) { libvirt_managed_clean(true); }
+
+/* The stopped hook binds the host drivers; libvirt's reattach then
+ * unbinds and reprobes them back: a move that lands on the host again. */
+static void test_libvirt_hook_and_reattach_clean(void **state)
+{
+	struct report rep;
+	struct run r;
+
+	libvirt_run(&r, false, true);
+	assert_int_equal(build(&r, "win10", &rep), 0);
+	assert_int_equal(count_sev(&rep, SEV_WARN), 0);
+	assert_int_equal(custody_of(&rep, "win10", GPU)->ret_kind, RET_HOOK);
+	assert_int_equal(custody_of(&rep, "win10", GPU)->n_episodes, 1);
+	report_free(&rep);
+}
+
+/* qm's new_id stays; the hook "returns" by clearing the override and
+ * reprobing: the device lands on vfio-pci again. */
+static void test_return_blocked_by_stale_dynid(void **state)
+{
+	struct gt_task cleanup = tb_task(5100, "qm", 800, "qmeventd", 1, "systemd", 0);
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "dynid-return.gtrace");
+	tb_exec(&r.b, 60100, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	tb_write(&r.b, 60200, &hook, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "\n");
+	tb_write(&r.b, 60210, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", GPU);
+	tb_drv(&r.b, 60210.5, &hook, GT_EV_UNBIND, GPU, "vfio-pci", 0);
+	tb_write(&r.b, 60220, &hook, "/sys/bus/pci/drivers_probe", GPU);
+	tb_drv(&r.b, 60220.5, &hook, GT_EV_BIND, GPU, "vfio-pci", 0);
+	move(&r, 60300, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r.b, 60400, &hook, 0);
+	tb_exit(&r.b, 60450, &cleanup, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_RETURN_FAILED, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_int_equal(f->blocker, BLOCK_DYNID);
+	assert_int_equal(f->mech, MECH_STALE_DYNID);
+	assert_string_equal(f->culprit.comm, "qm");	/* who left the id */
+	assert_non_null(strstr(f->mechanism, "10de:1b80"));
+	assert_non_null(strstr(f->advice, "remove_id"));
+	assert_null(find(&rep, F_RETURN_FAILED, AUDIO));
+	assert_null(find(&rep, F_REBIND_AFTER_RETURN, NULL));
+	report_free(&rep);
+}
+
+/* The users' report: a detach tool left driver_override=vfio-pci; the
+ * hook's bind to the host driver fails with ENODEV and it exits 0. */
+static void hook_bind_fails(bool uevents)
+{
+	struct gt_task ptd = tb_task(3000, "gpu-ptd", 1, "systemd", 0);
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	tb_open(&r.b, dir, "enodev.gtrace", uevents ? "tracepoint" : "fentry");
+	r.uevents = uevents;
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_write(&r.b, 50, &ptd, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 60, &ptd, GPU, "nouveau");
+	tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+	tb_exit(&r.b, 60000, &kvm, 0);
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	tb_write(&r.b, 60200, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", GPU);
+	if (uevents)
+		tb_uevent(&r.b, 60201, "unbind", GPU, NULL);
+	else
+		tb_drv(&r.b, 60200.5, &hook, GT_EV_UNBIND, GPU, "vfio-pci", 0);
+	tb_write_ret(&r.b, 60300, &hook, "/sys/bus/pci/drivers/nouveau/bind", GPU, -19);
+	tb_exit(&r.b, 60400, &hook, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_RETURN_FAILED, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_int_equal(f->blocker, BLOCK_OVERRIDE);
+	assert_string_equal(f->culprit.comm, "gpu-ptd");
+	assert_non_null(strstr(f->mechanism, "ENODEV"));
+	assert_non_null(strstr(f->advice, "exited 0"));
+	assert_string_equal(custody_of(&rep, "111", GPU)->settled_driver, "");
+	report_free(&rep);
+}
+
+static void test_hook_bind_fails_on_stale_override(void **state) { hook_bind_fails(false); }
+static void test_hook_bind_fails_on_stale_override_uevents(void **state) { hook_bind_fails(true); }
+
+/* The hook returns the GPU and leaves a subshell that execs a keeper after
+ * the hook exited: the exec has ppid 1, the exit record of the hook names
+ * the child it left. */
+static void test_orphaned_child_is_the_hooks(void **state)
+{
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 0);
+	struct gt_task keeper = tb_task(5140, "gpu-watchdog", 1, "init", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "orphan.gtrace");
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
+	move(&r, 60300, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit_orphaning(&r.b, 60400, &hook, 0, 5140);
+	keeper.ppid = 1;
+	tb_exec(&r.b, 61400, &keeper, "/bin/sh /usr/local/sbin/gpu-watchdog 0000:0a:00.0");
+	tb_write(&r.b, 61500, &keeper, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 61510, &keeper, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+	assert_non_null(f);
+	assert_true(f->culprit_from_hook);
+	assert_int_equal(f->n_spawned_by >= 1, 1);
+	assert_int_equal(f->spawned_by[0].pid, 5120);
+	assert_non_null(f->culprit_hook);
+	assert_non_null(strstr(f->chain, "which had exited"));
+	assert_int_equal(f->mech, MECH_OVERRIDE);
+	report_free(&rep);
+}
+
+/* Without the orphan record, a subshell that never exec'd is the hook's by
+ * its comm (inferred), and one with no such parent is nobody's. */
+static void test_forked_subshell_inferred(void **state)
+{
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 0);
+	struct gt_task sub = tb_task(5141, "gpu-reattach-ho", 1, "init", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "subshell.gtrace");
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
+	move(&r, 60300, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r.b, 60400, &hook, 0);
+	reprobe_to_vfio(&r, 61510, &sub, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+	assert_non_null(f);
+	assert_true(f->culprit_from_hook);
+	assert_true(f->spawned_by[0].inferred);
+	report_free(&rep);
+}
+
+/* A monitor (a --hook rule, started before the stop) returns; a udev
+ * helper rebinds a second later: the rebind is reported as such. */
+static void test_monitor_returns_udev_rebinds(void **state)
+{
+	struct gt_task mon = tb_task(2500, "vm-shutdown-mon", 1, "systemd", 0);
+	struct gt_task helper = tb_task(5302, "gpu-rebind", 5301, "(udev-worker)", 512, "systemd-udevd", 1, "systemd", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "monitor.gtrace");
+	tb_exec(&r.b, 50, &mon, "/bin/sh /usr/local/sbin/vm-shutdown-monitor 111");
+	move(&r, 60300, &mon, GPU, "vfio-pci", "nouveau");
+	move(&r, 60400, &mon, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r.b, 60500, &mon, 0);
+	tb_write(&r.b, 61500, &helper, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 61510, &helper, GPU, "nouveau");
+	assert_int_equal(build_opts(&r, &(struct report_opts){ .vm = "111", .hook_pattern = "vm-shutdown-monitor*" },
+				    &rep), 0);
+	assert_null(find(&rep, F_NO_HOOK, NULL));
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_int_equal(f->returned_by_kind, RET_MONITOR);
+	assert_false(f->culprit_from_hook);
+	assert_string_equal(f->culprit.comm, "gpu-rebind");
+	assert_int_equal(count_sev(&rep, SEV_WARN), 1);
+	report_free(&rep);
+}
+
+/* Remove + rescan after the return: the device comes back on the host
+ * driver, then udev's driverctl rule moves it to vfio-pci. */
+static void test_readd_then_driverctl(void **state)
+{
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 0);
+	struct gt_task admin = tb_task(7000, "pci-reprobe", 1, "systemd", 0);
+	struct gt_task dc = tb_task(7100, "driverctl", 7099, "(udev-worker)", 512, "systemd-udevd", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "readd.gtrace");
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
+	move(&r, 60300, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r.b, 60400, &hook, 0);
+	/* the dynamic id is gone (remove_id), so the re-add lands on nouveau */
+	tb_write(&r.b, 61000, &admin, "/sys/bus/pci/drivers/vfio-pci/remove_id", "10de 1b80");
+	tb_write(&r.b, 61100, &admin, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/remove", "1");
+	tb_drv(&r.b, 61100.5, &admin, GT_EV_UNBIND, GPU, "nouveau", 0);
+	tb_uevent(&r.b, 61101, "remove", GPU, NULL);
+	tb_write(&r.b, 61300, &admin, "/sys/bus/pci/rescan", "1");
+	tb_uevent(&r.b, 61300.2, "add", GPU, NULL);
+	tb_drv(&r.b, 61300.5, &admin, GT_EV_BIND, GPU, "nouveau", 0);
+	tb_exec(&r.b, 61400, &dc, "/bin/bash /usr/sbin/driverctl --nosave load-override 0000:0a:00.0");
+	tb_write(&r.b, 61500, &dc, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 61510, &dc, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+	assert_non_null(f);
+	assert_string_equal(f->culprit.comm, "driverctl");
+	assert_int_equal(f->mech, MECH_OVERRIDE);
+	assert_int_equal(custody_of(&rep, "111", GPU)->n_episodes, 2);
+	/* one HIGH: the re-add that came back on nouveau is not one */
+	assert_int_equal(count_sev(&rep, SEV_WARN), 1);
+	report_free(&rep);
+}
+
+/* One GPU, two VMs: 111's hook returns it, then qm starts 112 with it. */
+static void test_handover_to_another_vm(void **state)
+{
+	struct gt_task qm2 = tb_task(8990, "qm", 1, "systemd", 0);
+	struct gt_task kvm2 = tb_task(9021, "kvm", 8990, "qm", 0);
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "two.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_exec(&r.b, 70000, &qm2, "/usr/bin/perl /usr/sbin/qm start 112");
+	move(&r, 70100, &qm2, GPU, "nouveau", "vfio-pci");
+	move(&r, 70200, &qm2, AUDIO, "snd_hda_intel", "vfio-pci");
+	tb_exec(&r.b, 70300, &kvm2, "/usr/bin/kvm -id 112 -device vfio-pci,host=0000:0a:00.0 "
+		"-device vfio-pci,host=0000:0a:00.1");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	for (size_t i = 0; i < rep.f.n; i++)
+		if (rep.f.v[i].severity >= SEV_WARN)
+			print_message("unexpected: %s %s %s\n", f_kind_name(rep.f.v[i].kind), rep.f.v[i].device,
+				      rep.f.v[i].summary);
+	assert_int_equal(count_sev(&rep, SEV_WARN), 0);
+	assert_non_null(find(&rep, F_HANDOVER, GPU));
+	assert_string_equal(custody_of(&rep, "111", GPU)->next_vm->id, "112");
+	report_free(&rep);
+}
+
+/* The trace was cut right after the stop (the recorder killed): nothing
+ * after is known, so no verdict on the return may be confident. */
+static void test_truncated_after_stop_is_not_confident(void **state)
+{
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+	char err[256];
+
+	proxmox_vm_runs(&r, "fentry", "cut.gtrace");
+	tb_close_killed(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "111" }, err,
+				      sizeof(err)), 0);
+	assert_true(rep.m.truncated);
+	assert_int_equal(count_sev(&rep, SEV_HIGH), 0);
+	assert_null(find(&rep, F_NO_HOOK, NULL));
+	for (size_t i = 0; i < rep.f.n; i++)
+		if (rep.f.v[i].kind != F_LIMIT)
+			assert_true(rep.f.v[i].uncertain);
+	report_free(&rep);
+}
+
+/* No hook, nothing returned: the advice fits the VM's flavour. */
+static void test_no_hook_advice_per_flavour(void **state)
+{
+	struct gt_task lv = tb_task(700, "libvirtd", 1, "systemd", 0);
+	struct gt_task qemu = tb_task(4100, "qemu-system-x86", 700, "libvirtd", 0);
+	struct report rep;
+	struct run r;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, "fentry", "advice.gtrace");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_NO_HOOK, NULL);
+	assert_non_null(f);
+	assert_non_null(strstr(f->advice, "qmeventd"));
+	report_free(&rep);
+	/* libvirt, managed='no', no hook: libvirt returns nothing */
+	tb_open(&r.b, dir, "advice-lv.gtrace", "fentry");
+	r.uevents = false;
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	move(&r, 100, &lv, GPU, "nouveau", "vfio-pci");
+	tb_exec(&r.b, 300, &qemu, "/usr/bin/qemu-system-x86_64 -name guest=win10 "
+		"-device {\"driver\":\"vfio-pci\",\"host\":\"0000:0a:00.0\"}");
+	tb_exit(&r.b, 30000, &qemu, 0);
+	assert_int_equal(build(&r, "win10", &rep), 0);
+	f = find(&rep, F_NO_HOOK, NULL);
+	assert_non_null(f);
+	assert_null(strstr(f->advice, "qmeventd"));
+	assert_non_null(strstr(f->advice, "managed='yes'"));
+	report_free(&rep);
+}
+
+static void test_header_only_trace_is_an_error(void **state)
+{
+	struct tb b;
+	const char *traces[1];
+	struct report rep;
+	char err[256];
+
+	tb_open(&b, dir, "empty.gtrace", "fentry");
+	tb_close_killed(&b);
+	traces[0] = b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)),
+			 EXIT_ERROR);
+	assert_non_null(strstr(err, "never started"));
+	report_free(&rep);
+}
+
+/* A trace with bytes flipped in the middle: read what can be read, say
+ * so, and make no HIGH verdict that rests on what is missing. */
+static void test_corrupt_trace_is_a_limit(void **state)
+{
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+	struct stat st;
+	char err[256];
+	int fd;
+
+	proxmox_vm_runs(&r, "fentry", "corrupt.gtrace");
+	tb_close(&r.b);
+	assert_int_equal(stat(r.b.path, &st), 0);
+	fd = open(r.b.path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "\xff\xff\xff\xff\xff\xff\xff\xff", 8, st.st_size / 2), 8);
+	close(fd);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_true(rep.m.error[0] || rep.m.truncated);
+	assert_int_equal(count_sev(&rep, SEV_HIGH), 0);
+	report_free(&rep);
+}
+
+/* Two boots of one host line up as phases; traces of two hosts are said
+ * to be so, and no device is named from the other host's table. */
+static void test_traces_from_two_hosts(void **state)
+{
+	struct run a;
+	struct tb b;
+	const char *traces[2];
+	struct report rep;
+	char err[256];
+	bool said = false;
+
+	proxmox_vm_runs(&a, "fentry", "host-a.gtrace");
+	proxmox_hook(&a, 60100, "both", 0);
+	tb_close(&a.b);
+	tb_open_host(&b, dir, "host-b.gtrace", "fentry", 1760000000000000000ull, "pve1");
+	tb_mark(&b, 1, "recovery");
+	tb_close(&b);
+	traces[0] = a.b.path;
+	traces[1] = b.path;
+	assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	for (size_t i = 0; i < rep.f.n; i++)
+		said |= rep.f.v[i].kind == F_LIMIT && strstr(rep.f.v[i].summary, "different hosts");
+	assert_false(said);
+	report_free(&rep);
+	tb_open_host(&b, dir, "host-c.gtrace", "fentry", 1760000000000000000ull, "other-host");
+	tb_mark(&b, 1, "recovery");
+	tb_close(&b);
+	traces[1] = b.path;
+	assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	for (size_t i = 0; i < rep.f.n; i++)
+		said |= rep.f.v[i].kind == F_LIMIT && rep.f.v[i].severity == SEV_WARN &&
+			strstr(rep.f.v[i].summary, "other-host");
+	assert_true(said);
+	report_free(&rep);
+}
+
+/* Anyone can name a process kvm: a user's fake VM is no VM. */
+static void test_non_root_qemu_is_no_vm(void **state)
+{
+	struct gt_task shell = tb_task(900, "bash", 1, "systemd", 0);
+	struct gt_task fake = tb_task(901, "kvm", 900, "bash", 0);
+	struct report rep;
+	struct run r;
+	char err[256];
+	const char *traces[1];
+
+	tb_open(&r.b, dir, "fake.gtrace", "fentry");
+	shell.uid = 1000;
+	fake.uid = 1000;
+	tb_exec(&r.b, 10, &shell, "/bin/bash");
+	tb_exec(&r.b, 100, &fake, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+	tb_exit(&r.b, 200, &fake, 0);
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, 0);
+	report_free(&rep);
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .all_users = true }, err,
+				      sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, 1);
+	assert_int_equal(rep.m.vms[0].uid, 1000);
+	report_free(&rep);
+}
+
+/* Proxmox configs as the trace copied them: host=A;B and mapping=NAME. */
+static void test_pve_hostpci_forms(void **state)
+{
+	struct gt_task kvm = tb_task(4021, "kvm", 1, "systemd", 0);
+	struct report rep;
+	struct run r;
+	char err[256];
+	const char *traces[1];
+
+	tb_open(&r.b, dir, "forms.gtrace", "fentry");
+	tb_file(&r.b, "/etc/pve/qemu-server/111.conf", "hostpci0: host=0a:00.0;0a:00.1,pcie=1\n");
+	tb_file(&r.b, "/etc/pve/qemu-server/112.conf", "hostpci0: mapping=gpu,pcie=1\n");
+	tb_file(&r.b, "/etc/pve/mapping/pci.cfg", "gpu\n\tmap id=10de:1b80,node=pve1,path=0000:0b:00.0\n"
+		"\tmap id=10de:1b80,node=pve2,path=0000:0c:00.0\n");
+	tb_exec(&r.b, 100, &kvm, "/usr/bin/kvm -id 111");
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 112");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, 2);
+	assert_int_equal(rep.m.vms[0].n_devs, 2);
+	assert_string_equal(rep.m.vms[0].devs[1], AUDIO);
+	assert_int_equal(rep.m.vms[1].n_devs, 1);
+	assert_string_equal(rep.m.vms[1].devs[0], "0000:0b:00.0");	/* pve1's map line */
+	report_free(&rep);
+}
+
+/* A loaded host reads uevents late: they belong to the writes that made
+ * them, not to whatever write was in flight when they were read. */
+static void test_late_uevents_keep_their_writes(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+	struct gt_task mon = tb_task(2500, "vm-shutdown-mon", 1, "systemd", 0);
+	struct report rep;
+	struct run r;
+	const struct custody *c;
+
+	tb_open(&r.b, dir, "late.gtrace", "tracepoint");
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+	tb_write(&r.b, 120, &qm, "/sys/bus/pci/drivers/nouveau/unbind", GPU);
+	tb_write(&r.b, 130, &qm, "/sys/bus/pci/drivers/vfio-pci/bind", GPU);
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+	tb_exit(&r.b, 2000, &kvm, 0);
+	/* the start's uevents read only now, while the monitor writes */
+	tb_write(&r.b, 2050, &mon, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "\n");
+	tb_uevent(&r.b, 2100, "unbind", GPU, NULL);
+	tb_uevent(&r.b, 2101, "bind", GPU, "vfio-pci");
+	tb_write(&r.b, 2200, &mon, "/sys/bus/pci/drivers/vfio-pci/unbind", GPU);
+	tb_write(&r.b, 2300, &mon, "/sys/bus/pci/drivers/nouveau/bind", GPU);
+	tb_uevent(&r.b, 2400, "unbind", GPU, NULL);
+	tb_uevent(&r.b, 2401, "bind", GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(count_sev(&rep, SEV_WARN), 0);
+	c = custody_of(&rep, "111", GPU);
+	assert_non_null(c->ret);
+	assert_string_equal(trans_actor(&rep.m, c->ret)->comm, "vm-shutdown-mon");
+	/* the start's bind is qm's, at its write, before QEMU started */
+	for (size_t i = 0; i < rep.m.n_trans; i++)
+		if (rep.m.trans[i].kind == M_BIND && !strcmp(rep.m.trans[i].driver, "vfio-pci")) {
+			assert_string_equal(rep.m.trans[i].task.comm, "qm");
+			assert_true(rep.m.trans[i].ts_ns < rep.m.vms[0].start_ns);
+		}
+	report_free(&rep);
+}
+
+static int setup(void **state)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_libvirt_reattach_is_the_return),
+		cmocka_unit_test(test_libvirt_reattach_is_the_return_uevents),
+		cmocka_unit_test(test_libvirt_hook_and_reattach_clean),
+		cmocka_unit_test(test_return_blocked_by_stale_dynid),
+		cmocka_unit_test(test_hook_bind_fails_on_stale_override),
+		cmocka_unit_test(test_hook_bind_fails_on_stale_override_uevents),
+		cmocka_unit_test(test_orphaned_child_is_the_hooks),
+		cmocka_unit_test(test_forked_subshell_inferred),
+		cmocka_unit_test(test_monitor_returns_udev_rebinds),
+		cmocka_unit_test(test_readd_then_driverctl),
+		cmocka_unit_test(test_handover_to_another_vm),
+		cmocka_unit_test(test_truncated_after_stop_is_not_confident),
+		cmocka_unit_test(test_no_hook_advice_per_flavour),
+		cmocka_unit_test(test_header_only_trace_is_an_error),
+		cmocka_unit_test(test_corrupt_trace_is_a_limit),
+		cmocka_unit_test(test_traces_from_two_hosts),
+		cmocka_unit_test(test_non_root_qemu_is_no_vm),
+		cmocka_unit_test(test_pve_hostpci_forms),
+		cmocka_unit_test(test_late_uevents_keep_their_writes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
