@@ -154,7 +154,7 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		put_name(out, ev.pm.function, GT_NAME_LEN);
 		if (kind == GT_EV_POWER)
 			fprintf(out, "(%s)", pci_power_name(ev.pm.state));
-		fprintf(out, " = %s, now %s", ev.pm.ret ? strerrorname_np(-ev.pm.ret) ?: "error" : "0",
+		fprintf(out, " = %s, now %s", ev.pm.ret ? errno_name(ev.pm.ret, "error") : "0",
 			pci_power_name(ev.pm.now_state));
 		put_ancestry(out, t, 2);
 		break;
@@ -199,18 +199,6 @@ static const char *level_name(int level)
 	return level >= 0 && level < 8 ? names[level] : "?";
 }
 
-/* Message bytes as the kernel's own escapes would show them: a line that
- * holds a newline or a terminal escape stays one harmless line. */
-static void put_escaped(FILE *out, const uint8_t *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
-			fputc(s[i], out);
-		else
-			fprintf(out, "\\x%02x", s[i]);
-	}
-}
-
 static void render_kmsg(FILE *out, const struct trace_record *rec, const struct render_clock *c)
 {
 	char level[8] = "", facility[8] = "", who[24];
@@ -224,7 +212,7 @@ static void render_kmsg(FILE *out, const struct trace_record *rec, const struct 
 	put_head(out, c, kv_ts(rec), "kmsg", 0, who);
 	while (kv_next(rec, &off, &p) == 1)
 		if (p.key_len == 3 && !memcmp(p.key, "msg", 3))
-			put_escaped(out, p.val, p.val_len);
+			text_escape_put(out, p.val, p.val_len);
 	fputc('\n', out);
 }
 
@@ -236,7 +224,7 @@ static void put_value(FILE *out, const struct trace_record *rec, const char *key
 
 	while (kv_next(rec, &off, &p) == 1)
 		if (p.key_len == klen && !memcmp(p.key, key, klen)) {
-			put_escaped(out, p.val, p.val_len);
+			text_escape_put(out, p.val, p.val_len);
 			return;
 		}
 }
