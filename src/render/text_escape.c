@@ -34,6 +34,20 @@ static void sink_put(struct sink *s, const char *p, size_t n)
 	s->off += n;
 }
 
+/* Plain bytes can be cut anywhere: as many as fit. */
+static void sink_put_plain(struct sink *s, const char *p, size_t n)
+{
+	if (!s->f && !s->full && s->off + n >= s->size) {
+		size_t room = s->size - 1 - s->off;
+
+		memcpy(s->dst + s->off, p, room);
+		s->off += room;
+		s->full = true;
+		return;
+	}
+	sink_put(s, p, n);
+}
+
 /* Length of the valid UTF-8 sequence at P (its code point in *CP), or 0:
  * overlong forms, surrogates and cut sequences are not valid. */
 size_t utf8_seq(const void *src, size_t left, uint32_t *cp)
@@ -79,6 +93,13 @@ bool text_unsafe_code_point(uint32_t c)
 static bool md_special(char c)
 {
 	return c && strchr("\\`*_[]|~", c);
+}
+
+static bool needs_md_escape(uint8_t c, enum esc_mode mode)
+{
+	if (mode == ESC_MD_CODE)
+		return c == '|';
+	return c == '<' || c == '>' || c == '&' || md_special((char)c);
 }
 
 /* One visible character of the escaped text, as the mode wants it. */
@@ -133,7 +154,18 @@ static void escape(struct sink *s, const uint8_t *p, size_t len, enum esc_mode m
 
 	while (i < len && !s->full) {
 		uint32_t cp;
-		size_t n = utf8_seq(p + i, len - i, &cp);
+		size_t n, run = 0;
+
+		/* printable ASCII that needs nothing: one write for the run */
+		while (i + run < len && p[i + run] >= 0x20 && p[i + run] < 0x7f &&
+		       p[i + run] != '\\' && (mode == ESC_TEXT || !needs_md_escape(p[i + run], mode)))
+			run++;
+		if (run) {
+			sink_put_plain(s, (const char *)p + i, run);
+			i += run;
+			continue;
+		}
+		n = utf8_seq(p + i, len - i, &cp);
 
 		if (n == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
 			put_visible(s, (char)cp, mode);

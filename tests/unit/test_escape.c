@@ -49,6 +49,9 @@ static void test_cut_never_splits_an_escape(void **state)
 	assert_string_equal(buf, "ab");
 	text_escape(buf, 1, "abc", 3);
 	assert_string_equal(buf, "");
+	/* plain text is cut anywhere, as much as fits */
+	text_escape(buf, sizeof(buf), "abcdefgh", 8);
+	assert_string_equal(buf, "abcde");
 }
 
 static void test_markdown_escapes_table_breakers(void **state)
