@@ -454,6 +454,51 @@ time.sleep(1.5)
 		"[.[] | select(.type==\"counters\")][-1].marks_malformed | tonumber >= 8"
 }
 
+# A listener that never answers (root's own, so it passes the peer check)
+# cannot hang `gputrace mark`: it gives up after its timeout.
+t_mark_never_answered() {
+	py=/usr/bin/python3
+	[ -x $py ] || { t_skip "mark never answered" "no $py"; return; }
+	$py -c "
+import os, socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(b'\\0gputrace/record/%d' % os.getpid())
+s.listen(1)
+print(os.getpid(), flush=True)
+time.sleep(6)
+" >"$work/mute.out" &
+	i=0; until [ -s "$work/mute.out" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	start=$(date +%s)
+	"$GT" mark to-nobody >"$work/m6" 2>&1; rc=$?
+	took=$(( $(date +%s) - start ))
+	kill "$(cat "$work/mute.out")" 2>/dev/null; wait
+	t_check "mark to a listener that never answers: exit 1 within 4 s ($took s)" \
+		sh -c "[ $rc -eq 1 ] && [ $took -le 4 ] && grep -q 'no answer within' '$work/m6'"
+}
+
+# The live view of a writer whose comm is an escape sequence: shown, not
+# acted on (no ESC byte reaches the terminal).
+t_live_view_escapes() {
+	py=/usr/bin/python3
+	if [ -z "$bdf" ] || [ ! -x $py ]; then
+		t_skip "live view escapes" "no driverless PCI device or no $py"
+		return
+	fi
+	trace=$work/live.gtrace
+	"$GT" record -o "$trace" >"$work/live.out" 2>"$trace.err" &
+	rec_pid=$!
+	i=0; until grep -q ready "$trace.err" 2>/dev/null || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	$py -c "
+import ctypes
+ctypes.CDLL(None).prctl(15, b'\x1b]0;pwn\x07\x1b[2J', 0, 0, 0)
+open('/sys/bus/pci/devices/$bdf/driver_override', 'w').write('\n')
+"
+	sleep 0.5
+	stop_recorder
+	t_check "live view: the hostile comm is shown escaped" grep -q '\\x1b\]0;pwn\\x07' "$work/live.out"
+	t_check "live view: no ESC or BEL byte on the terminal" sh -c "! grep -q \"\$(printf '\\033')\" '$work/live.out' && ! grep -q \"\$(printf '\\007')\" '$work/live.out'"
+}
+
 t_squatted_control_socket() {
 	py=/usr/bin/python3
 	if [ ! -x $py ]; then
@@ -559,6 +604,8 @@ t_disk_full
 t_failed_record_leaves_nothing
 t_marks_access
 t_squatted_control_socket
+t_mark_never_answered
+t_live_view_escapes
 t_silent_mark_connections
 t_mark_without_recorder
 t_bundle
