@@ -294,6 +294,10 @@ t_core_btf() {
 	fi
 	start_recorder "$trace" -f && stop_recorder
 	t_check "next recorder makes the cut again" test -s "$cut"
+	# a cut someone else could have written is not used, but made anew
+	chown 65534 "$cut"
+	start_recorder "$trace" -f && stop_recorder
+	t_check "a cut not owned by root is replaced by root's" test "$(stat -c %u "$cut")" = 0
 }
 
 t_record_process() {
