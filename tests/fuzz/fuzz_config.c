@@ -3,7 +3,8 @@
  * The configuration parsers behind `check --root` and `status --root`:
  * modprobe and modules-load files, udev rules, driverctl, Proxmox VM
  * configs and PCI mappings, libvirt domain XML and hooks, the kernel
- * command line, modules.builtin and a VM process's argv, all under a fake
+ * command line (and the boot loaders' next one), modules.builtin, systemd
+ * units and the scripts they run, dracut, a VM process's argv, all under a fake
  * root with one GPU (two functions) in sysfs. Then every check and status
  * renderer.
  *
@@ -32,6 +33,13 @@ static const char *const config_files[] = {
 	"/lib/modules/6.8.12-4-pve/modules.builtin",
 	"/run/libvirt/qemu/fuzz.xml",
 	"/etc/modules-load.d/fuzz.conf",
+	/* appended: earlier corpus files keep their meaning */
+	"/etc/default/grub",
+	"/etc/kernel/cmdline",
+	"/etc/systemd/system/gpu-watchdog.service",
+	"/usr/local/sbin/gpu-watchdog",
+	"/etc/dracut.conf.d/vfio.conf",
+	"/var/lib/vz/snippets/gpu-hook.pl",
 };
 #define NFILES (sizeof(config_files) / sizeof(config_files[0]))
 
@@ -77,6 +85,7 @@ static void make_tree(void)
 	put_str("/proc/sys/kernel/osrelease", "6.8.12-4-pve\n");
 	put_str("/proc/sys/kernel/hostname", "pve1\n");
 	put_str("/proc/4021/comm", "kvm\n");
+	put_str("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n");
 	snprintf(path, sizeof(path), "%s/sys/kernel/iommu_groups/12/devices", root());
 	fuzz_mkdirs(root(), "/sys/kernel/iommu_groups/12/devices/x");
 	fuzz_mkdirs(root(), "/sys/bus/pci/drivers/vfio-pci/x");

@@ -196,7 +196,24 @@ static void seeds_config(void)
 	    "\n====\n"
 	    "vfio\nvfio_iommu_type1\nvfio_pci ids=10de:1b80\n"
 	    "\n====\n"
-	    "kernel/drivers/vfio/pci/vfio-pci.ko\n");
+	    "kernel/drivers/vfio/pci/vfio-pci.ko\n"
+	    "\n====\n"
+	    "vfio\n"
+	    "\n====\n"
+	    "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on vfio-pci.ids=10de:1b80\"\n"
+	    "\n====\n"
+	    "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on vfio-pci.ids=10de:1b80\n"
+	    "\n====\n"
+	    "[Unit]\nAfter=pve-guests.service\n[Service]\nExecStart=/usr/local/sbin/gpu-watchdog\n"
+	    "[Install]\nWantedBy=multi-user.target\n"
+	    "\n====\n"
+	    "#!/bin/sh\necho 0000:0a:00.0 > /sys/bus/pci/drivers/nouveau/unbind\n"
+	    "echo vfio-pci > /sys/bus/pci/devices/0000:0a:00.0/driver_override\n"
+	    "\n====\n"
+	    "force_drivers+=\" vfio_pci vfio vfio_iommu_type1 \"\n"
+	    "\n====\n"
+	    "#!/usr/bin/perl\nmy ($vmid, $phase) = @ARGV;\nif ($phase eq 'post-stop') {\n"
+	    "  system('echo 1 > /sys/bus/pci/devices/0000:0a:00.0/remove');\n}\n");
 	/* libvirt hostdev without domain= (crashed the report's parser) */
 	PUT("fuzz_config", "libvirt-no-domain",
 	    "\n====\n\n====\n\n====\n"
