@@ -29,7 +29,19 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all check unit host lab bench demo deps clean install
+# Fuzzing (tests/fuzz, docs/fuzzing.md): the library again, built by clang
+# with libFuzzer's coverage and ASan + UBSan, linked into one binary per
+# harness. `make fuzz` runs each for FUZZ_SECONDS; `make check` replays the
+# corpus through them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -g -O1 $(filter-out -O2 -g,$(CFLAGS)) $(FUZZ_SAN)
+FUZZ_OBJS    := $(patsubst src/%.c,$(BUILD)/fuzz/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+.PHONY: all check unit host lab bench demo deps clean install fuzz fuzz-build fuzz-seeds
 all: $(BUILD)/gputrace
 
 $(BUILD)/vmlinux.h:
@@ -81,7 +93,31 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgputrace.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS) -lcmocka
 
+$(BUILD)/fuzz/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/libgputrace.a: $(FUZZ_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(BUILD)/fuzz/libgputrace.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libgputrace.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# The crafted seeds (and REAL=traces recorded here, filtered) into the corpus.
+$(BUILD)/fuzz/make_seeds: tests/fuzz/make_seeds.c tests/unit/trace_builder.h $(BUILD)/libgputrace.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS)
+
+fuzz-seeds: $(BUILD)/fuzz/make_seeds
+	$(BUILD)/fuzz/make_seeds tests/fuzz/corpus $(REAL)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
 -include $(OBJS:.o=.d)
+-include $(FUZZ_OBJS:.o=.d)
 
 deps:
 	scripts/deps.sh
@@ -95,7 +131,7 @@ host: $(BUILD)/gputrace
 lab: $(BUILD)/gputrace
 	scripts/lab/run.sh $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(KERNEL),--kernel $(KERNEL)) $(if $(BACKEND),--backend $(BACKEND))
 
-check: all $(UNIT_BINS)
+check: all $(UNIT_BINS) $(FUZZ_BINS)
 	tests/check.sh
 
 bench: all

@@ -4,12 +4,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "render/text_escape.h"
 #include "util.h"
 
+/* A message is one line, and the paths, names and labels it quotes may be
+ * anyone's: control bytes are shown escaped ("\x1b"), never sent to the
+ * terminal. */
 static void vmsg(const char *level, const char *fmt, va_list ap)
 {
+	char msg[2048];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
 	fprintf(stderr, "gputrace: %s", level);
-	vfprintf(stderr, fmt, ap);
+	text_escape_put(stderr, msg, n);
 	fputc('\n', stderr);
 }
 
@@ -29,6 +40,16 @@ void gt_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("warning: ", fmt, ap);
 	va_end(ap);
+}
+
+const char *errno_name(long long neg_errno, const char *unknown)
+{
+	const char *name;
+
+	if (neg_errno >= 0 || neg_errno < -4095)
+		return unknown;
+	name = strerrorname_np((int)-neg_errno);
+	return name ? name : unknown;
 }
 
 static uint64_t clock_ns(clockid_t id)

@@ -22,6 +22,11 @@ void gt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t mono_ns(void);
 uint64_t real_ns(void);
 
+/* "ENODEV" for -19: the name of a -errno value read from a trace, where
+ * it can be anything (INT_MIN, whose negation is undefined). UNKNOWN when
+ * NEG_ERRNO is not one. */
+const char *errno_name(long long neg_errno, const char *unknown);
+
 /* Copies at most SIZE-1 bytes of a possibly unterminated field. */
 void strlcpy0(char *dst, const char *src, size_t size);
 

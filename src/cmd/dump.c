@@ -74,6 +74,9 @@ int cmd_dump(int argc, char **argv)
 	else if (trace_reader_truncated(r))
 		gt_warn("%s: truncated (the recorder did not finish writing it); shown up to the cut",
 			argv[optind]);
+	else if (!trace_reader_end_seen(r))
+		gt_warn("%s: no END record: the recorder was killed (or is still running); "
+			"shown up to its last chunk", argv[optind]);
 	trace_reader_close(r);
 	return ret < 0 ? EXIT_ERROR : EXIT_OK;
 }

@@ -189,7 +189,7 @@ struct model {
 	char other_hosts[256];		/* hosts of later traces that differ */
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
-	bool truncated;
+	bool truncated;			/* a chunk cut off, or no END record */
 	char error[256];		/* a trace that could not be read whole */
 	uint64_t lost;			/* events lost (last counters) */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */

@@ -610,7 +610,8 @@ static int link_causes(struct model *m)
 	}
 	free(claimed);
 	/* uevents moved back to their writes: time order again */
-	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
+		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	return 0;
 }
 
@@ -859,7 +860,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		phases_from_marks(m);
 	}
 	parse_confs(m);
-	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
+		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	if (m->n_logs)
 		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
 	if (link_causes(m) < 0) {
