@@ -130,6 +130,13 @@ t_record_sysfs() {
 	t_jq "clean end record" "$trace.json" "last.type==\"end\""
 	mode=$(stat -c %a "$trace")
 	t_check "trace file mode is 0600" test "$mode" = 600
+	# dump's filters on the same trace
+	"$GT" dump --json --device "$bdf" --kind sysfs_write "$trace" > "$trace.f.json"
+	t_jq "dump --device --kind: only $bdf's sysfs writes (and the header)" "$trace.f.json" \
+		"length >= 3 and all(.[1:][]; .kind==\"sysfs_write\" and (tostring|contains(\"$bdf\")))"
+	"$GT" dump --json --kind uevent --since 0 --until 3600 "$trace" > "$trace.u.json"
+	t_jq "dump --kind uevent --since --until" "$trace.u.json" "length >= 2 and all(.[1:][]; .type==\"uevent\")"
+	t_check "dump --kind bogus is a usage error (exit 2)" sh -c "'$GT' dump --kind bogus '$trace' >/dev/null 2>&1; test \$? -eq 2"
 }
 
 # The kernel log and device state (issue 12): a line written to /dev/kmsg
