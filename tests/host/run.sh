@@ -556,6 +556,28 @@ t_mark_without_recorder() {
 # --- bundle round trip: record under a known hostname (own UTS namespace),
 # bundle it plain and with --redact, extract, check every part and that the
 # hostname is gone from every file and from the redacted trace's records.
+# make install into a staging root: binary, docs, completion, the unit
+# (checked by systemd-analyze where it exists), and uninstall removes them.
+t_install() {
+	dest=$work/inst
+	if ! make -s -C "$here/../.." install DESTDIR="$dest" PREFIX=/usr >"$work/install.log" 2>&1; then
+		t_fail "make install" "$(tail -n 1 "$work/install.log")"
+		return
+	fi
+	t_check "make install: binary, unit, completion, docs" test -x "$dest/usr/sbin/gputrace" -a \
+		-f "$dest/usr/lib/systemd/system/gputrace-record.service" -a \
+		-f "$dest/usr/share/bash-completion/completions/gputrace" -a -f "$dest/usr/share/doc/gputrace/design.md"
+	t_check "the unit runs the installed binary" grep -q '^ExecStart=/usr/sbin/gputrace record' \
+		"$dest/usr/lib/systemd/system/gputrace-record.service"
+	if command -v systemd-analyze >/dev/null 2>&1; then
+		t_check "systemd-analyze verify accepts the unit" systemd-analyze verify --root="$dest" \
+			"$dest/usr/lib/systemd/system/gputrace-record.service"
+	fi
+	t_check "bash completion parses" bash -n "$dest/usr/share/bash-completion/completions/gputrace"
+	make -s -C "$here/../.." uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null 2>&1
+	t_check "make uninstall leaves no file" test -z "$(find "$dest" -type f)"
+}
+
 t_bundle() {
 	secret="gtsecret$$"
 	b="$work/bundle"
@@ -605,6 +627,7 @@ t_bundle_dies_clean() {
 }
 
 t_core_btf
+t_install
 t_record_sysfs
 t_record_kmsg
 t_record_journal
