@@ -180,6 +180,8 @@ int cmd_dump(int argc, char **argv)
 		gt_err("dump takes one trace file (see 'gputrace dump --help')");
 		return EXIT_USAGE;
 	}
+	if ((ret = cmd_trace_args(argv + optind, 1)))
+		return ret;
 	r = trace_reader_open(argv[optind], err, sizeof(err));
 	if (!r) {
 		gt_err("%s", err);

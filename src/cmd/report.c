@@ -14,7 +14,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: gputrace report [--vm ID|NAME] [--device BDF] [--hook PATTERN]\n"
 		"                       [--phase LABEL] [--explain BDF] [--all-users] [--no-kmsg]\n"
-		"                       [--format text|md|json] [-j] TRACE...\n"
+		"                       [--format text|md|json] [-j|-p] [--color WHEN] [--utc]\n"
+		"                       TRACE... ('-': standard input)\n"
 		"\n"
 		"Explains one or more traces: the VMs (Proxmox -id, libvirt -name guest=, any\n"
 		"QEMU with vfio-pci devices), their hook runs (Proxmox hookscripts, libvirt\n"
@@ -54,6 +55,7 @@ static void usage(FILE *out)
 		"  gputrace report --format md --vm win10 *.gtrace > report.md\n"
 		"  gputrace report --vm 111 baseline.gtrace problem.gtrace recovery.gtrace\n"
 		"  gputrace report --explain 0000:0a:00.0 problem.gtrace\n"
+		"  ssh pve1 cat /var/lib/gputrace/last.gtrace | gputrace report -\n"
 		"  gputrace report -j problem.gtrace | jq '.findings[] | select(.severity==\"HIGH\")'\n");
 }
 
@@ -119,6 +121,8 @@ int cmd_report(int argc, char **argv)
 		gt_err("report needs at least one trace file (see 'gputrace report --help')");
 		return EXIT_USAGE;
 	}
+	if ((ret = cmd_trace_args(argv + optind, argc - optind)))
+		return ret;
 	if (explain)
 		o.device = explain;
 	ret = report_build(&r, (const char *const *)argv + optind, argc - optind, &o, err, sizeof(err));

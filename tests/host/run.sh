@@ -136,6 +136,7 @@ t_record_sysfs() {
 		"length >= 3 and all(.[1:][]; .kind==\"sysfs_write\" and (tostring|contains(\"$bdf\")))"
 	"$GT" dump --json --kind uevent --since 0 --until 3600 "$trace" > "$trace.u.json"
 	t_jq "dump --kind uevent --since --until" "$trace.u.json" "length >= 2 and all(.[1:][]; .type==\"uevent\")"
+	t_check "report - reads the trace from standard input" sh -c "'$GT' report -j - <'$trace' | jq -e '.hostname | length > 0' >/dev/null"
 	t_check "dump --kind bogus is a usage error (exit 2)" sh -c "'$GT' dump --kind bogus '$trace' >/dev/null 2>&1; test \$? -eq 2"
 }
 
