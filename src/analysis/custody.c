@@ -39,9 +39,12 @@ const struct gt_task *trans_actor(const struct model *m, const struct m_trans *t
 
 static bool is_daemon_comm(const char *comm)
 {
+	/* comm is the thread's: libvirt acts from worker threads */
 	static const char *const daemons[] = { "libvirtd", "virtqemud", "virtnodedevd", "qm",
 					       "qmeventd", "pvedaemon", "pvedaemon worke",
-					       "task UPID", NULL };
+					       "task UPID", "qemu-event", "rpc-virtqemud",
+					       "rpc-libvirtd", "prio-rpc-libvir", "prio-rpc-virtq",
+					       "rpc-worker", "virtqemud-prio", NULL };
 
 	for (int i = 0; daemons[i]; i++)
 		if (!strncmp(comm, daemons[i], GT_COMM_LEN))
@@ -51,10 +54,7 @@ static bool is_daemon_comm(const char *comm)
 
 static const struct m_hook *hook_run_of(const struct model *m, const struct m_proc *p)
 {
-	for (size_t i = 0; p && i < m->n_hooks; i++)
-		if (m->hooks[i].proc == p)
-			return &m->hooks[i];
-	return NULL;
+	return p ? model_hook_of_proc(m, p) : NULL;
 }
 
 enum returner_kind custody_actor(const struct model *m, const struct gt_task *task, uint64_t ts,
@@ -289,6 +289,16 @@ const struct m_write *custody_override_at(const struct model *m, const char *bdf
 	}
 	if (best)
 		strlcpy0(value, best->value, size);
+	/* a removed device takes its override with it; a re-added one has none */
+	for (size_t i = 0; value[0] && i < m->n_trans && m->trans[i].ts_ns < ts; i++) {
+		const struct m_trans *t = &m->trans[i];
+
+		if ((t->kind == M_REMOVE || t->kind == M_ADD) && !strcmp(t->bdf, bdf) &&
+		    (!best || t->ts_ns > best->ts_ns)) {
+			value[0] = 0;
+			return NULL;
+		}
+	}
 	return best;
 }
 
@@ -317,30 +327,37 @@ const struct m_dynid *custody_stub_dynid(const struct model *m, const char *bdf,
 	return NULL;
 }
 
+/* What blocked the return, checked in the order the kernel decides: an
+ * override naming a stub refuses every other driver (a bind gets ENODEV, a
+ * reprobe lands on the stub); a host driver's failed probe is its own
+ * error; a stub's dynamic id matters only when a reprobe landed on that
+ * stub (an explicit bind of the host driver ignores it); else the write's
+ * own error. */
 static void find_blocker(const struct model *m, struct custody *c, uint64_t ts,
 			 const struct m_write *failed, const struct m_trans *landed)
 {
 	struct c_blocker *b = &c->blocker;
 	const struct m_write *ov = custody_override_at(m, c->bdf, ts, b->override_value,
-					       sizeof(b->override_value));
+						       sizeof(b->override_value));
 
 	b->failed = failed;
-	if (b->override_value[0] && driver_is_stub(b->override_value)) {
+	if (b->override_value[0] && driver_is_stub(b->override_value) &&
+	    (landed || !failed || failed->ret == -ENODEV)) {
 		b->kind = BLOCK_OVERRIDE;
 		b->override = ov;
 		return;
 	}
 	b->override_value[0] = 0;
-	if ((b->dynid = custody_stub_dynid(m, c->bdf, landed ? landed->driver : NULL, ts))) {
-		b->kind = BLOCK_DYNID;
-		return;
-	}
 	for (int i = 0; i < c->n_attempts; i++)
 		if (c->attempt_trans[i] && c->attempt_trans[i]->kind == M_PROBE_FAIL) {
 			b->kind = BLOCK_PROBE;
 			b->probe = c->attempt_trans[i];
 			return;
 		}
+	if (landed && (b->dynid = custody_stub_dynid(m, c->bdf, landed->driver, ts))) {
+		b->kind = BLOCK_DYNID;
+		return;
+	}
 	b->kind = failed ? BLOCK_WRITE : BLOCK_NONE;
 }
 
@@ -445,6 +462,19 @@ static void episodes(const struct model *m, struct custody *c)
 	}
 }
 
+/* Did anything write on the device between the stop and the settle? */
+static bool touched_after_stop(const struct model *m, const struct custody *c)
+{
+	for (size_t i = 0; i < m->n_writes; i++) {
+		const struct m_write *w = &m->writes[i];
+
+		if (w->ts_ns >= c->stop_ns && w->ts_ns <= c->settle_ns && binding_attr(w->attr) &&
+		    strcmp(w->attr, "rescan") && write_touches(w, c->bdf))
+			return true;
+	}
+	return false;
+}
+
 static void one(const struct model *m, const struct m_vm *vm, const char *bdf, struct custody *c)
 {
 	const char *before;
@@ -483,10 +513,11 @@ static void one(const struct model *m, const struct m_vm *vm, const char *bdf, s
 		attempts(m, c, c->ret ? c->ret->ts_ns : c->settle_ns);
 	before = model_driver_before(m, bdf, c->settle_ns);
 	strlcpy0(c->settled_driver, before ? before : "", sizeof(c->settled_driver));
+	/* expected back: it came from a host driver, or someone tried. A GPU on
+	 * vfio-pci from boot stays there, whatever hooks run for other reasons
+	 * (CPU pinning, hugepages). */
 	c->expect_return = (c->host_known && c->host_before[0] && !driver_is_stub(c->host_before)) ||
-			   c->n_attempts || c->ret;
-	for (int i = 0; i < c->n_hooks && !c->expect_return; i++)
-		c->expect_return = !c->hooks[i]->user_rule;
+			   c->n_attempts || c->ret || touched_after_stop(m, c);
 	if (c->ret)
 		episodes(m, c);
 }

@@ -241,7 +241,15 @@ static void explain(const struct model *m, struct finding *f, const struct m_tra
 			 who(&cause->task, p, sizeof(p)), cause->value, cause->path);
 		return;
 	}
-	if ((dyn = custody_stub_dynid(m, f->device, bind->driver, bind->ts_ns))) {
+	if ((dyn = custody_stub_dynid(m, f->device, bind->driver, bind->ts_ns)) && dyn->preexisting) {
+		f->mech = MECH_STALE_DYNID;
+		snprintf(f->mechanism, sizeof(f->mechanism), "kernel-initiated: the dynamic id %04x:%04x was "
+			 "in %s's table since before the trace (a new_id got EEXIST: a vfio-pci ids= option, "
+			 "or an older new_id); %s let %s claim the device (nobody wrote %s)", dyn->vendor,
+			 dyn->device, dyn->driver, trig, bind->driver, bind->driver);
+		return;
+	}
+	if (dyn) {
 		evidence(f, dyn->rec_id);
 		fmt_time(dyn->ts_ns, t, sizeof(t));
 		f->mech = MECH_STALE_DYNID;
@@ -394,6 +402,13 @@ static const char *blocker_words(const struct model *m, const struct custody *c,
 		}
 		break;
 	case BLOCK_DYNID:
+		if (b->dynid->preexisting) {
+			snprintf(buf, size, "the dynamic id %04x:%04x, in %s's table since before the trace "
+				 "(a new_id write got EEXIST: a vfio-pci ids= option, or an older new_id), "
+				 "sends every reprobe back to %s", b->dynid->vendor, b->dynid->device,
+				 b->dynid->driver, b->dynid->driver);
+			break;
+		}
 		fmt_time(b->dynid->ts_ns, t, sizeof(t));
 		snprintf(buf, size, "the dynamic id %04x:%04x added to %s by %s at %s (%s), never removed, "
 			 "sends every reprobe back to %s", b->dynid->vendor, b->dynid->device,
@@ -454,7 +469,7 @@ static void return_failed(const struct model *m, const struct custody *c, struct
 	/* The culprit is whoever left the blocker; the attempt is the hook's. */
 	if (b->kind == BLOCK_OVERRIDE && b->override)
 		set_culprit(m, f, &b->override->task, b->override->ts_ns);
-	else if (b->kind == BLOCK_DYNID)
+	else if (b->kind == BLOCK_DYNID && !b->dynid->preexisting)
 		set_culprit(m, f, &b->dynid->task, b->dynid->ts_ns);
 	else if (attempter)
 		set_culprit(m, f, attempter, f->ts_ns);
@@ -557,7 +572,7 @@ static void no_hook(const struct model *m, const struct custody_set *cs, const s
 	evidence(f, c->vm->rec_id);
 	snprintf(f->summary, sizeof(f->summary), "VM %s stopped (%s), no hook ran and nothing returned "
 		 "its devices", c->vm->id, c->vm->stop_requested ? "stop requested" :
-		 "guest-initiated: no stop command seen");
+		 "no stop command seen: a guest shutdown, or a stop through the API or GUI");
 	snprintf(f->mechanism, sizeof(f->mechanism), "not returned: %s", drivers);
 	snprintf(f->advice, sizeof(f->advice), "%s", flavour_advice(c->vm));
 	(void)m;

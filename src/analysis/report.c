@@ -88,7 +88,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 
 		exit_status_str(vm->exit_status, st, sizeof(st));
 		snprintf(x->what, sizeof(x->what), "VM %s stopped: %s (QEMU %s)", vm->id,
-			 vm->stop_requested ? "stop requested" : "guest-initiated", st);
+			 vm->stop_requested ? "stop requested" : "no stop command seen", st);
 	}
 	for (size_t i = 0; i < m->n_hooks; i++) {
 		const struct m_hook *h = &m->hooks[i];

@@ -32,6 +32,9 @@ struct m_proc {
 	uint64_t exit_ns;	/* 0: not seen exiting */
 	int exit_status;
 	uint64_t rec_id;	/* exec record, 0 from a snapshot */
+	long prev_image;	/* the same process before this exec (a script that
+				 * exec'd its worker), index in procs; -1 none */
+	long next_image;	/* the image it exec'd next; -1 none */
 };
 
 struct m_write {
@@ -72,6 +75,9 @@ struct m_dynid {
 	uint64_t ts_ns;
 	uint64_t removed_ns;		/* remove_id seen, 0: never */
 	bool via_new_id;		/* a write to new_id; else module load (ids=) */
+	bool preexisting;		/* in the table before the trace: a new_id
+					 * answered EEXIST (ids= at boot, an older
+					 * new_id); ts_ns 1, task empty */
 	char driver[MODEL_DRV_LEN];
 	uint32_t vendor, device;
 	int ret;
@@ -241,8 +247,11 @@ const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t
 int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_t ts,
 		      struct m_spawn *out);
 
-/* The hook run whose process is PID's generation at TS, or NULL. */
-const struct m_hook *model_hook_of_proc(const struct model *m, uint32_t pid, uint64_t ts);
+/* The hook run P is (P, or an image P exec'd from, is a hook's process), or NULL. */
+const struct m_hook *model_hook_of_proc(const struct model *m, const struct m_proc *p);
+
+/* The last image of P's process (what it exec'd into, and so on). */
+const struct m_proc *model_last_image(const struct model *m, const struct m_proc *p);
 
 /* argv as one line (spaces), into BUF. */
 void model_argv_line(const struct m_proc *p, char *buf, size_t size);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* One pass over the records of the traces into the model. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,8 +148,10 @@ static struct m_proc *new_proc(struct model *m)
 {
 	struct m_proc *p = PUSH(m, procs);
 
-	if (p)
+	if (p) {
 		p->unit = p->exe = p->argv = "";
+		p->prev_image = p->next_image = -1;
+	}
 	return p;
 }
 
@@ -158,6 +161,25 @@ static struct m_proc *latest_proc(struct model *m, uint32_t pid)
 		if (m->procs[i].pid == pid)
 			return &m->procs[i];
 	return NULL;
+}
+
+/* A dynamic id the kernel says it already has (new_id: EEXIST): there
+ * since before the trace, from a vfio-pci ids= option or an earlier new_id. */
+static void preexisting_dynid(struct model *m, const char *driver, uint32_t vendor, uint32_t device)
+{
+	struct m_dynid *d;
+
+	for (size_t i = 0; i < m->n_dynids; i++)
+		if (m->dynids[i].vendor == vendor && m->dynids[i].device == device &&
+		    !strcmp(m->dynids[i].driver, driver))
+			return;		/* known already */
+	if (!(d = PUSH(m, dynids)))
+		return;
+	d->ts_ns = 1;
+	d->preexisting = true;
+	strlcpy0(d->driver, driver, sizeof(d->driver));
+	d->vendor = vendor;
+	d->device = device;
 }
 
 static void load_event(struct model *m, const struct trace_record *rec)
@@ -177,10 +199,16 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		m->last_ns = ev.hdr.ts_ns;
 	switch (kind) {
 	case GT_EV_EXEC: {
-		struct m_proc *p = new_proc(m);
+		struct m_proc *prev = latest_proc(m, t->pid), *p;
+		long prev_idx = prev && !prev->exit_ns ? prev - m->procs : -1;
 
-		if (!p)
+		if (!(p = new_proc(m)))
 			return;
+		/* a process exec'ing again: the same process, a new image */
+		if (prev_idx >= 0) {
+			p->prev_image = prev_idx;
+			m->procs[prev_idx].next_image = p - m->procs;
+		}
 		p->pid = t->pid;
 		p->ppid = t->ppid;
 		p->uid = t->uid;
@@ -260,8 +288,12 @@ static void load_event(struct model *m, const struct trace_record *rec)
 	case GT_EV_DYNID: {
 		struct m_dynid *d;
 
+		if (ev.dynid.ret == -EEXIST) {
+			preexisting_dynid(m, ev.dynid.driver, ev.dynid.vendor, ev.dynid.device);
+			return;
+		}
 		if (ev.dynid.ret)
-			return;		/* -EEXIST and friends: nothing added */
+			return;		/* nothing added */
 		d = PUSH(m, dynids);
 		if (!d)
 			return;
@@ -540,23 +572,44 @@ static bool could_cause(const struct m_write *w, const struct m_trans *t)
 /* Writes looked at per transition: bounds a pathological trace. */
 #define CAUSE_SCAN_MAX		4096
 
-/* A uevent is read some time after the fact, later still on a loaded host:
- * its cause is the latest write before it that could have made it and has
- * not yet been given a uevent of that kind, and it happened when that
- * write did. */
-static long uevent_cause(struct model *m, struct m_trans *t, uint8_t *claimed)
+/* A uevent is read some time after the fact, later still on a loaded host.
+ * The kernel sends them in the order things happened, and the writes that
+ * caused them are in time order too: so each is the oldest write since the
+ * last one matched for that device and kind that could have made it (a
+ * bind write must name the uevent's driver), within how late a uevent may
+ * be read; and it happened when that write did. */
+struct cause_cursor {
+	char bdf[MODEL_BDF_LEN];
+	size_t next[M_REMOVE + 1];	/* first write still open, per kind */
+};
+
+static struct cause_cursor *cursor_of(struct cause_cursor *c, size_t *n, size_t cap, const char *bdf)
 {
-	size_t k = writes_upto(m, t->ts_ns);
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(c[i].bdf, bdf))
+			return &c[i];
+	if (*n == cap)
+		return NULL;
+	memset(&c[*n], 0, sizeof(c[0]));
+	strlcpy0(c[*n].bdf, bdf, sizeof(c[0].bdf));
+	return &c[(*n)++];
+}
 
-	for (size_t n = 0; k-- > 0 && n < CAUSE_SCAN_MAX; n++) {
-		struct m_write *w = &m->writes[k];
+static long uevent_cause(struct model *m, struct m_trans *t, struct cause_cursor *cur)
+{
+	size_t hi = writes_upto(m, t->ts_ns), k = cur ? cur->next[t->kind] : 0;
+	/* nothing older than a uevent can be late */
+	size_t lo = t->ts_ns > UEVENT_LAG_MAX_NS ? writes_upto(m, t->ts_ns - UEVENT_LAG_MAX_NS - 1) : 0;
 
-		if (w->ts_ns + UEVENT_LAG_MAX_NS < t->ts_ns)
-			break;
-		if (w->ret < 0 || (claimed[k] & (1u << t->kind)) || !could_cause(w, t))
+	if (k < lo)
+		k = lo;
+	for (size_t n = 0; k < hi && n < CAUSE_SCAN_MAX; k++, n++) {
+		const struct m_write *w = &m->writes[k];
+
+		if (w->ret < 0 || !could_cause(w, t))
 			continue;
-		if (strcmp(w->attr, "rescan"))	/* a rescan adds many devices */
-			claimed[k] |= 1u << t->kind;
+		if (cur && strcmp(w->attr, "rescan"))	/* a rescan adds many devices */
+			cur->next[t->kind] = k + 1;
 		return k;
 	}
 	return -1;
@@ -585,11 +638,10 @@ static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t l
  * in time O(transitions x writes near each). */
 static int link_causes(struct model *m)
 {
-	uint8_t *claimed = m->n_writes ? calloc(m->n_writes, 1) : NULL;
+	struct cause_cursor cursors[64];
+	size_t n_cursors = 0;
 	uint64_t longest = 0;
 
-	if (m->n_writes && !claimed)
-		return -1;
 	if (m->n_writes)
 		qsort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
 	for (size_t i = 0; i < m->n_writes; i++)
@@ -598,7 +650,8 @@ static int link_causes(struct model *m)
 	for (size_t i = 0; i < m->n_trans; i++) {
 		struct m_trans *t = &m->trans[i];
 
-		t->cause = t->from_uevent ? uevent_cause(m, t, claimed) : bpf_cause(m, t, longest);
+		t->cause = t->from_uevent ? uevent_cause(m, t, cursor_of(cursors, &n_cursors, 64, t->bdf))
+					  : bpf_cause(m, t, longest);
 		if (t->cause >= 0 && t->from_uevent) {
 			const struct m_write *w = &m->writes[t->cause];
 
@@ -608,7 +661,6 @@ static int link_causes(struct model *m)
 				t->ts_ns = w->end_ns;
 		}
 	}
-	free(claimed);
 	/* uevents moved back to their writes: time order again */
 	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
 		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
@@ -626,9 +678,14 @@ static void dynids_from_writes(struct model *m)
 		char drv[MODEL_DRV_LEN];
 		bool dup = false;
 
-		if (w->ret <= 0 || sscanf(w->value, "%x %x", &v, &d) != 2 ||
+		if ((w->ret <= 0 && w->ret != -EEXIST) || sscanf(w->value, "%x %x", &v, &d) != 2 ||
 		    sscanf(w->path, "/sys/bus/pci/drivers/%31[^/]/", drv) != 1)
 			continue;
+		if (w->ret == -EEXIST) {
+			if (!strcmp(w->attr, "new_id"))
+				preexisting_dynid(m, drv, v, d);
+			continue;
+		}
 		if (!strcmp(w->attr, "remove_id")) {
 			for (size_t k = 0; k < m->n_dynids; k++)
 				if (!strcmp(m->dynids[k].driver, drv) && m->dynids[k].vendor == v &&

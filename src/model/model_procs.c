@@ -91,7 +91,9 @@ static const struct m_proc *alive_at(const struct model *m, uint32_t pid, uint64
 {
 	const struct m_proc *p = model_proc_at(m, pid, ts);
 
-	return p && (!p->exit_ns || p->exit_ns >= ts) ? p : NULL;
+	/* the exit event comes just before the kernel reparents the children:
+	 * an ancestry read in that instant still names the exiting process */
+	return p && (!p->exit_ns || p->exit_ns + 10000000ull >= ts) ? p : NULL;
 }
 
 /* A process that never exec'd (a subshell, a daemon's fork) runs the
@@ -158,7 +160,7 @@ int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_
 	for (int i = 0; i < live && n < M_SPAWN_MAX && task->ancestors[i].pid > 1; i++) {
 		pid = task->ancestors[i].pid;
 		strlcpy0(comm, task->ancestors[i].comm, sizeof(comm));
-		link_set(&out[n++], pid, comm, model_proc_at(m, pid, ts), false);
+		link_set(&out[n++], pid, comm, alive_at(m, pid, ts), false);
 	}
 	/* Above that, whoever spawned the topmost known process. */
 	while (n < M_SPAWN_MAX) {
@@ -191,14 +193,20 @@ int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_
 	return n;
 }
 
-const struct m_hook *model_hook_of_proc(const struct model *m, uint32_t pid, uint64_t ts)
+const struct m_hook *model_hook_of_proc(const struct model *m, const struct m_proc *p)
 {
-	for (size_t i = 0; i < m->n_hooks; i++) {
-		const struct m_hook *h = &m->hooks[i];
-
-		if (h->proc && h->proc->pid == pid && h->start_ns <= ts &&
-		    (!h->end_ns || ts <= h->end_ns || ts == h->start_ns))
-			return h;
+	for (int depth = 0; p && depth < 16; depth++) {
+		for (size_t i = 0; i < m->n_hooks; i++)
+			if (m->hooks[i].proc == p)
+				return &m->hooks[i];
+		p = p->prev_image >= 0 ? &m->procs[p->prev_image] : NULL;
 	}
 	return NULL;
+}
+
+const struct m_proc *model_last_image(const struct model *m, const struct m_proc *p)
+{
+	for (int depth = 0; p->next_image >= 0 && depth < 16; depth++)
+		p = &m->procs[p->next_image];
+	return p;
 }

@@ -140,6 +140,57 @@ static bool stop_requested(const struct model *m, const struct m_vm *vm)
 	return false;
 }
 
+static const struct m_exit *exit_of(const struct model *m, uint32_t pid, uint64_t after)
+{
+	for (size_t i = 0; i < m->n_exits; i++)
+		if (m->exits[i].pid == pid && m->exits[i].ts_ns >= after)
+			return &m->exits[i];
+	return NULL;
+}
+
+/* QEMU started with -daemonize forks (twice: fork, setsid, fork) and the
+ * exec'd process exits once the guest runs: the VM lives on in a child
+ * that never exec'd. Every exit names the children it leaves behind, so
+ * the VM's processes are P's tree through those records, and its end is
+ * the last exit in that tree of a process with P's name. Traces from before
+ * those records: the last exit of a non-exec'd process with P's name. */
+static void daemon_end(const struct model *m, const struct m_proc *p, struct m_vm *vm)
+{
+	uint32_t tree[16] = { p->pid };
+	int n = 1;
+
+	if (!m->n_orphans) {
+		for (size_t k = 0; k < m->n_exits; k++) {
+			const struct m_exit *x = &m->exits[k];
+
+			if (!strcmp(x->comm, p->comm) && x->ts_ns > p->start_ns && x->pid > p->pid &&
+			    (x->ts_ns > vm->stop_ns || !vm->stop_ns)) {
+				vm->stop_ns = x->ts_ns;
+				vm->exit_status = x->status;
+			}
+		}
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		for (size_t k = 0; k < m->n_orphans && n < 16; k++) {
+			const struct m_orphan *o = &m->orphans[k];
+			const struct m_exit *x;
+
+			if (o->parent != tree[i] || o->ts_ns < p->start_ns)
+				continue;
+			tree[n++] = o->pid;
+			x = exit_of(m, o->pid, p->start_ns);
+			if (!x) {
+				vm->stop_ns = 0;	/* still running at the end */
+				return;
+			}
+			if (!strcmp(x->comm, p->comm) && x->ts_ns > vm->stop_ns) {
+				vm->stop_ns = x->ts_ns;
+				vm->exit_status = x->status;
+			}
+		}
+}
+
 /* VMs and hooks are root's: QEMU run by root or by a daemon of root's
  * (libvirt runs QEMU as its own user, its parent is root's). */
 static bool by_root(const struct model *m, const struct m_proc *p)
@@ -175,16 +226,7 @@ void model_find_vms(struct model *m)
 		vm.stop_ns = p->exit_ns;
 		vm.exit_status = p->exit_status;
 		vm.rec_id = p->rec_id;
-		/* A forked child of the same name outliving the parent is the VM. */
-		for (size_t k = 0; k < m->n_exits; k++) {
-			const struct m_exit *x = &m->exits[k];
-
-			if (!strcmp(x->comm, p->comm) && x->ts_ns > p->start_ns && x->pid > p->pid &&
-			    (x->ts_ns > vm.stop_ns || !vm.stop_ns)) {
-				vm.stop_ns = x->ts_ns;
-				vm.exit_status = x->status;
-			}
-		}
+		daemon_end(m, p, &vm);
 		if (vm.flavour != VM_QEMU)
 			add_conf_devs(m, &vm);
 		out = push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms));
@@ -303,6 +345,8 @@ void model_find_hooks(struct model *m, const char *pattern)
 
 		if (!p->start_ns || !p->argv_len || is_qemu(p) || !hook_of(m, p, pattern, &h))
 			continue;
+		if (p->prev_image >= 0 && model_hook_of_proc(m, &m->procs[p->prev_image]))
+			continue;	/* an image of a hook run already counted */
 		if (!m->all_users && p->uid && !h.user_rule)
 			continue;	/* hooks are run by root's daemons */
 		/* A hook script's own children (sed, cat, echo) are not hook runs. */
@@ -312,8 +356,9 @@ void model_find_hooks(struct model *m, const char *pattern)
 			continue;
 		h.proc = p;
 		h.start_ns = p->start_ns;
-		h.end_ns = p->exit_ns;
-		h.exit_status = p->exit_status;
+		/* a hook that exec'd its worker ends when that worker does */
+		h.end_ns = model_last_image(m, p)->exit_ns;
+		h.exit_status = model_last_image(m, p)->exit_status;
 		out = push((void **)&m->hooks, &m->n_hooks, &m->cap_hooks, sizeof(*m->hooks));
 		if (!out)
 			return;

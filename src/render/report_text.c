@@ -363,7 +363,7 @@ static void explain_run(FILE *out, const struct report *r, const struct custody 
 		return;
 	}
 	explain_line(out, "QEMU exited", c->stop_ns, "%s", c->vm->stop_requested ? "stop requested" :
-		     "guest-initiated (no stop command seen)");
+		     "no stop command seen (a guest shutdown, or a stop through the API or GUI)");
 	for (int i = 0; i < c->n_hooks; i++) {
 		const struct m_hook *h = c->hooks[i];
 		char st[64] = "still running";

@@ -677,6 +677,165 @@ static void test_device_state_by_phase(void **state)
 	report_free(&rep);
 }
 
+/* Two Proxmox VMs on two GPUs, QEMU daemonized (its exec'd process exits
+ * at once, leaving the VM in a child): each VM ends when its own child
+ * does, found through the exit records' children, not another VM's. */
+static void test_daemonized_vms_keep_their_own_stop(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm1 = tb_task(4021, "kvm", 3990, "qm", 0), child1 = tb_task(4022, "kvm", 1, "init", 0);
+	struct gt_task kvm2 = tb_task(5021, "kvm", 3990, "qm", 0), child2 = tb_task(5022, "kvm", 1, "init", 0);
+	struct gt_task hook = tb_task(6120, "gpu-reattach-ho", 6100, "qm", 0);
+	struct gt_task rogue = tb_task(7000, "gpu-watchdog", 1, "systemd", 0);
+	struct report rep;
+	struct run r;
+
+	tb_open(&r.b, dir, "two-daemons.gtrace", "fentry");
+	r.uevents = false;
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_pci(&r.b, "0000:0b:00.0", "10de", "1b81", "nouveau");
+	move(&r, 100, &qm, GPU, "nouveau", "vfio-pci");
+	tb_exec(&r.b, 200, &kvm1, "/usr/bin/kvm -id 111 -daemonize -device vfio-pci,host=0000:0a:00.0");
+	tb_exit_orphaning(&r.b, 300, &kvm1, 0, 4022);
+	move(&r, 400, &qm, "0000:0b:00.0", "nouveau", "vfio-pci");
+	tb_exec(&r.b, 500, &kvm2, "/usr/bin/kvm -id 112 -daemonize -device vfio-pci,host=0000:0b:00.0");
+	tb_exit_orphaning(&r.b, 600, &kvm2, 0, 5022);
+	tb_exit(&r.b, 60000, &child1, 0);
+	tb_exec(&r.b, 60100, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
+	tb_exit(&r.b, 60400, &hook, 0);
+	tb_write(&r.b, 63000, &rogue, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 63010, &rogue, GPU, "nouveau");
+	tb_exit(&r.b, 300000, &child2, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.vms[0].stop_ns, rep.m.vms[0].start_ns + 59800 * 1000000ull);
+	assert_null(find(&rep, F_NO_HOOK, NULL));
+	assert_non_null(find(&rep, F_REBIND_AFTER_RETURN, GPU));
+	assert_string_equal(find(&rep, F_REBIND_AFTER_RETURN, GPU)->culprit.comm, "gpu-watchdog");
+	report_free(&rep);
+}
+
+/* On Proxmox qm always leaves its dynamic id; a hook's explicit bind of
+ * the host driver that fails in the driver's probe is the probe's fault. */
+static void test_probe_error_is_not_the_dynid(void **state)
+{
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "probe-eio.gtrace");
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	tb_write(&r.b, 60200, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", GPU);
+	tb_drv(&r.b, 60200.5, &hook, GT_EV_UNBIND, GPU, "vfio-pci", 0);
+	tb_drv(&r.b, 60300.5, &hook, GT_EV_PROBE_FAIL, GPU, "nouveau", -5);
+	tb_write_ret(&r.b, 60300, &hook, "/sys/bus/pci/drivers/nouveau/bind", GPU, -5);
+	move(&r, 60400, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r.b, 60500, &hook, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_RETURN_FAILED, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->blocker, BLOCK_PROBE);
+	assert_int_equal(f->mech, MECH_PROBE_ERROR);
+	assert_string_equal(f->culprit.comm, "gpu-reattach-ho");
+	report_free(&rep);
+}
+
+/* The seed's hook wrapper ends with "exec ... gpu_pta": the worker is the
+ * same process, a new image. The hook ends when it does, and what it
+ * writes is the hook's. */
+static void test_hook_that_execs_its_worker(void **state)
+{
+	struct gt_task ptd = tb_task(3000, "gpu-ptd", 1, "systemd", 0);
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 0);
+	struct gt_task pta = tb_task(5120, "gpu-pta", 5100, "qm", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "exec-hook.gtrace");
+	tb_write(&r.b, 50000, &ptd, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "vfio-pci");
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	tb_exec(&r.b, 60150, &pta, "/usr/local/sbin/gpu-pta -d lookup");
+	tb_write(&r.b, 60200, &pta, "/sys/bus/pci/drivers/vfio-pci/unbind", GPU);
+	tb_drv(&r.b, 60200.5, &pta, GT_EV_UNBIND, GPU, "vfio-pci", 0);
+	tb_write_ret(&r.b, 60300, &pta, "/sys/bus/pci/drivers/nouveau/bind", GPU, -19);
+	move(&r, 60400, &pta, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit(&r.b, 60500, &pta, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.n_hooks, 1);
+	assert_int_equal(rep.m.hooks[0].end_ns, rep.m.vms[0].start_ns + 60300 * 1000000ull);
+	f = find(&rep, F_RETURN_FAILED, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->blocker, BLOCK_OVERRIDE);
+	assert_string_equal(f->culprit.comm, "gpu-ptd");
+	assert_int_equal(custody_of(&rep, "111", AUDIO)->ret_kind, RET_HOOK);
+	report_free(&rep);
+}
+
+/* The Proxmox wiki's set-up: the GPU on vfio-pci from boot, a hookscript
+ * for CPU pinning. Nothing is expected back: clean. */
+static void test_boot_bound_gpu_with_unrelated_hook(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+	struct gt_task hook = tb_task(5120, "pin-cpus.pl", 5100, "qm", 0);
+	struct report rep;
+	struct run r;
+
+	tb_open(&r.b, dir, "boot-bound.gtrace", "fentry");
+	tb_pci(&r.b, GPU, "10de", "1b80", "vfio-pci");
+	tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+	tb_write_ret(&r.b, 110, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80", -17);
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+	tb_exit(&r.b, 60000, &kvm, 0);
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/pin-cpus.pl 111 post-stop");
+	tb_exit(&r.b, 60200, &hook, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(count_sev(&rep, SEV_WARN), 0);
+	assert_false(custody_of(&rep, "111", GPU)->expect_return);
+	report_free(&rep);
+}
+
+/* A stale override from a detach tool; the hook returns by remove +
+ * rescan, which drops the override; the re-added device lands on vfio-pci
+ * through an id in vfio-pci's table since before the trace (qm's new_id
+ * got EEXIST): that id is the blocker, not the override. */
+static void test_rescan_drops_the_override(void **state)
+{
+	struct gt_task ptd = tb_task(3000, "gpu-ptd", 1, "systemd", 0);
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	tb_open(&r.b, dir, "rescan-override.gtrace", "fentry");
+	r.uevents = false;
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_write(&r.b, 50, &ptd, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 60, &ptd, GPU, "nouveau");
+	tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+	tb_write_ret(&r.b, 110, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80", -17);
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+	tb_exit(&r.b, 60000, &kvm, 0);
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	tb_write(&r.b, 60200, &hook, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/remove", "1");
+	tb_drv(&r.b, 60200.5, &hook, GT_EV_UNBIND, GPU, "vfio-pci", 0);
+	tb_uevent(&r.b, 60201, "remove", GPU, NULL);
+	tb_write(&r.b, 60300, &hook, "/sys/bus/pci/rescan", "1");
+	tb_uevent(&r.b, 60300.2, "add", GPU, NULL);
+	tb_drv(&r.b, 60300.5, &hook, GT_EV_BIND, GPU, "vfio-pci", 0);
+	tb_exit(&r.b, 60500, &hook, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_RETURN_FAILED, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->blocker, BLOCK_DYNID);
+	assert_non_null(strstr(f->mechanism, "since before the trace"));
+	report_free(&rep);
+}
+
 static int setup(void **state)
 {
 	return mkdtemp(dir) ? 0 : -1;
@@ -715,6 +874,11 @@ int main(void)
 		cmocka_unit_test(test_returned_but_driver_failed),
 		cmocka_unit_test(test_returned_in_d3cold),
 		cmocka_unit_test(test_device_state_by_phase),
+		cmocka_unit_test(test_daemonized_vms_keep_their_own_stop),
+		cmocka_unit_test(test_probe_error_is_not_the_dynid),
+		cmocka_unit_test(test_hook_that_execs_its_worker),
+		cmocka_unit_test(test_boot_bound_gpu_with_unrelated_hook),
+		cmocka_unit_test(test_rescan_drops_the_override),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
