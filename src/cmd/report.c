@@ -13,7 +13,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: gputrace report [--vm ID|NAME] [--device BDF] [--hook PATTERN]\n"
 		"                       [--phase LABEL] [--explain BDF] [--all-users]\n"
-		"                       [--format text|md|json] [-j] TRACE...\n"
+		"                       [--format text|md|json|html] [-j] TRACE...\n"
 		"\n"
 		"Explains one or more traces: the VMs (Proxmox -id, libvirt -name guest=, any\n"
 		"QEMU with vfio-pci devices), their hook runs (Proxmox hookscripts, libvirt\n"
@@ -37,7 +37,8 @@ static void usage(FILE *out)
 		"      --explain BDF    the custody story of one device, run by run\n"
 		"      --all-users      VMs and hooks of any user (default: root's, and QEMU\n"
 		"                       started by root-owned daemons)\n"
-		"  -f, --format FMT     text (default; colour on a terminal), md or json\n"
+		"  -f, --format FMT     text (default; colour on a terminal), md, json, or\n"
+		"                       html (one page: the trace and each VM stop drawn)\n"
 		"  -j, --json           same as --format json\n"
 		"  -h, --help           this help\n"
 		"\n"
@@ -46,6 +47,7 @@ static void usage(FILE *out)
 		"Examples:\n"
 		"  gputrace report --vm 111 problem.gtrace\n"
 		"  gputrace report --format md --vm win10 *.gtrace > report.md\n"
+		"  gputrace report -f html problem.gtrace > report.html\n"
 		"  gputrace report --vm 111 baseline.gtrace problem.gtrace recovery.gtrace\n"
 		"  gputrace report --explain 0000:0a:00.0 problem.gtrace\n"
 		"  gputrace report -j problem.gtrace | jq '.findings[] | select(.severity==\"HIGH\")'\n");
@@ -85,8 +87,8 @@ int cmd_report(int argc, char **argv)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json")) {
-		gt_err("unknown format '%s': use text, md or json", format);
+	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json") && strcmp(format, "html")) {
+		gt_err("unknown format '%s': use text, md, json or html", format);
 		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
@@ -105,6 +107,8 @@ int cmd_report(int argc, char **argv)
 		report_render_explain(stdout, &r, r.device);
 	else if (!strcmp(format, "json"))
 		report_render_json(stdout, &r, true);
+	else if (!strcmp(format, "html"))
+		report_render_html(stdout, &r);
 	else
 		report_render_text(stdout, &r, !strcmp(format, "md"), isatty(STDOUT_FILENO));
 	ret = report_exit_code(&r);
