@@ -81,6 +81,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgputrace.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS) -lcmocka
 
+# The traces the HTML report's browser test renders (tests/html/run.sh).
+$(BUILD)/tests/html_traces: tests/html/html_traces.c tests/unit/report_builder.h tests/unit/trace_builder.h $(BUILD)/libgputrace.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS)
+
 -include $(OBJS:.o=.d)
 
 deps:
@@ -95,7 +100,7 @@ host: $(BUILD)/gputrace
 lab: $(BUILD)/gputrace
 	scripts/lab/run.sh $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(KERNEL),--kernel $(KERNEL)) $(if $(BACKEND),--backend $(BACKEND))
 
-check: all $(UNIT_BINS)
+check: all $(UNIT_BINS) $(BUILD)/tests/html_traces
 	tests/check.sh
 
 bench: all

@@ -1,6 +1,7 @@
 #!/bin/sh
-# `make check`: unit tests, host tests (root, real kernel), lab tests (guest
-# kernels), each suite's own summary, then the total on the last line.
+# `make check`: unit tests, check fixtures, the HTML report in a browser,
+# host tests (root, real kernel), lab tests (guest kernels), each suite's
+# own summary, then the total on the last line.
 set -u
 cd "$(dirname "$0")/.."
 total_p=0; total_f=0; total_s=0
@@ -19,6 +20,7 @@ run_suite() {
 }
 run_suite unit tests/run-unit.sh build/tests/test_*
 run_suite fixtures tests/check-fixtures.sh
+run_suite html tests/html/run.sh
 run_suite host tests/host/run.sh
 if [ -x tests/lab/run.sh ]; then
 	run_suite lab tests/lab/run.sh
