@@ -19,6 +19,9 @@
 /* A move this long after the stop sequence settled gets its own panel
  * rather than stretching the stop's. */
 #define LATE_MOVE_NS	(60 * 1000000000ull)
+/* Timeline rows farther than this from anything that moved a device are
+ * folded: near a move, every row stays. */
+#define NEAR_NS		(2 * 1000000000ull)
 
 static const char css[] =
 	"body{font:13px/1.4 sans-serif;margin:0;padding:12px 16px;color:#222;max-width:1380px}"
@@ -377,30 +380,111 @@ static void findings(FILE *out, const struct report *r)
 	fprintf(out, "</ol>\n");
 }
 
-static void timeline(FILE *out, const struct report *r)
+/* Times the timeline is about: driver changes, VM starts and stops, hook
+ * runs, findings; sorted. */
+static uint64_t *key_times(const struct report *r, size_t *n)
+{
+	const struct model *m = &r->m;
+	size_t cap = m->n_trans + 2 * m->n_vms + 2 * m->n_hooks + r->f.n + 1;
+	uint64_t *k = calloc(cap, sizeof(*k));
+
+	*n = 0;
+	if (!k)
+		return NULL;
+	for (size_t i = 0; i < m->n_trans; i++)
+		k[(*n)++] = m->trans[i].ts_ns;
+	for (size_t i = 0; i < m->n_vms; i++)
+		k[(*n)++] = m->vms[i].start_ns, k[(*n)++] = m->vms[i].stop_ns;
+	for (size_t i = 0; i < m->n_hooks; i++)
+		k[(*n)++] = m->hooks[i].start_ns, k[(*n)++] = m->hooks[i].end_ns;
+	for (size_t i = 0; i < r->f.n; i++)
+		k[(*n)++] = r->f.v[i].ts_ns;
+	qsort(k, *n, sizeof(*k), cmp_u64);
+	return k;
+}
+
+static bool near_key(const uint64_t *k, size_t n, uint64_t ts)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (k[mid] < ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < n && k[lo] && k[lo] - ts <= NEAR_NS) || (lo > 0 && k[lo - 1] && ts - k[lo - 1] <= NEAR_NS);
+}
+
+static void skipped_rows(FILE *out, const struct tl_row *first, const struct tl_row *last, size_t n)
+{
+	char a[32], b[32];
+
+	if (!n)
+		return;
+	fmt_wall(first->ts_ns, false, a, sizeof(a));
+	fmt_wall(last->ts_ns, false, b, sizeof(b));
+	fprintf(out, "<tr class=\"agg\"><td>%s – %s</td><td>", a, b);
+	html_escape(out, first->vm, sizeof(first->vm));
+	fprintf(out, "</td><td colspan=\"3\"><i>%zu event%s more, none within %llu s of a driver change, VM start "
+		"or stop, hook or finding (the text report lists each)</i></td></tr>\n", n, n == 1 ? "" : "s",
+		NEAR_NS / 1000000000ull);
+}
+
+static void row_html(FILE *out, const struct tl_row *x)
 {
 	char t[32];
 
-	if (!r->n_rows)
+	fmt_wall(x->ts_ns, false, t, sizeof(t));
+	fprintf(out, "<tr><td>%s</td><td>", t);
+	html_escape(out, x->vm, sizeof(x->vm));
+	fprintf(out, "</td><td>");
+	html_escape(out, x->what, sizeof(x->what));
+	fprintf(out, "</td><td>");
+	html_escape(out, x->who, sizeof(x->who));
+	fprintf(out, "</td><td>");
+	if (x->after_hook)
+		fprintf(out, "+%.2f s", x->delay_s);
+	fprintf(out, "</td></tr>\n");
+}
+
+/* The text report's timeline, but rows far from anything that moved a
+ * device (a power monitor's writes over hours) fold into one line each run:
+ * the page must open at once on a busy host's trace. */
+static void timeline(FILE *out, const struct report *r)
+{
+	size_t nk, skipped = 0;
+	uint64_t *keys = key_times(r, &nk);
+	const struct tl_row *first = NULL, *last = NULL;
+
+	if (!r->n_rows) {
+		free(keys);
 		return;
+	}
 	fprintf(out, "<h2>Timeline</h2>\n<table>\n<tr><th>time</th><th>VM</th><th>event</th><th>by</th>"
 		"<th>after the hook</th></tr>\n");
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct tl_row *x = &r->rows[i];
+		bool fold = keys && !near_key(keys, nk, x->ts_ns);
 
-		fmt_wall(x->ts_ns, false, t, sizeof(t));
-		fprintf(out, "<tr><td>%s</td><td>", t);
-		html_escape(out, x->vm, sizeof(x->vm));
-		fprintf(out, "</td><td>");
-		html_escape(out, x->what, sizeof(x->what));
-		fprintf(out, "</td><td>");
-		html_escape(out, x->who, sizeof(x->who));
-		fprintf(out, "</td><td>");
-		if (x->after_hook)
-			fprintf(out, "+%.2f s", x->delay_s);
-		fprintf(out, "</td></tr>\n");
+		if (first && (!fold || strcmp(first->vm, x->vm))) {
+			skipped_rows(out, first, last, skipped);
+			first = NULL;
+			skipped = 0;
+		}
+		if (fold) {
+			first = first ? first : x;
+			last = x;
+			skipped++;
+			continue;
+		}
+		row_html(out, x);
 	}
+	skipped_rows(out, first, last, skipped);
 	fprintf(out, "</table>\n");
+	free(keys);
 }
 
 void report_render_html(FILE *out, const struct report *r)

@@ -7,8 +7,9 @@
  *                 returns both, then a watchdog sets driver_override and
  *                 reprobes the GPU onto vfio-pci (HIGH finding). Its names
  *                 and values hold markup that must stay text.
- *   long.gtrace   two hours of a busy host (100k events: execs, writes to
- *                 other devices) around one 5-s stop sequence.
+ *   long.gtrace   two hours of a busy host (130k events: execs, writes to
+ *                 the GPU and to another device) around one 5-s stop
+ *                 sequence.
  *   html_traces DIR
  */
 #include <setjmp.h>
@@ -60,9 +61,10 @@ static void rogue(FILE *env)
 		(unsigned long long)wall_at(61760), (unsigned long long)wall_at(60000));
 }
 
-/* Two hours: VM 111 runs from the start, a cron job execs every 0.15 s
- * (half of them exit within the trace) and a monitor writes other devices' power/control; the stop is at the
- * end, 5 s of hook and moves. */
+/* Two hours: VM 111 runs from the start, a cron job execs every 0.12 s
+ * (half of them exit within the trace), a power monitor writes the GPU's
+ * and another device's power/control in turn; the stop is at the end,
+ * 5 s of hook and moves. */
 static void longrun(FILE *env)
 {
 	struct gt_task qm = tb_task(3990, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
@@ -91,6 +93,9 @@ static void longrun(FILE *env)
 			tb_exit(&r.b, ms + 1, &job, 0), events++;
 		if (n % 3 == 0)
 			tb_write(&r.b, ms + 2, &mon, "/sys/bus/pci/devices/0000:00:1f.3/power/control", "auto"),
+				events++;
+		else if (n % 3 == 1)
+			tb_write(&r.b, ms + 2, &mon, "/sys/bus/pci/devices/" GPU "/power/control", "auto"),
 				events++;
 	}
 	tb_exit(&r.b, stop, &kvm, 0);

@@ -185,6 +185,8 @@ def longrun(page, png, env, size):
     check("100k events: the page stays small (%d bytes)" % size, size < 1 << 20, "%d bytes" % size)
     n = sum(page.tags.values())
     check("100k events: few elements (%d)" % n, n < 20000, str(n))
+    check("the timeline folds the monitor's writes far from any move",
+          "events more, none within" in page.text, "no folded row")
     p = stop_panel(page, stop)
     if not check("the stop has a zoomed panel", p is not None, "no panel around the stop"):
         return
