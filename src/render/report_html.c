@@ -295,6 +295,10 @@ static void panels(const struct svg_page *pg)
 	struct svg_panel all = { .index = 0, .t0 = m->first_ns, .t1 = m->last_ns };
 	int index = 1;
 
+	if (r->phase) {		/* --phase: its window only */
+		all.t0 = r->phase->start_ns > all.t0 ? r->phase->start_ns : all.t0;
+		all.t1 = r->phase->end_ns < all.t1 ? r->phase->end_ns : all.t1;
+	}
 	if (all.t1 <= all.t0)
 		all.t1 = all.t0 + 1000000000ull;
 	for (int l = 0; l < pg->n_lanes; l++)
@@ -306,7 +310,8 @@ static void panels(const struct svg_page *pg)
 		struct svg_panel p = { .index = index, .vm = vm };
 		char what[160], t[32];
 
-		if (!vm->stop_ns || (r->vm && strcmp(r->vm, vm->id)))
+		if (!vm->stop_ns || (r->vm && strcmp(r->vm, vm->id)) || vm->stop_ns < all.t0 ||
+		    vm->stop_ns > all.t1)
 			continue;
 		stop_window(r, vm, &p.t0, &p.t1);
 		vm_lanes(pg, vm, &p);

@@ -123,6 +123,8 @@ static void axis(const struct geo *g)
 		wall(t, buf, sizeof(buf));
 		if (step >= 1000000000ull)
 			buf[8] = '\0';	/* no milliseconds */
+		if (x + 6 * strlen(buf) > SVG_W)
+			break;	/* a label cut by the edge reads as another time */
 		fprintf(g->out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e4e4e4\"/>"
 			"<text x=\"%.1f\" y=\"%d\" class=\"tl\">%s</text>\n",
 			x, AXIS_H - 4, x, g->h, x, AXIS_H - 8, buf);
