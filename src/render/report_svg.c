@@ -250,8 +250,9 @@ static enum lane_state state_of(const char *driver)
 	return driver_is_stub(driver) ? LS_STUB : LS_HOST;
 }
 
-/* The bar from FROM to TO on DRIVER (state S); FROM is what the test and
- * a reader's devtools see as data-from (ns, 0: since before the trace). */
+/* The bar from FROM to TO on DRIVER (state S). data-from (ns, the trace's
+ * start for the first bar) lets a test or a reader's devtools find the bar
+ * a transition began. */
 static void segment(const struct geo *g, int row, uint64_t from, uint64_t to, enum lane_state s,
 		    const char *driver)
 {
@@ -286,25 +287,28 @@ static void actor_line(const struct model *m, const struct m_trans *t, char *buf
 		off += snprintf(buf + off, size - off, " < %.16s[%u]", a->ancestors[i].comm, a->ancestors[i].pid);
 }
 
-/* A transition: the line at the colour change, with who did it. */
+/* A transition: a line at the colour change (a red box at a failed
+ * probe, which changes nothing), with who did it. */
 static void trans_mark(const struct geo *g, int row, const struct m_trans *t, const char *before)
 {
 	static const char *const verb[] = { "bound to", "unbound from", "probe failed:", "added", "removed" };
-	char when[32], who[400];
+	bool fail = t->kind == M_PROBE_FAIL;
 	double x = x_of(g, t->ts_ns);
 	int y = lane_y(g, row) + TICK_H + 2;
+	char when[32], who[400];
 
 	wall(t->ts_ns, when, sizeof(when));
 	actor_line(&g->pg->r->m, t, who, sizeof(who));
-	fprintf(g->out, "<rect class=\"trans%s\" x=\"%.1f\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"><title>",
-		t->kind == M_PROBE_FAIL ? " probe-fail" : "", x - (t->kind == M_PROBE_FAIL ? 2.5 : 0.5),
-		t->kind == M_PROBE_FAIL ? y + BAR_H / 2 - 3 : y, t->kind == M_PROBE_FAIL ? 5 : 1,
-		t->kind == M_PROBE_FAIL ? 6 : BAR_H, t->kind == M_PROBE_FAIL ? SVG_HIGH : "#000");
-	html_printf(g->out, "%s %s %s %s%s (was %s)\n%s", when, t->bdf, verb[t->kind],
+	if (fail)
+		fprintf(g->out, "<rect class=\"trans probe-fail\" x=\"%.1f\" y=\"%d\" width=\"5\" height=\"6\" "
+			"fill=\"%s\"><title>", x - 2.5, y + BAR_H / 2 - 3, SVG_HIGH);
+	else
+		fprintf(g->out, "<rect class=\"trans\" x=\"%.1f\" y=\"%d\" width=\"1\" height=\"%d\" "
+			"fill=\"#000\"><title>", x - 0.5, y, BAR_H);
+	html_printf(g->out, "%s %s %s %s (was %s)\n%s", when, t->bdf, verb[t->kind],
 		    t->kind == M_ADD || t->kind == M_REMOVE ? "" : t->driver,
-		    t->kind == M_PROBE_FAIL ? " error" : "", before ? before[0] ? before : "no driver" : "unknown",
-		    who);
-	if (t->kind == M_PROBE_FAIL)
+		    !before ? "unknown" : before[0] ? before : "no driver", who);
+	if (fail)
 		html_printf(g->out, " (error %d)", t->err);
 	fprintf(g->out, "</title></rect>\n");
 }
@@ -333,7 +337,7 @@ static void lane_states(const struct geo *g, int row, const char *bdf)
 			next = LS_REMOVED, nd = "";
 		if (in_window(g, t->ts_ns))
 			trans_mark(g, row, t, drv);
-		if (next == s && (s != LS_HOST && s != LS_STUB ? true : !strcmp(nd, drv)))
+		if (next == s && ((s != LS_HOST && s != LS_STUB) || !strcmp(nd, drv)))
 			continue;
 		segment(g, row, since, t->ts_ns, s, drv);
 		s = next, drv = nd, since = t->ts_ns;
