@@ -288,12 +288,33 @@ static int late_moves(const struct svg_page *pg, const struct custody *c, int in
 	return index;
 }
 
+/* VM's stop zoomed, then its late moves; returns the next panel index. */
+static int stop_panels(const struct svg_page *pg, const struct m_vm *vm, int index)
+{
+	const struct report *r = pg->r;
+	struct svg_panel p = { .index = index, .vm = vm };
+	char what[160], t[32];
+
+	stop_window(r, vm, &p.t0, &p.t1);
+	vm_lanes(pg, vm, &p);
+	fmt_wall(vm->stop_ns, false, t, sizeof(t));
+	snprintf(what, sizeof(what), "VM %s stopped at %s (%s), zoomed:", vm->id, t,
+		 vm->stop_requested ? "stop requested" : "guest-initiated");
+	panel_heading(pg->out, &p, what);
+	svg_panel_render(pg, &p);
+	index++;
+	for (size_t c = 0; c < r->c.n; c++)
+		if (r->c.v[c].vm == vm)
+			index = late_moves(pg, &r->c.v[c], index);
+	return index;
+}
+
 static void panels(const struct svg_page *pg)
 {
 	const struct report *r = pg->r;
 	const struct model *m = &r->m;
 	struct svg_panel all = { .index = 0, .t0 = m->first_ns, .t1 = m->last_ns };
-	int index = 1;
+	int index = 1, unshown = 0;
 
 	if (r->phase) {		/* --phase: its window only */
 		all.t0 = r->phase->start_ns > all.t0 ? r->phase->start_ns : all.t0;
@@ -305,26 +326,21 @@ static void panels(const struct svg_page *pg)
 		all.lanes[all.n_lanes++] = l;
 	panel_heading(pg->out, &all, "The whole trace");
 	svg_panel_render(pg, &all);
-	for (size_t i = 0; i < m->n_vms && index < PANELS_MAX; i++) {
+	for (size_t i = 0; i < m->n_vms; i++) {
 		const struct m_vm *vm = &m->vms[i];
-		struct svg_panel p = { .index = index, .vm = vm };
-		char what[160], t[32];
 
 		if (!vm->stop_ns || (r->vm && strcmp(r->vm, vm->id)) || vm->stop_ns < all.t0 ||
 		    vm->stop_ns > all.t1)
 			continue;
-		stop_window(r, vm, &p.t0, &p.t1);
-		vm_lanes(pg, vm, &p);
-		fmt_wall(vm->stop_ns, false, t, sizeof(t));
-		snprintf(what, sizeof(what), "VM %s stopped at %s (%s), zoomed:", vm->id, t,
-			 vm->stop_requested ? "stop requested" : "guest-initiated");
-		panel_heading(pg->out, &p, what);
-		svg_panel_render(pg, &p);
-		index++;
-		for (size_t c = 0; c < r->c.n; c++)
-			if (r->c.v[c].vm == vm)
-				index = late_moves(pg, &r->c.v[c], index);
+		if (index >= PANELS_MAX) {
+			unshown++;
+			continue;
+		}
+		index = stop_panels(pg, vm, index);
 	}
+	if (unshown)
+		fprintf(pg->out, "<p>%d more VM stop%s not zoomed: narrow the page with --vm or --phase.</p>\n",
+			unshown, unshown == 1 ? "" : "s");
 }
 
 static void culprit(FILE *out, const struct finding *f)
