@@ -4,6 +4,7 @@
 chromium dumped and on its screenshot (tests/html/run.sh).
 
   page_check.py rogue|long DOM PNG|- EXPECT_ENV
+  page_check.py lab DOM PNG|- REPORT_JSON   (a lab trace: `report -j` of it)
 
 Prints one line per assertion, "PASS  name" or "FAIL  name: why"; no PNG
 ("-") leaves the pixel checks out. Colours are the renderer's
@@ -17,6 +18,7 @@ HOST = (0x2c, 0xa0, 0x2c)
 STUB = (0xff, 0x7f, 0x0e)
 NONE = (0xc7, 0xc7, 0xc7)
 HIGH = (0xe3, 0x1a, 0x1c)
+STUBS = ("vfio-pci", "pci-stub", "pci_stub")
 PAGE_X = 16          # body padding: where each SVG starts on the page
 
 results = []
@@ -202,9 +204,33 @@ def longrun(page, png, env, size):
               bool(ret) and any(b[1] >= 12 for b in bands(rows, (x - 6, x + 50), STUB, HOST)), "x %.0f" % x)
 
 
+def lab(page, png, report):
+    """What the JSON report says, the page must show: a lane per VM device,
+    a zoomed panel per stop, each finding pinned in a panel."""
+    import json
+    rep = json.load(open(report))
+    lanes = {l["bdf"] for l in page.panels[0]["lanes"]}
+    devs = {d for vm in rep["vms"] for d in vm["devices"]}
+    check("a lane per VM device", devs <= lanes, "missing %s" % (devs - lanes))
+    stops = [vm["stop_ns"] for vm in rep["vms"] if vm["stop_ns"]]
+    check("a zoomed panel per stop", all(stop_panel(page, t) for t in stops), "stops %s" % stops)
+    pinned = [f for f in rep["findings"] if f["device"] in lanes and f["time_ns"]]
+    hrefs = {x["href"] for p in page.panels for x in p["findings"]}
+    check("each finding on a device is pinned and linked",
+          all("#finding-%d" % (rep["findings"].index(f) + 1) in hrefs for f in pinned), "pins %s" % hrefs)
+    for f in pinned:
+        if f["kind"] != "rebind_after_return":
+            continue
+        want = "none" if not f["driver_to"] else "stub" if f["driver_to"] in STUBS else "host"
+        p = next((p for p in page.panels[1:] if p["t0"] < f["time_ns"] < p["t1"]), None)
+        seg = [s for s in p["segs"] if s["bdf"] == f["device"] and s["from"] == f["time_ns"]] if p else []
+        check("the rebind of %s starts a '%s' bar at its time" % (f["device"], want),
+              len(seg) == 1 and seg[0]["state"] == want, str(seg))
+
+
 def main():
     what, dom, png_path, env_path = sys.argv[1:5]
-    env = dict(l.strip().split("=", 1) for l in open(env_path) if "=" in l)
+    env = {} if what == "lab" else dict(l.strip().split("=", 1) for l in open(env_path) if "=" in l)
     text = open(dom, encoding="utf-8").read()
     page = Page()
     page.feed(text)
@@ -214,10 +240,13 @@ def main():
             png = png_read(png_path)
         except Exception as e:  # a screenshot we cannot read fails the pixel checks
             check("screenshot readable", False, str(e))
-    if not check("panels found", len(page.panels) >= 2, "%d panels" % len(page.panels)):
+    # the overview, and a stop panel where the trace has a stop (lab: maybe none)
+    if not check("panels found", len(page.panels) >= (1 if what == "lab" else 2), "%d panels" % len(page.panels)):
         print("\n".join(results))
         return
-    if what == "rogue":
+    if what == "lab":
+        lab(page, png, env_path)
+    elif what == "rogue":
         rogue(page, png, env)
     else:
         longrun(page, png, env, len(text.encode()))
