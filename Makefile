@@ -29,7 +29,19 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all check unit host lab bench demo deps clean install
+# Fuzzing (tests/fuzz, docs/fuzzing.md): the library again, built by clang
+# with libFuzzer's coverage and ASan + UBSan, linked into one binary per
+# harness. `make fuzz` runs each for FUZZ_SECONDS; `make check` replays the
+# corpus through them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -g -O1 $(filter-out -O2 -g,$(CFLAGS)) $(FUZZ_SAN)
+FUZZ_OBJS    := $(patsubst src/%.c,$(BUILD)/fuzz/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+.PHONY: all check unit host lab bench demo deps clean install uninstall fuzz fuzz-build fuzz-seeds
 all: $(BUILD)/gputrace
 
 $(BUILD)/vmlinux.h:
@@ -81,12 +93,36 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgputrace.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS) -lcmocka
 
+$(BUILD)/fuzz/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/libgputrace.a: $(FUZZ_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(BUILD)/fuzz/libgputrace.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libgputrace.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# The crafted seeds (and REAL=traces recorded here, filtered) into the corpus.
+$(BUILD)/fuzz/make_seeds: tests/fuzz/make_seeds.c tests/unit/trace_builder.h $(BUILD)/libgputrace.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS)
+
+fuzz-seeds: $(BUILD)/fuzz/make_seeds
+	$(BUILD)/fuzz/make_seeds tests/fuzz/corpus $(REAL)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
 # The traces the HTML report's browser test renders (tests/html/run.sh).
 $(BUILD)/tests/html_traces: tests/html/html_traces.c tests/unit/report_builder.h tests/unit/trace_builder.h $(BUILD)/libgputrace.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS)
 
 -include $(OBJS:.o=.d)
+-include $(FUZZ_OBJS:.o=.d)
 
 deps:
 	scripts/deps.sh
@@ -100,7 +136,7 @@ host: $(BUILD)/gputrace
 lab: $(BUILD)/gputrace
 	scripts/lab/run.sh $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(KERNEL),--kernel $(KERNEL)) $(if $(BACKEND),--backend $(BACKEND))
 
-check: all $(UNIT_BINS) $(BUILD)/tests/html_traces
+check: all $(UNIT_BINS) $(FUZZ_BINS) $(BUILD)/tests/html_traces
 	tests/check.sh
 
 bench: all
@@ -111,8 +147,28 @@ demo:
 	$(MAKE) all
 	scripts/demo.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the
+# docs, bash completion and the recorder's systemd unit (not enabled).
+PREFIX    ?= /usr/local
+SBINDIR   := $(PREFIX)/sbin
+DOCDIR    := $(PREFIX)/share/doc/gputrace
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+COMPDIR   ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(SBINDIR)/gputrace $(UNITDIR)/gputrace-record.service $(COMPDIR)/gputrace \
+	     $(addprefix $(DOCDIR)/,$(notdir $(wildcard docs/*.md)))
+
 install: $(BUILD)/gputrace
-	install -D -m 0755 $(BUILD)/gputrace $(DESTDIR)/usr/local/sbin/gputrace
+	install -D -m 0755 $(BUILD)/gputrace $(DESTDIR)$(SBINDIR)/gputrace
+	install -d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR)
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' scripts/install/gputrace-record.service \
+		> $(DESTDIR)$(UNITDIR)/gputrace-record.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/gputrace-record.service
+	install -m 0644 scripts/install/gputrace.bash $(DESTDIR)$(COMPDIR)/gputrace
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

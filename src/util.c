@@ -4,12 +4,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "render/text_escape.h"
 #include "util.h"
 
+/* A message is one line, and the paths, names and labels it quotes may be
+ * anyone's: control bytes are shown escaped ("\x1b"), never sent to the
+ * terminal. */
 static void vmsg(const char *level, const char *fmt, va_list ap)
 {
+	char msg[2048];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
 	fprintf(stderr, "gputrace: %s", level);
-	vfprintf(stderr, fmt, ap);
+	text_escape_put(stderr, msg, n);
 	fputc('\n', stderr);
 }
 
@@ -31,6 +42,16 @@ void gt_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *errno_name(long long neg_errno, const char *unknown)
+{
+	const char *name;
+
+	if (neg_errno >= 0 || neg_errno < -4095)
+		return unknown;
+	name = strerrorname_np((int)-neg_errno);
+	return name ? name : unknown;
+}
+
 static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
@@ -50,13 +71,35 @@ void strlcpy0(char *dst, const char *src, size_t size)
 	dst[n] = 0;
 }
 
+static bool wall_utc;	/* --utc: text times in UTC, not the reader's zone */
+
+void fmt_set_utc(bool utc)
+{
+	wall_utc = utc;
+}
+
+void fmt_zone(uint64_t real, char *buf, size_t size)
+{
+	time_t sec = real / 1000000000ull;
+	struct tm tm;
+
+	if (wall_utc)
+		gmtime_r(&sec, &tm);
+	else
+		localtime_r(&sec, &tm);
+	strftime(buf, size, wall_utc ? "%Y-%m-%d, UTC" : "%Y-%m-%d, %Z (UTC%z)", &tm);
+}
+
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size)
 {
 	time_t sec = real / 1000000000ull;
 	struct tm tm;
 	char t[32];
 
-	localtime_r(&sec, &tm);
+	if (wall_utc)
+		gmtime_r(&sec, &tm);
+	else
+		localtime_r(&sec, &tm);
 	strftime(t, sizeof(t), with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
 	snprintf(buf, size, "%s.%03u", t, (unsigned)(real % 1000000000ull / 1000000));
 }

@@ -22,12 +22,23 @@ void gt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t mono_ns(void);
 uint64_t real_ns(void);
 
+/* "ENODEV" for -19: the name of a -errno value read from a trace, where
+ * it can be anything (INT_MIN, whose negation is undefined). UNKNOWN when
+ * NEG_ERRNO is not one. */
+const char *errno_name(long long neg_errno, const char *unknown);
+
 /* Copies at most SIZE-1 bytes of a possibly unterminated field. */
 void strlcpy0(char *dst, const char *src, size_t size);
 
 /* Formats a CLOCK_REALTIME ns value as local "HH:MM:SS.mmm" (or with the
  * date when WITH_DATE). */
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size);
+
+/* fmt_wall's zone: the reader's (default) or UTC. */
+void fmt_set_utc(bool utc);
+
+/* "2026-12-01, CET (UTC+0100)": the date and zone text times are in. */
+void fmt_zone(uint64_t real, char *buf, size_t size);
 
 /* ISO 8601 UTC with microseconds, "2026-11-23T21:55:13.480123Z": what every
  * JSON "time" field holds. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analysis/redact.h"
+#include "analysis/redact_patterns.h"
 #include "sys/conffile.h"
 #include "sys/sysfs.h"
 
@@ -228,7 +229,10 @@ static bool match_at(const struct pair *p, const char *in, size_t len, size_t i)
 
 	if (n > len - i || memcmp(in + i, p->orig, n))
 		return false;
-	if (p->orig[0] != '/' && i > 0 && word_char(in[i - 1]))
+	/* a name right after a URL escape ("%2Fhome%2Falice", "%40alice")
+	 * starts a word too */
+	if (p->orig[0] != '/' && i > 0 && word_char(in[i - 1]) &&
+	    !(i >= 3 && in[i - 3] == '%' && isxdigit((unsigned char)in[i - 2])))
 		return false;
 	if (i + n < len && word_char(in[i + n]) && word_char(p->orig[n - 1]))
 		return false;
@@ -281,14 +285,26 @@ static char *finish(struct buf *b, size_t *outlen)
 	return b->p;
 }
 
-static void redact_into(const struct redact *r, struct buf *b, const char *in, size_t len)
+static const char *standin(struct redact *r, const char *kind, const char *value, size_t len);
+
+static void redact_into(struct redact *r, struct buf *b, const char *in, size_t len)
 {
 	size_t i = 0, start = 0, k;
+	struct redact_match m;
 
 	while (i < len) {
 		for (k = 0; k < r->nnames; k++)
 			if (match_at(&r->names[k], in, len, i))
 				break;
+		if (k == r->nnames && redact_pattern_at(in, len, i, &m)) {
+			const char *s = standin(r, m.kind, in + i + m.keep, m.len - m.keep);
+
+			put(b, in + start, i + m.keep - start);
+			put(b, s, strlen(s));
+			i += m.len;
+			start = i;
+			continue;
+		}
 		if (k == r->nnames) {
 			i++;
 			continue;
@@ -301,7 +317,7 @@ static void redact_into(const struct redact *r, struct buf *b, const char *in, s
 	put(b, in + start, len - start);
 }
 
-char *redact_text(const struct redact *r, const char *in, size_t len, size_t *outlen)
+char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen)
 {
 	struct buf b = { 0 };
 
@@ -309,7 +325,7 @@ char *redact_text(const struct redact *r, const char *in, size_t len, size_t *ou
 	return finish(&b, outlen);
 }
 
-char *redact_json(const struct redact *r, const char *in, size_t len, size_t *outlen)
+char *redact_json(struct redact *r, const char *in, size_t len, size_t *outlen)
 {
 	struct buf b = { 0 };
 	size_t i = 0, start, end, after;
@@ -343,16 +359,50 @@ char *redact_json(const struct redact *r, const char *in, size_t len, size_t *ou
 
 /* ---- argv ---------------------------------------------------------------- */
 
+/* Numbers stay (VMIDs, pids, sizes): decimal or hex, with a fraction or a
+ * size suffix ("8192M", "0.5", "0x10de", "-1"). */
 static bool is_number(const char *s)
 {
+	const char *d;
+
 	if (*s == '-' || *s == '+')
 		s++;
-	if (!*s)
+	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
+		for (d = s + 2; isxdigit((unsigned char)*d); d++)
+			;
+		return d > s + 2 && !*d;
+	}
+	for (d = s; isdigit((unsigned char)*d); d++)
+		;
+	if (d == s)
 		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
+	if (*d == '.' && isdigit((unsigned char)d[1]))
+		for (d++; isdigit((unsigned char)*d); d++)
+			;
+	if (*d && strchr("kKmMgGtT", *d))
+		d++;
+	if (*d == 'i' && d[1] == 'B')
+		d += 2;
+	else if (*d == 'B')
+		d++;
+	return !*d;
+}
+
+/* A program or script under the system's own directories: the culprit's
+ * path is what the report names ("/usr/local/sbin/gpu-watchdog"). Paths
+ * under /home, /root, /tmp or /mnt are not kept (homes are mapped to
+ * /home/user-N by name anyway). */
+static bool is_system_path(const char *arg)
+{
+	static const char *const dirs[] = {
+		"/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/", "/opt/",
+		"/var/lib/", "/srv/", "/run/",
+	};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!strncmp(arg, dirs[i], strlen(dirs[i])))
+			return !strpbrk(arg, "=,");
+	return false;
 }
 
 static bool hexn(const char *s, int n)
@@ -392,7 +442,8 @@ static bool keep_arg(const struct redact *r, const char *arg, const char *prev)
 			return true;
 	if (prev && (!strcmp(prev, "-device") || !strcmp(prev, "--device")))
 		return strstr(arg, "vfio-pci") != NULL;
-	if (strstr(arg, "/sys/") || !strncmp(arg, "/sys", 4) || has_pci_ref(arg))
+	if (strstr(arg, "/sys/") || !strncmp(arg, "/sys", 4) || has_pci_ref(arg) ||
+	    is_system_path(arg))
 		return true;
 	for (i = 0; i < sizeof(keep_words) / sizeof(keep_words[0]); i++)
 		if (!strcmp(arg, keep_words[i]))
@@ -403,32 +454,45 @@ static bool keep_arg(const struct redact *r, const char *arg, const char *prev)
 	return false;
 }
 
-/* <arg-N> for VALUE, the same N for the same value everywhere. */
-static const char *arg_standin(struct redact *r, const char *value)
+/* <KIND-N> for VALUE, the same N for the same value everywhere. */
+static const char *standin(struct redact *r, const char *kind, const char *value, size_t len)
 {
-	char repl[32];
 	struct pair *grown;
-	size_t i;
+	char repl[48], *key;
+	size_t i, n = 0;
 
+	if (asprintf(&key, "%s:%.*s", kind, (int)len, value) < 0)
+		return "<redacted>";
 	for (i = 0; i < r->nargs; i++)
-		if (!strcmp(r->args[i].orig, value))
+		if (!strcmp(r->args[i].orig, key)) {
+			free(key);
 			return r->args[i].repl;
+		}
+	for (i = 0; i < r->nargs; i++)
+		n += !strncmp(r->args[i].orig, kind, strlen(kind)) &&
+		     r->args[i].orig[strlen(kind)] == ':';
 	if (r->nargs == r->argcap) {
 		r->argcap = r->argcap ? r->argcap * 2 : 64;
 		grown = realloc(r->args, r->argcap * sizeof(*grown));
-		if (!grown)
-			return "<arg>";
+		if (!grown) {
+			free(key);
+			return "<redacted>";
+		}
 		r->args = grown;
 	}
-	snprintf(repl, sizeof(repl), "<arg-%zu>", r->nargs + 1);
-	r->args[r->nargs].orig = strdup(value);
+	snprintf(repl, sizeof(repl), "<%s-%zu>", kind, n + 1);
+	r->args[r->nargs].orig = key;
 	r->args[r->nargs].repl = strdup(repl);
-	if (!r->args[r->nargs].orig || !r->args[r->nargs].repl) {
-		free(r->args[r->nargs].orig);
-		free(r->args[r->nargs].repl);
-		return "<arg>";
+	if (!r->args[r->nargs].repl) {
+		free(key);
+		return "<redacted>";
 	}
 	return r->args[r->nargs++].repl;
+}
+
+static const char *arg_standin(struct redact *r, const char *value)
+{
+	return standin(r, "arg", value, strlen(value));
 }
 
 char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
@@ -445,7 +509,7 @@ char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
 	memcpy(copy, in, len);
 	copy[len] = '\0';
 	for (i = 0; i < len; i += n + 1, argi++) {
-		const char *arg = copy + i, *eq, *standin;
+		const char *arg = copy + i, *eq, *repl;
 
 		n = strnlen(arg, len - i);
 		if (argi == 0 || keep_arg(r, arg, prev)) {
@@ -456,8 +520,12 @@ char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
 				put(&b, arg, eq + 1 - arg);
 				arg = eq + 1;
 			}
-			standin = arg_standin(r, arg);
-			put(&b, standin, strlen(standin));
+			if (eq && keep_arg(r, arg, NULL)) {	/* --vmid=111 */
+				redact_into(r, &b, arg, strlen(arg));
+			} else {
+				repl = arg_standin(r, arg);
+				put(&b, repl, strlen(repl));
+			}
 		}
 		if (i + n < len)
 			put(&b, "", 1);		/* the NUL separator */

@@ -6,13 +6,14 @@
  *   hostnames (full and short)          -> host-1, host-2 ...
  *   users with uid >= 1000              -> user-1 ... (their home -> /home/user-N)
  *   argv values that do not matter      -> <arg-1>, <arg-2> ...
+ *   addresses, UUIDs, keys, serials     -> <ip-N>, <uuid-N> ... (redact_patterns.h)
  *
  * Names are replaced as whole words (only letters and digits make a word,
  * so "pve1-backup" becomes "host-1-backup"), case-sensitively, so "vm" the
  * hostname does not eat "kvm", "VM" or the option "--vm", and /etc/pve
  * stays /etc/pve on a host named "pve".
  * An argument is kept when the analysis needs it: argv[0], option names,
- * numbers, the values of QEMU's -id, -name and -pidfile, vfio-pci -device
+ * numbers (also as --opt=N), programs under the system's directories, the values of QEMU's -id, -name and -pidfile, vfio-pci -device
  * values, sysfs paths, PCI addresses and ids, driver names, hook phases and
  * the verbs of qm, virsh and driverctl.
  */
@@ -42,11 +43,11 @@ const char *redact_host_name(const struct redact *r, const char *name);
 
 /* Every known name in IN (LEN bytes) replaced. Returns a malloc'd buffer
  * (NUL-terminated past *OUTLEN) or NULL when out of memory. */
-char *redact_text(const struct redact *r, const char *in, size_t len, size_t *outlen);
+char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen);
 
 /* The same for a JSON document: only string values change, never keys, so
  * a hostname equal to a field name cannot break the schema. */
-char *redact_json(const struct redact *r, const char *in, size_t len, size_t *outlen);
+char *redact_json(struct redact *r, const char *in, size_t len, size_t *outlen);
 
 /* A NUL-separated argv (LEN bytes, trailing NUL optional): arguments that
  * do not matter become <arg-N>, the rest go through redact_text. The

@@ -59,7 +59,7 @@ int redact_trace_learn(struct redact *r, const char *path, char *err, size_t err
 }
 
 /* A fixed-size string field, redacted in place (cut to fit). */
-static void redact_field(const struct redact *r, char *field, size_t size)
+static void redact_field(struct redact *r, char *field, size_t size)
 {
 	size_t n = strnlen(field, size), outlen;
 	char *red = redact_text(r, field, n, &outlen);
@@ -71,12 +71,29 @@ static void redact_field(const struct redact *r, char *field, size_t size)
 	free(red);
 }
 
-static void redact_task(const struct redact *r, struct gt_task *t)
+static void redact_task(struct redact *r, struct gt_task *t)
 {
 	redact_field(r, t->comm, sizeof(t->comm));
 	redact_field(r, t->unit, sizeof(t->unit));
 	for (int i = 0; i < GT_ANCESTRY_MAX; i++)
 		redact_field(r, t->ancestors[i].comm, sizeof(t->ancestors[i].comm));
+}
+
+/* Bytes written to sysfs stay as they were (BDFs, ids, driver names),
+ * unless they hold an address, a UUID or a name (redact_patterns.h). */
+static void redact_written(struct redact *r, struct gt_sysfs_write *w)
+{
+	size_t outlen;
+	char *red = redact_text(r, w->data, w->data_len, &outlen);
+
+	if (!red)
+		return;
+	if (outlen > GT_DATA_MAX)
+		outlen = GT_DATA_MAX;
+	memset(w->data, 0, sizeof(w->data));
+	memcpy(w->data, red, outlen);
+	w->data_len = outlen;
+	free(red);
 }
 
 static int rewrite_event(struct redact *r, struct trace_writer *w, const struct trace_record *rec)
@@ -92,6 +109,8 @@ static int rewrite_event(struct redact *r, struct trace_writer *w, const struct 
 	if (len > sizeof(ev))
 		len = sizeof(ev);
 	redact_task(r, &ev.hdr.task);
+	if (kind == GT_EV_SYSFS_WRITE)
+		redact_written(r, &ev.write);
 	if (kind == GT_EV_EXEC) {
 		redact_field(r, ev.exec.filename, sizeof(ev.exec.filename));
 		args = redact_argv(r, ev.exec.args, ev.exec.args_len < GT_ARGS_MAX ?

@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,35 @@ static int prepare_traces(struct bundle *b, char **names)
 	return 0;
 }
 
+/* What a bundle killed half way (Ctrl-C, a closed terminal, a crash)
+ * leaves in its temp dir: removed by the handler, with calls that are
+ * safe in one, before the signal does what it does. */
+static char dying_dir[512];
+static char dying_files[TRACES_MAX][sizeof(dying_dir) + 16];
+
+static void remove_tmpdir_and_die(int sig)
+{
+	for (int i = 0; i < TRACES_MAX && dying_dir[0]; i++)
+		unlink(dying_files[i]);
+	if (dying_dir[0])
+		rmdir(dying_dir);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* ON: from now until the temp dir is removed; off: as before. */
+static void remove_tmpdir_on_signals(const struct bundle *b, bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
+
+	snprintf(dying_dir, sizeof(dying_dir), "%s", on ? b->tmpdir : "");
+	for (int i = 0; i < TRACES_MAX; i++)
+		snprintf(dying_files[i], sizeof(dying_files[i]), "%s/%02d.gtrace",
+			 on ? b->tmpdir : "", i + 1);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], on ? remove_tmpdir_and_die : SIG_DFL);
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st; (void)flag; (void)ftw;
@@ -402,6 +432,7 @@ static int make_bundle(struct bundle *b, const char *output, bool force)
 		b->tmpdir[0] = '\0';
 		return -1;
 	}
+	remove_tmpdir_on_signals(b, true);
 	if (prepare_traces(b, names))
 		goto out;
 	host_name(b, host, sizeof(host));
@@ -436,6 +467,7 @@ out:
 		free(b->report_paths[i]);
 	}
 	nftw(b->tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	remove_tmpdir_on_signals(b, false);
 	redact_free(b->r);
 	return ret;
 }

@@ -14,17 +14,23 @@ static void usage(FILE *out)
 		"\n"
 		"Adds a phase marker to every gputrace recording running on this host, so\n"
 		"the phases of a test (baseline, problem, recovery) show in the trace and\n"
-		"the report can compare them. Exits 1 if no recording is running.\n"
+		"the report can compare them. Returns once every recording has stamped it\n"
+		"(at most 2 s each). Recordings take marks from root, or from the group\n"
+		"given to 'record --mark-group'. Exits 1 if no recording took the mark.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace mark baseline-start\n"
 		"  gputrace mark problem-start && qm start 111\n");
 }
 
+#define MARK_TIMEOUT_MS 2000
+#define MARK_RECORDERS_MAX 16
+
 int cmd_mark(int argc, char **argv)
 {
-	pid_t pids[16];
-	int n;
+	struct control_result res[MARK_RECORDERS_MAX];
+	char label[GT_MARK_LABEL_MAX];
+	int n, stamped = 0;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
@@ -38,18 +44,33 @@ int cmd_mark(int argc, char **argv)
 		gt_err("label too long (%zu bytes, at most %d)", strlen(argv[1]), GT_MARK_LABEL_MAX - 1);
 		return EXIT_USAGE;
 	}
-	n = control_send_mark(argv[1], pids, 16);
+	if (control_parse_label(argv[1], strlen(argv[1]), label, sizeof(label))) {
+		gt_err("a label cannot hold control bytes (newlines, escapes)");
+		return EXIT_USAGE;
+	}
+	n = control_send_mark(label, res, MARK_RECORDERS_MAX, MARK_TIMEOUT_MS);
 	if (n < 0) {
-		gt_err("cannot reach recordings: %s", strerror(-n));
+		gt_err("cannot look for recordings: %s", strerror(-n));
 		return EXIT_ERROR;
 	}
 	if (n == 0) {
 		gt_err("no gputrace recording is running on this host (start one with 'gputrace record')");
 		return EXIT_ERROR;
 	}
-	printf("marked '%s' in %d recording%s (pid", argv[1], n, n > 1 ? "s" : "");
-	for (int i = 0; i < n && i < 16; i++)
-		printf("%s %d", i ? "," : "", (int)pids[i]);
+	for (int i = 0; i < n && i < MARK_RECORDERS_MAX; i++) {
+		if (!res[i].err)
+			stamped++;
+		else
+			gt_warn("@gputrace/record/%d: %s", (int)res[i].pid, res[i].why);
+	}
+	if (!stamped) {
+		gt_err("the mark reached no recording");
+		return EXIT_ERROR;
+	}
+	printf("marked '%s' in %d recording%s (pid", label, stamped, stamped > 1 ? "s" : "");
+	for (int i = 0, k = 0; i < n && i < MARK_RECORDERS_MAX; i++)
+		if (!res[i].err)
+			printf("%s %d", k++ ? "," : "", (int)res[i].pid);
 	printf(")\n");
 	return EXIT_OK;
 }

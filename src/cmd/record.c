@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +21,11 @@ static void usage(FILE *out)
 		"drivers_probe, remove, rescan, reset, ...), every process start and exit,\n"
 		"the kernel log lines about the devices, and snapshots of PCI devices (and\n"
 		"of the GPUs' state at every mark), processes and VM configs, into FILE.\n"
-		"Prints one line per event while recording; stops on Ctrl-C, SIGTERM or\n"
-		"--duration. Needs root.\n"
+		"Prints one line per event while recording; stops on Ctrl-C, SIGTERM,\n"
+		"SIGHUP, SIGQUIT or --duration, always with an end snapshot and summary\n"
+		"(SIGUSR1 writes counters and buffered records at once and goes on).\n"
+		"Takes 'gputrace mark' labels from root, or from GROUP with --mark-group.\n"
+		"Needs root.\n"
 		"\n"
 		"Options:\n"
 		"  -o, --output FILE     trace file (default gputrace-HOST-DATE-TIME.gtrace, mode 0600)\n"
@@ -36,6 +41,7 @@ static void usage(FILE *out)
 		"                        a journal directory\n"
 		"      --pm-hooks        fentry backend: also hook the PCI reset and power-state\n"
 		"                        functions (acting process and result; experimental)\n"
+		"      --mark-group GROUP  members of GROUP may add marks too (default: root only)\n"
 		"      --dry-run         show the backend and hooks that would be used, attach nothing\n"
 		"  -v, --verbose         libbpf messages (twice: debug)\n"
 		"  -h, --help            this help\n"
@@ -56,6 +62,28 @@ static char *join_argv(int argc, char **argv)
 	return buf;
 }
 
+/* A group name, or a number. */
+static int parse_group(const char *arg, gid_t *gid)
+{
+	struct group *g;
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	g = getgrnam(arg);
+	if (g) {
+		*gid = g->gr_gid;
+		return 0;
+	}
+	n = strtoul(arg, &end, 10);
+	if (*arg && !*end && n < (gid_t)-1) {
+		*gid = n;
+		return 0;
+	}
+	gt_err("--mark-group: no group '%s'", arg);
+	return -1;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -68,6 +96,7 @@ int cmd_record(int argc, char **argv)
 		{ "kmsg", required_argument, NULL, 'K' },
 		{ "journal", required_argument, NULL, 'J' },
 		{ "pm-hooks", no_argument, NULL, 'P' },
+		{ "mark-group", required_argument, NULL, 'G' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -117,6 +146,11 @@ int cmd_record(int argc, char **argv)
 			o.journal_dir = strcmp(optarg, "on") && !o.journal_off ? optarg : NULL;
 			break;
 		case 'P': o.pm_hooks = true; break;
+		case 'G':
+			if (parse_group(optarg, &o.mark_group))
+				return EXIT_USAGE;
+			o.has_mark_group = true;
+			break;
 		case 'n': o.dry_run = true; break;
 		case 'v': o.verbose++; break;
 		case 'h': usage(stdout); return EXIT_OK;

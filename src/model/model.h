@@ -102,6 +102,7 @@ struct m_mark {
 struct m_pci {			/* from the start snapshot */
 	char bdf[MODEL_BDF_LEN];
 	uint32_t vendor, device;
+	uint32_t class;			/* 0x030000: a display controller */
 	char driver[MODEL_DRV_LEN];
 	char override[MODEL_DRV_LEN];
 	char name[128];
@@ -188,7 +189,7 @@ struct model {
 	char other_hosts[256];		/* hosts of later traces that differ */
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
-	bool truncated;
+	bool truncated;			/* a chunk cut off, or no END record */
 	char error[256];		/* a trace that could not be read whole */
 	uint64_t lost;			/* events lost (last counters) */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */

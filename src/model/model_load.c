@@ -359,6 +359,8 @@ static void load_pci(struct model *m, const struct trace_record *rec)
 		d->vendor = strtoul(buf, NULL, 16);
 	if (kv_get(rec, "device", buf, sizeof(buf)))
 		d->device = strtoul(buf, NULL, 16);
+	if (kv_get(rec, "class", buf, sizeof(buf)))
+		d->class = strtoul(buf, NULL, 16);
 	kv_get(rec, "driver", d->driver, sizeof(d->driver));
 	kv_get(rec, "driver_override", d->override, sizeof(d->override));
 	kv_get(rec, "device_name", d->name, sizeof(d->name));
@@ -608,7 +610,8 @@ static int link_causes(struct model *m)
 	}
 	free(claimed);
 	/* uevents moved back to their writes: time order again */
-	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
+		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	return 0;
 }
 
@@ -857,7 +860,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		phases_from_marks(m);
 	}
 	parse_confs(m);
-	qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
+		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	if (m->n_logs)
 		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
 	if (link_causes(m) < 0) {

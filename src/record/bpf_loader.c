@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -157,12 +158,15 @@ int gt_bpf_core_btf(char *path, size_t size)
 	size_t elf_size;
 	const void *elf = gputrace_bpf__elf_bytes(&elf_size);
 	int err = core_btf_cache_path(elf, elf_size, path, size);
+	struct stat st;
 
 	if (err) {
 		snprintf(path, size, "%s", CORE_BTF_DIR);
 		return err;
 	}
-	return access(path, R_OK) == 0;
+	/* only a cut root made and nobody else can change is used */
+	return !lstat(path, &st) && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 /* Opens and loads the programs BACKEND needs, CO-RE relocated against

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "util.h"
 
 #define CONTROL_PREFIX "gputrace/record/"
+#define LISTEN_BACKLOG 16
 
 static socklen_t control_addr(struct sockaddr_un *a, pid_t pid)
 {
@@ -28,13 +30,11 @@ int control_listen(void)
 {
 	struct sockaddr_un a;
 	socklen_t len = control_addr(&a, getpid());
-	int one = 1;
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&a, len)) {
+	if (bind(fd, (struct sockaddr *)&a, len) || listen(fd, LISTEN_BACKLOG)) {
 		int err = -errno;
 
 		close(fd);
@@ -43,71 +43,159 @@ int control_listen(void)
 	return fd;
 }
 
-int control_recv(int fd, struct gt_mark_in *in)
+static void peer_of(int fd, struct control_peer *peer)
 {
-	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
-	struct iovec iov = { .iov_base = &in->msg, .iov_len = sizeof(in->msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
+	socklen_t len = sizeof(peer->cred);
+
+	memset(peer, 0, sizeof(*peer));
+	peer->cred.uid = (uid_t)-1;
+	peer->cred.gid = (gid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer->cred, &len))
+		peer->cred.uid = peer->cred.gid = -1;
+	len = sizeof(peer->groups);
+	if (!getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, peer->groups, &len))
+		peer->ngroups = len / sizeof(gid_t);
+}
+
+int control_accept(int listen_fd, struct control_peer *peer)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? 0 : -errno;
+	peer_of(fd, peer);
+	return fd;
+}
+
+int control_parse_label(const void *msg, size_t len, char *label, size_t size)
+{
+	const unsigned char *p = msg;
+
+	if (!len || len >= GT_MARK_LABEL_MAX || len >= size)
+		return -EBADMSG;
+	/* a label names a test phase: control bytes are never needed, and
+	 * a recorder shows marks live */
+	for (size_t i = 0; i < len; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return -EBADMSG;
+	memcpy(label, p, len);
+	label[len] = 0;
+	return 0;
+}
+
+int control_read_label(int fd, char *label, size_t size)
+{
+	char msg[GT_MARK_LABEL_MAX + 1];
+	ssize_t n = recv(fd, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (n == 0 || (size_t)n > sizeof(msg))
+		return -EBADMSG;
+	return control_parse_label(msg, n, label, size) ? -EBADMSG : 1;
+}
+
+void control_reply(int fd, const char *text)
+{
+	send(fd, text, strlen(text), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* ---- mark side ------------------------------------------------------- */
+
+/* Waits for the recorder's answer; fills RES. */
+static void await_reply(int fd, struct control_result *res, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[160];
 	ssize_t n;
 
-	memset(in, 0, sizeof(*in));
-	n = recvmsg(fd, &mh, MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	if ((size_t)n < offsetof(struct gt_mark_msg, label) + 1)
-		return -EBADMSG;
-	in->msg.label[sizeof(in->msg.label) - 1] = 0;
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS) {
-			struct ucred uc;
-
-			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
-			in->pid = uc.pid;
-			in->uid = uc.uid;
-		}
+	if (poll(&p, 1, timeout_ms) <= 0) {
+		res->err = -ETIMEDOUT;
+		snprintf(res->why, sizeof(res->why), "no answer within %d ms", timeout_ms);
+		return;
 	}
-	return 1;
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	if (n <= 0) {
+		res->err = n < 0 ? -errno : -ECONNRESET;
+		snprintf(res->why, sizeof(res->why), "%s", n < 0 ? strerror(errno) : "closed without an answer");
+		return;
+	}
+	buf[n] = 0;
+	if (!strcmp(buf, "ok"))
+		return;
+	res->err = -EPERM;
+	snprintf(res->why, sizeof(res->why), "%s", buf);
+}
+
+/* One recorder: connect without waiting, check that root listens there
+ * under its own pid, send, wait for the answer. */
+static void mark_one(pid_t pid, const char *label, struct control_result *res, int timeout_ms)
+{
+	struct sockaddr_un a;
+	struct control_peer peer;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	memset(res, 0, sizeof(*res));
+	res->pid = pid;
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, control_addr(&a, pid))) {
+		res->err = -errno;
+		snprintf(res->why, sizeof(res->why), "%s", errno == EAGAIN ?
+			 "busy (its queue is full)" : strerror(errno));
+		goto out;
+	}
+	peer_of(fd, &peer);
+	if (peer.cred.uid != 0 || peer.cred.pid != pid) {
+		res->err = -EPERM;
+		snprintf(res->why, sizeof(res->why),
+			 "not a recorder: the name is held by uid %d pid %d, not by root",
+			 (int)peer.cred.uid, (int)peer.cred.pid);
+		goto out;
+	}
+	/* A recorder that refuses us may answer and close before the label
+	 * is sent: its answer is still there to read. */
+	if (send(fd, label, strlen(label), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		int err = errno;
+
+		await_reply(fd, res, 0);
+		if (res->err != -EPERM) {
+			res->err = -err;
+			snprintf(res->why, sizeof(res->why), "%s", strerror(err));
+		}
+		goto out;
+	}
+	await_reply(fd, res, timeout_ms);
+out:
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Recorders are found in /proc/net/unix, where abstract names show as
- * "@gputrace/record/<pid>". */
-int control_send_mark(const char *label, pid_t *pids, int max)
+ * "@gputrace/record/<pid>"; type 0005 is SOCK_SEQPACKET, and flag
+ * __SO_ACCEPTCON (0x10000) the listener, not a connection it accepted
+ * (which shows the same name). */
+int control_send_mark(const char *label, struct control_result *res, int max, int timeout_ms)
 {
-	struct gt_mark_msg msg = { .mono_ns = mono_ns() };
 	FILE *fp = fopen("/proc/net/unix", "re");
 	char line[512];
-	int fd, reached = 0, err = 0;
+	int found = 0;
 
 	if (!fp)
 		return -errno;
-	strlcpy0(msg.label, label, sizeof(msg.label));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		err = -errno;
-		fclose(fp);
-		return err;
-	}
 	while (fgets(line, sizeof(line), fp)) {
-		char *at = strstr(line, " @" CONTROL_PREFIX);
-		struct sockaddr_un a;
-		pid_t pid;
+		char *at = strstr(line, " @" CONTROL_PREFIX), *end;
+		unsigned flags, type;
+		long pid;
 
-		if (!at)
+		if (!at || sscanf(line, "%*s %*s %*s %x %x", &flags, &type) != 2 ||
+		    type != SOCK_SEQPACKET || !(flags & 0x10000))
 			continue;
-		pid = atoi(at + 2 + strlen(CONTROL_PREFIX));
-		if (pid <= 0)
+		pid = strtol(at + 2 + strlen(CONTROL_PREFIX), &end, 10);
+		if (pid <= 0 || pid > INT32_MAX || (*end != '\n' && *end != 0))
 			continue;
-		if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&a, control_addr(&a, pid)) < 0) {
-			err = -errno;
-			continue;
-		}
-		if (reached < max)
-			pids[reached] = pid;
-		reached++;
+		if (found < max)
+			mark_one((pid_t)pid, label, &res[found], timeout_ms);
+		found++;
 	}
-	close(fd);
 	fclose(fp);
-	return reached || !err ? reached : err;
+	return found;
 }

@@ -2,34 +2,64 @@
 /* How `gputrace mark` reaches every running recorder on the host: each
  * recorder listens on an abstract unix socket "@gputrace/record/<pid>".
  * Abstract sockets live in the kernel only: nothing is written to disk and
- * nothing is left behind when a recorder is killed. */
+ * nothing is left behind when a recorder is killed.
+ *
+ * Any local user can connect to, or squat, an abstract name, so both ends
+ * check the other: the socket is SOCK_SEQPACKET, where the kernel gives
+ * each side the other's credentials (SO_PEERCRED) as they were at
+ * connect/listen. The recorder takes marks from root or its --mark-group
+ * only; `gputrace mark` talks only to a listener owned by root whose pid is
+ * the one in the name. One message each way: the label, then the
+ * recorder's answer ("ok" or "refused: why"), so `mark` returns only once
+ * the mark is stamped. */
 #ifndef GPUTRACE_CONTROL_H
 #define GPUTRACE_CONTROL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #define GT_MARK_LABEL_MAX 128
+#define GT_MARK_GROUPS_MAX 64
 
-struct gt_mark_msg {
-	uint64_t mono_ns;	/* when `gputrace mark` ran */
-	char label[GT_MARK_LABEL_MAX];
+/* Who is on the other end, from the kernel. */
+struct control_peer {
+	struct ucred cred;
+	gid_t groups[GT_MARK_GROUPS_MAX];	/* supplementary, at connect */
+	int ngroups;
 };
 
-struct gt_mark_in {
-	struct gt_mark_msg msg;
-	pid_t pid;		/* sender, from the kernel's credentials */
-	uid_t uid;
-};
-
-/* Recorder side: returns a nonblocking socket fd or -errno. */
+/* Recorder side: a nonblocking listening socket, or -errno (-EADDRINUSE:
+ * someone holds our name). */
 int control_listen(void);
 
-/* 1: *IN filled; 0: nothing waiting; -errno on error. */
-int control_recv(int fd, struct gt_mark_in *in);
+/* Accepts one waiting connection: its nonblocking fd with *PEER filled,
+ * 0 if none waits, or -errno. */
+int control_accept(int listen_fd, struct control_peer *peer);
 
-/* Mark side: sends LABEL to every recorder. Returns how many were reached
- * (their pids in PIDS, up to MAX), or -errno. */
-int control_send_mark(const char *label, pid_t *pids, int max);
+/* Checks a message and copies it into LABEL (NUL-terminated): 1 to 127
+ * bytes, no control bytes. 0 or -EBADMSG. */
+int control_parse_label(const void *msg, size_t len, char *label, size_t size);
+
+/* Reads the label from an accepted connection: 1 got it, 0 nothing yet,
+ * -EBADMSG (bad label, or the peer closed), other -errno. */
+int control_read_label(int fd, char *label, size_t size);
+
+/* The one answer to a connection; never blocks. */
+void control_reply(int fd, const char *text);
+
+/* Mark side: the outcome for each recorder found. */
+struct control_result {
+	pid_t pid;
+	int err;		/* 0: stamped; -EPERM: refused; other -errno */
+	char why[160];		/* for err != 0 */
+};
+
+/* Sends LABEL to every recorder and waits for each answer (at most
+ * TIMEOUT_MS each). Fills up to MAX results; returns how many recorders
+ * were found, or -errno if none could be looked for. */
+int control_send_mark(const char *label, struct control_result *res, int max, int timeout_ms);
 
 #endif

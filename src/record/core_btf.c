@@ -272,6 +272,14 @@ static int write_file(int fd, const char *p, size_t len)
 	return 0;
 }
 
+static bool dir_is_roots(const char *dir)
+{
+	struct stat st;
+
+	return !lstat(dir, &st) && S_ISDIR(st.st_mode) && st.st_uid == 0 &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 int core_btf_write(const struct btf *local, const char *path)
 {
 	struct btf *kernel, *cut = NULL;
@@ -297,8 +305,15 @@ int core_btf_write(const struct btf *local, const char *path)
 		err = -errno;
 		goto out;
 	}
+	/* Root's own directory, or no cache: kernel types planted by someone
+	 * else would steer what the programs read. */
+	if (!dir_is_roots(tmp)) {
+		err = -EPERM;
+		goto out;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unlink(tmp);	/* one left by a recorder killed with our pid */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write_file(fd, raw, raw_size) || fsync(fd)) {
 		err = -errno;
 		unlink(tmp);

@@ -17,6 +17,7 @@
 #include "model/event.h"
 #include "record/bpf_loader.h"
 #include "record/control.h"
+#include "record/marks.h"
 #include "record/devstate.h"
 #include "record/logs.h"
 #include "record/recorder.h"
@@ -34,11 +35,20 @@
 #define POLL_TIMEOUT_MS		100
 #define BATCH_PAUSE_NS		(2 * 1000000L)	/* see loop() */
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, checkpoint_asked;
 
+/* INT, TERM, HUP (the SSH session closed) and QUIT end the recording the
+ * same way: end snapshot, counters, END record, summary. */
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+/* USR1: counters and every buffered record to disk now, recording goes on
+ * (before copying a trace that is still being written). */
+static void on_checkpoint(int sig)
+{
+	checkpoint_asked = 1;
 }
 
 struct recorder {
@@ -61,7 +71,14 @@ struct recorder {
 	size_t held_len, held_cap;
 	uint64_t lost_held;	/* no memory to hold them */
 	uint64_t kcounters[GT_CNT_MAX];
-	int uevent_fd, control_fd;
+	int uevent_fd, ep;
+	struct mark_intake intake;
+	char marks_off[160];		/* why marks are off, "" if on */
+	const char *path;
+	/* what the writer had lost and written at the last look: a failing
+	 * disk is said when it starts and when it ends (watch_disk) */
+	uint64_t lost_seen, written_seen;
+	bool disk_failing;
 	struct logs logs;		/* kernel log and journal (logs.h) */
 	char pm_why[256];		/* the reset/power hooks: "on", "off", or why not */
 	struct traced traced;		/* devices followed closely (traced.h) */
@@ -197,22 +214,49 @@ static void read_comm(pid_t pid, char *buf, size_t size)
 	}
 }
 
-static void drain_marks(struct recorder *r)
+/* A mark is stamped when it arrives: a sender's clock could put it
+ * anywhere (before the trace, after its end). */
+static void write_mark(void *ctx, const struct mark_in *m, uint64_t now_ns)
 {
-	struct gt_mark_in m;
+	struct recorder *r = ctx;
 	char comm[32];
 
-	while (control_recv(r->control_fd, &m) == 1) {
-		read_comm(m.pid, comm, sizeof(comm));
-		trace_writer_kv_begin(r->w, GT_REC_MARK, m.msg.mono_ns);
-		trace_writer_kv_str(r->w, "label", m.msg.label);
-		trace_writer_kv_u64(r->w, "pid", m.pid);
-		trace_writer_kv_u64(r->w, "uid", m.uid);
-		trace_writer_kv_str(r->w, "comm", comm);
-		write_kv_payload_and_show(r, GT_REC_MARK);
-		r->marks++;
-		devstate_write_all(r->w, &r->traced, mono_ns(), "mark", m.msg.label);
+	read_comm(m->peer.cred.pid, comm, sizeof(comm));
+	trace_writer_kv_begin(r->w, GT_REC_MARK, now_ns);
+	trace_writer_kv_str(r->w, "label", m->label);
+	trace_writer_kv_u64(r->w, "pid", m->peer.cred.pid);
+	trace_writer_kv_u64(r->w, "uid", m->peer.cred.uid);
+	trace_writer_kv_str(r->w, "comm", comm);
+	write_kv_payload_and_show(r, GT_REC_MARK);
+	r->marks++;
+	devstate_write_all(r->w, &r->traced, mono_ns(), "mark", m->label);
+}
+
+static void drain_marks(struct recorder *r)
+{
+	marks_drain(&r->intake, r->ep, write_mark, r);
+}
+
+/* A full disk is said while it lasts, not only in the summary: once when
+ * writes start failing, once when they succeed again. */
+static void watch_disk(struct recorder *r)
+{
+	struct trace_writer_stats st;
+
+	trace_writer_stats(r->w, &st);
+	if (st.records_lost > r->lost_seen && !r->disk_failing) {
+		r->disk_failing = true;
+		gt_warn("%s: %s (%s): %llu records not written so far; recording goes on and "
+			"writes again when it can", r->path,
+			st.last_error == -ENOSPC || st.last_error == -EDQUOT ? "disk full" : "write failed",
+			strerror(-st.last_error), (unsigned long long)st.records_lost);
+	} else if (r->disk_failing && st.records > r->written_seen && st.records_lost == r->lost_seen) {
+		r->disk_failing = false;
+		gt_warn("%s: writing again; %llu records were not written", r->path,
+			(unsigned long long)st.records_lost);
 	}
+	r->lost_seen = st.records_lost;
+	r->written_seen = st.records;
 }
 
 static void show_open_kv(void *ctx, uint16_t type)
@@ -243,6 +287,9 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_u64(r->w, "lost_held", r->lost_held);
 	logs_counter_keys(&r->logs, r->w);
 	trace_writer_kv_u64(r->w, "records_lost", st.records_lost);
+	trace_writer_kv_u64(r->w, "marks_refused", r->intake.refused_denied);
+	trace_writer_kv_u64(r->w, "marks_rate_limited", r->intake.refused_rate);
+	trace_writer_kv_u64(r->w, "marks_malformed", r->intake.refused_bad);
 	trace_writer_kv_end(r->w);
 }
 
@@ -276,6 +323,7 @@ static void write_header(struct recorder *r, const char *backend_why)
 			    r->dynid.worker ? "do_pci_add_dynid" : "pci_add_dynid");
 	trace_writer_kv_u64(r->w, "recorder_pid", getpid());
 	trace_writer_kv_str(r->w, "command", r->o->cmdline ? r->o->cmdline : "");
+	trace_writer_kv_str(r->w, "marks", r->marks_off[0] ? r->marks_off : "on");
 	logs_header_keys(&r->logs, r->w);
 	trace_writer_kv_str(r->w, "pm_hooks", r->pm_why);
 	trace_writer_kv_end(r->w);
@@ -475,10 +523,12 @@ static int loop(struct recorder *r)
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0 || add_epoll(ep, gt_bpf_fd(r->bpf)) || add_epoll(ep, r->uevent_fd) ||
-	    add_epoll(ep, r->control_fd) || logs_add_epoll(&r->logs, ep)) {
+	    (r->intake.listen_fd >= 0 && add_epoll(ep, r->intake.listen_fd)) ||
+	    logs_add_epoll(&r->logs, ep)) {
 		gt_err("epoll: %s", strerror(errno));
 		return -1;
 	}
+	r->ep = ep;
 	while (!stop_signal) {
 		struct epoll_event evs[6];
 		uint64_t now;
@@ -502,20 +552,23 @@ static int loop(struct recorder *r)
 		devstate_flush(r->w, &r->traced, mono_ns(), 0);
 		drain_marks(r);
 		now = mono_ns();
-		if (now >= next_counters) {
+		if (now >= next_counters || checkpoint_asked) {
 			write_counters(r);
 			next_counters = now + COUNTERS_INTERVAL_NS;
 		}
-		if (now >= next_flush) {
+		if (now >= next_flush || checkpoint_asked) {
 			trace_writer_flush(r->w);
+			watch_disk(r);
 			if (!r->o->quiet)
 				fflush(stdout);
 			next_flush = now + FLUSH_INTERVAL_NS;
 		}
+		checkpoint_asked = 0;
 		if (deadline && now >= deadline)
 			break;
 	}
 	close(ep);
+	r->ep = -1;
 	return 0;
 }
 
@@ -543,6 +596,11 @@ static void summary(struct recorder *r, const char *path)
 	if (st.records_lost)
 		fprintf(stderr, " + %llu records not written (%s)",
 			(unsigned long long)st.records_lost, strerror(-st.last_error));
+	if (r->intake.refused_denied + r->intake.refused_rate + r->intake.refused_bad)
+		fprintf(stderr, "; marks refused: %llu not allowed, %llu over the rate, %llu malformed",
+			(unsigned long long)r->intake.refused_denied,
+			(unsigned long long)r->intake.refused_rate,
+			(unsigned long long)r->intake.refused_bad);
 	fprintf(stderr, "; %s (%.1f KiB)\n", path, st.bytes / 1024.0);
 }
 
@@ -581,16 +639,63 @@ static int dry_run(const struct recorder_opts *o, const struct gt_features *f, e
 	return EXIT_OK;
 }
 
+/* The control socket is the marks' way in, not the recording's: if it
+ * cannot be had (another process holds our name), record without marks. */
+static void open_marks(struct recorder *r)
+{
+	int fd = control_listen();
+
+	marks_init(&r->intake, fd < 0 ? -1 : fd, r->o->has_mark_group, r->o->mark_group);
+	if (fd >= 0)
+		return;
+	snprintf(r->marks_off, sizeof(r->marks_off), "off: %s",
+		 fd == -EADDRINUSE ? "our control socket name is held by another process" :
+		 strerror(-fd));
+	gt_warn("recording without marks: 'gputrace mark' cannot reach this recorder (%s)",
+		r->marks_off + 5);
+}
+
+static void catch_signals(void)
+{
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction ck = { .sa_handler = on_checkpoint };
+
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigaction(stops[i], &sa, NULL);
+	sigaction(SIGUSR1, &ck, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void finish(struct recorder *r)
+{
+	gt_bpf_drain(r->bpf);
+	drain_uevents(r);
+	logs_stopping(&r->logs);
+	logs_drain(&r->logs, r->w, &r->traced, &r->clock, show_open_kv, r);
+	devstate_flush(r->w, &r->traced, mono_ns(), 1);
+	drain_marks(r);
+	snapshot(r, "end");
+	write_counters(r);
+	trace_writer_kv_begin(r->w, GT_REC_END, mono_ns());
+	trace_writer_kv_str(r->w, "reason", stop_signal ? strsignal(stop_signal) : "duration");
+	logs_end_keys(&r->logs, r->w);
+	trace_writer_kv_end(r->w);
+	if (!r->o->quiet)
+		fflush(stdout);
+	summary(r, r->path);
+}
+
 int recorder_run(const struct recorder_opts *o)
 {
-	struct recorder r = { .o = o, .uevent_fd = -1, .control_fd = -1, .logs.km.fd = -1 };
+	struct recorder r = { .o = o, .uevent_fd = -1, .ep = -1, .logs.km.fd = -1 };
 	struct logs_opts lo = { .kmsg = o->kmsg, .journal_off = o->journal_off,
 				.journal_dir = o->journal_dir };
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct gt_features f;
 	char path[512], why[512];
 	int ret = EXIT_ERROR, err;
 
+	r.intake.listen_fd = -1;
 	features_probe_quick(&f);
 	if (o->dry_run) {
 		enum gt_backend b;
@@ -611,10 +716,8 @@ int recorder_run(const struct recorder_opts *o)
 		strlcpy0(path, o->path, sizeof(path));
 	else
 		default_path(path, sizeof(path));
-
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	r.path = path;
+	catch_signals();
 
 	r.w = trace_writer_create(path, o->overwrite);
 	if (!r.w) {
@@ -624,12 +727,11 @@ int recorder_run(const struct recorder_opts *o)
 	}
 	/* Sockets first, probes second: nothing between them goes unseen. */
 	r.uevent_fd = uevent_open();
-	r.control_fd = control_listen();
-	if (r.uevent_fd < 0 || r.control_fd < 0) {
-		gt_err("cannot open %s socket: %s", r.uevent_fd < 0 ? "uevent" : "control",
-		       strerror(-(r.uevent_fd < 0 ? r.uevent_fd : r.control_fd)));
+	if (r.uevent_fd < 0) {
+		gt_err("cannot open the uevent socket: %s", strerror(-r.uevent_fd));
 		goto out;
 	}
+	open_marks(&r);
 	logs_open(&r.logs, &lo);
 	gt_bpf_set_verbose(o->verbose);
 	if (start_bpf(&r, &f, why, sizeof(why)))
@@ -647,33 +749,19 @@ int recorder_run(const struct recorder_opts *o)
 
 	if (loop(&r) == 0)
 		ret = EXIT_OK;
-
-	gt_bpf_drain(r.bpf);
-	drain_uevents(&r);
-	logs_stopping(&r.logs);
-	logs_drain(&r.logs, r.w, &r.traced, &r.clock, show_open_kv, &r);
-	devstate_flush(r.w, &r.traced, mono_ns(), 1);
-	drain_marks(&r);
-	snapshot(&r, "end");
-	write_counters(&r);
-	trace_writer_kv_begin(r.w, GT_REC_END, mono_ns());
-	trace_writer_kv_str(r.w, "reason", stop_signal ? strsignal(stop_signal) : "duration");
-	logs_end_keys(&r.logs, r.w);
-	trace_writer_kv_end(r.w);
-	if (!o->quiet)
-		fflush(stdout);
-	summary(&r, path);
+	finish(&r);
 out:
 	gt_bpf_stop(r.bpf);
-	err = trace_writer_close(r.w);
-	if (err && ret == EXIT_OK) {
+	if (!r.bpf && ret != EXIT_OK) {
+		/* nothing was recorded: leave no file behind */
+		trace_writer_discard(r.w);
+	} else if ((err = trace_writer_close(r.w)) && ret == EXIT_OK) {
 		gt_err("writing %s: %s", path, strerror(-err));
 		ret = EXIT_ERROR;
 	}
 	if (r.uevent_fd >= 0)
 		close(r.uevent_fd);
-	if (r.control_fd >= 0)
-		close(r.control_fd);
+	marks_close(&r.intake);
 	logs_close(&r.logs);
 	traced_free(&r.traced);
 	return ret;

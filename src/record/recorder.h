@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "record/features.h"
 #include "record/kmsg.h"
@@ -12,7 +13,7 @@
 struct recorder_opts {
 	const char *path;	/* NULL: gputrace-HOST-YYYYmmdd-HHMMSS.gtrace */
 	bool overwrite;
-	double duration;	/* seconds, 0 = until SIGINT/SIGTERM */
+	double duration;	/* seconds, 0 = until SIGINT/TERM/HUP/QUIT */
 	enum gt_backend backend;
 	bool quiet;		/* no live event lines */
 	bool dry_run;		/* show the plan, attach nothing */
@@ -23,6 +24,8 @@ struct recorder_opts {
 	bool journal_off;	/* no journal entries */
 	bool pm_hooks;		/* fentry: hook the PCI reset and power-state functions */
 	const char *journal_dir;	/* a journal directory; NULL: the system's */
+	bool has_mark_group;	/* --mark-group: this group may mark too */
+	gid_t mark_group;
 };
 
 /* Returns an exit code (util.h). */

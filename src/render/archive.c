@@ -12,6 +12,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "outfile.h"
 #include "render/archive.h"
 #include "sys/sysfs.h"
 
@@ -64,12 +65,14 @@ struct tar_out {
 	struct archive *a;
 	char *path;
 	int fd;
+	struct outfile of;	/* becomes PATH at tar_close only */
 	time_t now;
 };
 
 struct tar_out *tar_create(const char *path, bool overwrite, char *err, size_t errlen)
 {
 	struct tar_out *t;
+	int ret;
 
 	if (la_load(err, errlen))
 		return NULL;
@@ -79,15 +82,17 @@ struct tar_out *tar_create(const char *path, bool overwrite, char *err, size_t e
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	t->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL), 0600);
-	if (t->fd < 0) {
-		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
-			 errno == EEXIST ? " (use -f to overwrite)" : "");
+	/* Written aside and renamed in place when complete: a failed
+	 * bundle leaves no archive, and a symlink at PATH is never followed. */
+	ret = outfile_open(&t->of, path, overwrite);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s%s", path, strerror(-ret),
+			 ret == -EEXIST ? " (use -f to overwrite)" : "");
 		free(t->path);
 		free(t);
 		return NULL;
 	}
-	fchmod(t->fd, 0600);	/* an existing file keeps its mode otherwise */
+	t->fd = t->of.fd;
 	t->now = time(NULL);
 	t->a = la.archive_write_new();
 	if (!t->a || la.archive_write_add_filter_gzip(t->a) != ARCHIVE_OK ||
@@ -155,7 +160,7 @@ int tar_add_file(struct tar_out *t, const char *name, const char *file, char *er
 
 int tar_close(struct tar_out *t, char *err, size_t errlen)
 {
-	int ok = la.archive_write_close(t->a) == ARCHIVE_OK;
+	int ret, ok = la.archive_write_close(t->a) == ARCHIVE_OK;
 
 	if (!ok)
 		snprintf(err, errlen, "%s: %s", t->path, la.archive_error_string(t->a));
@@ -165,13 +170,21 @@ int tar_close(struct tar_out *t, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", t->path, strerror(errno));
 		ok = 0;
 	}
-	if (close(t->fd) && ok) {
-		snprintf(err, errlen, "%s: %s", t->path, strerror(errno));
+	if (ok && (ret = outfile_commit(&t->of))) {
+		snprintf(err, errlen, "%s: %s", t->path, strerror(-ret));
 		ok = 0;
 	}
+	if (!ok) {
+		outfile_abort(&t->of);
+	} else {
+		outfile_release(&t->of);
+		if (close(t->fd)) {
+			snprintf(err, errlen, "%s: %s", t->path, strerror(errno));
+			unlink(t->path);
+			ok = 0;
+		}
+	}
 	t->fd = -1;
-	if (!ok)
-		unlink(t->path);
 	free(t->path);
 	free(t);
 	return ok ? 0 : -1;
@@ -183,9 +196,7 @@ void tar_abort(struct tar_out *t)
 		return;
 	if (t->a)
 		la.archive_write_free(t->a);
-	if (t->fd >= 0)
-		close(t->fd);
-	unlink(t->path);
+	outfile_abort(&t->of);	/* nothing was put at PATH */
 	free(t->path);
 	free(t);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "render/check.h"
+#include "render/text_escape.h"
 #include "render/text_wrap.h"
 
 void check_order(const struct audit *a, size_t *order)
@@ -23,11 +24,16 @@ static void finding(FILE *out, const struct audit_finding *f)
 		snprintf(where, sizeof(where), "%s:%d", f->file, f->line);
 	else
 		snprintf(where, sizeof(where), "%s", f->file[0] ? f->file : "(kernel)");
-	fprintf(out, "%-4s  %s  %s%s\n", f->severity == AUDIT_HIGH ? "HIGH" :
-		f->severity == AUDIT_WARN ? "WARN" : "INFO", f->rule, where,
-		f->certainty == AUDIT_GUESS ? "  (guess)" : "");
-	if (f->text[0])
-		fprintf(out, "      | %s\n", f->text);
+	fprintf(out, "%-4s  %s  ", f->severity == AUDIT_HIGH ? "HIGH" :
+		f->severity == AUDIT_WARN ? "WARN" : "INFO", f->rule);
+	/* file names and their lines are the audited tree's: escaped */
+	text_escape_put(out, where, strlen(where));
+	fprintf(out, "%s\n", f->certainty == AUDIT_GUESS ? "  (guess)" : "");
+	if (f->text[0]) {
+		fputs("      | ", out);
+		text_escape_put(out, f->text, strlen(f->text));
+		fputc('\n', out);
+	}
 	if (f->via)
 		text_wrap(out, 6, "via:   ", f->via);
 	if (f->trigger)
@@ -42,8 +48,11 @@ void check_render_text(FILE *out, const struct audit *a)
 	size_t *order = calloc(a->n ? a->n : 1, sizeof(*order));
 	size_t count[3] = { 0 };
 
-	fprintf(out, "gputrace check of %s (kernel %s)\n\n", a->root ? a->root : "this host",
-		a->release[0] ? a->release : "unknown");
+	char esc[2][1024];
+
+	fprintf(out, "gputrace check of %s (kernel %s)\n\n",
+		text_escape_str(esc[0], sizeof(esc[0]), a->root ? a->root : "this host"),
+		text_escape_str(esc[1], sizeof(esc[1]), a->release[0] ? a->release : "unknown"));
 	if (order) {
 		check_order(a, order);
 		for (size_t i = 0; i < a->n; i++)
@@ -63,7 +72,8 @@ void check_render_text(FILE *out, const struct audit *a)
 				fprintf(out, "  %s: %s\n", a->backends[i].name, a->backends[i].why);
 	}
 	for (size_t i = 0; i < a->nskipped; i++)
-		fprintf(out, "not checked: %s: %s\n", a->skipped[i].rule, a->skipped[i].why);
+		fprintf(out, "not checked: %s: %s\n", a->skipped[i].rule,
+			text_escape_str(esc[0], sizeof(esc[0]), a->skipped[i].why));
 	if (!a->n)
 		fprintf(out, "no findings: nothing configured here rebinds a GPU by itself\n");
 	else

@@ -8,8 +8,9 @@
 #include <stdio.h>
 
 /* S (N bytes) as text safe in element content and in quoted attributes:
- * & < > " ' escaped, control characters other than tab and newline and
- * bytes that are not UTF-8 become U+FFFD. */
+ * & < > " ' escaped; control characters other than tab and newline, C1
+ * controls, line separators, bidirectional overrides and bytes that are
+ * not UTF-8 become U+FFFD. */
 void html_escape(FILE *out, const char *s, size_t n);
 
 /* printf, then html_escape of the result (at most 4 KiB). */

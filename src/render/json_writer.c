@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "render/json_writer.h"
+#include "render/text_escape.h"
 
 #define JSON_DEPTH_MAX 32
 
@@ -91,21 +92,9 @@ void json_object_end(struct json_writer *w) { close_container(w, '}'); }
 void json_array_start(struct json_writer *w) { open_container(w, '['); }
 void json_array_end(struct json_writer *w) { close_container(w, ']'); }
 
-/* Length of the valid UTF-8 sequence at S (at most LEN bytes), 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t len)
-{
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-
-	if (!n || n > len || s[0] > 0xf4)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /* Bytes from the kernel, argv or files are not always text: control bytes
- * are escaped and invalid UTF-8 becomes U+FFFD, so the document stays valid
+ * (C0, DEL, C1 and bidirectional overrides) are escaped and invalid UTF-8
+ * (overlong forms and surrogates included) becomes U+FFFD, so the document stays valid
  * JSON whatever was recorded. */
 static void put_escaped(FILE *out, const char *s, size_t len)
 {
@@ -114,6 +103,7 @@ static void put_escaped(FILE *out, const char *s, size_t len)
 	fputc('"', out);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = u[i];
+		uint32_t cp;
 		size_t n;
 
 		switch (c) {
@@ -127,8 +117,13 @@ static void put_escaped(FILE *out, const char *s, size_t len)
 				fprintf(out, "\\u%04x", c);
 			} else if (c < 0x80) {
 				fputc(c, out);
-			} else if ((n = utf8_seq_len(u + i, len - i))) {
-				fwrite(u + i, 1, n, out);
+			} else if ((n = utf8_seq(u + i, len - i, &cp))) {
+				/* valid, but a terminal would act on it when
+				 * the document is shown (jq, less) */
+				if (text_unsafe_code_point(cp))
+					fprintf(out, "\\u%04x", cp);
+				else
+					fwrite(u + i, 1, n, out);
 				i += n - 1;
 			} else {
 				fputs("\\ufffd", out);

@@ -6,6 +6,7 @@
 
 #include "model/event.h"
 #include "render/record.h"
+#include "render/text_escape.h"
 #include "util.h"
 
 uint64_t render_wall_ns(const struct render_clock *c, uint64_t mono)
@@ -42,37 +43,52 @@ void render_text_heading(FILE *out)
 	fprintf(out, "%-13s %-11s %-7s %-16s %s\n", "TIME", "EVENT", "PID", "COMM", "DETAIL");
 }
 
+/* Every name below comes from the trace, and any user sets their comm,
+ * argv and unit: escaped, so none can move the cursor or forge a line. */
 static void put_head(FILE *out, const struct render_clock *c, uint64_t ts, const char *kind,
 		     uint32_t pid, const char *comm)
 {
+	char esc[GT_COMM_LEN * TEXT_ESCAPE_MAX + 1];
+
+	text_escape(esc, sizeof(esc), comm, strnlen(comm, GT_COMM_LEN));
 	put_time(out, c, ts);
 	if (pid)
-		fprintf(out, "%-11s %-7u %-16.16s ", kind, pid, comm);
+		fprintf(out, "%-11s %-7u %-16s ", kind, pid, esc);
 	else
-		fprintf(out, "%-11s %-7s %-16.16s ", kind, "-", comm);
+		fprintf(out, "%-11s %-7s %-16s ", kind, "-", esc);
 }
 
-/* A name from the kernel, printable or '?' byte by byte. */
+/* A fixed-size name field, up to its NUL. */
 static void put_name(FILE *out, const char *s, size_t max)
 {
-	for (size_t i = 0; i < max && s[i]; i++)
-		fputc((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?', out);
+	text_escape_put(out, s, strnlen(s, max));
 }
 
 /* " < parent[pid] < grandparent[pid]": who stands behind a writer. */
 static void put_ancestry(FILE *out, const struct gt_task *t, int max)
 {
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX && i < max; i++)
-		fprintf(out, " < %.16s[%u]", t->ancestors[i].comm, t->ancestors[i].pid);
+	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX && i < max; i++) {
+		fputs(" < ", out);
+		put_name(out, t->ancestors[i].comm, GT_COMM_LEN);
+		fprintf(out, "[%u]", t->ancestors[i].pid);
+	}
 }
 
 /* argv as one line: the NUL separators become spaces. */
 static void put_args(FILE *out, const char *args, uint32_t len)
 {
+	uint32_t start = 0;
+
 	while (len && !args[len - 1])
 		len--;
-	for (uint32_t i = 0; i < len; i++)
-		fputc(args[i] ? args[i] : ' ', out);
+	for (uint32_t i = 0; i <= len; i++) {
+		if (i < len && args[i])
+			continue;
+		if (start)
+			fputc(' ', out);
+		text_escape_put(out, args + start, i - start);
+		start = i + 1;
+	}
 }
 
 static void render_event(FILE *out, const struct trace_record *rec, const struct render_clock *c)
@@ -89,14 +105,18 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 	case GT_EV_SYSFS_WRITE:
 		sysfs_write_path(&ev.write, path, sizeof(path));
 		sysfs_write_value(&ev.write, val, sizeof(val));
-		fprintf(out, "\"%s\" > %s = ", val, path);
+		fprintf(out, "\"%s\" > ", val);
+		text_escape_put(out, path, strlen(path));
+		fputs(" = ", out);
 		if (ev.write.ret < 0)
-			fprintf(out, "%s", strerrorname_np(-ev.write.ret) ?: "error");
+			fprintf(out, "%s", errno_name(ev.write.ret, "error"));
 		else
 			fprintf(out, "%lld", (long long)ev.write.ret);
 		put_ancestry(out, t, 3);
-		if (t->unit[0])
-			fprintf(out, " unit=%.*s", GT_UNIT_LEN, t->unit);
+		if (t->unit[0]) {
+			fputs(" unit=", out);
+			put_name(out, t->unit, GT_UNIT_LEN);
+		}
 		break;
 	case GT_EV_BIND:
 	case GT_EV_UNBIND:
@@ -105,18 +125,18 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		fputs(kind == GT_EV_BIND ? " -> " : kind == GT_EV_UNBIND ? " <- " : " by ", out);
 		put_name(out, ev.drv.driver, GT_NAME_LEN);
 		if (kind == GT_EV_PROBE_FAIL)
-			fprintf(out, " failed: %s (%d)", strerrorname_np(-ev.drv.err) ?: "?", ev.drv.err);
+			fprintf(out, " failed: %s (%d)", errno_name(ev.drv.err, "?"), ev.drv.err);
 		break;
 	case GT_EV_DYNID:
 		put_name(out, ev.dynid.driver, GT_NAME_LEN);
 		fprintf(out, " += %04x:%04x", ev.dynid.vendor, ev.dynid.device);
 		if (ev.dynid.ret)
-			fprintf(out, " = %s", strerrorname_np(-ev.dynid.ret) ?: "error");
+			fprintf(out, " = %s", errno_name(ev.dynid.ret, "error"));
 		break;
 	case GT_EV_EXEC:
 		put_args(out, ev.exec.args, ev.exec.args_len);
 		if (!ev.exec.args_len)
-			fprintf(out, "%.*s", GT_FILENAME_MAX, ev.exec.filename);
+			put_name(out, ev.exec.filename, GT_FILENAME_MAX);
 		if (ev.exec.args_truncated)
 			fputs(" ...", out);
 		put_ancestry(out, t, 1);
@@ -134,7 +154,7 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		put_name(out, ev.pm.function, GT_NAME_LEN);
 		if (kind == GT_EV_POWER)
 			fprintf(out, "(%s)", pci_power_name(ev.pm.state));
-		fprintf(out, " = %s, now %s", ev.pm.ret ? strerrorname_np(-ev.pm.ret) ?: "error" : "0",
+		fprintf(out, " = %s, now %s", ev.pm.ret ? errno_name(ev.pm.ret, "error") : "0",
 			pci_power_name(ev.pm.now_state));
 		put_ancestry(out, t, 2);
 		break;
@@ -148,9 +168,12 @@ static void put_pairs(FILE *out, const struct trace_record *rec, const char *con
 {
 	char buf[256];
 
-	for (int i = 0; keys[i]; i++)
-		if (kv_get(rec, keys[i], buf, sizeof(buf)) && buf[0])
-			fprintf(out, " %s=%s", keys[i], buf);
+	for (int i = 0; keys[i]; i++) {
+		if (kv_get(rec, keys[i], buf, sizeof(buf)) && buf[0]) {
+			fprintf(out, " %s=", keys[i]);
+			text_escape_put(out, buf, strlen(buf));
+		}
+	}
 }
 
 static void render_uevent(FILE *out, const struct trace_record *rec, const struct render_clock *c)
@@ -161,7 +184,9 @@ static void render_uevent(FILE *out, const struct trace_record *rec, const struc
 	kv_get(rec, "ACTION", action, sizeof(action));
 	kv_get(rec, "DEVPATH", devpath, sizeof(devpath));
 	put_head(out, c, kv_ts(rec), "uevent", 0, "(kernel)");
-	fprintf(out, "%s %s", action, devpath);
+	text_escape_put(out, action, strlen(action));
+	fputc(' ', out);
+	text_escape_put(out, devpath, strlen(devpath));
 	put_pairs(out, rec, keys);
 	fputc('\n', out);
 }
@@ -172,18 +197,6 @@ static const char *level_name(int level)
 					     "notice", "info", "debug" };
 
 	return level >= 0 && level < 8 ? names[level] : "?";
-}
-
-/* Message bytes as the kernel's own escapes would show them: a line that
- * holds a newline or a terminal escape stays one harmless line. */
-static void put_escaped(FILE *out, const uint8_t *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
-			fputc(s[i], out);
-		else
-			fprintf(out, "\\x%02x", s[i]);
-	}
 }
 
 static void render_kmsg(FILE *out, const struct trace_record *rec, const struct render_clock *c)
@@ -199,7 +212,7 @@ static void render_kmsg(FILE *out, const struct trace_record *rec, const struct 
 	put_head(out, c, kv_ts(rec), "kmsg", 0, who);
 	while (kv_next(rec, &off, &p) == 1)
 		if (p.key_len == 3 && !memcmp(p.key, "msg", 3))
-			put_escaped(out, p.val, p.val_len);
+			text_escape_put(out, p.val, p.val_len);
 	fputc('\n', out);
 }
 
@@ -211,7 +224,7 @@ static void put_value(FILE *out, const struct trace_record *rec, const char *key
 
 	while (kv_next(rec, &off, &p) == 1)
 		if (p.key_len == klen && !memcmp(p.key, key, klen)) {
-			put_escaped(out, p.val, p.val_len);
+			text_escape_put(out, p.val, p.val_len);
 			return;
 		}
 }
@@ -246,7 +259,7 @@ static void render_kv_line(FILE *out, const struct trace_record *rec, const stru
 void render_record_text(FILE *out, const struct trace_record *rec, const struct render_clock *c)
 {
 	static const char *const header_keys[] = { "tool_version", "format", "hostname",
-		"kernel_release", "backend", "boot_id", "kmsg", "journal", NULL };
+		"kernel_release", "backend", "boot_id", "kmsg", "journal", "marks", NULL };
 	static const char *const mark_keys[] = { "label", NULL };
 	static const char *const pci_keys[] = { "phase", "bdf", "vendor", "device", "class",
 		"driver", "driver_override", "iommu_group", "power_state", "device_name", NULL };
@@ -254,7 +267,7 @@ void render_record_text(FILE *out, const struct trace_record *rec, const struct 
 	static const char *const file_keys[] = { "phase", "path", "missing", "truncated", NULL };
 	static const char *const counter_keys[] = { "events", "lost_sysfs", "lost_driver",
 		"lost_exec", "lost_exit", "pending_full", "lost_uevents", "lost_kmsg", "records_lost",
-		NULL };
+		"marks_refused", "marks_rate_limited", "marks_malformed", NULL };
 	static const char *const end_keys[] = { "reason", NULL };
 	static const char *const state_keys[] = { "cause", "label", "bdf", "driver",
 		"driver_override", "power_state", "runtime_status", "enable", "missing", NULL };

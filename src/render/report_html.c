@@ -8,7 +8,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "model/event.h"
 #include "render/html.h"
@@ -39,15 +38,6 @@ static const char css[] =
 	"table{border-collapse:collapse;font-size:12px}td,th{border-bottom:1px solid #ddd;padding:2px 8px;"
 	"text-align:left;vertical-align:top}";
 
-static void stamp(uint64_t ts, const char *fmt, char *buf, size_t size)
-{
-	time_t s = ts / 1000000000ull;
-	struct tm tm;
-
-	localtime_r(&s, &tm);
-	strftime(buf, size, fmt, &tm);
-}
-
 static void header(FILE *out, const struct report *r)
 {
 	const struct model *m = &r->m;
@@ -57,12 +47,14 @@ static void header(FILE *out, const struct report *r)
 	html_printf(out, "%s", m->hostname);
 	fprintf(out, "</h1>\n<p class=\"meta\">kernel ");
 	html_printf(out, "%s, %s backend", m->kernel, m->backend);
-	stamp(m->first_ns, "%Y-%m-%d %H:%M:%S", a, sizeof(a));
-	stamp(m->last_ns, "%Y-%m-%d %H:%M:%S", b, sizeof(b));
-	stamp(m->first_ns, "%Z (UTC%z)", zone, sizeof(zone));
-	fprintf(out, ". Trace from <b>%s</b> to <b>%s</b> (%.1f s). <b>All times are %s</b>, "
-		"the zone of the machine that made this page.</p>\n", a, b,
-		(m->last_ns - m->first_ns) / 1e9, zone);
+	fmt_wall(m->first_ns, true, a, sizeof(a));
+	fmt_wall(m->last_ns, true, b, sizeof(b));
+	fmt_zone(m->first_ns, zone, sizeof(zone));
+	/* the zone is the renderer's (or UTC with --utc), as in the text report */
+	fprintf(out, ". Trace from <b>%s</b> to <b>%s</b> (%.1f s). <b>Times from ", a, b,
+		(m->last_ns - m->first_ns) / 1e9);
+	html_escape(out, zone, sizeof(zone));
+	fprintf(out, "</b>.</p>\n");
 	if (m->other_hosts[0]) {
 		fprintf(out, "<p class=\"meta\">Traces of other hosts too: ");
 		html_escape(out, m->other_hosts, sizeof(m->other_hosts));

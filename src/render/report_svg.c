@@ -391,7 +391,7 @@ static void write_title(FILE *out, const struct m_write *w)
 	if (w->ret >= 0)
 		html_printf(out, "result: ok (%lld bytes)", (long long)w->ret);
 	else
-		html_printf(out, "result: failed, %s (%lld)", strerror((int)-w->ret), (long long)w->ret);
+		html_printf(out, "result: failed, %s (%lld)", errno_name(w->ret, "error"), (long long)w->ret);
 }
 
 static void tick(const struct geo *g, int row, const struct m_write *w)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "render/status.h"
+#include "render/text_escape.h"
 #include "render/text_wrap.h"
 
 #define PEERS_MAX	64
@@ -20,6 +21,12 @@ void status_vm_name(const struct vm_info *vm, char *buf, size_t size)
 	}
 }
 
+/* Names from a --root tree or a live sysfs a user may have shaped. */
+static void put_esc(FILE *out, const char *s)
+{
+	text_escape_put(out, s, strlen(s));
+}
+
 static void title(FILE *out, const struct pci_dev_info *d)
 {
 	char cls[80];
@@ -28,11 +35,18 @@ static void title(FILE *out, const struct pci_dev_info *d)
 		snprintf(cls, sizeof(cls), "%s", d->class_name);
 	else
 		snprintf(cls, sizeof(cls), "Class %04x", d->class >> 8);
-	fprintf(out, "%s  %s: ", d->bdf, cls);
-	if (d->vendor_name[0] && d->device_name[0])
-		fprintf(out, "%s %s", d->vendor_name, d->device_name);
-	else if (d->vendor_name[0])
-		fprintf(out, "%s device", d->vendor_name);
+	put_esc(out, d->bdf);
+	fputs("  ", out);
+	put_esc(out, cls);
+	fputs(": ", out);
+	if (d->vendor_name[0] && d->device_name[0]) {
+		put_esc(out, d->vendor_name);
+		fputc(' ', out);
+		put_esc(out, d->device_name);
+	} else if (d->vendor_name[0]) {
+		put_esc(out, d->vendor_name);
+		fprintf(out, " device");
+	}
 	else
 		fprintf(out, "device");
 	fprintf(out, " [%04x:%04x]\n", d->vendor, d->device);
@@ -60,7 +74,9 @@ static void why_text(const struct status_entry *e, char *buf, size_t size)
 
 static void row(FILE *out, const char *label, const char *value)
 {
-	fprintf(out, "    %-16s %s\n", label, value);
+	fprintf(out, "    %-16s ", label);
+	put_esc(out, value);
+	fputc('\n', out);
 }
 
 static void entry(FILE *out, const struct status *st, const struct status_entry *e)

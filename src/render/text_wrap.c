@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <string.h>
 
+#include "render/text_escape.h"
 #include "render/text_wrap.h"
 
 void text_wrap(FILE *out, int indent, const char *label, const char *text)
@@ -23,7 +24,9 @@ void text_wrap(FILE *out, int indent, const char *label, const char *text)
 			fputc(' ', out);
 			col++;
 		}
-		fwrite(text, 1, len, out);
+		/* Config lines and names come from files anyone may have
+		 * written: escaped, as everything shown. */
+		text_escape_put(out, text, len);
 		col += len;
 		text += len;
 	}

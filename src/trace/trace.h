@@ -15,8 +15,12 @@
 struct trace_writer;
 
 /* Creates PATH (mode 0600, fails if it exists unless OVERWRITE) and writes the
- * file header. Returns NULL with errno set. */
+ * file header. An existing PATH, a symlink included, is replaced, never
+ * written through. Returns NULL with errno set. */
 struct trace_writer *trace_writer_create(const char *path, bool overwrite);
+
+/* Closes and removes the file: a recording that never started. */
+void trace_writer_discard(struct trace_writer *w);
 
 /* Buffers one record; compresses and writes a chunk when the buffer is full.
  * Returns 0, or -errno if the record could not be kept (it is counted). */
@@ -74,6 +78,10 @@ struct trace_reader *trace_reader_open(const char *path, char *err, size_t errle
 int trace_reader_next(struct trace_reader *r, struct trace_record *rec);
 
 bool trace_reader_truncated(const struct trace_reader *r);	/* last chunk cut off */
+/* The recorder's END record was among the records read. A trace read to
+ * its end without one was not finished: the recorder was killed (SIGKILL,
+ * a crash, power) between two whole chunks, or is still running. */
+bool trace_reader_end_seen(const struct trace_reader *r);
 const char *trace_reader_error(const struct trace_reader *r);	/* NULL if none */
 void trace_reader_version(const struct trace_reader *r, uint16_t *major, uint16_t *minor);
 void trace_reader_close(struct trace_reader *r);

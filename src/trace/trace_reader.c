@@ -39,6 +39,7 @@ struct trace_reader {
 	uint16_t minor;
 	enum reader_state state;
 	bool truncated;
+	bool end_seen;		/* the recorder's END record was read */
 
 	off_t next_chunk;	/* file offset of the next chunk header */
 	uint8_t *zbuf;		/* compressed bytes of the current chunk */
@@ -314,12 +315,19 @@ int trace_reader_next(struct trace_reader *r, struct trace_record *rec)
 	rec->data = p + REC_HDR_SIZE;
 	rec->id = r->next_id++;
 	r->pos += REC_HDR_SIZE + rec->len;
+	if (rec->type == GT_REC_END)
+		r->end_seen = true;
 	return 1;
 }
 
 bool trace_reader_truncated(const struct trace_reader *r)
 {
 	return r && r->truncated;
+}
+
+bool trace_reader_end_seen(const struct trace_reader *r)
+{
+	return r && r->end_seen;
 }
 
 const char *trace_reader_error(const struct trace_reader *r)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "outfile.h"
 #include "trace/trace.h"
 
 /*
@@ -41,6 +42,7 @@ struct byte_buf {
 
 struct trace_writer {
 	int fd;
+	char *path;
 	off_t end;		/* end of the last whole chunk: the file size */
 	bool tail_dirty;	/* a failed write left bytes past end */
 
@@ -132,34 +134,46 @@ static int write_file_header(struct trace_writer *w)
 	return err;
 }
 
+/* The file is made private, its header written, and only then put at PATH
+ * (outfile.h): a symlink planted there is replaced, not followed, and a
+ * reader never sees a file without its header. */
 struct trace_writer *trace_writer_create(const char *path, bool overwrite)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
-	struct trace_writer *w;
+	struct trace_writer *w = calloc(1, sizeof(*w));
+	struct outfile of;
 	int err;
 
-	w = calloc(1, sizeof(*w));
-	if (!w)
-		return NULL;
-	w->fd = open(path, flags, 0600);
-	if (w->fd < 0) {
-		err = errno;
+	if (!w || !(w->path = strdup(path))) {
 		free(w);
-		errno = err;
+		errno = ENOMEM;
 		return NULL;
 	}
-	/* Traces hold command lines and configuration files: keep them
-	 * private whatever the umask or the mode of an overwritten file. */
-	err = fchmod(w->fd, 0600) ? -errno : write_file_header(w);
+	err = outfile_open(&of, path, overwrite);
+	if (!err) {
+		w->fd = of.fd;
+		err = write_file_header(w);
+		if (!err)
+			err = outfile_commit(&of);
+		if (err)
+			outfile_abort(&of);
+		else
+			outfile_release(&of);
+	}
 	if (err) {
-		close(w->fd);
-		if (!overwrite)
-			unlink(path);
+		free(w->path);
 		free(w);
 		errno = -err;
 		return NULL;
 	}
 	return w;
+}
+
+void trace_writer_discard(struct trace_writer *w)
+{
+	if (!w)
+		return;
+	unlink(w->path);
+	trace_writer_close(w);
 }
 
 static void fill_chunk_header(uint8_t *h, uint32_t clen, const struct byte_buf *recs)
@@ -373,6 +387,7 @@ int trace_writer_close(struct trace_writer *w)
 	free(w->recs.data);
 	free(w->zout.data);
 	free(w->kv.data);
+	free(w->path);
 	free(w);
 	return err;
 }

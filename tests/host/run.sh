@@ -130,6 +130,14 @@ t_record_sysfs() {
 	t_jq "clean end record" "$trace.json" "last.type==\"end\""
 	mode=$(stat -c %a "$trace")
 	t_check "trace file mode is 0600" test "$mode" = 600
+	# dump's filters on the same trace
+	"$GT" dump --json --device "$bdf" --kind sysfs_write "$trace" > "$trace.f.json"
+	t_jq "dump --device --kind: only $bdf's sysfs writes (and the header)" "$trace.f.json" \
+		"length >= 3 and all(.[1:][]; .kind==\"sysfs_write\" and (tostring|contains(\"$bdf\")))"
+	"$GT" dump --json --kind uevent --since 0 --until 3600 "$trace" > "$trace.u.json"
+	t_jq "dump --kind uevent --since --until" "$trace.u.json" "length >= 2 and all(.[1:][]; .type==\"uevent\")"
+	t_check "report - reads the trace from standard input" sh -c "'$GT' report -j - <'$trace' | jq -e '.hostname | length > 0' >/dev/null"
+	t_check "dump --kind bogus is a usage error (exit 2)" sh -c "'$GT' dump --kind bogus '$trace' >/dev/null 2>&1; test \$? -eq 2"
 }
 
 # The kernel log and device state (issue 12): a line written to /dev/kmsg
@@ -294,6 +302,10 @@ t_core_btf() {
 	fi
 	start_recorder "$trace" -f && stop_recorder
 	t_check "next recorder makes the cut again" test -s "$cut"
+	# a cut someone else could have written is not used, but made anew
+	chown 65534 "$cut"
+	start_recorder "$trace" -f && stop_recorder
+	t_check "a cut not owned by root is replaced by root's" test "$(stat -c %u "$cut")" = 0
 }
 
 t_record_process() {
@@ -332,6 +344,209 @@ t_sigkill() {
 	t_jq "write before SIGKILL is readable" "$trace.json" \
 		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$(cat "$work/k.pid"))"
 	t_jq "no end record after SIGKILL" "$trace.json" "all(.[]; .type!=\"end\")"
+	t_check "dump of a SIGKILLed trace says it has no END record" grep -q "no END record" "$trace.err2"
+}
+
+# A closed SSH session (HUP) and QUIT end a recording like Ctrl-C: END
+# record, counters, summary. USR1 only writes what is buffered.
+t_unclean_signals() {
+	for sig in HUP QUIT; do
+		trace=$work/sig-$sig.gtrace
+		start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+		if [ $sig = HUP ]; then
+			kill -USR1 "$rec_pid"; sleep 0.5
+			"$GT" dump --json "$trace" > "$trace.mid.json" 2>/dev/null
+			t_jq "USR1: counters on disk while recording goes on" "$trace.mid.json" \
+				"any(.[]; .type==\"counters\") and all(.[]; .type!=\"end\")"
+		fi
+		kill -$sig "$rec_pid"; wait "$rec_pid"; rc=$?; rec_pid=
+		"$GT" dump --json "$trace" > "$trace.json"
+		t_check "SIG$sig: recorder exits 0 with its summary" \
+			sh -c "[ $rc -eq 0 ] && grep -q ' events (' '$trace.err'"
+		t_jq "SIG$sig: end snapshot, counters and END record" "$trace.json" \
+			"any(.[]; .type==\"end\") and any(.[]; .type==\"counters\") and any(.[]; .type==\"process\" and .phase==\"end\")"
+	done
+}
+
+# A full disk is said when it starts and when it ends, not only in the
+# summary: the trace on a small tmpfs, filled up, then freed.
+t_disk_full() {
+	d=$work/full
+	mkdir -p "$d"
+	if ! mount -t tmpfs -o size=256k gt-full "$d" 2>/dev/null; then
+		t_skip "disk full warnings" "cannot mount a tmpfs here"
+		return
+	fi
+	trace=$d/t.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; umount "$d"; return; }
+	# what is left of 256k, taken (the snapshot may have used some)
+	dd if=/dev/zero of="$d/filler" bs=4k 2>/dev/null
+	i=0
+	until grep -q "records not written so far" "$trace.err" || [ $i -gt 50 ]; do
+		for k in 1 2 3 4 5 6 7 8; do /bin/true; done
+		sleep 0.1; i=$((i + 1))
+	done
+	rm -f "$d/filler"
+	i=0
+	until grep -q "writing again" "$trace.err" || [ $i -gt 50 ]; do
+		/bin/true; sleep 0.1; i=$((i + 1))
+	done
+	stop_recorder
+	t_check "disk full: warned at the first failed write" \
+		grep -q "disk full (No space left on device): [0-9]* records not written so far" "$trace.err"
+	t_check "disk full: says when writing resumes" grep -q "writing again" "$trace.err"
+	t_check "disk full: the trace still reads" "$GT" dump "$trace" >/dev/null 2>&1
+	umount "$d"
+}
+
+# A record that fails to start leaves no file behind.
+t_failed_record_leaves_nothing() {
+	out=$("$GT" record -q -b kprobe -o "$work/failed.gtrace" -d 1 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then
+		t_skip "failed record leaves no file" "the kprobe backend works here"
+		return
+	fi
+	t_check "failed record leaves no file" test ! -e "$work/failed.gtrace"
+}
+
+# Marks: root's and --mark-group's only, stamped on arrival, refusals
+# counted; a squatted control socket name costs the marks, not the record.
+t_marks_access() {
+	trace=$work/marks.gtrace
+	start_recorder "$trace" --mark-group nogroup || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$GT" mark by-nobody >"$work/m1" 2>&1; rc1=$?
+	setpriv --reuid=65533 --regid=65533 --clear-groups "$GT" mark by-stranger >"$work/m2" 2>&1; rc2=$?
+	"$GT" mark by-root >"$work/m3" 2>&1; rc3=$?
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_check "mark from --mark-group member is taken" test $rc1 -eq 0
+	t_check "mark from another user is refused with the reason" \
+		sh -c "[ $rc2 -eq 1 ] && grep -q 'uid 65533 is not root' '$work/m2'"
+	t_check "mark from root is taken" test $rc3 -eq 0
+	t_jq "marks in the file: root's and the group's, not the stranger's" "$trace.json" \
+		"([.[] | select(.type==\"mark\") | .label] | sort) == [\"by-nobody\", \"by-root\"]"
+	t_jq "the refusal is counted" "$trace.json" \
+		"[.[] | select(.type==\"counters\")][-1].marks_refused == \"1\" or [.[] | select(.type==\"counters\")][-1].marks_refused == 1"
+	t_check "summary counts the refusal" grep -q "marks refused: 1 not allowed" "$trace.err"
+}
+
+# Connections that never send a label (here: root's, which pass the uid
+# check) time out after 1 s; while they fill every slot the recorder does
+# not spin, and a mark gets through after them.
+t_silent_mark_connections() {
+	py=/usr/bin/python3
+	if [ ! -x $py ]; then
+		t_skip "silent mark connections" "no $py"
+		return
+	fi
+	trace=$work/silent.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	cpu0=$(awk '{print $14 + $15}' /proc/$rec_pid/stat)
+	$py -c "
+import socket, sys, time
+socks = []
+for i in range(12):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.setblocking(False)
+    try:
+        s.connect(b'\\0gputrace/record/$rec_pid')
+    except BlockingIOError:
+        pass
+    socks.append(s)
+time.sleep(1.5)
+" 2>/dev/null
+	cpu1=$(awk '{print $14 + $15}' /proc/$rec_pid/stat)
+	"$GT" mark after-silence >"$work/m5" 2>&1; rc=$?
+	stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_check "silent connections: recorder used < 0.2 s of CPU in 1.5 s ($((cpu1 - cpu0)) ticks)" \
+		test $((cpu1 - cpu0)) -lt $(( $(getconf CLK_TCK) / 5 ))
+	t_check "silent connections: a mark gets through after them" test $rc -eq 0
+	t_jq "silent connections: counted as malformed" "$trace.json" \
+		"[.[] | select(.type==\"counters\")][-1].marks_malformed | tonumber >= 8"
+}
+
+# A listener that never answers (root's own, so it passes the peer check)
+# cannot hang `gputrace mark`: it gives up after its timeout.
+t_mark_never_answered() {
+	py=/usr/bin/python3
+	[ -x $py ] || { t_skip "mark never answered" "no $py"; return; }
+	$py -c "
+import os, socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(b'\\0gputrace/record/%d' % os.getpid())
+s.listen(1)
+print(os.getpid(), flush=True)
+time.sleep(6)
+" >"$work/mute.out" &
+	i=0; until [ -s "$work/mute.out" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	start=$(date +%s)
+	"$GT" mark to-nobody >"$work/m6" 2>&1; rc=$?
+	took=$(( $(date +%s) - start ))
+	kill "$(cat "$work/mute.out")" 2>/dev/null; wait
+	t_check "mark to a listener that never answers: exit 1 within 4 s ($took s)" \
+		sh -c "[ $rc -eq 1 ] && [ $took -le 4 ] && grep -q 'no answer within' '$work/m6'"
+}
+
+# The live view of a writer whose comm is an escape sequence: shown, not
+# acted on (no ESC byte reaches the terminal).
+t_live_view_escapes() {
+	py=/usr/bin/python3
+	if [ -z "$bdf" ] || [ ! -x $py ]; then
+		t_skip "live view escapes" "no driverless PCI device or no $py"
+		return
+	fi
+	trace=$work/live.gtrace
+	"$GT" record -o "$trace" >"$work/live.out" 2>"$trace.err" &
+	rec_pid=$!
+	i=0; until grep -q ready "$trace.err" 2>/dev/null || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	$py -c "
+import ctypes
+ctypes.CDLL(None).prctl(15, b'\x1b]0;pwn\x07\x1b[2J', 0, 0, 0)
+open('/sys/bus/pci/devices/$bdf/driver_override', 'w').write('\n')
+"
+	sleep 0.5
+	stop_recorder
+	t_check "live view: the hostile comm is shown escaped" grep -q '\\x1b\]0;pwn\\x07' "$work/live.out"
+	t_check "live view: no ESC or BEL byte on the terminal" sh -c "! grep -q \"\$(printf '\\033')\" '$work/live.out' && ! grep -q \"\$(printf '\\007')\" '$work/live.out'"
+}
+
+t_squatted_control_socket() {
+	py=/usr/bin/python3
+	if [ ! -x $py ]; then
+		t_skip "squatted control socket" "no $py to squat with"
+		return
+	fi
+	trace=$work/squat.gtrace
+	cat > "$work/squat.py" <<'P'
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(b"\0gputrace/record/" + sys.argv[1].encode())
+s.listen(1)
+print("bound", os.getpid(), flush=True)
+time.sleep(float(sys.argv[2]))
+P
+	chmod 644 "$work/squat.py"; chmod 755 "$work"
+	# the squatter takes the name of the pid the recorder will have
+	# (exec keeps the shell's pid)
+	sh -c "setpriv --reuid=65534 --regid=65534 --clear-groups $py '$work/squat.py' \$\$ 5 >'$work/squat.out' &
+		i=0; until grep -q bound '$work/squat.out' 2>/dev/null || [ \$i -gt 100 ]; do sleep 0.05; i=\$((i+1)); done
+		exec '$GT' record -q -o '$trace' -d 2" 2>"$trace.err" &
+	squat_rec=$!
+	i=0; until grep -q ready "$trace.err" 2>/dev/null || [ $i -gt 100 ]; do sleep 0.1; i=$((i+1)); done
+	start=$(date +%s)
+	"$GT" mark to-the-squatter >"$work/m4" 2>&1; rc=$?
+	took=$(( $(date +%s) - start ))
+	wait $squat_rec; rec_rc=$?
+	t_check "squatted name: record still records, says so in one line" \
+		sh -c "[ $rec_rc -eq 0 ] && [ \$(grep -c 'recording without marks' '$trace.err') -eq 1 ]"
+	t_check "squatted name: mark refuses the squatter at once" \
+		sh -c "[ $rc -eq 1 ] && [ $took -le 1 ] && grep -q 'not a recorder' '$work/m4'"
+	t_check "squatted name: the trace says marks were off" \
+		sh -c "'$GT' dump '$trace' | grep -q 'marks=off'"
+	squat_pid=$(sed -n 's/^bound //p' "$work/squat.out")
+	kill "$squat_pid" 2>/dev/null
+	while kill -0 "$squat_pid" 2>/dev/null; do sleep 0.05; done
 }
 
 t_mark_without_recorder() {
@@ -342,6 +557,31 @@ t_mark_without_recorder() {
 # --- bundle round trip: record under a known hostname (own UTS namespace),
 # bundle it plain and with --redact, extract, check every part and that the
 # hostname is gone from every file and from the redacted trace's records.
+# make install into a staging root: binary, docs, completion, the unit
+# (checked by systemd-analyze where it exists), and uninstall removes them.
+t_install() {
+	dest=$work/inst
+	if ! make -s -C "$here/../.." install DESTDIR="$dest" PREFIX=/usr >"$work/install.log" 2>&1; then
+		t_fail "make install" "$(tail -n 1 "$work/install.log")"
+		return
+	fi
+	t_check "make install: binary, unit, completion, docs" test -x "$dest/usr/sbin/gputrace" -a \
+		-f "$dest/usr/lib/systemd/system/gputrace-record.service" -a \
+		-f "$dest/usr/share/bash-completion/completions/gputrace" -a -f "$dest/usr/share/doc/gputrace/design.md"
+	t_check "the unit runs the installed binary" grep -q '^ExecStart=/usr/sbin/gputrace record' \
+		"$dest/usr/lib/systemd/system/gputrace-record.service"
+	if command -v systemd-analyze >/dev/null 2>&1; then
+		# against this host's units, with the binary where it really is
+		mkdir -p "$work/unit"
+		sed "s|^ExecStart=/usr/sbin/gputrace|ExecStart=$GT|" "$dest/usr/lib/systemd/system/gputrace-record.service" \
+			>"$work/unit/gputrace-record.service"
+		t_check "systemd-analyze verify accepts the unit" systemd-analyze verify "$work/unit/gputrace-record.service"
+	fi
+	t_check "bash completion parses" bash -n "$dest/usr/share/bash-completion/completions/gputrace"
+	make -s -C "$here/../.." uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null 2>&1
+	t_check "make uninstall leaves no file" test -z "$(find "$dest" -type f)"
+}
+
 t_bundle() {
 	secret="gtsecret$$"
 	b="$work/bundle"
@@ -374,12 +614,38 @@ t_bundle() {
 		sh -c "for j in '$red'/*.json; do jq -e . \"\$j\" >/dev/null || exit 1; done"
 }
 
+# A bundle that dies half way (here: the crafted libvirt trace that crashed
+# the report) leaves neither an archive nor its temp dir; one that does
+# not die leaves a whole archive and no temp dir either.
+t_bundle_dies_clean() {
+	bt=$work/btmp
+	mkdir -p "$bt"
+	TMPDIR=$bt "$GT" bundle --redact -o "$work/dies.tar.gz" \
+		"$top/tests/fuzz/corpus/fuzz_trace/libvirt-no-domain.gtrace" >/dev/null 2>&1; rc=$?
+	t_check "bundle leaves no temp dir (exit $rc)" test -z "$(ls -A "$bt")"
+	if [ $rc -ge 128 ]; then
+		t_check "bundle killed by signal $((rc - 128)) leaves no archive" test ! -e "$work/dies.tar.gz"
+	else
+		t_check "bundle of the libvirt trace: a whole archive" tar -tzf "$work/dies.tar.gz"
+	fi
+}
+
 t_core_btf
+t_install
 t_record_sysfs
 t_record_kmsg
 t_record_journal
 t_record_process
 t_sigkill
+t_unclean_signals
+t_disk_full
+t_failed_record_leaves_nothing
+t_marks_access
+t_squatted_control_socket
+t_mark_never_answered
+t_live_view_escapes
+t_silent_mark_connections
 t_mark_without_recorder
 t_bundle
+t_bundle_dies_clean
 t_summary

@@ -271,6 +271,30 @@ static void test_bundle_redacted(void **state)
 	assert_int_equal(nrec, 6);
 }
 
+/* -f with a user's symlink at the output: the link is replaced by the
+ * archive, the file it pointed to keeps its bytes and mode. */
+static void test_bundle_force_replaces_symlink(void **state)
+{
+	struct fx *f = *state;
+	char victim[PATH_MAX + 16], dir[PATH_MAX], root[PATH_MAX];
+	char *argv[] = { "bundle", "-f", "-o", f->archive, "--root", root, f->trace, NULL };
+	struct stat st;
+
+	snprintf(root, sizeof(root), "%s/sys-root", f->t.root);
+	snprintf(victim, sizeof(victim), "%s/victim", f->t.root);
+	tree_put(&f->t, "/victim", "keep me");
+	assert_int_equal(chmod(victim, 0644), 0);
+	assert_int_equal(symlink(victim, f->archive), 0);
+	assert_int_equal(run_quiet(cmd_bundle, 7, argv, f->out), EXIT_OK);
+	assert_int_equal(lstat(f->archive, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 7);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	extract(f, dir, sizeof(dir));
+	assert_parts(dir);
+}
+
 static void test_bundle_bad_input(void **state)
 {
 	struct fx *f = *state;
@@ -300,6 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_bundle_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_redacted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_force_replaces_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_bad_input, setup, teardown),
 	};
 

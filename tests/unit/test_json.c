@@ -79,6 +79,18 @@ static void test_utf8_kept_invalid_replaced(void **state)
 	free(o.buf);
 }
 
+/* Valid UTF-8 a terminal acts on (a C1 CSI, a right-to-left override) is
+ * escaped when the JSON is shown raw; a surrogate is not valid UTF-8. */
+static void test_c1_and_bidi_escaped_surrogate_replaced(void **state)
+{
+	struct out o;
+
+	open_out(&o, false);
+	json_string(o.w, "a\xc2\x9b" "2J\xe2\x80\xae|\xed\xa0\x80");
+	assert_string_equal(close_out(&o), "\"a\\u009b2J\\u202e|\\ufffd\\ufffd\\ufffd\"\n");
+	free(o.buf);
+}
+
 static void test_json_lines_at_top_level(void **state)
 {
 	struct out o;
@@ -114,6 +126,7 @@ int main(void)
 		cmocka_unit_test(test_object_members_and_nesting),
 		cmocka_unit_test(test_escapes_control_and_quotes),
 		cmocka_unit_test(test_utf8_kept_invalid_replaced),
+		cmocka_unit_test(test_c1_and_bidi_escaped_surrogate_replaced),
 		cmocka_unit_test(test_json_lines_at_top_level),
 		cmocka_unit_test(test_pretty_indents),
 	};

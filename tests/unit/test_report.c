@@ -381,6 +381,31 @@ static void test_limits_lost_and_unknown_vm(void **state)
 	report_free(&rep);
 }
 
+/* SIGKILL between two flushes leaves whole chunks and no END record: the
+ * trace reads without error but must not pass for a finished recording. */
+static void test_trace_without_end_is_truncated(void **state)
+{
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+	char err[256];
+
+	proxmox_vm_runs(&r, "fentry", "killed.gtrace");
+	tb_close_killed(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_true(rep.m.truncated);
+	assert_non_null(find(&rep, F_LIMIT, NULL));
+	report_free(&rep);
+
+	proxmox_vm_runs(&r, "fentry", "ended.gtrace");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_false(rep.m.truncated);
+	report_free(&rep);
+}
+
 /* baseline.gtrace and problem.gtrace, an hour apart (another boot: the
  * same monotonic times and pids): the transitions that differ stand out,
  * the rebind is reported once, and --phase keeps one window. */
@@ -570,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
+		cmocka_unit_test(test_trace_without_end_is_truncated),
 		cmocka_unit_test(test_phases_from_trace_files),
 		cmocka_unit_test(test_phases_from_marks),
 		cmocka_unit_test(test_renderers_carry_the_finding),

@@ -905,6 +905,72 @@ static void test_create_mode_and_exclusive(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* A user's symlink at the output path (a sticky /tmp): --force replaces
+ * the link itself, the file it points to is neither truncated nor chmod'ed;
+ * without --force the link counts as an existing file. */
+static void test_symlink_never_followed(void **state)
+{
+	struct fixture *f = *state;
+	char victim[PATH_MAX], link[PATH_MAX];
+	struct trace_writer *w;
+	struct stat st;
+	int fd;
+
+	snprintf(victim, sizeof(victim), "%s", tpath(f, "victim"));
+	snprintf(link, sizeof(link), "%s", tpath(f, "out.gtrace"));
+	fd = open(victim, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "keep me", 7), 7);
+	assert_int_equal(fchmod(fd, 0644), 0);
+	close(fd);
+	assert_int_equal(symlink(victim, link), 0);
+
+	errno = 0;
+	assert_null(trace_writer_create(link, false));
+	assert_int_equal(errno, EEXIST);
+
+	w = trace_writer_create(link, true);
+	assert_non_null(w);
+	assert_int_equal(trace_writer_close(w), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_size, FILE_HDR);
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 7);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	unlink(victim);
+}
+
+/* The END record is what tells a finished recording from a killed one. */
+static void test_end_record_seen(void **state)
+{
+	struct fixture *f = *state;
+	struct trace_writer *w = trace_writer_create(tpath(f, "t"), false);
+	struct trace_record rec;
+	struct trace_reader *r;
+
+	assert_non_null(w);
+	trace_writer_kv_begin(w, GT_REC_MARK, 1);
+	trace_writer_kv_end(w);
+	assert_int_equal(trace_writer_flush(w), 0);
+	r = trace_reader_open(f->path, NULL, 0);
+	while (trace_reader_next(r, &rec) == 1)
+		;
+	assert_false(trace_reader_end_seen(r));
+	assert_false(trace_reader_truncated(r));
+	trace_reader_close(r);
+
+	trace_writer_kv_begin(w, GT_REC_END, 2);
+	trace_writer_kv_end(w);
+	assert_int_equal(trace_writer_close(w), 0);
+	r = trace_reader_open(f->path, NULL, 0);
+	while (trace_reader_next(r, &rec) == 1)
+		;
+	assert_true(trace_reader_end_seen(r));
+	trace_reader_close(r);
+}
+
 static void test_disk_full(void **state)
 {
 	enum { LIMIT = 64 * 1024, RECLEN = 10000, MAXN = 40 };
@@ -988,6 +1054,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_a_trace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_skew, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_mode_and_exclusive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symlink_never_followed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_end_record_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
 	};
 
