@@ -116,6 +116,11 @@ fuzz-seeds: $(BUILD)/fuzz/make_seeds
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
+# The traces the HTML report's browser test renders (tests/html/run.sh).
+$(BUILD)/tests/html_traces: tests/html/html_traces.c tests/unit/report_builder.h tests/unit/trace_builder.h $(BUILD)/libgputrace.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS)
+
 -include $(OBJS:.o=.d)
 -include $(FUZZ_OBJS:.o=.d)
 
@@ -131,7 +136,7 @@ host: $(BUILD)/gputrace
 lab: $(BUILD)/gputrace
 	scripts/lab/run.sh $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(KERNEL),--kernel $(KERNEL)) $(if $(BACKEND),--backend $(BACKEND))
 
-check: all $(UNIT_BINS) $(FUZZ_BINS)
+check: all $(UNIT_BINS) $(FUZZ_BINS) $(BUILD)/tests/html_traces
 	tests/check.sh
 
 bench: all

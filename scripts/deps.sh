@@ -10,8 +10,9 @@ set -eu
 BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpci-dev pci.ids libarchive-dev libxml2-dev pkg-config libsystemd-dev"
 # tests: unit framework, JSON assertions, journal files made from export
 # streams (systemd-journal-remote), libFuzzer + sanitizer runtimes for
-# clang (tests/fuzz)
-TEST_PKGS="libcmocka-dev jq systemd-journal-remote libclang-rt-14-dev"
+# clang (tests/fuzz), the HTML report shown by a real browser (chromium,
+# headless) and checked well-formed (xmllint)
+TEST_PKGS="libcmocka-dev jq systemd-journal-remote libclang-rt-14-dev chromium libxml2-utils"
 # lab: QEMU (TCG), busybox initramfs, kernel package unpacking
 LAB_PKGS="qemu-system-x86 busybox-static cpio xz-utils kmod zstd"
 # bench: the reference tracer we compare against

@@ -1,7 +1,8 @@
 #!/bin/sh
-# `make check`: unit tests, host tests (root, real kernel), the fuzz corpus
-# replayed under ASan/UBSan, lab tests (guest kernels), each suite's own
-# summary, then the total on the last line.
+# `make check`: unit tests, check fixtures, the HTML report in a browser,
+# host tests (root, real kernel), the fuzz corpus replayed under ASan/UBSan,
+# lab tests (guest kernels), each suite's own summary, then the total on
+# the last line.
 set -u
 cd "$(dirname "$0")/.."
 total_p=0; total_f=0; total_s=0
@@ -20,6 +21,7 @@ run_suite() {
 }
 run_suite unit tests/run-unit.sh build/tests/test_*
 run_suite fixtures tests/check-fixtures.sh
+run_suite html tests/html/run.sh
 run_suite host tests/host/run.sh
 run_suite fuzz-replay tests/fuzz/replay.sh
 if [ -x tests/lab/run.sh ]; then

@@ -27,7 +27,7 @@ _gputrace() {
 		[ -n "$trace" ] && COMPREPLY=($(compgen -W "$(gputrace dump "$trace" 2>/dev/null |
 			grep -o '[0-9a-f]\{4\}:[0-9a-f]\{2\}:[0-9a-f]\{2\}\.[0-7]' | sort -u)" -- "$cur"))
 		return ;;
-	-f|--format) COMPREPLY=($(compgen -W "text md json" -- "$cur")); return ;;
+	-f|--format) COMPREPLY=($(compgen -W "text md json html" -- "$cur")); return ;;
 	--backend) COMPREPLY=($(compgen -W "auto fentry kprobe tracepoint" -- "$cur")); return ;;
 	--kmsg) COMPREPLY=($(compgen -W "devices all off" -- "$cur")); return ;;
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;

@@ -366,6 +366,8 @@ int report_render_files(const char *const *traces, int ntraces, const char *vm,
 	}
 	if (!strcmp(format, "json"))
 		report_render_json(out, &r, true);
+	else if (!strcmp(format, "html"))
+		report_render_html(out, &r);
 	else
 		report_render_text(out, &r, !strcmp(format, "md"), false);
 	ret = report_exit_code(&r);

@@ -61,11 +61,14 @@ int report_exit_code(const struct report *r);
 
 void report_render_text(FILE *out, const struct report *r, bool markdown, bool color);
 void report_render_json(FILE *out, const struct report *r, bool pretty);
+/* One self-contained page: pictures of the trace and of each stop, then
+ * findings and timeline (src/render/report_html.c). */
+void report_render_html(FILE *out, const struct report *r);
 
 /* The custody story of one device (--explain), run by run. */
 void report_render_explain(FILE *out, const struct report *r, const char *bdf);
 
-/* All in one, for `bundle`: FORMAT is "text", "md" or "json". Returns the
+/* All in one, for `bundle`: FORMAT is "text", "md", "json" or "html". Returns the
  * same codes as the report command. */
 int report_render_files(const char *const *traces, int ntraces, const char *vm,
 			const char *format, FILE *out, char *err, size_t errlen);

@@ -23,6 +23,7 @@
 #include "cmd/cmd.h"
 #include "render/archive.h"
 #include "render/check.h"
+#include "render/html.h"
 #include "render/json_writer.h"
 #include "render/status.h"
 #include "sys/kernel.h"
@@ -56,6 +57,7 @@ static void usage(FILE *out)
 		"nvidia-bug-report or pvereport but with the timeline:\n"
 		"  traces/*.gtrace                  the recordings\n"
 		"  report.txt, report.md, report.json  'gputrace report' of the traces\n"
+		"  report.html                      the same drawn: each VM stop as a picture\n"
 		"  status.txt, status.json          'gputrace status' of this host now\n"
 		"  check.txt, check.json            'gputrace check' of this host now\n"
 		"  kernel.txt                       uname -a and /proc/cmdline\n"
@@ -144,10 +146,20 @@ static void failed(FILE *fp, bool json, const char *what, const char *why)
 	json_free(w);
 }
 
+/* The page's form of the same: the reason may name a file, so escaped. */
+static void failed_html(FILE *fp, const char *what, const char *why)
+{
+	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>gputrace %s "
+		"failed</title></head><body><p>gputrace %s failed: ", what, what);
+	html_escape(fp, why, strlen(why));
+	fprintf(fp, "</p></body></html>\n");
+}
+
 static int add_report(struct bundle *b)
 {
 	static const struct { const char *fmt, *name; } forms[] = {
 		{ "text", "report.txt" }, { "md", "report.md" }, { "json", "report.json" },
+		{ "html", "report.html" },
 	};
 	char err[1024];
 	struct mem m;
@@ -166,7 +178,10 @@ static int add_report(struct bundle *b)
 			free(mem_close(&m));
 			if (!mem_open(&m))
 				return add_part(b, forms[i].name, NULL, 0);
-			failed(m.fp, !strcmp(forms[i].fmt, "json"), "report", err[0] ? err : "unknown error");
+			if (!strcmp(forms[i].fmt, "html"))
+				failed_html(m.fp, "report", err[0] ? err : "unknown error");
+			else
+				failed(m.fp, !strcmp(forms[i].fmt, "json"), "report", err[0] ? err : "unknown error");
 		}
 		mem_close(&m);
 		if (add_part(b, forms[i].name, m.buf, m.len))
@@ -271,6 +286,8 @@ static int add_readme(struct bundle *b, char **names)
 		"report.txt        the report of all traces%s%s: timeline, findings\n"
 		"report.md         the same in Markdown, to paste into a forum or tracker\n"
 		"report.json       the same as JSON, for scripts\n"
+		"report.html       the same as one page to open in a browser: each device's\n"
+		"                  driver over time, each VM stop zoomed (no network needed)\n"
 		"status.txt/.json  every GPU function when the bundle was made: driver,\n"
 		"                  driver_override, IOMMU group, power, reset, holding VM\n"
 		"check.txt/.json   configuration that will rebind a GPU later, with file\n"

@@ -14,7 +14,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: gputrace report [--vm ID|NAME] [--device BDF] [--hook PATTERN]\n"
 		"                       [--phase LABEL] [--explain BDF] [--all-users] [--no-kmsg]\n"
-		"                       [--format text|md|json] [-j|-p] [--color WHEN] [--utc]\n"
+		"                       [--format text|md|json|html] [-j|-p] [--color WHEN] [--utc]\n"
 		"                       TRACE... ('-': standard input)\n"
 		"\n"
 		"Explains one or more traces: the VMs (Proxmox -id, libvirt -name guest=, any\n"
@@ -40,12 +40,13 @@ static void usage(FILE *out)
 		"      --all-users      VMs and hooks of any user (default: root's, and QEMU\n"
 		"                       started by root-owned daemons)\n"
 		"      --no-kmsg        no kernel or journal lines in the timeline\n"
-		"  -f, --format FMT     text (default), md or json\n"
+		"  -f, --format FMT     text (default), md, json, or html (one page: the\n"
+		"                       trace and each VM stop drawn)\n"
 		"  -j, --json           same as --format json (compact)\n"
 		"  -p, --pretty         JSON, indented\n"
 		"      --color WHEN     auto (default: on a terminal, unless NO_COLOR or\n"
 		"                       TERM=dumb), always or never\n"
-		"      --utc            text times in UTC (default: this machine's zone)\n"
+		"      --utc            times in UTC (default: this machine's zone)\n"
 		"  -h, --help           this help\n"
 		"\n"
 		"Exit status: 0 no findings, 3 findings (HIGH or WARN), 1 error, 2 usage.\n"
@@ -53,6 +54,7 @@ static void usage(FILE *out)
 		"Examples:\n"
 		"  gputrace report --vm 111 problem.gtrace\n"
 		"  gputrace report --format md --vm win10 *.gtrace > report.md\n"
+		"  gputrace report -f html problem.gtrace > report.html\n"
 		"  gputrace report --vm 111 baseline.gtrace problem.gtrace recovery.gtrace\n"
 		"  gputrace report --explain 0000:0a:00.0 problem.gtrace\n"
 		"  ssh pve1 cat /var/lib/gputrace/last.gtrace | gputrace report -\n"
@@ -113,8 +115,8 @@ int cmd_report(int argc, char **argv)
 	use_color = !strcmp(color, "always") ||
 		    (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 		     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb")));
-	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json")) {
-		gt_err("unknown format '%s': use text, md or json", format);
+	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json") && strcmp(format, "html")) {
+		gt_err("unknown format '%s': use text, md, json or html", format);
 		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
@@ -135,6 +137,8 @@ int cmd_report(int argc, char **argv)
 		report_render_explain(stdout, &r, r.device);
 	else if (!strcmp(format, "json"))
 		report_render_json(stdout, &r, pretty);
+	else if (!strcmp(format, "html"))
+		report_render_html(stdout, &r);
 	else
 		report_render_text(stdout, &r, !strcmp(format, "md"), use_color);
 	ret = report_exit_code(&r);

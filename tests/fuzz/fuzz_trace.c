@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Trace bytes -> reader -> model -> every report renderer (text, Markdown,
- * JSON) and both dump renderers; and the redacted copy `bundle --redact`
+ * JSON, HTML) and both dump renderers; and the redacted copy `bundle --redact`
  * makes of it, read back.
  *
  * An input that starts with the file magic "GPUTRACE" is a trace file as
@@ -76,6 +76,7 @@ static void report(const char *path)
 		report_render_text(fuzz_sink(), &rep, false, true);
 		report_render_text(fuzz_sink(), &rep, true, false);
 		report_render_json(fuzz_sink(), &rep, true);
+		report_render_html(fuzz_sink(), &rep);
 		report_render_explain(fuzz_sink(), &rep, "0000:0a:00.0");
 	}
 	report_free(&rep);

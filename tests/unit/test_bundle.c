@@ -22,7 +22,7 @@
 #define USER		"alicesecret"
 
 static const char *const parts[] = {
-	"report.txt", "report.md", "report.json", "status.txt", "status.json",
+	"report.txt", "report.md", "report.json", "report.html", "status.txt", "status.json",
 	"check.txt", "check.json", "kernel.txt", "README.txt",
 };
 

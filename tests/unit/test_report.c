@@ -520,6 +520,48 @@ static void test_renderers_carry_the_finding(void **state)
 	}
 }
 
+/* The page: a lane per function, the finding pinned on the GPU's lane and
+ * linked to its text, and what a trace carries never taken for markup. */
+static void test_html_pins_the_finding_and_escapes(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	struct gt_task evil = tb_task(6000, "<b>x&\xff", 1, "systemd", 0);
+	const char *traces[1];
+	char *buf = NULL, err[256];
+	size_t len = 0;
+	struct run r;
+	FILE *fp;
+
+	proxmox_vm_runs(&r, "fentry", "html.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61200, &evil, "/sys/bus/pci/devices/0000:0a:00.0/power/control",
+		 "on\"><script>alert(1)</script>\xff");
+	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(report_render_files(traces, 1, "111", "html", fp, err, sizeof(err)), EXIT_FINDINGS);
+	fclose(fp);
+	assert_non_null(strstr(buf, "<!DOCTYPE html>"));
+	assert_non_null(strstr(buf, "<g class=\"lane\" data-bdf=\"" GPU "\""));
+	assert_non_null(strstr(buf, "<g class=\"lane\" data-bdf=\"" AUDIO "\""));
+	/* the bind onto vfio-pci (at 61760 ms: the builder keeps whole ms) starts
+	 * an orange bar at its own time */
+	assert_non_null(strstr(buf, "class=\"seg stub\""));
+	assert_non_null(strstr(buf, "data-from=\"1750000061760000000\" data-driver=\"vfio-pci\""));
+	assert_non_null(strstr(buf, "<a href=\"#finding-1\" class=\"finding HIGH\""));
+	assert_non_null(strstr(buf, "<li id=\"finding-1\">"));
+	assert_null(strstr(buf, "<script"));
+	assert_null(strstr(buf, "<b>x"));
+	/* a comm is raw bytes: what is not UTF-8 becomes U+FFFD; written
+	 * values come from the model already printable ("\xff") */
+	assert_non_null(strstr(buf, "&lt;b&gt;x&amp;\xef\xbf\xbd[6000]"));
+	assert_non_null(strstr(buf, "on&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\xff"));
+	assert_null(strstr(buf, "http:") && strstr(buf, "src="));	/* nothing fetched */
+	free(buf);
+}
+
 static int setup(void **state)
 {
 	return mkdtemp(dir) ? 0 : -1;
@@ -558,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_phases_from_trace_files),
 		cmocka_unit_test(test_phases_from_marks),
 		cmocka_unit_test(test_renderers_carry_the_finding),
+		cmocka_unit_test(test_html_pins_the_finding_and_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
