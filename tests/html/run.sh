@@ -89,21 +89,16 @@ else
 fi
 
 # (t_check sets $name: the loops use names of their own)
+# No timings here: this machine is shared and noisy (speed is make bench's).
 for pg in rogue long; do
-	t0=$(date +%s%N)
 	"$GT" report -f html "$OUT/$pg.gtrace" > "$OUT/$pg.html"
 	rc=$?
-	ms=$((($(date +%s%N) - t0) / 1000000))
 	want=0; [ $pg = rogue ] && want=3
 	t_check "$pg: report -f html exits $want" test $rc = $want
-	t_check "$pg: rendered in ${ms} ms (< 5 s)" test "$ms" -lt 5000
 	valid "$pg" "$OUT/$pg.html"
 	self_contained "$pg" "$OUT/$pg.html"
-	t0=$(date +%s%N)
 	if [ $have_browser = 1 ] && shot "$OUT/$pg.html" "$OUT/$pg.png" && dom "$OUT/$pg.html" "$OUT/$pg.dom"; then
-		ms=$((($(date +%s%N) - t0) / 1000000))
-		# two browser starts (screenshot, DOM), ~2 s each on a small VM
-		t_check "$pg: chromium rendered it (${ms} ms for screenshot and DOM, < 30 s)" test "$ms" -lt 30000
+		t_pass "$pg: chromium rendered it (screenshot and DOM)"
 		page_check "$pg" "$pg" "$OUT/$pg.dom" "$OUT/$pg.png"
 	elif [ $have_browser = 1 ]; then
 		t_fail "$pg: chromium rendered it" "no screenshot or DOM"
