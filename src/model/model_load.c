@@ -104,6 +104,14 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 	for (size_t i = 0; i < m->n_pci; i++)
 		if (!strcmp(m->pci[i].bdf, bdf))
 			drv = m->pci[i].driver;
+	/* only a bound device can be unbound: a snapshot that caught it between
+	 * drivers (or none at all) is told by its first unbind */
+	for (size_t i = 0; (!drv || !drv[0]) && i < m->n_trans; i++)
+		if (!strcmp(m->trans[i].bdf, bdf)) {
+			if (m->trans[i].kind == M_UNBIND && m->trans[i].driver[0])
+				drv = m->trans[i].driver;
+			break;
+		}
 	for (size_t i = 0; i < m->n_trans && m->trans[i].ts_ns < ts; i++) {
 		const struct m_trans *t = &m->trans[i];
 
@@ -600,19 +608,27 @@ static long uevent_cause(struct model *m, struct m_trans *t, struct cause_cursor
 	size_t hi = writes_upto(m, t->ts_ns), k = cur ? cur->next[t->kind] : 0;
 	/* nothing older than a uevent can be late */
 	size_t lo = t->ts_ns > UEVENT_LAG_MAX_NS ? writes_upto(m, t->ts_ns - UEVENT_LAG_MAX_NS - 1) : 0;
+	long maybe = -1, chosen = -1;
 
 	if (k < lo)
 		k = lo;
-	for (size_t n = 0; k < hi && n < CAUSE_SCAN_MAX; k++, n++) {
+	for (size_t n = 0; k < hi && n < CAUSE_SCAN_MAX && chosen < 0; k++, n++) {
 		const struct m_write *w = &m->writes[k];
 
 		if (w->ret < 0 || !could_cause(w, t))
 			continue;
-		if (cur && strcmp(w->attr, "rescan"))	/* a rescan adds many devices */
-			cur->next[t->kind] = k + 1;
-		return k;
+		/* new_id binds only devices no driver has: a cause when nothing
+		 * that names the device is */
+		if (!strcmp(w->attr, "new_id"))
+			maybe = maybe < 0 ? (long)k : maybe;
+		else
+			chosen = k;
 	}
-	return -1;
+	if (chosen < 0)
+		chosen = maybe;
+	if (chosen >= 0 && cur)	/* per device: a rescan that adds several is not used up */
+		cur->next[t->kind] = chosen + 1;
+	return chosen;
 }
 
 /* With BPF outcomes the cause is the write the same thread was in. */
