@@ -12,5 +12,6 @@ int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
+int cmd_guard(int argc, char **argv);
 
 #endif
