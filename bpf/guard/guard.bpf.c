@@ -73,12 +73,19 @@ struct {
 	__type(value, struct gt_guard_start);
 } gt_guard_starts SEC(".maps");
 
-/* The exec's argv while it is searched (too big for the BPF stack). */
+/* The exec's argv while it is searched (too big for the BPF stack), and
+ * the bytes of the pattern matched so far: kept in map memory so that the
+ * verifier does not follow each of its values through the loop. */
+struct gt_guard_scan {
+	char argv[GT_GUARD_ARGV_SCAN];
+	__u32 matched;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, char[GT_GUARD_ARGV_SCAN]);
+	__type(value, struct gt_guard_scan);
 } gt_guard_argv SEC(".maps");
 
 const volatile __u8 gt_guard_enforce = 0;	/* 0: audit (dry run) */
@@ -285,7 +292,8 @@ static __always_inline int check_write(struct file *file, int mask)
 	ev->enforced = gt_guard_enforce;
 	ev->err = gt_guard_enforce ? -EPERM : 0;
 	gt_emit(ev, sizeof(*ev), GT_CNT_LOST_DRIVER);
-	return ev->err;
+	/* Not ev->err: the verifier wants the value's range from here. */
+	return gt_guard_enforce ? -EPERM : 0;
 }
 
 SEC("lsm/file_permission")
@@ -312,46 +320,54 @@ int BPF_PROG(gt_guard_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 {
 	char comm[GT_COMM_LEN] = {};
 	struct gt_guard_start *st;
+	struct gt_guard_scan *sc;
 	union gt_event_any *s;
 	unsigned long start, end;
 	__u32 zero = 0, one = 1, holder, len;
-	char *argv;
+	bool found = false;
 
 	bpf_get_current_comm(comm, sizeof(comm));
 	st = bpf_map_lookup_elem(&gt_guard_starts, comm);
 	if (!st)
 		return 0;
-	argv = bpf_map_lookup_elem(&gt_guard_argv, &zero);
-	if (!argv)
+	sc = bpf_map_lookup_elem(&gt_guard_argv, &zero);
+	if (!sc)
 		return 0;
 	start = BPF_CORE_READ(p, mm, arg_start);
 	end = BPF_CORE_READ(p, mm, arg_end);
 	len = end > start ? end - start : 0;
 	if (len > GT_GUARD_ARGV_SCAN)
 		len = GT_GUARD_ARGV_SCAN;
-	__builtin_memset(argv, 0, GT_GUARD_ARGV_SCAN);
-	if (!len || bpf_probe_read_user(argv, len & (GT_GUARD_ARGV_SCAN - 1) ?: GT_GUARD_ARGV_SCAN,
+	__builtin_memset(sc->argv, 0, GT_GUARD_ARGV_SCAN);
+	if (!len || bpf_probe_read_user(sc->argv, len & (GT_GUARD_ARGV_SCAN - 1) ?: GT_GUARD_ARGV_SCAN,
 					(void *)start))
 		return 0;
-	/* argv[0] is followed by a NUL: the pattern's leading one matches it. */
-	for (int i = 0; i < GT_GUARD_ARGV_SCAN - GT_GUARD_PATTERN_MAX; i++) {
-		int j;
+	/* One pass, back to the start of the pattern (its leading NUL) at
+	 * each mismatch: the pattern's words are compared whole, and argv[0]
+	 * ends with the NUL the pattern begins with. Enough for words that
+	 * do not repeat a prefix of the pattern ("start 111"). */
+	*(volatile __u32 *)&sc->matched = 0;
+	for (int i = 0; i < GT_GUARD_ARGV_SCAN; i++) {
+		__u32 j = *(volatile __u32 *)&sc->matched & (GT_GUARD_PATTERN_MAX - 1);
+		char c = sc->argv[i];
 
-		for (j = 0; j < GT_GUARD_PATTERN_MAX && j < st->len; j++)
-			if (argv[(i + j) & (GT_GUARD_ARGV_SCAN - 1)] != st->pattern[j])
-				break;
-		if (j != st->len)
-			continue;
-		holder = st->allow_parent ? BPF_CORE_READ(p, real_parent, tgid) : BPF_CORE_READ(p, tgid);
-		bpf_map_update_elem(&gt_guard_allowed, &holder, &one, BPF_ANY);
-		s = gt_scratch_get();
-		if (!s)
-			return 0;
-		__builtin_memset(&s->guard, 0, sizeof(s->guard));
-		gt_header(&s->guard.hdr, GT_EV_GUARD, sizeof(s->guard), bpf_ktime_get_ns(), GT_TASK_ALL);
-		s->guard.action = GT_GUARD_WINDOW;
-		gt_emit(&s->guard, sizeof(s->guard), GT_CNT_LOST_DRIVER);
-		return 0;
+		j = c == st->pattern[j] ? j + 1 : !c;
+		*(volatile __u32 *)&sc->matched = j;
+		if (j == st->len) {
+			found = true;
+			break;
+		}
 	}
+	if (!found)
+		return 0;
+	holder = st->allow_parent ? BPF_CORE_READ(p, real_parent, tgid) : BPF_CORE_READ(p, tgid);
+	bpf_map_update_elem(&gt_guard_allowed, &holder, &one, BPF_ANY);
+	s = gt_scratch_get();
+	if (!s)
+		return 0;
+	__builtin_memset(&s->guard, 0, sizeof(s->guard));
+	gt_header(&s->guard.hdr, GT_EV_GUARD, sizeof(s->guard), bpf_ktime_get_ns(), GT_TASK_ALL);
+	s->guard.action = GT_GUARD_WINDOW;
+	gt_emit(&s->guard, sizeof(s->guard), GT_CNT_LOST_DRIVER);
 	return 0;
 }

@@ -106,8 +106,8 @@ void guard_event_what(const struct gt_guard_event *g, char *buf, size_t size)
 	case GT_GUARD_UNBIND:
 	case GT_GUARD_BIND:
 	case GT_GUARD_NEW_ID:
-		snprintf(buf, size, "%s \"%.64s\" to %.32s (%.32s)", guard_action_name(g->action),
-			 val, g->dir, g->device[0] ? g->device : "ids of a guarded function");
+		snprintf(buf, size, "%s \"%.64s\" %s %.32s", guard_action_name(g->action), val,
+			 g->action == GT_GUARD_UNBIND ? "from" : "to", g->dir);
 		break;
 	default:
 		snprintf(buf, size, "%s", guard_action_name(g->action));

@@ -27,7 +27,7 @@ void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size);
 const char *guard_action_name(int action);
 
 /* What a guard event's writer tried, one phrase: `driver_override="vfio-pci"
- * on 0000:0a:00.0`, `unbind "0000:0a:00.0" to nouveau (0000:0a:00.0)`.
+ * on 0000:0a:00.0`, `unbind "0000:0a:00.0" from nouveau`.
  * Control bytes of the value are shown as '?'. */
 void guard_event_what(const struct gt_guard_event *g, char *buf, size_t size);
 

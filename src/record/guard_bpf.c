@@ -170,7 +170,7 @@ int guard_bpf_add_start(struct guard_bpf *g, const char *comm, const char *patte
 	char key[GT_COMM_LEN] = {};
 	size_t n = strlen(pattern);
 
-	if (n + 2 > sizeof(st.pattern))
+	if (n + 2 >= sizeof(st.pattern))	/* the BPF side masks with its size - 1 */
 		return -ENAMETOOLONG;
 	strlcpy0(key, comm, sizeof(key));
 	/* "\0start\0111\0": words between NULs, as they are in argv. */
