@@ -97,10 +97,13 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 	return BPF_CORE_READ((struct kernfs_node___pre618 *)kn, parent);
 }
 
-/* The bytes the current write(2) or pwrite64(2) passes, up to the first
- * newline: the hook has no buffer argument, the syscall's registers do.
- * Returns the length, or -1 when the write came some other way (writev,
- * io_uring, splice) or the memory could not be read without faulting. */
+/* The bytes the current write(2) or pwrite64(2) passes, as the driver
+ * core reads them: up to a NUL, one trailing newline dropped. The hook has
+ * no buffer argument; the syscall's registers do. VAL comes zeroed (the
+ * value is then a map key). Returns the length, or -1 when the write came
+ * some other way (writev, io_uring, splice) or its memory could not be
+ * read without faulting. No loops: 6.1's verifier gives up on a long
+ * history of branches. */
 static __always_inline int write_value(char *val, __u32 size)
 {
 #ifdef __TARGET_ARCH_x86
@@ -108,7 +111,7 @@ static __always_inline int write_value(char *val, __u32 size)
 	struct pt_regs *regs;
 	__u64 nr, count;
 	const char *buf;
-	int i;
+	long n;
 
 	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs)) {
 		regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
@@ -126,38 +129,42 @@ static __always_inline int write_value(char *val, __u32 size)
 	count = BPF_CORE_READ(regs, dx);
 	if (count >= size)
 		count = size - 1;
-	count &= GT_NAME_LEN * 2 - 1;
-	if (count && bpf_probe_read_user(val, count, buf))
+	n = bpf_probe_read_user_str(val, (count & (GT_NAME_LEN * 2 - 1)) + 1, buf);
+	if (n < 1)
 		return -1;
-	for (i = 0; i < GT_NAME_LEN * 2; i++) {
-		if (i >= count || val[i] == '\n' || !val[i])
-			break;
+	n--;
+	if (n > 0 && val[(n - 1) & (GT_NAME_LEN * 2 - 1)] == '\n') {
+		val[(n - 1) & (GT_NAME_LEN * 2 - 1)] = 0;
+		n--;
 	}
-	/* VAL came zeroed: the bytes after the value are NULs (a map key). */
-	val[i & (GT_NAME_LEN * 2 - 1)] = 0;
-	return i;
+	return n;
 #else
 	return -1;
 #endif
 }
 
+/* One hex number as new_id's sscanf("%x") reads it: spaces, "0x", digits. */
 static __always_inline __u32 hex_word(const char *s, int *pos)
 {
+	int p = *pos;
 	__u32 v = 0;
 
-	for (int i = 0; i < 10; i++) {
-		char c = s[*pos & (GT_NAME_LEN * 2 - 1)];
+	for (int i = 0; i < 4 && s[p & (GT_NAME_LEN * 2 - 1)] == ' '; i++)
+		p++;
+	if (s[p & (GT_NAME_LEN * 2 - 1)] == '0' && (s[(p + 1) & (GT_NAME_LEN * 2 - 1)] | 0x20) == 'x')
+		p += 2;
+	for (int i = 0; i < 8; i++) {
+		char c = s[p & (GT_NAME_LEN * 2 - 1)] | 0x20;	/* digits stay, letters lower */
 
 		if (c >= '0' && c <= '9')
 			v = v * 16 + (c - '0');
 		else if (c >= 'a' && c <= 'f')
 			v = v * 16 + (c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v = v * 16 + (c - 'A' + 10);
 		else
 			break;
-		*pos += 1;
+		p++;
 	}
+	*pos = p;
 	return v;
 }
 
@@ -188,15 +195,12 @@ static __always_inline bool writer_allowed(void)
 	return false;
 }
 
-static __always_inline bool str_eq(const char *a, const char *b)
+/* Two zero-padded names of GT_NAME_LEN bytes: four loads each, no loop. */
+static __always_inline bool name_eq(const char *a, const char *b)
 {
-	for (int i = 0; i < GT_NAME_LEN; i++) {
-		if (a[i] != b[i])
-			return false;
-		if (!a[i])
-			return true;
-	}
-	return true;
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
 }
 
 /* Decides one write to a guarded attribute; fills EV. True: deny. */
@@ -224,7 +228,7 @@ static __always_inline bool judge(__u32 attr, struct gt_guard_event *ev)
 		}
 		ev->action = GT_GUARD_OVERRIDE;
 		/* Only the host driver itself keeps it where it is. */
-		return !(n > 0 && str_eq(ev->value, dev->host_driver));
+		return !(n > 0 && n < GT_NAME_LEN && name_eq(ev->value, dev->host_driver));
 	case GT_GATTR_UNBIND:
 	case GT_GATTR_BIND:
 		/* Driver attributes: the value names the device. Unseen, the
@@ -240,7 +244,7 @@ static __always_inline bool judge(__u32 attr, struct gt_guard_event *ev)
 			return false;
 		__builtin_memcpy(ev->host_driver, dev->host_driver, GT_NAME_LEN);
 		/* Binding to the host driver (already bound) changes nothing. */
-		return attr == GT_GATTR_UNBIND || !str_eq(ev->dir, dev->host_driver);
+		return attr == GT_GATTR_UNBIND || !name_eq(ev->dir, dev->host_driver);
 	case GT_GATTR_NEW_ID: {
 		struct gt_guard_id id = {};
 		int pos = 0;
@@ -249,13 +253,12 @@ static __always_inline bool judge(__u32 attr, struct gt_guard_event *ev)
 		if (n < 0)
 			return true;
 		id.vendor = hex_word(ev->value, &pos);
-		pos++;
 		id.device = hex_word(ev->value, &pos);
 		host = bpf_map_lookup_elem(&gt_guard_ids, &id);
 		if (!host)
 			return false;
 		__builtin_memcpy(ev->host_driver, host, GT_NAME_LEN);
-		return !str_eq(ev->dir, host);
+		return !name_eq(ev->dir, host);
 	}
 	}
 	return false;
