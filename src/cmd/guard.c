@@ -590,7 +590,7 @@ static int setup(struct guard *g)
 	}
 	g->bpf = guard_bpf_start(!g->dry_run, on_event, g, err, sizeof(err));
 	if (!g->bpf) {
-		gt_err("%s", err);
+		gt_err("%s%s", err, g->dry_run ? "" : "; --dry-run logs what would be denied without it");
 		return -1;
 	}
 	for (size_t i = 0; i < g->nallow; i++)
