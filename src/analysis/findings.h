@@ -21,6 +21,7 @@ enum f_kind {
 	F_STUB_WITHOUT_VM,	/* a device moved to a stub outside any VM's custody */
 	F_HANDOVER,		/* the device went from one VM's run to another's */
 	F_LIMIT,		/* what this trace cannot prove */
+	F_REBIND_DENIED,	/* gputrace guard denied a write that would have moved it */
 	F_KIND_MAX,
 };
 

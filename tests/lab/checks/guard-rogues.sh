@@ -23,4 +23,10 @@ log_has "DENIED unbind \"$g\" from bochs-drm .* qm, argv \".*qm start 112\"" "qm
 log_has "DENIED bind \"$g\" to vfio-pci .* qm, argv \".*qm start 112\"" "qm start 112's denied bind" || exit 1
 trace_denied pci-reprobe remove || exit 1
 trace_denied qm new_id || exit 1
+# report: each denial a rebind_denied finding naming its writer
+"$GPUTRACE" report --json "$LAB_OUT/trace.gtrace" >"$LAB_OUT/report.json" 2>/dev/null
+for c in gpu-watchdog driverctl pci-reprobe qm; do
+	jq -e --arg c "$c" 'any(.findings[]; .kind == "rebind_denied" and .culprit.comm == $c and .device == "0000:00:05.0")' \
+		"$LAB_OUT/report.json" >/dev/null || { echo "report has no rebind_denied finding naming $c"; exit 1; }
+done
 echo "keeper, udev helper, driverctl, remove+rescan and another VM's start denied and named; both functions stayed"
