@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -252,6 +253,27 @@ static int write_override(const struct guarded *d, const char *val)
 	return err;
 }
 
+/* A pin outlives a SIGKILLed guard: `gputrace status` names it through
+ * this file (GUARD_PIN_DIR/BDF, holding the guard's pid), removed when
+ * the pin is. */
+static void note_pin(const struct guarded *d, bool pinned)
+{
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), GUARD_PIN_DIR "/%s", d->bdf);
+	if (!pinned) {
+		unlink(path);
+		return;
+	}
+	mkdir("/run/gputrace", 0755);
+	mkdir(GUARD_PIN_DIR, 0755);
+	if ((fp = fopen(path, "we"))) {
+		fprintf(fp, "%d %s\n", (int)getpid(), d->host);
+		fclose(fp);
+	}
+}
+
 static void pin(struct guard *g, struct guarded *d)
 {
 	char path[128];
@@ -266,6 +288,7 @@ static void pin(struct guard *g, struct guarded *d)
 		return;
 	}
 	d->pinned = true;
+	note_pin(d, true);
 }
 
 static void unpin(struct guarded *d)
@@ -279,6 +302,7 @@ static void unpin(struct guarded *d)
 	if (err)
 		gt_warn("cannot restore %s's driver_override: %s", d->bdf, strerror(-err));
 	d->pinned = false;
+	note_pin(d, false);
 }
 
 static void arm(struct guard *g, struct guarded *d)

@@ -12,6 +12,10 @@
 
 struct guard_bpf;
 
+/* Where a guard notes the driver_override it pinned, one file per
+ * function ("PID HOST"), for `gputrace status` after a SIGKILL. */
+#define GUARD_PIN_DIR	"/run/gputrace/guard-pins"
+
 /* Is the bpf LSM in the kernel's active list (/sys/kernel/security/lsm,
  * securityfs mounted first if needed)? 1 yes, 0 no, -errno unknown; WHY
  * gets one line either way. */

@@ -13,6 +13,8 @@ trace_denied gpu-watchdog driver_override || exit 1
 step_has second-start $g=vfio-pci $a=vfio-pci $g.override=none || exit 1
 step_has second-return $g=bochs-drm $a=snd_hda_intel $g.override=bochs-drm || exit 1
 step_has guard-killed $g=bochs-drm $g.override=bochs-drm || exit 1
+grep -q "pinned by gputrace guard (pid [0-9]*, not running); clear it with: echo > /sys/bus/pci/devices/$g/driver_override" \
+	"$LAB_OUT/scenario.log" || { echo "gputrace status does not name the pin the killed guard left"; exit 1; }
 step_has rogue-after-kill $g=vfio-pci || exit 1
 n=$(grep -c 'DENIED' "$LAB_OUT/record.log")
 [ "$n" = 2 ] || { echo "guard denied $n writes, expected 2 (gpu-watchdog's override and unbind)"; exit 1; }
