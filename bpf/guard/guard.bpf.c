@@ -371,6 +371,7 @@ int BPF_PROG(gt_guard_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	__builtin_memset(&s->guard, 0, sizeof(s->guard));
 	gt_header(&s->guard.hdr, GT_EV_GUARD, sizeof(s->guard), bpf_ktime_get_ns(), GT_TASK_ALL);
 	s->guard.action = GT_GUARD_WINDOW;
+	s->guard.window_pid = holder;
 	gt_emit(&s->guard, sizeof(s->guard), GT_CNT_LOST_DRIVER);
 	return 0;
 }

@@ -173,6 +173,8 @@ struct gt_guard_event {
 	char dir[GT_NAME_LEN];	/* the attribute's directory: the device or a driver */
 	char attr[GT_NAME_LEN];	/* driver_override, unbind, ... */
 	char value[GT_NAME_LEN * 2];
+	__u32 window_pid;	/* GT_GUARD_WINDOW: whose writes pass (the task or its parent) */
+	__u32 pad2;
 };
 
 /* Any event: the BPF side builds events in a per-CPU slot of this size (BPF

@@ -438,10 +438,11 @@ static void show_json(const struct gt_guard_event *ev, const char *argv, int arg
 
 static void start_window(struct guard *g, const struct gt_guard_event *ev)
 {
-	g->window_pid = ev->hdr.task.pid;
-	printf("gputrace guard: VM start seen: pid %u %.16s; its writes pass, driver_override "
-	       "restored until the functions are back on their host drivers\n",
-	       ev->hdr.task.pid, ev->hdr.task.comm);
+	/* The libvirt daemon's window outlives the hook that opened it. */
+	g->window_pid = ev->window_pid ? ev->window_pid : ev->hdr.task.pid;
+	printf("gputrace guard: VM start seen: pid %u %.16s; writes of pid %u and its descendants "
+	       "pass, driver_override restored until the functions are back on their host drivers\n",
+	       ev->hdr.task.pid, ev->hdr.task.comm, (unsigned)g->window_pid);
 	for (size_t i = 0; i < g->ndevs; i++) {
 		g->devs[i].left_host = false;
 		disarm(g, &g->devs[i], DEV_STARTING);
