@@ -108,6 +108,13 @@ static void usage(FILE *out)
 		"  gputrace guard --device 0a:00 --dry-run -o guard.gtrace\n");
 }
 
+/* The guard's own news (what it guards, starts seen, its end): stdout
+ * beside the denial lines, stderr under --json (stdout is JSON only). */
+static FILE *news(const struct guard *g)
+{
+	return g->json ? stderr : stdout;
+}
+
 /* ---- devices --------------------------------------------------------- */
 
 static int add_device(struct guard *g, const char *bdf)
@@ -215,10 +222,10 @@ static int resolve_vm(struct guard *g)
 		gt_err("VM %s passes no PCI device through", g->vm);
 		return -ENOENT;
 	}
-	printf("gputrace guard: VM %s (%s):", g->vm, flavour);
+	fprintf(news(g), "gputrace guard: VM %s (%s):", g->vm, flavour);
 	for (size_t i = 0; i < g->ndevs; i++)
-		printf(" %s", g->devs[i].bdf);
-	printf("\n");
+		fprintf(news(g), " %s", g->devs[i].bdf);
+	fprintf(news(g), "\n");
 	return 0;
 }
 
@@ -311,10 +318,10 @@ static void arm(struct guard *g, struct guarded *d)
 		pin(g, d);
 	guard_bpf_arm(g->bpf, d->bdf, true);
 	d->state = DEV_ARMED;
-	printf("gputrace guard: %s %s on %s; driver_override %s %s (a reprobe can land nowhere "
-	       "else)\n", g->dry_run ? "watching" : "guarding", d->bdf, d->host,
-	       g->dry_run ? "would be pinned to" : d->pinned ? "pinned to" : "NOT pinned to",
-	       d->host);
+	fprintf(news(g), "gputrace guard: %s %s on %s; driver_override %s %s (a reprobe can "
+		"land nowhere else)\n", g->dry_run ? "watching" : "guarding", d->bdf, d->host,
+		g->dry_run ? "would be pinned to" : d->pinned ? "pinned to" : "NOT pinned to",
+		d->host);
 }
 
 static void disarm(struct guard *g, struct guarded *d, enum dev_state next)
@@ -346,8 +353,8 @@ static void tick(struct guard *g)
 			if (!strcmp(drv, d->host))
 				break;
 			/* A path the guard does not cover (or an --allow'ed writer). */
-			printf("gputrace guard: %s left %s (now %s) while guarded\n", d->bdf, d->host,
-			       drv[0] ? drv : "unbound");
+			fprintf(news(g), "gputrace guard: %s left %s (now %s) while guarded\n",
+				d->bdf, d->host, drv[0] ? drv : "unbound");
 			disarm(g, d, DEV_WAITING);
 			break;
 		case DEV_STARTING:
@@ -366,7 +373,7 @@ static void tick(struct guard *g)
 		guard_bpf_clear_windows(g->bpf);
 		g->window_pid = 0;
 	}
-	fflush(stdout);
+	fflush(news(g));
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -440,9 +447,9 @@ static void start_window(struct guard *g, const struct gt_guard_event *ev)
 {
 	/* The libvirt daemon's window outlives the hook that opened it. */
 	g->window_pid = ev->window_pid ? ev->window_pid : ev->hdr.task.pid;
-	printf("gputrace guard: VM start seen: pid %u %.16s; writes of pid %u and its descendants "
-	       "pass, driver_override restored until the functions are back on their host drivers\n",
-	       ev->hdr.task.pid, ev->hdr.task.comm, (unsigned)g->window_pid);
+	fprintf(news(g), "gputrace guard: VM start seen: pid %u %.16s; writes of pid %u and its "
+		"descendants pass, driver_override restored until the functions are back on their "
+		"host drivers\n", ev->hdr.task.pid, ev->hdr.task.comm, (unsigned)g->window_pid);
 	for (size_t i = 0; i < g->ndevs; i++) {
 		g->devs[i].left_host = false;
 		disarm(g, &g->devs[i], DEV_STARTING);
@@ -680,9 +687,9 @@ out:
 	for (size_t i = 0; i < g->ndevs && g->bpf; i++)
 		unpin(&g->devs[i]);
 	if (g->bpf)
-		printf("gputrace guard: ended (%s): %llu %s; driver_override restored\n",
-		       stop_signal ? strsignal(stop_signal) : "error", (unsigned long long)g->denials,
-		       g->dry_run ? "writes would have been denied" : "writes denied");
+		fprintf(news(g), "gputrace guard: ended (%s): %llu %s; driver_override restored\n",
+			stop_signal ? strsignal(stop_signal) : "error", (unsigned long long)g->denials,
+			g->dry_run ? "writes would have been denied" : "writes denied");
 	close_trace(g);
 	guard_bpf_stop(g->bpf);
 	free(g);
