@@ -40,6 +40,7 @@
 #include "sys/pve_mapping.h"
 #include "sys/sysfs.h"
 #include "sys/vmconf.h"
+#include "sys/vms.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -96,7 +97,8 @@ static void usage(FILE *out)
 		"Each denial is a line on stdout (and an event in TRACE). Needs the bpf LSM\n"
 		"(lsm=...,bpf); --dry-run only logs, and also works without it.\n"
 		"\n"
-		"  --vm ID         the devices of Proxmox VM ID or libvirt domain ID\n"
+		"  --vm ID         the devices of Proxmox VM ID or libvirt domain ID (its config),\n"
+		"                  else of a running QEMU with that id\n"
 		"  --device BDF    a function (0000:0a:00.0) or a slot (0a:00: all functions)\n"
 		"  --allow EXE     writes by this executable pass (repeatable)\n"
 		"  --dry-run       deny nothing, pin nothing: log what would be denied\n"
@@ -202,15 +204,36 @@ static int vm_devices(struct guard *g, struct vmconf *c, const char **flavour)
 	return err;
 }
 
+/* No config: a running QEMU that names itself ID (-id, -name guest=). */
+static int running_vm_devices(struct guard *g, struct vmconf *c, const char **flavour)
+{
+	struct vm_info *vms;
+	size_t n;
+	int err = -ENOENT;
+
+	if (vms_scan("/", &vms, &n))
+		return -ENOENT;
+	for (size_t i = 0; i < n && err; i++) {
+		if (strcmp(vms[i].id, g->vm))
+			continue;
+		for (size_t k = 0; k < vms[i].ndevs; k++)
+			vmconf_add_dev(c, vms[i].devs[k], false);
+		*flavour = vm_kind_name(vms[i].kind);
+		err = 0;
+	}
+	free(vms);
+	return err;
+}
+
 static int resolve_vm(struct guard *g)
 {
 	const char *flavour = "";
 	struct vmconf c = {};
 	int err;
 
-	if (vm_devices(g, &c, &flavour)) {
-		gt_err("no Proxmox config /etc/pve/qemu-server/%s.conf nor libvirt domain "
-		       "/etc/libvirt/qemu/%s.xml", g->vm, g->vm);
+	if (vm_devices(g, &c, &flavour) && running_vm_devices(g, &c, &flavour)) {
+		gt_err("no Proxmox config /etc/pve/qemu-server/%s.conf, libvirt domain "
+		       "/etc/libvirt/qemu/%s.xml nor running QEMU with that id", g->vm, g->vm);
 		return -ENOENT;
 	}
 	for (size_t i = 0; i < c.ndevs; i++)
