@@ -323,12 +323,16 @@ static void pin(struct guard *g, struct guarded *d)
 
 static void unpin(struct guarded *d)
 {
-	int err;
+	char path[128], now[64];
+	int err = 0;
 
 	if (!d->pinned)
 		return;
-	/* A lone newline clears it. */
-	err = write_override(d, d->saved_override[0] ? d->saved_override : "\n");
+	/* Someone the guard let write (the VM's start, an --allow'ed tool)
+	 * may have set it since: theirs stays. A lone newline clears it. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", d->bdf);
+	if (sysfs_read("/", path, now, sizeof(now)) >= 0 && !strcmp(now, d->host))
+		err = write_override(d, d->saved_override[0] ? d->saved_override : "\n");
 	if (err)
 		gt_warn("cannot restore %s's driver_override: %s", d->bdf, strerror(-err));
 	d->pinned = false;
