@@ -80,6 +80,7 @@ struct guard {
 	struct guard_bpf *bpf;
 	struct trace_writer *w;
 	uint64_t denials;
+	uint32_t argv_pid;		/* whose argv the trace has last */
 };
 
 static void usage(FILE *out)
@@ -504,7 +505,8 @@ static int on_event(void *ctx, const void *data, size_t size)
 	g->denials++;
 	/* The writer usually lives on after its EPERM: its whole argv. */
 	n = proc_read_cmdline("/", ev.hdr.task.pid, argv, sizeof(argv));
-	if (g->w && n > 0) {
+	if (g->w && n > 0 && ev.hdr.task.pid != g->argv_pid) {	/* once per writer */
+		g->argv_pid = ev.hdr.task.pid;
 		trace_writer_kv_begin(g->w, GT_REC_PROCESS, ev.hdr.ts_ns);
 		trace_writer_kv_str(g->w, "phase", "exec");
 		trace_writer_kv_u64(g->w, "pid", ev.hdr.task.pid);
