@@ -59,7 +59,7 @@ $(BUILD)/syscall_nr.h:
 	@test "$$(grep -c '^#define GT_NR_[A-Z0-9]* [0-9][0-9]*$$' $@.tmp)" = 2 || { echo "error: no syscall numbers from <sys/syscall.h>" >&2; exit 1; }
 	mv $@.tmp $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/gputrace/event.h $(BUILD)/vmlinux.h $(BUILD)/syscall_nr.h
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/gputrace/event.h include/gputrace/guard.h $(BUILD)/vmlinux.h $(BUILD)/syscall_nr.h
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) -Ibpf -c $< -o $@
 
@@ -79,7 +79,16 @@ $(BUILD)/gputrace_pm.bpf.o: $(BUILD)/bpf/maps.bpf.o $(BUILD)/bpf/pm/reset_power.
 $(BUILD)/gputrace_pm.skel.h: $(BUILD)/gputrace_pm.bpf.o
 	$(BPFTOOL) gen skeleton $< name gputrace_pm_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h $(BUILD)/gputrace_pm.skel.h
+# gputrace guard's programs (an lsm one among them): an object of their
+# own, so the recorder never loads them; maps.bpf.c gives them the ring
+# buffer and counters the task capture uses.
+$(BUILD)/gputrace_guard.bpf.o: $(BUILD)/bpf/maps.bpf.o $(BUILD)/bpf/guard/guard.bpf.o
+	$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/gputrace_guard.skel.h: $(BUILD)/gputrace_guard.bpf.o
+	$(BPFTOOL) gen skeleton $< name gputrace_guard_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h $(BUILD)/gputrace_pm.skel.h $(BUILD)/gputrace_guard.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "features", cmd_features, "show which kernel hooks work here and which backend record would use" },
 	{ "status",   cmd_status,   "show each GPU function: driver, override, IOMMU group, power, holding VM" },
 	{ "check",    cmd_check,    "audit configuration that will rebind a GPU later (modprobe.d, udev, hooks)" },
+	{ "guard",    cmd_guard,    "deny rebinding writes while a VM's GPU is on its host driver, name who tried" },
 	{ "bundle",   cmd_bundle,   "one archive for a bug report: traces, report, status, check, kernel" },
 };
 

@@ -36,6 +36,7 @@ enum gt_event_kind {
 	GT_EV_EXIT	  = 7,
 	GT_EV_RESET	  = 8,	/* a PCI function or bus reset returned (record --pm-hooks) */
 	GT_EV_POWER	  = 9,	/* pci_set_power_state() returned (record --pm-hooks) */
+	GT_EV_GUARD	  = 10,	/* gputrace guard: a write denied (or would be), a start window */
 	GT_EV_KIND_MAX,
 };
 
@@ -147,6 +148,35 @@ struct gt_pm_event {
 	char function[GT_NAME_LEN];	/* the kernel function: pci_reset_function, ... */
 };
 
+/* What a GT_EV_GUARD event is about. */
+enum gt_guard_action {
+	GT_GUARD_OVERRIDE = 1,	/* driver_override set to another driver (or cleared) */
+	GT_GUARD_REMOVE,	/* remove of the device */
+	GT_GUARD_UNBIND,	/* unbind from its host driver */
+	GT_GUARD_BIND,		/* bind to another driver */
+	GT_GUARD_NEW_ID,	/* new_id of its ids to another driver */
+	GT_GUARD_WINDOW,	/* the VM's start seen: its writes pass (device, attr empty) */
+};
+
+/* GT_EV_GUARD: a write `gputrace guard` denied (err -EPERM) or, in a dry
+ * run, would have denied (err 0); or the start of a VM that opened a
+ * window (action GT_GUARD_WINDOW, the task is the start command). */
+struct gt_guard_event {
+	struct gt_event_header hdr;
+	__s32 err;		/* what the writer got: -EPERM, or 0 (audit only) */
+	__u8 action;		/* enum gt_guard_action */
+	__u8 enforced;		/* 1: denied; 0: dry run, it passed */
+	__u8 value_seen;	/* 1: value[] holds the bytes written */
+	__u8 value_len;
+	char device[GT_NAME_LEN];	/* the protected function */
+	char host_driver[GT_NAME_LEN];	/* the driver it is guarded on */
+	char dir[GT_NAME_LEN];	/* the attribute's directory: the device or a driver */
+	char attr[GT_NAME_LEN];	/* driver_override, unbind, ... */
+	char value[GT_NAME_LEN * 2];
+	__u32 window_pid;	/* GT_GUARD_WINDOW: whose writes pass (the task or its parent) */
+	__u32 pad2;
+};
+
 /* Any event: the BPF side builds events in a per-CPU slot of this size (BPF
  * stacks are 512 bytes), userspace decodes stored events into one. */
 union gt_event_any {
@@ -157,6 +187,7 @@ union gt_event_any {
 	struct gt_exec_event exec;
 	struct gt_exit_event exit;
 	struct gt_pm_event pm;
+	struct gt_guard_event guard;
 };
 
 /* Kernel-side counters (per-CPU array, summed by userspace). Anything the

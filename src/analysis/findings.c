@@ -20,7 +20,7 @@ const char *f_kind_name(enum f_kind k)
 	static const char *const names[F_KIND_MAX] = {
 		"rebind_after_return", "return_failed", "left_on_stub", "left_without_driver",
 		"no_hook", "late_return", "hook_failed", "probe_failed", "stub_without_vm",
-		"handover", "returned_unusable", "limit" };
+		"handover", "returned_unusable", "limit", "rebind_denied" };
 	return names[k];
 }
 
@@ -989,6 +989,50 @@ static void judge(const struct model *m, const struct custody_set *cs, const str
 	handover(m, c, fs);
 }
 
+/* ---- rebind_denied: gputrace guard's denials ---------------------------- */
+
+/* Nothing moved, so custody has nothing to say; the writer is named all the
+ * same. A dry run's "would deny" passed: whatever it moved is judged by
+ * custody too, this only says the guard would have stopped it. */
+static void guard_denials(const struct model *m, const char *devf, struct findings *fs)
+{
+	static const enum f_mechanism mech[] = {
+		[GT_GUARD_OVERRIDE] = MECH_OVERRIDE, [GT_GUARD_REMOVE] = MECH_REMOVED,
+		[GT_GUARD_UNBIND] = MECH_UNBIND_ONLY, [GT_GUARD_BIND] = MECH_EXPLICIT_BIND,
+		[GT_GUARD_NEW_ID] = MECH_UNKNOWN,
+	};
+
+	for (size_t i = 0; i < m->n_guards; i++) {
+		const struct gt_guard_event *g = &m->guards[i].ev;
+		const char *dev = g->device[0] ? g->device : "(a guarded function's ids)";
+		char what[256];
+		struct finding *f;
+
+		if (devf && strcmp(devf, g->device))
+			continue;
+		if (!(f = add(fs, F_REBIND_DENIED, g->enforced ? SEV_WARN : SEV_INFO)))
+			return;
+		guard_event_what(g, what, sizeof(what));
+		snprintf(f->device, sizeof(f->device), "%s", dev);
+		snprintf(f->driver_from, sizeof(f->driver_from), "%.32s", g->host_driver);
+		if (g->action == GT_GUARD_OVERRIDE)
+			snprintf(f->driver_to, sizeof(f->driver_to), "%.64s", g->value);
+		else if (g->action == GT_GUARD_BIND || g->action == GT_GUARD_NEW_ID)
+			snprintf(f->driver_to, sizeof(f->driver_to), "%.32s", g->dir);
+		f->ts_ns = m->guards[i].ts_ns;
+		f->mech = g->action < sizeof(mech) / sizeof(mech[0]) ? mech[g->action] : MECH_UNKNOWN;
+		set_culprit(m, f, &g->hdr.task, f->ts_ns);
+		snprintf(f->mechanism, sizeof(f->mechanism), "%s", what);
+		snprintf(f->summary, sizeof(f->summary), "%.16s (pid %u) tried %s while it was guarded on "
+			 "%.32s: %s", g->hdr.task.comm, g->hdr.task.pid, what, g->host_driver,
+			 g->enforced ? "denied (EPERM), nothing moved" : "would have been denied (dry run)");
+		snprintf(f->advice, sizeof(f->advice), "find why %.16s runs (its unit, its parents) and "
+			 "stop it; the guard keeps %s on %.32s meanwhile", g->hdr.task.comm, dev,
+			 g->host_driver);
+		evidence(f, m->guards[i].rec_id);
+	}
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
@@ -1011,6 +1055,7 @@ int findings_analyze(const struct model *m, const struct custody_set *cs, const 
 	}
 	probe_failures(m, vmf, devf, fs);
 	stub_without_vm(m, cs, vmf, devf, fs);
+	guard_denials(m, devf, fs);
 	limits(m, fs);
 	mark_uncertain(m, fs);
 	if (fs->n)

@@ -23,6 +23,7 @@ enum f_kind {
 	F_RETURNED_UNUSABLE,	/* returned, but the driver logged an error or the
 				 * device stayed powered off or its reset failed */
 	F_LIMIT,		/* what this trace cannot prove */
+	F_REBIND_DENIED,	/* gputrace guard denied a write that would have moved it */
 	F_KIND_MAX,
 };
 

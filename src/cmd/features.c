@@ -35,6 +35,8 @@ static void text(const struct gt_features *f, enum gt_backend b, const char *why
 		printf("%-14s %-4s %s\n", rows[i].name, rows[i].r->ok ? "yes" : "no", rows[i].r->why);
 	printf("%-14s %-4s %s\n", "kernel log", f->kmsg.ok ? "yes" : "no", f->kmsg.why);
 	printf("%-14s %-4s %s\n", "journal", f->journal.ok ? "yes" : "no", f->journal.why);
+	printf("%-14s %-4s %s (guard: %s)\n", "bpf LSM", f->bpf_lsm.ok ? "yes" : "no", f->bpf_lsm.why,
+	       f->bpf_lsm.ok ? "can enforce" : "--dry-run only");
 	printf("kernfs parent  %s\n", f->kernfs_parent_renamed ? "__parent (6.18+)" : "parent");
 	printf("hooked functions (BTF / kallsyms):\n");
 	for (int i = 0; i < GT_FN_MAX; i++)
@@ -73,6 +75,7 @@ static void json(const struct gt_features *f, enum gt_backend b, const char *why
 	probe_json(w, "kprobe", &f->kprobe);
 	probe_json(w, "kmsg", &f->kmsg);
 	probe_json(w, "journal", &f->journal);
+	probe_json(w, "bpf_lsm", &f->bpf_lsm);
 	json_kv_str(w, "printk_devkmsg", f->devkmsg);
 	json_key(w, "device_view");
 	json_object_start(w);

@@ -16,6 +16,7 @@ static const size_t kind_size[GT_EV_KIND_MAX] = {
 	[GT_EV_EXIT]	    = sizeof(struct gt_exit_event),
 	[GT_EV_RESET]	    = sizeof(struct gt_pm_event),
 	[GT_EV_POWER]	    = sizeof(struct gt_pm_event),
+	[GT_EV_GUARD]	    = sizeof(struct gt_guard_event),
 };
 
 int event_decode(const void *data, size_t len, union gt_event_any *out)
@@ -63,7 +64,53 @@ const char *event_kind_name(int kind)
 	case GT_EV_EXIT: return "exit";
 	case GT_EV_RESET: return "reset";
 	case GT_EV_POWER: return "power";
+	case GT_EV_GUARD: return "guard";
 	default: return "unknown";
+	}
+}
+
+const char *guard_action_name(int action)
+{
+	switch (action) {
+	case GT_GUARD_OVERRIDE: return "driver_override";
+	case GT_GUARD_REMOVE: return "remove";
+	case GT_GUARD_UNBIND: return "unbind";
+	case GT_GUARD_BIND: return "bind";
+	case GT_GUARD_NEW_ID: return "new_id";
+	case GT_GUARD_WINDOW: return "vm_start";
+	default: return "unknown";
+	}
+}
+
+void guard_event_what(const struct gt_guard_event *g, char *buf, size_t size)
+{
+	char val[sizeof(g->value) + 1];
+
+	if (!g->value_seen) {
+		snprintf(val, sizeof(val), "(value not seen)");
+	} else {
+		size_t i;
+
+		for (i = 0; i < sizeof(g->value) && g->value[i]; i++)
+			val[i] = g->value[i] >= 0x20 && g->value[i] < 0x7f ? g->value[i] : '?';
+		val[i] = 0;
+	}
+
+	switch (g->action) {
+	case GT_GUARD_OVERRIDE:
+		snprintf(buf, size, "driver_override=\"%.64s\" on %.32s", val, g->device);
+		break;
+	case GT_GUARD_REMOVE:
+		snprintf(buf, size, "remove of %.32s", g->device);
+		break;
+	case GT_GUARD_UNBIND:
+	case GT_GUARD_BIND:
+	case GT_GUARD_NEW_ID:
+		snprintf(buf, size, "%s \"%.64s\" %s %.32s", guard_action_name(g->action), val,
+			 g->action == GT_GUARD_UNBIND ? "from" : "to", g->dir);
+		break;
+	default:
+		snprintf(buf, size, "%s", guard_action_name(g->action));
 	}
 }
 

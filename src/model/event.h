@@ -23,6 +23,14 @@ const char *sysfs_write_attr(const struct gt_sysfs_write *w);
 /* Written bytes as text: trailing newline dropped, control bytes escaped. */
 void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size);
 
+/* A GT_EV_GUARD action's name: "driver_override", "unbind", "vm_start". */
+const char *guard_action_name(int action);
+
+/* What a guard event's writer tried, one phrase: `driver_override="vfio-pci"
+ * on 0000:0a:00.0`, `unbind "0000:0a:00.0" from nouveau`.
+ * Control bytes of the value are shown as '?'. */
+void guard_event_what(const struct gt_guard_event *g, char *buf, size_t size);
+
 /* "D0", "D3hot", "D3cold" for a pci_power_t value; "unknown" else. */
 const char *pci_power_name(int state);
 

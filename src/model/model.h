@@ -187,6 +187,14 @@ struct m_spawn {
 
 #define M_SPAWN_MAX 12
 
+/* A write gputrace guard denied (or, in a dry run, would have): nothing
+ * moved, but its writer is a culprit all the same. */
+struct m_guard {
+	uint64_t ts_ns;
+	struct gt_guard_event ev;
+	uint64_t rec_id;
+};
+
 struct model {
 	/* from the header of the first trace */
 	char hostname[65], kernel[65], backend[16];
@@ -231,6 +239,7 @@ struct model {
 	/* trace format 1.1: kernel log and journal, device states; by time */
 	struct m_log *logs; size_t n_logs, cap_logs;
 	struct m_devstate *states; size_t n_states, cap_states;
+	struct m_guard *guards; size_t n_guards, cap_guards;	/* gputrace guard's trace */
 };
 
 /* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a

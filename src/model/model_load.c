@@ -313,6 +313,19 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		d->rec_id = rec->id;
 		break;
 	}
+	case GT_EV_GUARD: {
+		struct m_guard *g;
+
+		if (ev.guard.action == GT_GUARD_WINDOW)
+			return;		/* a VM's start: the exec says it */
+		g = PUSH(m, guards);
+		if (!g)
+			return;
+		g->ts_ns = ev.hdr.ts_ns;
+		g->ev = ev.guard;
+		g->rec_id = rec->id;
+		break;
+	}
 	}
 }
 
@@ -970,6 +983,7 @@ void model_free(struct model *m)
 	free(m->pci);
 	free(m->vms);
 	free(m->hooks);
+	free(m->guards);
 	free(m->confs);
 	free(m->proc_by_pid);
 	free(m->logs);

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "record/features.h"
+#include "record/guard_bpf.h"
 #include "record/journal.h"
 #include "util.h"
 
@@ -261,6 +262,35 @@ bool features_dynid_worker(void)
 static void probe_kmsg(struct gt_features *f);
 static void probe_journal(struct gt_features *f);
 
+/* gputrace guard enforces through an lsm program: the bpf LSM must be in
+ * the kernel's active list (a build option or lsm= at boot), and the
+ * kernel must load such a program (a load, no attach: nothing runs). */
+static void probe_bpf_lsm(struct gt_features *f, const struct btf *btf)
+{
+	char why[sizeof(f->bpf_lsm.why)];
+	int r = guard_lsm_active(why, sizeof(why));
+	int id = btf ? btf__find_by_name_kind(btf, "bpf_lsm_file_permission", BTF_KIND_FUNC) : -1;
+	int fd;
+
+	if (r != 1) {
+		set_result(&f->bpf_lsm, false, r < 0 ? r : -EPERM, why);
+		return;
+	}
+	if (id < 0) {
+		set_result(&f->bpf_lsm, false, -ENOENT, "bpf_lsm_file_permission not in kernel BTF");
+		return;
+	}
+	fd = load_ret0(BPF_PROG_TYPE_LSM, BPF_LSM_MAC, id);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "bpf is an active LSM, but lsm programs are refused (%s)",
+			 strerror(-fd));
+		set_result(&f->bpf_lsm, false, fd, why);
+		return;
+	}
+	close(fd);
+	set_result(&f->bpf_lsm, true, 0, "bpf is an active LSM; an lsm program loads");
+}
+
 void features_probe_full(struct gt_features *f)
 {
 	struct btf *btf;
@@ -271,6 +301,7 @@ void features_probe_full(struct gt_features *f)
 	btf = f->btf ? btf__load_vmlinux_btf() : NULL;
 	if (!btf) {
 		set_result(&f->fentry, false, -ENOENT, "no kernel BTF (" VMLINUX_BTF ")");
+		probe_bpf_lsm(f, NULL);
 	} else {
 		int kn = btf__find_by_name_kind(btf, "kernfs_node", BTF_KIND_STRUCT);
 		const struct btf_type *t = kn > 0 ? btf__type_by_id(btf, kn) : NULL;
@@ -283,6 +314,7 @@ void features_probe_full(struct gt_features *f)
 				f->kernfs_parent_renamed = true;
 		probe_tracing_attach(&f->fentry, btf, BPF_TRACE_FENTRY,
 				     gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE], BTF_KIND_FUNC);
+		probe_bpf_lsm(f, btf);
 		btf__free(btf);
 	}
 	probe_raw_tp_attach(&f->raw_tp, "sys_enter");

@@ -28,7 +28,7 @@ enum gt_hook_fn {
 struct gt_probe_result {
 	bool ok;
 	int err;		/* -errno when !ok */
-	char why[96];		/* one line for features/--dry-run */
+	char why[224];		/* one line for features/--dry-run (the lsm= hint is long) */
 };
 
 struct gt_features {
@@ -46,6 +46,7 @@ struct gt_features {
 	struct gt_probe_result kmsg;	/* /dev/kmsg readable (full probe) */
 	char devkmsg[16];		/* printk_devkmsg: on, ratelimit, off; "" unknown */
 	struct gt_probe_result journal;	/* the system's journal readable (full probe) */
+	struct gt_probe_result bpf_lsm;	/* bpf in the active LSM list: guard can enforce (full probe) */
 };
 
 /* What a backend records of resets, power states and the kernel's own

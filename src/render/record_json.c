@@ -130,6 +130,17 @@ static void json_event_body(struct json_writer *w, int kind, const union gt_even
 			json_u64(w, ev->exit.orphans[i]);
 		json_array_end(w);
 		break;
+	case GT_EV_GUARD:
+		json_kv_str(w, "action", guard_action_name(ev->guard.action));
+		json_kv_bool(w, "enforced", ev->guard.enforced);
+		json_kv_s64(w, "err", ev->guard.err);
+		json_strn(w, "device", ev->guard.device, GT_NAME_LEN);
+		json_strn(w, "host_driver", ev->guard.host_driver, GT_NAME_LEN);
+		json_strn(w, "dir", ev->guard.dir, GT_NAME_LEN);
+		json_strn(w, "attr", ev->guard.attr, GT_NAME_LEN);
+		if (ev->guard.value_seen)
+			json_strn(w, "value", ev->guard.value, sizeof(ev->guard.value));
+		break;
 	}
 }
 

@@ -158,6 +158,18 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 			pci_power_name(ev.pm.now_state));
 		put_ancestry(out, t, 2);
 		break;
+	case GT_EV_GUARD:
+		guard_event_what(&ev.guard, path, sizeof(path));
+		if (ev.guard.action == GT_GUARD_WINDOW)
+			fputs("VM start: its writes pass", out);
+		else
+			fprintf(out, "%s %s (guarded on %.32s) = %s", ev.guard.enforced ? "denied" :
+				"would deny", path, ev.guard.host_driver,
+				ev.guard.err ? strerrorname_np(-ev.guard.err) ?: "error" : "passed (dry run)");
+		put_ancestry(out, t, 3);
+		if (t->unit[0])
+			fprintf(out, " unit=%.*s", GT_UNIT_LEN, t->unit);
+		break;
 	default:
 		fprintf(out, "(event kind %d)", kind);
 	}

@@ -6,6 +6,8 @@
  *   exit      time from SIGINT to exit; recorder peak RSS
  *   write     1-byte write(2) storm: cost the recorder adds vs an empty
  *             program on the same tracepoints
+ *   guard     the same storm, and one on a sysfs attribute, with
+ *             `gputrace guard` (its lsm program) vs without
  *   exec      fork+exec storm on one CPU with the recorder vs without, in
  *             short paired rounds; the programs' own in-kernel time
  *   burst     100k sysfs writes: events recorded and lost
@@ -14,7 +16,7 @@
  * Conditions alternate round by round and medians are taken, so drifts in
  * machine load hit all of them alike.
  *
- *   gtbench GPUTRACE [--quick]     (env: GTBENCH_ONLY=ready,write,exec,burst,kmsg;
+ *   gtbench GPUTRACE [--quick]     (env: GTBENCH_ONLY=ready,write,guard,exec,burst,kmsg;
  *                                   GTBENCH_ROUNDS=N; GTBENCH_BACKEND=...)
  */
 #define _GNU_SOURCE
@@ -293,6 +295,66 @@ static void bench_write(void)
 	printf("write     %.0f ns/write bare, %.0f with empty syscall programs (+%.0f), %.0f with gputrace"
 	       " (+%.0f, %+.1f%%): %.2fx the empty programs' cost (targets: tracepoint <= 1.5x,"
 	       " fentry <= +2%%)\n", b, e, e - b, r, r - b, (r / b - 1) * 100, (r - b) / (e - b));
+}
+
+/* ns per 1-byte pwrite(2) to a sysfs attribute gputrace guard does not
+ * judge (drivers_autoprobe, "1": what it is already): the sysfs part of
+ * the guard's check, up to its attribute-name lookup. */
+static double sysfs_storm(long n)
+{
+	int fd = open("/sys/bus/pci/drivers_autoprobe", O_WRONLY);
+	double t0 = now_ms();
+
+	if (fd < 0)
+		return -1;
+	for (long i = 0; i < n; i++)
+		if (pwrite(fd, "1", 1, 0) != 1)
+			break;
+	t0 = now_ms() - t0;
+	close(fd);
+	return t0 * 1e6 / n;
+}
+
+/* gputrace guard's cost: its lsm program runs on every permission check
+ * of every read and write on the machine. Writes to /dev/null (outside
+ * sysfs: a mask test and three loads) and to an unjudged sysfs attribute,
+ * without and with the guard of GTBENCH_GUARD_DEVICE. Printed next to the recorder's cost on the same /dev/null storm
+ * (the "write" line). */
+static void bench_guard(void)
+{
+	const char *dev = getenv("GTBENCH_GUARD_DEVICE");
+	char *argv[] = { (char *)gt_bin, "guard", "--device", (char *)dev, NULL };
+	const long n = 200000;
+	double base[32], guarded[32], sbase[32], sguarded[32];
+	int nr = 0;
+
+	/* Only where told: the guard pins the device's driver_override, and
+	 * the host's own devices are nobody's to touch (guest.sh sets it). */
+	if (!dev) {
+		printf("guard     skipped: set GTBENCH_GUARD_DEVICE to a function the guard may pin\n");
+		return;
+	}
+	for (int i = 0; i < rounds; i++) {
+		struct child c;
+
+		base[nr] = write_storm(n);
+		sbase[nr] = sysfs_storm(n / 10);
+		if (start_until(&c, argv, 2, "ready") < 0) {
+			printf("guard     cannot start `gputrace guard --device %s` (see gputrace features)\n", dev);
+			return;
+		}
+		usleep(300 * 1000);	/* armed at its first poll */
+		guarded[nr] = write_storm(n);
+		sguarded[nr] = sysfs_storm(n / 10);
+		stop_child(&c, NULL, NULL, 0);
+		nr++;
+	}
+	double b = median(base, nr), g = median(guarded, nr);
+	double sb = median(sbase, nr), sg = median(sguarded, nr);
+
+	printf("guard     %.0f ns/write bare, %.0f guarded (%+.0f, %+.1f%%) outside sysfs; "
+	       "%.0f ns/sysfs write bare, %.0f guarded (%+.0f, %+.1f%%)\n", b, g, g - b, (g / b - 1) * 100,
+	       sb, sg, sg - sb, (sg / sb - 1) * 100);
 }
 
 /* The storm runs on one CPU: parent and child then never wait for a
@@ -632,6 +694,8 @@ int main(int argc, char **argv)
 		bench_ready();
 	if (!only || strstr(only, "write"))
 		bench_write();
+	if (!only || strstr(only, "guard"))
+		bench_guard();
 	if (!only || strstr(only, "exec")) {
 		double bare_us = bench_exec();
 

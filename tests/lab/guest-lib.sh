@@ -96,3 +96,31 @@ proxmox_vm_cycle() {
 	wait $_qmeventd
 	lab_step cleanup-done
 }
+
+# guard_start ARGS...: `gputrace guard ARGS` in the background (pid in
+# LAB_GUARD_PID), its output in /tmp/record.log, which comes back to the
+# host; returns once it guards or watches a function, 1 if it exited.
+guard_start() {
+	gputrace guard "$@" >>/tmp/record.log 2>&1 &
+	LAB_GUARD_PID=$!
+	_n=0
+	while [ $_n -lt 1200 ]; do
+		grep -q '^gputrace guard: \(guarding\|watching\) ' /tmp/record.log 2>/dev/null && return 0
+		kill -0 "$LAB_GUARD_PID" 2>/dev/null || {
+			wait "$LAB_GUARD_PID"
+			echo "guard exited $?"
+			return 1
+		}
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	echo "guard not guarding after 120 s"
+	return 1
+}
+
+# guard_stop [SIGNAL]: ends the guard (default SIGTERM) and waits for it.
+guard_stop() {
+	kill -"${1:-TERM}" "$LAB_GUARD_PID"
+	wait "$LAB_GUARD_PID"
+	echo "guard exited $?"
+}

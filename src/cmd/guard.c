@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * gputrace guard: while a VM's functions are back on their host drivers,
+ * deny the writes that would take them off again, and name who tried
+ * (bpf/guard/guard.bpf.c does the denying; docs/design.md, "Guard").
+ *
+ * Each function goes through three states, polled every 100 ms:
+ *   waiting  not on a host driver (the VM runs, or it is unbound): nothing
+ *            is denied for it;
+ *   armed    on its host driver: writes that would move it are denied and
+ *            driver_override is pinned to the host driver, so that a
+ *            kernel-initiated reprobe (a stale dynamic id, a rescan) can
+ *            only land there;
+ *   starting the VM's start was seen (an exec the BPF side matched): the
+ *            pin is off and the start's writes pass; armed again once the
+ *            function came back to its host driver (the VM stopped), or at
+ *            once if the start ended without moving it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <glob.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "gputrace/guard.h"
+#include "gputrace/trace_format.h"
+#include "model/event.h"
+#include "record/guard_bpf.h"
+#include "render/json_writer.h"
+#include "sys/kernel.h"
+#include "sys/pci.h"
+#include "sys/procs.h"
+#include "sys/pve_mapping.h"
+#include "sys/sysfs.h"
+#include "sys/vmconf.h"
+#include "sys/vms.h"
+#include "trace/trace.h"
+#include "util.h"
+
+#define GUARD_DEVS_MAX	32
+#define GUARD_ALLOW_MAX	16
+#define TICK_MS		100
+#define CONF_MAX	(1024 * 1024)
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+enum dev_state { DEV_WAITING, DEV_ARMED, DEV_STARTING };
+
+struct guarded {
+	char bdf[20];
+	uint32_t vendor, device;
+	char host[GT_NAME_LEN];		/* its host driver, once seen */
+	char saved_override[64];	/* before the pin; "" none */
+	bool pinned;
+	bool left_host;			/* since the start window opened */
+	enum dev_state state;
+};
+
+struct guard {
+	struct guarded devs[GUARD_DEVS_MAX];
+	size_t ndevs;
+	const char *allow[GUARD_ALLOW_MAX];
+	size_t nallow;
+	const char *vm;
+	const char *out;
+	bool dry_run, json, force;
+	pid_t window_pid;		/* the start's process, 0 if none */
+	struct guard_bpf *bpf;
+	struct trace_writer *w;
+	uint64_t denials;
+	uint32_t argv_pid;		/* whose argv the trace has last */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: gputrace guard (--vm ID | --device BDF...) [--allow EXE]... [--dry-run]\n"
+		"                      [-o TRACE [--force]] [--json]\n"
+		"\n"
+		"While the functions are on their host drivers, denies (EPERM) the sysfs writes\n"
+		"that would take them off: driver_override set to another driver, remove,\n"
+		"unbind from the host driver, bind or new_id to another driver. Pins\n"
+		"driver_override to the host driver meanwhile (restored at the end and when\n"
+		"the VM starts). The VM's own start passes: `qm start ID` (Proxmox) or the\n"
+		"libvirt daemon once its hook ran `ID prepare begin`, with all they start.\n"
+		"Each denial is a line on stdout (and an event in TRACE). Needs the bpf LSM\n"
+		"(lsm=...,bpf); --dry-run only logs, and also works without it.\n"
+		"\n"
+		"  --vm ID         the devices of Proxmox VM ID or libvirt domain ID (its config),\n"
+		"                  else of a running QEMU with that id\n"
+		"  --device BDF    a function (0000:0a:00.0) or a slot (0a:00: all functions)\n"
+		"  --allow EXE     writes by this executable pass (repeatable)\n"
+		"  --dry-run       deny nothing, pin nothing: log what would be denied\n"
+		"  -o, --output    also write the denials into TRACE (gputrace dump/report)\n"
+		"  -j, --json      one JSON object per line instead of text\n"
+		"\n"
+		"Examples:\n"
+		"  gputrace guard --vm 111\n"
+		"  gputrace guard --device 0a:00 --dry-run -o guard.gtrace\n");
+}
+
+/* The guard's own news (what it guards, starts seen, its end): stdout
+ * beside the denial lines, stderr under --json (stdout is JSON only). */
+static FILE *news(const struct guard *g)
+{
+	return g->json ? stderr : stdout;
+}
+
+/* ---- devices --------------------------------------------------------- */
+
+static int add_device(struct guard *g, const char *bdf)
+{
+	struct guarded *d;
+	char path[128];
+
+	for (size_t i = 0; i < g->ndevs; i++)
+		if (!strcmp(g->devs[i].bdf, bdf))
+			return 0;
+	if (g->ndevs == GUARD_DEVS_MAX)
+		return -E2BIG;
+	d = &g->devs[g->ndevs];
+	memset(d, 0, sizeof(*d));
+	strlcpy0(d->bdf, bdf, sizeof(d->bdf));
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", bdf);
+	if (sysfs_read_hex("/", path, &d->vendor))
+		return -ENODEV;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", bdf);
+	if (sysfs_read_hex("/", path, &d->device))
+		return -ENODEV;
+	g->ndevs++;
+	return 0;
+}
+
+/* A function, or every function of a slot. */
+static int add_address(struct guard *g, const char *addr)
+{
+	char bdf[20], pattern[64];
+	glob_t gl;
+	int err = 0;
+
+	if (pci_bdf_normalize(addr, bdf, sizeof(bdf), 1))
+		return -EINVAL;
+	if (strchr(bdf, '.'))
+		return add_device(g, bdf);
+	snprintf(pattern, sizeof(pattern), "/sys/bus/pci/devices/%s.*", bdf);
+	if (glob(pattern, 0, NULL, &gl))
+		return -ENODEV;
+	for (size_t i = 0; i < gl.gl_pathc && !err; i++)
+		err = add_device(g, strrchr(gl.gl_pathv[i], '/') + 1);
+	globfree(&gl);
+	return err;
+}
+
+static char *read_text(const char *path)
+{
+	char *buf = malloc(CONF_MAX + 1);
+	ssize_t n;
+
+	if (!buf)
+		return NULL;
+	n = sys_read_file("/", path, buf, CONF_MAX);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+/* The VM's devices from its configuration, and how its start is seen. */
+static int vm_devices(struct guard *g, struct vmconf *c, const char **flavour)
+{
+	char path[256], node[256] = "", *text, *mapping;
+	long pid;
+	int err = -ENOENT;
+
+	snprintf(path, sizeof(path), "/etc/pve/qemu-server/%s.conf", g->vm);
+	if ((text = read_text(path))) {
+		mapping = read_text("/etc/pve/mapping/pci.cfg");
+		pve_node_name("/", node, sizeof(node));
+		vmconf_from_pve(text, mapping, node, c);
+		free(mapping);
+		free(text);
+		*flavour = "proxmox";
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/etc/libvirt/qemu/%s.xml", g->vm);
+	if ((text = read_text(path))) {
+		err = vmconf_from_libvirt(text, strlen(text), c, &pid);
+		free(text);
+		*flavour = "libvirt";
+	}
+	return err;
+}
+
+/* No config: a running QEMU that names itself ID (-id, -name guest=). */
+static int running_vm_devices(struct guard *g, struct vmconf *c, const char **flavour)
+{
+	struct vm_info *vms;
+	size_t n;
+	int err = -ENOENT;
+
+	if (vms_scan("/", &vms, &n))
+		return -ENOENT;
+	for (size_t i = 0; i < n && err; i++) {
+		if (strcmp(vms[i].id, g->vm))
+			continue;
+		for (size_t k = 0; k < vms[i].ndevs; k++)
+			vmconf_add_dev(c, vms[i].devs[k], false);
+		*flavour = vm_kind_name(vms[i].kind);
+		err = 0;
+	}
+	free(vms);
+	return err;
+}
+
+static int resolve_vm(struct guard *g)
+{
+	const char *flavour = "";
+	struct vmconf c = {};
+	int err;
+
+	if (vm_devices(g, &c, &flavour) && running_vm_devices(g, &c, &flavour)) {
+		gt_err("no Proxmox config /etc/pve/qemu-server/%s.conf, libvirt domain "
+		       "/etc/libvirt/qemu/%s.xml nor running QEMU with that id", g->vm, g->vm);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < c.ndevs; i++)
+		if ((err = add_address(g, c.devs[i]))) {
+			gt_err("%s device %s: %s", g->vm, c.devs[i], strerror(-err));
+			return err;
+		}
+	if (!g->ndevs) {
+		gt_err("VM %s passes no PCI device through", g->vm);
+		return -ENOENT;
+	}
+	fprintf(news(g), "gputrace guard: VM %s (%s):", g->vm, flavour);
+	for (size_t i = 0; i < g->ndevs; i++)
+		fprintf(news(g), " %s", g->devs[i].bdf);
+	fprintf(news(g), "\n");
+	return 0;
+}
+
+/* ---- pin and arm ------------------------------------------------------- */
+
+static bool is_stub(const char *drv)
+{
+	return !drv[0] || !strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-stub");
+}
+
+static void current_driver(const struct guarded *d, char *buf, size_t size)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", d->bdf);
+	if (sysfs_read_link("/", path, buf, size) < 0)
+		buf[0] = 0;
+}
+
+static int write_override(const struct guarded *d, const char *val)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", d->bdf);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* A pin outlives a SIGKILLed guard: `gputrace status` names it through
+ * this file (GUARD_PIN_DIR/BDF, holding the guard's pid), removed when
+ * the pin is. */
+static void note_pin(const struct guarded *d, bool pinned)
+{
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), GUARD_PIN_DIR "/%s", d->bdf);
+	if (!pinned) {
+		unlink(path);
+		return;
+	}
+	mkdir("/run/gputrace", 0755);
+	mkdir(GUARD_PIN_DIR, 0755);
+	if ((fp = fopen(path, "we"))) {
+		fprintf(fp, "%d %s\n", (int)getpid(), d->host);
+		fclose(fp);
+	}
+}
+
+static void pin(struct guard *g, struct guarded *d)
+{
+	char path[128];
+	int err;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", d->bdf);
+	if (sysfs_read("/", path, d->saved_override, sizeof(d->saved_override)) < 0 ||
+	    !strcmp(d->saved_override, "(null)"))
+		d->saved_override[0] = 0;
+	if ((err = write_override(d, d->host))) {
+		gt_warn("cannot pin %s's driver_override to %s: %s", d->bdf, d->host, strerror(-err));
+		return;
+	}
+	d->pinned = true;
+	note_pin(d, true);
+}
+
+static void unpin(struct guarded *d)
+{
+	char path[128], now[64];
+	int err = 0;
+
+	if (!d->pinned)
+		return;
+	/* Someone the guard let write (the VM's start, an --allow'ed tool)
+	 * may have set it since: theirs stays. A lone newline clears it. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", d->bdf);
+	if (sysfs_read("/", path, now, sizeof(now)) >= 0 && !strcmp(now, d->host))
+		err = write_override(d, d->saved_override[0] ? d->saved_override : "\n");
+	if (err)
+		gt_warn("cannot restore %s's driver_override: %s", d->bdf, strerror(-err));
+	d->pinned = false;
+	note_pin(d, false);
+}
+
+static void arm(struct guard *g, struct guarded *d)
+{
+	if (!g->dry_run)
+		pin(g, d);
+	guard_bpf_arm(g->bpf, d->bdf, true);
+	d->state = DEV_ARMED;
+	fprintf(news(g), "gputrace guard: %s %s on %s; driver_override %s %s (a reprobe can "
+		"land nowhere else)\n", g->dry_run ? "watching" : "guarding", d->bdf, d->host,
+		g->dry_run ? "would be pinned to" : d->pinned ? "pinned to" : "NOT pinned to",
+		d->host);
+}
+
+static void disarm(struct guard *g, struct guarded *d, enum dev_state next)
+{
+	guard_bpf_arm(g->bpf, d->bdf, false);
+	unpin(d);
+	d->state = next;
+}
+
+/* One poll of every function's driver (see the states at the top). */
+static void tick(struct guard *g)
+{
+	bool any_armed = false, window_alive = g->window_pid && kill(g->window_pid, 0) == 0;
+
+	for (size_t i = 0; i < g->ndevs; i++) {
+		struct guarded *d = &g->devs[i];
+		char drv[GT_NAME_LEN];
+
+		current_driver(d, drv, sizeof(drv));
+		switch (d->state) {
+		case DEV_WAITING:
+			if (is_stub(drv))
+				break;
+			strlcpy0(d->host, drv, sizeof(d->host));
+			guard_bpf_add_dev(g->bpf, d->bdf, d->host, d->vendor, d->device);
+			arm(g, d);
+			break;
+		case DEV_ARMED:
+			if (!strcmp(drv, d->host))
+				break;
+			/* A path the guard does not cover (or an --allow'ed writer). */
+			fprintf(news(g), "gputrace guard: %s left %s (now %s) while guarded\n",
+				d->bdf, d->host, drv[0] ? drv : "unbound");
+			disarm(g, d, DEV_WAITING);
+			break;
+		case DEV_STARTING:
+			if (strcmp(drv, d->host)) {
+				d->left_host = true;
+				break;
+			}
+			if (d->left_host || !window_alive)
+				arm(g, d);
+			break;
+		}
+		any_armed |= d->state == DEV_ARMED;
+	}
+	/* The start is over once a function is guarded again. */
+	if (any_armed && g->window_pid) {
+		guard_bpf_clear_windows(g->bpf);
+		g->window_pid = 0;
+	}
+	fflush(news(g));
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static void put_argv(FILE *out, const char *buf, int n)
+{
+	for (int i = 0; i < n; i++) {
+		unsigned char c = buf[i];
+
+		fputc(!c ? (i + 1 < n ? ' ' : '"') : c >= 0x20 && c < 0x7f ? c : '?', out);
+	}
+	if (n <= 0 || buf[n - 1])
+		fputc('"', out);
+}
+
+static void show_text(const struct gt_guard_event *ev, const char *argv, int argv_len)
+{
+	const struct gt_task *t = &ev->hdr.task;
+	char when[32], what[256];
+
+	fmt_wall(real_ns(), false, when, sizeof(when));
+	guard_event_what(ev, what, sizeof(what));
+	printf("%s %s %s (guarded on %.32s) = %s: pid %u %.16s", when,
+	       ev->enforced ? "DENIED" : "WOULD DENY", what, ev->host_driver,
+	       ev->err ? strerrorname_np(-ev->err) ?: "error" : "passed (dry run)", t->pid, t->comm);
+	if (argv_len > 0) {
+		printf(", argv \"");
+		put_argv(stdout, argv, argv_len);
+	}
+	printf(", ancestry");
+	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++)
+		printf(" %s%.16s[%u]", i ? "< " : "", t->ancestors[i].comm, t->ancestors[i].pid);
+	printf(", unit %.*s\n", GT_UNIT_LEN, t->unit[0] ? t->unit : "-");
+}
+
+static void show_json(const struct gt_guard_event *ev, const char *argv, int argv_len)
+{
+	struct json_writer *w = json_new(stdout, false);
+	const struct gt_task *t = &ev->hdr.task;
+	char when[40], what[256];
+
+	fmt_iso_utc(real_ns(), when, sizeof(when));
+	guard_event_what(ev, what, sizeof(what));
+	json_object_start(w);
+	json_kv_str(w, "time", when);
+	json_kv_str(w, "action", guard_action_name(ev->action));
+	json_kv_bool(w, "denied", ev->enforced);
+	json_kv_s64(w, "err", ev->err);
+	json_kv_str(w, "what", what);
+	json_kv_str(w, "device", ev->device);
+	json_kv_str(w, "host_driver", ev->host_driver);
+	json_kv_u64(w, "pid", t->pid);
+	json_kv_str(w, "comm", t->comm);
+	json_key(w, "argv");
+	json_nul_list(w, argv, argv_len > 0 ? argv_len : 0);
+	json_key(w, "ancestry");
+	json_array_start(w);
+	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++) {
+		json_object_start(w);
+		json_kv_u64(w, "pid", t->ancestors[i].pid);
+		json_kv_str(w, "comm", t->ancestors[i].comm);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_kv_str(w, "unit", t->unit);
+	json_object_end(w);
+	json_free(w);
+}
+
+static void start_window(struct guard *g, const struct gt_guard_event *ev)
+{
+	/* The libvirt daemon's window outlives the hook that opened it. */
+	g->window_pid = ev->window_pid ? ev->window_pid : ev->hdr.task.pid;
+	fprintf(news(g), "gputrace guard: VM start seen: pid %u %.16s; writes of pid %u and its "
+		"descendants pass, driver_override restored until the functions are back on their "
+		"host drivers\n", ev->hdr.task.pid, ev->hdr.task.comm, (unsigned)g->window_pid);
+	for (size_t i = 0; i < g->ndevs; i++) {
+		g->devs[i].left_host = false;
+		disarm(g, &g->devs[i], DEV_STARTING);
+	}
+	fflush(stdout);
+}
+
+static int on_event(void *ctx, const void *data, size_t size)
+{
+	static char argv[PROC_CMDLINE_MAX];
+	struct guard *g = ctx;
+	struct gt_guard_event ev = {};
+	int n;
+
+	if (size < sizeof(struct gt_event_header) ||
+	    ((const struct gt_event_header *)data)->kind != GT_EV_GUARD)
+		return 0;
+	memcpy(&ev, data, size < sizeof(ev) ? size : sizeof(ev));	/* ring memory is read-only */
+	if (g->w)
+		trace_writer_append(g->w, GT_REC_EVENT, &ev, sizeof(ev));
+	if (ev.action == GT_GUARD_WINDOW) {
+		start_window(g, &ev);
+		return 0;
+	}
+	g->denials++;
+	/* The writer usually lives on after its EPERM: its whole argv. */
+	n = proc_read_cmdline("/", ev.hdr.task.pid, argv, sizeof(argv));
+	if (g->w && n > 0 && ev.hdr.task.pid != g->argv_pid) {	/* once per writer */
+		g->argv_pid = ev.hdr.task.pid;
+		trace_writer_kv_begin(g->w, GT_REC_PROCESS, ev.hdr.ts_ns);
+		trace_writer_kv_str(g->w, "phase", "exec");
+		trace_writer_kv_u64(g->w, "pid", ev.hdr.task.pid);
+		trace_writer_kv_add(g->w, "cmdline", argv, n);
+		trace_writer_kv_end(g->w);
+	}
+	if (g->json)
+		show_json(&ev, argv, n);
+	else
+		show_text(&ev, argv, n);
+	fflush(stdout);
+	return 0;
+}
+
+/* ---- trace file -------------------------------------------------------- */
+
+static int open_trace(struct guard *g, const char *cmdline)
+{
+	char boot_id[64], fmt[16];
+	struct utsname u;
+
+	g->w = trace_writer_create(g->out, g->force);
+	if (!g->w) {
+		gt_err("cannot create %s: %s%s", g->out, strerror(errno),
+		       errno == EEXIST ? " (use --force to overwrite)" : "");
+		return -1;
+	}
+	uname(&u);
+	kernel_boot_id(boot_id, sizeof(boot_id));
+	snprintf(fmt, sizeof(fmt), "%d.%d", GT_FORMAT_MAJOR, GT_FORMAT_MINOR);
+	trace_writer_kv_begin(g->w, GT_REC_HEADER, mono_ns());
+	trace_writer_kv_str(g->w, "tool_version", GPUTRACE_VERSION);
+	trace_writer_kv_str(g->w, "format", fmt);
+	trace_writer_kv_u64(g->w, "real_ns", real_ns());
+	trace_writer_kv_str(g->w, "clock", "monotonic");
+	trace_writer_kv_str(g->w, "hostname", u.nodename);
+	trace_writer_kv_str(g->w, "kernel_release", u.release);
+	trace_writer_kv_str(g->w, "boot_id", boot_id);
+	trace_writer_kv_str(g->w, "backend", g->dry_run ? "guard-audit" : "guard");
+	trace_writer_kv_str(g->w, "outcomes", "none");
+	trace_writer_kv_u64(g->w, "recorder_pid", getpid());
+	trace_writer_kv_str(g->w, "command", cmdline);
+	trace_writer_kv_end(g->w);
+	return 0;
+}
+
+static void close_trace(struct guard *g)
+{
+	int err;
+
+	if (!g->w)
+		return;
+	trace_writer_kv_begin(g->w, GT_REC_COUNTERS, mono_ns());
+	trace_writer_kv_u64(g->w, "events", g->denials);
+	trace_writer_kv_u64(g->w, "lost_driver", guard_bpf_lost(g->bpf));
+	trace_writer_kv_end(g->w);
+	trace_writer_kv_begin(g->w, GT_REC_END, mono_ns());
+	trace_writer_kv_str(g->w, "reason", stop_signal ? strsignal(stop_signal) : "end");
+	trace_writer_kv_end(g->w);
+	if ((err = trace_writer_close(g->w)))
+		gt_err("writing %s: %s", g->out, strerror(-err));
+	g->w = NULL;
+}
+
+/* ---- command ----------------------------------------------------------- */
+
+static int parse(struct guard *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "vm", required_argument, NULL, 'v' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "allow", required_argument, NULL, 'a' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "o:fjh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v': g->vm = optarg; break;
+		case 'd':
+			if ((err = add_address(g, optarg))) {
+				gt_err("--device %s: %s", optarg, err == -EINVAL ?
+				       "not a PCI address" : strerror(-err));
+				return EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			if (g->nallow == GUARD_ALLOW_MAX) {
+				gt_err("at most %d --allow", GUARD_ALLOW_MAX);
+				return EXIT_USAGE;
+			}
+			g->allow[g->nallow++] = optarg;
+			break;
+		case 'n': g->dry_run = true; break;
+		case 'o': g->out = optarg; break;
+		case 'f': g->force = true; break;
+		case 'j': g->json = true; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || (!g->vm && !g->ndevs)) {
+		gt_err(optind != argc ? "unexpected argument '%s'" : "guard needs --vm ID or --device BDF%s",
+		       optind != argc ? argv[optind] : "");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* What makes the start of VM's flavour visible to the BPF side. */
+static int watch_starts(struct guard *g)
+{
+	char pattern[GT_GUARD_PATTERN_MAX];
+	int err;
+
+	if (!g->vm)
+		return 0;
+	/* Proxmox: `qm start ID` (the CLI; its worker is its child). */
+	snprintf(pattern, sizeof(pattern), "start %s", g->vm);
+	err = guard_bpf_add_start(g->bpf, "qm", pattern, false);
+	/* libvirt: the daemon runs its qemu hook with "ID prepare begin"
+	 * before it binds the devices: the window is the daemon's. */
+	snprintf(pattern, sizeof(pattern), "%s prepare begin", g->vm);
+	if (!err)
+		err = guard_bpf_add_start(g->bpf, "qemu", pattern, true);
+	return err;
+}
+
+static int setup(struct guard *g)
+{
+	char why[256], err[256];
+	int lsm = guard_lsm_active(why, sizeof(why)), e;
+
+	if (!g->dry_run && lsm != 1) {
+		gt_err("cannot enforce: %s; --dry-run logs what would be denied without it", why);
+		return -1;
+	}
+	g->bpf = guard_bpf_start(!g->dry_run, on_event, g, err, sizeof(err));
+	if (!g->bpf) {
+		gt_err("%s%s", err, g->dry_run ? "" : "; --dry-run logs what would be denied without it");
+		return -1;
+	}
+	for (size_t i = 0; i < g->nallow; i++)
+		if ((e = guard_bpf_allow_exe(g->bpf, g->allow[i]))) {
+			gt_err("--allow %s: %s", g->allow[i], strerror(-e));
+			return -1;
+		}
+	for (size_t i = 0; i < g->ndevs; i++)
+		guard_bpf_add_dev(g->bpf, g->devs[i].bdf, "", g->devs[i].vendor, g->devs[i].device);
+	if ((e = watch_starts(g))) {
+		gt_err("cannot watch for the VM's start: %s", strerror(-e));
+		return -1;
+	}
+	return 0;
+}
+
+static void join_argv(char *buf, size_t size, int argc, char **argv)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < argc && off < size; i++)
+		off += snprintf(buf + off, size - off, "%s%s", i ? " " : "", argv[i]);
+}
+
+int cmd_guard(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct guard *g = calloc(1, sizeof(*g));
+	char cmdline[1024];
+	int ret;
+
+	if (!g)
+		return EXIT_ERROR;
+	ret = parse(g, argc, argv);
+	if (ret >= 0)
+		goto out;
+	ret = EXIT_ERROR;
+	if (geteuid() != 0) {
+		gt_err("guard needs root (BPF LSM programs need CAP_BPF and CAP_MAC_ADMIN)");
+		goto out;
+	}
+	if (g->vm && resolve_vm(g))
+		goto out;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	join_argv(cmdline, sizeof(cmdline), argc, argv);
+	if (setup(g) || (g->out && open_trace(g, cmdline)))
+		goto out;
+	fprintf(stderr, "gputrace: guard %s: ready (Ctrl-C to stop)\n",
+		g->dry_run ? "dry run, nothing denied" : "enforcing");
+	while (!stop_signal) {
+		guard_bpf_poll(g->bpf, TICK_MS);
+		tick(g);
+		if (g->w)
+			trace_writer_flush(g->w);
+	}
+	guard_bpf_poll(g->bpf, 0);
+	ret = EXIT_OK;
+out:
+	for (size_t i = 0; i < g->ndevs && g->bpf; i++)
+		unpin(&g->devs[i]);
+	if (g->bpf)
+		fprintf(news(g), "gputrace guard: ended (%s): %llu %s; driver_override restored\n",
+			stop_signal ? strsignal(stop_signal) : "error", (unsigned long long)g->denials,
+			g->dry_run ? "writes would have been denied" : "writes denied");
+	close_trace(g);
+	guard_bpf_stop(g->bpf);
+	free(g);
+	return ret;
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* gputrace guard's events as the rest of the tool reads them: the phrase
+ * for a denial, and the report's rebind_denied findings from a guard's
+ * trace. (The denying itself is proved in the lab: tests/lab/scenarios/
+ * guard-*.sh.) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "analysis/report.h"
+#include "model/event.h"
+#include "report_builder.h"
+#include "util.h"
+
+static struct gt_guard_event denial(int action, const char *dir, const char *value,
+				    const char *device, bool enforced)
+{
+	struct gt_guard_event g = { .action = action, .enforced = enforced,
+				    .err = enforced ? -1 : 0, .value_seen = value != NULL };
+
+	strlcpy0(g.dir, dir, sizeof(g.dir));
+	strlcpy0(g.device, device, sizeof(g.device));
+	strlcpy0(g.host_driver, "nouveau", sizeof(g.host_driver));
+	if (value)
+		strlcpy0(g.value, value, sizeof(g.value));
+	return g;
+}
+
+static void test_what_each_action_says(void **state)
+{
+	struct gt_guard_event g;
+	char buf[256];
+
+	g = denial(GT_GUARD_OVERRIDE, GPU, "vfio-pci", GPU, true);
+	guard_event_what(&g, buf, sizeof(buf));
+	assert_string_equal(buf, "driver_override=\"vfio-pci\" on " GPU);
+	g = denial(GT_GUARD_UNBIND, "nouveau", GPU, GPU, true);
+	guard_event_what(&g, buf, sizeof(buf));
+	assert_string_equal(buf, "unbind \"" GPU "\" from nouveau");
+	g = denial(GT_GUARD_NEW_ID, "vfio-pci", "10de 1b80", "", true);
+	guard_event_what(&g, buf, sizeof(buf));
+	assert_string_equal(buf, "new_id \"10de 1b80\" to vfio-pci");
+	g = denial(GT_GUARD_BIND, "vfio-pci", NULL, "", true);
+	guard_event_what(&g, buf, sizeof(buf));
+	assert_string_equal(buf, "bind \"(value not seen)\" to vfio-pci");
+	g = denial(GT_GUARD_REMOVE, GPU, "1", GPU, true);
+	guard_event_what(&g, buf, sizeof(buf));
+	assert_string_equal(buf, "remove of " GPU);
+}
+
+static void test_value_control_bytes_are_masked(void **state)
+{
+	struct gt_guard_event g = denial(GT_GUARD_OVERRIDE, GPU, "vfio\x1b[2J", GPU, true);
+	char buf[256];
+
+	guard_event_what(&g, buf, sizeof(buf));
+	assert_string_equal(buf, "driver_override=\"vfio?[2J\" on " GPU);
+}
+
+static void add_guard_event(struct tb *b, double ms, const struct gt_task *t, struct gt_guard_event g)
+{
+	tb_hdr(&g.hdr, GT_EV_GUARD, sizeof(g), ms, t);
+	trace_writer_append(b->w, GT_REC_EVENT, &g, sizeof(g));
+}
+
+static void test_denials_are_findings(void **state)
+{
+	struct gt_task dog = tb_task(700, "gpu-watchdog", 1, "systemd", 0);
+	struct gt_task dctl = tb_task(710, "driverctl", 705, "(udev-worker)", 1, "systemd", 0);
+	struct run r = { 0 };
+	struct report rep;
+	const struct finding *f;
+
+	tb_open(&r.b, dir, "guard.gtrace", "guard");
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	add_guard_event(&r.b, 100, &dog, denial(GT_GUARD_OVERRIDE, GPU, "vfio-pci", GPU, true));
+	add_guard_event(&r.b, 200, &dctl, denial(GT_GUARD_UNBIND, "nouveau", GPU, GPU, false));
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	f = find(&rep, F_REBIND_DENIED, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_WARN);
+	assert_true(f->has_culprit);
+	assert_string_equal(f->culprit.comm, "gpu-watchdog");
+	assert_int_equal(f->mech, MECH_OVERRIDE);
+	assert_string_equal(f->driver_from, "nouveau");
+	assert_string_equal(f->driver_to, "vfio-pci");
+	assert_non_null(strstr(f->summary, "denied (EPERM)"));
+	/* the dry run's would-be denial: INFO, the writer named */
+	for (size_t i = 0; i < rep.f.n; i++)
+		if (rep.f.v[i].kind == F_REBIND_DENIED && !strcmp(rep.f.v[i].culprit.comm, "driverctl")) {
+			assert_int_equal(rep.f.v[i].severity, SEV_INFO);
+			assert_int_equal(rep.f.v[i].mech, MECH_UNBIND_ONLY);
+			f = NULL;
+		}
+	assert_null(f);
+	report_free(&rep);
+}
+
+static int setup(void **state)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_what_each_action_says),
+		cmocka_unit_test(test_value_control_bytes_are_masked),
+		cmocka_unit_test(test_denials_are_findings),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
