@@ -1,4 +1,5 @@
 # lab-record: no
+# lab-backends: fentry
 # `gputrace guard --device 0000:00:05.0 --allow /bin/busybox`: every
 # stand-in tool is a busybox sh script, so gpu-watchdog's writes pass (the
 # allowed executable is the interpreter); the guard says the function left

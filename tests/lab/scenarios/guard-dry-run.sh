@@ -1,4 +1,5 @@
 # lab-record: no
+# lab-backends: fentry
 # `gputrace guard --vm 111 --dry-run` through the rogue-rebind story: it
 # denies and pins nothing, so gpu-watchdog moves 00:05.0 to vfio-pci; the
 # output says what would have been denied and who did it. Without the bpf

@@ -1,4 +1,5 @@
 # lab-record: no
+# lab-backends: fentry
 # `gputrace guard --vm win10` through libvirt's managed cycle (a hook that
 # leaves the GPU alone): the daemon's own binds pass, as its qemu hook ran
 # "win10 prepare begin" first (the window is the daemon's); its reattach

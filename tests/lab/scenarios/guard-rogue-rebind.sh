@@ -1,4 +1,5 @@
 # lab-record: no
+# lab-backends: fentry
 # `gputrace guard --vm 111` through the Proxmox cycle (tests/lab/checks/
 # guard-rogue-rebind.sh judges it). With the bpf LSM (6.1, 6.12): after the
 # hook returned 00:05.0 to bochs-drm, gpu-watchdog's driver_override and

@@ -1,4 +1,5 @@
 # lab-record: no
+# lab-backends: fentry
 # `gputrace guard --vm 111` against the lab's other rogue rebinders, once
 # the hook returned the GPU (tests/lab/checks/guard-rogues.sh judges it):
 #   - the hook's background keeper (GPU_HOOK_MODE=background), by then
