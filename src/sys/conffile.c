@@ -272,3 +272,23 @@ void conf_list_free(char **paths, size_t n)
 		free(paths[--n]);
 	free(paths);
 }
+
+bool conf_next_line(const char **text, char *line, size_t size, bool *indented, int *lineno)
+{
+	const char *p = *text, *end;
+	size_t n;
+
+	if (!*p)
+		return false;
+	end = p + strcspn(p, "\n");
+	*text = *end ? end + 1 : end;
+	if (lineno)
+		(*lineno)++;
+	*indented = *p == ' ' || *p == '\t';
+	p += strspn(p, " \t");
+	n = end - p;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	snprintf(line, size, "%.*s", (int)(n < size ? n : size - 1), p);
+	return true;
+}

@@ -10,6 +10,7 @@
 #ifndef GPUTRACE_SYS_CONFFILE_H
 #define GPUTRACE_SYS_CONFFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CONF_FILE_MAX	(1024 * 1024)	/* bytes read per file */
@@ -41,6 +42,10 @@ int conf_read_in_root(const char *root, const char *path, struct conf_file *out)
  * PATH set by the caller), for text read some other way. Returns 0 or
  * -ENOMEM. */
 int conf_split(struct conf_file *f, char *buf);
+
+/* The next line of *TEXT into LINE, edges trimmed (cut to SIZE); whether it
+ * was indented; *LINENO counted when not NULL. False at the end. */
+bool conf_next_line(const char **text, char *line, size_t size, bool *indented, int *lineno);
 
 /* True for a line whose first non-blank character is '#'. */
 int conf_is_comment(const char *text);

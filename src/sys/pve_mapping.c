@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sys/pci.h"
+#include "sys/conffile.h"
 #include "sys/pve_mapping.h"
 #include "sys/rootfs.h"
 #include "sys/sysfs.h"
@@ -63,27 +64,6 @@ static int add_addresses(struct pve_pci_devs *out, const char *list)
 	return added;
 }
 
-/* Next line of *TEXT: its trimmed text in LINE, whether it is indented
- * (a property) or not (a section name), its number. False at the end. */
-static bool next_line(const char **text, char *line, size_t size, bool *indented, int *lineno)
-{
-	const char *p = *text, *end;
-	size_t n;
-
-	if (!*p)
-		return false;
-	end = p + strcspn(p, "\n");
-	*text = *end ? end + 1 : end;
-	(*lineno)++;
-	*indented = *p == ' ' || *p == '\t';
-	p += strspn(p, " \t");
-	n = end - p;
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-		n--;
-	snprintf(line, size, "%.*s", (int)(n < size ? n : size - 1), p);
-	return true;
-}
-
 static void map_line(const char *props, const char *node, int lineno, struct pve_pci_devs *out)
 {
 	char val[256];
@@ -104,7 +84,7 @@ int pve_mapping_resolve_text(const char *text, const char *name, const char *nod
 	int lineno = 0;
 
 	memset(out, 0, sizeof(*out));
-	while (next_line(&text, line, sizeof(line), &indented, &lineno)) {
+	while (conf_next_line(&text, line, sizeof(line), &indented, &lineno)) {
 		if (!line[0] || line[0] == '#')
 			continue;
 		if (!indented) {
@@ -160,8 +140,10 @@ static int hostpci_value(const char *value, char *val, size_t size)
 	return 0;
 }
 
-int pve_hostpci_devs(const char *root, const char *value, const char *node,
-		     struct pve_pci_devs *out)
+/* A hostpciN value's devices; a mapping through ROOT's pci.cfg, or through
+ * the text MAPPING when ROOT is NULL. */
+static int hostpci_devs(const char *root, const char *mapping, const char *value, const char *node,
+			struct pve_pci_devs *out)
 {
 	char val[256];
 	int kind = hostpci_value(value, val, sizeof(val));
@@ -169,21 +151,21 @@ int pve_hostpci_devs(const char *root, const char *value, const char *node,
 	memset(out, 0, sizeof(*out));
 	if (kind < 0)
 		return kind;
-	if (kind)
+	if (kind && root)
 		return pve_mapping_resolve(root, val, node, out);
+	if (kind)
+		return mapping ? pve_mapping_resolve_text(mapping, val, node, out) : -ENOENT;
 	return add_addresses(out, val) ? 0 : -EINVAL;
+}
+
+int pve_hostpci_devs(const char *root, const char *value, const char *node,
+		     struct pve_pci_devs *out)
+{
+	return hostpci_devs(root ? root : "", NULL, value, node, out);
 }
 
 int pve_hostpci_devs_text(const char *value, const char *mapping, const char *node,
 			  struct pve_pci_devs *out)
 {
-	char val[256];
-	int kind = hostpci_value(value, val, sizeof(val));
-
-	memset(out, 0, sizeof(*out));
-	if (kind < 0)
-		return kind;
-	if (kind)
-		return mapping ? pve_mapping_resolve_text(mapping, val, node, out) : -ENOENT;
-	return add_addresses(out, val) ? 0 : -EINVAL;
+	return hostpci_devs(NULL, mapping, value, node, out);
 }

@@ -10,6 +10,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "sys/conffile.h"
 #include "sys/pci.h"
 #include "sys/pve_mapping.h"
 #include "sys/vmconf.h"
@@ -151,25 +152,6 @@ int vmconf_from_qemu_argv(const char *const *argv, int argc, struct vmconf *out)
 
 /* ---- Proxmox ------------------------------------------------------------- */
 
-/* Next line of TEXT into LINE (edges trimmed); false at the end. */
-static bool next_line(const char **text, char *line, size_t size, bool *indented)
-{
-	const char *p = *text, *end;
-	size_t n;
-
-	if (!*p)
-		return false;
-	end = p + strcspn(p, "\n");
-	*text = *end ? end + 1 : end;
-	*indented = *p == ' ' || *p == '\t';
-	p += strspn(p, " \t");
-	n = end - p;
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-		n--;
-	snprintf(line, size, "%.*s", (int)(n < size ? n : size - 1), p);
-	return true;
-}
-
 void vmconf_from_pve(const char *text, const char *mapping, const char *node, struct vmconf *out)
 {
 	struct pve_pci_devs devs;
@@ -178,7 +160,7 @@ void vmconf_from_pve(const char *text, const char *mapping, const char *node, st
 	bool indented;
 
 	out->kind = VM_PROXMOX;
-	while (next_line(&text, line, sizeof(line), &indented) && line[0] != '[') {
+	while (conf_next_line(&text, line, sizeof(line), &indented, NULL) && line[0] != '[') {
 		if (!strncmp(line, "hookscript:", 11)) {
 			snprintf(out->hookscript, sizeof(out->hookscript), "%s", line + 11 + strspn(line + 11, " \t"));
 			continue;

@@ -124,13 +124,30 @@ static double run_report(const char *gt, const char *path, long *maxrss_kb, int 
 	return now_s() - t0;
 }
 
+struct measured {
+	long records, rss_kb;
+	double read_s, report_s;
+	int rc;
+};
+
+/* The best of three of each, alternated: the machine is shared. */
+static void measure(const char *gt, const char *path, struct measured *m)
+{
+	m->read_s = m->report_s = 1e9;
+	for (int i = 0; i < 3; i++) {
+		double r = read_all(path, &m->records), p = run_report(gt, path, &m->rss_kb, &m->rc);
+
+		m->read_s = r < m->read_s ? r : m->read_s;
+		m->report_s = p < m->report_s ? p : m->report_s;
+	}
+}
+
 int main(int argc, char **argv)
 {
-	long events = argc > 2 ? atol(argv[2]) : 1000000, records, rss = 0;
+	long events = argc > 2 ? atol(argv[2]) : 1000000;
 	char dir[] = "/tmp/gt-report-bench.XXXXXX";
-	double t_read[3], t_rep[3], best_read = 1e9, best_rep = 1e9;
+	struct measured m;
 	struct tb b;
-	int rc = 0;
 
 	if (argc < 2 || !mkdtemp(dir)) {
 		fprintf(stderr, "usage: report_bench GPUTRACE [EVENTS]\n");
@@ -139,32 +156,20 @@ int main(int argc, char **argv)
 	tb_open(&b, dir, "big.gtrace", "fentry");
 	generate(&b, events);
 	tb_close(&b);
-	/* alternate, keep the best of three: the machine is shared */
-	for (int i = 0; i < 3; i++) {
-		t_read[i] = read_all(b.path, &records);
-		t_rep[i] = run_report(argv[1], b.path, &rss, &rc);
-		best_read = t_read[i] < best_read ? t_read[i] : best_read;
-		best_rep = t_rep[i] < best_rep ? t_rep[i] : best_rep;
-	}
+	measure(argv[1], b.path, &m);
 	printf("report    %ld records: report %.2f s (exit %d), decompress+walk %.2f s: %.1fx"
 	       " (target <= 3x, <= 1 s); peak RSS %.1f MiB = %.0f bytes/event\n",
-	       records, best_rep, rc, best_read, best_rep / best_read, rss / 1024.0,
-	       rss * 1024.0 / records);
+	       m.records, m.report_s, m.rc, m.read_s, m.report_s / m.read_s, m.rss_kb / 1024.0,
+	       m.rss_kb * 1024.0 / m.records);
 	unlink(b.path);
 	/* 50k writes + 50k binds: linear, and within the same ratio */
 	tb_open(&b, dir, "writes.gtrace", "fentry");
 	generate_writes(&b, events / 20);
 	tb_close(&b);
-	best_read = best_rep = 1e9;
-	for (int i = 0; i < 3; i++) {
-		t_read[i] = read_all(b.path, &records);
-		t_rep[i] = run_report(argv[1], b.path, &rss, &rc);
-		best_read = t_read[i] < best_read ? t_read[i] : best_read;
-		best_rep = t_rep[i] < best_rep ? t_rep[i] : best_rep;
-	}
+	measure(argv[1], b.path, &m);
 	printf("report    %ld records of sysfs writes and binds: report %.2f s (exit %d), "
 	       "decompress+walk %.2f s: %.1fx (target <= 3x); peak RSS %.1f MiB\n",
-	       records, best_rep, rc, best_read, best_rep / best_read, rss / 1024.0);
+	       m.records, m.report_s, m.rc, m.read_s, m.report_s / m.read_s, m.rss_kb / 1024.0);
 	unlink(b.path);
 	rmdir(dir);
 	return 0;

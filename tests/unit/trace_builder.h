@@ -147,31 +147,7 @@ static inline void tb_exit_orphaning(struct tb *b, double ms, const struct gt_ta
 	trace_writer_append(b->w, GT_REC_EVENT, &e, size);
 }
 
-/* PATH root first ("/sys/bus/pci/drivers_probe"), VALUE as written. */
-static inline void tb_write(struct tb *b, double ms, const struct gt_task *t, const char *path,
-			    const char *value)
-{
-	struct gt_sysfs_write w = { 0 };
-	char tmp[512], *comp[GT_PATH_DEPTH], *save;
-	int n = 0;
-
-	tb_hdr(&w.hdr, GT_EV_SYSFS_WRITE, sizeof(w), ms, t);
-	snprintf(tmp, sizeof(tmp), "%s", path + 4);	/* without "/sys" */
-	for (char *c = strtok_r(tmp, "/", &save); c && n < GT_PATH_DEPTH; c = strtok_r(NULL, "/", &save))
-		comp[n++] = c;
-	for (int i = 0; i < n; i++)
-		strncpy(w.path[i], comp[n - 1 - i], GT_NAME_LEN - 1);
-	w.depth = n;
-	w.data_len = strlen(value);
-	memcpy(w.data, value, w.data_len);
-	w.count = w.data_len;
-	w.ret = w.data_len;
-	w.end_ns = w.hdr.ts_ns + 2000000;	/* 2 ms */
-	w.origin = GT_ORIGIN_KERNFS;
-	trace_writer_append(b->w, GT_REC_EVENT, &w, sizeof(w));
-}
-
-/* A write the kernel refused: RET is -errno. */
+/* A sysfs write as the kernel side records it; RET: bytes taken or -errno. */
 static inline void tb_write_ret(struct tb *b, double ms, const struct gt_task *t, const char *path,
 				const char *value, int64_t ret)
 {
@@ -193,6 +169,13 @@ static inline void tb_write_ret(struct tb *b, double ms, const struct gt_task *t
 	w.end_ns = w.hdr.ts_ns + 2000000;
 	w.origin = GT_ORIGIN_KERNFS;
 	trace_writer_append(b->w, GT_REC_EVENT, &w, sizeof(w));
+}
+
+/* PATH root first ("/sys/bus/pci/drivers_probe"), VALUE as written. */
+static inline void tb_write(struct tb *b, double ms, const struct gt_task *t, const char *path,
+			    const char *value)
+{
+	tb_write_ret(b, ms, t, path, value, strlen(value));
 }
 
 /* A driver-core outcome inside a write (fentry traces). */
