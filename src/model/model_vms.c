@@ -34,17 +34,27 @@ static void *push(void **arr, size_t *n, size_t *cap, size_t elem)
 	return (char *)*arr + (*n)++ * elem;
 }
 
-/* argv[i], walking the NUL-separated block. */
-static const char *arg_at(const struct m_proc *p, int i)
-{
-	size_t off = 0;
+#define ARGS_MAX 512	/* arguments looked at: VM ids and hook phases come first */
 
-	for (int k = 0; off < p->argv_len; k++) {
-		if (k == i)
-			return p->argv + off;
-		off += strlen(p->argv + off) + 1;
-	}
-	return NULL;
+/* P's argv as an array (at most ARGS_MAX, NULL-terminated): walked once,
+ * not from the start for every argument. */
+struct args {
+	const char *v[ARGS_MAX + 1];
+	int n;
+};
+
+static void args_of(const struct m_proc *p, struct args *a)
+{
+	a->n = 0;
+	for (size_t off = 0; off < p->argv_len && a->n < ARGS_MAX; off += strlen(p->argv + off) + 1)
+		a->v[a->n++] = p->argv + off;
+	a->v[a->n] = NULL;
+}
+
+/* argv[i] or NULL past the end. */
+static const char *arg_at(const struct args *a, int i)
+{
+	return i >= 0 && i < a->n ? a->v[i] : NULL;
 }
 
 static bool is_qemu(const struct m_proc *p)
@@ -122,13 +132,15 @@ static bool stop_requested(const struct model *m, const struct m_vm *vm)
 	for (size_t i = 0; i < m->n_procs; i++) {
 		const struct m_proc *p = &m->procs[i];
 		bool qm = !strcmp(p->comm, "qm"), virsh = !strcmp(p->comm, "virsh");
+		struct args args;
 		const char *a;
 
 		if ((!qm && !virsh) || !p->start_ns || p->start_ns < vm->start_ns ||
 		    (vm->stop_ns && p->start_ns > vm->stop_ns))
 			continue;
-		for (int k = 0; (a = arg_at(p, k)); k++) {
-			const char *id = arg_at(p, k + 1);
+		args_of(p, &args);
+		for (int k = 0; (a = arg_at(&args, k)); k++) {
+			const char *id = arg_at(&args, k + 1);
 
 			if (!id || strcmp(id, vm->id))
 				continue;
@@ -270,12 +282,14 @@ static const char *base_name(const char *path)
  * "/bin/sh /usr/local/sbin/vm-shutdown-monitor 111"). */
 static bool matches_rule(const struct m_proc *p, const char *line, const char *pattern)
 {
+	struct args args;
 	const char *a;
 
 	if (!fnmatch(pattern, p->comm, 0) || !fnmatch(pattern, line, 0) || !fnmatch(pattern, p->exe, 0) ||
 	    !fnmatch(pattern, base_name(p->exe), 0))
 		return true;
-	for (int i = 0; (a = arg_at(p, i)); i++)
+	args_of(p, &args);
+	for (int i = 0; (a = arg_at(&args, i)); i++)
 		if (!fnmatch(pattern, a, 0) || !fnmatch(pattern, base_name(a), 0))
 			return true;
 	return false;
@@ -286,10 +300,12 @@ static bool hook_of(const struct model *m, const struct m_proc *p, const char *p
 		    struct m_hook *h)
 {
 	const char *a, *prev = NULL;
+	struct args args;
 	char line[1024];
 
-	for (int i = 0; (a = arg_at(p, i)); prev = a, i++) {
-		const char *n1 = arg_at(p, i + 1), *n2 = arg_at(p, i + 2);
+	args_of(p, &args);
+	for (int i = 0; (a = arg_at(&args, i)); prev = a, i++) {
+		const char *n1 = arg_at(&args, i + 1), *n2 = arg_at(&args, i + 2);
 
 		/* Proxmox: <script> <vmid> <phase> */
 		if (prev && is_pve_phase(n1) && vm_by_id(m, a)) {
@@ -301,7 +317,7 @@ static bool hook_of(const struct model *m, const struct m_proc *p, const char *p
 		/* libvirt: .../hooks/qemu <domain> <op> <subop> */
 		if ((ends_with(a, "/libvirt/hooks/qemu") || strstr(a, "/libvirt/hooks/qemu.d/")) &&
 		    n1 && n2) {
-			const char *n3 = arg_at(p, i + 3);
+			const char *n3 = arg_at(&args, i + 3);
 
 			snprintf(h->vm, sizeof(h->vm), "%s", n1);
 			snprintf(h->phase, sizeof(h->phase), "%s%s%s", n2, n3 ? " " : "", n3 ? n3 : "");
@@ -329,7 +345,7 @@ static bool hook_of(const struct model *m, const struct m_proc *p, const char *p
 		snprintf(h->phase, sizeof(h->phase), "user rule");
 		snprintf(h->script, sizeof(h->script), "%s", p->exe[0] ? p->exe : p->comm);
 		for (size_t v = 0; v < m->n_vms; v++)
-			for (int i = 0; (a = arg_at(p, i)); i++)
+			for (int i = 0; (a = arg_at(&args, i)); i++)
 				if (!strcmp(a, m->vms[v].id))
 					snprintf(h->vm, sizeof(h->vm), "%s", m->vms[v].id);
 		return true;

@@ -191,7 +191,8 @@ static int page_setup(struct svg_page *pg)
 	for (size_t i = 0; i < r->f.n; i++)
 		for (int e = 0; e < r->f.v[i].n_evidence; e++)
 			pg->evidence[pg->n_evidence++] = r->f.v[i].evidence[e];
-	qsort(pg->evidence, pg->n_evidence, sizeof(*pg->evidence), cmp_u64);
+	if (pg->n_evidence)
+		qsort(pg->evidence, pg->n_evidence, sizeof(*pg->evidence), cmp_u64);
 	return 0;
 }
 
@@ -412,7 +413,8 @@ static uint64_t *key_times(const struct report *r, size_t *n)
 		k[(*n)++] = m->hooks[i].start_ns, k[(*n)++] = m->hooks[i].end_ns;
 	for (size_t i = 0; i < r->f.n; i++)
 		k[(*n)++] = r->f.v[i].ts_ns;
-	qsort(k, *n, sizeof(*k), cmp_u64);
+	if (*n)
+		qsort(k, *n, sizeof(*k), cmp_u64);
 	return k;
 }
 
