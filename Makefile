@@ -41,7 +41,7 @@ FUZZ_OBJS    := $(patsubst src/%.c,$(BUILD)/fuzz/obj/%.o,$(filter-out src/main.c
 FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all check unit host lab bench demo deps clean install fuzz fuzz-build fuzz-seeds
+.PHONY: all check unit host lab bench demo deps clean install uninstall fuzz fuzz-build fuzz-seeds
 all: $(BUILD)/gputrace
 
 $(BUILD)/vmlinux.h:
@@ -142,8 +142,28 @@ demo:
 	$(MAKE) all
 	scripts/demo.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the
+# docs, bash completion and the recorder's systemd unit (not enabled).
+PREFIX    ?= /usr/local
+SBINDIR   := $(PREFIX)/sbin
+DOCDIR    := $(PREFIX)/share/doc/gputrace
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+COMPDIR   ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(SBINDIR)/gputrace $(UNITDIR)/gputrace-record.service $(COMPDIR)/gputrace \
+	     $(addprefix $(DOCDIR)/,$(notdir $(wildcard docs/*.md)))
+
 install: $(BUILD)/gputrace
-	install -D -m 0755 $(BUILD)/gputrace $(DESTDIR)/usr/local/sbin/gputrace
+	install -D -m 0755 $(BUILD)/gputrace $(DESTDIR)$(SBINDIR)/gputrace
+	install -d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR)
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' scripts/install/gputrace-record.service \
+		> $(DESTDIR)$(UNITDIR)/gputrace-record.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/gputrace-record.service
+	install -m 0644 scripts/install/gputrace.bash $(DESTDIR)$(COMPDIR)/gputrace
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

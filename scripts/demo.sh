@@ -1,10 +1,10 @@
 #!/bin/sh
 # `make demo`: the one-command tour. Boots the guest lab (a Debian kernel in
 # QEMU with an emulated GPU: display + audio function in one slot, real
-# vfio-pci and bochs-drm) on the "rogue rebind" scenario: a Proxmox-style VM
-# start binds the GPU to vfio-pci, the VM stops, the post-stop hook returns
-# the GPU to the host driver, and then another process rebinds it to
-# vfio-pci. gputrace records it all inside the guest; the trace comes back
+# vfio-pci and bochs-drm) on the "hook-background-child" scenario: a
+# Proxmox-style VM start binds the GPU to vfio-pci, the VM stops, the
+# post-stop hook returns the GPU to the host driver and exits, and a
+# subshell it left behind rebinds the GPU to vfio-pci a second later. gputrace records it all inside the guest; the trace comes back
 # here and is shown. Without QEMU, falls back to a short recording on this
 # machine (harmless writes on a PCI device that has no driver).
 set -eu
@@ -15,8 +15,8 @@ kernel=${DEMO_KERNEL:-6.12}
 mkdir -p "$out"
 
 lab_demo() {
-	echo "== booting the lab: scenario rogue-rebind, Debian $kernel kernel, fentry backend"
-	"$top/scripts/lab/run.sh" --scenario rogue-rebind --kernel "$kernel" --backend fentry \
+	echo "== booting the lab: scenario hook-background-child, Debian $kernel kernel, fentry backend"
+	"$top/scripts/lab/run.sh" --scenario hook-background-child --kernel "$kernel" --backend fentry \
 		--out "$out/lab" || return $?
 	trace=$out/lab/trace.gtrace
 	echo
@@ -29,6 +29,9 @@ lab_demo() {
 		echo
 		echo "== gputrace report --vm 111"
 		"$GT" report --vm 111 "$trace" || true
+		echo
+		echo "== gputrace report --explain 0000:00:05.0: the GPU's custody, step by step"
+		"$GT" report --explain 0000:00:05.0 "$trace" || true
 	fi
 	echo
 	echo "Trace: $trace ('gputrace dump --json' shows every record)."

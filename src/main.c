@@ -16,7 +16,7 @@ struct command {
 static const struct command commands[] = {
 	{ "record",   cmd_record,   "record driver binds, sysfs writes and processes into a trace file" },
 	{ "dump",     cmd_dump,     "print every record of a trace (text or JSON Lines)" },
-	{ "report",   cmd_report,   "explain traces: VMs, hooks, timeline, and who rebound what after a hook" },
+	{ "report",   cmd_report,   "explain traces: each device's custody through VM runs, who rebound it, how" },
 	{ "mark",     cmd_mark,     "add a phase marker (baseline, problem, ...) to running recordings" },
 	{ "features", cmd_features, "show which kernel hooks work here and which backend record would use" },
 	{ "status",   cmd_status,   "show each GPU function: driver, override, IOMMU group, power, holding VM" },
@@ -37,20 +37,28 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\n"
-		"Run 'gputrace COMMAND --help' for a command's options and examples.\n"
+		"Run 'gputrace help COMMAND' (or COMMAND --help) for its options and examples.\n"
 		"\n"
 		"Example:\n"
 		"  gputrace record -o problem.gtrace &     # as root\n"
 		"  gputrace mark problem-start\n"
 		"  qm start 111 ... guest shuts down ...\n"
 		"  kill -INT %%1\n"
-		"  gputrace dump problem.gtrace\n");
+		"  gputrace report --vm 111 problem.gtrace\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		/* "gputrace help report" is "gputrace report --help" */
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].run(2, (char *[]){ argv[2], "--help", NULL });
+		gt_err("unknown command '%s'; run 'gputrace help'", argv[2]);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {

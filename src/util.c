@@ -71,13 +71,35 @@ void strlcpy0(char *dst, const char *src, size_t size)
 	dst[n] = 0;
 }
 
+static bool wall_utc;	/* --utc: text times in UTC, not the reader's zone */
+
+void fmt_set_utc(bool utc)
+{
+	wall_utc = utc;
+}
+
+void fmt_zone(uint64_t real, char *buf, size_t size)
+{
+	time_t sec = real / 1000000000ull;
+	struct tm tm;
+
+	if (wall_utc)
+		gmtime_r(&sec, &tm);
+	else
+		localtime_r(&sec, &tm);
+	strftime(buf, size, wall_utc ? "%Y-%m-%d, UTC" : "%Y-%m-%d, %Z (UTC%z)", &tm);
+}
+
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size)
 {
 	time_t sec = real / 1000000000ull;
 	struct tm tm;
 	char t[32];
 
-	localtime_r(&sec, &tm);
+	if (wall_utc)
+		gmtime_r(&sec, &tm);
+	else
+		localtime_r(&sec, &tm);
 	strftime(t, sizeof(t), with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
 	snprintf(buf, size, "%s.%03u", t, (unsigned)(real % 1000000000ull / 1000000));
 }

@@ -34,6 +34,12 @@ void strlcpy0(char *dst, const char *src, size_t size);
  * date when WITH_DATE). */
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size);
 
+/* fmt_wall's zone: the reader's (default) or UTC. */
+void fmt_set_utc(bool utc);
+
+/* "2026-12-01, CET (UTC+0100)": the date and zone text times are in. */
+void fmt_zone(uint64_t real, char *buf, size_t size);
+
 /* ISO 8601 UTC with microseconds, "2026-11-23T21:55:13.480123Z": what every
  * JSON "time" field holds. */
 void fmt_iso_utc(uint64_t real, char *buf, size_t size);

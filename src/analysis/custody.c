@@ -429,6 +429,7 @@ static void episodes(const struct model *m, struct custody *c)
 			cur.readd = t;
 		if (t->kind == M_BIND) {
 			cur.land = t;
+			c->n_moves++;
 			if (c->n_episodes < C_EPISODES_MAX)
 				c->episodes[c->n_episodes++] = cur;
 			out = false;
@@ -437,8 +438,11 @@ static void episodes(const struct model *m, struct custody *c)
 				strlcpy0(host, t->driver, sizeof(host));
 		}
 	}
-	if (out && c->n_episodes < C_EPISODES_MAX)
-		c->episodes[c->n_episodes++] = cur;	/* no driver at the end */
+	if (out) {
+		c->n_moves++;
+		if (c->n_episodes < C_EPISODES_MAX)
+			c->episodes[c->n_episodes++] = cur;	/* no driver at the end */
+	}
 }
 
 static void one(const struct model *m, const struct m_vm *vm, const char *bdf, struct custody *c)

@@ -91,8 +91,9 @@ struct custody {
 	struct c_blocker blocker;
 	char settled_driver[MODEL_DRV_LEN];	/* at settle_ns; "" none */
 	/* after the return */
-	struct c_episode episodes[C_EPISODES_MAX];
+	struct c_episode episodes[C_EPISODES_MAX];	/* the first ones */
 	int n_episodes;
+	long n_moves;			/* all of them, kept or not */
 	/* hand-over */
 	uint64_t until_ns;		/* the next run's start sequence, or UINT64_MAX */
 	const struct m_vm *next_vm;

@@ -20,7 +20,7 @@ const char *f_kind_name(enum f_kind k)
 	static const char *const names[F_KIND_MAX] = {
 		"rebind_after_return", "return_failed", "left_on_stub", "left_without_driver",
 		"no_hook", "late_return", "hook_failed", "probe_failed", "stub_without_vm",
-		"handover", "limit" };
+		"handover", "returned_unusable", "limit" };
 	return names[k];
 }
 
@@ -65,6 +65,43 @@ static void evidence(struct finding *f, uint64_t id)
 		if (f->evidence[i] == id)
 			return;
 	f->evidence[f->n_evidence++] = id;
+}
+
+/* Kernel lines about DEV between FROM and TO, of priority LEVEL or more
+ * urgent, into the finding as evidence. */
+static void kernel_lines(const struct model *m, struct finding *f, const char *dev, uint64_t from,
+			 uint64_t to, int level)
+{
+	for (size_t i = 0; i < m->n_logs && f->n_kernel_log < 4; i++) {
+		const struct m_log *l = &m->logs[i];
+
+		if (l->source != M_LOG_KERNEL || l->ts_ns < from || l->ts_ns > to || strcmp(l->bdf, dev) ||
+		    l->level < 0 || l->level > level)
+			continue;
+		f->kernel_log[f->n_kernel_log++] = l;
+		evidence(f, l->rec_id);
+	}
+}
+
+static bool is_display(const struct model *m, const char *bdf)
+{
+	for (size_t i = 0; i < m->n_pci; i++)
+		if (!strcmp(m->pci[i].bdf, bdf))
+			return (m->pci[i].class >> 16) == 0x03;
+	return false;
+}
+
+/* The device's state recorded first after TS (a PCI_STATE record). */
+static const struct m_devstate *state_after(const struct model *m, const char *dev, uint64_t ts,
+					    uint64_t until)
+{
+	for (size_t i = 0; i < m->n_states; i++) {
+		const struct m_devstate *d = &m->states[i];
+
+		if (d->ts_ns > ts && d->ts_ns <= until && !strcmp(d->bdf, dev))
+			return d;
+	}
+	return NULL;
 }
 
 /* "comm[pid]" */
@@ -439,6 +476,7 @@ static void return_failed(const struct model *m, const struct custody *c, struct
 	}
 	evidence(f, b->override ? b->override->rec_id : 0);
 	evidence(f, b->dynid ? b->dynid->rec_id : 0);
+	kernel_lines(m, f, c->bdf, c->stop_ns, c->settle_ns, 4);
 	snprintf(f->summary, sizeof(f->summary), "%s was not returned to %s: %s; it is %s%s", c->bdf,
 		 c->host_before[0] && !driver_is_stub(c->host_before) ? c->host_before : "a host driver",
 		 landed ? "the return's reprobe landed on the stub" : "the return attempt failed",
@@ -672,6 +710,7 @@ static void probe_failures(const struct model *m, const char *vmf, const char *d
 		if (t->task_known)
 			set_culprit(m, f, &t->task, t->ts_ns);
 		evidence(f, t->rec_id);
+		kernel_lines(m, f, t->bdf, t->ts_ns - 1000000000ull, t->ts_ns + 1000000000ull, 4);
 		snprintf(f->summary, sizeof(f->summary), "%s failed to probe %s: %s (%d)", t->driver,
 			 t->bdf, t->err < 0 && t->err > -4096 ? strerrorname_np(-t->err) ?: "error" : "error",
 			 t->err);
@@ -693,17 +732,13 @@ static bool in_custody(const struct model *m, const struct custody_set *cs, cons
 		    (vm->start_ns <= t->ts_ns && (!vm->stop_ns || vm->stop_ns >= t->ts_ns)))
 			return true;
 	}
+	/* after a stop, until the next run takes it, the device is in that
+	 * run's custody: its attempts and every move after the return */
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct custody *c = &cs->v[i];
 
-		if (strcmp(c->bdf, t->bdf) || !c->stop_ns)
-			continue;
-		for (int k = 0; k < c->n_attempts; k++)
-			if (c->attempt_trans[k] == t)
-				return true;
-		for (int k = 0; k < c->n_episodes; k++)
-			if (c->episodes[k].land == t)
-				return true;
+		if (!strcmp(c->bdf, t->bdf) && c->stop_ns && t->ts_ns > c->stop_ns && t->ts_ns < c->until_ns)
+			return true;
 	}
 	return false;
 }
@@ -763,6 +798,62 @@ static void stub_without_vm(const struct model *m, const struct custody_set *cs,
 		snprintf(f->summary, sizeof(f->summary), "%s moved to %s and no VM started with it",
 			 t->bdf, t->driver);
 	}
+}
+
+/* A return that "worked" and left a dead device: the host driver logged an
+ * error about it right after, it was powered off (D3cold) when next looked
+ * at, or a reset of it failed in the stop sequence. */
+static void returned_unusable(const struct model *m, const struct custody *c, struct findings *fs)
+{
+	const uint64_t window = 5 * 1000000000ull;
+	uint64_t to = c->ret->ts_ns + window < c->until_ns ? c->ret->ts_ns + window : c->until_ns;
+	const struct m_devstate *st = state_after(m, c->bdf, c->ret->ts_ns, to);
+	const struct m_write *reset = NULL;
+	struct finding probe = { 0 }, *f;
+	char why[256] = "";
+
+	/* Only a display function is judged by its driver's errors: an HDMI
+	 * audio function logs "no codecs found" with no monitor attached. */
+	if (is_display(m, c->bdf))
+		kernel_lines(m, &probe, c->bdf, c->ret->ts_ns, to, 3);
+	for (size_t i = 0; i < m->n_writes && !reset; i++) {
+		const struct m_write *w = &m->writes[i];
+
+		if (w->ts_ns >= c->stop_ns && w->ts_ns <= to && w->ret < 0 && !strcmp(w->attr, "reset") &&
+		    strstr(w->path, c->bdf))
+			reset = w;
+	}
+	if (probe.n_kernel_log)
+		snprintf(why, sizeof(why), "%s logged: %.*s", c->ret->driver,
+			 (int)strcspn(probe.kernel_log[0]->msg, "\n"), probe.kernel_log[0]->msg);
+	else if (st && !strcmp(st->power_state, "D3cold"))
+		snprintf(why, sizeof(why), "the device was in D3cold (powered off) after the return");
+	else if (reset)
+		snprintf(why, sizeof(why), "its reset by %.16s[%u] failed (%s)", reset->task.comm,
+			 reset->task.pid, strerrorname_np((int)-reset->ret) ?: "error");
+	else
+		return;
+	if (!(f = add(fs, F_RETURNED_UNUSABLE, is_display(m, c->bdf) ? SEV_HIGH : SEV_WARN)))
+		return;
+	set_device(f, c);
+	f->ts_ns = c->ret->ts_ns;
+	snprintf(f->driver_to, sizeof(f->driver_to), "%s", c->ret->driver);
+	delays(f, c, f->ts_ns);
+	memcpy(f->kernel_log, probe.kernel_log, sizeof(f->kernel_log));
+	f->n_kernel_log = probe.n_kernel_log;
+	for (int i = 0; i < probe.n_evidence; i++)
+		evidence(f, probe.evidence[i]);
+	evidence(f, c->ret->rec_id);
+	evidence(f, st ? st->rec_id : 0);
+	evidence(f, reset ? reset->rec_id : 0);
+	f->returned_by_kind = c->ret_kind;
+	returner_text(m, c, f->returned_by, sizeof(f->returned_by));
+	snprintf(f->summary, sizeof(f->summary), "%s was bound to %s again, but is not usable: %s",
+		 c->bdf, c->ret->driver, why);
+	snprintf(f->mechanism, sizeof(f->mechanism), "a bind that succeeds can still leave the device "
+		 "dead: the driver gives up after probing, or the hardware stays powered off");
+	snprintf(f->advice, sizeof(f->advice), "compare the device state by phase (report on the "
+		 "baseline, problem and recovery traces) and the kernel lines of %s", c->bdf);
 }
 
 static void limits(const struct model *m, struct findings *fs)
@@ -841,15 +932,33 @@ static void unsettled(const struct custody *c, struct findings *fs)
 		 "when the trace ends: whether its devices come back is unknown", c->vm->id);
 }
 
+/* A storm of moves: the first ones are told, the rest counted. */
+static void more_moves(const struct custody *c, struct findings *fs)
+{
+	struct finding *f = add(fs, F_REBIND_AFTER_RETURN, SEV_WARN);
+
+	if (!f)
+		return;
+	set_device(f, c);
+	f->ts_ns = c->episodes[c->n_episodes - 1].leave->ts_ns;
+	snprintf(f->summary, sizeof(f->summary), "%s left its host driver %ld more times after the "
+		 "moves above", c->bdf, c->n_moves - c->n_episodes);
+	snprintf(f->mechanism, sizeof(f->mechanism), "see 'gputrace report --explain %s' and the "
+		 "timeline", c->bdf);
+}
+
 static void judge(const struct model *m, const struct custody_set *cs, const struct custody *c,
 		  struct findings *fs)
 {
 	if (!c->stop_ns)
 		return;		/* still running at the end */
 	if (c->ret && !c->late) {
+		returned_unusable(m, c, fs);
 		for (int i = 0; i < c->n_episodes; i++)
 			if (!c->episodes[i].land || driver_is_stub(c->episodes[i].land->driver))
 				rebind(m, c, &c->episodes[i], fs);
+		if (c->n_moves > c->n_episodes)
+			more_moves(c, fs);
 	} else if (c->n_attempts && (c->settled || c->late)) {
 		return_failed(m, c, fs);
 	} else if (!c->settled) {

@@ -20,6 +20,8 @@ enum f_kind {
 	F_PROBE_FAILED,		/* a driver's probe of a VM device failed */
 	F_STUB_WITHOUT_VM,	/* a device moved to a stub outside any VM's custody */
 	F_HANDOVER,		/* the device went from one VM's run to another's */
+	F_RETURNED_UNUSABLE,	/* returned, but the driver logged an error or the
+				 * device stayed powered off or its reset failed */
 	F_LIMIT,		/* what this trace cannot prove */
 	F_KIND_MAX,
 };
@@ -68,6 +70,8 @@ struct finding {
 	char summary[384];
 	char advice[384];
 	bool uncertain;			/* rests on what a damaged trace may miss */
+	const struct m_log *kernel_log[4];	/* the device's kernel lines around it */
+	int n_kernel_log;
 	uint64_t evidence[F_EVIDENCE_MAX];
 	int n_evidence;
 };

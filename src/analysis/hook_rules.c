@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analysis/hook_rules.h"
+#include "sys/vmconf.h"
 #include "analysis/script_scan.h"
 #include "sys/rootfs.h"
 
@@ -163,64 +164,19 @@ static void check_slots(struct audit *a, const struct script_scan *s, const stru
 	}
 }
 
-/* Attribute NAME of the tag in [TAG, END): its value in OUT. */
-static bool tag_attr(const char *tag, const char *end, const char *name, char *out, size_t size)
+/* Whether domain XML (LEN bytes) has a managed PCI <hostdev> at BDF (any
+ * address for ""), read by the one libvirt XML reader (sys/vmconf.c).
+ * libvirt's default is managed='no'. */
+static bool xml_managed(const char *xml, size_t len, const char *bdf)
 {
-	size_t nlen = strlen(name);
+	struct vmconf conf;
+	long pid;
 
-	for (const char *p = tag; p && p + nlen + 2 < end; p = strstr(p + 1, name)) {
-		char quote = p[nlen + 1];
-
-		if ((p == tag || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') &&
-		    !strncmp(p, name, nlen) && p[nlen] == '=' && (quote == '\'' || quote == '"')) {
-			const char *v = p + nlen + 2, *q = memchr(v, quote, end - v);
-
-			if (!q)
-				return false;
-			snprintf(out, size, "%.*s", (int)(q - v), v);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* The host address of a <hostdev> block: its <source><address .../>. */
-static bool hostdev_address(const char *block, const char *end, char *bdf, size_t size)
-{
-	const char *addr = strstr(block, "<address"), *close;
-	char v[4][16];
-	static const char *const names[] = { "domain", "bus", "slot", "function" };
-
-	if (!addr || addr > end || !(close = strchr(addr, '>')) || close > end)
+	if (vmconf_from_libvirt(xml, len, &conf, &pid))
 		return false;
-	for (int i = 0; i < 4; i++)
-		if (!tag_attr(addr, close, names[i], v[i], sizeof(v[i])))
-			return false;
-	snprintf(bdf, size, "%04lx:%02lx:%02lx.%lx", strtoul(v[0], NULL, 0), strtoul(v[1], NULL, 0),
-		 strtoul(v[2], NULL, 0), strtoul(v[3], NULL, 0));
-	return true;
-}
-
-/* Whether domain XML XML (modified) has a managed PCI <hostdev> at BDF (any
- * address for ""). libvirt's default is managed='no'. */
-static bool xml_managed(char *xml, const char *bdf)
-{
-	char val[16], addr[32];
-
-	for (char *p = xml, *end; (p = strstr(p, "<hostdev")); p = end) {
-		char *tag_end = strchr(p, '>');
-
-		end = strstr(p, "</hostdev>");
-		if (!tag_end || !end)
-			break;
-		if (!tag_attr(p, tag_end, "type", val, sizeof(val)) || strcmp(val, "pci") ||
-		    !tag_attr(p, tag_end, "managed", val, sizeof(val)) || strcmp(val, "yes"))
-			continue;
-		if (!bdf[0])
+	for (size_t i = 0; i < conf.ndevs; i++)
+		if (!conf.unmanaged[i] && (!bdf[0] || !strcmp(conf.devs[i], bdf)))
 			return true;
-		if (hostdev_address(tag_end, end, addr, sizeof(addr)) && !strcmp(addr, bdf))
-			return true;
-	}
 	return false;
 }
 
@@ -242,7 +198,7 @@ static bool domain_managed(const struct audit *a, const char *domain, const char
 			 domain ? ".xml" : "");
 		len = root_read(a->root, path, xml, DOMAIN_XML_MAX);
 		xml[len > 0 ? len : 0] = '\0';
-		yes = xml_managed(xml, bdf);
+		yes = len > 0 && xml_managed(xml, len, bdf);
 	}
 	root_names_free(names, domain ? 0 : n);
 	free(xml);

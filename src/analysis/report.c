@@ -37,6 +37,35 @@ static void task_who(const struct gt_task *t, bool inferred, char *buf, size_t s
 				t->ancestors[i].pid);
 }
 
+static bool hook_pid(const struct model *m, const char *vm, uint32_t pid)
+{
+	for (size_t i = 0; i < m->n_hooks; i++)
+		if (hook_for_vm(&m->hooks[i], vm) && m->hooks[i].proc && m->hooks[i].proc->pid == pid)
+			return true;
+	return false;
+}
+
+static bool mentions(const struct m_vm *vm, const char *s);
+
+/* Kernel lines about the VM's devices, journal lines of its hooks and of
+ * units named after it: marked as such, beside the writes they go with. */
+static void log_row(struct report *r, const struct m_vm *vm, const struct m_log *l)
+{
+	struct tl_row *x;
+	char at[80];
+
+	snprintf(at, sizeof(at), "@%s.", vm->id);
+	if (l->source == M_LOG_KERNEL ? !l->bdf[0] || !mentions(vm, l->bdf) || (r->device && strcmp(r->device, l->bdf))
+				      : !hook_pid(&r->m, vm->id, l->pid) && !strstr(l->unit, at))
+		return;
+	if (!(x = row(r, l->ts_ns, vm->id, l->rec_id)))
+		return;
+	snprintf(x->what, sizeof(x->what), "%s: %.*s", l->source == M_LOG_KERNEL ? "kernel" : "journal",
+		 (int)strcspn(l->msg, "\n"), l->msg);
+	if (l->source == M_LOG_JOURNAL)
+		snprintf(x->who, sizeof(x->who), "%s[%u]", l->comm, l->pid);
+}
+
 static bool mentions(const struct m_vm *vm, const char *s)
 {
 	for (int i = 0; i < vm->n_devs; i++)
@@ -106,6 +135,8 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 	for (size_t i = 0; i < m->n_marks; i++)
 		if ((x = row(r, m->marks[i].ts_ns, vm->id, m->marks[i].rec_id)))
 			snprintf(x->what, sizeof(x->what), "mark: %s", m->marks[i].label);
+	for (size_t i = 0; !r->no_logs && i < m->n_logs; i++)
+		log_row(r, vm, &m->logs[i]);
 }
 
 static int cmp_row(const void *a, const void *b)
@@ -212,6 +243,7 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 
 	memset(r, 0, sizeof(*r));
 	r->m.all_users = o->all_users;
+	r->no_logs = o->no_logs;
 	if (device) {
 		if (!model_bdf_norm(device, norm)) {
 			snprintf(err, errlen, "'%s' is not a PCI address (like 0000:0a:00.0)", device);
@@ -272,6 +304,34 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 	else if (r->m.n_phases > 1)
 		compare_phases(r);
 	return 0;
+}
+
+const struct m_devstate *report_phase_state(const struct report *r, size_t p, const char *bdf)
+{
+	const struct m_phase *ph = &r->m.phases[p];
+	const struct m_devstate *best = NULL;
+
+	for (size_t i = 0; i < r->m.n_states; i++) {
+		const struct m_devstate *d = &r->m.states[i];
+
+		if (!strcmp(d->bdf, bdf) && d->ts_ns >= ph->start_ns && d->ts_ns < ph->end_ns &&
+		    (!best || d->ts_ns >= best->ts_ns))
+			best = d;
+	}
+	return best;
+}
+
+const char *report_state_attr(const struct m_devstate *d, int i, const char **name)
+{
+	static const char *const names[REPORT_STATE_ATTRS] = {
+		"driver", "driver_override", "power_state", "runtime_status", "enable",
+		"d3cold_allowed", "reset_method", "link_speed", "link_width" };
+	const char *v[REPORT_STATE_ATTRS] = {
+		d->driver, d->override, d->power_state, d->runtime_status, d->enable,
+		d->d3cold_allowed, d->reset_method, d->link_speed, d->link_width };
+
+	*name = names[i];
+	return d->missing ? "(gone)" : v[i];
 }
 
 int report_exit_code(const struct report *r)

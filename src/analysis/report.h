@@ -32,6 +32,7 @@ struct report {
 	size_t n_rows, cap_rows;
 	const char *vm, *device;
 	const struct m_phase *phase;	/* --phase: only its window */
+	bool no_logs;
 	struct phase_sig *sigs;
 	size_t n_sigs, cap_sigs;
 };
@@ -41,11 +42,19 @@ struct report {
 struct report_opts {
 	const char *vm, *device, *hook_pattern, *phase;
 	bool all_users;		/* VMs and hooks of any user, not only root's */
+	bool no_logs;		/* no kernel or journal lines in the timeline */
 };
 
 int report_build(struct report *r, const char *const *traces, int n, const struct report_opts *o,
 		 char *err, size_t errlen);
 void report_free(struct report *r);
+
+/* The device's last recorded state in phase P (NULL: none). */
+const struct m_devstate *report_phase_state(const struct report *r, size_t p, const char *bdf);
+
+/* Attribute I (0..REPORT_STATE_ATTRS-1) of a device state: its name and value. */
+#define REPORT_STATE_ATTRS 9
+const char *report_state_attr(const struct m_devstate *d, int i, const char **name);
 
 /* 0: no findings beyond INFO; EXIT_FINDINGS: some. */
 int report_exit_code(const struct report *r);

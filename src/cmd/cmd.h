@@ -13,4 +13,8 @@ int cmd_status(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 
+/* Trace arguments: "-" (once) becomes a copy of standard input. Returns 0
+ * or an exit code, the reason already printed. */
+int cmd_trace_args(char **traces, int n);
+
 #endif

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
+#include "model/event.h"
+#include "sys/pci.h"
 #include "render/record.h"
 #include "trace/trace.h"
 #include "util.h"
@@ -10,7 +15,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace dump [-j|--json] [-p|--pretty] FILE\n"
+		"Usage: gputrace dump [-j|--json] [-p|--pretty] [--device BDF] [--kind KIND]\n"
+		"                     [--since T] [--until T] FILE\n"
 		"\n"
 		"Prints every record of a trace: header, snapshots, events, marks and\n"
 		"counters, in file order. --json prints JSON Lines, one object per record\n"
@@ -18,9 +24,101 @@ static void usage(FILE *out)
 		"disk is printed up to where it ends, with a warning; corrupt data is an\n"
 		"error (exit 1) after the records before it.\n"
 		"\n"
+		"Options:\n"
+		"  -j, --json        JSON Lines; -p, --pretty: indented\n"
+		"      --device BDF  only records naming this PCI function\n"
+		"      --kind KIND   only this event kind (sysfs_write, bind, unbind,\n"
+		"                    probe_fail, dynid, exec, exit) or record type\n"
+		"                    (uevent, mark, pci, pci_state, kmsg, journal, ...)\n"
+		"      --since T, --until T\n"
+		"                    only records from/before T: seconds from the trace's\n"
+		"                    start (12.5) or a time of day (22:51:24[.384])\n"
+		"\n"
 		"Examples:\n"
 		"  gputrace dump problem.gtrace\n"
+		"  gputrace dump --device 0a:00.0 --since 22:51:20 problem.gtrace\n"
 		"  gputrace dump --json problem.gtrace | jq 'select(.kind==\"bind\")'\n");
+}
+
+struct dump_filter {
+	char bdf[20];		/* "" any */
+	const char *kind;	/* NULL any */
+	bool since_tod, until_tod;	/* a time of day, else seconds from the start */
+	double since, until;	/* seconds; until < 0: none */
+	uint64_t first_wall;
+};
+
+static uint64_t record_ts(const struct trace_record *rec)
+{
+	struct gt_event_header h;
+
+	if (rec->type == GT_REC_EVENT && rec->len >= sizeof(h)) {
+		memcpy(&h, rec->data, sizeof(h));
+		return h.ts_ns;
+	}
+	return kv_ts(rec);
+}
+
+static bool known_kind(const char *k)
+{
+	for (int i = 1; i < GT_EV_KIND_MAX + 4; i++)
+		if (!strcmp(k, event_kind_name(i)) || !strcmp(k, render_record_type_name(i)))
+			return strcmp(k, "unknown") != 0;
+	return false;
+}
+
+/* "12.5" (seconds from the start) or "22:51:24[.384]" (time of day). */
+static bool parse_when(const char *s, double *out, bool *tod)
+{
+	unsigned h, m;
+	double sec;
+	char *end;
+
+	if (sscanf(s, "%u:%u:%lf", &h, &m, &sec) == 3 && h < 24 && m < 60 && sec < 61) {
+		*tod = true;
+		*out = h * 3600.0 + m * 60.0 + sec;
+		return true;
+	}
+	*tod = false;
+	*out = strtod(s, &end);
+	return end != s && !*end && *out >= 0;
+}
+
+/* Seconds since local midnight of wall clock NS (as the text output shows). */
+static double time_of_day(uint64_t ns)
+{
+	time_t sec = ns / 1000000000ull;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	return tm.tm_hour * 3600.0 + tm.tm_min * 60.0 + tm.tm_sec + (ns % 1000000000ull) / 1e9;
+}
+
+static bool keep(struct dump_filter *f, const struct trace_record *rec, const struct render_clock *c)
+{
+	uint64_t ts = record_ts(rec), wall;
+
+	if (rec->type == GT_REC_HEADER)
+		return true;	/* the clock and the host: always */
+	if (f->bdf[0] && !memmem(rec->data, rec->len, f->bdf, strlen(f->bdf)))
+		return false;
+	if (f->kind) {
+		union gt_event_any ev;
+		const char *name = rec->type == GT_REC_EVENT && event_decode(rec->data, rec->len, &ev) > 0 ?
+				   event_kind_name(ev.hdr.kind) : render_record_type_name(rec->type);
+
+		if (strcmp(name, f->kind))
+			return false;
+	}
+	if (!ts || (f->since <= 0 && f->until < 0))
+		return true;
+	wall = render_wall_ns(c, ts);
+	if (!f->first_wall)
+		f->first_wall = wall;
+	double at = f->since_tod ? time_of_day(wall) : (wall - f->first_wall) / 1e9;
+	double to = f->until_tod ? time_of_day(wall) : (wall - f->first_wall) / 1e9;
+
+	return at >= f->since && (f->until < 0 || to < f->until);
 }
 
 int cmd_dump(int argc, char **argv)
@@ -28,6 +126,10 @@ int cmd_dump(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -35,22 +137,51 @@ int cmd_dump(int argc, char **argv)
 	struct json_writer *jw = NULL;
 	struct trace_reader *r;
 	struct trace_record rec;
+	struct dump_filter f = { .until = -1 };
 	bool json = false, pretty = false;
 	char err[512];
 	int c, ret;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'p': json = pretty = true; break;
+		case 'D':
+			if (pci_bdf_normalize(optarg, f.bdf, sizeof(f.bdf), 0)) {
+				gt_err("dump: '%s' is not a PCI address (like 0000:0a:00.0)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'K':
+			f.kind = optarg;
+			if (!known_kind(optarg)) {
+				gt_err("dump: no kind '%s': sysfs_write, bind, unbind, probe_fail, dynid, exec, "
+				       "exit, or a record type (uevent, mark, pci, pci_state, kmsg, journal, "
+				       "file, process, counters, end)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'S':
+		case 'U':
+			if (!parse_when(optarg, c == 'S' ? &f.since : &f.until, c == 'S' ? &f.since_tod : &f.until_tod)) {
+				gt_err("dump: '%s' is no time: seconds from the start (12.5) or HH:MM:SS", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default:
+			gt_err("dump: unknown option or missing value: '%s'; try 'gputrace dump --help'",
+			       argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		gt_err("dump takes one trace file (see 'gputrace dump --help')");
 		return EXIT_USAGE;
 	}
+	if ((ret = cmd_trace_args(argv + optind, 1)))
+		return ret;
 	r = trace_reader_open(argv[optind], err, sizeof(err));
 	if (!r) {
 		gt_err("%s", err);
@@ -62,6 +193,8 @@ int cmd_dump(int argc, char **argv)
 		render_text_heading(stdout);
 	while ((ret = trace_reader_next(r, &rec)) == 1) {
 		render_clock_update(&clock, &rec);
+		if (!keep(&f, &rec, &clock))
+			continue;
 		if (json)
 			render_record_json(jw, &rec, &clock);
 		else

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,8 +13,9 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace report [--vm ID|NAME] [--device BDF] [--hook PATTERN]\n"
-		"                       [--phase LABEL] [--explain BDF] [--all-users]\n"
-		"                       [--format text|md|json] [-j] TRACE...\n"
+		"                       [--phase LABEL] [--explain BDF] [--all-users] [--no-kmsg]\n"
+		"                       [--format text|md|json] [-j|-p] [--color WHEN] [--utc]\n"
+		"                       TRACE... ('-': standard input)\n"
 		"\n"
 		"Explains one or more traces: the VMs (Proxmox -id, libvirt -name guest=, any\n"
 		"QEMU with vfio-pci devices), their hook runs (Proxmox hookscripts, libvirt\n"
@@ -37,8 +39,13 @@ static void usage(FILE *out)
 		"      --explain BDF    the custody story of one device, run by run\n"
 		"      --all-users      VMs and hooks of any user (default: root's, and QEMU\n"
 		"                       started by root-owned daemons)\n"
-		"  -f, --format FMT     text (default; colour on a terminal), md or json\n"
-		"  -j, --json           same as --format json\n"
+		"      --no-kmsg        no kernel or journal lines in the timeline\n"
+		"  -f, --format FMT     text (default), md or json\n"
+		"  -j, --json           same as --format json (compact)\n"
+		"  -p, --pretty         JSON, indented\n"
+		"      --color WHEN     auto (default: on a terminal, unless NO_COLOR or\n"
+		"                       TERM=dumb), always or never\n"
+		"      --utc            text times in UTC (default: this machine's zone)\n"
 		"  -h, --help           this help\n"
 		"\n"
 		"Exit status: 0 no findings, 3 findings (HIGH or WARN), 1 error, 2 usage.\n"
@@ -48,6 +55,7 @@ static void usage(FILE *out)
 		"  gputrace report --format md --vm win10 *.gtrace > report.md\n"
 		"  gputrace report --vm 111 baseline.gtrace problem.gtrace recovery.gtrace\n"
 		"  gputrace report --explain 0000:0a:00.0 problem.gtrace\n"
+		"  ssh pve1 cat /var/lib/gputrace/last.gtrace | gputrace report -\n"
 		"  gputrace report -j problem.gtrace | jq '.findings[] | select(.severity==\"HIGH\")'\n");
 }
 
@@ -60,18 +68,24 @@ int cmd_report(int argc, char **argv)
 		{ "phase", required_argument, NULL, 'P' },
 		{ "explain", required_argument, NULL, 'E' },
 		{ "all-users", no_argument, NULL, 'A' },
+		{ "no-kmsg", no_argument, NULL, 'K' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "color", required_argument, NULL, 'C' },
+		{ "utc", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *format = "text", *explain = NULL;
+	const char *format = "text", *explain = NULL, *color = "auto";
 	struct report_opts o = { 0 };
+	bool pretty = false, use_color;
 	struct report r;
 	char err[1024];
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "f:jh", opts, NULL)) != -1) {
+	opterr = 0;	/* one line of our own, not getopt's and the whole help */
+	while ((c = getopt_long(argc, argv, "f:jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'V': o.vm = optarg; break;
 		case 'D': o.device = optarg; break;
@@ -79,12 +93,26 @@ int cmd_report(int argc, char **argv)
 		case 'P': o.phase = optarg; break;
 		case 'E': explain = optarg; break;
 		case 'A': o.all_users = true; break;
+		case 'K': o.no_logs = true; break;
 		case 'f': format = optarg; break;
 		case 'j': format = "json"; break;
+		case 'p': format = "json"; pretty = true; break;
+		case 'C': color = optarg; break;
+		case 'U': fmt_set_utc(true); break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default:
+			gt_err("report: unknown option or missing value: '%s'; try 'gputrace report --help'",
+			       argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
+	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
+		gt_err("--color takes auto, always or never, not '%s'", color);
+		return EXIT_USAGE;
+	}
+	use_color = !strcmp(color, "always") ||
+		    (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb")));
 	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json")) {
 		gt_err("unknown format '%s': use text, md or json", format);
 		return EXIT_USAGE;
@@ -93,6 +121,8 @@ int cmd_report(int argc, char **argv)
 		gt_err("report needs at least one trace file (see 'gputrace report --help')");
 		return EXIT_USAGE;
 	}
+	if ((ret = cmd_trace_args(argv + optind, argc - optind)))
+		return ret;
 	if (explain)
 		o.device = explain;
 	ret = report_build(&r, (const char *const *)argv + optind, argc - optind, &o, err, sizeof(err));
@@ -104,9 +134,9 @@ int cmd_report(int argc, char **argv)
 	if (explain && strcmp(format, "json"))
 		report_render_explain(stdout, &r, r.device);
 	else if (!strcmp(format, "json"))
-		report_render_json(stdout, &r, true);
+		report_render_json(stdout, &r, pretty);
 	else
-		report_render_text(stdout, &r, !strcmp(format, "md"), isatty(STDOUT_FILENO));
+		report_render_text(stdout, &r, !strcmp(format, "md"), use_color);
 	ret = report_exit_code(&r);
 	report_free(&r);
 	return ret;

@@ -102,6 +102,7 @@ struct m_mark {
 struct m_pci {			/* from the start snapshot */
 	char bdf[MODEL_BDF_LEN];
 	uint32_t vendor, device;
+	uint32_t class;			/* 0x030000: a display controller */
 	char driver[MODEL_DRV_LEN];
 	char override[MODEL_DRV_LEN];
 	char name[128];

@@ -359,6 +359,8 @@ static void load_pci(struct model *m, const struct trace_record *rec)
 		d->vendor = strtoul(buf, NULL, 16);
 	if (kv_get(rec, "device", buf, sizeof(buf)))
 		d->device = strtoul(buf, NULL, 16);
+	if (kv_get(rec, "class", buf, sizeof(buf)))
+		d->class = strtoul(buf, NULL, 16);
 	kv_get(rec, "driver", d->driver, sizeof(d->driver));
 	kv_get(rec, "driver_override", d->override, sizeof(d->override));
 	kv_get(rec, "device_name", d->name, sizeof(d->name));

@@ -154,8 +154,13 @@ void features_probe_quick(struct gt_features *f)
 		strlcpy0(f->kernel_release, u.release, sizeof(f->kernel_release));
 	f->root = geteuid() == 0;
 	f->btf = access(VMLINUX_BTF, R_OK) == 0;
-	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1)
+	int rb = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+
+	if (rb == 1)
 		set_result(&f->ringbuf, true, 0, "ok");
+	else if (rb == -EPERM || (rb <= 0 && !f->root))
+		/* not root: the kernel refused the probe itself; it says nothing of the kernel */
+		set_result(&f->ringbuf, false, -EPERM, "not permitted (EPERM): run as root");
 	else
 		set_result(&f->ringbuf, false, -EOPNOTSUPP, "no BPF ring buffer (needs 5.8+)");
 	probe_raw_tp_allowed(&f->raw_tp);

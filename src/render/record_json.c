@@ -9,7 +9,7 @@
 #include "render/record.h"
 #include "util.h"
 
-static const char *rec_type_name(uint16_t type)
+const char *render_record_type_name(uint16_t type)
 {
 	switch (type) {
 	case GT_REC_HEADER: return "header";
@@ -160,7 +160,7 @@ void render_record_json(struct json_writer *w, const struct trace_record *rec,
 
 	json_object_start(w);
 	json_kv_u64(w, "id", rec->id);
-	json_kv_str(w, "type", rec_type_name(rec->type));
+	json_kv_str(w, "type", render_record_type_name(rec->type));
 	if (rec->type == GT_REC_EVENT) {
 		kind = event_decode(rec->data, rec->len, &ev);
 		if (kind >= 0) {

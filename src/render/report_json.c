@@ -119,6 +119,17 @@ static void finding_json(struct json_writer *w, const struct model *m, const str
 	json_kv_str(w, "summary", f->summary);
 	json_kv_str(w, "advice", f->advice);
 	json_kv_bool(w, "uncertain", f->uncertain);
+	json_key(w, "kernel_log");
+	json_array_start(w);
+	for (int i = 0; i < f->n_kernel_log; i++) {
+		json_object_start(w);
+		time_str(w, m, f->kernel_log[i]->ts_ns);
+		json_kv_u64(w, "level", f->kernel_log[i]->level);
+		json_key(w, "msg");
+		json_string_len(w, f->kernel_log[i]->msg, f->kernel_log[i]->msg_len);
+		json_object_end(w);
+	}
+	json_array_end(w);
 	json_key(w, "evidence");
 	json_array_start(w);
 	for (int i = 0; i < f->n_evidence; i++)
@@ -235,6 +246,37 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 		json_kv_u64(w, "start_ns", wall_ns(m, m->phases[i].start_ns));
 		json_kv_u64(w, "end_ns", m->phases[i].end_ns == UINT64_MAX ? 0 : wall_ns(m, m->phases[i].end_ns));
 		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "phase_states");
+	json_array_start(w);
+	for (size_t i = 0, n_seen = 0; i < m->n_states && n_seen < 64; i++) {
+		static char seen[64][MODEL_BDF_LEN];
+		const char *bdf = m->states[i].bdf, *name;
+		bool first = true;
+
+		for (size_t k = 0; k < n_seen && first; k++)
+			first = strcmp(seen[k], bdf) != 0;
+		if (!first || (r->device && strcmp(r->device, bdf)))
+			continue;	/* each device once */
+		snprintf(seen[n_seen++], MODEL_BDF_LEN, "%s", bdf);
+		for (size_t p = 0; p < m->n_phases; p++) {
+			const struct m_devstate *d = report_phase_state(r, p, bdf);
+
+			if (!d)
+				continue;
+			json_object_start(w);
+			json_kv_str(w, "phase", m->phases[p].name);
+			json_kv_str(w, "device", d->bdf);
+			time_str(w, m, d->ts_ns);
+			json_kv_bool(w, "missing", d->missing);
+			for (int a = 0; a < REPORT_STATE_ATTRS; a++) {
+				const char *v = report_state_attr(d, a, &name);
+
+				json_kv_str(w, name, v);
+			}
+			json_object_end(w);
+		}
 	}
 	json_array_end(w);
 	json_key(w, "phase_transitions");

@@ -6,12 +6,34 @@
 #include <string.h>
 
 #include "analysis/report.h"
+#include "render/text_escape.h"
 #include "model/event.h"
 #include "util.h"
 
 struct style {
 	bool md, color;
 };
+
+/* Every string a trace holds can be set by any local user: shown through
+ * the one escaper (terminal or Markdown). Eight rotating buffers, so one
+ * printf can take several. */
+static const char *shown(const struct style *s, const char *str)
+{
+	static char bufs[8][1280 * TEXT_ESCAPE_MAX + 1];
+	static unsigned next;
+	char *b = bufs[next++ % 8];
+
+	return s->md ? md_escape_str(b, sizeof(bufs[0]), str) : text_escape_str(b, sizeof(bufs[0]), str);
+}
+
+/* The same for a fixed-size field that may lack its NUL (comm, unit). */
+static const char *shown_n(const struct style *s, const char *field, size_t max)
+{
+	char tmp[256];
+
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)(max < sizeof(tmp) ? max : sizeof(tmp) - 1), field);
+	return shown(s, tmp);
+}
 
 static const char *sev_color(const struct style *s, enum f_severity v)
 {
@@ -35,16 +57,22 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 {
 	const struct model *m = &r->m;
 
+	char zone[64] = "";
+
+	if (m->first_ns)
+		fmt_zone(m->first_ns, zone, sizeof(zone));
 	fprintf(out, s->md ? "## gputrace report: %s (kernel %s, %s backend)\n\n"
-			   : "gputrace report: %s (kernel %s, %s backend)\n\n",
-		m->hostname, m->kernel, m->backend);
+			   : "gputrace report: %s (kernel %s, %s backend)\n",
+		shown(s, m->hostname), shown(s, m->kernel), shown(s, m->backend));
+	fprintf(out, s->md ? "Times from %s%s.\n\n" : "times from %s%s\n\n", zone[0] ? zone : "-",
+		m->truncated ? s->md ? "; **the trace is truncated** (no end record)" : "; TRUNCATED: no end record" : "");
 	for (size_t i = 0; i < m->n_vms; i++) {
 		const struct m_vm *vm = &m->vms[i];
 
 		if (r->vm && strcmp(r->vm, vm->id))
 			continue;
 		fprintf(out, s->md ? "- **VM %s** (%s, QEMU pid %u) devices:" : "VM %s (%s, QEMU pid %u)   devices:",
-			vm->id, vm->flavour == VM_PROXMOX ? "Proxmox" : vm->flavour == VM_LIBVIRT ?
+			shown(s, vm->id), vm->flavour == VM_PROXMOX ? "Proxmox" : vm->flavour == VM_LIBVIRT ?
 			"libvirt" : "QEMU", vm->pid);
 		for (int d = 0; d < vm->n_devs; d++) {
 			const char *name = "";
@@ -53,7 +81,7 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 			for (size_t k = 0; k < m->n_pci && !m->other_hosts[0]; k++)
 				if (!strcmp(m->pci[k].bdf, vm->devs[d]))
 					name = m->pci[k].name;
-			fprintf(out, " %s%s%s%s", vm->devs[d], name[0] ? " [" : "", name, name[0] ? "]" : "");
+			fprintf(out, " %s%s%s%s", vm->devs[d], name[0] ? " [" : "", shown(s, name), name[0] ? "]" : "");
 		}
 		fputc('\n', out);
 	}
@@ -71,16 +99,17 @@ static void timeline(FILE *out, const struct report *r, const struct style *s)
 		if (strcmp(vm, x->vm)) {
 			vm = x->vm;
 			fprintf(out, s->md ? "### Timeline of VM %s\n\n| time | event | by | |\n|---|---|---|---|\n"
-					   : "TIMELINE of VM %s\n", vm);
+					   : "TIMELINE of VM %s\n", shown(s, vm));
 		}
 		wall(&r->m, x->ts_ns, t, sizeof(t));
 		if (x->after_hook)
 			snprintf(d, sizeof(d), "+%.2f s after hook exit", x->delay_s);
 		if (s->md) {
-			fprintf(out, "| %s | %s | %s | %s |\n", t, x->what, x->who, d);
+			fprintf(out, "| %s | %s | %s | %s |\n", t, shown(s, x->what), shown(s, x->who), d);
 		} else {
 			char line[1200];
-			size_t n = snprintf(line, sizeof(line), "%s  %-58s %-40s %s", t, x->what, x->who, d);
+			size_t n = snprintf(line, sizeof(line), "%s  %-58s %-40s %s", t, shown(s, x->what),
+					    shown(s, x->who), d);
 
 			n = n < sizeof(line) ? n : sizeof(line) - 1;
 			while (n && line[n - 1] == ' ')
@@ -99,28 +128,30 @@ static void culprit(FILE *out, const struct finding *f, const struct style *s)
 	if (!f->has_culprit)
 		return;
 	fprintf(out, "%sculprit: %s%.16s[%u]", ind, f->culprit_inferred ? "(inferred from the write in flight) " : "",
-		f->culprit.comm, f->culprit.pid);
+		shown_n(s, f->culprit.comm, GT_COMM_LEN), f->culprit.pid);
 	if (f->culprit.uid)
 		fprintf(out, " uid %u", f->culprit.uid);
 	for (int i = 0; i < f->culprit.n_ancestors && i < GT_ANCESTRY_MAX; i++)
-		fprintf(out, " < %.16s[%u]", f->culprit.ancestors[i].comm, f->culprit.ancestors[i].pid);
+		fprintf(out, " < %s[%u]", shown_n(s, f->culprit.ancestors[i].comm, GT_COMM_LEN),
+			f->culprit.ancestors[i].pid);
 	if (f->culprit.unit[0])
-		fprintf(out, "  unit: %.*s", GT_UNIT_LEN, f->culprit.unit);
+		fprintf(out, "  unit: %s", shown_n(s, f->culprit.unit, GT_UNIT_LEN));
 	fputc('\n', out);
 	if (f->culprit_proc) {
 		model_argv_line(f->culprit_proc, line, sizeof(line));
-		fprintf(out, "%scommand: %s\n", ind, line);
+		fprintf(out, "%scommand: %s\n", ind, shown(s, line));
 	}
 	if (f->n_spawned_by) {
 		fprintf(out, "%sspawned by:", ind);
 		for (int i = 0; i < f->n_spawned_by; i++)
-			fprintf(out, "%s %.16s[%u]%s", i ? " <" : "", f->spawned_by[i].comm, f->spawned_by[i].pid,
+			fprintf(out, "%s %s[%u]%s", i ? " <" : "", shown_n(s, f->spawned_by[i].comm, GT_COMM_LEN),
+				f->spawned_by[i].pid,
 				f->spawned_by[i].inferred ? " (forked: inferred)" : "");
 		fputc('\n', out);
 	}
 	if (f->culprit_hook && f->culprit_from_hook)
-		fprintf(out, "%sfrom the hook: started by the %s hook %s[%u]%s\n", ind, f->culprit_hook->phase,
-			f->culprit_hook->script, f->culprit_hook->proc ? f->culprit_hook->proc->pid : 0,
+		fprintf(out, "%sfrom the hook: started by the %s hook %s[%u]%s\n", ind, shown(s, f->culprit_hook->phase),
+			shown(s, f->culprit_hook->script), f->culprit_hook->proc ? f->culprit_hook->proc->pid : 0,
 			f->culprit_hook->end_ns && f->culprit_hook->end_ns < f->ts_ns ? ", which had exited" : "");
 }
 
@@ -160,20 +191,31 @@ static void findings(FILE *out, const struct report *r, const struct style *s)
 
 		if (s->md)
 			fprintf(out, "- **%s** `%s` %s%s%s%s\n", f_severity_name(f->severity), f_kind_name(f->kind),
-				t, t[0] ? " " : "", f->summary, f->uncertain ? " *(uncertain)*" : "");
+				t, t[0] ? " " : "", shown(s, f->summary), f->uncertain ? " *(uncertain)*" : "");
 		else
 			fprintf(out, " %s%-4s%s  %s%s%s%s\n", sev_color(s, f->severity), f_severity_name(f->severity),
-				reset(s), t, t[0] ? "  " : "", f->summary, f->uncertain ? " (uncertain)" : "");
+				reset(s), t, t[0] ? "  " : "", shown(s, f->summary), f->uncertain ? " (uncertain)" : "");
 		culprit(out, f, s);
 		delay_line(out, f, s);
 		if (f->returned_by[0])
-			fprintf(out, "%sreturned by: %s\n", ind, f->returned_by);
+			fprintf(out, "%sreturned by: %s\n", ind, shown(s, f->returned_by));
 		if (f->chain[0])
-			fprintf(out, "%schain: %s\n", ind, f->chain);
+			fprintf(out, "%schain: %s\n", ind, shown(s, f->chain));
 		else if (f->mechanism[0])
-			fprintf(out, "%smechanism: %s\n", ind, f->mechanism);
+			fprintf(out, "%smechanism: %s\n", ind, shown(s, f->mechanism));
+		for (int k = 0; k < f->n_kernel_log; k++) {
+			char lt[32];
+
+			fmt_wall(f->kernel_log[k]->ts_ns, false, lt, sizeof(lt));
+			fprintf(out, "%skernel %s: ", ind, lt);
+			if (s->md)
+				md_escape_put(out, f->kernel_log[k]->msg, strcspn(f->kernel_log[k]->msg, "\n"));
+			else
+				text_escape_put(out, f->kernel_log[k]->msg, strcspn(f->kernel_log[k]->msg, "\n"));
+			fputc('\n', out);
+		}
 		if (f->advice[0])
-			fprintf(out, "%sfix: %s\n", ind, f->advice);
+			fprintf(out, "%sfix: %s\n", ind, shown(s, f->advice));
 	}
 }
 
@@ -187,7 +229,7 @@ static void phases(FILE *out, const struct report *r, const struct style *s)
 		return;
 	fprintf(out, s->md ? "### Phases compared\n\n| transition |" : "PHASES (x: happened in that phase)\n%-60s", s->md ? "" : "");
 	for (size_t p = 0; p < np; p++)
-		fprintf(out, s->md ? " %s |" : " %-10.10s", m->phases[p].name);
+		fprintf(out, s->md ? " %s |" : " %-10.10s", shown(s, m->phases[p].name));
 	fputc('\n', out);
 	if (s->md) {
 		fputs("|---|", out);
@@ -198,10 +240,66 @@ static void phases(FILE *out, const struct report *r, const struct style *s)
 	for (size_t i = 0; i < r->n_sigs; i++) {
 		bool all = r->sigs[i].phases == (np == 32 ? ~0u : (1u << np) - 1);
 
-		fprintf(out, s->md ? "| %s%s |" : "%-60.60s", r->sigs[i].sig, s->md && !all ? " **(differs)**" : "");
+		fprintf(out, s->md ? "| %s%s |" : "%-60.60s", shown(s, r->sigs[i].sig), s->md && !all ? " **(differs)**" : "");
 		for (size_t p = 0; p < np; p++)
 			fprintf(out, s->md ? " %s |" : " %-10s", r->sigs[i].phases & (1u << p) ? "x" : s->md ? "" : "-");
 		fprintf(out, "%s\n", !s->md && !all ? "  <- differs" : "");
+	}
+	fputc('\n', out);
+}
+
+/* The seed's procedure: each device's state at the end of each phase side
+ * by side, the attributes that differ first. */
+static void phase_states(FILE *out, const struct report *r, const struct style *s)
+{
+	const struct model *m = &r->m;
+	size_t np = m->n_phases < 8 ? m->n_phases : 8;
+	char seen[64][MODEL_BDF_LEN];
+	int n_seen = 0;
+
+	if (r->phase || np < 2 || !m->n_states)
+		return;
+	fprintf(out, s->md ? "### Device state by phase\n\n" : "DEVICE STATE BY PHASE (at the end of each)\n");
+	for (size_t i = 0; i < m->n_states && n_seen < 64; i++) {
+		const char *bdf = m->states[i].bdf;
+		bool dup = false;
+
+		for (int k = 0; k < n_seen; k++)
+			dup |= !strcmp(seen[k], bdf);
+		if (dup || (r->device && strcmp(r->device, bdf)))
+			continue;
+		snprintf(seen[n_seen++], MODEL_BDF_LEN, "%s", bdf);
+		fprintf(out, s->md ? "\n**%s**\n\n| attribute |" : "%s\n  %-16s", bdf, s->md ? "" : "attribute");
+		for (size_t p = 0; p < np; p++)
+			fprintf(out, s->md ? " %s |" : " %-14.14s", shown(s, m->phases[p].name));
+		fprintf(out, s->md ? "\n|---|" : "\n");
+		for (size_t p = 0; s->md && p < np; p++)
+			fputs("---|", out);
+		if (s->md)
+			fputc('\n', out);
+		for (int pass = 0; pass < 2; pass++)	/* differences first */
+			for (int a = 0; a < REPORT_STATE_ATTRS; a++) {
+				const char *first = NULL, *name = "";
+				bool differs = false;
+
+				for (size_t p = 0; p < np; p++) {
+					const struct m_devstate *d = report_phase_state(r, p, bdf);
+					const char *v = d ? report_state_attr(d, a, &name) : "?";
+
+					differs |= first && strcmp(first, v);
+					first = first ? first : v;
+				}
+				if (differs != !pass)
+					continue;
+				fprintf(out, s->md ? "| %s%s |" : "  %-16s", name, s->md && differs ? " **(differs)**" : "");
+				for (size_t p = 0; p < np; p++) {
+					const struct m_devstate *d = report_phase_state(r, p, bdf);
+					const char *v = d ? report_state_attr(d, a, &name) : "?";
+
+					fprintf(out, s->md ? " %s |" : " %-14.14s", v[0] ? shown(s, v) : "-");
+				}
+				fprintf(out, "%s\n", !s->md && differs ? "  <- differs" : "");
+			}
 	}
 	fputc('\n', out);
 }
@@ -214,6 +312,7 @@ void report_render_text(FILE *out, const struct report *r, bool markdown, bool c
 	if (r->n_rows)
 		timeline(out, r, &s);
 	phases(out, r, &s);
+	phase_states(out, r, &s);
 	findings(out, r, &s);
 }
 
@@ -222,15 +321,16 @@ static void explain_line(FILE *out, const char *what, uint64_t ts, const char *f
 
 static void explain_line(FILE *out, const char *what, uint64_t ts, const char *fmt, ...)
 {
-	char t[32] = "";
+	char t[32] = "", line[1536];
 	va_list ap;
 
 	if (ts)
 		fmt_wall(ts, false, t, sizeof(t));
 	fprintf(out, "  %-18s %-12s ", what, t);
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	text_escape_put(out, line, strlen(line));	/* names and values from the trace */
 	fputc('\n', out);
 }
 
@@ -250,7 +350,8 @@ static void explain_run(FILE *out, const struct report *r, const struct custody 
 	const struct model *m = &r->m;
 	char a[64];
 
-	fprintf(out, "%s in VM %s (%s, QEMU pid %u)\n", c->bdf, c->vm->id, vm_kind_name(c->vm->flavour),
+	fprintf(out, "%s in VM %s (%s, QEMU pid %u)\n", c->bdf, shown(&(struct style){ 0 }, c->vm->id),
+		vm_kind_name(c->vm->flavour),
 		c->vm->pid);
 	explain_line(out, "before the start", 0, "%s", !c->host_known ? "unknown (the VM ran before the trace)" :
 		     c->host_before[0] ? c->host_before : "no driver");
@@ -315,8 +416,8 @@ void report_render_explain(FILE *out, const struct report *r, const char *bdf)
 	struct findings fs = { 0 };
 	int runs = 0;
 
-	fprintf(out, "custody of %s (%s, kernel %s, %s backend)\n\n", bdf, r->m.hostname, r->m.kernel,
-		r->m.backend);
+	fprintf(out, "custody of %s (%s, kernel %s, %s backend)\n\n", bdf, shown(&s, r->m.hostname),
+		shown(&s, r->m.kernel), shown(&s, r->m.backend));
 	for (size_t i = 0; i < r->c.n; i++) {
 		if (strcmp(r->c.v[i].bdf, bdf))
 			continue;

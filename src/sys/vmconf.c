@@ -252,7 +252,8 @@ static void add_hostdev(struct vmconf *c, xmlNode *hd)
 	if (!ok || d < 0 || d > 0xffff || b < 0 || b > 0xff || s < 0 || s > 0x1f || f < 0 || f > 7)
 		return;
 	snprintf(bdf, sizeof(bdf), "%04lx:%02lx:%02lx.%lx", d, b, s, f);
-	vmconf_add_dev(c, bdf, attr_is(hd, "managed", "no"));
+	/* managed='yes' or libvirt leaves the device alone: 'no' is the default */
+	vmconf_add_dev(c, bdf, !attr_is(hd, "managed", "yes"));
 }
 
 int vmconf_from_libvirt(const char *xml, size_t len, struct vmconf *out, long *pid)

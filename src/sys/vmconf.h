@@ -24,7 +24,8 @@ struct vmconf {
 	char hookscript[256];		/* Proxmox "local:snippets/NAME" */
 	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */
 	char devs[VMCONF_DEVS_MAX][VMCONF_BDF_LEN];
-	bool unmanaged[VMCONF_DEVS_MAX];	/* libvirt managed='no': the hooks must return it */
+	bool unmanaged[VMCONF_DEVS_MAX];	/* libvirt without managed='yes' (the default
+						 * is 'no'): the hooks must return it */
 	size_t ndevs;
 };
 

@@ -18,7 +18,7 @@ echo "--- this machine ($(uname -r))"
 # report on a synthetic 1 M-event trace (no root needed)
 ${CC:-gcc} -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/include" -iquote "$top/src" -iquote "$top/build" \
 	-o "$top/build/bench/report_bench" "$top/tests/bench/report_bench.c" "$top/build/libgputrace.a" \
-	-lbpf -lelf -lz -lpci
+	-lbpf -lelf -lz -lpci -lxml2
 "$top/build/bench/report_bench" "$top/build/gputrace"
 
 # Skipped with a reason when the lab cannot run.

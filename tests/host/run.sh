@@ -130,6 +130,14 @@ t_record_sysfs() {
 	t_jq "clean end record" "$trace.json" "last.type==\"end\""
 	mode=$(stat -c %a "$trace")
 	t_check "trace file mode is 0600" test "$mode" = 600
+	# dump's filters on the same trace
+	"$GT" dump --json --device "$bdf" --kind sysfs_write "$trace" > "$trace.f.json"
+	t_jq "dump --device --kind: only $bdf's sysfs writes (and the header)" "$trace.f.json" \
+		"length >= 3 and all(.[1:][]; .kind==\"sysfs_write\" and (tostring|contains(\"$bdf\")))"
+	"$GT" dump --json --kind uevent --since 0 --until 3600 "$trace" > "$trace.u.json"
+	t_jq "dump --kind uevent --since --until" "$trace.u.json" "length >= 2 and all(.[1:][]; .type==\"uevent\")"
+	t_check "report - reads the trace from standard input" sh -c "'$GT' report -j - <'$trace' | jq -e '.hostname | length > 0' >/dev/null"
+	t_check "dump --kind bogus is a usage error (exit 2)" sh -c "'$GT' dump --kind bogus '$trace' >/dev/null 2>&1; test \$? -eq 2"
 }
 
 # The kernel log and device state (issue 12): a line written to /dev/kmsg
@@ -549,6 +557,31 @@ t_mark_without_recorder() {
 # --- bundle round trip: record under a known hostname (own UTS namespace),
 # bundle it plain and with --redact, extract, check every part and that the
 # hostname is gone from every file and from the redacted trace's records.
+# make install into a staging root: binary, docs, completion, the unit
+# (checked by systemd-analyze where it exists), and uninstall removes them.
+t_install() {
+	dest=$work/inst
+	if ! make -s -C "$here/../.." install DESTDIR="$dest" PREFIX=/usr >"$work/install.log" 2>&1; then
+		t_fail "make install" "$(tail -n 1 "$work/install.log")"
+		return
+	fi
+	t_check "make install: binary, unit, completion, docs" test -x "$dest/usr/sbin/gputrace" -a \
+		-f "$dest/usr/lib/systemd/system/gputrace-record.service" -a \
+		-f "$dest/usr/share/bash-completion/completions/gputrace" -a -f "$dest/usr/share/doc/gputrace/design.md"
+	t_check "the unit runs the installed binary" grep -q '^ExecStart=/usr/sbin/gputrace record' \
+		"$dest/usr/lib/systemd/system/gputrace-record.service"
+	if command -v systemd-analyze >/dev/null 2>&1; then
+		# against this host's units, with the binary where it really is
+		mkdir -p "$work/unit"
+		sed "s|^ExecStart=/usr/sbin/gputrace|ExecStart=$GT|" "$dest/usr/lib/systemd/system/gputrace-record.service" \
+			>"$work/unit/gputrace-record.service"
+		t_check "systemd-analyze verify accepts the unit" systemd-analyze verify "$work/unit/gputrace-record.service"
+	fi
+	t_check "bash completion parses" bash -n "$dest/usr/share/bash-completion/completions/gputrace"
+	make -s -C "$here/../.." uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null 2>&1
+	t_check "make uninstall leaves no file" test -z "$(find "$dest" -type f)"
+}
+
 t_bundle() {
 	secret="gtsecret$$"
 	b="$work/bundle"
@@ -598,6 +631,7 @@ t_bundle_dies_clean() {
 }
 
 t_core_btf
+t_install
 t_record_sysfs
 t_record_kmsg
 t_record_journal

@@ -25,6 +25,9 @@ matrix=$outroot/matrix.txt
 for k in $kernels; do
 	for b in $backends; do
 		for s in $scenarios; do
+			# "# lab-kernels: 6.1 6.12": a scenario a guest kernel cannot run
+			only=$(sed -n 's/^# lab-kernels: //p' "tests/lab/scenarios/$s.sh")
+			[ -z "$only" ] || case " $only " in *" $k "*) ;; *) continue ;; esac
 			case "$b" in
 			fentry|tracepoint) ;;
 			*) case "$s" in baseline|rogue-rebind) ;; *) continue ;; esac ;;

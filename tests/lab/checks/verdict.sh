@@ -40,6 +40,7 @@ while read -r line; do
 		mechanism) filter="$filter and .mechanism_kind == \"$val\"" ;;
 		blocker) filter="$filter and .blocker == \"$val\"" ;;
 		returned_by) filter="$filter and .returned_by_kind == \"$val\"" ;;
+		kernel_log) filter="$filter and (.kernel_log | length) >= $val" ;;
 		vm) filter="$filter and .vm == \"$val\"" ;;
 		*) wrong "unknown lab-verdict key '$key'" ;;
 		esac
