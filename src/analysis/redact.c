@@ -22,8 +22,12 @@ struct redact {
 	struct pair names[NAMES_MAX];	/* hosts, users, homes */
 	size_t nnames;
 	int nhosts, nusers;
-	struct pair *args;		/* argv values -> <arg-N> */
+	struct pair *args;		/* "KIND:value" -> <KIND-N> */
 	size_t nargs, argcap;
+	struct {
+		const char *kind;
+		size_t n;
+	} kinds[8];			/* stand-ins made so far, by kind */
 	char **keep;			/* driver names seen in traces */
 	size_t nkeep, keepcap;
 };
@@ -459,7 +463,7 @@ static const char *standin(struct redact *r, const char *kind, const char *value
 {
 	struct pair *grown;
 	char repl[48], *key;
-	size_t i, n = 0;
+	size_t i, k, n;
 
 	if (asprintf(&key, "%s:%.*s", kind, (int)len, value) < 0)
 		return "<redacted>";
@@ -468,9 +472,15 @@ static const char *standin(struct redact *r, const char *kind, const char *value
 			free(key);
 			return r->args[i].repl;
 		}
-	for (i = 0; i < r->nargs; i++)
-		n += !strncmp(r->args[i].orig, kind, strlen(kind)) &&
-		     r->args[i].orig[strlen(kind)] == ':';
+	for (k = 0; k < sizeof(r->kinds) / sizeof(r->kinds[0]); k++)
+		if (!r->kinds[k].kind || !strcmp(r->kinds[k].kind, kind))
+			break;
+	if (k == sizeof(r->kinds) / sizeof(r->kinds[0])) {
+		free(key);
+		return "<redacted>";
+	}
+	r->kinds[k].kind = kind;	/* static strings */
+	n = r->kinds[k].n;
 	if (r->nargs == r->argcap) {
 		r->argcap = r->argcap ? r->argcap * 2 : 64;
 		grown = realloc(r->args, r->argcap * sizeof(*grown));
@@ -487,6 +497,7 @@ static const char *standin(struct redact *r, const char *kind, const char *value
 		free(key);
 		return "<redacted>";
 	}
+	r->kinds[k].n++;
 	return r->args[r->nargs++].repl;
 }
 

@@ -62,7 +62,7 @@ int control_accept(int listen_fd, struct control_peer *peer)
 	int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
-		return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? 0 : -errno;
+		return errno == EINTR || errno == ECONNABORTED ? -EAGAIN : -errno;
 	peer_of(fd, peer);
 	return fd;
 }

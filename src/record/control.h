@@ -36,7 +36,7 @@ struct control_peer {
 int control_listen(void);
 
 /* Accepts one waiting connection: its nonblocking fd with *PEER filled,
- * 0 if none waits, or -errno. */
+ * -EAGAIN if none waits, or another -errno. */
 int control_accept(int listen_fd, struct control_peer *peer);
 
 /* Checks a message and copies it into LABEL (NUL-terminated): 1 to 127

@@ -92,7 +92,7 @@ static void accept_new(struct mark_intake *mi, int ep)
 		char why[160];
 		int fd = control_accept(mi->listen_fd, &peer);
 
-		if (fd <= 0)
+		if (fd < 0)
 			return;
 		if (!marks_allowed(mi, &peer, why, sizeof(why))) {
 			refuse(fd, why, &mi->refused_denied);

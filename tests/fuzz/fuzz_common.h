@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static char fuzz_scratch[64];
+
+static inline int fuzz_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+/* At exit (the end of a run or a replay): a crash leaves it for study. */
+static inline void fuzz_dir_remove(void)
+{
+	nftw(fuzz_scratch, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* /dev/shm when there is one: every input goes through files. */
 static inline const char *fuzz_dir(void)
 {
-	static char dir[64];
-
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "%s/gputrace-fuzz.XXXXXX",
+	if (!fuzz_scratch[0]) {
+		snprintf(fuzz_scratch, sizeof(fuzz_scratch), "%s/gputrace-fuzz.XXXXXX",
 			 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
-		if (!mkdtemp(dir))
+		if (!mkdtemp(fuzz_scratch))
 			abort();
+		atexit(fuzz_dir_remove);
 	}
-	return dir;
+	return fuzz_scratch;
 }
 
 /* Creates the directories of REL under ROOT (REL starts with '/'). */
