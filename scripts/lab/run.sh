@@ -133,12 +133,17 @@ lab_say "$scenario on $(cat "$kdir/kver") ($boot), backend $backend -> $out"
 # Interrupt-remapped IO-APIC") and panic the boot; the timer does work.
 # -nodefaults: q35 would add its own VGA (another 1234:1111 for new_id).
 # ttyS0 is the console; ttyS1 carries only the result files.
+# "# lab-devices: gpu2": a second display adapter at 00:06.0 (its own
+# IOMMU group), for scenarios with two GPUs.
+extra_devices=
+grep -q '^# lab-devices: .*gpu2' "$scenario_file" && extra_devices="-device VGA,bus=pcie.0,addr=0x6.0"
 t_boot=$(date +%s.%N)
 set +e
 timeout "$timeout" "$QEMU" -nodefaults -machine q35 -accel tcg -cpu max -smp "${GPUTRACE_LAB_SMP:-1}" -m 512 \
 	-device intel-iommu \
 	-device VGA,bus=pcie.0,addr=0x5.0,multifunction=on \
 	-device intel-hda,bus=pcie.0,addr=0x5.1 \
+	$extra_devices \
 	-display none -no-reboot \
 	-kernel "$kimage" -initrd "$work/initramfs.cpio" \
 	-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 no_timer_check ${GPUTRACE_LAB_CMDLINE:-}" \

@@ -63,7 +63,13 @@ st=$LAB_OUT/gpu-status.json
 if grep -q '/remove "1"' "$LAB_ACTIONS"; then same_group=true; else
 	same_group='(.devices[1].shown_because | index("iommu_group")) and .devices[0].iommu_group == .devices[1].iommu_group'
 fi
-jq -e ".display_devices == 1 and ([.devices[].bdf] == [\"0000:00:05.0\", \"0000:00:05.1\"]) and $same_group" \
+# A scenario with a second GPU (lab-devices: gpu2) has 00:06.0 too.
+if grep -q '^# lab-devices: .*gpu2' "$LAB_SCENARIO_FILE"; then
+	want_devs='["0000:00:05.0", "0000:00:05.1", "0000:00:06.0"]' want_displays=2
+else
+	want_devs='["0000:00:05.0", "0000:00:05.1"]' want_displays=1
+fi
+jq -e ".display_devices == $want_displays and ([.devices[].bdf] == $want_devs) and $same_group" \
 	"$st" >/dev/null || { echo "status: not the display + audio pair in one IOMMU group: $(jq -c '[.devices[] | {bdf, iommu_group}]' "$st")"; exit 1; }
 for dev in 0000:00:05.0 0000:00:05.1; do
 	want=$(echo "$final" | sed -n "s/.* $dev=\([^ ]*\).*/\1/p")
