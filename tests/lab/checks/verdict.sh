@@ -4,6 +4,7 @@
 #   # lab-verdict: clean
 #   # lab-verdict: KIND SEVERITY DEVICE [culprit=COMM] [from_hook=true|false]
 #                  [mechanism=KIND] [blocker=KIND] [returned_by=KIND] [vm=ID]
+#                  [only=BACKEND,...]  (a finding only some backends can see)
 #   # lab-report-args: --hook 'vm-shutdown-monitor*'
 # Every HIGH and WARN finding of `gputrace report --json` must be one the
 # scenario states, every stated one must be there (DEVICE "-" for none),
@@ -31,6 +32,13 @@ while read -r line; do
 	set -- $line
 	kind=$1 sev=$2 dev=$3
 	shift 3
+	case " $* " in
+	*" only="*)
+		only=$(echo " $* " | sed -n 's/.* only=\([^ ]*\) .*/\1/p' | tr ',' ' ')
+		case " $only " in *" $LAB_BACKEND "*) ;; *) continue ;; esac
+		set -- $(echo " $* " | sed 's/ only=[^ ]*//')
+		;;
+	esac
 	filter='.kind == $k and .severity == $s and (.device == $d or $d == "-")'
 	for kv in "$@"; do
 		key=${kv%%=*} val=${kv#*=}
