@@ -899,6 +899,11 @@ static void limits(const struct model *m, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
 			 "of events the missing part may hold");
 	}
+	if (m->n_boots > 1 && !m->other_hosts[0] && (f = add(fs, F_LIMIT, SEV_INFO))) {
+		snprintf(f->summary, sizeof(f->summary), "these traces come from %d boots of %s: lined up "
+			 "by wall clock, pids and monotonic times are each boot's own", m->n_boots,
+			 m->hostname);
+	}
 	if (m->other_hosts[0] && (f = add(fs, F_LIMIT, SEV_WARN))) {
 		snprintf(f->summary, sizeof(f->summary), "these traces come from different hosts (%s, %s): "
 			 "devices are compared by address only", m->hostname, m->other_hosts);

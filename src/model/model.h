@@ -201,6 +201,8 @@ struct model {
 	bool outcomes_from_uevents;	/* in any of the traces */
 	bool trace_uevent_outcomes;	/* loading: in the trace being read */
 	char other_hosts[256];		/* hosts of later traces that differ */
+	char boot_id[64];		/* loading: the last header's boot */
+	int n_boots;			/* boots the traces come from (header changes) */
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */

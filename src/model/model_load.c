@@ -487,9 +487,7 @@ static void parse_confs(struct model *m)
 
 static void load_header(struct model *m, const struct trace_record *rec)
 {
-	char buf[32];
-
-	char host[sizeof(m->hostname)] = "";
+	char buf[32], host[sizeof(m->hostname)] = "", boot[64] = "";
 
 	if (kv_get(rec, "real_ns", buf, sizeof(buf)))
 		m->shift = (int64_t)(strtoull(buf, NULL, 10) - kv_ts(rec));
@@ -497,6 +495,11 @@ static void load_header(struct model *m, const struct trace_record *rec)
 	m->trace_uevent_outcomes = kv_get(rec, "outcomes", buf, sizeof(buf)) && !strcmp(buf, "uevent");
 	m->outcomes_from_uevents |= m->trace_uevent_outcomes;
 	kv_get(rec, "hostname", host, sizeof(host));
+	/* boots are told apart by their id: each new one counted */
+	if (kv_get(rec, "boot_id", boot, sizeof(boot)) && strcmp(boot, m->boot_id)) {
+		m->n_boots++;
+		snprintf(m->boot_id, sizeof(m->boot_id), "%s", boot);
+	}
 	if (m->hostname[0]) {
 		/* another boot of the same host lines up; another host does not */
 		if (strcmp(host, m->hostname) && !strstr(m->other_hosts, host) &&

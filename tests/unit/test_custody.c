@@ -485,6 +485,12 @@ static void test_traces_from_two_hosts(void **state)
 	for (size_t i = 0; i < rep.f.n; i++)
 		said |= rep.f.v[i].kind == F_LIMIT && strstr(rep.f.v[i].summary, "different hosts");
 	assert_false(said);
+	/* two boots of one host: said, as INFO */
+	for (size_t i = 0; i < rep.f.n; i++)
+		said |= rep.f.v[i].kind == F_LIMIT && rep.f.v[i].severity == SEV_INFO &&
+			strstr(rep.f.v[i].summary, "2 boots of pve1");
+	assert_true(said);
+	said = false;
 	report_free(&rep);
 	tb_open_host(&b, dir, "host-c.gtrace", "fentry", 1760000000000000000ull, "other-host");
 	tb_mark(&b, 1, "recovery");

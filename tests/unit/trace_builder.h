@@ -30,6 +30,12 @@ static inline void tb_open_host(struct tb *b, const char *dir, const char *name,
 	b->w = trace_writer_create(b->path, true);
 	trace_writer_kv_begin(b->w, GT_REC_HEADER, TB_T0);
 	trace_writer_kv_str(b->w, "hostname", hostname);
+	{	/* each start time its own boot: a phase per boot, as users record them */
+		char boot[64];
+
+		snprintf(boot, sizeof(boot), "boot-%s-%llu", hostname, (unsigned long long)real_ns);
+		trace_writer_kv_str(b->w, "boot_id", boot);
+	}
 	trace_writer_kv_str(b->w, "kernel_release", "6.8.12-4-pve");
 	trace_writer_kv_str(b->w, "backend", backend);
 	trace_writer_kv_str(b->w, "outcomes", strcmp(backend, "tracepoint") ? "bpf" : "uevent");
