@@ -686,9 +686,14 @@ static int link_causes(struct model *m)
 					  : bpf_cause(m, t, longest);
 		if (t->cause >= 0 && t->from_uevent) {
 			const struct m_write *w = &m->writes[t->cause];
+			char drv[MODEL_DRV_LEN];
 
 			t->task = w->task;
 			t->task_known = true;
+			/* an unbind uevent names no driver; the write to DRV/unbind does */
+			if (t->kind == M_UNBIND && !t->driver[0] &&
+			    sscanf(w->path, "/sys/bus/pci/drivers/%31[^/]/unbind", drv) == 1)
+				strlcpy0(t->driver, drv, sizeof(t->driver));
 			if (w->end_ns && w->end_ns < t->ts_ns)
 				t->ts_ns = w->end_ns;
 		}
