@@ -140,14 +140,6 @@ void devstate_note_uevent(struct traced *t, const char *action, const char *slot
 		due(t, bdf, "uevent ", action ? action : "", 32);
 }
 
-static void kv_hex(struct trace_writer *w, const char *key, unsigned int v, int width)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%0*x", width, v);
-	trace_writer_kv_str(w, key, buf);
-}
-
 /* Same keys as the PCI snapshot records, so one reader serves both. */
 int devstate_write(struct trace_writer *w, const char *bdf, const struct pci_dev_state *st,
 		   uint64_t ts, const char *cause, const char *label)
@@ -161,9 +153,9 @@ int devstate_write(struct trace_writer *w, const char *bdf, const struct pci_dev
 		trace_writer_kv_str(w, "missing", "device not present");
 		return trace_writer_kv_end(w);
 	}
-	kv_hex(w, "vendor", st->vendor, 4);
-	kv_hex(w, "device", st->device, 4);
-	kv_hex(w, "class", st->class, 6);
+	trace_writer_kv_hex(w, "vendor", st->vendor, 4);
+	trace_writer_kv_hex(w, "device", st->device, 4);
+	trace_writer_kv_hex(w, "class", st->class, 6);
 	trace_writer_kv_str(w, "driver", st->driver);
 	trace_writer_kv_str(w, "driver_override", st->driver_override);
 	trace_writer_kv_str(w, "power_state", st->power_state);

@@ -395,25 +395,17 @@ void pci_devs_free(struct pci_dev_info *devs)
 	free(devs);
 }
 
-static void kv_hex(struct trace_writer *w, const char *key, unsigned int v, int width)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%0*x", width, v);
-	trace_writer_kv_str(w, key, buf);
-}
-
 static int write_dev(struct trace_writer *w, const struct pci_dev_info *d,
 		     const char *phase, uint64_t ts_ns)
 {
 	trace_writer_kv_begin(w, GT_REC_PCI, ts_ns);
 	trace_writer_kv_str(w, "phase", phase);
 	trace_writer_kv_str(w, "bdf", d->bdf);
-	kv_hex(w, "vendor", d->vendor, 4);
-	kv_hex(w, "device", d->device, 4);
-	kv_hex(w, "subvendor", d->subvendor, 4);
-	kv_hex(w, "subdevice", d->subdevice, 4);
-	kv_hex(w, "class", d->class, 6);
+	trace_writer_kv_hex(w, "vendor", d->vendor, 4);
+	trace_writer_kv_hex(w, "device", d->device, 4);
+	trace_writer_kv_hex(w, "subvendor", d->subvendor, 4);
+	trace_writer_kv_hex(w, "subdevice", d->subdevice, 4);
+	trace_writer_kv_hex(w, "class", d->class, 6);
 	trace_writer_kv_str(w, "vendor_name", d->vendor_name);
 	trace_writer_kv_str(w, "device_name", d->device_name);
 	trace_writer_kv_str(w, "class_name", d->class_name);

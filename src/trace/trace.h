@@ -33,6 +33,8 @@ void trace_writer_kv_add(struct trace_writer *w, const char *key,
 			 const void *val, size_t len);
 void trace_writer_kv_str(struct trace_writer *w, const char *key, const char *val);
 void trace_writer_kv_u64(struct trace_writer *w, const char *key, uint64_t val);
+/* VAL in lower-case hex, WIDTH digits at least (PCI ids: "10de", "030000"). */
+void trace_writer_kv_hex(struct trace_writer *w, const char *key, unsigned int val, int width);
 void trace_writer_kv_s64(struct trace_writer *w, const char *key, int64_t val);
 int trace_writer_kv_end(struct trace_writer *w);
 

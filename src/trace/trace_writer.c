@@ -341,6 +341,13 @@ void trace_writer_kv_u64(struct trace_writer *w, const char *key, uint64_t val)
 	trace_writer_kv_add(w, key, s, snprintf(s, sizeof(s), "%" PRIu64, val));
 }
 
+void trace_writer_kv_hex(struct trace_writer *w, const char *key, unsigned int val, int width)
+{
+	char s[16];
+
+	trace_writer_kv_add(w, key, s, snprintf(s, sizeof(s), "%0*x", width, val));
+}
+
 void trace_writer_kv_s64(struct trace_writer *w, const char *key, int64_t val)
 {
 	char s[24];

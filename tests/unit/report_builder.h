@@ -117,4 +117,18 @@ static inline const struct finding *find(const struct report *rep, enum f_kind k
 	return NULL;
 }
 
+/* cmocka group setup and teardown: the traces live in DIR. */
+static inline int setup(void **state)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static inline int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 #endif
