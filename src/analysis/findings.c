@@ -824,6 +824,7 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 	uint64_t to = c->ret->ts_ns + window < c->until_ns ? c->ret->ts_ns + window : c->until_ns;
 	const struct m_devstate *st = state_after(m, c->bdf, c->ret->ts_ns, to);
 	const struct m_write *reset = NULL;
+	const struct m_pm *pm_reset = NULL, *pm_off = NULL;
 	struct finding probe = { 0 }, *f;
 	char why[256] = "";
 
@@ -838,14 +839,32 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 		    strstr(w->path, c->bdf))
 			reset = w;
 	}
+	/* record --pm-hooks: the kernel's own resets (vfio-pci's at release
+	 * too, which no sysfs write shows) and the last power state reached */
+	for (size_t i = 0; i < m->n_pms; i++) {
+		const struct m_pm *pm = &m->pms[i];
+
+		if (strcmp(pm->bdf, c->bdf) || pm->ts_ns < c->stop_ns || pm->ts_ns > to)
+			continue;
+		if (pm->reset && pm->ret < 0 && !pm_reset)
+			pm_reset = pm;
+		if (!pm->reset && pm->ts_ns >= c->ret->ts_ns)
+			pm_off = pm->now_state == 4 ? pm : NULL;
+	}
 	if (probe.n_kernel_log)
 		snprintf(why, sizeof(why), "%s logged: %.*s", c->ret->driver,
 			 (int)strcspn(probe.kernel_log[0]->msg, "\n"), probe.kernel_log[0]->msg);
 	else if (st && !strcmp(st->power_state, "D3cold"))
 		snprintf(why, sizeof(why), "the device was in D3cold (powered off) after the return");
+	else if (pm_off)
+		snprintf(why, sizeof(why), "it was powered off (D3cold) by %.16s[%u] after the return",
+			 pm_off->task.comm, pm_off->task.pid);
 	else if (reset)
 		snprintf(why, sizeof(why), "its reset by %.16s[%u] failed (%s)", reset->task.comm,
-			 reset->task.pid, strerrorname_np((int)-reset->ret) ?: "error");
+			 reset->task.pid, errno_name(reset->ret, "error"));
+	else if (pm_reset)
+		snprintf(why, sizeof(why), "its reset (%s) by %.16s[%u] failed (%s)", pm_reset->function,
+			 pm_reset->task.comm, pm_reset->task.pid, errno_name(pm_reset->ret, "error"));
 	else
 		return;
 	if (!(f = add(fs, F_RETURNED_UNUSABLE, is_display(m, c->bdf) ? SEV_HIGH : SEV_WARN)))
@@ -861,6 +880,8 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 	evidence(f, c->ret->rec_id);
 	evidence(f, st ? st->rec_id : 0);
 	evidence(f, reset ? reset->rec_id : 0);
+	evidence(f, pm_reset ? pm_reset->rec_id : 0);
+	evidence(f, pm_off ? pm_off->rec_id : 0);
 	f->returned_by_kind = c->ret_kind;
 	returner_text(m, c, f->returned_by, sizeof(f->returned_by));
 	snprintf(f->summary, sizeof(f->summary), "%s was bound to %s again, but is not usable: %s",

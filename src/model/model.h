@@ -147,6 +147,20 @@ struct m_devstate {
 	uint64_t rec_id;
 };
 
+/* A PCI reset or power-state change the kernel made (record --pm-hooks:
+ * the kernel functions, whoever called them, vfio-pci's own resets too). */
+struct m_pm {
+	uint64_t ts_ns;
+	bool reset;			/* a reset; else a power-state change */
+	int ret;			/* 0 or -errno */
+	int state;			/* power: the state asked for (0 D0 .. 4 D3cold) */
+	int now_state;			/* the device's state when the function returned */
+	char bdf[MODEL_BDF_LEN];
+	char function[GT_NAME_LEN];	/* pci_reset_function, pci_set_power_state, ... */
+	struct gt_task task;
+	uint64_t rec_id;
+};
+
 #define M_VM_DEVS 16
 
 struct m_vm {
@@ -242,6 +256,7 @@ struct model {
 	struct m_log *logs; size_t n_logs, cap_logs;
 	struct m_devstate *states; size_t n_states, cap_states;
 	struct m_guard *guards; size_t n_guards, cap_guards;	/* gputrace guard's trace */
+	struct m_pm *pms; size_t n_pms, cap_pms;		/* resets, power states; by time */
 };
 
 /* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a

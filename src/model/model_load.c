@@ -313,6 +313,23 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		d->rec_id = rec->id;
 		break;
 	}
+	case GT_EV_RESET:
+	case GT_EV_POWER: {
+		struct m_pm *pm = PUSH(m, pms);
+
+		if (!pm)
+			return;
+		pm->ts_ns = ev.hdr.ts_ns;
+		pm->reset = kind == GT_EV_RESET;
+		pm->ret = ev.pm.ret;
+		pm->state = ev.pm.state;
+		pm->now_state = ev.pm.now_state;
+		strlcpy0(pm->bdf, ev.pm.device, sizeof(pm->bdf));
+		strlcpy0(pm->function, ev.pm.function, sizeof(pm->function));
+		pm->task = *t;
+		pm->rec_id = rec->id;
+		break;
+	}
 	case GT_EV_GUARD: {
 		struct m_guard *g;
 
@@ -834,6 +851,15 @@ static void load_devstate(struct model *m, const struct trace_record *rec)
 
 /* Kernel lines are stamped by the kernel, journal entries on receipt: in
  * file order they are only nearly in time order. */
+static int cmp_pm(const void *a, const void *b)
+{
+	const struct m_pm *x = a, *y = b;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
 static int cmp_log(const void *a, const void *b)
 {
 	const struct m_log *x = a, *y = b;
@@ -958,6 +984,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	if (m->n_logs)
 		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
+	if (m->n_pms)
+		qsort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
 	if (link_causes(m) < 0) {
 		snprintf(m->error, sizeof(m->error), "out of memory");
 		return -1;
@@ -992,6 +1020,7 @@ void model_free(struct model *m)
 	free(m->vms);
 	free(m->hooks);
 	free(m->guards);
+	free(m->pms);
 	free(m->confs);
 	free(m->proc_by_pid);
 	free(m->logs);
