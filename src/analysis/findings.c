@@ -104,6 +104,21 @@ static const struct m_devstate *state_after(const struct model *m, const char *d
 	return NULL;
 }
 
+/* DEV's last recorded state in (FROM, UNTIL]. */
+static const struct m_devstate *state_last(const struct model *m, const char *dev, uint64_t from,
+					   uint64_t until)
+{
+	const struct m_devstate *last = NULL;
+
+	for (size_t i = 0; i < m->n_states; i++) {
+		const struct m_devstate *d = &m->states[i];
+
+		if (d->ts_ns > from && d->ts_ns <= until && !strcmp(d->bdf, dev))
+			last = d;
+	}
+	return last;
+}
+
 /* "comm[pid]" */
 static const char *who(const struct gt_task *t, char *buf, size_t size)
 {
@@ -578,6 +593,23 @@ static void no_hook(const struct model *m, const struct custody_set *cs, const s
 	(void)m;
 }
 
+/* A function left behind may then be powered down (runtime PM: vfio-pci
+ * idles its devices, and power/control=auto from powertop or TLP suspends
+ * a driverless one): the next bind must wake it, and a display may not
+ * come back from D3cold. Said with the last state seen. */
+static void left_powered_down(const struct model *m, const struct custody *c, struct finding *f)
+{
+	const struct m_devstate *st = state_last(m, c->bdf, c->stop_ns, c->until_ns);
+	size_t n = strlen(f->mechanism);
+
+	if (!st || (strcmp(st->runtime_status, "suspended") && strncmp(st->power_state, "D3", 2)))
+		return;
+	snprintf(f->mechanism + n, sizeof(f->mechanism) - n, "; then it was powered down: power "
+		 "state %s, runtime PM %s (%s)", st->power_state[0] ? st->power_state : "unknown",
+		 st->runtime_status[0] ? st->runtime_status : "unknown", st->cause);
+	evidence(f, st->rec_id);
+}
+
 static void left(const struct model *m, const struct custody_set *cs, const struct custody *c,
 		 struct findings *fs)
 {
@@ -606,7 +638,7 @@ static void left(const struct model *m, const struct custody_set *cs, const stru
 	if (stub)
 		snprintf(f->advice, sizeof(f->advice), "return every function of the slot (the audio "
 			 "function .1 too) in the hook");
-	(void)m;
+	left_powered_down(m, c, f);
 }
 
 static void late_return(const struct model *m, const struct custody *c, struct findings *fs)

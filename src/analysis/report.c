@@ -134,9 +134,6 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 	}
 	for (size_t i = 0; i < m->n_pms; i++) {
 		const struct m_pm *pm = &m->pms[i];
-		static const char *const states[] = { "D0", "D1", "D2", "D3hot", "D3cold" };
-		const char *now = pm->now_state >= 0 && pm->now_state <= 4 ? states[pm->now_state] : "unknown";
-
 		if (!mentions(vm, pm->bdf) || (r->device && strcmp(r->device, pm->bdf)))
 			continue;
 		if (!(x = row(r, pm->ts_ns, vm->id, pm->rec_id)))
@@ -146,8 +143,8 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 				 pm->ret < 0 ? errno_name(pm->ret, "failed") : "done");
 		else
 			snprintf(x->what, sizeof(x->what), "%s power %s asked: %s, now %s", pm->bdf,
-				 pm->state >= 0 && pm->state <= 4 ? states[pm->state] : "?",
-				 pm->ret < 0 ? errno_name(pm->ret, "failed") : "done", now);
+				 pci_power_name(pm->state), pm->ret < 0 ? errno_name(pm->ret, "failed") : "done",
+				 pci_power_name(pm->now_state));
 		task_who(&pm->task, false, x->who, sizeof(x->who));
 	}
 	for (size_t i = 0; i < m->n_marks; i++)
