@@ -1,5 +1,6 @@
 #!/bin/sh
-# `make check`: unit tests, check fixtures, the HTML report in a browser,
+# `make check`: unit tests, check fixtures, the docs against each command's
+# --help (man pages, completion), the Debian package, the HTML report in a browser,
 # host tests (root, real kernel), the fuzz corpus replayed under ASan/UBSan,
 # lab tests (guest kernels), each suite's own summary, then the total on
 # the last line.
@@ -21,6 +22,8 @@ run_suite() {
 }
 run_suite unit tests/run-unit.sh build/tests/test_*
 run_suite fixtures tests/check-fixtures.sh
+run_suite docs tests/docs/run.sh
+run_suite package tests/package/run.sh
 run_suite html tests/html/run.sh
 run_suite host tests/host/run.sh
 run_suite fuzz-replay tests/fuzz/replay.sh
