@@ -30,6 +30,8 @@ _gputrace() {
 	-f|--format) COMPREPLY=($(compgen -W "text md json html" -- "$cur")); return ;;
 	--backend) COMPREPLY=($(compgen -W "auto fentry kprobe tracepoint" -- "$cur")); return ;;
 	--kmsg) COMPREPLY=($(compgen -W "devices all off" -- "$cur")); return ;;
+	--read-journal) COMPREPLY=($(compgen -W "on off" -- "$cur") $(compgen -d -- "$cur")); return ;;
+	--jsonl) COMPREPLY=($(compgen -W "-" -- "$cur") $(compgen -f -- "$cur")); return ;;
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
 	-o|--output|--root) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac

@@ -14,7 +14,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace record [-o FILE] [--duration SECS] [--backend auto|fentry|kprobe|tracepoint]\n"
-		"                      [--kmsg devices|all|off] [--journal on|off|DIR] [-q]\n"
+		"                      [--kmsg devices|all|off] [--read-journal on|off|DIR] [-q]\n"
 		"\n"
 		"Records every driver bind/unbind/probe failure, every write to the sysfs\n"
 		"files that rebind devices (bind, unbind, new_id, driver_override,\n"
@@ -36,9 +36,9 @@ static void usage(FILE *out)
 		"      --buffer-size MB  kernel ring buffer size (default 4)\n"
 		"      --kmsg WHICH      kernel log lines kept: devices (default: the traced\n"
 		"                        devices, GPU drivers, IOMMU, AER, PCI core), all, off\n"
-		"      --journal WHERE   systemd journal entries of the processes and units the\n"
-		"                        trace shows: on (default: this host's journal), off, or\n"
-		"                        a journal directory\n"
+		"      --read-journal WHERE  systemd journal entries of the processes and units\n"
+		"                        the trace shows: on (default: this host's journal), off,\n"
+		"                        or a journal directory\n"
 		"      --pm-hooks        fentry backend: also hook the PCI reset and power-state\n"
 		"                        functions (acting process and result; experimental)\n"
 		"      --mark-group GROUP  members of GROUP may add marks too (default: root only)\n"
@@ -94,7 +94,7 @@ int cmd_record(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "kmsg", required_argument, NULL, 'K' },
-		{ "journal", required_argument, NULL, 'J' },
+		{ "read-journal", required_argument, NULL, 'J' },
 		{ "pm-hooks", no_argument, NULL, 'P' },
 		{ "mark-group", required_argument, NULL, 'G' },
 		{ "dry-run", no_argument, NULL, 'n' },

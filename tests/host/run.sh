@@ -259,7 +259,7 @@ t_record_journal() {
 	}
 	entry 1 before.service "before the recording"
 	trace=$work/journal-dir.gtrace
-	start_recorder "$trace" --journal "$jdir" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	start_recorder "$trace" --read-journal "$jdir" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
 	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/jw.pid"
 	sleep 0.2
 	entry "$(cat "$work/jw.pid")" gt-hook.service "hook: GPU reattached, success"
