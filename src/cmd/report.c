@@ -61,8 +61,17 @@ static void usage(FILE *out)
 		"  gputrace report -j problem.gtrace | jq '.findings[] | select(.severity==\"HIGH\")'\n");
 }
 
+static void free_files(char **files, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
 int cmd_report(int argc, char **argv)
 {
+	char **files;
+	int nfiles;
 	static const struct option opts[] = {
 		{ "vm", required_argument, NULL, 'V' },
 		{ "device", required_argument, NULL, 'D' },
@@ -123,11 +132,13 @@ int cmd_report(int argc, char **argv)
 		gt_err("report needs at least one trace file (see 'gputrace report --help')");
 		return EXIT_USAGE;
 	}
-	if ((ret = cmd_trace_args(argv + optind, argc - optind)))
+	if ((ret = cmd_trace_args(argv + optind, argc - optind)) ||
+	    (ret = cmd_trace_files(argv + optind, argc - optind, &files, &nfiles)))
 		return ret;
 	if (explain)
 		o.device = explain;
-	ret = report_build(&r, (const char *const *)argv + optind, argc - optind, &o, err, sizeof(err));
+	ret = report_build(&r, (const char *const *)files, nfiles, &o, err, sizeof(err));
+	free_files(files, nfiles);
 	if (ret) {
 		gt_err("%s", err);
 		report_free(&r);
