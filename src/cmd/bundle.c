@@ -51,11 +51,11 @@ struct bundle {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace bundle [-o FILE.tar.gz] [-f] [--redact] [--vm ID] TRACE...\n"
+		"Usage: gputrace bundle [-o FILE.tar.gz] [-f] [--redact] [--vm ID] TRACE...|DIR\n"
 		"\n"
 		"Writes one archive (mode 0600) to attach to a bug report, like\n"
 		"nvidia-bug-report or pvereport but with the timeline:\n"
-		"  traces/*.gtrace                  the recordings\n"
+		"  traces/*.gtrace                  the recordings (a directory: its .gtrace files)\n"
 		"  report.txt, report.md, report.json  'gputrace report' of the traces\n"
 		"  report.html                      the same drawn: each VM stop as a picture\n"
 		"  status.txt, status.json          'gputrace status' of this host now\n"
