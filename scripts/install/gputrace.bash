@@ -80,7 +80,8 @@ _gputrace() {
 	report:-f|*:--format) COMPREPLY=($(compgen -W "text md json html" -- "$cur")); return ;;
 	*:-b|*:--backend) COMPREPLY=($(compgen -W "auto fentry kprobe tracepoint" -- "$cur")); return ;;
 	*:--kmsg) COMPREPLY=($(compgen -W "devices all off" -- "$cur")); return ;;
-	*:--journal) COMPREPLY=($(compgen -W "on off" -- "$cur") $(compgen -d -- "$cur")); return ;;
+	*:--read-journal) COMPREPLY=($(compgen -W "on off" -- "$cur") $(compgen -d -- "$cur")); return ;;
+	*:--jsonl) COMPREPLY=($(compgen -W "-" -- "$cur") $(compgen -f -- "$cur")); return ;;
 	*:--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
 	*:--kind) COMPREPLY=($(compgen -W "sysfs_write bind unbind probe_fail dynid exec exit reset power guard
 		header uevent mark pci process file counters end kmsg pci_state journal" -- "$cur")); return ;;
@@ -88,7 +89,7 @@ _gputrace() {
 	*:--allow) COMPREPLY=($(compgen -c -- "$cur")); return ;;
 	*:--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	*:-o|*:--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	record:-d|*:--duration|*:--buffer-size|*:--hook|*:--phase|*:--since|*:--until|*:--kernel-release)
+	record:-d|*:--duration|*:--buffer-size|*:--max-size|*:--keep|*:--hook|*:--phase|*:--since|*:--until|*:--kernel-release)
 		return ;;	# a value of the user's own
 	esac
 	if [[ "$cur" == -* ]]; then

@@ -952,6 +952,14 @@ static void limits(const struct model *m, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
 			 "of events the missing part may hold");
 	}
+	if (m->set_missing && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		snprintf(f->summary, sizeof(f->summary), "%d file%s of this recording %s not given (removed "
+			 "by record --keep, or left out): what happened in %s is unknown", m->set_missing,
+			 m->set_missing == 1 ? "" : "s", m->set_missing == 1 ? "was" : "were",
+			 m->set_missing == 1 ? "it" : "them");
+		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
+			 "of events the missing files may hold");
+	}
 	if (m->n_boots > 1 && !m->other_hosts[0] && (f = add(fs, F_LIMIT, SEV_INFO))) {
 		snprintf(f->summary, sizeof(f->summary), "these traces come from %d boots of %s: lined up "
 			 "by wall clock, pids and monotonic times are each boot's own", m->n_boots,
@@ -979,7 +987,7 @@ static void mark_uncertain(const struct model *m, struct findings *fs)
 
 		if (f->kind == F_LIMIT)
 			continue;
-		if ((m->truncated || m->error[0]) && absence)
+		if ((m->truncated || m->error[0] || m->set_missing) && absence)
 			f->uncertain = true;
 		if (m->lost && f->ts_ns >= m->lost_first_ns - CUSTODY_STOP_MAX_NS &&
 		    f->ts_ns <= m->lost_last_ns + CUSTODY_STOP_MAX_NS)

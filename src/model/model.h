@@ -217,6 +217,13 @@ struct model {
 	char other_hosts[256];		/* hosts of later traces that differ */
 	char boot_id[64];		/* loading: the last header's boot */
 	int n_boots;			/* boots the traces come from (header changes) */
+	/* rotated recordings (record --max-size, SIGHUP): a file that goes on
+	 * from the one before (same set, next set_seq) adds no devices,
+	 * configs or phase of its own; its processes are the same ones */
+	char set_id[64];		/* loading: the last header's set */
+	unsigned long set_seq;
+	bool continues;			/* loading: this file goes on from the last */
+	int set_missing;		/* files of a set that were not given (a gap) */
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */

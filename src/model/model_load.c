@@ -414,12 +414,23 @@ static void load_process_snapshot(struct model *m, const struct trace_record *re
 			set_argv(m, p, kv.val, kv.val_len);
 }
 
+static bool pci_known(const struct model *m, const char *bdf)
+{
+	for (size_t i = 0; i < m->n_pci; i++)
+		if (!strcmp(m->pci[i].bdf, bdf))
+			return true;
+	return false;
+}
+
 static void load_pci(struct model *m, const struct trace_record *rec)
 {
 	char phase[16], buf[16];
 	struct m_pci *d;
 
 	if (!kv_get(rec, "phase", phase, sizeof(phase)) || strcmp(phase, "start"))
+		return;
+	/* the device as the recording found it, not as a later file did */
+	if (m->continues && kv_get(rec, "bdf", buf, sizeof(buf)) && pci_known(m, buf))
 		return;
 	d = PUSH(m, pci);
 	if (!d)
@@ -448,7 +459,7 @@ static void load_file(struct model *m, const struct trace_record *rec)
 	struct m_conf *c;
 	size_t off = 0;
 
-	if (!kv_get(rec, "phase", phase, sizeof(phase)) || strcmp(phase, "start") ||
+	if (m->continues || !kv_get(rec, "phase", phase, sizeof(phase)) || strcmp(phase, "start") ||
 	    !kv_get(rec, "path", path, sizeof(path)))
 		return;
 	bool pve = !strncmp(path, "/etc/pve/qemu-server/", 21) && strstr(path, ".conf");
@@ -502,6 +513,22 @@ static void parse_confs(struct model *m)
 	}
 }
 
+/* A file of a rotated recording that follows one already read. */
+static void load_set(struct model *m, const struct trace_record *rec)
+{
+	char set[sizeof(m->set_id)] = "", buf[32];
+	unsigned long seq = 0;
+
+	kv_get(rec, "set", set, sizeof(set));
+	if (kv_get(rec, "set_seq", buf, sizeof(buf)))
+		seq = strtoul(buf, NULL, 10);
+	m->continues = set[0] && !strcmp(set, m->set_id) && seq > m->set_seq;
+	if (m->continues && seq > m->set_seq + 1)
+		m->set_missing += seq - m->set_seq - 1;
+	snprintf(m->set_id, sizeof(m->set_id), "%s", set);
+	m->set_seq = seq;
+}
+
 static void load_header(struct model *m, const struct trace_record *rec)
 {
 	char buf[32], host[sizeof(m->hostname)] = "", boot[64] = "";
@@ -512,6 +539,7 @@ static void load_header(struct model *m, const struct trace_record *rec)
 	m->trace_uevent_outcomes = kv_get(rec, "outcomes", buf, sizeof(buf)) && !strcmp(buf, "uevent");
 	m->outcomes_from_uevents |= m->trace_uevent_outcomes;
 	kv_get(rec, "hostname", host, sizeof(host));
+	load_set(m, rec);
 	/* boots are told apart by their id: each new one counted */
 	if (kv_get(rec, "boot_id", boot, sizeof(boot)) && strcmp(boot, m->boot_id)) {
 		m->n_boots++;
@@ -962,8 +990,11 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				 "recording never started", traces[i]);
 			return -1;
 		}
-		/* each trace a phase, named after its file, unless marks say more */
-		if (n > 1) {
+		/* each trace a phase, named after its file, unless marks say more;
+		 * the next file of a rotated recording is the same phase */
+		if (n > 1 && m->continues && m->n_phases) {
+			m->phases[m->n_phases - 1].end_ns = last + 1;
+		} else if (n > 1) {
 			struct m_phase *p = PUSH(m, phases);
 			const char *base = strrchr(traces[i], '/');
 
@@ -978,6 +1009,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	if (m->n_marks) {
 		m->n_phases = 0;
 		phases_from_marks(m);
+	} else if (m->n_phases == 1) {
+		m->n_phases = 0;	/* the files of one recording: no phases */
 	}
 	parse_confs(m);
 	if (m->n_trans)		/* qsort(NULL, 0) is undefined */

@@ -13,7 +13,7 @@
 struct recorder_opts {
 	const char *path;	/* NULL: gputrace-HOST-YYYYmmdd-HHMMSS.gtrace */
 	bool overwrite;
-	double duration;	/* seconds, 0 = until SIGINT/TERM/HUP/QUIT */
+	double duration;	/* seconds, 0 = until SIGINT/TERM/QUIT */
 	enum gt_backend backend;
 	bool quiet;		/* no live event lines */
 	bool dry_run;		/* show the plan, attach nothing */
@@ -26,6 +26,10 @@ struct recorder_opts {
 	const char *journal_dir;	/* a journal directory; NULL: the system's */
 	bool has_mark_group;	/* --mark-group: this group may mark too */
 	gid_t mark_group;
+	uint64_t max_size;	/* roll to the next file past this many bytes; 0: never */
+	unsigned int keep;	/* files of the set kept at most; 0: all */
+	const char *jsonl;	/* --jsonl FILE or "-": every record as a JSON line */
+	bool journal_send;	/* --journal: writes, outcomes and marks as journal entries */
 };
 
 /* Returns an exit code (util.h). */
