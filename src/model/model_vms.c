@@ -152,12 +152,28 @@ static bool stop_requested(const struct model *m, const struct m_vm *vm)
 	return false;
 }
 
-static const struct m_exit *exit_of(const struct model *m, uint32_t pid, uint64_t after)
+/* When PID exited after AFTER, with its name and status. A child that never
+ * exec'd has an exit record; one the start snapshot caught (the process
+ * list is read while the machine goes on) has a process record, and its
+ * exit is there. */
+static bool exit_of(const struct model *m, uint32_t pid, uint64_t after, struct m_exit *out)
 {
 	for (size_t i = 0; i < m->n_exits; i++)
-		if (m->exits[i].pid == pid && m->exits[i].ts_ns >= after)
-			return &m->exits[i];
-	return NULL;
+		if (m->exits[i].pid == pid && m->exits[i].ts_ns >= after) {
+			*out = m->exits[i];
+			return true;
+		}
+	for (size_t i = 0; i < m->n_procs; i++) {
+		const struct m_proc *p = &m->procs[i];
+
+		if (p->pid == pid && p->exit_ns >= after && p->exit_ns) {
+			*out = (struct m_exit){ .ts_ns = p->exit_ns, .pid = pid, .ppid = p->ppid,
+						.status = p->exit_status };
+			strlcpy0(out->comm, p->comm, sizeof(out->comm));
+			return true;
+		}
+	}
+	return false;
 }
 
 /* QEMU started with -daemonize forks (twice: fork, setsid, fork) and the
@@ -186,19 +202,18 @@ static void daemon_end(const struct model *m, const struct m_proc *p, struct m_v
 	for (int i = 0; i < n; i++)
 		for (size_t k = 0; k < m->n_orphans && n < 16; k++) {
 			const struct m_orphan *o = &m->orphans[k];
-			const struct m_exit *x;
+			struct m_exit x;
 
 			if (o->parent != tree[i] || o->ts_ns < p->start_ns)
 				continue;
 			tree[n++] = o->pid;
-			x = exit_of(m, o->pid, p->start_ns);
-			if (!x) {
+			if (!exit_of(m, o->pid, p->start_ns, &x)) {
 				vm->stop_ns = 0;	/* still running at the end */
 				return;
 			}
-			if (!strcmp(x->comm, p->comm) && x->ts_ns > vm->stop_ns) {
-				vm->stop_ns = x->ts_ns;
-				vm->exit_status = x->status;
+			if (!strcmp(x.comm, p->comm) && x.ts_ns > vm->stop_ns) {
+				vm->stop_ns = x.ts_ns;
+				vm->exit_status = x.status;
 			}
 		}
 }

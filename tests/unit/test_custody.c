@@ -753,6 +753,34 @@ static void test_daemonized_vms_keep_their_own_stop(void **state)
 	report_free(&rep);
 }
 
+/* The start snapshot reads the process list while the machine goes on: it
+ * can catch QEMU's daemonized child, born after the recording began. That
+ * child's exit is then a process record's, and it is still the VM's stop. */
+static void test_daemon_child_in_start_snapshot(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0), child = tb_task(4022, "kvm", 1, "init", 0);
+	struct gt_task hook = tb_task(6120, "gpu-reattach-ho", 6100, "qm", 0);
+	struct report rep;
+	struct run r;
+
+	tb_open(&r.b, dir, "snapshot-daemon.gtrace", "fentry");
+	r.uevents = false;
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_process(&r.b, 4022, 1, "kvm");
+	move(&r, 100, &qm, GPU, "nouveau", "vfio-pci");
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -daemonize -device vfio-pci,host=0000:0a:00.0");
+	tb_exit_orphaning(&r.b, 300, &kvm, 0, 4022);
+	tb_exit(&r.b, 60000, &child, 0);
+	tb_exec(&r.b, 60100, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
+	tb_exit(&r.b, 60400, &hook, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.vms[0].stop_ns, rep.m.vms[0].start_ns + 59800 * 1000000ull);
+	assert_non_null(custody_of(&rep, "111", GPU)->ret);
+	report_free(&rep);
+}
+
 /* On Proxmox qm always leaves its dynamic id; a hook's explicit bind of
  * the host driver that fails in the driver's probe is the probe's fault. */
 static void test_probe_error_is_not_the_dynid(void **state)
@@ -901,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_returned_after_failed_kernel_reset),
 		cmocka_unit_test(test_device_state_by_phase),
 		cmocka_unit_test(test_daemonized_vms_keep_their_own_stop),
+		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
 		cmocka_unit_test(test_hook_that_execs_its_worker),
 		cmocka_unit_test(test_boot_bound_gpu_with_unrelated_hook),

@@ -243,6 +243,23 @@ static inline void tb_pci(struct tb *b, const char *bdf, const char *vendor, con
 	trace_writer_kv_end(b->w);
 }
 
+/* A process of the start snapshot (stamped at the snapshot's start, as
+ * the recorder does, though read while the machine goes on). */
+static inline void tb_process(struct tb *b, uint32_t pid, uint32_t ppid, const char *comm)
+{
+	char buf[16];
+
+	trace_writer_kv_begin(b->w, GT_REC_PROCESS, TB_T0);
+	trace_writer_kv_str(b->w, "phase", "start");
+	snprintf(buf, sizeof(buf), "%u", pid);
+	trace_writer_kv_str(b->w, "pid", buf);
+	snprintf(buf, sizeof(buf), "%u", ppid);
+	trace_writer_kv_str(b->w, "ppid", buf);
+	trace_writer_kv_str(b->w, "uid", "0");
+	trace_writer_kv_str(b->w, "comm", comm);
+	trace_writer_kv_end(b->w);
+}
+
 static inline void tb_file(struct tb *b, const char *path, const char *content)
 {
 	trace_writer_kv_begin(b->w, GT_REC_FILE, TB_T0);
