@@ -1,10 +1,11 @@
 # gputrace build. `make` builds build/gputrace; `make check` runs every test;
 # `make demo` installs what is missing, builds and shows a recording.
 #
-# Data flow in the tree: bpf/ (events born) -> include/gputrace (wire structs)
-# -> src/record (load, attach, drain) -> src/trace (file) -> src/model,
-# src/analysis -> src/render; src/sys reads the live system, src/cmd holds
-# one file per command.
+# Data flow in the tree (docs/design.md has the map): bpf/ (events born) ->
+# include/gputrace (wire structs) -> src/record (load, attach, drain) ->
+# src/trace (file) -> src/model -> src/findings -> src/render; the live
+# system: src/sys -> src/status, src/audit (check) -> src/render; src/redact
+# cleans traces for a bundle; src/cmd holds one file per command.
 
 CC        ?= gcc
 CLANG     ?= clang

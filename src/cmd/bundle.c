@@ -16,16 +16,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analysis/audit.h"
-#include "analysis/redact.h"
-#include "analysis/report.h"
-#include "analysis/status.h"
+#include "audit/audit.h"
+#include "redact/redact.h"
+#include "findings/report.h"
+#include "status/status.h"
 #include "cmd/cmd.h"
 #include "render/archive.h"
-#include "render/check.h"
+#include "render/check_render.h"
 #include "render/html.h"
 #include "render/json_writer.h"
-#include "render/status.h"
+#include "render/status_render.h"
 #include "sys/kernel.h"
 #include "sys/sysfs.h"
 #include "trace/trace.h"

@@ -2,9 +2,9 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "analysis/audit.h"
+#include "audit/audit.h"
 #include "cmd/cmd.h"
-#include "render/check.h"
+#include "render/check_render.h"
 #include "util.h"
 
 static void usage(FILE *out)

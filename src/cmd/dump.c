@@ -6,9 +6,9 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
-#include "model/event.h"
+#include "trace/event_decode.h"
 #include "sys/pci.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "trace/trace.h"
 #include "util.h"
 

@@ -31,7 +31,7 @@
 #include "cmd/cmd.h"
 #include "gputrace/guard.h"
 #include "gputrace/trace_format.h"
-#include "model/event.h"
+#include "trace/event_decode.h"
 #include "record/guard_bpf.h"
 #include "render/json_writer.h"
 #include "sys/kernel.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/report.h"
+#include "findings/report.h"
 #include "cmd/cmd.h"
 #include "util.h"
 

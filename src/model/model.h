@@ -3,7 +3,7 @@
  * What a trace says, understood: processes, sysfs writes, device driver
  * transitions, VMs and hook runs, built in one pass over the records of one
  * or more traces (model_load.c), VMs and hooks discovered after
- * (model_vms.c). The analysis (src/analysis) reads only this.
+ * (model_vms.c). The findings (src/findings) read only this.
  */
 #ifndef GPUTRACE_MODEL_H
 #define GPUTRACE_MODEL_H

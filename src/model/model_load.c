@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/event.h"
+#include "trace/event_decode.h"
 #include "model/model.h"
 #include "sys/vmconf.h"
 #include "trace/trace.h"
@@ -74,7 +74,7 @@ static const char *text_str(struct model *m, const char *s, size_t max)
 /* Every time in the model is wall clock: traces from different boots (a
  * baseline, a problem, a recovery) then line up, and pids reused across
  * boots are told apart by time. */
-static uint64_t T(const struct model *m, uint64_t mono)
+static uint64_t wall_ns(const struct model *m, uint64_t mono)
 {
 	return mono ? mono + m->shift : 0;
 }
@@ -198,9 +198,9 @@ static void load_event(struct model *m, const struct trace_record *rec)
 
 	if (kind < 0)
 		return;
-	ev.hdr.ts_ns = T(m, ev.hdr.ts_ns);
+	ev.hdr.ts_ns = wall_ns(m, ev.hdr.ts_ns);
 	if (kind == GT_EV_SYSFS_WRITE)
-		ev.write.end_ns = T(m, ev.write.end_ns);
+		ev.write.end_ns = wall_ns(m, ev.write.end_ns);
 	if (!m->first_ns || ev.hdr.ts_ns < m->first_ns)
 		m->first_ns = ev.hdr.ts_ns;
 	if (ev.hdr.ts_ns > m->last_ns)
@@ -353,7 +353,7 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 	tr = PUSH(m, trans);
 	if (!tr)
 		return;
-	tr->ts_ns = T(m, kv_ts(rec));
+	tr->ts_ns = wall_ns(m, kv_ts(rec));
 	tr->kind = !strcmp(action, "bind") ? M_BIND : !strcmp(action, "unbind") ? M_UNBIND :
 		   !strcmp(action, "add") ? M_ADD : M_REMOVE;
 	strlcpy0(tr->bdf, base, sizeof(tr->bdf));
@@ -530,7 +530,7 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 	if (lost > m->lost) {
 		if (!m->lost_first_ns)
 			m->lost_first_ns = m->last_ns;	/* lost since the previous counters */
-		m->lost_last_ns = T(m, kv_ts(rec));
+		m->lost_last_ns = wall_ns(m, kv_ts(rec));
 		m->lost = lost;
 	}
 }
@@ -789,7 +789,7 @@ static void load_log(struct model *m, const struct trace_record *rec)
 	if (!l)
 		return;
 	memset(l, 0, sizeof(*l));
-	l->ts_ns = T(m, kv_ts(rec));
+	l->ts_ns = wall_ns(m, kv_ts(rec));
 	l->rec_id = rec->id;
 	l->source = kernel ? M_LOG_KERNEL : M_LOG_JOURNAL;
 	l->level = kv_int(rec, kernel ? "level" : "priority", -1);
@@ -812,7 +812,7 @@ static void load_devstate(struct model *m, const struct trace_record *rec)
 	if (!(d = PUSH(m, states)))
 		return;
 	memset(d, 0, sizeof(*d));
-	d->ts_ns = T(m, kv_ts(rec));
+	d->ts_ns = wall_ns(m, kv_ts(rec));
 	d->rec_id = rec->id;
 	if (rec->type == GT_REC_PCI)
 		snprintf(d->cause, sizeof(d->cause), "%s", phase);
@@ -886,7 +886,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			records++;
 			/* the recorder watched until its last record, events or not */
 			if (rec.type != GT_REC_EVENT && rec.type != GT_REC_HEADER && kv_ts(&rec)) {
-				uint64_t ts = T(m, kv_ts(&rec));
+				uint64_t ts = wall_ns(m, kv_ts(&rec));
 
 				m->last_ns = ts > m->last_ns ? ts : m->last_ns;
 			}
@@ -894,7 +894,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				uint64_t ts;
 
 				memcpy(&ts, rec.data + offsetof(struct gt_event_header, ts_ns), sizeof(ts));
-				ts = T(m, ts);
+				ts = wall_ns(m, ts);
 				first = ts < first ? ts : first;
 				last = ts > last ? ts : last;
 			}
@@ -917,7 +917,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				struct m_mark *k = PUSH(m, marks);
 
 				if (k) {
-					k->ts_ns = T(m, kv_ts(&rec));
+					k->ts_ns = wall_ns(m, kv_ts(&rec));
 					k->rec_id = rec.id;
 					kv_get(&rec, "label", k->label, sizeof(k->label));
 				}

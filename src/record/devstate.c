@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/event.h"
+#include "trace/event_decode.h"
 #include "record/devstate.h"
 #include "sys/pci.h"
 #include "trace/trace.h"

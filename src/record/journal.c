@@ -9,9 +9,9 @@
 #include <systemd/sd-journal.h>
 
 #include "gputrace/event.h"
-#include "model/event.h"
+#include "trace/event_decode.h"
 #include "record/journal.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "trace/trace.h"
 #include "util.h"
 

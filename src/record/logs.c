@@ -5,7 +5,7 @@
 #include <sys/epoll.h>
 
 #include "record/logs.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "sys/kernel.h"
 #include "trace/trace.h"
 #include "util.h"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "gputrace/trace_format.h"
-#include "model/event.h"
+#include "trace/event_decode.h"
 #include "record/bpf_loader.h"
 #include "record/control.h"
 #include "record/marks.h"
@@ -22,7 +22,7 @@
 #include "record/logs.h"
 #include "record/recorder.h"
 #include "record/uevent.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "sys/configs.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"

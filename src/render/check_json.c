@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <stdlib.h>
 
-#include "render/check.h"
+#include "render/check_render.h"
 #include "render/json_writer.h"
 
 static void kv_str_or_null(struct json_writer *w, const char *key, const char *s)

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/check.h"
+#include "render/check_render.h"
 #include "render/text_escape.h"
 #include "render/text_wrap.h"
 

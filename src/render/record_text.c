@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/event.h"
-#include "render/record.h"
+#include "trace/event_decode.h"
+#include "render/record_render.h"
 #include "render/text_escape.h"
 #include "util.h"
 

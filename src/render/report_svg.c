@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/event.h"
+#include "trace/event_decode.h"
 #include "render/html.h"
 #include "render/report_svg.h"
 #include "util.h"

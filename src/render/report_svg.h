@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "analysis/report.h"
+#include "findings/report.h"
 
 #define SVG_LANES_MAX	32
 

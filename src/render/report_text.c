@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/report.h"
+#include "findings/report.h"
 #include "render/text_escape.h"
-#include "model/event.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 struct style {

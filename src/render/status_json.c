@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "render/json_writer.h"
-#include "render/status.h"
+#include "render/status_render.h"
 
 #define PEERS_MAX	64
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render/status.h"
+#include "render/status_render.h"
 #include "render/text_escape.h"
 #include "render/text_wrap.h"
 #include "record/guard_bpf.h"

@@ -9,7 +9,7 @@
 
 #include "gputrace/trace_format.h"
 #include "record/control.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "render/text_escape.h"
 #include "trace/trace.h"
 

@@ -12,11 +12,11 @@
  */
 #include "fuzz_common.h"
 
-#include "analysis/redact.h"
-#include "analysis/report.h"
+#include "redact/redact.h"
+#include "findings/report.h"
 #include "gputrace/trace_format.h"
 #include "render/json_writer.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "trace/trace.h"
 
 static const char *trace_path(void)

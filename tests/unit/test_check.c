@@ -9,7 +9,7 @@
 
 #include "fake_tree.h"
 
-#include "analysis/audit.h"
+#include "audit/audit.h"
 #include "cmd/cmd.h"
 #include "sys/conffile.h"
 #include "sys/kernel.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Custody rules (src/analysis/custody.c) on traces built through the
+/* Custody rules (src/findings/custody.c) on traces built through the
  * writer: who returned a device, a return that failed and its blocker, the
  * settled state, rebinds through any chain, hand-overs between VMs, and
  * traces that are cut, corrupt or from several hosts. Each test is a shape

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "render/record.h"
+#include "render/record_render.h"
 #include "render/text_escape.h"
 #include "trace_builder.h"
 #include "util.h"

@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analysis/report.h"
-#include "model/event.h"
+#include "findings/report.h"
+#include "trace/event_decode.h"
 #include "report_builder.h"
 #include "util.h"
 

@@ -15,7 +15,7 @@
 
 #include "gputrace/event.h"
 #include "record/journal.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "trace/trace.h"
 #include "trace_builder.h"
 

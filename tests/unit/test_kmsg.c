@@ -19,7 +19,7 @@
 #include "record/devstate.h"
 #include "record/kmsg.h"
 #include "record/traced.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "sys/pci.h"
 #include "trace/trace.h"
 #include "trace_builder.h"

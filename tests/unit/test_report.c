@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analysis/report.h"
+#include "findings/report.h"
 #include "report_builder.h"
 #include "util.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis/redact_patterns.h"
+#include "redact/redact_patterns.h"
 
 static bool hex(char c)
 {

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analysis/audit.h"
+#include "audit/audit.h"
 #include "sys/kernel.h"
 #include "sys/sysfs.h"
 

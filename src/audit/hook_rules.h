@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* What a VM hook script does at run time, read statically: the rules
  * audit_hooks.c applies to each Proxmox hookscript and libvirt hook. */
-#ifndef GPUTRACE_ANALYSIS_HOOK_RULES_H
-#define GPUTRACE_ANALYSIS_HOOK_RULES_H
+#ifndef GPUTRACE_AUDIT_HOOK_RULES_H
+#define GPUTRACE_AUDIT_HOOK_RULES_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "analysis/audit.h"
+#include "audit/audit.h"
 
 struct hook_ctx {
 	const char *via;	/* "VM 111: hookscript: ... (/etc/pve/...:3)" */
@@ -24,4 +24,4 @@ struct hook_ctx {
  * or -ENOMEM. */
 int hook_rules_check(struct audit *a, const char *path, const struct hook_ctx *c);
 
-#endif /* GPUTRACE_ANALYSIS_HOOK_RULES_H */
+#endif /* GPUTRACE_AUDIT_HOOK_RULES_H */

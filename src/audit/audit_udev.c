@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/audit.h"
-#include "analysis/script_scan.h"
+#include "audit/audit.h"
+#include "audit/script_scan.h"
 #include "sys/conffile.h"
 #include "sys/rootfs.h"
 

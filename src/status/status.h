@@ -4,8 +4,8 @@
  * (PCI class 03), every other function of their slots and IOMMU groups
  * (they move together in passthrough), and the running VM holding each.
  */
-#ifndef GPUTRACE_ANALYSIS_STATUS_H
-#define GPUTRACE_ANALYSIS_STATUS_H
+#ifndef GPUTRACE_STATUS_H
+#define GPUTRACE_STATUS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,4 +57,4 @@ void status_free(struct status *st);
 size_t status_group_peers(const struct status *st, const struct pci_dev_info *dev,
 			  const struct pci_dev_info **out, size_t max);
 
-#endif /* GPUTRACE_ANALYSIS_STATUS_H */
+#endif /* GPUTRACE_STATUS_H */

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/report.h"
-#include "model/event.h"
+#include "findings/report.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 static struct tl_row *row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_id)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/script_scan.h"
+#include "audit/script_scan.h"
 #include "sys/conffile.h"
 #include "sys/pci.h"
 #include "sys/rootfs.h"

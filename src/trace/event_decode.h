@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Decoding kernel events (include/gputrace/event.h) as stored in a trace. */
-#ifndef GPUTRACE_MODEL_EVENT_H
-#define GPUTRACE_MODEL_EVENT_H
+#ifndef GPUTRACE_TRACE_EVENT_DECODE_H
+#define GPUTRACE_TRACE_EVENT_DECODE_H
 
 #include <stddef.h>
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/event.h"
+#include "trace/event_decode.h"
 
 static const size_t kind_size[GT_EV_KIND_MAX] = {
 	[GT_EV_SYSFS_WRITE] = sizeof(struct gt_sysfs_write),

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/audit.h"
+#include "audit/audit.h"
 #include "record/features.h"
 #include "sys/kernel.h"
 

@@ -17,8 +17,8 @@
  * values, sysfs paths, PCI addresses and ids, driver names, hook phases and
  * the verbs of qm, virsh and driverctl.
  */
-#ifndef GPUTRACE_ANALYSIS_REDACT_H
-#define GPUTRACE_ANALYSIS_REDACT_H
+#ifndef GPUTRACE_REDACT_H
+#define GPUTRACE_REDACT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -68,4 +68,4 @@ int redact_trace_learn(struct redact *r, const char *path, char *err, size_t err
 int redact_trace_rewrite(struct redact *r, const char *in, const char *out,
 			 char *err, size_t errlen);
 
-#endif /* GPUTRACE_ANALYSIS_REDACT_H */
+#endif /* GPUTRACE_REDACT_H */

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/hook_rules.h"
+#include "audit/hook_rules.h"
 #include "sys/vmconf.h"
-#include "analysis/script_scan.h"
+#include "audit/script_scan.h"
 #include "sys/rootfs.h"
 
 #define DOMAIN_XML_MAX	(1024 * 1024)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The one way a trace record is shown: a text line (live output of
  * `record`, `dump`) or a JSON object (`dump --json`). */
-#ifndef GPUTRACE_RENDER_RECORD_H
-#define GPUTRACE_RENDER_RECORD_H
+#ifndef GPUTRACE_RENDER_RECORD_RENDER_H
+#define GPUTRACE_RENDER_RECORD_RENDER_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/audit.h"
-#include "analysis/script_scan.h"
+#include "audit/audit.h"
+#include "audit/script_scan.h"
 #include "sys/sd_units.h"
 
 /* "line 4 unbinds a device, line 5 writes ..." for the hits of FILE. */

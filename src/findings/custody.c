@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/custody.h"
+#include "findings/custody.h"
 #include "util.h"
 
 const char *returner_kind_name(enum returner_kind k)

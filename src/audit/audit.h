@@ -7,8 +7,8 @@
  * is (file and line), what it does to rebinding, and what to do about it.
  * docs/status-check-bundle.md lists every rule.
  */
-#ifndef GPUTRACE_ANALYSIS_AUDIT_H
-#define GPUTRACE_ANALYSIS_AUDIT_H
+#ifndef GPUTRACE_AUDIT_AUDIT_H
+#define GPUTRACE_AUDIT_AUDIT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -113,4 +113,4 @@ int audit_units(struct audit *a, char *err, size_t errlen);
 /* A file read failure other than "absent" as a one-line error. */
 int audit_read_error(const struct audit *a, const char *path, int err, char *buf, size_t size);
 
-#endif /* GPUTRACE_ANALYSIS_AUDIT_H */
+#endif /* GPUTRACE_AUDIT_AUDIT_H */

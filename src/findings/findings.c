@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/findings.h"
-#include "model/event.h"
+#include "findings/findings.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 const char *f_kind_name(enum f_kind k)

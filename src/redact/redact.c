@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/redact.h"
-#include "analysis/redact_patterns.h"
+#include "redact/redact.h"
+#include "redact/redact_patterns.h"
 #include "sys/conffile.h"
 #include "sys/sysfs.h"
 

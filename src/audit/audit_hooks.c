@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analysis/audit.h"
-#include "analysis/hook_rules.h"
+#include "audit/audit.h"
+#include "audit/hook_rules.h"
 #include "sys/conffile.h"
 #include "sys/configs.h"
 #include "sys/pve_mapping.h"

@@ -14,8 +14,8 @@
  * one of these: a BDF has neither "::" nor eight groups, and dotted
  * numbers only make an IPv4 address in fours.
  */
-#ifndef GPUTRACE_ANALYSIS_REDACT_PATTERNS_H
-#define GPUTRACE_ANALYSIS_REDACT_PATTERNS_H
+#ifndef GPUTRACE_REDACT_PATTERNS_H
+#define GPUTRACE_REDACT_PATTERNS_H
 
 #include <stddef.h>
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/redact.h"
-#include "model/event.h"
+#include "redact/redact.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 
 static void kv_str(const struct trace_record *rec, const char *key, char *buf, size_t size)

@@ -4,7 +4,7 @@
 #ifndef GPUTRACE_FINDINGS_H
 #define GPUTRACE_FINDINGS_H
 
-#include "analysis/custody.h"
+#include "findings/custody.h"
 #include "model/model.h"
 
 enum f_severity { SEV_INFO, SEV_WARN, SEV_HIGH };

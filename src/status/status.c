@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analysis/status.h"
+#include "status/status.h"
 #include "sys/sysfs.h"
 
 static bool is_display(const struct pci_dev_info *d)

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "analysis/findings.h"
+#include "findings/findings.h"
 
 struct tl_row {
 	uint64_t ts_ns;

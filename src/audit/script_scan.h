@@ -9,8 +9,8 @@
  * files (". FILE", "source FILE") and scripts called by absolute path are
  * followed one level. The addresses a script names are kept too.
  */
-#ifndef GPUTRACE_ANALYSIS_SCRIPT_SCAN_H
-#define GPUTRACE_ANALYSIS_SCRIPT_SCAN_H
+#ifndef GPUTRACE_AUDIT_SCRIPT_SCAN_H
+#define GPUTRACE_AUDIT_SCRIPT_SCAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -80,4 +80,4 @@ const char *script_act_name(enum script_act act);
 /* Acts that change which driver a device has. */
 bool script_act_binds(enum script_act act);
 
-#endif /* GPUTRACE_ANALYSIS_SCRIPT_SCAN_H */
+#endif /* GPUTRACE_AUDIT_SCRIPT_SCAN_H */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analysis/audit.h"
+#include "audit/audit.h"
 #include "sys/conffile.h"
 #include "sys/kernel.h"
 #include "sys/modprobe.h"
