@@ -13,13 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "severity.h"
 #include "sys/pci.h"
-
-enum audit_severity {
-	AUDIT_INFO,
-	AUDIT_WARN,
-	AUDIT_HIGH,
-};
 
 /* How sure a finding is: the line it names does what the finding says
  * (matched), or the conclusion rests on what a static read cannot see, such
@@ -31,7 +26,7 @@ enum audit_certainty {
 };
 
 struct audit_finding {
-	enum audit_severity severity;
+	enum severity severity;
 	const char *rule;	/* "vfio-ids-modprobe", ... (static) */
 	char *file;		/* host path, "" when not from a file */
 	int line;		/* 1-based, 0 when not a line of a file */
@@ -79,38 +74,18 @@ struct audit {
  * a one-line reason in ERR (root missing, a file that exists but cannot be
  * read). Free A with audit_free() in both cases. */
 int audit_run(const struct audit_opts *o, struct audit *a, char *err, size_t errlen);
-void audit_free(struct audit *a);
+void audit_free(struct audit *a);		/* audit_findings.c */
 
-const char *audit_severity_name(enum audit_severity s);	/* "info", "warn", "high" */
-
-/* ---- for the rule families ------------------------------------------- */
-
-/* Returns the finding added (NULL when out of memory), for audit_detail. */
-struct audit_finding *audit_add(struct audit *a, enum audit_severity sev, const char *rule,
-				const char *file, int line, const char *text,
-				const char *meaning, const char *hint);
-/* Sets the certainty, and TRIGGER and VIA when not NULL. F may be NULL. */
-void audit_detail(struct audit_finding *f, enum audit_certainty c, const char *trigger,
-		  const char *via);
 const char *audit_certainty_name(enum audit_certainty c);	/* "matched", "guess" */
-void audit_skip(struct audit *a, const char *rule, const char *why);
 
-/* Host drivers whose blacklisting matters (GPU and HDMI audio drivers, and
- * whatever display devices in the tree are bound to now). */
-bool audit_is_host_driver(const struct audit *a, const char *module);
-
-/* "0000:0a:00.0 (10de:1b80)" for devices matching an ids= list
- * ("10de:1b80,10de:10f0"); "" when none. */
-void audit_ids_matches(const struct audit *a, const char *ids, char *buf, size_t size);
-
+/* The rule families audit_run() runs, one file each. Each returns 0 or
+ * -errno with a one-line reason in ERR, and adds its findings through
+ * audit_findings.h. */
 int audit_modprobe(struct audit *a, char *err, size_t errlen);
 int audit_udev(struct audit *a, char *err, size_t errlen);
 int audit_hooks(struct audit *a, char *err, size_t errlen);
 int audit_kernel(struct audit *a, const struct audit_opts *o, char *err, size_t errlen);
 int audit_boot(struct audit *a, char *err, size_t errlen);
 int audit_units(struct audit *a, char *err, size_t errlen);
-
-/* A file read failure other than "absent" as a one-line error. */
-int audit_read_error(const struct audit *a, const char *path, int err, char *buf, size_t size);
 
 #endif /* GPUTRACE_AUDIT_AUDIT_H */

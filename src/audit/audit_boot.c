@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/audit.h"
+#include "audit/audit_findings.h"
 #include "sys/conffile.h"
 #include "sys/kernel.h"
 
@@ -54,7 +54,7 @@ static void next_boot_ids(struct audit *a, const struct boot_line *b, const char
 		 "initialisation and claims every unbound matching device for the whole "
 		 "boot, so any reprobe hands the device back to %s%s%s",
 		 word, driver, ids, driver, matches[0] ? ". Present here: " : "", matches);
-	audit_add(a, AUDIT_WARN, "vfio-ids-next-boot", b->path, b->line->lineno, b->line->text,
+	audit_add(a, SEV_WARN, "vfio-ids-next-boot", b->path, b->line->lineno, b->line->text,
 		  meaning,
 		  "if the host should use the GPU between VM runs, remove it before the next "
 		  "update-grub / proxmox-boot-tool refresh; VM managers bind vfio-pci at start");
@@ -144,7 +144,7 @@ static void check_dracut_line(struct audit *a, const struct boot_line *b)
 	n = conf_words(value, list, 64);
 	for (int i = 0; i < n; i++)
 		if (module_name_eq(list[i], "vfio_pci"))
-			audit_add(a, AUDIT_INFO, "vfio-early-load", b->path, b->line->lineno, t,
+			audit_add(a, SEV_INFO, "vfio-early-load", b->path, b->line->lineno, t,
 				  "dracut puts vfio-pci into the initramfs and loads it before the "
 				  "GPU drivers: with ids= (modprobe.d, copied into the image) it "
 				  "takes the GPU first",

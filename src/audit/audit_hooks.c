@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "audit/audit.h"
+#include "audit/audit_findings.h"
 #include "audit/hook_rules.h"
 #include "sys/conffile.h"
 #include "sys/configs.h"
@@ -52,7 +52,7 @@ static bool pve_hookscript(struct audit *a, const char *conf, const struct conf_
 			 volid, err == -EINVAL ? "not a snippets volume" :
 			 "its storage has no directory in /etc/pve/storage.cfg",
 			 (int)strcspn(id, "."), id);
-		audit_add(a, AUDIT_HIGH, "hookscript-missing", conf, l->lineno, l->text, meaning,
+		audit_add(a, SEV_HIGH, "hookscript-missing", conf, l->lineno, l->text, meaning,
 			  "use a 'dir' storage with the snippets content type and put the script "
 			  "in its snippets/ directory, or remove the hookscript line");
 		return false;
@@ -64,14 +64,14 @@ static bool pve_hookscript(struct audit *a, const char *conf, const struct conf_
 			 "does not exist\", so no hook phase runs", path, (int)strcspn(id, "."), id);
 		snprintf(hint, sizeof(hint), "create %s (chmod +x) or remove the hookscript line",
 			 path);
-		audit_add(a, AUDIT_HIGH, "hookscript-missing", conf, l->lineno, l->text, meaning,
+		audit_add(a, SEV_HIGH, "hookscript-missing", conf, l->lineno, l->text, meaning,
 			  hint);
 	} else if (!(st.st_mode & 0111)) {
 		snprintf(meaning, sizeof(meaning),
 			 "the hookscript %s is not executable: 'qm start %.*s' fails with \"script "
 			 "is not executable\", so no hook phase runs", path, (int)strcspn(id, "."), id);
 		snprintf(hint, sizeof(hint), "chmod +x %s", path);
-		audit_add(a, AUDIT_HIGH, "hookscript-not-executable", conf, l->lineno, l->text,
+		audit_add(a, SEV_HIGH, "hookscript-not-executable", conf, l->lineno, l->text,
 			  meaning, hint);
 	}
 	snprintf(script, size, "%s", path);
@@ -106,7 +106,7 @@ static void pve_mapping_failed(struct audit *a, struct pve_vm *vm, const struct 
 		 "node=%s,path=0000:BB:DD' line in " PVE_MAPPING_PCI_CFG "), or name the device "
 		 "directly (hostpciN: 0000:BB:DD)", name, node[0] ? node : "(unknown)",
 		 node[0] ? node : "NODE");
-	audit_add(a, AUDIT_HIGH, "pve-mapping-unresolved", vm->conf, l->lineno, l->text, meaning,
+	audit_add(a, SEV_HIGH, "pve-mapping-unresolved", vm->conf, l->lineno, l->text, meaning,
 		  hint);
 }
 
@@ -211,7 +211,7 @@ static void libvirt_not_exec(struct audit *a, const char *path)
 		 "without a message, so whatever it should rebind at start or stop never happens",
 		 path);
 	snprintf(hint, sizeof(hint), "chmod +x %s", path);
-	audit_add(a, AUDIT_WARN, "hookscript-not-executable", path, 0, "", meaning, hint);
+	audit_add(a, SEV_WARN, "hookscript-not-executable", path, 0, "", meaning, hint);
 }
 
 /* qemu.d/<domain>/<op>/<subop>/<script> serves one domain; the qemu

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit/audit.h"
+#include "audit/audit_findings.h"
 #include "record/features.h"
 #include "sys/kernel.h"
 
@@ -38,7 +38,7 @@ static void cmdline_blacklist(struct audit *a, const char *cmdline, const char *
 			snprintf(meaning, sizeof(meaning),
 				 "%s (kernel command line) keeps %s from loading automatically; an "
 				 "explicit 'modprobe %s' still works", word, mod, mod);
-		audit_add(a, hard ? AUDIT_WARN : AUDIT_INFO, "host-driver-blacklisted", CMDLINE, 1,
+		audit_add(a, hard ? SEV_WARN : SEV_INFO, "host-driver-blacklisted", CMDLINE, 1,
 			  cmdline, meaning,
 			  "remove it from the boot loader's command line if the host should drive "
 			  "the GPU between VM runs");
@@ -66,7 +66,7 @@ static void check_cmdline(struct audit *a, const char *cmdline)
 				 "unbound device with them; they stay for the whole boot (%s "
 				 "cannot drop them), so any reprobe hands the device back to %s%s%s",
 				 drv, eq + 1, drv, drv, matches[0] ? ". Present here: " : "", matches);
-			audit_add(a, AUDIT_WARN, "vfio-ids-cmdline", CMDLINE, 1, cmdline, meaning,
+			audit_add(a, SEV_WARN, "vfio-ids-cmdline", CMDLINE, 1, cmdline, meaning,
 				  "remove the ids= word from the boot loader's command line if the "
 				  "host should use the GPU between VM runs");
 		} else if (!strcmp(word, "modprobe.blacklist")) {
@@ -80,7 +80,7 @@ static void check_cmdline(struct audit *a, const char *cmdline)
 			for (p = eq + 1; *p; p += len + (p[len] == ',')) {
 				len = strcspn(p, ",");
 				if (len && module_name_eqn("vfio_pci", p, len))
-					audit_add(a, AUDIT_INFO, "vfio-early-load", CMDLINE, 1, cmdline,
+					audit_add(a, SEV_INFO, "vfio-early-load", CMDLINE, 1, cmdline,
 						  "the initramfs loads vfio-pci before the GPU drivers: with "
 						  "ids= it takes the GPU first",
 						  "expected for a GPU reserved for VMs");
@@ -108,7 +108,7 @@ static void check_builtin(struct audit *a)
 		return;
 	}
 	if (ret)
-		audit_add(a, AUDIT_WARN, "vfio-pci-builtin", path, 0, "vfio-pci.ko",
+		audit_add(a, SEV_WARN, "vfio-pci-builtin", path, 0, "vfio-pci.ko",
 			  "vfio-pci is built into this kernel: 'modprobe -r vfio-pci' fails, so its "
 			  "dynamic ids (ids=, new_id left by a VM manager) can only be removed "
 			  "through remove_id, and 'options vfio-pci' in modprobe.d has no effect "
@@ -140,7 +140,7 @@ static void check_backends(struct audit *a)
 	if (chosen == GT_BACKEND_AUTO) {
 		snprintf(meaning, sizeof(meaning),
 			 "'gputrace record' cannot run on this kernel: %s", why);
-		audit_add(a, AUDIT_HIGH, "backend-support", "", 0, f.kernel_release, meaning,
+		audit_add(a, SEV_HIGH, "backend-support", "", 0, f.kernel_release, meaning,
 			  "a kernel with BTF (CONFIG_DEBUG_INFO_BTF) and BPF ring buffers (5.8+) "
 			  "is needed; 'gputrace features' shows each probe");
 		return;
@@ -149,7 +149,7 @@ static void check_backends(struct audit *a)
 	if (chosen != GT_BACKEND_FENTRY) {
 		snprintf(meaning, sizeof(meaning),
 			 "'gputrace record' will use the %s backend: %s", backend_name(chosen), why);
-		audit_add(a, AUDIT_INFO, "backend-support", "", 0, f.kernel_release, meaning,
+		audit_add(a, SEV_INFO, "backend-support", "", 0, f.kernel_release, meaning,
 			  "nothing to do; 'gputrace features' shows each probe");
 	}
 }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/audit.h"
+#include "audit/audit_findings.h"
 #include "sys/conffile.h"
 #include "sys/kernel.h"
 #include "sys/modprobe.h"
@@ -24,7 +24,7 @@ static void ids_finding(struct audit *a, const struct modprobe_stmt *st, const c
 		 "(drivers_probe, remove+rescan, module reload) can hand the device back to "
 		 "vfio-pci%s%s",
 		 ids, matches[0] ? ". Present here: " : "", matches);
-	audit_add(a, AUDIT_WARN, "vfio-ids-modprobe", st->path, st->lineno, st->text, meaning,
+	audit_add(a, SEV_WARN, "vfio-ids-modprobe", st->path, st->lineno, st->text, meaning,
 		  "if the host should use the GPU between VM runs, remove ids= and let the VM "
 		  "manager bind vfio-pci at start (Proxmox and libvirt managed='yes' do); "
 		  "then update-initramfs -u");
@@ -58,7 +58,7 @@ static void check_softdep(struct audit *a, const struct modprobe_stmt *st)
 			 "bus and wins every later probe of a device it has an id for (ids=, or a "
 			 "new_id a VM manager left behind) over %s",
 			 st->words[1], st->words[1]);
-		audit_add(a, AUDIT_WARN, "softdep-vfio-first", st->path, st->lineno, st->text,
+		audit_add(a, SEV_WARN, "softdep-vfio-first", st->path, st->lineno, st->text,
 			  meaning,
 			  "keep it only if this GPU must never go back to the host; otherwise "
 			  "remove the softdep and update-initramfs -u");
@@ -84,7 +84,7 @@ static void check_install(struct audit *a, const struct modprobe_stmt *st)
 			 "every 'modprobe vfio-pci' runs '%s' instead of a plain load; such "
 			 "scripts usually write vfio-pci into driver_override of chosen devices, "
 			 "which then only vfio-pci may bind", st->words[2]);
-		audit_add(a, AUDIT_WARN, "install-hook-vfio", st->path, st->lineno, st->text,
+		audit_add(a, SEV_WARN, "install-hook-vfio", st->path, st->lineno, st->text,
 			  meaning,
 			  "read the script: if it sets driver_override, clear it (echo > "
 			  "/sys/bus/pci/devices/BDF/driver_override) before handing the GPU back");
@@ -94,7 +94,7 @@ static void check_install(struct audit *a, const struct modprobe_stmt *st)
 		snprintf(meaning, sizeof(meaning),
 			 "%s can never be loaded, not even by an explicit modprobe: a hook that "
 			 "returns the GPU to %s finds no driver", st->words[1], st->words[1]);
-		audit_add(a, AUDIT_WARN, "host-driver-blacklisted", st->path, st->lineno, st->text,
+		audit_add(a, SEV_WARN, "host-driver-blacklisted", st->path, st->lineno, st->text,
 			  meaning, "remove the line if the host should drive the GPU after a VM stops");
 	}
 }
@@ -109,7 +109,7 @@ static void check_blacklist(struct audit *a, const struct modprobe_stmt *st)
 		 "%s is not loaded automatically (by alias at boot or hotplug); an explicit "
 		 "'modprobe %s' still works, so a hook must load it before binding", st->words[1],
 		 st->words[1]);
-	audit_add(a, AUDIT_INFO, "host-driver-blacklisted", st->path, st->lineno, st->text, meaning,
+	audit_add(a, SEV_INFO, "host-driver-blacklisted", st->path, st->lineno, st->text, meaning,
 		  "fine for a GPU reserved for VMs; for single-GPU passthrough, make the hook "
 		  "run modprobe before the bind");
 }
@@ -140,12 +140,12 @@ static void check_module_line(struct audit *a, const char *path, const struct co
 			 "unloaded, so any later reprobe (drivers_probe, remove+rescan, module "
 			 "reload) can hand the device back to vfio-pci%s%s",
 			 words[i], matches[0] ? ". Present here: " : "", matches);
-		audit_add(a, AUDIT_WARN, "vfio-ids-boot-modules", path, l->lineno, l->text, meaning,
+		audit_add(a, SEV_WARN, "vfio-ids-boot-modules", path, l->lineno, l->text, meaning,
 			  "if the host should use the GPU between VM runs, remove ids= and let the "
 			  "VM manager bind vfio-pci at start; then update-initramfs -u");
 		return;
 	}
-	audit_add(a, AUDIT_INFO, "vfio-early-load", path, l->lineno, l->text,
+	audit_add(a, SEV_INFO, "vfio-early-load", path, l->lineno, l->text,
 		  "vfio-pci is loaded at boot, before the GPU drivers: with ids= or a softdep "
 		  "it takes the GPU first",
 		  "expected for a GPU reserved for VMs; remove the line (and update-initramfs -u) "

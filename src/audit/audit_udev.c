@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
+#include "audit/audit_findings.h"
 #include "audit/script_scan.h"
 #include "sys/conffile.h"
 #include "sys/rootfs.h"
@@ -46,7 +46,7 @@ static void check_overrides(struct audit *a)
 		snprintf(hint, sizeof(hint),
 			 "clear it before returning the device to the host: echo > %s (or "
 			 "'driverctl unset-override %s' if driverctl set it)", path, d->bdf);
-		audit_add(a, AUDIT_WARN, "driver-override-set", path, 0, d->driver_override,
+		audit_add(a, SEV_WARN, "driver-override-set", path, 0, d->driver_override,
 			  meaning, hint);
 	}
 }
@@ -81,7 +81,7 @@ static int check_driverctl(struct audit *a, char *err, size_t errlen, int *ret)
 			 drv, strncmp(name, "pci-", 4) ? name : name + 4);
 		snprintf(hint, sizeof(hint), "driverctl unset-override %s",
 			 strncmp(name, "pci-", 4) ? name : name + 4);
-		audit_add(a, AUDIT_WARN, "driverctl-override", paths[i], 1, text, meaning, hint);
+		audit_add(a, SEV_WARN, "driverctl-override", paths[i], 1, text, meaning, hint);
 		count++;
 	}
 	conf_list_free(paths, n);
@@ -172,7 +172,7 @@ static void check_rule_line(struct audit *a, const char *path, const struct conf
 		return;
 	if (mentions(l->text, "driverctl")) {
 		if (n_driverctl)
-			audit_add(a, AUDIT_WARN, "driverctl-udev-rule", path, l->lineno, l->text,
+			audit_add(a, SEV_WARN, "driverctl-udev-rule", path, l->lineno, l->text,
 				  "on every \"add\" uevent of a device with a driverctl override this "
 				  "starts driverctl@... which writes driver_override and reprobes: a "
 				  "remove+rescan done to return the GPU to the host puts it back on "
@@ -182,7 +182,7 @@ static void check_rule_line(struct audit *a, const char *path, const struct conf
 		return;
 	}
 	if (mentions_binding(l->text)) {
-		audit_add(a, AUDIT_WARN, "udev-rule-vfio", path, l->lineno, l->text,
+		audit_add(a, SEV_WARN, "udev-rule-vfio", path, l->lineno, l->text,
 			  "this rule changes which driver a device gets whenever its uevent "
 			  "matches (add, bind, change ...): a rebind done by a hook can be undone "
 			  "moments later by the udev worker",
@@ -195,7 +195,7 @@ static void check_rule_line(struct audit *a, const char *path, const struct conf
 		snprintf(meaning, sizeof(meaning),
 			 "the rule runs %s, which changes driver binding (%s): each matching "
 			 "uevent can rebind a device", prog, acts);
-		audit_add(a, AUDIT_WARN, "udev-rule-vfio", path, l->lineno, l->text, meaning,
+		audit_add(a, SEV_WARN, "udev-rule-vfio", path, l->lineno, l->text, meaning,
 			  "narrow the rule's match or remove it; 'gputrace record' shows whether it "
 			  "fired");
 	}

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
+#include "audit/audit_findings.h"
 #include "audit/script_scan.h"
 #include "sys/sd_units.h"
 
@@ -57,7 +57,7 @@ static void report_file(struct audit *a, const struct sd_service *sv, const stru
 			 "hand or by another unit", sv->name, acts);
 		snprintf(hint, sizeof(hint), "nothing to do unless something starts %s", sv->name);
 	}
-	f = audit_add(a, triggers[0] ? AUDIT_WARN : AUDIT_INFO, "unit-binds-device", first->file,
+	f = audit_add(a, triggers[0] ? SEV_WARN : SEV_INFO, "unit-binds-device", first->file,
 		      first->line, first->text, meaning, hint);
 	audit_detail(f, AUDIT_MATCHED, triggers[0] ? triggers : NULL, via);
 }

@@ -86,7 +86,7 @@ static void check_override(struct audit *a, const struct script_scan *s, const s
 		 "vfio-pci, although the hook carries on as if it had worked",
 		 script_act_name(bind->act), sets ? "this script sets it earlier" :
 		 "set by libvirt, driverctl, a udev rule or the start hook");
-	f = audit_add(a, AUDIT_WARN, "hook-override-not-cleared", bind->file, bind->line, bind->text,
+	f = audit_add(a, SEV_WARN, "hook-override-not-cleared", bind->file, bind->line, bind->text,
 		      meaning,
 		      "clear it for every function before the unbind/bind: "
 		      "echo > /sys/bus/pci/devices/BDF/driver_override");
@@ -156,7 +156,7 @@ static void check_slots(struct audit *a, const struct script_scan *s, const stru
 			 "next start's group bind can pull the whole slot back to vfio-pci (the "
 			 "GPU's HDMI audio function .1 is the usual one forgotten)%s",
 			 s->addrs[i].bdf, missing, held);
-		f = audit_add(a, AUDIT_WARN, "hook-partial-slot", s->addrs[i].file, s->addrs[i].line,
+		f = audit_add(a, SEV_WARN, "hook-partial-slot", s->addrs[i].file, s->addrs[i].line,
 			      s->addrs[i].text, meaning,
 			      "return every function of the slot (0000:0a:00.0 and .1 ...), in the "
 			      "same way and order");
@@ -253,7 +253,7 @@ static void check_reattach(struct audit *a, const struct script_scan *s, const s
 		 "devices to their host driver when the domain stops; %s",
 		 c->domain ? c->domain : "a domain on this host", bdf[0] ? bdf : "a device",
 		 reattach_order(c->op));
-	f = audit_add(a, AUDIT_WARN, "hook-reattach-managed", h->file, h->line, h->text, meaning,
+	f = audit_add(a, SEV_WARN, "hook-reattach-managed", h->file, h->line, h->text, meaning,
 		      "drop the nodedev-reattach for managed devices (or set managed='no' and keep "
 		      "the hook's detach/reattach pair)");
 	audit_detail(f, c->domain && bdf[0] ? AUDIT_MATCHED : AUDIT_GUESS, NULL, c->via);
@@ -266,7 +266,7 @@ static void check_background(struct audit *a, const struct script_scan *s, const
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->hits[i].act != ACT_BACKGROUND)
 			continue;
-		f = audit_add(a, AUDIT_WARN, "hook-background", s->hits[i].file, s->hits[i].line,
+		f = audit_add(a, SEV_WARN, "hook-background", s->hits[i].file, s->hits[i].line,
 			      s->hits[i].text,
 			      "this keeps running after the hook returns: the VM manager moves on "
 			      "(libvirt's own reattach, Proxmox's next start, a reboot request) while "

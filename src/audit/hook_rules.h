@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "audit/audit.h"
+#include "audit/audit_findings.h"
 
 struct hook_ctx {
 	const char *via;	/* "VM 111: hookscript: ... (/etc/pve/...:3)" */

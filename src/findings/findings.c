@@ -24,11 +24,6 @@ const char *f_kind_name(enum f_kind k)
 	return names[k];
 }
 
-const char *f_severity_name(enum f_severity s)
-{
-	return s == SEV_HIGH ? "HIGH" : s == SEV_WARN ? "WARN" : "INFO";
-}
-
 const char *f_mechanism_name(enum f_mechanism m)
 {
 	static const char *const names[] = { "", "driver_override", "stale_driver_override",
@@ -37,7 +32,7 @@ const char *f_mechanism_name(enum f_mechanism m)
 	return names[m];
 }
 
-static struct finding *add(struct findings *fs, enum f_kind kind, enum f_severity sev)
+static struct finding *add(struct findings *fs, enum f_kind kind, enum severity sev)
 {
 	struct finding *f;
 

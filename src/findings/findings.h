@@ -6,8 +6,7 @@
 
 #include "findings/custody.h"
 #include "model/model.h"
-
-enum f_severity { SEV_INFO, SEV_WARN, SEV_HIGH };
+#include "severity.h"
 
 enum f_kind {
 	F_REBIND_AFTER_RETURN,	/* a returned device left its host driver again */
@@ -45,7 +44,7 @@ enum f_mechanism {
 
 struct finding {
 	enum f_kind kind;
-	enum f_severity severity;
+	enum severity severity;
 	char vm[64];
 	char device[MODEL_BDF_LEN];
 	uint64_t ts_ns;
@@ -88,7 +87,6 @@ int findings_analyze(const struct model *m, const struct custody_set *c, const c
 void findings_free(struct findings *f);
 
 const char *f_kind_name(enum f_kind k);
-const char *f_severity_name(enum f_severity s);
 const char *f_mechanism_name(enum f_mechanism m);
 
 #endif

@@ -16,7 +16,7 @@ static void kv_str_or_null(struct json_writer *w, const char *key, const char *s
 static void finding(struct json_writer *w, const struct audit_finding *f)
 {
 	json_object_start(w);
-	json_kv_str(w, "severity", audit_severity_name(f->severity));
+	json_kv_str(w, "severity", severity_key(f->severity));
 	json_kv_str(w, "rule", f->rule);
 	kv_str_or_null(w, "file", f->file);
 	json_key(w, "line");
@@ -80,9 +80,9 @@ void check_render_json(FILE *out, const struct audit *a, bool pretty)
 	json_key(w, "summary");
 	json_object_start(w);
 	json_kv_u64(w, "total", a->n);
-	json_kv_u64(w, "high", count[AUDIT_HIGH]);
-	json_kv_u64(w, "warn", count[AUDIT_WARN]);
-	json_kv_u64(w, "info", count[AUDIT_INFO]);
+	json_kv_u64(w, "high", count[SEV_HIGH]);
+	json_kv_u64(w, "warn", count[SEV_WARN]);
+	json_kv_u64(w, "info", count[SEV_INFO]);
 	json_object_end(w);
 	json_object_end(w);
 	json_free(w);

@@ -10,7 +10,7 @@ void check_order(const struct audit *a, size_t *order)
 {
 	size_t k = 0;
 
-	for (int sev = AUDIT_HIGH; sev >= AUDIT_INFO; sev--)
+	for (int sev = SEV_HIGH; sev >= SEV_INFO; sev--)
 		for (size_t i = 0; i < a->n; i++)
 			if ((int)a->f[i].severity == sev)
 				order[k++] = i;
@@ -24,8 +24,7 @@ static void finding(FILE *out, const struct audit_finding *f)
 		snprintf(where, sizeof(where), "%s:%d", f->file, f->line);
 	else
 		snprintf(where, sizeof(where), "%s", f->file[0] ? f->file : "(kernel)");
-	fprintf(out, "%-4s  %s  ", f->severity == AUDIT_HIGH ? "HIGH" :
-		f->severity == AUDIT_WARN ? "WARN" : "INFO", f->rule);
+	fprintf(out, "%-4s  %s  ", severity_name(f->severity), f->rule);
 	/* file names and their lines are the audited tree's: escaped */
 	text_escape_put(out, where, strlen(where));
 	fprintf(out, "%s\n", f->certainty == AUDIT_GUESS ? "  (guess)" : "");
@@ -78,5 +77,5 @@ void check_render_text(FILE *out, const struct audit *a)
 		fprintf(out, "no findings: nothing configured here rebinds a GPU by itself\n");
 	else
 		fprintf(out, "%zu finding%s: %zu high, %zu warn, %zu info\n", a->n, a->n == 1 ? "" : "s",
-			count[AUDIT_HIGH], count[AUDIT_WARN], count[AUDIT_INFO]);
+			count[SEV_HIGH], count[SEV_WARN], count[SEV_INFO]);
 }

@@ -382,7 +382,7 @@ static void findings(FILE *out, const struct report *r)
 		if (f->ts_ns)
 			fmt_wall(f->ts_ns, false, t, sizeof(t));
 		fprintf(out, "<li id=\"finding-%zu\"><span class=\"sev %s\">%s</span> <code>%s</code> %s ",
-			i + 1, f_severity_name(f->severity), f_severity_name(f->severity), f_kind_name(f->kind), t);
+			i + 1, severity_name(f->severity), severity_name(f->severity), f_kind_name(f->kind), t);
 		html_escape(out, f->summary, sizeof(f->summary));
 		fprintf(out, "%s\n", f->uncertain ? " <i>(uncertain)</i>" : "");
 		culprit(out, f);

@@ -99,7 +99,7 @@ static void finding_json(struct json_writer *w, const struct model *m, const str
 {
 	json_object_start(w);
 	json_kv_str(w, "kind", f_kind_name(f->kind));
-	json_kv_str(w, "severity", f_severity_name(f->severity));
+	json_kv_str(w, "severity", severity_name(f->severity));
 	json_kv_str(w, "vm", f->vm);
 	json_kv_str(w, "device", f->device);
 	json_kv_u64(w, "time_ns", f->ts_ns ? wall_ns(m, f->ts_ns) : 0);

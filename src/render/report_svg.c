@@ -554,7 +554,7 @@ static void stops(const struct geo *g)
 	}
 }
 
-static const char *sev_fill(enum f_severity s)
+static const char *sev_fill(enum severity s)
 {
 	return s == SEV_HIGH ? SVG_HIGH : s == SEV_WARN ? SVG_WARN : SVG_INFO;
 }
@@ -577,8 +577,8 @@ static void findings(const struct geo *g)
 		x = x_of(g, f->ts_ns);
 		y = row < 0 ? AXIS_H - 2 : lane_y(g, row) + TICK_H + 2 + BAR_H / 2.0;
 		fprintf(g->out, "<a href=\"#finding-%zu\" class=\"finding %s\" data-finding=\"%zu\"><title>",
-			i + 1, f_severity_name(f->severity), i + 1);
-		html_printf(g->out, "%s %s: %s", f_severity_name(f->severity), f_kind_name(f->kind), f->summary);
+			i + 1, severity_name(f->severity), i + 1);
+		html_printf(g->out, "%s %s: %s", severity_name(f->severity), f_kind_name(f->kind), f->summary);
 		fprintf(g->out, "</title><path d=\"M%.1f %.1fl8 8 -8 8 -8 -8z\" fill=\"%s\" stroke=\"#fff\" "
 			"stroke-width=\"1.5\"/></a>\n", x, y - 8, sev_fill(f->severity));
 	}

@@ -35,7 +35,7 @@ static const char *shown_n(const struct style *s, const char *field, size_t max)
 	return shown(s, tmp);
 }
 
-static const char *sev_color(const struct style *s, enum f_severity v)
+static const char *sev_color(const struct style *s, enum severity v)
 {
 	if (!s->color)
 		return "";
@@ -190,10 +190,10 @@ static void findings(FILE *out, const struct report *r, const struct style *s)
 		const char *ind = s->md ? "  - " : "       ";
 
 		if (s->md)
-			fprintf(out, "- **%s** `%s` %s%s%s%s\n", f_severity_name(f->severity), f_kind_name(f->kind),
+			fprintf(out, "- **%s** `%s` %s%s%s%s\n", severity_name(f->severity), f_kind_name(f->kind),
 				t, t[0] ? " " : "", shown(s, f->summary), f->uncertain ? " *(uncertain)*" : "");
 		else
-			fprintf(out, " %s%-4s%s  %s%s%s%s\n", sev_color(s, f->severity), f_severity_name(f->severity),
+			fprintf(out, " %s%-4s%s  %s%s%s%s\n", sev_color(s, f->severity), severity_name(f->severity),
 				reset(s), t, t[0] ? "  " : "", shown(s, f->summary), f->uncertain ? " (uncertain)" : "");
 		culprit(out, f, s);
 		delay_line(out, f, s);

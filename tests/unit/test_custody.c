@@ -19,7 +19,7 @@
 #include "report_builder.h"
 #include "util.h"
 
-static int count_sev(const struct report *rep, enum f_severity min)
+static int count_sev(const struct report *rep, enum severity min)
 {
 	int n = 0;
 
