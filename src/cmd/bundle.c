@@ -18,7 +18,7 @@
 
 #include "audit/audit.h"
 #include "redact/redact.h"
-#include "findings/report.h"
+#include "render/report_render.h"
 #include "status/status.h"
 #include "cmd/cmd.h"
 #include "render/archive.h"
@@ -171,7 +171,7 @@ static int add_report(struct bundle *b)
 		err[0] = '\0';
 		ret = report_render_files((const char *const *)b->report_paths, b->ntraces, b->vm,
 					  forms[i].fmt, m.fp, err, sizeof(err));
-		if (ret < 0 || (ret > 0 && err[0])) {
+		if (ret < 0) {
 			/* The bundle is still worth having: the traces are in it. */
 			gt_warn("report (%s) failed: %s; the bundle says so in %s", forms[i].fmt,
 				err[0] ? err : "unknown error", forms[i].name);

@@ -905,8 +905,8 @@ static void limits(const struct model *m, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "device names and ids are the first host's: "
 			 "the same address may be another device on another host");
 	}
-	if (m->error[0] && (f = add(fs, F_LIMIT, SEV_WARN)))
-		snprintf(f->summary, sizeof(f->summary), "%s", m->error);
+	if (m->read_error[0] && (f = add(fs, F_LIMIT, SEV_WARN)))
+		snprintf(f->summary, sizeof(f->summary), "%s", m->read_error);
 }
 
 /* A finding that rests on the absence of events is uncertain when events
@@ -921,7 +921,7 @@ static void mark_uncertain(const struct model *m, struct findings *fs)
 
 		if (f->kind == F_LIMIT)
 			continue;
-		if ((m->truncated || m->error[0]) && absence)
+		if ((m->truncated || m->read_error[0]) && absence)
 			f->uncertain = true;
 		if (m->lost && f->ts_ns >= m->lost_first_ns - CUSTODY_STOP_MAX_NS &&
 		    f->ts_ns <= m->lost_last_ns + CUSTODY_STOP_MAX_NS)

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Building a report: the model, the findings, and a timeline per VM. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +242,7 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 	const char *vm = o->vm, *device = o->device, *hook_pattern = o->hook_pattern, *phase = o->phase;
 	char norm[MODEL_BDF_LEN];
 	bool known = !vm;
+	int ret;
 
 	memset(r, 0, sizeof(*r));
 	r->m.all_users = o->all_users;
@@ -247,14 +250,13 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 	if (device) {
 		if (!model_bdf_norm(device, norm)) {
 			snprintf(err, errlen, "'%s' is not a PCI address (like 0000:0a:00.0)", device);
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 		r->device = strdup(norm);
 	}
-	if (model_load(&r->m, traces, n, hook_pattern) < 0) {
-		snprintf(err, errlen, "%s", r->m.error);
-		return EXIT_ERROR;
-	}
+	ret = model_load(&r->m, traces, n, hook_pattern, err, errlen);
+	if (ret)
+		return ret;
 	for (size_t i = 0; vm && i < r->m.n_vms; i++)
 		known |= !strcmp(r->m.vms[i].id, vm);
 	if (!known) {
@@ -264,7 +266,7 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 			off += snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", r->m.vms[i].id);
 		if (!r->m.n_vms)
 			snprintf(err + off, errlen - off, "none (no QEMU process with -id, -name or vfio-pci devices)");
-		return EXIT_ERROR;
+		return -ENOENT;
 	}
 	r->vm = vm;
 	for (size_t i = 0; phase && i < r->m.n_phases; i++)
@@ -277,16 +279,16 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 			off += snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", r->m.phases[i].name);
 		if (!r->m.n_phases)
 			snprintf(err + off, errlen - off, "none (no marks; one trace)");
-		return EXIT_ERROR;
+		return -ENOENT;
 	}
 	if (r->device && !model_knows_device(&r->m, r->device)) {
 		snprintf(err, errlen, "no device %s in %s", r->device, n > 1 ? "these traces" : traces[0]);
-		return EXIT_ERROR;
+		return -ENOENT;
 	}
 	if (custody_build(&r->m, vm, r->device, &r->c) < 0 ||
 	    findings_analyze(&r->m, &r->c, vm, r->device, &r->f) < 0) {
 		snprintf(err, errlen, "out of memory");
-		return EXIT_ERROR;
+		return -ENOMEM;
 	}
 	for (size_t i = 0; i < r->m.n_vms; i++) {
 		bool dup = false;
@@ -335,12 +337,12 @@ const char *report_state_attr(const struct m_devstate *d, int i, const char **na
 	return d->missing ? "(gone)" : v[i];
 }
 
-int report_exit_code(const struct report *r)
+bool report_has_findings(const struct report *r)
 {
 	for (size_t i = 0; i < r->f.n; i++)
 		if (r->f.v[i].severity > SEV_INFO)
-			return EXIT_FINDINGS;
-	return EXIT_OK;
+			return true;
+	return false;
 }
 
 void report_free(struct report *r)
@@ -352,26 +354,4 @@ void report_free(struct report *r)
 	free(r->sigs);
 	free((char *)r->device);
 	memset(r, 0, sizeof(*r));
-}
-
-int report_render_files(const char *const *traces, int ntraces, const char *vm,
-			const char *format, FILE *out, char *err, size_t errlen)
-{
-	struct report_opts o = { .vm = vm };
-	struct report r;
-	int ret = report_build(&r, traces, ntraces, &o, err, errlen);
-
-	if (ret) {
-		report_free(&r);
-		return ret;
-	}
-	if (!strcmp(format, "json"))
-		report_render_json(out, &r, true);
-	else if (!strcmp(format, "html"))
-		report_render_html(out, &r);
-	else
-		report_render_text(out, &r, !strcmp(format, "md"), false);
-	ret = report_exit_code(&r);
-	report_free(&r);
-	return ret;
 }

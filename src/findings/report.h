@@ -3,8 +3,6 @@
 #ifndef GPUTRACE_REPORT_H
 #define GPUTRACE_REPORT_H
 
-#include <stdio.h>
-
 #include "findings/findings.h"
 
 struct tl_row {
@@ -37,8 +35,10 @@ struct report {
 	size_t n_sigs, cap_sigs;
 };
 
-/* Loads TRACES and analyses them. Returns 0, or an exit code (util.h) with
- * a one-line reason in ERR (unreadable trace, unknown --vm: lists the known). */
+/* Loads TRACES and analyses them. Returns 0, or -errno with a one-line
+ * reason in ERR: -EINVAL for a device that is not a PCI address, -ENOENT
+ * for a VM, phase or device the traces do not have (the reason lists the
+ * known), another -errno for a trace that cannot be read. */
 struct report_opts {
 	const char *vm, *device, *hook_pattern, *phase;
 	bool all_users;		/* VMs and hooks of any user, not only root's */
@@ -56,21 +56,8 @@ const struct m_devstate *report_phase_state(const struct report *r, size_t p, co
 #define REPORT_STATE_ATTRS 9
 const char *report_state_attr(const struct m_devstate *d, int i, const char **name);
 
-/* 0: no findings beyond INFO; EXIT_FINDINGS: some. */
-int report_exit_code(const struct report *r);
-
-void report_render_text(FILE *out, const struct report *r, bool markdown, bool color);
-void report_render_json(FILE *out, const struct report *r, bool pretty);
-/* One self-contained page: pictures of the trace and of each stop, then
- * findings and timeline (src/render/report_html.c). */
-void report_render_html(FILE *out, const struct report *r);
-
-/* The custody story of one device (--explain), run by run. */
-void report_render_explain(FILE *out, const struct report *r, const char *bdf);
-
-/* All in one, for `bundle`: FORMAT is "text", "md", "json" or "html". Returns the
- * same codes as the report command. */
-int report_render_files(const char *const *traces, int ntraces, const char *vm,
-			const char *format, FILE *out, char *err, size_t errlen);
+/* Whether any finding is above INFO (`report` then exits with
+ * EXIT_FINDINGS). */
+bool report_has_findings(const struct report *r);
 
 #endif

@@ -206,7 +206,6 @@ struct model {
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */
-	char error[256];		/* a trace that could not be read whole */
 	uint64_t lost;			/* events lost (last counters) */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */
 	uint64_t lost_first_ns, lost_last_ns;
@@ -238,15 +237,17 @@ struct model {
 	struct m_text_block *text;	/* the strings procs point into */
 	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
 	bool all_users;			/* VMs and hooks of any user, not only root's */
+	char read_error[256];		/* a trace that could not be read whole (a finding) */
 	/* trace format 1.1: kernel log and journal, device states; by time */
 	struct m_log *logs; size_t n_logs, cap_logs;
 	struct m_devstate *states; size_t n_states, cap_states;
 	struct m_guard *guards; size_t n_guards, cap_guards;	/* gputrace guard's trace */
 };
 
-/* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a
- * one-line reason in M->error (a trace that could not be opened). */
-int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern);
+/* Loads TRACES into M (zeroed by the caller). Returns 0, or -errno with a
+ * one-line reason in ERR (a trace that could not be read). */
+int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern,
+	       char *err, size_t errlen);
 void model_free(struct model *m);
 
 /* The process generation PID had at TS (NULL if unknown). */

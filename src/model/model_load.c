@@ -868,18 +868,19 @@ static void phases_from_marks(struct model *m)
 		m->phases[m->n_phases - 1].end_ns = UINT64_MAX;
 }
 
-int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern)
+int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern,
+	       char *err, size_t errlen)
 {
 	for (int i = 0; i < n; i++) {
 		uint64_t first = UINT64_MAX, last = 0;
-		struct trace_reader *r = trace_reader_open(traces[i], m->error, sizeof(m->error));
+		struct trace_reader *r = trace_reader_open(traces[i], err, errlen);
 		struct trace_record rec;
 		bool ended = false;
 		size_t records = 0;
 		int ret;
 
 		if (!r)
-			return -1;
+			return -EIO;	/* the reader said why in ERR */
 		/* The header decides how uevents are read: look at it first. */
 		m->shift = 0;
 		while ((ret = trace_reader_next(r, &rec)) == 1) {
@@ -926,15 +927,16 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			}
 		}
 		if (ret < 0)
-			snprintf(m->error, sizeof(m->error), "%s: %s", traces[i], trace_reader_error(r));
+			snprintf(m->read_error, sizeof(m->read_error), "%s: %s", traces[i],
+				 trace_reader_error(r));
 		/* no END record: the recorder was killed, or is still writing */
 		if (trace_reader_truncated(r) || !ended)
 			m->truncated = true;
 		trace_reader_close(r);
 		if (records <= 1 && ret >= 0) {
-			snprintf(m->error, sizeof(m->error), "%s: holds no records past its header: the "
+			snprintf(err, errlen, "%s: holds no records past its header: the "
 				 "recording never started", traces[i]);
-			return -1;
+			return -ENODATA;
 		}
 		/* each trace a phase, named after its file, unless marks say more */
 		if (n > 1) {
@@ -959,13 +961,13 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	if (m->n_logs)
 		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
 	if (link_causes(m) < 0) {
-		snprintf(m->error, sizeof(m->error), "out of memory");
-		return -1;
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	dynids_from_writes(m);
 	if (model_index_procs(m) < 0) {
-		snprintf(m->error, sizeof(m->error), "out of memory");
-		return -1;
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	model_find_vms(m);
 	model_find_hooks(m, hook_pattern);

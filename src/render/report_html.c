@@ -11,6 +11,7 @@
 
 #include "trace/event_decode.h"
 #include "render/html.h"
+#include "render/report_render.h"
 #include "render/report_svg.h"
 #include "util.h"
 

@@ -2,7 +2,7 @@
 /* The report as JSON (docs/report-schema.md): through the one JSON writer. */
 #include <string.h>
 
-#include "findings/report.h"
+#include "render/report_render.h"
 #include "render/json_writer.h"
 #include "util.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "findings/report.h"
+#include "render/report_render.h"
 #include "render/text_escape.h"
 #include "trace/event_decode.h"
 #include "util.h"

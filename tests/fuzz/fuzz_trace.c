@@ -13,7 +13,7 @@
 #include "fuzz_common.h"
 
 #include "redact/redact.h"
-#include "findings/report.h"
+#include "render/report_render.h"
 #include "gputrace/trace_format.h"
 #include "render/json_writer.h"
 #include "render/record_render.h"

@@ -376,7 +376,7 @@ static void test_old_and_new_traces(void **state)
 	trace_reader_close(r);
 	memset(&m, 0, sizeof(m));
 	paths[0] = b.path;
-	assert_int_equal(model_load(&m, paths, 1, NULL), 0);
+	assert_int_equal(model_load(&m, paths, 1, NULL, buf, sizeof(buf)), 0);
 	assert_int_equal(m.n_writes, 1);
 	model_free(&m);
 
@@ -398,7 +398,7 @@ static void test_old_and_new_traces(void **state)
 	tb_close(&b);
 	memset(&m, 0, sizeof(m));
 	paths[0] = b.path;
-	assert_int_equal(model_load(&m, paths, 1, NULL), 0);
+	assert_int_equal(model_load(&m, paths, 1, NULL, buf, sizeof(buf)), 0);
 	assert_int_equal(m.n_writes, 1);
 	assert_int_equal(m.n_pci, 1);
 	/* the new records in the model, logs by time */
@@ -443,6 +443,7 @@ static void test_old_and_new_traces(void **state)
 static void test_builder_helpers(void **state)
 {
 	const char *paths[1];
+	char buf[256];
 	struct model m;
 	struct tb b;
 
@@ -453,7 +454,7 @@ static void test_builder_helpers(void **state)
 	tb_close(&b);
 	memset(&m, 0, sizeof(m));
 	paths[0] = b.path;
-	assert_int_equal(model_load(&m, paths, 1, NULL), 0);
+	assert_int_equal(model_load(&m, paths, 1, NULL, buf, sizeof(buf)), 0);
 	assert_int_equal(m.n_logs, 2);
 	assert_string_equal(m.logs[0].bdf, "0000:0a:00.0");
 	assert_string_equal(m.logs[1].unit, "vm-shutdown-monitor@111.service");
