@@ -93,7 +93,9 @@ $(BUILD)/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h $(BUILD)/gputrace_pm.skel.h $
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Made afresh: `ar r` keeps members of sources since moved or removed.
 $(BUILD)/libgputrace.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/gputrace: $(BUILD)/obj/main.o $(BUILD)/libgputrace.a
@@ -108,6 +110,7 @@ $(BUILD)/fuzz/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/libgputrace.a: $(FUZZ_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(BUILD)/fuzz/libgputrace.a

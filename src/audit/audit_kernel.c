@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "audit/audit_findings.h"
-#include "record/features.h"
+#include "sys/bpf_features.h"
 #include "sys/kernel.h"
 
 #define CMDLINE	"/proc/cmdline"

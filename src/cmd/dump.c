@@ -94,7 +94,7 @@ static double time_of_day(uint64_t ns)
 	return tm.tm_hour * 3600.0 + tm.tm_min * 60.0 + tm.tm_sec + (ns % 1000000000ull) / 1e9;
 }
 
-static bool keep(struct dump_filter *f, const struct trace_record *rec, const struct render_clock *c)
+static bool keep(struct dump_filter *f, const struct trace_record *rec, const struct trace_clock *c)
 {
 	uint64_t ts = record_ts(rec), wall;
 
@@ -112,7 +112,7 @@ static bool keep(struct dump_filter *f, const struct trace_record *rec, const st
 	}
 	if (!ts || (f->since <= 0 && f->until < 0))
 		return true;
-	wall = render_wall_ns(c, ts);
+	wall = trace_clock_wall_ns(c, ts);
 	if (!f->first_wall)
 		f->first_wall = wall;
 	double at = f->since_tod ? time_of_day(wall) : (wall - f->first_wall) / 1e9;
@@ -133,7 +133,7 @@ int cmd_dump(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct render_clock clock = { 0 };
+	struct trace_clock clock = { 0 };
 	struct json_writer *jw = NULL;
 	struct trace_reader *r;
 	struct trace_record rec;
@@ -192,7 +192,7 @@ int cmd_dump(int argc, char **argv)
 	else
 		render_text_heading(stdout);
 	while ((ret = trace_reader_next(r, &rec)) == 1) {
-		render_clock_update(&clock, &rec);
+		trace_clock_update(&clock, &rec);
 		if (!keep(&f, &rec, &clock))
 			continue;
 		if (json)

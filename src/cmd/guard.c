@@ -34,6 +34,7 @@
 #include "trace/event_decode.h"
 #include "record/guard_bpf.h"
 #include "render/json_writer.h"
+#include "status/status.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"
 #include "sys/procs.h"
@@ -643,7 +644,7 @@ static int watch_starts(struct guard *g)
 static int setup(struct guard *g)
 {
 	char why[256], err[256];
-	int lsm = guard_lsm_active(why, sizeof(why)), e;
+	int lsm = kernel_bpf_lsm_active(why, sizeof(why)), e;
 
 	if (!g->dry_run && lsm != 1) {
 		gt_err("cannot enforce: %s; --dry-run logs what would be denied without it", why);

@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "record/recorder.h"
+#include "render/record_render.h"
 #include "util.h"
 
 static void usage(FILE *out)
@@ -102,7 +103,9 @@ int cmd_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct recorder_opts o = { .ringbuf_bytes = 4 << 20, .cmdline = join_argv(argc, argv) };
+	static const struct recorder_live live = { render_text_heading, render_record_text };
+	struct recorder_opts o = { .ringbuf_bytes = 4 << 20, .cmdline = join_argv(argc, argv),
+				   .live = &live };
 	char *end;
 	int c;
 

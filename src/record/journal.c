@@ -11,7 +11,7 @@
 #include "gputrace/event.h"
 #include "trace/event_decode.h"
 #include "record/journal.h"
-#include "render/record_render.h"
+#include "sys/bpf_features.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -274,7 +274,7 @@ static const char *entry_why(struct journal *j, const struct journal_who *who)
 
 /* The entry's time on the trace's clock: journald's CLOCK_MONOTONIC
  * receipt time when the entry is of this boot, else its wall clock. */
-static uint64_t entry_ts(struct journal *j, const char *boot_id, const struct render_clock *c,
+static uint64_t entry_ts(struct journal *j, const char *boot_id, const struct trace_clock *c,
 			 uint64_t *real_us)
 {
 	uint64_t mono_us;
@@ -293,7 +293,7 @@ static uint64_t entry_ts(struct journal *j, const char *boot_id, const struct re
 }
 
 static void write_entry(struct journal *j, struct trace_writer *w, const char *why,
-			const char *boot_id, const struct render_clock *c)
+			const char *boot_id, const struct trace_clock *c)
 {
 	uint64_t real_us, ts = entry_ts(j, boot_id, c, &real_us);
 
@@ -310,7 +310,7 @@ static void write_entry(struct journal *j, struct trace_writer *w, const char *w
 }
 
 int journal_drain(struct journal *j, struct trace_writer *w, const struct journal_who *who,
-		  const char *boot_id, const struct render_clock *clock, uint64_t *seen,
+		  const char *boot_id, const struct trace_clock *clock, uint64_t *seen,
 		  void (*show)(void *ctx, uint16_t type), void *ctx)
 {
 	int n = 0, ret;
@@ -331,4 +331,16 @@ int journal_drain(struct journal *j, struct trace_writer *w, const struct journa
 		n++;
 	}
 	return ret < 0 ? ret : n;
+}
+
+/* Every backend reads the journal alike, through libsystemd. */
+void journal_probe(struct gt_probe_result *r)
+{
+	char why[sizeof(r->why)];
+	struct journal *j = journal_open(NULL, why, sizeof(why));
+
+	r->ok = j != NULL;
+	r->err = j ? 0 : -ENOENT;
+	snprintf(r->why, sizeof(r->why), "%s", j ? "this host's journal, through sd-journal" : why);
+	journal_close(j);
 }

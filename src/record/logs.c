@@ -5,7 +5,6 @@
 #include <sys/epoll.h>
 
 #include "record/logs.h"
-#include "render/record_render.h"
 #include "sys/kernel.h"
 #include "trace/trace.h"
 #include "util.h"
@@ -118,7 +117,7 @@ static void drain_kmsg(struct logs *l, struct trace_writer *w, const struct trac
 }
 
 void logs_drain(struct logs *l, struct trace_writer *w, const struct traced *t,
-		const struct render_clock *clock, logs_show_fn show, void *ctx)
+		const struct trace_clock *clock, logs_show_fn show, void *ctx)
 {
 	int n;
 

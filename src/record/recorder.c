@@ -22,7 +22,6 @@
 #include "record/logs.h"
 #include "record/recorder.h"
 #include "record/uevent.h"
-#include "render/record_render.h"
 #include "sys/configs.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"
@@ -55,7 +54,7 @@ struct recorder {
 	const struct recorder_opts *o;
 	struct trace_writer *w;
 	struct gt_bpf *bpf;
-	struct render_clock clock;
+	struct trace_clock clock;
 	enum gt_backend backend;
 	struct gt_dynid_plan dynid;
 	uint64_t by_kind[GT_EV_KIND_MAX];
@@ -84,13 +83,14 @@ struct recorder {
 	struct traced traced;		/* devices followed closely (traced.h) */
 };
 
-/* Live line for a record being written: the same renderer `dump` uses. */
+/* Live line for a record being written: the renderer the command gave
+ * (the same one `dump` uses). */
 static void show(struct recorder *r, uint16_t type, const void *data, uint32_t len)
 {
 	struct trace_record rec = { .type = type, .len = len, .data = data };
 
-	if (!r->o->quiet)
-		render_record_text(stdout, &rec, &r->clock);
+	if (!r->o->quiet && r->o->live)
+		r->o->live->line(stdout, &rec, &r->clock);
 }
 
 /* An exec whose argv did not fit in the kernel buffer: complete it from
@@ -327,7 +327,7 @@ static void write_header(struct recorder *r, const char *backend_why)
 	logs_header_keys(&r->logs, r->w);
 	trace_writer_kv_str(r->w, "pm_hooks", r->pm_why);
 	trace_writer_kv_end(r->w);
-	r->clock = (struct render_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
+	r->clock = (struct trace_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
 }
 
 static void snapshot(struct recorder *r, const char *phase)
@@ -740,8 +740,8 @@ int recorder_run(const struct recorder_opts *o)
 	write_header(&r, why);
 	fprintf(stderr, "gputrace: recording to %s with the %s backend: ready%s\n", path,
 		backend_name(r.backend), o->quiet ? "" : " (Ctrl-C to stop)");
-	if (!o->quiet) {
-		render_text_heading(stdout);
+	if (!o->quiet && o->live) {
+		o->live->heading(stdout);
 		fflush(stdout);
 	}
 	snapshot_start(&r);

@@ -29,14 +29,14 @@ const char *render_record_type_name(uint16_t type)
 }
 
 /* ISO 8601 UTC with microseconds: sortable and unambiguous for tools. */
-static void json_time(struct json_writer *w, const struct render_clock *c, uint64_t ts)
+static void json_time(struct json_writer *w, const struct trace_clock *c, uint64_t ts)
 {
 	char buf[48];
 
 	json_kv_u64(w, "ts_ns", ts);
 	if (!c->valid)
 		return;
-	fmt_iso_utc(render_wall_ns(c, ts), buf, sizeof(buf));
+	fmt_iso_utc(trace_clock_wall_ns(c, ts), buf, sizeof(buf));
 	json_kv_str(w, "time", buf);
 }
 
@@ -164,7 +164,7 @@ static void json_kv_record(struct json_writer *w, const struct trace_record *rec
 }
 
 void render_record_json(struct json_writer *w, const struct trace_record *rec,
-			const struct render_clock *c)
+			const struct trace_clock *c)
 {
 	union gt_event_any ev;
 	int kind;

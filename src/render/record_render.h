@@ -11,24 +11,12 @@
 #include "render/json_writer.h"
 #include "trace/trace.h"
 
-/* Monotonic -> wall clock, from the trace header's pair of readings. */
-struct render_clock {
-	uint64_t mono_ns;
-	uint64_t real_ns;
-	bool valid;
-};
-
-uint64_t render_wall_ns(const struct render_clock *c, uint64_t mono);
-
-/* Learns the clock base when REC is the trace header. */
-void render_clock_update(struct render_clock *c, const struct trace_record *rec);
-
 /* "header", "event", "uevent", "mark", ...: JSON's "type" of a record. */
 const char *render_record_type_name(uint16_t type);
 
 void render_text_heading(FILE *out);
-void render_record_text(FILE *out, const struct trace_record *rec, const struct render_clock *c);
+void render_record_text(FILE *out, const struct trace_record *rec, const struct trace_clock *c);
 void render_record_json(struct json_writer *w, const struct trace_record *rec,
-			const struct render_clock *c);
+			const struct trace_clock *c);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Which devices `status` shows, in which order, and who holds them. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,21 @@ static bool same_group(const struct pci_dev_info *a, const struct pci_dev_info *
 	return a->iommu_group[0] && !strcmp(a->iommu_group, b->iommu_group);
 }
 
+/* A driver_override gputrace guard pinned and did not restore (it was
+ * killed): whose it is, and whether that guard still runs. */
+static void guard_pin(const struct status *st, struct status_entry *e)
+{
+	char path[128], note[64];
+	int pid;
+
+	snprintf(path, sizeof(path), GUARD_PIN_DIR "/%s", e->dev->bdf);
+	if (!e->dev->driver_override[0] || sysfs_read(st->root, path, note, sizeof(note)) < 0 ||
+	    sscanf(note, "%d", &pid) != 1)
+		return;
+	e->pin_pid = pid;
+	e->pin_gone = sys_root_is_live(st->root) && kill(pid, 0);
+}
+
 static struct status_entry *shown_find(struct status *st, const struct pci_dev_info *d)
 {
 	for (size_t i = 0; i < st->nshown; i++)
@@ -54,6 +70,7 @@ static void show(struct status *st, const struct pci_dev_info *d, unsigned int w
 	for (size_t i = 0; i < st->nvms && e->nholders < STATUS_HOLDERS_MAX; i++)
 		if (vm_holds(&st->vms[i], d->bdf))
 			e->holders[e->nholders++] = &st->vms[i];
+	guard_pin(st, e);
 }
 
 size_t status_group_peers(const struct status *st, const struct pci_dev_info *dev,

@@ -29,7 +29,14 @@ struct status_entry {
 	char with[20];		/* the display device it comes with, "" if itself */
 	const struct vm_info *holders[STATUS_HOLDERS_MAX];
 	size_t nholders;
+	int pin_pid;		/* gputrace guard that pinned its driver_override, 0 none */
+	bool pin_gone;		/* ... and is no longer running (live system only) */
 };
+
+/* Where gputrace guard notes the driver_override it pinned, one file per
+ * function holding its pid, so `status` can tell whose it is after the
+ * guard was killed. */
+#define GUARD_PIN_DIR	"/run/gputrace/guard-pins"
 
 struct status {
 	const char *root;		/* NULL: the live system */

@@ -324,7 +324,7 @@ static void test_record_roundtrip(void **state)
 	assert_string_equal(kv_get(&rec, "why", buf, sizeof(buf)), "device");
 	/* shown as one line, escapes visible, no terminal control byte */
 	fp = open_memstream(&out, &outlen);
-	render_record_text(fp, &rec, &(struct render_clock){ 0 });
+	render_record_text(fp, &rec, &(struct trace_clock){ 0 });
 	fclose(fp);
 	assert_non_null(strstr(out, "kernel.err"));
 	assert_non_null(strstr(out, "bad\\n\\x1b[2J\n"));
@@ -428,7 +428,7 @@ static void test_old_and_new_traces(void **state)
 		size_t outlen;
 
 		fp = open_memstream(&out, &outlen);
-		render_record_text(fp, &rec, &(struct render_clock){ 0 });
+		render_record_text(fp, &rec, &(struct trace_clock){ 0 });
 		fclose(fp);
 		if (rec.type == 99)
 			assert_non_null(strstr(out, "(record type 99, 6 bytes)"));
@@ -500,8 +500,8 @@ static void test_pm_events_shown(void **state)
 	while (trace_reader_next(r, &rec) == 1) {
 		if (rec.type != GT_REC_EVENT)
 			continue;
-		render_record_text(fp, &rec, &(struct render_clock){ 0 });
-		render_record_json(jw, &rec, &(struct render_clock){ 0 });
+		render_record_text(fp, &rec, &(struct trace_clock){ 0 });
+		render_record_json(jw, &rec, &(struct trace_clock){ 0 });
 		fputc('\n', fp);
 	}
 	json_free(jw);

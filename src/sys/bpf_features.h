@@ -2,8 +2,8 @@
 /* What the running kernel lets us attach, probed once at start with tiny
  * programs (like libbpf-tools' fentry_can_attach), and the backend choice
  * that follows from it. */
-#ifndef GPUTRACE_FEATURES_H
-#define GPUTRACE_FEATURES_H
+#ifndef GPUTRACE_SYS_BPF_FEATURES_H
+#define GPUTRACE_SYS_BPF_FEATURES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,7 +45,7 @@ struct gt_features {
 	struct gt_probe_result kprobe;
 	struct gt_probe_result kmsg;	/* /dev/kmsg readable (full probe) */
 	char devkmsg[16];		/* printk_devkmsg: on, ratelimit, off; "" unknown */
-	struct gt_probe_result journal;	/* the system's journal readable (full probe) */
+	struct gt_probe_result journal;	/* the journal readable: journal_probe() (record/journal.h) */
 	struct gt_probe_result bpf_lsm;	/* bpf in the active LSM list: guard can enforce (full probe) */
 };
 

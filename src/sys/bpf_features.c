@@ -14,9 +14,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "record/features.h"
-#include "record/guard_bpf.h"
-#include "record/journal.h"
+#include "sys/bpf_features.h"
+#include "sys/kernel.h"
 #include "util.h"
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
@@ -260,7 +259,6 @@ bool features_dynid_worker(void)
 }
 
 static void probe_kmsg(struct gt_features *f);
-static void probe_journal(struct gt_features *f);
 
 /* gputrace guard enforces through an lsm program: the bpf LSM must be in
  * the kernel's active list (a build option or lsm= at boot), and the
@@ -268,7 +266,7 @@ static void probe_journal(struct gt_features *f);
 static void probe_bpf_lsm(struct gt_features *f, const struct btf *btf)
 {
 	char why[sizeof(f->bpf_lsm.why)];
-	int r = guard_lsm_active(why, sizeof(why));
+	int r = kernel_bpf_lsm_active(why, sizeof(why));
 	int id = btf ? btf__find_by_name_kind(btf, "bpf_lsm_file_permission", BTF_KIND_FUNC) : -1;
 	int fd;
 
@@ -320,7 +318,6 @@ void features_probe_full(struct gt_features *f)
 	probe_raw_tp_attach(&f->raw_tp, "sys_enter");
 	probe_kprobe_attach(&f->kprobe, gt_hook_fn_names[GT_FN_SYSFS_KF_WRITE]);
 	probe_kmsg(f);
-	probe_journal(f);
 }
 
 /* The kernel log is read the same way by every backend; writing one line
@@ -346,20 +343,6 @@ static void probe_kmsg(struct gt_features *f)
 	snprintf(why, sizeof(why), "/dev/kmsg readable; its clock %s", strcmp(f->devkmsg, "off") ?
 		 "checked with one line of ours" : "not checked (printk_devkmsg=off)");
 	set_result(&f->kmsg, true, 0, why);
-}
-
-/* Every backend reads the journal alike, through libsystemd. */
-static void probe_journal(struct gt_features *f)
-{
-	char why[sizeof(f->journal.why)];
-	struct journal *j = journal_open(NULL, why, sizeof(why));
-
-	if (!j) {
-		set_result(&f->journal, false, -ENOENT, why);
-		return;
-	}
-	journal_close(j);
-	set_result(&f->journal, true, 0, "this host's journal, through sd-journal");
 }
 
 const char *features_device_view(enum gt_backend b)
