@@ -6,8 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct trace_writer;
-
 struct pci_dev_info {
 	char bdf[20];			/* "0000:0a:00.0" */
 	uint16_t vendor, device;
@@ -69,10 +67,5 @@ int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n);
  * ("0a:00", "0000:0a:00") is accepted and becomes "0000:0a:00". Returns 0,
  * or -EINVAL when IN is not a PCI address. */
 int pci_bdf_normalize(const char *in, char *out, size_t size, int allow_slot);
-
-/* One GT_REC_PCI record per device. PHASE is "start" or "end". Returns the
- * number of devices written or -errno (scan failed or a record was lost). */
-int snapshot_pci(struct trace_writer *w, const char *root, const char *phase,
-		 uint64_t ts_ns);
 
 #endif /* GPUTRACE_SYS_PCI_H */
