@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "util.h"
 
 /* A message is one line, and the paths, names and labels it quotes may be

@@ -1,5 +1,5 @@
 #!/bin/sh
-# `make check`: unit tests, check fixtures, the HTML report in a browser,
+# `make check`: the include rules of the tree (docs/design.md), unit tests, check fixtures, the HTML report in a browser,
 # host tests (root, real kernel), the fuzz corpus replayed under ASan/UBSan,
 # lab tests (guest kernels), each suite's own summary, then the total on
 # the last line.
@@ -19,6 +19,7 @@ run_suite() {
 	fi
 	total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
 }
+run_suite layers tests/layers.sh
 run_suite unit tests/run-unit.sh build/tests/test_*
 run_suite fixtures tests/check-fixtures.sh
 run_suite html tests/html/run.sh

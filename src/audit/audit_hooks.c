@@ -83,7 +83,7 @@ static bool pve_hookscript(struct audit *a, const char *conf, const struct conf_
 struct pve_vm {
 	const char *conf;
 	char id[64];
-	char (*devs)[20];
+	char (*devs)[PCI_BDF_LEN];
 	size_t ndevs;
 	char script[PATH_MAX];
 	char via[PATH_MAX + 320];
@@ -115,7 +115,7 @@ static void pve_hostpci(struct audit *a, struct pve_vm *vm, const struct conf_li
 {
 	const char *v = strchr(l->text, ':') + 1, *m;
 	struct pve_pci_devs d;
-	char (*grown)[20], name[128];
+	char (*grown)[PCI_BDF_LEN], name[128];
 	int err = pve_hostpci_devs(a->root, v, NULL, &d);
 
 	if (err) {
@@ -179,7 +179,7 @@ static int pve_conf(struct audit *a, const char *path, char *err, size_t errlen)
 	conf_free(&f);
 	if (vm.via[0]) {
 		c.via = vm.via;
-		c.devs = (const char (*)[20])vm.devs;
+		c.devs = (const char (*)[PCI_BDF_LEN])vm.devs;
 		c.ndevs = vm.ndevs;
 		ret = hook_rules_check(a, vm.script, &c);
 	}

@@ -15,7 +15,7 @@ struct hook_ctx {
 	const char *op;		/* its operation ("prepare", "release" ...), NULL if unknown */
 	bool libvirt;
 	/* the VM's devices when known ("0000:0a:00" = all functions) */
-	const char (*devs)[20];
+	const char (*devs)[PCI_BDF_LEN];
 	size_t ndevs;
 };
 

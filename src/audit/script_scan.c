@@ -282,7 +282,7 @@ static bool addr_shape(const char *c)
 
 static int scan_addrs(struct script_scan *s, const char *file, int line, const char *t)
 {
-	char cand[32], bdf[20];
+	char cand[32], bdf[PCI_BDF_LEN];
 	unsigned int d, b, sl, fn;
 	size_t n;
 	int used;

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sys/pci.h"
+
 enum script_act {
 	ACT_OVERRIDE_SET,	/* a driver name (or an unknown value) to driver_override */
 	ACT_OVERRIDE_CLEAR,	/* "" / "\n" to driver_override, driverctl unset-override */
@@ -43,7 +45,7 @@ struct script_hit {
 /* A PCI address a script names ("0000:0a:00.1", "0a:00.1",
  * "pci_0000_0a_00_1"), normalised. */
 struct script_addr {
-	char bdf[20];
+	char bdf[PCI_BDF_LEN];
 	char *file;
 	int line;
 	char *text;		/* the line that first names it */

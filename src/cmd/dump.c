@@ -41,7 +41,7 @@ static void usage(FILE *out)
 }
 
 struct dump_filter {
-	char bdf[20];		/* "" any */
+	char bdf[PCI_BDF_LEN];	/* "" any */
 	const char *kind;	/* NULL any */
 	bool since_tod, until_tod;	/* a time of day, else seconds from the start */
 	double since, until;	/* seconds; until < 0: none */

@@ -60,7 +60,7 @@ static void on_signal(int sig)
 enum dev_state { DEV_WAITING, DEV_ARMED, DEV_STARTING };
 
 struct guarded {
-	char bdf[20];
+	char bdf[PCI_BDF_LEN];
 	uint32_t vendor, device;
 	char host[GT_NAME_LEN];		/* its host driver, once seen */
 	char saved_override[64];	/* before the pin; "" none */
@@ -147,7 +147,7 @@ static int add_device(struct guard *g, const char *bdf)
 /* A function, or every function of a slot. */
 static int add_address(struct guard *g, const char *addr)
 {
-	char bdf[20], pattern[64];
+	char bdf[PCI_BDF_LEN], pattern[64];
 	glob_t gl;
 	int err = 0;
 

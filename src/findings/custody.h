@@ -66,7 +66,7 @@ struct c_episode {
 
 struct custody {
 	const struct m_vm *vm;
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	/* start */
 	uint64_t start_seq_ns;		/* first move of the start sequence, or QEMU's start */
 	bool host_known;		/* the driver before the start sequence is known */

@@ -46,7 +46,7 @@ struct finding {
 	enum f_kind kind;
 	enum severity severity;
 	char vm[64];
-	char device[MODEL_BDF_LEN];
+	char device[PCI_BDF_LEN];
 	uint64_t ts_ns;
 	char driver_from[MODEL_DRV_LEN], driver_to[MODEL_DRV_LEN];
 	/* delays: after the hook that returned it exited, after QEMU's exit,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "findings/report.h"
+#include "sys/pci.h"
 #include "trace/event_decode.h"
 #include "util.h"
 
@@ -240,7 +241,7 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 		 char *err, size_t errlen)
 {
 	const char *vm = o->vm, *device = o->device, *hook_pattern = o->hook_pattern, *phase = o->phase;
-	char norm[MODEL_BDF_LEN];
+	char norm[PCI_BDF_LEN];
 	bool known = !vm;
 	int ret;
 
@@ -248,7 +249,7 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 	r->m.all_users = o->all_users;
 	r->no_logs = o->no_logs;
 	if (device) {
-		if (!model_bdf_norm(device, norm)) {
+		if (pci_bdf_normalize(device, norm, sizeof(norm), 0)) {
 			snprintf(err, errlen, "'%s' is not a PCI address (like 0000:0a:00.0)", device);
 			return -EINVAL;
 		}

@@ -15,7 +15,6 @@
 #include "gputrace/event.h"
 #include "sys/vmconf.h"
 
-#define MODEL_BDF_LEN	16
 #define MODEL_DRV_LEN	GT_NAME_LEN
 
 /* One process generation (pids are reused). A busy host's trace holds
@@ -61,7 +60,7 @@ enum m_trans_kind { M_BIND, M_UNBIND, M_PROBE_FAIL, M_ADD, M_REMOVE };
 struct m_trans {
 	uint64_t ts_ns;
 	enum m_trans_kind kind;
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	char driver[MODEL_DRV_LEN];	/* bound to / unbound from / failed */
 	int err;
 	bool from_uevent;		/* no pid: task is inferred (or empty) */
@@ -106,7 +105,7 @@ struct m_mark {
 };
 
 struct m_pci {			/* from the start snapshot */
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	uint32_t vendor, device;
 	uint32_t class;			/* 0x030000: a display controller */
 	char driver[MODEL_DRV_LEN];
@@ -122,7 +121,7 @@ struct m_log {
 	uint64_t ts_ns;
 	enum m_log_source source;
 	int level;			/* syslog priority 0 (emerg) .. 7 (debug), -1 unknown */
-	char bdf[MODEL_BDF_LEN];	/* kernel: the PCI device it is about, "" */
+	char bdf[PCI_BDF_LEN];	/* kernel: the PCI device it is about, "" */
 	char why[8];			/* kernel: device aer iommu driver pci all; journal: pid unit */
 	uint32_t pid;			/* journal: the process; 0 for the kernel */
 	const char *comm;		/* journal: _COMM; never NULL */
@@ -137,7 +136,7 @@ struct m_log {
  * "uevent remove", ...). Empty strings: attribute absent. */
 struct m_devstate {
 	uint64_t ts_ns;
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	char cause[48];
 	char label[128];		/* the mark's, for cause "mark" */
 	bool missing;			/* the device was gone */
@@ -147,7 +146,6 @@ struct m_devstate {
 	uint64_t rec_id;
 };
 
-#define M_VM_DEVS 16
 
 struct m_vm {
 	char id[64];			/* "111", "win10", or the qemu pid */
@@ -159,7 +157,7 @@ struct m_vm {
 	uint64_t stop_ns;		/* 0: still running at the end */
 	int exit_status;
 	bool stop_requested;		/* qm stop/shutdown or virsh seen before the stop */
-	char devs[M_VM_DEVS][MODEL_BDF_LEN];
+	char devs[VM_DEVS_MAX][PCI_BDF_LEN];
 	int n_devs;
 	uint64_t rec_id;
 };
@@ -273,9 +271,6 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 
 /* Does the trace mention device BDF anywhere (snapshot, transition, VM, write)? */
 bool model_knows_device(const struct model *m, const char *bdf);
-
-/* "0a:00.0" -> "0000:0a:00.0"; returns false if S is no BDF. */
-bool model_bdf_norm(const char *s, char *out);
 
 /* Sorts the process index model_proc_at uses (after loading); -1: no memory. */
 int model_index_procs(struct model *m);

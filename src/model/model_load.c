@@ -82,21 +82,6 @@ static uint64_t wall_ns(const struct model *m, uint64_t mono)
 #define PUSH(m, field) push((void **)&(m)->field, &(m)->n_##field, &(m)->cap_##field, \
 			    sizeof(*(m)->field))
 
-bool model_bdf_norm(const char *s, char *out)
-{
-	unsigned dom = 0, bus, slot, fn;
-	char tail;
-
-	if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &slot, &fn, &tail) == 4 ||
-	    (dom = 0, sscanf(s, "%x:%x.%x%c", &bus, &slot, &fn, &tail) == 3)) {
-		if (bus > 0xff || slot > 0x1f || fn > 7)
-			return false;
-		snprintf(out, MODEL_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
-		return true;
-	}
-	return false;
-}
-
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts)
 {
 	const char *drv = NULL;
@@ -603,7 +588,7 @@ static bool could_cause(const struct m_write *w, const struct m_trans *t)
  * bind write must name the uevent's driver), within how late a uevent may
  * be read; and it happened when that write did. */
 struct cause_cursor {
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	size_t next[M_REMOVE + 1];	/* first write still open, per kind */
 };
 

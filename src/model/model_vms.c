@@ -71,8 +71,8 @@ static void add_dev(struct m_vm *vm, const char *bdf)
 	for (int i = 0; i < vm->n_devs; i++)
 		if (!strcmp(vm->devs[i], bdf))
 			return;
-	if (vm->n_devs < M_VM_DEVS)
-		strlcpy0(vm->devs[vm->n_devs++], bdf, MODEL_BDF_LEN);
+	if (vm->n_devs < VM_DEVS_MAX)
+		strlcpy0(vm->devs[vm->n_devs++], bdf, PCI_BDF_LEN);
 }
 
 /* A device of a VM config: a function, or a slot meaning every function

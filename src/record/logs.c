@@ -95,7 +95,7 @@ static void drain_kmsg(struct logs *l, struct trace_writer *w, const struct trac
 		       logs_show_fn show, void *ctx)
 {
 	static struct kmsg_line line;
-	char bdf[TRACED_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	const char *why;
 	int ret;
 

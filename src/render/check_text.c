@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "render/check_render.h"
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "render/text_wrap.h"
 
 void check_order(const struct audit *a, size_t *order)

@@ -6,7 +6,7 @@
 
 #include "trace/event_decode.h"
 #include "render/record_render.h"
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "util.h"
 
 static void put_time(FILE *out, const struct trace_clock *c, uint64_t ts)

@@ -86,7 +86,7 @@ static void vms(FILE *out, const struct report *r)
 		fprintf(out, ") devices:");
 		for (int d = 0; d < vm->n_devs; d++) {
 			fputc(' ', out);
-			html_escape(out, vm->devs[d], MODEL_BDF_LEN);
+			html_escape(out, vm->devs[d], PCI_BDF_LEN);
 		}
 		fprintf(out, "</li>\n");
 	}

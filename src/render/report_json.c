@@ -251,7 +251,7 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 	json_key(w, "phase_states");
 	json_array_start(w);
 	for (size_t i = 0, n_seen = 0; i < m->n_states && n_seen < 64; i++) {
-		static char seen[64][MODEL_BDF_LEN];
+		static char seen[64][PCI_BDF_LEN];
 		const char *bdf = m->states[i].bdf, *name;
 		bool first = true;
 
@@ -259,7 +259,7 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 			first = strcmp(seen[k], bdf) != 0;
 		if (!first || (r->device && strcmp(r->device, bdf)))
 			continue;	/* each device once */
-		snprintf(seen[n_seen++], MODEL_BDF_LEN, "%s", bdf);
+		snprintf(seen[n_seen++], PCI_BDF_LEN, "%s", bdf);
 		for (size_t p = 0; p < m->n_phases; p++) {
 			const struct m_devstate *d = report_phase_state(r, p, bdf);
 

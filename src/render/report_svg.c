@@ -635,7 +635,7 @@ void svg_panel_render(const struct svg_page *pg, const struct svg_panel *p)
 	hooks(&g);
 	for (int i = 0; i < p->n_lanes; i++) {
 		fprintf(g.out, "<g class=\"lane\" data-bdf=\"");
-		html_escape(g.out, pg->lanes[p->lanes[i]].bdf, MODEL_BDF_LEN);
+		html_escape(g.out, pg->lanes[p->lanes[i]].bdf, PCI_BDF_LEN);
 		fprintf(g.out, "\" data-y=\"%d\" data-bar-y=\"%d\" data-bar-h=\"%d\">\n", lane_y(&g, i),
 			lane_y(&g, i) + TICK_H + 2, BAR_H);
 		lane_states(&g, i, pg->lanes[p->lanes[i]].bdf);

@@ -11,7 +11,7 @@
 #define SVG_LANES_MAX	32
 
 struct svg_lane {
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	const struct m_pci *pci;	/* start snapshot, NULL if none */
 };
 

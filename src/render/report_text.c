@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "render/report_render.h"
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "trace/event_decode.h"
 #include "util.h"
 
@@ -254,7 +254,7 @@ static void phase_states(FILE *out, const struct report *r, const struct style *
 {
 	const struct model *m = &r->m;
 	size_t np = m->n_phases < 8 ? m->n_phases : 8;
-	char seen[64][MODEL_BDF_LEN];
+	char seen[64][PCI_BDF_LEN];
 	int n_seen = 0;
 
 	if (r->phase || np < 2 || !m->n_states)
@@ -268,7 +268,7 @@ static void phase_states(FILE *out, const struct report *r, const struct style *
 			dup |= !strcmp(seen[k], bdf);
 		if (dup || (r->device && strcmp(r->device, bdf)))
 			continue;
-		snprintf(seen[n_seen++], MODEL_BDF_LEN, "%s", bdf);
+		snprintf(seen[n_seen++], PCI_BDF_LEN, "%s", bdf);
 		fprintf(out, s->md ? "\n**%s**\n\n| attribute |" : "%s\n  %-16s", bdf, s->md ? "" : "attribute");
 		for (size_t p = 0; p < np; p++)
 			fprintf(out, s->md ? " %s |" : " %-14.14s", shown(s, m->phases[p].name));

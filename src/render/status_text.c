@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "render/status_render.h"
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "render/text_wrap.h"
 
 #define PEERS_MAX	64

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <string.h>
 
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "render/text_wrap.h"
 
 void text_wrap(FILE *out, int indent, const char *label, const char *text)

@@ -26,7 +26,7 @@ enum {
 struct status_entry {
 	const struct pci_dev_info *dev;
 	unsigned int why;
-	char with[20];		/* the display device it comes with, "" if itself */
+	char with[PCI_BDF_LEN];		/* the display device it comes with, "" if itself */
 	const struct vm_info *holders[STATUS_HOLDERS_MAX];
 	size_t nholders;
 	int pin_pid;		/* gputrace guard that pinned its driver_override, 0 none */
@@ -47,7 +47,7 @@ struct status {
 	struct status_entry *shown;	/* in display order */
 	size_t nshown;
 	size_t ndisplay;		/* display devices on the host */
-	char device[20];		/* --device, normalised; "" for all GPUs */
+	char device[PCI_BDF_LEN];		/* --device, normalised; "" for all GPUs */
 };
 
 /* Collects the status under ROOT (NULL or "/" for the live system). With

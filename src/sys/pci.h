@@ -6,8 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Room for a PCI address in sysfs form ("0000:0a:00.0"), the NUL, and a
+ * wider domain: every BDF buffer of the program has this size. */
+#define PCI_BDF_LEN	20
+
 struct pci_dev_info {
-	char bdf[20];			/* "0000:0a:00.0" */
+	char bdf[PCI_BDF_LEN];		/* "0000:0a:00.0" */
 	uint16_t vendor, device;
 	uint16_t subvendor, subdevice;	/* 0 when sysfs lacks them */
 	uint32_t class;			/* base, sub, prog-if: 0x030000 */
@@ -32,7 +36,7 @@ struct pci_dev_info {
  * `config` would wake a suspended device). Text as sysfs shows it, "" when
  * the attribute is absent. */
 struct pci_dev_state {
-	char bdf[20];
+	char bdf[PCI_BDF_LEN];
 	uint16_t vendor, device;
 	uint32_t class;
 	char driver[64];

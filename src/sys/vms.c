@@ -30,15 +30,6 @@ struct vm_list {
 	size_t n, cap;
 };
 
-const char *vm_kind_name(enum vm_kind kind)
-{
-	switch (kind) {
-	case VM_PROXMOX: return "proxmox";
-	case VM_LIBVIRT: return "libvirt";
-	default:	 return "qemu";
-	}
-}
-
 bool vm_holds(const struct vm_info *vm, const char *bdf)
 {
 	for (size_t i = 0; i < vm->ndevs; i++) {

@@ -10,7 +10,7 @@
 #include "gputrace/trace_format.h"
 #include "record/control.h"
 #include "render/record_render.h"
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "trace/trace.h"
 
 /* What the recorder writes for an accepted mark, as a record in memory. */

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "render/record_render.h"
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "trace_builder.h"
 #include "util.h"
 

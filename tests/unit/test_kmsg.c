@@ -132,7 +132,7 @@ static void test_bdf_next(void **state)
 {
 	const char *t = "pcieport 0000:00:01.1: AER: from 0000:01:00.0 and device=0a:00.1, "
 			"12:34:56.7 at 10000:e1:00.0 not x0000:02:00.00";
-	char bdf[TRACED_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	size_t pos = 0;
 
 	assert_int_equal(bdf_next(t, strlen(t), &pos, bdf), 1);
@@ -157,7 +157,7 @@ static const char *keep(const char *rec, enum kmsg_mode m, const struct traced *
 static void test_keep_rules(void **state)
 {
 	struct traced t = { 0 };
-	char bdf[TRACED_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 
 	traced_add(&t, "0000:0a:00.0");
 	assert_string_equal(keep("6,1,1,-;nouveau 0000:0a:00.0: DRM: GPU lockup\n"

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "render/text_escape.h"
+#include "text_escape.h"
 
 enum esc_mode {
 	ESC_TEXT,

@@ -13,8 +13,8 @@
  * Markdown: the same, then every ASCII punctuation mark CommonMark gives a
  * meaning ('|', '`', '*', '_', '[', ...) is backslash-escaped, and '<', '>',
  * '&' become entities, so a value stays one table cell of plain text. */
-#ifndef GPUTRACE_RENDER_TEXT_ESCAPE_H
-#define GPUTRACE_RENDER_TEXT_ESCAPE_H
+#ifndef GPUTRACE_TEXT_ESCAPE_H
+#define GPUTRACE_TEXT_ESCAPE_H
 
 #include <stdbool.h>
 #include <stddef.h>
