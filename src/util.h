@@ -30,6 +30,15 @@ const char *errno_name(long long neg_errno, const char *unknown);
 /* Copies at most SIZE-1 bytes of a possibly unterminated field. */
 void strlcpy0(char *dst, const char *src, size_t size);
 
+/* The one way to grow an array: room for NEED elements of ELEM bytes in
+ * *ARR, whose capacity *CAP doubles (from 16), overflow-checked like
+ * reallocarray(3). Returns 0, or -ENOMEM with *ARR and *CAP unchanged. */
+int array_reserve(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* Appends one zeroed element to *ARR (*N used of *CAP): its address, or
+ * NULL when out of memory (nothing changed then). */
+void *array_push(void **arr, size_t *n, size_t *cap, size_t elem);
+
 /* Formats a CLOCK_REALTIME ns value as local "HH:MM:SS.mmm" (or with the
  * date when WITH_DATE). */
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size);

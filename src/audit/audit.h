@@ -64,7 +64,7 @@ struct audit {
 	struct audit_finding *f;
 	size_t n, cap;
 	struct audit_skip *skipped;
-	size_t nskipped;
+	size_t nskipped, capskipped;
 	bool backends_probed;
 	struct audit_backend backends[3];
 	char chosen[16];		/* backend record would use, "" if none */

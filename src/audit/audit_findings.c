@@ -6,6 +6,7 @@
 
 #include "audit/audit_findings.h"
 #include "sys/kernel.h"
+#include "util.h"
 
 static const char *const host_drivers[] = {
 	"nouveau", "nvidia", "nvidia_drm", "nvidia_modeset", "nvidiafb", "rivafb",
@@ -32,17 +33,10 @@ struct audit_finding *audit_add(struct audit *a, enum severity sev, const char *
 				const char *file, int line, const char *text,
 				const char *meaning, const char *hint)
 {
-	struct audit_finding *grown, *f;
+	struct audit_finding *f;
 
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-
-		grown = reallocarray(a->f, cap, sizeof(*grown));
-		if (!grown)
-			return NULL;
-		a->f = grown;
-		a->cap = cap;
-	}
+	if (array_reserve((void **)&a->f, &a->cap, a->n + 1, sizeof(*a->f)))
+		return NULL;
 	f = &a->f[a->n];
 	memset(f, 0, sizeof(*f));
 	f->severity = sev;
@@ -79,11 +73,9 @@ const char *audit_certainty_name(enum audit_certainty c)
 
 void audit_skip(struct audit *a, const char *rule, const char *why)
 {
-	struct audit_skip *grown = realloc(a->skipped, (a->nskipped + 1) * sizeof(*grown));
-
-	if (!grown)
+	if (array_reserve((void **)&a->skipped, &a->capskipped, a->nskipped + 1,
+			  sizeof(*a->skipped)))
 		return;
-	a->skipped = grown;
 	a->skipped[a->nskipped].rule = rule;
 	if ((a->skipped[a->nskipped].why = strdup(why)))
 		a->nskipped++;

@@ -532,15 +532,8 @@ int custody_build(const struct model *m, const char *vmf, const char *devf, stru
 		for (int d = 0; d < vm->n_devs; d++) {
 			if (devf && strcmp(devf, vm->devs[d]))
 				continue;
-			if (out->n == out->cap) {
-				size_t cap = out->cap ? out->cap * 2 : 16;
-				void *p = reallocarray(out->v, cap, sizeof(*out->v));
-
-				if (!p)
-					return -1;
-				out->v = p;
-				out->cap = cap;
-			}
+			if (array_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)))
+				return -1;
 			one(m, vm, vm->devs[d], &out->v[out->n++]);
 		}
 	}

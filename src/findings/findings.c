@@ -34,19 +34,10 @@ const char *f_mechanism_name(enum f_mechanism m)
 
 static struct finding *add(struct findings *fs, enum f_kind kind, enum severity sev)
 {
-	struct finding *f;
+	struct finding *f = array_push((void **)&fs->v, &fs->n, &fs->cap, sizeof(*fs->v));
 
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 16;
-		void *p = reallocarray(fs->v, cap, sizeof(*fs->v));
-
-		if (!p)
-			return NULL;
-		fs->v = p;
-		fs->cap = cap;
-	}
-	f = &fs->v[fs->n++];
-	memset(f, 0, sizeof(*f));
+	if (!f)
+		return NULL;
 	f->kind = kind;
 	f->severity = sev;
 	return f;

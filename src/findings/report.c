@@ -12,19 +12,10 @@
 
 static struct tl_row *row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_id)
 {
-	struct tl_row *x;
+	struct tl_row *x = array_push((void **)&r->rows, &r->n_rows, &r->cap_rows, sizeof(*r->rows));
 
-	if (r->n_rows == r->cap_rows) {
-		size_t cap = r->cap_rows ? r->cap_rows * 2 : 64;
-		void *p = realloc(r->rows, cap * sizeof(*r->rows));
-
-		if (!p)
-			return NULL;
-		r->rows = p;
-		r->cap_rows = cap;
-	}
-	x = &r->rows[r->n_rows++];
-	memset(x, 0, sizeof(*x));
+	if (!x)
+		return NULL;
 	x->ts_ns = ts;
 	x->rec_id = rec_id;
 	snprintf(x->vm, sizeof(x->vm), "%s", vm);
@@ -203,18 +194,12 @@ static void compare_phases(struct report *r)
 			for (k = 0; k < r->n_sigs && strcmp(r->sigs[k].sig, sig); k++)
 				;
 			if (k == r->n_sigs) {
-				if (r->n_sigs == r->cap_sigs) {
-					size_t cap = r->cap_sigs ? r->cap_sigs * 2 : 32;
-					void *np = realloc(r->sigs, cap * sizeof(*r->sigs));
+				struct phase_sig *s = array_push((void **)&r->sigs, &r->n_sigs,
+								 &r->cap_sigs, sizeof(*r->sigs));
 
-					if (!np)
-						return;
-					r->sigs = np;
-					r->cap_sigs = cap;
-				}
-				memset(&r->sigs[k], 0, sizeof(r->sigs[k]));
-				snprintf(r->sigs[k].sig, sizeof(r->sigs[k].sig), "%s", sig);
-				r->n_sigs++;
+				if (!s)
+					return;
+				snprintf(s->sig, sizeof(s->sig), "%s", sig);
 			}
 			r->sigs[k].phases |= 1u << p;
 		}

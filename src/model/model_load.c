@@ -11,22 +11,6 @@
 #include "trace/trace.h"
 #include "util.h"
 
-/* Appends a zeroed element to a growable array; NULL when out of memory. */
-static void *push(void **arr, size_t *n, size_t *cap, size_t elem)
-{
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		void *p = realloc(*arr, ncap * elem);
-
-		if (!p)
-			return NULL;
-		*arr = p;
-		*cap = ncap;
-	}
-	memset((char *)*arr + *n * elem, 0, elem);
-	return (char *)*arr + (*n)++ * elem;
-}
-
 /* The model's text store: strings are appended to large blocks and freed
  * all at once with the model, instead of one malloc each. */
 struct m_text_block {
@@ -79,7 +63,7 @@ static uint64_t wall_ns(const struct model *m, uint64_t mono)
 	return mono ? mono + m->shift : 0;
 }
 
-#define PUSH(m, field) push((void **)&(m)->field, &(m)->n_##field, &(m)->cap_##field, \
+#define PUSH(m, field) array_push((void **)&(m)->field, &(m)->n_##field, &(m)->cap_##field, \
 			    sizeof(*(m)->field))
 
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts)

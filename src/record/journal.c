@@ -73,15 +73,8 @@ bool journal_who_add_unit(struct journal_who *w, const char *unit, size_t len)
 {
 	if (!len || len >= sizeof(w->units[0]) || journal_who_has_unit(w, unit, len))
 		return true;
-	if (w->n_units == w->unit_cap) {
-		size_t cap = w->unit_cap ? w->unit_cap * 2 : 32;
-		char (*p)[64] = reallocarray(w->units, cap, sizeof(*p));
-
-		if (!p)
-			return false;
-		w->units = p;
-		w->unit_cap = cap;
-	}
+	if (array_reserve((void **)&w->units, &w->unit_cap, w->n_units + 1, sizeof(*w->units)))
+		return false;
 	memcpy(w->units[w->n_units], unit, len);
 	w->units[w->n_units++][len] = '\0';
 	return true;

@@ -6,6 +6,7 @@
 
 #include "record/traced.h"
 #include "sys/pci.h"
+#include "util.h"
 
 struct traced_dev *traced_find(const struct traced *t, const char *bdf)
 {
@@ -24,17 +25,9 @@ struct traced_dev *traced_add(struct traced *t, const char *bdf)
 		return d;
 	if (strlen(bdf) >= PCI_BDF_LEN)
 		return NULL;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct traced_dev *p = reallocarray(t->devs, cap, sizeof(*p));
-
-		if (!p)
-			return NULL;
-		t->devs = p;
-		t->cap = cap;
-	}
-	d = &t->devs[t->n++];
-	memset(d, 0, sizeof(*d));
+	d = array_push((void **)&t->devs, &t->n, &t->cap, sizeof(*t->devs));
+	if (!d)
+		return NULL;
 	strcpy(d->bdf, bdf);
 	return d;
 }

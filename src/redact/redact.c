@@ -11,6 +11,7 @@
 #include "redact/redact_patterns.h"
 #include "sys/conffile.h"
 #include "sys/sysfs.h"
+#include "util.h"
 
 #define NAMES_MAX	4096
 
@@ -149,20 +150,13 @@ void redact_add_user(struct redact *r, const char *name, const char *home)
 
 void redact_keep_word(struct redact *r, const char *word)
 {
-	char **grown;
-
 	if (!word[0])
 		return;
 	for (size_t i = 0; i < r->nkeep; i++)
 		if (!strcmp(r->keep[i], word))
 			return;
-	if (r->nkeep == r->keepcap) {
-		r->keepcap = r->keepcap ? r->keepcap * 2 : 16;
-		grown = realloc(r->keep, r->keepcap * sizeof(*grown));
-		if (!grown)
-			return;
-		r->keep = grown;
-	}
+	if (array_reserve((void **)&r->keep, &r->keepcap, r->nkeep + 1, sizeof(*r->keep)))
+		return;
 	if ((r->keep[r->nkeep] = strdup(word)))
 		r->nkeep++;
 }
@@ -257,20 +251,12 @@ struct buf {
 
 static void put(struct buf *b, const char *s, size_t n)
 {
-	char *grown;
-
 	if (b->failed)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-
-		grown = realloc(b->p, cap);
-		if (!grown) {
-			b->failed = true;
-			return;
-		}
-		b->p = grown;
-		b->cap = cap;
+	if (n > SIZE_MAX / 2 - b->len ||
+	    array_reserve((void **)&b->p, &b->cap, b->len + n + 1, 1)) {
+		b->failed = true;
+		return;
 	}
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
@@ -461,7 +447,6 @@ static bool keep_arg(const struct redact *r, const char *arg, const char *prev)
 /* <KIND-N> for VALUE, the same N for the same value everywhere. */
 static const char *standin(struct redact *r, const char *kind, const char *value, size_t len)
 {
-	struct pair *grown;
 	char repl[48], *key;
 	size_t i, k, n;
 
@@ -481,14 +466,9 @@ static const char *standin(struct redact *r, const char *kind, const char *value
 	}
 	r->kinds[k].kind = kind;	/* static strings */
 	n = r->kinds[k].n;
-	if (r->nargs == r->argcap) {
-		r->argcap = r->argcap ? r->argcap * 2 : 64;
-		grown = realloc(r->args, r->argcap * sizeof(*grown));
-		if (!grown) {
-			free(key);
-			return "<redacted>";
-		}
-		r->args = grown;
+	if (array_reserve((void **)&r->args, &r->argcap, r->nargs + 1, sizeof(*r->args))) {
+		free(key);
+		return "<redacted>";
 	}
 	snprintf(repl, sizeof(repl), "<%s-%zu>", kind, n + 1);
 	r->args[r->nargs].orig = key;

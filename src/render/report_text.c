@@ -429,15 +429,8 @@ void report_render_explain(FILE *out, const struct report *r, const char *bdf)
 		fprintf(out, "no VM run used %s in this trace\n\n", bdf);
 	for (size_t i = 0; i < r->f.n; i++)
 		if (!r->f.v[i].device[0] || !strcmp(r->f.v[i].device, bdf)) {
-			if (fs.n == fs.cap) {
-				size_t cap = fs.cap ? fs.cap * 2 : 8;
-				void *p = reallocarray(fs.v, cap, sizeof(*fs.v));
-
-				if (!p)
-					break;
-				fs.v = p;
-				fs.cap = cap;
-			}
+			if (array_reserve((void **)&fs.v, &fs.cap, fs.n + 1, sizeof(*fs.v)))
+				break;
 			fs.v[fs.n++] = r->f.v[i];
 		}
 	one.f = fs;

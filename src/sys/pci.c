@@ -22,6 +22,7 @@
 
 #include "sys/pci.h"
 #include "sys/sysfs.h"
+#include "util.h"
 
 #define PCI_DEVICES_DIR	"/sys/bus/pci/devices"
 #define PCI_DEVS_MAX	65536	/* 256 buses x 32 slots x 8 functions */
@@ -251,7 +252,7 @@ static int cmp_bdf(const void *a, const void *b)
 
 int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
 {
-	struct pci_dev_info *devs = NULL, *grown;
+	struct pci_dev_info *devs = NULL;
 	size_t count = 0, cap = 0, i;
 	struct pci_names nm;
 	struct dirent *de;
@@ -270,15 +271,10 @@ int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
 	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
 		if (!is_bdf(de->d_name))
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 32;
-			grown = realloc(devs, cap * sizeof(*devs));
-			if (!grown) {
-				closedir(dp);
-				free(devs);
-				return -ENOMEM;
-			}
-			devs = grown;
+		if (array_reserve((void **)&devs, &cap, count + 1, sizeof(*devs))) {
+			closedir(dp);
+			free(devs);
+			return -ENOMEM;
 		}
 		if (!dev_read(root, de->d_name, &devs[count]))
 			count++;
@@ -307,7 +303,7 @@ static int cmp_state_bdf(const void *a, const void *b)
 
 int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
 {
-	struct pci_dev_state *st = NULL, *grown;
+	struct pci_dev_state *st = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
 	char dir[4096];
@@ -323,14 +319,10 @@ int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
 	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
 		if (!is_bdf(de->d_name))
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 32;
-			if (!(grown = reallocarray(st, cap, sizeof(*st)))) {
-				closedir(dp);
-				free(st);
-				return -ENOMEM;
-			}
-			st = grown;
+		if (array_reserve((void **)&st, &cap, count + 1, sizeof(*st))) {
+			closedir(dp);
+			free(st);
+			return -ENOMEM;
 		}
 		if (!pci_read_state(root, de->d_name, &st[count]))
 			count++;

@@ -13,6 +13,7 @@
 
 #include "sys/procs.h"
 #include "sys/sysfs.h"
+#include "util.h"
 
 #define PROC_PIDS_MAX	(4 * 1024 * 1024)	/* kernel pid_max limit */
 
@@ -170,7 +171,7 @@ static int cmp_pid(const void *a, const void *b)
 static int list_pids(const char *root, pid_t **out, size_t *n)
 {
 	size_t count = 0, cap = 0;
-	pid_t *pids = NULL, *grown;
+	pid_t *pids = NULL;
 	char dir[PATH_MAX], *end;
 	struct dirent *de;
 	long pid;
@@ -189,15 +190,10 @@ static int list_pids(const char *root, pid_t **out, size_t *n)
 		pid = strtol(de->d_name, &end, 10);
 		if (*end || end == de->d_name || pid <= 0 || pid > INT_MAX)
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 256;
-			grown = realloc(pids, cap * sizeof(*pids));
-			if (!grown) {
-				closedir(dp);
-				free(pids);
-				return -ENOMEM;
-			}
-			pids = grown;
+		if (array_reserve((void **)&pids, &cap, count + 1, sizeof(*pids))) {
+			closedir(dp);
+			free(pids);
+			return -ENOMEM;
 		}
 		pids[count++] = pid;
 	}

@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "trace/trace.h"
+#include "util.h"
 
 #define FILE_HDR_SIZE	sizeof(struct gt_file_header)
 #define CHUNK_HDR_SIZE	sizeof(struct gt_chunk_header)
@@ -102,16 +103,7 @@ static ssize_t read_full(int fd, void *buf, size_t len, off_t off)
 
 static int grow(uint8_t **buf, size_t *cap, size_t need)
 {
-	uint8_t *p;
-
-	if (need <= *cap)
-		return 0;
-	p = realloc(*buf, need);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = need;
-	return 0;
+	return array_reserve((void **)buf, cap, need, 1);
 }
 
 /* ---- open ------------------------------------------------------------- */
