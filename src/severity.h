@@ -5,6 +5,7 @@
 #define GPUTRACE_SEVERITY_H
 
 enum severity { SEV_INFO, SEV_WARN, SEV_HIGH };
+#define SEV_LEVELS	(SEV_HIGH + 1)
 
 /* "HIGH", "WARN", "INFO": what text output, and report's JSON, print. */
 static inline const char *severity_name(enum severity s)

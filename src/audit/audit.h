@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "severity.h"
+#include "sys/bpf_features.h"
 #include "sys/pci.h"
 
 /* How sure a finding is: the line it names does what the finding says
@@ -66,7 +67,7 @@ struct audit {
 	struct audit_skip *skipped;
 	size_t nskipped, capskipped;
 	bool backends_probed;
-	struct audit_backend backends[3];
+	struct audit_backend backends[GT_BACKENDS_N];
 	char chosen[16];		/* backend record would use, "" if none */
 };
 

@@ -119,8 +119,8 @@ static void check_builtin(struct audit *a)
 
 static void check_backends(struct audit *a)
 {
-	static const enum gt_backend all[] = { GT_BACKEND_FENTRY, GT_BACKEND_KPROBE,
-					       GT_BACKEND_TRACEPOINT };
+	static const enum gt_backend all[GT_BACKENDS_N] = { GT_BACKEND_FENTRY, GT_BACKEND_KPROBE,
+							    GT_BACKEND_TRACEPOINT };
 	char why[512], meaning[768];
 	struct gt_features f;
 	enum gt_backend chosen;
@@ -131,7 +131,7 @@ static void check_backends(struct audit *a)
 	}
 	features_probe_full(&f);
 	a->backends_probed = true;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < GT_BACKENDS_N; i++) {
 		a->backends[i].name = backend_name(all[i]);
 		a->backends[i].ok = features_choose(&f, all[i], a->backends[i].why,
 						    sizeof(a->backends[i].why)) == all[i];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "gputrace/event.h"
 #include "record/recorder.h"
 #include "render/record_render.h"
 #include "util.h"
@@ -104,7 +105,7 @@ int cmd_record(int argc, char **argv)
 		{ 0 }
 	};
 	static const struct recorder_live live = { render_text_heading, render_record_text };
-	struct recorder_opts o = { .ringbuf_bytes = 4 << 20, .cmdline = join_argv(argc, argv),
+	struct recorder_opts o = { .ringbuf_bytes = GT_RINGBUF_DEFAULT_BYTES, .cmdline = join_argv(argc, argv),
 				   .live = &live };
 	char *end;
 	int c;

@@ -37,7 +37,7 @@ void check_render_json(FILE *out, const struct audit *a, bool pretty)
 {
 	struct json_writer *w = json_new(out, pretty);
 	size_t *order = calloc(a->n ? a->n : 1, sizeof(*order));
-	size_t count[3] = { 0 };
+	size_t count[SEV_LEVELS] = { 0 };
 
 	json_object_start(w);
 	json_kv_str(w, "root", a->root ? a->root : "/");
@@ -63,7 +63,7 @@ void check_render_json(FILE *out, const struct audit *a, bool pretty)
 	json_key(w, "backends");
 	if (a->backends_probed) {
 		json_array_start(w);
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < GT_BACKENDS_N; i++) {
 			json_object_start(w);
 			json_kv_str(w, "name", a->backends[i].name);
 			json_kv_bool(w, "ok", a->backends[i].ok);

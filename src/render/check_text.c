@@ -45,7 +45,7 @@ static void finding(FILE *out, const struct audit_finding *f)
 void check_render_text(FILE *out, const struct audit *a)
 {
 	size_t *order = calloc(a->n ? a->n : 1, sizeof(*order));
-	size_t count[3] = { 0 };
+	size_t count[SEV_LEVELS] = { 0 };
 
 	char esc[2][1024];
 
@@ -62,11 +62,11 @@ void check_render_text(FILE *out, const struct audit *a)
 		count[a->f[i].severity]++;
 	if (a->backends_probed) {
 		fprintf(out, "backends:");
-		for (size_t i = 0; i < 3; i++)
+		for (size_t i = 0; i < GT_BACKENDS_N; i++)
 			fprintf(out, "%s %s %s", i ? "," : "", a->backends[i].name,
 				a->backends[i].ok ? "yes" : "no");
 		fprintf(out, "; record would use %s\n", a->chosen[0] ? a->chosen : "none");
-		for (size_t i = 0; i < 3; i++)
+		for (size_t i = 0; i < GT_BACKENDS_N; i++)
 			if (!a->backends[i].ok)
 				fprintf(out, "  %s: %s\n", a->backends[i].name, a->backends[i].why);
 	}

@@ -394,25 +394,25 @@ static bool backend_works(const struct gt_features *f, enum gt_backend b, char *
 enum gt_backend features_choose(const struct gt_features *f, enum gt_backend want,
 				char *why, size_t size)
 {
-	static const enum gt_backend order[] = { GT_BACKEND_FENTRY, GT_BACKEND_KPROBE,
-						 GT_BACKEND_TRACEPOINT };
-	char reasons[3][128];
+	static const enum gt_backend order[GT_BACKENDS_N] = { GT_BACKEND_FENTRY, GT_BACKEND_KPROBE,
+							      GT_BACKEND_TRACEPOINT };
+	char reasons[GT_BACKENDS_N][128];
 
 	if (want != GT_BACKEND_AUTO)
 		return backend_works(f, want, why, size) ? want : GT_BACKEND_AUTO;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < GT_BACKENDS_N; i++) {
 		if (backend_works(f, order[i], reasons[i], sizeof(reasons[i]))) {
 			if (i == 0)
 				snprintf(why, size, "fentry: %s", reasons[0]);
 			else
 				snprintf(why, size, "%s: %s; %s%s", backend_name(order[i]),
-					 reasons[i], reasons[0], i == 2 ? "; " : "");
-			if (i == 2)
+					 reasons[i], reasons[0], i == GT_BACKENDS_N - 1 ? "; " : "");
+			if (i == GT_BACKENDS_N - 1)
 				strncat(why, reasons[1], size - strlen(why) - 1);
 			return order[i];
 		}
 	}
-	snprintf(why, size, "%s", reasons[2]);
+	snprintf(why, size, "%s", reasons[GT_BACKENDS_N - 1]);
 	return GT_BACKEND_AUTO;
 }
 

@@ -13,7 +13,12 @@ enum gt_backend {
 	GT_BACKEND_FENTRY,
 	GT_BACKEND_KPROBE,
 	GT_BACKEND_TRACEPOINT,
+	GT_BACKEND_END
 };
+
+/* How many real backends there are (fentry to tracepoint, in the order
+ * `record` prefers them). */
+#define GT_BACKENDS_N	(GT_BACKEND_END - GT_BACKEND_FENTRY)
 
 /* The kernel functions the fentry and kprobe backends hook. */
 enum gt_hook_fn {
