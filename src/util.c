@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "text_escape.h"
 #include "util.h"
@@ -148,4 +149,23 @@ void *array_push(void **arr, size_t *n, size_t *cap, size_t elem)
 	memset(slot, 0, elem);
 	(*n)++;
 	return slot;
+}
+
+ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = off < 0 ? read(fd, (char *)buf + done, len - done) :
+				      pread(fd, (char *)buf + done, len - done, off + done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Exit codes scripts can rely on (docs/gputrace.md). */
 enum {
@@ -29,6 +30,10 @@ const char *errno_name(long long neg_errno, const char *unknown);
 
 /* Copies at most SIZE-1 bytes of a possibly unterminated field. */
 void strlcpy0(char *dst, const char *src, size_t size);
+
+/* Reads LEN bytes at OFF (from the file position when OFF < 0: pipes,
+ * FIFOs), through EINTR; returns fewer only at end of file, or -errno. */
+ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off);
 
 /* The one way to grow an array: room for NEED elements of ELEM bytes in
  * *ARR, whose capacity *CAP doubles (from 16), overflow-checked like

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,74 +240,31 @@ int pci_read_state(const char *root, const char *bdf, struct pci_dev_state *st)
 	return 0;
 }
 
+_Static_assert(offsetof(struct pci_dev_info, bdf) == 0 && offsetof(struct pci_dev_state, bdf) == 0,
+	       "scan_bus() sorts by the leading BDF");
+
+/* Both device structs start with their BDF. Same-width lowercase hex:
+ * string order is bus order (a longer, VMD-style domain sorts after the
+ * 4-digit ones). */
 static int cmp_bdf(const void *a, const void *b)
 {
-	const struct pci_dev_info *x = a, *y = b;
+	const char *x = a, *y = b;
 
-	/* Same-width lowercase hex: string order is bus order (a longer,
-	 * VMD-style domain sorts after the 4-digit ones). */
-	if (strlen(x->bdf) != strlen(y->bdf))
-		return strlen(x->bdf) < strlen(y->bdf) ? -1 : 1;
-	return strcmp(x->bdf, y->bdf);
+	if (strlen(x) != strlen(y))
+		return strlen(x) < strlen(y) ? -1 : 1;
+	return strcmp(x, y);
 }
 
-int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
+/* Every device of ROOT's PCI bus read by READ into *OUT, an array of
+ * ELEM-byte structs that start with the BDF, sorted by it. Devices READ
+ * fails on (gone meanwhile) are left out. */
+typedef int (*dev_reader)(const char *root, const char *bdf, void *out);
+static int scan_bus(const char *root, dev_reader read, size_t elem, void **out, size_t *n)
 {
-	struct pci_dev_info *devs = NULL;
-	size_t count = 0, cap = 0, i;
-	struct pci_names nm;
-	struct dirent *de;
-	char dir[4096];
-	DIR *dp;
-	int err;
-
-	*out = NULL;
-	*n = 0;
-	err = sys_path(dir, sizeof(dir), root, PCI_DEVICES_DIR);
-	if (err)
-		return err;
-	dp = opendir(dir);
-	if (!dp)
-		return errno == ENOENT ? 0 : -errno;	/* no PCI bus: no devices */
-	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
-		if (!is_bdf(de->d_name))
-			continue;
-		if (array_reserve((void **)&devs, &cap, count + 1, sizeof(*devs))) {
-			closedir(dp);
-			free(devs);
-			return -ENOMEM;
-		}
-		if (!dev_read(root, de->d_name, &devs[count]))
-			count++;
-	}
-	closedir(dp);
-	if (count) {
-		names_open(&nm, root);
-		for (i = 0; i < count; i++)
-			names_lookup(&nm, &devs[i]);
-		names_close(&nm);
-		qsort(devs, count, sizeof(*devs), cmp_bdf);
-	}
-	*out = devs;
-	*n = count;
-	return 0;
-}
-
-static int cmp_state_bdf(const void *a, const void *b)
-{
-	const struct pci_dev_state *x = a, *y = b;
-
-	if (strlen(x->bdf) != strlen(y->bdf))
-		return strlen(x->bdf) < strlen(y->bdf) ? -1 : 1;
-	return strcmp(x->bdf, y->bdf);
-}
-
-int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
-{
-	struct pci_dev_state *st = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
 	char dir[4096];
+	void *devs = NULL;
 	DIR *dp;
 	int err;
 
@@ -315,24 +273,53 @@ int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
 	if ((err = sys_path(dir, sizeof(dir), root, PCI_DEVICES_DIR)))
 		return err;
 	if (!(dp = opendir(dir)))
-		return errno == ENOENT ? 0 : -errno;
+		return errno == ENOENT ? 0 : -errno;	/* no PCI bus: no devices */
 	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
 		if (!is_bdf(de->d_name))
 			continue;
-		if (array_reserve((void **)&st, &cap, count + 1, sizeof(*st))) {
+		if (array_reserve(&devs, &cap, count + 1, elem)) {
 			closedir(dp);
-			free(st);
+			free(devs);
 			return -ENOMEM;
 		}
-		if (!pci_read_state(root, de->d_name, &st[count]))
+		if (!read(root, de->d_name, (char *)devs + count * elem))
 			count++;
 	}
 	closedir(dp);
 	if (count)
-		qsort(st, count, sizeof(*st), cmp_state_bdf);
-	*out = st;
+		qsort(devs, count, elem, cmp_bdf);
+	*out = devs;
 	*n = count;
 	return 0;
+}
+
+static int read_info(const char *root, const char *bdf, void *out)
+{
+	return dev_read(root, bdf, out);
+}
+
+int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
+{
+	struct pci_names nm;
+	int err = scan_bus(root, read_info, sizeof(**out), (void **)out, n);
+
+	if (err || !*n)
+		return err;
+	names_open(&nm, root);
+	for (size_t i = 0; i < *n; i++)
+		names_lookup(&nm, &(*out)[i]);
+	names_close(&nm);
+	return 0;
+}
+
+static int read_state(const char *root, const char *bdf, void *out)
+{
+	return pci_read_state(root, bdf, out);
+}
+
+int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
+{
+	return scan_bus(root, read_state, sizeof(**out), (void **)out, n);
 }
 
 /* Up to MAX hex digits of *P, advancing it; -1 if there are none. */
