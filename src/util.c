@@ -169,3 +169,10 @@ ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off)
 	}
 	return done;
 }
+
+bool str_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}

@@ -31,6 +31,9 @@ const char *errno_name(long long neg_errno, const char *unknown);
 /* Copies at most SIZE-1 bytes of a possibly unterminated field. */
 void strlcpy0(char *dst, const char *src, size_t size);
 
+/* Whether S ends in SUFFIX and has something before it ("a.conf", ".conf"). */
+bool str_has_suffix(const char *s, const char *suffix);
+
 /* Reads LEN bytes at OFF (from the file position when OFF < 0: pipes,
  * FIFOs), through EINTR; returns fewer only at end of file, or -errno. */
 ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off);

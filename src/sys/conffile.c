@@ -174,13 +174,6 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static int has_suffix(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), k = strlen(suffix);
-
-	return n > k && !strcmp(name + n - k, suffix);
-}
-
 /* Entries already taken; a masked one (a symlink to /dev/null, or anything
  * not a regular file) still hides later directories' files of that name. */
 struct entry {
@@ -218,7 +211,7 @@ int conf_list(const char *root, const char *const *dirs, size_t ndirs,
 		for (int k = 0; k < nnames; k++) {
 			const char *name = names[k];
 
-			if ((suffix[0] && !has_suffix(name, suffix)) || taken(e, count, name) ||
+			if ((suffix[0] && !str_has_suffix(name, suffix)) || taken(e, count, name) ||
 			    snprintf(host, sizeof(host), "%s/%s", dirs[d], name) >= (int)sizeof(host))
 				continue;
 			if (array_reserve((void **)&e, &cap, count + 1, sizeof(*e)))

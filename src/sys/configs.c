@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "sys/configs.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
+#include "util.h"
 
 #define PVE_QEMU_DIR	"/etc/pve/qemu-server"
 #define PVE_STORAGE_CFG	"/etc/pve/storage.cfg"
@@ -157,55 +159,21 @@ static void copy_file(struct snap *s, const char *path, const char *hook)
 
 /* ---- directory listings ------------------------------------------------ */
 
-/* strcmp, not alphasort: the order must not depend on the locale. */
-static int cmp_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static bool has_suffix(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), k = strlen(suffix);
-
-	return n > k && !strcmp(name + n - k, suffix);
-}
-
-/* Entries of host directory DIR, sorted; dot files are left out as a shell
- * glob would. Returns the count (0 if DIR is absent) with *LIST to free. */
-static int list_dir(struct snap *s, const char *dir, struct dirent ***list)
-{
-	char full[PATH_MAX];
-	int n;
-
-	*list = NULL;
-	if (sys_path(full, sizeof(full), s->root, dir))
-		return 0;
-	n = scandir(full, list, NULL, cmp_name);
-	return n < 0 ? 0 : n;
-}
-
-static void free_list(struct dirent **list, int n)
-{
-	while (n-- > 0)
-		free(list[n]);
-	free(list);
-}
-
 static void copy_dir(struct snap *s, const char *dir, const char *suffix)
 {
 	char path[PATH_MAX];
-	struct dirent **list;
-	int i, n = list_dir(s, dir, &list);
+	char **list;
+	int i, n = root_list(s->root, dir, &list);
 
 	for (i = 0; i < n; i++) {
-		const char *name = list[i]->d_name;
+		const char *name = list[i];
 
-		if (name[0] == '.' || !has_suffix(name, suffix))
+		if (name[0] == '.' || !str_has_suffix(name, suffix))
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path))
 			copy_file(s, path, NULL);
 	}
-	free_list(list, n);
+	root_names_free(list, n);
 }
 
 /* Every regular file below DIR. Hook trees may hold symlinked directories,
@@ -213,16 +181,16 @@ static void copy_dir(struct snap *s, const char *dir, const char *suffix)
 static void copy_tree(struct snap *s, const char *dir, int depth)
 {
 	char path[PATH_MAX], full[PATH_MAX];
-	struct dirent **list;
 	struct stat st;
+	char **list;
 	int i, n;
 
 	if (depth > TREE_DEPTH_MAX || sys_path(full, sizeof(full), s->root, dir) ||
 	    stat(full, &st) || !S_ISDIR(st.st_mode) || seen_before(s, &st))
 		return;
-	n = list_dir(s, dir, &list);
+	n = root_list(s->root, dir, &list);
 	for (i = 0; i < n; i++) {
-		const char *name = list[i]->d_name;
+		const char *name = list[i];
 
 		if (name[0] == '.' ||
 		    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
@@ -233,7 +201,7 @@ static void copy_tree(struct snap *s, const char *dir, int depth)
 		else if (S_ISREG(st.st_mode))
 			copy_file(s, path, NULL);
 	}
-	free_list(list, n);
+	root_names_free(list, n);
 }
 
 /* ---- Proxmox hookscripts ----------------------------------------------- */
