@@ -1,8 +1,8 @@
 #!/bin/sh
-# `make check`: the include rules of the tree (docs/design.md), unit tests, check fixtures, the HTML report in a browser,
-# host tests (root, real kernel), the fuzz corpus replayed under ASan/UBSan,
-# lab tests (guest kernels), each suite's own summary, then the total on
-# the last line.
+# `make check`: the include rules of the tree (docs/design.md), unit
+# tests, check fixtures, the HTML report in a browser, host tests (root,
+# real kernel), the fuzz corpus replayed under ASan/UBSan, lab tests (guest
+# kernels), each suite's own summary, then the total on the last line.
 set -u
 cd "$(dirname "$0")/.."
 total_p=0; total_f=0; total_s=0

@@ -533,7 +533,7 @@ int custody_build(const struct model *m, const char *vmf, const char *devf, stru
 			if (devf && strcmp(devf, vm->devs[d]))
 				continue;
 			if (array_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)))
-				return -1;
+				return -ENOMEM;
 			one(m, vm, vm->devs[d], &out->v[out->n++]);
 		}
 	}

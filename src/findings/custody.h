@@ -104,7 +104,8 @@ struct custody_set {
 	size_t n, cap;
 };
 
-/* Custody of every device of every run of M (VM, DEVICE may narrow it). */
+/* Custody of every device of every run of M (VM, DEVICE may narrow it):
+ * 0, or -ENOMEM. */
 int custody_build(const struct model *m, const char *vm, const char *device, struct custody_set *out);
 void custody_free(struct custody_set *s);
 

@@ -272,7 +272,7 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 /* Does the trace mention device BDF anywhere (snapshot, transition, VM, write)? */
 bool model_knows_device(const struct model *m, const char *bdf);
 
-/* Sorts the process index model_proc_at uses (after loading); -1: no memory. */
+/* Sorts the process index model_proc_at uses (after loading); 0 or -ENOMEM. */
 int model_index_procs(struct model *m);
 
 /* VM and hook discovery after loading (model_vms.c). */
