@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "audit/hook_rules.h"
-#include "sys/vmconf.h"
 #include "audit/script_scan.h"
 #include "sys/rootfs.h"
+#include "sys/vmconf.h"
 
 #define DOMAIN_XML_MAX	(1024 * 1024)
 

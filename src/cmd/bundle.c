@@ -17,15 +17,15 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
-#include "redact/redact.h"
-#include "render/report_render.h"
-#include "status/status.h"
 #include "cmd/cmd.h"
+#include "redact/redact.h"
 #include "render/archive.h"
 #include "render/check_render.h"
 #include "render/html.h"
 #include "render/json_writer.h"
+#include "render/report_render.h"
 #include "render/status_render.h"
+#include "status/status.h"
 #include "sys/kernel.h"
 #include "sys/sysfs.h"
 #include "trace/trace.h"

@@ -6,9 +6,9 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
-#include "trace/event_decode.h"
-#include "sys/pci.h"
 #include "render/record_render.h"
+#include "sys/pci.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 

@@ -3,9 +3,9 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
-#include "sys/bpf_features.h"
 #include "record/journal.h"
 #include "render/features_render.h"
+#include "sys/bpf_features.h"
 #include "util.h"
 
 static void usage(FILE *out)

@@ -31,7 +31,6 @@
 #include "cmd/cmd.h"
 #include "gputrace/guard.h"
 #include "gputrace/trace_format.h"
-#include "trace/event_decode.h"
 #include "record/guard_bpf.h"
 #include "render/json_writer.h"
 #include "status/status.h"
@@ -42,6 +41,7 @@
 #include "sys/sysfs.h"
 #include "sys/vmconf.h"
 #include "sys/vms.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 

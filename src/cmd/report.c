@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "render/report_render.h"
 #include "cmd/cmd.h"
+#include "render/report_render.h"
 #include "util.h"
 
 static void usage(FILE *out)

@@ -3,9 +3,9 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "status/status.h"
 #include "cmd/cmd.h"
 #include "render/status_render.h"
+#include "status/status.h"
 #include "util.h"
 
 static void usage(FILE *out)

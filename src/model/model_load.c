@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/event_decode.h"
 #include "model/model.h"
 #include "sys/vmconf.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "trace/event_decode.h"
 #include "record/devstate.h"
 #include "sys/pci.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 

@@ -9,9 +9,9 @@
 #include <systemd/sd-journal.h>
 
 #include "gputrace/event.h"
-#include "trace/event_decode.h"
 #include "record/journal.h"
 #include "sys/bpf_features.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "sys/bpf_features.h"
 #include "record/kmsg.h"
+#include "sys/bpf_features.h"
 #include "trace/trace.h"
 
 /* Live output: the record layer does not render, the command hands it the

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "render/check_render.h"
-#include "text_escape.h"
 #include "render/text_wrap.h"
+#include "text_escape.h"
 
 void check_order(const struct audit *a, size_t *order)
 {

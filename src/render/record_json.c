@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "trace/event_decode.h"
 #include "render/record_render.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 const char *render_record_type_name(uint16_t type)

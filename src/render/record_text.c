@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/event_decode.h"
 #include "render/record_render.h"
 #include "text_escape.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 static void put_time(FILE *out, const struct trace_clock *c, uint64_t ts)

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/event_decode.h"
 #include "render/html.h"
 #include "render/report_render.h"
 #include "render/report_svg.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 #define PANELS_MAX	24

@@ -2,8 +2,8 @@
 /* The report as JSON (docs/report-schema.md): through the one JSON writer. */
 #include <string.h>
 
-#include "render/report_render.h"
 #include "render/json_writer.h"
+#include "render/report_render.h"
 #include "util.h"
 
 static void task_json(struct json_writer *w, const struct finding *f)

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/event_decode.h"
 #include "render/html.h"
 #include "render/report_svg.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 /* Geometry (px). The page is 1400 px wide at most: fits a laptop screen. */

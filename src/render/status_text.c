@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "render/status_render.h"
-#include "text_escape.h"
 #include "render/text_wrap.h"
+#include "text_escape.h"
 
 #define PEERS_MAX	64
 

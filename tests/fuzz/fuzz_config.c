@@ -14,9 +14,9 @@
 #include "fuzz_common.h"
 
 #include "audit/audit.h"
-#include "status/status.h"
 #include "render/check_render.h"
 #include "render/status_render.h"
+#include "status/status.h"
 
 static const char *const config_files[] = {
 	"/etc/modprobe.d/fuzz.conf",

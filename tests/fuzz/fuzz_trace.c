@@ -12,11 +12,11 @@
  */
 #include "fuzz_common.h"
 
-#include "redact/redact.h"
-#include "render/report_render.h"
 #include "gputrace/trace_format.h"
+#include "redact/redact.h"
 #include "render/json_writer.h"
 #include "render/record_render.h"
+#include "render/report_render.h"
 #include "trace/trace.h"
 
 static const char *trace_path(void)

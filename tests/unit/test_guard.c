@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "findings/report.h"
-#include "trace/event_decode.h"
 #include "report_builder.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 static struct gt_guard_event denial(int action, const char *dir, const char *value,
