@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -175,4 +176,23 @@ bool str_has_suffix(const char *s, const char *suffix)
 	size_t n = strlen(s), k = strlen(suffix);
 
 	return n > k && !strcmp(s + n - k, suffix);
+}
+
+void *dl_open_syms(const char *lib, const char *hint, const char *const *names, void **syms,
+		   size_t n, char *why, size_t size)
+{
+	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		snprintf(why, size, "%s not found (%s): %s", lib, hint, dlerror());
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!(syms[i] = dlsym(h, names[i]))) {
+			snprintf(why, size, "%s unusable: %s", lib, dlerror());
+			dlclose(h);
+			return NULL;
+		}
+	}
+	return h;
 }

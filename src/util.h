@@ -34,6 +34,12 @@ void strlcpy0(char *dst, const char *src, size_t size);
 /* Whether S ends in SUFFIX and has something before it ("a.conf", ".conf"). */
 bool str_has_suffix(const char *s, const char *suffix);
 
+/* Loads library LIB (a library used on demand rather than linked) and
+ * its N symbols NAMES into SYMS. Returns the handle, or NULL with a
+ * one-line reason in WHY: "LIB not found (HINT)", or the symbol missing. */
+void *dl_open_syms(const char *lib, const char *hint, const char *const *names, void **syms,
+		   size_t n, char *why, size_t size);
+
 /* Reads LEN bytes at OFF (from the file position when OFF < 0: pipes,
  * FIFOs), through EINTR; returns fewer only at end of file, or -errno. */
 ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off);

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <dlfcn.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -118,32 +117,25 @@ void journal_who_note_event(struct journal_who *w, const void *data, size_t size
 	X(sd_journal_get_fd) X(sd_journal_process) X(sd_journal_get_data) \
 	X(sd_journal_get_realtime_usec) X(sd_journal_get_monotonic_usec)
 
-static struct {
 #define SD_PTR(f) __typeof__(f) *f;
-	SD_FUNCS(SD_PTR)
-#undef SD_PTR
+#define SD_NAME(f) #f,
+static const char *const sd_names[] = { SD_FUNCS(SD_NAME) };
+
+/* The typed pointers the calls use, and the same as an array to fill. */
+static union {
+	struct { SD_FUNCS(SD_PTR) };
+	void *sym[sizeof(sd_names) / sizeof(sd_names[0])];
 } sd;
+_Static_assert(sizeof(sd) == sizeof(sd.sym), "one pointer per name");
 
 static int sd_load(char *why, size_t size)
 {
 	static void *lib;
-	void *h;
 
-	if (lib)
-		return 0;
-	if (!(h = dlopen(LIBSYSTEMD, RTLD_NOW | RTLD_LOCAL))) {
-		snprintf(why, size, LIBSYSTEMD " not found (libsystemd0 not installed)");
-		return -1;
-	}
-#define SD_SYM(f) if (!(sd.f = dlsym(h, #f))) goto fail;
-	SD_FUNCS(SD_SYM)
-#undef SD_SYM
-	lib = h;
-	return 0;
-fail:
-	snprintf(why, size, LIBSYSTEMD " unusable: %s", dlerror());
-	dlclose(h);
-	return -1;
+	if (!lib)
+		lib = dl_open_syms(LIBSYSTEMD, "libsystemd0 not installed", sd_names, sd.sym,
+				   sizeof(sd_names) / sizeof(sd_names[0]), why, size);
+	return lib ? 0 : -1;
 }
 
 struct journal {
