@@ -42,7 +42,7 @@ FUZZ_OBJS    := $(patsubst src/%.c,$(BUILD)/fuzz/obj/%.o,$(filter-out src/main.c
 FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all check unit host lab bench demo deps clean install uninstall fuzz fuzz-build fuzz-seeds
+.PHONY: all check unit host lab bench demo deps clean install uninstall fuzz fuzz-build fuzz-seeds man deb
 all: $(BUILD)/gputrace
 
 $(BUILD)/vmlinux.h:
@@ -160,28 +160,56 @@ demo:
 	$(MAKE) all
 	scripts/demo.sh
 
-# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the
-# docs, bash completion and the recorder's systemd unit (not enabled).
+# Man pages: gputrace(8) and one per command, from the scdoc sources in
+# docs/man (tests/docs/run.sh keeps them in step with each command's --help).
+SCDOC     ?= scdoc
+MAN_SRCS  := $(wildcard docs/man/*.scd)
+MAN_PAGES := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(MAN_SRCS))
+
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	$(SCDOC) < $< > $@.tmp && mv $@.tmp $@
+
+man: $(MAN_PAGES)
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the man
+# pages, the docs, bash completion and the systemd units (the recorder's and
+# the guard's template; neither enabled).
 PREFIX    ?= /usr/local
 SBINDIR   := $(PREFIX)/sbin
 DOCDIR    := $(PREFIX)/share/doc/gputrace
+MANDIR    := $(PREFIX)/share/man/man8
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 COMPDIR   ?= $(PREFIX)/share/bash-completion/completions
-INSTALLED := $(SBINDIR)/gputrace $(UNITDIR)/gputrace-record.service $(COMPDIR)/gputrace \
-	     $(addprefix $(DOCDIR)/,$(notdir $(wildcard docs/*.md)))
+UNITS     := scripts/install/gputrace-record.service scripts/systemd/gputrace-guard@.service
+INSTALLED := $(SBINDIR)/gputrace $(addprefix $(UNITDIR)/,$(notdir $(UNITS))) $(COMPDIR)/gputrace \
+	     $(addprefix $(DOCDIR)/,$(notdir $(wildcard docs/*.md))) \
+	     $(addprefix $(MANDIR)/,$(addsuffix .gz,$(notdir $(MAN_PAGES))))
 
-install: $(BUILD)/gputrace
+install: $(BUILD)/gputrace $(MAN_PAGES)
 	install -D -m 0755 $(BUILD)/gputrace $(DESTDIR)$(SBINDIR)/gputrace
-	install -d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR)
+	install -d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR) $(DESTDIR)$(MANDIR)
 	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' scripts/install/gputrace-record.service \
-		> $(DESTDIR)$(UNITDIR)/gputrace-record.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/gputrace-record.service
+	for u in $(UNITS); do \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
 	install -m 0644 scripts/install/gputrace.bash $(DESTDIR)$(COMPDIR)/gputrace
+	for m in $(MAN_PAGES); do \
+		gzip -9n -c $$m > $(DESTDIR)$(MANDIR)/$${m##*/}.gz && chmod 0644 $(DESTDIR)$(MANDIR)/$${m##*/}.gz || exit 1; \
+	done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# make deb: a Debian package (build/gputrace_VERSION-1_ARCH.deb) of what
+# `make install PREFIX=/usr` installs, units in Debian's /lib/systemd/system;
+# scripts/deb/build.sh writes the control files (docs/packaging.md).
+deb: $(BUILD)/gputrace $(MAN_PAGES)
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb/root PREFIX=/usr UNITDIR=/lib/systemd/system
+	scripts/deb/build.sh $(BUILD)/deb/root $(VERSION) $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -13,6 +13,9 @@ BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpci-
 # clang (tests/fuzz), the HTML report shown by a real browser (chromium,
 # headless) and checked well-formed (xmllint)
 TEST_PKGS="libcmocka-dev jq systemd-journal-remote libclang-rt-14-dev chromium libxml2-utils"
+# docs and packaging: man pages from docs/man (scdoc) and their lint (man),
+# `make deb` (dpkg-shlibdeps from dpkg-dev) and its lint (lintian)
+PKG_PKGS="scdoc man-db dpkg-dev lintian"
 # lab: QEMU (TCG), busybox initramfs, kernel package unpacking
 LAB_PKGS="qemu-system-x86 busybox-static cpio xz-utils kmod zstd"
 # bench: the reference tracer we compare against
@@ -22,14 +25,14 @@ quiet=0
 for a in "$@"; do
 	case "$a" in
 	--quiet) quiet=1 ;;
-	--print) echo $BUILD_PKGS $TEST_PKGS $LAB_PKGS $BENCH_PKGS; exit 0 ;;
+	--print) echo $BUILD_PKGS $TEST_PKGS $PKG_PKGS $LAB_PKGS $BENCH_PKGS; exit 0 ;;
 	-h|--help) sed -n '2,4p' "$0"; exit 0 ;;
 	*) echo "deps.sh: unknown option '$a'" >&2; exit 2 ;;
 	esac
 done
 
 missing=""
-for p in $BUILD_PKGS $TEST_PKGS $LAB_PKGS $BENCH_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS $PKG_PKGS $LAB_PKGS $BENCH_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
 if [ -z "$missing" ]; then

@@ -203,6 +203,90 @@ static __always_inline bool name_eq(const char *a, const char *b)
 	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
 }
 
+/* Does P's argv (its first GT_GUARD_ARGV_SCAN bytes) hold ST's pattern?
+ * One pass, back to the pattern's start at each mismatch (to its first
+ * byte if the mismatching byte is that one): enough for patterns that do
+ * not repeat a prefix of themselves ("\0start\0111\0", ":qmstart:111:"). */
+static __always_inline bool argv_holds(struct task_struct *p, const struct gt_guard_start *st)
+{
+	struct gt_guard_scan *sc;
+	unsigned long start, end;
+	__u32 zero = 0, len;
+
+	sc = bpf_map_lookup_elem(&gt_guard_argv, &zero);
+	if (!sc)
+		return false;
+	start = BPF_CORE_READ(p, mm, arg_start);
+	end = BPF_CORE_READ(p, mm, arg_end);
+	len = end > start ? end - start : 0;
+	if (len > GT_GUARD_ARGV_SCAN)
+		len = GT_GUARD_ARGV_SCAN;
+	__builtin_memset(sc->argv, 0, GT_GUARD_ARGV_SCAN);
+	if (!len || bpf_probe_read_user(sc->argv, len & (GT_GUARD_ARGV_SCAN - 1) ?: GT_GUARD_ARGV_SCAN,
+					(void *)start))
+		return false;
+	*(volatile __u32 *)&sc->matched = 0;
+	for (int i = 0; i < GT_GUARD_ARGV_SCAN; i++) {
+		__u32 j = *(volatile __u32 *)&sc->matched & (GT_GUARD_PATTERN_MAX - 1);
+		char c = sc->argv[i];
+
+		j = c == st->pattern[j] ? j + 1 : c == st->pattern[0];
+		*(volatile __u32 *)&sc->matched = j;
+		if (j == st->len)
+			return true;
+	}
+	return false;
+}
+
+/* HOLDER and everything it starts may write until userspace closes the
+ * window; userspace hears of it (an event) and takes its pin off. */
+static __always_inline void open_window(__u32 holder)
+{
+	union gt_event_any *s;
+	__u32 one = 1;
+
+	bpf_map_update_elem(&gt_guard_allowed, &holder, &one, BPF_ANY);
+	s = gt_scratch_get();
+	if (!s)
+		return;
+	__builtin_memset(&s->guard, 0, sizeof(s->guard));
+	gt_header(&s->guard.hdr, GT_EV_GUARD, sizeof(s->guard), bpf_ktime_get_ns(), GT_TASK_ALL);
+	s->guard.action = GT_GUARD_WINDOW;
+	s->guard.window_pid = holder;
+	gt_emit(&s->guard, sizeof(s->guard), GT_CNT_LOST_DRIVER);
+}
+
+/* A start that execs nothing: Proxmox's web GUI and API (pvedaemon, the HA
+ * manager) fork a worker that renames itself "task UPID:node:...:qmstart:
+ * ID:user:" (comm and argv) and binds the devices in-process. Is T, named
+ * COMM, such a worker of the guarded VM's start? */
+static __always_inline bool task_start(struct task_struct *t, const char *comm)
+{
+	char key[GT_COMM_LEN] = {};
+	struct gt_guard_start *st;
+
+	if (comm[0] != 't' || comm[1] != 'a' || comm[2] != 's' || comm[3] != 'k' || comm[4] != ' ' ||
+	    comm[5] != 'U' || comm[6] != 'P' || comm[7] != 'I' || comm[8] != 'D' || comm[9] != ':')
+		return false;
+	__builtin_memcpy(key, comm, 10);
+	st = bpf_map_lookup_elem(&gt_guard_starts, key);
+	return st && argv_holds(t, st);
+}
+
+/* At a write about to be denied: a worker renamed before the guard began
+ * (the rename below opens the window of the others). */
+static __always_inline bool task_start_allowed(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	char comm[GT_COMM_LEN] = {};
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	if (!task_start(t, comm))
+		return false;
+	open_window(BPF_CORE_READ(t, tgid));
+	return true;
+}
+
 /* Decides one write to a guarded attribute; fills EV. True: deny. */
 static __always_inline bool judge(__u32 attr, struct gt_guard_event *ev)
 {
@@ -289,7 +373,7 @@ static __always_inline int check_write(struct file *file, int mask)
 	__builtin_memset(ev, 0, sizeof(*ev));
 	__builtin_memcpy(ev->attr, name, GT_NAME_LEN);
 	gt_read_str(ev->dir, sizeof(ev->dir), BPF_CORE_READ(kn_parent(kn), name));
-	if (!judge(*attr, ev) || writer_allowed())
+	if (!judge(*attr, ev) || writer_allowed() || task_start_allowed())
 		return 0;
 	gt_header(&ev->hdr, GT_EV_GUARD, sizeof(*ev), bpf_ktime_get_ns(), GT_TASK_ALL);
 	ev->enforced = gt_guard_enforce;
@@ -316,62 +400,31 @@ int BPF_PROG(gt_guard_fentry, struct file *file, int mask)
 /* The VM's start: an exec whose comm is a start command's and whose argv
  * holds its pattern ("\0start\0111\0" for `qm start 111`) opens a window
  * for that process (or its parent, the libvirt daemon running its hook)
- * and everything it starts. Userspace hears of it (an event) and takes
- * its pin off the devices. */
+ * and everything it starts. */
 SEC("raw_tp/sched_process_exec")
 int BPF_PROG(gt_guard_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	char comm[GT_COMM_LEN] = {};
 	struct gt_guard_start *st;
-	struct gt_guard_scan *sc;
-	union gt_event_any *s;
-	unsigned long start, end;
-	__u32 zero = 0, one = 1, holder, len;
-	bool found = false;
 
 	bpf_get_current_comm(comm, sizeof(comm));
 	st = bpf_map_lookup_elem(&gt_guard_starts, comm);
-	if (!st)
+	if (!st || !argv_holds(p, st))
 		return 0;
-	sc = bpf_map_lookup_elem(&gt_guard_argv, &zero);
-	if (!sc)
-		return 0;
-	start = BPF_CORE_READ(p, mm, arg_start);
-	end = BPF_CORE_READ(p, mm, arg_end);
-	len = end > start ? end - start : 0;
-	if (len > GT_GUARD_ARGV_SCAN)
-		len = GT_GUARD_ARGV_SCAN;
-	__builtin_memset(sc->argv, 0, GT_GUARD_ARGV_SCAN);
-	if (!len || bpf_probe_read_user(sc->argv, len & (GT_GUARD_ARGV_SCAN - 1) ?: GT_GUARD_ARGV_SCAN,
-					(void *)start))
-		return 0;
-	/* One pass, back to the start of the pattern (its leading NUL) at
-	 * each mismatch: the pattern's words are compared whole, and argv[0]
-	 * ends with the NUL the pattern begins with. Enough for words that
-	 * do not repeat a prefix of the pattern ("start 111"). */
-	*(volatile __u32 *)&sc->matched = 0;
-	for (int i = 0; i < GT_GUARD_ARGV_SCAN; i++) {
-		__u32 j = *(volatile __u32 *)&sc->matched & (GT_GUARD_PATTERN_MAX - 1);
-		char c = sc->argv[i];
+	open_window(st->allow_parent ? BPF_CORE_READ(p, real_parent, tgid) : BPF_CORE_READ(p, tgid));
+	return 0;
+}
 
-		j = c == st->pattern[j] ? j + 1 : !c;
-		*(volatile __u32 *)&sc->matched = j;
-		if (j == st->len) {
-			found = true;
-			break;
-		}
-	}
-	if (!found)
+/* The worker takes its task name before it starts the VM: the window opens
+ * then, so the pins are off before its first bind (perl's $0 writes argv,
+ * then sets the comm: the new name is the tracepoint's argument). */
+SEC("raw_tp/task_rename")
+int BPF_PROG(gt_guard_rename, struct task_struct *p, const char *comm)
+{
+	char name[GT_COMM_LEN] = {};
+
+	if (bpf_probe_read_kernel_str(name, sizeof(name), comm) < 0 || !task_start(p, name))
 		return 0;
-	holder = st->allow_parent ? BPF_CORE_READ(p, real_parent, tgid) : BPF_CORE_READ(p, tgid);
-	bpf_map_update_elem(&gt_guard_allowed, &holder, &one, BPF_ANY);
-	s = gt_scratch_get();
-	if (!s)
-		return 0;
-	__builtin_memset(&s->guard, 0, sizeof(s->guard));
-	gt_header(&s->guard.hdr, GT_EV_GUARD, sizeof(s->guard), bpf_ktime_get_ns(), GT_TASK_ALL);
-	s->guard.action = GT_GUARD_WINDOW;
-	s->guard.window_pid = holder;
-	gt_emit(&s->guard, sizeof(s->guard), GT_CNT_LOST_DRIVER);
+	open_window(BPF_CORE_READ(p, tgid));
 	return 0;
 }

@@ -113,6 +113,7 @@ LAB_BACKEND=$backend
 LAB_KERNEL=$kernel
 LAB_RECORD_TIMEOUT=${GPUTRACE_LAB_RECORD_TIMEOUT:-120}
 LAB_NO_RECORD=$(grep -q '^# lab-record: no' "$scenario_file" && echo 1 || echo 0)
+LAB_RECORD_ARGS='$(sed -n 's/^# lab-record-args: *//p' "$scenario_file" | head -n 1 | tr -cd 'a-z0-9 =-')'
 EOF
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 
@@ -137,6 +138,11 @@ lab_say "$scenario on $(cat "$kdir/kver") ($boot), backend $backend -> $out"
 # IOMMU group), for scenarios with two GPUs.
 extra_devices=
 grep -q '^# lab-devices: .*gpu2' "$scenario_file" && extra_devices="-device VGA,bus=pcie.0,addr=0x6.0"
+# "# lab-devices: gpu-port": a display adapter alone behind a PCIe root
+# port, at 01:00.0: the one lab device with a reset method (a secondary
+# bus reset by its port), for the reset scenarios.
+grep -q '^# lab-devices: .*gpu-port' "$scenario_file" &&
+	extra_devices="$extra_devices -device pcie-root-port,id=rp7,bus=pcie.0,addr=0x7.0,chassis=7 -device VGA,bus=rp7,addr=0x0"
 t_boot=$(date +%s.%N)
 set +e
 timeout "$timeout" "$QEMU" -nodefaults -machine q35 -accel tcg -cpu max -smp "${GPUTRACE_LAB_SMP:-1}" -m 512 \

@@ -211,7 +211,7 @@ static unsigned int classify(const char *t)
 /* ---- results --------------------------------------------------------- */
 
 static int add_hit(struct script_scan *s, enum script_act act, const char *file, int line,
-		   const char *text)
+		   const char *text, const char *func)
 {
 	struct script_hit *grown, *h;
 
@@ -224,9 +224,11 @@ static int add_hit(struct script_scan *s, enum script_act act, const char *file,
 	h->line = line;
 	h->file = strdup(file);
 	h->text = strndup(text, LINE_MAX_LEN);
-	if (!h->file || !h->text) {
+	h->func = func ? strdup(func) : NULL;
+	if (!h->file || !h->text || (func && !h->func)) {
 		free(h->file);
 		free(h->text);
+		free(h->func);
 		return -ENOMEM;
 	}
 	s->n++;
@@ -371,16 +373,88 @@ static bool followed_path(const char *t, char *path, size_t size)
 	return true;
 }
 
+static int keep_line(struct script_scan *s, const char *t, const char *func)
+{
+	struct script_line *grown = reallocarray(s->lines, s->nlines + 1, sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	s->lines = grown;
+	grown[s->nlines].text = strndup(t, LINE_MAX_LEN);
+	grown[s->nlines].func = func ? strdup(func) : NULL;
+	if (!grown[s->nlines].text || (func && !grown[s->nlines].func)) {
+		free(grown[s->nlines].text);
+		free(grown[s->nlines].func);
+		return -ENOMEM;
+	}
+	s->nlines++;
+	return 0;
+}
+
+/* "name() {", "name ()", "function name {": a shell function's first line
+ * (NAME set). One-liners ("f() { ...; }") are theirs alone. */
+static bool func_def(const char *t, char *name, size_t size)
+{
+	const char *p = t, *q;
+	size_t n = 0;
+	bool keyword = !strncmp(p, "function ", 9);
+
+	if (keyword)
+		p += 9;
+	while (is_word_char(p[n]))
+		n++;
+	if (!n || n >= size || isdigit((unsigned char)p[0]))
+		return false;
+	q = p + n;
+	q += strspn(q, " \t");
+	if (!strncmp(q, "()", 2))
+		q += 2;
+	else if (!keyword)
+		return false;
+	q += strspn(q, " \t");
+	if (*q && *q != '{')
+		return false;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	return true;
+}
+
+/* Drops the hits inside shell functions that no line outside them names. */
+static void drop_uncalled(struct script_scan *s)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct script_hit *h = &s->hits[i];
+		bool called = !h->func;
+
+		for (size_t k = 0; k < s->nlines && !called; k++)
+			called = (!s->lines[k].func || strcmp(s->lines[k].func, h->func)) &&
+				 find_word(s->lines[k].text, h->func);
+		if (called) {
+			s->hits[kept++] = *h;
+			continue;
+		}
+		free(h->file);
+		free(h->text);
+		free(h->func);
+	}
+	s->n = kept;
+	s->seen = 0;
+	for (size_t i = 0; i < s->n; i++)
+		s->seen |= 1u << s->hits[i].act;
+}
+
 static int scan_line(const char *root, const char *file, int lineno, const char *t, int level,
-		     struct script_scan *s)
+		     const char *func, struct script_scan *s)
 {
 	unsigned int acts = classify(t);
 	char next[1024];
-	int err = 0;
+	int err = keep_line(s, t, func);
 
 	for (int act = 0; act < ACT_COUNT && !err; act++)
 		if (acts & (1u << act))
-			err = add_hit(s, act, file, lineno, t);
+			err = add_hit(s, act, file, lineno, t, func);
 	if (!err)
 		err = scan_addrs(s, file, lineno, t);
 	if (!err && level < 1 && followed_path(t, next, sizeof(next)))
@@ -391,7 +465,7 @@ static int scan_line(const char *root, const char *file, int lineno, const char 
 static int scan_level(const char *root, const char *path, int level, struct script_scan *s)
 {
 	struct conf_file f = { 0 };
-	char *buf;
+	char *buf, func[64] = "";
 	ssize_t n;
 	int err = 0;
 
@@ -411,9 +485,27 @@ static int scan_level(const char *root, const char *path, int level, struct scri
 	f.path = (char *)path;
 	err = conf_split(&f, buf);
 	free(buf);
-	for (size_t i = 0; i < f.n && !err; i++)
-		if (!conf_is_comment(f.lines[i].text))
-			err = scan_line(root, path, f.lines[i].lineno, f.lines[i].text, level, s);
+	for (size_t i = 0; i < f.n && !err; i++) {
+		const char *t = f.lines[i].text;
+		char def[64];
+
+		if (conf_is_comment(t))
+			continue;
+		if (!func[0] && func_def(t, def, sizeof(def))) {
+			/* a one-liner is its own body; else the body runs to a "}" alone */
+			size_t len = strlen(t);
+
+			err = scan_line(root, path, f.lines[i].lineno, t, level, def, s);
+			if (!(len && t[len - 1] == '}'))
+				snprintf(func, sizeof(func), "%s", def);
+			continue;
+		}
+		if (func[0] && !strcmp(t, "}")) {
+			func[0] = '\0';
+			continue;
+		}
+		err = scan_line(root, path, f.lines[i].lineno, t, level, func[0] ? func : NULL, s);
+	}
 	f.path = NULL;
 	conf_free(&f);
 	return err;
@@ -421,13 +513,21 @@ static int scan_level(const char *root, const char *path, int level, struct scri
 
 int script_scan_file(const char *root, const char *path, struct script_scan *s)
 {
-	return scan_level(root, path, 0, s);
+	int err = scan_level(root, path, 0, s);
+
+	if (!err)
+		drop_uncalled(s);
+	return err;
 }
 
 int script_scan_command(const char *root, const char *file, int line, const char *cmd,
 			struct script_scan *s)
 {
-	return scan_line(root, file, line, cmd, -1, s);
+	int err = scan_line(root, file, line, cmd, -1, NULL, s);
+
+	if (!err)
+		drop_uncalled(s);
+	return err;
 }
 
 void script_scan_free(struct script_scan *s)
@@ -435,7 +535,13 @@ void script_scan_free(struct script_scan *s)
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->hits[i].file);
 		free(s->hits[i].text);
+		free(s->hits[i].func);
 	}
+	for (size_t i = 0; i < s->nlines; i++) {
+		free(s->lines[i].text);
+		free(s->lines[i].func);
+	}
+	free(s->lines);
 	for (size_t i = 0; i < s->naddrs; i++) {
 		free(s->addrs[i].file);
 		free(s->addrs[i].text);

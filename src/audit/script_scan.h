@@ -40,6 +40,13 @@ struct script_hit {
 	char *file;		/* host path, "" for an inline command */
 	int line;
 	char *text;
+	char *func;		/* the shell function it is in, NULL at top level */
+};
+
+/* A line read, kept to tell whether a shell function is ever called. */
+struct script_line {
+	char *text;
+	char *func;		/* the function it is in (or defines), NULL */
 };
 
 /* A PCI address a script names ("0000:0a:00.1", "0a:00.1",
@@ -56,13 +63,17 @@ struct script_scan {
 	size_t n;
 	struct script_addr *addrs;
 	size_t naddrs;
+	struct script_line *lines;
+	size_t nlines;
 	unsigned int seen;	/* bit per enum script_act */
 	int followed;		/* files read so far */
 };
 
 /* Scans host file PATH under ROOT and one level of what it sources or
- * calls. A missing, non-regular or binary file adds nothing. Returns 0
- * or -ENOMEM. */
+ * calls. A missing, non-regular or binary file adds nothing. What a shell
+ * function does counts only if something read calls it: a hook that
+ * sources a library runs the library's top level and the functions it
+ * calls, not every function the library has. Returns 0 or -ENOMEM. */
 int script_scan_file(const char *root, const char *path, struct script_scan *s);
 
 /* Scans one command line (a unit's ExecStart= value, a udev RUN) as if it

@@ -51,11 +51,11 @@ struct bundle {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace bundle [-o FILE.tar.gz] [-f] [--redact] [--vm ID] TRACE...\n"
+		"Usage: gputrace bundle [-o FILE.tar.gz] [-f] [--redact] [--vm ID] TRACE...|DIR\n"
 		"\n"
 		"Writes one archive (mode 0600) to attach to a bug report, like\n"
 		"nvidia-bug-report or pvereport but with the timeline:\n"
-		"  traces/*.gtrace                  the recordings\n"
+		"  traces/*.gtrace                  the recordings (a directory: its .gtrace files)\n"
 		"  report.txt, report.md, report.json  'gputrace report' of the traces\n"
 		"  report.html                      the same drawn: each VM stop as a picture\n"
 		"  status.txt, status.json          'gputrace status' of this host now\n"
@@ -486,7 +486,8 @@ int cmd_bundle(int argc, char **argv)
 	struct bundle b = { 0 };
 	const char *output = NULL;
 	bool force = false;
-	int c;
+	char **files;
+	int c, nfiles;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
@@ -504,15 +505,23 @@ int cmd_bundle(int argc, char **argv)
 		gt_err("bundle needs at least one trace (record one with 'gputrace record -o FILE')");
 		return EXIT_USAGE;
 	}
-	if (argc - optind > TRACES_MAX) {
-		gt_err("bundle takes at most %d traces", TRACES_MAX);
-		return EXIT_USAGE;
+	/* a directory, or the files of a rotated recording, in their order */
+	if ((c = cmd_trace_files(argv + optind, argc - optind, &files, &nfiles)))
+		return c;
+	if (nfiles > TRACES_MAX) {
+		gt_err("bundle takes at most %d traces (%d given)", TRACES_MAX, nfiles);
+		c = EXIT_USAGE;
+	} else {
+		for (int i = 0; i < nfiles; i++)
+			b.traces[b.ntraces++] = files[i];
+		c = EXIT_OK;
+		if (make_bundle(&b, output, force)) {
+			gt_err("%s", b.err);
+			c = EXIT_ERROR;
+		}
 	}
-	for (; optind < argc; optind++)
-		b.traces[b.ntraces++] = argv[optind];
-	if (make_bundle(&b, output, force)) {
-		gt_err("%s", b.err);
-		return EXIT_ERROR;
-	}
-	return EXIT_OK;
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	return c;
 }

@@ -18,4 +18,10 @@ int cmd_guard(int argc, char **argv);
  * or an exit code, the reason already printed. */
 int cmd_trace_args(char **traces, int n);
 
+/* Trace arguments as files: a directory is its .gtrace files, and the files
+ * of one rotated recording go in their order (trace_set.c). Returns 0 with
+ * a NULL-terminated *OUT of *NOUT strings (free each and the array), or an
+ * exit code, the reason already printed. */
+int cmd_trace_files(char **args, int nargs, char ***out, int *nout);
+
 #endif

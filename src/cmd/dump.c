@@ -16,10 +16,12 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace dump [-j|--json] [-p|--pretty] [--device BDF] [--kind KIND]\n"
-		"                     [--since T] [--until T] FILE\n"
+		"                     [--since T] [--until T] FILE...|DIR\n"
 		"\n"
 		"Prints every record of a trace: header, snapshots, events, marks and\n"
-		"counters, in file order. --json prints JSON Lines, one object per record\n"
+		"counters, in file order. The files of a recording that went on in\n"
+		"several (record --max-size, SIGHUP), or a directory of them, are shown\n"
+		"one after the other in their order, as one recording. --json prints JSON Lines, one object per record\n"
 		"(fields in docs/trace-format.md). A trace cut short by a crash or a full\n"
 		"disk is printed up to where it ends, with a warning; corrupt data is an\n"
 		"error (exit 1) after the records before it.\n"
@@ -31,7 +33,7 @@ static void usage(FILE *out)
 		"                    probe_fail, dynid, exec, exit) or record type\n"
 		"                    (uevent, mark, pci, pci_state, kmsg, journal, ...)\n"
 		"      --since T, --until T\n"
-		"                    only records from/before T: seconds from the trace's\n"
+		"                    only records from/before T: seconds from the recording's\n"
 		"                    start (12.5) or a time of day (22:51:24[.384])\n"
 		"\n"
 		"Examples:\n"
@@ -121,6 +123,41 @@ static bool keep(struct dump_filter *f, const struct trace_record *rec, const st
 	return at >= f->since && (f->until < 0 || to < f->until);
 }
 
+/* One file of the recording, its records in file order. Returns 0, or -1
+ * when it could not be read to its end (said on stderr). */
+static int dump_one(const char *path, struct dump_filter *f, struct json_writer *jw)
+{
+	struct trace_clock clock = { 0 };
+	struct trace_record rec;
+	struct trace_reader *r;
+	char err[512];
+	int ret;
+
+	if (!(r = trace_reader_open(path, err, sizeof(err)))) {
+		gt_err("%s", err);
+		return -1;
+	}
+	while ((ret = trace_reader_next(r, &rec)) == 1) {
+		trace_clock_update(&clock, &rec);
+		if (!keep(f, &rec, &clock))
+			continue;
+		if (jw)
+			render_record_json(jw, &rec, &clock);
+		else
+			render_record_text(stdout, &rec, &clock);
+	}
+	if (ret < 0)
+		gt_err("%s: %s", path, trace_reader_error(r));
+	else if (trace_reader_truncated(r))
+		gt_warn("%s: truncated (the recorder did not finish writing it); shown up to the cut",
+			path);
+	else if (!trace_reader_end_seen(r))
+		gt_warn("%s: no END record: the recorder was killed (or is still running); "
+			"shown up to its last chunk", path);
+	trace_reader_close(r);
+	return ret < 0 ? -1 : 0;
+}
+
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -133,14 +170,11 @@ int cmd_dump(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct trace_clock clock = { 0 };
 	struct json_writer *jw = NULL;
-	struct trace_reader *r;
-	struct trace_record rec;
 	struct dump_filter f = { .until = -1 };
-	bool json = false, pretty = false;
-	char err[512];
-	int c, ret;
+	bool json = false, pretty = false, failed = false;
+	char **files;
+	int c, ret, nfiles;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
@@ -176,40 +210,24 @@ int cmd_dump(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		gt_err("dump takes one trace file (see 'gputrace dump --help')");
+	if (optind == argc) {
+		gt_err("dump needs a trace file, a directory of them, or the files of one recording "
+		       "(see 'gputrace dump --help')");
 		return EXIT_USAGE;
 	}
-	if ((ret = cmd_trace_args(argv + optind, 1)))
+	if ((ret = cmd_trace_args(argv + optind, argc - optind)) ||
+	    (ret = cmd_trace_files(argv + optind, argc - optind, &files, &nfiles)))
 		return ret;
-	r = trace_reader_open(argv[optind], err, sizeof(err));
-	if (!r) {
-		gt_err("%s", err);
-		return EXIT_ERROR;
-	}
 	if (json)
 		jw = json_new(stdout, pretty);
 	else
 		render_text_heading(stdout);
-	while ((ret = trace_reader_next(r, &rec)) == 1) {
-		trace_clock_update(&clock, &rec);
-		if (!keep(&f, &rec, &clock))
-			continue;
-		if (json)
-			render_record_json(jw, &rec, &clock);
-		else
-			render_record_text(stdout, &rec, &clock);
-	}
+	for (int i = 0; i < nfiles && !failed; i++)
+		failed = dump_one(files[i], &f, jw) < 0;
 	json_free(jw);
 	fflush(stdout);
-	if (ret < 0)
-		gt_err("%s: %s", argv[optind], trace_reader_error(r));
-	else if (trace_reader_truncated(r))
-		gt_warn("%s: truncated (the recorder did not finish writing it); shown up to the cut",
-			argv[optind]);
-	else if (!trace_reader_end_seen(r))
-		gt_warn("%s: no END record: the recorder was killed (or is still running); "
-			"shown up to its last chunk", argv[optind]);
-	trace_reader_close(r);
-	return ret < 0 ? EXIT_ERROR : EXIT_OK;
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	return failed ? EXIT_ERROR : EXIT_OK;
 }

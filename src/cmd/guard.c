@@ -94,8 +94,9 @@ static void usage(FILE *out)
 		"that would take them off: driver_override set to another driver, remove,\n"
 		"unbind from the host driver, bind or new_id to another driver. Pins\n"
 		"driver_override to the host driver meanwhile (restored at the end and when\n"
-		"the VM starts). The VM's own start passes: `qm start ID` (Proxmox) or the\n"
-		"libvirt daemon once its hook ran `ID prepare begin`, with all they start.\n"
+		"the VM starts). The VM's own start passes: `qm start ID` or a Proxmox GUI,\n"
+		"API or HA worker (\"task UPID:...:qmstart:ID:...\"), or the libvirt daemon\n"
+		"once its hook ran `ID prepare begin`, with all they start.\n"
 		"Each denial is a line on stdout (and an event in TRACE). Needs the bpf LSM\n"
 		"(lsm=...,bpf); --dry-run only logs, and also works without it.\n"
 		"\n"
@@ -633,6 +634,11 @@ static int watch_starts(struct guard *g)
 	/* Proxmox: `qm start ID` (the CLI; its worker is its child). */
 	snprintf(pattern, sizeof(pattern), "start %s", g->vm);
 	err = guard_bpf_add_start(g->bpf, "qm", pattern, false);
+	/* Proxmox's GUI, API and HA manager: a pvedaemon (pve-ha-lrm) worker
+	 * named "task UPID:node:...:qmstart:ID:user:" starts it in-process. */
+	snprintf(pattern, sizeof(pattern), ":qmstart:%s:", g->vm);
+	if (!err)
+		err = guard_bpf_add_task_start(g->bpf, pattern);
 	/* libvirt: the daemon runs its qemu hook with "ID prepare begin"
 	 * before it binds the devices: the window is the daemon's. */
 	snprintf(pattern, sizeof(pattern), "%s prepare begin", g->vm);

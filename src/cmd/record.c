@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "gputrace/event.h"
 #include "record/recorder.h"
+#include "record/rotate.h"
 #include "render/record_render.h"
 #include "util.h"
 
@@ -16,7 +17,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace record [-o FILE] [--duration SECS] [--backend auto|fentry|kprobe|tracepoint]\n"
-		"                      [--kmsg devices|all|off] [--journal on|off|DIR] [-q]\n"
+		"                      [--kmsg devices|all|off] [--read-journal on|off|DIR] [-q]\n"
+		"                      [--max-size SIZE] [--keep N] [--jsonl FILE|-] [--journal]\n"
 		"\n"
 		"Records every driver bind/unbind/probe failure, every write to the sysfs\n"
 		"files that rebind devices (bind, unbind, new_id, driver_override,\n"
@@ -24,8 +26,11 @@ static void usage(FILE *out)
 		"the kernel log lines about the devices, and snapshots of PCI devices (and\n"
 		"of the GPUs' state at every mark), processes and VM configs, into FILE.\n"
 		"Prints one line per event while recording; stops on Ctrl-C, SIGTERM,\n"
-		"SIGHUP, SIGQUIT or --duration, always with an end snapshot and summary\n"
-		"(SIGUSR1 writes counters and buffered records at once and goes on).\n"
+		"SIGQUIT or --duration, always with an end snapshot and summary (SIGUSR1\n"
+		"writes counters and buffered records at once and goes on; SIGHUP goes on\n"
+		"in the next file, NAME.0001.gtrace, NAME.0002.gtrace, ... for FILE\n"
+		"NAME.gtrace, each a whole trace; report, dump and bundle read the set as\n"
+		"one recording).\n"
 		"Takes 'gputrace mark' labels from root, or from GROUP with --mark-group.\n"
 		"Needs root.\n"
 		"\n"
@@ -38,9 +43,17 @@ static void usage(FILE *out)
 		"      --buffer-size MB  kernel ring buffer size (default 4)\n"
 		"      --kmsg WHICH      kernel log lines kept: devices (default: the traced\n"
 		"                        devices, GPU drivers, IOMMU, AER, PCI core), all, off\n"
-		"      --journal WHERE   systemd journal entries of the processes and units the\n"
-		"                        trace shows: on (default: this host's journal), off, or\n"
-		"                        a journal directory\n"
+		"      --read-journal WHERE  systemd journal entries of the processes and units\n"
+		"                        the trace shows: on (default: this host's journal), off,\n"
+		"                        or a journal directory\n"
+		"      --max-size SIZE   go on in the next file once FILE reaches SIZE (100M, 1G)\n"
+		"      --keep N          keep the last N files of the recording, remove older ones\n"
+		"      --jsonl FILE      also each record, as 'dump --json' shows it, one JSON line\n"
+		"                        as it happens (snapshots left out), to FILE (appended to;\n"
+		"                        replaced with --force) or standard output ('-': no live lines)\n"
+		"      --journal         also each sysfs write, bind, unbind, probe failure, dynamic\n"
+		"                        id and mark as a journal entry (GPUTRACE_* fields,\n"
+		"                        SYSLOG_IDENTIFIER=gputrace); with -q, the summary too\n"
 		"      --pm-hooks        fentry backend: also hook the PCI reset and power-state\n"
 		"                        functions (acting process and result; experimental)\n"
 		"      --mark-group GROUP  members of GROUP may add marks too (default: root only)\n"
@@ -51,7 +64,9 @@ static void usage(FILE *out)
 		"Examples:\n"
 		"  gputrace record -o problem.gtrace            # until Ctrl-C\n"
 		"  gputrace record -q -d 600 -o boot.gtrace &   # ten minutes, silent\n"
-		"  gputrace record --dry-run                    # what would be attached here\n");
+		"  gputrace record --dry-run                    # what would be attached here\n"
+		"  gputrace record -q --max-size 100M --keep 20 -o /var/log/gputrace/host.gtrace\n"
+		"  gputrace record -q --jsonl - | jq -c 'select(.kind==\"bind\")'\n");
 }
 
 static char *join_argv(int argc, char **argv)
@@ -96,15 +111,20 @@ int cmd_record(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "kmsg", required_argument, NULL, 'K' },
-		{ "journal", required_argument, NULL, 'J' },
+		{ "read-journal", required_argument, NULL, 'J' },
 		{ "pm-hooks", no_argument, NULL, 'P' },
+		{ "max-size", required_argument, NULL, 'S' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "jsonl", required_argument, NULL, 'L' },
+		{ "journal", no_argument, NULL, 'j' },
 		{ "mark-group", required_argument, NULL, 'G' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	static const struct recorder_live live = { render_text_heading, render_record_text };
+	static const struct recorder_live live = { render_text_heading, render_record_text,
+						   render_record_json_line };
 	struct recorder_opts o = { .ringbuf_bytes = GT_RINGBUF_DEFAULT_BYTES, .cmdline = join_argv(argc, argv),
 				   .live = &live };
 	char *end;
@@ -150,6 +170,24 @@ int cmd_record(int argc, char **argv)
 			o.journal_dir = strcmp(optarg, "on") && !o.journal_off ? optarg : NULL;
 			break;
 		case 'P': o.pm_hooks = true; break;
+		case 'S':
+			if (rotate_parse_size(optarg, &o.max_size) || o.max_size < 64 << 10) {
+				gt_err("--max-size wants a size of at least 64k, like 100M or 1G, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'k': {
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*optarg < '1' || *optarg > '9' || *end || n > 1000000) {
+				gt_err("--keep wants a number of files from 1, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			o.keep = n;
+			break;
+		}
+		case 'L': o.jsonl = optarg; break;
+		case 'j': o.journal_send = true; break;
 		case 'G':
 			if (parse_group(optarg, &o.mark_group))
 				return EXIT_USAGE;
@@ -161,6 +199,9 @@ int cmd_record(int argc, char **argv)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
+	/* standard output is the stream: live lines would break it */
+	if (o.jsonl && !strcmp(o.jsonl, "-"))
+		o.quiet = true;
 	if (optind < argc) {
 		gt_err("record takes no arguments ('%s'); use -o FILE for the output", argv[optind]);
 		return EXIT_USAGE;

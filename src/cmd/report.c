@@ -16,7 +16,7 @@ static void usage(FILE *out)
 		"Usage: gputrace report [--vm ID|NAME] [--device BDF] [--hook PATTERN]\n"
 		"                       [--phase LABEL] [--explain BDF] [--all-users] [--no-kmsg]\n"
 		"                       [--format text|md|json|html] [-j|-p] [--color WHEN] [--utc]\n"
-		"                       TRACE... ('-': standard input)\n"
+		"                       TRACE...|DIR ('-': standard input)\n"
 		"\n"
 		"Explains one or more traces: the VMs (Proxmox -id, libvirt -name guest=, any\n"
 		"QEMU with vfio-pci devices), their hook runs (Proxmox hookscripts, libvirt\n"
@@ -28,7 +28,9 @@ static void usage(FILE *out)
 		"the return (who, spawned by whom, through which chain, how long after), a\n"
 		"failed hook or probe, and what the trace cannot prove. With phases (marks, or one trace per phase such as\n"
 		"baseline.gtrace problem.gtrace recovery.gtrace), the device transitions\n"
-		"that differ between phases are listed side by side.\n"
+		"that differ between phases are listed side by side. The files of a recording\n"
+		"that went on in several (record --max-size, SIGHUP), or the directory that\n"
+		"holds them, are one recording, in their order.\n"
 		"\n"
 		"Options:\n"
 		"      --vm ID|NAME     only this VM (an unknown one lists the known VMs)\n"
@@ -62,8 +64,17 @@ static void usage(FILE *out)
 		"  gputrace report -j problem.gtrace | jq '.findings[] | select(.severity==\"HIGH\")'\n");
 }
 
+static void free_files(char **files, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
 int cmd_report(int argc, char **argv)
 {
+	char **files;
+	int nfiles;
 	static const struct option opts[] = {
 		{ "vm", required_argument, NULL, 'V' },
 		{ "device", required_argument, NULL, 'D' },
@@ -125,11 +136,13 @@ int cmd_report(int argc, char **argv)
 		gt_err("report needs at least one trace file (see 'gputrace report --help')");
 		return EXIT_USAGE;
 	}
-	if ((ret = cmd_trace_args(argv + optind, argc - optind)))
+	if ((ret = cmd_trace_args(argv + optind, argc - optind)) ||
+	    (ret = cmd_trace_files(argv + optind, argc - optind, &files, &nfiles)))
 		return ret;
 	if (explain)
 		o.device = explain;
-	ret = report_build(&r, (const char *const *)argv + optind, argc - optind, &o, err, sizeof(err));
+	ret = report_build(&r, (const char *const *)files, nfiles, &o, err, sizeof(err));
+	free_files(files, nfiles);
 	if (ret) {
 		gt_err("%s", err);
 		report_free(&r);

@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd/cmd.h"
 #include "render/status_render.h"
 #include "status/status.h"
+#include "sys/state_file.h"
 #include "util.h"
 
 static void usage(FILE *out)
@@ -17,8 +19,10 @@ static void usage(FILE *out)
 		"and every other function of its slot and IOMMU group, with names, current\n"
 		"driver, driver_override, IOMMU group, power state, reset method, boot_vga,\n"
 		"and the running VM that holds it (from the QEMU argv, the Proxmox config of a\n"
-		"running VM, or libvirt's live domain XML). Reads only; needs no root, but\n"
-		"other users' QEMU processes may be hidden from a normal user.\n"
+		"running VM, or libvirt's live domain XML); then the running recorders (pid,\n"
+		"file, size, events, lost; from " STATE_DIR "/record-PID.state, root's). Reads\n"
+		"only; needs no root, but other users' QEMU processes may be hidden from a\n"
+		"normal user, and the recorders are listed for root only.\n"
 		"\n"
 		"  -d, --device BDF  show this one device (0000:0a:00.0 or 0a:00.0)\n"
 		"  --root DIR        read DIR/sys, DIR/proc and DIR/etc instead of this host\n"
@@ -69,10 +73,13 @@ int cmd_status(int argc, char **argv)
 		status_free(&st);
 		return EXIT_ERROR;
 	}
+	st.nrecorders = state_file_list(root, &st.recorders);
 	if (json)
 		status_render_json(stdout, &st, pretty);
 	else
 		status_render_text(stdout, &st);
+	free(st.recorders);
+	st.recorders = NULL;
 	status_free(&st);
 	return EXIT_OK;
 }

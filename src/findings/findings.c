@@ -90,6 +90,21 @@ static const struct m_devstate *state_after(const struct model *m, const char *d
 	return NULL;
 }
 
+/* DEV's last recorded state in (FROM, UNTIL]. */
+static const struct m_devstate *state_last(const struct model *m, const char *dev, uint64_t from,
+					   uint64_t until)
+{
+	const struct m_devstate *last = NULL;
+
+	for (size_t i = 0; i < m->n_states; i++) {
+		const struct m_devstate *d = &m->states[i];
+
+		if (d->ts_ns > from && d->ts_ns <= until && !strcmp(d->bdf, dev))
+			last = d;
+	}
+	return last;
+}
+
 /* "comm[pid]" */
 static const char *who(const struct gt_task *t, char *buf, size_t size)
 {
@@ -564,6 +579,23 @@ static void no_hook(const struct model *m, const struct custody_set *cs, const s
 	(void)m;
 }
 
+/* A function left behind may then be powered down (runtime PM: vfio-pci
+ * idles its devices, and power/control=auto from powertop or TLP suspends
+ * a driverless one): the next bind must wake it, and a display may not
+ * come back from D3cold. Said with the last state seen. */
+static void left_powered_down(const struct model *m, const struct custody *c, struct finding *f)
+{
+	const struct m_devstate *st = state_last(m, c->bdf, c->stop_ns, c->until_ns);
+	size_t n = strlen(f->mechanism);
+
+	if (!st || (strcmp(st->runtime_status, "suspended") && strncmp(st->power_state, "D3", 2)))
+		return;
+	snprintf(f->mechanism + n, sizeof(f->mechanism) - n, "; then it was powered down: power "
+		 "state %s, runtime PM %s (%s)", st->power_state[0] ? st->power_state : "unknown",
+		 st->runtime_status[0] ? st->runtime_status : "unknown", st->cause);
+	evidence(f, st->rec_id);
+}
+
 static void left(const struct model *m, const struct custody_set *cs, const struct custody *c,
 		 struct findings *fs)
 {
@@ -592,7 +624,7 @@ static void left(const struct model *m, const struct custody_set *cs, const stru
 	if (stub)
 		snprintf(f->advice, sizeof(f->advice), "return every function of the slot (the audio "
 			 "function .1 too) in the hook");
-	(void)m;
+	left_powered_down(m, c, f);
 }
 
 static void late_return(const struct model *m, const struct custody *c, struct findings *fs)
@@ -810,6 +842,7 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 	uint64_t to = c->ret->ts_ns + window < c->until_ns ? c->ret->ts_ns + window : c->until_ns;
 	const struct m_devstate *st = state_after(m, c->bdf, c->ret->ts_ns, to);
 	const struct m_write *reset = NULL;
+	const struct m_pm *pm_reset = NULL, *pm_off = NULL;
 	struct finding probe = { 0 }, *f;
 	char why[256] = "";
 
@@ -824,14 +857,32 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 		    strstr(w->path, c->bdf))
 			reset = w;
 	}
+	/* record --pm-hooks: the kernel's own resets (vfio-pci's at release
+	 * too, which no sysfs write shows) and the last power state reached */
+	for (size_t i = 0; i < m->n_pms; i++) {
+		const struct m_pm *pm = &m->pms[i];
+
+		if (strcmp(pm->bdf, c->bdf) || pm->ts_ns < c->stop_ns || pm->ts_ns > to)
+			continue;
+		if (pm->reset && pm->ret < 0 && !pm_reset)
+			pm_reset = pm;
+		if (!pm->reset && pm->ts_ns >= c->ret->ts_ns)
+			pm_off = pm->now_state == 4 ? pm : NULL;
+	}
 	if (probe.n_kernel_log)
 		snprintf(why, sizeof(why), "%s logged: %.*s", c->ret->driver,
 			 (int)strcspn(probe.kernel_log[0]->msg, "\n"), probe.kernel_log[0]->msg);
 	else if (st && !strcmp(st->power_state, "D3cold"))
 		snprintf(why, sizeof(why), "the device was in D3cold (powered off) after the return");
+	else if (pm_off)
+		snprintf(why, sizeof(why), "it was powered off (D3cold) by %.16s[%u] after the return",
+			 pm_off->task.comm, pm_off->task.pid);
 	else if (reset)
 		snprintf(why, sizeof(why), "its reset by %.16s[%u] failed (%s)", reset->task.comm,
-			 reset->task.pid, strerrorname_np((int)-reset->ret) ?: "error");
+			 reset->task.pid, errno_name(reset->ret, "error"));
+	else if (pm_reset)
+		snprintf(why, sizeof(why), "its reset (%s) by %.16s[%u] failed (%s)", pm_reset->function,
+			 pm_reset->task.comm, pm_reset->task.pid, errno_name(pm_reset->ret, "error"));
 	else
 		return;
 	if (!(f = add(fs, F_RETURNED_UNUSABLE, is_display(m, c->bdf) ? SEV_HIGH : SEV_WARN)))
@@ -847,6 +898,8 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 	evidence(f, c->ret->rec_id);
 	evidence(f, st ? st->rec_id : 0);
 	evidence(f, reset ? reset->rec_id : 0);
+	evidence(f, pm_reset ? pm_reset->rec_id : 0);
+	evidence(f, pm_off ? pm_off->rec_id : 0);
 	f->returned_by_kind = c->ret_kind;
 	returner_text(m, c, f->returned_by, sizeof(f->returned_by));
 	snprintf(f->summary, sizeof(f->summary), "%s was bound to %s again, but is not usable: %s",
@@ -885,6 +938,14 @@ static void limits(const struct model *m, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
 			 "of events the missing part may hold");
 	}
+	if (m->set_missing && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		snprintf(f->summary, sizeof(f->summary), "%d file%s of this recording %s not given (removed "
+			 "by record --keep, or left out): what happened in %s is unknown", m->set_missing,
+			 m->set_missing == 1 ? "" : "s", m->set_missing == 1 ? "was" : "were",
+			 m->set_missing == 1 ? "it" : "them");
+		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
+			 "of events the missing files may hold");
+	}
 	if (m->n_boots > 1 && !m->other_hosts[0] && (f = add(fs, F_LIMIT, SEV_INFO))) {
 		snprintf(f->summary, sizeof(f->summary), "these traces come from %d boots of %s: lined up "
 			 "by wall clock, pids and monotonic times are each boot's own", m->n_boots,
@@ -912,7 +973,7 @@ static void mark_uncertain(const struct model *m, struct findings *fs)
 
 		if (f->kind == F_LIMIT)
 			continue;
-		if ((m->truncated || m->read_error[0]) && absence)
+		if ((m->truncated || m->read_error[0] || m->set_missing) && absence)
 			f->uncertain = true;
 		if (m->lost && f->ts_ns >= m->lost_first_ns - CUSTODY_STOP_MAX_NS &&
 		    f->ts_ns <= m->lost_last_ns + CUSTODY_STOP_MAX_NS)

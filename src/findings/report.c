@@ -126,6 +126,21 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 			 w->ret < 0 ? " (failed)" : "");
 		task_who(&w->task, false, x->who, sizeof(x->who));
 	}
+	for (size_t i = 0; i < m->n_pms; i++) {
+		const struct m_pm *pm = &m->pms[i];
+		if (!mentions(vm, pm->bdf) || (r->device && strcmp(r->device, pm->bdf)))
+			continue;
+		if (!(x = row(r, pm->ts_ns, vm->id, pm->rec_id)))
+			return;
+		if (pm->reset)
+			snprintf(x->what, sizeof(x->what), "%s reset (%s): %s", pm->bdf, pm->function,
+				 pm->ret < 0 ? errno_name(pm->ret, "failed") : "done");
+		else
+			snprintf(x->what, sizeof(x->what), "%s power %s asked: %s, now %s", pm->bdf,
+				 pci_power_name(pm->state), pm->ret < 0 ? errno_name(pm->ret, "failed") : "done",
+				 pci_power_name(pm->now_state));
+		task_who(&pm->task, false, x->who, sizeof(x->who));
+	}
 	for (size_t i = 0; i < m->n_marks; i++)
 		if ((x = row(r, m->marks[i].ts_ns, vm->id, m->marks[i].rec_id)))
 			snprintf(x->what, sizeof(x->what), "mark: %s", m->marks[i].label);

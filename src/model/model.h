@@ -146,6 +146,19 @@ struct m_devstate {
 	uint64_t rec_id;
 };
 
+/* A PCI reset or power-state change the kernel made (record --pm-hooks:
+ * the kernel functions, whoever called them, vfio-pci's own resets too). */
+struct m_pm {
+	uint64_t ts_ns;
+	bool reset;			/* a reset; else a power-state change */
+	int ret;			/* 0 or -errno */
+	int state;			/* power: the state asked for (0 D0 .. 4 D3cold) */
+	int now_state;			/* the device's state when the function returned */
+	char bdf[PCI_BDF_LEN];
+	char function[GT_NAME_LEN];	/* pci_reset_function, pci_set_power_state, ... */
+	struct gt_task task;
+	uint64_t rec_id;
+};
 
 struct m_vm {
 	char id[64];			/* "111", "win10", or the qemu pid */
@@ -201,6 +214,13 @@ struct model {
 	char other_hosts[256];		/* hosts of later traces that differ */
 	char boot_id[64];		/* loading: the last header's boot */
 	int n_boots;			/* boots the traces come from (header changes) */
+	/* rotated recordings (record --max-size, SIGHUP): a file that goes on
+	 * from the one before (same set, next set_seq) adds no devices,
+	 * configs or phase of its own; its processes are the same ones */
+	char set_id[64];		/* loading: the last header's set */
+	unsigned long set_seq;
+	bool continues;			/* loading: this file goes on from the last */
+	int set_missing;		/* files of a set that were not given (a gap) */
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */
@@ -240,6 +260,7 @@ struct model {
 	struct m_log *logs; size_t n_logs, cap_logs;
 	struct m_devstate *states; size_t n_states, cap_states;
 	struct m_guard *guards; size_t n_guards, cap_guards;	/* gputrace guard's trace */
+	struct m_pm *pms; size_t n_pms, cap_pms;		/* resets, power states; by time */
 };
 
 /* Loads TRACES into M (zeroed by the caller). Returns 0, or -errno with a

@@ -282,6 +282,23 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		d->rec_id = rec->id;
 		break;
 	}
+	case GT_EV_RESET:
+	case GT_EV_POWER: {
+		struct m_pm *pm = PUSH(m, pms);
+
+		if (!pm)
+			return;
+		pm->ts_ns = ev.hdr.ts_ns;
+		pm->reset = kind == GT_EV_RESET;
+		pm->ret = ev.pm.ret;
+		pm->state = ev.pm.state;
+		pm->now_state = ev.pm.now_state;
+		strlcpy0(pm->bdf, ev.pm.device, sizeof(pm->bdf));
+		strlcpy0(pm->function, ev.pm.function, sizeof(pm->function));
+		pm->task = *t;
+		pm->rec_id = rec->id;
+		break;
+	}
 	case GT_EV_GUARD: {
 		struct m_guard *g;
 
@@ -366,12 +383,23 @@ static void load_process_snapshot(struct model *m, const struct trace_record *re
 			set_argv(m, p, kv.val, kv.val_len);
 }
 
+static bool pci_known(const struct model *m, const char *bdf)
+{
+	for (size_t i = 0; i < m->n_pci; i++)
+		if (!strcmp(m->pci[i].bdf, bdf))
+			return true;
+	return false;
+}
+
 static void load_pci(struct model *m, const struct trace_record *rec)
 {
 	char phase[16], buf[16];
 	struct m_pci *d;
 
 	if (!kv_get(rec, "phase", phase, sizeof(phase)) || strcmp(phase, "start"))
+		return;
+	/* the device as the recording found it, not as a later file did */
+	if (m->continues && kv_get(rec, "bdf", buf, sizeof(buf)) && pci_known(m, buf))
 		return;
 	d = PUSH(m, pci);
 	if (!d)
@@ -400,7 +428,7 @@ static void load_file(struct model *m, const struct trace_record *rec)
 	struct m_conf *c;
 	size_t off = 0;
 
-	if (!kv_get(rec, "phase", phase, sizeof(phase)) || strcmp(phase, "start") ||
+	if (m->continues || !kv_get(rec, "phase", phase, sizeof(phase)) || strcmp(phase, "start") ||
 	    !kv_get(rec, "path", path, sizeof(path)))
 		return;
 	bool pve = !strncmp(path, "/etc/pve/qemu-server/", 21) && strstr(path, ".conf");
@@ -454,6 +482,22 @@ static void parse_confs(struct model *m)
 	}
 }
 
+/* A file of a rotated recording that follows one already read. */
+static void load_set(struct model *m, const struct trace_record *rec)
+{
+	char set[sizeof(m->set_id)] = "", buf[32];
+	unsigned long seq = 0;
+
+	kv_get(rec, "set", set, sizeof(set));
+	if (kv_get(rec, "set_seq", buf, sizeof(buf)))
+		seq = strtoul(buf, NULL, 10);
+	m->continues = set[0] && !strcmp(set, m->set_id) && seq > m->set_seq;
+	if (m->continues && seq > m->set_seq + 1)
+		m->set_missing += seq - m->set_seq - 1;
+	snprintf(m->set_id, sizeof(m->set_id), "%s", set);
+	m->set_seq = seq;
+}
+
 static void load_header(struct model *m, const struct trace_record *rec)
 {
 	char buf[32], host[sizeof(m->hostname)] = "", boot[64] = "";
@@ -464,6 +508,7 @@ static void load_header(struct model *m, const struct trace_record *rec)
 	m->trace_uevent_outcomes = kv_get(rec, "outcomes", buf, sizeof(buf)) && !strcmp(buf, "uevent");
 	m->outcomes_from_uevents |= m->trace_uevent_outcomes;
 	kv_get(rec, "hostname", host, sizeof(host));
+	load_set(m, rec);
 	/* boots are told apart by their id: each new one counted */
 	if (kv_get(rec, "boot_id", boot, sizeof(boot)) && strcmp(boot, m->boot_id)) {
 		m->n_boots++;
@@ -803,6 +848,15 @@ static void load_devstate(struct model *m, const struct trace_record *rec)
 
 /* Kernel lines are stamped by the kernel, journal entries on receipt: in
  * file order they are only nearly in time order. */
+static int cmp_pm(const void *a, const void *b)
+{
+	const struct m_pm *x = a, *y = b;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
 static int cmp_log(const void *a, const void *b)
 {
 	const struct m_log *x = a, *y = b;
@@ -907,8 +961,11 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				 "recording never started", traces[i]);
 			return -ENODATA;
 		}
-		/* each trace a phase, named after its file, unless marks say more */
-		if (n > 1) {
+		/* each trace a phase, named after its file, unless marks say more;
+		 * the next file of a rotated recording is the same phase */
+		if (n > 1 && m->continues && m->n_phases) {
+			m->phases[m->n_phases - 1].end_ns = last + 1;
+		} else if (n > 1) {
 			struct m_phase *p = PUSH(m, phases);
 			const char *base = strrchr(traces[i], '/');
 
@@ -923,12 +980,16 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	if (m->n_marks) {
 		m->n_phases = 0;
 		phases_from_marks(m);
+	} else if (m->n_phases == 1) {
+		m->n_phases = 0;	/* the files of one recording: no phases */
 	}
 	parse_confs(m);
 	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
 		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 	if (m->n_logs)
 		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
+	if (m->n_pms)
+		qsort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
 	if (link_causes(m) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -963,6 +1024,7 @@ void model_free(struct model *m)
 	free(m->vms);
 	free(m->hooks);
 	free(m->guards);
+	free(m->pms);
 	free(m->confs);
 	free(m->proc_by_pid);
 	free(m->logs);

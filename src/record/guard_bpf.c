@@ -143,6 +143,20 @@ int guard_bpf_add_start(struct guard_bpf *g, const char *comm, const char *patte
 	       -errno : 0;
 }
 
+int guard_bpf_add_task_start(struct guard_bpf *g, const char *text)
+{
+	struct gt_guard_start st = { 0 };
+	char key[GT_COMM_LEN] = "task UPID:";
+	size_t n = strlen(text);
+
+	if (!n || n + 1 >= sizeof(st.pattern))
+		return -ENAMETOOLONG;
+	memcpy(st.pattern, text, n);	/* inside one argv string: no NULs around */
+	st.len = n;
+	return bpf_map_update_elem(bpf_map__fd(g->skel->maps.gt_guard_starts), key, &st, BPF_ANY) ?
+	       -errno : 0;
+}
+
 int guard_bpf_allow_exe(struct guard_bpf *g, const char *path)
 {
 	struct gt_guard_exe exe = {};

@@ -26,6 +26,10 @@ int guard_bpf_arm(struct guard_bpf *g, const char *bdf, bool armed);
  * PATTERN ("start 111"); PARENT: the window is its parent's. */
 int guard_bpf_add_start(struct guard_bpf *g, const char *comm, const char *pattern, bool parent);
 
+/* A start by a process that renamed itself "task UPID:...", whose argv
+ * holds TEXT (":qmstart:111:"): Proxmox's GUI, API and HA workers. */
+int guard_bpf_add_task_start(struct guard_bpf *g, const char *text);
+
 /* An --allow executable (its file's device and inode). */
 int guard_bpf_allow_exe(struct guard_bpf *g, const char *path);
 

@@ -47,7 +47,7 @@ static void open_journal(struct logs *l)
 	size_t n = 0;
 
 	if (l->o.journal_off) {
-		snprintf(l->journal_why, sizeof(l->journal_why), "--journal off");
+		snprintf(l->journal_why, sizeof(l->journal_why), "--read-journal off");
 		return;
 	}
 	l->journal = journal_open(l->o.journal_dir, l->journal_why, sizeof(l->journal_why));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,7 +23,10 @@
 #include "record/devstate.h"
 #include "record/logs.h"
 #include "record/recorder.h"
+#include "record/rotate.h"
+#include "record/sinks.h"
 #include "record/snapshot.h"
+#include "sys/state_file.h"
 #include "record/uevent.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"
@@ -33,14 +38,23 @@
 #define COUNTERS_INTERVAL_NS	(5 * 1000000000ull)
 #define POLL_TIMEOUT_MS		100
 #define BATCH_PAUSE_NS		(2 * 1000000L)	/* see loop() */
+#define STATE_INTERVAL_NS	(1000000000ull)	/* gputrace status is this fresh */
 
-static volatile sig_atomic_t stop_signal, checkpoint_asked;
+static volatile sig_atomic_t stop_signal, checkpoint_asked, roll_asked;
 
-/* INT, TERM, HUP (the SSH session closed) and QUIT end the recording the
- * same way: end snapshot, counters, END record, summary. */
+/* INT, TERM and QUIT end the recording the same way: end snapshot,
+ * counters, END record, summary. */
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+/* HUP: the next file of the set, as a daemon reopens its log
+ * (record --max-size, --keep; a closed terminal is a reason for nohup or
+ * the service unit, not for ending a recording of days). */
+static void on_roll(int sig)
+{
+	roll_asked = 1;
 }
 
 /* USR1: counters and every buffered record to disk now, recording goes on
@@ -73,7 +87,6 @@ struct recorder {
 	int uevent_fd, ep;
 	struct mark_intake intake;
 	char marks_off[160];		/* why marks are off, "" if on */
-	const char *path;
 	/* what the writer had lost and written at the last look: a failing
 	 * disk is said when it starts and when it ends (watch_disk) */
 	uint64_t lost_seen, written_seen;
@@ -81,6 +94,16 @@ struct recorder {
 	struct logs logs;		/* kernel log and journal (logs.h) */
 	char pm_why[256];		/* the reset/power hooks: "on", "off", or why not */
 	struct traced traced;		/* devices followed closely (traced.h) */
+	/* the set of files (rotate.h): the first one's name, this one's */
+	char first[4096], cur[4096];
+	char set_id[48];
+	unsigned int seq;
+	uint64_t bytes_done;		/* of the files already closed */
+	char backend_why[512];
+	struct sink_jsonl jsonl;	/* record --jsonl */
+	struct sink_journal journal;	/* record --journal */
+	struct recorder_state state;	/* what gputrace status shows */
+	bool state_failed;
 };
 
 /* Live line for a record being written: the renderer the command gave
@@ -247,12 +270,12 @@ static void watch_disk(struct recorder *r)
 	if (st.records_lost > r->lost_seen && !r->disk_failing) {
 		r->disk_failing = true;
 		gt_warn("%s: %s (%s): %llu records not written so far; recording goes on and "
-			"writes again when it can", r->path,
+			"writes again when it can", r->cur,
 			st.last_error == -ENOSPC || st.last_error == -EDQUOT ? "disk full" : "write failed",
 			strerror(-st.last_error), (unsigned long long)st.records_lost);
 	} else if (r->disk_failing && st.records > r->written_seen && st.records_lost == r->lost_seen) {
 		r->disk_failing = false;
-		gt_warn("%s: writing again; %llu records were not written", r->path,
+		gt_warn("%s: writing again; %llu records were not written", r->cur,
 			(unsigned long long)st.records_lost);
 	}
 	r->lost_seen = st.records_lost;
@@ -266,6 +289,14 @@ static void show_open_kv(void *ctx, uint16_t type)
 	const void *p = trace_writer_kv_payload(r->w, &len);
 
 	show(r, type, p, len);
+}
+
+static uint64_t total_lost(const struct recorder *r)
+{
+	return r->kcounters[GT_CNT_LOST_SYSFS] + r->kcounters[GT_CNT_LOST_DRIVER] +
+	       r->kcounters[GT_CNT_LOST_EXEC] + r->kcounters[GT_CNT_LOST_EXIT] +
+	       r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents + r->lost_held +
+	       logs_lost(&r->logs);
 }
 
 static void write_counters(struct recorder *r)
@@ -290,6 +321,14 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_u64(r->w, "marks_refused", r->intake.refused_denied);
 	trace_writer_kv_u64(r->w, "marks_rate_limited", r->intake.refused_rate);
 	trace_writer_kv_u64(r->w, "marks_malformed", r->intake.refused_bad);
+	if (r->jsonl.out) {
+		trace_writer_kv_u64(r->w, "jsonl_lines", r->jsonl.lines);
+		trace_writer_kv_u64(r->w, "jsonl_failed", r->jsonl.failed);
+	}
+	if (r->journal.on) {
+		trace_writer_kv_u64(r->w, "journal_sent", r->journal.sent);
+		trace_writer_kv_u64(r->w, "journal_failed", r->journal.failed);
+	}
 	trace_writer_kv_end(r->w);
 }
 
@@ -326,6 +365,9 @@ static void write_header(struct recorder *r, const char *backend_why)
 	trace_writer_kv_str(r->w, "marks", r->marks_off[0] ? r->marks_off : "on");
 	logs_header_keys(&r->logs, r->w);
 	trace_writer_kv_str(r->w, "pm_hooks", r->pm_why);
+	/* a rotated recording: which set, which file of it (rotate.h) */
+	trace_writer_kv_str(r->w, "set", r->set_id);
+	trace_writer_kv_u64(r->w, "set_seq", r->seq);
 	trace_writer_kv_end(r->w);
 	r->clock = (struct trace_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
 }
@@ -515,11 +557,71 @@ static int add_epoll(int ep, int fd)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
 }
 
+static void tap(void *ctx, uint16_t type, const void *data, uint32_t len);
+static void publish_state(struct recorder *r);
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* Closes this file with its counters and an END record and goes on in the
+ * next one, which starts like any trace (header, start snapshot). Nothing
+ * is read off the kernel between the last drain here and the new file's
+ * start, so nothing falls between the two files: events wait in the ring
+ * buffer, and while the snapshot is taken a thread holds them
+ * (snapshot_start). The counters go on from their totals. */
+static void roll(struct recorder *r)
+{
+	char next[sizeof(r->cur)];
+	struct trace_writer_stats st;
+	struct trace_writer *w;
+	int err;
+
+	rotate_path(r->first, r->seq + 1, next, sizeof(next));
+	gt_bpf_drain(r->bpf);
+	drain_uevents(r);
+	logs_drain(&r->logs, r->w, &r->traced, &r->clock, show_open_kv, r);
+	devstate_flush(r->w, &r->traced, mono_ns(), 0);
+	drain_marks(r);
+	if (!(w = trace_writer_create(next, r->o->overwrite))) {
+		gt_warn("cannot start %s (%s%s): recording goes on in %s", next, strerror(errno),
+			errno == EEXIST ? "; --force replaces it" : "", r->cur);
+		return;
+	}
+	write_counters(r);
+	trace_writer_kv_begin(r->w, GT_REC_END, mono_ns());
+	trace_writer_kv_str(r->w, "reason", "rotated");
+	trace_writer_kv_str(r->w, "next", base_name(next));
+	trace_writer_kv_end(r->w);
+	trace_writer_flush(r->w);
+	trace_writer_stats(r->w, &st);
+	r->bytes_done += st.bytes;
+	if ((err = trace_writer_close(r->w)))
+		gt_warn("writing %s: %s", r->cur, strerror(-err));
+	r->w = w;
+	r->seq++;
+	snprintf(r->cur, sizeof(r->cur), "%s", next);
+	snprintf(r->journal.trace, sizeof(r->journal.trace), "%s", next);
+	r->lost_seen = r->written_seen = 0;
+	trace_writer_set_tap(r->w, tap, r);
+	write_header(r, r->backend_why);
+	snapshot_start(r);
+	trace_writer_flush(r->w);
+	if (r->o->keep && (err = rotate_prune(r->first, r->seq, r->o->keep)))
+		gt_warn("--keep: cannot remove the oldest file of this recording: %s", strerror(-err));
+	fprintf(stderr, "gputrace: recording to %s (file %u of this recording)\n", next, r->seq + 1);
+	publish_state(r);
+}
+
 static int loop(struct recorder *r)
 {
 	uint64_t deadline = r->o->duration > 0 ? mono_ns() + r->o->duration * 1e9 : 0;
 	uint64_t next_flush = mono_ns() + FLUSH_INTERVAL_NS;
 	uint64_t next_counters = mono_ns() + COUNTERS_INTERVAL_NS;
+	uint64_t next_state = 0;
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0 || add_epoll(ep, gt_bpf_fd(r->bpf)) || add_epoll(ep, r->uevent_fd) ||
@@ -557,13 +659,26 @@ static int loop(struct recorder *r)
 			next_counters = now + COUNTERS_INTERVAL_NS;
 		}
 		if (now >= next_flush || checkpoint_asked) {
+			struct trace_writer_stats st;
+
 			trace_writer_flush(r->w);
 			watch_disk(r);
 			if (!r->o->quiet)
 				fflush(stdout);
 			next_flush = now + FLUSH_INTERVAL_NS;
+			trace_writer_stats(r->w, &st);
+			if (r->o->max_size && st.bytes >= r->o->max_size)
+				roll_asked = 1;
 		}
 		checkpoint_asked = 0;
+		if (roll_asked) {
+			roll_asked = 0;
+			roll(r);
+		}
+		if (now >= next_state) {
+			publish_state(r);
+			next_state = now + STATE_INTERVAL_NS;
+		}
 		if (deadline && now >= deadline)
 			break;
 	}
@@ -572,36 +687,96 @@ static int loop(struct recorder *r)
 	return 0;
 }
 
+/* One line on stderr; with --quiet, as a journal entry too (a service's
+ * recording ends with it in the journal). */
 static void summary(struct recorder *r, const char *path)
 {
 	struct trace_writer_stats st;
-	uint64_t lost = r->kcounters[GT_CNT_LOST_SYSFS] + r->kcounters[GT_CNT_LOST_DRIVER] +
-			r->kcounters[GT_CNT_LOST_EXEC] + r->kcounters[GT_CNT_LOST_EXIT] +
-			r->kcounters[GT_CNT_PENDING_FULL] + r->lost_uevents + r->lost_held +
-			logs_lost(&r->logs);
+	uint64_t lost = total_lost(r);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
 
+	if (!out)
+		return;
 	trace_writer_stats(r->w, &st);
-	fprintf(stderr, "gputrace: %llu events (", (unsigned long long)r->events);
+	fprintf(out, "gputrace: %llu events (", (unsigned long long)r->events);
 	for (int k = 1; k < GT_EV_KIND_MAX; k++)
 		if (k <= GT_EV_EXIT || r->by_kind[k])	/* resets and power: --pm-hooks */
-			fprintf(stderr, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
+			fprintf(out, "%s%s %llu", k > 1 ? ", " : "", event_kind_name(k),
 				(unsigned long long)r->by_kind[k]);
-	fprintf(stderr, "), %llu uevents, %llu marks, %llu kernel log lines, %llu journal entries; "
+	fprintf(out, "), %llu uevents, %llu marks, %llu kernel log lines, %llu journal entries; "
 		"lost: %llu", (unsigned long long)r->uevents, (unsigned long long)r->marks,
 		(unsigned long long)r->logs.kmsg_lines, (unsigned long long)r->logs.journal_entries,
 		(unsigned long long)lost);
 	if (logs_lost(&r->logs))
-		fprintf(stderr, " (%llu kernel log lines overwritten before they were read)",
+		fprintf(out, " (%llu kernel log lines overwritten before they were read)",
 			(unsigned long long)logs_lost(&r->logs));
 	if (st.records_lost)
-		fprintf(stderr, " + %llu records not written (%s)",
+		fprintf(out, " + %llu records not written (%s)",
 			(unsigned long long)st.records_lost, strerror(-st.last_error));
 	if (r->intake.refused_denied + r->intake.refused_rate + r->intake.refused_bad)
-		fprintf(stderr, "; marks refused: %llu not allowed, %llu over the rate, %llu malformed",
+		fprintf(out, "; marks refused: %llu not allowed, %llu over the rate, %llu malformed",
 			(unsigned long long)r->intake.refused_denied,
 			(unsigned long long)r->intake.refused_rate,
 			(unsigned long long)r->intake.refused_bad);
-	fprintf(stderr, "; %s (%.1f KiB)\n", path, st.bytes / 1024.0);
+	if (r->jsonl.out)
+		fprintf(out, "; %llu JSON lines (%llu not taken)", (unsigned long long)r->jsonl.lines,
+			(unsigned long long)r->jsonl.failed);
+	if (r->journal.on)
+		fprintf(out, "; %llu sent to the journal (%llu refused%s%s)",
+			(unsigned long long)r->journal.sent, (unsigned long long)r->journal.failed,
+			r->journal.failed ? ": " : "",
+			r->journal.failed ? strerror(-r->journal.last_error) : "");
+	if (r->seq)
+		fprintf(out, "; %u files, %s the last (%.1f KiB in all)", r->seq + 1, path,
+			(r->bytes_done + st.bytes) / 1024.0);
+	else
+		fprintf(out, "; %s (%.1f KiB)", path, st.bytes / 1024.0);
+	fclose(out);
+	fprintf(stderr, "%s\n", text);
+	if (r->o->quiet) {
+		char events[40], lostf[40], file[4200];
+		const char *fields[] = { "GPUTRACE_KIND=summary", events, lostf, file, NULL };
+
+		snprintf(events, sizeof(events), "GPUTRACE_EVENTS=%llu", (unsigned long long)r->events);
+		snprintf(lostf, sizeof(lostf), "GPUTRACE_LOST=%llu", (unsigned long long)lost);
+		snprintf(file, sizeof(file), "GPUTRACE_TRACE=%s", path);
+		/* journald gone or absent: the line on stderr is the summary */
+		sink_journal_send(lost ? LOG_WARNING : LOG_INFO, text + strlen("gputrace: "), fields);
+	}
+	free(text);
+}
+
+/* The live streams see each record as the trace file takes it. */
+static void tap(void *ctx, uint16_t type, const void *data, uint32_t len)
+{
+	struct recorder *r = ctx;
+
+	sink_jsonl_record(&r->jsonl, type, data, len);
+	sink_journal_record(&r->journal, type, data, len);
+}
+
+static void publish_state(struct recorder *r)
+{
+	struct trace_writer_stats st;
+	int err;
+
+	char abs[PATH_MAX];
+
+	trace_writer_stats(r->w, &st);
+	gt_bpf_counters(r->bpf, r->kcounters);
+	snprintf(r->state.file, sizeof(r->state.file), "%s", realpath(r->cur, abs) ? abs : r->cur);
+	r->state.files = r->seq + 1;
+	r->state.size = st.bytes;
+	r->state.bytes = r->bytes_done + st.bytes;
+	r->state.events = r->events;
+	r->state.lost = total_lost(r) + st.records_lost;
+	r->state.updated_ns = real_ns();
+	if ((err = state_file_write(&r->state)) && !r->state_failed)
+		gt_warn("cannot publish this recorder's state in " STATE_DIR " (%s): "
+			"'gputrace status' will not list it", strerror(-err));
+	r->state_failed = err != 0;
 }
 
 static int dry_run(const struct recorder_opts *o, const struct gt_features *f, enum gt_backend b,
@@ -657,13 +832,15 @@ static void open_marks(struct recorder *r)
 
 static void catch_signals(void)
 {
-	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	static const int stops[] = { SIGINT, SIGTERM, SIGQUIT };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction ck = { .sa_handler = on_checkpoint };
+	struct sigaction hup = { .sa_handler = on_roll };
 
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
 		sigaction(stops[i], &sa, NULL);
 	sigaction(SIGUSR1, &ck, NULL);
+	sigaction(SIGHUP, &hup, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -683,7 +860,50 @@ static void finish(struct recorder *r)
 	trace_writer_kv_end(r->w);
 	if (!r->o->quiet)
 		fflush(stdout);
-	summary(r, r->path);
+	summary(r, r->cur);
+}
+
+/* Before the trace file: a stream that cannot be had is an error the user
+ * hears at once, not a recording without it. */
+static int open_sinks(struct recorder *r)
+{
+	char why[256];
+	int err;
+
+	if (r->o->jsonl && (err = sink_jsonl_open(&r->jsonl, r->o->jsonl, r->o->overwrite,
+						  r->o->live ? r->o->live->json_line : NULL))) {
+		gt_err("--jsonl %s: %s", r->o->jsonl, strerror(-err));
+		return -1;
+	}
+	if (r->o->journal_send) {
+		if (sink_journal_open(&r->journal, why, sizeof(why))) {
+			gt_err("--journal: %s", why);
+			sink_jsonl_close(&r->jsonl);
+			return -1;
+		}
+		snprintf(r->journal.trace, sizeof(r->journal.trace), "%s", r->cur);
+	}
+	return 0;
+}
+
+static void close_sinks(struct recorder *r)
+{
+	sink_jsonl_close(&r->jsonl);
+	r->journal.on = false;
+}
+
+static void init_state(struct recorder *r)
+{
+	char abs[PATH_MAX];
+
+	r->state.pid = getpid();
+	r->state.started_ns = real_ns();
+	/* status is read from anywhere: absolute names */
+	snprintf(r->state.first, sizeof(r->state.first), "%s",
+		 realpath(r->first, abs) ? abs : r->first);
+	snprintf(r->state.backend, sizeof(r->state.backend), "%s", backend_name(r->backend));
+	snprintf(r->state.jsonl, sizeof(r->state.jsonl), "%s", r->o->jsonl ? r->o->jsonl : "");
+	r->state.journal = r->journal.on;
 }
 
 int recorder_run(const struct recorder_opts *o)
@@ -692,7 +912,7 @@ int recorder_run(const struct recorder_opts *o)
 	struct logs_opts lo = { .kmsg = o->kmsg, .journal_off = o->journal_off,
 				.journal_dir = o->journal_dir };
 	struct gt_features f;
-	char path[512], why[512];
+	char why[512];
 	int ret = EXIT_ERROR, err;
 
 	r.intake.listen_fd = -1;
@@ -713,18 +933,22 @@ int recorder_run(const struct recorder_opts *o)
 		return EXIT_ERROR;
 	}
 	if (o->path)
-		strlcpy0(path, o->path, sizeof(path));
+		strlcpy0(r.first, o->path, sizeof(r.first));
 	else
-		default_path(path, sizeof(path));
-	r.path = path;
+		default_path(r.first, sizeof(r.first));
+	snprintf(r.cur, sizeof(r.cur), "%s", r.first);
+	if (open_sinks(&r))
+		return EXIT_ERROR;
 	catch_signals();
 
-	r.w = trace_writer_create(path, o->overwrite);
+	r.w = trace_writer_create(r.cur, o->overwrite);
 	if (!r.w) {
-		gt_err("cannot create %s: %s%s", path, strerror(errno),
+		gt_err("cannot create %s: %s%s", r.cur, strerror(errno),
 		       errno == EEXIST ? " (use --force to overwrite)" : "");
+		close_sinks(&r);
 		return EXIT_ERROR;
 	}
+	trace_writer_set_tap(r.w, tap, &r);
 	/* Sockets first, probes second: nothing between them goes unseen. */
 	r.uevent_fd = uevent_open();
 	if (r.uevent_fd < 0) {
@@ -737,8 +961,11 @@ int recorder_run(const struct recorder_opts *o)
 	if (start_bpf(&r, &f, why, sizeof(why)))
 		goto out;
 	start_pm_hooks(&r);
-	write_header(&r, why);
-	fprintf(stderr, "gputrace: recording to %s with the %s backend: ready%s\n", path,
+	snprintf(r.backend_why, sizeof(r.backend_why), "%s", why);
+	snprintf(r.set_id, sizeof(r.set_id), "%d-%llu", (int)getpid(), (unsigned long long)real_ns());
+	init_state(&r);
+	write_header(&r, r.backend_why);
+	fprintf(stderr, "gputrace: recording to %s with the %s backend: ready%s\n", r.cur,
 		backend_name(r.backend), o->quiet ? "" : " (Ctrl-C to stop)");
 	if (!o->quiet && o->live) {
 		o->live->heading(stdout);
@@ -752,11 +979,12 @@ int recorder_run(const struct recorder_opts *o)
 	finish(&r);
 out:
 	gt_bpf_stop(r.bpf);
+	state_file_remove(getpid());
 	if (!r.bpf && ret != EXIT_OK) {
 		/* nothing was recorded: leave no file behind */
 		trace_writer_discard(r.w);
 	} else if ((err = trace_writer_close(r.w)) && ret == EXIT_OK) {
-		gt_err("writing %s: %s", path, strerror(-err));
+		gt_err("writing %s: %s", r.cur, strerror(-err));
 		ret = EXIT_ERROR;
 	}
 	if (r.uevent_fd >= 0)
@@ -764,5 +992,6 @@ out:
 	marks_close(&r.intake);
 	logs_close(&r.logs);
 	traced_free(&r.traced);
+	close_sinks(&r);
 	return ret;
 }

@@ -17,12 +17,14 @@
 struct recorder_live {
 	void (*heading)(FILE *out);
 	void (*line)(FILE *out, const struct trace_record *rec, const struct trace_clock *c);
+	/* --jsonl: one record as one JSON line; 0 or -ENOMEM */
+	int (*json_line)(FILE *out, const struct trace_record *rec, const struct trace_clock *c);
 };
 
 struct recorder_opts {
 	const char *path;	/* NULL: gputrace-HOST-YYYYmmdd-HHMMSS.gtrace */
 	bool overwrite;
-	double duration;	/* seconds, 0 = until SIGINT/TERM/HUP/QUIT */
+	double duration;	/* seconds, 0 = until SIGINT/TERM/QUIT */
 	enum gt_backend backend;
 	bool quiet;		/* no live event lines */
 	const struct recorder_live *live;	/* NULL: none either */
@@ -36,6 +38,10 @@ struct recorder_opts {
 	const char *journal_dir;	/* a journal directory; NULL: the system's */
 	bool has_mark_group;	/* --mark-group: this group may mark too */
 	gid_t mark_group;
+	uint64_t max_size;	/* roll to the next file past this many bytes; 0: never */
+	unsigned int keep;	/* files of the set kept at most; 0: all */
+	const char *jsonl;	/* --jsonl FILE or "-": every record as a JSON line */
+	bool journal_send;	/* --journal: writes, outcomes and marks as journal entries */
 };
 
 /* Returns an exit code (util.h). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* JSON form of each record (dump --json): field names are stable and
  * documented in docs/trace-format.md. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -188,4 +189,15 @@ void render_record_json(struct json_writer *w, const struct trace_record *rec,
 		json_kv_u64(w, "len", rec->len);
 	}
 	json_object_end(w);
+}
+
+int render_record_json_line(FILE *out, const struct trace_record *rec, const struct trace_clock *c)
+{
+	struct json_writer *jw = json_new(out, false);
+
+	if (!jw)
+		return -ENOMEM;
+	render_record_json(jw, rec, c);
+	json_free(jw);
+	return 0;
 }

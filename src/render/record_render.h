@@ -19,4 +19,9 @@ void render_record_text(FILE *out, const struct trace_record *rec, const struct 
 void render_record_json(struct json_writer *w, const struct trace_record *rec,
 			const struct trace_clock *c);
 
+/* The record as one JSON line of its own (record --jsonl): a writer per
+ * line ends the line at once, so a reader of the stream never waits for
+ * the next event to see this one. Returns 0, or -ENOMEM. */
+int render_record_json_line(FILE *out, const struct trace_record *rec, const struct trace_clock *c);
+
 #endif

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+
 #include "render/json_writer.h"
 #include "render/status_render.h"
+#include "status/status.h"
+#include "sys/state_file.h"
 
 #define PEERS_MAX	64
 
@@ -97,6 +101,39 @@ static void entry(struct json_writer *w, const struct status *st, const struct s
 	json_object_end(w);
 }
 
+/* "recorders": [...], or null with "recorders_error" when they could not
+ * be listed (not root). */
+static void recorders(struct json_writer *w, const struct status *st)
+{
+	json_key(w, "recorders");
+	if (st->nrecorders < 0) {
+		json_null(w);
+		json_kv_str(w, "recorders_error", strerror(-st->nrecorders));
+		return;
+	}
+	json_array_start(w);
+	for (int i = 0; i < st->nrecorders; i++) {
+		const struct recorder_state *r = &st->recorders[i];
+
+		json_object_start(w);
+		json_kv_s64(w, "pid", r->pid);
+		json_kv_str(w, "file", r->file);
+		json_kv_str(w, "first_file", r->first);
+		json_kv_u64(w, "files", r->files);
+		json_kv_u64(w, "size", r->size);
+		json_kv_u64(w, "bytes", r->bytes);
+		json_kv_u64(w, "events", r->events);
+		json_kv_u64(w, "lost", r->lost);
+		json_kv_str(w, "backend", r->backend);
+		json_kv_u64(w, "started_ns", r->started_ns);
+		json_kv_u64(w, "updated_ns", r->updated_ns);
+		str_or_null(w, "jsonl", r->jsonl);
+		json_kv_bool(w, "journal", r->journal);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
 void status_render_json(FILE *out, const struct status *st, bool pretty)
 {
 	struct json_writer *w = json_new(out, pretty);
@@ -126,6 +163,7 @@ void status_render_json(FILE *out, const struct status *st, bool pretty)
 		json_object_end(w);
 	}
 	json_array_end(w);
+	recorders(w, st);
 	json_object_end(w);
 	json_free(w);
 }

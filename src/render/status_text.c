@@ -4,7 +4,9 @@
 
 #include "render/status_render.h"
 #include "render/text_wrap.h"
+#include "sys/state_file.h"
 #include "text_escape.h"
+#include "util.h"
 
 #define PEERS_MAX	64
 
@@ -149,6 +151,37 @@ static void entry(FILE *out, const struct status *st, const struct status_entry 
 	fputc('\n', out);
 }
 
+/* pid, file, size, events, lost of each running recorder */
+static void recorders(FILE *out, const struct status *st)
+{
+	static char esc[sizeof(st->recorders->file) * TEXT_ESCAPE_MAX + 1];
+	char since[40];
+
+	if (st->nrecorders < 0) {
+		fprintf(out, "Recorders: not listed (%s: %s; root sees them)\n", STATE_DIR,
+			strerror(-st->nrecorders));
+		return;
+	}
+	if (!st->nrecorders) {
+		fprintf(out, "Recorders: none running\n");
+		return;
+	}
+	fprintf(out, "Recorders: %d running\n", st->nrecorders);
+	for (int i = 0; i < st->nrecorders; i++) {
+		const struct recorder_state *r = &st->recorders[i];
+
+		text_escape(esc, sizeof(esc), r->file, strlen(r->file));
+		fmt_wall(r->started_ns, true, since, sizeof(since));
+		fprintf(out, "  pid %d  %s  %.1f KiB", (int)r->pid, esc, r->size / 1024.0);
+		if (r->files > 1)
+			fprintf(out, " (file %llu of the recording, %.1f KiB in all)",
+				(unsigned long long)r->files, r->bytes / 1024.0);
+		fprintf(out, "  %llu events  %llu lost  %s backend, since %s%s%s\n",
+			(unsigned long long)r->events, (unsigned long long)r->lost, r->backend, since,
+			r->jsonl[0] ? ", --jsonl" : "", r->journal ? ", --journal" : "");
+	}
+}
+
 void status_render_text(FILE *out, const struct status *st)
 {
 	const char *where = st->root ? "this tree" : "this host";
@@ -157,11 +190,13 @@ void status_render_text(FILE *out, const struct status *st)
 		fprintf(out, "No display device (PCI class 03xx) on %s: no GPU to show.\n", where);
 		fprintf(out, "%zu PCI device%s scanned; 'gputrace status --device BDF' shows any "
 			"one of them.\n", st->ndevs, st->ndevs == 1 ? "" : "s");
-		return;
+	} else {
+		if (!st->device[0])
+			fprintf(out, "%zu display device%s on %s, %zu function%s shown\n\n", st->ndisplay,
+				st->ndisplay == 1 ? "" : "s", where, st->nshown, st->nshown == 1 ? "" : "s");
+		for (size_t i = 0; i < st->nshown; i++)
+			entry(out, st, &st->shown[i]);
 	}
 	if (!st->device[0])
-		fprintf(out, "%zu display device%s on %s, %zu function%s shown\n\n", st->ndisplay,
-			st->ndisplay == 1 ? "" : "s", where, st->nshown, st->nshown == 1 ? "" : "s");
-	for (size_t i = 0; i < st->nshown; i++)
-		entry(out, st, &st->shown[i]);
+		recorders(out, st);
 }

@@ -13,6 +13,8 @@
 #include "sys/pci.h"
 #include "sys/vms.h"
 
+struct recorder_state;
+
 /* Why a device is shown (bits). */
 enum {
 	STATUS_DISPLAY	= 1,	/* PCI class 03: VGA, 3D, display controller */
@@ -47,7 +49,10 @@ struct status {
 	struct status_entry *shown;	/* in display order */
 	size_t nshown;
 	size_t ndisplay;		/* display devices on the host */
-	char device[PCI_BDF_LEN];		/* --device, normalised; "" for all GPUs */
+	char device[PCI_BDF_LEN];	/* --device, normalised; "" for all GPUs */
+	/* running recorders (record/state_file.h), filled by the command */
+	struct recorder_state *recorders;
+	int nrecorders;			/* -errno: they could not be listed */
 };
 
 /* Collects the status under ROOT (NULL or "/" for the live system). With

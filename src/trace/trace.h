@@ -59,6 +59,11 @@ struct trace_writer_stats {
 };
 void trace_writer_stats(const struct trace_writer *w, struct trace_writer_stats *st);
 
+/* Called with every record the writer takes, as it takes it (the recorder's
+ * live streams: record --jsonl, --journal). NULL FN: none. */
+typedef void (*trace_writer_tap_fn)(void *ctx, uint16_t type, const void *payload, uint32_t len);
+void trace_writer_set_tap(struct trace_writer *w, trace_writer_tap_fn fn, void *ctx);
+
 /* ---- reader ---------------------------------------------------------- */
 
 struct trace_reader;

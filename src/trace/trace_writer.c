@@ -60,6 +60,9 @@ struct trace_writer {
 	uint64_t records_lost;
 	int last_error;		/* last failed write, -errno */
 	int first_error;	/* what close reports */
+
+	trace_writer_tap_fn tap;
+	void *tap_ctx;
 };
 
 static void put_le16(uint8_t *p, uint16_t v)
@@ -260,7 +263,17 @@ int trace_writer_append(struct trace_writer *w, uint16_t type,
 		memcpy(p + REC_HDR_SIZE, payload, len);
 	w->recs.len += need;
 	w->nrecs++;
+	if (w->tap)
+		w->tap(w->tap_ctx, type, payload, len);
 	return 0;
+}
+
+void trace_writer_set_tap(struct trace_writer *w, trace_writer_tap_fn fn, void *ctx)
+{
+	if (!w)
+		return;
+	w->tap = fn;
+	w->tap_ctx = ctx;
 }
 
 /* ---- key/value records ------------------------------------------------ */

@@ -259,7 +259,7 @@ t_record_journal() {
 	}
 	entry 1 before.service "before the recording"
 	trace=$work/journal-dir.gtrace
-	start_recorder "$trace" --journal "$jdir" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	start_recorder "$trace" --read-journal "$jdir" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
 	"$work/bin/gt-writer" "/sys/bus/pci/devices/$bdf/driver_override" '\n' "$work/jw.pid"
 	sleep 0.2
 	entry "$(cat "$work/jw.pid")" gt-hook.service "hook: GPU reattached, success"
@@ -347,25 +347,21 @@ t_sigkill() {
 	t_check "dump of a SIGKILLed trace says it has no END record" grep -q "no END record" "$trace.err2"
 }
 
-# A closed SSH session (HUP) and QUIT end a recording like Ctrl-C: END
-# record, counters, summary. USR1 only writes what is buffered.
+# QUIT ends a recording like Ctrl-C: END record, counters, summary. USR1
+# only writes what is buffered. (HUP goes on in the next file: t_rotation.)
 t_unclean_signals() {
-	for sig in HUP QUIT; do
-		trace=$work/sig-$sig.gtrace
-		start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
-		if [ $sig = HUP ]; then
-			kill -USR1 "$rec_pid"; sleep 0.5
-			"$GT" dump --json "$trace" > "$trace.mid.json" 2>/dev/null
-			t_jq "USR1: counters on disk while recording goes on" "$trace.mid.json" \
-				"any(.[]; .type==\"counters\") and all(.[]; .type!=\"end\")"
-		fi
-		kill -$sig "$rec_pid"; wait "$rec_pid"; rc=$?; rec_pid=
-		"$GT" dump --json "$trace" > "$trace.json"
-		t_check "SIG$sig: recorder exits 0 with its summary" \
-			sh -c "[ $rc -eq 0 ] && grep -q ' events (' '$trace.err'"
-		t_jq "SIG$sig: end snapshot, counters and END record" "$trace.json" \
-			"any(.[]; .type==\"end\") and any(.[]; .type==\"counters\") and any(.[]; .type==\"process\" and .phase==\"end\")"
-	done
+	trace=$work/sig-QUIT.gtrace
+	start_recorder "$trace" || { t_fail "recorder start" "$(cat "$trace.err")"; return; }
+	kill -USR1 "$rec_pid"; sleep 0.5
+	"$GT" dump --json "$trace" > "$trace.mid.json" 2>/dev/null
+	t_jq "USR1: counters on disk while recording goes on" "$trace.mid.json" \
+		"any(.[]; .type==\"counters\") and all(.[]; .type!=\"end\")"
+	kill -QUIT "$rec_pid"; wait "$rec_pid"; rc=$?; rec_pid=
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_check "SIGQUIT: recorder exits 0 with its summary" \
+		sh -c "[ $rc -eq 0 ] && grep -q ' events (' '$trace.err'"
+	t_jq "SIGQUIT: end snapshot, counters and END record" "$trace.json" \
+		"any(.[]; .type==\"end\") and any(.[]; .type==\"counters\") and any(.[]; .type==\"process\" and .phase==\"end\")"
 }
 
 # A full disk is said when it starts and when it ends, not only in the
@@ -648,4 +644,10 @@ t_silent_mark_connections
 t_mark_without_recorder
 t_bundle
 t_bundle_dies_clean
+. "$here/service.sh"
+t_rotation
+t_max_size_keep
+t_jsonl_stream
+t_journal_send
+t_status_recorders
 t_summary

@@ -11,7 +11,8 @@
 #    the requested backend.
 # 3. Trace assertions: tests/lab/checks/common.sh for every run, the
 #    report's verdict against the scenario's "# lab-verdict:" lines
-#    (tests/lab/checks/verdict.sh, which leaves DIR/verdict.txt), then
+#    (tests/lab/checks/verdict.sh, which leaves DIR/verdict.txt), `gputrace
+#    check` in the guest against the trace (checks/config-agrees.sh), then
 #    tests/lab/checks/SCENARIO.sh if it exists. Each is a sh script run with
 #    LAB_OUT, LAB_SCENARIO, LAB_KERNEL, LAB_BACKEND, LAB_TRACE_JSON (the
 #    trace as JSON Lines), LAB_EXPECT, LAB_ACTIONS and GPUTRACE set; it
@@ -66,7 +67,8 @@ export LAB_SCENARIO_FILE="$scenario_file" LAB_OUT="$dir" LAB_SCENARIO="$scenario
 	LAB_TRACE_JSON="$dir/trace.jsonl" LAB_EXPECT="$dir/expect.txt" LAB_ACTIONS="$dir/actions.txt" GPUTRACE
 skipped=
 rm -f "$dir/verdict.txt" "$dir/report.json"
-for check in "$here/checks/common.sh" "$here/checks/verdict.sh" "$here/checks/$scenario.sh"; do
+for check in "$here/checks/common.sh" "$here/checks/verdict.sh" "$here/checks/config-agrees.sh" \
+	"$here/checks/$scenario.sh"; do
 	[ -f "$check" ] || continue
 	msg=$(sh "$check" 2>&1)
 	rc=$?

@@ -11,6 +11,10 @@
 LAB_GPU=0000:00:05.0
 LAB_AUDIO=0000:00:05.1
 LAB_DEVICES="$LAB_GPU $LAB_AUDIO"
+# the extra adapters of "# lab-devices:" (gpu2 at 00:06.0, gpu-port at 01:00.0)
+for _d in 0000:00:06.0 0000:01:00.0; do
+	[ -e "/sys/bus/pci/devices/$_d" ] && LAB_DEVICES="$LAB_DEVICES $_d"
+done
 
 lab_now() { read -r _up _rest </proc/uptime; echo "$_up"; }
 
@@ -95,6 +99,20 @@ proxmox_vm_cycle() {
 	lab_step vm-running
 	wait $_qmeventd
 	lab_step cleanup-done
+}
+
+# pve_port_vm VMID: a Proxmox VM that is given the display adapter behind a
+# PCIe root port (01:00.0, "# lab-devices: gpu-port"), with gpu-port-hook.pl.
+pve_port_vm() {
+	cat >"/etc/pve/qemu-server/$1.conf" <<CONF
+boot: order=scsi0
+hookscript: local:snippets/gpu-port-hook.pl
+hostpci0: 0000:01:00.0,pcie=1
+machine: q35
+memory: 4096
+name: vm$1
+vga: none
+CONF
 }
 
 # guard_start ARGS...: `gputrace guard ARGS` in the background (pid in

@@ -130,6 +130,42 @@ static void test_script_scan_acts(void **state)
 	script_scan_free(&s);
 }
 
+/* A hook that sources a library runs its top level and the functions it
+ * calls: the library's other functions (a VM cycle helper that starts a
+ * daemon in the background, a rebind it never uses) say nothing. */
+static void test_script_scan_library_functions(void **state)
+{
+	struct tree *t = *state;
+	struct script_scan s = { 0 };
+
+	tree_put(t, "/usr/lib/gpu/lib.sh",
+		 "GPU=0000:0a:00.0\n"
+		 "vm_cycle() {\n"
+		 "\t/usr/sbin/qmeventd \"$1\" &\n"
+		 "\twait\n"
+		 "}\n"
+		 "function force_vfio {\n"
+		 "\techo vfio-pci > /sys/bus/pci/devices/$GPU/driver_override\n"
+		 "}\n"
+		 "give_back() { echo \"$GPU\" > /sys/bus/pci/drivers/nouveau/bind; }\n"
+		 "clear_override() {\n"
+		 "\techo > /sys/bus/pci/devices/$GPU/driver_override\n"
+		 "}\n"
+		 "echo 1 > /sys/bus/pci/rescan\n");
+	tree_put_mode(t, "/etc/hook.sh",
+		      "#!/bin/sh\n"
+		      ". /usr/lib/gpu/lib.sh\n"
+		      "[ \"$2\" = post-stop ] && clear_override && give_back\n", 0755);
+	assert_int_equal(script_scan_file(t->root, "/etc/hook.sh", &s), 0);
+	assert_int_equal(hits(&s, ACT_BACKGROUND), 0);		/* vm_cycle: never called */
+	assert_int_equal(hits(&s, ACT_OVERRIDE_SET), 0);	/* force_vfio: never called */
+	assert_int_equal(hits(&s, ACT_OVERRIDE_CLEAR), 1);
+	assert_int_equal(hits(&s, ACT_BIND_HOST), 1);		/* the one-liner, called */
+	assert_int_equal(hits(&s, ACT_RESCAN), 1);		/* the library's top level runs */
+	assert_false(script_has(&s, ACT_OVERRIDE_SET));
+	script_scan_free(&s);
+}
+
 static void test_script_scan_commands(void **state)
 {
 	struct tree *t = *state;
@@ -321,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rootfs_confined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_acts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_scan_library_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pve_mapping, setup, teardown),

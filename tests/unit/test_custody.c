@@ -5,6 +5,7 @@
  * traces that are cut, corrupt or from several hosts. Each test is a shape
  * the real tools make (libvirt's reattach, qemu-server's new_id, driverctl's
  * udev rule, a hook's background child). */
+#include <errno.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -651,6 +652,37 @@ static void test_returned_in_d3cold(void **state)
 	report_free(&rep);
 }
 
+/* record --pm-hooks: vfio-pci's reset when QEMU lets the device go fails
+ * (no sysfs write shows it); the hook's bind then "succeeds" on a device
+ * that was never reset. A reset that works says nothing. */
+static void test_returned_after_failed_kernel_reset(void **state)
+{
+	struct gt_task kvm = tb_task(4021, "kvm", 1, "systemd", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+	bool in_timeline = false;
+
+	proxmox_vm_runs(&r, "fentry", "pm-reset.gtrace");
+	tb_pm(&r.b, 60020, &kvm, GT_EV_RESET, GPU, "pci_try_reset_function", -ENOTTY, -1, 0);
+	tb_pm(&r.b, 60030, &kvm, GT_EV_RESET, AUDIO, "pci_try_reset_function", 0, -1, 0);
+	tb_pm(&r.b, 60040, &kvm, GT_EV_POWER, AUDIO, "pci_set_power_state", 0, 3, 3);
+	proxmox_hook(&r, 60100, "both", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_RETURNED_UNUSABLE, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_non_null(strstr(f->summary, "pci_try_reset_function"));
+	assert_non_null(strstr(f->summary, "kvm[4021]"));
+	assert_non_null(strstr(f->summary, "ENOTTY"));
+	/* the audio function's reset worked and D3hot is no power-off */
+	assert_null(find(&rep, F_RETURNED_UNUSABLE, AUDIO));
+	for (size_t i = 0; i < rep.n_rows; i++)
+		in_timeline |= strstr(rep.rows[i].what, "reset (pci_try_reset_function): ENOTTY") != NULL;
+	assert_true(in_timeline);
+	report_free(&rep);
+}
+
 /* Baseline, problem, recovery: the device's state in each side by side. */
 static void test_device_state_by_phase(void **state)
 {
@@ -867,6 +899,7 @@ int main(void)
 		cmocka_unit_test(test_late_uevents_keep_their_writes),
 		cmocka_unit_test(test_returned_but_driver_failed),
 		cmocka_unit_test(test_returned_in_d3cold),
+		cmocka_unit_test(test_returned_after_failed_kernel_reset),
 		cmocka_unit_test(test_device_state_by_phase),
 		cmocka_unit_test(test_daemonized_vms_keep_their_own_stop),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),

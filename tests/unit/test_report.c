@@ -174,6 +174,28 @@ static void test_hook_forgets_audio(void **state)
 	assert_int_equal(f->severity, SEV_WARN);
 	assert_null(find(&rep, F_LEFT_ON_STUB, GPU));
 	assert_null(find(&rep, F_REBIND_AFTER_RETURN, NULL));
+	/* nothing says it was powered down: the mechanism does not either */
+	assert_null(strstr(f->mechanism, "powered down"));
+	report_free(&rep);
+}
+
+/* The forgotten function is then idled by vfio-pci (runtime PM): the
+ * finding says so from the last state recorded, not from the first. */
+static void test_left_function_powered_down(void **state)
+{
+	struct run r;
+	struct report rep;
+	const struct finding *f;
+
+	proxmox_vm_runs(&r, "fentry", "audio-idle.gtrace");
+	tb_state(&r.b, 50000, AUDIO, "mark", "running", "vfio-pci", "D0", "active");
+	proxmox_hook(&r, 60100, "gpu", 0);
+	tb_state(&r.b, 61000, AUDIO, "mark", "after", "vfio-pci", "D0", "active");
+	tb_state(&r.b, 65000, AUDIO, "end", NULL, "vfio-pci", "D3hot", "suspended");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_LEFT_ON_STUB, AUDIO);
+	assert_non_null(f);
+	assert_non_null(strstr(f->mechanism, "powered down: power state D3hot, runtime PM suspended (end)"));
 	report_free(&rep);
 }
 
@@ -578,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_remove_id_means_not_stale),
 		cmocka_unit_test(test_culprit_descends_from_hook),
 		cmocka_unit_test(test_hook_forgets_audio),
+		cmocka_unit_test(test_left_function_powered_down),
 		cmocka_unit_test(test_no_hook_guest_initiated),
 		cmocka_unit_test(test_no_hook_after_requested_stop),
 		cmocka_unit_test(test_hook_failed),

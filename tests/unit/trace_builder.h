@@ -184,6 +184,22 @@ static inline void tb_write(struct tb *b, double ms, const struct gt_task *t, co
 	tb_write_ret(b, ms, t, path, value, strlen(value));
 }
 
+/* A reset (GT_EV_RESET) or power-state change (GT_EV_POWER) of BDF by the
+ * kernel function FN (record --pm-hooks). */
+static inline void tb_pm(struct tb *b, double ms, const struct gt_task *t, uint16_t kind,
+			 const char *bdf, const char *fn, int ret, int asked, int now)
+{
+	struct gt_pm_event e = { 0 };
+
+	tb_hdr(&e.hdr, kind, sizeof(e), ms, t);
+	e.ret = ret;
+	e.state = asked;
+	e.now_state = now;
+	strcpy(e.device, bdf);
+	strcpy(e.function, fn);
+	trace_writer_append(b->w, GT_REC_EVENT, &e, sizeof(e));
+}
+
 /* A driver-core outcome inside a write (fentry traces). */
 static inline void tb_drv(struct tb *b, double ms, const struct gt_task *t, uint16_t kind,
 			  const char *bdf, const char *driver, int err)

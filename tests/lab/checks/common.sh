@@ -66,6 +66,8 @@ fi
 # A scenario with a second GPU (lab-devices: gpu2) has 00:06.0 too.
 if grep -q '^# lab-devices: .*gpu2' "$LAB_SCENARIO_FILE"; then
 	want_devs='["0000:00:05.0", "0000:00:05.1", "0000:00:06.0"]' want_displays=2
+elif grep -q '^# lab-devices: .*gpu-port' "$LAB_SCENARIO_FILE"; then
+	want_devs='["0000:00:05.0", "0000:00:05.1", "0000:01:00.0"]' want_displays=2
 else
 	want_devs='["0000:00:05.0", "0000:00:05.1"]' want_displays=1
 fi

@@ -1,10 +1,15 @@
-# The Proxmox cycle with a hookscript that resets each function through
-# sysfs (its reset attribute, where the device offers a reset method)
-# before binding the host driver: the return still succeeds; clean.
+# The Proxmox cycle of VM 112, whose GPU is alone behind a PCIe root port
+# (01:00.0, the lab's one device with a reset method: a secondary bus reset
+# by its port). The hookscript resets it through sysfs (the `reset`
+# attribute) before binding the host driver. The reset works and the
+# return succeeds: clean. With --pm-hooks the fentry backend also sees the
+# kernel's pci_reset_function() and who called it.
 #
-# lab-expect: final 0000:00:05.0=bochs-drm 0000:00:05.1=snd_hda_intel
+# lab-devices: gpu-port
+# lab-record-args: --pm-hooks
+# lab-expect: final 0000:01:00.0=bochs-drm
 # lab-verdict: clean
 . /lab/guest-lib.sh
 
-export GPU_HOOK_MODE=reset
-proxmox_vm_cycle 111
+pve_port_vm 112
+proxmox_vm_cycle 112

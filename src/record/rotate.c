@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record/rotate.h"
+
+#define SUFFIX ".gtrace"
+
+int rotate_parse_size(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "kmgt";
+	unsigned long long n;
+	const char *u;
+	char *end;
+	int shift = 0;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || !n)
+		return -1;
+	if (*end) {
+		if (!(u = strchr(units, end[0] | 0x20)) || !end[0])
+			return -1;
+		shift = 10 * (u - units + 1);
+		end++;
+		/* "1G", "1GB", "1GiB" all mean the same here */
+		if (!strcasecmp(end, "b") || !strcasecmp(end, "ib"))
+			end += strlen(end);
+		if (*end)
+			return -1;
+	}
+	if (n > (UINT64_MAX >> shift))
+		return -1;
+	*bytes = (uint64_t)n << shift;
+	return 0;
+}
+
+void rotate_path(const char *first, unsigned int seq, char *buf, size_t size)
+{
+	size_t len = strlen(first), slen = strlen(SUFFIX);
+	bool has_suffix = len > slen && !strcmp(first + len - slen, SUFFIX);
+
+	if (!seq)
+		snprintf(buf, size, "%s", first);
+	else if (has_suffix)
+		snprintf(buf, size, "%.*s.%04u" SUFFIX, (int)(len - slen), first, seq);
+	else
+		snprintf(buf, size, "%s.%04u", first, seq);
+}
+
+int rotate_prune(const char *first, unsigned int seq, unsigned int keep)
+{
+	char path[4096];
+
+	if (!keep || seq < keep)
+		return 0;
+	rotate_path(first, seq - keep, path, sizeof(path));
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
