@@ -107,6 +107,7 @@ report "$(printf '%s' "$inc" | grep -c .)"
 if ls build/obj/*/*.o > /dev/null 2>&1 && command -v nm > /dev/null; then
 	calls=$(for o in $(find build/obj -name '*.o' | sort); do
 		f=${o#build/obj/}; f=${f%.o}
+		[ -f "src/$f.c" ] || continue	# left behind by a source since moved
 		nm "$o" | awk -v f="$f" '$2 ~ /^[TDBR]$/ { print "D", f, $3 } $1 == "U" { print "U", f, $2 }'
 	done | awk '
 		$1 == "D" { def[$3] = $2 }
