@@ -1,10 +1,11 @@
 # gputrace build. `make` builds build/gputrace; `make check` runs every test;
 # `make demo` installs what is missing, builds and shows a recording.
 #
-# Data flow in the tree: bpf/ (events born) -> include/gputrace (wire structs)
-# -> src/record (load, attach, drain) -> src/trace (file) -> src/model,
-# src/analysis -> src/render; src/sys reads the live system, src/cmd holds
-# one file per command.
+# Data flow in the tree (docs/design.md has the map): bpf/ (events born) ->
+# include/gputrace (wire structs) -> src/record (load, attach, drain) ->
+# src/trace (file) -> src/model -> src/findings -> src/render; the live
+# system: src/sys -> src/status, src/audit (check) -> src/render; src/redact
+# cleans traces for a bundle; src/cmd holds one file per command.
 
 CC        ?= gcc
 CLANG     ?= clang
@@ -92,7 +93,9 @@ $(BUILD)/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h $(BUILD)/gputrace_pm.skel.h $
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Made afresh: `ar r` keeps members of sources since moved or removed.
 $(BUILD)/libgputrace.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/gputrace: $(BUILD)/obj/main.o $(BUILD)/libgputrace.a
@@ -107,6 +110,7 @@ $(BUILD)/fuzz/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/libgputrace.a: $(FUZZ_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(BUILD)/fuzz/libgputrace.a

@@ -26,7 +26,7 @@ struct gt_pending_write {
 
 struct gt_events_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);	/* resized by userspace before load */
+	__uint(max_entries, GT_RINGBUF_DEFAULT_BYTES);	/* resized by userspace before load */
 };
 
 struct gt_counters_map {

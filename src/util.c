@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <dlfcn.h>
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "render/text_escape.h"
+#include "text_escape.h"
 #include "util.h"
 
 /* A message is one line, and the paths, names and labels it quotes may be
@@ -113,4 +118,81 @@ void fmt_iso_utc(uint64_t real, char *buf, size_t size)
 	gmtime_r(&sec, &tm);
 	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, size, "%s.%06uZ", t, (unsigned)(real % 1000000000ull / 1000));
+}
+
+int array_reserve(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return -ENOMEM;
+		ncap *= 2;
+	}
+	p = reallocarray(*arr, ncap, elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+void *array_push(void **arr, size_t *n, size_t *cap, size_t elem)
+{
+	char *slot;
+
+	if (array_reserve(arr, cap, *n + 1, elem))
+		return NULL;
+	slot = (char *)*arr + *n * elem;
+	memset(slot, 0, elem);
+	(*n)++;
+	return slot;
+}
+
+ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = off < 0 ? read(fd, (char *)buf + done, len - done) :
+				      pread(fd, (char *)buf + done, len - done, off + done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+bool str_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+void *dl_open_syms(const char *lib, const char *hint, const char *const *names, void **syms,
+		   size_t n, char *why, size_t size)
+{
+	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		snprintf(why, size, "%s not found (%s): %s", lib, hint, dlerror());
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!(syms[i] = dlsym(h, names[i]))) {
+			snprintf(why, size, "%s unusable: %s", lib, dlerror());
+			dlclose(h);
+			return NULL;
+		}
+	}
+	return h;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Exit codes scripts can rely on (docs/gputrace.md). */
 enum {
@@ -29,6 +30,28 @@ const char *errno_name(long long neg_errno, const char *unknown);
 
 /* Copies at most SIZE-1 bytes of a possibly unterminated field. */
 void strlcpy0(char *dst, const char *src, size_t size);
+
+/* Whether S ends in SUFFIX and has something before it ("a.conf", ".conf"). */
+bool str_has_suffix(const char *s, const char *suffix);
+
+/* Loads library LIB (a library used on demand rather than linked) and
+ * its N symbols NAMES into SYMS. Returns the handle, or NULL with a
+ * one-line reason in WHY: "LIB not found (HINT)", or the symbol missing. */
+void *dl_open_syms(const char *lib, const char *hint, const char *const *names, void **syms,
+		   size_t n, char *why, size_t size);
+
+/* Reads LEN bytes at OFF (from the file position when OFF < 0: pipes,
+ * FIFOs), through EINTR; returns fewer only at end of file, or -errno. */
+ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off);
+
+/* The one way to grow an array: room for NEED elements of ELEM bytes in
+ * *ARR, whose capacity *CAP doubles (from 16), overflow-checked like
+ * reallocarray(3). Returns 0, or -ENOMEM with *ARR and *CAP unchanged. */
+int array_reserve(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* Appends one zeroed element to *ARR (*N used of *CAP): its address, or
+ * NULL when out of memory (nothing changed then). */
+void *array_push(void **arr, size_t *n, size_t *cap, size_t elem);
 
 /* Formats a CLOCK_REALTIME ns value as local "HH:MM:SS.mmm" (or with the
  * date when WITH_DATE). */

@@ -1,9 +1,10 @@
 #!/bin/sh
-# `make check`: unit tests, check fixtures, the docs against each command's
-# --help (man pages, completion), the Debian package, the HTML report in a browser,
-# host tests (root, real kernel), the fuzz corpus replayed under ASan/UBSan,
-# lab tests (guest kernels), each suite's own summary, then the total on
-# the last line.
+# `make check`: the include rules of the tree (docs/design.md), unit
+# tests, check fixtures, the docs against each command's --help (man
+# pages, completion), the Debian package, the HTML report in a browser,
+# host tests (root, real kernel), the fuzz corpus replayed under
+# ASan/UBSan, lab tests (guest kernels), each suite's own summary, then the
+# total on the last line.
 set -u
 cd "$(dirname "$0")/.."
 total_p=0; total_f=0; total_s=0
@@ -20,6 +21,7 @@ run_suite() {
 	fi
 	total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
 }
+run_suite layers tests/layers.sh
 run_suite unit tests/run-unit.sh build/tests/test_*
 run_suite fixtures tests/check-fixtures.sh
 run_suite docs tests/docs/run.sh

@@ -25,6 +25,9 @@
 #define GT_FILENAME_MAX	256
 #define GT_ARGS_MAX	4096	/* argv bytes captured in the kernel */
 #define GT_BUS_LEN	16
+/* The ring buffer's size unless `record --ringbuf-mb` says otherwise: the
+ * BPF map's default and the recorder's, one number. */
+#define GT_RINGBUF_DEFAULT_BYTES	(4u << 20)
 
 enum gt_event_kind {
 	GT_EV_SYSFS_WRITE = 1,	/* a write to a watched sysfs attribute */

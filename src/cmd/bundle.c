@@ -16,16 +16,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analysis/audit.h"
-#include "analysis/redact.h"
-#include "analysis/report.h"
-#include "analysis/status.h"
+#include "audit/audit.h"
 #include "cmd/cmd.h"
+#include "redact/redact.h"
 #include "render/archive.h"
-#include "render/check.h"
+#include "render/check_render.h"
 #include "render/html.h"
 #include "render/json_writer.h"
-#include "render/status.h"
+#include "render/report_render.h"
+#include "render/status_render.h"
+#include "status/status.h"
 #include "sys/kernel.h"
 #include "sys/sysfs.h"
 #include "trace/trace.h"
@@ -171,7 +171,7 @@ static int add_report(struct bundle *b)
 		err[0] = '\0';
 		ret = report_render_files((const char *const *)b->report_paths, b->ntraces, b->vm,
 					  forms[i].fmt, m.fp, err, sizeof(err));
-		if (ret < 0 || (ret > 0 && err[0])) {
+		if (ret < 0) {
 			/* The bundle is still worth having: the traces are in it. */
 			gt_warn("report (%s) failed: %s; the bundle says so in %s", forms[i].fmt,
 				err[0] ? err : "unknown error", forms[i].name);

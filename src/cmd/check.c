@@ -2,9 +2,9 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "analysis/audit.h"
+#include "audit/audit.h"
 #include "cmd/cmd.h"
-#include "render/check.h"
+#include "render/check_render.h"
 #include "util.h"
 
 static void usage(FILE *out)
@@ -81,7 +81,7 @@ int cmd_check(int argc, char **argv)
 		check_render_text(stdout, &a);
 	ret = EXIT_OK;
 	for (size_t i = 0; i < a.n; i++)
-		if (a.f[i].severity != AUDIT_INFO)
+		if (a.f[i].severity != SEV_INFO)
 			ret = EXIT_FINDINGS;
 	audit_free(&a);
 	return ret;

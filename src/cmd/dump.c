@@ -6,9 +6,9 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
-#include "model/event.h"
+#include "render/record_render.h"
 #include "sys/pci.h"
-#include "render/record.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -43,7 +43,7 @@ static void usage(FILE *out)
 }
 
 struct dump_filter {
-	char bdf[20];		/* "" any */
+	char bdf[PCI_BDF_LEN];	/* "" any */
 	const char *kind;	/* NULL any */
 	bool since_tod, until_tod;	/* a time of day, else seconds from the start */
 	double since, until;	/* seconds; until < 0: none */
@@ -96,7 +96,7 @@ static double time_of_day(uint64_t ns)
 	return tm.tm_hour * 3600.0 + tm.tm_min * 60.0 + tm.tm_sec + (ns % 1000000000ull) / 1e9;
 }
 
-static bool keep(struct dump_filter *f, const struct trace_record *rec, const struct render_clock *c)
+static bool keep(struct dump_filter *f, const struct trace_record *rec, const struct trace_clock *c)
 {
 	uint64_t ts = record_ts(rec), wall;
 
@@ -114,7 +114,7 @@ static bool keep(struct dump_filter *f, const struct trace_record *rec, const st
 	}
 	if (!ts || (f->since <= 0 && f->until < 0))
 		return true;
-	wall = render_wall_ns(c, ts);
+	wall = trace_clock_wall_ns(c, ts);
 	if (!f->first_wall)
 		f->first_wall = wall;
 	double at = f->since_tod ? time_of_day(wall) : (wall - f->first_wall) / 1e9;
@@ -127,7 +127,7 @@ static bool keep(struct dump_filter *f, const struct trace_record *rec, const st
  * when it could not be read to its end (said on stderr). */
 static int dump_one(const char *path, struct dump_filter *f, struct json_writer *jw)
 {
-	struct render_clock clock = { 0 };
+	struct trace_clock clock = { 0 };
 	struct trace_record rec;
 	struct trace_reader *r;
 	char err[512];
@@ -138,7 +138,7 @@ static int dump_one(const char *path, struct dump_filter *f, struct json_writer 
 		return -1;
 	}
 	while ((ret = trace_reader_next(r, &rec)) == 1) {
-		render_clock_update(&clock, &rec);
+		trace_clock_update(&clock, &rec);
 		if (!keep(f, &rec, &clock))
 			continue;
 		if (jw)

@@ -31,9 +31,9 @@
 #include "cmd/cmd.h"
 #include "gputrace/guard.h"
 #include "gputrace/trace_format.h"
-#include "model/event.h"
 #include "record/guard_bpf.h"
 #include "render/json_writer.h"
+#include "status/status.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"
 #include "sys/procs.h"
@@ -41,6 +41,7 @@
 #include "sys/sysfs.h"
 #include "sys/vmconf.h"
 #include "sys/vms.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -59,7 +60,7 @@ static void on_signal(int sig)
 enum dev_state { DEV_WAITING, DEV_ARMED, DEV_STARTING };
 
 struct guarded {
-	char bdf[20];
+	char bdf[PCI_BDF_LEN];
 	uint32_t vendor, device;
 	char host[GT_NAME_LEN];		/* its host driver, once seen */
 	char saved_override[64];	/* before the pin; "" none */
@@ -147,7 +148,7 @@ static int add_device(struct guard *g, const char *bdf)
 /* A function, or every function of a slot. */
 static int add_address(struct guard *g, const char *addr)
 {
-	char bdf[20], pattern[64];
+	char bdf[PCI_BDF_LEN], pattern[64];
 	glob_t gl;
 	int err = 0;
 
@@ -649,7 +650,7 @@ static int watch_starts(struct guard *g)
 static int setup(struct guard *g)
 {
 	char why[256], err[256];
-	int lsm = guard_lsm_active(why, sizeof(why)), e;
+	int lsm = kernel_bpf_lsm_active(why, sizeof(why)), e;
 
 	if (!g->dry_run && lsm != 1) {
 		gt_err("cannot enforce: %s; --dry-run logs what would be denied without it", why);

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "gputrace/event.h"
 #include "record/recorder.h"
 #include "record/rotate.h"
+#include "render/record_render.h"
 #include "util.h"
 
 static void usage(FILE *out)
@@ -121,7 +123,10 @@ int cmd_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct recorder_opts o = { .ringbuf_bytes = 4 << 20, .cmdline = join_argv(argc, argv) };
+	static const struct recorder_live live = { render_text_heading, render_record_text,
+						   render_record_json_line };
+	struct recorder_opts o = { .ringbuf_bytes = GT_RINGBUF_DEFAULT_BYTES, .cmdline = join_argv(argc, argv),
+				   .live = &live };
 	char *end;
 	int c;
 

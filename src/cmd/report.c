@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/report.h"
 #include "cmd/cmd.h"
+#include "render/report_render.h"
 #include "util.h"
 
 static void usage(FILE *out)
@@ -92,7 +93,8 @@ int cmd_report(int argc, char **argv)
 	};
 	const char *format = "text", *explain = NULL, *color = "auto";
 	struct report_opts o = { 0 };
-	bool pretty = false, use_color;
+	struct report_view view = { 0 };
+	bool pretty = false;
 	struct report r;
 	char err[1024];
 	int c, ret;
@@ -123,10 +125,10 @@ int cmd_report(int argc, char **argv)
 		gt_err("--color takes auto, always or never, not '%s'", color);
 		return EXIT_USAGE;
 	}
-	use_color = !strcmp(color, "always") ||
-		    (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-		     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb")));
-	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json") && strcmp(format, "html")) {
+	view.color = !strcmp(color, "always") ||
+		     (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb")));
+	if (report_format_parse(format, &view.format)) {
 		gt_err("unknown format '%s': use text, md, json or html", format);
 		return EXIT_USAGE;
 	}
@@ -144,17 +146,12 @@ int cmd_report(int argc, char **argv)
 	if (ret) {
 		gt_err("%s", err);
 		report_free(&r);
-		return ret;
+		return ret == -EINVAL ? EXIT_USAGE : EXIT_ERROR;
 	}
-	if (explain && strcmp(format, "json"))
-		report_render_explain(stdout, &r, r.device);
-	else if (!strcmp(format, "json"))
-		report_render_json(stdout, &r, pretty);
-	else if (!strcmp(format, "html"))
-		report_render_html(stdout, &r);
-	else
-		report_render_text(stdout, &r, !strcmp(format, "md"), use_color);
-	ret = report_exit_code(&r);
+	view.pretty = pretty;
+	view.explain = explain ? r.device : NULL;
+	report_render(stdout, &r, &view);
+	ret = report_has_findings(&r) ? EXIT_FINDINGS : EXIT_OK;
 	report_free(&r);
 	return ret;
 }

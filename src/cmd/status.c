@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "analysis/status.h"
 #include "cmd/cmd.h"
-#include "record/state_file.h"
-#include "render/status.h"
+#include "render/status_render.h"
+#include "status/status.h"
+#include "sys/state_file.h"
 #include "util.h"
 
 static void usage(FILE *out)

@@ -3,7 +3,7 @@
  * What a trace says, understood: processes, sysfs writes, device driver
  * transitions, VMs and hook runs, built in one pass over the records of one
  * or more traces (model_load.c), VMs and hooks discovered after
- * (model_vms.c). The analysis (src/analysis) reads only this.
+ * (model_vms.c). The findings (src/findings) read only this.
  */
 #ifndef GPUTRACE_MODEL_H
 #define GPUTRACE_MODEL_H
@@ -15,7 +15,6 @@
 #include "gputrace/event.h"
 #include "sys/vmconf.h"
 
-#define MODEL_BDF_LEN	16
 #define MODEL_DRV_LEN	GT_NAME_LEN
 
 /* One process generation (pids are reused). A busy host's trace holds
@@ -61,7 +60,7 @@ enum m_trans_kind { M_BIND, M_UNBIND, M_PROBE_FAIL, M_ADD, M_REMOVE };
 struct m_trans {
 	uint64_t ts_ns;
 	enum m_trans_kind kind;
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	char driver[MODEL_DRV_LEN];	/* bound to / unbound from / failed */
 	int err;
 	bool from_uevent;		/* no pid: task is inferred (or empty) */
@@ -106,7 +105,7 @@ struct m_mark {
 };
 
 struct m_pci {			/* from the start snapshot */
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	uint32_t vendor, device;
 	uint32_t class;			/* 0x030000: a display controller */
 	char driver[MODEL_DRV_LEN];
@@ -122,7 +121,7 @@ struct m_log {
 	uint64_t ts_ns;
 	enum m_log_source source;
 	int level;			/* syslog priority 0 (emerg) .. 7 (debug), -1 unknown */
-	char bdf[MODEL_BDF_LEN];	/* kernel: the PCI device it is about, "" */
+	char bdf[PCI_BDF_LEN];	/* kernel: the PCI device it is about, "" */
 	char why[8];			/* kernel: device aer iommu driver pci all; journal: pid unit */
 	uint32_t pid;			/* journal: the process; 0 for the kernel */
 	const char *comm;		/* journal: _COMM; never NULL */
@@ -137,7 +136,7 @@ struct m_log {
  * "uevent remove", ...). Empty strings: attribute absent. */
 struct m_devstate {
 	uint64_t ts_ns;
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	char cause[48];
 	char label[128];		/* the mark's, for cause "mark" */
 	bool missing;			/* the device was gone */
@@ -155,13 +154,11 @@ struct m_pm {
 	int ret;			/* 0 or -errno */
 	int state;			/* power: the state asked for (0 D0 .. 4 D3cold) */
 	int now_state;			/* the device's state when the function returned */
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	char function[GT_NAME_LEN];	/* pci_reset_function, pci_set_power_state, ... */
 	struct gt_task task;
 	uint64_t rec_id;
 };
-
-#define M_VM_DEVS 16
 
 struct m_vm {
 	char id[64];			/* "111", "win10", or the qemu pid */
@@ -173,7 +170,7 @@ struct m_vm {
 	uint64_t stop_ns;		/* 0: still running at the end */
 	int exit_status;
 	bool stop_requested;		/* qm stop/shutdown or virsh seen before the stop */
-	char devs[M_VM_DEVS][MODEL_BDF_LEN];
+	char devs[VM_DEVS_MAX][PCI_BDF_LEN];
 	int n_devs;
 	uint64_t rec_id;
 };
@@ -227,7 +224,6 @@ struct model {
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */
-	char error[256];		/* a trace that could not be read whole */
 	uint64_t lost;			/* events lost (last counters) */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */
 	uint64_t lost_first_ns, lost_last_ns;
@@ -259,6 +255,7 @@ struct model {
 	struct m_text_block *text;	/* the strings procs point into */
 	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
 	bool all_users;			/* VMs and hooks of any user, not only root's */
+	char read_error[256];		/* a trace that could not be read whole (a finding) */
 	/* trace format 1.1: kernel log and journal, device states; by time */
 	struct m_log *logs; size_t n_logs, cap_logs;
 	struct m_devstate *states; size_t n_states, cap_states;
@@ -266,9 +263,10 @@ struct model {
 	struct m_pm *pms; size_t n_pms, cap_pms;		/* resets, power states; by time */
 };
 
-/* Loads TRACES into M (zeroed by the caller). Returns 0, or -1 with a
- * one-line reason in M->error (a trace that could not be opened). */
-int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern);
+/* Loads TRACES into M (zeroed by the caller). Returns 0, or -errno with a
+ * one-line reason in ERR (a trace that could not be read). */
+int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern,
+	       char *err, size_t errlen);
 void model_free(struct model *m);
 
 /* The process generation PID had at TS (NULL if unknown). */
@@ -295,10 +293,7 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 /* Does the trace mention device BDF anywhere (snapshot, transition, VM, write)? */
 bool model_knows_device(const struct model *m, const char *bdf);
 
-/* "0a:00.0" -> "0000:0a:00.0"; returns false if S is no BDF. */
-bool model_bdf_norm(const char *s, char *out);
-
-/* Sorts the process index model_proc_at uses (after loading); -1: no memory. */
+/* Sorts the process index model_proc_at uses (after loading); 0 or -ENOMEM. */
 int model_index_procs(struct model *m);
 
 /* VM and hook discovery after loading (model_vms.c). */

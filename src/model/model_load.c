@@ -5,27 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/event.h"
 #include "model/model.h"
 #include "sys/vmconf.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
-
-/* Appends a zeroed element to a growable array; NULL when out of memory. */
-static void *push(void **arr, size_t *n, size_t *cap, size_t elem)
-{
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		void *p = realloc(*arr, ncap * elem);
-
-		if (!p)
-			return NULL;
-		*arr = p;
-		*cap = ncap;
-	}
-	memset((char *)*arr + *n * elem, 0, elem);
-	return (char *)*arr + (*n)++ * elem;
-}
 
 /* The model's text store: strings are appended to large blocks and freed
  * all at once with the model, instead of one malloc each. */
@@ -74,28 +58,13 @@ static const char *text_str(struct model *m, const char *s, size_t max)
 /* Every time in the model is wall clock: traces from different boots (a
  * baseline, a problem, a recovery) then line up, and pids reused across
  * boots are told apart by time. */
-static uint64_t T(const struct model *m, uint64_t mono)
+static uint64_t wall_ns(const struct model *m, uint64_t mono)
 {
 	return mono ? mono + m->shift : 0;
 }
 
-#define PUSH(m, field) push((void **)&(m)->field, &(m)->n_##field, &(m)->cap_##field, \
+#define PUSH(m, field) array_push((void **)&(m)->field, &(m)->n_##field, &(m)->cap_##field, \
 			    sizeof(*(m)->field))
-
-bool model_bdf_norm(const char *s, char *out)
-{
-	unsigned dom = 0, bus, slot, fn;
-	char tail;
-
-	if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &slot, &fn, &tail) == 4 ||
-	    (dom = 0, sscanf(s, "%x:%x.%x%c", &bus, &slot, &fn, &tail) == 3)) {
-		if (bus > 0xff || slot > 0x1f || fn > 7)
-			return false;
-		snprintf(out, MODEL_BDF_LEN, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
-		return true;
-	}
-	return false;
-}
 
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts)
 {
@@ -198,9 +167,9 @@ static void load_event(struct model *m, const struct trace_record *rec)
 
 	if (kind < 0)
 		return;
-	ev.hdr.ts_ns = T(m, ev.hdr.ts_ns);
+	ev.hdr.ts_ns = wall_ns(m, ev.hdr.ts_ns);
 	if (kind == GT_EV_SYSFS_WRITE)
-		ev.write.end_ns = T(m, ev.write.end_ns);
+		ev.write.end_ns = wall_ns(m, ev.write.end_ns);
 	if (!m->first_ns || ev.hdr.ts_ns < m->first_ns)
 		m->first_ns = ev.hdr.ts_ns;
 	if (ev.hdr.ts_ns > m->last_ns)
@@ -370,7 +339,7 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 	tr = PUSH(m, trans);
 	if (!tr)
 		return;
-	tr->ts_ns = T(m, kv_ts(rec));
+	tr->ts_ns = wall_ns(m, kv_ts(rec));
 	tr->kind = !strcmp(action, "bind") ? M_BIND : !strcmp(action, "unbind") ? M_UNBIND :
 		   !strcmp(action, "add") ? M_ADD : M_REMOVE;
 	strlcpy0(tr->bdf, base, sizeof(tr->bdf));
@@ -575,7 +544,7 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 	if (lost > m->lost) {
 		if (!m->lost_first_ns)
 			m->lost_first_ns = m->last_ns;	/* lost since the previous counters */
-		m->lost_last_ns = T(m, kv_ts(rec));
+		m->lost_last_ns = wall_ns(m, kv_ts(rec));
 		m->lost = lost;
 	}
 }
@@ -648,7 +617,7 @@ static bool could_cause(const struct m_write *w, const struct m_trans *t)
  * bind write must name the uevent's driver), within how late a uevent may
  * be read; and it happened when that write did. */
 struct cause_cursor {
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	size_t next[M_REMOVE + 1];	/* first write still open, per kind */
 };
 
@@ -834,7 +803,7 @@ static void load_log(struct model *m, const struct trace_record *rec)
 	if (!l)
 		return;
 	memset(l, 0, sizeof(*l));
-	l->ts_ns = T(m, kv_ts(rec));
+	l->ts_ns = wall_ns(m, kv_ts(rec));
 	l->rec_id = rec->id;
 	l->source = kernel ? M_LOG_KERNEL : M_LOG_JOURNAL;
 	l->level = kv_int(rec, kernel ? "level" : "priority", -1);
@@ -857,7 +826,7 @@ static void load_devstate(struct model *m, const struct trace_record *rec)
 	if (!(d = PUSH(m, states)))
 		return;
 	memset(d, 0, sizeof(*d));
-	d->ts_ns = T(m, kv_ts(rec));
+	d->ts_ns = wall_ns(m, kv_ts(rec));
 	d->rec_id = rec->id;
 	if (rec->type == GT_REC_PCI)
 		snprintf(d->cause, sizeof(d->cause), "%s", phase);
@@ -922,25 +891,26 @@ static void phases_from_marks(struct model *m)
 		m->phases[m->n_phases - 1].end_ns = UINT64_MAX;
 }
 
-int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern)
+int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern,
+	       char *err, size_t errlen)
 {
 	for (int i = 0; i < n; i++) {
 		uint64_t first = UINT64_MAX, last = 0;
-		struct trace_reader *r = trace_reader_open(traces[i], m->error, sizeof(m->error));
+		struct trace_reader *r = trace_reader_open(traces[i], err, errlen);
 		struct trace_record rec;
 		bool ended = false;
 		size_t records = 0;
 		int ret;
 
 		if (!r)
-			return -1;
+			return -EIO;	/* the reader said why in ERR */
 		/* The header decides how uevents are read: look at it first. */
 		m->shift = 0;
 		while ((ret = trace_reader_next(r, &rec)) == 1) {
 			records++;
 			/* the recorder watched until its last record, events or not */
 			if (rec.type != GT_REC_EVENT && rec.type != GT_REC_HEADER && kv_ts(&rec)) {
-				uint64_t ts = T(m, kv_ts(&rec));
+				uint64_t ts = wall_ns(m, kv_ts(&rec));
 
 				m->last_ns = ts > m->last_ns ? ts : m->last_ns;
 			}
@@ -948,7 +918,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				uint64_t ts;
 
 				memcpy(&ts, rec.data + offsetof(struct gt_event_header, ts_ns), sizeof(ts));
-				ts = T(m, ts);
+				ts = wall_ns(m, ts);
 				first = ts < first ? ts : first;
 				last = ts > last ? ts : last;
 			}
@@ -971,7 +941,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				struct m_mark *k = PUSH(m, marks);
 
 				if (k) {
-					k->ts_ns = T(m, kv_ts(&rec));
+					k->ts_ns = wall_ns(m, kv_ts(&rec));
 					k->rec_id = rec.id;
 					kv_get(&rec, "label", k->label, sizeof(k->label));
 				}
@@ -980,15 +950,16 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			}
 		}
 		if (ret < 0)
-			snprintf(m->error, sizeof(m->error), "%s: %s", traces[i], trace_reader_error(r));
+			snprintf(m->read_error, sizeof(m->read_error), "%s: %s", traces[i],
+				 trace_reader_error(r));
 		/* no END record: the recorder was killed, or is still writing */
 		if (trace_reader_truncated(r) || !ended)
 			m->truncated = true;
 		trace_reader_close(r);
 		if (records <= 1 && ret >= 0) {
-			snprintf(m->error, sizeof(m->error), "%s: holds no records past its header: the "
+			snprintf(err, errlen, "%s: holds no records past its header: the "
 				 "recording never started", traces[i]);
-			return -1;
+			return -ENODATA;
 		}
 		/* each trace a phase, named after its file, unless marks say more;
 		 * the next file of a rotated recording is the same phase */
@@ -1020,13 +991,13 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	if (m->n_pms)
 		qsort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
 	if (link_causes(m) < 0) {
-		snprintf(m->error, sizeof(m->error), "out of memory");
-		return -1;
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	dynids_from_writes(m);
 	if (model_index_procs(m) < 0) {
-		snprintf(m->error, sizeof(m->error), "out of memory");
-		return -1;
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	model_find_vms(m);
 	model_find_hooks(m, hook_pattern);

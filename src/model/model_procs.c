@@ -4,6 +4,7 @@
  * started whom. A busy host's trace holds hundreds of thousands of
  * processes, so lookups go through an index sorted by pid, then start.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ int model_index_procs(struct model *m)
 	free(m->proc_by_pid);
 	m->proc_by_pid = m->n_procs ? reallocarray(NULL, m->n_procs, sizeof(size_t)) : NULL;
 	if (m->n_procs && !m->proc_by_pid)
-		return -1;
+		return -ENOMEM;
 	for (size_t i = 0; i < m->n_procs; i++)
 		m->proc_by_pid[i] = i;
 	sort_model = m;

@@ -19,20 +19,6 @@
 #include "model/model.h"
 #include "util.h"
 
-static void *push(void **arr, size_t *n, size_t *cap, size_t elem)
-{
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		void *p = realloc(*arr, ncap * elem);
-
-		if (!p)
-			return NULL;
-		*arr = p;
-		*cap = ncap;
-	}
-	memset((char *)*arr + *n * elem, 0, elem);
-	return (char *)*arr + (*n)++ * elem;
-}
 
 #define ARGS_MAX 512	/* arguments looked at: VM ids and hook phases come first */
 
@@ -71,8 +57,8 @@ static void add_dev(struct m_vm *vm, const char *bdf)
 	for (int i = 0; i < vm->n_devs; i++)
 		if (!strcmp(vm->devs[i], bdf))
 			return;
-	if (vm->n_devs < M_VM_DEVS)
-		strlcpy0(vm->devs[vm->n_devs++], bdf, MODEL_BDF_LEN);
+	if (vm->n_devs < VM_DEVS_MAX)
+		strlcpy0(vm->devs[vm->n_devs++], bdf, PCI_BDF_LEN);
 }
 
 /* A device of a VM config: a function, or a slot meaning every function
@@ -256,7 +242,7 @@ void model_find_vms(struct model *m)
 		daemon_end(m, p, &vm);
 		if (vm.flavour != VM_QEMU)
 			add_conf_devs(m, &vm);
-		out = push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms));
+		out = array_push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms));
 		if (!out)
 			return;
 		*out = vm;
@@ -390,7 +376,7 @@ void model_find_hooks(struct model *m, const char *pattern)
 		/* a hook that exec'd its worker ends when that worker does */
 		h.end_ns = model_last_image(m, p)->exit_ns;
 		h.exit_status = model_last_image(m, p)->exit_status;
-		out = push((void **)&m->hooks, &m->n_hooks, &m->cap_hooks, sizeof(*m->hooks));
+		out = array_push((void **)&m->hooks, &m->n_hooks, &m->cap_hooks, sizeof(*m->hooks));
 		if (!out)
 			return;
 		*out = h;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "gputrace/event.h"
-#include "record/features.h"
+#include "sys/bpf_features.h"
 
 struct gt_bpf;
 

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/event.h"
 #include "record/devstate.h"
 #include "sys/pci.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -58,11 +58,11 @@ static bool lhex(char c)
 
 /* A path component that is a PCI address as sysfs writes it
  * ("0000:0a:00.0"): tested byte by byte, a burst of writes runs this. */
-static bool sysfs_bdf(const char *c, char bdf[TRACED_BDF_LEN])
+static bool sysfs_bdf(const char *c, char bdf[PCI_BDF_LEN])
 {
 	if (strnlen(c, 13) != 12 || c[4] != ':' || c[7] != ':' || c[10] != '.' ||
 	    c[11] < '0' || c[11] > '7')
-		return c[0] && lhex(c[0]) && !pci_bdf_normalize(c, bdf, TRACED_BDF_LEN, 0);
+		return c[0] && lhex(c[0]) && !pci_bdf_normalize(c, bdf, PCI_BDF_LEN, 0);
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && !lhex(c[i]))
 			return false;
@@ -74,7 +74,7 @@ static bool sysfs_bdf(const char *c, char bdf[TRACED_BDF_LEN])
  * is a PCI address (".../0000:00:01.0/0000:01:00.0/reset" is 01:00.0's),
  * else the address written (bind, unbind, drivers_probe). Runs for every
  * write of a burst: no path string is built. */
-static int write_device(const struct gt_sysfs_write *w, char bdf[TRACED_BDF_LEN])
+static int write_device(const struct gt_sysfs_write *w, char bdf[PCI_BDF_LEN])
 {
 	size_t pos = 0;
 
@@ -103,7 +103,7 @@ void devstate_note_event(struct traced *t, const void *data, size_t size)
 	static struct gt_pm_event pm;
 	static struct gt_driver_event drv;
 	const struct gt_event_header *h = data;
-	char bdf[TRACED_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 
 	if (size < sizeof(*h))
 		return;
@@ -134,7 +134,7 @@ void devstate_note_event(struct traced *t, const void *data, size_t size)
 
 void devstate_note_uevent(struct traced *t, const char *action, const char *slot)
 {
-	char bdf[TRACED_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 
 	if (slot && !pci_bdf_normalize(slot, bdf, sizeof(bdf), 0))
 		due(t, bdf, "uevent ", action ? action : "", 32);

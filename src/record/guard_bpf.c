@@ -16,50 +16,10 @@
 #include "record/guard_bpf.h"
 #include "util.h"
 
-#define LSM_LIST "/sys/kernel/security/lsm"
-
 struct guard_bpf {
 	struct gputrace_guard_bpf *skel;
 	struct ring_buffer *rb;
 };
-
-int guard_lsm_active(char *why, size_t size)
-{
-	char list[512] = "";
-	FILE *fp = fopen(LSM_LIST, "re");
-
-	/* securityfs is not always mounted (a minimal initramfs, a container). */
-	if (!fp && errno == ENOENT &&
-	    mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL) == 0)
-		fp = fopen(LSM_LIST, "re");
-	if (!fp) {
-		int err = -errno;
-
-		snprintf(why, size, "cannot read %s: %s", LSM_LIST, strerror(-err));
-		return err;
-	}
-	if (!fgets(list, sizeof(list), fp))
-		list[0] = 0;
-	fclose(fp);
-	list[strcspn(list, "\n")] = 0;
-	for (char *save, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "bpf")) {
-			snprintf(why, size, "bpf is in the active LSM list");
-			return 1;
-		}
-	}
-	/* LIST was cut by strtok_r: read it again for the hint. */
-	fp = fopen(LSM_LIST, "re");
-	if (fp) {
-		if (!fgets(list, sizeof(list), fp))
-			list[0] = 0;
-		fclose(fp);
-		list[strcspn(list, "\n")] = 0;
-	}
-	snprintf(why, size, "the bpf LSM is not active (active: %s): add lsm=%s%sbpf to the kernel "
-		 "command line and reboot", list[0] ? list : "none", list, list[0] ? "," : "");
-	return 0;
-}
 
 static int fill_attrs(struct gputrace_guard_bpf *skel)
 {

@@ -12,15 +12,6 @@
 
 struct guard_bpf;
 
-/* Where a guard notes the driver_override it pinned, one file per
- * function ("PID HOST"), for `gputrace status` after a SIGKILL. */
-#define GUARD_PIN_DIR	"/run/gputrace/guard-pins"
-
-/* Is the bpf LSM in the kernel's active list (/sys/kernel/security/lsm,
- * securityfs mounted first if needed)? 1 yes, 0 no, -errno unknown; WHY
- * gets one line either way. */
-int guard_lsm_active(char *why, size_t size);
-
 /* ENFORCE: the lsm program (denies); else fentry on
  * security_file_permission (sees only). NULL with a reason in ERR. */
 struct guard_bpf *guard_bpf_start(bool enforce, gt_event_fn fn, void *ctx,

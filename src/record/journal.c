@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <dlfcn.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -9,9 +8,9 @@
 #include <systemd/sd-journal.h>
 
 #include "gputrace/event.h"
-#include "model/event.h"
 #include "record/journal.h"
-#include "render/record.h"
+#include "sys/bpf_features.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -73,15 +72,8 @@ bool journal_who_add_unit(struct journal_who *w, const char *unit, size_t len)
 {
 	if (!len || len >= sizeof(w->units[0]) || journal_who_has_unit(w, unit, len))
 		return true;
-	if (w->n_units == w->unit_cap) {
-		size_t cap = w->unit_cap ? w->unit_cap * 2 : 32;
-		char (*p)[64] = reallocarray(w->units, cap, sizeof(*p));
-
-		if (!p)
-			return false;
-		w->units = p;
-		w->unit_cap = cap;
-	}
+	if (array_reserve((void **)&w->units, &w->unit_cap, w->n_units + 1, sizeof(*w->units)))
+		return false;
 	memcpy(w->units[w->n_units], unit, len);
 	w->units[w->n_units++][len] = '\0';
 	return true;
@@ -125,32 +117,25 @@ void journal_who_note_event(struct journal_who *w, const void *data, size_t size
 	X(sd_journal_get_fd) X(sd_journal_process) X(sd_journal_get_data) \
 	X(sd_journal_get_realtime_usec) X(sd_journal_get_monotonic_usec)
 
-static struct {
 #define SD_PTR(f) __typeof__(f) *f;
-	SD_FUNCS(SD_PTR)
-#undef SD_PTR
+#define SD_NAME(f) #f,
+static const char *const sd_names[] = { SD_FUNCS(SD_NAME) };
+
+/* The typed pointers the calls use, and the same as an array to fill. */
+static union {
+	struct { SD_FUNCS(SD_PTR) };
+	void *sym[sizeof(sd_names) / sizeof(sd_names[0])];
 } sd;
+_Static_assert(sizeof(sd) == sizeof(sd.sym), "one pointer per name");
 
 static int sd_load(char *why, size_t size)
 {
 	static void *lib;
-	void *h;
 
-	if (lib)
-		return 0;
-	if (!(h = dlopen(LIBSYSTEMD, RTLD_NOW | RTLD_LOCAL))) {
-		snprintf(why, size, LIBSYSTEMD " not found (libsystemd0 not installed)");
-		return -1;
-	}
-#define SD_SYM(f) if (!(sd.f = dlsym(h, #f))) goto fail;
-	SD_FUNCS(SD_SYM)
-#undef SD_SYM
-	lib = h;
-	return 0;
-fail:
-	snprintf(why, size, LIBSYSTEMD " unusable: %s", dlerror());
-	dlclose(h);
-	return -1;
+	if (!lib)
+		lib = dl_open_syms(LIBSYSTEMD, "libsystemd0 not installed", sd_names, sd.sym,
+				   sizeof(sd_names) / sizeof(sd_names[0]), why, size);
+	return lib ? 0 : -1;
 }
 
 struct journal {
@@ -274,7 +259,7 @@ static const char *entry_why(struct journal *j, const struct journal_who *who)
 
 /* The entry's time on the trace's clock: journald's CLOCK_MONOTONIC
  * receipt time when the entry is of this boot, else its wall clock. */
-static uint64_t entry_ts(struct journal *j, const char *boot_id, const struct render_clock *c,
+static uint64_t entry_ts(struct journal *j, const char *boot_id, const struct trace_clock *c,
 			 uint64_t *real_us)
 {
 	uint64_t mono_us;
@@ -293,7 +278,7 @@ static uint64_t entry_ts(struct journal *j, const char *boot_id, const struct re
 }
 
 static void write_entry(struct journal *j, struct trace_writer *w, const char *why,
-			const char *boot_id, const struct render_clock *c)
+			const char *boot_id, const struct trace_clock *c)
 {
 	uint64_t real_us, ts = entry_ts(j, boot_id, c, &real_us);
 
@@ -310,7 +295,7 @@ static void write_entry(struct journal *j, struct trace_writer *w, const char *w
 }
 
 int journal_drain(struct journal *j, struct trace_writer *w, const struct journal_who *who,
-		  const char *boot_id, const struct render_clock *clock, uint64_t *seen,
+		  const char *boot_id, const struct trace_clock *clock, uint64_t *seen,
 		  void (*show)(void *ctx, uint16_t type), void *ctx)
 {
 	int n = 0, ret;
@@ -331,4 +316,16 @@ int journal_drain(struct journal *j, struct trace_writer *w, const struct journa
 		n++;
 	}
 	return ret < 0 ? ret : n;
+}
+
+/* Every backend reads the journal alike, through libsystemd. */
+void journal_probe(struct gt_probe_result *r)
+{
+	char why[sizeof(r->why)];
+	struct journal *j = journal_open(NULL, why, sizeof(why));
+
+	r->ok = j != NULL;
+	r->err = j ? 0 : -ENOENT;
+	snprintf(r->why, sizeof(r->why), "%s", j ? "this host's journal, through sd-journal" : why);
+	journal_close(j);
 }

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct trace_writer;
-struct render_clock;
+struct trace_clock;
 
 /* The processes and units whose entries are kept: the tasks acting on
  * devices (writes, driver events, dynamic ids) and their ancestors, and
@@ -32,11 +32,16 @@ void journal_who_free(struct journal_who *w);
 void journal_who_note_event(struct journal_who *w, const void *data, size_t size);
 
 struct journal;
+struct gt_probe_result;
 
 /* Opens the journal at its end: DIR, or the local system's when NULL.
  * Returns NULL with a one-line reason in WHY when there is none (no
  * libsystemd, no journal files: no journald on this host). */
 struct journal *journal_open(const char *dir, char *why, size_t size);
+
+/* Whether this host's journal opens, for `features` and `record --dry-run`
+ * (the kernel's own probes are sys/bpf_features.c's). */
+void journal_probe(struct gt_probe_result *r);
 
 /* An fd to poll for new entries (inotify), or -1. */
 int journal_fd(struct journal *j);
@@ -46,7 +51,7 @@ int journal_fd(struct journal *j);
  * times); CLOCK converts the others' wall-clock times. Returns the number
  * of records, or -errno. *SEEN counts entries read. */
 int journal_drain(struct journal *j, struct trace_writer *w, const struct journal_who *who,
-		  const char *boot_id, const struct render_clock *clock, uint64_t *seen,
+		  const char *boot_id, const struct trace_clock *clock, uint64_t *seen,
 		  void (*show)(void *ctx, uint16_t type), void *ctx);
 
 void journal_close(struct journal *j);

@@ -180,13 +180,13 @@ static const char *const pci_words[] = {
 };
 
 static bool names_traced(const struct kmsg_line *l, const struct traced *t,
-			 char bdf[TRACED_BDF_LEN])
+			 char bdf[PCI_BDF_LEN])
 {
 	const char *dev = l->device;
 	size_t pos = 0;
 
 	if (!strncmp(dev, "+pci:", 5) && traced_find(t, dev + 5)) {
-		snprintf(bdf, TRACED_BDF_LEN, "%s", dev + 5);
+		snprintf(bdf, PCI_BDF_LEN, "%s", dev + 5);
 		return true;
 	}
 	while (bdf_next(l->text, l->text_len, &pos, bdf))
@@ -197,11 +197,11 @@ static bool names_traced(const struct kmsg_line *l, const struct traced *t,
 
 /* The line's PCI address for the record: its DEVICE field, else the first
  * one in the text. */
-static void first_bdf(const struct kmsg_line *l, char bdf[TRACED_BDF_LEN])
+static void first_bdf(const struct kmsg_line *l, char bdf[PCI_BDF_LEN])
 {
 	size_t pos = 0;
 
-	if (!strncmp(l->device, "+pci:", 5) && strlen(l->device + 5) < TRACED_BDF_LEN) {
+	if (!strncmp(l->device, "+pci:", 5) && strlen(l->device + 5) < PCI_BDF_LEN) {
 		strcpy(bdf, l->device + 5);
 		return;
 	}
@@ -210,7 +210,7 @@ static void first_bdf(const struct kmsg_line *l, char bdf[TRACED_BDF_LEN])
 }
 
 static const char *why_kept(const struct kmsg_line *l, const struct traced *t,
-			    char bdf[TRACED_BDF_LEN])
+			    char bdf[PCI_BDF_LEN])
 {
 	if (names_traced(l, t, bdf))
 		return "device";
@@ -228,7 +228,7 @@ static const char *why_kept(const struct kmsg_line *l, const struct traced *t,
 }
 
 const char *kmsg_keep(const struct kmsg_line *l, enum kmsg_mode mode, const struct traced *t,
-		      char bdf[TRACED_BDF_LEN])
+		      char bdf[PCI_BDF_LEN])
 {
 	const char *why;
 

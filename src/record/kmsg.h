@@ -47,7 +47,7 @@ int kmsg_parse(const char *rec, size_t len, struct kmsg_line *l);
  * device), "all"; NULL when it is not. BDF gets the traced device's
  * address, or the first PCI address of the line, or "". */
 const char *kmsg_keep(const struct kmsg_line *l, enum kmsg_mode mode, const struct traced *t,
-		      char bdf[TRACED_BDF_LEN]);
+		      char bdf[PCI_BDF_LEN]);
 
 struct kmsg_reader {
 	int fd;

@@ -5,7 +5,6 @@
 #include <sys/epoll.h>
 
 #include "record/logs.h"
-#include "render/record.h"
 #include "sys/kernel.h"
 #include "trace/trace.h"
 #include "util.h"
@@ -96,7 +95,7 @@ static void drain_kmsg(struct logs *l, struct trace_writer *w, const struct trac
 		       logs_show_fn show, void *ctx)
 {
 	static struct kmsg_line line;
-	char bdf[TRACED_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	const char *why;
 	int ret;
 
@@ -118,7 +117,7 @@ static void drain_kmsg(struct logs *l, struct trace_writer *w, const struct trac
 }
 
 void logs_drain(struct logs *l, struct trace_writer *w, const struct traced *t,
-		const struct render_clock *clock, logs_show_fn show, void *ctx)
+		const struct trace_clock *clock, logs_show_fn show, void *ctx)
 {
 	int n;
 

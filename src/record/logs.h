@@ -14,7 +14,7 @@
 #include "record/traced.h"
 
 struct trace_writer;
-struct render_clock;
+struct trace_clock;
 
 struct logs_opts {
 	enum kmsg_mode kmsg;
@@ -54,7 +54,7 @@ void logs_note_event(struct logs *l, const void *data, size_t size);
 
 /* Writes the records of what is waiting. */
 void logs_drain(struct logs *l, struct trace_writer *w, const struct traced *t,
-		const struct render_clock *clock, logs_show_fn show, void *ctx);
+		const struct trace_clock *clock, logs_show_fn show, void *ctx);
 
 /* Header, counters and end record keys (docs/trace-format.md). */
 void logs_header_keys(const struct logs *l, struct trace_writer *w);

@@ -16,22 +16,21 @@
 #include <unistd.h>
 
 #include "gputrace/trace_format.h"
-#include "model/event.h"
 #include "record/bpf_loader.h"
 #include "record/control.h"
-#include "record/marks.h"
 #include "record/devstate.h"
 #include "record/logs.h"
+#include "record/marks.h"
 #include "record/recorder.h"
 #include "record/rotate.h"
 #include "record/sinks.h"
-#include "record/state_file.h"
+#include "record/snapshot.h"
 #include "record/uevent.h"
-#include "render/record.h"
-#include "sys/configs.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"
 #include "sys/procs.h"
+#include "sys/state_file.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -69,7 +68,7 @@ struct recorder {
 	const struct recorder_opts *o;
 	struct trace_writer *w;
 	struct gt_bpf *bpf;
-	struct render_clock clock;
+	struct trace_clock clock;
 	enum gt_backend backend;
 	struct gt_dynid_plan dynid;
 	uint64_t by_kind[GT_EV_KIND_MAX];
@@ -107,13 +106,14 @@ struct recorder {
 	bool state_failed;
 };
 
-/* Live line for a record being written: the same renderer `dump` uses. */
+/* Live line for a record being written: the renderer the command gave
+ * (the same one `dump` uses). */
 static void show(struct recorder *r, uint16_t type, const void *data, uint32_t len)
 {
 	struct trace_record rec = { .type = type, .len = len, .data = data };
 
-	if (!r->o->quiet)
-		render_record_text(stdout, &rec, &r->clock);
+	if (!r->o->quiet && r->o->live)
+		r->o->live->line(stdout, &rec, &r->clock);
 }
 
 /* An exec whose argv did not fit in the kernel buffer: complete it from
@@ -369,7 +369,7 @@ static void write_header(struct recorder *r, const char *backend_why)
 	trace_writer_kv_str(r->w, "set", r->set_id);
 	trace_writer_kv_u64(r->w, "set_seq", r->seq);
 	trace_writer_kv_end(r->w);
-	r->clock = (struct render_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
+	r->clock = (struct trace_clock){ .mono_ns = mono, .real_ns = real, .valid = true };
 }
 
 static void snapshot(struct recorder *r, const char *phase)
@@ -870,7 +870,8 @@ static int open_sinks(struct recorder *r)
 	char why[256];
 	int err;
 
-	if (r->o->jsonl && (err = sink_jsonl_open(&r->jsonl, r->o->jsonl, r->o->overwrite))) {
+	if (r->o->jsonl && (err = sink_jsonl_open(&r->jsonl, r->o->jsonl, r->o->overwrite,
+						  r->o->live ? r->o->live->json_line : NULL))) {
 		gt_err("--jsonl %s: %s", r->o->jsonl, strerror(-err));
 		return -1;
 	}
@@ -966,8 +967,8 @@ int recorder_run(const struct recorder_opts *o)
 	write_header(&r, r.backend_why);
 	fprintf(stderr, "gputrace: recording to %s with the %s backend: ready%s\n", r.cur,
 		backend_name(r.backend), o->quiet ? "" : " (Ctrl-C to stop)");
-	if (!o->quiet) {
-		render_text_heading(stdout);
+	if (!o->quiet && o->live) {
+		o->live->heading(stdout);
 		fflush(stdout);
 	}
 	snapshot_start(&r);

@@ -5,10 +5,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
-#include "record/features.h"
 #include "record/kmsg.h"
+#include "sys/bpf_features.h"
+#include "trace/trace.h"
+
+/* Live output: the record layer does not render, the command hands it the
+ * renderer (src/render/record_render.h) through these. */
+struct recorder_live {
+	void (*heading)(FILE *out);
+	void (*line)(FILE *out, const struct trace_record *rec, const struct trace_clock *c);
+	/* --jsonl: one record as one JSON line; 0 or -ENOMEM */
+	int (*json_line)(FILE *out, const struct trace_record *rec, const struct trace_clock *c);
+};
 
 struct recorder_opts {
 	const char *path;	/* NULL: gputrace-HOST-YYYYmmdd-HHMMSS.gtrace */
@@ -16,6 +27,7 @@ struct recorder_opts {
 	double duration;	/* seconds, 0 = until SIGINT/TERM/QUIT */
 	enum gt_backend backend;
 	bool quiet;		/* no live event lines */
+	const struct recorder_live *live;	/* NULL: none either */
 	bool dry_run;		/* show the plan, attach nothing */
 	int verbose;		/* libbpf log */
 	size_t ringbuf_bytes;

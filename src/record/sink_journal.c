@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "gputrace/trace_format.h"
-#include "model/event.h"
 #include "record/sinks.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 
 #define JOURNAL_SOCKET	"/run/systemd/journal/socket"

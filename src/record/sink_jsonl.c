@@ -9,14 +9,16 @@
 
 #include "gputrace/trace_format.h"
 #include "record/sinks.h"
-#include "render/json_writer.h"
 #include "trace/trace.h"
 
-int sink_jsonl_open(struct sink_jsonl *s, const char *path, bool overwrite)
+int sink_jsonl_open(struct sink_jsonl *s, const char *path, bool overwrite, sink_json_line_fn line)
 {
 	int fd;
 
 	memset(s, 0, sizeof(*s));
+	if (!line)
+		return -EINVAL;
+	s->line = line;
 	if (!strcmp(path, "-")) {
 		s->out = stdout;
 		return 0;
@@ -52,28 +54,19 @@ static bool is_snapshot(uint16_t type, const struct trace_record *rec)
 void sink_jsonl_record(struct sink_jsonl *s, uint16_t type, const void *data, uint32_t len)
 {
 	struct trace_record rec = { .type = type, .len = len, .data = data };
-	struct json_writer *jw;
 
 	if (!s->out)
 		return;
 	/* ids are positions in the file being written, as dump shows them */
 	if (type == GT_REC_HEADER) {
 		s->rec_id = 0;
-		render_clock_update(&s->clock, &rec);
+		trace_clock_update(&s->clock, &rec);
 	}
 	rec.id = ++s->rec_id;
 	if (is_snapshot(type, &rec))
 		return;
-	/* a writer per line: it ends the line at once, so a reader of the
-	 * stream never waits for the next event to see this one */
-	if (!(jw = json_new(s->out, false))) {
-		s->failed++;
-		return;
-	}
 	clearerr(s->out);
-	render_record_json(jw, &rec, &s->clock);
-	json_free(jw);
-	if (ferror(s->out))
+	if (s->line(s->out, &rec, &s->clock) || ferror(s->out))
 		s->failed++;
 	else
 		s->lines++;

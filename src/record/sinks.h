@@ -10,22 +10,25 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "render/record.h"
+#include "trace/trace.h"
 
-struct json_writer;
+/* One record as one JSON line (render_record_json_line(), handed down by
+ * the command): 0, or -ENOMEM. */
+typedef int (*sink_json_line_fn)(FILE *out, const struct trace_record *rec,
+				 const struct trace_clock *c);
 
 struct sink_jsonl {
 	FILE *out;		/* NULL: off */
 	bool own;		/* a file we opened (not stdout) */
-	struct json_writer *jw;
-	struct render_clock clock;
+	sink_json_line_fn line;
+	struct trace_clock clock;
 	uint64_t rec_id;	/* position in the file being written */
 	uint64_t lines;
 	uint64_t failed;	/* lines the stream did not take (closed pipe, full disk) */
 };
 
-/* PATH "-" is standard output. Returns 0 or -errno. */
-int sink_jsonl_open(struct sink_jsonl *s, const char *path, bool overwrite);
+/* PATH "-" is standard output; LINE writes each record. Returns 0 or -errno. */
+int sink_jsonl_open(struct sink_jsonl *s, const char *path, bool overwrite, sink_json_line_fn line);
 void sink_jsonl_record(struct sink_jsonl *s, uint16_t type, const void *data, uint32_t len);
 void sink_jsonl_flush(struct sink_jsonl *s);
 void sink_jsonl_close(struct sink_jsonl *s);

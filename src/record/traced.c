@@ -6,6 +6,7 @@
 
 #include "record/traced.h"
 #include "sys/pci.h"
+#include "util.h"
 
 struct traced_dev *traced_find(const struct traced *t, const char *bdf)
 {
@@ -22,19 +23,11 @@ struct traced_dev *traced_add(struct traced *t, const char *bdf)
 
 	if (d)
 		return d;
-	if (strlen(bdf) >= TRACED_BDF_LEN)
+	if (strlen(bdf) >= PCI_BDF_LEN)
 		return NULL;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct traced_dev *p = reallocarray(t->devs, cap, sizeof(*p));
-
-		if (!p)
-			return NULL;
-		t->devs = p;
-		t->cap = cap;
-	}
-	d = &t->devs[t->n++];
-	memset(d, 0, sizeof(*d));
+	d = array_push((void **)&t->devs, &t->n, &t->cap, sizeof(*t->devs));
+	if (!d)
+		return NULL;
 	strcpy(d->bdf, bdf);
 	return d;
 }
@@ -79,10 +72,10 @@ static size_t domain_len(const char *text, size_t i)
 	return n >= 4 ? n : 0;
 }
 
-int bdf_next(const char *text, size_t len, size_t *pos, char bdf[TRACED_BDF_LEN])
+int bdf_next(const char *text, size_t len, size_t *pos, char bdf[PCI_BDF_LEN])
 {
 	for (size_t i = *pos; i + 7 <= len; i++) {
-		char tmp[TRACED_BDF_LEN + 8];
+		char tmp[PCI_BDF_LEN + 8];
 		size_t dom, start;
 
 		if (!short_bdf_at(text + i))
@@ -93,7 +86,7 @@ int bdf_next(const char *text, size_t len, size_t *pos, char bdf[TRACED_BDF_LEN]
 			continue;
 		*pos = i + 7;
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)(i + 7 - start), text + start);
-		if (pci_bdf_normalize(tmp, bdf, TRACED_BDF_LEN, 0) == 0)
+		if (pci_bdf_normalize(tmp, bdf, PCI_BDF_LEN, 0) == 0)
 			return 1;
 	}
 	*pos = len;

@@ -11,10 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TRACED_BDF_LEN	20
+#include "sys/pci.h"
 
 struct traced_dev {
-	char bdf[TRACED_BDF_LEN];	/* "0000:0a:00.0", as sysfs names it */
+	char bdf[PCI_BDF_LEN];	/* "0000:0a:00.0", as sysfs names it */
 	uint64_t state_ns;		/* last state record written (CLOCK_MONOTONIC) */
 	bool state_due;			/* an event asked for one, not written yet */
 	char cause[48];			/* what asked for it */
@@ -35,6 +35,6 @@ void traced_free(struct traced *t);
  * form "0000:0a:00.0" and the short "0a:00.0" (AMD-Vi and some drivers
  * print that), returned in the full form. *POS starts at 0. Returns 1 with
  * BDF filled, 0 when there are no more. */
-int bdf_next(const char *text, size_t len, size_t *pos, char bdf[TRACED_BDF_LEN]);
+int bdf_next(const char *text, size_t len, size_t *pos, char bdf[PCI_BDF_LEN]);
 
 #endif

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "outfile.h"
 #include "render/archive.h"
 #include "sys/sysfs.h"
+#include "util.h"
 
 #define FILE_MAX	(1024ull * 1024 * 1024)	/* a trace this big is refused */
 
@@ -32,33 +32,25 @@
 	X(archive_entry_set_filetype) X(archive_entry_set_perm) \
 	X(archive_entry_set_mtime) X(archive_entry_free)
 
-static struct {
 #define LA_PTR(f) __typeof__(f) *f;
-	LA_FUNCS(LA_PTR)
-#undef LA_PTR
+#define LA_NAME(f) #f,
+static const char *const la_names[] = { LA_FUNCS(LA_NAME) };
+
+/* The typed pointers the calls use, and the same as an array to fill. */
+static union {
+	struct { LA_FUNCS(LA_PTR) };
+	void *sym[sizeof(la_names) / sizeof(la_names[0])];
 } la;
+_Static_assert(sizeof(la) == sizeof(la.sym), "one pointer per name");
 
 static int la_load(char *err, size_t errlen)
 {
 	static void *lib;
-	void *h;
 
-	if (lib)
-		return 0;
-	h = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(err, errlen, LIBARCHIVE " not found (install libarchive13): %s", dlerror());
-		return -1;
-	}
-#define LA_SYM(f) if (!(la.f = dlsym(h, #f))) goto fail;
-	LA_FUNCS(LA_SYM)
-#undef LA_SYM
-	lib = h;
-	return 0;
-fail:
-	snprintf(err, errlen, LIBARCHIVE " unusable: %s", dlerror());
-	dlclose(h);
-	return -1;
+	if (!lib)
+		lib = dl_open_syms(LIBARCHIVE, "install libarchive13", la_names, la.sym,
+				   sizeof(la_names) / sizeof(la_names[0]), err, errlen);
+	return lib ? 0 : -1;
 }
 
 struct tar_out {

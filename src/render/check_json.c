@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <stdlib.h>
 
-#include "render/check.h"
+#include "render/check_render.h"
 #include "render/json_writer.h"
 
 static void kv_str_or_null(struct json_writer *w, const char *key, const char *s)
@@ -16,7 +16,7 @@ static void kv_str_or_null(struct json_writer *w, const char *key, const char *s
 static void finding(struct json_writer *w, const struct audit_finding *f)
 {
 	json_object_start(w);
-	json_kv_str(w, "severity", audit_severity_name(f->severity));
+	json_kv_str(w, "severity", severity_key(f->severity));
 	json_kv_str(w, "rule", f->rule);
 	kv_str_or_null(w, "file", f->file);
 	json_key(w, "line");
@@ -37,7 +37,7 @@ void check_render_json(FILE *out, const struct audit *a, bool pretty)
 {
 	struct json_writer *w = json_new(out, pretty);
 	size_t *order = calloc(a->n ? a->n : 1, sizeof(*order));
-	size_t count[3] = { 0 };
+	size_t count[SEV_LEVELS] = { 0 };
 
 	json_object_start(w);
 	json_kv_str(w, "root", a->root ? a->root : "/");
@@ -63,7 +63,7 @@ void check_render_json(FILE *out, const struct audit *a, bool pretty)
 	json_key(w, "backends");
 	if (a->backends_probed) {
 		json_array_start(w);
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < GT_BACKENDS_N; i++) {
 			json_object_start(w);
 			json_kv_str(w, "name", a->backends[i].name);
 			json_kv_bool(w, "ok", a->backends[i].ok);
@@ -80,9 +80,9 @@ void check_render_json(FILE *out, const struct audit *a, bool pretty)
 	json_key(w, "summary");
 	json_object_start(w);
 	json_kv_u64(w, "total", a->n);
-	json_kv_u64(w, "high", count[AUDIT_HIGH]);
-	json_kv_u64(w, "warn", count[AUDIT_WARN]);
-	json_kv_u64(w, "info", count[AUDIT_INFO]);
+	json_kv_u64(w, "high", count[SEV_HIGH]);
+	json_kv_u64(w, "warn", count[SEV_WARN]);
+	json_kv_u64(w, "info", count[SEV_INFO]);
 	json_object_end(w);
 	json_object_end(w);
 	json_free(w);

@@ -2,15 +2,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/check.h"
-#include "render/text_escape.h"
+#include "render/check_render.h"
 #include "render/text_wrap.h"
+#include "text_escape.h"
 
 void check_order(const struct audit *a, size_t *order)
 {
 	size_t k = 0;
 
-	for (int sev = AUDIT_HIGH; sev >= AUDIT_INFO; sev--)
+	for (int sev = SEV_HIGH; sev >= SEV_INFO; sev--)
 		for (size_t i = 0; i < a->n; i++)
 			if ((int)a->f[i].severity == sev)
 				order[k++] = i;
@@ -24,8 +24,7 @@ static void finding(FILE *out, const struct audit_finding *f)
 		snprintf(where, sizeof(where), "%s:%d", f->file, f->line);
 	else
 		snprintf(where, sizeof(where), "%s", f->file[0] ? f->file : "(kernel)");
-	fprintf(out, "%-4s  %s  ", f->severity == AUDIT_HIGH ? "HIGH" :
-		f->severity == AUDIT_WARN ? "WARN" : "INFO", f->rule);
+	fprintf(out, "%-4s  %s  ", severity_name(f->severity), f->rule);
 	/* file names and their lines are the audited tree's: escaped */
 	text_escape_put(out, where, strlen(where));
 	fprintf(out, "%s\n", f->certainty == AUDIT_GUESS ? "  (guess)" : "");
@@ -46,7 +45,7 @@ static void finding(FILE *out, const struct audit_finding *f)
 void check_render_text(FILE *out, const struct audit *a)
 {
 	size_t *order = calloc(a->n ? a->n : 1, sizeof(*order));
-	size_t count[3] = { 0 };
+	size_t count[SEV_LEVELS] = { 0 };
 
 	char esc[2][1024];
 
@@ -63,11 +62,11 @@ void check_render_text(FILE *out, const struct audit *a)
 		count[a->f[i].severity]++;
 	if (a->backends_probed) {
 		fprintf(out, "backends:");
-		for (size_t i = 0; i < 3; i++)
+		for (size_t i = 0; i < GT_BACKENDS_N; i++)
 			fprintf(out, "%s %s %s", i ? "," : "", a->backends[i].name,
 				a->backends[i].ok ? "yes" : "no");
 		fprintf(out, "; record would use %s\n", a->chosen[0] ? a->chosen : "none");
-		for (size_t i = 0; i < 3; i++)
+		for (size_t i = 0; i < GT_BACKENDS_N; i++)
 			if (!a->backends[i].ok)
 				fprintf(out, "  %s: %s\n", a->backends[i].name, a->backends[i].why);
 	}
@@ -78,5 +77,5 @@ void check_render_text(FILE *out, const struct audit *a)
 		fprintf(out, "no findings: nothing configured here rebinds a GPU by itself\n");
 	else
 		fprintf(out, "%zu finding%s: %zu high, %zu warn, %zu info\n", a->n, a->n == 1 ? "" : "s",
-			count[AUDIT_HIGH], count[AUDIT_WARN], count[AUDIT_INFO]);
+			count[SEV_HIGH], count[SEV_WARN], count[SEV_INFO]);
 }

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "render/html.h"
-#include "render/text_escape.h"
+#include "text_escape.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"
 

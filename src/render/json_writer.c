@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "render/json_writer.h"
-#include "render/text_escape.h"
+#include "text_escape.h"
 
 #define JSON_DEPTH_MAX 32
 

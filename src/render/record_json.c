@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* JSON form of each record (dump --json): field names are stable and
  * documented in docs/trace-format.md. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "model/event.h"
-#include "render/record.h"
+#include "render/record_render.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 const char *render_record_type_name(uint16_t type)
@@ -29,14 +30,14 @@ const char *render_record_type_name(uint16_t type)
 }
 
 /* ISO 8601 UTC with microseconds: sortable and unambiguous for tools. */
-static void json_time(struct json_writer *w, const struct render_clock *c, uint64_t ts)
+static void json_time(struct json_writer *w, const struct trace_clock *c, uint64_t ts)
 {
 	char buf[48];
 
 	json_kv_u64(w, "ts_ns", ts);
 	if (!c->valid)
 		return;
-	fmt_iso_utc(render_wall_ns(c, ts), buf, sizeof(buf));
+	fmt_iso_utc(trace_clock_wall_ns(c, ts), buf, sizeof(buf));
 	json_kv_str(w, "time", buf);
 }
 
@@ -164,7 +165,7 @@ static void json_kv_record(struct json_writer *w, const struct trace_record *rec
 }
 
 void render_record_json(struct json_writer *w, const struct trace_record *rec,
-			const struct render_clock *c)
+			const struct trace_clock *c)
 {
 	union gt_event_any ev;
 	int kind;
@@ -188,4 +189,15 @@ void render_record_json(struct json_writer *w, const struct trace_record *rec,
 		json_kv_u64(w, "len", rec->len);
 	}
 	json_object_end(w);
+}
+
+int render_record_json_line(FILE *out, const struct trace_record *rec, const struct trace_clock *c)
+{
+	struct json_writer *jw = json_new(out, false);
+
+	if (!jw)
+		return -ENOMEM;
+	render_record_json(jw, rec, c);
+	json_free(jw);
+	return 0;
 }

@@ -4,35 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/event.h"
-#include "render/record.h"
-#include "render/text_escape.h"
+#include "render/record_render.h"
+#include "text_escape.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
-uint64_t render_wall_ns(const struct render_clock *c, uint64_t mono)
-{
-	if (!c->valid)
-		return mono;
-	return c->real_ns + (int64_t)(mono - c->mono_ns);
-}
-
-void render_clock_update(struct render_clock *c, const struct trace_record *rec)
-{
-	char buf[32];
-
-	if (rec->type != GT_REC_HEADER || !kv_get(rec, "real_ns", buf, sizeof(buf)))
-		return;
-	c->real_ns = strtoull(buf, NULL, 10);
-	c->mono_ns = kv_ts(rec);
-	c->valid = true;
-}
-
-static void put_time(FILE *out, const struct render_clock *c, uint64_t ts)
+static void put_time(FILE *out, const struct trace_clock *c, uint64_t ts)
 {
 	char t[40];
 
 	if (c->valid)
-		fmt_wall(render_wall_ns(c, ts), false, t, sizeof(t));
+		fmt_wall(trace_clock_wall_ns(c, ts), false, t, sizeof(t));
 	else
 		snprintf(t, sizeof(t), "%.6f", ts / 1e9);
 	fprintf(out, "%-13s ", t);
@@ -45,7 +27,7 @@ void render_text_heading(FILE *out)
 
 /* Every name below comes from the trace, and any user sets their comm,
  * argv and unit: escaped, so none can move the cursor or forge a line. */
-static void put_head(FILE *out, const struct render_clock *c, uint64_t ts, const char *kind,
+static void put_head(FILE *out, const struct trace_clock *c, uint64_t ts, const char *kind,
 		     uint32_t pid, const char *comm)
 {
 	char esc[GT_COMM_LEN * TEXT_ESCAPE_MAX + 1];
@@ -91,7 +73,7 @@ static void put_args(FILE *out, const char *args, uint32_t len)
 	}
 }
 
-static void render_event(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+static void render_event(FILE *out, const struct trace_record *rec, const struct trace_clock *c)
 {
 	union gt_event_any ev;
 	int kind = event_decode(rec->data, rec->len, &ev);
@@ -188,7 +170,7 @@ static void put_pairs(FILE *out, const struct trace_record *rec, const char *con
 	}
 }
 
-static void render_uevent(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+static void render_uevent(FILE *out, const struct trace_record *rec, const struct trace_clock *c)
 {
 	static const char *const keys[] = { "DRIVER", "SEQNUM", NULL };
 	char action[32] = "", devpath[256] = "";
@@ -211,7 +193,7 @@ static const char *level_name(int level)
 	return level >= 0 && level < 8 ? names[level] : "?";
 }
 
-static void render_kmsg(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+static void render_kmsg(FILE *out, const struct trace_record *rec, const struct trace_clock *c)
 {
 	char level[8] = "", facility[8] = "", who[24];
 	struct kv_pair p;
@@ -241,7 +223,7 @@ static void put_value(FILE *out, const struct trace_record *rec, const char *key
 		}
 }
 
-static void render_journal(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+static void render_journal(FILE *out, const struct trace_record *rec, const struct trace_clock *c)
 {
 	char pid[16] = "", comm[32] = "", unit[128] = "";
 
@@ -256,7 +238,7 @@ static void render_journal(FILE *out, const struct trace_record *rec, const stru
 	fputc('\n', out);
 }
 
-static void render_kv_line(FILE *out, const struct trace_record *rec, const struct render_clock *c,
+static void render_kv_line(FILE *out, const struct trace_record *rec, const struct trace_clock *c,
 			   const char *name, const char *const *keys)
 {
 	char pid[16] = "", comm[32] = "";
@@ -268,7 +250,7 @@ static void render_kv_line(FILE *out, const struct trace_record *rec, const stru
 	fputc('\n', out);
 }
 
-void render_record_text(FILE *out, const struct trace_record *rec, const struct render_clock *c)
+void render_record_text(FILE *out, const struct trace_record *rec, const struct trace_clock *c)
 {
 	static const char *const header_keys[] = { "tool_version", "format", "hostname",
 		"kernel_release", "backend", "boot_id", "kmsg", "journal", "marks", NULL };

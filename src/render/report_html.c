@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/event.h"
 #include "render/html.h"
+#include "render/report_render.h"
 #include "render/report_svg.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 #define PANELS_MAX	24
@@ -85,7 +86,7 @@ static void vms(FILE *out, const struct report *r)
 		fprintf(out, ") devices:");
 		for (int d = 0; d < vm->n_devs; d++) {
 			fputc(' ', out);
-			html_escape(out, vm->devs[d], MODEL_BDF_LEN);
+			html_escape(out, vm->devs[d], PCI_BDF_LEN);
 		}
 		fprintf(out, "</li>\n");
 	}
@@ -382,7 +383,7 @@ static void findings(FILE *out, const struct report *r)
 		if (f->ts_ns)
 			fmt_wall(f->ts_ns, false, t, sizeof(t));
 		fprintf(out, "<li id=\"finding-%zu\"><span class=\"sev %s\">%s</span> <code>%s</code> %s ",
-			i + 1, f_severity_name(f->severity), f_severity_name(f->severity), f_kind_name(f->kind), t);
+			i + 1, severity_name(f->severity), severity_name(f->severity), f_kind_name(f->kind), t);
 		html_escape(out, f->summary, sizeof(f->summary));
 		fprintf(out, "%s\n", f->uncertain ? " <i>(uncertain)</i>" : "");
 		culprit(out, f);

@@ -2,8 +2,8 @@
 /* The report as JSON (docs/report-schema.md): through the one JSON writer. */
 #include <string.h>
 
-#include "analysis/report.h"
 #include "render/json_writer.h"
+#include "render/report_render.h"
 #include "util.h"
 
 static void task_json(struct json_writer *w, const struct finding *f)
@@ -99,7 +99,7 @@ static void finding_json(struct json_writer *w, const struct model *m, const str
 {
 	json_object_start(w);
 	json_kv_str(w, "kind", f_kind_name(f->kind));
-	json_kv_str(w, "severity", f_severity_name(f->severity));
+	json_kv_str(w, "severity", severity_name(f->severity));
 	json_kv_str(w, "vm", f->vm);
 	json_kv_str(w, "device", f->device);
 	json_kv_u64(w, "time_ns", f->ts_ns ? wall_ns(m, f->ts_ns) : 0);
@@ -251,7 +251,7 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 	json_key(w, "phase_states");
 	json_array_start(w);
 	for (size_t i = 0, n_seen = 0; i < m->n_states && n_seen < 64; i++) {
-		static char seen[64][MODEL_BDF_LEN];
+		static char seen[64][PCI_BDF_LEN];
 		const char *bdf = m->states[i].bdf, *name;
 		bool first = true;
 
@@ -259,7 +259,7 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 			first = strcmp(seen[k], bdf) != 0;
 		if (!first || (r->device && strcmp(r->device, bdf)))
 			continue;	/* each device once */
-		snprintf(seen[n_seen++], MODEL_BDF_LEN, "%s", bdf);
+		snprintf(seen[n_seen++], PCI_BDF_LEN, "%s", bdf);
 		for (size_t p = 0; p < m->n_phases; p++) {
 			const struct m_devstate *d = report_phase_state(r, p, bdf);
 

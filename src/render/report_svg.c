@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/event.h"
 #include "render/html.h"
 #include "render/report_svg.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 /* Geometry (px). The page is 1400 px wide at most: fits a laptop screen. */
@@ -554,7 +554,7 @@ static void stops(const struct geo *g)
 	}
 }
 
-static const char *sev_fill(enum f_severity s)
+static const char *sev_fill(enum severity s)
 {
 	return s == SEV_HIGH ? SVG_HIGH : s == SEV_WARN ? SVG_WARN : SVG_INFO;
 }
@@ -577,8 +577,8 @@ static void findings(const struct geo *g)
 		x = x_of(g, f->ts_ns);
 		y = row < 0 ? AXIS_H - 2 : lane_y(g, row) + TICK_H + 2 + BAR_H / 2.0;
 		fprintf(g->out, "<a href=\"#finding-%zu\" class=\"finding %s\" data-finding=\"%zu\"><title>",
-			i + 1, f_severity_name(f->severity), i + 1);
-		html_printf(g->out, "%s %s: %s", f_severity_name(f->severity), f_kind_name(f->kind), f->summary);
+			i + 1, severity_name(f->severity), i + 1);
+		html_printf(g->out, "%s %s: %s", severity_name(f->severity), f_kind_name(f->kind), f->summary);
 		fprintf(g->out, "</title><path d=\"M%.1f %.1fl8 8 -8 8 -8 -8z\" fill=\"%s\" stroke=\"#fff\" "
 			"stroke-width=\"1.5\"/></a>\n", x, y - 8, sev_fill(f->severity));
 	}
@@ -635,7 +635,7 @@ void svg_panel_render(const struct svg_page *pg, const struct svg_panel *p)
 	hooks(&g);
 	for (int i = 0; i < p->n_lanes; i++) {
 		fprintf(g.out, "<g class=\"lane\" data-bdf=\"");
-		html_escape(g.out, pg->lanes[p->lanes[i]].bdf, MODEL_BDF_LEN);
+		html_escape(g.out, pg->lanes[p->lanes[i]].bdf, PCI_BDF_LEN);
 		fprintf(g.out, "\" data-y=\"%d\" data-bar-y=\"%d\" data-bar-h=\"%d\">\n", lane_y(&g, i),
 			lane_y(&g, i) + TICK_H + 2, BAR_H);
 		lane_states(&g, i, pg->lanes[p->lanes[i]].bdf);

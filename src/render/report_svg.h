@@ -6,12 +6,12 @@
 
 #include <stdio.h>
 
-#include "analysis/report.h"
+#include "findings/report.h"
 
 #define SVG_LANES_MAX	32
 
 struct svg_lane {
-	char bdf[MODEL_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	const struct m_pci *pci;	/* start snapshot, NULL if none */
 };
 

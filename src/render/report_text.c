@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/report.h"
-#include "render/text_escape.h"
-#include "model/event.h"
+#include "render/report_render.h"
+#include "text_escape.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 struct style {
@@ -35,7 +35,7 @@ static const char *shown_n(const struct style *s, const char *field, size_t max)
 	return shown(s, tmp);
 }
 
-static const char *sev_color(const struct style *s, enum f_severity v)
+static const char *sev_color(const struct style *s, enum severity v)
 {
 	if (!s->color)
 		return "";
@@ -190,10 +190,10 @@ static void findings(FILE *out, const struct report *r, const struct style *s)
 		const char *ind = s->md ? "  - " : "       ";
 
 		if (s->md)
-			fprintf(out, "- **%s** `%s` %s%s%s%s\n", f_severity_name(f->severity), f_kind_name(f->kind),
+			fprintf(out, "- **%s** `%s` %s%s%s%s\n", severity_name(f->severity), f_kind_name(f->kind),
 				t, t[0] ? " " : "", shown(s, f->summary), f->uncertain ? " *(uncertain)*" : "");
 		else
-			fprintf(out, " %s%-4s%s  %s%s%s%s\n", sev_color(s, f->severity), f_severity_name(f->severity),
+			fprintf(out, " %s%-4s%s  %s%s%s%s\n", sev_color(s, f->severity), severity_name(f->severity),
 				reset(s), t, t[0] ? "  " : "", shown(s, f->summary), f->uncertain ? " (uncertain)" : "");
 		culprit(out, f, s);
 		delay_line(out, f, s);
@@ -254,7 +254,7 @@ static void phase_states(FILE *out, const struct report *r, const struct style *
 {
 	const struct model *m = &r->m;
 	size_t np = m->n_phases < 8 ? m->n_phases : 8;
-	char seen[64][MODEL_BDF_LEN];
+	char seen[64][PCI_BDF_LEN];
 	int n_seen = 0;
 
 	if (r->phase || np < 2 || !m->n_states)
@@ -268,7 +268,7 @@ static void phase_states(FILE *out, const struct report *r, const struct style *
 			dup |= !strcmp(seen[k], bdf);
 		if (dup || (r->device && strcmp(r->device, bdf)))
 			continue;
-		snprintf(seen[n_seen++], MODEL_BDF_LEN, "%s", bdf);
+		snprintf(seen[n_seen++], PCI_BDF_LEN, "%s", bdf);
 		fprintf(out, s->md ? "\n**%s**\n\n| attribute |" : "%s\n  %-16s", bdf, s->md ? "" : "attribute");
 		for (size_t p = 0; p < np; p++)
 			fprintf(out, s->md ? " %s |" : " %-14.14s", shown(s, m->phases[p].name));
@@ -429,15 +429,8 @@ void report_render_explain(FILE *out, const struct report *r, const char *bdf)
 		fprintf(out, "no VM run used %s in this trace\n\n", bdf);
 	for (size_t i = 0; i < r->f.n; i++)
 		if (!r->f.v[i].device[0] || !strcmp(r->f.v[i].device, bdf)) {
-			if (fs.n == fs.cap) {
-				size_t cap = fs.cap ? fs.cap * 2 : 8;
-				void *p = reallocarray(fs.v, cap, sizeof(*fs.v));
-
-				if (!p)
-					break;
-				fs.v = p;
-				fs.cap = cap;
-			}
+			if (array_reserve((void **)&fs.v, &fs.cap, fs.n + 1, sizeof(*fs.v)))
+				break;
 			fs.v[fs.n++] = r->f.v[i];
 		}
 	one.f = fs;

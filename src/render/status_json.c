@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <string.h>
 
-#include "analysis/status.h"
-#include "record/state_file.h"
 #include "render/json_writer.h"
-#include "render/status.h"
+#include "render/status_render.h"
+#include "status/status.h"
+#include "sys/state_file.h"
 
 #define PEERS_MAX	64
 

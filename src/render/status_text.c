@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "render/status.h"
-#include "render/text_escape.h"
+#include "render/status_render.h"
 #include "render/text_wrap.h"
-#include "record/guard_bpf.h"
-#include "record/state_file.h"
-#include "sys/sysfs.h"
+#include "sys/state_file.h"
+#include "text_escape.h"
 #include "util.h"
 
 #define PEERS_MAX	64
@@ -87,18 +84,15 @@ static void row(FILE *out, const char *label, const char *value)
 
 /* A driver_override gputrace guard pinned and did not restore (it was
  * killed): say whose it is and how to clear it. */
-static void guard_pin(FILE *out, const struct status *st, const struct pci_dev_info *d)
+static void guard_pin(FILE *out, const struct status_entry *e)
 {
-	char path[128], note[64], buf[256];
-	int pid;
+	char buf[256];
 
-	snprintf(path, sizeof(path), GUARD_PIN_DIR "/%s", d->bdf);
-	if (!d->driver_override[0] || sysfs_read(st->root, path, note, sizeof(note)) < 0 ||
-	    sscanf(note, "%d", &pid) != 1)
+	if (!e->pin_pid)
 		return;
 	snprintf(buf, sizeof(buf), "pinned by gputrace guard (pid %d%s); clear it with: "
-		 "echo > /sys/bus/pci/devices/%s/driver_override", pid,
-		 sys_root_is_live(st->root) && kill(pid, 0) ? ", not running" : "", d->bdf);
+		 "echo > /sys/bus/pci/devices/%s/driver_override", e->pin_pid,
+		 e->pin_gone ? ", not running" : "", e->dev->bdf);
 	row(out, "", buf);
 }
 
@@ -113,7 +107,7 @@ static void entry(FILE *out, const struct status *st, const struct status_entry 
 	row(out, "shown because", buf);
 	row(out, "driver", d->driver[0] ? d->driver : "(none)");
 	row(out, "driver_override", d->driver_override[0] ? d->driver_override : "(none)");
-	guard_pin(out, st, d);
+	guard_pin(out, e);
 	if (d->iommu_group[0]) {
 		n = status_group_peers(st, d, peers, PEERS_MAX);
 		used = snprintf(buf, sizeof(buf), "%s", d->iommu_group);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <string.h>
 
-#include "render/text_escape.h"
 #include "render/text_wrap.h"
+#include "text_escape.h"
 
 void text_wrap(FILE *out, int indent, const char *label, const char *text)
 {

@@ -10,7 +10,7 @@
 /* Prints LABEL at column INDENT, then TEXT wrapped at TEXT_WIDTH with
  * continuation lines aligned after the label. Words longer than a line
  * (paths, rule lines) are printed whole. Control bytes in TEXT are
- * escaped (render/text_escape.h). */
+ * escaped (text_escape.h). */
 void text_wrap(FILE *out, int indent, const char *label, const char *text);
 
 #endif

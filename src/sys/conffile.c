@@ -10,6 +10,7 @@
 
 #include "sys/conffile.h"
 #include "sys/rootfs.h"
+#include "util.h"
 
 static int is_blank(char c)
 {
@@ -37,15 +38,8 @@ int conf_is_comment(const char *text)
 
 static int add_line(struct conf_file *f, size_t *cap, int lineno, const char *text)
 {
-	struct conf_line *grown;
-
-	if (f->n == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		grown = realloc(f->lines, *cap * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		f->lines = grown;
-	}
+	if (array_reserve((void **)&f->lines, cap, f->n + 1, sizeof(*f->lines)))
+		return -ENOMEM;
 	f->lines[f->n].lineno = lineno;
 	f->lines[f->n].text = strdup(text);
 	if (!f->lines[f->n].text)
@@ -180,13 +174,6 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static int has_suffix(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), k = strlen(suffix);
-
-	return n > k && !strcmp(name + n - k, suffix);
-}
-
 /* Entries already taken; a masked one (a symlink to /dev/null, or anything
  * not a regular file) still hides later directories' files of that name. */
 struct entry {
@@ -212,7 +199,7 @@ int conf_list(const char *root, const char *const *dirs, size_t ndirs,
 	      const char *suffix, char ***paths, size_t *n)
 {
 	char host[PATH_MAX], **list, **names = NULL;
-	struct entry *e = NULL, *grown;
+	struct entry *e = NULL;
 	size_t count = 0, cap = 0, kept = 0, i;
 	struct stat st;
 	int nnames = 0;
@@ -224,16 +211,11 @@ int conf_list(const char *root, const char *const *dirs, size_t ndirs,
 		for (int k = 0; k < nnames; k++) {
 			const char *name = names[k];
 
-			if ((suffix[0] && !has_suffix(name, suffix)) || taken(e, count, name) ||
+			if ((suffix[0] && !str_has_suffix(name, suffix)) || taken(e, count, name) ||
 			    snprintf(host, sizeof(host), "%s/%s", dirs[d], name) >= (int)sizeof(host))
 				continue;
-			if (count == cap) {
-				cap = cap ? cap * 2 : 16;
-				grown = reallocarray(e, cap, sizeof(*e));
-				if (!grown)
-					goto nomem;
-				e = grown;
-			}
+			if (array_reserve((void **)&e, &cap, count + 1, sizeof(*e)))
+				goto nomem;
 			e[count].regular = !root_stat(root, host, &st, 1) && S_ISREG(st.st_mode);
 			if (!(e[count].path = strdup(host)))
 				goto nomem;

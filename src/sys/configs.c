@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "sys/configs.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
-#include "trace/trace.h"
+#include "util.h"
 
 #define PVE_QEMU_DIR	"/etc/pve/qemu-server"
 #define PVE_STORAGE_CFG	"/etc/pve/storage.cfg"
@@ -43,9 +44,9 @@ static const char *const config_files[] = {
 };
 
 struct snap {
-	struct trace_writer *w;
-	const char *root, *phase;
-	uint64_t ts_ns;
+	config_file_fn fn;
+	void *ctx;
+	const char *root;
 	char *buf;			/* CONFIG_FILE_MAX + 1 bytes */
 	size_t total;			/* content bytes copied so far */
 	int copied, first_err;
@@ -55,30 +56,20 @@ struct snap {
 	size_t nhooks;
 };
 
-static void rec_begin(struct snap *s, const char *path)
+static void give(struct snap *s, const struct config_file *f)
 {
-	trace_writer_kv_begin(s->w, GT_REC_FILE, s->ts_ns);
-	trace_writer_kv_str(s->w, "phase", s->phase);
-	trace_writer_kv_str(s->w, "path", path);
-}
-
-static void rec_end(struct snap *s)
-{
-	int err = trace_writer_kv_end(s->w);
+	int err = s->fn(s->ctx, f);
 
 	if (err && !s->first_err)
 		s->first_err = err;
 }
 
-/* A file record without content: KEY says why (missing, skipped, error). */
+/* A file without content: KEY says why (missing, skipped, error). */
 static void rec_note(struct snap *s, const char *path, const char *hook,
 		     const char *key, const char *val)
 {
-	rec_begin(s, path);
-	if (hook)
-		trace_writer_kv_str(s->w, "hookscript", hook);
-	trace_writer_kv_str(s->w, key, val);
-	rec_end(s);
+	give(s, &(struct config_file){ .path = path, .hookscript = hook,
+				       .note_key = key, .note_val = val });
 }
 
 /* The same file reached twice (merged /usr makes /lib/modprobe.d and
@@ -134,7 +125,6 @@ static void copy_file(struct snap *s, const char *path, const char *hook)
 {
 	size_t budget, len;
 	struct stat st;
-	char mode[8];
 	ssize_t n;
 	int fd;
 
@@ -158,16 +148,9 @@ static void copy_file(struct snap *s, const char *path, const char *hook)
 		return;
 	}
 	len = (size_t)n > budget ? budget : (size_t)n;
-	snprintf(mode, sizeof(mode), "%04o", (unsigned int)(st.st_mode & 07777));
-	rec_begin(s, path);
-	if (hook)
-		trace_writer_kv_str(s->w, "hookscript", hook);
-	trace_writer_kv_add(s->w, "content", s->buf, len);
-	if ((size_t)n > budget)
-		trace_writer_kv_u64(s->w, "truncated", 1);
-	trace_writer_kv_str(s->w, "mode", mode);
-	trace_writer_kv_s64(s->w, "mtime", st.st_mtim.tv_sec);
-	rec_end(s);
+	give(s, &(struct config_file){ .path = path, .hookscript = hook, .content = s->buf,
+				       .len = len, .truncated = (size_t)n > budget,
+				       .mode = st.st_mode & 07777, .mtime = st.st_mtim.tv_sec });
 	s->total += len;
 	s->copied++;
 	if (!hook && !strncmp(path, PVE_QEMU_DIR "/", strlen(PVE_QEMU_DIR "/")))
@@ -176,55 +159,21 @@ static void copy_file(struct snap *s, const char *path, const char *hook)
 
 /* ---- directory listings ------------------------------------------------ */
 
-/* strcmp, not alphasort: the order must not depend on the locale. */
-static int cmp_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static bool has_suffix(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), k = strlen(suffix);
-
-	return n > k && !strcmp(name + n - k, suffix);
-}
-
-/* Entries of host directory DIR, sorted; dot files are left out as a shell
- * glob would. Returns the count (0 if DIR is absent) with *LIST to free. */
-static int list_dir(struct snap *s, const char *dir, struct dirent ***list)
-{
-	char full[PATH_MAX];
-	int n;
-
-	*list = NULL;
-	if (sys_path(full, sizeof(full), s->root, dir))
-		return 0;
-	n = scandir(full, list, NULL, cmp_name);
-	return n < 0 ? 0 : n;
-}
-
-static void free_list(struct dirent **list, int n)
-{
-	while (n-- > 0)
-		free(list[n]);
-	free(list);
-}
-
 static void copy_dir(struct snap *s, const char *dir, const char *suffix)
 {
 	char path[PATH_MAX];
-	struct dirent **list;
-	int i, n = list_dir(s, dir, &list);
+	char **list;
+	int i, n = root_list(s->root, dir, &list);
 
 	for (i = 0; i < n; i++) {
-		const char *name = list[i]->d_name;
+		const char *name = list[i];
 
-		if (name[0] == '.' || !has_suffix(name, suffix))
+		if (name[0] == '.' || !str_has_suffix(name, suffix))
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path))
 			copy_file(s, path, NULL);
 	}
-	free_list(list, n);
+	root_names_free(list, n);
 }
 
 /* Every regular file below DIR. Hook trees may hold symlinked directories,
@@ -232,16 +181,16 @@ static void copy_dir(struct snap *s, const char *dir, const char *suffix)
 static void copy_tree(struct snap *s, const char *dir, int depth)
 {
 	char path[PATH_MAX], full[PATH_MAX];
-	struct dirent **list;
 	struct stat st;
+	char **list;
 	int i, n;
 
 	if (depth > TREE_DEPTH_MAX || sys_path(full, sizeof(full), s->root, dir) ||
 	    stat(full, &st) || !S_ISDIR(st.st_mode) || seen_before(s, &st))
 		return;
-	n = list_dir(s, dir, &list);
+	n = root_list(s->root, dir, &list);
 	for (i = 0; i < n; i++) {
-		const char *name = list[i]->d_name;
+		const char *name = list[i];
 
 		if (name[0] == '.' ||
 		    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
@@ -252,7 +201,7 @@ static void copy_tree(struct snap *s, const char *dir, int depth)
 		else if (S_ISREG(st.st_mode))
 			copy_file(s, path, NULL);
 	}
-	free_list(list, n);
+	root_names_free(list, n);
 }
 
 /* ---- Proxmox hookscripts ----------------------------------------------- */
@@ -361,8 +310,7 @@ static void copy_hookscripts(struct snap *s)
 	s->nhooks = 0;
 }
 
-int snapshot_files(struct trace_writer *w, const char *root, const char *phase,
-		   uint64_t ts_ns)
+int configs_read(const char *root, config_file_fn fn, void *ctx)
 {
 	struct snap *s = calloc(1, sizeof(*s));
 	size_t i;
@@ -372,10 +320,9 @@ int snapshot_files(struct trace_writer *w, const char *root, const char *phase,
 		free(s);
 		return -ENOMEM;
 	}
-	s->w = w;
+	s->fn = fn;
+	s->ctx = ctx;
 	s->root = root;
-	s->phase = phase;
-	s->ts_ns = ts_ns;
 	for (i = 0; i < sizeof(config_dirs) / sizeof(config_dirs[0]); i++)
 		copy_dir(s, config_dirs[i].dir, config_dirs[i].suffix);
 	for (i = 0; i < sizeof(config_files) / sizeof(config_files[0]); i++)

@@ -35,4 +35,9 @@ int kernel_module_builtin(const char *root, const char *release, const char *mod
 int module_name_eq(const char *a, const char *b);
 int module_name_eqn(const char *a, const char *b, size_t blen);
 
+/* Is the bpf LSM in the kernel's active list (/sys/kernel/security/lsm,
+ * securityfs mounted first if needed)? 1 yes, 0 no, -errno unknown; WHY
+ * gets one line either way. */
+int kernel_bpf_lsm_active(char *why, size_t size);
+
 #endif /* GPUTRACE_SYS_KERNEL_H */

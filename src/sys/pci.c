@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 
 #include "sys/pci.h"
 #include "sys/sysfs.h"
-#include "trace/trace.h"
+#include "util.h"
 
 #define PCI_DEVICES_DIR	"/sys/bus/pci/devices"
 #define PCI_DEVS_MAX	65536	/* 256 buses x 32 slots x 8 functions */
@@ -239,79 +240,31 @@ int pci_read_state(const char *root, const char *bdf, struct pci_dev_state *st)
 	return 0;
 }
 
+_Static_assert(offsetof(struct pci_dev_info, bdf) == 0 && offsetof(struct pci_dev_state, bdf) == 0,
+	       "scan_bus() sorts by the leading BDF");
+
+/* Both device structs start with their BDF. Same-width lowercase hex:
+ * string order is bus order (a longer, VMD-style domain sorts after the
+ * 4-digit ones). */
 static int cmp_bdf(const void *a, const void *b)
 {
-	const struct pci_dev_info *x = a, *y = b;
+	const char *x = a, *y = b;
 
-	/* Same-width lowercase hex: string order is bus order (a longer,
-	 * VMD-style domain sorts after the 4-digit ones). */
-	if (strlen(x->bdf) != strlen(y->bdf))
-		return strlen(x->bdf) < strlen(y->bdf) ? -1 : 1;
-	return strcmp(x->bdf, y->bdf);
+	if (strlen(x) != strlen(y))
+		return strlen(x) < strlen(y) ? -1 : 1;
+	return strcmp(x, y);
 }
 
-int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
+/* Every device of ROOT's PCI bus read by READ into *OUT, an array of
+ * ELEM-byte structs that start with the BDF, sorted by it. Devices READ
+ * fails on (gone meanwhile) are left out. */
+typedef int (*dev_reader)(const char *root, const char *bdf, void *out);
+static int scan_bus(const char *root, dev_reader read, size_t elem, void **out, size_t *n)
 {
-	struct pci_dev_info *devs = NULL, *grown;
-	size_t count = 0, cap = 0, i;
-	struct pci_names nm;
-	struct dirent *de;
-	char dir[4096];
-	DIR *dp;
-	int err;
-
-	*out = NULL;
-	*n = 0;
-	err = sys_path(dir, sizeof(dir), root, PCI_DEVICES_DIR);
-	if (err)
-		return err;
-	dp = opendir(dir);
-	if (!dp)
-		return errno == ENOENT ? 0 : -errno;	/* no PCI bus: no devices */
-	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
-		if (!is_bdf(de->d_name))
-			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 32;
-			grown = realloc(devs, cap * sizeof(*devs));
-			if (!grown) {
-				closedir(dp);
-				free(devs);
-				return -ENOMEM;
-			}
-			devs = grown;
-		}
-		if (!dev_read(root, de->d_name, &devs[count]))
-			count++;
-	}
-	closedir(dp);
-	if (count) {
-		names_open(&nm, root);
-		for (i = 0; i < count; i++)
-			names_lookup(&nm, &devs[i]);
-		names_close(&nm);
-		qsort(devs, count, sizeof(*devs), cmp_bdf);
-	}
-	*out = devs;
-	*n = count;
-	return 0;
-}
-
-static int cmp_state_bdf(const void *a, const void *b)
-{
-	const struct pci_dev_state *x = a, *y = b;
-
-	if (strlen(x->bdf) != strlen(y->bdf))
-		return strlen(x->bdf) < strlen(y->bdf) ? -1 : 1;
-	return strcmp(x->bdf, y->bdf);
-}
-
-int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
-{
-	struct pci_dev_state *st = NULL, *grown;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
 	char dir[4096];
+	void *devs = NULL;
 	DIR *dp;
 	int err;
 
@@ -320,28 +273,53 @@ int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
 	if ((err = sys_path(dir, sizeof(dir), root, PCI_DEVICES_DIR)))
 		return err;
 	if (!(dp = opendir(dir)))
-		return errno == ENOENT ? 0 : -errno;
+		return errno == ENOENT ? 0 : -errno;	/* no PCI bus: no devices */
 	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
 		if (!is_bdf(de->d_name))
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 32;
-			if (!(grown = reallocarray(st, cap, sizeof(*st)))) {
-				closedir(dp);
-				free(st);
-				return -ENOMEM;
-			}
-			st = grown;
+		if (array_reserve(&devs, &cap, count + 1, elem)) {
+			closedir(dp);
+			free(devs);
+			return -ENOMEM;
 		}
-		if (!pci_read_state(root, de->d_name, &st[count]))
+		if (!read(root, de->d_name, (char *)devs + count * elem))
 			count++;
 	}
 	closedir(dp);
 	if (count)
-		qsort(st, count, sizeof(*st), cmp_state_bdf);
-	*out = st;
+		qsort(devs, count, elem, cmp_bdf);
+	*out = devs;
 	*n = count;
 	return 0;
+}
+
+static int read_info(const char *root, const char *bdf, void *out)
+{
+	return dev_read(root, bdf, out);
+}
+
+int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
+{
+	struct pci_names nm;
+	int err = scan_bus(root, read_info, sizeof(**out), (void **)out, n);
+
+	if (err || !*n)
+		return err;
+	names_open(&nm, root);
+	for (size_t i = 0; i < *n; i++)
+		names_lookup(&nm, &(*out)[i]);
+	names_close(&nm);
+	return 0;
+}
+
+static int read_state(const char *root, const char *bdf, void *out)
+{
+	return pci_read_state(root, bdf, out);
+}
+
+int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
+{
+	return scan_bus(root, read_state, sizeof(**out), (void **)out, n);
 }
 
 /* Up to MAX hex digits of *P, advancing it; -1 if there are none. */
@@ -393,51 +371,4 @@ int pci_bdf_normalize(const char *in, char *out, size_t size, int allow_slot)
 void pci_devs_free(struct pci_dev_info *devs)
 {
 	free(devs);
-}
-
-static int write_dev(struct trace_writer *w, const struct pci_dev_info *d,
-		     const char *phase, uint64_t ts_ns)
-{
-	trace_writer_kv_begin(w, GT_REC_PCI, ts_ns);
-	trace_writer_kv_str(w, "phase", phase);
-	trace_writer_kv_str(w, "bdf", d->bdf);
-	trace_writer_kv_hex(w, "vendor", d->vendor, 4);
-	trace_writer_kv_hex(w, "device", d->device, 4);
-	trace_writer_kv_hex(w, "subvendor", d->subvendor, 4);
-	trace_writer_kv_hex(w, "subdevice", d->subdevice, 4);
-	trace_writer_kv_hex(w, "class", d->class, 6);
-	trace_writer_kv_str(w, "vendor_name", d->vendor_name);
-	trace_writer_kv_str(w, "device_name", d->device_name);
-	trace_writer_kv_str(w, "class_name", d->class_name);
-	trace_writer_kv_str(w, "driver", d->driver);
-	trace_writer_kv_str(w, "driver_override", d->driver_override);
-	trace_writer_kv_str(w, "iommu_group", d->iommu_group);
-	trace_writer_kv_str(w, "power_state", d->power_state);
-	trace_writer_kv_str(w, "reset_method", d->reset_method);
-	trace_writer_kv_str(w, "boot_vga", d->boot_vga < 0 ? "" : d->boot_vga ? "1" : "0");
-	trace_writer_kv_str(w, "runtime_status", d->runtime_status);
-	trace_writer_kv_str(w, "enable", d->enable);
-	trace_writer_kv_str(w, "d3cold_allowed", d->d3cold_allowed);
-	trace_writer_kv_str(w, "link_speed", d->link_speed);
-	trace_writer_kv_str(w, "link_width", d->link_width);
-	return trace_writer_kv_end(w);
-}
-
-int snapshot_pci(struct trace_writer *w, const char *root, const char *phase,
-		 uint64_t ts_ns)
-{
-	struct pci_dev_info *devs;
-	size_t n, i;
-	int err, first_err = 0;
-
-	err = pci_scan(root, &devs, &n);
-	if (err)
-		return err;
-	for (i = 0; i < n; i++) {
-		err = write_dev(w, &devs[i], phase, ts_ns);
-		if (err && !first_err)
-			first_err = err;
-	}
-	pci_devs_free(devs);
-	return first_err ? first_err : (int)n;
 }

@@ -6,10 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct trace_writer;
+/* Room for a PCI address in sysfs form ("0000:0a:00.0"), the NUL, and a
+ * wider domain: every BDF buffer of the program has this size. */
+#define PCI_BDF_LEN	20
 
 struct pci_dev_info {
-	char bdf[20];			/* "0000:0a:00.0" */
+	char bdf[PCI_BDF_LEN];		/* "0000:0a:00.0" */
 	uint16_t vendor, device;
 	uint16_t subvendor, subdevice;	/* 0 when sysfs lacks them */
 	uint32_t class;			/* base, sub, prog-if: 0x030000 */
@@ -34,7 +36,7 @@ struct pci_dev_info {
  * `config` would wake a suspended device). Text as sysfs shows it, "" when
  * the attribute is absent. */
 struct pci_dev_state {
-	char bdf[20];
+	char bdf[PCI_BDF_LEN];
 	uint16_t vendor, device;
 	uint32_t class;
 	char driver[64];
@@ -69,10 +71,5 @@ int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n);
  * ("0a:00", "0000:0a:00") is accepted and becomes "0000:0a:00". Returns 0,
  * or -EINVAL when IN is not a PCI address. */
 int pci_bdf_normalize(const char *in, char *out, size_t size, int allow_slot);
-
-/* One GT_REC_PCI record per device. PHASE is "start" or "end". Returns the
- * number of devices written or -errno (scan failed or a record was lost). */
-int snapshot_pci(struct trace_writer *w, const char *root, const char *phase,
-		 uint64_t ts_ns);
 
 #endif /* GPUTRACE_SYS_PCI_H */

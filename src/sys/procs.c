@@ -13,21 +13,10 @@
 
 #include "sys/procs.h"
 #include "sys/sysfs.h"
-#include "trace/trace.h"
+#include "util.h"
 
 #define PROC_PIDS_MAX	(4 * 1024 * 1024)	/* kernel pid_max limit */
 
-struct proc_info {
-	pid_t pid, ppid;
-	long uid, euid;
-	uint64_t start_time;
-	char comm[128];
-	char exe[PATH_MAX];
-	char cgroup[PATH_MAX];
-	char *cmdline;			/* PROC_CMDLINE_MAX + 1 bytes */
-	size_t cmdline_len;
-	bool cmdline_cut;
-};
 
 static int pid_path(char *buf, size_t size, pid_t pid, const char *file)
 {
@@ -171,25 +160,6 @@ static int proc_read(const char *root, struct proc_info *p)
 	return 0;
 }
 
-static int write_proc(struct trace_writer *w, const struct proc_info *p,
-		      const char *phase, uint64_t ts_ns)
-{
-	trace_writer_kv_begin(w, GT_REC_PROCESS, ts_ns);
-	trace_writer_kv_str(w, "phase", phase);
-	trace_writer_kv_s64(w, "pid", p->pid);
-	trace_writer_kv_s64(w, "ppid", p->ppid);
-	trace_writer_kv_s64(w, "uid", p->uid);
-	trace_writer_kv_s64(w, "euid", p->euid);
-	trace_writer_kv_str(w, "comm", p->comm);
-	trace_writer_kv_str(w, "exe", p->exe);
-	trace_writer_kv_add(w, "cmdline", p->cmdline, p->cmdline_len);
-	if (p->cmdline_cut)
-		trace_writer_kv_u64(w, "cmdline_truncated", 1);
-	trace_writer_kv_str(w, "cgroup", p->cgroup);
-	trace_writer_kv_u64(w, "start_time", p->start_time);
-	return trace_writer_kv_end(w);
-}
-
 static int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -201,7 +171,7 @@ static int cmp_pid(const void *a, const void *b)
 static int list_pids(const char *root, pid_t **out, size_t *n)
 {
 	size_t count = 0, cap = 0;
-	pid_t *pids = NULL, *grown;
+	pid_t *pids = NULL;
 	char dir[PATH_MAX], *end;
 	struct dirent *de;
 	long pid;
@@ -220,15 +190,10 @@ static int list_pids(const char *root, pid_t **out, size_t *n)
 		pid = strtol(de->d_name, &end, 10);
 		if (*end || end == de->d_name || pid <= 0 || pid > INT_MAX)
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 256;
-			grown = realloc(pids, cap * sizeof(*pids));
-			if (!grown) {
-				closedir(dp);
-				free(pids);
-				return -ENOMEM;
-			}
-			pids = grown;
+		if (array_reserve((void **)&pids, &cap, count + 1, sizeof(*pids))) {
+			closedir(dp);
+			free(pids);
+			return -ENOMEM;
 		}
 		pids[count++] = pid;
 	}
@@ -245,12 +210,11 @@ int proc_list_pids(const char *root, pid_t **pids, size_t *n)
 	return list_pids(root, pids, n);
 }
 
-int snapshot_processes(struct trace_writer *w, const char *root,
-		       const char *phase, uint64_t ts_ns)
+int proc_each(const char *root, proc_fn fn, void *ctx)
 {
 	struct proc_info *p;
 	size_t n, i;
-	int err, first_err = 0, written = 0;
+	int err, first_err = 0, seen = 0;
 	pid_t *pids;
 
 	err = list_pids(root, &pids, &n);
@@ -272,13 +236,13 @@ int snapshot_processes(struct trace_writer *w, const char *root,
 		p->pid = pids[i];
 		if (proc_read(root, p))
 			continue;
-		err = write_proc(w, p, phase, ts_ns);
+		err = fn(ctx, p);
 		if (err && !first_err)
 			first_err = err;
-		written++;
+		seen++;
 	}
 	free(p->cmdline);
 	free(p);
 	free(pids);
-	return first_err ? first_err : written;
+	return first_err ? first_err : seen;
 }

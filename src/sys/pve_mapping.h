@@ -12,13 +12,15 @@
 
 #include <stddef.h>
 
+#include "sys/pci.h"
+
 #define PVE_MAPPING_PCI_CFG	"/etc/pve/mapping/pci.cfg"
 #define PVE_PCI_DEVS_MAX	16
 #define PVE_MAPPING_CFG_MAX	(1024 * 1024)	/* bytes of pci.cfg read */
 
 struct pve_pci_devs {
 	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */
-	char bdf[PVE_PCI_DEVS_MAX][20];
+	char bdf[PVE_PCI_DEVS_MAX][PCI_BDF_LEN];
 	size_t n;
 	/* for a mapping: where it was resolved (pci.cfg lines, 0 when absent) */
 	int section_line;	/* the mapping's name */

@@ -14,6 +14,7 @@
 
 #include "sys/rootfs.h"
 #include "sys/sysfs.h"
+#include "util.h"
 
 #define OPEN_ALWAYS	(O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
@@ -158,7 +159,7 @@ static int cmp_str(const void *a, const void *b)
 
 int root_list(const char *root, const char *path, char ***names)
 {
-	char **list = NULL, **grown;
+	char **list = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *dp;
@@ -174,13 +175,8 @@ int root_list(const char *root, const char *path, char ***names)
 	while ((de = readdir(dp))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			grown = reallocarray(list, cap, sizeof(*list));
-			if (!grown)
-				goto nomem;
-			list = grown;
-		}
+		if (array_reserve((void **)&list, &cap, n + 1, sizeof(*list)))
+			goto nomem;
 		if (!(list[n] = strdup(de->d_name)))
 			goto nomem;
 		n++;

@@ -9,6 +9,7 @@
 #include "sys/conffile.h"
 #include "sys/rootfs.h"
 #include "sys/sd_units.h"
+#include "util.h"
 
 #define TRIGGERS_MAX	256
 
@@ -34,13 +35,6 @@ struct sd_triggers {
 	struct trigger t[TRIGGERS_MAX];
 	size_t nt;
 };
-
-static bool has_suffix(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), k = strlen(suffix);
-
-	return n > k && !strcmp(name + n - k, suffix);
-}
 
 static void add_trigger(struct sd_triggers *u, const char *unit, const char *why)
 {
@@ -120,9 +114,9 @@ static void collect_wants(struct sd_triggers *u)
 		n = root_list(u->root, sd_unit_dirs[d], &names);
 		for (int i = 0; i < n; i++) {
 			size_t len = strlen(names[i]);
-			bool wants = has_suffix(names[i], ".wants");
+			bool wants = str_has_suffix(names[i], ".wants");
 
-			if (!wants && !has_suffix(names[i], ".requires"))
+			if (!wants && !str_has_suffix(names[i], ".requires"))
 				continue;
 			snprintf(dir, sizeof(dir), "%s/%s", sd_unit_dirs[d], names[i]);
 			k = root_list(u->root, dir, &links);
@@ -154,8 +148,8 @@ static void collect_activators(struct sd_triggers *u)
 		const char *name = u->t[i].unit, *section, *v;
 		size_t used;
 
-		section = has_suffix(name, ".timer") ? "Timer" :
-			  has_suffix(name, ".path") ? "Path" : NULL;
+		section = str_has_suffix(name, ".timer") ? "Timer" :
+			  str_has_suffix(name, ".path") ? "Path" : NULL;
 		if (!section || !sd_unit_path(u->root, name, path, sizeof(path)) ||
 		    conf_read_in_root(u->root, path, &f))
 			continue;
@@ -343,7 +337,7 @@ static void read_dropins(const char *root, struct sd_service *sv)
 
 			for (size_t k = 0; k < np; k++)
 				hidden |= !strcmp(strrchr(paths[k], '/') + 1, names[i]);
-			if (hidden || !has_suffix(names[i], ".conf") ||
+			if (hidden || !str_has_suffix(names[i], ".conf") ||
 			    asprintf(&paths[np], "%s/%s", dir, names[i]) < 0)
 				continue;
 			np++;
@@ -382,7 +376,7 @@ int sd_service_names(const char *root, char ***out, size_t *nout)
 
 			for (size_t k = 0; k < nseen && !dup; k++)
 				dup = !strcmp(seen[k], names[i]);
-			if (dup || !has_suffix(names[i], ".service"))
+			if (dup || !str_has_suffix(names[i], ".service"))
 				continue;
 			grown = reallocarray(seen, nseen + 1, sizeof(*seen));
 			if (!grown || !(grown[nseen] = strdup(names[i]))) {

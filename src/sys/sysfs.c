@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sys/sysfs.h"
+#include "util.h"
 
 int sys_root_is_live(const char *root)
 {
@@ -29,20 +30,7 @@ int sys_path(char *buf, size_t size, const char *root, const char *path)
 
 ssize_t sys_read_fd(int fd, void *buf, size_t size)
 {
-	size_t done = 0;
-
-	while (done < size) {
-		ssize_t n = read(fd, (char *)buf + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		done += n;
-	}
-	return done;
+	return fd_read_full(fd, buf, size, -1);
 }
 
 ssize_t sys_read_file(const char *root, const char *path, void *buf, size_t size)

@@ -15,14 +15,23 @@
 #include "sys/pve_mapping.h"
 #include "sys/vmconf.h"
 
+const char *vm_kind_name(enum vm_kind kind)
+{
+	switch (kind) {
+	case VM_PROXMOX: return "proxmox";
+	case VM_LIBVIRT: return "libvirt";
+	default:	 return "qemu";
+	}
+}
+
 void vmconf_add_dev(struct vmconf *c, const char *bdf, bool unmanaged)
 {
 	for (size_t i = 0; i < c->ndevs; i++)
 		if (!strcmp(c->devs[i], bdf))
 			return;
-	if (c->ndevs < VMCONF_DEVS_MAX) {
+	if (c->ndevs < VM_DEVS_MAX) {
 		c->unmanaged[c->ndevs] = unmanaged;
-		snprintf(c->devs[c->ndevs++], VMCONF_BDF_LEN, "%s", bdf);
+		snprintf(c->devs[c->ndevs++], PCI_BDF_LEN, "%s", bdf);
 	}
 }
 
@@ -115,7 +124,7 @@ static bool is_qemu(const char *argv0)
 int vmconf_from_qemu_argv(const char *const *argv, int argc, struct vmconf *out)
 {
 	const char *name = "", *pveid = "", *v;
-	char bdf[VMCONF_BDF_LEN], from_pidfile[64];
+	char bdf[PCI_BDF_LEN], from_pidfile[64];
 	int i;
 
 	memset(out, 0, sizeof(*out));
@@ -217,7 +226,7 @@ static xmlNode *child(xmlNode *n, const char *name)
 static void add_hostdev(struct vmconf *c, xmlNode *hd)
 {
 	xmlNode *addr = child(child(hd, "source"), "address");
-	char bdf[VMCONF_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	bool ok = true;
 	long d, b, s, f;
 

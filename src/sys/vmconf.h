@@ -13,18 +13,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sys/vms.h"
+#include "sys/pci.h"
 
-#define VMCONF_DEVS_MAX	VM_DEVS_MAX
-#define VMCONF_BDF_LEN	20
+enum vm_kind {
+	VM_QEMU,		/* a QEMU process no manager claims */
+	VM_PROXMOX,
+	VM_LIBVIRT,
+};
+
+const char *vm_kind_name(enum vm_kind kind);	/* "qemu", "proxmox", "libvirt" */
+
+/* The PCI devices one VM can hold, everywhere (live view and model). */
+#define VM_DEVS_MAX	32
 
 struct vmconf {
 	enum vm_kind kind;
 	char id[128];			/* VMID, domain name; "" for plain QEMU */
 	char hookscript[256];		/* Proxmox "local:snippets/NAME" */
 	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */
-	char devs[VMCONF_DEVS_MAX][VMCONF_BDF_LEN];
-	bool unmanaged[VMCONF_DEVS_MAX];	/* libvirt without managed='yes' (the default
+	char devs[VM_DEVS_MAX][PCI_BDF_LEN];
+	bool unmanaged[VM_DEVS_MAX];	/* libvirt without managed='yes' (the default
 						 * is 'no'): the hooks must return it */
 	size_t ndevs;
 };
@@ -43,6 +51,11 @@ void vmconf_from_pve(const char *text, const char *mapping, const char *node, st
  * name and PCI hostdev source addresses. Returns 0, or -EINVAL when the
  * XML does not parse. *PID gets <domstatus pid=> (0 if none). */
 int vmconf_from_libvirt(const char *xml, size_t len, struct vmconf *out, long *pid);
+
+/* Parses one QEMU -device value: the host BDF (or slot) of a vfio-pci
+ * device, in sysfs form. Returns 0, or -ENOENT for another device. Both the
+ * "vfio-pci,host=..." and the JSON ({"driver":"vfio-pci",...}) forms. */
+int qemu_vfio_host(const char *value, char *bdf, size_t size);
 
 /* Adds BDF (or a slot) once. */
 void vmconf_add_dev(struct vmconf *c, const char *bdf, bool unmanaged);

@@ -15,10 +15,11 @@
 #include "sys/conffile.h"
 #include "sys/pci.h"
 #include "sys/procs.h"
-#include "sys/sysfs.h"
 #include "sys/pve_mapping.h"
+#include "sys/sysfs.h"
 #include "sys/vmconf.h"
 #include "sys/vms.h"
+#include "util.h"
 
 #define PVE_CONF_DIR	"/etc/pve/qemu-server"
 #define PVE_MAPPING	"/etc/pve/mapping/pci.cfg"
@@ -29,15 +30,6 @@ struct vm_list {
 	struct vm_info *v;
 	size_t n, cap;
 };
-
-const char *vm_kind_name(enum vm_kind kind)
-{
-	switch (kind) {
-	case VM_PROXMOX: return "proxmox";
-	case VM_LIBVIRT: return "libvirt";
-	default:	 return "qemu";
-	}
-}
 
 bool vm_holds(const struct vm_info *vm, const char *bdf)
 {
@@ -76,22 +68,17 @@ static void add_source(struct vm_info *vm, const char *src)
 /* The entry for KIND/ID, created if new. NULL when out of memory. */
 static struct vm_info *vm_get(struct vm_list *l, enum vm_kind kind, const char *id)
 {
-	struct vm_info *grown;
+	struct vm_info *vm;
 
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].kind == kind && id[0] && !strcmp(l->v[i].id, id))
 			return &l->v[i];
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		grown = realloc(l->v, l->cap * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		l->v = grown;
-	}
-	memset(&l->v[l->n], 0, sizeof(l->v[0]));
-	l->v[l->n].kind = kind;
-	snprintf(l->v[l->n].id, sizeof(l->v[0].id), "%s", id);
-	return &l->v[l->n++];
+	vm = array_push((void **)&l->v, &l->n, &l->cap, sizeof(*l->v));
+	if (!vm)
+		return NULL;
+	vm->kind = kind;
+	snprintf(vm->id, sizeof(vm->id), "%s", id);
+	return vm;
 }
 
 /* A VM known by its manager's files whose QEMU process was not recognised

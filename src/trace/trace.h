@@ -113,4 +113,18 @@ int kv_next(const struct trace_record *rec, size_t *off, struct kv_pair *p);
  * size); returns BUF, or NULL if absent. */
 const char *kv_get(const struct trace_record *rec, const char *key, char *buf, size_t size);
 
+/* Monotonic -> wall clock, from the trace header's pair of readings
+ * (trace_clock.c): what the recorder's live lines, dump and the journal
+ * reader all put times on. */
+struct trace_clock {
+	uint64_t mono_ns;
+	uint64_t real_ns;
+	bool valid;
+};
+
+uint64_t trace_clock_wall_ns(const struct trace_clock *c, uint64_t mono);
+
+/* Learns the clock base when REC is the trace header. */
+void trace_clock_update(struct trace_clock *c, const struct trace_record *rec);
+
 #endif /* GPUTRACE_TRACE_H */

@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "trace/trace.h"
+#include "util.h"
 
 #define FILE_HDR_SIZE	sizeof(struct gt_file_header)
 #define CHUNK_HDR_SIZE	sizeof(struct gt_chunk_header)
@@ -81,37 +82,9 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Reads LEN bytes at OFF; returns fewer only at end of file, or -errno. */
-static ssize_t read_full(int fd, void *buf, size_t len, off_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (uint8_t *)buf + done, len - done, off + done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		done += n;
-	}
-	return done;
-}
-
 static int grow(uint8_t **buf, size_t *cap, size_t need)
 {
-	uint8_t *p;
-
-	if (need <= *cap)
-		return 0;
-	p = realloc(*buf, need);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = need;
-	return 0;
+	return array_reserve((void **)buf, cap, need, 1);
 }
 
 /* ---- open ------------------------------------------------------------- */
@@ -120,7 +93,7 @@ static int check_file_header(struct trace_reader *r, char *err, size_t errlen)
 {
 	uint8_t h[FILE_HDR_SIZE];
 	size_t magic_len = sizeof(((struct gt_file_header *)0)->magic);
-	ssize_t n = read_full(r->fd, h, sizeof(h), 0);
+	ssize_t n = fd_read_full(r->fd, h, sizeof(h), 0);
 
 	if (n < 0) {
 		set_err(err, errlen, "%s: %s", r->path, strerror(-n));
@@ -256,7 +229,7 @@ static int load_chunk(struct trace_reader *r)
 	ssize_t n;
 
 	r->pos = r->chunk_len = 0;
-	n = read_full(r->fd, h, sizeof(h), off);
+	n = fd_read_full(r->fd, h, sizeof(h), off);
 	if (n < 0)
 		return bad_chunk(r, off, "read failed: %s", strerror(-n));
 	if (n < (ssize_t)sizeof(h))
@@ -277,7 +250,7 @@ static int load_chunk(struct trace_reader *r)
 
 	if (grow(&r->zbuf, &r->zcap, clen ? clen : 1))
 		return bad_chunk(r, off, "out of memory");
-	n = read_full(r->fd, r->zbuf, clen, off + sizeof(h));
+	n = fd_read_full(r->fd, r->zbuf, clen, off + sizeof(h));
 	if (n < 0)
 		return bad_chunk(r, off, "read failed: %s", strerror(-n));
 	if (n < (ssize_t)clen)

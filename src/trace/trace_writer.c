@@ -20,6 +20,7 @@
 
 #include "outfile.h"
 #include "trace/trace.h"
+#include "util.h"
 
 /*
  * Uncompressed bytes collected before a chunk is written: large enough to
@@ -79,21 +80,12 @@ static void put_le32(uint8_t *p, uint32_t v)
 /* Makes room for EXTRA more bytes; doubling keeps appends amortised O(1). */
 static int buf_reserve(struct byte_buf *b, size_t extra)
 {
-	size_t cap = b->cap ? b->cap : 4096;
-	uint8_t *p;
+	size_t need = b->len + extra;
 
 	if (extra > SIZE_MAX / 2 - b->len)
 		return -ENOMEM;
-	if (b->len + extra <= b->cap)
-		return 0;
-	while (cap < b->len + extra)
-		cap *= 2;
-	p = realloc(b->data, cap);
-	if (!p)
-		return -ENOMEM;
-	b->data = p;
-	b->cap = cap;
-	return 0;
+	/* records come by the kilobyte: start there, not at 16 bytes */
+	return array_reserve((void **)&b->data, &b->cap, need < 4096 ? 4096 : need, 1);
 }
 
 static void note_error(struct trace_writer *w, int err)

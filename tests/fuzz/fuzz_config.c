@@ -13,10 +13,10 @@
  */
 #include "fuzz_common.h"
 
-#include "analysis/audit.h"
-#include "analysis/status.h"
-#include "render/check.h"
-#include "render/status.h"
+#include "audit/audit.h"
+#include "render/check_render.h"
+#include "render/status_render.h"
+#include "status/status.h"
 
 static const char *const config_files[] = {
 	"/etc/modprobe.d/fuzz.conf",

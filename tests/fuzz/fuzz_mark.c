@@ -9,15 +9,15 @@
 
 #include "gputrace/trace_format.h"
 #include "record/control.h"
-#include "render/record.h"
-#include "render/text_escape.h"
+#include "render/record_render.h"
+#include "text_escape.h"
 #include "trace/trace.h"
 
 /* What the recorder writes for an accepted mark, as a record in memory. */
 static void mark_line(const char *label)
 {
 	uint8_t payload[8 + 2 + 4 + 5 + GT_MARK_LABEL_MAX];
-	struct render_clock clock = { 0 };
+	struct trace_clock clock = { 0 };
 	struct trace_record rec = { .type = GT_REC_MARK, .data = payload };
 	uint64_t ts = 1;
 	uint16_t klen = 5;

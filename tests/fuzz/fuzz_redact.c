@@ -6,8 +6,8 @@
  */
 #include "fuzz_common.h"
 
-#include "analysis/redact.h"
-#include "analysis/redact_patterns.h"
+#include "redact/redact.h"
+#include "redact/redact_patterns.h"
 
 static struct redact *mapping(void)
 {

@@ -12,11 +12,11 @@
  */
 #include "fuzz_common.h"
 
-#include "analysis/redact.h"
-#include "analysis/report.h"
 #include "gputrace/trace_format.h"
+#include "redact/redact.h"
 #include "render/json_writer.h"
-#include "render/record.h"
+#include "render/record_render.h"
+#include "render/report_render.h"
 #include "trace/trace.h"
 
 static const char *trace_path(void)
@@ -52,13 +52,13 @@ static void write_records(const uint8_t *data, size_t size)
 
 static void dump(const char *path)
 {
-	struct render_clock clock = { 0 };
+	struct trace_clock clock = { 0 };
 	struct json_writer *jw = json_new(fuzz_sink(), false);
 	struct trace_reader *r = trace_reader_open(path, NULL, 0);
 	struct trace_record rec;
 
 	while (r && trace_reader_next(r, &rec) == 1) {
-		render_clock_update(&clock, &rec);
+		trace_clock_update(&clock, &rec);
 		render_record_text(fuzz_sink(), &rec, &clock);
 		render_record_json(jw, &rec, &clock);
 	}

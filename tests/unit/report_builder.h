@@ -5,7 +5,7 @@
 #ifndef GPUTRACE_REPORT_BUILDER_H
 #define GPUTRACE_REPORT_BUILDER_H
 
-#include "analysis/report.h"
+#include "render/report_render.h"
 #include "trace_builder.h"
 
 #define GPU "0000:0a:00.0"

@@ -9,7 +9,7 @@
 
 #include "fake_tree.h"
 
-#include "analysis/audit.h"
+#include "audit/audit.h"
 #include "cmd/cmd.h"
 #include "sys/conffile.h"
 #include "sys/kernel.h"
@@ -154,7 +154,7 @@ static void test_modprobe_rules(void **state)
 
 	x = find(f, "vfio-ids-modprobe", "/etc/modprobe.d/vfio.conf", 2);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	/* the continuation is joined and the text is the whole statement */
 	assert_non_null(strstr(x->text, "options vfio-pci"));
 	assert_non_null(strstr(x->text, "ids=10de:1b80,10de:10f0"));
@@ -171,10 +171,10 @@ static void test_modprobe_rules(void **state)
 
 	x = find(f, "host-driver-blacklisted", "vfio.conf", 7);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_INFO);
+	assert_int_equal(x->severity, SEV_INFO);
 	x = find(f, "host-driver-blacklisted", "vfio.conf", 8);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	assert_int_equal(count(f, "host-driver-blacklisted"), 2);	/* not pcspkr */
 
 	x = find(f, "install-hook-vfio", "vfio.conf", 9);
@@ -248,13 +248,13 @@ static void test_boot_config(void **state)
 	dump_findings(f);
 	x = find(f, "vfio-ids-boot-modules", "/etc/initramfs-tools/modules", 4);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	assert_non_null(strstr(x->meaning, GPU " (10de:1b80)"));
 	/* modules-load.d takes no arguments: only the early load */
 	assert_non_null(find(f, "vfio-early-load", "/etc/modules-load.d/vfio.conf", 1));
 	x = find(f, "vfio-ids-next-boot", "/etc/default/grub", 2);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	assert_non_null(strstr(x->meaning, "from the next boot"));
 	assert_non_null(strstr(x->meaning, AUDIO " (10de:10f0)"));
 	x = find(f, "vfio-ids-next-boot", "/etc/default/grub.d/vfio.cfg", 1);
@@ -433,7 +433,7 @@ static void test_units(void **state)
 	assert_non_null(x);
 	assert_non_null(strstr(x->text, "driver_override"));
 	assert_non_null(strstr(x->meaning, "line 2 loads vfio-pci"));
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	assert_int_equal(x->certainty, AUDIT_MATCHED);
 	assert_non_null(strstr(x->meaning, "line 4 writes a driver to driver_override"));
 	assert_non_null(strstr(x->meaning, "line 5 unbinds"));	/* the continued line */
@@ -445,7 +445,7 @@ static void test_units(void **state)
 
 	x = find(f, "unit-binds-device", "/lib/systemd/system/gpu-detach-now.service", 3);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	assert_non_null(strstr(x->trigger, "timer gpu-detach.timer OnBootSec=30s"));
 
 	x = find(f, "unit-binds-device", "/etc/systemd/system/gpu-return.service", 2);
@@ -454,12 +454,12 @@ static void test_units(void **state)
 
 	x = find(f, "unit-binds-device", "/etc/systemd/system/vfio-claim@.service", 3);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	assert_non_null(strstr(x->trigger, "udev rule /etc/udev/rules.d/90-vfio-claim.rules:1"));
 
 	x = find(f, "unit-binds-device", "/etc/systemd/system/gpu-manual.service.d/10-vfio.conf", 2);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_INFO);
+	assert_int_equal(x->severity, SEV_INFO);
 	assert_null(x->trigger);
 	assert_non_null(strstr(x->meaning, "nothing starts it"));
 	assert_int_equal(count(f, "unit-binds-device"), 5);
@@ -557,7 +557,7 @@ static void test_hooks(void **state)
 	dump_findings(f);
 	x = find(f, "hookscript-missing", "/etc/pve/qemu-server/112.conf", 2);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_HIGH);
+	assert_int_equal(x->severity, SEV_HIGH);
 	assert_non_null(strstr(x->meaning, "/var/lib/vz/snippets/gone.pl"));
 	x = find(f, "hookscript-missing", "/etc/pve/qemu-server/113.conf", 3);
 	assert_non_null(x);	/* storage without a path */
@@ -629,13 +629,13 @@ static void test_hook_rules(void **state)
 	dump_findings(f);
 	x = find(f, "pve-mapping-unresolved", "/etc/pve/qemu-server/111.conf", 4);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_HIGH);
+	assert_int_equal(x->severity, SEV_HIGH);
 	assert_non_null(strstr(x->meaning, "not defined"));
 	assert_non_null(strstr(x->hint, "node pve1"));
 
 	x = find(f, "hook-override-not-cleared", pl, 8);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	assert_int_equal(x->certainty, AUDIT_GUESS);	/* the override is set elsewhere */
 	assert_non_null(strstr(x->via, "VM 111: hookscript: local:snippets/gpu-hook.pl"));
 	/* the mapping resolved to the slot; the tree has .1 in it */
@@ -782,7 +782,7 @@ static void test_units_udev_run(void **state)
 	dump_findings(f);
 	x = find(f, "unit-binds-device", "/etc/systemd/system/gpu-grab.service", 3);
 	assert_non_null(x);
-	assert_int_equal(x->severity, AUDIT_WARN);
+	assert_int_equal(x->severity, SEV_WARN);
 	assert_non_null(strstr(x->trigger, "udev rule /etc/udev/rules.d/99-gpu-hotplug.rules:1"));
 }
 

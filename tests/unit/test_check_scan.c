@@ -9,7 +9,7 @@
 
 #include "fake_tree.h"
 
-#include "analysis/script_scan.h"
+#include "audit/script_scan.h"
 #include "sys/pve_mapping.h"
 #include "sys/rootfs.h"
 #include "sys/sd_units.h"

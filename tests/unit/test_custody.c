@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Custody rules (src/analysis/custody.c) on traces built through the
+/* Custody rules (src/findings/custody.c) on traces built through the
  * writer: who returned a device, a return that failed and its blocker, the
  * settled state, rebinds through any chain, hand-overs between VMs, and
  * traces that are cut, corrupt or from several hosts. Each test is a shape
@@ -7,6 +7,7 @@
  * udev rule, a hook's background child). */
 #include <errno.h>
 #include <fcntl.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +21,7 @@
 #include "report_builder.h"
 #include "util.h"
 
-static int count_sev(const struct report *rep, enum f_severity min)
+static int count_sev(const struct report *rep, enum severity min)
 {
 	int n = 0;
 
@@ -112,7 +113,7 @@ static void libvirt_managed_clean(bool uevents)
 	/* the JSON -device form names both functions */
 	assert_int_equal(rep.m.vms[0].n_devs, 2);
 	assert_int_equal(count_sev(&rep, SEV_WARN), 0);
-	assert_int_equal(report_exit_code(&rep), EXIT_OK);
+	assert_false(report_has_findings(&rep));
 	c = custody_of(&rep, "win10", GPU);
 	assert_non_null(c);
 	assert_non_null(c->ret);
@@ -433,7 +434,7 @@ static void test_header_only_trace_is_an_error(void **state)
 	tb_close_killed(&b);
 	traces[0] = b.path;
 	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)),
-			 EXIT_ERROR);
+			 -ENODATA);
 	assert_non_null(strstr(err, "never started"));
 	report_free(&rep);
 }
@@ -458,7 +459,7 @@ static void test_corrupt_trace_is_a_limit(void **state)
 	close(fd);
 	traces[0] = r.b.path;
 	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
-	assert_true(rep.m.error[0] || rep.m.truncated);
+	assert_true(rep.m.read_error[0] || rep.m.truncated);
 	assert_int_equal(count_sev(&rep, SEV_HIGH), 0);
 	report_free(&rep);
 }

@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "render/record.h"
-#include "render/text_escape.h"
+#include "render/record_render.h"
+#include "text_escape.h"
 #include "trace_builder.h"
 #include "util.h"
 
@@ -97,7 +97,7 @@ static void test_record_line_escapes_hostile_task(void **state)
 {
 	char dir[] = "/tmp/gt-escape-XXXXXX", *out = NULL;
 	struct gt_task t = tb_task(4242, "a\x1b]0;x\x07", 1, "p\n", 0);
-	struct render_clock c = { 0 };
+	struct trace_clock c = { 0 };
 	struct trace_reader *r;
 	struct trace_record rec;
 	size_t len = 0;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "model/event.h"
+#include "trace/event_decode.h"
 
 static struct gt_sysfs_write make_write(const char *const *leaf_first, int depth,
 					const char *data, size_t len)

@@ -12,9 +12,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analysis/report.h"
-#include "model/event.h"
+#include "findings/report.h"
 #include "report_builder.h"
+#include "trace/event_decode.h"
 #include "util.h"
 
 static struct gt_guard_event denial(int action, const char *dir, const char *value,

@@ -15,7 +15,7 @@
 
 #include "gputrace/event.h"
 #include "record/journal.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "trace/trace.h"
 #include "trace_builder.h"
 
@@ -89,7 +89,7 @@ static void entry(const char *pid, const char *unit, const char *transport, cons
 static void test_real_journal_file(void **state)
 {
 	struct journal_who who = { 0 };
-	struct render_clock clock = { .mono_ns = TB_T0, .real_ns = 1750000000000000000ull,
+	struct trace_clock clock = { .mono_ns = TB_T0, .real_ns = 1750000000000000000ull,
 				      .valid = true };
 	struct trace_record rec;
 	struct trace_reader *r;

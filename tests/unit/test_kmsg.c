@@ -19,7 +19,7 @@
 #include "record/devstate.h"
 #include "record/kmsg.h"
 #include "record/traced.h"
-#include "render/record.h"
+#include "render/record_render.h"
 #include "sys/pci.h"
 #include "trace/trace.h"
 #include "trace_builder.h"
@@ -132,7 +132,7 @@ static void test_bdf_next(void **state)
 {
 	const char *t = "pcieport 0000:00:01.1: AER: from 0000:01:00.0 and device=0a:00.1, "
 			"12:34:56.7 at 10000:e1:00.0 not x0000:02:00.00";
-	char bdf[TRACED_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 	size_t pos = 0;
 
 	assert_int_equal(bdf_next(t, strlen(t), &pos, bdf), 1);
@@ -157,7 +157,7 @@ static const char *keep(const char *rec, enum kmsg_mode m, const struct traced *
 static void test_keep_rules(void **state)
 {
 	struct traced t = { 0 };
-	char bdf[TRACED_BDF_LEN];
+	char bdf[PCI_BDF_LEN];
 
 	traced_add(&t, "0000:0a:00.0");
 	assert_string_equal(keep("6,1,1,-;nouveau 0000:0a:00.0: DRM: GPU lockup\n"
@@ -324,7 +324,7 @@ static void test_record_roundtrip(void **state)
 	assert_string_equal(kv_get(&rec, "why", buf, sizeof(buf)), "device");
 	/* shown as one line, escapes visible, no terminal control byte */
 	fp = open_memstream(&out, &outlen);
-	render_record_text(fp, &rec, &(struct render_clock){ 0 });
+	render_record_text(fp, &rec, &(struct trace_clock){ 0 });
 	fclose(fp);
 	assert_non_null(strstr(out, "kernel.err"));
 	assert_non_null(strstr(out, "bad\\n\\x1b[2J\n"));
@@ -376,7 +376,7 @@ static void test_old_and_new_traces(void **state)
 	trace_reader_close(r);
 	memset(&m, 0, sizeof(m));
 	paths[0] = b.path;
-	assert_int_equal(model_load(&m, paths, 1, NULL), 0);
+	assert_int_equal(model_load(&m, paths, 1, NULL, buf, sizeof(buf)), 0);
 	assert_int_equal(m.n_writes, 1);
 	model_free(&m);
 
@@ -398,7 +398,7 @@ static void test_old_and_new_traces(void **state)
 	tb_close(&b);
 	memset(&m, 0, sizeof(m));
 	paths[0] = b.path;
-	assert_int_equal(model_load(&m, paths, 1, NULL), 0);
+	assert_int_equal(model_load(&m, paths, 1, NULL, buf, sizeof(buf)), 0);
 	assert_int_equal(m.n_writes, 1);
 	assert_int_equal(m.n_pci, 1);
 	/* the new records in the model, logs by time */
@@ -428,7 +428,7 @@ static void test_old_and_new_traces(void **state)
 		size_t outlen;
 
 		fp = open_memstream(&out, &outlen);
-		render_record_text(fp, &rec, &(struct render_clock){ 0 });
+		render_record_text(fp, &rec, &(struct trace_clock){ 0 });
 		fclose(fp);
 		if (rec.type == 99)
 			assert_non_null(strstr(out, "(record type 99, 6 bytes)"));
@@ -443,6 +443,7 @@ static void test_old_and_new_traces(void **state)
 static void test_builder_helpers(void **state)
 {
 	const char *paths[1];
+	char buf[256];
 	struct model m;
 	struct tb b;
 
@@ -453,7 +454,7 @@ static void test_builder_helpers(void **state)
 	tb_close(&b);
 	memset(&m, 0, sizeof(m));
 	paths[0] = b.path;
-	assert_int_equal(model_load(&m, paths, 1, NULL), 0);
+	assert_int_equal(model_load(&m, paths, 1, NULL, buf, sizeof(buf)), 0);
 	assert_int_equal(m.n_logs, 2);
 	assert_string_equal(m.logs[0].bdf, "0000:0a:00.0");
 	assert_string_equal(m.logs[1].unit, "vm-shutdown-monitor@111.service");
@@ -499,8 +500,8 @@ static void test_pm_events_shown(void **state)
 	while (trace_reader_next(r, &rec) == 1) {
 		if (rec.type != GT_REC_EVENT)
 			continue;
-		render_record_text(fp, &rec, &(struct render_clock){ 0 });
-		render_record_json(jw, &rec, &(struct render_clock){ 0 });
+		render_record_text(fp, &rec, &(struct trace_clock){ 0 });
+		render_record_json(jw, &rec, &(struct trace_clock){ 0 });
 		fputc('\n', fp);
 	}
 	json_free(jw);

@@ -9,8 +9,8 @@
 
 #include "fake_tree.h"
 
-#include "analysis/redact.h"
-#include "model/event.h"
+#include "redact/redact.h"
+#include "trace/event_decode.h"
 #include "trace/trace.h"
 
 #define HOST	"gt-secret-host"

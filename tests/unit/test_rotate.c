@@ -17,7 +17,7 @@
 #include "cmd/cmd.h"
 #include "model/model.h"
 #include "record/rotate.h"
-#include "record/state_file.h"
+#include "sys/state_file.h"
 #include "trace/trace.h"
 #include "trace_builder.h"
 
@@ -182,7 +182,7 @@ static void test_set_is_one_recording(void **state)
 	struct gt_task qemu = tb_task(500, "kvm", 1, "systemd", 0);
 	struct tb b1, b2;
 	struct model m = { 0 };
-	char *args[1] = { dir }, **files;
+	char *args[1] = { dir }, **files, err[256];
 	int n, found = 0;
 
 	open_part(&b1, "z-first.gtrace", 0, 0);
@@ -202,7 +202,7 @@ static void test_set_is_one_recording(void **state)
 	assert_int_equal(n, 2);
 	assert_non_null(strstr(files[0], "z-first"));
 	assert_non_null(strstr(files[1], "a-second"));
-	assert_int_equal(model_load(&m, (const char *const *)files, n, NULL), 0);
+	assert_int_equal(model_load(&m, (const char *const *)files, n, NULL, err, sizeof(err)), 0);
 	assert_int_equal(m.n_boots, 1);
 	assert_string_equal(m.other_hosts, "");
 	assert_int_equal(m.n_phases, 0);	/* not a phase per file */
@@ -232,6 +232,7 @@ static void test_set_gap(void **state)
 	struct tb b1, b3;
 	struct model m = { 0 };
 	const char *files[2];
+	char err[256];
 
 	open_part(&b1, "g.gtrace", 0, 0);
 	tb_pci(&b1, "0000:0a:00.0", "10de", "1b80", "nouveau");
@@ -241,7 +242,7 @@ static void test_set_gap(void **state)
 	end_part(&b3, 3000, "Interrupt");
 	files[0] = b1.path;
 	files[1] = b3.path;
-	assert_int_equal(model_load(&m, files, 2, NULL), 0);
+	assert_int_equal(model_load(&m, files, 2, NULL, err, sizeof(err)), 0);
 	assert_int_equal(m.set_missing, 1);
 	assert_int_equal(m.n_pci, 1);
 	model_free(&m);

@@ -10,9 +10,9 @@
 
 #include "fake_tree.h"
 
-#include "analysis/status.h"
 #include "cmd/cmd.h"
-#include "render/status.h"
+#include "render/status_render.h"
+#include "status/status.h"
 #include "sys/pci.h"
 #include "sys/vms.h"
 #include "util.h"

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "record/snapshot.h"
 #include "sys/configs.h"
 #include "sys/pci.h"
 #include "sys/procs.h"

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Custody of each device through each VM run (custody.h, docs/design.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings/custody.h"
+#include "util.h"
+
+const char *returner_kind_name(enum returner_kind k)
+{
+	static const char *const names[] = { "", "hook", "hook_child", "daemon", "monitor", "other" };
+
+	return names[k];
+}
+
+const char *blocker_kind_name(enum blocker_kind k)
+{
+	static const char *const names[] = { "", "stale_driver_override", "stale_dynamic_id",
+					     "probe_error", "write_error" };
+
+	return names[k];
+}
+
+const char *custody_driver_before(const struct model *m, const char *bdf, uint64_t ts)
+{
+	return model_driver_before(m, bdf, ts);
+}
+
+const struct gt_task *trans_actor(const struct model *m, const struct m_trans *t)
+{
+	if (t->task_known)
+		return &t->task;
+	if (t->cause >= 0)
+		return &m->writes[t->cause].task;
+	return NULL;
+}
+
+static bool is_daemon_comm(const char *comm)
+{
+	/* comm is the thread's: libvirt acts from worker threads */
+	static const char *const daemons[] = { "libvirtd", "virtqemud", "virtnodedevd", "qm",
+					       "qmeventd", "pvedaemon", "pvedaemon worke",
+					       "task UPID", "qemu-event", "rpc-virtqemud",
+					       "rpc-libvirtd", "prio-rpc-libvir", "prio-rpc-virtq",
+					       "rpc-worker", "virtqemud-prio", NULL };
+
+	for (int i = 0; daemons[i]; i++)
+		if (!strncmp(comm, daemons[i], GT_COMM_LEN))
+			return true;
+	return !strncmp(comm, "task UPID:", 10);
+}
+
+static const struct m_hook *hook_run_of(const struct model *m, const struct m_proc *p)
+{
+	return p ? model_hook_of_proc(m, p) : NULL;
+}
+
+enum returner_kind custody_actor(const struct model *m, const struct gt_task *task, uint64_t ts,
+				 const struct m_spawn *chain, int n_chain, const struct m_hook **hook)
+{
+	const struct m_proc *self = model_proc_at(m, task->pid, ts);
+	const struct m_hook *h;
+
+	*hook = NULL;
+	if (self && (!self->exit_ns || self->exit_ns >= ts) && (h = hook_run_of(m, self))) {
+		*hook = h;
+		return h->user_rule || !strcmp(h->phase, "unit") ? RET_MONITOR : RET_HOOK;
+	}
+	for (int i = 0; i < n_chain; i++)
+		if ((h = hook_run_of(m, chain[i].proc))) {
+			*hook = h;
+			return h->user_rule || !strcmp(h->phase, "unit") ? RET_MONITOR : RET_HOOK_CHILD;
+		}
+	if (is_daemon_comm(task->comm))
+		return RET_DAEMON;
+	for (int i = 0; i < n_chain; i++)
+		if (is_daemon_comm(chain[i].comm))
+			return RET_DAEMON;
+	return RET_OTHER;
+}
+
+static bool vm_uses(const struct m_vm *vm, const char *bdf)
+{
+	for (int i = 0; i < vm->n_devs; i++)
+		if (!strcmp(vm->devs[i], bdf))
+			return true;
+	return false;
+}
+
+static bool is_stub_bind(const struct m_trans *t)
+{
+	return t->kind == M_BIND && driver_is_stub(t->driver);
+}
+
+/* The start sequence of RUN for BDF: its last bind to a stub in the window
+ * before QEMU's start, from the unbind (from a host driver) that came
+ * right before that bind; QEMU's start when no bind to a stub is there. */
+static uint64_t start_sequence(const struct model *m, const struct m_vm *run, const char *bdf)
+{
+	const struct m_trans *bind = NULL, *leave = NULL;
+
+	if (!run->start_ns)
+		return 0;
+	for (size_t i = 0; i < m->n_trans && m->trans[i].ts_ns <= run->start_ns; i++) {
+		const struct m_trans *t = &m->trans[i];
+
+		if (strcmp(t->bdf, bdf) || t->ts_ns + CUSTODY_START_WINDOW_NS < run->start_ns)
+			continue;
+		if (t->kind == M_UNBIND || t->kind == M_REMOVE)
+			leave = t;
+		if (is_stub_bind(t)) {
+			bind = t;
+			if (leave && leave->ts_ns > t->ts_ns)
+				leave = NULL;
+		}
+	}
+	if (!bind)
+		return run->start_ns;
+	return leave && leave->ts_ns <= bind->ts_ns ? leave->ts_ns : bind->ts_ns;
+}
+
+/* The next run of any VM that takes BDF after AFTER: its start sequence. */
+static uint64_t next_taker(const struct model *m, const struct m_vm *self, const char *bdf,
+			   uint64_t after, const struct m_vm **who)
+{
+	uint64_t best = UINT64_MAX;
+
+	*who = NULL;
+	for (size_t i = 0; i < m->n_vms; i++) {
+		const struct m_vm *v = &m->vms[i];
+		uint64_t s;
+
+		if (v == self || !v->start_ns || v->start_ns <= after || !vm_uses(v, bdf))
+			continue;
+		s = start_sequence(m, v, bdf);
+		s = s > after ? s : after + 1;
+		if (s < best) {
+			best = s;
+			*who = v;
+		}
+	}
+	return best;
+}
+
+static void add_hook(struct custody *c, const struct m_hook *h)
+{
+	for (int i = 0; i < c->n_hooks; i++)
+		if (c->hooks[i] == h)
+			return;
+	if (c->n_hooks < C_HOOKS_MAX)
+		c->hooks[c->n_hooks++] = h;
+}
+
+/* The hooks of this stop: after-stop hooks of the VM starting around it
+ * and before the device is taken again, and monitors alive at the stop. */
+static void stop_hooks(const struct model *m, struct custody *c)
+{
+	uint64_t from = c->stop_ns - CUSTODY_HOOK_EARLY_NS, to = c->stop_ns + CUSTODY_STOP_MAX_NS;
+
+	to = to < c->until_ns ? to : c->until_ns;
+	for (size_t i = 0; i < m->n_hooks; i++) {
+		const struct m_hook *h = &m->hooks[i];
+		bool monitor = h->user_rule || !strcmp(h->phase, "unit");
+
+		if (!hook_for_vm(h, c->vm->id) || !hook_is_after_stop(h))
+			continue;
+		if ((h->start_ns >= from && h->start_ns < to) ||
+		    (monitor && h->start_ns < c->stop_ns && (!h->end_ns || h->end_ns >= c->stop_ns)))
+			add_hook(c, h);
+	}
+}
+
+/* Latest exit of the processes a hook started while it ran (its spawn tree
+ * by exec-time parents), bounded by CAP; 0 if one had not exited. */
+static uint64_t tree_end(const struct model *m, const struct m_hook *h, uint64_t cap, bool *open)
+{
+	uint32_t pids[64];
+	int n = 1;
+	uint64_t end = h->end_ns;
+
+	pids[0] = h->proc->pid;
+	for (size_t i = 0; i < m->n_procs; i++) {
+		const struct m_proc *p = &m->procs[i];
+		bool child = false;
+
+		if (!p->start_ns || p->start_ns < h->start_ns || p->start_ns > cap)
+			continue;
+		for (int k = 0; k < n && !child; k++)
+			child = p->ppid == pids[k];
+		if (!child)
+			continue;
+		if (n < 64)
+			pids[n++] = p->pid;
+		if (!p->exit_ns || p->exit_ns > cap)
+			*open = true;
+		else if (p->exit_ns > end)
+			end = p->exit_ns;
+	}
+	return end;
+}
+
+/* Does W act on BDF: a write naming it in its path or value? */
+static bool write_touches(const struct m_write *w, const char *bdf)
+{
+	return strstr(w->path, bdf) || strstr(w->value, bdf) || !strcmp(w->attr, "rescan");
+}
+
+/* The stop sequence is over once every hook of the stop and what it
+ * started have exited, the daemon's cleanup has run and the writes on the
+ * device by any of them are done; then the grace for probes and udev. */
+static void settle(const struct model *m, struct custody *c)
+{
+	uint64_t cap = c->stop_ns + CUSTODY_STOP_MAX_NS, s = c->stop_ns;
+	bool open = false;
+
+	for (int i = 0; i < c->n_hooks; i++) {
+		const struct m_hook *h = c->hooks[i];
+
+		if (h->user_rule || !strcmp(h->phase, "unit"))
+			continue;	/* monitors run on: their writes count below */
+		if (!h->end_ns) {
+			open = true;
+			continue;
+		}
+		s = h->end_ns > s ? h->end_ns : s;
+		if (h->proc) {
+			uint64_t e = tree_end(m, h, cap, &open);
+
+			s = e > s ? e : s;
+		}
+	}
+	for (size_t i = 0; i < m->n_procs; i++) {
+		const struct m_proc *p = &m->procs[i];
+
+		/* Proxmox: qm cleanup (qmeventd's) ends the stop */
+		if (p->start_ns >= c->stop_ns - CUSTODY_HOOK_EARLY_NS && p->start_ns < cap &&
+		    !strcmp(p->comm, "qm") && memmem(p->argv, p->argv_len, "cleanup", 8)) {
+			c->daemon_seen = true;
+			if (!p->exit_ns)
+				open = true;
+			else if (p->exit_ns > s)
+				s = p->exit_ns;
+		}
+	}
+	for (size_t i = 0; i < m->n_writes; i++) {
+		const struct m_write *w = &m->writes[i];
+		const struct m_hook *h;
+		struct m_spawn chain[M_SPAWN_MAX];
+		int n;
+
+		if (w->ts_ns < c->stop_ns || w->ts_ns > cap || w->ts_ns >= c->until_ns ||
+		    !write_touches(w, c->bdf))
+			continue;
+		n = model_spawn_chain(m, &w->task, w->ts_ns, chain);
+		if (custody_actor(m, &w->task, w->ts_ns, chain, n, &h) == RET_OTHER)
+			continue;
+		if (is_daemon_comm(w->task.comm))
+			c->daemon_seen = true;
+		s = w->end_ns > s ? w->end_ns : s;
+	}
+	c->settle_ns = s + CUSTODY_SETTLE_GRACE_NS;
+	if (c->settle_ns > c->until_ns)
+		c->settle_ns = c->until_ns;
+	c->settled = !open && m->last_ns >= c->settle_ns;
+}
+
+/* The driver_override of BDF at TS: the last successful write, else the
+ * start snapshot's. */
+const struct m_write *custody_override_at(const struct model *m, const char *bdf, uint64_t ts,
+					 char *value, size_t size)
+{
+	const struct m_write *best = NULL;
+	char tail[64];
+
+	value[0] = 0;
+	for (size_t i = 0; i < m->n_pci; i++)
+		if (!strcmp(m->pci[i].bdf, bdf) && strcmp(m->pci[i].override, "(null)"))
+			strlcpy0(value, m->pci[i].override, size);
+	snprintf(tail, sizeof(tail), "/%s/driver_override", bdf);
+	for (size_t i = 0; i < m->n_writes; i++) {
+		const struct m_write *w = &m->writes[i];
+		size_t n = strlen(w->path), t = strlen(tail);
+
+		if (w->ts_ns < ts && w->ret > 0 && n >= t && !strcmp(w->path + n - t, tail) &&
+		    (!best || w->ts_ns >= best->ts_ns))
+			best = w;
+	}
+	if (best)
+		strlcpy0(value, best->value, size);
+	/* a removed device takes its override with it; a re-added one has none */
+	for (size_t i = 0; value[0] && i < m->n_trans && m->trans[i].ts_ns < ts; i++) {
+		const struct m_trans *t = &m->trans[i];
+
+		if ((t->kind == M_REMOVE || t->kind == M_ADD) && !strcmp(t->bdf, bdf) &&
+		    (!best || t->ts_ns > best->ts_ns)) {
+			value[0] = 0;
+			return NULL;
+		}
+	}
+	return best;
+}
+
+static const struct m_pci *pci_of(const struct model *m, const char *bdf)
+{
+	for (size_t i = 0; i < m->n_pci; i++)
+		if (!strcmp(m->pci[i].bdf, bdf))
+			return &m->pci[i];
+	return NULL;
+}
+
+/* A stub's dynamic id matching BDF's ids, in the table at TS. */
+const struct m_dynid *custody_stub_dynid(const struct model *m, const char *bdf, const char *driver,
+					uint64_t ts)
+{
+	const struct m_pci *d = pci_of(m, bdf);
+
+	for (size_t i = 0; d && i < m->n_dynids; i++) {
+		const struct m_dynid *y = &m->dynids[i];
+
+		if ((driver ? !strcmp(y->driver, driver) : driver_is_stub(y->driver)) &&
+		    y->vendor == d->vendor && y->device == d->device && y->ts_ns < ts &&
+		    (!y->removed_ns || y->removed_ns > ts))
+			return y;
+	}
+	return NULL;
+}
+
+/* What blocked the return, checked in the order the kernel decides: an
+ * override naming a stub refuses every other driver (a bind gets ENODEV, a
+ * reprobe lands on the stub); a host driver's failed probe is its own
+ * error; a stub's dynamic id matters only when a reprobe landed on that
+ * stub (an explicit bind of the host driver ignores it); else the write's
+ * own error. */
+static void find_blocker(const struct model *m, struct custody *c, uint64_t ts,
+			 const struct m_write *failed, const struct m_trans *landed)
+{
+	struct c_blocker *b = &c->blocker;
+	const struct m_write *ov = custody_override_at(m, c->bdf, ts, b->override_value,
+						       sizeof(b->override_value));
+
+	b->failed = failed;
+	if (b->override_value[0] && driver_is_stub(b->override_value) &&
+	    (landed || !failed || failed->ret == -ENODEV)) {
+		b->kind = BLOCK_OVERRIDE;
+		b->override = ov;
+		return;
+	}
+	b->override_value[0] = 0;
+	for (int i = 0; i < c->n_attempts; i++)
+		if (c->attempt_trans[i] && c->attempt_trans[i]->kind == M_PROBE_FAIL) {
+			b->kind = BLOCK_PROBE;
+			b->probe = c->attempt_trans[i];
+			return;
+		}
+	if (landed && (b->dynid = custody_stub_dynid(m, c->bdf, landed->driver, ts))) {
+		b->kind = BLOCK_DYNID;
+		return;
+	}
+	b->kind = failed ? BLOCK_WRITE : BLOCK_NONE;
+}
+
+static bool binding_attr(const char *attr)
+{
+	static const char *const attrs[] = { "bind", "unbind", "drivers_probe", "driver_override",
+					     "remove", "rescan", NULL };
+
+	for (int i = 0; attrs[i]; i++)
+		if (!strcmp(attr, attrs[i]))
+			return true;
+	return false;
+}
+
+/* Return attempts between the stop and END that did not end on a host
+ * driver: failed writes on the device, failed probes, reprobes that landed
+ * on a stub. */
+static void attempts(const struct model *m, struct custody *c, uint64_t end)
+{
+	const struct m_write *first_failed = NULL;
+	const struct m_trans *first_stub = NULL;
+	uint64_t first_ts = 0;
+
+	for (size_t i = 0; i < m->n_writes && c->n_attempts < C_ATTEMPTS_MAX; i++) {
+		const struct m_write *w = &m->writes[i];
+
+		if (w->ts_ns < c->stop_ns || w->ts_ns > end || w->ret >= 0 || !binding_attr(w->attr) ||
+		    !write_touches(w, c->bdf))
+			continue;
+		c->attempt_writes[c->n_attempts++] = w;
+		if (!first_failed || w->ts_ns < first_failed->ts_ns)
+			first_failed = w;
+	}
+	for (size_t i = 0; i < m->n_trans && c->n_attempts < C_ATTEMPTS_MAX; i++) {
+		const struct m_trans *t = &m->trans[i];
+
+		if (t->ts_ns < c->stop_ns || t->ts_ns > end || strcmp(t->bdf, c->bdf))
+			continue;
+		if ((t->kind == M_PROBE_FAIL && t->err != -ENODEV && t->err != -ENXIO) ||
+		    is_stub_bind(t)) {
+			c->attempt_trans[c->n_attempts] = t;
+			c->attempt_writes[c->n_attempts++] = t->cause >= 0 ? &m->writes[t->cause] : NULL;
+			if (is_stub_bind(t) && !first_stub)
+				first_stub = t;
+		}
+	}
+	if (!c->n_attempts)
+		return;
+	first_ts = first_failed ? first_failed->ts_ns : UINT64_MAX;
+	if (first_stub && first_stub->ts_ns < first_ts)
+		first_ts = first_stub->ts_ns;
+	if (first_ts == UINT64_MAX)
+		first_ts = c->attempt_trans[0] ? c->attempt_trans[0]->ts_ns : c->stop_ns;
+	find_blocker(m, c, first_ts, first_failed && first_failed->ts_ns <= first_ts ? first_failed : NULL,
+		     first_stub && first_stub->ts_ns <= first_ts ? first_stub : NULL);
+}
+
+/* Every move off the host driver after the return, until the hand-over:
+ * left, and where it landed; a landing back on a host driver closes an
+ * episode as harmless (libvirt's reattach, a rescan that came back). */
+static void episodes(const struct model *m, struct custody *c)
+{
+	struct c_episode cur = { 0 };
+	bool on_host = true, out = false;
+	char host[MODEL_DRV_LEN];
+
+	strlcpy0(host, c->ret->driver, sizeof(host));
+	for (size_t i = 0; i < m->n_trans; i++) {
+		const struct m_trans *t = &m->trans[i];
+
+		if (t->ts_ns <= c->ret->ts_ns || t->ts_ns >= c->until_ns || strcmp(t->bdf, c->bdf) ||
+		    t == c->ret)
+			continue;
+		if (on_host && (t->kind == M_UNBIND || t->kind == M_REMOVE || is_stub_bind(t))) {
+			memset(&cur, 0, sizeof(cur));
+			cur.leave = t;
+			strlcpy0(cur.host, host, sizeof(cur.host));
+			on_host = false;
+			out = true;
+		}
+		if (!out)
+			continue;
+		if (t->kind == M_REMOVE)
+			cur.removed = t;
+		if (t->kind == M_ADD)
+			cur.readd = t;
+		if (t->kind == M_BIND) {
+			cur.land = t;
+			c->n_moves++;
+			if (c->n_episodes < C_EPISODES_MAX)
+				c->episodes[c->n_episodes++] = cur;
+			out = false;
+			on_host = !driver_is_stub(t->driver);
+			if (on_host)
+				strlcpy0(host, t->driver, sizeof(host));
+		}
+	}
+	if (out) {
+		c->n_moves++;
+		if (c->n_episodes < C_EPISODES_MAX)
+			c->episodes[c->n_episodes++] = cur;	/* no driver at the end */
+	}
+}
+
+/* Did anything write on the device between the stop and the settle? */
+static bool touched_after_stop(const struct model *m, const struct custody *c)
+{
+	for (size_t i = 0; i < m->n_writes; i++) {
+		const struct m_write *w = &m->writes[i];
+
+		if (w->ts_ns >= c->stop_ns && w->ts_ns <= c->settle_ns && binding_attr(w->attr) &&
+		    strcmp(w->attr, "rescan") && write_touches(w, c->bdf))
+			return true;
+	}
+	return false;
+}
+
+static void one(const struct model *m, const struct m_vm *vm, const char *bdf, struct custody *c)
+{
+	const char *before;
+
+	memset(c, 0, sizeof(*c));
+	c->vm = vm;
+	strlcpy0(c->bdf, bdf, sizeof(c->bdf));
+	c->start_seq_ns = start_sequence(m, vm, bdf);
+	before = vm->start_ns ? model_driver_before(m, bdf, c->start_seq_ns) : NULL;
+	c->host_known = before != NULL;
+	strlcpy0(c->host_before, before ? before : "", sizeof(c->host_before));
+	c->stop_ns = vm->stop_ns;
+	c->until_ns = next_taker(m, vm, bdf, vm->stop_ns ? vm->stop_ns : UINT64_MAX - 1, &c->next_vm);
+	if (!c->stop_ns)
+		return;
+	stop_hooks(m, c);
+	settle(m, c);
+	for (size_t i = 0; i < m->n_trans; i++) {
+		const struct m_trans *t = &m->trans[i];
+		const struct gt_task *who;
+
+		if (t->ts_ns <= c->stop_ns || t->ts_ns >= c->until_ns || strcmp(t->bdf, bdf) ||
+		    t->kind != M_BIND || driver_is_stub(t->driver))
+			continue;
+		c->ret = t;
+		c->late = c->settled && t->ts_ns > c->settle_ns;
+		if ((who = trans_actor(m, t))) {
+			struct m_spawn chain[M_SPAWN_MAX];
+			int n = model_spawn_chain(m, who, t->ts_ns, chain);
+
+			c->ret_kind = custody_actor(m, who, t->ts_ns, chain, n, &c->ret_hook);
+		}
+		break;
+	}
+	if (!c->ret || c->late)
+		attempts(m, c, c->ret ? c->ret->ts_ns : c->settle_ns);
+	before = model_driver_before(m, bdf, c->settle_ns);
+	strlcpy0(c->settled_driver, before ? before : "", sizeof(c->settled_driver));
+	/* expected back: it came from a host driver, or someone tried. A GPU on
+	 * vfio-pci from boot stays there, whatever hooks run for other reasons
+	 * (CPU pinning, hugepages). */
+	c->expect_return = (c->host_known && c->host_before[0] && !driver_is_stub(c->host_before)) ||
+			   c->n_attempts || c->ret || touched_after_stop(m, c);
+	if (c->ret)
+		episodes(m, c);
+}
+
+int custody_build(const struct model *m, const char *vmf, const char *devf, struct custody_set *out)
+{
+	for (size_t v = 0; v < m->n_vms; v++) {
+		const struct m_vm *vm = &m->vms[v];
+
+		if (vmf && strcmp(vmf, vm->id))
+			continue;
+		for (int d = 0; d < vm->n_devs; d++) {
+			if (devf && strcmp(devf, vm->devs[d]))
+				continue;
+			if (array_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)))
+				return -ENOMEM;
+			one(m, vm, vm->devs[d], &out->v[out->n++]);
+		}
+	}
+	return 0;
+}
+
+void custody_free(struct custody_set *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Building a report: the model, the findings, and a timeline per VM. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings/report.h"
+#include "sys/pci.h"
+#include "trace/event_decode.h"
+#include "util.h"
+
+static struct tl_row *row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_id)
+{
+	struct tl_row *x = array_push((void **)&r->rows, &r->n_rows, &r->cap_rows, sizeof(*r->rows));
+
+	if (!x)
+		return NULL;
+	x->ts_ns = ts;
+	x->rec_id = rec_id;
+	snprintf(x->vm, sizeof(x->vm), "%s", vm);
+	return x;
+}
+
+static void task_who(const struct gt_task *t, bool inferred, char *buf, size_t size)
+{
+	size_t off = snprintf(buf, size, "%s%.16s[%u]", inferred ? "(inferred) " : "", t->comm, t->pid);
+
+	for (int i = 0; i < t->n_ancestors && i < 2 && off < size; i++)
+		off += snprintf(buf + off, size - off, " < %.16s[%u]", t->ancestors[i].comm,
+				t->ancestors[i].pid);
+}
+
+static bool hook_pid(const struct model *m, const char *vm, uint32_t pid)
+{
+	for (size_t i = 0; i < m->n_hooks; i++)
+		if (hook_for_vm(&m->hooks[i], vm) && m->hooks[i].proc && m->hooks[i].proc->pid == pid)
+			return true;
+	return false;
+}
+
+static bool mentions(const struct m_vm *vm, const char *s);
+
+/* Kernel lines about the VM's devices, journal lines of its hooks and of
+ * units named after it: marked as such, beside the writes they go with. */
+static void log_row(struct report *r, const struct m_vm *vm, const struct m_log *l)
+{
+	struct tl_row *x;
+	char at[80];
+
+	snprintf(at, sizeof(at), "@%s.", vm->id);
+	if (l->source == M_LOG_KERNEL ? !l->bdf[0] || !mentions(vm, l->bdf) || (r->device && strcmp(r->device, l->bdf))
+				      : !hook_pid(&r->m, vm->id, l->pid) && !strstr(l->unit, at))
+		return;
+	if (!(x = row(r, l->ts_ns, vm->id, l->rec_id)))
+		return;
+	snprintf(x->what, sizeof(x->what), "%s: %.*s", l->source == M_LOG_KERNEL ? "kernel" : "journal",
+		 (int)strcspn(l->msg, "\n"), l->msg);
+	if (l->source == M_LOG_JOURNAL)
+		snprintf(x->who, sizeof(x->who), "%s[%u]", l->comm, l->pid);
+}
+
+static bool mentions(const struct m_vm *vm, const char *s)
+{
+	for (int i = 0; i < vm->n_devs; i++)
+		if (strstr(s, vm->devs[i]))
+			return true;
+	return false;
+}
+
+static void vm_timeline(struct report *r, const struct m_vm *vm)
+{
+	const struct model *m = &r->m;
+	struct tl_row *x;
+
+	if (vm->start_ns && (x = row(r, vm->start_ns, vm->id, vm->rec_id)))
+		snprintf(x->what, sizeof(x->what), "VM %s started (%s pid %u)", vm->id,
+			 vm->flavour == VM_PROXMOX ? "Proxmox, kvm" : vm->flavour == VM_LIBVIRT ?
+			 "libvirt, qemu" : "qemu", vm->pid);
+	if (vm->stop_ns && (x = row(r, vm->stop_ns, vm->id, 0))) {
+		char st[64];
+
+		exit_status_str(vm->exit_status, st, sizeof(st));
+		snprintf(x->what, sizeof(x->what), "VM %s stopped: %s (QEMU %s)", vm->id,
+			 vm->stop_requested ? "stop requested" : "no stop command seen", st);
+	}
+	for (size_t i = 0; i < m->n_hooks; i++) {
+		const struct m_hook *h = &m->hooks[i];
+		char st[64];
+
+		if (!hook_for_vm(h, vm->id))
+			continue;
+		if ((x = row(r, h->start_ns, vm->id, h->proc ? h->proc->rec_id : 0))) {
+			snprintf(x->what, sizeof(x->what), "hook %s %s %s", h->script, h->vm, h->phase);
+			snprintf(x->who, sizeof(x->who), "%.16s[%u]", h->proc ? h->proc->comm : "?",
+				 h->proc ? h->proc->pid : 0);
+		}
+		if (h->end_ns && (x = row(r, h->end_ns, vm->id, 0))) {
+			exit_status_str(h->exit_status, st, sizeof(st));
+			snprintf(x->what, sizeof(x->what), "hook %s %s: %s (%.2f s)", h->vm, h->phase, st,
+				 (h->end_ns - h->start_ns) / 1e9);
+		}
+	}
+	for (size_t i = 0; i < m->n_trans; i++) {
+		const struct m_trans *t = &m->trans[i];
+		static const char *const verbs[] = { "->", "<-", "probe failed:", "added", "removed" };
+
+		if (!mentions(vm, t->bdf) || (r->device && strcmp(r->device, t->bdf)))
+			continue;
+		if (!(x = row(r, t->ts_ns, vm->id, t->rec_id)))
+			return;
+		snprintf(x->what, sizeof(x->what), "%s %s %s%s", t->bdf, verbs[t->kind], t->driver,
+			 t->kind == M_UNBIND ? " (unbound)" : "");
+		if (t->task_known)
+			task_who(&t->task, t->from_uevent, x->who, sizeof(x->who));
+	}
+	for (size_t i = 0; i < m->n_writes; i++) {
+		const struct m_write *w = &m->writes[i];
+
+		if (!mentions(vm, w->path) && !mentions(vm, w->value) &&
+		    strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id"))
+			continue;
+		if (!(x = row(r, w->ts_ns, vm->id, w->rec_id)))
+			return;
+		snprintf(x->what, sizeof(x->what), "write \"%s\" to %s%s", w->value, w->path,
+			 w->ret < 0 ? " (failed)" : "");
+		task_who(&w->task, false, x->who, sizeof(x->who));
+	}
+	for (size_t i = 0; i < m->n_pms; i++) {
+		const struct m_pm *pm = &m->pms[i];
+		if (!mentions(vm, pm->bdf) || (r->device && strcmp(r->device, pm->bdf)))
+			continue;
+		if (!(x = row(r, pm->ts_ns, vm->id, pm->rec_id)))
+			return;
+		if (pm->reset)
+			snprintf(x->what, sizeof(x->what), "%s reset (%s): %s", pm->bdf, pm->function,
+				 pm->ret < 0 ? errno_name(pm->ret, "failed") : "done");
+		else
+			snprintf(x->what, sizeof(x->what), "%s power %s asked: %s, now %s", pm->bdf,
+				 pci_power_name(pm->state), pm->ret < 0 ? errno_name(pm->ret, "failed") : "done",
+				 pci_power_name(pm->now_state));
+		task_who(&pm->task, false, x->who, sizeof(x->who));
+	}
+	for (size_t i = 0; i < m->n_marks; i++)
+		if ((x = row(r, m->marks[i].ts_ns, vm->id, m->marks[i].rec_id)))
+			snprintf(x->what, sizeof(x->what), "mark: %s", m->marks[i].label);
+	for (size_t i = 0; !r->no_logs && i < m->n_logs; i++)
+		log_row(r, vm, &m->logs[i]);
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct tl_row *x = a, *y = b;
+
+	if (strcmp(x->vm, y->vm))
+		return strcmp(x->vm, y->vm);
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
+/* "+0.84 s after hook exit": rows after the end of a hook that gives the
+ * devices back, until the VM starts again. */
+static void hook_deltas(struct report *r)
+{
+	for (size_t i = 0; i < r->n_rows; i++) {
+		struct tl_row *x = &r->rows[i];
+		uint64_t last_end = 0;
+
+		for (size_t k = 0; k < r->m.n_hooks; k++) {
+			const struct m_hook *h = &r->m.hooks[k];
+
+			if (hook_for_vm(h, x->vm) && hook_is_after_stop(h) && h->end_ns &&
+			    h->end_ns < x->ts_ns && h->end_ns > last_end)
+				last_end = h->end_ns;
+		}
+		for (size_t k = 0; k < r->m.n_vms && last_end; k++)
+			if (!strcmp(r->m.vms[k].id, x->vm) && r->m.vms[k].start_ns > last_end &&
+			    r->m.vms[k].start_ns <= x->ts_ns)
+				last_end = 0;
+		if (last_end) {
+			x->after_hook = true;
+			x->delay_s = (x->ts_ns - last_end) / 1e9;
+		}
+	}
+}
+
+static bool in_phase(const struct report *r, uint64_t ts)
+{
+	return !r->phase || (ts >= r->phase->start_ns && ts < r->phase->end_ns);
+}
+
+/* Which transitions happened in which phase: the side-by-side comparison. */
+static void compare_phases(struct report *r)
+{
+	const struct model *m = &r->m;
+
+	for (size_t p = 0; p < m->n_phases && p < 32; p++) {
+		for (size_t i = 0; i < m->n_trans; i++) {
+			const struct m_trans *t = &m->trans[i];
+			char sig[160];
+			size_t k;
+
+			if (t->ts_ns < m->phases[p].start_ns || t->ts_ns >= m->phases[p].end_ns ||
+			    (t->kind != M_BIND && t->kind != M_UNBIND) || (r->device && strcmp(r->device, t->bdf)))
+				continue;
+			snprintf(sig, sizeof(sig), "%s %s %s by %.16s", t->bdf, t->kind == M_BIND ? "->" : "<-",
+				 t->driver, t->task_known ? t->task.comm : "?");
+			for (k = 0; k < r->n_sigs && strcmp(r->sigs[k].sig, sig); k++)
+				;
+			if (k == r->n_sigs) {
+				struct phase_sig *s = array_push((void **)&r->sigs, &r->n_sigs,
+								 &r->cap_sigs, sizeof(*r->sigs));
+
+				if (!s)
+					return;
+				snprintf(s->sig, sizeof(s->sig), "%s", sig);
+			}
+			r->sigs[k].phases |= 1u << p;
+		}
+	}
+}
+
+/* Keeps the findings and rows of the --phase window. */
+static void keep_phase(struct report *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->f.n; i++)
+		if (!r->f.v[i].ts_ns || in_phase(r, r->f.v[i].ts_ns))
+			r->f.v[n++] = r->f.v[i];
+	r->f.n = n;
+	n = 0;
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (in_phase(r, r->rows[i].ts_ns))
+			r->rows[n++] = r->rows[i];
+	r->n_rows = n;
+}
+
+int report_build(struct report *r, const char *const *traces, int n, const struct report_opts *o,
+		 char *err, size_t errlen)
+{
+	const char *vm = o->vm, *device = o->device, *hook_pattern = o->hook_pattern, *phase = o->phase;
+	char norm[PCI_BDF_LEN];
+	bool known = !vm;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->m.all_users = o->all_users;
+	r->no_logs = o->no_logs;
+	if (device) {
+		if (pci_bdf_normalize(device, norm, sizeof(norm), 0)) {
+			snprintf(err, errlen, "'%s' is not a PCI address (like 0000:0a:00.0)", device);
+			return -EINVAL;
+		}
+		r->device = strdup(norm);
+	}
+	ret = model_load(&r->m, traces, n, hook_pattern, err, errlen);
+	if (ret)
+		return ret;
+	for (size_t i = 0; vm && i < r->m.n_vms; i++)
+		known |= !strcmp(r->m.vms[i].id, vm);
+	if (!known) {
+		size_t off = snprintf(err, errlen, "no VM '%s' in %s; known: ", vm, n > 1 ? "these traces" : traces[0]);
+
+		for (size_t i = 0; i < r->m.n_vms && off < errlen; i++)
+			off += snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", r->m.vms[i].id);
+		if (!r->m.n_vms)
+			snprintf(err + off, errlen - off, "none (no QEMU process with -id, -name or vfio-pci devices)");
+		return -ENOENT;
+	}
+	r->vm = vm;
+	for (size_t i = 0; phase && i < r->m.n_phases; i++)
+		if (!strcmp(r->m.phases[i].name, phase))
+			r->phase = &r->m.phases[i];
+	if (phase && !r->phase) {
+		size_t off = snprintf(err, errlen, "no phase '%s'; known: ", phase);
+
+		for (size_t i = 0; i < r->m.n_phases && off < errlen; i++)
+			off += snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", r->m.phases[i].name);
+		if (!r->m.n_phases)
+			snprintf(err + off, errlen - off, "none (no marks; one trace)");
+		return -ENOENT;
+	}
+	if (r->device && !model_knows_device(&r->m, r->device)) {
+		snprintf(err, errlen, "no device %s in %s", r->device, n > 1 ? "these traces" : traces[0]);
+		return -ENOENT;
+	}
+	if (custody_build(&r->m, vm, r->device, &r->c) < 0 ||
+	    findings_analyze(&r->m, &r->c, vm, r->device, &r->f) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->m.n_vms; i++) {
+		bool dup = false;
+
+		for (size_t k = 0; k < i; k++)
+			dup |= !strcmp(r->m.vms[k].id, r->m.vms[i].id) && r->m.vms[k].n_devs;
+		if (!dup && (!vm || !strcmp(vm, r->m.vms[i].id)))
+			vm_timeline(r, &r->m.vms[i]);
+	}
+	/* the same event can show for two runs of a VM: keep one row */
+	if (r->n_rows)		/* qsort(NULL, 0) is undefined */
+		qsort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);
+	hook_deltas(r);
+	if (r->phase)
+		keep_phase(r);
+	else if (r->m.n_phases > 1)
+		compare_phases(r);
+	return 0;
+}
+
+const struct m_devstate *report_phase_state(const struct report *r, size_t p, const char *bdf)
+{
+	const struct m_phase *ph = &r->m.phases[p];
+	const struct m_devstate *best = NULL;
+
+	for (size_t i = 0; i < r->m.n_states; i++) {
+		const struct m_devstate *d = &r->m.states[i];
+
+		if (!strcmp(d->bdf, bdf) && d->ts_ns >= ph->start_ns && d->ts_ns < ph->end_ns &&
+		    (!best || d->ts_ns >= best->ts_ns))
+			best = d;
+	}
+	return best;
+}
+
+const char *report_state_attr(const struct m_devstate *d, int i, const char **name)
+{
+	static const char *const names[REPORT_STATE_ATTRS] = {
+		"driver", "driver_override", "power_state", "runtime_status", "enable",
+		"d3cold_allowed", "reset_method", "link_speed", "link_width" };
+	const char *v[REPORT_STATE_ATTRS] = {
+		d->driver, d->override, d->power_state, d->runtime_status, d->enable,
+		d->d3cold_allowed, d->reset_method, d->link_speed, d->link_width };
+
+	*name = names[i];
+	return d->missing ? "(gone)" : v[i];
+}
+
+bool report_has_findings(const struct report *r)
+{
+	for (size_t i = 0; i < r->f.n; i++)
+		if (r->f.v[i].severity > SEV_INFO)
+			return true;
+	return false;
+}
+
+void report_free(struct report *r)
+{
+	model_free(&r->m);
+	custody_free(&r->c);
+	findings_free(&r->f);
+	free(r->rows);
+	free(r->sigs);
+	free((char *)r->device);
+	memset(r, 0, sizeof(*r));
+}

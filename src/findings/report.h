@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* A report: the model of some traces, its findings and the VM timelines. */
+#ifndef GPUTRACE_REPORT_H
+#define GPUTRACE_REPORT_H
+
+#include "findings/findings.h"
+
+struct tl_row {
+	uint64_t ts_ns;
+	char vm[64];
+	char what[768];		/* "0000:0a:00.0 vfio-pci -> nouveau" */
+	char who[96];		/* "gpu-reattach-ho[5120] < qm[5100]" */
+	bool after_hook;	/* delay_s is after the last hook's exit */
+	double delay_s;
+	uint64_t rec_id;
+};
+
+/* A device transition ("0000:0a:00.0 -> vfio-pci by gpu-watchdog") and the
+ * phases it happened in (bit i: phase i): phases are compared by these. */
+struct phase_sig {
+	char sig[160];
+	unsigned phases;
+};
+
+struct report {
+	struct model m;
+	struct custody_set c;
+	struct findings f;
+	struct tl_row *rows;
+	size_t n_rows, cap_rows;
+	const char *vm, *device;
+	const struct m_phase *phase;	/* --phase: only its window */
+	bool no_logs;
+	struct phase_sig *sigs;
+	size_t n_sigs, cap_sigs;
+};
+
+/* Loads TRACES and analyses them. Returns 0, or -errno with a one-line
+ * reason in ERR: -EINVAL for a device that is not a PCI address, -ENOENT
+ * for a VM, phase or device the traces do not have (the reason lists the
+ * known), another -errno for a trace that cannot be read. */
+struct report_opts {
+	const char *vm, *device, *hook_pattern, *phase;
+	bool all_users;		/* VMs and hooks of any user, not only root's */
+	bool no_logs;		/* no kernel or journal lines in the timeline */
+};
+
+int report_build(struct report *r, const char *const *traces, int n, const struct report_opts *o,
+		 char *err, size_t errlen);
+void report_free(struct report *r);
+
+/* The device's last recorded state in phase P (NULL: none). */
+const struct m_devstate *report_phase_state(const struct report *r, size_t p, const char *bdf);
+
+/* Attribute I (0..REPORT_STATE_ATTRS-1) of a device state: its name and value. */
+#define REPORT_STATE_ATTRS 9
+const char *report_state_attr(const struct m_devstate *d, int i, const char **name);
+
+/* Whether any finding is above INFO (`report` then exits with
+ * EXIT_FINDINGS). */
+bool report_has_findings(const struct report *r);
+
+#endif

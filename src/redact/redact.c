@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* One redaction mapping per bundle: see redact.h for the rules. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "redact/redact.h"
+#include "redact/redact_patterns.h"
+#include "sys/conffile.h"
+#include "sys/sysfs.h"
+#include "util.h"
+
+#define NAMES_MAX	4096
+
+struct pair {
+	char *orig, *repl;
+};
+
+struct redact {
+	struct pair names[NAMES_MAX];	/* hosts, users, homes */
+	size_t nnames;
+	int nhosts, nusers;
+	struct pair *args;		/* "KIND:value" -> <KIND-N> */
+	size_t nargs, argcap;
+	struct {
+		const char *kind;
+		size_t n;
+	} kinds[8];			/* stand-ins made so far, by kind */
+	char **keep;			/* driver names seen in traces */
+	size_t nkeep, keepcap;
+};
+
+/* Arguments hooks and managers take that say what happened. */
+static const char *const keep_words[] = {
+	"pre-start", "post-start", "pre-stop", "post-stop",
+	"prepare", "start", "started", "stopped", "release", "migrate", "restore",
+	"reconnect", "attach", "begin", "end", "stop", "shutdown", "cleanup", "reboot",
+	"reset", "destroy", "nodedev-detach", "nodedev-reattach", "nodedev-reset",
+	"set-override", "unset-override", "load-override", "list-overrides",
+	"bind", "unbind", "add", "remove", "change", "rescan",
+	"vfio-pci", "vfio_pci", "vfio", "vfio_iommu_type1", "vfio-pci-core", "pci-stub",
+	"pci_stub", "nouveau", "nvidia", "nvidia_drm", "nvidia-drm", "nvidia_modeset",
+	"nvidia-modeset", "nvidia_uvm", "nvidia-uvm", "amdgpu", "radeon", "i915", "xe",
+	"snd_hda_intel", "snd-hda-intel", "snd_hda_codec_hdmi", "drm", "xhci_hcd",
+};
+
+/* QEMU options whose value names the VM or a passed-through device. */
+static const char *const keep_value_of[] = { "-id", "-name", "-pidfile" };
+
+struct redact *redact_new(void)
+{
+	return calloc(1, sizeof(struct redact));
+}
+
+void redact_free(struct redact *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nnames; i++) {
+		free(r->names[i].orig);
+		free(r->names[i].repl);
+	}
+	for (i = 0; i < r->nargs; i++) {
+		free(r->args[i].orig);
+		free(r->args[i].repl);
+	}
+	for (i = 0; i < r->nkeep; i++)
+		free(r->keep[i]);
+	free(r->args);
+	free(r->keep);
+	free(r);
+}
+
+static const char *lookup(const struct redact *r, const char *orig)
+{
+	for (size_t i = 0; i < r->nnames; i++)
+		if (!strcmp(r->names[i].orig, orig))
+			return r->names[i].repl;
+	return NULL;
+}
+
+static void add_pair(struct redact *r, const char *orig, const char *repl)
+{
+	struct pair p;
+	size_t i;
+
+	if (!orig[0] || lookup(r, orig) || r->nnames == NAMES_MAX)
+		return;
+	p.orig = strdup(orig);
+	p.repl = strdup(repl);
+	if (!p.orig || !p.repl) {
+		free(p.orig);
+		free(p.repl);
+		return;
+	}
+	/* Longest first, so "pve1.lan" is replaced before "pve1". */
+	for (i = r->nnames; i > 0 && strlen(r->names[i - 1].orig) < strlen(orig); i--)
+		r->names[i] = r->names[i - 1];
+	r->names[i] = p;
+	r->nnames++;
+}
+
+void redact_add_host(struct redact *r, const char *name)
+{
+	char repl[32], shortname[256];
+	const char *known;
+	size_t n;
+
+	if (!name[0] || !strcmp(name, "localhost") || !strcmp(name, "(none)") ||
+	    !strcmp(name, "localhost.localdomain"))
+		return;
+	n = strcspn(name, ".");
+	snprintf(shortname, sizeof(shortname), "%.*s", (int)n, name);
+	known = lookup(r, name);
+	if (!known)
+		known = lookup(r, shortname);
+	if (!known) {
+		snprintf(repl, sizeof(repl), "host-%d", ++r->nhosts);
+		known = repl;
+	} else {
+		snprintf(repl, sizeof(repl), "%s", known);
+		known = repl;
+	}
+	add_pair(r, name, known);
+	add_pair(r, shortname, known);
+}
+
+void redact_add_user(struct redact *r, const char *name, const char *home)
+{
+	char repl[32], home_repl[48];
+	const char *known = lookup(r, name);
+
+	if (known) {
+		snprintf(repl, sizeof(repl), "%s", known);
+	} else {
+		snprintf(repl, sizeof(repl), "user-%d", ++r->nusers);
+		add_pair(r, name, repl);
+	}
+	if (home && home[0] == '/' && home[1] && strcmp(home, "/nonexistent") &&
+	    strncmp(home, "/var/", 5) && strcmp(home, "/root")) {
+		snprintf(home_repl, sizeof(home_repl), "/home/%s", repl);
+		add_pair(r, home, home_repl);
+	}
+}
+
+void redact_keep_word(struct redact *r, const char *word)
+{
+	if (!word[0])
+		return;
+	for (size_t i = 0; i < r->nkeep; i++)
+		if (!strcmp(r->keep[i], word))
+			return;
+	if (array_reserve((void **)&r->keep, &r->keepcap, r->nkeep + 1, sizeof(*r->keep)))
+		return;
+	if ((r->keep[r->nkeep] = strdup(word)))
+		r->nkeep++;
+}
+
+const char *redact_host_name(const struct redact *r, const char *name)
+{
+	const char *repl = lookup(r, name);
+
+	return repl && !strncmp(repl, "host-", 5) ? repl : NULL;
+}
+
+int redact_learn_system(struct redact *r, const char *root)
+{
+	char buf[256];
+	struct conf_file f;
+	const char *home;
+
+	if (sysfs_read(root, "/proc/sys/kernel/hostname", buf, sizeof(buf)) > 0)
+		redact_add_host(r, buf);
+	if (sys_root_is_live(root) && !gethostname(buf, sizeof(buf)))
+		redact_add_host(r, buf);
+	if (sysfs_read(root, "/etc/hostname", buf, sizeof(buf)) > 0)
+		redact_add_host(r, buf);
+	if (!conf_read(root, "/etc/passwd", &f)) {
+		for (size_t i = 0; i < f.n; i++) {
+			char *fields[7], *p = f.lines[i].text;
+			int k;
+			long uid;
+
+			for (k = 0; k < 7 && p; k++) {
+				fields[k] = p;
+				p = strchr(p, ':');
+				if (p)
+					*p++ = '\0';
+			}
+			if (k < 6)
+				continue;
+			uid = strtol(fields[2], NULL, 10);
+			if (uid >= 1000 && uid != 65534)
+				redact_add_user(r, fields[0], fields[5]);
+		}
+		conf_free(&f);
+	}
+	home = getenv("HOME");
+	if (sys_root_is_live(root) && home && strcmp(home, "/root") && strcmp(home, "/") &&
+	    !lookup(r, home)) {
+		const char *base = strrchr(home, '/');
+
+		redact_add_user(r, base && base[1] ? base + 1 : home, home);
+	}
+	return 0;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Only letters and digits make a word: "pve1-backup" and "alice_old"
+ * still show the name inside them, and hiding it matters more than the
+ * look of the result. */
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c);
+}
+
+/* Whether names[k] matches at IN+I as a whole word. */
+static bool match_at(const struct pair *p, const char *in, size_t len, size_t i)
+{
+	size_t n = strlen(p->orig);
+
+	if (n > len - i || memcmp(in + i, p->orig, n))
+		return false;
+	/* a name right after a URL escape ("%2Fhome%2Falice", "%40alice")
+	 * starts a word too */
+	if (p->orig[0] != '/' && i > 0 && word_char(in[i - 1]) &&
+	    !(i >= 3 && in[i - 3] == '%' && isxdigit((unsigned char)in[i - 2])))
+		return false;
+	if (i + n < len && word_char(in[i + n]) && word_char(p->orig[n - 1]))
+		return false;
+	/* /etc/pve stays /etc/pve on a host named "pve" */
+	if (!strncmp(p->repl, "host-", 5) && i >= 5 && !memcmp(in + i - 5, "/etc/", 5))
+		return false;
+	/* an option name ("--vm" on a host named "vm") is not a name */
+	if (i > 0 && in[i - 1] == '-' && (i == 1 || !isalnum((unsigned char)in[i - 2])))
+		return false;
+	return true;
+}
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (n > SIZE_MAX / 2 - b->len ||
+	    array_reserve((void **)&b->p, &b->cap, b->len + n + 1, 1)) {
+		b->failed = true;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static char *finish(struct buf *b, size_t *outlen)
+{
+	if (!b->failed)
+		put(b, "", 0);
+	if (b->failed) {
+		free(b->p);
+		return NULL;
+	}
+	*outlen = b->len;
+	return b->p;
+}
+
+static const char *standin(struct redact *r, const char *kind, const char *value, size_t len);
+
+static void redact_into(struct redact *r, struct buf *b, const char *in, size_t len)
+{
+	size_t i = 0, start = 0, k;
+	struct redact_match m;
+
+	while (i < len) {
+		for (k = 0; k < r->nnames; k++)
+			if (match_at(&r->names[k], in, len, i))
+				break;
+		if (k == r->nnames && redact_pattern_at(in, len, i, &m)) {
+			const char *s = standin(r, m.kind, in + i + m.keep, m.len - m.keep);
+
+			put(b, in + start, i + m.keep - start);
+			put(b, s, strlen(s));
+			i += m.len;
+			start = i;
+			continue;
+		}
+		if (k == r->nnames) {
+			i++;
+			continue;
+		}
+		put(b, in + start, i - start);
+		put(b, r->names[k].repl, strlen(r->names[k].repl));
+		i += strlen(r->names[k].orig);
+		start = i;
+	}
+	put(b, in + start, len - start);
+}
+
+char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen)
+{
+	struct buf b = { 0 };
+
+	redact_into(r, &b, in, len);
+	return finish(&b, outlen);
+}
+
+char *redact_json(struct redact *r, const char *in, size_t len, size_t *outlen)
+{
+	struct buf b = { 0 };
+	size_t i = 0, start, end, after;
+
+	while (i < len) {
+		if (in[i] != '"') {
+			start = i;
+			while (i < len && in[i] != '"')
+				i++;
+			put(&b, in + start, i - start);
+			continue;
+		}
+		start = ++i;
+		while (i < len && in[i] != '"')
+			i += in[i] == '\\' ? 2 : 1;
+		end = i < len ? i : len;
+		after = end + 1;
+		while (after < len && isspace((unsigned char)in[after]))
+			after++;
+		put(&b, "\"", 1);
+		if (after < len && in[after] == ':')
+			put(&b, in + start, end - start);	/* a key */
+		else
+			redact_into(r, &b, in + start, end - start);
+		if (end < len)
+			put(&b, "\"", 1);
+		i = end + 1;
+	}
+	return finish(&b, outlen);
+}
+
+/* ---- argv ---------------------------------------------------------------- */
+
+/* Numbers stay (VMIDs, pids, sizes): decimal or hex, with a fraction or a
+ * size suffix ("8192M", "0.5", "0x10de", "-1"). */
+static bool is_number(const char *s)
+{
+	const char *d;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
+		for (d = s + 2; isxdigit((unsigned char)*d); d++)
+			;
+		return d > s + 2 && !*d;
+	}
+	for (d = s; isdigit((unsigned char)*d); d++)
+		;
+	if (d == s)
+		return false;
+	if (*d == '.' && isdigit((unsigned char)d[1]))
+		for (d++; isdigit((unsigned char)*d); d++)
+			;
+	if (*d && strchr("kKmMgGtT", *d))
+		d++;
+	if (*d == 'i' && d[1] == 'B')
+		d += 2;
+	else if (*d == 'B')
+		d++;
+	return !*d;
+}
+
+/* A program or script under the system's own directories: the culprit's
+ * path is what the report names ("/usr/local/sbin/gpu-watchdog"). Paths
+ * under /home, /root, /tmp or /mnt are not kept (homes are mapped to
+ * /home/user-N by name anyway). */
+static bool is_system_path(const char *arg)
+{
+	static const char *const dirs[] = {
+		"/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/", "/opt/",
+		"/var/lib/", "/srv/", "/run/",
+	};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!strncmp(arg, dirs[i], strlen(dirs[i])))
+			return !strpbrk(arg, "=,");
+	return false;
+}
+
+static bool hexn(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* A PCI address ("0a:00.0", "0000:0a:00.0") or id pair ("10de:1b80",
+ * "10de 1b80") anywhere in S. */
+static bool has_pci_ref(const char *arg)
+{
+	for (const char *s = arg; *s; s++) {
+		if (s > arg && isxdigit((unsigned char)s[-1]))
+			continue;
+		if (hexn(s, 2) && s[2] == ':' && hexn(s + 3, 2) && s[5] == '.' && s[6] >= '0' && s[6] <= '7')
+			return true;
+		if (hexn(s, 4) && (s[4] == ':' || s[4] == ' ') && hexn(s + 5, 4) &&
+		    !isxdigit((unsigned char)s[9]))
+			return true;
+	}
+	return false;
+}
+
+static bool keep_arg(const struct redact *r, const char *arg, const char *prev)
+{
+	size_t i;
+
+	if (!arg[0] || is_number(arg))
+		return true;
+	if (arg[0] == '-' && !strchr(arg, '='))
+		return true;			/* an option name */
+	for (i = 0; i < sizeof(keep_value_of) / sizeof(keep_value_of[0]); i++)
+		if (prev && !strcmp(prev, keep_value_of[i]))
+			return true;
+	if (prev && (!strcmp(prev, "-device") || !strcmp(prev, "--device")))
+		return strstr(arg, "vfio-pci") != NULL;
+	if (strstr(arg, "/sys/") || !strncmp(arg, "/sys", 4) || has_pci_ref(arg) ||
+	    is_system_path(arg))
+		return true;
+	for (i = 0; i < sizeof(keep_words) / sizeof(keep_words[0]); i++)
+		if (!strcmp(arg, keep_words[i]))
+			return true;
+	for (i = 0; i < r->nkeep; i++)
+		if (!strcmp(arg, r->keep[i]))
+			return true;
+	return false;
+}
+
+/* <KIND-N> for VALUE, the same N for the same value everywhere. */
+static const char *standin(struct redact *r, const char *kind, const char *value, size_t len)
+{
+	char repl[48], *key;
+	size_t i, k, n;
+
+	if (asprintf(&key, "%s:%.*s", kind, (int)len, value) < 0)
+		return "<redacted>";
+	for (i = 0; i < r->nargs; i++)
+		if (!strcmp(r->args[i].orig, key)) {
+			free(key);
+			return r->args[i].repl;
+		}
+	for (k = 0; k < sizeof(r->kinds) / sizeof(r->kinds[0]); k++)
+		if (!r->kinds[k].kind || !strcmp(r->kinds[k].kind, kind))
+			break;
+	if (k == sizeof(r->kinds) / sizeof(r->kinds[0])) {
+		free(key);
+		return "<redacted>";
+	}
+	r->kinds[k].kind = kind;	/* static strings */
+	n = r->kinds[k].n;
+	if (array_reserve((void **)&r->args, &r->argcap, r->nargs + 1, sizeof(*r->args))) {
+		free(key);
+		return "<redacted>";
+	}
+	snprintf(repl, sizeof(repl), "<%s-%zu>", kind, n + 1);
+	r->args[r->nargs].orig = key;
+	r->args[r->nargs].repl = strdup(repl);
+	if (!r->args[r->nargs].repl) {
+		free(key);
+		return "<redacted>";
+	}
+	r->kinds[k].n++;
+	return r->args[r->nargs++].repl;
+}
+
+static const char *arg_standin(struct redact *r, const char *value)
+{
+	return standin(r, "arg", value, strlen(value));
+}
+
+char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
+{
+	struct buf b = { 0 };
+	const char *prev = NULL;
+	char *copy;
+	size_t i, n;
+	int argi = 0;
+
+	copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, in, len);
+	copy[len] = '\0';
+	for (i = 0; i < len; i += n + 1, argi++) {
+		const char *arg = copy + i, *eq, *repl;
+
+		n = strnlen(arg, len - i);
+		if (argi == 0 || keep_arg(r, arg, prev)) {
+			redact_into(r, &b, arg, n);
+		} else {
+			eq = arg[0] == '-' ? strchr(arg, '=') : NULL;
+			if (eq) {		/* --opt=value: the name stays */
+				put(&b, arg, eq + 1 - arg);
+				arg = eq + 1;
+			}
+			if (eq && keep_arg(r, arg, NULL)) {	/* --vmid=111 */
+				redact_into(r, &b, arg, strlen(arg));
+			} else {
+				repl = arg_standin(r, arg);
+				put(&b, repl, strlen(repl));
+			}
+		}
+		if (i + n < len)
+			put(&b, "", 1);		/* the NUL separator */
+		prev = copy + i;
+	}
+	free(copy);
+	return finish(&b, outlen);
+}

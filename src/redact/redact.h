@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Redaction for `gputrace bundle --redact`: one mapping for the whole bundle,
+ * so the same host, user or argument gets the same stand-in in every file.
+ *
+ *   hostnames (full and short)          -> host-1, host-2 ...
+ *   users with uid >= 1000              -> user-1 ... (their home -> /home/user-N)
+ *   argv values that do not matter      -> <arg-1>, <arg-2> ...
+ *   addresses, UUIDs, keys, serials     -> <ip-N>, <uuid-N> ... (redact_patterns.h)
+ *
+ * Names are replaced as whole words (only letters and digits make a word,
+ * so "pve1-backup" becomes "host-1-backup"), case-sensitively, so "vm" the
+ * hostname does not eat "kvm", "VM" or the option "--vm", and /etc/pve
+ * stays /etc/pve on a host named "pve".
+ * An argument is kept when the analysis needs it: argv[0], option names,
+ * numbers (also as --opt=N), programs under the system's directories, the values of QEMU's -id, -name and -pidfile, vfio-pci -device
+ * values, sysfs paths, PCI addresses and ids, driver names, hook phases and
+ * the verbs of qm, virsh and driverctl.
+ */
+#ifndef GPUTRACE_REDACT_H
+#define GPUTRACE_REDACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct redact;
+
+struct redact *redact_new(void);
+void redact_free(struct redact *r);
+
+/* Learns what to hide on the system under ROOT (NULL: live): its hostname
+ * (kernel and /etc/hostname), users from /etc/passwd with uid >= 1000 and
+ * their homes, and $HOME. Returns 0 or -ENOMEM. */
+int redact_learn_system(struct redact *r, const char *root);
+
+void redact_add_host(struct redact *r, const char *name);
+void redact_add_user(struct redact *r, const char *name, const char *home);
+/* A word an argv may keep (a driver name seen in a trace). */
+void redact_keep_word(struct redact *r, const char *word);
+
+/* The stand-in for host NAME ("host-1"), or NULL if NAME is not known. */
+const char *redact_host_name(const struct redact *r, const char *name);
+
+/* Every known name in IN (LEN bytes) replaced. Returns a malloc'd buffer
+ * (NUL-terminated past *OUTLEN) or NULL when out of memory. */
+char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen);
+
+/* The same for a JSON document: only string values change, never keys, so
+ * a hostname equal to a field name cannot break the schema. */
+char *redact_json(struct redact *r, const char *in, size_t len, size_t *outlen);
+
+/* A NUL-separated argv (LEN bytes, trailing NUL optional): arguments that
+ * do not matter become <arg-N>, the rest go through redact_text. The
+ * result keeps the NUL separators. */
+char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen);
+
+/* ---- traces (redact_trace.c) -------------------------------------------- */
+
+/* First pass over trace PATH: learns its hostname (header) and the driver
+ * names it saw (kept in argv). Returns 0 or -errno with ERR set. */
+int redact_trace_learn(struct redact *r, const char *path, char *err, size_t errlen);
+
+/* Writes a copy of trace IN to OUT (created 0600) with every string
+ * redacted: kv values (process argv through redact_argv), and in events
+ * the task and ancestor comms, units, exec filenames and argv. Record
+ * order, timestamps, numbers, sysfs paths and written bytes stay.
+ * Returns 0 or -errno with ERR set. */
+int redact_trace_rewrite(struct redact *r, const char *in, const char *out,
+			 char *err, size_t errlen);
+
+#endif /* GPUTRACE_REDACT_H */

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <ctype.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "redact/redact_patterns.h"
+
+static bool hex(char c)
+{
+	return isxdigit((unsigned char)c);
+}
+
+static bool alnum(char c)
+{
+	return isalnum((unsigned char)c);
+}
+
+/* Nothing word-like right before I: the value starts a token. */
+static bool starts_token(const char *in, size_t i, const char *also)
+{
+	/* after a URL escape ("%20AAAA...", "%2Fhome") a token starts too */
+	if (i >= 3 && in[i - 3] == '%' && hex(in[i - 2]) && hex(in[i - 1]))
+		return true;
+	return i == 0 || (!alnum(in[i - 1]) && !strchr(also, in[i - 1]));
+}
+
+/* A decimal 0..255 at IN+I: its length, 0 if none. */
+static size_t octet(const char *in, size_t len, size_t i)
+{
+	size_t n = 0;
+	unsigned v = 0;
+
+	while (i + n < len && n < 4 && isdigit((unsigned char)in[i + n]))
+		v = v * 10 + (in[i + n++] - '0');
+	return n && n < 4 && v <= 255 ? n : 0;
+}
+
+static size_t ipv4_at(const char *in, size_t len, size_t i)
+{
+	size_t p = i, n;
+
+	for (int k = 0; k < 4; k++) {
+		if (k) {
+			if (p >= len || in[p] != '.')
+				return 0;
+			p++;
+		}
+		if (!(n = octet(in, len, p)))
+			return 0;
+		p += n;
+	}
+	/* a fifth number: a version string, not an address */
+	if (p < len && (alnum(in[p]) || (in[p] == '.' && p + 1 < len && isdigit((unsigned char)in[p + 1]))))
+		return 0;
+	if (p + 1 < len && in[p] == '/' && isdigit((unsigned char)in[p + 1]))
+		for (p++; p < len && isdigit((unsigned char)in[p]); p++)
+			;
+	return p - i;
+}
+
+static size_t ipv6_at(const char *in, size_t len, size_t i)
+{
+	size_t p = i, colons = 0, v4;
+	bool dbl = false;
+
+	while (p < len && (hex(in[p]) || in[p] == ':')) {
+		if (in[p] == ':') {
+			colons++;
+			dbl |= p > i && in[p - 1] == ':';
+		}
+		p++;
+	}
+	if (colons < 2 || (!dbl && colons != 7))
+		return 0;
+	/* an IPv4 tail (::ffff:192.0.2.1): back to the last colon */
+	if (p < len && in[p] == '.') {
+		size_t last = p;
+
+		while (last > i && in[last - 1] != ':')
+			last--;
+		if (!(v4 = ipv4_at(in, len, last)))
+			return 0;
+		return last + v4 - i;
+	}
+	if (p < len && (alnum(in[p]) || in[p] == '_'))
+		return 0;
+	return p - i;
+}
+
+static size_t mac_at(const char *in, size_t len, size_t i)
+{
+	if (len - i < 17)
+		return 0;
+	for (int k = 0; k < 6; k++) {
+		const char *g = in + i + k * 3;
+
+		if (!hex(g[0]) || !hex(g[1]) || (k < 5 && g[2] != ':' && g[2] != '-'))
+			return 0;
+	}
+	if (len - i > 17 && (alnum(in[i + 17]) || in[i + 17] == ':'))
+		return 0;
+	return 17;
+}
+
+static size_t uuid_at(const char *in, size_t len, size_t i)
+{
+	static const int groups[] = { 8, 4, 4, 4, 12 };
+	size_t p = i;
+
+	for (int k = 0; k < 5; k++) {
+		for (int n = 0; n < groups[k]; n++, p++)
+			if (p >= len || !hex(in[p]))
+				return 0;
+		if (k < 4 && (p >= len || in[p++] != '-'))
+			return 0;
+	}
+	return p < len && alnum(in[p]) ? 0 : p - i;
+}
+
+/* An SSH public key blob: base64 of a length-prefixed key type, so it
+ * starts "AAAA"; in a Proxmox sshkeys line it is URL-encoded. */
+static size_t key_blob_at(const char *in, size_t len, size_t i)
+{
+	size_t p = i;
+
+	if (len - i < 40 || memcmp(in + i, "AAAA", 4))
+		return 0;
+	while (p < len) {
+		if (alnum(in[p]) || in[p] == '+' || in[p] == '/' || in[p] == '=')
+			p++;
+		else if (p + 2 < len && (!strncasecmp(in + p, "%2B", 3) ||
+					 !strncasecmp(in + p, "%2F", 3) || !strncasecmp(in + p, "%3D", 3)))
+			p += 3;		/* '+', '/', '=' URL-encoded; "%20" ends it */
+		else
+			break;
+	}
+	return p - i >= 40 ? p - i : 0;
+}
+
+/* Keys whose value is hidden whole, up to the end of the token. */
+static const struct {
+	const char *key;
+	const char *ends;	/* bytes that end the value */
+} secret_keys[] = {
+	{ "ip=", " \t\n\"'" },
+	{ "root=", " \t\n\"'" },
+	{ "nfsroot=", " \t\n\"'" },
+	{ "resume=", " \t\n\"'" },
+	{ "cryptdevice=", " \t\n\"'" },
+	{ "rd.luks.uuid=", " \t\n\"'" },
+	{ "rd.luks.name=", " \t\n\"'" },
+	{ "serial=", " \t\n\"',<" },
+	{ "<serial>", "<\n" },
+	{ "cipassword:", "\n" },
+	{ "password=", " \t\n\"',&" },
+};
+
+static size_t secret_at(const char *in, size_t len, size_t i, size_t *keep)
+{
+	for (size_t k = 0; k < sizeof(secret_keys) / sizeof(secret_keys[0]); k++) {
+		size_t n = strlen(secret_keys[k].key), p;
+
+		if (len - i <= n || memcmp(in + i, secret_keys[k].key, n))
+			continue;
+		p = i + n;
+		while (p < len && in[p] && !strchr(secret_keys[k].ends, in[p]))
+			p++;
+		if (p == i + n)
+			return 0;
+		*keep = n;
+		return p - i;
+	}
+	return 0;
+}
+
+int redact_pattern_at(const char *in, size_t len, size_t i, struct redact_match *m)
+{
+	size_t n;
+
+	m->keep = 0;
+	if (starts_token(in, i, "._-") && (n = secret_at(in, len, i, &m->keep))) {
+		m->kind = "secret";
+	} else if (!starts_token(in, i, ".:")) {
+		return 0;
+	} else if ((n = uuid_at(in, len, i))) {
+		m->kind = "uuid";
+	} else if ((n = mac_at(in, len, i))) {
+		m->kind = "mac";
+	} else if ((n = ipv4_at(in, len, i)) || (n = ipv6_at(in, len, i))) {
+		m->kind = "ip";
+	} else if ((n = key_blob_at(in, len, i))) {
+		m->kind = "key";
+	} else {
+		return 0;
+	}
+	m->len = n;
+	return 1;
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Redacted copies of traces, through the trace reader and writer. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redact/redact.h"
+#include "trace/event_decode.h"
+#include "trace/trace.h"
+
+static void kv_str(const struct trace_record *rec, const char *key, char *buf, size_t size)
+{
+	if (!kv_get(rec, key, buf, size))
+		buf[0] = '\0';
+}
+
+int redact_trace_learn(struct redact *r, const char *path, char *err, size_t errlen)
+{
+	struct trace_reader *tr;
+	struct trace_record rec;
+	union gt_event_any ev;
+	char buf[256];
+	int ret, kind;
+
+	tr = trace_reader_open(path, err, errlen);
+	if (!tr)
+		return -EINVAL;
+	while ((ret = trace_reader_next(tr, &rec)) == 1) {
+		switch (rec.type) {
+		case GT_REC_HEADER:
+			kv_str(&rec, "hostname", buf, sizeof(buf));
+			redact_add_host(r, buf);
+			break;
+		case GT_REC_PCI:
+			kv_str(&rec, "driver", buf, sizeof(buf));
+			redact_keep_word(r, buf);
+			kv_str(&rec, "driver_override", buf, sizeof(buf));
+			redact_keep_word(r, buf);
+			break;
+		case GT_REC_UEVENT:
+			kv_str(&rec, "DRIVER", buf, sizeof(buf));
+			redact_keep_word(r, buf);
+			break;
+		case GT_REC_EVENT:
+			kind = event_decode(rec.data, rec.len, &ev);
+			if (kind == GT_EV_BIND || kind == GT_EV_UNBIND || kind == GT_EV_PROBE_FAIL)
+				redact_keep_word(r, ev.drv.driver);
+			else if (kind == GT_EV_DYNID)
+				redact_keep_word(r, ev.dynid.driver);
+			break;
+		}
+	}
+	if (ret < 0)
+		snprintf(err, errlen, "%s: %s", path, trace_reader_error(tr));
+	trace_reader_close(tr);
+	return ret < 0 ? -EIO : 0;
+}
+
+/* A fixed-size string field, redacted in place (cut to fit). */
+static void redact_field(struct redact *r, char *field, size_t size)
+{
+	size_t n = strnlen(field, size), outlen;
+	char *red = redact_text(r, field, n, &outlen);
+
+	if (!red)
+		return;
+	memset(field, 0, size);
+	memcpy(field, red, outlen < size - 1 ? outlen : size - 1);
+	free(red);
+}
+
+static void redact_task(struct redact *r, struct gt_task *t)
+{
+	redact_field(r, t->comm, sizeof(t->comm));
+	redact_field(r, t->unit, sizeof(t->unit));
+	for (int i = 0; i < GT_ANCESTRY_MAX; i++)
+		redact_field(r, t->ancestors[i].comm, sizeof(t->ancestors[i].comm));
+}
+
+/* Bytes written to sysfs stay as they were (BDFs, ids, driver names),
+ * unless they hold an address, a UUID or a name (redact_patterns.h). */
+static void redact_written(struct redact *r, struct gt_sysfs_write *w)
+{
+	size_t outlen;
+	char *red = redact_text(r, w->data, w->data_len, &outlen);
+
+	if (!red)
+		return;
+	if (outlen > GT_DATA_MAX)
+		outlen = GT_DATA_MAX;
+	memset(w->data, 0, sizeof(w->data));
+	memcpy(w->data, red, outlen);
+	w->data_len = outlen;
+	free(red);
+}
+
+static int rewrite_event(struct redact *r, struct trace_writer *w, const struct trace_record *rec)
+{
+	static union gt_event_any ev;
+	size_t len = rec->len, outlen;
+	char *args;
+	int kind;
+
+	kind = event_decode(rec->data, rec->len, &ev);
+	if (kind < 0 || kind >= GT_EV_KIND_MAX)	/* unknown: nothing we can read */
+		return trace_writer_append(w, rec->type, rec->data, rec->len);
+	if (len > sizeof(ev))
+		len = sizeof(ev);
+	redact_task(r, &ev.hdr.task);
+	if (kind == GT_EV_SYSFS_WRITE)
+		redact_written(r, &ev.write);
+	if (kind == GT_EV_EXEC) {
+		redact_field(r, ev.exec.filename, sizeof(ev.exec.filename));
+		args = redact_argv(r, ev.exec.args, ev.exec.args_len < GT_ARGS_MAX ?
+				   ev.exec.args_len : GT_ARGS_MAX, &outlen);
+		if (args) {
+			if (outlen > GT_ARGS_MAX) {
+				outlen = GT_ARGS_MAX;
+				ev.exec.args_truncated = 1;
+			}
+			memset(ev.exec.args, 0, sizeof(ev.exec.args));
+			memcpy(ev.exec.args, args, outlen);
+			ev.exec.args_len = outlen;
+			free(args);
+		}
+		len = offsetof(struct gt_exec_event, args) + ev.exec.args_len;
+		ev.hdr.size = len;
+	}
+	return trace_writer_append(w, rec->type, &ev, len);
+}
+
+static int rewrite_kv(struct redact *r, struct trace_writer *w, const struct trace_record *rec)
+{
+	struct kv_pair p;
+	size_t off = 0, outlen;
+	char key[256], *val;
+
+	trace_writer_kv_begin(w, rec->type, kv_ts(rec));
+	while (kv_next(rec, &off, &p) == 1) {
+		snprintf(key, sizeof(key), "%.*s", (int)p.key_len, p.key);
+		if (rec->type == GT_REC_PROCESS && !strcmp(key, "cmdline"))
+			val = redact_argv(r, (const char *)p.val, p.val_len, &outlen);
+		else
+			val = redact_text(r, (const char *)p.val, p.val_len, &outlen);
+		if (!val)
+			return -ENOMEM;		/* the open record is dropped */
+		trace_writer_kv_add(w, key, val, outlen);
+		free(val);
+	}
+	return trace_writer_kv_end(w);
+}
+
+int redact_trace_rewrite(struct redact *r, const char *in, const char *out,
+			 char *err, size_t errlen)
+{
+	struct trace_writer *w;
+	struct trace_reader *tr;
+	struct trace_record rec;
+	int ret, wret = 0;
+
+	err[0] = '\0';
+	tr = trace_reader_open(in, err, errlen);
+	if (!tr)
+		return -EINVAL;
+	w = trace_writer_create(out, true);
+	if (!w) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", out, strerror(errno));
+		trace_reader_close(tr);
+		return ret;
+	}
+	while ((ret = trace_reader_next(tr, &rec)) == 1 && !wret)
+		wret = rec.type == GT_REC_EVENT ? rewrite_event(r, w, &rec) : rewrite_kv(r, w, &rec);
+	if (ret < 0)
+		snprintf(err, errlen, "%s: %s", in, trace_reader_error(tr));
+	trace_reader_close(tr);
+	ret = ret < 0 ? -EIO : wret;
+	wret = trace_writer_close(w);
+	if (!ret && wret) {
+		ret = wret;
+		snprintf(err, errlen, "%s: %s", out, strerror(-wret));
+	} else if (ret && !err[0]) {
+		snprintf(err, errlen, "%s: %s", out, strerror(-ret));
+	}
+	return ret;
+}

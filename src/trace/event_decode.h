@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Decoding kernel events (include/gputrace/event.h) as stored in a trace. */
+#ifndef GPUTRACE_TRACE_EVENT_DECODE_H
+#define GPUTRACE_TRACE_EVENT_DECODE_H
+
+#include <stddef.h>
+
+#include "gputrace/event.h"
+
+/* Copies a stored event into OUT, zero-filling what an older recorder did
+ * not write (structs only grow at the end). Returns the kind, or -1 if the
+ * payload is too short to be an event. Unknown kinds are returned too. */
+int event_decode(const void *data, size_t len, union gt_event_any *out);
+
+const char *event_kind_name(int kind);
+
+/* "/sys/bus/pci/drivers/vfio-pci/bind" from the leaf-first components. */
+void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size);
+
+/* The attribute name (leaf component). */
+const char *sysfs_write_attr(const struct gt_sysfs_write *w);
+
+/* Written bytes as text: trailing newline dropped, control bytes escaped. */
+void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size);
+
+/* A GT_EV_GUARD action's name: "driver_override", "unbind", "vm_start". */
+const char *guard_action_name(int action);
+
+/* What a guard event's writer tried, one phrase: `driver_override="vfio-pci"
+ * on 0000:0a:00.0`, `unbind "0000:0a:00.0" from nouveau`.
+ * Control bytes of the value are shown as '?'. */
+void guard_event_what(const struct gt_guard_event *g, char *buf, size_t size);
+
+/* "D0", "D3hot", "D3cold" for a pci_power_t value; "unknown" else. */
+const char *pci_power_name(int state);
+
+/* "exited 0", "killed by SIGKILL" from a wait(2) status. */
+void exit_status_str(int status, char *buf, size_t size);
+
+#endif

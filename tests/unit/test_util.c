@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The helpers every layer shares (util.c): growing an array without
+ * overflowing its size, reading a file or a pipe whole, suffixes, loading
+ * a library on demand; and the one choice of a report's output form. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "render/report_render.h"
+#include "util.h"
+
+struct pair {
+	uint64_t a, b;
+};
+
+/* Elements are appended zeroed, the capacity doubles, the pointers stay
+ * valid for what was written before. */
+static void test_array_push(void **state)
+{
+	struct pair *v = NULL, *p;
+	size_t n = 0, cap = 0;
+
+	for (uint64_t i = 0; i < 100; i++) {
+		p = array_push((void **)&v, &n, &cap, sizeof(*v));
+		assert_non_null(p);
+		assert_int_equal(p->a, 0);
+		assert_int_equal(p->b, 0);
+		p->a = i;
+		p->b = i * 2;
+	}
+	assert_int_equal(n, 100);
+	assert_int_equal(cap, 128);
+	for (uint64_t i = 0; i < 100; i++)
+		assert_int_equal(v[i].a + v[i].b, 3 * i);
+	free(v);
+}
+
+/* A size that does not fit in size_t is refused, and the array and its
+ * capacity are left as they were. */
+static void test_array_reserve_overflow(void **state)
+{
+	char *v = NULL;
+	size_t cap = 0;
+
+	assert_int_equal(array_reserve((void **)&v, &cap, 10, 1), 0);
+	assert_int_equal(cap, 16);
+	memcpy(v, "kept", 5);
+	assert_int_equal(array_reserve((void **)&v, &cap, SIZE_MAX / 8 + 1, 16), -ENOMEM);
+	assert_int_equal(cap, 16);
+	assert_string_equal(v, "kept");
+	assert_int_equal(array_reserve((void **)&v, &cap, SIZE_MAX, 1), -ENOMEM);
+	assert_int_equal(cap, 16);
+	assert_int_equal(array_reserve((void **)&v, &cap, 16, 1), 0);	/* room already */
+	assert_int_equal(cap, 16);
+	free(v);
+}
+
+/* Whole reads through short reads: a pipe from the position, a file at
+ * an offset, and fewer bytes only at the end. */
+static void test_fd_read_full(void **state)
+{
+	char path[] = "/tmp/gt-util.XXXXXX", buf[16] = "";
+	int fds[2], fd;
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "abc", 3), 3);
+	assert_int_equal(write(fds[1], "def", 3), 3);
+	close(fds[1]);
+	assert_int_equal(fd_read_full(fds[0], buf, sizeof(buf), -1), 6);
+	assert_memory_equal(buf, "abcdef", 6);
+	close(fds[0]);
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	assert_int_equal(fd_read_full(fd, buf, 4, 3), 4);
+	assert_memory_equal(buf, "3456", 4);
+	assert_int_equal(fd_read_full(fd, buf, sizeof(buf), 8), 2);
+	assert_int_equal(fd_read_full(fd, buf, 4, 20), 0);
+	close(fd);
+	assert_int_equal(fd_read_full(fd, buf, 4, 0), -EBADF);
+}
+
+static void test_str_has_suffix(void **state)
+{
+	assert_true(str_has_suffix("vfio.conf", ".conf"));
+	assert_false(str_has_suffix(".conf", ".conf"));	/* nothing before it */
+	assert_false(str_has_suffix("vfio.conf~", ".conf"));
+	assert_false(str_has_suffix("f", ".conf"));
+	assert_true(str_has_suffix("anything", ""));
+	assert_false(str_has_suffix("", ""));
+}
+
+/* A library that is not there, and a symbol a library does not have:
+ * NULL and one line that names what is missing. */
+static void test_dl_open_syms(void **state)
+{
+	static const char *const good[] = { "strlen" }, *const bad[] = { "gt_no_such_symbol" };
+	void *sym[1] = { NULL }, *h;
+	char why[256];
+
+	assert_null(dl_open_syms("libgt-absent.so.9", "install it", good, sym, 1, why, sizeof(why)));
+	assert_non_null(strstr(why, "libgt-absent.so.9 not found (install it)"));
+	h = dl_open_syms("libc.so.6", "libc6", good, sym, 1, why, sizeof(why));
+	assert_non_null(h);
+	size_t (*len)(const char *) = (size_t (*)(const char *))sym[0];
+	assert_int_equal(len("gpu"), 3);
+	assert_null(dl_open_syms("libc.so.6", "libc6", bad, sym, 1, why, sizeof(why)));
+	assert_non_null(strstr(why, "libc.so.6 unusable"));
+	assert_non_null(strstr(why, "gt_no_such_symbol"));
+}
+
+static void test_report_format_parse(void **state)
+{
+	static const struct { const char *name; enum report_format f; } known[] = {
+		{ "text", REPORT_TEXT }, { "md", REPORT_MD }, { "json", REPORT_JSON },
+		{ "html", REPORT_HTML },
+	};
+	enum report_format f = REPORT_HTML;
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		assert_int_equal(report_format_parse(known[i].name, &f), 0);
+		assert_int_equal(f, known[i].f);
+	}
+	f = REPORT_MD;
+	assert_int_equal(report_format_parse("JSON", &f), -EINVAL);
+	assert_int_equal(report_format_parse("", &f), -EINVAL);
+	assert_int_equal(f, REPORT_MD);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_array_push),
+		cmocka_unit_test(test_array_reserve_overflow),
+		cmocka_unit_test(test_fd_read_full),
+		cmocka_unit_test(test_str_has_suffix),
+		cmocka_unit_test(test_dl_open_syms),
+		cmocka_unit_test(test_report_format_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
