@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "model/event.h"
 #include "sys/pci.h"
 #include "render/record.h"
@@ -124,13 +125,10 @@ static bool keep(struct dump_filter *f, const struct trace_record *rec, const st
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "kind", required_argument, NULL, 'K' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct render_clock clock = { 0 };
@@ -138,64 +136,51 @@ int cmd_dump(int argc, char **argv)
 	struct trace_reader *r;
 	struct trace_record rec;
 	struct dump_filter f = { .until = -1 };
-	bool json = false, pretty = false;
+	struct cmd_opts cx;
 	char err[512];
 	int c, ret;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "dump", usage, CMD_JSON, "", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
-		case 'p': json = pretty = true; break;
 		case 'D':
-			if (pci_bdf_normalize(optarg, f.bdf, sizeof(f.bdf), 0)) {
-				gt_err("dump: '%s' is not a PCI address (like 0000:0a:00.0)", optarg);
-				return EXIT_USAGE;
-			}
+			if (pci_bdf_normalize(optarg, f.bdf, sizeof(f.bdf), 0))
+				return cmd_usage_err("'%s' is not a PCI address (like 0000:0a:00.0)", optarg);
 			break;
 		case 'K':
 			f.kind = optarg;
-			if (!known_kind(optarg)) {
-				gt_err("dump: no kind '%s': sysfs_write, bind, unbind, probe_fail, dynid, exec, "
-				       "exit, or a record type (uevent, mark, pci, pci_state, kmsg, journal, "
-				       "file, process, counters, end)", optarg);
-				return EXIT_USAGE;
-			}
+			if (!known_kind(optarg))
+				return cmd_usage_err("no kind '%s': sysfs_write, bind, unbind, probe_fail, dynid, "
+						     "exec, exit, or a record type (uevent, mark, pci, pci_state, "
+						     "kmsg, journal, file, process, counters, end)", optarg);
 			break;
 		case 'S':
 		case 'U':
-			if (!parse_when(optarg, c == 'S' ? &f.since : &f.until, c == 'S' ? &f.since_tod : &f.until_tod)) {
-				gt_err("dump: '%s' is no time: seconds from the start (12.5) or HH:MM:SS", optarg);
-				return EXIT_USAGE;
-			}
+			if (!parse_when(optarg, c == 'S' ? &f.since : &f.until, c == 'S' ? &f.since_tod : &f.until_tod))
+				return cmd_usage_err("'%s' is no time: seconds from the start (12.5) or HH:MM:SS",
+						     optarg);
 			break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			gt_err("dump: unknown option or missing value: '%s'; try 'gputrace dump --help'",
-			       argv[optind - 1]);
-			return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (optind != argc - 1) {
-		gt_err("dump takes one trace file (see 'gputrace dump --help')");
-		return EXIT_USAGE;
-	}
+	if (optind != argc - 1)
+		return cmd_usage_err("takes one trace file");
 	if ((ret = cmd_trace_args(argv + optind, 1)))
 		return ret;
 	r = trace_reader_open(argv[optind], err, sizeof(err));
 	if (!r) {
-		gt_err("%s", err);
+		cmd_err("%s", err);
 		return EXIT_ERROR;
 	}
-	if (json)
-		jw = json_new(stdout, pretty);
+	if (cx.json)
+		jw = json_new(stdout, cx.pretty);
 	else
 		render_text_heading(stdout);
 	while ((ret = trace_reader_next(r, &rec)) == 1) {
 		render_clock_update(&clock, &rec);
 		if (!keep(&f, &rec, &clock))
 			continue;
-		if (json)
+		if (cx.json)
 			render_record_json(jw, &rec, &clock);
 		else
 			render_record_text(stdout, &rec, &clock);
@@ -203,7 +188,7 @@ int cmd_dump(int argc, char **argv)
 	json_free(jw);
 	fflush(stdout);
 	if (ret < 0)
-		gt_err("%s: %s", argv[optind], trace_reader_error(r));
+		cmd_err("%s", trace_reader_error(r));	/* it names the file */
 	else if (trace_reader_truncated(r))
 		gt_warn("%s: truncated (the recorder did not finish writing it); shown up to the cut",
 			argv[optind]);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "record/features.h"
 #include "render/json_writer.h"
 #include "util.h"
@@ -104,34 +105,20 @@ static void json(const struct gt_features *f, enum gt_backend b, const char *why
 
 int cmd_features(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	bool as_json = false, pretty = false;
 	struct gt_features f;
+	struct cmd_opts cx;
 	enum gt_backend b;
 	char why[512];
-	int c;
 
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': as_json = true; break;
-		case 'p': as_json = pretty = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		gt_err("features takes no arguments");
-		return EXIT_USAGE;
-	}
+	cmd_opts_init(&cx, "features", usage, CMD_JSON, "", NULL);
+	if (cmd_opts_next(&cx, argc, argv) != -1)
+		return cx.exit;	/* --help, or a bad option (said) */
+	if (optind != argc)
+		return cmd_usage_err("takes no arguments ('%s')", argv[optind]);
 	features_probe_full(&f);
 	b = features_choose(&f, GT_BACKEND_AUTO, why, sizeof(why));
-	if (as_json)
-		json(&f, b, why, pretty);
+	if (cx.json)
+		json(&f, b, why, cx.pretty);
 	else
 		text(&f, b, why);
 	return b == GT_BACKEND_AUTO ? EXIT_ERROR : EXIT_OK;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "record/recorder.h"
 #include "util.h"
 
@@ -80,7 +81,7 @@ static int parse_group(const char *arg, gid_t *gid)
 		*gid = n;
 		return 0;
 	}
-	gt_err("--mark-group: no group '%s'", arg);
+	cmd_usage_err("--mark-group: no group '%s'", arg);
 	return -1;
 }
 
@@ -99,47 +100,51 @@ int cmd_record(int argc, char **argv)
 		{ "mark-group", required_argument, NULL, 'G' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct recorder_opts o = { .ringbuf_bytes = 4 << 20, .cmdline = join_argv(argc, argv) };
+	struct cmd_opts cx;
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:fd:b:qvh", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "record", usage, 0, "o:fd:b:qv", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'o': o.path = optarg; break;
+		case 'o':
+			/* The writer puts each chunk at its offset (pwrite: a
+			 * chunk a full disk refused is written again in place)
+			 * and readers seek: a pipe cannot carry a trace. */
+			if (!strcmp(optarg, "-"))
+				return cmd_usage_err("-o -: a trace needs a seekable file, not standard output; "
+						     "give a file name");
+			o.path = optarg;
+			break;
 		case 'f': o.overwrite = true; break;
 		case 'd':
 			o.duration = strtod(optarg, &end);
-			if (*end || o.duration <= 0) {
-				gt_err("--duration wants a positive number of seconds, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			if (*end || o.duration <= 0)
+				return cmd_usage_err("--duration wants a positive number of seconds, not '%s'",
+						     optarg);
 			break;
 		case 'b':
-			if (backend_parse(optarg, &o.backend)) {
-				gt_err("unknown backend '%s': use auto, fentry, kprobe or tracepoint", optarg);
-				return EXIT_USAGE;
-			}
+			if (backend_parse(optarg, &o.backend))
+				return cmd_usage_err("unknown backend '%s': use auto, fentry, kprobe or tracepoint",
+						     optarg);
 			break;
 		case 'q': o.quiet = true; break;
 		case 'B': {
 			unsigned long mb = strtoul(optarg, &end, 10);
 
 			/* ring buffers are a power of two pages */
-			if (*end || mb < 1 || mb > 1024 || (mb & (mb - 1))) {
-				gt_err("--buffer-size wants a power of two from 1 to 1024 (MiB), not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			if (*end || mb < 1 || mb > 1024 || (mb & (mb - 1)))
+				return cmd_usage_err("--buffer-size wants a power of two from 1 to 1024 (MiB), "
+						     "not '%s'", optarg);
 			o.ringbuf_bytes = mb << 20;
 			break;
 		}
 		case 'K':
-			if (kmsg_mode_parse(optarg, &o.kmsg)) {
-				gt_err("--kmsg wants all, devices or off, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			if (kmsg_mode_parse(optarg, &o.kmsg))
+				return cmd_usage_err("--kmsg wants all, devices or off, not '%s'", optarg);
 			break;
 		case 'J':
 			o.journal_off = !strcmp(optarg, "off");
@@ -153,13 +158,10 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'n': o.dry_run = true; break;
 		case 'v': o.verbose++; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (optind < argc) {
-		gt_err("record takes no arguments ('%s'); use -o FILE for the output", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cmd_usage_err("takes no arguments ('%s'); use -o FILE for the output", argv[optind]);
 	return recorder_run(&o);
 }

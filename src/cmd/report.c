@@ -7,6 +7,7 @@
 
 #include "analysis/report.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "util.h"
 
 static void usage(FILE *out)
@@ -72,22 +73,18 @@ int cmd_report(int argc, char **argv)
 		{ "all-users", no_argument, NULL, 'A' },
 		{ "no-kmsg", no_argument, NULL, 'K' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "color", required_argument, NULL, 'C' },
 		{ "utc", no_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *format = "text", *explain = NULL, *color = "auto";
+	const char *format = "text", *explain = NULL;
 	struct report_opts o = { 0 };
-	bool pretty = false, use_color;
+	struct cmd_opts cx;
 	struct report r;
 	char err[1024];
 	int c, ret;
 
-	opterr = 0;	/* one line of our own, not getopt's and the whole help */
-	while ((c = getopt_long(argc, argv, "f:jph", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "report", usage, CMD_JSON | CMD_COLOR, "f:", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
 		case 'V': o.vm = optarg; break;
 		case 'D': o.device = optarg; break;
@@ -97,50 +94,39 @@ int cmd_report(int argc, char **argv)
 		case 'A': o.all_users = true; break;
 		case 'K': o.no_logs = true; break;
 		case 'f': format = optarg; break;
-		case 'j': format = "json"; break;
-		case 'p': format = "json"; pretty = true; break;
-		case 'C': color = optarg; break;
 		case 'U': fmt_set_utc(true); break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			gt_err("report: unknown option or missing value: '%s'; try 'gputrace report --help'",
-			       argv[optind - 1]);
-			return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
-		gt_err("--color takes auto, always or never, not '%s'", color);
-		return EXIT_USAGE;
-	}
-	use_color = !strcmp(color, "always") ||
-		    (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-		     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb")));
-	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json") && strcmp(format, "html")) {
-		gt_err("unknown format '%s': use text, md, json or html", format);
-		return EXIT_USAGE;
-	}
-	if (optind >= argc) {
-		gt_err("report needs at least one trace file (see 'gputrace report --help')");
-		return EXIT_USAGE;
-	}
+	if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json") && strcmp(format, "html"))
+		return cmd_usage_err("unknown format '%s': use text, md, json or html", format);
+	/* -j and -p are JSON whatever --format says; --format json is -j */
+	if (cx.json)
+		format = "json";
+	cmd_opts_set_json(&cx, !strcmp(format, "json"), cx.pretty);
+	if (optind >= argc)
+		return cmd_usage_err("needs at least one trace file");
 	if ((ret = cmd_trace_args(argv + optind, argc - optind)))
 		return ret;
 	if (explain)
 		o.device = explain;
 	ret = report_build(&r, (const char *const *)argv + optind, argc - optind, &o, err, sizeof(err));
 	if (ret) {
-		gt_err("%s", err);
+		if (ret == EXIT_USAGE)
+			cmd_usage_err("%s", err);
+		else
+			cmd_err("%s", err);
 		report_free(&r);
 		return ret;
 	}
-	if (explain && strcmp(format, "json"))
+	if (explain && !cx.json)
 		report_render_explain(stdout, &r, r.device);
-	else if (!strcmp(format, "json"))
-		report_render_json(stdout, &r, pretty);
+	else if (cx.json)
+		report_render_json(stdout, &r, cx.pretty);
 	else if (!strcmp(format, "html"))
 		report_render_html(stdout, &r);
 	else
-		report_render_text(stdout, &r, !strcmp(format, "md"), use_color);
+		report_render_text(stdout, &r, !strcmp(format, "md"), cx.color);
 	ret = report_exit_code(&r);
 	report_free(&r);
 	return ret;

@@ -5,6 +5,7 @@
 
 #include "analysis/status.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "render/status.h"
 #include "util.h"
 
@@ -35,42 +36,32 @@ static void usage(FILE *out)
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
 		{ "device", required_argument, NULL, 'd' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *root = NULL, *device = NULL;
-	bool json = false, pretty = false;
+	const char *device = NULL;
+	struct cmd_opts cx;
 	struct status st;
 	char err[1024];
 	int c, ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "jpd:h", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "status", usage, CMD_JSON | CMD_ROOT, "d:", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
-		case 'p': json = pretty = true; break;
 		case 'd': device = optarg; break;
-		case 'r': root = optarg; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (optind != argc) {
-		gt_err("status takes no arguments; use --device BDF for one device");
-		return EXIT_USAGE;
-	}
-	ret = status_collect(root, device, &st, err, sizeof(err));
+	if (optind != argc)
+		return cmd_usage_err("takes no arguments ('%s'); use --device BDF for one device", argv[optind]);
+	ret = status_collect(cx.root, device, &st, err, sizeof(err));
 	if (ret) {
-		gt_err("%s", err);
+		cmd_err("%s", err);
 		status_free(&st);
 		return EXIT_ERROR;
 	}
-	if (json)
-		status_render_json(stdout, &st, pretty);
+	if (cx.json)
+		status_render_json(stdout, &st, cx.pretty);
 	else
 		status_render_text(stdout, &st);
 	status_free(&st);
