@@ -11,11 +11,18 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace features [-j|--json]\n"
+		"Usage: gputrace features [-j|-p]\n"
 		"\n"
 		"Probes what this kernel lets gputrace attach (real loads and attaches of\n"
 		"tiny programs, nothing left behind) and says which backend 'record' would\n"
 		"use, and why. Needs root for meaningful answers.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json          JSON, on one line\n"
+		"  -p, --pretty        JSON, indented\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Exit status: 0 a backend can run, 1 none can (the output says why), 2 usage.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace features\n"

@@ -12,7 +12,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace status [-j|--json] [-p|--pretty] [-d|--device BDF] [--root DIR]\n"
+		"Usage: gputrace status [-j|-p] [-d BDF] [--root DIR]\n"
 		"\n"
 		"Shows where each GPU function is now: every display device (PCI class 03)\n"
 		"and every other function of its slot and IOMMU group, with names, current\n"
@@ -21,11 +21,16 @@ static void usage(FILE *out)
 		"running VM, or libvirt's live domain XML). Reads only; needs no root, but\n"
 		"other users' QEMU processes may be hidden from a normal user.\n"
 		"\n"
-		"  -d, --device BDF  show this one device (0000:0a:00.0 or 0a:00.0)\n"
-		"  --root DIR        read DIR/sys, DIR/proc and DIR/etc instead of this host\n"
+		"Options:\n"
+		"  -d, --device BDF    show this one device (0000:0a:00.0 or 0a:00.0)\n"
+		"      --root DIR      read DIR/sys, DIR/proc and DIR/etc instead of this host\n"
+		"  -j, --json          JSON, on one line\n"
+		"  -p, --pretty        JSON, indented\n"
+		"  -h, --help          this help\n"
 		"\n"
 		"Exit status: 0 (also when the host has no display device), 1 error\n"
-		"(unknown device, unreadable tree), 2 usage.\n"
+		"(unknown device, unreadable tree), 2 usage. Under -j/-p an error is\n"
+		"{\"error\": \"...\"} on stdout.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace status\n"
