@@ -22,10 +22,15 @@ static struct {
 	bool json, pretty;
 } say = { "COMMAND", false, false };
 
+/* The table stays zero-terminated; a command with more options than it
+ * holds is a mistake to see at once, not an option that silently is not. */
 static void add_option(struct cmd_opts *o, size_t *n, const struct option *opt)
 {
-	if (*n + 1 < CMD_OPTS_MAX)
-		o->all[(*n)++] = *opt;
+	if (*n + 1 >= CMD_OPTS_MAX) {
+		gt_err("%s: more than %d options: raise CMD_OPTS_MAX", o->name, CMD_OPTS_MAX - 1);
+		abort();
+	}
+	o->all[(*n)++] = *opt;
 }
 
 void cmd_opts_init(struct cmd_opts *o, const char *name, void (*usage)(FILE *out), unsigned common,
