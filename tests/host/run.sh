@@ -652,6 +652,7 @@ t_mark_never_answered
 t_live_view_escapes
 t_silent_mark_connections
 t_mark_without_recorder
+t_cli_mark_ack
 t_bundle
 t_bundle_dies_clean
 t_summary
