@@ -39,6 +39,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"Run 'gputrace help COMMAND' (or COMMAND --help) for its options and examples.\n"
+		"Every command but record prints JSON with -j (one line) or -p (indented),\n"
+		"errors then included ({\"error\": ...} on stdout). Exit status: 0 success,\n"
+		"1 error, 2 usage, 3 report/check findings (HIGH or WARN).\n"
 		"\n"
 		"Example:\n"
 		"  gputrace record -o problem.gtrace &     # as root\n"

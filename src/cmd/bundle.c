@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "redact/redact.h"
 #include "render/archive.h"
 #include "render/check_render.h"
@@ -32,6 +34,7 @@
 #include "util.h"
 
 #define TRACES_MAX	64
+#define PARTS_MAX	16	/* report, status, check, kernel, README files */
 
 struct bundle {
 	const char *root;		/* NULL: this host */
@@ -44,6 +47,7 @@ struct bundle {
 	char tmpdir[512];
 	char top[256];			/* directory inside the archive */
 	struct tar_out *tar;
+	char *files[TRACES_MAX + PARTS_MAX];	/* what the archive holds, below top */
 	int nfiles;
 	char err[1024];
 };
@@ -51,7 +55,8 @@ struct bundle {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace bundle [-o FILE.tar.gz] [-f] [--redact] [--vm ID] TRACE...|DIR\n"
+		"Usage: gputrace bundle [-o FILE.tar.gz] [-f] [--redact] [--vm ID] [--root DIR] [-j|-p]\n"
+		"                       TRACE...|DIR\n"
 		"\n"
 		"Writes one archive (mode 0600) to attach to a bug report, like\n"
 		"nvidia-bug-report or pvereport but with the timeline:\n"
@@ -63,13 +68,21 @@ static void usage(FILE *out)
 		"  kernel.txt                       uname -a and /proc/cmdline\n"
 		"  README.txt                       what each file is\n"
 		"\n"
-		"  -o, --output FILE  default gputrace-bundle-HOST-DATE.tar.gz here\n"
-		"  -f, --force        overwrite FILE if it exists\n"
-		"  --redact           replace hostnames (host-N), users and their homes\n"
-		"                     (user-N) and argv values the analysis does not need\n"
-		"                     (<arg-N>) in every file, traces included (rewritten)\n"
-		"  --vm ID            focus the report on one VM (VMID or domain name)\n"
-		"  --root DIR         take status and check from a copied tree, not this host\n"
+		"Options:\n"
+		"  -o, --output FILE   default gputrace-bundle-HOST-DATE.tar.gz here\n"
+		"  -f, --force         overwrite FILE if it exists\n"
+		"      --redact        replace hostnames (host-N), users and their homes\n"
+		"                      (user-N) and argv values the analysis does not need\n"
+		"                      (<arg-N>) in every file, traces included (rewritten)\n"
+		"      --vm ID         focus the report on one VM (VMID or domain name)\n"
+		"      --root DIR      take status and check from a copied tree, not this host\n"
+		"  -j, --json          say what was written as JSON, on one line: archive,\n"
+		"                      bytes, directory, redacted, files (default: the path)\n"
+		"  -p, --pretty        the same, indented\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Exit status: 0 written, 1 error (a trace unreadable, FILE exists), 2 usage.\n"
+		"Under -j/-p an error is {\"error\": \"...\"} on stdout.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace bundle problem.gtrace\n"
@@ -77,6 +90,13 @@ static void usage(FILE *out)
 }
 
 /* ---- parts ---------------------------------------------------------------- */
+
+/* Notes NAME for the JSON result (best effort: only the list is short). */
+static void add_file_name(struct bundle *b, const char *name)
+{
+	if (b->nfiles < TRACES_MAX + PARTS_MAX && (b->files[b->nfiles] = strdup(name)))
+		b->nfiles++;
+}
 
 /* Adds NAME with the text in BUF/LEN, redacted when asked (JSON through the
  * JSON-aware variant). Frees BUF. */
@@ -103,7 +123,8 @@ static int add_part(struct bundle *b, const char *name, char *buf, size_t len)
 	ret = tar_add(b->tar, path, red ? red : buf, rlen, b->err, sizeof(b->err));
 	free(red);
 	free(buf);
-	b->nfiles += !ret;
+	if (!ret)
+		add_file_name(b, name);
 	return ret;
 }
 
@@ -411,9 +432,10 @@ static void host_name(struct bundle *b, char *buf, size_t size)
 	}
 }
 
-static int make_bundle(struct bundle *b, const char *output, bool force)
+/* Writes the archive; its name into OUTPUT (given or made). */
+static int make_bundle(struct bundle *b, char *output, size_t size, bool force)
 {
-	char host[128], date[32], path[PATH_MAX], *names[TRACES_MAX] = { 0 };
+	char host[128], date[32], *names[TRACES_MAX] = { 0 };
 	const char *tmp = getenv("TMPDIR");
 	time_t now = time(NULL);
 	struct tm tm;
@@ -439,10 +461,8 @@ static int make_bundle(struct bundle *b, const char *output, bool force)
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y%m%d-%H%M%S", &tm);
 	snprintf(b->top, sizeof(b->top), "gputrace-bundle-%s-%s", host, date);
-	if (!output) {
-		snprintf(path, sizeof(path), "%s.tar.gz", b->top);
-		output = path;
-	}
+	if (!output[0])
+		snprintf(output, size, "%s.tar.gz", b->top);
 	b->tar = tar_create(output, force, b->err, sizeof(b->err));
 	if (!b->tar)
 		goto out;
@@ -452,14 +472,12 @@ static int make_bundle(struct bundle *b, const char *output, bool force)
 		snprintf(name, sizeof(name), "%s/%s", b->top, names[i]);
 		if (tar_add_file(b->tar, name, b->report_paths[i], b->err, sizeof(b->err)))
 			goto out;
-		b->nfiles++;
+		add_file_name(b, names[i]);
 	}
 	if (add_report(b) || add_status(b) || add_check(b) || add_kernel(b) || add_readme(b, names))
 		goto out;
 	ret = tar_close(b->tar, b->err, sizeof(b->err));
 	b->tar = NULL;
-	if (!ret)
-		printf("%s\n", output);
 out:
 	tar_abort(b->tar);
 	for (int i = 0; i < b->ntraces; i++) {
@@ -472,6 +490,31 @@ out:
 	return ret;
 }
 
+/* What was written: the path (text), or what the archive holds (JSON). */
+static void show_result(const struct bundle *b, const char *output, const struct cmd_opts *cx)
+{
+	struct json_writer *w;
+	struct stat st;
+
+	if (!cx->json) {
+		printf("%s\n", output);
+		return;
+	}
+	w = json_new(stdout, cx->pretty);
+	json_object_start(w);
+	json_kv_str(w, "archive", output);
+	json_kv_u64(w, "bytes", stat(output, &st) ? 0 : (uint64_t)st.st_size);
+	json_kv_str(w, "directory", b->top);
+	json_kv_bool(w, "redacted", b->redact);
+	json_key(w, "files");
+	json_array_start(w);
+	for (int i = 0; i < b->nfiles; i++)
+		json_string(w, b->files[i]);
+	json_array_end(w);
+	json_object_end(w);
+	json_free(w);
+}
+
 int cmd_bundle(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -479,49 +522,49 @@ int cmd_bundle(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "redact", no_argument, NULL, 'R' },
 		{ "vm", required_argument, NULL, 'v' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	char output[PATH_MAX] = "";
 	struct bundle b = { 0 };
-	const char *output = NULL;
+	struct cmd_opts cx;
 	bool force = false;
 	char **files;
-	int c, nfiles;
+	int c, ret, nfiles;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "bundle", usage, CMD_JSON | CMD_ROOT, "o:f", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'o': output = optarg; break;
+		case 'o': snprintf(output, sizeof(output), "%s", optarg); break;
 		case 'f': force = true; break;
 		case 'R': b.redact = true; break;
 		case 'v': b.vm = optarg; break;
-		case 'r': b.root = sys_root_is_live(optarg) ? NULL : optarg; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (optind == argc) {
-		gt_err("bundle needs at least one trace (record one with 'gputrace record -o FILE')");
-		return EXIT_USAGE;
-	}
+	if (cx.root && !sys_root_is_live(cx.root))
+		b.root = cx.root;
+	if (optind == argc)
+		return cmd_usage_err("needs at least one trace (record one with 'gputrace record -o FILE')");
 	/* a directory, or the files of a rotated recording, in their order */
 	if ((c = cmd_trace_files(argv + optind, argc - optind, &files, &nfiles)))
 		return c;
 	if (nfiles > TRACES_MAX) {
-		gt_err("bundle takes at most %d traces (%d given)", TRACES_MAX, nfiles);
-		c = EXIT_USAGE;
-	} else {
 		for (int i = 0; i < nfiles; i++)
-			b.traces[b.ntraces++] = files[i];
-		c = EXIT_OK;
-		if (make_bundle(&b, output, force)) {
-			gt_err("%s", b.err);
-			c = EXIT_ERROR;
-		}
+			free(files[i]);
+		free(files);
+		return cmd_usage_err("takes at most %d traces (%d given)", TRACES_MAX, nfiles);
 	}
+	for (int i = 0; i < nfiles; i++)
+		b.traces[b.ntraces++] = files[i];
+	ret = make_bundle(&b, output, sizeof(output), force);
+	if (ret)
+		cmd_err("%s", b.err);
+	else
+		show_result(&b, output, &cx);
+	for (int i = 0; i < b.nfiles; i++)
+		free(b.files[i]);
 	for (int i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
-	return c;
+	return ret ? EXIT_ERROR : EXIT_OK;
 }

@@ -4,14 +4,14 @@
 
 #include "audit/audit.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "render/check_render.h"
 #include "util.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace check [-j|--json] [-p|--pretty] [--root DIR]\n"
-		"                      [--kernel-release REL]\n"
+		"Usage: gputrace check [-j|-p] [--root DIR] [--kernel-release REL]\n"
 		"\n"
 		"Audits what will rebind a GPU later: vfio-pci ids in modprobe.d, module lists,\n"
 		"initramfs and on the running and next boot's command line, softdeps that load\n"
@@ -24,13 +24,18 @@ static void usage(FILE *out)
 		"root) which gputrace backends this kernel supports. Each finding names the\n"
 		"file and line that sets it, what it does to rebinding, and a fix.\n"
 		"\n"
-		"  --root DIR            audit a copied system tree (DIR/etc, DIR/proc, DIR/sys,\n"
-		"                        DIR/lib/modules) instead of this host\n"
-		"  --kernel-release REL  with --root: the release whose modules.builtin to read\n"
-		"                        (default: DIR/proc/sys/kernel/osrelease)\n"
+		"Options:\n"
+		"      --root DIR            audit a copied system tree (DIR/etc, DIR/proc, DIR/sys,\n"
+		"                            DIR/lib/modules) instead of this host\n"
+		"      --kernel-release REL  with --root: the release whose modules.builtin to read\n"
+		"                            (default: DIR/proc/sys/kernel/osrelease)\n"
+		"  -j, --json                JSON, on one line\n"
+		"  -p, --pretty              JSON, indented\n"
+		"  -h, --help                this help\n"
 		"\n"
-		"Exit status: 0 nothing above info, 3 high or warn findings, 1 error (unreadable\n"
-		"tree or file), 2 usage.\n"
+		"Exit status: 0 nothing above info, 3 high or warn findings (as report), 1 error\n"
+		"(unreadable tree or file), 2 usage. Under -j/-p an error is {\"error\": \"...\"}\n"
+		"on stdout.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace check\n"
@@ -41,47 +46,39 @@ static void usage(FILE *out)
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "root", required_argument, NULL, 'r' },
 		{ "kernel-release", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct audit_opts o = { .probe_backends = true };
-	bool json = false, pretty = false;
+	struct cmd_opts cx;
 	struct audit a;
 	char err[1024];
 	int c, ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "check", usage, CMD_JSON | CMD_ROOT, "", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
-		case 'p': json = pretty = true; break;
-		case 'r': o.root = optarg; break;
 		case 'k': o.kernel_release = optarg; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (optind != argc) {
-		gt_err("check takes no arguments (see 'gputrace check --help')");
-		return EXIT_USAGE;
-	}
+	if (optind != argc)
+		return cmd_usage_err("takes no arguments ('%s')", argv[optind]);
+	o.root = cx.root;
 	ret = audit_run(&o, &a, err, sizeof(err));
 	if (ret) {
-		gt_err("%s", err);
+		cmd_err("%s", err);
 		audit_free(&a);
 		return EXIT_ERROR;
 	}
-	if (json)
-		check_render_json(stdout, &a, pretty);
+	if (cx.json)
+		check_render_json(stdout, &a, cx.pretty);
 	else
 		check_render_text(stdout, &a);
+	/* as report: info findings alone are no reason to fail a script */
 	ret = EXIT_OK;
 	for (size_t i = 0; i < a.n; i++)
-		if (a.f[i].severity != SEV_INFO)
+		if (a.f[i].severity >= SEV_WARN)
 			ret = EXIT_FINDINGS;
 	audit_free(&a);
 	return ret;

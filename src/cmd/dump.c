@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "render/record_render.h"
 #include "sys/pci.h"
 #include "trace/event_decode.h"
@@ -15,8 +16,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace dump [-j|--json] [-p|--pretty] [--device BDF] [--kind KIND]\n"
-		"                     [--since T] [--until T] FILE...|DIR\n"
+		"Usage: gputrace dump [-j|-p] [--device BDF] [--kind KIND] [--since T] [--until T]\n"
+		"                     TRACE...|DIR ('-': standard input)\n"
 		"\n"
 		"Prints every record of a trace: header, snapshots, events, marks and\n"
 		"counters, in file order. The files of a recording that went on in\n"
@@ -27,14 +28,19 @@ static void usage(FILE *out)
 		"error (exit 1) after the records before it.\n"
 		"\n"
 		"Options:\n"
-		"  -j, --json        JSON Lines; -p, --pretty: indented\n"
-		"      --device BDF  only records naming this PCI function\n"
-		"      --kind KIND   only this event kind (sysfs_write, bind, unbind,\n"
-		"                    probe_fail, dynid, exec, exit) or record type\n"
-		"                    (uevent, mark, pci, pci_state, kmsg, journal, ...)\n"
-		"      --since T, --until T\n"
-		"                    only records from/before T: seconds from the recording's\n"
-		"                    start (12.5) or a time of day (22:51:24[.384])\n"
+		"      --device BDF    only records naming this PCI function\n"
+		"      --kind KIND     only this event kind (sysfs_write, bind, unbind,\n"
+		"                      probe_fail, dynid, exec, exit) or record type\n"
+		"                      (uevent, mark, pci, pci_state, kmsg, journal, ...)\n"
+		"      --since T       only records from T on: seconds from the trace's\n"
+		"                      start (12.5) or a time of day (22:51:24[.384])\n"
+		"      --until T       only records before T (the same forms)\n"
+		"  -j, --json          JSON Lines, one object per record\n"
+		"  -p, --pretty        JSON, each record indented\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Exit status: 0, 1 error (unreadable or corrupt trace), 2 usage. Under -j/-p\n"
+		"an error is {\"error\": \"...\"} on stdout, after the records before it.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace dump problem.gtrace\n"
@@ -134,7 +140,7 @@ static int dump_one(const char *path, struct dump_filter *f, struct json_writer 
 	int ret;
 
 	if (!(r = trace_reader_open(path, err, sizeof(err)))) {
-		gt_err("%s", err);
+		cmd_err("%s", err);
 		return -1;
 	}
 	while ((ret = trace_reader_next(r, &rec)) == 1) {
@@ -147,7 +153,7 @@ static int dump_one(const char *path, struct dump_filter *f, struct json_writer 
 			render_record_text(stdout, &rec, &clock);
 	}
 	if (ret < 0)
-		gt_err("%s: %s", path, trace_reader_error(r));
+		cmd_err("%s", trace_reader_error(r));	/* it names the file */
 	else if (trace_reader_truncated(r))
 		gt_warn("%s: truncated (the recorder did not finish writing it); shown up to the cut",
 			path);
@@ -161,65 +167,49 @@ static int dump_one(const char *path, struct dump_filter *f, struct json_writer 
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "kind", required_argument, NULL, 'K' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct json_writer *jw = NULL;
 	struct dump_filter f = { .until = -1 };
-	bool json = false, pretty = false, failed = false;
+	struct cmd_opts cx;
+	bool failed = false;
 	char **files;
 	int c, ret, nfiles;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "dump", usage, CMD_JSON, "", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
-		case 'p': json = pretty = true; break;
 		case 'D':
-			if (pci_bdf_normalize(optarg, f.bdf, sizeof(f.bdf), 0)) {
-				gt_err("dump: '%s' is not a PCI address (like 0000:0a:00.0)", optarg);
-				return EXIT_USAGE;
-			}
+			if (pci_bdf_normalize(optarg, f.bdf, sizeof(f.bdf), 0))
+				return cmd_usage_err("'%s' is not a PCI address (like 0000:0a:00.0)", optarg);
 			break;
 		case 'K':
 			f.kind = optarg;
-			if (!known_kind(optarg)) {
-				gt_err("dump: no kind '%s': sysfs_write, bind, unbind, probe_fail, dynid, exec, "
-				       "exit, or a record type (uevent, mark, pci, pci_state, kmsg, journal, "
-				       "file, process, counters, end)", optarg);
-				return EXIT_USAGE;
-			}
+			if (!known_kind(optarg))
+				return cmd_usage_err("no kind '%s': sysfs_write, bind, unbind, probe_fail, dynid, "
+						     "exec, exit, or a record type (uevent, mark, pci, pci_state, "
+						     "kmsg, journal, file, process, counters, end)", optarg);
 			break;
 		case 'S':
 		case 'U':
-			if (!parse_when(optarg, c == 'S' ? &f.since : &f.until, c == 'S' ? &f.since_tod : &f.until_tod)) {
-				gt_err("dump: '%s' is no time: seconds from the start (12.5) or HH:MM:SS", optarg);
-				return EXIT_USAGE;
-			}
+			if (!parse_when(optarg, c == 'S' ? &f.since : &f.until, c == 'S' ? &f.since_tod : &f.until_tod))
+				return cmd_usage_err("'%s' is no time: seconds from the start (12.5) or HH:MM:SS",
+						     optarg);
 			break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			gt_err("dump: unknown option or missing value: '%s'; try 'gputrace dump --help'",
-			       argv[optind - 1]);
-			return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (optind == argc) {
-		gt_err("dump needs a trace file, a directory of them, or the files of one recording "
-		       "(see 'gputrace dump --help')");
-		return EXIT_USAGE;
-	}
+	if (optind == argc)
+		return cmd_usage_err("needs a trace file, a directory of them, or the files of one recording");
 	if ((ret = cmd_trace_args(argv + optind, argc - optind)) ||
 	    (ret = cmd_trace_files(argv + optind, argc - optind, &files, &nfiles)))
 		return ret;
-	if (json)
-		jw = json_new(stdout, pretty);
+	if (cx.json)
+		jw = json_new(stdout, cx.pretty);
 	else
 		render_text_heading(stdout);
 	for (int i = 0; i < nfiles && !failed; i++)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "record/journal.h"
 #include "render/features_render.h"
 #include "sys/bpf_features.h"
@@ -11,11 +12,18 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace features [-j|--json]\n"
+		"Usage: gputrace features [-j|-p]\n"
 		"\n"
 		"Probes what this kernel lets gputrace attach (real loads and attaches of\n"
 		"tiny programs, nothing left behind) and says which backend 'record' would\n"
 		"use, and why. Needs root for meaningful answers.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json          JSON, on one line\n"
+		"  -p, --pretty        JSON, indented\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Exit status: 0 a backend can run, 1 none can (the output says why), 2 usage.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace features\n"
@@ -24,35 +32,21 @@ static void usage(FILE *out)
 
 int cmd_features(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	bool as_json = false, pretty = false;
 	struct gt_features f;
+	struct cmd_opts cx;
 	enum gt_backend b;
 	char why[512];
-	int c;
 
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': as_json = true; break;
-		case 'p': as_json = pretty = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		gt_err("features takes no arguments");
-		return EXIT_USAGE;
-	}
+	cmd_opts_init(&cx, "features", usage, CMD_JSON, "", NULL);
+	if (cmd_opts_next(&cx, argc, argv) != -1)
+		return cx.exit;	/* --help, or a bad option (said) */
+	if (optind != argc)
+		return cmd_usage_err("takes no arguments ('%s')", argv[optind]);
 	features_probe_full(&f);
 	journal_probe(&f.journal);
 	b = features_choose(&f, GT_BACKEND_AUTO, why, sizeof(why));
-	if (as_json)
-		features_render_json(stdout, &f, b, why, pretty);
+	if (cx.json)
+		features_render_json(stdout, &f, b, why, cx.pretty);
 	else
 		features_render_text(stdout, &f, b, why);
 	return b == GT_BACKEND_AUTO ? EXIT_ERROR : EXIT_OK;

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "gputrace/guard.h"
 #include "gputrace/trace_format.h"
 #include "record/guard_bpf.h"
@@ -76,7 +77,7 @@ struct guard {
 	size_t nallow;
 	const char *vm;
 	const char *out;
-	bool dry_run, json, force;
+	bool dry_run, json, pretty, force;
 	pid_t window_pid;		/* the start's process, 0 if none */
 	struct guard_bpf *bpf;
 	struct trace_writer *w;
@@ -88,7 +89,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace guard (--vm ID | --device BDF...) [--allow EXE]... [--dry-run]\n"
-		"                      [-o TRACE [--force]] [--json]\n"
+		"                      [-o TRACE [-f]] [-j|-p]\n"
 		"\n"
 		"While the functions are on their host drivers, denies (EPERM) the sysfs writes\n"
 		"that would take them off: driver_override set to another driver, remove,\n"
@@ -100,13 +101,21 @@ static void usage(FILE *out)
 		"Each denial is a line on stdout (and an event in TRACE). Needs the bpf LSM\n"
 		"(lsm=...,bpf); --dry-run only logs, and also works without it.\n"
 		"\n"
-		"  --vm ID         the devices of Proxmox VM ID or libvirt domain ID (its config),\n"
-		"                  else of a running QEMU with that id\n"
-		"  --device BDF    a function (0000:0a:00.0) or a slot (0a:00: all functions)\n"
-		"  --allow EXE     writes by this executable pass (repeatable)\n"
-		"  --dry-run       deny nothing, pin nothing: log what would be denied\n"
-		"  -o, --output    also write the denials into TRACE (gputrace dump/report)\n"
-		"  -j, --json      one JSON object per line instead of text\n"
+		"Options:\n"
+		"      --vm ID         the devices of Proxmox VM ID or libvirt domain ID (its\n"
+		"                      config), else of a running QEMU with that id\n"
+		"      --device BDF    a function (0000:0a:00.0) or a slot (0a:00: all functions)\n"
+		"      --allow EXE     writes by this executable pass (repeatable)\n"
+		"      --dry-run       deny nothing, pin nothing: log what would be denied\n"
+		"  -o, --output TRACE  also write the denials into TRACE (gputrace dump/report)\n"
+		"  -f, --force         overwrite TRACE if it exists\n"
+		"  -j, --json          each denial as a JSON object on one line (what the guard\n"
+		"                      says of itself goes to stderr)\n"
+		"  -p, --pretty        the same, indented\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Exit status: 0 stopped by SIGINT or SIGTERM, 1 error (not root, no bpf LSM,\n"
+		"unknown VM), 2 usage. Under -j/-p an error is {\"error\": \"...\"} on stdout.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace guard --vm 111\n"
@@ -235,17 +244,17 @@ static int resolve_vm(struct guard *g)
 	int err;
 
 	if (vm_devices(g, &c, &flavour) && running_vm_devices(g, &c, &flavour)) {
-		gt_err("no Proxmox config /etc/pve/qemu-server/%s.conf, libvirt domain "
-		       "/etc/libvirt/qemu/%s.xml nor running QEMU with that id", g->vm, g->vm);
+		cmd_err("no Proxmox config /etc/pve/qemu-server/%s.conf, libvirt domain "
+			"/etc/libvirt/qemu/%s.xml nor running QEMU with that id", g->vm, g->vm);
 		return -ENOENT;
 	}
 	for (size_t i = 0; i < c.ndevs; i++)
 		if ((err = add_address(g, c.devs[i]))) {
-			gt_err("%s device %s: %s", g->vm, c.devs[i], strerror(-err));
+			cmd_err("%s device %s: %s", g->vm, c.devs[i], strerror(-err));
 			return err;
 		}
 	if (!g->ndevs) {
-		gt_err("VM %s passes no PCI device through", g->vm);
+		cmd_err("VM %s passes no PCI device through", g->vm);
 		return -ENOENT;
 	}
 	fprintf(news(g), "gputrace guard: VM %s (%s):", g->vm, flavour);
@@ -439,9 +448,9 @@ static void show_text(const struct gt_guard_event *ev, const char *argv, int arg
 	printf(", unit %.*s\n", GT_UNIT_LEN, t->unit[0] ? t->unit : "-");
 }
 
-static void show_json(const struct gt_guard_event *ev, const char *argv, int argv_len)
+static void show_json(const struct gt_guard_event *ev, const char *argv, int argv_len, bool pretty)
 {
-	struct json_writer *w = json_new(stdout, false);
+	struct json_writer *w = json_new(stdout, pretty);
 	const struct gt_task *t = &ev->hdr.task;
 	char when[40], what[256];
 
@@ -516,7 +525,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 		trace_writer_kv_end(g->w);
 	}
 	if (g->json)
-		show_json(&ev, argv, n);
+		show_json(&ev, argv, n, g->pretty);
 	else
 		show_text(&ev, argv, n);
 	fflush(stdout);
@@ -532,8 +541,8 @@ static int open_trace(struct guard *g, const char *cmdline)
 
 	g->w = trace_writer_create(g->out, g->force);
 	if (!g->w) {
-		gt_err("cannot create %s: %s%s", g->out, strerror(errno),
-		       errno == EEXIST ? " (use --force to overwrite)" : "");
+		cmd_err("cannot create %s: %s%s", g->out, strerror(errno),
+			errno == EEXIST ? " (use --force to overwrite)" : "");
 		return -1;
 	}
 	uname(&u);
@@ -569,7 +578,7 @@ static void close_trace(struct guard *g)
 	trace_writer_kv_str(g->w, "reason", stop_signal ? strsignal(stop_signal) : "end");
 	trace_writer_kv_end(g->w);
 	if ((err = trace_writer_close(g->w)))
-		gt_err("writing %s: %s", g->out, strerror(-err));
+		cmd_err("writing %s: %s", g->out, strerror(-err));
 	g->w = NULL;
 }
 
@@ -584,42 +593,37 @@ static int parse(struct guard *g, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	struct cmd_opts cx;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "o:fjh", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "guard", usage, CMD_JSON, "o:f", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
 		case 'v': g->vm = optarg; break;
 		case 'd':
-			if ((err = add_address(g, optarg))) {
-				gt_err("--device %s: %s", optarg, err == -EINVAL ?
-				       "not a PCI address" : strerror(-err));
-				return EXIT_USAGE;
-			}
+			if ((err = add_address(g, optarg)))
+				return cmd_usage_err("--device %s: %s", optarg,
+						     err == -EINVAL ? "not a PCI address" : strerror(-err));
 			break;
 		case 'a':
-			if (g->nallow == GUARD_ALLOW_MAX) {
-				gt_err("at most %d --allow", GUARD_ALLOW_MAX);
-				return EXIT_USAGE;
-			}
+			if (g->nallow == GUARD_ALLOW_MAX)
+				return cmd_usage_err("at most %d --allow", GUARD_ALLOW_MAX);
 			g->allow[g->nallow++] = optarg;
 			break;
 		case 'n': g->dry_run = true; break;
 		case 'o': g->out = optarg; break;
 		case 'f': g->force = true; break;
-		case 'j': g->json = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (optind != argc || (!g->vm && !g->ndevs)) {
-		gt_err(optind != argc ? "unexpected argument '%s'" : "guard needs --vm ID or --device BDF%s",
-		       optind != argc ? argv[optind] : "");
-		return EXIT_USAGE;
-	}
+	g->json = cx.json;
+	g->pretty = cx.pretty;
+	if (optind != argc)
+		return cmd_usage_err("unexpected argument '%s'", argv[optind]);
+	if (!g->vm && !g->ndevs)
+		return cmd_usage_err("needs --vm ID or --device BDF");
 	return -1;
 }
 
@@ -653,23 +657,23 @@ static int setup(struct guard *g)
 	int lsm = kernel_bpf_lsm_active(why, sizeof(why)), e;
 
 	if (!g->dry_run && lsm != 1) {
-		gt_err("cannot enforce: %s; --dry-run logs what would be denied without it", why);
+		cmd_err("cannot enforce: %s; --dry-run logs what would be denied without it", why);
 		return -1;
 	}
 	g->bpf = guard_bpf_start(!g->dry_run, on_event, g, err, sizeof(err));
 	if (!g->bpf) {
-		gt_err("%s%s", err, g->dry_run ? "" : "; --dry-run logs what would be denied without it");
+		cmd_err("%s%s", err, g->dry_run ? "" : "; --dry-run logs what would be denied without it");
 		return -1;
 	}
 	for (size_t i = 0; i < g->nallow; i++)
 		if ((e = guard_bpf_allow_exe(g->bpf, g->allow[i]))) {
-			gt_err("--allow %s: %s", g->allow[i], strerror(-e));
+			cmd_err("--allow %s: %s", g->allow[i], strerror(-e));
 			return -1;
 		}
 	for (size_t i = 0; i < g->ndevs; i++)
 		guard_bpf_add_dev(g->bpf, g->devs[i].bdf, "", g->devs[i].vendor, g->devs[i].device);
 	if ((e = watch_starts(g))) {
-		gt_err("cannot watch for the VM's start: %s", strerror(-e));
+		cmd_err("cannot watch for the VM's start: %s", strerror(-e));
 		return -1;
 	}
 	return 0;
@@ -698,7 +702,7 @@ int cmd_guard(int argc, char **argv)
 		goto out;
 	ret = EXIT_ERROR;
 	if (geteuid() != 0) {
-		gt_err("guard needs root (BPF LSM programs need CAP_BPF and CAP_MAC_ADMIN)");
+		cmd_err("guard needs root (BPF LSM programs need CAP_BPF and CAP_MAC_ADMIN)");
 		goto out;
 	}
 	if (g->vm && resolve_vm(g))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "gputrace/event.h"
 #include "record/recorder.h"
 #include "record/rotate.h"
@@ -16,9 +17,10 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace record [-o FILE] [--duration SECS] [--backend auto|fentry|kprobe|tracepoint]\n"
-		"                      [--kmsg devices|all|off] [--read-journal on|off|DIR] [-q]\n"
-		"                      [--max-size SIZE] [--keep N] [--jsonl FILE|-] [--journal]\n"
+		"Usage: gputrace record [-o FILE] [-f] [-d SECS] [-b auto|fentry|kprobe|tracepoint] [-q]\n"
+		"                       [--buffer-size MB] [--kmsg devices|all|off] [--read-journal on|off|DIR]\n"
+		"                       [--max-size SIZE] [--keep N] [--jsonl FILE|-] [--journal]\n"
+		"                       [--pm-hooks] [--mark-group GROUP] [--dry-run] [-v]\n"
 		"\n"
 		"Records every driver bind/unbind/probe failure, every write to the sysfs\n"
 		"files that rebind devices (bind, unbind, new_id, driver_override,\n"
@@ -35,7 +37,8 @@ static void usage(FILE *out)
 		"Needs root.\n"
 		"\n"
 		"Options:\n"
-		"  -o, --output FILE     trace file (default gputrace-HOST-DATE-TIME.gtrace, mode 0600)\n"
+		"  -o, --output FILE     trace file (default gputrace-HOST-DATE-TIME.gtrace, mode 0600;\n"
+		"                        a regular file: a trace cannot go to standard output)\n"
 		"  -f, --force           overwrite FILE if it exists\n"
 		"  -d, --duration SECS   stop after SECS seconds\n"
 		"  -b, --backend NAME    auto (default), fentry, kprobe or tracepoint\n"
@@ -56,10 +59,14 @@ static void usage(FILE *out)
 		"                        SYSLOG_IDENTIFIER=gputrace); with -q, the summary too\n"
 		"      --pm-hooks        fentry backend: also hook the PCI reset and power-state\n"
 		"                        functions (acting process and result; experimental)\n"
-		"      --mark-group GROUP  members of GROUP may add marks too (default: root only)\n"
+		"      --mark-group GROUP\n"
+		"                        members of GROUP may add marks too (default: root only)\n"
 		"      --dry-run         show the backend and hooks that would be used, attach nothing\n"
 		"  -v, --verbose         libbpf messages (twice: debug)\n"
 		"  -h, --help            this help\n"
+		"\n"
+		"Exit status: 0 (also when a signal ended it), 1 error (not root, no backend,\n"
+		"FILE not writable), 2 usage.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace record -o problem.gtrace            # until Ctrl-C\n"
@@ -97,7 +104,7 @@ static int parse_group(const char *arg, gid_t *gid)
 		*gid = n;
 		return 0;
 	}
-	gt_err("--mark-group: no group '%s'", arg);
+	cmd_usage_err("--mark-group: no group '%s'", arg);
 	return -1;
 }
 
@@ -116,54 +123,58 @@ int cmd_record(int argc, char **argv)
 		{ "max-size", required_argument, NULL, 'S' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "jsonl", required_argument, NULL, 'L' },
-		{ "journal", no_argument, NULL, 'j' },
+		{ "journal", no_argument, NULL, 'E' },
 		{ "mark-group", required_argument, NULL, 'G' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	static const struct recorder_live live = { render_text_heading, render_record_text,
 						   render_record_json_line };
 	struct recorder_opts o = { .ringbuf_bytes = GT_RINGBUF_DEFAULT_BYTES, .cmdline = join_argv(argc, argv),
 				   .live = &live };
+	struct cmd_opts cx;
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:fd:b:qvh", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "record", usage, 0, "o:fd:b:qv", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'o': o.path = optarg; break;
+		case 'o':
+			/* The writer puts each chunk at its offset (pwrite: a
+			 * chunk a full disk refused is written again in place)
+			 * and readers seek: a pipe cannot carry a trace. */
+			if (!strcmp(optarg, "-"))
+				return cmd_usage_err("-o -: a trace needs a seekable file, not standard output; "
+						     "give a file name (--jsonl - streams the records)");
+			o.path = optarg;
+			break;
 		case 'f': o.overwrite = true; break;
 		case 'd':
 			o.duration = strtod(optarg, &end);
-			if (*end || o.duration <= 0) {
-				gt_err("--duration wants a positive number of seconds, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			if (*end || o.duration <= 0)
+				return cmd_usage_err("--duration wants a positive number of seconds, not '%s'",
+						     optarg);
 			break;
 		case 'b':
-			if (backend_parse(optarg, &o.backend)) {
-				gt_err("unknown backend '%s': use auto, fentry, kprobe or tracepoint", optarg);
-				return EXIT_USAGE;
-			}
+			if (backend_parse(optarg, &o.backend))
+				return cmd_usage_err("unknown backend '%s': use auto, fentry, kprobe or tracepoint",
+						     optarg);
 			break;
 		case 'q': o.quiet = true; break;
 		case 'B': {
 			unsigned long mb = strtoul(optarg, &end, 10);
 
 			/* ring buffers are a power of two pages */
-			if (*end || mb < 1 || mb > 1024 || (mb & (mb - 1))) {
-				gt_err("--buffer-size wants a power of two from 1 to 1024 (MiB), not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			if (*end || mb < 1 || mb > 1024 || (mb & (mb - 1)))
+				return cmd_usage_err("--buffer-size wants a power of two from 1 to 1024 (MiB), "
+						     "not '%s'", optarg);
 			o.ringbuf_bytes = mb << 20;
 			break;
 		}
 		case 'K':
-			if (kmsg_mode_parse(optarg, &o.kmsg)) {
-				gt_err("--kmsg wants all, devices or off, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			if (kmsg_mode_parse(optarg, &o.kmsg))
+				return cmd_usage_err("--kmsg wants all, devices or off, not '%s'", optarg);
 			break;
 		case 'J':
 			o.journal_off = !strcmp(optarg, "off");
@@ -171,23 +182,20 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'P': o.pm_hooks = true; break;
 		case 'S':
-			if (rotate_parse_size(optarg, &o.max_size) || o.max_size < 64 << 10) {
-				gt_err("--max-size wants a size of at least 64k, like 100M or 1G, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			if (rotate_parse_size(optarg, &o.max_size) || o.max_size < 64 << 10)
+				return cmd_usage_err("--max-size wants a size of at least 64k, like 100M or 1G, "
+						     "not '%s'", optarg);
 			break;
 		case 'k': {
 			unsigned long n = strtoul(optarg, &end, 10);
 
-			if (*optarg < '1' || *optarg > '9' || *end || n > 1000000) {
-				gt_err("--keep wants a number of files from 1, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			if (*optarg < '1' || *optarg > '9' || *end || n > 1000000)
+				return cmd_usage_err("--keep wants a number of files from 1, not '%s'", optarg);
 			o.keep = n;
 			break;
 		}
 		case 'L': o.jsonl = optarg; break;
-		case 'j': o.journal_send = true; break;
+		case 'E': o.journal_send = true; break;
 		case 'G':
 			if (parse_group(optarg, &o.mark_group))
 				return EXIT_USAGE;
@@ -195,16 +203,13 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'n': o.dry_run = true; break;
 		case 'v': o.verbose++; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
 	/* standard output is the stream: live lines would break it */
 	if (o.jsonl && !strcmp(o.jsonl, "-"))
 		o.quiet = true;
-	if (optind < argc) {
-		gt_err("record takes no arguments ('%s'); use -o FILE for the output", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cmd_usage_err("takes no arguments ('%s'); use -o FILE for the output", argv[optind]);
 	return recorder_run(&o);
 }

@@ -2,11 +2,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "render/report_render.h"
 #include "util.h"
 
@@ -45,7 +44,8 @@ static void usage(FILE *out)
 		"      --no-kmsg        no kernel or journal lines in the timeline\n"
 		"  -f, --format FMT     text (default), md, json, or html (one page: the\n"
 		"                       trace and each VM stop drawn)\n"
-		"  -j, --json           same as --format json (compact)\n"
+		"  -j, --json           JSON, on one line (--format json; -j and -p win over\n"
+		"                       another --format)\n"
 		"  -p, --pretty         JSON, indented\n"
 		"      --color WHEN     auto (default: on a terminal, unless NO_COLOR or\n"
 		"                       TERM=dumb), always or never\n"
@@ -53,6 +53,7 @@ static void usage(FILE *out)
 		"  -h, --help           this help\n"
 		"\n"
 		"Exit status: 0 no findings, 3 findings (HIGH or WARN), 1 error, 2 usage.\n"
+		"In JSON an error is {\"error\": \"...\"} on stdout.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace report --vm 111 problem.gtrace\n"
@@ -84,23 +85,19 @@ int cmd_report(int argc, char **argv)
 		{ "all-users", no_argument, NULL, 'A' },
 		{ "no-kmsg", no_argument, NULL, 'K' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "color", required_argument, NULL, 'C' },
 		{ "utc", no_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *format = "text", *explain = NULL, *color = "auto";
+	const char *format = "text", *explain = NULL;
 	struct report_opts o = { 0 };
 	struct report_view view = { 0 };
-	bool pretty = false;
+	struct cmd_opts cx;
 	struct report r;
 	char err[1024];
 	int c, ret;
 
-	opterr = 0;	/* one line of our own, not getopt's and the whole help */
-	while ((c = getopt_long(argc, argv, "f:jph", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "report", usage, CMD_JSON | CMD_COLOR, "f:", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
 		case 'V': o.vm = optarg; break;
 		case 'D': o.device = optarg; break;
@@ -110,32 +107,18 @@ int cmd_report(int argc, char **argv)
 		case 'A': o.all_users = true; break;
 		case 'K': o.no_logs = true; break;
 		case 'f': format = optarg; break;
-		case 'j': format = "json"; break;
-		case 'p': format = "json"; pretty = true; break;
-		case 'C': color = optarg; break;
 		case 'U': fmt_set_utc(true); break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			gt_err("report: unknown option or missing value: '%s'; try 'gputrace report --help'",
-			       argv[optind - 1]);
-			return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
-		gt_err("--color takes auto, always or never, not '%s'", color);
-		return EXIT_USAGE;
-	}
-	view.color = !strcmp(color, "always") ||
-		     (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-		      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb")));
-	if (report_format_parse(format, &view.format)) {
-		gt_err("unknown format '%s': use text, md, json or html", format);
-		return EXIT_USAGE;
-	}
-	if (optind >= argc) {
-		gt_err("report needs at least one trace file (see 'gputrace report --help')");
-		return EXIT_USAGE;
-	}
+	if (report_format_parse(format, &view.format))
+		return cmd_usage_err("unknown format '%s': use text, md, json or html", format);
+	/* -j and -p are JSON whatever --format says; --format json is -j */
+	if (cx.json)
+		view.format = REPORT_JSON;
+	cmd_opts_set_json(&cx, view.format == REPORT_JSON, cx.pretty);
+	if (optind >= argc)
+		return cmd_usage_err("needs at least one trace file");
 	if ((ret = cmd_trace_args(argv + optind, argc - optind)) ||
 	    (ret = cmd_trace_files(argv + optind, argc - optind, &files, &nfiles)))
 		return ret;
@@ -144,11 +127,15 @@ int cmd_report(int argc, char **argv)
 	ret = report_build(&r, (const char *const *)files, nfiles, &o, err, sizeof(err));
 	free_files(files, nfiles);
 	if (ret) {
-		gt_err("%s", err);
+		if (ret == -EINVAL)	/* a --vm, --device or --phase the trace does not have */
+			cmd_usage_err("%s", err);
+		else
+			cmd_err("%s", err);
 		report_free(&r);
 		return ret == -EINVAL ? EXIT_USAGE : EXIT_ERROR;
 	}
-	view.pretty = pretty;
+	view.pretty = cx.pretty;
+	view.color = cx.color;
 	view.explain = explain ? r.device : NULL;
 	report_render(stdout, &r, &view);
 	ret = report_has_findings(&r) ? EXIT_FINDINGS : EXIT_OK;

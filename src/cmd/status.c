@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "render/status_render.h"
 #include "status/status.h"
 #include "sys/state_file.h"
@@ -13,7 +14,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: gputrace status [-j|--json] [-p|--pretty] [-d|--device BDF] [--root DIR]\n"
+		"Usage: gputrace status [-j|-p] [-d BDF] [--root DIR]\n"
 		"\n"
 		"Shows where each GPU function is now: every display device (PCI class 03)\n"
 		"and every other function of its slot and IOMMU group, with names, current\n"
@@ -24,11 +25,16 @@ static void usage(FILE *out)
 		"only; needs no root, but other users' QEMU processes may be hidden from a\n"
 		"normal user, and the recorders are listed for root only.\n"
 		"\n"
-		"  -d, --device BDF  show this one device (0000:0a:00.0 or 0a:00.0)\n"
-		"  --root DIR        read DIR/sys, DIR/proc and DIR/etc instead of this host\n"
+		"Options:\n"
+		"  -d, --device BDF    show this one device (0000:0a:00.0 or 0a:00.0)\n"
+		"      --root DIR      read DIR/sys, DIR/proc and DIR/etc instead of this host\n"
+		"  -j, --json          JSON, on one line\n"
+		"  -p, --pretty        JSON, indented\n"
+		"  -h, --help          this help\n"
 		"\n"
 		"Exit status: 0 (also when the host has no display device), 1 error\n"
-		"(unknown device, unreadable tree), 2 usage.\n"
+		"(unknown device, unreadable tree), 2 usage. Under -j/-p an error is\n"
+		"{\"error\": \"...\"} on stdout.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace status\n"
@@ -39,43 +45,33 @@ static void usage(FILE *out)
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
 		{ "device", required_argument, NULL, 'd' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *root = NULL, *device = NULL;
-	bool json = false, pretty = false;
+	const char *device = NULL;
+	struct cmd_opts cx;
 	struct status st;
 	char err[1024];
 	int c, ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "jpd:h", opts, NULL)) != -1) {
+	cmd_opts_init(&cx, "status", usage, CMD_JSON | CMD_ROOT, "d:", opts);
+	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
-		case 'p': json = pretty = true; break;
 		case 'd': device = optarg; break;
-		case 'r': root = optarg; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
-	if (optind != argc) {
-		gt_err("status takes no arguments; use --device BDF for one device");
-		return EXIT_USAGE;
-	}
-	ret = status_collect(root, device, &st, err, sizeof(err));
+	if (optind != argc)
+		return cmd_usage_err("takes no arguments ('%s'); use --device BDF for one device", argv[optind]);
+	ret = status_collect(cx.root, device, &st, err, sizeof(err));
 	if (ret) {
-		gt_err("%s", err);
+		cmd_err("%s", err);
 		status_free(&st);
 		return EXIT_ERROR;
 	}
-	st.nrecorders = state_file_list(root, &st.recorders);
-	if (json)
-		status_render_json(stdout, &st, pretty);
+	st.nrecorders = state_file_list(cx.root, &st.recorders);
+	if (cx.json)
+		status_render_json(stdout, &st, cx.pretty);
 	else
 		status_render_text(stdout, &st);
 	free(st.recorders);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "util.h"
 
 /* The reader seeks (chunk index, truncation checks): stdin is copied into
@@ -40,12 +41,10 @@ int cmd_trace_args(char **traces, int n)
 	for (int i = 0; i < n; i++) {
 		if (strcmp(traces[i], "-"))
 			continue;
-		if (path[0]) {
-			gt_err("'-' (standard input) can be given once");
-			return EXIT_USAGE;
-		}
+		if (path[0])
+			return cmd_usage_err("'-' (standard input) can be given once");
 		if ((err = spool_stdin(path, sizeof(path)))) {
-			gt_err("reading the trace from standard input: %s", strerror(-err));
+			cmd_err("reading the trace from standard input: %s", strerror(-err));
 			return EXIT_ERROR;
 		}
 		traces[i] = path;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "gputrace/trace_format.h"
 #include "trace/trace.h"
 #include "util.h"
@@ -71,7 +72,7 @@ static int add_dir(struct set_file **v, int *n, const char *dir)
 	int count = scandir(dir, &ents, NULL, alphasort), err = 0, found = 0;
 
 	if (count < 0) {
-		gt_err("%s: %s", dir, strerror(errno));
+		cmd_err("%s: %s", dir, strerror(errno));
 		return EXIT_ERROR;
 	}
 	for (int i = 0; i < count; i++) {
@@ -88,11 +89,11 @@ static int add_dir(struct set_file **v, int *n, const char *dir)
 	}
 	free(ents);
 	if (err) {
-		gt_err("out of memory");
+		cmd_err("out of memory");
 		return EXIT_ERROR;
 	}
 	if (!found) {
-		gt_err("%s: no .gtrace file in this directory", dir);
+		cmd_err("%s: no .gtrace file in this directory", dir);
 		return EXIT_ERROR;
 	}
 	return 0;

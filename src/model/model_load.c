@@ -950,8 +950,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			}
 		}
 		if (ret < 0)
-			snprintf(m->read_error, sizeof(m->read_error), "%s: %s", traces[i],
-				 trace_reader_error(r));
+			snprintf(m->read_error, sizeof(m->read_error), "%s", trace_reader_error(r));	/* names the file */
 		/* no END record: the recorder was killed, or is still writing */
 		if (trace_reader_truncated(r) || !ended)
 			m->truncated = true;

@@ -53,7 +53,7 @@ int redact_trace_learn(struct redact *r, const char *path, char *err, size_t err
 		}
 	}
 	if (ret < 0)
-		snprintf(err, errlen, "%s: %s", path, trace_reader_error(tr));
+		snprintf(err, errlen, "%s", trace_reader_error(tr));	/* names the file */
 	trace_reader_close(tr);
 	return ret < 0 ? -EIO : 0;
 }
@@ -174,7 +174,7 @@ int redact_trace_rewrite(struct redact *r, const char *in, const char *out,
 	while ((ret = trace_reader_next(tr, &rec)) == 1 && !wret)
 		wret = rec.type == GT_REC_EVENT ? rewrite_event(r, w, &rec) : rewrite_kv(r, w, &rec);
 	if (ret < 0)
-		snprintf(err, errlen, "%s: %s", in, trace_reader_error(tr));
+		snprintf(err, errlen, "%s", trace_reader_error(tr));	/* names the file */
 	trace_reader_close(tr);
 	ret = ret < 0 ? -EIO : wret;
 	wret = trace_writer_close(w);

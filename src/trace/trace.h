@@ -89,7 +89,7 @@ bool trace_reader_truncated(const struct trace_reader *r);	/* last chunk cut off
  * its end without one was not finished: the recorder was killed (SIGKILL,
  * a crash, power) between two whole chunks, or is still running. */
 bool trace_reader_end_seen(const struct trace_reader *r);
-const char *trace_reader_error(const struct trace_reader *r);	/* NULL if none */
+const char *trace_reader_error(const struct trace_reader *r);	/* NULL if none; starts with the file name */
 void trace_reader_version(const struct trace_reader *r, uint16_t *major, uint16_t *minor);
 void trace_reader_close(struct trace_reader *r);
 

@@ -34,6 +34,12 @@ t_cli() {
 	t_check "record --help has examples" sh -c "'$GT' record --help | grep -q Examples"
 }
 t_cli
+. "$here/cli.sh"
+t_cli_options
+t_cli_json
+t_cli_file_named_once
+t_cli_exit_codes
+t_cli_color
 
 if [ "$(id -u)" != 0 ]; then
 	t_skip "recorder tests" "not root (run make check as root)"
@@ -642,6 +648,7 @@ t_mark_never_answered
 t_live_view_escapes
 t_silent_mark_connections
 t_mark_without_recorder
+t_cli_mark_ack
 t_bundle
 t_bundle_dies_clean
 . "$here/service.sh"
