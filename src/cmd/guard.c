@@ -37,6 +37,7 @@
 #include "status/status.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"
+#include "text_escape.h"
 #include "sys/procs.h"
 #include "sys/pve_mapping.h"
 #include "sys/sysfs.h"
@@ -417,15 +418,23 @@ static void tick(struct guard *g)
 
 /* ---- events ------------------------------------------------------------ */
 
-static void put_argv(FILE *out, const char *buf, int n)
+/* What the writer's process says of itself (comm, argv, ancestors, unit)
+ * is any user's to set: every piece is escaped before it is shown. */
+static void put_text(const char *s, size_t max)
 {
-	for (int i = 0; i < n; i++) {
-		unsigned char c = buf[i];
+	text_escape_put(stdout, s, strnlen(s, max));
+}
 
-		fputc(!c ? (i + 1 < n ? ' ' : '"') : c >= 0x20 && c < 0x7f ? c : '?', out);
+static void put_argv(const char *buf, int n)
+{
+	for (int i = 0; i < n; ) {
+		size_t len = strnlen(buf + i, n - i);
+
+		if (i)
+			putchar(' ');
+		text_escape_put(stdout, buf + i, len);
+		i += len + 1;
 	}
-	if (n <= 0 || buf[n - 1])
-		fputc('"', out);
 }
 
 static void show_text(const struct gt_guard_event *ev, const char *argv, int argv_len)
@@ -435,17 +444,26 @@ static void show_text(const struct gt_guard_event *ev, const char *argv, int arg
 
 	fmt_wall(real_ns(), false, when, sizeof(when));
 	guard_event_what(ev, what, sizeof(what));
-	printf("%s %s %s (guarded on %.32s) = %s: pid %u %.16s", when,
-	       ev->enforced ? "DENIED" : "WOULD DENY", what, ev->host_driver,
-	       ev->err ? strerrorname_np(-ev->err) ?: "error" : "passed (dry run)", t->pid, t->comm);
+	printf("%s %s ", when, ev->enforced ? "DENIED" : "WOULD DENY");
+	put_text(what, sizeof(what));
+	fputs(" (guarded on ", stdout);
+	put_text(ev->host_driver, sizeof(ev->host_driver));
+	printf(") = %s: pid %u ", ev->err ? errno_name(ev->err, "error") : "passed (dry run)", t->pid);
+	put_text(t->comm, GT_COMM_LEN);
 	if (argv_len > 0) {
 		printf(", argv \"");
-		put_argv(stdout, argv, argv_len);
+		put_argv(argv, argv_len);
+		putchar('"');
 	}
 	printf(", ancestry");
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++)
-		printf(" %s%.16s[%u]", i ? "< " : "", t->ancestors[i].comm, t->ancestors[i].pid);
-	printf(", unit %.*s\n", GT_UNIT_LEN, t->unit[0] ? t->unit : "-");
+	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++) {
+		fputs(i ? " < " : " ", stdout);
+		put_text(t->ancestors[i].comm, GT_COMM_LEN);
+		printf("[%u]", t->ancestors[i].pid);
+	}
+	fputs(", unit ", stdout);
+	put_text(t->unit[0] ? t->unit : "-", GT_UNIT_LEN);
+	putchar('\n');
 }
 
 static void show_json(const struct gt_guard_event *ev, const char *argv, int argv_len, bool pretty)
@@ -484,11 +502,15 @@ static void show_json(const struct gt_guard_event *ev, const char *argv, int arg
 
 static void start_window(struct guard *g, const struct gt_guard_event *ev)
 {
+	char comm[GT_COMM_LEN * TEXT_ESCAPE_MAX + 1];
+
 	/* The libvirt daemon's window outlives the hook that opened it. */
 	g->window_pid = ev->window_pid ? ev->window_pid : ev->hdr.task.pid;
-	fprintf(news(g), "gputrace guard: VM start seen: pid %u %.16s; writes of pid %u and its "
+	fprintf(news(g), "gputrace guard: VM start seen: pid %u %s; writes of pid %u and its "
 		"descendants pass, driver_override restored until the functions are back on their "
-		"host drivers\n", ev->hdr.task.pid, ev->hdr.task.comm, (unsigned)g->window_pid);
+		"host drivers\n", ev->hdr.task.pid,
+		text_escape(comm, sizeof(comm), ev->hdr.task.comm, strnlen(ev->hdr.task.comm, GT_COMM_LEN)),
+		(unsigned)g->window_pid);
 	for (size_t i = 0; i < g->ndevs; i++) {
 		g->devs[i].left_host = false;
 		disarm(g, &g->devs[i], DEV_STARTING);

@@ -418,13 +418,12 @@ static const char *blocker_words(const struct model *m, const struct custody *c,
 		break;
 	case BLOCK_PROBE:
 		snprintf(buf, size, "%s's probe failed: %s (%d)", b->probe->driver,
-			 b->probe->err < 0 && b->probe->err > -4096 ? strerrorname_np(-b->probe->err) ?: "error" : "error",
+			 errno_name(b->probe->err, "error"),
 			 b->probe->err);
 		break;
 	case BLOCK_WRITE:
 		snprintf(buf, size, "the write of \"%s\" to %s failed: %s", b->failed->value, b->failed->path,
-			 b->failed->ret < 0 && b->failed->ret > -4096 ?
-			 strerrorname_np((int)-b->failed->ret) ?: "error" : "error");
+			 errno_name(b->failed->ret, "error"));
 		break;
 	default:
 		snprintf(buf, size, "nothing in the trace explains it");
@@ -482,7 +481,7 @@ static void return_failed(const struct model *m, const struct custody *c, struct
 			 &(struct gt_task){ .comm = "?" }, p, sizeof(p)), landed->driver);
 	else if (w)
 		snprintf(what, sizeof(what), "%s wrote \"%s\" to %s and got %s", who(&w->task, p, sizeof(p)),
-			 w->value, w->path, w->ret < 0 && w->ret > -4096 ? strerrorname_np((int)-w->ret) ?: "an error" : "an error");
+			 w->value, w->path, errno_name(w->ret, "an error"));
 	else
 		snprintf(what, sizeof(what), "the host driver's probe failed");
 	snprintf(f->mechanism, sizeof(f->mechanism), "%s: %s", what, blk);
@@ -745,7 +744,7 @@ static void probe_failures(const struct model *m, const char *vmf, const char *d
 		evidence(f, t->rec_id);
 		kernel_lines(m, f, t->bdf, t->ts_ns - 1000000000ull, t->ts_ns + 1000000000ull, 4);
 		snprintf(f->summary, sizeof(f->summary), "%s failed to probe %s: %s (%d)", t->driver,
-			 t->bdf, t->err < 0 && t->err > -4096 ? strerrorname_np(-t->err) ?: "error" : "error",
+			 t->bdf, errno_name(t->err, "error"),
 			 t->err);
 		snprintf(f->mechanism, sizeof(f->mechanism), "probe of %s returned %d%s", t->driver, t->err,
 			 t->err == -EINVAL && driver_is_stub(t->driver) ? " (vfio-pci without an IOMMU group?)" : "");

@@ -158,7 +158,7 @@ static int write_entry(struct entry *e, const struct gt_sysfs_write *w)
 	common(e, w->ret < 0 ? LOG_WARNING : rebinds(attr) ? LOG_NOTICE : LOG_INFO, "sysfs_write");
 	if (w->ret < 0)
 		field(e, "MESSAGE", "%.*s[%u] wrote \"%s\" to %s: failed: %s", GT_COMM_LEN,
-		      w->hdr.task.comm, w->hdr.task.pid, value, path, strerror((int)-w->ret));
+		      w->hdr.task.comm, w->hdr.task.pid, value, path, errno_name(w->ret, "an error"));
 	else
 		field(e, "MESSAGE", "%.*s[%u] wrote \"%s\" to %s", GT_COMM_LEN, w->hdr.task.comm,
 		      w->hdr.task.pid, value, path);
@@ -186,7 +186,7 @@ static int driver_entry(struct entry *e, int kind, const struct gt_driver_event 
 		field(e, "MESSAGE", "%s unbound from %s", dev, drv);
 	} else {
 		common(e, LOG_WARNING, "probe_fail");
-		field(e, "MESSAGE", "%s failed to probe %s: %s", drv, dev, strerror(-d->err));
+		field(e, "MESSAGE", "%s failed to probe %s: %s", drv, dev, errno_name(d->err, "an error"));
 		field(e, "GPUTRACE_RESULT", "%d", d->err);
 	}
 	task_fields(e, &d->hdr.task);

@@ -145,12 +145,20 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		if (ev.guard.action == GT_GUARD_WINDOW)
 			fputs("VM start: its writes pass", out);
 		else
-			fprintf(out, "%s %s (guarded on %.32s) = %s", ev.guard.enforced ? "denied" :
-				"would deny", path, ev.guard.host_driver,
-				ev.guard.err ? strerrorname_np(-ev.guard.err) ?: "error" : "passed (dry run)");
+		{
+			/* device, directory and driver come from the trace: escaped */
+			fprintf(out, "%s ", ev.guard.enforced ? "denied" : "would deny");
+			put_name(out, path, sizeof(path));
+			fputs(" (guarded on ", out);
+			put_name(out, ev.guard.host_driver, sizeof(ev.guard.host_driver));
+			fprintf(out, ") = %s", ev.guard.err ? errno_name(ev.guard.err, "error") :
+				"passed (dry run)");
+		}
 		put_ancestry(out, t, 3);
-		if (t->unit[0])
-			fprintf(out, " unit=%.*s", GT_UNIT_LEN, t->unit);
+		if (t->unit[0]) {
+			fputs(" unit=", out);
+			put_name(out, t->unit, GT_UNIT_LEN);
+		}
 		break;
 	default:
 		fprintf(out, "(event kind %d)", kind);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "findings/report.h"
+#include "render/record_render.h"
 #include "report_builder.h"
 #include "trace/event_decode.h"
 #include "util.h"
@@ -68,6 +69,41 @@ static void add_guard_event(struct tb *b, double ms, const struct gt_task *t, st
 	trace_writer_append(b->w, GT_REC_EVENT, &g, sizeof(g));
 }
 
+/* A guard event from a stranger's trace: its device, driver directory, host
+ * driver and unit are printed escaped by `dump`, like every other event. */
+static void test_dump_escapes_guard_event(void **state)
+{
+	struct gt_task t = tb_task(700, "gpu-watchdog", 1, "systemd", 0);
+	struct gt_guard_event g = denial(GT_GUARD_UNBIND, "nou\x1b[2J", GPU, GPU, true);
+	struct trace_clock c = { 0 };
+	struct trace_record rec;
+	struct trace_reader *r;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+	struct tb b;
+
+	strlcpy0(g.host_driver, "nv\r", sizeof(g.host_driver));
+	strcpy(t.unit, "u\x07.service");
+	tb_open(&b, dir, "hostile-guard.gtrace", "guard");
+	add_guard_event(&b, 100, &t, g);
+	tb_close(&b);
+	r = trace_reader_open(b.path, NULL, 0);
+	assert_non_null(r);
+	fp = open_memstream(&out, &len);
+	while (trace_reader_next(r, &rec) == 1)
+		if (rec.type == GT_REC_EVENT)
+			render_record_text(fp, &rec, &c);
+	fclose(fp);
+	trace_reader_close(r);
+	assert_null(strpbrk(out, "\x1b\x07\r"));
+	assert_non_null(strstr(out, "nou\\x1b[2J"));
+	assert_non_null(strstr(out, "(guarded on nv\\r)"));
+	assert_non_null(strstr(out, "unit=u\\x07.service"));
+	assert_int_equal(strchr(out, '\n') - out + 1, strlen(out));
+	free(out);
+}
+
 static void test_denials_are_findings(void **state)
 {
 	struct gt_task dog = tb_task(700, "gpu-watchdog", 1, "systemd", 0);
@@ -106,6 +142,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_what_each_action_says),
 		cmocka_unit_test(test_value_control_bytes_are_masked),
+		cmocka_unit_test(test_dump_escapes_guard_event),
 		cmocka_unit_test(test_denials_are_findings),
 	};
 
