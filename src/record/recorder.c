@@ -580,7 +580,11 @@ static void roll(struct recorder *r)
 	struct trace_writer *w;
 	int err;
 
-	rotate_path(r->first, r->seq + 1, next, sizeof(next));
+	if (rotate_path(r->first, r->seq + 1, next, sizeof(next))) {
+		gt_warn("the name of file %u of %s is too long: recording goes on in %s", r->seq + 1,
+			r->first, r->cur);
+		return;
+	}
 	gt_bpf_drain(r->bpf);
 	drain_uevents(r);
 	logs_drain(&r->logs, r->w, &r->traced, &r->clock, show_open_kv, r);

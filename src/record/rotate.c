@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "record/rotate.h"
+#include "util.h"
 
 #define SUFFIX ".gtrace"
 
@@ -40,17 +41,19 @@ int rotate_parse_size(const char *s, uint64_t *bytes)
 	return 0;
 }
 
-void rotate_path(const char *first, unsigned int seq, char *buf, size_t size)
+int rotate_path(const char *first, unsigned int seq, char *buf, size_t size)
 {
 	size_t len = strlen(first), slen = strlen(SUFFIX);
-	bool has_suffix = len > slen && !strcmp(first + len - slen, SUFFIX);
+	int n;
 
 	if (!seq)
-		snprintf(buf, size, "%s", first);
-	else if (has_suffix)
-		snprintf(buf, size, "%.*s.%04u" SUFFIX, (int)(len - slen), first, seq);
+		n = snprintf(buf, size, "%s", first);
+	else if (str_has_suffix(first, SUFFIX) && len > slen)
+		n = snprintf(buf, size, "%.*s.%04u" SUFFIX, (int)(len - slen), first, seq);
 	else
-		snprintf(buf, size, "%s.%04u", first, seq);
+		n = snprintf(buf, size, "%s.%04u", first, seq);
+	/* a cut name is another file's: never written, never removed */
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
 int rotate_prune(const char *first, unsigned int seq, unsigned int keep)
@@ -59,7 +62,8 @@ int rotate_prune(const char *first, unsigned int seq, unsigned int keep)
 
 	if (!keep || seq < keep)
 		return 0;
-	rotate_path(first, seq - keep, path, sizeof(path));
+	if (rotate_path(first, seq - keep, path, sizeof(path)))
+		return -ENAMETOOLONG;
 	if (unlink(path) && errno != ENOENT)
 		return -errno;
 	return 0;

@@ -15,8 +15,9 @@
 int rotate_parse_size(const char *s, uint64_t *bytes);
 
 /* The path of file SEQ of the set that starts at FIRST ("x/a.gtrace" ->
- * "x/a.0003.gtrace"; a name without .gtrace gets the number appended). */
-void rotate_path(const char *first, unsigned int seq, char *buf, size_t size);
+ * "x/a.0003.gtrace"; a name without .gtrace gets the number appended).
+ * Returns 0, or -ENAMETOOLONG if it does not fit in SIZE. */
+int rotate_path(const char *first, unsigned int seq, char *buf, size_t size);
 
 /* With KEEP files at most, removes file SEQ - KEEP of this set (the one
  * that just fell out). Returns 0, or -errno (a missing file is 0). */

@@ -10,6 +10,7 @@
 
 #include "sys/rootfs.h"
 #include "sys/state_file.h"
+#include "util.h"
 
 static void state_path(pid_t pid, char *buf, size_t size, const char *suffix)
 {
@@ -121,8 +122,11 @@ static bool alive(const char *root, pid_t pid)
 int state_file_list(const char *root, struct recorder_state **out)
 {
 	struct recorder_state *v = NULL;
-	char **names, path[512], text[8192];
-	int n, count = 0;
+	/* three paths of up to 4096 bytes and the counters: a file that fills
+	 * this is not one a recorder wrote */
+	char **names, path[512], text[3 * 4096 + 1024];
+	size_t count = 0, cap = 0;
+	int n;
 	struct stat st;
 
 	*out = NULL;
@@ -138,25 +142,23 @@ int state_file_list(const char *root, struct recorder_state **out)
 	for (int i = 0; i < n; i++) {
 		struct recorder_state s, *p;
 		ssize_t len;
-		size_t nl = strlen(names[i]);
 
-		if (strncmp(names[i], "record-", 7) || nl < 6 || strcmp(names[i] + nl - 6, ".state"))
+		if (strncmp(names[i], "record-", 7) || !str_has_suffix(names[i], ".state"))
 			continue;
 		snprintf(path, sizeof(path), STATE_DIR "/%s", names[i]);
-		if ((len = root_read(root, path, text, sizeof(text) - 1)) <= 0)
+		if ((len = root_read(root, path, text, sizeof(text) - 1)) <= 0 || len == sizeof(text) - 1)
 			continue;
 		text[len] = 0;
 		if (parse(text, &s) || !alive(root, s.pid))
 			continue;
-		if (!(p = realloc(v, (count + 1) * sizeof(*v)))) {
+		if (!(p = array_push((void **)&v, &count, &cap, sizeof(*v)))) {
 			free(v);
 			root_names_free(names, n);
 			return -ENOMEM;
 		}
-		v = p;
-		v[count++] = s;
+		*p = s;
 	}
 	root_names_free(names, n);
 	*out = v;
-	return count;
+	return (int)count;
 }

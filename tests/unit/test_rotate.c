@@ -70,6 +70,16 @@ static void test_paths_and_prune(void **state)
 	assert_string_equal(p, "/var/log/a.0003.gtrace");
 	rotate_path("trace", 12345, p, sizeof(p));
 	assert_string_equal(p, "trace.12345");
+	/* a name that does not fit is refused, not cut into another file's */
+	assert_int_equal(rotate_path("/var/log/a.gtrace", 3, p, 16), -ENAMETOOLONG);
+	assert_int_equal(rotate_path("/var/log/a.gtrace", 3, p, 23), 0);
+	{
+		char long_first[4096];
+
+		memset(long_first, 'a', sizeof(long_first) - 8);
+		strcpy(long_first + sizeof(long_first) - 8, ".gtrace");
+		assert_int_equal(rotate_prune(long_first, 5, 2), -ENAMETOOLONG);
+	}
 
 	/* keep 2 of 0..3: 1 goes when 3 is made; 0 was gone already */
 	snprintf(first, sizeof(first), "%s/k.gtrace", dir);
