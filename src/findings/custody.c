@@ -23,11 +23,6 @@ const char *blocker_kind_name(enum blocker_kind k)
 	return names[k];
 }
 
-const char *custody_driver_before(const struct model *m, const char *bdf, uint64_t ts)
-{
-	return model_driver_before(m, bdf, ts);
-}
-
 const struct gt_task *trans_actor(const struct model *m, const struct m_trans *t)
 {
 	if (t->task_known)

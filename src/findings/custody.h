@@ -118,10 +118,6 @@ enum returner_kind custody_actor(const struct model *m, const struct gt_task *ta
 const char *returner_kind_name(enum returner_kind k);
 const char *blocker_kind_name(enum blocker_kind k);
 
-/* The driver BDF had just before TS per its transitions and the start
- * snapshot ("" none, NULL unknown). */
-const char *custody_driver_before(const struct model *m, const char *bdf, uint64_t ts);
-
 /* The driver_override of BDF at TS into VALUE ("" none): the write that
  * set it, or NULL when it comes from the start snapshot (or is unset). */
 const struct m_write *custody_override_at(const struct model *m, const char *bdf, uint64_t ts,

@@ -77,32 +77,20 @@ static bool is_display(const struct model *m, const char *bdf)
 	return false;
 }
 
-/* The device's state recorded first after TS (a PCI_STATE record). */
-static const struct m_devstate *state_after(const struct model *m, const char *dev, uint64_t ts,
-					    uint64_t until)
+/* DEV's first (or, with LAST, last) recorded state in (FROM, UNTIL]: the
+ * PCI_STATE records, in time order. */
+static const struct m_devstate *state_in(const struct model *m, const char *dev, uint64_t from,
+					 uint64_t until, bool last)
 {
-	for (size_t i = 0; i < m->n_states; i++) {
-		const struct m_devstate *d = &m->states[i];
+	const struct m_devstate *found = NULL;
 
-		if (d->ts_ns > ts && d->ts_ns <= until && !strcmp(d->bdf, dev))
-			return d;
-	}
-	return NULL;
-}
-
-/* DEV's last recorded state in (FROM, UNTIL]. */
-static const struct m_devstate *state_last(const struct model *m, const char *dev, uint64_t from,
-					   uint64_t until)
-{
-	const struct m_devstate *last = NULL;
-
-	for (size_t i = 0; i < m->n_states; i++) {
+	for (size_t i = 0; i < m->n_states && (last || !found); i++) {
 		const struct m_devstate *d = &m->states[i];
 
 		if (d->ts_ns > from && d->ts_ns <= until && !strcmp(d->bdf, dev))
-			last = d;
+			found = d;
 	}
-	return last;
+	return found;
 }
 
 /* "comm[pid]" */
@@ -584,7 +572,7 @@ static void no_hook(const struct model *m, const struct custody_set *cs, const s
  * come back from D3cold. Said with the last state seen. */
 static void left_powered_down(const struct model *m, const struct custody *c, struct finding *f)
 {
-	const struct m_devstate *st = state_last(m, c->bdf, c->stop_ns, c->until_ns);
+	const struct m_devstate *st = state_in(m, c->bdf, c->stop_ns, c->until_ns, true);
 	size_t n = strlen(f->mechanism);
 
 	if (!st || (strcmp(st->runtime_status, "suspended") && strncmp(st->power_state, "D3", 2)))
@@ -839,7 +827,7 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 {
 	const uint64_t window = 5 * 1000000000ull;
 	uint64_t to = c->ret->ts_ns + window < c->until_ns ? c->ret->ts_ns + window : c->until_ns;
-	const struct m_devstate *st = state_after(m, c->bdf, c->ret->ts_ns, to);
+	const struct m_devstate *st = state_in(m, c->bdf, c->ret->ts_ns, to, false);
 	const struct m_write *reset = NULL;
 	const struct m_pm *pm_reset = NULL, *pm_off = NULL;
 	struct finding probe = { 0 }, *f;
@@ -866,7 +854,7 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 		if (pm->reset && pm->ret < 0 && !pm_reset)
 			pm_reset = pm;
 		if (!pm->reset && pm->ts_ns >= c->ret->ts_ns)
-			pm_off = pm->now_state == 4 ? pm : NULL;
+			pm_off = !strcmp(pci_power_name(pm->now_state), "D3cold") ? pm : NULL;
 	}
 	if (probe.n_kernel_log)
 		snprintf(why, sizeof(why), "%s logged: %.*s", c->ret->driver,

@@ -682,7 +682,7 @@ static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t l
 
 /* The sysfs write behind each transition (see the two functions above),
  * in time O(transitions x writes near each). */
-static int link_causes(struct model *m)
+static void link_causes(struct model *m)
 {
 	struct cause_cursor cursors[64];
 	size_t n_cursors = 0;
@@ -715,7 +715,6 @@ static int link_causes(struct model *m)
 	/* uevents moved back to their writes: time order again */
 	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
 		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
-	return 0;
 }
 
 /* new_id / remove_id writes are dynamic ids too (and the only view of them
@@ -846,25 +845,21 @@ static void load_devstate(struct model *m, const struct trace_record *rec)
 	kv_get(rec, "link_width", d->link_width, sizeof(d->link_width));
 }
 
-/* Kernel lines are stamped by the kernel, journal entries on receipt: in
- * file order they are only nearly in time order. */
-static int cmp_pm(const void *a, const void *b)
-{
-	const struct m_pm *x = a, *y = b;
-
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+/* By time, then by record: kernel lines are stamped by the kernel, journal
+ * entries on receipt, device states at their cause, and several traces
+ * interleave, so in file order these are only nearly in time order. */
+#define CMP_BY_TIME(name, type)							\
+static int name(const void *a, const void *b)					\
+{										\
+	const type *x = a, *y = b;						\
+										\
+	if (x->ts_ns != y->ts_ns)						\
+		return x->ts_ns < y->ts_ns ? -1 : 1;				\
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;		\
 }
-
-static int cmp_log(const void *a, const void *b)
-{
-	const struct m_log *x = a, *y = b;
-
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
-}
+CMP_BY_TIME(cmp_log, struct m_log)
+CMP_BY_TIME(cmp_pm, struct m_pm)
+CMP_BY_TIME(cmp_state, struct m_devstate)
 
 static void phases_from_marks(struct model *m)
 {
@@ -989,10 +984,9 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
 	if (m->n_pms)
 		qsort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
-	if (link_causes(m) < 0) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
+	if (m->n_states)
+		qsort(m->states, m->n_states, sizeof(*m->states), cmp_state);
+	link_causes(m);
 	dynids_from_writes(m);
 	if (model_index_procs(m) < 0) {
 		snprintf(err, errlen, "out of memory");

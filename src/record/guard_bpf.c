@@ -172,14 +172,6 @@ int guard_bpf_allow_exe(struct guard_bpf *g, const char *path)
 	       -errno : 0;
 }
 
-int guard_bpf_allow_pid(struct guard_bpf *g, uint32_t pid)
-{
-	__u32 one = 1;
-
-	return bpf_map_update_elem(bpf_map__fd(g->skel->maps.gt_guard_allowed), &pid, &one,
-				   BPF_ANY) ? -errno : 0;
-}
-
 void guard_bpf_clear_windows(struct guard_bpf *g)
 {
 	int fd = bpf_map__fd(g->skel->maps.gt_guard_allowed);

@@ -33,8 +33,8 @@ int guard_bpf_add_task_start(struct guard_bpf *g, const char *text);
 /* An --allow executable (its file's device and inode). */
 int guard_bpf_allow_exe(struct guard_bpf *g, const char *path);
 
-/* Windows: PID and its descendants pass; cleared when the guard re-arms. */
-int guard_bpf_allow_pid(struct guard_bpf *g, uint32_t pid);
+/* Windows (opened by the BPF side at a VM's start): cleared when the guard
+ * re-arms. */
 void guard_bpf_clear_windows(struct guard_bpf *g);
 
 int guard_bpf_poll(struct guard_bpf *g, int timeout_ms);

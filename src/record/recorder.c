@@ -667,6 +667,9 @@ static int loop(struct recorder *r)
 
 			trace_writer_flush(r->w);
 			watch_disk(r);
+			/* a stream reader (a pipe, a log shipper tailing the file)
+			 * sees each record within a flush interval */
+			sink_jsonl_flush(&r->jsonl);
 			if (!r->o->quiet)
 				fflush(stdout);
 			next_flush = now + FLUSH_INTERVAL_NS;

@@ -25,7 +25,7 @@ int rotate_parse_size(const char *s, uint64_t *bytes)
 	if (errno || !n)
 		return -1;
 	if (*end) {
-		if (!(u = strchr(units, end[0] | 0x20)) || !end[0])
+		if (!(u = strchr(units, end[0] | 0x20)))
 			return -1;
 		shift = 10 * (u - units + 1);
 		end++;

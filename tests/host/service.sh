@@ -17,7 +17,13 @@ t_rotation() {
 	# builtin printf: one write(2) each, no process per write
 	sh -c "i=1; while [ \$i -le $n ]; do printf 'gtroll%d' \$i > '$attr'; i=\$((i + 1)); done" &
 	wpid=$!
-	for k in 1 2 3; do sleep 0.15; kill -HUP "$rec_pid"; done
+	# one SIGHUP per roll: signals sent faster than a loaded machine rolls
+	# would merge into one (as any signal does), so wait for each file
+	for k in 1 2 3; do
+		sleep 0.15
+		kill -HUP "$rec_pid"
+		i=0; until [ -f "$d/r.000$k.gtrace" ] || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	done
 	wait "$wpid"
 	printf '\n' > "$attr"
 	sleep 0.3
@@ -90,6 +96,10 @@ t_jsonl_stream() {
 	n=5000	# an exec and an exit each: 10k events
 	i=0; while [ $i -lt $n ]; do /bin/true; i=$((i + 1)); done
 	sleep 0.5
+	# streamed as it happens: on the pipe before the recorder stops
+	# (a flush interval is 0.25 s), not only when it exits
+	live=$(grep -c '"filename":"/bin/true"' "$d/j.jsonl")
+	t_check "jsonl: the execs are on the pipe while recording ($live of $n)" test "$live" -ge "$n"
 	kill -INT "$rec_pid"; wait "$rec_pid"; rec_pid=
 	lost=$(jq -s '[.[] | select(.type=="counters")] | last | [.lost_exec, .lost_exit, .lost_sysfs] | map(tonumber) | add' "$d/j.jsonl")
 	execs=$(jq -s '[.[] | select(.kind=="exec" and .filename=="/bin/true")] | length' "$d/j.jsonl")
