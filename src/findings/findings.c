@@ -36,8 +36,10 @@ static struct finding *add(struct findings *fs, enum f_kind kind, enum severity 
 {
 	struct finding *f = array_push((void **)&fs->v, &fs->n, &fs->cap, sizeof(*fs->v));
 
-	if (!f)
+	if (!f) {
+		fs->oom = true;	/* never a clean report for want of memory */
 		return NULL;
+	}
 	f->kind = kind;
 	f->severity = sev;
 	return f;
@@ -1099,7 +1101,7 @@ int findings_analyze(const struct model *m, const struct custody_set *cs, const 
 	mark_uncertain(m, fs);
 	if (fs->n)
 		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_finding);
-	return 0;
+	return fs->oom ? -ENOMEM : 0;
 }
 
 void findings_free(struct findings *f)

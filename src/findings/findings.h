@@ -79,6 +79,7 @@ struct finding {
 struct findings {
 	struct finding *v;
 	size_t n, cap;
+	bool oom;		/* a finding could not be kept: the analysis fails */
 };
 
 /* Judges the custody C of M; VM and DEVICE (either may be NULL) narrow it. */

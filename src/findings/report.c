@@ -14,8 +14,10 @@ static struct tl_row *row(struct report *r, uint64_t ts, const char *vm, uint64_
 {
 	struct tl_row *x = array_push((void **)&r->rows, &r->n_rows, &r->cap_rows, sizeof(*r->rows));
 
-	if (!x)
+	if (!x) {
+		r->oom = true;
 		return NULL;
+	}
 	x->ts_ns = ts;
 	x->rec_id = rec_id;
 	snprintf(x->vm, sizeof(x->vm), "%s", vm);
@@ -212,8 +214,10 @@ static void compare_phases(struct report *r)
 				struct phase_sig *s = array_push((void **)&r->sigs, &r->n_sigs,
 								 &r->cap_sigs, sizeof(*r->sigs));
 
-				if (!s)
+				if (!s) {
+					r->oom = true;
 					return;
+				}
 				snprintf(s->sig, sizeof(s->sig), "%s", sig);
 			}
 			r->sigs[k].phases |= 1u << p;
@@ -307,6 +311,10 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 		keep_phase(r);
 	else if (r->m.n_phases > 1)
 		compare_phases(r);
+	if (r->oom) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	return 0;
 }
 

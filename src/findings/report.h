@@ -28,6 +28,7 @@ struct report {
 	struct findings f;
 	struct tl_row *rows;
 	size_t n_rows, cap_rows;
+	bool oom;			/* a row or phase could not be kept */
 	const char *vm, *device;
 	const struct m_phase *phase;	/* --phase: only its window */
 	bool no_logs;

@@ -224,6 +224,7 @@ struct model {
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */
+	bool oom;			/* a record could not be kept: loading fails */
 	uint64_t lost;			/* events lost (last counters) */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */
 	uint64_t lost_first_ns, lost_last_ns;
@@ -292,6 +293,14 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 
 /* Does the trace mention device BDF anywhere (snapshot, transition, VM, write)? */
 bool model_knows_device(const struct model *m, const char *bdf);
+
+/* P, a slot just taken in one of M's arrays; a NULL one sets M->oom. */
+static inline void *model_kept(struct model *m, void *p)
+{
+	if (!p)
+		m->oom = true;
+	return p;
+}
 
 /* Sorts the process index model_proc_at uses (after loading); 0 or -ENOMEM. */
 int model_index_procs(struct model *m);

@@ -63,8 +63,10 @@ static uint64_t wall_ns(const struct model *m, uint64_t mono)
 	return mono ? mono + m->shift : 0;
 }
 
-#define PUSH(m, field) array_push((void **)&(m)->field, &(m)->n_##field, &(m)->cap_##field, \
-			    sizeof(*(m)->field))
+/* A slot at the end of M's FIELD array; NULL (and M->oom) without memory:
+ * a record dropped for want of memory fails the load, never goes unsaid. */
+#define PUSH(m, field) model_kept(m, array_push((void **)&(m)->field, &(m)->n_##field, \
+						&(m)->cap_##field, sizeof(*(m)->field)))
 
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts)
 {
@@ -994,6 +996,10 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	}
 	model_find_vms(m);
 	model_find_hooks(m, hook_pattern);
+	if (m->oom) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	return 0;
 }
 

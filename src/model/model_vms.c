@@ -242,7 +242,7 @@ void model_find_vms(struct model *m)
 		daemon_end(m, p, &vm);
 		if (vm.flavour != VM_QEMU)
 			add_conf_devs(m, &vm);
-		out = array_push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms));
+		out = model_kept(m, array_push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms)));
 		if (!out)
 			return;
 		*out = vm;
@@ -376,7 +376,8 @@ void model_find_hooks(struct model *m, const char *pattern)
 		/* a hook that exec'd its worker ends when that worker does */
 		h.end_ns = model_last_image(m, p)->exit_ns;
 		h.exit_status = model_last_image(m, p)->exit_status;
-		out = array_push((void **)&m->hooks, &m->n_hooks, &m->cap_hooks, sizeof(*m->hooks));
+		out = model_kept(m, array_push((void **)&m->hooks, &m->n_hooks, &m->cap_hooks,
+					       sizeof(*m->hooks)));
 		if (!out)
 			return;
 		*out = h;
