@@ -245,7 +245,9 @@ static __always_inline void open_window(__u32 holder)
 	union gt_event_any *s;
 	__u32 one = 1;
 
-	bpf_map_update_elem(&gt_guard_allowed, &holder, &one, BPF_ANY);
+	/* not allowed (the map is full): userspace must keep its pins */
+	if (bpf_map_update_elem(&gt_guard_allowed, &holder, &one, BPF_ANY))
+		return;
 	s = gt_scratch_get();
 	if (!s)
 		return;

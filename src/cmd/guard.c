@@ -352,11 +352,22 @@ static void unpin(struct guarded *d)
 	note_pin(d, false);
 }
 
+/* Guards D on its host driver; a map the kernel refused leaves it waiting
+ * (and said), to be tried again at the next tick. */
 static void arm(struct guard *g, struct guarded *d)
 {
+	int err = guard_bpf_add_dev(g->bpf, d->bdf, d->host, d->vendor, d->device);
+
+	if (!err)
+		err = guard_bpf_arm(g->bpf, d->bdf, true);
+	if (err) {
+		gt_warn("%s is NOT guarded: the kernel refused its map entry (%s); trying again",
+			d->bdf, strerror(-err));
+		d->state = DEV_WAITING;
+		return;
+	}
 	if (!g->dry_run)
 		pin(g, d);
-	guard_bpf_arm(g->bpf, d->bdf, true);
 	d->state = DEV_ARMED;
 	fprintf(news(g), "gputrace guard: %s %s on %s; driver_override %s %s (a reprobe can "
 		"land nowhere else)\n", g->dry_run ? "watching" : "guarding", d->bdf, d->host,
@@ -386,7 +397,6 @@ static void tick(struct guard *g)
 			if (is_stub(drv))
 				break;
 			strlcpy0(d->host, drv, sizeof(d->host));
-			guard_bpf_add_dev(g->bpf, d->bdf, d->host, d->vendor, d->device);
 			arm(g, d);
 			break;
 		case DEV_ARMED:
@@ -693,7 +703,11 @@ static int setup(struct guard *g)
 			return -1;
 		}
 	for (size_t i = 0; i < g->ndevs; i++)
-		guard_bpf_add_dev(g->bpf, g->devs[i].bdf, "", g->devs[i].vendor, g->devs[i].device);
+		if ((e = guard_bpf_add_dev(g->bpf, g->devs[i].bdf, "", g->devs[i].vendor,
+					   g->devs[i].device))) {
+			cmd_err("cannot guard %s: %s", g->devs[i].bdf, strerror(-e));
+			return -1;
+		}
 	if ((e = watch_starts(g))) {
 		cmd_err("cannot watch for the VM's start: %s", strerror(-e));
 		return -1;

@@ -117,10 +117,11 @@ int guard_bpf_arm(struct guard_bpf *g, const char *bdf, bool armed)
 	d.armed = armed;
 	id.vendor = d.vendor;
 	id.device = d.device;
-	if (armed)
-		bpf_map_update_elem(ids, &id, d.host_driver, BPF_ANY);
-	else
-		bpf_map_delete_elem(ids, &id);
+	/* armed without its ids, a new_id to a stub would pass: say so */
+	if (armed && bpf_map_update_elem(ids, &id, d.host_driver, BPF_ANY))
+		return -errno;
+	if (!armed)
+		bpf_map_delete_elem(ids, &id);	/* shared by another: gone already */
 	return bpf_map_update_elem(fd, key, &d, BPF_ANY) ? -errno : 0;
 }
 
