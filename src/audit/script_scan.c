@@ -10,6 +10,7 @@
 #include "sys/conffile.h"
 #include "sys/pci.h"
 #include "sys/rootfs.h"
+#include "util.h"
 
 #define SCRIPT_MAX	(256 * 1024)	/* bytes read per script */
 #define FOLLOW_MAX	32		/* files read per scan */
@@ -213,12 +214,10 @@ static unsigned int classify(const char *t)
 static int add_hit(struct script_scan *s, enum script_act act, const char *file, int line,
 		   const char *text, const char *func)
 {
-	struct script_hit *grown, *h;
+	struct script_hit *h;
 
-	grown = reallocarray(s->hits, s->n + 1, sizeof(*grown));
-	if (!grown)
+	if (array_reserve((void **)&s->hits, &s->cap_hits, s->n + 1, sizeof(*s->hits)))
 		return -ENOMEM;
-	s->hits = grown;
 	h = &s->hits[s->n];
 	h->act = act;
 	h->line = line;
@@ -244,10 +243,9 @@ static int add_addr(struct script_scan *s, const char *bdf, const char *file, in
 	for (size_t i = 0; i < s->naddrs; i++)
 		if (!strcmp(s->addrs[i].bdf, bdf))
 			return 0;
-	grown = reallocarray(s->addrs, s->naddrs + 1, sizeof(*grown));
-	if (!grown)
+	if (array_reserve((void **)&s->addrs, &s->cap_addrs, s->naddrs + 1, sizeof(*s->addrs)))
 		return -ENOMEM;
-	s->addrs = grown;
+	grown = s->addrs;
 	snprintf(grown[s->naddrs].bdf, sizeof(grown[0].bdf), "%s", bdf);
 	grown[s->naddrs].line = line;
 	grown[s->naddrs].file = strdup(file);
@@ -375,11 +373,11 @@ static bool followed_path(const char *t, char *path, size_t size)
 
 static int keep_line(struct script_scan *s, const char *t, const char *func)
 {
-	struct script_line *grown = reallocarray(s->lines, s->nlines + 1, sizeof(*grown));
+	struct script_line *grown;
 
-	if (!grown)
+	if (array_reserve((void **)&s->lines, &s->cap_lines, s->nlines + 1, sizeof(*s->lines)))
 		return -ENOMEM;
-	s->lines = grown;
+	grown = s->lines;
 	grown[s->nlines].text = strndup(t, LINE_MAX_LEN);
 	grown[s->nlines].func = func ? strdup(func) : NULL;
 	if (!grown[s->nlines].text || (func && !grown[s->nlines].func)) {

@@ -60,11 +60,11 @@ struct script_addr {
 
 struct script_scan {
 	struct script_hit *hits;
-	size_t n;
+	size_t n, cap_hits;
 	struct script_addr *addrs;
-	size_t naddrs;
+	size_t naddrs, cap_addrs;
 	struct script_line *lines;
-	size_t nlines;
+	size_t nlines, cap_lines;
 	unsigned int seen;	/* bit per enum script_act */
 	int followed;		/* files read so far */
 };

@@ -109,11 +109,15 @@ int cmd_trace_files(char **args, int nargs, char ***out, int *nout)
 	for (int i = 0; i < nargs && !ret; i++) {
 		if (strcmp(args[i], "-") && !stat(args[i], &st) && S_ISDIR(st.st_mode))
 			ret = add_dir(&v, &n, args[i]);
-		else if (add(&v, &n, args[i]))
+		else if (add(&v, &n, args[i])) {
+			cmd_err("out of memory");
 			ret = EXIT_ERROR;
+		}
 	}
-	if (!ret && !(paths = calloc(n + 1, sizeof(*paths))))
+	if (!ret && !(paths = calloc(n + 1, sizeof(*paths)))) {
+		cmd_err("out of memory");
 		ret = EXIT_ERROR;
+	}
 	if (ret) {
 		for (int i = 0; i < n; i++)
 			free(v[i].path);

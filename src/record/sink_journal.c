@@ -3,7 +3,6 @@
  * entry with GPUTRACE_* fields, so a fleet's log pipeline gets them
  * without a collector of its own (docs/pipelines.md). */
 #include <ctype.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "record/sinks.h"
 #include "trace/event_decode.h"
 #include "trace/trace.h"
+#include "util.h"
 
 #define JOURNAL_SOCKET	"/run/systemd/journal/socket"
 #define FIELDS_MAX	24
@@ -27,19 +27,14 @@ static int (*journal_sendv)(const struct iovec *iov, int n);
 
 static int load_sendv(char *why, size_t size)
 {
-	void *h;
+	static const char *const names[] = { "sd_journal_sendv" };
+	void *sym;
 
 	if (journal_sendv)
 		return 0;
-	if (!(h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL))) {
-		snprintf(why, size, "libsystemd.so.0 not found (libsystemd0 not installed)");
+	if (!dl_open_syms("libsystemd.so.0", "libsystemd0 not installed", names, &sym, 1, why, size))
 		return -1;
-	}
-	if (!(journal_sendv = (int (*)(const struct iovec *, int))dlsym(h, "sd_journal_sendv"))) {
-		snprintf(why, size, "libsystemd.so.0 has no sd_journal_sendv");
-		dlclose(h);
-		return -1;
-	}
+	journal_sendv = (int (*)(const struct iovec *, int))sym;
 	return 0;
 }
 
