@@ -89,7 +89,7 @@ bool audit_is_host_driver(const struct audit *a, const char *module)
 		if (module_name_eq(module, host_drivers[i]))
 			return true;
 	for (i = 0; i < a->ndevs; i++)
-		if ((a->devs[i].class >> 16) == 0x03 && a->devs[i].driver[0] &&
+		if (pci_class_is_display(a->devs[i].class) && a->devs[i].driver[0] &&
 		    !module_name_eq(a->devs[i].driver, "vfio-pci") &&
 		    module_name_eq(module, a->devs[i].driver))
 			return true;

@@ -267,9 +267,10 @@ static int resolve_vm(struct guard *g)
 
 /* ---- pin and arm ------------------------------------------------------- */
 
+/* Not on a host driver: held for passthrough, or unbound. */
 static bool is_stub(const char *drv)
 {
-	return !drv[0] || !strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-stub");
+	return !drv[0] || driver_is_stub(drv);
 }
 
 static void current_driver(const struct guarded *d, char *buf, size_t size)

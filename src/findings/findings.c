@@ -75,7 +75,7 @@ static bool is_display(const struct model *m, const char *bdf)
 {
 	for (size_t i = 0; i < m->n_pci; i++)
 		if (!strcmp(m->pci[i].bdf, bdf))
-			return (m->pci[i].class >> 16) == 0x03;
+			return pci_class_is_display(m->pci[i].class);
 	return false;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "gputrace/event.h"
+#include "sys/pci.h"
 #include "sys/vmconf.h"
 
 #define MODEL_DRV_LEN	GT_NAME_LEN
@@ -321,12 +322,6 @@ static inline bool hook_is_after_stop(const struct m_hook *h)
 static inline bool hook_for_vm(const struct m_hook *h, const char *id)
 {
 	return !h->vm[0] || !__builtin_strcmp(h->vm, id);
-}
-
-static inline bool driver_is_stub(const char *d)
-{
-	return d && (!__builtin_strcmp(d, "vfio-pci") || !__builtin_strcmp(d, "pci-stub") ||
-		     !__builtin_strcmp(d, "pci_stub"));
 }
 
 #endif

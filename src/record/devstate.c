@@ -17,15 +17,11 @@ static bool same_slot(const char *a, const char *b)
 	return da && db && da - a == db - b && !memcmp(a, b, da - a);
 }
 
-static bool is_display(const struct pci_dev_state *d)
-{
-	return (d->class >> 16) == 0x03;
-}
 
 void devstate_choose(struct traced *t, const struct pci_dev_state *devs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!is_display(&devs[i]))
+		if (!pci_class_is_display(devs[i].class))
 			continue;
 		for (size_t j = 0; j < n; j++)
 			if (j == i || same_slot(devs[i].bdf, devs[j].bdf) ||

@@ -13,6 +13,7 @@
 
 #include "gputrace/trace_format.h"
 #include "record/sinks.h"
+#include "sys/pci.h"
 #include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
@@ -126,10 +127,6 @@ static void write_bdf(const struct gt_sysfs_write *w, const char *value, char *b
 		snprintf(bdf, size, "%s", value);
 }
 
-static bool is_stub(const char *driver)
-{
-	return !strcmp(driver, "vfio-pci") || !strcmp(driver, "pci-stub");
-}
 
 static bool rebinds(const char *attr)
 {
@@ -174,7 +171,7 @@ static int driver_entry(struct entry *e, int kind, const struct gt_driver_event 
 	snprintf(dev, sizeof(dev), "%.*s", GT_NAME_LEN, d->device);
 	snprintf(drv, sizeof(drv), "%.*s", GT_NAME_LEN, d->driver);
 	if (kind == GT_EV_BIND) {
-		common(e, is_stub(drv) ? LOG_NOTICE : LOG_INFO, "bind");
+		common(e, driver_is_stub(drv) ? LOG_NOTICE : LOG_INFO, "bind");
 		field(e, "MESSAGE", "%s bound to %s", dev, drv);
 	} else if (kind == GT_EV_UNBIND) {
 		common(e, LOG_NOTICE, "unbind");
@@ -230,7 +227,7 @@ static int uevent_entry(struct entry *e, const struct trace_record *rec, bool ou
 	    !kv_get(rec, "PCI_SLOT_NAME", slot, sizeof(slot)))
 		return -1;
 	kv_get(rec, "DRIVER", drv, sizeof(drv));
-	common(e, !strcmp(action, "unbind") || is_stub(drv) ? LOG_NOTICE : LOG_INFO, action);
+	common(e, !strcmp(action, "unbind") || driver_is_stub(drv) ? LOG_NOTICE : LOG_INFO, action);
 	if (!strcmp(action, "bind"))
 		field(e, "MESSAGE", "%s bound to %s", slot, drv);
 	else

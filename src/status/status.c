@@ -11,10 +11,6 @@
 #include "status/status.h"
 #include "sys/sysfs.h"
 
-static bool is_display(const struct pci_dev_info *d)
-{
-	return (d->class >> 16) == 0x03;
-}
 
 /* "0000:0a:00.0" and "0000:0a:00.1" share the slot "0000:0a:00". */
 static bool same_slot(const char *a, const char *b)
@@ -136,7 +132,7 @@ int status_collect(const char *root, const char *device, struct status *st,
 		return -ENOMEM;
 	}
 	for (i = 0; i < st->ndevs; i++)
-		st->ndisplay += is_display(&st->devs[i]);
+		st->ndisplay += pci_class_is_display(st->devs[i].class);
 	if (st->device[0]) {
 		for (i = 0; i < st->ndevs && strcmp(st->devs[i].bdf, st->device); i++)
 			;
@@ -145,7 +141,7 @@ int status_collect(const char *root, const char *device, struct status *st,
 				 st->root ? "tree" : "host");
 			return -ENODEV;
 		}
-		show(st, &st->devs[i], STATUS_ASKED | (is_display(&st->devs[i]) ? STATUS_DISPLAY : 0),
+		show(st, &st->devs[i], STATUS_ASKED | (pci_class_is_display(st->devs[i].class) ? STATUS_DISPLAY : 0),
 		     NULL);
 		return 0;
 	}
@@ -153,7 +149,7 @@ int status_collect(const char *root, const char *device, struct status *st,
 	for (i = 0; i < st->ndevs; i++) {
 		const struct pci_dev_info *gpu = &st->devs[i];
 
-		if (!is_display(gpu))
+		if (!pci_class_is_display(gpu->class))
 			continue;
 		show(st, gpu, STATUS_DISPLAY, NULL);
 		for (j = 0; j < st->ndevs; j++) {
@@ -167,7 +163,7 @@ int status_collect(const char *root, const char *device, struct status *st,
 			if (same_group(gpu, d))
 				why |= STATUS_GROUP;
 			if (why)
-				show(st, d, why | (is_display(d) ? STATUS_DISPLAY : 0), gpu->bdf);
+				show(st, d, why | (pci_class_is_display(d->class) ? STATUS_DISPLAY : 0), gpu->bdf);
 		}
 	}
 	return 0;

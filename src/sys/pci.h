@@ -3,8 +3,10 @@
 #ifndef GPUTRACE_SYS_PCI_H
 #define GPUTRACE_SYS_PCI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Room for a PCI address in sysfs form ("0000:0a:00.0"), the NUL, and a
  * wider domain: every BDF buffer of the program has this size. */
@@ -71,5 +73,18 @@ int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n);
  * ("0a:00", "0000:0a:00") is accepted and becomes "0000:0a:00". Returns 0,
  * or -EINVAL when IN is not a PCI address. */
 int pci_bdf_normalize(const char *in, char *out, size_t size, int allow_slot);
+
+/* A display controller (PCI class 03xxxx): the function a black screen is
+ * about; its siblings (HDMI audio) are judged more mildly. */
+static inline bool pci_class_is_display(uint32_t class)
+{
+	return (class >> 16) == 0x03;
+}
+
+/* The drivers that hold a device for passthrough, not a host driver. */
+static inline bool driver_is_stub(const char *d)
+{
+	return d && (!strcmp(d, "vfio-pci") || !strcmp(d, "pci-stub") || !strcmp(d, "pci_stub"));
+}
 
 #endif /* GPUTRACE_SYS_PCI_H */
