@@ -246,9 +246,9 @@ fail:
 	return NULL;
 }
 
-/* Only the hooks whose function the kernel has as a function of its own:
- * one missing target would fail the whole load. */
-static int pm_autoload(struct gputrace_pm_bpf *pm)
+/* Only the hooks of BACKEND whose function the kernel has as a function of
+ * its own: one missing target would fail the whole load. */
+static int pm_autoload(struct gputrace_pm_bpf *pm, enum gt_backend backend)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	struct bpf_program *p;
@@ -258,7 +258,8 @@ static int pm_autoload(struct gputrace_pm_bpf *pm)
 		return -errno;
 	bpf_object__for_each_program(p, pm->obj) {
 		const char *fn = strchr(bpf_program__section_name(p), '/') + 1;
-		bool have = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) > 0;
+		bool have = program_wanted(p, backend, (struct gt_dynid_plan){ 0 }) &&
+			    btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) > 0;
 
 		bpf_program__set_autoload(p, have);
 		n += have;
@@ -267,7 +268,7 @@ static int pm_autoload(struct gputrace_pm_bpf *pm)
 	return n ? 0 : -ENOENT;
 }
 
-int gt_bpf_pm_start(struct gt_bpf *b, char *err, size_t errlen)
+int gt_bpf_pm_start(struct gt_bpf *b, enum gt_backend backend, char *err, size_t errlen)
 {
 	struct gputrace_pm_bpf *pm = gputrace_pm_bpf__open();
 	int ret;
@@ -282,7 +283,7 @@ int gt_bpf_pm_start(struct gt_bpf *b, char *err, size_t errlen)
 	if (!ret)
 		ret = bpf_map__reuse_fd(pm->maps.gt_counters, bpf_map__fd(b->skel->maps.gt_counters));
 	if (!ret)
-		ret = pm_autoload(pm);
+		ret = pm_autoload(pm, backend);
 	if (!ret)
 		ret = gputrace_pm_bpf__load(pm);
 	if (!ret)

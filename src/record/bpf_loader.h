@@ -38,11 +38,11 @@ struct gt_bpf *gt_bpf_start(enum gt_backend backend, struct gt_dynid_plan dynid,
 			    gt_event_fn fn, void *ctx, size_t ringbuf_bytes,
 			    char *err, size_t errlen);
 
-/* The reset and power-state hooks (bpf/pm, fentry backend only), loaded
- * after B is attached and sharing its ring buffer; each hook only if the
- * kernel has its function. Returns 0, or -errno with a reason in ERR: the
- * recording goes on without them. Not exercised on a kernel yet. */
-int gt_bpf_pm_start(struct gt_bpf *b, char *err, size_t errlen);
+/* The reset and power-state hooks of BACKEND (bpf/pm: fexit, or kprobe and
+ * kretprobe pairs), loaded after B is attached and sharing its ring buffer;
+ * each hook only if the kernel has its function. Returns 0, or -errno with
+ * a reason in ERR: the recording goes on without them. */
+int gt_bpf_pm_start(struct gt_bpf *b, enum gt_backend backend, char *err, size_t errlen);
 
 /* The ring buffer's epoll fd, readable when events wait. */
 int gt_bpf_fd(struct gt_bpf *b);

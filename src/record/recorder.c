@@ -527,8 +527,8 @@ static int start_bpf(struct recorder *r, struct gt_features *f, char *why, size_
 	}
 }
 
-/* Opt-in and fentry only: the hooks have not met a kernel yet (bpf/pm).
- * Whatever happens, the recording goes on; the header says what it has. */
+/* Opt-in (bpf/pm; fentry and kprobe backends): whatever happens, the
+ * recording goes on; the header says what it has. */
 static void start_pm_hooks(struct recorder *r)
 {
 	char err[256];
@@ -537,10 +537,10 @@ static void start_pm_hooks(struct recorder *r)
 		snprintf(r->pm_why, sizeof(r->pm_why), "off");
 		return;
 	}
-	if (r->backend != GT_BACKEND_FENTRY) {
-		snprintf(r->pm_why, sizeof(r->pm_why), "not with the %s backend (fentry only)",
-			 backend_name(r->backend));
-	} else if (gt_bpf_pm_start(r->bpf, err, sizeof(err))) {
+	if (r->backend == GT_BACKEND_TRACEPOINT) {
+		snprintf(r->pm_why, sizeof(r->pm_why), "not with the tracepoint backend (fentry and "
+			 "kprobe only)");
+	} else if (gt_bpf_pm_start(r->bpf, r->backend, err, sizeof(err))) {
 		snprintf(r->pm_why, sizeof(r->pm_why), "%s", err);
 	} else {
 		snprintf(r->pm_why, sizeof(r->pm_why), "on");
@@ -807,7 +807,8 @@ static int dry_run(const struct recorder_opts *o, const struct gt_features *f, e
 		printf("journal: none (%s)\n", why);
 	journal_close(j);
 	printf("reset/power hooks: %s\n", !o->pm_hooks ? "off (--pm-hooks)" :
-	       b == GT_BACKEND_FENTRY ? "fentry, if the kernel has the functions" :
+	       b == GT_BACKEND_FENTRY ? "fexit, if the kernel has the functions" :
+	       b == GT_BACKEND_KPROBE ? "kprobe and kretprobe, if the kernel has the functions" :
 	       "not with this backend");
 	printf("watched sysfs attributes:");
 	for (int i = 0; gt_watched_attrs[i]; i++)

@@ -8,6 +8,7 @@
 # lab-devices: gpu-port
 # lab-kernels: 6.1 6.12
 # lab-record-args: --pm-hooks
+# lab-backends: fentry kprobe tracepoint
 # lab-expect: final 0000:01:00.0=bochs-drm
 # lab-verdict: returned_unusable HIGH 0000:01:00.0 returned_by=hook
 . /lab/guest-lib.sh

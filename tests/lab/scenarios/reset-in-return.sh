@@ -7,6 +7,7 @@
 #
 # lab-devices: gpu-port
 # lab-record-args: --pm-hooks
+# lab-backends: fentry kprobe tracepoint
 # lab-expect: final 0000:01:00.0=bochs-drm
 # lab-verdict: clean
 . /lab/guest-lib.sh
