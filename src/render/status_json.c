@@ -98,6 +98,16 @@ static void entry(struct json_writer *w, const struct status *st, const struct s
 	for (size_t i = 0; i < e->nholders; i++)
 		vm_ref(w, e->holders[i]);
 	json_array_end(w);
+	/* a driver_override gputrace guard pinned: who, and whether it runs */
+	json_key(w, "guard_pin");
+	if (!e->pin_pid) {
+		json_null(w);
+	} else {
+		json_object_start(w);
+		json_kv_u64(w, "pid", (uint64_t)e->pin_pid);
+		json_kv_bool(w, "running", !e->pin_gone);
+		json_object_end(w);
+	}
 	json_object_end(w);
 }
 

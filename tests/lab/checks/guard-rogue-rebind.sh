@@ -15,6 +15,10 @@ step_has second-return $g=bochs-drm $a=snd_hda_intel $g.override=bochs-drm || ex
 step_has guard-killed $g=bochs-drm $g.override=bochs-drm || exit 1
 grep -q "pinned by gputrace guard (pid [0-9]*, not running); clear it with: echo > /sys/bus/pci/devices/$g/driver_override" \
 	"$LAB_OUT/scenario.log" || { echo "gputrace status does not name the pin the killed guard left"; exit 1; }
+# the same in status -j: the pin and that its guard is gone
+grep '^{' "$LAB_OUT/scenario.log" | jq -e --arg g "$g" \
+	'.devices[] | select(.bdf == $g) | .guard_pin.running == false and .guard_pin.pid > 0' >/dev/null ||
+	{ echo "gputrace status -j does not show the pin the killed guard left on $g"; exit 1; }
 step_has rogue-after-kill $g=vfio-pci || exit 1
 n=$(grep -c 'DENIED' "$LAB_OUT/record.log")
 [ "$n" = 2 ] || { echo "guard denied $n writes, expected 2 (gpu-watchdog's override and unbind)"; exit 1; }

@@ -28,5 +28,6 @@ lab_step second-return
 guard_stop KILL
 lab_step guard-killed
 gputrace status
+gputrace status -j
 /usr/local/sbin/gpu-watchdog 0000:00:05.0
 lab_step rogue-after-kill
