@@ -256,6 +256,11 @@ struct model {
 	const char *pve_mapping;	/* /etc/pve/mapping/pci.cfg, NULL if none */
 	struct m_text_block *text;	/* the strings procs point into */
 	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
+	struct m_pid_slot {		/* loading: pid -> its newest procs index + 1 */
+		uint32_t pid;
+		uint32_t idx1;
+	} *latest;
+	size_t n_latest, cap_latest;
 	bool all_users;			/* VMs and hooks of any user, not only root's */
 	char read_error[256];		/* a trace that could not be read whole (a finding) */
 	/* trace format 1.1: kernel log and journal, device states; by time */

@@ -123,23 +123,69 @@ static void set_argv(struct model *m, struct m_proc *p, const void *argv, size_t
 }
 
 /* A new process generation, every string empty. */
-static struct m_proc *new_proc(struct model *m)
+/* Loading: the newest process record of each pid, in an open-addressing
+ * table (every exec and exit asks; a scan of all records made a 1 M-event
+ * trace quadratic). Its slot for PID: PID's, or the empty one to take. */
+static size_t pid_slot(const struct model *m, uint32_t pid)
+{
+	size_t mask = m->cap_latest - 1, i = (pid * 2654435761u) & mask;
+
+	while (m->latest[i].idx1 && m->latest[i].pid != pid)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int note_latest(struct model *m, uint32_t pid, size_t idx)
+{
+	size_t i;
+
+	if ((m->n_latest + 1) * 2 > m->cap_latest) {
+		size_t cap = m->cap_latest ? m->cap_latest * 2 : 1024;
+		struct m_pid_slot *old = m->latest, *grown = calloc(cap, sizeof(*grown));
+		size_t old_cap = m->cap_latest;
+
+		if (!grown)
+			return -ENOMEM;
+		m->latest = grown;
+		m->cap_latest = cap;
+		for (size_t k = 0; k < old_cap; k++)
+			if (old[k].idx1)
+				m->latest[pid_slot(m, old[k].pid)] = old[k];
+		free(old);
+	}
+	i = pid_slot(m, pid);
+	m->n_latest += !m->latest[i].idx1;
+	m->latest[i].pid = pid;
+	m->latest[i].idx1 = idx + 1;
+	return 0;
+}
+
+/* A new process record for PID, the newest of that pid from now on. */
+static struct m_proc *new_proc(struct model *m, uint32_t pid)
 {
 	struct m_proc *p = PUSH(m, procs);
 
-	if (p) {
-		p->unit = p->exe = p->argv = "";
-		p->prev_image = p->next_image = -1;
+	if (!p)
+		return NULL;
+	p->unit = p->exe = p->argv = "";
+	p->prev_image = p->next_image = -1;
+	p->pid = pid;
+	if (note_latest(m, pid, p - m->procs)) {
+		m->oom = true;
+		m->n_procs--;
+		return NULL;
 	}
 	return p;
 }
 
 static struct m_proc *latest_proc(struct model *m, uint32_t pid)
 {
-	for (size_t i = m->n_procs; i-- > 0;)
-		if (m->procs[i].pid == pid)
-			return &m->procs[i];
-	return NULL;
+	size_t i;
+
+	if (!m->cap_latest)
+		return NULL;
+	i = pid_slot(m, pid);
+	return m->latest[i].idx1 ? &m->procs[m->latest[i].idx1 - 1] : NULL;
 }
 
 /* A dynamic id the kernel says it already has (new_id: EEXIST): there
@@ -181,14 +227,13 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		struct m_proc *prev = latest_proc(m, t->pid), *p;
 		long prev_idx = prev && !prev->exit_ns ? prev - m->procs : -1;
 
-		if (!(p = new_proc(m)))
+		if (!(p = new_proc(m, t->pid)))
 			return;
 		/* a process exec'ing again: the same process, a new image */
 		if (prev_idx >= 0) {
 			p->prev_image = prev_idx;
 			m->procs[prev_idx].next_image = p - m->procs;
 		}
-		p->pid = t->pid;
 		p->ppid = t->ppid;
 		p->uid = t->uid;
 		strlcpy0(p->comm, t->comm, sizeof(p->comm));
@@ -369,10 +414,9 @@ static void load_process_snapshot(struct model *m, const struct trace_record *re
 	}
 	if (strcmp(phase, "start") || latest_proc(m, atoi(buf)))
 		return;
-	p = new_proc(m);
+	p = new_proc(m, atoi(buf));
 	if (!p)
 		return;
-	p->pid = atoi(buf);
 	if (kv_get(rec, "ppid", buf, sizeof(buf)))
 		p->ppid = atoi(buf);
 	if (kv_get(rec, "uid", buf, sizeof(buf)))
@@ -1026,6 +1070,7 @@ void model_free(struct model *m)
 	free(m->pms);
 	free(m->confs);
 	free(m->proc_by_pid);
+	free(m->latest);
 	free(m->logs);
 	free(m->states);
 	memset(m, 0, sizeof(*m));
