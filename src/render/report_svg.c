@@ -102,10 +102,14 @@ static uint64_t axis_step(uint64_t span)
 	};
 	uint64_t want = span / (PLOT_W / 110);
 
+	const uint64_t day = steps[sizeof(steps) / sizeof(steps[0]) - 1];
+
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i] >= want)
 			return steps[i];
-	return steps[sizeof(steps) / sizeof(steps[0]) - 1];
+	/* whole days past the table: a capped step over a span of months (or
+	 * of a damaged clock's centuries) drew a label every day */
+	return (want / day + 1) * day;
 }
 
 static void axis(const struct geo *g)
@@ -113,11 +117,12 @@ static void axis(const struct geo *g)
 	uint64_t step = axis_step(g->p->t1 - g->p->t0);
 	/* whole seconds are multiples in the reader's zone too for steps up
 	 * to a minute; longer ones are rounded on UTC, close enough */
-	uint64_t t = (g->p->t0 + step - 1) / step * step;
+	uint64_t t = g->p->t0 / step * step + (g->p->t0 % step ? step : 0);
 	char buf[32];
 
 	fprintf(g->out, "<g class=\"axis\">\n");
-	for (; t <= g->p->t1; t += step) {
+	/* t < t0 only when the sum wrapped: a clock near its end */
+	for (; t >= g->p->t0 && t <= g->p->t1; t += step) {
 		double x = x_of(g, t);
 
 		wall(t, buf, sizeof(buf));

@@ -588,6 +588,34 @@ static void test_html_pins_the_finding_and_escapes(void **state)
 	free(buf);
 }
 
+/* A recording whose clock spans years (months of uptime, or a damaged
+ * clock) gets a few axis labels, not one a day. */
+static void test_html_axis_over_years(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const char *traces[1], *axis, *end;
+	char *buf = NULL, err[256];
+	size_t len = 0;
+	int lines = 0;
+	struct run r;
+	FILE *fp;
+
+	proxmox_vm_runs(&r, "fentry", "years.gtrace");
+	tb_write(&r.b, 10 * 365.0 * 86400 * 1000, &watchdog,
+		 "/sys/bus/pci/devices/0000:0a:00.0/driver_override", "vfio-pci");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(report_render_files(traces, 1, "111", "html", fp, err, sizeof(err)), 0);
+	fclose(fp);
+	assert_non_null(axis = strstr(buf, "<g class=\"axis\">"));
+	assert_non_null(end = strstr(axis, "</g>"));
+	for (const char *p = axis; (p = strstr(p, "<line")) && p < end; p++)
+		lines++;
+	assert_in_range(lines, 2, 12);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_phases_from_marks),
 		cmocka_unit_test(test_renderers_carry_the_finding),
 		cmocka_unit_test(test_html_pins_the_finding_and_escapes),
+		cmocka_unit_test(test_html_axis_over_years),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
