@@ -184,24 +184,21 @@ static bool xml_managed(const char *xml, size_t len, const char *bdf)
  * device, for "") as a managed PCI hostdev in /etc/libvirt/qemu/DOMAIN.xml. */
 static bool domain_managed(const struct audit *a, const char *domain, const char *bdf)
 {
-	char path[PATH_MAX], **names = NULL, *xml = malloc(DOMAIN_XML_MAX + 1);
+	char path[PATH_MAX], **names = NULL, *xml;
 	bool yes = false;
 	ssize_t len;
 	int n = 1;
 
-	if (!xml)
-		return false;
 	if (!domain)
 		n = root_list(a->root, "/etc/libvirt/qemu", &names);
 	for (int i = 0; i < n && !yes; i++) {
 		snprintf(path, sizeof(path), "/etc/libvirt/qemu/%s%s", domain ? domain : names[i],
 			 domain ? ".xml" : "");
-		len = root_read(a->root, path, xml, DOMAIN_XML_MAX);
-		xml[len > 0 ? len : 0] = '\0';
+		len = root_read_alloc(a->root, path, DOMAIN_XML_MAX, &xml);
 		yes = len > 0 && xml_managed(xml, len, bdf);
+		free(xml);
 	}
 	root_names_free(names, domain ? 0 : n);
-	free(xml);
 	return yes;
 }
 

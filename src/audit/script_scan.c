@@ -470,16 +470,14 @@ static int scan_level(const char *root, const char *path, int level, struct scri
 	if (s->followed >= FOLLOW_MAX)
 		return 0;
 	s->followed++;
-	buf = malloc(SCRIPT_MAX + 1);
-	if (!buf)
-		return -ENOMEM;
-	n = root_read(root, path, buf, SCRIPT_MAX);
+	n = root_read_alloc(root, path, SCRIPT_MAX, &buf);
+	if (n == -ENOMEM)
+		return n;
 	/* Text only: an ELF binary (driverctl, bash) says nothing here. */
 	if (n <= 0 || memchr(buf, '\0', n)) {
 		free(buf);
 		return 0;
 	}
-	buf[n] = '\0';
 	f.path = (char *)path;
 	err = conf_split(&f, buf);
 	free(buf);

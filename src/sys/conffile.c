@@ -109,17 +109,13 @@ static int read_lines(const char *root, const char *path, struct conf_file *out,
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	buf = malloc(CONF_FILE_MAX + 2);
-	if (!buf)
-		return -ENOMEM;
-	n = root_read(root, path, buf, CONF_FILE_MAX + 1);
+	n = root_read_alloc(root, path, CONF_FILE_MAX + 1, &buf);
 	if (n == -EINVAL)
 		n = -ENOENT;
 	if (n < 0 || n > CONF_FILE_MAX || (!binary && memchr(buf, '\0', n))) {
 		free(buf);
 		return n < 0 ? (int)n : n > CONF_FILE_MAX ? -EFBIG : -EINVAL;
 	}
-	buf[n] = '\0';
 	out->path = strdup(path);
 	err = out->path ? conf_split(out, buf) : -ENOMEM;
 	free(buf);

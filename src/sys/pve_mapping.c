@@ -113,15 +113,9 @@ int pve_mapping_resolve(const char *root, const char *name, const char *node,
 		pve_node_name(root, own, sizeof(own));
 		node = own;
 	}
-	text = malloc(PVE_MAPPING_CFG_MAX + 1);
-	if (!text)
-		return -ENOMEM;
-	n = root_read(root, PVE_MAPPING_PCI_CFG, text, PVE_MAPPING_CFG_MAX);
-	if (n < 0) {
-		free(text);
+	n = root_read_alloc(root, PVE_MAPPING_PCI_CFG, PVE_MAPPING_CFG_MAX, &text);
+	if (n < 0)
 		return n == -EINVAL ? -ENOENT : (int)n;
-	}
-	text[n] = '\0';
 	/* a NUL inside ends the text there, as for any line-based reader */
 	ret = pve_mapping_resolve_text(text, name, node, out);
 	free(text);

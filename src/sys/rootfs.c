@@ -123,19 +123,59 @@ int root_open(const char *root, const char *path, int flags)
 	return fd < 0 ? -err : fd;
 }
 
-ssize_t root_read(const char *root, const char *path, void *buf, size_t size)
+/* An fd of regular file PATH under ROOT with its size, or -errno (-EINVAL
+ * for anything else: a FIFO or device planted in a copied tree). */
+static int open_regular(const char *root, const char *path, off_t *size)
 {
 	struct stat st;
-	ssize_t n;
 	int fd = root_open(root, path, O_RDONLY);
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		n = -EINVAL;
-	else
-		n = sys_read_fd(fd, buf, size);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+ssize_t root_read(const char *root, const char *path, void *buf, size_t size)
+{
+	off_t file_size;
+	ssize_t n;
+	int fd = open_regular(root, path, &file_size);
+
+	if (fd < 0)
+		return fd;
+	n = sys_read_fd(fd, buf, size);
 	close(fd);
+	return n;
+}
+
+ssize_t root_read_alloc(const char *root, const char *path, size_t max, char **out)
+{
+	off_t file_size;
+	size_t cap;
+	ssize_t n;
+	int fd = open_regular(root, path, &file_size);
+
+	*out = NULL;
+	if (fd < 0)
+		return fd;
+	/* sized by the file, not by MAX: a 200-byte config must not cost a
+	 * MiB (checking a tree reads hundreds); a byte more than the file
+	 * holds sees it grow */
+	cap = (size_t)file_size < max ? (size_t)file_size + 1 : max;
+	*out = malloc(cap + 1);
+	n = *out ? sys_read_fd(fd, *out, cap) : -ENOMEM;
+	close(fd);
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+		return n;
+	}
+	(*out)[n] = '\0';
 	return n;
 }
 

@@ -23,6 +23,13 @@ int root_open(const char *root, const char *path, int flags);
  * count, -errno, or -EINVAL when PATH is not a regular file. */
 ssize_t root_read(const char *root, const char *path, void *buf, size_t size);
 
+/* root_read into a buffer of its own: at most MAX bytes of regular file
+ * PATH under ROOT in *OUT (malloc'd, sized by the file, NUL-terminated, to
+ * free). Returns the count (MAX+1 read and a count over MAX tell a file too
+ * large), -EINVAL when PATH is not a regular file, or -errno; *OUT is NULL
+ * on error. */
+ssize_t root_read_alloc(const char *root, const char *path, size_t max, char **out);
+
 /* stat (FOLLOW true) or lstat of PATH under ROOT. Returns 0 or -errno. */
 int root_stat(const char *root, const char *path, struct stat *st, int follow);
 
