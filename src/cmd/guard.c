@@ -34,6 +34,7 @@
 #include "gputrace/trace_format.h"
 #include "record/guard_bpf.h"
 #include "render/json_writer.h"
+#include "render/record_render.h"
 #include "status/status.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"
@@ -43,7 +44,6 @@
 #include "sys/sysfs.h"
 #include "sys/vmconf.h"
 #include "sys/vms.h"
-#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 
@@ -429,85 +429,21 @@ static void tick(struct guard *g)
 
 /* ---- events ------------------------------------------------------------ */
 
-/* What the writer's process says of itself (comm, argv, ancestors, unit)
- * is any user's to set: every piece is escaped before it is shown. */
-static void put_text(const char *s, size_t max)
+/* One denial on stdout (the render layer escapes what the writer set of
+ * itself: comm, argv, ancestors, unit). */
+static void show_denial(const struct guard *g, const struct gt_guard_event *ev,
+			const char *argv, int argv_len)
 {
-	text_escape_put(stdout, s, strnlen(s, max));
-}
+	size_t len = argv_len > 0 ? (size_t)argv_len : 0;
+	struct json_writer *w;
 
-static void put_argv(const char *buf, int n)
-{
-	for (int i = 0; i < n; ) {
-		size_t len = strnlen(buf + i, n - i);
-
-		if (i)
-			putchar(' ');
-		text_escape_put(stdout, buf + i, len);
-		i += len + 1;
+	if (!g->json) {
+		render_guard_text(stdout, ev, real_ns(), argv, len);
+		return;
 	}
-}
-
-static void show_text(const struct gt_guard_event *ev, const char *argv, int argv_len)
-{
-	const struct gt_task *t = &ev->hdr.task;
-	char when[32], what[256];
-
-	fmt_wall(real_ns(), false, when, sizeof(when));
-	guard_event_what(ev, what, sizeof(what));
-	printf("%s %s ", when, ev->enforced ? "DENIED" : "WOULD DENY");
-	put_text(what, sizeof(what));
-	fputs(" (guarded on ", stdout);
-	put_text(ev->host_driver, sizeof(ev->host_driver));
-	printf(") = %s: pid %u ", ev->err ? errno_name(ev->err, "error") : "passed (dry run)", t->pid);
-	put_text(t->comm, GT_COMM_LEN);
-	if (argv_len > 0) {
-		printf(", argv \"");
-		put_argv(argv, argv_len);
-		putchar('"');
-	}
-	printf(", ancestry");
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++) {
-		fputs(i ? " < " : " ", stdout);
-		put_text(t->ancestors[i].comm, GT_COMM_LEN);
-		printf("[%u]", t->ancestors[i].pid);
-	}
-	fputs(", unit ", stdout);
-	put_text(t->unit[0] ? t->unit : "-", GT_UNIT_LEN);
-	putchar('\n');
-}
-
-static void show_json(const struct gt_guard_event *ev, const char *argv, int argv_len, bool pretty)
-{
-	struct json_writer *w = json_new(stdout, pretty);
-	const struct gt_task *t = &ev->hdr.task;
-	char when[40], what[256];
-
-	fmt_iso_utc(real_ns(), when, sizeof(when));
-	guard_event_what(ev, what, sizeof(what));
-	json_object_start(w);
-	json_kv_str(w, "time", when);
-	json_kv_str(w, "action", guard_action_name(ev->action));
-	json_kv_bool(w, "denied", ev->enforced);
-	json_kv_s64(w, "err", ev->err);
-	json_kv_str(w, "what", what);
-	json_kv_str(w, "device", ev->device);
-	json_kv_str(w, "host_driver", ev->host_driver);
-	json_kv_u64(w, "pid", t->pid);
-	json_kv_str(w, "comm", t->comm);
-	json_key(w, "argv");
-	json_nul_list(w, argv, argv_len > 0 ? argv_len : 0);
-	json_key(w, "ancestry");
-	json_array_start(w);
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++) {
-		json_object_start(w);
-		json_kv_u64(w, "pid", t->ancestors[i].pid);
-		json_kv_str(w, "comm", t->ancestors[i].comm);
-		json_object_end(w);
-	}
-	json_array_end(w);
-	json_kv_str(w, "unit", t->unit);
-	json_object_end(w);
+	if (!(w = json_new(stdout, g->pretty)))
+		return;
+	render_guard_json(w, ev, real_ns(), argv, len);
 	json_free(w);
 }
 
@@ -557,10 +493,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 		trace_writer_kv_add(g->w, "cmdline", argv, n);
 		trace_writer_kv_end(g->w);
 	}
-	if (g->json)
-		show_json(&ev, argv, n, g->pretty);
-	else
-		show_text(&ev, argv, n);
+	show_denial(g, &ev, argv, n);
 	fflush(stdout);
 	return 0;
 }
