@@ -40,7 +40,6 @@
 #include "sys/pci.h"
 #include "text_escape.h"
 #include "sys/procs.h"
-#include "sys/pve_mapping.h"
 #include "sys/sysfs.h"
 #include "sys/vmconf.h"
 #include "sys/vms.h"
@@ -50,7 +49,6 @@
 #define GUARD_DEVS_MAX	32
 #define GUARD_ALLOW_MAX	16
 #define TICK_MS		100
-#define CONF_MAX	(1024 * 1024)
 
 static volatile sig_atomic_t stop_signal;
 
@@ -175,76 +173,16 @@ static int add_address(struct guard *g, const char *addr)
 	return err;
 }
 
-static char *read_text(const char *path)
-{
-	char *buf = malloc(CONF_MAX + 1);
-	ssize_t n;
-
-	if (!buf)
-		return NULL;
-	n = sys_read_file("/", path, buf, CONF_MAX);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = 0;
-	return buf;
-}
-
-/* The VM's devices from its configuration, and how its start is seen. */
-static int vm_devices(struct guard *g, struct vmconf *c, const char **flavour)
-{
-	char path[256], node[256] = "", *text, *mapping;
-	long pid;
-	int err = -ENOENT;
-
-	snprintf(path, sizeof(path), "/etc/pve/qemu-server/%s.conf", g->vm);
-	if ((text = read_text(path))) {
-		mapping = read_text("/etc/pve/mapping/pci.cfg");
-		pve_node_name("/", node, sizeof(node));
-		vmconf_from_pve(text, mapping, node, c);
-		free(mapping);
-		free(text);
-		*flavour = "proxmox";
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/etc/libvirt/qemu/%s.xml", g->vm);
-	if ((text = read_text(path))) {
-		err = vmconf_from_libvirt(text, strlen(text), c, &pid);
-		free(text);
-		*flavour = "libvirt";
-	}
-	return err;
-}
-
-/* No config: a running QEMU that names itself ID (-id, -name guest=). */
-static int running_vm_devices(struct guard *g, struct vmconf *c, const char **flavour)
-{
-	struct vm_info *vms;
-	size_t n;
-	int err = -ENOENT;
-
-	if (vms_scan("/", &vms, &n))
-		return -ENOENT;
-	for (size_t i = 0; i < n && err; i++) {
-		if (strcmp(vms[i].id, g->vm))
-			continue;
-		for (size_t k = 0; k < vms[i].ndevs; k++)
-			vmconf_add_dev(c, vms[i].devs[k], false);
-		*flavour = vm_kind_name(vms[i].kind);
-		err = 0;
-	}
-	free(vms);
-	return err;
-}
-
 static int resolve_vm(struct guard *g)
 {
-	const char *flavour = "";
-	struct vmconf c = {};
+	struct vmconf c;
 	int err;
 
-	if (vm_devices(g, &c, &flavour) && running_vm_devices(g, &c, &flavour)) {
+	if ((err = vm_find("/", g->vm, &c))) {
+		if (err != -ENOENT) {
+			cmd_err("VM %s: %s", g->vm, strerror(-err));
+			return err;
+		}
 		cmd_err("no Proxmox config /etc/pve/qemu-server/%s.conf, libvirt domain "
 			"/etc/libvirt/qemu/%s.xml nor running QEMU with that id", g->vm, g->vm);
 		return -ENOENT;
@@ -258,7 +196,7 @@ static int resolve_vm(struct guard *g)
 		cmd_err("VM %s passes no PCI device through", g->vm);
 		return -ENOENT;
 	}
-	fprintf(news(g), "gputrace guard: VM %s (%s):", g->vm, flavour);
+	fprintf(news(g), "gputrace guard: VM %s (%s):", g->vm, vm_kind_name(c.kind));
 	for (size_t i = 0; i < g->ndevs; i++)
 		fprintf(news(g), " %s", g->devs[i].bdf);
 	fprintf(news(g), "\n");
