@@ -132,24 +132,21 @@ static FILE *news(const struct guard *g)
 
 static int add_device(struct guard *g, const char *bdf)
 {
+	struct pci_dev_info info;
 	struct guarded *d;
-	char path[128];
 
 	for (size_t i = 0; i < g->ndevs; i++)
 		if (!strcmp(g->devs[i].bdf, bdf))
 			return 0;
 	if (g->ndevs == GUARD_DEVS_MAX)
 		return -E2BIG;
-	d = &g->devs[g->ndevs];
+	if (pci_read_state("/", bdf, &info))
+		return -ENODEV;
+	d = &g->devs[g->ndevs++];
 	memset(d, 0, sizeof(*d));
 	strlcpy0(d->bdf, bdf, sizeof(d->bdf));
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", bdf);
-	if (sysfs_read_hex("/", path, &d->vendor))
-		return -ENODEV;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", bdf);
-	if (sysfs_read_hex("/", path, &d->device))
-		return -ENODEV;
-	g->ndevs++;
+	d->vendor = info.vendor;
+	d->device = info.device;
 	return 0;
 }
 

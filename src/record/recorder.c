@@ -393,7 +393,7 @@ static void snapshot(struct recorder *r, const char *phase)
 /* The devices followed from the start (devstate_choose); events add more. */
 static void choose_traced(struct recorder *r)
 {
-	struct pci_dev_state *st;
+	struct pci_dev_info *st;
 	size_t n;
 
 	if (pci_list_states("/", &st, &n) < 0)
