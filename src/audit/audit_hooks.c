@@ -19,6 +19,7 @@
 #include "sys/configs.h"
 #include "sys/pve_mapping.h"
 #include "sys/rootfs.h"
+#include "util.h"
 
 #define PVE_CONF_DIR	"/etc/pve/qemu-server"
 #define LIBVIRT_HOOK	"/etc/libvirt/hooks/qemu"
@@ -85,7 +86,7 @@ struct pve_vm {
 	const struct pve_mappings *maps;	/* pci.cfg and node, read once */
 	char id[64];
 	char (*devs)[PCI_BDF_LEN];
-	size_t ndevs;
+	size_t ndevs, cap;
 	char script[PATH_MAX];
 	char via[PATH_MAX + 320];
 };
@@ -116,7 +117,7 @@ static void pve_hostpci(struct audit *a, struct pve_vm *vm, const struct conf_li
 {
 	const char *v = strchr(l->text, ':') + 1, *m;
 	struct pve_pci_devs d;
-	char (*grown)[PCI_BDF_LEN], name[128];
+	char name[128];
 	int err = pve_hostpci_devs_text(v, vm->maps->text, vm->maps->node, &d);
 
 	if (err == -ENOENT && vm->maps->err)
@@ -129,10 +130,8 @@ static void pve_hostpci(struct audit *a, struct pve_vm *vm, const struct conf_li
 		}
 		return;
 	}
-	grown = reallocarray(vm->devs, vm->ndevs + d.n, sizeof(*grown));
-	if (!grown)
+	if (array_reserve((void **)&vm->devs, &vm->cap, vm->ndevs + d.n, sizeof(*vm->devs)))
 		return;
-	vm->devs = grown;
 	memcpy(vm->devs + vm->ndevs, d.bdf, d.n * sizeof(d.bdf[0]));
 	vm->ndevs += d.n;
 }
