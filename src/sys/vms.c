@@ -98,6 +98,22 @@ static struct vm_info *vm_claim(struct vm_list *l, enum vm_kind kind, const char
 	return vm_get(l, kind, id);
 }
 
+/* A VM as its manager's file PATH describes it (CONF, its kind the
+ * manager's), running as PID (0: not known): merged into what was seen of
+ * it already. */
+static void add_managed(struct vm_list *l, const struct vmconf *conf, const char *id, long pid,
+			const char *path)
+{
+	struct vm_info *vm = vm_claim(l, conf->kind, id, pid);
+
+	if (!vm)
+		return;
+	if (!vm->pid)
+		vm->pid = pid;
+	add_source(vm, path);
+	add_conf_devs(vm, conf);
+}
+
 static bool pid_alive(const char *root, long pid)
 {
 	char rel[64], full[PATH_MAX];
@@ -174,7 +190,6 @@ static void scan_pve_conf(const char *root, const char *path, struct vm_list *l,
 {
 	const char *base = strrchr(path, '/') + 1;
 	struct vmconf conf = { 0 };
-	struct vm_info *vm;
 	char id[128];
 	long pid;
 
@@ -182,14 +197,8 @@ static void scan_pve_conf(const char *root, const char *path, struct vm_list *l,
 	pid = pve_pid(root, id);
 	if (!pid || read_conf(root, path, buf) < 0)
 		return;
-	vm = vm_claim(l, VM_PROXMOX, id, pid);
-	if (!vm)
-		return;
-	if (!vm->pid)
-		vm->pid = pid;
-	add_source(vm, path);
 	vmconf_from_pve(buf, maps->text, maps->node, &conf);
-	add_conf_devs(vm, &conf);
+	add_managed(l, &conf, id, pid, path);
 }
 
 /* ---- libvirt ------------------------------------------------------------- */
@@ -198,7 +207,6 @@ static void scan_libvirt_xml(const char *root, const char *path, struct vm_list 
 {
 	const char *base = strrchr(path, '/') + 1;
 	struct vmconf conf;
-	struct vm_info *vm;
 	char name[128];
 	long pid = 0;
 	ssize_t n;
@@ -209,13 +217,7 @@ static void scan_libvirt_xml(const char *root, const char *path, struct vm_list 
 	if (pid && !pid_alive(root, pid))
 		return;		/* a status file left by a crash */
 	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - 4), base);
-	vm = vm_claim(l, VM_LIBVIRT, name, pid);
-	if (!vm)
-		return;
-	if (!vm->pid)
-		vm->pid = pid;
-	add_source(vm, path);
-	add_conf_devs(vm, &conf);
+	add_managed(l, &conf, name, pid, path);
 }
 
 /* ---- all ----------------------------------------------------------------- */
