@@ -19,6 +19,7 @@
 #include "sys/configs.h"
 #include "sys/pve_mapping.h"
 #include "sys/rootfs.h"
+#include "util.h"
 
 #define PVE_CONF_DIR	"/etc/pve/qemu-server"
 #define LIBVIRT_HOOK	"/etc/libvirt/hooks/qemu"
@@ -82,9 +83,10 @@ static bool pve_hookscript(struct audit *a, const char *conf, const struct conf_
  * hookscript. */
 struct pve_vm {
 	const char *conf;
+	const struct pve_mappings *maps;	/* pci.cfg and node, read once */
 	char id[64];
 	char (*devs)[PCI_BDF_LEN];
-	size_t ndevs;
+	size_t ndevs, cap;
 	char script[PATH_MAX];
 	char via[PATH_MAX + 320];
 };
@@ -92,9 +94,9 @@ struct pve_vm {
 static void pve_mapping_failed(struct audit *a, struct pve_vm *vm, const struct conf_line *l,
 			       const char *name, int err)
 {
-	char node[128] = "", meaning[768], hint[1024];
+	const char *node = vm->maps->node;
+	char meaning[768], hint[1024];
 
-	pve_node_name(a->root, node, sizeof(node));
 	snprintf(meaning, sizeof(meaning),
 		 "'qm start %s' fails before QEMU runs: %s", vm->id,
 		 err == -ENOENT ? "there is no " PVE_MAPPING_PCI_CFG " to resolve the mapping in" :
@@ -115,9 +117,11 @@ static void pve_hostpci(struct audit *a, struct pve_vm *vm, const struct conf_li
 {
 	const char *v = strchr(l->text, ':') + 1, *m;
 	struct pve_pci_devs d;
-	char (*grown)[PCI_BDF_LEN], name[128];
-	int err = pve_hostpci_devs(a->root, v, NULL, &d);
+	char name[128];
+	int err = pve_hostpci_devs_text(v, vm->maps->text, vm->maps->node, &d);
 
+	if (err == -ENOENT && vm->maps->err)
+		err = vm->maps->err;	/* no pci.cfg, or unreadable */
 	if (err) {
 		m = strstr(v, "mapping=");
 		if (m && err != -EINVAL) {
@@ -126,10 +130,8 @@ static void pve_hostpci(struct audit *a, struct pve_vm *vm, const struct conf_li
 		}
 		return;
 	}
-	grown = reallocarray(vm->devs, vm->ndevs + d.n, sizeof(*grown));
-	if (!grown)
+	if (array_reserve((void **)&vm->devs, &vm->cap, vm->ndevs + d.n, sizeof(*vm->devs)))
 		return;
-	vm->devs = grown;
 	memcpy(vm->devs + vm->ndevs, d.bdf, d.n * sizeof(d.bdf[0]));
 	vm->ndevs += d.n;
 }
@@ -151,9 +153,10 @@ static void pve_hook_line(struct audit *a, struct pve_vm *vm, const struct conf_
 	}
 }
 
-static int pve_conf(struct audit *a, const char *path, char *err, size_t errlen)
+static int pve_conf(struct audit *a, const char *path, const struct pve_mappings *maps,
+		    char *err, size_t errlen)
 {
-	struct pve_vm vm = { .conf = path };
+	struct pve_vm vm = { .conf = path, .maps = maps };
 	const char *base = strrchr(path, '/') + 1;
 	struct hook_ctx c = { 0 };
 	bool live = true;
@@ -191,13 +194,17 @@ static int pve_conf(struct audit *a, const char *path, char *err, size_t errlen)
 static int pve_confs(struct audit *a, char *err, size_t errlen)
 {
 	static const char *const dirs[] = { PVE_CONF_DIR };
+	struct pve_mappings maps = { 0 };
 	char **paths;
 	size_t n, i;
 	int ret;
 
 	ret = conf_list(a->root, dirs, 1, ".conf", &paths, &n);
+	if (!ret && n)
+		pve_mappings_read(a->root, &maps);
 	for (i = 0; i < n && !ret; i++)
-		ret = pve_conf(a, paths[i], err, errlen);
+		ret = pve_conf(a, paths[i], &maps, err, errlen);
+	pve_mappings_free(&maps);
 	conf_list_free(paths, n);
 	return ret;
 }

@@ -34,23 +34,21 @@
 #include "gputrace/trace_format.h"
 #include "record/guard_bpf.h"
 #include "render/json_writer.h"
+#include "render/record_render.h"
 #include "status/status.h"
 #include "sys/kernel.h"
 #include "sys/pci.h"
 #include "text_escape.h"
 #include "sys/procs.h"
-#include "sys/pve_mapping.h"
 #include "sys/sysfs.h"
 #include "sys/vmconf.h"
 #include "sys/vms.h"
-#include "trace/event_decode.h"
 #include "trace/trace.h"
 #include "util.h"
 
 #define GUARD_DEVS_MAX	32
 #define GUARD_ALLOW_MAX	16
 #define TICK_MS		100
-#define CONF_MAX	(1024 * 1024)
 
 static volatile sig_atomic_t stop_signal;
 
@@ -134,24 +132,21 @@ static FILE *news(const struct guard *g)
 
 static int add_device(struct guard *g, const char *bdf)
 {
+	struct pci_dev_info info;
 	struct guarded *d;
-	char path[128];
 
 	for (size_t i = 0; i < g->ndevs; i++)
 		if (!strcmp(g->devs[i].bdf, bdf))
 			return 0;
 	if (g->ndevs == GUARD_DEVS_MAX)
 		return -E2BIG;
-	d = &g->devs[g->ndevs];
+	if (pci_read_state("/", bdf, &info))
+		return -ENODEV;
+	d = &g->devs[g->ndevs++];
 	memset(d, 0, sizeof(*d));
 	strlcpy0(d->bdf, bdf, sizeof(d->bdf));
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", bdf);
-	if (sysfs_read_hex("/", path, &d->vendor))
-		return -ENODEV;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", bdf);
-	if (sysfs_read_hex("/", path, &d->device))
-		return -ENODEV;
-	g->ndevs++;
+	d->vendor = info.vendor;
+	d->device = info.device;
 	return 0;
 }
 
@@ -175,76 +170,16 @@ static int add_address(struct guard *g, const char *addr)
 	return err;
 }
 
-static char *read_text(const char *path)
-{
-	char *buf = malloc(CONF_MAX + 1);
-	ssize_t n;
-
-	if (!buf)
-		return NULL;
-	n = sys_read_file("/", path, buf, CONF_MAX);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = 0;
-	return buf;
-}
-
-/* The VM's devices from its configuration, and how its start is seen. */
-static int vm_devices(struct guard *g, struct vmconf *c, const char **flavour)
-{
-	char path[256], node[256] = "", *text, *mapping;
-	long pid;
-	int err = -ENOENT;
-
-	snprintf(path, sizeof(path), "/etc/pve/qemu-server/%s.conf", g->vm);
-	if ((text = read_text(path))) {
-		mapping = read_text("/etc/pve/mapping/pci.cfg");
-		pve_node_name("/", node, sizeof(node));
-		vmconf_from_pve(text, mapping, node, c);
-		free(mapping);
-		free(text);
-		*flavour = "proxmox";
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/etc/libvirt/qemu/%s.xml", g->vm);
-	if ((text = read_text(path))) {
-		err = vmconf_from_libvirt(text, strlen(text), c, &pid);
-		free(text);
-		*flavour = "libvirt";
-	}
-	return err;
-}
-
-/* No config: a running QEMU that names itself ID (-id, -name guest=). */
-static int running_vm_devices(struct guard *g, struct vmconf *c, const char **flavour)
-{
-	struct vm_info *vms;
-	size_t n;
-	int err = -ENOENT;
-
-	if (vms_scan("/", &vms, &n))
-		return -ENOENT;
-	for (size_t i = 0; i < n && err; i++) {
-		if (strcmp(vms[i].id, g->vm))
-			continue;
-		for (size_t k = 0; k < vms[i].ndevs; k++)
-			vmconf_add_dev(c, vms[i].devs[k], false);
-		*flavour = vm_kind_name(vms[i].kind);
-		err = 0;
-	}
-	free(vms);
-	return err;
-}
-
 static int resolve_vm(struct guard *g)
 {
-	const char *flavour = "";
-	struct vmconf c = {};
+	struct vmconf c;
 	int err;
 
-	if (vm_devices(g, &c, &flavour) && running_vm_devices(g, &c, &flavour)) {
+	if ((err = vm_find("/", g->vm, &c))) {
+		if (err != -ENOENT) {
+			cmd_err("VM %s: %s", g->vm, strerror(-err));
+			return err;
+		}
 		cmd_err("no Proxmox config /etc/pve/qemu-server/%s.conf, libvirt domain "
 			"/etc/libvirt/qemu/%s.xml nor running QEMU with that id", g->vm, g->vm);
 		return -ENOENT;
@@ -258,7 +193,7 @@ static int resolve_vm(struct guard *g)
 		cmd_err("VM %s passes no PCI device through", g->vm);
 		return -ENOENT;
 	}
-	fprintf(news(g), "gputrace guard: VM %s (%s):", g->vm, flavour);
+	fprintf(news(g), "gputrace guard: VM %s (%s):", g->vm, vm_kind_name(c.kind));
 	for (size_t i = 0; i < g->ndevs; i++)
 		fprintf(news(g), " %s", g->devs[i].bdf);
 	fprintf(news(g), "\n");
@@ -429,85 +364,21 @@ static void tick(struct guard *g)
 
 /* ---- events ------------------------------------------------------------ */
 
-/* What the writer's process says of itself (comm, argv, ancestors, unit)
- * is any user's to set: every piece is escaped before it is shown. */
-static void put_text(const char *s, size_t max)
+/* One denial on stdout (the render layer escapes what the writer set of
+ * itself: comm, argv, ancestors, unit). */
+static void show_denial(const struct guard *g, const struct gt_guard_event *ev,
+			const char *argv, int argv_len)
 {
-	text_escape_put(stdout, s, strnlen(s, max));
-}
+	size_t len = argv_len > 0 ? (size_t)argv_len : 0;
+	struct json_writer *w;
 
-static void put_argv(const char *buf, int n)
-{
-	for (int i = 0; i < n; ) {
-		size_t len = strnlen(buf + i, n - i);
-
-		if (i)
-			putchar(' ');
-		text_escape_put(stdout, buf + i, len);
-		i += len + 1;
+	if (!g->json) {
+		render_guard_text(stdout, ev, real_ns(), argv, len);
+		return;
 	}
-}
-
-static void show_text(const struct gt_guard_event *ev, const char *argv, int argv_len)
-{
-	const struct gt_task *t = &ev->hdr.task;
-	char when[32], what[256];
-
-	fmt_wall(real_ns(), false, when, sizeof(when));
-	guard_event_what(ev, what, sizeof(what));
-	printf("%s %s ", when, ev->enforced ? "DENIED" : "WOULD DENY");
-	put_text(what, sizeof(what));
-	fputs(" (guarded on ", stdout);
-	put_text(ev->host_driver, sizeof(ev->host_driver));
-	printf(") = %s: pid %u ", ev->err ? errno_name(ev->err, "error") : "passed (dry run)", t->pid);
-	put_text(t->comm, GT_COMM_LEN);
-	if (argv_len > 0) {
-		printf(", argv \"");
-		put_argv(argv, argv_len);
-		putchar('"');
-	}
-	printf(", ancestry");
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++) {
-		fputs(i ? " < " : " ", stdout);
-		put_text(t->ancestors[i].comm, GT_COMM_LEN);
-		printf("[%u]", t->ancestors[i].pid);
-	}
-	fputs(", unit ", stdout);
-	put_text(t->unit[0] ? t->unit : "-", GT_UNIT_LEN);
-	putchar('\n');
-}
-
-static void show_json(const struct gt_guard_event *ev, const char *argv, int argv_len, bool pretty)
-{
-	struct json_writer *w = json_new(stdout, pretty);
-	const struct gt_task *t = &ev->hdr.task;
-	char when[40], what[256];
-
-	fmt_iso_utc(real_ns(), when, sizeof(when));
-	guard_event_what(ev, what, sizeof(what));
-	json_object_start(w);
-	json_kv_str(w, "time", when);
-	json_kv_str(w, "action", guard_action_name(ev->action));
-	json_kv_bool(w, "denied", ev->enforced);
-	json_kv_s64(w, "err", ev->err);
-	json_kv_str(w, "what", what);
-	json_kv_str(w, "device", ev->device);
-	json_kv_str(w, "host_driver", ev->host_driver);
-	json_kv_u64(w, "pid", t->pid);
-	json_kv_str(w, "comm", t->comm);
-	json_key(w, "argv");
-	json_nul_list(w, argv, argv_len > 0 ? argv_len : 0);
-	json_key(w, "ancestry");
-	json_array_start(w);
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++) {
-		json_object_start(w);
-		json_kv_u64(w, "pid", t->ancestors[i].pid);
-		json_kv_str(w, "comm", t->ancestors[i].comm);
-		json_object_end(w);
-	}
-	json_array_end(w);
-	json_kv_str(w, "unit", t->unit);
-	json_object_end(w);
+	if (!(w = json_new(stdout, g->pretty)))
+		return;
+	render_guard_json(w, ev, real_ns(), argv, len);
 	json_free(w);
 }
 
@@ -557,10 +428,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 		trace_writer_kv_add(g->w, "cmdline", argv, n);
 		trace_writer_kv_end(g->w);
 	}
-	if (g->json)
-		show_json(&ev, argv, n, g->pretty);
-	else
-		show_text(&ev, argv, n);
+	show_denial(g, &ev, argv, n);
 	fflush(stdout);
 	return 0;
 }

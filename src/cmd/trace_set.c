@@ -51,22 +51,26 @@ static int cmp_files(const void *a, const void *b)
 	return x->given - y->given;
 }
 
-static int add(struct set_file **v, int *n, const char *path)
-{
-	struct set_file *p = realloc(*v, (*n + 1) * sizeof(**v));
+struct set_list {
+	struct set_file *v;
+	size_t n, cap;
+};
 
-	if (!p)
+static int add(struct set_list *l, const char *path)
+{
+	struct set_file *f = array_push((void **)&l->v, &l->n, &l->cap, sizeof(*l->v));
+
+	if (!f)
 		return -ENOMEM;
-	*v = p;
-	memset(&p[*n], 0, sizeof(p[*n]));
-	if (!(p[*n].path = strdup(path)))
+	f->given = (int)(l->n - 1);
+	if (!(f->path = strdup(path))) {
+		l->n--;
 		return -ENOMEM;
-	p[*n].given = *n;
-	(*n)++;
+	}
 	return 0;
 }
 
-static int add_dir(struct set_file **v, int *n, const char *dir)
+static int add_dir(struct set_list *l, const char *dir)
 {
 	struct dirent **ents;
 	int count = scandir(dir, &ents, NULL, alphasort), err = 0, found = 0;
@@ -82,7 +86,7 @@ static int add_dir(struct set_file **v, int *n, const char *dir)
 		if (!err && len > 7 && !strcmp(ents[i]->d_name + len - 7, ".gtrace") &&
 		    ents[i]->d_name[0] != '.') {
 			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-			err = add(v, n, path);
+			err = add(l, path);
 			found++;
 		}
 		free(ents[i]);
@@ -101,19 +105,22 @@ static int add_dir(struct set_file **v, int *n, const char *dir)
 
 int cmd_trace_files(char **args, int nargs, char ***out, int *nout)
 {
-	struct set_file *v = NULL;
+	struct set_list l = { 0 };
+	struct set_file *v;
 	char **paths;
-	int n = 0, ret = 0;
+	int n, ret = 0;
 	struct stat st;
 
 	for (int i = 0; i < nargs && !ret; i++) {
 		if (strcmp(args[i], "-") && !stat(args[i], &st) && S_ISDIR(st.st_mode))
-			ret = add_dir(&v, &n, args[i]);
-		else if (add(&v, &n, args[i])) {
+			ret = add_dir(&l, args[i]);
+		else if (add(&l, args[i])) {
 			cmd_err("out of memory");
 			ret = EXIT_ERROR;
 		}
 	}
+	v = l.v;
+	n = (int)l.n;
 	if (!ret && !(paths = calloc(n + 1, sizeof(*paths)))) {
 		cmd_err("out of memory");
 		ret = EXIT_ERROR;

@@ -105,6 +105,9 @@ struct m_mark {
 	uint64_t rec_id;
 };
 
+/* A device as the recording found it: a trace's account, not the live
+ * system's (sys/pci.h struct pci_dev_info, which record/snapshot.c writes
+ * into the PCI records this is read back from, in model_load.c only). */
 struct m_pci {			/* from the start snapshot */
 	char bdf[PCI_BDF_LEN];
 	uint32_t vendor, device;
@@ -134,7 +137,9 @@ struct m_log {
 
 /* A device's state: the start and end PCI snapshots (cause "start",
  * "end") and the PCI_STATE records (cause "mark", "write reset", "bind",
- * "uevent remove", ...). Empty strings: attribute absent. */
+ * "uevent remove", ...). Empty strings: attribute absent. Both records
+ * carry the same keys (record/snapshot.c snapshot_pci_state_keys), read
+ * back in one place (model_load.c). */
 struct m_devstate {
 	uint64_t ts_ns;
 	char bdf[PCI_BDF_LEN];

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "record/devstate.h"
+#include "record/snapshot.h"
 #include "sys/pci.h"
 #include "trace/event_decode.h"
 #include "trace/trace.h"
@@ -18,7 +19,7 @@ static bool same_slot(const char *a, const char *b)
 }
 
 
-void devstate_choose(struct traced *t, const struct pci_dev_state *devs, size_t n)
+void devstate_choose(struct traced *t, const struct pci_dev_info *devs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!pci_class_is_display(devs[i].class))
@@ -137,7 +138,7 @@ void devstate_note_uevent(struct traced *t, const char *action, const char *slot
 }
 
 /* Same keys as the PCI snapshot records, so one reader serves both. */
-int devstate_write(struct trace_writer *w, const char *bdf, const struct pci_dev_state *st,
+int devstate_write(struct trace_writer *w, const char *bdf, const struct pci_dev_info *st,
 		   uint64_t ts, const char *cause, const char *label)
 {
 	trace_writer_kv_begin(w, GT_REC_PCI_STATE, ts);
@@ -149,27 +150,14 @@ int devstate_write(struct trace_writer *w, const char *bdf, const struct pci_dev
 		trace_writer_kv_str(w, "missing", "device not present");
 		return trace_writer_kv_end(w);
 	}
-	trace_writer_kv_hex(w, "vendor", st->vendor, 4);
-	trace_writer_kv_hex(w, "device", st->device, 4);
-	trace_writer_kv_hex(w, "class", st->class, 6);
-	trace_writer_kv_str(w, "driver", st->driver);
-	trace_writer_kv_str(w, "driver_override", st->driver_override);
-	trace_writer_kv_str(w, "power_state", st->power_state);
-	trace_writer_kv_str(w, "runtime_status", st->runtime_status);
-	trace_writer_kv_str(w, "enable", st->enable);
-	trace_writer_kv_str(w, "d3cold_allowed", st->d3cold_allowed);
-	trace_writer_kv_str(w, "reset_method", st->reset_method);
-	trace_writer_kv_str(w, "iommu_group", st->iommu_group);
-	trace_writer_kv_str(w, "boot_vga", st->boot_vga);
-	trace_writer_kv_str(w, "link_speed", st->link_speed);
-	trace_writer_kv_str(w, "link_width", st->link_width);
+	snapshot_pci_state_keys(w, st);
 	return trace_writer_kv_end(w);
 }
 
 static void write_one(struct trace_writer *w, struct traced_dev *d, uint64_t ts,
 		      const char *cause, const char *label)
 {
-	struct pci_dev_state st;
+	struct pci_dev_info st;
 	bool ok = pci_read_state("/", d->bdf, &st) == 0;
 
 	devstate_write(w, d->bdf, ok ? &st : NULL, ts, cause, label);

@@ -12,7 +12,7 @@
 #include "record/traced.h"
 
 struct trace_writer;
-struct pci_dev_state;
+struct pci_dev_info;
 
 /* Devices re-read at most this often after events; a burst of writes to
  * one device gives one record now and one when the burst is over. */
@@ -20,7 +20,7 @@ struct pci_dev_state;
 
 /* The devices to follow from the start: display functions, and the
  * functions sharing their slot or IOMMU group. */
-void devstate_choose(struct traced *t, const struct pci_dev_state *devs, size_t n);
+void devstate_choose(struct traced *t, const struct pci_dev_info *devs, size_t n);
 
 /* An event as the ring buffer hands it: the device it names (a driver
  * event's device, the last PCI address of a sysfs write's path, or the
@@ -39,7 +39,7 @@ void devstate_write_all(struct trace_writer *w, struct traced *t, uint64_t ts,
 			const char *cause, const char *label);
 
 /* The record for ST (or, when ST is NULL, for BDF that could not be read). */
-int devstate_write(struct trace_writer *w, const char *bdf, const struct pci_dev_state *st,
+int devstate_write(struct trace_writer *w, const char *bdf, const struct pci_dev_info *st,
 		   uint64_t ts, const char *cause, const char *label);
 
 #endif

@@ -39,6 +39,7 @@
 #define POLL_TIMEOUT_MS		100
 #define BATCH_PAUSE_NS		(2 * 1000000L)	/* see loop() */
 #define STATE_INTERVAL_NS	(1000000000ull)	/* gputrace status is this fresh */
+#define HELD_START		(16u << 20)	/* bytes held at first: see hold() */
 
 static volatile sig_atomic_t stop_signal, checkpoint_asked, roll_asked;
 
@@ -136,19 +137,11 @@ static void hold(struct recorder *r, const void *data, uint32_t size)
 {
 	size_t need = r->held_len + sizeof(size) + size;
 
-	if (need > r->held_cap) {
-		/* Untouched pages cost nothing: start big, copy seldom. */
-		size_t cap = r->held_cap ? r->held_cap : 16 << 20;
-		uint8_t *p;
-
-		while (cap < need)
-			cap *= 2;
-		if (!(p = realloc(r->held, cap))) {
-			r->lost_held++;
-			return;
-		}
-		r->held = p;
-		r->held_cap = cap;
+	/* Untouched pages cost nothing: start big, copy seldom. */
+	if (array_reserve((void **)&r->held, &r->held_cap,
+			  r->held_cap || need > HELD_START ? need : HELD_START, 1)) {
+		r->lost_held++;
+		return;
 	}
 	memcpy(r->held + r->held_len, &size, sizeof(size));
 	memcpy(r->held + r->held_len + sizeof(size), data, size);
@@ -393,7 +386,7 @@ static void snapshot(struct recorder *r, const char *phase)
 /* The devices followed from the start (devstate_choose); events add more. */
 static void choose_traced(struct recorder *r)
 {
-	struct pci_dev_state *st;
+	struct pci_dev_info *st;
 	size_t n;
 
 	if (pci_list_states("/", &st, &n) < 0)

@@ -14,31 +14,36 @@ struct snap_out {
 	uint64_t ts_ns;
 };
 
+void snapshot_pci_state_keys(struct trace_writer *w, const struct pci_dev_info *d)
+{
+	trace_writer_kv_hex(w, "vendor", d->vendor, 4);
+	trace_writer_kv_hex(w, "device", d->device, 4);
+	trace_writer_kv_hex(w, "class", d->class, 6);
+	trace_writer_kv_str(w, "driver", d->driver);
+	trace_writer_kv_str(w, "driver_override", d->driver_override);
+	trace_writer_kv_str(w, "power_state", d->power_state);
+	trace_writer_kv_str(w, "runtime_status", d->runtime_status);
+	trace_writer_kv_str(w, "enable", d->enable);
+	trace_writer_kv_str(w, "d3cold_allowed", d->d3cold_allowed);
+	trace_writer_kv_str(w, "reset_method", d->reset_method);
+	trace_writer_kv_str(w, "iommu_group", d->iommu_group);
+	trace_writer_kv_str(w, "boot_vga", d->boot_vga < 0 ? "" : d->boot_vga ? "1" : "0");
+	trace_writer_kv_str(w, "link_speed", d->link_speed);
+	trace_writer_kv_str(w, "link_width", d->link_width);
+}
+
 static int write_dev(struct trace_writer *w, const struct pci_dev_info *d,
 		     const char *phase, uint64_t ts_ns)
 {
 	trace_writer_kv_begin(w, GT_REC_PCI, ts_ns);
 	trace_writer_kv_str(w, "phase", phase);
 	trace_writer_kv_str(w, "bdf", d->bdf);
-	trace_writer_kv_hex(w, "vendor", d->vendor, 4);
-	trace_writer_kv_hex(w, "device", d->device, 4);
+	snapshot_pci_state_keys(w, d);
 	trace_writer_kv_hex(w, "subvendor", d->subvendor, 4);
 	trace_writer_kv_hex(w, "subdevice", d->subdevice, 4);
-	trace_writer_kv_hex(w, "class", d->class, 6);
 	trace_writer_kv_str(w, "vendor_name", d->vendor_name);
 	trace_writer_kv_str(w, "device_name", d->device_name);
 	trace_writer_kv_str(w, "class_name", d->class_name);
-	trace_writer_kv_str(w, "driver", d->driver);
-	trace_writer_kv_str(w, "driver_override", d->driver_override);
-	trace_writer_kv_str(w, "iommu_group", d->iommu_group);
-	trace_writer_kv_str(w, "power_state", d->power_state);
-	trace_writer_kv_str(w, "reset_method", d->reset_method);
-	trace_writer_kv_str(w, "boot_vga", d->boot_vga < 0 ? "" : d->boot_vga ? "1" : "0");
-	trace_writer_kv_str(w, "runtime_status", d->runtime_status);
-	trace_writer_kv_str(w, "enable", d->enable);
-	trace_writer_kv_str(w, "d3cold_allowed", d->d3cold_allowed);
-	trace_writer_kv_str(w, "link_speed", d->link_speed);
-	trace_writer_kv_str(w, "link_width", d->link_width);
 	return trace_writer_kv_end(w);
 }
 

@@ -8,11 +8,18 @@
 #include <stdint.h>
 
 struct trace_writer;
+struct pci_dev_info;
 
 /* One GT_REC_PCI record per device. PHASE is "start" or "end". Returns the
  * number of devices written or -errno (scan failed or a record was lost). */
 int snapshot_pci(struct trace_writer *w, const char *root, const char *phase,
 		 uint64_t ts_ns);
+
+/* The keys of device D that a PCI record and a PCI_STATE record
+ * (devstate.c) share: vendor, device and class (hex), then the attributes
+ * that change while it is rebound, sysfs text ("" when absent). One
+ * writer, so the model's one reader serves both records. */
+void snapshot_pci_state_keys(struct trace_writer *w, const struct pci_dev_info *d);
 
 /* One GT_REC_PROCESS record per process in ROOT/proc, by ascending pid.
  * Processes that exit during the scan are skipped. Returns the number of

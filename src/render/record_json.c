@@ -47,6 +47,20 @@ static void json_strn(struct json_writer *w, const char *key, const char *s, siz
 	json_string_len(w, s, strnlen(s, max));
 }
 
+/* "ancestry": [{"pid": 1, "comm": "systemd"}, ...], parent first. */
+static void json_ancestry(struct json_writer *w, const struct gt_task *t)
+{
+	json_key(w, "ancestry");
+	json_array_start(w);
+	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++) {
+		json_object_start(w);
+		json_kv_u64(w, "pid", t->ancestors[i].pid);
+		json_strn(w, "comm", t->ancestors[i].comm, GT_COMM_LEN);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
 static void json_task(struct json_writer *w, const struct gt_task *t)
 {
 	json_key(w, "task");
@@ -57,15 +71,7 @@ static void json_task(struct json_writer *w, const struct gt_task *t)
 	json_kv_u64(w, "uid", t->uid);
 	json_strn(w, "comm", t->comm, GT_COMM_LEN);
 	json_strn(w, "unit", t->unit, GT_UNIT_LEN);
-	json_key(w, "ancestry");
-	json_array_start(w);
-	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX; i++) {
-		json_object_start(w);
-		json_kv_u64(w, "pid", t->ancestors[i].pid);
-		json_strn(w, "comm", t->ancestors[i].comm, GT_COMM_LEN);
-		json_object_end(w);
-	}
-	json_array_end(w);
+	json_ancestry(w, t);
 	json_object_end(w);
 }
 
@@ -200,4 +206,31 @@ int render_record_json_line(FILE *out, const struct trace_record *rec, const str
 	render_record_json(jw, rec, c);
 	json_free(jw);
 	return 0;
+}
+
+/* The guard's live object: flat, the writer's task beside the write (a
+ * stream reader greps one level), "denied" false on a dry run. */
+void render_guard_json(struct json_writer *w, const struct gt_guard_event *ev, uint64_t wall_ns,
+		       const char *argv, size_t argv_len)
+{
+	const struct gt_task *t = &ev->hdr.task;
+	char when[48], what[512];
+
+	fmt_iso_utc(wall_ns, when, sizeof(when));
+	guard_event_what(ev, what, sizeof(what));
+	json_object_start(w);
+	json_kv_str(w, "time", when);
+	json_kv_str(w, "action", guard_action_name(ev->action));
+	json_kv_bool(w, "denied", ev->enforced);
+	json_kv_s64(w, "err", ev->err);
+	json_kv_str(w, "what", what);
+	json_strn(w, "device", ev->device, GT_NAME_LEN);
+	json_strn(w, "host_driver", ev->host_driver, GT_NAME_LEN);
+	json_kv_u64(w, "pid", t->pid);
+	json_strn(w, "comm", t->comm, GT_COMM_LEN);
+	json_key(w, "argv");
+	json_nul_list(w, argv, argv_len);
+	json_ancestry(w, t);
+	json_strn(w, "unit", t->unit, GT_UNIT_LEN);
+	json_object_end(w);
 }

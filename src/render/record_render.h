@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gputrace/event.h"
 #include "render/json_writer.h"
 #include "trace/trace.h"
 
@@ -23,5 +24,16 @@ void render_record_json(struct json_writer *w, const struct trace_record *rec,
  * line ends the line at once, so a reader of the stream never waits for
  * the next event to see this one. Returns 0, or -ENOMEM. */
 int render_record_json_line(FILE *out, const struct trace_record *rec, const struct trace_clock *c);
+
+/* A guard event as `gputrace guard` shows it the moment it is seen: the
+ * write it judged, then who tried it. WALL_NS is when it was seen (wall
+ * clock); ARGV (ARGV_LEN bytes, NUL-separated, 0 for none) the writer's
+ * whole command line, read from /proc while it still lives. The text line
+ * is "TIME DENIED what (guarded on DRV) = EPERM: pid N comm, argv "...",
+ * ancestry p[1] < q[2], unit U"; the JSON object is one per event. */
+void render_guard_text(FILE *out, const struct gt_guard_event *ev, uint64_t wall_ns,
+		       const char *argv, size_t argv_len);
+void render_guard_json(struct json_writer *w, const struct gt_guard_event *ev, uint64_t wall_ns,
+		       const char *argv, size_t argv_len);
 
 #endif

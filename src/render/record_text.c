@@ -46,11 +46,12 @@ static void put_name(FILE *out, const char *s, size_t max)
 	text_escape_put(out, s, strnlen(s, max));
 }
 
-/* " < parent[pid] < grandparent[pid]": who stands behind a writer. */
-static void put_ancestry(FILE *out, const struct gt_task *t, int max)
+/* " < parent[pid] < grandparent[pid]": who stands behind a writer; FIRST
+ * goes before the first ancestor, " < " between the others. */
+static void put_ancestry(FILE *out, const struct gt_task *t, int max, const char *first)
 {
 	for (int i = 0; i < t->n_ancestors && i < GT_ANCESTRY_MAX && i < max; i++) {
-		fputs(" < ", out);
+		fputs(i ? " < " : first, out);
 		put_name(out, t->ancestors[i].comm, GT_COMM_LEN);
 		fprintf(out, "[%u]", t->ancestors[i].pid);
 	}
@@ -71,6 +72,20 @@ static void put_args(FILE *out, const char *args, uint32_t len)
 		text_escape_put(out, args + start, i - start);
 		start = i + 1;
 	}
+}
+
+/* "what (guarded on DRV) = EPERM": the write a guard judged. The device,
+ * driver directory and host driver come from a trace or from any writer:
+ * escaped. */
+static void put_guard_attempt(FILE *out, const struct gt_guard_event *g)
+{
+	char what[512];
+
+	guard_event_what(g, what, sizeof(what));
+	put_name(out, what, sizeof(what));
+	fputs(" (guarded on ", out);
+	put_name(out, g->host_driver, sizeof(g->host_driver));
+	fprintf(out, ") = %s", g->err ? errno_name(g->err, "error") : "passed (dry run)");
 }
 
 static void render_event(FILE *out, const struct trace_record *rec, const struct trace_clock *c)
@@ -94,7 +109,7 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 			fprintf(out, "%s", errno_name(ev.write.ret, "error"));
 		else
 			fprintf(out, "%lld", (long long)ev.write.ret);
-		put_ancestry(out, t, 3);
+		put_ancestry(out, t, 3, " < ");
 		if (t->unit[0]) {
 			fputs(" unit=", out);
 			put_name(out, t->unit, GT_UNIT_LEN);
@@ -121,7 +136,7 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 			put_name(out, ev.exec.filename, GT_FILENAME_MAX);
 		if (ev.exec.args_truncated)
 			fputs(" ...", out);
-		put_ancestry(out, t, 1);
+		put_ancestry(out, t, 1, " < ");
 		break;
 	case GT_EV_EXIT:
 		exit_status_str(ev.exit.exit_code, st, sizeof(st));
@@ -138,23 +153,16 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 			fprintf(out, "(%s)", pci_power_name(ev.pm.state));
 		fprintf(out, " = %s, now %s", ev.pm.ret ? errno_name(ev.pm.ret, "error") : "0",
 			pci_power_name(ev.pm.now_state));
-		put_ancestry(out, t, 2);
+		put_ancestry(out, t, 2, " < ");
 		break;
 	case GT_EV_GUARD:
-		guard_event_what(&ev.guard, path, sizeof(path));
-		if (ev.guard.action == GT_GUARD_WINDOW)
+		if (ev.guard.action == GT_GUARD_WINDOW) {
 			fputs("VM start: its writes pass", out);
-		else
-		{
-			/* device, directory and driver come from the trace: escaped */
+		} else {
 			fprintf(out, "%s ", ev.guard.enforced ? "denied" : "would deny");
-			put_name(out, path, sizeof(path));
-			fputs(" (guarded on ", out);
-			put_name(out, ev.guard.host_driver, sizeof(ev.guard.host_driver));
-			fprintf(out, ") = %s", ev.guard.err ? errno_name(ev.guard.err, "error") :
-				"passed (dry run)");
+			put_guard_attempt(out, &ev.guard);
 		}
-		put_ancestry(out, t, 3);
+		put_ancestry(out, t, 3, " < ");
 		if (t->unit[0]) {
 			fputs(" unit=", out);
 			put_name(out, t->unit, GT_UNIT_LEN);
@@ -290,4 +298,27 @@ void render_record_text(FILE *out, const struct trace_record *rec, const struct 
 	default:
 		fprintf(out, "(record type %u, %u bytes)\n", rec->type, rec->len);
 	}
+}
+
+void render_guard_text(FILE *out, const struct gt_guard_event *ev, uint64_t wall_ns,
+		       const char *argv, size_t argv_len)
+{
+	const struct gt_task *t = &ev->hdr.task;
+	char when[32];
+
+	fmt_wall(wall_ns, false, when, sizeof(when));
+	fprintf(out, "%s %s ", when, ev->enforced ? "DENIED" : "WOULD DENY");
+	put_guard_attempt(out, ev);
+	fprintf(out, ": pid %u ", t->pid);
+	put_name(out, t->comm, GT_COMM_LEN);
+	if (argv_len) {
+		fputs(", argv \"", out);
+		put_args(out, argv, (uint32_t)argv_len);
+		fputc('"', out);
+	}
+	fputs(", ancestry", out);
+	put_ancestry(out, t, GT_ANCESTRY_MAX, " ");
+	fputs(", unit ", out);
+	put_name(out, t->unit[0] ? t->unit : "-", GT_UNIT_LEN);
+	fputc('\n', out);
 }

@@ -4,6 +4,7 @@
 
 #include "render/json_writer.h"
 #include "render/report_render.h"
+#include "sys/vmconf.h"
 #include "util.h"
 
 static void task_json(struct json_writer *w, const struct finding *f)
@@ -214,8 +215,7 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 			continue;
 		json_object_start(w);
 		json_kv_str(w, "id", vm->id);
-		json_kv_str(w, "flavour", vm->flavour == VM_PROXMOX ? "proxmox" :
-			    vm->flavour == VM_LIBVIRT ? "libvirt" : "qemu");
+		json_kv_str(w, "flavour", vm_kind_name(vm->flavour));
 		json_kv_u64(w, "pid", vm->pid);
 		json_kv_u64(w, "start_ns", vm->start_ns ? wall_ns(m, vm->start_ns) : 0);
 		json_kv_u64(w, "stop_ns", vm->stop_ns ? wall_ns(m, vm->stop_ns) : 0);

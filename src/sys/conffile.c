@@ -51,7 +51,7 @@ static int add_line(struct conf_file *f, size_t *cap, int lineno, const char *te
 int conf_split(struct conf_file *f, char *buf)
 {
 	char *p = buf, *eol, *acc = NULL, *t;
-	size_t cap = 0, acc_len = 0, len;
+	size_t cap = 0, acc_cap = 0, acc_len = 0, len;
 	int lineno = 0, first = 0, err = 0, cont;
 
 	while (*p && !err) {
@@ -67,12 +67,11 @@ int conf_split(struct conf_file *f, char *buf)
 			p[--len] = '\0';
 		if (!acc_len)
 			first = lineno;
-		t = realloc(acc, acc_len + len + 2);
-		if (!t) {
+		/* the logical line so far, a blank, this line and its NUL */
+		if (array_reserve((void **)&acc, &acc_cap, acc_len + len + 2, 1)) {
 			err = -ENOMEM;
 			break;
 		}
-		acc = t;
 		/* A continuation joins with one blank, as kmod and udev do. */
 		if (acc_len) {
 			while (acc_len && is_blank(acc[acc_len - 1]))

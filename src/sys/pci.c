@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,9 +164,7 @@ static void read_link_opt(const char *root, const char *bdf, const char *attr,
 		buf[0] = '\0';
 }
 
-/* Fills D from sysfs. Fails only if the identity attributes are unreadable,
- * which means the device went away during the scan. */
-static int dev_read(const char *root, const char *bdf, struct pci_dev_info *d)
+int pci_read_state(const char *root, const char *bdf, struct pci_dev_info *d)
 {
 	uint32_t vendor, device, v;
 	char buf[16];
@@ -208,63 +205,24 @@ static int dev_read(const char *root, const char *bdf, struct pci_dev_info *d)
 	return 0;
 }
 
-int pci_read_state(const char *root, const char *bdf, struct pci_dev_state *st)
-{
-	uint32_t vendor, device;
-	int err;
-
-	memset(st, 0, sizeof(*st));
-	snprintf(st->bdf, sizeof(st->bdf), "%.*s", (int)sizeof(st->bdf) - 1, bdf);
-	err = read_hex(root, bdf, "vendor", &vendor);
-	if (!err)
-		err = read_hex(root, bdf, "device", &device);
-	if (!err)
-		err = read_hex(root, bdf, "class", &st->class);
-	if (err)
-		return err;
-	st->vendor = vendor;
-	st->device = device;
-	read_link_opt(root, bdf, "driver", st->driver, sizeof(st->driver));
-	read_opt(root, bdf, "driver_override", st->driver_override, sizeof(st->driver_override));
-	if (!strcmp(st->driver_override, "(null)"))
-		st->driver_override[0] = '\0';
-	read_opt(root, bdf, "power_state", st->power_state, sizeof(st->power_state));
-	read_opt(root, bdf, "power/runtime_status", st->runtime_status, sizeof(st->runtime_status));
-	read_opt(root, bdf, "enable", st->enable, sizeof(st->enable));
-	read_opt(root, bdf, "d3cold_allowed", st->d3cold_allowed, sizeof(st->d3cold_allowed));
-	read_opt(root, bdf, "reset_method", st->reset_method, sizeof(st->reset_method));
-	read_link_opt(root, bdf, "iommu_group", st->iommu_group, sizeof(st->iommu_group));
-	read_opt(root, bdf, "boot_vga", st->boot_vga, sizeof(st->boot_vga));
-	read_opt(root, bdf, "current_link_speed", st->link_speed, sizeof(st->link_speed));
-	read_opt(root, bdf, "current_link_width", st->link_width, sizeof(st->link_width));
-	return 0;
-}
-
-_Static_assert(offsetof(struct pci_dev_info, bdf) == 0 && offsetof(struct pci_dev_state, bdf) == 0,
-	       "scan_bus() sorts by the leading BDF");
-
-/* Both device structs start with their BDF. Same-width lowercase hex:
- * string order is bus order (a longer, VMD-style domain sorts after the
- * 4-digit ones). */
+/* Same-width lowercase hex: string order is bus order (a longer,
+ * VMD-style domain sorts after the 4-digit ones). */
 static int cmp_bdf(const void *a, const void *b)
 {
-	const char *x = a, *y = b;
+	const char *x = ((const struct pci_dev_info *)a)->bdf;
+	const char *y = ((const struct pci_dev_info *)b)->bdf;
 
 	if (strlen(x) != strlen(y))
 		return strlen(x) < strlen(y) ? -1 : 1;
 	return strcmp(x, y);
 }
 
-/* Every device of ROOT's PCI bus read by READ into *OUT, an array of
- * ELEM-byte structs that start with the BDF, sorted by it. Devices READ
- * fails on (gone meanwhile) are left out. */
-typedef int (*dev_reader)(const char *root, const char *bdf, void *out);
-static int scan_bus(const char *root, dev_reader read, size_t elem, void **out, size_t *n)
+int pci_list_states(const char *root, struct pci_dev_info **out, size_t *n)
 {
+	struct pci_dev_info *devs = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
 	char dir[4096];
-	void *devs = NULL;
 	DIR *dp;
 	int err;
 
@@ -277,31 +235,27 @@ static int scan_bus(const char *root, dev_reader read, size_t elem, void **out, 
 	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
 		if (!is_bdf(de->d_name))
 			continue;
-		if (array_reserve(&devs, &cap, count + 1, elem)) {
+		if (array_reserve((void **)&devs, &cap, count + 1, sizeof(*devs))) {
 			closedir(dp);
 			free(devs);
 			return -ENOMEM;
 		}
-		if (!read(root, de->d_name, (char *)devs + count * elem))
+		/* a device that fails went away meanwhile: left out */
+		if (!pci_read_state(root, de->d_name, &devs[count]))
 			count++;
 	}
 	closedir(dp);
 	if (count)
-		qsort(devs, count, elem, cmp_bdf);
+		qsort(devs, count, sizeof(*devs), cmp_bdf);
 	*out = devs;
 	*n = count;
 	return 0;
 }
 
-static int read_info(const char *root, const char *bdf, void *out)
-{
-	return dev_read(root, bdf, out);
-}
-
 int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
 {
 	struct pci_names nm;
-	int err = scan_bus(root, read_info, sizeof(**out), (void **)out, n);
+	int err = pci_list_states(root, out, n);
 
 	if (err || !*n)
 		return err;
@@ -310,16 +264,6 @@ int pci_scan(const char *root, struct pci_dev_info **out, size_t *n)
 		names_lookup(&nm, &(*out)[i]);
 	names_close(&nm);
 	return 0;
-}
-
-static int read_state(const char *root, const char *bdf, void *out)
-{
-	return pci_read_state(root, bdf, out);
-}
-
-int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n)
-{
-	return scan_bus(root, read_state, sizeof(**out), (void **)out, n);
 }
 
 /* Up to MAX hex digits of *P, advancing it; -1 if there are none. */

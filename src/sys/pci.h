@@ -12,12 +12,17 @@
  * wider domain: every BDF buffer of the program has this size. */
 #define PCI_BDF_LEN	20
 
+/* One PCI device of the live system (or of a copied tree) as sysfs shows
+ * it. Text attributes as sysfs shows them, "" when absent. The model of a
+ * recorded device is another layer (model.h: struct m_pci, m_devstate),
+ * filled from the trace's PCI and PCI_STATE records, which
+ * record/snapshot.c writes from this struct in one place. */
 struct pci_dev_info {
 	char bdf[PCI_BDF_LEN];		/* "0000:0a:00.0" */
 	uint16_t vendor, device;
 	uint16_t subvendor, subdevice;	/* 0 when sysfs lacks them */
 	uint32_t class;			/* base, sub, prog-if: 0x030000 */
-	char vendor_name[128];		/* "" when pci.ids does not know it */
+	char vendor_name[128];		/* pci_scan() only; "" when pci.ids does not know it */
 	char device_name[128];
 	char class_name[64];
 	char driver[64];		/* "" when no driver is bound */
@@ -33,40 +38,21 @@ struct pci_dev_info {
 	char link_width[8];		/* current_link_width: "16" */
 };
 
-/* What can change about a device while it is rebound, read again at marks
- * and after its events: no name lookups, no config-space file (reading
- * `config` would wake a suspended device). Text as sysfs shows it, "" when
- * the attribute is absent. */
-struct pci_dev_state {
-	char bdf[PCI_BDF_LEN];
-	uint16_t vendor, device;
-	uint32_t class;
-	char driver[64];
-	char driver_override[64];
-	char power_state[16];
-	char runtime_status[16];
-	char enable[8];
-	char d3cold_allowed[4];
-	char reset_method[64];
-	char iommu_group[16];
-	char boot_vga[4];
-	char link_speed[32];
-	char link_width[8];
-};
-
 /* Devices under ROOT/sys/bus/pci/devices, sorted by BDF. Devices that vanish
  * during the scan are left out. Returns 0 with *OUT (free with
  * pci_devs_free) and *N set, or -errno. A missing or empty tree is 0 devices. */
 int pci_scan(const char *root, struct pci_dev_info **out, size_t *n);
 void pci_devs_free(struct pci_dev_info *devs);
 
-/* Reads the state of device BDF under ROOT. Returns 0, or -errno when the
- * device is gone (its identity attributes cannot be read). */
-int pci_read_state(const char *root, const char *bdf, struct pci_dev_state *st);
+/* Reads device BDF under ROOT again, as it is now (at marks, after its
+ * events), without the names: no pci.ids lookup, no config-space file
+ * (reading `config` would wake a suspended device). Returns 0, or -errno
+ * when the device is gone (its identity attributes cannot be read). */
+int pci_read_state(const char *root, const char *bdf, struct pci_dev_info *d);
 
-/* The state of every device, sorted by BDF: 0 with *OUT (free()) and *N,
- * or -errno. */
-int pci_list_states(const char *root, struct pci_dev_state **out, size_t *n);
+/* Every device as pci_read_state() reads it, sorted by BDF: 0 with *OUT
+ * (free()) and *N, or -errno. */
+int pci_list_states(const char *root, struct pci_dev_info **out, size_t *n);
 
 /* A PCI address as users and configs write it ("0a:00.0", "0000:0A:00.0")
  * to the sysfs form "0000:0a:00.0". With ALLOW_SLOT a slot without function

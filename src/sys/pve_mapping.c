@@ -101,25 +101,23 @@ int pve_mapping_resolve_text(const char *text, const char *name, const char *nod
 	return out->n ? 0 : -ENXIO;
 }
 
-int pve_mapping_resolve(const char *root, const char *name, const char *node,
-			struct pve_pci_devs *out)
+int pve_mappings_read(const char *root, struct pve_mappings *m)
 {
-	char own[256] = "", *text;
 	ssize_t n;
-	int ret;
 
-	memset(out, 0, sizeof(*out));
-	if (!node) {
-		pve_node_name(root, own, sizeof(own));
-		node = own;
-	}
-	n = root_read_alloc(root, PVE_MAPPING_PCI_CFG, PVE_MAPPING_CFG_MAX, &text);
+	memset(m, 0, sizeof(*m));
+	pve_node_name(root, m->node, sizeof(m->node));
+	n = root_read_alloc(root, PVE_MAPPING_PCI_CFG, PVE_MAPPING_CFG_MAX, &m->text);
 	if (n < 0)
-		return n == -EINVAL ? -ENOENT : (int)n;
+		return m->err = n == -EINVAL ? -ENOENT : (int)n;
 	/* a NUL inside ends the text there, as for any line-based reader */
-	ret = pve_mapping_resolve_text(text, name, node, out);
-	free(text);
-	return ret;
+	return 0;
+}
+
+void pve_mappings_free(struct pve_mappings *m)
+{
+	free(m->text);
+	m->text = NULL;
 }
 
 /* The address part of a hostpciN value: 0 with VAL filled, 1 for a mapping
@@ -134,10 +132,8 @@ static int hostpci_value(const char *value, char *val, size_t size)
 	return 0;
 }
 
-/* A hostpciN value's devices; a mapping through ROOT's pci.cfg, or through
- * the text MAPPING when ROOT is NULL. */
-static int hostpci_devs(const char *root, const char *mapping, const char *value, const char *node,
-			struct pve_pci_devs *out)
+int pve_hostpci_devs_text(const char *value, const char *mapping, const char *node,
+			  struct pve_pci_devs *out)
 {
 	char val[256];
 	int kind = hostpci_value(value, val, sizeof(val));
@@ -145,21 +141,7 @@ static int hostpci_devs(const char *root, const char *mapping, const char *value
 	memset(out, 0, sizeof(*out));
 	if (kind < 0)
 		return kind;
-	if (kind && root)
-		return pve_mapping_resolve(root, val, node, out);
 	if (kind)
 		return mapping ? pve_mapping_resolve_text(mapping, val, node, out) : -ENOENT;
 	return add_addresses(out, val) ? 0 : -EINVAL;
-}
-
-int pve_hostpci_devs(const char *root, const char *value, const char *node,
-		     struct pve_pci_devs *out)
-{
-	return hostpci_devs(root ? root : "", NULL, value, node, out);
-}
-
-int pve_hostpci_devs_text(const char *value, const char *mapping, const char *node,
-			  struct pve_pci_devs *out)
-{
-	return hostpci_devs(NULL, mapping, value, node, out);
 }

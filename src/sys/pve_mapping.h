@@ -32,29 +32,33 @@ struct pve_pci_devs {
  * or -ENOENT ("" in NODE). */
 int pve_node_name(const char *root, char *node, size_t size);
 
-/* The devices mapping NAME gives node NODE (NULL: pve_node_name of ROOT;
- * "" or unknown: every node's). Several map lines for one node are a pool
- * Proxmox picks a free device from: all are returned. Returns 0 with OUT
- * filled, -ENOENT when pci.cfg is absent, -ESRCH when it has no mapping
- * NAME, -ENXIO when the mapping has no map line for NODE, or another
- * -errno when pci.cfg cannot be read. The file is read inside ROOT
- * (rootfs.h). */
-int pve_mapping_resolve(const char *root, const char *name, const char *node,
-			struct pve_pci_devs *out);
+/* What resolves a host's hostpciN mappings: its pci.cfg and its node
+ * name, read once by a caller that looks at several VMs (or values). */
+struct pve_mappings {
+	char *text;		/* pci.cfg, NUL-terminated; NULL when not read */
+	int err;		/* why TEXT is NULL: -ENOENT (no pci.cfg), -errno */
+	char node[256];		/* pve_node_name(), "" when unknown */
+};
 
-/* The same on the text of a pci.cfg (a trace's copy, say); NODE NULL or ""
- * matches every node. Line numbers count from 1 in TEXT. */
+/* Reads ROOT's pci.cfg (inside ROOT, rootfs.h) and node name into M, to be
+ * freed with pve_mappings_free whatever it returns: 0, or M->err. */
+int pve_mappings_read(const char *root, struct pve_mappings *m);
+void pve_mappings_free(struct pve_mappings *m);
+
+/* The devices mapping NAME gives node NODE (NULL or "" matches every
+ * node) in TEXT, the text of a pci.cfg (pve_mappings_read, or a trace's
+ * copy). Several map lines for one node are a pool Proxmox picks a free
+ * device from: all are returned. Returns 0 with OUT filled, -ESRCH when
+ * there is no mapping NAME, -ENXIO when the mapping has no map line for
+ * NODE. Line numbers count from 1 in TEXT. */
 int pve_mapping_resolve_text(const char *text, const char *name, const char *node,
 			     struct pve_pci_devs *out);
 
 /* The devices of one hostpciN value ("0000:0a:00,pcie=1",
- * "host=0a:00.0;0a:00.1,x-vga=1", "mapping=gpu,pcie=1"), mappings resolved
- * as above. Returns 0, -EINVAL for a value that names no device, or the
- * error of pve_mapping_resolve. */
-int pve_hostpci_devs(const char *root, const char *value, const char *node,
-		     struct pve_pci_devs *out);
-
-/* The same with the text of pci.cfg (NULL: none), for a trace's copy. */
+ * "host=0a:00.0;0a:00.1,x-vga=1", "mapping=gpu,pcie=1"), a mapping
+ * resolved as above in MAPPING (NULL: there is none). Returns 0, -EINVAL
+ * for a value that names no device, -ENOENT for a mapping without
+ * MAPPING, or the error of pve_mapping_resolve_text. */
 int pve_hostpci_devs_text(const char *value, const char *mapping, const char *node,
 			  struct pve_pci_devs *out);
 

@@ -363,8 +363,8 @@ void sd_service_free(struct sd_service *sv)
 
 int sd_service_names(const char *root, char ***out, size_t *nout)
 {
-	char **seen = NULL, **grown, **names;
-	size_t nseen = 0;
+	char **seen = NULL, **names;
+	size_t nseen = 0, cap = 0;
 	int n, err = 0;
 
 	for (size_t d = 0; d < SD_UNIT_DIRS && !err; d++) {
@@ -378,13 +378,11 @@ int sd_service_names(const char *root, char ***out, size_t *nout)
 				dup = !strcmp(seen[k], names[i]);
 			if (dup || !str_has_suffix(names[i], ".service"))
 				continue;
-			grown = reallocarray(seen, nseen + 1, sizeof(*seen));
-			if (!grown || !(grown[nseen] = strdup(names[i]))) {
-				seen = grown ? grown : seen;
+			if (array_reserve((void **)&seen, &cap, nseen + 1, sizeof(*seen)) ||
+			    !(seen[nseen] = strdup(names[i]))) {
 				err = -ENOMEM;
 				break;
 			}
-			seen = grown;
 			nseen++;
 		}
 		root_names_free(names, n);

@@ -15,6 +15,7 @@
 #include "sys/conffile.h"
 #include "sys/pci.h"
 #include "sys/procs.h"
+#include "sys/rootfs.h"
 #include "sys/pve_mapping.h"
 #include "sys/sysfs.h"
 #include "sys/vmconf.h"
@@ -22,8 +23,8 @@
 #include "util.h"
 
 #define PVE_CONF_DIR	"/etc/pve/qemu-server"
-#define PVE_MAPPING	"/etc/pve/mapping/pci.cfg"
-#define LIBVIRT_RUN_DIR	"/run/libvirt/qemu"
+#define LIBVIRT_RUN_DIR	"/run/libvirt/qemu"	/* running domains' status XML */
+#define LIBVIRT_CONF_DIR "/etc/libvirt/qemu"	/* every domain's definition */
 #define XML_MAX		(1024 * 1024)
 
 struct vm_list {
@@ -97,6 +98,22 @@ static struct vm_info *vm_claim(struct vm_list *l, enum vm_kind kind, const char
 	return vm_get(l, kind, id);
 }
 
+/* A VM as its manager's file PATH describes it (CONF, its kind the
+ * manager's), running as PID (0: not known): merged into what was seen of
+ * it already. */
+static void add_managed(struct vm_list *l, const struct vmconf *conf, const char *id, long pid,
+			const char *path)
+{
+	struct vm_info *vm = vm_claim(l, conf->kind, id, pid);
+
+	if (!vm)
+		return;
+	if (!vm->pid)
+		vm->pid = pid;
+	add_source(vm, path);
+	add_conf_devs(vm, conf);
+}
+
 static bool pid_alive(const char *root, long pid)
 {
 	char rel[64], full[PATH_MAX];
@@ -104,6 +121,17 @@ static bool pid_alive(const char *root, long pid)
 
 	snprintf(rel, sizeof(rel), "/proc/%ld", pid);
 	return pid > 0 && !sys_path(full, sizeof(full), root, rel) && !stat(full, &st);
+}
+
+/* A VM's config (PATH under ROOT, links resolved inside it) into BUF of
+ * XML_MAX + 1 bytes, NUL-terminated: its length, or -errno. */
+static ssize_t read_conf(const char *root, const char *path, char *buf)
+{
+	ssize_t n = root_read(root, path, buf, XML_MAX);
+
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
 }
 
 /* ---- QEMU argv ----------------------------------------------------------- */
@@ -155,36 +183,22 @@ static long pve_pid(const char *root, const char *id)
 }
 
 /* A Proxmox config of a VM whose pid file names a live process: hostpciN
- * lines (through the resource mappings) of its current section. */
-static void scan_pve_conf(const char *root, const char *path, struct vm_list *l, char *buf)
+ * lines of its current section, through the resource mappings MAPS (read
+ * once for every config). */
+static void scan_pve_conf(const char *root, const char *path, struct vm_list *l, char *buf,
+			  const struct pve_mappings *maps)
 {
-	char id[128], node[256] = "", *mapping = NULL;
 	const char *base = strrchr(path, '/') + 1;
 	struct vmconf conf = { 0 };
-	struct vm_info *vm;
-	ssize_t n;
+	char id[128];
 	long pid;
 
 	snprintf(id, sizeof(id), "%.*s", (int)(strlen(base) - 5), base);
 	pid = pve_pid(root, id);
-	if (!pid || (n = sys_read_file(root, path, buf, XML_MAX)) < 0)
+	if (!pid || read_conf(root, path, buf) < 0)
 		return;
-	buf[n] = '\0';
-	vm = vm_claim(l, VM_PROXMOX, id, pid);
-	if (!vm)
-		return;
-	if (!vm->pid)
-		vm->pid = pid;
-	add_source(vm, path);
-	mapping = malloc(XML_MAX + 1);
-	if (mapping && (n = sys_read_file(root, PVE_MAPPING, mapping, XML_MAX)) >= 0)
-		mapping[n] = '\0';
-	else if (mapping)
-		mapping[0] = '\0';
-	pve_node_name(root, node, sizeof(node));
-	vmconf_from_pve(buf, mapping, node, &conf);
-	free(mapping);
-	add_conf_devs(vm, &conf);
+	vmconf_from_pve(buf, maps->text, maps->node, &conf);
+	add_managed(l, &conf, id, pid, path);
 }
 
 /* ---- libvirt ------------------------------------------------------------- */
@@ -193,24 +207,17 @@ static void scan_libvirt_xml(const char *root, const char *path, struct vm_list 
 {
 	const char *base = strrchr(path, '/') + 1;
 	struct vmconf conf;
-	struct vm_info *vm;
 	char name[128];
 	long pid = 0;
 	ssize_t n;
 
-	n = sys_read_file(root, path, xml, XML_MAX);
+	n = read_conf(root, path, xml);
 	if (n <= 0 || vmconf_from_libvirt(xml, n, &conf, &pid))
 		return;
 	if (pid && !pid_alive(root, pid))
 		return;		/* a status file left by a crash */
 	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - 4), base);
-	vm = vm_claim(l, VM_LIBVIRT, name, pid);
-	if (!vm)
-		return;
-	if (!vm->pid)
-		vm->pid = pid;
-	add_source(vm, path);
-	add_conf_devs(vm, &conf);
+	add_managed(l, &conf, name, pid, path);
 }
 
 /* ---- all ----------------------------------------------------------------- */
@@ -239,8 +246,13 @@ int vms_scan(const char *root, struct vm_info **out, size_t *n)
 		scan_qemu(root, pids[i], buf, PROC_CMDLINE_MAX + 1, &l);
 	free(pids);
 	if (!conf_list(root, pve_dirs, 1, ".conf", &paths, &npaths)) {
+		struct pve_mappings maps = { 0 };
+
+		if (npaths)
+			pve_mappings_read(root, &maps);
 		for (i = 0; i < npaths; i++)
-			scan_pve_conf(root, paths[i], &l, buf);
+			scan_pve_conf(root, paths[i], &l, buf, &maps);
+		pve_mappings_free(&maps);
 		conf_list_free(paths, npaths);
 	}
 	if (!conf_list(root, lv_dirs, 1, ".xml", &paths, &npaths)) {
@@ -252,4 +264,60 @@ int vms_scan(const char *root, struct vm_info **out, size_t *n)
 	*out = l.v;
 	*n = l.n;
 	return 0;
+}
+
+/* ---- one VM by its id ------------------------------------------------------ */
+
+/* A running QEMU that names itself ID (-id, -name guest=). */
+static int find_running(const char *root, const char *id, struct vmconf *out)
+{
+	struct vm_info *vms;
+	size_t n;
+	int err = -ENOENT;
+
+	if (vms_scan(root, &vms, &n))
+		return -ENOENT;
+	for (size_t i = 0; i < n && err; i++) {
+		if (strcmp(vms[i].id, id))
+			continue;
+		for (size_t k = 0; k < vms[i].ndevs; k++)
+			vmconf_add_dev(out, vms[i].devs[k], false);
+		out->kind = vms[i].kind;
+		err = 0;
+	}
+	free(vms);
+	return err;
+}
+
+int vm_find(const char *root, const char *id, struct vmconf *out)
+{
+	struct pve_mappings maps;
+	char path[PATH_MAX], *buf;
+	long pid;
+	int err = -ENOENT;
+
+	memset(out, 0, sizeof(*out));
+	if (!id[0] || strchr(id, '/') || strlen(id) >= sizeof(out->id))
+		return -ENOENT;
+	if (!(buf = malloc(XML_MAX + 1)))
+		return -ENOMEM;
+	snprintf(path, sizeof(path), PVE_CONF_DIR "/%s.conf", id);
+	if (read_conf(root, path, buf) >= 0) {
+		pve_mappings_read(root, &maps);
+		vmconf_from_pve(buf, maps.text, maps.node, out);
+		pve_mappings_free(&maps);
+		err = 0;
+	} else {
+		snprintf(path, sizeof(path), LIBVIRT_CONF_DIR "/%s.xml", id);
+		if (read_conf(root, path, buf) >= 0)
+			err = vmconf_from_libvirt(buf, strlen(buf), out, &pid);
+	}
+	free(buf);
+	if (err) {
+		memset(out, 0, sizeof(*out));
+		err = find_running(root, id, out);
+	}
+	if (!err)
+		snprintf(out->id, sizeof(out->id), "%s", id);
+	return err;
 }

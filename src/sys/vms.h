@@ -29,6 +29,13 @@ struct vm_info {
  * and *N, or -errno when ROOT/proc cannot be listed. */
 int vms_scan(const char *root, struct vm_info **out, size_t *n);
 
+/* VM ID as its manager keeps it under ROOT, running or not: the Proxmox
+ * config /etc/pve/qemu-server/ID.conf (mappings resolved for this node),
+ * else the libvirt domain /etc/libvirt/qemu/ID.xml; else a running QEMU
+ * that names itself ID. Returns 0 with OUT (its kind says which was
+ * found), -ENOENT when none is, or -ENOMEM. */
+int vm_find(const char *root, const char *id, struct vmconf *out);
+
 /* True if VM holds the device BDF ("0000:0a:00.1"). */
 bool vm_holds(const struct vm_info *vm, const char *bdf);
 

@@ -240,6 +240,7 @@ static void test_script_scan_hostile(void **state)
 static void test_pve_mapping(void **state)
 {
 	struct tree *t = *state;
+	struct pve_mappings m;
 	struct pve_pci_devs d;
 	char node[64];
 
@@ -258,31 +259,40 @@ static void test_pve_mapping(void **state)
 	tree_put(t, "/etc/hostname", "pve1.example.org\n");
 	assert_int_equal(pve_node_name(t->root, node, sizeof(node)), 0);
 	assert_string_equal(node, "pve1");
-	assert_int_equal(pve_mapping_resolve(t->root, "gpu", NULL, &d), 0);
+	assert_int_equal(pve_mappings_read(t->root, &m), 0);
+	assert_string_equal(m.node, "pve1");
+	assert_int_equal(pve_mapping_resolve_text(m.text, "gpu", m.node, &d), 0);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.bdf[0], "0000:0a:00");
 	assert_int_equal(d.section_line, 1);
 	assert_int_equal(d.map_line, 3);
-	assert_int_equal(pve_mapping_resolve(t->root, "gpu", "pve2", &d), 0);
+	assert_int_equal(pve_mapping_resolve_text(m.text, "gpu", "pve2", &d), 0);
 	assert_string_equal(d.bdf[0], "0000:41:00.0");
-	assert_int_equal(pve_mapping_resolve(t->root, "nics", NULL, &d), 0);
+	assert_int_equal(pve_mapping_resolve_text(m.text, "nics", m.node, &d), 0);
 	assert_int_equal(d.n, 3);
 	assert_string_equal(d.bdf[2], "0000:04:00.0");
-	assert_int_equal(pve_mapping_resolve(t->root, "other", NULL, &d), -ENXIO);
-	assert_int_equal(pve_mapping_resolve(t->root, "other", "", &d), 0);	/* any node */
-	assert_int_equal(pve_mapping_resolve(t->root, "gp", NULL, &d), -ESRCH);
+	assert_int_equal(pve_mapping_resolve_text(m.text, "other", m.node, &d), -ENXIO);
+	assert_int_equal(pve_mapping_resolve_text(m.text, "other", "", &d), 0);	/* any node */
+	assert_int_equal(pve_mapping_resolve_text(m.text, "gp", m.node, &d), -ESRCH);
 
-	assert_int_equal(pve_hostpci_devs(t->root, "mapping=gpu,pcie=1,x-vga=1", NULL, &d), 0);
+	assert_int_equal(pve_hostpci_devs_text("mapping=gpu,pcie=1,x-vga=1", m.text, m.node, &d), 0);
 	assert_string_equal(d.bdf[0], "0000:0a:00");
-	assert_int_equal(pve_hostpci_devs(t->root, "0a:00,pcie=1", NULL, &d), 0);
+	assert_int_equal(pve_hostpci_devs_text("0a:00,pcie=1", m.text, m.node, &d), 0);
 	assert_string_equal(d.bdf[0], "0000:0a:00");
-	assert_int_equal(pve_hostpci_devs(t->root, "host=0a:00.0;0000:0a:00.1,rombar=0", NULL, &d), 0);
+	assert_int_equal(pve_hostpci_devs_text("host=0a:00.0;0000:0a:00.1,rombar=0", m.text, m.node,
+					       &d), 0);
 	assert_int_equal(d.n, 2);
 	assert_string_equal(d.bdf[1], "0000:0a:00.1");
-	assert_int_equal(pve_hostpci_devs(t->root, "pcie=1", NULL, &d), -EINVAL);
-	assert_int_equal(pve_hostpci_devs(t->root, "mapping=nope", NULL, &d), -ESRCH);
+	assert_int_equal(pve_hostpci_devs_text("pcie=1", m.text, m.node, &d), -EINVAL);
+	assert_int_equal(pve_hostpci_devs_text("mapping=nope", m.text, m.node, &d), -ESRCH);
+	pve_mappings_free(&m);
 	unlink(tree_at(t, "/etc/pve/mapping/pci.cfg"));
-	assert_int_equal(pve_hostpci_devs(t->root, "mapping=gpu", NULL, &d), -ENOENT);
+	assert_int_equal(pve_mappings_read(t->root, &m), -ENOENT);
+	assert_null(m.text);
+	assert_string_equal(m.node, "pve1");
+	assert_int_equal(pve_hostpci_devs_text("mapping=gpu", m.text, m.node, &d), -ENOENT);
+	assert_int_equal(pve_hostpci_devs_text("0a:00.0", m.text, m.node, &d), 0);
+	pve_mappings_free(&m);
 
 	/* the text form (a trace's copy): indentation tells a property from a
 	 * section name; NULL node matches every node; CRLF and comments */

@@ -104,6 +104,86 @@ static void test_dump_escapes_guard_event(void **state)
 	free(out);
 }
 
+static char *guard_text(const struct gt_guard_event *g, const char *argv, size_t argv_len)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+
+	render_guard_text(fp, g, 0, argv, argv_len);
+	fclose(fp);
+	return out;
+}
+
+/* The guard's own line, as the lab's checks read it: the write, then the
+ * writer's pid, comm, whole argv, ancestry and unit. */
+static void test_guard_line(void **state)
+{
+	static const char argv[] = "/usr/local/bin/gpu-watchdog\0" GPU "\0";
+	struct gt_guard_event g = denial(GT_GUARD_OVERRIDE, GPU, "vfio-pci", GPU, true);
+	char *out;
+
+	g.hdr.task = tb_task(700, "gpu-watchdog", 705, "(udev-worker)", 1, "systemd", 0);
+	out = guard_text(&g, argv, sizeof(argv) - 1);
+	assert_non_null(strstr(out, " DENIED driver_override=\"vfio-pci\" on " GPU " (guarded on "
+			       "nouveau) = EPERM: pid 700 gpu-watchdog, argv \"/usr/local/bin/"
+			       "gpu-watchdog " GPU "\", ancestry (udev-worker)[705] < systemd[1], "
+			       "unit -\n"));
+	free(out);
+	/* a dry run, no argv (the writer was gone), no ancestors */
+	g = denial(GT_GUARD_REMOVE, GPU, "1", GPU, false);
+	g.hdr.task = tb_task(42, "pci-reprobe", 0);
+	strcpy(g.hdr.task.unit, "reprobe.service");
+	out = guard_text(&g, NULL, 0);
+	assert_non_null(strstr(out, " WOULD DENY remove of " GPU " (guarded on nouveau) = passed "
+			       "(dry run): pid 42 pci-reprobe, ancestry, unit reprobe.service\n"));
+	free(out);
+}
+
+/* Whatever the writer set of itself (comm, argv, ancestors' comms, unit)
+ * and the driver names reach the terminal escaped, on one line. */
+static void test_guard_line_escapes(void **state)
+{
+	static const char argv[] = "rogue\0\x1b[2J\0a\nb\0";
+	struct gt_guard_event g = denial(GT_GUARD_UNBIND, "nou\x1b]0;x", GPU, GPU, true);
+	char *out;
+
+	g.hdr.task = tb_task(700, "dog\r", 1, "sys\x07", 0);
+	strcpy(g.hdr.task.unit, "u\x1b.service");
+	strlcpy0(g.host_driver, "nv\r", sizeof(g.host_driver));
+	out = guard_text(&g, argv, sizeof(argv) - 1);
+	assert_null(strpbrk(out, "\x1b\x07\r"));
+	assert_string_equal(strchr(out, '\n'), "\n");	/* one line */
+	assert_non_null(strstr(out, "(guarded on nv\\r)"));
+	assert_non_null(strstr(out, "pid 700 dog\\r, argv \"rogue \\x1b[2J a\\nb\""));
+	assert_non_null(strstr(out, "ancestry sys\\x07[1], unit u\\x1b.service"));
+	free(out);
+}
+
+static void test_guard_json(void **state)
+{
+	static const char argv[] = "driverctl\0set-override\0";
+	struct gt_guard_event g = denial(GT_GUARD_OVERRIDE, GPU, "vfio-pci", GPU, true);
+	struct json_writer *w;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+
+	g.hdr.task = tb_task(710, "driverctl", 1, "systemd", 0);
+	w = json_new(fp, false);
+	render_guard_json(w, &g, 0, argv, sizeof(argv) - 1);
+	json_free(w);
+	fclose(fp);
+	assert_non_null(strstr(out, "\"time\":\"1970-01-01T00:00:00.000000Z\""));
+	assert_non_null(strstr(out, "\"action\":\"driver_override\",\"denied\":true,\"err\":-1,"
+			       "\"what\":\"driver_override=\\\"vfio-pci\\\" on " GPU "\""));
+	assert_non_null(strstr(out, "\"device\":\"" GPU "\",\"host_driver\":\"nouveau\","
+			       "\"pid\":710,\"comm\":\"driverctl\",\"argv\":[\"driverctl\","
+			       "\"set-override\"],\"ancestry\":[{\"pid\":1,\"comm\":\"systemd\"}],"
+			       "\"unit\":\"\"}"));
+	free(out);
+}
+
 static void test_denials_are_findings(void **state)
 {
 	struct gt_task dog = tb_task(700, "gpu-watchdog", 1, "systemd", 0);
@@ -143,6 +223,9 @@ int main(void)
 		cmocka_unit_test(test_what_each_action_says),
 		cmocka_unit_test(test_value_control_bytes_are_masked),
 		cmocka_unit_test(test_dump_escapes_guard_event),
+		cmocka_unit_test(test_guard_line),
+		cmocka_unit_test(test_guard_line_escapes),
+		cmocka_unit_test(test_guard_json),
 		cmocka_unit_test(test_denials_are_findings),
 	};
 

@@ -213,7 +213,7 @@ static void test_mode_names(void **state)
 
 static void test_choose_and_events(void **state)
 {
-	struct pci_dev_state devs[5] = {
+	struct pci_dev_info devs[5] = {
 		{ .bdf = "0000:00:02.0", .class = 0x020000, .iommu_group = "2" },
 		{ .bdf = "0000:0a:00.0", .class = 0x030000, .iommu_group = "14" },
 		{ .bdf = "0000:0a:00.1", .class = 0x040300, .iommu_group = "15" },
@@ -290,7 +290,7 @@ static int next_of_type(struct trace_reader *r, uint16_t type, struct trace_reco
 
 static void test_record_roundtrip(void **state)
 {
-	struct pci_dev_state st = { .bdf = "0000:0a:00.0", .vendor = 0x10de, .device = 0x1b80,
+	struct pci_dev_info st = { .bdf = "0000:0a:00.0", .vendor = 0x10de, .device = 0x1b80,
 				    .class = 0x030000, .power_state = "D3cold",
 				    .runtime_status = "suspended", .enable = "0" };
 	struct trace_record rec;

@@ -317,6 +317,49 @@ static void test_same_vm_by_pid(void **state)
 	assert_int_equal(e->holders[0]->pid, 4100);
 }
 
+/* One VM by its id, as `guard --vm` looks it up: its Proxmox config
+ * (running or not, mappings resolved for this node), else its libvirt
+ * definition, else a running QEMU that names itself so. */
+static void test_vm_find(void **state)
+{
+	struct fx *f = *state;
+	struct vmconf c;
+
+	host(f);
+	tree_put(&f->t, "/etc/hostname", "pve1.example\n");
+	tree_put(&f->t, "/etc/pve/mapping/pci.cfg",
+		 "gpu\n\tmap id=10de:1b80,node=pve2,path=0000:03:00.0\n"
+		 "\tmap id=10de:1b80,node=pve1,path=0000:0a:00.0\n");
+	tree_put(&f->t, "/etc/pve/qemu-server/113.conf",
+		 "hostpci0: mapping=gpu,pcie=1\nhostpci1: 0b:00.0\n[snap]\nhostpci2: 03:00.0\n");
+	tree_put(&f->t, "/etc/libvirt/qemu/win11.xml",
+		 "<domain type='kvm'><name>win11</name><devices>"
+		 "<hostdev mode='subsystem' type='pci'><source><address bus='0x0a' slot='0x00' "
+		 "function='0x1'/></source></hostdev></devices></domain>\n");
+	assert_int_equal(vm_find(f->t.root, "112", &c), 0);	/* stopped */
+	assert_int_equal(c.kind, VM_PROXMOX);
+	assert_string_equal(c.id, "112");
+	assert_int_equal(c.ndevs, 1);
+	assert_string_equal(c.devs[0], GPU2);
+	assert_int_equal(vm_find(f->t.root, "113", &c), 0);
+	assert_int_equal(c.ndevs, 2);
+	assert_string_equal(c.devs[0], GPU);
+	assert_string_equal(c.devs[1], GPU2);
+	assert_int_equal(vm_find(f->t.root, "win11", &c), 0);
+	assert_int_equal(c.kind, VM_LIBVIRT);
+	assert_int_equal(c.ndevs, 1);
+	assert_string_equal(c.devs[0], AUDIO);
+	/* no definition: the running domain (its QEMU and status XML) */
+	assert_int_equal(vm_find(f->t.root, "win10", &c), 0);
+	assert_int_equal(c.kind, VM_LIBVIRT);
+	assert_string_equal(c.id, "win10");
+	assert_int_equal(c.ndevs, 1);
+	assert_string_equal(c.devs[0], GPU2);
+	assert_int_equal(vm_find(f->t.root, "nope", &c), -ENOENT);
+	assert_int_equal(vm_find(f->t.root, "../qemu-server/111", &c), -ENOENT);
+	assert_int_equal(vm_find(f->t.root, "", &c), -ENOENT);
+}
+
 static void test_qemu_device_forms(void **state)
 {
 	char bdf[20];
@@ -346,6 +389,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_display_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_vm_by_pid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_find, setup, teardown),
 		cmocka_unit_test(test_qemu_device_forms),
 	};
 
