@@ -15,6 +15,7 @@
 #include "common.bpf.h"
 
 #define SYSFS_MAGIC 0x62656572
+#define FMODE_WRITE 0x2		/* include/linux/fs.h: fmode_t bits are not in BTF */
 
 /* 6.18 renamed kernfs_node.parent to __parent. */
 struct kernfs_node___pre618 {
@@ -190,6 +191,12 @@ static __always_inline struct kernfs_node *sysfs_node_of_fd(unsigned int fd)
 	}
 	/* kernfs also serves cgroupfs: keep sysfs only. */
 	if (BPF_CORE_READ(inode, i_sb, s_magic) != SYSFS_MAGIC)
+		return NULL;
+	/* A write(2) on an fd not open for writing fails with EBADF before
+	 * sysfs sees it: not an attempt on the attribute, and any user can
+	 * open a world-readable one read-only and flood the ring with them.
+	 * Tested last: only sysfs files pay for it. */
+	if (!(BPF_CORE_READ(file, f_mode) & FMODE_WRITE))
 		return NULL;
 	return BPF_CORE_READ(inode, i_private);	/* kernfs keeps its node here */
 }

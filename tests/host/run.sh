@@ -107,6 +107,9 @@ t_record_sysfs() {
 	"$work/bin/gt-writer" /sys/bus/pci/drivers_probe "$bdf" "$work/w3.pid" 2>/dev/null
 	"$work/bin/gt-writer" /sys/bus/pci/drivers_probe "0000:ff:1f.7" "$work/w4.pid" 2>/dev/null
 	printf change > "$dev/uevent"	# a harmless uevent for the uevent path
+	# a write(2) on a read-only fd fails with EBADF before sysfs: not an
+	# attempt (any user could flood the trace with them)
+	sh -c 'echo $$ > "$1"; exec 3<"$2"; printf vfio-pci >&3' ro "$work/w5.pid" "$dev/driver_override" 2>/dev/null
 	sleep 0.3
 	t_check "recorder exits 0 on SIGINT" stop_recorder
 	"$GT" dump --json "$trace" > "$trace.json" 2>"$trace.dumperr"
@@ -123,6 +126,9 @@ t_record_sysfs() {
 		     and .data==\"$bdf\" and .ret==${#bdf})"
 	t_jq "failed drivers_probe write has -errno" "$trace.json" \
 		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$w4 and .ret < 0)"
+	w5=$(cat "$work/w5.pid")
+	t_jq "a write on a read-only fd is not recorded" "$trace.json" \
+		"all(.[]; .kind!=\"sysfs_write\" or .task.pid!=$w5)"
 	t_jq "writer ancestry reaches this test shell" "$trace.json" \
 		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$w1 and any(.task.ancestry[]; .pid==$$))"
 	t_jq "uevent recorded (ACTION=change for $bdf)" "$trace.json" \
