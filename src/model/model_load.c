@@ -293,8 +293,8 @@ static void load_event(struct model *m, const struct trace_record *rec)
 	case GT_EV_PROBE_FAIL: {
 		struct m_trans *tr;
 
-		if (strcmp(ev.drv.bus, "pci"))
-			return;
+		if (strcmp(ev.drv.bus, "pci") || !ev.drv.device[0])
+			return;	/* no device named: nothing to hold custody of */
 		tr = PUSH(m, trans);
 		if (!tr)
 			return;
@@ -380,8 +380,8 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 	 * saw with its task; add/remove are still news (re-add detection). */
 	if (!m->trace_uevent_outcomes && (!strcmp(action, "bind") || !strcmp(action, "unbind")))
 		return;
-	if (strcmp(action, "bind") && strcmp(action, "unbind") && strcmp(action, "add") &&
-	    strcmp(action, "remove"))
+	if ((strcmp(action, "bind") && strcmp(action, "unbind") && strcmp(action, "add") &&
+	     strcmp(action, "remove")) || !base[0])
 		return;
 	tr = PUSH(m, trans);
 	if (!tr)

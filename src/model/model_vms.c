@@ -57,7 +57,7 @@ static void add_dev(struct m_vm *vm, const char *bdf)
 	for (int i = 0; i < vm->n_devs; i++)
 		if (!strcmp(vm->devs[i], bdf))
 			return;
-	if (vm->n_devs < VM_DEVS_MAX)
+	if (bdf[0] && vm->n_devs < VM_DEVS_MAX)
 		strlcpy0(vm->devs[vm->n_devs++], bdf, PCI_BDF_LEN);
 }
 

@@ -146,7 +146,7 @@ static void add_lane(struct svg_page *pg, const char *bdf)
 	const struct model *m = &pg->r->m;
 	struct svg_lane *l;
 
-	if (pg->n_lanes == SVG_LANES_MAX || (pg->r->device && strcmp(pg->r->device, bdf)))
+	if (!bdf[0] || pg->n_lanes == SVG_LANES_MAX || (pg->r->device && strcmp(pg->r->device, bdf)))
 		return;
 	for (int i = 0; i < pg->n_lanes; i++)
 		if (!strcmp(pg->lanes[i].bdf, bdf))
