@@ -123,15 +123,11 @@ static bool pid_alive(const char *root, long pid)
 	return pid > 0 && !sys_path(full, sizeof(full), root, rel) && !stat(full, &st);
 }
 
-/* A VM's config (PATH under ROOT, links resolved inside it) into BUF of
- * XML_MAX + 1 bytes, NUL-terminated: its length, or -errno. */
-static ssize_t read_conf(const char *root, const char *path, char *buf)
+/* A VM's config (PATH under ROOT, links resolved inside it) into *BUF
+ * (to free), NUL-terminated: its length, or -errno. */
+static ssize_t read_conf(const char *root, const char *path, char **buf)
 {
-	ssize_t n = root_read(root, path, buf, XML_MAX);
-
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
+	return root_read_alloc(root, path, XML_MAX, buf);
 }
 
 /* ---- QEMU argv ----------------------------------------------------------- */
@@ -185,34 +181,38 @@ static long pve_pid(const char *root, const char *id)
 /* A Proxmox config of a VM whose pid file names a live process: hostpciN
  * lines of its current section, through the resource mappings MAPS (read
  * once for every config). */
-static void scan_pve_conf(const char *root, const char *path, struct vm_list *l, char *buf,
+static void scan_pve_conf(const char *root, const char *path, struct vm_list *l,
 			  const struct pve_mappings *maps)
 {
 	const char *base = strrchr(path, '/') + 1;
 	struct vmconf conf = { 0 };
-	char id[128];
+	char id[128], *text;
 	long pid;
 
 	snprintf(id, sizeof(id), "%.*s", (int)(strlen(base) - 5), base);
 	pid = pve_pid(root, id);
-	if (!pid || read_conf(root, path, buf) < 0)
+	if (!pid || read_conf(root, path, &text) < 0)
 		return;
-	vmconf_from_pve(buf, maps->text, maps->node, &conf);
+	vmconf_from_pve(text, maps->text, maps->node, &conf);
+	free(text);
 	add_managed(l, &conf, id, pid, path);
 }
 
 /* ---- libvirt ------------------------------------------------------------- */
 
-static void scan_libvirt_xml(const char *root, const char *path, struct vm_list *l, char *xml)
+static void scan_libvirt_xml(const char *root, const char *path, struct vm_list *l)
 {
 	const char *base = strrchr(path, '/') + 1;
 	struct vmconf conf;
-	char name[128];
+	char name[128], *xml;
 	long pid = 0;
 	ssize_t n;
+	int err;
 
-	n = read_conf(root, path, xml);
-	if (n <= 0 || vmconf_from_libvirt(xml, n, &conf, &pid))
+	n = read_conf(root, path, &xml);
+	err = n <= 0 || vmconf_from_libvirt(xml, n, &conf, &pid);
+	free(xml);
+	if (err)
 		return;
 	if (pid && !pid_alive(root, pid))
 		return;		/* a status file left by a crash */
@@ -237,7 +237,7 @@ int vms_scan(const char *root, struct vm_info **out, size_t *n)
 	err = proc_list_pids(root, &pids, &npids);
 	if (err)
 		return err;
-	buf = malloc(XML_MAX + 1);
+	buf = malloc(PROC_CMDLINE_MAX + 1);
 	if (!buf) {
 		free(pids);
 		return -ENOMEM;
@@ -251,13 +251,13 @@ int vms_scan(const char *root, struct vm_info **out, size_t *n)
 		if (npaths)
 			pve_mappings_read(root, &maps);
 		for (i = 0; i < npaths; i++)
-			scan_pve_conf(root, paths[i], &l, buf, &maps);
+			scan_pve_conf(root, paths[i], &l, &maps);
 		pve_mappings_free(&maps);
 		conf_list_free(paths, npaths);
 	}
 	if (!conf_list(root, lv_dirs, 1, ".xml", &paths, &npaths)) {
 		for (i = 0; i < npaths; i++)
-			scan_libvirt_xml(root, paths[i], &l, buf);
+			scan_libvirt_xml(root, paths[i], &l);
 		conf_list_free(paths, npaths);
 	}
 	free(buf);
@@ -299,17 +299,15 @@ int vm_find(const char *root, const char *id, struct vmconf *out)
 	memset(out, 0, sizeof(*out));
 	if (!id[0] || strchr(id, '/') || strlen(id) >= sizeof(out->id))
 		return -ENOENT;
-	if (!(buf = malloc(XML_MAX + 1)))
-		return -ENOMEM;
 	snprintf(path, sizeof(path), PVE_CONF_DIR "/%s.conf", id);
-	if (read_conf(root, path, buf) >= 0) {
+	if (read_conf(root, path, &buf) >= 0) {
 		pve_mappings_read(root, &maps);
 		vmconf_from_pve(buf, maps.text, maps.node, out);
 		pve_mappings_free(&maps);
 		err = 0;
 	} else {
 		snprintf(path, sizeof(path), LIBVIRT_CONF_DIR "/%s.xml", id);
-		if (read_conf(root, path, buf) >= 0)
+		if (read_conf(root, path, &buf) >= 0)
 			err = vmconf_from_libvirt(buf, strlen(buf), out, &pid);
 	}
 	free(buf);
