@@ -36,6 +36,23 @@ static size_t octet(const char *in, size_t len, size_t i)
 	return n && n < 4 && v <= 255 ? n : 0;
 }
 
+/* A "/N" prefix length (0..32) at IN+P: its length, 0 if none. What
+ * follows an address after a slash may be something else that starts
+ * with digits: netconsole's "10.0.0.8/00:11:22:33:44:55" names a MAC. */
+static size_t prefix_len(const char *in, size_t len, size_t p)
+{
+	size_t q = p + 1;
+	unsigned bits = 0;
+
+	if (q >= len || in[p] != '/')
+		return 0;
+	while (q < len && q < p + 3 && isdigit((unsigned char)in[q]))
+		bits = bits * 10 + (in[q++] - '0');
+	if (q == p + 1 || bits > 32 || (q < len && (alnum(in[q]) || in[q] == ':')))
+		return 0;
+	return q - p;
+}
+
 static size_t ipv4_at(const char *in, size_t len, size_t i)
 {
 	size_t p = i, n;
@@ -53,10 +70,7 @@ static size_t ipv4_at(const char *in, size_t len, size_t i)
 	/* a fifth number: a version string, not an address */
 	if (p < len && (alnum(in[p]) || (in[p] == '.' && p + 1 < len && isdigit((unsigned char)in[p + 1]))))
 		return 0;
-	if (p + 1 < len && in[p] == '/' && isdigit((unsigned char)in[p + 1]))
-		for (p++; p < len && isdigit((unsigned char)in[p]); p++)
-			;
-	return p - i;
+	return p - i + prefix_len(in, len, p);
 }
 
 static size_t ipv6_at(const char *in, size_t len, size_t i)

@@ -133,6 +133,18 @@ static void test_addresses_not_pci_ids(void **state)
 	redact_free(r);
 }
 
+/* netconsole's target MAC follows the address after a slash: not a
+ * /prefix, so the whole MAC goes too. */
+static void test_mac_after_address(void **state)
+{
+	struct redact *r = redact_new();
+
+	assert_string_equal(text(r, "netconsole=6665@10.0.0.7/eth0,6666@10.0.0.8/00:11:22:33:44:55 "
+				 "10.0.0.9/32 10.0.0.9/33 10.0.0.9/0"),
+		"netconsole=6665@<ip-1>/eth0,6666@<ip-2>/<mac-1> <ip-3> <ip-4>/33 <ip-5>");
+	redact_free(r);
+}
+
 /* Copied config files: serials, UUIDs (boot_id, smbios), SSH keys, also
  * URL-encoded as Proxmox keeps them, cloud-init passwords. */
 static void test_config_secrets(void **state)
@@ -365,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_argv_rules),
 		cmocka_unit_test(test_kernel_cmdline),
 		cmocka_unit_test(test_addresses_not_pci_ids),
+		cmocka_unit_test(test_mac_after_address),
 		cmocka_unit_test(test_config_secrets),
 		cmocka_unit_test(test_url_encoded_user),
 		cmocka_unit_test(test_argv_keeps_paths_and_numbers),
