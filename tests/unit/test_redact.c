@@ -167,6 +167,35 @@ static void test_config_secrets(void **state)
 	redact_free(r);
 }
 
+/* libvirt's SMBIOS sysinfo: serials and asset tags go like serial= and
+ * <serial>, the UUID like any UUID (the same stand-in as the domain's
+ * <uuid>, also when written without dashes); the maker and model stay. */
+static void test_libvirt_sysinfo(void **state)
+{
+	struct redact *r = redact_new();
+
+	assert_string_equal(text(r,
+		"<uuid>0e1d2c3b-4a59-6877-8695-a4b3c2d1e0f9</uuid>\n"
+		"<sysinfo type='smbios'><system>"
+		"<entry name='manufacturer'>Fujitsu</entry><entry name='product'>Esprimo</entry>"
+		"<entry name='serial'>SYSSERIAL4242</entry>"
+		"<entry name='uuid'>0e1d2c3b-4a59-6877-8695-a4b3c2d1e0f9</entry>"
+		"<entry name='sku'>S26361-K1</entry><entry name='family'>Desktop</entry></system>\n"
+		"<baseBoard><entry name=\"serial\">BOARD-77</entry><entry name='asset'>ACME 0042</entry>"
+		"<entry name='uuid'>0e1d2c3b4a5968778695a4b3c2d1e0f9</entry></baseBoard>\n"
+		"-smbios type=3,manufacturer=ACME,serial=CH-1,asset=TAG-0042\n"),
+		"<uuid><uuid-1></uuid>\n"
+		"<sysinfo type='smbios'><system>"
+		"<entry name='manufacturer'>Fujitsu</entry><entry name='product'>Esprimo</entry>"
+		"<entry name='serial'><secret-1></entry>"
+		"<entry name='uuid'><uuid-1></entry>"
+		"<entry name='sku'>S26361-K1</entry><entry name='family'>Desktop</entry></system>\n"
+		"<baseBoard><entry name=\"serial\"><secret-2></entry><entry name='asset'><secret-3></entry>"
+		"<entry name='uuid'><uuid-2></entry></baseBoard>\n"
+		"-smbios type=3,manufacturer=ACME,serial=<secret-4>,asset=<secret-5>\n");
+	redact_free(r);
+}
+
 /* A user name after a URL escape ("%2Fhome%2Falice", "alice%40pam") is
  * still the user. */
 static void test_url_encoded_user(void **state)
@@ -379,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_addresses_not_pci_ids),
 		cmocka_unit_test(test_mac_after_address),
 		cmocka_unit_test(test_config_secrets),
+		cmocka_unit_test(test_libvirt_sysinfo),
 		cmocka_unit_test(test_url_encoded_user),
 		cmocka_unit_test(test_argv_keeps_paths_and_numbers),
 		cmocka_unit_test(test_learn_system),
