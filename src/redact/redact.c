@@ -212,30 +212,52 @@ int redact_learn_system(struct redact *r, const char *root)
 
 /* ---- text ---------------------------------------------------------------- */
 
-/* Only letters and digits make a word: "pve1-backup" and "alice_old"
- * still show the name inside them, and hiding it matters more than the
- * look of the result. */
-static bool word_char(char c)
+static bool is_host(const struct pair *p)
 {
-	return isalnum((unsigned char)c);
+	return !strncmp(p->repl, "host-", 5);
+}
+
+/* What a name cannot end at. A host name is a whole name: its labels are
+ * letters, digits and '-', so "vm-111-disk-0" on a host named "vm" is
+ * another name, and "vm.lan", "vm:" or "vm_old" hold it. For a user only
+ * letters and digits make a word: "alice_old" and "alice-admin" still show
+ * the name inside them, and hiding it matters more than the look of the
+ * result. */
+static bool name_char(const struct pair *p, char c)
+{
+	return isalnum((unsigned char)c) || (c == '-' && is_host(p));
+}
+
+/* Our own file names hold the host between hyphens: record names a trace
+ * gputrace-HOST-DATE-TIME.gtrace. */
+static bool in_trace_name(const struct pair *p, const char *in, size_t i)
+{
+	static const char prefix[] = "gputrace-";
+	size_t n = sizeof(prefix) - 1;
+
+	return is_host(p) && i >= n && !memcmp(in + i - n, prefix, n) &&
+	       (i == n || !name_char(p, in[i - n - 1]));
 }
 
 /* Whether names[k] matches at IN+I as a whole word. */
 static bool match_at(const struct pair *p, const char *in, size_t len, size_t i)
 {
 	size_t n = strlen(p->orig);
+	bool trace_name;
 
 	if (n > len - i || memcmp(in + i, p->orig, n))
 		return false;
+	trace_name = in_trace_name(p, in, i);
 	/* a name right after a URL escape ("%2Fhome%2Falice", "%40alice")
 	 * starts a word too */
-	if (p->orig[0] != '/' && i > 0 && word_char(in[i - 1]) &&
+	if (p->orig[0] != '/' && i > 0 && name_char(p, in[i - 1]) && !trace_name &&
 	    !(i >= 3 && in[i - 3] == '%' && isxdigit((unsigned char)in[i - 2])))
 		return false;
-	if (i + n < len && word_char(in[i + n]) && word_char(p->orig[n - 1]))
+	if (i + n < len && name_char(p, in[i + n]) && name_char(p, p->orig[n - 1]) &&
+	    !(trace_name && in[i + n] == '-'))
 		return false;
 	/* /etc/pve stays /etc/pve on a host named "pve" */
-	if (!strncmp(p->repl, "host-", 5) && i >= 5 && !memcmp(in + i - 5, "/etc/", 5))
+	if (is_host(p) && i >= 5 && !memcmp(in + i - 5, "/etc/", 5))
 		return false;
 	/* an option name ("--vm" on a host named "vm") is not a name */
 	if (i > 0 && in[i - 1] == '-' && (i == 1 || !isalnum((unsigned char)in[i - 2])))

@@ -8,10 +8,12 @@
  *   argv values that do not matter      -> <arg-1>, <arg-2> ...
  *   addresses, UUIDs, keys, serials     -> <ip-N>, <uuid-N> ... (redact_patterns.h)
  *
- * Names are replaced as whole words (only letters and digits make a word,
- * so "pve1-backup" becomes "host-1-backup"), case-sensitively, so "vm" the
- * hostname does not eat "kvm", "VM" or the option "--vm", and /etc/pve
- * stays /etc/pve on a host named "pve".
+ * Names are replaced as whole words, case-sensitively: a host name as a
+ * whole host name (letters, digits and '-' make one, so "vm.lan" becomes
+ * "host-1.lan" but "vm-111-disk-0", "kvm", "VM" and the option "--vm" stay
+ * on a host named "vm"), a user name wherever letters and digits end
+ * ("alice_old" becomes "user-1_old"), and /etc/pve stays /etc/pve on a host
+ * named "pve".
  * An argument is kept when the analysis needs it: argv[0], option names,
  * numbers (also as --opt=N), programs under the system's directories, the values of QEMU's -id, -name and -pidfile, vfio-pci -device
  * values, sysfs paths, PCI addresses and ids, driver names, hook phases and

@@ -50,8 +50,8 @@ static void test_names_whole_words(void **state)
 	redact_add_host(r, "vm");
 	redact_add_host(r, "pve");
 	redact_add_user(r, "alice", "/srv/homes/al");
-	assert_string_equal(text(r, "pve1.example.lan pve1 pve1-backup"), "host-1 host-1 host-1-backup");
-	assert_string_equal(text(r, "vm kvm VM qemu-vm --vm 111 -vm"), "host-2 kvm VM qemu-host-2 --vm 111 -vm");
+	assert_string_equal(text(r, "pve1.example.lan pve1 pve1-backup"), "host-1 host-1 pve1-backup");
+	assert_string_equal(text(r, "vm kvm VM qemu-vm --vm 111 -vm"), "host-2 kvm VM qemu-vm --vm 111 -vm");
 	assert_string_equal(text(r, "/etc/pve/qemu-server on pve"), "/etc/pve/qemu-server on host-3");
 	assert_string_equal(text(r, "/home/alice/x alice_old /srv/homes/al/hook.sh"),
 			    "/home/user-1/x user-1_old /home/user-1/hook.sh");
@@ -60,6 +60,25 @@ static void test_names_whole_words(void **state)
 	/* same name, same stand-in: a second add changes nothing */
 	redact_add_host(r, "pve1");
 	assert_string_equal(text(r, "pve1"), "host-1");
+	redact_free(r);
+}
+
+/* A host name is a whole name: a label of a longer name ("vm-111-disk-0"
+ * on a host named "vm") is another name; a dot, a colon, a slash or an
+ * underscore end one. */
+static void test_host_whole_label(void **state)
+{
+	struct redact *r = redact_new();
+
+	redact_add_host(r, "vm");
+	redact_add_user(r, "alice", "/home/alice");
+	assert_string_equal(text(r, "scsi0: local-lvm:vm-111-disk-0,size=32G\n"),
+			    "scsi0: local-lvm:vm-111-disk-0,size=32G\n");
+	assert_string_equal(text(r, "vm: vm.example.com kvm vm-111 x-vm vm_1 /etc/pve/nodes/vm/ (vm) alice-vm"),
+			    "host-1: host-1.example.com kvm vm-111 x-vm host-1_1 /etc/pve/nodes/host-1/ (host-1) user-1-vm");
+	/* record's own file names put the host between hyphens */
+	assert_string_equal(text(r, "/var/lib/gputrace/gputrace-vm-20261201-103217.0001.gtrace my-gputrace-vm-1"),
+			    "/var/lib/gputrace/gputrace-host-1-20261201-103217.0001.gtrace my-gputrace-vm-1");
 	redact_free(r);
 }
 
@@ -402,6 +421,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_whole_words),
+		cmocka_unit_test(test_host_whole_label),
 		cmocka_unit_test(test_json_keys_kept),
 		cmocka_unit_test(test_argv_rules),
 		cmocka_unit_test(test_kernel_cmdline),
