@@ -4,7 +4,8 @@
  * so the same host, user or argument gets the same stand-in in every file.
  *
  *   hostnames (full and short)          -> host-1, host-2 ...
- *   users with uid >= 1000              -> user-1 ... (their home -> /home/user-N)
+ *   users with uid >= 1000              -> user-1 ... (their home -> /home/user-N,
+ *                                          as any other directory under /home)
  *   argv values that do not matter      -> <arg-1>, <arg-2> ...
  *   addresses, UUIDs, keys, serials     -> <ip-N>, <uuid-N> ... (redact_patterns.h)
  *
@@ -15,9 +16,12 @@
  * ("alice_old" becomes "user-1_old"), and /etc/pve stays /etc/pve on a host
  * named "pve".
  * An argument is kept when the analysis needs it: argv[0], option names,
- * numbers (also as --opt=N), programs under the system's directories, the values of QEMU's -id, -name and -pidfile, vfio-pci -device
- * values, sysfs paths, PCI addresses and ids, driver names, hook phases and
- * the verbs of qm, virsh and driverctl.
+ * numbers (also as --opt=N), paths (a script run through an interpreter is
+ * the culprit), the values of QEMU's -id, -name and -pidfile, vfio-pci
+ * -device values, sysfs paths, PCI addresses and ids, driver names, hook
+ * phases and the verbs of qm, virsh and driverctl. Kept arguments go
+ * through redact_text like argv[0]. The value of a --password, --token
+ * (...) option is never kept.
  */
 #ifndef GPUTRACE_REDACT_H
 #define GPUTRACE_REDACT_H

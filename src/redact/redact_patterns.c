@@ -174,6 +174,8 @@ static const struct {
 	{ "<entry name='serial'>", "<\n", "secret" },
 	{ "<entry name='asset'>", "<\n", "secret" },
 	{ "<entry name='uuid'>", "<\n", "uuid" },
+	/* a disk's model and serial, or its WWN */
+	{ "/dev/disk/by-id/", " \t\n\"',/<", "secret" },
 	{ "cipassword:", "\n", "secret" },
 	{ "password=", " \t\n\"',&", "secret" },
 };

@@ -233,11 +233,48 @@ static void test_argv_keeps_paths_and_numbers(void **state)
 {
 	struct redact *r = redact_new();
 	static const char watchdog[] = "/bin/sh\0/usr/local/sbin/gpu-watchdog\0" "111\0--vmid=111\0"
-		"-m\0" "8192M\0" "0x10de\0" "0.5\0/tmp/customer-x.img\0--name=secret";
+		"-m\0" "8192M\0" "0x10de\0" "0.5\0customer-x\0--name=secret";
 
 	assert_string_equal(argv_of(r, watchdog, sizeof(watchdog) - 1),
 		"/bin/sh /usr/local/sbin/gpu-watchdog 111 --vmid=111 -m 8192M 0x10de 0.5 <arg-1> "
 		"--name=<arg-2>");
+	redact_free(r);
+}
+
+/* A script run through an interpreter is the culprit: a path argument
+ * keeps its directories and file name, like argv[0], with users, hosts
+ * and addresses in it replaced; a home under /home is a user's even when
+ * /etc/passwd does not know it. Secrets stay hidden. */
+static void test_argv_keeps_script_paths(void **state)
+{
+	struct redact *r = redact_new();
+	static const char root_sh[] = "/bin/sh\0/root/gt-fix-test.sh\0" "0000:0a:00.0";
+	static const char home_sh[] = "/bin/sh\0/home/alice/fix.sh";
+	static const char mnt_py[] = "python3\0/mnt/pve1/tools/gpu_fix.py\0--vm\0" "111";
+	static const char relative[] = "bash\0./fix-gpu.sh\0../x/y.sh\0~/bin/z.sh\0~alice/z.sh";
+	static const char tmp_pl[] = "/usr/bin/perl\0/tmp/hook-helper.pl\0" "111";
+	static const char stranger[] = "sh\0/home/jdoe/bin/fix.sh\0/home/jdoe\0/home/user-1/x";
+	static const char secrets[] = "/home/alice/fix.sh\0--password\0/not/a/path\0--token=/abc/def\0"
+		"--target\0" "10.6.6.6\0/mnt/nfs/10.0.0.5/x.sh\0/dev/disk/by-id/ata-WDC_WD40_WD-WCC7K123\0"
+		"--password\0" "123456\0/srv/a,password=x\0--no-auth\0--verbose";
+
+	redact_add_host(r, "pve1");
+	redact_add_user(r, "alice", "/home/alice");
+	assert_string_equal(argv_of(r, root_sh, sizeof(root_sh) - 1),
+			    "/bin/sh /root/gt-fix-test.sh 0000:0a:00.0");
+	assert_string_equal(argv_of(r, home_sh, sizeof(home_sh) - 1), "/bin/sh /home/user-1/fix.sh");
+	assert_string_equal(argv_of(r, mnt_py, sizeof(mnt_py) - 1),
+			    "python3 /mnt/host-1/tools/gpu_fix.py --vm 111");
+	assert_string_equal(argv_of(r, relative, sizeof(relative) - 1),
+			    "bash ./fix-gpu.sh ../x/y.sh ~/bin/z.sh ~user-1/z.sh");
+	assert_string_equal(argv_of(r, tmp_pl, sizeof(tmp_pl) - 1), "/usr/bin/perl /tmp/hook-helper.pl 111");
+	assert_string_equal(argv_of(r, stranger, sizeof(stranger) - 1),
+			    "sh /home/user-2/bin/fix.sh /home/user-2 /home/user-1/x");
+	assert_string_equal(text(r, "hookscript: /home/jdoe/hook.pl"), "hookscript: /home/user-2/hook.pl");
+	assert_string_equal(argv_of(r, secrets, sizeof(secrets) - 1),
+			    "/home/user-1/fix.sh --password <arg-1> --token=<arg-2> --target <arg-3> "
+			    "/mnt/nfs/<ip-1>/x.sh /dev/disk/by-id/<secret-1> --password <arg-4> <arg-5> "
+			    "--no-auth --verbose");
 	redact_free(r);
 }
 
@@ -431,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_libvirt_sysinfo),
 		cmocka_unit_test(test_url_encoded_user),
 		cmocka_unit_test(test_argv_keeps_paths_and_numbers),
+		cmocka_unit_test(test_argv_keeps_script_paths),
 		cmocka_unit_test(test_learn_system),
 		cmocka_unit_test(test_trace_rewrite_addresses),
 		cmocka_unit_test(test_trace_rewrite),
