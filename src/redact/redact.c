@@ -212,30 +212,52 @@ int redact_learn_system(struct redact *r, const char *root)
 
 /* ---- text ---------------------------------------------------------------- */
 
-/* Only letters and digits make a word: "pve1-backup" and "alice_old"
- * still show the name inside them, and hiding it matters more than the
- * look of the result. */
-static bool word_char(char c)
+static bool is_host(const struct pair *p)
 {
-	return isalnum((unsigned char)c);
+	return !strncmp(p->repl, "host-", 5);
+}
+
+/* What a name cannot end at. A host name is a whole name: its labels are
+ * letters, digits and '-', so "vm-111-disk-0" on a host named "vm" is
+ * another name, and "vm.lan", "vm:" or "vm_old" hold it. For a user only
+ * letters and digits make a word: "alice_old" and "alice-admin" still show
+ * the name inside them, and hiding it matters more than the look of the
+ * result. */
+static bool name_char(const struct pair *p, char c)
+{
+	return isalnum((unsigned char)c) || (c == '-' && is_host(p));
+}
+
+/* Our own file names hold the host between hyphens: record names a trace
+ * gputrace-HOST-DATE-TIME.gtrace. */
+static bool in_trace_name(const struct pair *p, const char *in, size_t i)
+{
+	static const char prefix[] = "gputrace-";
+	size_t n = sizeof(prefix) - 1;
+
+	return is_host(p) && i >= n && !memcmp(in + i - n, prefix, n) &&
+	       (i == n || !name_char(p, in[i - n - 1]));
 }
 
 /* Whether names[k] matches at IN+I as a whole word. */
 static bool match_at(const struct pair *p, const char *in, size_t len, size_t i)
 {
 	size_t n = strlen(p->orig);
+	bool trace_name;
 
 	if (n > len - i || memcmp(in + i, p->orig, n))
 		return false;
+	trace_name = in_trace_name(p, in, i);
 	/* a name right after a URL escape ("%2Fhome%2Falice", "%40alice")
 	 * starts a word too */
-	if (p->orig[0] != '/' && i > 0 && word_char(in[i - 1]) &&
+	if (p->orig[0] != '/' && i > 0 && name_char(p, in[i - 1]) && !trace_name &&
 	    !(i >= 3 && in[i - 3] == '%' && isxdigit((unsigned char)in[i - 2])))
 		return false;
-	if (i + n < len && word_char(in[i + n]) && word_char(p->orig[n - 1]))
+	if (i + n < len && name_char(p, in[i + n]) && name_char(p, p->orig[n - 1]) &&
+	    !(trace_name && in[i + n] == '-'))
 		return false;
 	/* /etc/pve stays /etc/pve on a host named "pve" */
-	if (!strncmp(p->repl, "host-", 5) && i >= 5 && !memcmp(in + i - 5, "/etc/", 5))
+	if (is_host(p) && i >= 5 && !memcmp(in + i - 5, "/etc/", 5))
 		return false;
 	/* an option name ("--vm" on a host named "vm") is not a name */
 	if (i > 0 && in[i - 1] == '-' && (i == 1 || !isalnum((unsigned char)in[i - 2])))
@@ -277,12 +299,44 @@ static char *finish(struct buf *b, size_t *outlen)
 
 static const char *standin(struct redact *r, const char *kind, const char *value, size_t len);
 
+/* A directory under /home is a user's even when /etc/passwd does not name
+ * them (a directory service, another host's trace): "/home/NAME" at IN+I
+ * gets a /home/user-N of its own the first time it is seen, the stand-in
+ * of NAME when NAME is a known user. Only the directory: a bare NAME may
+ * be any word ("/home/data"). Our own stand-ins stay as they are. */
+static void learn_home_at(struct redact *r, const char *in, size_t len, size_t i)
+{
+	static const char home[] = "/home/";
+	char dir[256], repl[48];
+	const char *user;
+	size_t n = sizeof(home) - 1, end = i + n;
+
+	if (len - i <= n || memcmp(in + i, home, n))
+		return;
+	while (end < len && (isalnum((unsigned char)in[end]) || strchr("._-", in[end])))
+		end++;
+	if (end == i + n || end - i >= sizeof(dir))
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(end - i), in + i);
+	if (!strcmp(dir + n, ".") || !strcmp(dir + n, "..") || lookup(r, dir) ||
+	    (!strncmp(dir + n, "user-", 5) && dir[n + 5] &&
+	     !dir[n + 5 + strspn(dir + n + 5, "0123456789")]))
+		return;
+	user = lookup(r, dir + n);
+	if (user && !strncmp(user, "user-", 5))
+		snprintf(repl, sizeof(repl), "/home/%s", user);
+	else
+		snprintf(repl, sizeof(repl), "/home/user-%d", ++r->nusers);
+	add_pair(r, dir, repl);
+}
+
 static void redact_into(struct redact *r, struct buf *b, const char *in, size_t len)
 {
 	size_t i = 0, start = 0, k;
 	struct redact_match m;
 
 	while (i < len) {
+		learn_home_at(r, in, len, i);
 		for (k = 0; k < r->nnames; k++)
 			if (match_at(&r->names[k], in, len, i))
 				break;
@@ -378,20 +432,32 @@ static bool is_number(const char *s)
 	return !*d;
 }
 
-/* A program or script under the system's own directories: the culprit's
- * path is what the report names ("/usr/local/sbin/gpu-watchdog"). Paths
- * under /home, /root, /tmp or /mnt are not kept (homes are mapped to
- * /home/user-N by name anyway). */
-static bool is_system_path(const char *arg)
+/* A path ("/root/fix.sh", "./fix.sh", "~/bin/x"): a script run through an
+ * interpreter is the culprit, and its path is what the report names. It
+ * goes through redact_text like argv[0], so the users, hosts and addresses
+ * in it are replaced and the rest stays. With '=' or ',' it is an option
+ * string ("/dev/sdb,serial=X"), not a path. */
+static bool is_path(const char *arg)
 {
-	static const char *const dirs[] = {
-		"/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/", "/opt/",
-		"/var/lib/", "/srv/", "/run/",
-	};
+	if (arg[0] != '/' && strncmp(arg, "./", 2) && strncmp(arg, "../", 3) &&
+	    !(arg[0] == '~' && strchr(arg, '/')))
+		return false;
+	return !strpbrk(arg, "=,");
+}
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (!strncmp(arg, dirs[i], strlen(dirs[i])))
-			return !strpbrk(arg, "=,");
+/* An option whose value is a secret whatever its shape: "--password 1234",
+ * "--token=/abc" are not numbers or paths to keep. */
+static bool is_secret_option(const char *opt, size_t len)
+{
+	static const char *const words[] = { "pass", "token", "secret", "key", "cred", "auth" };
+	char name[64];
+
+	if (opt[0] != '-')
+		return false;
+	snprintf(name, sizeof(name), "%.*s", (int)len, opt);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(name, words[i]))
+			return true;
 	return false;
 }
 
@@ -423,17 +489,19 @@ static bool keep_arg(const struct redact *r, const char *arg, const char *prev)
 {
 	size_t i;
 
-	if (!arg[0] || is_number(arg))
-		return true;
-	if (arg[0] == '-' && !strchr(arg, '='))
+	if (!arg[0] || (arg[0] == '-' && !strchr(arg, '=')))
 		return true;			/* an option name */
+	if (prev && !strchr(prev, '=') && is_secret_option(prev, strlen(prev)))
+		return false;
+	if (is_number(arg))
+		return true;
 	for (i = 0; i < sizeof(keep_value_of) / sizeof(keep_value_of[0]); i++)
 		if (prev && !strcmp(prev, keep_value_of[i]))
 			return true;
 	if (prev && (!strcmp(prev, "-device") || !strcmp(prev, "--device")))
 		return strstr(arg, "vfio-pci") != NULL;
 	if (strstr(arg, "/sys/") || !strncmp(arg, "/sys", 4) || has_pci_ref(arg) ||
-	    is_system_path(arg))
+	    is_path(arg))
 		return true;
 	for (i = 0; i < sizeof(keep_words) / sizeof(keep_words[0]); i++)
 		if (!strcmp(arg, keep_words[i]))
@@ -511,7 +579,8 @@ char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
 				put(&b, arg, eq + 1 - arg);
 				arg = eq + 1;
 			}
-			if (eq && keep_arg(r, arg, NULL)) {	/* --vmid=111 */
+			if (eq && !is_secret_option(copy + i, eq - (copy + i)) &&
+			    keep_arg(r, arg, NULL)) {	/* --vmid=111 */
 				redact_into(r, &b, arg, strlen(arg));
 			} else {
 				repl = arg_standin(r, arg);

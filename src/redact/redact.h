@@ -4,18 +4,24 @@
  * so the same host, user or argument gets the same stand-in in every file.
  *
  *   hostnames (full and short)          -> host-1, host-2 ...
- *   users with uid >= 1000              -> user-1 ... (their home -> /home/user-N)
+ *   users with uid >= 1000              -> user-1 ... (their home -> /home/user-N,
+ *                                          as any other directory under /home)
  *   argv values that do not matter      -> <arg-1>, <arg-2> ...
  *   addresses, UUIDs, keys, serials     -> <ip-N>, <uuid-N> ... (redact_patterns.h)
  *
- * Names are replaced as whole words (only letters and digits make a word,
- * so "pve1-backup" becomes "host-1-backup"), case-sensitively, so "vm" the
- * hostname does not eat "kvm", "VM" or the option "--vm", and /etc/pve
- * stays /etc/pve on a host named "pve".
+ * Names are replaced as whole words, case-sensitively: a host name as a
+ * whole host name (letters, digits and '-' make one, so "vm.lan" becomes
+ * "host-1.lan" but "vm-111-disk-0", "kvm", "VM" and the option "--vm" stay
+ * on a host named "vm"), a user name wherever letters and digits end
+ * ("alice_old" becomes "user-1_old"), and /etc/pve stays /etc/pve on a host
+ * named "pve".
  * An argument is kept when the analysis needs it: argv[0], option names,
- * numbers (also as --opt=N), programs under the system's directories, the values of QEMU's -id, -name and -pidfile, vfio-pci -device
- * values, sysfs paths, PCI addresses and ids, driver names, hook phases and
- * the verbs of qm, virsh and driverctl.
+ * numbers (also as --opt=N), paths (a script run through an interpreter is
+ * the culprit), the values of QEMU's -id, -name and -pidfile, vfio-pci
+ * -device values, sysfs paths, PCI addresses and ids, driver names, hook
+ * phases and the verbs of qm, virsh and driverctl. Kept arguments go
+ * through redact_text like argv[0]. The value of a --password, --token
+ * (...) option is never kept.
  */
 #ifndef GPUTRACE_REDACT_H
 #define GPUTRACE_REDACT_H

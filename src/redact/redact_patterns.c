@@ -36,6 +36,23 @@ static size_t octet(const char *in, size_t len, size_t i)
 	return n && n < 4 && v <= 255 ? n : 0;
 }
 
+/* A "/N" prefix length (0..32) at IN+P: its length, 0 if none. What
+ * follows an address after a slash may be something else that starts
+ * with digits: netconsole's "10.0.0.8/00:11:22:33:44:55" names a MAC. */
+static size_t prefix_len(const char *in, size_t len, size_t p)
+{
+	size_t q = p + 1;
+	unsigned bits = 0;
+
+	if (q >= len || in[p] != '/')
+		return 0;
+	while (q < len && q < p + 3 && isdigit((unsigned char)in[q]))
+		bits = bits * 10 + (in[q++] - '0');
+	if (q == p + 1 || bits > 32 || (q < len && (alnum(in[q]) || in[q] == ':')))
+		return 0;
+	return q - p;
+}
+
 static size_t ipv4_at(const char *in, size_t len, size_t i)
 {
 	size_t p = i, n;
@@ -53,10 +70,7 @@ static size_t ipv4_at(const char *in, size_t len, size_t i)
 	/* a fifth number: a version string, not an address */
 	if (p < len && (alnum(in[p]) || (in[p] == '.' && p + 1 < len && isdigit((unsigned char)in[p + 1]))))
 		return 0;
-	if (p + 1 < len && in[p] == '/' && isdigit((unsigned char)in[p + 1]))
-		for (p++; p < len && isdigit((unsigned char)in[p]); p++)
-			;
-	return p - i;
+	return p - i + prefix_len(in, len, p);
 }
 
 static size_t ipv6_at(const char *in, size_t len, size_t i)
@@ -138,37 +152,56 @@ static size_t key_blob_at(const char *in, size_t len, size_t i)
 	return p - i >= 40 ? p - i : 0;
 }
 
-/* Keys whose value is hidden whole, up to the end of the token. */
+/* Keys whose value is hidden whole, up to the end of the token. A quote
+ * in a key stands for either quote (XML attributes take both). */
 static const struct {
 	const char *key;
 	const char *ends;	/* bytes that end the value */
+	const char *kind;	/* the stand-in's */
 } secret_keys[] = {
-	{ "ip=", " \t\n\"'" },
-	{ "root=", " \t\n\"'" },
-	{ "nfsroot=", " \t\n\"'" },
-	{ "resume=", " \t\n\"'" },
-	{ "cryptdevice=", " \t\n\"'" },
-	{ "rd.luks.uuid=", " \t\n\"'" },
-	{ "rd.luks.name=", " \t\n\"'" },
-	{ "serial=", " \t\n\"',<" },
-	{ "<serial>", "<\n" },
-	{ "cipassword:", "\n" },
-	{ "password=", " \t\n\"',&" },
+	{ "ip=", " \t\n\"'", "secret" },
+	{ "root=", " \t\n\"'", "secret" },
+	{ "nfsroot=", " \t\n\"'", "secret" },
+	{ "resume=", " \t\n\"'", "secret" },
+	{ "cryptdevice=", " \t\n\"'", "secret" },
+	{ "rd.luks.uuid=", " \t\n\"'", "secret" },
+	{ "rd.luks.name=", " \t\n\"'", "secret" },
+	{ "serial=", " \t\n\"',<", "secret" },
+	{ "asset=", " \t\n\"',<", "secret" },		/* QEMU's -smbios type=2,3 */
+	{ "<serial>", "<\n", "secret" },
+	/* libvirt's <sysinfo type='smbios'>; a UUID there may lack its
+	 * dashes, and gets the stand-in of the same UUID elsewhere */
+	{ "<entry name='serial'>", "<\n", "secret" },
+	{ "<entry name='asset'>", "<\n", "secret" },
+	{ "<entry name='uuid'>", "<\n", "uuid" },
+	/* a disk's model and serial, or its WWN */
+	{ "/dev/disk/by-id/", " \t\n\"',/<", "secret" },
+	{ "cipassword:", "\n", "secret" },
+	{ "password=", " \t\n\"',&", "secret" },
 };
 
-static size_t secret_at(const char *in, size_t len, size_t i, size_t *keep)
+static bool key_at(const char *in, const char *key, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (in[k] != key[k] && !(key[k] == '\'' && in[k] == '"'))
+			return false;
+	return true;
+}
+
+static size_t secret_at(const char *in, size_t len, size_t i, struct redact_match *m)
 {
 	for (size_t k = 0; k < sizeof(secret_keys) / sizeof(secret_keys[0]); k++) {
 		size_t n = strlen(secret_keys[k].key), p;
 
-		if (len - i <= n || memcmp(in + i, secret_keys[k].key, n))
+		if (len - i <= n || !key_at(in + i, secret_keys[k].key, n))
 			continue;
 		p = i + n;
 		while (p < len && in[p] && !strchr(secret_keys[k].ends, in[p]))
 			p++;
 		if (p == i + n)
 			return 0;
-		*keep = n;
+		m->keep = n;
+		m->kind = secret_keys[k].kind;
 		return p - i;
 	}
 	return 0;
@@ -179,8 +212,8 @@ int redact_pattern_at(const char *in, size_t len, size_t i, struct redact_match 
 	size_t n;
 
 	m->keep = 0;
-	if (starts_token(in, i, "._-") && (n = secret_at(in, len, i, &m->keep))) {
-		m->kind = "secret";
+	if (starts_token(in, i, "._-") && (n = secret_at(in, len, i, m))) {
+		/* kind and keep set */
 	} else if (!starts_token(in, i, ".:")) {
 		return 0;
 	} else if ((n = uuid_at(in, len, i))) {

@@ -8,7 +8,9 @@
  *   UUIDs (root=UUID=, boot_id, smbios, vmgenid)  -> <uuid-N>
  *   SSH public key blobs, URL-encoded too         -> <key-N>
  *   the values of ip=, root=, nfsroot=, resume=, cryptdevice= (kernel
- *   command line), serial=, <serial>, cipassword:, password=  -> <secret-N>
+ *   command line), serial=, asset=, <serial>, libvirt's sysinfo entries
+ *   serial and asset, cipassword:, password=, the disk name after
+ *   /dev/disk/by-id/ (model and serial, or WWN)   -> <secret-N>
  *
  * PCI addresses (0000:0a:00.0, 0a:00.0) and id pairs (10de:1b80) are never
  * one of these: a BDF has neither "::" nor eight groups, and dotted

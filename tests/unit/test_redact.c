@@ -50,8 +50,8 @@ static void test_names_whole_words(void **state)
 	redact_add_host(r, "vm");
 	redact_add_host(r, "pve");
 	redact_add_user(r, "alice", "/srv/homes/al");
-	assert_string_equal(text(r, "pve1.example.lan pve1 pve1-backup"), "host-1 host-1 host-1-backup");
-	assert_string_equal(text(r, "vm kvm VM qemu-vm --vm 111 -vm"), "host-2 kvm VM qemu-host-2 --vm 111 -vm");
+	assert_string_equal(text(r, "pve1.example.lan pve1 pve1-backup"), "host-1 host-1 pve1-backup");
+	assert_string_equal(text(r, "vm kvm VM qemu-vm --vm 111 -vm"), "host-2 kvm VM qemu-vm --vm 111 -vm");
 	assert_string_equal(text(r, "/etc/pve/qemu-server on pve"), "/etc/pve/qemu-server on host-3");
 	assert_string_equal(text(r, "/home/alice/x alice_old /srv/homes/al/hook.sh"),
 			    "/home/user-1/x user-1_old /home/user-1/hook.sh");
@@ -60,6 +60,25 @@ static void test_names_whole_words(void **state)
 	/* same name, same stand-in: a second add changes nothing */
 	redact_add_host(r, "pve1");
 	assert_string_equal(text(r, "pve1"), "host-1");
+	redact_free(r);
+}
+
+/* A host name is a whole name: a label of a longer name ("vm-111-disk-0"
+ * on a host named "vm") is another name; a dot, a colon, a slash or an
+ * underscore end one. */
+static void test_host_whole_label(void **state)
+{
+	struct redact *r = redact_new();
+
+	redact_add_host(r, "vm");
+	redact_add_user(r, "alice", "/home/alice");
+	assert_string_equal(text(r, "scsi0: local-lvm:vm-111-disk-0,size=32G\n"),
+			    "scsi0: local-lvm:vm-111-disk-0,size=32G\n");
+	assert_string_equal(text(r, "vm: vm.example.com kvm vm-111 x-vm vm_1 /etc/pve/nodes/vm/ (vm) alice-vm"),
+			    "host-1: host-1.example.com kvm vm-111 x-vm host-1_1 /etc/pve/nodes/host-1/ (host-1) user-1-vm");
+	/* record's own file names put the host between hyphens */
+	assert_string_equal(text(r, "/var/lib/gputrace/gputrace-vm-20261201-103217.0001.gtrace my-gputrace-vm-1"),
+			    "/var/lib/gputrace/gputrace-host-1-20261201-103217.0001.gtrace my-gputrace-vm-1");
 	redact_free(r);
 }
 
@@ -133,6 +152,18 @@ static void test_addresses_not_pci_ids(void **state)
 	redact_free(r);
 }
 
+/* netconsole's target MAC follows the address after a slash: not a
+ * /prefix, so the whole MAC goes too. */
+static void test_mac_after_address(void **state)
+{
+	struct redact *r = redact_new();
+
+	assert_string_equal(text(r, "netconsole=6665@10.0.0.7/eth0,6666@10.0.0.8/00:11:22:33:44:55 "
+				 "10.0.0.9/32 10.0.0.9/33 10.0.0.9/0"),
+		"netconsole=6665@<ip-1>/eth0,6666@<ip-2>/<mac-1> <ip-3> <ip-4>/33 <ip-5>");
+	redact_free(r);
+}
+
 /* Copied config files: serials, UUIDs (boot_id, smbios), SSH keys, also
  * URL-encoded as Proxmox keeps them, cloud-init passwords. */
 static void test_config_secrets(void **state)
@@ -155,6 +186,35 @@ static void test_config_secrets(void **state)
 	redact_free(r);
 }
 
+/* libvirt's SMBIOS sysinfo: serials and asset tags go like serial= and
+ * <serial>, the UUID like any UUID (the same stand-in as the domain's
+ * <uuid>, also when written without dashes); the maker and model stay. */
+static void test_libvirt_sysinfo(void **state)
+{
+	struct redact *r = redact_new();
+
+	assert_string_equal(text(r,
+		"<uuid>0e1d2c3b-4a59-6877-8695-a4b3c2d1e0f9</uuid>\n"
+		"<sysinfo type='smbios'><system>"
+		"<entry name='manufacturer'>Fujitsu</entry><entry name='product'>Esprimo</entry>"
+		"<entry name='serial'>SYSSERIAL4242</entry>"
+		"<entry name='uuid'>0e1d2c3b-4a59-6877-8695-a4b3c2d1e0f9</entry>"
+		"<entry name='sku'>S26361-K1</entry><entry name='family'>Desktop</entry></system>\n"
+		"<baseBoard><entry name=\"serial\">BOARD-77</entry><entry name='asset'>ACME 0042</entry>"
+		"<entry name='uuid'>0e1d2c3b4a5968778695a4b3c2d1e0f9</entry></baseBoard>\n"
+		"-smbios type=3,manufacturer=ACME,serial=CH-1,asset=TAG-0042\n"),
+		"<uuid><uuid-1></uuid>\n"
+		"<sysinfo type='smbios'><system>"
+		"<entry name='manufacturer'>Fujitsu</entry><entry name='product'>Esprimo</entry>"
+		"<entry name='serial'><secret-1></entry>"
+		"<entry name='uuid'><uuid-1></entry>"
+		"<entry name='sku'>S26361-K1</entry><entry name='family'>Desktop</entry></system>\n"
+		"<baseBoard><entry name=\"serial\"><secret-2></entry><entry name='asset'><secret-3></entry>"
+		"<entry name='uuid'><uuid-2></entry></baseBoard>\n"
+		"-smbios type=3,manufacturer=ACME,serial=<secret-4>,asset=<secret-5>\n");
+	redact_free(r);
+}
+
 /* A user name after a URL escape ("%2Fhome%2Falice", "alice%40pam") is
  * still the user. */
 static void test_url_encoded_user(void **state)
@@ -173,11 +233,48 @@ static void test_argv_keeps_paths_and_numbers(void **state)
 {
 	struct redact *r = redact_new();
 	static const char watchdog[] = "/bin/sh\0/usr/local/sbin/gpu-watchdog\0" "111\0--vmid=111\0"
-		"-m\0" "8192M\0" "0x10de\0" "0.5\0/tmp/customer-x.img\0--name=secret";
+		"-m\0" "8192M\0" "0x10de\0" "0.5\0customer-x\0--name=secret";
 
 	assert_string_equal(argv_of(r, watchdog, sizeof(watchdog) - 1),
 		"/bin/sh /usr/local/sbin/gpu-watchdog 111 --vmid=111 -m 8192M 0x10de 0.5 <arg-1> "
 		"--name=<arg-2>");
+	redact_free(r);
+}
+
+/* A script run through an interpreter is the culprit: a path argument
+ * keeps its directories and file name, like argv[0], with users, hosts
+ * and addresses in it replaced; a home under /home is a user's even when
+ * /etc/passwd does not know it. Secrets stay hidden. */
+static void test_argv_keeps_script_paths(void **state)
+{
+	struct redact *r = redact_new();
+	static const char root_sh[] = "/bin/sh\0/root/gt-fix-test.sh\0" "0000:0a:00.0";
+	static const char home_sh[] = "/bin/sh\0/home/alice/fix.sh";
+	static const char mnt_py[] = "python3\0/mnt/pve1/tools/gpu_fix.py\0--vm\0" "111";
+	static const char relative[] = "bash\0./fix-gpu.sh\0../x/y.sh\0~/bin/z.sh\0~alice/z.sh";
+	static const char tmp_pl[] = "/usr/bin/perl\0/tmp/hook-helper.pl\0" "111";
+	static const char stranger[] = "sh\0/home/jdoe/bin/fix.sh\0/home/jdoe\0/home/user-1/x";
+	static const char secrets[] = "/home/alice/fix.sh\0--password\0/not/a/path\0--token=/abc/def\0"
+		"--target\0" "10.6.6.6\0/mnt/nfs/10.0.0.5/x.sh\0/dev/disk/by-id/ata-WDC_WD40_WD-WCC7K123\0"
+		"--password\0" "123456\0/srv/a,password=x\0--no-auth\0--verbose";
+
+	redact_add_host(r, "pve1");
+	redact_add_user(r, "alice", "/home/alice");
+	assert_string_equal(argv_of(r, root_sh, sizeof(root_sh) - 1),
+			    "/bin/sh /root/gt-fix-test.sh 0000:0a:00.0");
+	assert_string_equal(argv_of(r, home_sh, sizeof(home_sh) - 1), "/bin/sh /home/user-1/fix.sh");
+	assert_string_equal(argv_of(r, mnt_py, sizeof(mnt_py) - 1),
+			    "python3 /mnt/host-1/tools/gpu_fix.py --vm 111");
+	assert_string_equal(argv_of(r, relative, sizeof(relative) - 1),
+			    "bash ./fix-gpu.sh ../x/y.sh ~/bin/z.sh ~user-1/z.sh");
+	assert_string_equal(argv_of(r, tmp_pl, sizeof(tmp_pl) - 1), "/usr/bin/perl /tmp/hook-helper.pl 111");
+	assert_string_equal(argv_of(r, stranger, sizeof(stranger) - 1),
+			    "sh /home/user-2/bin/fix.sh /home/user-2 /home/user-1/x");
+	assert_string_equal(text(r, "hookscript: /home/jdoe/hook.pl"), "hookscript: /home/user-2/hook.pl");
+	assert_string_equal(argv_of(r, secrets, sizeof(secrets) - 1),
+			    "/home/user-1/fix.sh --password <arg-1> --token=<arg-2> --target <arg-3> "
+			    "/mnt/nfs/<ip-1>/x.sh /dev/disk/by-id/<secret-1> --password <arg-4> <arg-5> "
+			    "--no-auth --verbose");
 	redact_free(r);
 }
 
@@ -361,13 +458,17 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_whole_words),
+		cmocka_unit_test(test_host_whole_label),
 		cmocka_unit_test(test_json_keys_kept),
 		cmocka_unit_test(test_argv_rules),
 		cmocka_unit_test(test_kernel_cmdline),
 		cmocka_unit_test(test_addresses_not_pci_ids),
+		cmocka_unit_test(test_mac_after_address),
 		cmocka_unit_test(test_config_secrets),
+		cmocka_unit_test(test_libvirt_sysinfo),
 		cmocka_unit_test(test_url_encoded_user),
 		cmocka_unit_test(test_argv_keeps_paths_and_numbers),
+		cmocka_unit_test(test_argv_keeps_script_paths),
 		cmocka_unit_test(test_learn_system),
 		cmocka_unit_test(test_trace_rewrite_addresses),
 		cmocka_unit_test(test_trace_rewrite),
