@@ -66,6 +66,12 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 		shown(s, m->hostname), shown(s, m->kernel), shown(s, m->backend));
 	fprintf(out, s->md ? "Times from %s%s.\n\n" : "times from %s%s\n\n", zone[0] ? zone : "-",
 		m->truncated ? s->md ? "; **the trace is truncated** (no end record)" : "; TRUNCATED: no end record" : "");
+	if (m->next_not_given)
+		fprintf(out, s->md ? "**The recording went on in a next file not given** (%s): verdicts "
+				     "may miss what came after.\n\n"
+				   : "NOT ALL GIVEN: the recording went on in a next file (%s): verdicts may "
+				     "miss what came after\n\n",
+			m->next_missing[0] ? shown(s, m->next_missing) : "not named");
 	for (size_t i = 0; i < m->n_vms; i++) {
 		const struct m_vm *vm = &m->vms[i];
 
