@@ -589,11 +589,15 @@ static void left(const struct model *m, const struct custody_set *cs, const stru
 		 struct findings *fs)
 {
 	bool stub = driver_is_stub(c->settled_driver);
-	struct finding *f = add(fs, stub ? F_LEFT_ON_STUB : F_LEFT_WITHOUT_DRIVER,
-				stub ? SEV_WARN : SEV_HIGH);
+	struct finding *f;
 	const struct m_hook *h = c->n_hooks ? c->hooks[c->n_hooks - 1] : NULL;
 	char by[160] = "the stop sequence";
 
+	/* on a host driver at the settle (never taken, or its return not
+	 * seen): nothing was left behind */
+	if (c->settled_driver[0] && !stub)
+		return;
+	f = add(fs, stub ? F_LEFT_ON_STUB : F_LEFT_WITHOUT_DRIVER, stub ? SEV_WARN : SEV_HIGH);
 	if (!f)
 		return;
 	set_device(f, c);

@@ -179,6 +179,47 @@ static void test_hook_forgets_audio(void **state)
 	report_free(&rep);
 }
 
+/* The hook unbinds the audio function from vfio-pci and binds nothing:
+ * HIGH, told in words that read ("left without a driver after"). A
+ * function the start never took off its host driver (only the GPU was
+ * moved) is not "left" anywhere. */
+static void test_left_without_driver_and_never_taken(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+	struct gt_task hook;
+	struct report rep;
+	const struct finding *f;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "unbound.gtrace");
+	hook = proxmox_hook(&r, 60100, "gpu", 0);
+	tb_write(&r.b, 60500, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", AUDIO);
+	tb_drv(&r.b, 60500.5, &hook, GT_EV_UNBIND, AUDIO, "vfio-pci", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_LEFT_WITHOUT_DRIVER, AUDIO);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_non_null(strstr(f->summary, AUDIO " left without a driver after the stop sequence"));
+	report_free(&rep);
+
+	tb_open(&r.b, dir, "gpu-only.gtrace", "fentry");
+	r.uevents = false;
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_pci(&r.b, AUDIO, "10de", "10f0", "snd_hda_intel");
+	tb_file(&r.b, "/etc/pve/qemu-server/111.conf",
+		"hookscript: local:snippets/gpu-reattach-hook.pl\nhostpci0: 0000:0a:00,pcie=1,x-vga=1\n");
+	tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+	move(&r, 120, &qm, GPU, "nouveau", "vfio-pci");
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -name vm111 -pidfile /var/run/qemu-server/111.pid");
+	tb_exit(&r.b, 60000, &kvm, 0);
+	proxmox_hook(&r, 60100, "gpu", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_null(find(&rep, F_LEFT_WITHOUT_DRIVER, AUDIO));
+	assert_null(find(&rep, F_LEFT_ON_STUB, AUDIO));
+	report_free(&rep);
+}
+
 /* The forgotten function is then idled by vfio-pci (runtime PM): the
  * finding says so from the last state recorded, not from the first. */
 static void test_left_function_powered_down(void **state)
@@ -629,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_culprit_descends_from_hook),
 		cmocka_unit_test(test_hook_forgets_audio),
 		cmocka_unit_test(test_left_function_powered_down),
+		cmocka_unit_test(test_left_without_driver_and_never_taken),
 		cmocka_unit_test(test_no_hook_guest_initiated),
 		cmocka_unit_test(test_no_hook_after_requested_stop),
 		cmocka_unit_test(test_hook_failed),
