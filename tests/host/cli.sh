@@ -45,6 +45,15 @@ t_cli_options() {
 	cli_bad "--color takes three words" \
 		"gputrace: report: --color takes auto, always or never, not 'sometimes'; try 'gputrace report --help'" \
 		report --color=sometimes "$CLI_TRACE"
+	cli_bad "a malformed --device is a usage error, not a runtime one" \
+		"gputrace: status: --device: 'zz' is not a PCI address (0000:0a:00.0 or 0a:00.0); try 'gputrace status --help'" \
+		status -d zz
+	cli_bad "a number past its range is refused, not wrapped" \
+		"gputrace: record: --duration wants a positive number of seconds up to 1000000000, not '99999999999999999999'; try 'gputrace record --help'" \
+		record -d 99999999999999999999
+	cli_bad "an empty value is a missing one" \
+		"gputrace: check: option '--kernel-release' needs a value, not an empty one; try 'gputrace check --help'" \
+		check --kernel-release ''
 	cli_bad "operands counted: one line too" \
 		"gputrace: status: takes no arguments ('extra'); use --device BDF for one device; try 'gputrace status --help'" \
 		status extra
