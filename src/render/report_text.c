@@ -235,6 +235,21 @@ static void findings(FILE *out, const struct report *r, const struct style *s)
 	}
 }
 
+/* The first NP phases' names as a table's head: Markdown cells, or text
+ * columns of WIDTH. */
+static void phase_names(FILE *out, const struct model *m, const struct style *s, size_t np,
+			size_t width)
+{
+	for (size_t p = 0; p < np; p++) {
+		if (s->md) {
+			fprintf(out, " %s |", shown(s, m->phases[p].name));
+			continue;
+		}
+		fputc(' ', out);
+		column(out, s, m->phases[p].name, width);
+	}
+}
+
 /* Each transition and the phases it happened in: what differs stands out. */
 static void phases(FILE *out, const struct report *r, const struct style *s)
 {
@@ -244,14 +259,7 @@ static void phases(FILE *out, const struct report *r, const struct style *s)
 	if (r->phase || np < 2)
 		return;
 	fprintf(out, s->md ? "### Phases compared\n\n| transition |" : "PHASES (x: happened in that phase)\n%-60s", s->md ? "" : "");
-	for (size_t p = 0; p < np; p++) {
-		if (s->md) {
-			fprintf(out, " %s |", shown(s, m->phases[p].name));
-			continue;
-		}
-		fputc(' ', out);
-		column(out, s, m->phases[p].name, 10);
-	}
+	phase_names(out, m, s, np, 10);
 	fputc('\n', out);
 	if (s->md) {
 		fputs("|---|", out);
@@ -281,14 +289,7 @@ static void device_states(FILE *out, const struct report *r, const struct style 
 	const struct model *m = &r->m;
 
 	fprintf(out, s->md ? "\n**%s**\n\n| attribute |" : "%s\n  %-16s", any->bdf, s->md ? "" : "attribute");
-	for (size_t p = 0; p < np; p++) {
-		if (s->md) {
-			fprintf(out, " %s |", shown(s, m->phases[p].name));
-			continue;
-		}
-		fputc(' ', out);
-		column(out, s, m->phases[p].name, 14);
-	}
+	phase_names(out, m, s, np, 14);
 	fprintf(out, s->md ? "\n|---|" : "\n");
 	for (size_t p = 0; s->md && p < np; p++)
 		fputs("---|", out);

@@ -186,8 +186,6 @@ static void test_hook_forgets_audio(void **state)
  * moved) is not "left" anywhere. */
 static void test_left_without_driver_and_never_taken(void **state)
 {
-	struct gt_task qm = tb_task(3990, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
-	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
 	struct gt_task hook;
 	struct report rep;
 	const struct finding *f;
@@ -204,16 +202,7 @@ static void test_left_without_driver_and_never_taken(void **state)
 	assert_non_null(strstr(f->summary, AUDIO " left without a driver after the stop sequence"));
 	report_free(&rep);
 
-	tb_open(&r.b, dir, "gpu-only.gtrace", "fentry");
-	r.uevents = false;
-	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
-	tb_pci(&r.b, AUDIO, "10de", "10f0", "snd_hda_intel");
-	tb_file(&r.b, "/etc/pve/qemu-server/111.conf",
-		"hookscript: local:snippets/gpu-reattach-hook.pl\nhostpci0: 0000:0a:00,pcie=1,x-vga=1\n");
-	tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
-	move(&r, 120, &qm, GPU, "nouveau", "vfio-pci");
-	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -name vm111 -pidfile /var/run/qemu-server/111.pid");
-	tb_exit(&r.b, 60000, &kvm, 0);
+	proxmox_vm_runs_taking(&r, "fentry", "gpu-only.gtrace", false);
 	proxmox_hook(&r, 60100, "gpu", 0);
 	assert_int_equal(build(&r, "111", &rep), 0);
 	assert_null(find(&rep, F_LEFT_WITHOUT_DRIVER, AUDIO));
