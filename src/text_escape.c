@@ -248,3 +248,27 @@ void md_code_span_put(FILE *out, const void *src, size_t len)
 	for (size_t i = 0; i <= longest; i++)
 		fputc('`', out);
 }
+
+size_t text_escaped_fit(const char *escaped, size_t width, size_t *cols)
+{
+	size_t len = strlen(escaped), n = 0, used = 0;
+
+	while (n < len) {
+		size_t piece, shown;
+		uint32_t cp;
+
+		if (escaped[n] == '\\') {
+			piece = shown = escaped[n + 1] == 'x' ? 4 : 2;
+		} else {
+			piece = utf8_seq(escaped + n, len - n, &cp);
+			piece = piece ? piece : 1;	/* not ours: a byte at a time */
+			shown = 1;
+		}
+		if (n + piece > len || used + shown > width)
+			break;
+		n += piece;
+		used += shown;
+	}
+	*cols = used;
+	return n;
+}

@@ -42,6 +42,12 @@ const char *md_escape(char *dst, size_t size, const void *src, size_t len);
 const char *text_escape_str(char *dst, size_t size, const char *src);
 const char *md_escape_str(char *dst, size_t size, const char *src);
 
+/* The longest start of ESCAPED (plain text, as text_escape made it) that
+ * fits WIDTH columns without cutting a character or an escape ("\\xNN",
+ * "\\n", "\\\\"): its length in bytes, and the columns it takes in *COLS
+ * (a character one column: a table of names, not of wide scripts). */
+size_t text_escaped_fit(const char *escaped, size_t width, size_t *cols);
+
 /* Streams LEN bytes of SRC escaped to OUT, without a length limit. */
 void text_escape_put(FILE *out, const void *src, size_t len);
 void md_escape_put(FILE *out, const void *src, size_t len);

@@ -183,6 +183,7 @@ static int add_report(struct bundle *b)
 		{ "html", "report.html" },
 	};
 	char err[1024];
+	bool warned = false;
 	struct mem m;
 	int ret;
 
@@ -193,9 +194,12 @@ static int add_report(struct bundle *b)
 		ret = report_render_files((const char *const *)b->report_paths, b->ntraces, b->vm,
 					  forms[i].fmt, m.fp, err, sizeof(err));
 		if (ret < 0) {
-			/* The bundle is still worth having: the traces are in it. */
-			gt_warn("report (%s) failed: %s; the bundle says so in %s", forms[i].fmt,
-				err[0] ? err : "unknown error", forms[i].name);
+			/* The bundle is still worth having: the traces are in it.
+			 * One warning for the part, whichever forms failed. */
+			if (!warned)
+				gt_warn("report failed: %s; the bundle says so in report.*",
+					err[0] ? err : "unknown error");
+			warned = true;
 			free(mem_close(&m));
 			if (!mem_open(&m))
 				return add_part(b, forms[i].name, NULL, 0);
@@ -219,6 +223,8 @@ static int add_status(struct bundle *b)
 	int ret;
 
 	ret = status_collect(b->root, NULL, &st, err, sizeof(err));
+	if (ret)
+		gt_warn("status failed: %s; the bundle says so in status.txt and status.json", err);
 	for (int json = 0; json < 2; json++) {
 		if (!mem_open(&m))
 			return add_part(b, json ? "status.json" : "status.txt", NULL, 0);
@@ -247,6 +253,8 @@ static int add_check(struct bundle *b)
 	int ret;
 
 	ret = audit_run(&o, &a, err, sizeof(err));
+	if (ret)
+		gt_warn("check failed: %s; the bundle says so in check.txt and check.json", err);
 	for (int json = 0; json < 2; json++) {
 		if (!mem_open(&m))
 			return add_part(b, json ? "check.json" : "check.txt", NULL, 0);
@@ -270,6 +278,7 @@ static int add_kernel(struct bundle *b)
 {
 	char cmdline[KERNEL_CMDLINE_MAX], release[128];
 	struct utsname u;
+	bool unread = false;
 	struct mem m;
 
 	if (!mem_open(&m))
@@ -278,12 +287,19 @@ static int add_kernel(struct bundle *b)
 		fprintf(m.fp, "uname -a: %s %s %s %s %s\n", u.sysname, u.nodename, u.release,
 			u.version, u.machine);
 	} else {
-		if (kernel_release(b->root, release, sizeof(release)))
+		if (kernel_release(b->root, release, sizeof(release))) {
 			snprintf(release, sizeof(release), "unknown");
+			unread = true;
+		}
 		fprintf(m.fp, "kernel release (from %s): %s\n", b->root, release);
 	}
-	if (kernel_cmdline(b->root, cmdline, sizeof(cmdline)))
+	if (kernel_cmdline(b->root, cmdline, sizeof(cmdline))) {
 		snprintf(cmdline, sizeof(cmdline), "(unreadable)");
+		unread = true;
+	}
+	if (unread)
+		gt_warn("kernel.txt: the kernel release or command line of %s is unreadable; the "
+			"bundle says so in kernel.txt", b->root ? b->root : "this host");
 	fprintf(m.fp, "/proc/cmdline: %s\n", cmdline);
 	mem_close(&m);
 	return add_part(b, "kernel.txt", m.buf, m.len);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The options every command shares, and the two ways a command says what
  * went wrong (cmd_opts.h). */
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,11 +161,30 @@ static bool color_on(const char *when)
 	return isatty(STDOUT_FILENO) && !(no_color && no_color[0]) && !(term && !strcmp(term, "dumb"));
 }
 
+/* An empty value ("--root ''", "--root=") is a value forgotten, never
+ * one meant: said as such, not left to fail later as a path or a name. */
+static bool empty_value(struct cmd_opts *o, int c, int idx)
+{
+	char name[64];
+
+	if (!optarg || optarg[0] || c == '?' || c == ':')
+		return false;
+	if (idx >= 0)
+		snprintf(name, sizeof(name), "--%s", o->all[idx].name);
+	else
+		snprintf(name, sizeof(name), "-%c", c);
+	o->exit = cmd_usage_err("option '%s' needs a value, not an empty one", name);
+	return true;
+}
+
 int cmd_opts_next(struct cmd_opts *o, int argc, char **argv)
 {
-	int c;
+	int c, idx = -1;
 
-	while ((c = getopt_long(argc, argv, o->shortopts, o->all, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, o->shortopts, o->all, &idx)) != -1) {
+		if (empty_value(o, c, idx))
+			return CMD_OPTS_STOP;
+		idx = -1;
 		switch (c) {
 		case 'h':
 			o->usage(stdout);
@@ -189,4 +210,37 @@ int cmd_opts_next(struct cmd_opts *o, int argc, char **argv)
 	}
 	o->color = !o->json && color_on(o->color_when);
 	return -1;
+}
+
+bool cmd_parse_uint(const char *arg, unsigned long long min, unsigned long long max,
+		    unsigned long long *out)
+{
+	unsigned long long n;
+
+	/* strtoull alone takes " 5", "+5", "-5" (as a huge number) and 0x10 */
+	if (!arg[0] || strspn(arg, "0123456789") != strlen(arg))
+		return false;
+	errno = 0;
+	n = strtoull(arg, NULL, 10);
+	if (errno == ERANGE || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+bool cmd_parse_number(const char *arg, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	/* strtod alone takes " 5", "inf", "nan" and 0x1p4 */
+	if (!((arg[0] >= '0' && arg[0] <= '9') || arg[0] == '.') ||
+	    strspn(arg, "0123456789.eE+-") != strlen(arg))
+		return false;
+	errno = 0;
+	v = strtod(arg, &end);
+	if (*end || errno == ERANGE || !isfinite(v) || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
 }

@@ -65,4 +65,14 @@ int cmd_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * stdout. The caller exits non-zero. */
 void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The one checked reading of an option's number; the caller says what it
+ * wants when false (cmd_usage_err). A whole number: decimal digits only
+ * (no sign, space, hex or suffix), from MIN to MAX, no overflow. */
+bool cmd_parse_uint(const char *arg, unsigned long long min, unsigned long long max,
+		    unsigned long long *out);
+
+/* A decimal number ("12", "0.5", "1e3"; no sign, hex, inf or nan), finite,
+ * from MIN to MAX. */
+bool cmd_parse_number(const char *arg, double min, double max, double *out);
+
 #endif

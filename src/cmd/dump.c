@@ -78,18 +78,23 @@ static bool known_kind(const char *k)
 /* "12.5" (seconds from the start) or "22:51:24[.384]" (time of day). */
 static bool parse_when(const char *s, double *out, bool *tod)
 {
-	unsigned h, m;
+	const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	unsigned long long h, m;
+	char hs[8], ms[8];
 	double sec;
-	char *end;
 
-	if (sscanf(s, "%u:%u:%lf", &h, &m, &sec) == 3 && h < 24 && m < 60 && sec < 61) {
-		*tod = true;
-		*out = h * 3600.0 + m * 60.0 + sec;
-		return true;
-	}
-	*tod = false;
-	*out = strtod(s, &end);
-	return end != s && !*end && *out >= 0;
+	*tod = c1 != NULL;
+	if (!c1)	/* seconds from the start: any trace is shorter than 1e10 s */
+		return cmd_parse_number(s, 0, 1e10, out);
+	if (!c2 || c1 - s >= (long)sizeof(hs) || c2 - c1 - 1 >= (long)sizeof(ms))
+		return false;
+	snprintf(hs, sizeof(hs), "%.*s", (int)(c1 - s), s);
+	snprintf(ms, sizeof(ms), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	if (!cmd_parse_uint(hs, 0, 23, &h) || !cmd_parse_uint(ms, 0, 59, &m) ||
+	    !cmd_parse_number(c2 + 1, 0, 61, &sec) || sec >= 61)	/* 60.x: a leap second */
+		return false;
+	*out = h * 3600.0 + m * 60.0 + sec;
+	return true;
 }
 
 /* Seconds since local midnight of wall clock NS (as the text output shows). */

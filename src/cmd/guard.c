@@ -77,6 +77,7 @@ struct guard {
 	const char *vm;
 	const char *out;
 	bool dry_run, json, pretty, force;
+	int verbose;			/* libbpf messages: -v info, -vv debug */
 	pid_t window_pid;		/* the start's process, 0 if none */
 	struct guard_bpf *bpf;
 	struct trace_writer *w;
@@ -88,7 +89,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: gputrace guard (--vm ID | --device BDF...) [--allow EXE]... [--dry-run]\n"
-		"                      [-o TRACE [-f]] [-j|-p]\n"
+		"                      [-o TRACE [-f]] [-j|-p] [-v]\n"
 		"\n"
 		"While the functions are on their host drivers, denies (EPERM) the sysfs writes\n"
 		"that would take them off: driver_override set to another driver, remove,\n"
@@ -111,10 +112,12 @@ static void usage(FILE *out)
 		"  -j, --json          each denial as a JSON object on one line (what the guard\n"
 		"                      says of itself goes to stderr)\n"
 		"  -p, --pretty        the same, indented\n"
+		"  -v, --verbose       libbpf messages (twice: debug)\n"
 		"  -h, --help          this help\n"
 		"\n"
 		"Exit status: 0 stopped by SIGINT or SIGTERM, 1 error (not root, no bpf LSM,\n"
-		"unknown VM), 2 usage. Under -j/-p an error is {\"error\": \"...\"} on stdout.\n"
+		"no fentry for --dry-run, unknown VM), 2 usage. Under -j/-p an error is\n"
+		"{\"error\": \"...\"} on stdout.\n"
 		"\n"
 		"Examples:\n"
 		"  gputrace guard --vm 111\n"
@@ -488,21 +491,22 @@ static void close_trace(struct guard *g)
 static int parse(struct guard *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "vm", required_argument, NULL, 'v' },
+		{ "vm", required_argument, NULL, 'm' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "allow", required_argument, NULL, 'a' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ 0 }
 	};
 	struct cmd_opts cx;
 	int c, err;
 
-	cmd_opts_init(&cx, "guard", usage, CMD_JSON, "o:f", opts);
+	cmd_opts_init(&cx, "guard", usage, CMD_JSON, "o:fv", opts);
 	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'v': g->vm = optarg; break;
+		case 'm': g->vm = optarg; break;
 		case 'd':
 			if ((err = add_address(g, optarg)))
 				return cmd_usage_err("--device %s: %s", optarg,
@@ -516,6 +520,7 @@ static int parse(struct guard *g, int argc, char **argv)
 		case 'n': g->dry_run = true; break;
 		case 'o': g->out = optarg; break;
 		case 'f': g->force = true; break;
+		case 'v': g->verbose++; break;
 		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
@@ -552,6 +557,25 @@ static int watch_starts(struct guard *g)
 	return err;
 }
 
+/* A dry run that cannot watch still says what it would have done with
+ * each function as it is now. */
+static void show_plan(const struct guard *g)
+{
+	for (size_t i = 0; i < g->ndevs; i++) {
+		char drv[GT_NAME_LEN];
+
+		current_driver(&g->devs[i], drv, sizeof(drv));
+		if (is_stub(drv))
+			fprintf(news(g), "gputrace guard: dry run: %s is %s%s: would wait for it to be on "
+				"its host driver, then log what would be denied\n", g->devs[i].bdf,
+				drv[0] ? "on " : "unbound", drv);
+		else
+			fprintf(news(g), "gputrace guard: dry run: would watch %s on %s and log what would be "
+				"denied; driver_override would be pinned to %s\n", g->devs[i].bdf, drv, drv);
+	}
+	fflush(news(g));
+}
+
 static int setup(struct guard *g)
 {
 	char why[256], err[256];
@@ -561,9 +585,17 @@ static int setup(struct guard *g)
 		cmd_err("cannot enforce: %s; --dry-run logs what would be denied without it", why);
 		return -1;
 	}
+	/* a refusal is said once, below; -v shows libbpf's own account */
+	gt_bpf_set_verbose(g->verbose ? g->verbose : -1);
 	g->bpf = guard_bpf_start(!g->dry_run, on_event, g, err, sizeof(err));
+	if (!g->bpf && g->dry_run) {
+		show_plan(g);
+		cmd_err("%s; without fentry programs --dry-run cannot watch on this kernel (gputrace "
+			"features: bpf LSM)", err);
+		return -1;
+	}
 	if (!g->bpf) {
-		cmd_err("%s%s", err, g->dry_run ? "" : "; --dry-run logs what would be denied without it");
+		cmd_err("%s; --dry-run logs what would be denied without it", err);
 		return -1;
 	}
 	for (size_t i = 0; i < g->nallow; i++)

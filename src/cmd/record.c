@@ -14,6 +14,10 @@
 #include "render/record_render.h"
 #include "util.h"
 
+/* --duration's largest: about 31 years, far from where the deadline in
+ * nanoseconds (uint64_t) would wrap */
+#define DURATION_MAX_S 1e9
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -89,9 +93,8 @@ static char *join_argv(int argc, char **argv)
 /* A group name, or a number. */
 static int parse_group(const char *arg, gid_t *gid)
 {
+	unsigned long long n;
 	struct group *g;
-	char *end;
-	unsigned long n;
 
 	errno = 0;
 	g = getgrnam(arg);
@@ -99,8 +102,7 @@ static int parse_group(const char *arg, gid_t *gid)
 		*gid = g->gr_gid;
 		return 0;
 	}
-	n = strtoul(arg, &end, 10);
-	if (*arg && !*end && n < (gid_t)-1) {
+	if (cmd_parse_uint(arg, 0, (gid_t)-2, &n)) {	/* (gid_t)-1 is "no group" */
 		*gid = n;
 		return 0;
 	}
@@ -134,7 +136,6 @@ int cmd_record(int argc, char **argv)
 	struct recorder_opts o = { .ringbuf_bytes = GT_RINGBUF_DEFAULT_BYTES, .cmdline = join_argv(argc, argv),
 				   .live = &live };
 	struct cmd_opts cx;
-	char *end;
 	int c;
 
 	cmd_opts_init(&cx, "record", usage, 0, "o:fd:b:qv", opts);
@@ -151,10 +152,10 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'f': o.overwrite = true; break;
 		case 'd':
-			o.duration = strtod(optarg, &end);
-			if (*end || o.duration <= 0)
-				return cmd_usage_err("--duration wants a positive number of seconds, not '%s'",
-						     optarg);
+			/* a deadline past 2^64 ns would wrap into the past */
+			if (!cmd_parse_number(optarg, 0, DURATION_MAX_S, &o.duration) || o.duration <= 0)
+				return cmd_usage_err("--duration wants a positive number of seconds up to %.0f, "
+						     "not '%s'", DURATION_MAX_S, optarg);
 			break;
 		case 'b':
 			if (backend_parse(optarg, &o.backend))
@@ -163,10 +164,10 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'q': o.quiet = true; break;
 		case 'B': {
-			unsigned long mb = strtoul(optarg, &end, 10);
+			unsigned long long mb;
 
 			/* ring buffers are a power of two pages */
-			if (*end || mb < 1 || mb > 1024 || (mb & (mb - 1)))
+			if (!cmd_parse_uint(optarg, 1, 1024, &mb) || (mb & (mb - 1)))
 				return cmd_usage_err("--buffer-size wants a power of two from 1 to 1024 (MiB), "
 						     "not '%s'", optarg);
 			o.ringbuf_bytes = mb << 20;
@@ -187,10 +188,11 @@ int cmd_record(int argc, char **argv)
 						     "not '%s'", optarg);
 			break;
 		case 'k': {
-			unsigned long n = strtoul(optarg, &end, 10);
+			unsigned long long n;
 
-			if (*optarg < '1' || *optarg > '9' || *end || n > 1000000)
-				return cmd_usage_err("--keep wants a number of files from 1, not '%s'", optarg);
+			if (!cmd_parse_uint(optarg, 1, 1000000, &n))
+				return cmd_usage_err("--keep wants a number of files from 1 to 1000000, not '%s'",
+						     optarg);
 			o.keep = n;
 			break;
 		}

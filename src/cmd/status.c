@@ -8,6 +8,7 @@
 #include "cmd/cmd_opts.h"
 #include "render/status_render.h"
 #include "status/status.h"
+#include "sys/pci.h"
 #include "sys/state_file.h"
 #include "util.h"
 
@@ -49,6 +50,7 @@ int cmd_status(int argc, char **argv)
 		{ 0 }
 	};
 	const char *device = NULL;
+	char bdf[PCI_BDF_LEN];
 	struct cmd_opts cx;
 	struct status st;
 	char err[1024];
@@ -57,7 +59,13 @@ int cmd_status(int argc, char **argv)
 	cmd_opts_init(&cx, "status", usage, CMD_JSON | CMD_ROOT, "d:", opts);
 	while ((c = cmd_opts_next(&cx, argc, argv)) != -1) {
 		switch (c) {
-		case 'd': device = optarg; break;
+		case 'd':
+			/* a malformed address is a usage error; one not on this host is not */
+			if (pci_bdf_normalize(optarg, bdf, sizeof(bdf), 0))
+				return cmd_usage_err("--device: '%s' is not a PCI address (0000:0a:00.0 or "
+						     "0a:00.0)", optarg);
+			device = optarg;
+			break;
 		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}

@@ -589,11 +589,15 @@ static void left(const struct model *m, const struct custody_set *cs, const stru
 		 struct findings *fs)
 {
 	bool stub = driver_is_stub(c->settled_driver);
-	struct finding *f = add(fs, stub ? F_LEFT_ON_STUB : F_LEFT_WITHOUT_DRIVER,
-				stub ? SEV_WARN : SEV_HIGH);
+	struct finding *f;
 	const struct m_hook *h = c->n_hooks ? c->hooks[c->n_hooks - 1] : NULL;
 	char by[160] = "the stop sequence";
 
+	/* on a host driver at the settle (never taken, or its return not
+	 * seen): nothing was left behind */
+	if (c->settled_driver[0] && !stub)
+		return;
+	f = add(fs, stub ? F_LEFT_ON_STUB : F_LEFT_WITHOUT_DRIVER, stub ? SEV_WARN : SEV_HIGH);
 	if (!f)
 		return;
 	set_device(f, c);
@@ -935,6 +939,23 @@ static void limits(const struct model *m, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
 			 "of events the missing files may hold");
 	}
+	if (m->next_not_given && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		char next[160];
+
+		if (m->next_missing[0])
+			snprintf(next, sizeof(next), "%s", m->next_missing);
+		else
+			snprintf(next, sizeof(next), "file %lu of the set", m->next_missing_seq);
+		if (m->next_not_given > 1)	/* several recordings, each cut at a roll */
+			snprintf(next + strlen(next), sizeof(next) - strlen(next), ", and %d more",
+				 m->next_not_given - 1);
+		f->ts_ns = m->last_ns;
+		snprintf(f->summary, sizeof(f->summary), "the recording went on in a next file not given "
+			 "(%s): what happened after the last file given is unknown", next);
+		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
+			 "of events the next file may hold: give every file of the recording, or their "
+			 "directory");
+	}
 	if (m->n_boots > 1 && !m->other_hosts[0] && (f = add(fs, F_LIMIT, SEV_INFO))) {
 		snprintf(f->summary, sizeof(f->summary), "these traces come from %d boots of %s: lined up "
 			 "by wall clock, pids and monotonic times are each boot's own", m->n_boots,
@@ -962,7 +983,7 @@ static void mark_uncertain(const struct model *m, struct findings *fs)
 
 		if (f->kind == F_LIMIT)
 			continue;
-		if ((m->truncated || m->read_error[0] || m->set_missing) && absence)
+		if ((m->truncated || m->read_error[0] || m->set_missing || m->next_not_given) && absence)
 			f->uncertain = true;
 		if (m->lost && f->ts_ns >= m->lost_first_ns - CUSTODY_STOP_MAX_NS &&
 		    f->ts_ns <= m->lost_last_ns + CUSTODY_STOP_MAX_NS)

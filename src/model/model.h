@@ -227,6 +227,11 @@ struct model {
 	unsigned long set_seq;
 	bool continues;			/* loading: this file goes on from the last */
 	int set_missing;		/* files of a set that were not given (a gap) */
+	bool rolled;			/* loading: the last file ended with a roll */
+	char rolled_next[128];		/* loading: the file it rolled to (END "next") */
+	int next_not_given;		/* files that rolled to a next file not given */
+	char next_missing[128];		/* the first such next file ("" unnamed) */
+	unsigned long next_missing_seq;	/* its set_seq */
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */

@@ -528,6 +528,32 @@ static void parse_confs(struct model *m)
 	}
 }
 
+/* The file before ended with a roll and what follows (the next file
+ * given, or nothing) does not go on from it: the rest of that recording
+ * was not given. */
+static void roll_not_followed(struct model *m)
+{
+	if (!m->rolled)
+		return;
+	if (!m->next_not_given++) {
+		snprintf(m->next_missing, sizeof(m->next_missing), "%s", m->rolled_next);
+		m->next_missing_seq = m->set_seq + 1;
+	}
+	m->rolled = false;
+}
+
+/* An END record: a roll (record --max-size, SIGHUP) names the next file. */
+static void load_end(struct model *m, const struct trace_record *rec)
+{
+	char reason[16] = "";
+
+	kv_get(rec, "reason", reason, sizeof(reason));
+	m->rolled = !strcmp(reason, "rotated");
+	m->rolled_next[0] = 0;
+	if (m->rolled)
+		kv_get(rec, "next", m->rolled_next, sizeof(m->rolled_next));
+}
+
 /* A file of a rotated recording that follows one already read. */
 static void load_set(struct model *m, const struct trace_record *rec)
 {
@@ -538,6 +564,10 @@ static void load_set(struct model *m, const struct trace_record *rec)
 	if (kv_get(rec, "set_seq", buf, sizeof(buf)))
 		seq = strtoul(buf, NULL, 10);
 	m->continues = set[0] && !strcmp(set, m->set_id) && seq > m->set_seq;
+	if (m->continues)
+		m->rolled = false;
+	else
+		roll_not_followed(m);
 	if (m->continues && seq > m->set_seq + 1)
 		m->set_missing += seq - m->set_seq - 1;
 	snprintf(m->set_id, sizeof(m->set_id), "%s", set);
@@ -977,7 +1007,10 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			case GT_REC_JOURNAL: load_log(m, &rec); break;
 			case GT_REC_FILE: load_file(m, &rec); break;
 			case GT_REC_COUNTERS: load_counters(m, &rec); break;
-			case GT_REC_END: ended = true; break;
+			case GT_REC_END:
+				ended = true;
+				load_end(m, &rec);
+				break;
 			case GT_REC_MARK: {
 				struct m_mark *k = PUSH(m, marks);
 
@@ -1017,6 +1050,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			}
 		}
 	}
+	roll_not_followed(m);	/* the last file given rolled to one not given */
 	if (m->n_marks) {
 		m->n_phases = 0;
 		phases_from_marks(m);

@@ -52,6 +52,7 @@ int gt_bpf_set_verbose(int verbose)
 {
 	int old = libbpf_verbose;
 
+	libbpf_set_print(libbpf_log);	/* guard loads its object without gt_bpf_start */
 	libbpf_verbose = verbose;
 	return old;
 }

@@ -69,7 +69,8 @@ void gt_bpf_stop(struct gt_bpf *b);
  * -errno if there can be none (no boot id): PATH then names its folder. */
 int gt_bpf_core_btf(char *path, size_t size);
 
-/* libbpf messages: -1 none, 0 warnings, 1 info, 2 debug. Returns the old level. */
+/* libbpf messages: -1 none, 0 warnings, 1 info, 2 debug, through our printer
+ * from now on (every loader). Returns the old level. */
 int gt_bpf_set_verbose(int verbose);
 
 /* The attribute names whose writes are recorded (sysfs_write.bpf.c). */

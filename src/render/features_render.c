@@ -6,6 +6,19 @@
 #include "render/features_render.h"
 #include "render/json_writer.h"
 
+/* What guard can do here: enforce with the bpf LSM; without it, its dry
+ * run watches through fentry; with neither, nothing. */
+static const char *guard_mode(const struct gt_features *f)
+{
+	return f->bpf_lsm.ok ? "enforce" : f->fentry.ok ? "dry-run" : "none";
+}
+
+static const char *guard_mode_text(const struct gt_features *f)
+{
+	return f->bpf_lsm.ok ? "can enforce" : f->fentry.ok ? "--dry-run only" :
+	       "cannot run: no fentry for --dry-run either";
+}
+
 void features_render_text(FILE *out, const struct gt_features *f, enum gt_backend b,
 			  const char *why)
 {
@@ -22,7 +35,7 @@ void features_render_text(FILE *out, const struct gt_features *f, enum gt_backen
 	fprintf(out, "%-14s %-4s %s\n", "kernel log", f->kmsg.ok ? "yes" : "no", f->kmsg.why);
 	fprintf(out, "%-14s %-4s %s\n", "journal", f->journal.ok ? "yes" : "no", f->journal.why);
 	fprintf(out, "%-14s %-4s %s (guard: %s)\n", "bpf LSM", f->bpf_lsm.ok ? "yes" : "no", f->bpf_lsm.why,
-	       f->bpf_lsm.ok ? "can enforce" : "--dry-run only");
+	       guard_mode_text(f));
 	fprintf(out, "kernfs parent  %s\n", f->kernfs_parent_renamed ? "__parent (6.18+)" : "parent");
 	fprintf(out, "hooked functions (BTF / kallsyms):\n");
 	for (int i = 0; i < GT_FN_MAX; i++)
@@ -63,6 +76,7 @@ void features_render_json(FILE *out, const struct gt_features *f, enum gt_backen
 	probe_json(w, "kmsg", &f->kmsg);
 	probe_json(w, "journal", &f->journal);
 	probe_json(w, "bpf_lsm", &f->bpf_lsm);
+	json_kv_str(w, "guard", guard_mode(f));
 	json_kv_str(w, "printk_devkmsg", f->devkmsg);
 	json_key(w, "device_view");
 	json_object_start(w);

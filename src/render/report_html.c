@@ -61,6 +61,11 @@ static void header(FILE *out, const struct report *r)
 		html_escape(out, m->other_hosts, sizeof(m->other_hosts));
 		fprintf(out, ".</p>\n");
 	}
+	if (m->next_not_given) {
+		fprintf(out, "<p class=\"meta\"><b>The recording went on in a next file not given</b> (");
+		html_printf(out, "%s", m->next_missing[0] ? m->next_missing : "not named");
+		fprintf(out, "): verdicts may miss what came after.</p>\n");
+	}
 	if (m->truncated || m->lost || m->outcomes_from_uevents)
 		fprintf(out, "<p class=\"meta\">%s%s%s</p>\n",
 			m->truncated ? "The trace was cut short (recorder killed). " : "",

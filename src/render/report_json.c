@@ -205,6 +205,8 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 	json_kv_str(w, "backend", m->backend);
 	json_kv_bool(w, "outcomes_from_uevents", m->outcomes_from_uevents);
 	json_kv_bool(w, "truncated", m->truncated);
+	json_kv_bool(w, "next_file_not_given", m->next_not_given > 0);
+	json_kv_str(w, "next_file", m->next_missing);
 	json_kv_u64(w, "lost_events", m->lost);
 	json_key(w, "vms");
 	json_array_start(w);

@@ -35,6 +35,16 @@ static const char *shown_n(const struct style *s, const char *field, size_t max)
 	return shown(s, tmp);
 }
 
+/* STR escaped in a text column of WIDTH, cut on a whole character or
+ * escape (a cut inside "\\x1b" would show another byte), then padded. */
+static void column(FILE *out, const struct style *s, const char *str, size_t width)
+{
+	const char *e = shown(s, str);
+	size_t cols, n = text_escaped_fit(e, width, &cols);
+
+	fprintf(out, "%.*s%*s", (int)n, e, (int)(width - cols), "");
+}
+
 static const char *sev_color(const struct style *s, enum severity v)
 {
 	if (!s->color)
@@ -66,6 +76,12 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 		shown(s, m->hostname), shown(s, m->kernel), shown(s, m->backend));
 	fprintf(out, s->md ? "Times from %s%s.\n\n" : "times from %s%s\n\n", zone[0] ? zone : "-",
 		m->truncated ? s->md ? "; **the trace is truncated** (no end record)" : "; TRUNCATED: no end record" : "");
+	if (m->next_not_given)
+		fprintf(out, s->md ? "**The recording went on in a next file not given** (%s): verdicts "
+				     "may miss what came after.\n\n"
+				   : "NOT ALL GIVEN: the recording went on in a next file (%s): verdicts may "
+				     "miss what came after\n\n",
+			m->next_missing[0] ? shown(s, m->next_missing) : "not named");
 	for (size_t i = 0; i < m->n_vms; i++) {
 		const struct m_vm *vm = &m->vms[i];
 
@@ -127,7 +143,7 @@ static void culprit(FILE *out, const struct finding *f, const struct style *s)
 
 	if (!f->has_culprit)
 		return;
-	fprintf(out, "%sculprit: %s%.16s[%u]", ind, f->culprit_inferred ? "(inferred from the write in flight) " : "",
+	fprintf(out, "%sculprit: %s%s[%u]", ind, f->culprit_inferred ? "(inferred from the write in flight) " : "",
 		shown_n(s, f->culprit.comm, GT_COMM_LEN), f->culprit.pid);
 	if (f->culprit.uid)
 		fprintf(out, " uid %u", f->culprit.uid);
@@ -219,6 +235,21 @@ static void findings(FILE *out, const struct report *r, const struct style *s)
 	}
 }
 
+/* The first NP phases' names as a table's head: Markdown cells, or text
+ * columns of WIDTH. */
+static void phase_names(FILE *out, const struct model *m, const struct style *s, size_t np,
+			size_t width)
+{
+	for (size_t p = 0; p < np; p++) {
+		if (s->md) {
+			fprintf(out, " %s |", shown(s, m->phases[p].name));
+			continue;
+		}
+		fputc(' ', out);
+		column(out, s, m->phases[p].name, width);
+	}
+}
+
 /* Each transition and the phases it happened in: what differs stands out. */
 static void phases(FILE *out, const struct report *r, const struct style *s)
 {
@@ -228,8 +259,7 @@ static void phases(FILE *out, const struct report *r, const struct style *s)
 	if (r->phase || np < 2)
 		return;
 	fprintf(out, s->md ? "### Phases compared\n\n| transition |" : "PHASES (x: happened in that phase)\n%-60s", s->md ? "" : "");
-	for (size_t p = 0; p < np; p++)
-		fprintf(out, s->md ? " %s |" : " %-10.10s", shown(s, m->phases[p].name));
+	phase_names(out, m, s, np, 10);
 	fputc('\n', out);
 	if (s->md) {
 		fputs("|---|", out);
@@ -240,7 +270,10 @@ static void phases(FILE *out, const struct report *r, const struct style *s)
 	for (size_t i = 0; i < r->n_sigs; i++) {
 		bool all = r->sigs[i].phases == (np == 32 ? ~0u : (1u << np) - 1);
 
-		fprintf(out, s->md ? "| %s%s |" : "%-60.60s", shown(s, r->sigs[i].sig), s->md && !all ? " **(differs)**" : "");
+		if (s->md)
+			fprintf(out, "| %s%s |", shown(s, r->sigs[i].sig), !all ? " **(differs)**" : "");
+		else
+			column(out, s, r->sigs[i].sig, 60);
 		for (size_t p = 0; p < np; p++)
 			fprintf(out, s->md ? " %s |" : " %-10s", r->sigs[i].phases & (1u << p) ? "x" : s->md ? "" : "-");
 		fprintf(out, "%s\n", !s->md && !all ? "  <- differs" : "");
@@ -248,8 +281,58 @@ static void phases(FILE *out, const struct report *r, const struct style *s)
 	fputc('\n', out);
 }
 
+/* One device's rows: each attribute (named from any state of it), its
+ * value at the end of each phase, "?" where a phase has none. */
+static void device_states(FILE *out, const struct report *r, const struct style *s,
+			  const struct m_devstate *any, size_t np)
+{
+	const struct model *m = &r->m;
+
+	fprintf(out, s->md ? "\n**%s**\n\n| attribute |" : "%s\n  %-16s", any->bdf, s->md ? "" : "attribute");
+	phase_names(out, m, s, np, 14);
+	fprintf(out, s->md ? "\n|---|" : "\n");
+	for (size_t p = 0; s->md && p < np; p++)
+		fputs("---|", out);
+	if (s->md)
+		fputc('\n', out);
+	for (int pass = 0; pass < 2; pass++)	/* differences first */
+		for (int a = 0; a < REPORT_STATE_ATTRS; a++) {
+			const char *first = NULL, *name;
+			bool differs = false;
+
+			report_state_attr(any, a, &name);
+			for (size_t p = 0; p < np; p++) {
+				const struct m_devstate *d = report_phase_state(r, p, any->bdf);
+				const char *v;
+
+				if (!d)
+					continue;	/* unknown there: not a difference */
+				v = report_state_attr(d, a, &name);
+				differs |= first && strcmp(first, v);
+				first = first ? first : v;
+			}
+			if (differs != !pass)
+				continue;
+			fprintf(out, s->md ? "| %s%s |" : "  %-16s", name, s->md && differs ? " **(differs)**" : "");
+			for (size_t p = 0; p < np; p++) {
+				const struct m_devstate *d = report_phase_state(r, p, any->bdf);
+				const char *v = d ? report_state_attr(d, a, &name) : "?";
+
+				if (s->md) {
+					fprintf(out, " %s |", v[0] ? shown(s, v) : "-");
+					continue;
+				}
+				fputc(' ', out);
+				column(out, s, v[0] ? v : "-", 14);
+			}
+			fprintf(out, "%s\n", !s->md && differs ? "  <- differs" : "");
+		}
+}
+
 /* The seed's procedure: each device's state at the end of each phase side
- * by side, the attributes that differ first. */
+ * by side, the attributes that differ first. A device no shown phase has
+ * a state of (known only from a snapshot before the first mark) has
+ * nothing to compare: left out. */
 static void phase_states(FILE *out, const struct report *r, const struct style *s)
 {
 	const struct model *m = &r->m;
@@ -257,51 +340,30 @@ static void phase_states(FILE *out, const struct report *r, const struct style *
 	char seen[64][PCI_BDF_LEN];
 	int n_seen = 0;
 
+	int shown_devs = 0;
+
 	if (r->phase || np < 2 || !m->n_states)
 		return;
-	fprintf(out, s->md ? "### Device state by phase\n\n" : "DEVICE STATE BY PHASE (at the end of each)\n");
 	for (size_t i = 0; i < m->n_states && n_seen < 64; i++) {
 		const char *bdf = m->states[i].bdf;
-		bool dup = false;
+		bool dup = false, in_phase = false;
 
 		for (int k = 0; k < n_seen; k++)
 			dup |= !strcmp(seen[k], bdf);
 		if (dup || (r->device && strcmp(r->device, bdf)))
 			continue;
 		snprintf(seen[n_seen++], PCI_BDF_LEN, "%s", bdf);
-		fprintf(out, s->md ? "\n**%s**\n\n| attribute |" : "%s\n  %-16s", bdf, s->md ? "" : "attribute");
-		for (size_t p = 0; p < np; p++)
-			fprintf(out, s->md ? " %s |" : " %-14.14s", shown(s, m->phases[p].name));
-		fprintf(out, s->md ? "\n|---|" : "\n");
-		for (size_t p = 0; s->md && p < np; p++)
-			fputs("---|", out);
-		if (s->md)
-			fputc('\n', out);
-		for (int pass = 0; pass < 2; pass++)	/* differences first */
-			for (int a = 0; a < REPORT_STATE_ATTRS; a++) {
-				const char *first = NULL, *name = "";
-				bool differs = false;
-
-				for (size_t p = 0; p < np; p++) {
-					const struct m_devstate *d = report_phase_state(r, p, bdf);
-					const char *v = d ? report_state_attr(d, a, &name) : "?";
-
-					differs |= first && strcmp(first, v);
-					first = first ? first : v;
-				}
-				if (differs != !pass)
-					continue;
-				fprintf(out, s->md ? "| %s%s |" : "  %-16s", name, s->md && differs ? " **(differs)**" : "");
-				for (size_t p = 0; p < np; p++) {
-					const struct m_devstate *d = report_phase_state(r, p, bdf);
-					const char *v = d ? report_state_attr(d, a, &name) : "?";
-
-					fprintf(out, s->md ? " %s |" : " %-14.14s", v[0] ? shown(s, v) : "-");
-				}
-				fprintf(out, "%s\n", !s->md && differs ? "  <- differs" : "");
-			}
+		for (size_t p = 0; p < np && !in_phase; p++)
+			in_phase = report_phase_state(r, p, bdf) != NULL;
+		if (!in_phase)
+			continue;
+		if (!shown_devs++)
+			fprintf(out, s->md ? "### Device state by phase\n\n" :
+					     "DEVICE STATE BY PHASE (at the end of each)\n");
+		device_states(out, r, s, &m->states[i], np);
 	}
-	fputc('\n', out);
+	if (shown_devs)
+		fputc('\n', out);
 }
 
 void report_render_text(FILE *out, const struct report *r, bool markdown, bool color)

@@ -45,6 +45,15 @@ t_cli_options() {
 	cli_bad "--color takes three words" \
 		"gputrace: report: --color takes auto, always or never, not 'sometimes'; try 'gputrace report --help'" \
 		report --color=sometimes "$CLI_TRACE"
+	cli_bad "a malformed --device is a usage error, not a runtime one" \
+		"gputrace: status: --device: 'zz' is not a PCI address (0000:0a:00.0 or 0a:00.0); try 'gputrace status --help'" \
+		status -d zz
+	cli_bad "a number past its range is refused, not wrapped" \
+		"gputrace: record: --duration wants a positive number of seconds up to 1000000000, not '99999999999999999999'; try 'gputrace record --help'" \
+		record -d 99999999999999999999
+	cli_bad "an empty value is a missing one" \
+		"gputrace: check: option '--kernel-release' needs a value, not an empty one; try 'gputrace check --help'" \
+		check --kernel-release ''
 	cli_bad "operands counted: one line too" \
 		"gputrace: status: takes no arguments ('extra'); use --device BDF for one device; try 'gputrace status --help'" \
 		status extra
@@ -222,4 +231,34 @@ t_cli_mark_ack() {
 		sh -c "[ \$(wc -l < '$work/cli.p') -gt 1 ] && jq -e '.recordings | index($last_rec_pid)' '$work/cli.p' >/dev/null"
 	t_check "mark -j: the label is in the trace" \
 		sh -c "'$GT' dump -j --kind mark '$f' | jq -s -e --arg l 'cli-ack-$$' 'any(.[]; .label == \$l)' >/dev/null"
+}
+
+# guard --dry-run writes nothing, so any function will do. Its output is
+# the guard's own lines: libbpf's only with -v. Where `features` says the
+# guard can run (enforce or dry-run) it runs until SIGINT (exit 0); where
+# the kernel refuses fentry too, it says what it would watch on stdout and
+# why it cannot in one line on stderr (exit 1).
+t_cli_guard_dry_run() {
+	if [ "$(id -u)" != 0 ]; then
+		t_skip "guard --dry-run output" "not root"
+		return
+	fi
+	dev=$(ls /sys/bus/pci/devices | head -n 1)
+	if [ -z "$dev" ]; then
+		t_skip "guard --dry-run output" "no PCI device"
+		return
+	fi
+	mode=$("$GT" features -j 2>/dev/null | jq -r '.guard')
+	timeout -s INT 3 "$GT" guard --device "$dev" --dry-run >"$work/cli.out" 2>"$work/cli.err"; rc=$?
+	t_check "guard --dry-run: no libbpf lines without -v" \
+		sh -c "! grep -q '^libbpf:' '$work/cli.err' '$work/cli.out'"
+	case $mode in
+	none)
+		t_check "guard --dry-run where fentry is refused: what it would watch, one error line, exit 1" \
+			sh -c "[ $rc -eq 1 ] && [ \$(wc -l < '$work/cli.err') -eq 1 ] &&
+			       grep -q '$dev' '$work/cli.out' && grep -q 'cannot watch' '$work/cli.err'" ;;
+	*)
+		t_check "guard --dry-run where features says '$mode': runs until SIGINT, exit 0" \
+			sh -c "[ $rc -eq 0 ]" ;;
+	esac
 }

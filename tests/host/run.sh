@@ -40,6 +40,7 @@ t_cli_json
 t_cli_file_named_once
 t_cli_exit_codes
 t_cli_color
+t_cli_guard_dry_run
 
 if [ "$(id -u)" != 0 ]; then
 	t_skip "recorder tests" "not root (run make check as root)"

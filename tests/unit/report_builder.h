@@ -61,8 +61,10 @@ static inline void reprobe_to_vfio(struct run *r, double ms, const struct gt_tas
 }
 
 /* A Proxmox VM 111 with the whole slot 0a:00 (hostpci0 without function),
- * started by qm (new_id, unbind, bind), stopped from inside the guest. */
-static inline void proxmox_vm_runs(struct run *r, const char *backend, const char *name)
+ * started by qm (new_id, unbind, bind), stopped from inside the guest;
+ * without AUDIO, qm moves the GPU function only. */
+static inline void proxmox_vm_runs_taking(struct run *r, const char *backend, const char *name,
+					  bool audio)
 {
 	struct gt_task qm = tb_task(3990, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
 	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
@@ -75,11 +77,18 @@ static inline void proxmox_vm_runs(struct run *r, const char *backend, const cha
 		"hookscript: local:snippets/gpu-reattach-hook.pl\nhostpci0: 0000:0a:00,pcie=1,x-vga=1\n");
 	tb_exec(&r->b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
 	tb_write(&r->b, 110, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80");
-	tb_write(&r->b, 115, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 10f0");
+	if (audio)
+		tb_write(&r->b, 115, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 10f0");
 	move(r, 120, &qm, GPU, "nouveau", "vfio-pci");
-	move(r, 150, &qm, AUDIO, "snd_hda_intel", "vfio-pci");
+	if (audio)
+		move(r, 150, &qm, AUDIO, "snd_hda_intel", "vfio-pci");
 	tb_exec(&r->b, 200, &kvm, "/usr/bin/kvm -id 111 -name vm111 -pidfile /var/run/qemu-server/111.pid");
 	tb_exit(&r->b, 60000, &kvm, 0);
+}
+
+static inline void proxmox_vm_runs(struct run *r, const char *backend, const char *name)
+{
+	proxmox_vm_runs_taking(r, backend, name, true);
 }
 
 /* qmeventd > qm cleanup > the hookscript, which returns the functions

@@ -191,6 +191,9 @@ static void test_bundle_round_trip(void **state)
 
 	snprintf(root, sizeof(root), "%s/sys-root", f->t.root);
 	assert_int_equal(run_quiet(cmd_bundle, 6, argv, f->out), EXIT_OK);
+	buf = slurp(f->out, &len);
+	assert_null(strstr(buf, "warning"));	/* every part made */
+	free(buf);
 	extract(f, dir, sizeof(dir));
 	assert_parts(dir);
 	assert_non_null(strstr(dir, "gputrace-bundle-" TREE_HOST "-"));
@@ -319,6 +322,46 @@ static void test_bundle_bad_input(void **state)
 	assert_int_equal(run_quiet(cmd_bundle, 1, none, f->out), EXIT_USAGE);
 }
 
+/* A --root that is not there: the archive is still written (the traces
+ * are worth having, exit 0), and each part that failed says so in one
+ * line on stderr, not only inside the archive. */
+static void test_bundle_warns_of_failed_parts(void **state)
+{
+	static const char *const warned[] = { "status failed", "check failed", "kernel.txt:" };
+	struct fx *f = *state;
+	char root[PATH_MAX], *buf, *line;
+	char *argv[] = { "bundle", "-o", f->archive, "--root", root, f->trace, NULL };
+	char *vm_argv[] = { "bundle", "-f", "-o", f->archive, "--vm", "999", f->trace, NULL };
+	struct stat st;
+	size_t len;
+	int lines = 0;
+
+	snprintf(root, sizeof(root), "%s/no-such-root", f->t.root);
+	assert_int_equal(run_quiet(cmd_bundle, 6, argv, f->out), EXIT_OK);
+	assert_int_equal(stat(f->archive, &st), 0);
+	buf = slurp(f->out, &len);
+	for (size_t i = 0; i < sizeof(warned) / sizeof(warned[0]); i++) {
+		line = strstr(buf, warned[i]);
+		assert_non_null(line);
+		assert_non_null(strstr(line, "no-such-root"));
+	}
+	for (line = buf; (line = strstr(line, "warning:")); line++)
+		lines++;
+	assert_int_equal(lines, 3);	/* one a part */
+	free(buf);
+
+	/* a report that fails fails in its four forms: one line still */
+	assert_int_equal(run_quiet(cmd_bundle, 7, vm_argv, f->out), EXIT_OK);
+	buf = slurp(f->out, &len);
+	assert_non_null(strstr(buf, "report failed"));
+	assert_non_null(strstr(buf, "no VM '999'"));
+	lines = 0;
+	for (line = buf; (line = strstr(line, "warning:")); line++)
+		lines++;
+	assert_int_equal(lines, 1);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +369,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bundle_redacted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_force_replaces_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_warns_of_failed_parts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

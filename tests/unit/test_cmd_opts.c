@@ -156,6 +156,52 @@ static void test_bad_options_one_line(void **state)
 		       "try 'gputrace thing --help'\n");
 }
 
+/* An empty value is a forgotten one, however it was given. */
+static void test_empty_value_refused(void **state)
+{
+	static const char line[] = "gputrace: thing: option '--device' needs a value, not an empty one; "
+				   "try 'gputrace thing --help'\n";
+
+	assert_refused(CMD_JSON, (char *[]){ "thing", "--device=", NULL }, line);
+	assert_refused(CMD_JSON, (char *[]){ "thing", "--device", "", NULL }, line);
+	assert_refused(CMD_JSON, (char *[]){ "thing", "-d", "", NULL },
+		       "gputrace: thing: option '-d' needs a value, not an empty one; "
+		       "try 'gputrace thing --help'\n");
+	assert_refused(CMD_ROOT, (char *[]){ "thing", "--root", "", NULL },
+		       "gputrace: thing: option '--root' needs a value, not an empty one; "
+		       "try 'gputrace thing --help'\n");
+}
+
+/* The one number reader of the commands: what strtoul and strtod would
+ * let through (a sign, a space, hex, inf, overflow) is refused. */
+static void test_numbers_checked(void **state)
+{
+	static const char *const bad_uint[] = { "", " 5", "+5", "-5", "0x10", "5k", "1.5",
+						"99999999999999999999", "18446744073709551616" };
+	static const char *const bad_number[] = { "", " 1", "-1", "+1", "inf", "nan", "0x1p4", "1e400",
+						  "1..2", "5s", ".", "e5" };
+	unsigned long long n = 7;
+	double v = 7;
+
+	for (size_t i = 0; i < sizeof(bad_uint) / sizeof(bad_uint[0]); i++)
+		if (cmd_parse_uint(bad_uint[i], 0, ~0ull, &n))
+			fail_msg("'%s' read as a whole number", bad_uint[i]);
+	assert_int_equal(n, 7);	/* untouched when refused */
+	assert_true(cmd_parse_uint("18446744073709551615", 0, ~0ull, &n));
+	assert_true(n == ~0ull);
+	assert_true(cmd_parse_uint("1024", 1, 1024, &n));
+	assert_false(cmd_parse_uint("1025", 1, 1024, &n));
+	assert_false(cmd_parse_uint("0", 1, 1024, &n));
+	for (size_t i = 0; i < sizeof(bad_number) / sizeof(bad_number[0]); i++)
+		if (cmd_parse_number(bad_number[i], 0, 1e12, &v))
+			fail_msg("'%s' read as a number", bad_number[i]);
+	assert_true(v == 7);
+	assert_true(cmd_parse_number("0.5", 0, 1e9, &v) && v == 0.5);
+	assert_true(cmd_parse_number("1e3", 0, 1e9, &v) && v == 1000);
+	assert_true(cmd_parse_number(".5", 0, 1e9, &v) && v == 0.5);
+	assert_false(cmd_parse_number("99999999999999999999", 0, 1e9, &v));
+}
+
 static void test_color(void **state)
 {
 	struct run r;
@@ -210,6 +256,8 @@ int main(void)
 		cmocka_unit_test(test_own_and_shared_options),
 		cmocka_unit_test(test_help_stops_with_zero),
 		cmocka_unit_test(test_bad_options_one_line),
+		cmocka_unit_test(test_empty_value_refused),
+		cmocka_unit_test(test_numbers_checked),
 		cmocka_unit_test(test_color),
 		cmocka_unit_test(test_errors_follow_the_output_mode),
 	};

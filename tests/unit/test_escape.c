@@ -142,6 +142,26 @@ static void test_errno_name_any_value(void **state)
 	assert_string_equal(errno_name(22, "?"), "?");
 }
 
+/* A text column cuts escaped text on whole characters and escapes: a
+ * "\\x9" left of "\\x9b" would name another byte. */
+static void test_fit_never_splits_a_character(void **state)
+{
+	char e[64];
+	size_t cols;
+
+	text_escape_str(e, sizeof(e), "raw\xc2\x9b" "C1");	/* C1 control: two escapes */
+	assert_string_equal(e, "raw\\xc2\\x9bC1");
+	assert_int_equal(text_escaped_fit(e, 10, &cols), 7);	/* "raw\\xc2" */
+	assert_int_equal(cols, 7);
+	assert_int_equal(text_escaped_fit(e, 11, &cols), 11);
+	assert_int_equal(text_escaped_fit(e, 64, &cols), strlen(e));
+	text_escape_str(e, sizeof(e), "\xc3\xa9t\xc3\xa9\\");	/* "été\\": UTF-8 kept, '\\' doubled */
+	assert_int_equal(text_escaped_fit(e, 3, &cols), 5);	/* three characters, five bytes */
+	assert_int_equal(cols, 3);
+	assert_int_equal(text_escaped_fit(e, 4, &cols), 5);	/* "\\\\" is two columns */
+	assert_int_equal(text_escaped_fit(e, 5, &cols), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_code_span_fence_outgrows_backticks),
 		cmocka_unit_test(test_record_line_escapes_hostile_task),
 		cmocka_unit_test(test_errno_name_any_value),
+		cmocka_unit_test(test_fit_never_splits_a_character),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

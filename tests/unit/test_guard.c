@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "findings/report.h"
+#include "render/features_render.h"
 #include "render/record_render.h"
 #include "report_builder.h"
 #include "trace/event_decode.h"
@@ -217,6 +218,31 @@ static void test_denials_are_findings(void **state)
 	report_free(&rep);
 }
 
+/* features says what guard can do here: a dry run needs fentry when the
+ * bpf LSM is off, and nothing works without either. */
+static void test_features_says_what_guard_can_do(void **state)
+{
+	static const struct { bool lsm, fentry; const char *text, *json; } cases[] = {
+		{ true, true, "(guard: can enforce)", "\"guard\":\"enforce\"" },
+		{ false, true, "(guard: --dry-run only)", "\"guard\":\"dry-run\"" },
+		{ false, false, "(guard: cannot run: no fentry for --dry-run either)", "\"guard\":\"none\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gt_features f = { .bpf_lsm.ok = cases[i].lsm, .fentry.ok = cases[i].fentry };
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&buf, &len);
+
+		features_render_text(fp, &f, GT_BACKEND_TRACEPOINT, "");
+		features_render_json(fp, &f, GT_BACKEND_TRACEPOINT, "", false);
+		fclose(fp);
+		assert_non_null(strstr(buf, cases[i].text));
+		assert_non_null(strstr(buf, cases[i].json));
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_guard_line_escapes),
 		cmocka_unit_test(test_guard_json),
 		cmocka_unit_test(test_denials_are_findings),
+		cmocka_unit_test(test_features_says_what_guard_can_do),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

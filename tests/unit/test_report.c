@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "render/report_render.h"
+#include "text_escape.h"
 #include "report_builder.h"
 #include "util.h"
 
@@ -176,6 +177,36 @@ static void test_hook_forgets_audio(void **state)
 	assert_null(find(&rep, F_REBIND_AFTER_RETURN, NULL));
 	/* nothing says it was powered down: the mechanism does not either */
 	assert_null(strstr(f->mechanism, "powered down"));
+	report_free(&rep);
+}
+
+/* The hook unbinds the audio function from vfio-pci and binds nothing:
+ * HIGH, told in words that read ("left without a driver after"). A
+ * function the start never took off its host driver (only the GPU was
+ * moved) is not "left" anywhere. */
+static void test_left_without_driver_and_never_taken(void **state)
+{
+	struct gt_task hook;
+	struct report rep;
+	const struct finding *f;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "unbound.gtrace");
+	hook = proxmox_hook(&r, 60100, "gpu", 0);
+	tb_write(&r.b, 60500, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", AUDIO);
+	tb_drv(&r.b, 60500.5, &hook, GT_EV_UNBIND, AUDIO, "vfio-pci", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_LEFT_WITHOUT_DRIVER, AUDIO);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_HIGH);
+	assert_non_null(strstr(f->summary, AUDIO " left without a driver after the stop sequence"));
+	report_free(&rep);
+
+	proxmox_vm_runs_taking(&r, "fentry", "gpu-only.gtrace", false);
+	proxmox_hook(&r, 60100, "gpu", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_null(find(&rep, F_LEFT_WITHOUT_DRIVER, AUDIO));
+	assert_null(find(&rep, F_LEFT_ON_STUB, AUDIO));
 	report_free(&rep);
 }
 
@@ -546,6 +577,52 @@ static void test_renderers_carry_the_finding(void **state)
 	}
 }
 
+/* Text columns and the culprit line with what a trace can hold: a comm
+ * with '|', '`' and ESC is shown whole (escaped, then never cut), a phase
+ * named with a C1 control is cut on a whole escape, and a device that no
+ * phase has a state of (only a snapshot before the first mark) gets no
+ * rows of "?" with blank names. */
+static void test_text_columns_and_culprit_escaped(void **state)
+{
+	struct gt_task rogue = tb_task(5300, "gpu|wd`\x1b|x|y|z", 1, "systemd", 0);	/* escaped: > 16 */
+	const char *traces[1];
+	char *buf = NULL, err[256], want[128];
+	size_t len = 0;
+	struct run r;
+	FILE *fp;
+
+	proxmox_vm_runs(&r, "fentry", "columns.gtrace");
+	tb_mark(&r.b, 50, "problem-start");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61740, &rogue, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
+	reprobe_to_vfio(&r, 61750, &rogue, GPU, "nouveau");
+	tb_state(&r.b, 61800, GPU, "event", NULL, "vfio-pci", "D0", "active");
+	tb_mark(&r.b, 61900, "problem-end");
+	tb_mark(&r.b, 62000, "raw\xc2\x9b" "C1-recovery");
+	tb_state(&r.b, 62100, GPU, "mark", NULL, "vfio-pci", "D0", "active");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(report_render_files(traces, 1, "111", "text", fp, err, sizeof(err)), 0);
+	fclose(fp);
+	assert_non_null(strstr(buf, "culprit: gpu|wd`\\x1b|x|y|z[5300]"));
+	assert_non_null(strstr(buf, " raw\\xc2   \n"));	/* PHASES: 10 wide, cut before "\\x9b" */
+	assert_null(strstr(buf, "\\x9 "));
+	assert_non_null(strstr(buf, GPU "\n  attribute"));
+	assert_null(strstr(buf, AUDIO "\n  attribute"));	/* no state in a phase */
+	assert_non_null(strstr(buf, "\n  driver           vfio-pci"));
+	free(buf);
+
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(report_render_files(traces, 1, "111", "md", fp, err, sizeof(err)), 0);
+	fclose(fp);
+	snprintf(want, sizeof(want), "culprit: %s[5300]", md_escape_str((char[64]){ 0 }, 64, rogue.comm));
+	assert_non_null(strstr(buf, want));
+	free(buf);
+}
+
 /* The page: a lane per function, the finding pinned on the GPU's lane and
  * linked to its text, and what a trace carries never taken for markup. */
 static void test_html_pins_the_finding_and_escapes(void **state)
@@ -629,6 +706,8 @@ int main(void)
 		cmocka_unit_test(test_culprit_descends_from_hook),
 		cmocka_unit_test(test_hook_forgets_audio),
 		cmocka_unit_test(test_left_function_powered_down),
+		cmocka_unit_test(test_left_without_driver_and_never_taken),
+		cmocka_unit_test(test_text_columns_and_culprit_escaped),
 		cmocka_unit_test(test_no_hook_guest_initiated),
 		cmocka_unit_test(test_no_hook_after_requested_stop),
 		cmocka_unit_test(test_hook_failed),

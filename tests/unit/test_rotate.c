@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "findings/report.h"
 #include "model/model.h"
 #include "record/rotate.h"
+#include "render/report_render.h"
 #include "sys/state_file.h"
 #include "trace/trace.h"
 #include "trace_builder.h"
@@ -258,6 +260,77 @@ static void test_set_gap(void **state)
 	model_free(&m);
 }
 
+/* The recorder's end of a file it rolled from: the next file's name. */
+static void end_rolled(struct tb *b, double ms, const char *next)
+{
+	trace_writer_kv_begin(b->w, GT_REC_END, TB_MS(ms));
+	trace_writer_kv_str(b->w, "reason", "rotated");
+	if (next)
+		trace_writer_kv_str(b->w, "next", next);
+	trace_writer_kv_end(b->w);
+	trace_writer_close(b->w);
+}
+
+/* Only the first file of a recording that rolled (the later one killed,
+ * or not copied): a limit that names the next file in every format, and
+ * an exit code for it, not a clean report. */
+static void test_rolled_to_a_file_not_given(void **state)
+{
+	static const char *const fmts[] = { "text", "md", "json", "html" };
+	const char *files[2];
+	struct model m = { 0 };
+	struct report rep;
+	struct tb b1, b2;
+	char err[256], *buf;
+	size_t len;
+
+	open_part(&b1, "g.gtrace", 0, 0);
+	tb_pci(&b1, "0000:0a:00.0", "10de", "1b80", "nouveau");
+	end_rolled(&b1, 1000, "g.0001.gtrace");
+	files[0] = b1.path;
+	assert_int_equal(model_load(&m, files, 1, NULL, err, sizeof(err)), 0);
+	assert_false(m.truncated);
+	assert_int_equal(m.next_not_given, 1);
+	assert_string_equal(m.next_missing, "g.0001.gtrace");
+	model_free(&m);
+	assert_int_equal(report_build(&rep, files, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_true(report_has_findings(&rep));	/* exit 3, as every WARN limit */
+	report_free(&rep);
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		FILE *fp = open_memstream(&buf, &len);
+
+		assert_int_equal(report_render_files(files, 1, NULL, fmts[i], fp, err, sizeof(err)), 0);
+		fclose(fp);
+		assert_non_null(strstr(buf, "went on in a next file not given"));
+		assert_non_null(strstr(buf, "g.0001.gtrace"));
+		if (i == 2)
+			assert_non_null(strstr(buf, "\"next_file_not_given\": true"));
+		free(buf);
+	}
+
+	/* the next file given too: nothing missing */
+	open_part(&b2, "g.0001.gtrace", 1, 1000);
+	tb_pci(&b2, "0000:0a:00.0", "10de", "1b80", "nouveau");
+	end_part(&b2, 2000, "Interrupt");
+	files[1] = b2.path;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(model_load(&m, files, 2, NULL, err, sizeof(err)), 0);
+	assert_int_equal(m.next_not_given, 0);
+	model_free(&m);
+
+	/* an END without the name: the set's number is told instead */
+	open_part(&b1, "h.gtrace", 0, 0);
+	tb_pci(&b1, "0000:0a:00.0", "10de", "1b80", "nouveau");
+	end_rolled(&b1, 1000, NULL);
+	files[0] = b1.path;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(model_load(&m, files, 1, NULL, err, sizeof(err)), 0);
+	assert_int_equal(m.next_not_given, 1);
+	assert_string_equal(m.next_missing, "");
+	assert_int_equal(m.next_missing_seq, 1);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +339,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_is_one_recording, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_gap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rolled_to_a_file_not_given, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
