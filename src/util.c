@@ -178,6 +178,25 @@ bool str_has_suffix(const char *s, const char *suffix)
 	return n > k && !strcmp(s + n - k, suffix);
 }
 
+static bool lower_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+bool pci_name_is_sysfs(const char *s, size_t len)
+{
+	const char *t;
+
+	if (len < 12 || len > 16)
+		return false;
+	t = s + len - 8;	/* ":bb:dd.f" after the domain */
+	for (const char *d = s; d < t; d++)
+		if (!lower_hex(*d))
+			return false;
+	return t[0] == ':' && lower_hex(t[1]) && lower_hex(t[2]) && t[3] == ':' && lower_hex(t[4]) &&
+	       lower_hex(t[5]) && t[6] == '.' && t[7] >= '0' && t[7] <= '7';
+}
+
 void *dl_open_syms(const char *lib, const char *hint, const char *const *names, void **syms,
 		   size_t n, char *why, size_t size)
 {

@@ -34,6 +34,12 @@ void strlcpy0(char *dst, const char *src, size_t size);
 /* Whether S ends in SUFFIX and has something before it ("a.conf", ".conf"). */
 bool str_has_suffix(const char *s, const char *suffix);
 
+/* Whether the LEN bytes at S are a PCI function's name as the kernel
+ * gives it in sysfs ("0000:0a:00.0": lowercase hex, a domain of 4 to 8
+ * digits for Intel VMD's 10000). Names, not user input: "0a:00.0" or
+ * "0000:0A:00.0" are not (sys/pci.h normalizes those). */
+bool pci_name_is_sysfs(const char *s, size_t len);
+
 /* Loads library LIB (a library used on demand rather than linked) and
  * its N symbols NAMES into SYMS. Returns the handle, or NULL with a
  * one-line reason in WHY: "LIB not found (HINT)", or the symbol missing. */

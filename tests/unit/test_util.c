@@ -101,6 +101,22 @@ static void test_str_has_suffix(void **state)
 
 /* A library that is not there, and a symbol a library does not have:
  * NULL and one line that names what is missing. */
+static void test_pci_name_is_sysfs(void **state)
+{
+	static const char *const names[] = { "0000:0a:00.0", "0000:ff:1f.7", "10000:01:00.0",
+					     "ffffffff:00:00.0", NULL };
+	static const char *const not_names[] = { "0a:00.0", "0000:0A:00.0", "0000:0a:00.8",
+						 "0000:0a:00", "000:0a:00.0", "0000:0a:00.0 ",
+						 "pci0000:00", "0000:0a.00:0", "", NULL };
+
+	for (int i = 0; names[i]; i++)
+		assert_true(pci_name_is_sysfs(names[i], strlen(names[i])));
+	for (int i = 0; not_names[i]; i++)
+		assert_false(pci_name_is_sysfs(not_names[i], strlen(not_names[i])));
+	/* a span: the name within a longer buffer */
+	assert_true(pci_name_is_sysfs("0000:0a:00.0\n", 12));
+}
+
 static void test_dl_open_syms(void **state)
 {
 	static const char *const good[] = { "strlen" }, *const bad[] = { "gt_no_such_symbol" };
@@ -143,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_array_reserve_overflow),
 		cmocka_unit_test(test_fd_read_full),
 		cmocka_unit_test(test_str_has_suffix),
+		cmocka_unit_test(test_pci_name_is_sysfs),
 		cmocka_unit_test(test_dl_open_syms),
 		cmocka_unit_test(test_report_format_parse),
 	};
