@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "trace/event_decode.h"
+#include "util.h"
 
 static const size_t kind_size[GT_EV_KIND_MAX] = {
 	[GT_EV_SYSFS_WRITE] = sizeof(struct gt_sysfs_write),
@@ -132,6 +133,39 @@ void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size)
 const char *sysfs_write_attr(const struct gt_sysfs_write *w)
 {
 	return w->depth ? w->path[0] : "";
+}
+
+static bool takes_device_name(const char *attr)
+{
+	return !strncmp(attr, "bind", GT_NAME_LEN) || !strncmp(attr, "unbind", GT_NAME_LEN) ||
+	       !strncmp(attr, "drivers_probe", GT_NAME_LEN);
+}
+
+bool sysfs_write_device(const struct gt_sysfs_write *w, char *bdf, size_t size)
+{
+	const char *name = NULL;
+	size_t len = 0;
+
+	for (int i = 0; i < w->depth && i < GT_PATH_DEPTH && !name; i++) {
+		len = strnlen(w->path[i], GT_NAME_LEN);
+		if (pci_name_is_sysfs(w->path[i], len))
+			name = w->path[i];
+	}
+	if (!name && w->depth && takes_device_name(w->path[0])) {
+		/* the kernel reads up to a NUL and allows one newline (sysfs_streq) */
+		len = strnlen(w->data, w->data_len < GT_DATA_MAX ? w->data_len : GT_DATA_MAX);
+		if (len && w->data[len - 1] == '\n')
+			len--;
+		if (pci_name_is_sysfs(w->data, len))
+			name = w->data;
+	}
+	if (size)
+		bdf[0] = 0;
+	if (!name || len >= size)
+		return false;
+	memcpy(bdf, name, len);
+	bdf[len] = 0;
+	return true;
 }
 
 void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size)

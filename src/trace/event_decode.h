@@ -3,6 +3,7 @@
 #ifndef GPUTRACE_TRACE_EVENT_DECODE_H
 #define GPUTRACE_TRACE_EVENT_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gputrace/event.h"
@@ -19,6 +20,17 @@ void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size);
 
 /* The attribute name (leaf component). */
 const char *sysfs_write_attr(const struct gt_sysfs_write *w);
+
+/* The PCI function a sysfs write is about, its sysfs name into BDF (""
+ * when none). The path component nearest the leaf that names a function
+ * (".../0000:00:01.0/0000:0a:00.0/driver_override" is 0a:00.0's, not its
+ * bridge's); else, for the attributes that take a function's name (bind,
+ * unbind, drivers_probe), the name written, as the kernel compares it.
+ * Other writes name none: new_id and remove_id carry vendor and device
+ * ids, a bus's rescan no function. Every reader of writes asks this; it
+ * builds no string (the recorder asks for every write of a burst).
+ * Returns whether a function was found. */
+bool sysfs_write_device(const struct gt_sysfs_write *w, char *bdf, size_t size);
 
 /* Written bytes as text: trailing newline dropped, control bytes escaped. */
 void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size);

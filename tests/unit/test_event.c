@@ -3,8 +3,10 @@
  * recorders, bogus lengths, and how paths and written values are shown. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -105,6 +107,71 @@ static void test_too_short_and_unknown(void **state)
 	assert_string_equal(event_kind_name(99), "unknown");
 }
 
+/* The function a write is about, from a sysfs path written root first. */
+static void device_of(const char *path, const char *value, char bdf[32])
+{
+	const char *parts[GT_PATH_DEPTH];
+	char copy[512], *save, *c;
+	struct gt_sysfs_write w;
+	int n = 0;
+	bool found;
+
+	snprintf(copy, sizeof(copy), "%s", path + strlen("/sys/"));
+	for (c = strtok_r(copy, "/", &save); c && n < GT_PATH_DEPTH; c = strtok_r(NULL, "/", &save))
+		parts[n++] = c;
+	for (int i = 0; i < n / 2; i++) {
+		const char *t = parts[i];
+
+		parts[i] = parts[n - 1 - i];
+		parts[n - 1 - i] = t;
+	}
+	w = make_write(parts, n, value, strlen(value));
+	found = sysfs_write_device(&w, bdf, 32);
+	assert_int_equal(found, bdf[0] != 0);
+}
+
+static void test_write_device(void **state)
+{
+	char bdf[32];
+
+	/* below a bridge: the function's, not the bridge's */
+	device_of("/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci\n",
+		  bdf);
+	assert_string_equal(bdf, "0000:0a:00.0");
+	/* in the function's own directory, and deeper */
+	device_of("/sys/devices/pci0000:00/0000:00:01.0/reset", "1", bdf);
+	assert_string_equal(bdf, "0000:00:01.0");
+	device_of("/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/power/control", "auto", bdf);
+	assert_string_equal(bdf, "0000:0a:00.0");
+	device_of("/sys/devices/pci10000:00/10000:00:02.0/10000:01:00.0/remove", "1", bdf);
+	assert_string_equal(bdf, "10000:01:00.0");	/* Intel VMD's wide domain */
+	/* a path naming one wins over the value */
+	device_of("/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
+		  "0000:0b:00.0", bdf);
+	assert_string_equal(bdf, "0000:0a:00.0");
+	/* the attributes that take a function's name: the value */
+	device_of("/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0\n", bdf);
+	assert_string_equal(bdf, "0000:0a:00.0");
+	device_of("/sys/bus/pci/drivers/nouveau/unbind", "0000:0a:00.1", bdf);
+	assert_string_equal(bdf, "0000:0a:00.1");
+	device_of("/sys/bus/pci/drivers_probe", "0000:0a:00.0\n", bdf);
+	assert_string_equal(bdf, "0000:0a:00.0");
+	/* what the kernel would not take as a name names none */
+	device_of("/sys/bus/pci/drivers/vfio-pci/bind", "0a:00.0", bdf);
+	assert_string_equal(bdf, "");
+	device_of("/sys/bus/pci/drivers/vfio-pci/bind", "0000:0A:00.0", bdf);
+	assert_string_equal(bdf, "");
+	device_of("/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0\n\n", bdf);
+	assert_string_equal(bdf, "");
+	/* ids, a bus, a name written where no name is read: no function */
+	device_of("/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80", bdf);
+	assert_string_equal(bdf, "");
+	device_of("/sys/devices/pci0000:00/pci_bus/0000:00/rescan", "1", bdf);
+	assert_string_equal(bdf, "");
+	device_of("/sys/module/vfio_pci/parameters/ids", "0000:0a:00.0", bdf);
+	assert_string_equal(bdf, "");
+}
+
 static void test_exit_status_text(void **state)
 {
 	char buf[64];
@@ -125,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_short_event_zero_filled),
 		cmocka_unit_test(test_bogus_lengths_clamped),
 		cmocka_unit_test(test_too_short_and_unknown),
+		cmocka_unit_test(test_write_device),
 		cmocka_unit_test(test_exit_status_text),
 	};
 
