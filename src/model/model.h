@@ -42,6 +42,9 @@ struct m_write {
 	char path[512];
 	char attr[GT_NAME_LEN];
 	char value[GT_DATA_MAX + 1];	/* trailing newline dropped */
+	char bdf[PCI_BDF_LEN];		/* the function it is about, "" none:
+					 * sysfs_write_device(), asked once here;
+					 * compare this, never path or value */
 	int64_t ret;
 	struct gt_task task;
 	uint64_t rec_id;

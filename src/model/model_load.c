@@ -109,7 +109,7 @@ bool model_knows_device(const struct model *m, const char *bdf)
 			if (!strcmp(m->vms[i].devs[d], bdf))
 				return true;
 	for (size_t i = 0; i < m->n_writes; i++)
-		if (strstr(m->writes[i].path, bdf) || strstr(m->writes[i].value, bdf))
+		if (!strcmp(m->writes[i].bdf, bdf))
 			return true;
 	return false;
 }
@@ -283,6 +283,7 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		sysfs_write_path(&ev.write, w->path, sizeof(w->path));
 		strlcpy0(w->attr, sysfs_write_attr(&ev.write), sizeof(w->attr));
 		sysfs_write_value(&ev.write, w->value, sizeof(w->value));
+		sysfs_write_device(&ev.write, w->bdf, sizeof(w->bdf));
 		w->ret = ev.write.ret;
 		w->task = *t;
 		w->rec_id = rec->id;
@@ -639,7 +640,7 @@ static bool could_cause(const struct m_write *w, const struct m_trans *t)
 		return t->kind == M_ADD || t->kind == M_BIND;
 	if (!strcmp(w->attr, "new_id"))		/* attaches unbound devices it matches */
 		return t->kind == M_BIND && strstr(w->path, drv);
-	if (!strstr(w->path, t->bdf) && !strstr(w->value, t->bdf))
+	if (strcmp(w->bdf, t->bdf))
 		return false;
 	switch (t->kind) {
 	case M_UNBIND: return !strcmp(w->attr, "unbind") || !strcmp(w->attr, "remove");
@@ -720,7 +721,7 @@ static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t l
 			break;
 		if (w->ret < 0 || w->task.tid != t->task.tid || t->ts_ns > w->end_ns)
 			continue;
-		if (best < 0 || strstr(w->value, t->bdf) || strstr(w->path, t->bdf))
+		if (best < 0 || !strcmp(w->bdf, t->bdf))
 			best = k;
 	}
 	return best;
