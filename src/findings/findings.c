@@ -843,7 +843,7 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 		const struct m_write *w = &m->writes[i];
 
 		if (w->ts_ns >= c->stop_ns && w->ts_ns <= to && w->ret < 0 && !strcmp(w->attr, "reset") &&
-		    strstr(w->path, c->bdf))
+		    !strcmp(w->bdf, c->bdf))
 			reset = w;
 	}
 	/* record --pm-hooks: the kernel's own resets (vfio-pci's at release

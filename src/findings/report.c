@@ -41,7 +41,7 @@ static bool hook_pid(const struct model *m, const char *vm, uint32_t pid)
 	return false;
 }
 
-static bool mentions(const struct m_vm *vm, const char *s);
+static bool vm_has_device(const struct m_vm *vm, const char *bdf);
 
 /* Kernel lines about the VM's devices, journal lines of its hooks and of
  * units named after it: marked as such, beside the writes they go with. */
@@ -51,7 +51,7 @@ static void log_row(struct report *r, const struct m_vm *vm, const struct m_log 
 	char at[80];
 
 	snprintf(at, sizeof(at), "@%s.", vm->id);
-	if (l->source == M_LOG_KERNEL ? !l->bdf[0] || !mentions(vm, l->bdf) || (r->device && strcmp(r->device, l->bdf))
+	if (l->source == M_LOG_KERNEL ? !l->bdf[0] || !vm_has_device(vm, l->bdf) || (r->device && strcmp(r->device, l->bdf))
 				      : !hook_pid(&r->m, vm->id, l->pid) && !strstr(l->unit, at))
 		return;
 	if (!(x = row(r, l->ts_ns, vm->id, l->rec_id)))
@@ -62,10 +62,10 @@ static void log_row(struct report *r, const struct m_vm *vm, const struct m_log 
 		snprintf(x->who, sizeof(x->who), "%s[%u]", l->comm, l->pid);
 }
 
-static bool mentions(const struct m_vm *vm, const char *s)
+static bool vm_has_device(const struct m_vm *vm, const char *bdf)
 {
 	for (int i = 0; i < vm->n_devs; i++)
-		if (strstr(s, vm->devs[i]))
+		if (!strcmp(bdf, vm->devs[i]))
 			return true;
 	return false;
 }
@@ -107,7 +107,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 		const struct m_trans *t = &m->trans[i];
 		static const char *const verbs[] = { "->", "<-", "probe failed:", "added", "removed" };
 
-		if (!mentions(vm, t->bdf) || (r->device && strcmp(r->device, t->bdf)))
+		if (!vm_has_device(vm, t->bdf) || (r->device && strcmp(r->device, t->bdf)))
 			continue;
 		if (!(x = row(r, t->ts_ns, vm->id, t->rec_id)))
 			return;
@@ -119,8 +119,8 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 	for (size_t i = 0; i < m->n_writes; i++) {
 		const struct m_write *w = &m->writes[i];
 
-		if (!mentions(vm, w->path) && !mentions(vm, w->value) &&
-		    strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id"))
+		/* new_id and remove_id name ids, not a function: all shown */
+		if (!vm_has_device(vm, w->bdf) && strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id"))
 			continue;
 		if (!(x = row(r, w->ts_ns, vm->id, w->rec_id)))
 			return;
@@ -130,7 +130,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 	}
 	for (size_t i = 0; i < m->n_pms; i++) {
 		const struct m_pm *pm = &m->pms[i];
-		if (!mentions(vm, pm->bdf) || (r->device && strcmp(r->device, pm->bdf)))
+		if (!vm_has_device(vm, pm->bdf) || (r->device && strcmp(r->device, pm->bdf)))
 			continue;
 		if (!(x = row(r, pm->ts_ns, vm->id, pm->rec_id)))
 			return;

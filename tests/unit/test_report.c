@@ -616,6 +616,53 @@ static void test_html_axis_over_years(void **state)
 	free(buf);
 }
 
+/* A write in a function's directory has its bridge in the path too
+ * (/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.3/...): it is the
+ * function's, never the bridge's. The bridge's unbind that no write named
+ * (AER recovery) has no actor, and a write to a function without a lane
+ * is counted with the other writes, not drawn on the bridge's lane. */
+static void test_child_write_is_not_the_bridges(void **state)
+{
+	struct gt_task tool = tb_task(7000, "gpu-reset", 1, "systemd", 0);
+	struct gt_task tlp = tb_task(7100, "tlp", 1, "systemd", 0);
+	const char *traces[1], *lane, *end;
+	char *buf = NULL, err[256];
+	const struct m_trans *bridge = NULL;
+	size_t len = 0;
+	struct report rep;
+	struct run r;
+	FILE *fp;
+
+	proxmox_vm_runs(&r, "tracepoint", "bridge.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 70000, &tool, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/remove", "1");
+	tb_uevent(&r.b, 70001, "remove", GPU, NULL);
+	tb_uevent(&r.b, 70002, "unbind", "0000:00:01.0", NULL);
+	tb_write(&r.b, 70100, &tlp, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.3/power/control",
+		 "auto");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	for (size_t i = 0; i < rep.m.n_trans; i++)
+		if (!strcmp(rep.m.trans[i].bdf, "0000:00:01.0"))
+			bridge = &rep.m.trans[i];
+	assert_non_null(bridge);
+	assert_int_equal(bridge->cause, -1);
+	assert_false(bridge->task_known);
+	assert_int_equal(model_knows_device(&rep.m, "0000:0a:00.3"), true);
+	report_free(&rep);
+
+	traces[0] = r.b.path;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(report_render_files(traces, 1, NULL, "html", fp, err, sizeof(err)), 0);
+	fclose(fp);
+	assert_non_null(lane = strstr(buf, "<g class=\"lane\" data-bdf=\"0000:00:01.0\""));
+	assert_non_null(end = strstr(lane, "</g>"));
+	assert_null(memmem(lane, end - lane, "gpu-reset", 9));
+	assert_non_null(memmem(lane, end - lane, "by the kernel (no task seen)", 28));
+	assert_non_null(strstr(buf, "wrote &quot;1&quot; to /sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/remove"));
+	assert_null(strstr(buf, "0000:0a:00.3/power/control"));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_renderers_carry_the_finding),
 		cmocka_unit_test(test_html_pins_the_finding_and_escapes),
 		cmocka_unit_test(test_html_axis_over_years),
+		cmocka_unit_test(test_child_write_is_not_the_bridges),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
