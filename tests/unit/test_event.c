@@ -132,44 +132,38 @@ static void device_of(const char *path, const char *value, char bdf[32])
 
 static void test_write_device(void **state)
 {
+	static const struct {
+		const char *path, *value, *want;
+	} cases[] = {
+		/* below a bridge: the function's, not the bridge's */
+		{ "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci\n",
+		  "0000:0a:00.0" },
+		/* in the function's own directory, and deeper */
+		{ "/sys/devices/pci0000:00/0000:00:01.0/reset", "1", "0000:00:01.0" },
+		{ "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/power/control", "auto", "0000:0a:00.0" },
+		{ "/sys/devices/pci10000:00/10000:00:02.0/10000:01:00.0/remove", "1", "10000:01:00.0" },
+		/* a path naming one wins over the value */
+		{ "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "0000:0b:00.0",
+		  "0000:0a:00.0" },
+		/* the attributes that take a function's name: the value */
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0\n", "0000:0a:00.0" },
+		{ "/sys/bus/pci/drivers/nouveau/unbind", "0000:0a:00.1", "0000:0a:00.1" },
+		{ "/sys/bus/pci/drivers_probe", "0000:0a:00.0\n", "0000:0a:00.0" },
+		/* what the kernel would not take as a name names none */
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "0a:00.0", "" },
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "0000:0A:00.0", "" },
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0\n\n", "" },
+		/* ids, a bus, a name written where no name is read: no function */
+		{ "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80", "" },
+		{ "/sys/devices/pci0000:00/pci_bus/0000:00/rescan", "1", "" },
+		{ "/sys/module/vfio_pci/parameters/ids", "0000:0a:00.0", "" },
+	};
 	char bdf[32];
 
-	/* below a bridge: the function's, not the bridge's */
-	device_of("/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci\n",
-		  bdf);
-	assert_string_equal(bdf, "0000:0a:00.0");
-	/* in the function's own directory, and deeper */
-	device_of("/sys/devices/pci0000:00/0000:00:01.0/reset", "1", bdf);
-	assert_string_equal(bdf, "0000:00:01.0");
-	device_of("/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/power/control", "auto", bdf);
-	assert_string_equal(bdf, "0000:0a:00.0");
-	device_of("/sys/devices/pci10000:00/10000:00:02.0/10000:01:00.0/remove", "1", bdf);
-	assert_string_equal(bdf, "10000:01:00.0");	/* Intel VMD's wide domain */
-	/* a path naming one wins over the value */
-	device_of("/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
-		  "0000:0b:00.0", bdf);
-	assert_string_equal(bdf, "0000:0a:00.0");
-	/* the attributes that take a function's name: the value */
-	device_of("/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0\n", bdf);
-	assert_string_equal(bdf, "0000:0a:00.0");
-	device_of("/sys/bus/pci/drivers/nouveau/unbind", "0000:0a:00.1", bdf);
-	assert_string_equal(bdf, "0000:0a:00.1");
-	device_of("/sys/bus/pci/drivers_probe", "0000:0a:00.0\n", bdf);
-	assert_string_equal(bdf, "0000:0a:00.0");
-	/* what the kernel would not take as a name names none */
-	device_of("/sys/bus/pci/drivers/vfio-pci/bind", "0a:00.0", bdf);
-	assert_string_equal(bdf, "");
-	device_of("/sys/bus/pci/drivers/vfio-pci/bind", "0000:0A:00.0", bdf);
-	assert_string_equal(bdf, "");
-	device_of("/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0\n\n", bdf);
-	assert_string_equal(bdf, "");
-	/* ids, a bus, a name written where no name is read: no function */
-	device_of("/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80", bdf);
-	assert_string_equal(bdf, "");
-	device_of("/sys/devices/pci0000:00/pci_bus/0000:00/rescan", "1", bdf);
-	assert_string_equal(bdf, "");
-	device_of("/sys/module/vfio_pci/parameters/ids", "0000:0a:00.0", bdf);
-	assert_string_equal(bdf, "");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		device_of(cases[i].path, cases[i].value, bdf);
+		assert_string_equal(bdf, cases[i].want);
+	}
 }
 
 static void test_exit_status_text(void **state)
