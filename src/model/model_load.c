@@ -708,18 +708,88 @@ static long uevent_cause(struct model *m, struct m_trans *t, struct cause_cursor
 	return chosen;
 }
 
-/* With BPF outcomes the cause is the write the same thread was in. */
-static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t longest)
+/* The writes of each thread, for bpf_cause: ORDER holds the write indices
+ * sorted by (tid, index), END_UPTO[p] the latest end of the writes of
+ * ORDER[p]'s thread up to it. A thread's writes seldom overlap, so only a
+ * few are looked at per transition, however many writes are in flight. */
+struct thread_writes {
+	size_t *order;
+	uint64_t *end_upto;
+	size_t n;
+};
+
+static int cmp_thread_order(const void *a, const void *b, void *writes)
 {
-	size_t k = writes_upto(m, t->ts_ns);
+	const struct m_write *w = writes;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint32_t tx = w[x].task.tid, ty = w[y].task.tid;
+
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int thread_writes_build(const struct model *m, struct thread_writes *tw)
+{
+	tw->n = m->n_writes;
+	tw->order = malloc((tw->n ? tw->n : 1) * sizeof(*tw->order));
+	tw->end_upto = malloc((tw->n ? tw->n : 1) * sizeof(*tw->end_upto));
+	if (!tw->order || !tw->end_upto)
+		return -ENOMEM;
+	for (size_t i = 0; i < tw->n; i++)
+		tw->order[i] = i;
+	if (tw->n)
+		qsort_r(tw->order, tw->n, sizeof(*tw->order), cmp_thread_order, m->writes);
+	for (size_t p = 0; p < tw->n; p++) {
+		const struct m_write *w = &m->writes[tw->order[p]];
+		bool same = p && m->writes[tw->order[p - 1]].task.tid == w->task.tid;
+
+		tw->end_upto[p] = same && tw->end_upto[p - 1] > w->end_ns ? tw->end_upto[p - 1] : w->end_ns;
+	}
+	return 0;
+}
+
+static void thread_writes_free(struct thread_writes *tw)
+{
+	free(tw->order);
+	free(tw->end_upto);
+}
+
+/* The position in ORDER of TID's last write before write index HI, or -1. */
+static long thread_last_before(const struct model *m, const struct thread_writes *tw, uint32_t tid,
+			       size_t hi)
+{
+	size_t lo = 0, up = tw->n;
+
+	while (lo < up) {	/* the first position at or after (tid, hi) */
+		size_t mid = lo + (up - lo) / 2, k = tw->order[mid];
+		uint32_t t = m->writes[k].task.tid;
+
+		if (t < tid || (t == tid && k < hi))
+			lo = mid + 1;
+		else
+			up = mid;
+	}
+	return lo && m->writes[tw->order[lo - 1]].task.tid == tid ? (long)lo - 1 : -1;
+}
+
+/* With BPF outcomes the cause is the write the same thread was in. Looked
+ * at: the CAUSE_SCAN_MAX writes before the transition, not older than the
+ * longest write. */
+static long bpf_cause(const struct model *m, const struct thread_writes *tw, const struct m_trans *t,
+		      uint64_t longest)
+{
+	size_t hi = writes_upto(m, t->ts_ns), oldest = hi > CAUSE_SCAN_MAX ? hi - CAUSE_SCAN_MAX : 0;
 	long best = -1;
 
-	for (size_t n = 0; k-- > 0 && n < CAUSE_SCAN_MAX; n++) {
+	for (long p = thread_last_before(m, tw, t->task.tid, hi); p >= 0; p--) {
+		size_t k = tw->order[p];
 		const struct m_write *w = &m->writes[k];
 
-		if (w->ts_ns + longest < t->ts_ns)
-			break;
-		if (w->ret < 0 || w->task.tid != t->task.tid || t->ts_ns > w->end_ns)
+		if (w->task.tid != t->task.tid || k < oldest || w->ts_ns + longest < t->ts_ns ||
+		    tw->end_upto[p] < t->ts_ns)
+			break;		/* nothing older of this thread was in flight */
+		if (w->ret < 0 || t->ts_ns > w->end_ns)
 			continue;
 		if (best < 0 || !strcmp(w->bdf, t->bdf))
 			best = k;
@@ -732,11 +802,17 @@ static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t l
 static void link_causes(struct model *m)
 {
 	struct cause_cursor cursors[64];
+	struct thread_writes tw;
 	size_t n_cursors = 0;
 	uint64_t longest = 0;
 
 	if (m->n_writes)
 		qsort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
+	if (thread_writes_build(m, &tw) < 0) {
+		thread_writes_free(&tw);
+		m->oom = true;
+		return;
+	}
 	for (size_t i = 0; i < m->n_writes; i++)
 		if (m->writes[i].end_ns > m->writes[i].ts_ns && m->writes[i].end_ns - m->writes[i].ts_ns > longest)
 			longest = m->writes[i].end_ns - m->writes[i].ts_ns;
@@ -744,7 +820,7 @@ static void link_causes(struct model *m)
 		struct m_trans *t = &m->trans[i];
 
 		t->cause = t->from_uevent ? uevent_cause(m, t, cursor_of(cursors, &n_cursors, 64, t->bdf))
-					  : bpf_cause(m, t, longest);
+					  : bpf_cause(m, &tw, t, longest);
 		if (t->cause >= 0 && t->from_uevent) {
 			const struct m_write *w = &m->writes[t->cause];
 			char drv[MODEL_DRV_LEN];
@@ -759,6 +835,7 @@ static void link_causes(struct model *m)
 				t->ts_ns = w->end_ns;
 		}
 	}
+	thread_writes_free(&tw);
 	/* uevents moved back to their writes: time order again */
 	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
 		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
