@@ -773,8 +773,10 @@ static long thread_last_before(const struct model *m, const struct thread_writes
 	return lo && m->writes[tw->order[lo - 1]].task.tid == tid ? (long)lo - 1 : -1;
 }
 
-/* With BPF outcomes the cause is the write the same thread was in. Looked
- * at: the CAUSE_SCAN_MAX writes before the transition, not older than the
+/* With BPF outcomes the cause is the write the same thread was in. A
+ * thread is in one write at a time; were several in flight (a damaged
+ * clock), the newest that names the device, else the newest. Looked at:
+ * the CAUSE_SCAN_MAX writes before the transition, not older than the
  * longest write. */
 static long bpf_cause(const struct model *m, const struct thread_writes *tw, const struct m_trans *t,
 		      uint64_t longest)
@@ -791,7 +793,9 @@ static long bpf_cause(const struct model *m, const struct thread_writes *tw, con
 			break;		/* nothing older of this thread was in flight */
 		if (w->ret < 0 || t->ts_ns > w->end_ns)
 			continue;
-		if (best < 0 || !strcmp(w->bdf, t->bdf))
+		if (!strcmp(w->bdf, t->bdf))
+			return k;
+		if (best < 0)
 			best = k;
 	}
 	return best;

@@ -332,6 +332,29 @@ static void test_systemd_unit_hook(void **state)
 	report_free(&rep);
 }
 
+/* Two writes of one thread in flight at a bind (end times a damaged clock
+ * stretched): the bind's write is the newest that names the device, not
+ * the unbind before it. */
+static void test_overlapping_writes_newest_is_the_cause(void **state)
+{
+	struct gt_task rogue = tb_task(7100, "pvestatd", 1, "systemd", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "overlap.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61740, &rogue, "/sys/bus/pci/drivers/nouveau/unbind", GPU);
+	tb_drv(&r.b, 61740.5, &rogue, GT_EV_UNBIND, GPU, "nouveau", 0);
+	tb_write(&r.b, 61741, &rogue, "/sys/bus/pci/drivers/vfio-pci/bind", GPU);
+	tb_drv(&r.b, 61741.5, &rogue, GT_EV_BIND, GPU, "vfio-pci", 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->mech, MECH_EXPLICIT_BIND);
+	report_free(&rep);
+}
+
 static void test_user_hook_rule(void **state)
 {
 	struct gt_task mine = tb_task(8000, "restore-gpu", 1, "systemd", 0);
@@ -682,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_probe_failed),
 		cmocka_unit_test(test_libvirt_hook_then_reattach_is_clean),
 		cmocka_unit_test(test_systemd_unit_hook),
+		cmocka_unit_test(test_overlapping_writes_newest_is_the_cause),
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
