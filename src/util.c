@@ -178,6 +178,48 @@ bool str_has_suffix(const char *s, const char *suffix)
 	return n > k && !strcmp(s + n - k, suffix);
 }
 
+struct text_block {
+	struct text_block *next;
+	size_t used, size;
+	char data[];
+};
+
+#define TEXT_BLOCK_SIZE	(1 << 20)
+
+const char *text_store_copy(struct text_store *ts, const char *s, size_t len)
+{
+	struct text_block *b = ts->blocks;
+	char *out;
+
+	if (!len)
+		return "";
+	if (!b || b->size - b->used < len + 1) {
+		size_t size = len + 1 > TEXT_BLOCK_SIZE ? len + 1 : TEXT_BLOCK_SIZE;
+
+		if (!(b = malloc(sizeof(*b) + size)))
+			return NULL;
+		b->used = 0;
+		b->size = size;
+		b->next = ts->blocks;
+		ts->blocks = b;
+	}
+	out = b->data + b->used;
+	memcpy(out, s, len);
+	out[len] = 0;
+	b->used += len + 1;
+	return out;
+}
+
+void text_store_free(struct text_store *ts)
+{
+	while (ts->blocks) {
+		struct text_block *next = ts->blocks->next;
+
+		free(ts->blocks);
+		ts->blocks = next;
+	}
+}
+
 static bool lower_hex(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

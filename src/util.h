@@ -59,6 +59,17 @@ int array_reserve(void **arr, size_t *cap, size_t need, size_t elem);
  * NULL when out of memory (nothing changed then). */
 void *array_push(void **arr, size_t *n, size_t *cap, size_t elem);
 
+/* Strings appended to large blocks and freed all at once: the hundreds of
+ * thousands of a model or a report, without a malloc each. Zeroed is empty. */
+struct text_store {
+	struct text_block *blocks;
+};
+
+/* A copy of S (LEN bytes, then a NUL) that lives until the store is
+ * freed; "" for LEN 0, NULL when out of memory. */
+const char *text_store_copy(struct text_store *ts, const char *s, size_t len);
+void text_store_free(struct text_store *ts);
+
 /* Formats a CLOCK_REALTIME ns value as local "HH:MM:SS.mmm" (or with the
  * date when WITH_DATE). */
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size);

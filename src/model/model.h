@@ -15,6 +15,7 @@
 #include "gputrace/event.h"
 #include "sys/pci.h"
 #include "sys/vmconf.h"
+#include "util.h"
 
 #define MODEL_DRV_LEN	GT_NAME_LEN
 
@@ -257,7 +258,7 @@ struct model {
 	} *confs;
 	size_t n_confs, cap_confs;
 	const char *pve_mapping;	/* /etc/pve/mapping/pci.cfg, NULL if none */
-	struct m_text_block *text;	/* the strings procs point into */
+	struct text_store text;		/* the strings procs point into */
 	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
 	struct m_pid_slot {		/* loading: pid -> its newest procs index + 1 */
 		uint32_t pid;

@@ -11,40 +11,11 @@
 #include "trace/trace.h"
 #include "util.h"
 
-/* The model's text store: strings are appended to large blocks and freed
- * all at once with the model, instead of one malloc each. */
-struct m_text_block {
-	struct m_text_block *next;
-	size_t used, size;
-	char data[];
-};
-
-#define TEXT_BLOCK_SIZE	(1 << 20)
-
 /* A copy of S (LEN bytes, then a NUL) that lives as long as M; NULL when
  * out of memory. */
 static const char *text_copy(struct model *m, const char *s, size_t len)
 {
-	struct m_text_block *b = m->text;
-	char *out;
-
-	if (!len)
-		return "";
-	if (!b || b->size - b->used < len + 1) {
-		size_t size = len + 1 > TEXT_BLOCK_SIZE ? len + 1 : TEXT_BLOCK_SIZE;
-
-		if (!(b = malloc(sizeof(*b) + size)))
-			return NULL;
-		b->used = 0;
-		b->size = size;
-		b->next = m->text;
-		m->text = b;
-	}
-	out = b->data + b->used;
-	memcpy(out, s, len);
-	out[len] = 0;
-	b->used += len + 1;
-	return out;
+	return text_store_copy(&m->text, s, len);
 }
 
 /* S up to its NUL or MAX bytes; "" when out of memory. */
@@ -1131,12 +1102,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 
 void model_free(struct model *m)
 {
-	while (m->text) {
-		struct m_text_block *next = m->text->next;
-
-		free(m->text);
-		m->text = next;
-	}
+	text_store_free(&m->text);
 	free(m->procs);
 	free(m->writes);
 	free(m->trans);
