@@ -445,11 +445,11 @@ static void row_html(FILE *out, const struct tl_row *x)
 
 	fmt_wall(x->ts_ns, false, t, sizeof(t));
 	fprintf(out, "<tr><td>%s</td><td>", t);
-	html_escape(out, x->vm, sizeof(x->vm));
+	html_escape(out, x->vm, strlen(x->vm));
 	fprintf(out, "</td><td>");
-	html_escape(out, x->what, sizeof(x->what));
+	html_escape(out, x->what, strlen(x->what));
 	fprintf(out, "</td><td>");
-	html_escape(out, x->who, sizeof(x->who));
+	html_escape(out, x->who, strlen(x->who));
 	fprintf(out, "</td><td>");
 	if (x->after_hook)
 		fprintf(out, "+%.2f s", x->delay_s);
