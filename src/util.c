@@ -178,6 +178,17 @@ bool str_has_suffix(const char *s, const char *suffix)
 	return n > k && !strcmp(s + n - k, suffix);
 }
 
+void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const void *))
+{
+	const char *a = arr;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(a + (i - 1) * elem, a + i * elem) > 0) {
+			qsort(arr, n, elem, cmp);
+			return;
+		}
+}
+
 struct text_block {
 	struct text_block *next;
 	size_t used, size;

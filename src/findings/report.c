@@ -323,8 +323,7 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 			vm_timeline(r, &r->m.vms[i]);
 	}
 	/* the same event can show for two runs of a VM: keep one row */
-	if (r->n_rows)		/* qsort(NULL, 0) is undefined */
-		qsort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);
+	array_sort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);
 	hook_deltas(r);
 	if (r->phase)
 		keep_phase(r);

@@ -781,8 +781,7 @@ static void link_causes(struct model *m)
 	size_t n_cursors = 0;
 	uint64_t longest = 0;
 
-	if (m->n_writes)
-		qsort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
+	array_sort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
 	if (thread_writes_build(m, &tw) < 0) {
 		thread_writes_free(&tw);
 		m->oom = true;
@@ -812,8 +811,7 @@ static void link_causes(struct model *m)
 	}
 	thread_writes_free(&tw);
 	/* uevents moved back to their writes: time order again */
-	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
-		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	array_sort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 }
 
 /* new_id / remove_id writes are dynamic ids too (and the only view of them
@@ -1077,14 +1075,10 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		m->n_phases = 0;	/* the files of one recording: no phases */
 	}
 	parse_confs(m);
-	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
-		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
-	if (m->n_logs)
-		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
-	if (m->n_pms)
-		qsort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
-	if (m->n_states)
-		qsort(m->states, m->n_states, sizeof(*m->states), cmp_state);
+	array_sort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	array_sort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
+	array_sort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
+	array_sort(m->states, m->n_states, sizeof(*m->states), cmp_state);
 	link_causes(m);
 	dynids_from_writes(m);
 	if (model_index_procs(m) < 0) {
