@@ -33,8 +33,10 @@ int event_decode(const void *data, size_t len, union gt_event_any *out)
 		want = kind_size[kind];
 	if (len > want)
 		len = want;
-	memset(out, 0, sizeof(*out));
+	/* only the kind's struct is zero-filled: the union is an exec event's
+	 * 4.6 KiB, and every record of a trace passes here */
 	memcpy(out, data, len);
+	memset((char *)out + len, 0, want - len);
 	if (kind == GT_EV_EXEC && out->exec.args_len > GT_ARGS_MAX)
 		out->exec.args_len = GT_ARGS_MAX;
 	if (kind == GT_EV_EXIT) {
@@ -122,12 +124,31 @@ const char *pci_power_name(int state)
 	return state >= 0 && state < 5 ? names[state] : "unknown";
 }
 
+/* Appends LEN bytes of S at *OFF in BUF, cut to fit with its NUL. */
+static void put(char *buf, size_t size, size_t *off, const char *s, size_t len)
+{
+	if (*off + 1 >= size)
+		return;
+	if (len > size - 1 - *off)
+		len = size - 1 - *off;
+	memcpy(buf + *off, s, len);
+	*off += len;
+	buf[*off] = 0;
+}
+
+/* Built by hand: a report joins the path of every write of a trace. */
 void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size)
 {
-	size_t off = snprintf(buf, size, "/sys%s", w->path_truncated ? "/..." : "");
+	size_t off = 0;
 
-	for (int i = w->depth - 1; i >= 0 && off < size; i--)
-		off += snprintf(buf + off, size - off, "/%.*s", GT_NAME_LEN, w->path[i]);
+	if (!size)
+		return;
+	buf[0] = 0;
+	put(buf, size, &off, w->path_truncated ? "/sys/..." : "/sys", w->path_truncated ? 8 : 4);
+	for (int i = w->depth - 1; i >= 0; i--) {
+		put(buf, size, &off, "/", 1);
+		put(buf, size, &off, w->path[i], strnlen(w->path[i], GT_NAME_LEN));
+	}
 }
 
 const char *sysfs_write_attr(const struct gt_sysfs_write *w)

@@ -9,8 +9,10 @@
 #include "gputrace/event.h"
 
 /* Copies a stored event into OUT, zero-filling what an older recorder did
- * not write (structs only grow at the end). Returns the kind, or -1 if the
- * payload is too short to be an event. Unknown kinds are returned too. */
+ * not write (structs only grow at the end): the struct of its kind, not
+ * the rest of the union. Returns the kind, or -1 if the payload is too
+ * short to be an event. Unknown kinds are returned too (the whole union
+ * zero-filled). */
 int event_decode(const void *data, size_t len, union gt_event_any *out);
 
 const char *event_kind_name(int kind);

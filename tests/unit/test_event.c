@@ -40,6 +40,8 @@ static void test_path_joined_root_first(void **state)
 	w.path_truncated = 1;
 	sysfs_write_path(&w, buf, sizeof(buf));
 	assert_string_equal(buf, "/sys/.../bus/pci/drivers/vfio-pci/bind");
+	sysfs_write_path(&w, buf, 13);		/* cut to fit, as snprintf would */
+	assert_string_equal(buf, "/sys/.../bus");
 }
 
 static void test_value_newline_rules(void **state)
