@@ -825,7 +825,8 @@ static void dynids_from_writes(struct model *m)
 		char drv[MODEL_DRV_LEN];
 		bool dup = false;
 
-		if ((w->ret <= 0 && w->ret != -EEXIST) || sscanf(w->value, "%x %x", &v, &d) != 2 ||
+		if ((strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id")) ||
+		    (w->ret <= 0 && w->ret != -EEXIST) || sscanf(w->value, "%x %x", &v, &d) != 2 ||
 		    sscanf(w->path, "/sys/bus/pci/drivers/%31[^/]/", drv) != 1)
 			continue;
 		if (w->ret == -EEXIST) {
