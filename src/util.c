@@ -97,16 +97,40 @@ void fmt_zone(uint64_t real, char *buf, size_t size)
 
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size)
 {
+	/* the second last formatted: a report's timeline asks for 100k
+	 * times in a few seconds, and the zone conversion is the cost */
+	static __thread struct {
+		time_t sec;
+		bool with_date, utc, set;
+		char text[32];
+	} last;
 	time_t sec = real / 1000000000ull;
-	struct tm tm;
-	char t[32];
+	unsigned ms = real % 1000000000ull / 1000000;
+	char t[sizeof(last.text) + 4];
+	size_t n;
 
-	if (wall_utc)
-		gmtime_r(&sec, &tm);
-	else
-		localtime_r(&sec, &tm);
-	strftime(t, sizeof(t), with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03u", t, (unsigned)(real % 1000000000ull / 1000000));
+	if (!last.set || last.sec != sec || last.with_date != with_date || last.utc != wall_utc) {
+		struct tm tm;
+
+		if (wall_utc)
+			gmtime_r(&sec, &tm);
+		else
+			localtime_r(&sec, &tm);
+		strftime(last.text, sizeof(last.text), with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+		last.sec = sec;
+		last.with_date = with_date;
+		last.utc = wall_utc;
+		last.set = true;
+	}
+	n = strlen(last.text);
+	memcpy(t, last.text, n);
+	t[n] = '.';
+	t[n + 1] = '0' + ms / 100;
+	t[n + 2] = '0' + ms / 10 % 10;
+	t[n + 3] = '0' + ms % 10;
+	t[n + 4] = 0;
+	if (size)
+		strlcpy0(buf, t, size);
 }
 
 void fmt_iso_utc(uint64_t real, char *buf, size_t size)
