@@ -35,13 +35,23 @@ static bool add_row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_
 	return true;
 }
 
-static void task_who(const struct gt_task *t, bool inferred, char *buf, size_t size)
+/* "gpu-reattach-ho[5120] < qm[5100]" into X's who. */
+static void task_who(struct report *r, const struct gt_task *t, bool inferred, struct row_text *x)
 {
-	size_t off = snprintf(buf, size, "%s%.16s[%u]", inferred ? "(inferred) " : "", t->comm, t->pid);
+	char *buf = r->who_memo.who;
+	size_t size = sizeof(r->who_memo.who), off;
 
-	for (int i = 0; i < t->n_ancestors && i < 2 && off < size; i++)
-		off += snprintf(buf + off, size - off, " < %.16s[%u]", t->ancestors[i].comm,
-				t->ancestors[i].pid);
+	if (!r->who_memo.set || r->who_memo.inferred != inferred ||
+	    memcmp(&r->who_memo.task, t, sizeof(*t))) {
+		off = snprintf(buf, size, "%s%.16s[%u]", inferred ? "(inferred) " : "", t->comm, t->pid);
+		for (int i = 0; i < t->n_ancestors && i < 2 && off < size; i++)
+			off += snprintf(buf + off, size - off, " < %.16s[%u]", t->ancestors[i].comm,
+					t->ancestors[i].pid);
+		r->who_memo.task = *t;
+		r->who_memo.inferred = inferred;
+		r->who_memo.set = true;
+	}
+	strlcpy0(x->who, buf, sizeof(x->who));
 }
 
 static bool hook_pid(const struct model *m, const char *vm, uint32_t pid)
@@ -127,7 +137,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 			 t->kind == M_UNBIND ? " (unbound)" : "");
 		x.who[0] = 0;
 		if (t->task_known)
-			task_who(&t->task, t->from_uevent, x.who, sizeof(x.who));
+			task_who(r, &t->task, t->from_uevent, &x);
 		if (!add_row(r, t->ts_ns, vm->id, t->rec_id, &x))
 			return;
 	}
@@ -139,7 +149,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 			continue;
 		snprintf(x.what, sizeof(x.what), "write \"%s\" to %s%s", w->value, w->path,
 			 w->ret < 0 ? " (failed)" : "");
-		task_who(&w->task, false, x.who, sizeof(x.who));
+		task_who(r, &w->task, false, &x);
 		if (!add_row(r, w->ts_ns, vm->id, w->rec_id, &x))
 			return;
 	}
@@ -154,7 +164,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 			snprintf(x.what, sizeof(x.what), "%s power %s asked: %s, now %s", pm->bdf,
 				 pci_power_name(pm->state), pm->ret < 0 ? errno_name(pm->ret, "failed") : "done",
 				 pci_power_name(pm->now_state));
-		task_who(&pm->task, false, x.who, sizeof(x.who));
+		task_who(r, &pm->task, false, &x);
 		if (!add_row(r, pm->ts_ns, vm->id, pm->rec_id, &x))
 			return;
 	}

@@ -31,6 +31,12 @@ struct report {
 	struct tl_row *rows;
 	size_t n_rows, cap_rows;
 	struct text_store text;		/* the rows' strings */
+	struct {			/* the last task named in a row: a storm's
+					 * rows are mostly one writer's */
+		bool set, inferred;
+		struct gt_task task;
+		char who[96];
+	} who_memo;
 	bool oom;			/* a row or phase could not be kept */
 	const char *vm, *device;
 	const struct m_phase *phase;	/* --phase: only its window */
