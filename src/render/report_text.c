@@ -88,6 +88,24 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 	fputc('\n', out);
 }
 
+/* Appends S, padded with spaces to WIDTH, at *OFF in LINE (SIZE bytes,
+ * cut to fit with its NUL): the "%-58s" of a timeline line, built by hand
+ * because a rebind storm's report has a line per write. */
+static void put_padded(char *line, size_t size, size_t *off, const char *s, size_t width)
+{
+	size_t n = strlen(s), room = *off + 1 < size ? size - 1 - *off : 0, pad;
+
+	n = n < room ? n : room;
+	memcpy(line + *off, s, n);
+	*off += n;
+	room -= n;
+	pad = width > n ? width - n : 0;
+	pad = pad < room ? pad : room;
+	memset(line + *off, ' ', pad);
+	*off += pad;
+	line[*off] = 0;
+}
+
 static void timeline(FILE *out, const struct report *r, const struct style *s)
 {
 	const char *vm = "";
@@ -108,13 +126,19 @@ static void timeline(FILE *out, const struct report *r, const struct style *s)
 			fprintf(out, "| %s | %s | %s | %s |\n", t, shown(s, x->what), shown(s, x->who), d);
 		} else {
 			char line[1200];
-			size_t n = snprintf(line, sizeof(line), "%s  %-58s %-40s %s", t, shown(s, x->what),
-					    shown(s, x->who), d);
+			size_t n = 0;
 
-			n = n < sizeof(line) ? n : sizeof(line) - 1;
+			put_padded(line, sizeof(line), &n, t, 0);
+			put_padded(line, sizeof(line), &n, "  ", 0);
+			put_padded(line, sizeof(line), &n, shown(s, x->what), 58);
+			put_padded(line, sizeof(line), &n, " ", 0);
+			put_padded(line, sizeof(line), &n, shown(s, x->who), 40);
+			put_padded(line, sizeof(line), &n, " ", 0);
+			put_padded(line, sizeof(line), &n, d, 0);
 			while (n && line[n - 1] == ' ')
 				n--;	/* no padding at the end of a line */
-			fprintf(out, "%.*s\n", (int)n, line);
+			line[n++] = '\n';
+			fwrite(line, 1, n, out);
 		}
 	}
 	fputc('\n', out);
