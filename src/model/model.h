@@ -38,11 +38,13 @@ struct m_proc {
 	long next_image;	/* the image it exec'd next; -1 none */
 };
 
+/* A sysfs write; its path and value live in the model's text store (a
+ * rebind storm is hundreds of thousands of writes). */
 struct m_write {
 	uint64_t ts_ns, end_ns;
-	char path[512];
+	const char *path;		/* "/sys/bus/pci/drivers/vfio-pci/bind" */
 	char attr[GT_NAME_LEN];
-	char value[GT_DATA_MAX + 1];	/* trailing newline dropped */
+	const char *value;		/* trailing newline dropped, escaped */
 	char bdf[PCI_BDF_LEN];		/* the function it is about, "" none:
 					 * sysfs_write_device(), asked once here;
 					 * compare this, never path or value */

@@ -246,14 +246,21 @@ static void load_event(struct model *m, const struct trace_record *rec)
 	}
 	case GT_EV_SYSFS_WRITE: {
 		struct m_write *w = PUSH(m, writes);
+		char path[512], value[GT_DATA_MAX + 1];
 
 		if (!w)
 			return;
 		w->ts_ns = ev.hdr.ts_ns;
 		w->end_ns = ev.write.end_ns;
-		sysfs_write_path(&ev.write, w->path, sizeof(w->path));
+		sysfs_write_path(&ev.write, path, sizeof(path));
+		sysfs_write_value(&ev.write, value, sizeof(value));
+		if (!(w->path = text_copy(m, path, strlen(path))) ||
+		    !(w->value = text_copy(m, value, strlen(value)))) {
+			m->n_writes--;
+			m->oom = true;
+			return;
+		}
 		strlcpy0(w->attr, sysfs_write_attr(&ev.write), sizeof(w->attr));
-		sysfs_write_value(&ev.write, w->value, sizeof(w->value));
 		sysfs_write_device(&ev.write, w->bdf, sizeof(w->bdf));
 		w->ret = ev.write.ret;
 		w->task = *t;
