@@ -202,15 +202,68 @@ bool str_has_suffix(const char *s, const char *suffix)
 	return n > k && !strcmp(s + n - k, suffix);
 }
 
+/* Merges the sorted A (NA elements) and B (NB) into DST: A's first on ties. */
+static void merge_runs(char *dst, const char *a, size_t na, const char *b, size_t nb, size_t elem,
+		       int (*cmp)(const void *, const void *))
+{
+	while (na && nb) {
+		bool take_b = cmp(a, b) > 0;
+
+		memcpy(dst, take_b ? b : a, elem);
+		dst += elem;
+		if (take_b)
+			b += elem, nb--;
+		else
+			a += elem, na--;
+	}
+	memcpy(dst, na ? a : b, (na ? na : nb) * elem);
+}
+
 void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const void *))
 {
-	const char *a = arr;
+	char *a = arr, *tmp, *src, *dst;
+	size_t *start, runs = 0, first_descent = 0;
 
-	for (size_t i = 1; i < n; i++)
-		if (cmp(a + (i - 1) * elem, a + i * elem) > 0) {
-			qsort(arr, n, elem, cmp);
-			return;
+	for (size_t i = 1; i < n && !first_descent; i++)
+		if (cmp(a + (i - 1) * elem, a + i * elem) > 0)
+			first_descent = i;
+	if (!first_descent)
+		return;		/* in order (or empty) */
+	tmp = malloc(n * elem);
+	start = malloc((n + 1) * sizeof(*start));
+	if (!tmp || !start) {
+		free(tmp);
+		free(start);
+		qsort(arr, n, elem, cmp);
+		return;
+	}
+	start[runs++] = 0;
+	start[runs++] = first_descent;
+	for (size_t i = first_descent + 1; i < n; i++)
+		if (cmp(a + (i - 1) * elem, a + i * elem) > 0)
+			start[runs++] = i;
+	start[runs] = n;
+	src = a;
+	dst = tmp;
+	while (runs > 1) {		/* merge runs pairwise, back and forth */
+		size_t merged = 0;
+
+		for (size_t r = 0; r < runs; r += 2) {
+			size_t lo = start[r], mid = start[r + 1], hi = r + 2 <= runs ? start[r + 2] : mid;
+
+			merge_runs(dst + lo * elem, src + lo * elem, mid - lo, src + mid * elem, hi - mid,
+				   elem, cmp);
+			start[merged++] = lo;
 		}
+		start[merged] = n;
+		runs = merged;
+		src = src == a ? tmp : a;
+		dst = dst == a ? tmp : a;
+	}
+	if (src != a)
+		memcpy(a, src, n * elem);
+	free(tmp);
+	free(start);
 }
 
 struct text_block {

@@ -55,10 +55,11 @@ ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off);
  * reallocarray(3). Returns 0, or -ENOMEM with *ARR and *CAP unchanged. */
 int array_reserve(void **arr, size_t *cap, size_t need, size_t elem);
 
-/* qsort(3) of N elements of ELEM bytes, skipped when they are in order
- * already (records mostly come in time order, and qsort moves elements of
- * hundreds of bytes even then) or when there are none (qsort(NULL, 0) is
- * undefined). */
+/* Sorts N elements of ELEM bytes, stably: the runs already in order are
+ * merged, so elements in order cost one pass (records mostly come in time
+ * order; qsort moves elements of hundreds of bytes even then) and a few
+ * sorted lists one after the other (a timeline's transitions, then its
+ * writes) a few. qsort(3) when out of memory. */
 void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const void *));
 
 /* Appends one zeroed element to *ARR (*N used of *CAP): its address, or

@@ -101,6 +101,43 @@ static void test_str_has_suffix(void **state)
 
 /* A library that is not there, and a symbol a library does not have:
  * NULL and one line that names what is missing. */
+struct keyed {
+	int key, seq;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+/* Sorted, and stable: equal keys keep their order (what a report's rows
+ * rely on), for arrays in order, in runs, reversed and random. */
+static void test_array_sort(void **state)
+{
+	static const int sizes[] = { 0, 1, 2, 3, 17, 1000 };
+	struct keyed v[1000];
+
+	for (int shape = 0; shape < 4; shape++)
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+			int n = sizes[z];
+
+			srand(shape * 100 + n);
+			for (int i = 0; i < n; i++) {
+				v[i].seq = i;
+				v[i].key = shape == 0 ? i / 3 : shape == 1 ? i % 7 * 10 + i / 200 :
+					   shape == 2 ? n - i : rand() % 50;
+			}
+			array_sort(v, n, sizeof(v[0]), cmp_key);
+			for (int i = 1; i < n; i++) {
+				assert_true(v[i - 1].key <= v[i].key);
+				if (v[i - 1].key == v[i].key)
+					assert_true(v[i - 1].seq < v[i].seq);
+			}
+		}
+}
+
 static void test_pci_name_is_sysfs(void **state)
 {
 	static const char *const names[] = { "0000:0a:00.0", "0000:ff:1f.7", "10000:01:00.0",
@@ -159,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_array_reserve_overflow),
 		cmocka_unit_test(test_fd_read_full),
 		cmocka_unit_test(test_str_has_suffix),
+		cmocka_unit_test(test_array_sort),
 		cmocka_unit_test(test_pci_name_is_sysfs),
 		cmocka_unit_test(test_dl_open_syms),
 		cmocka_unit_test(test_report_format_parse),
