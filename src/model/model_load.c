@@ -709,14 +709,18 @@ static int cmp_thread_order(const void *a, const void *b, void *writes)
 
 static int thread_writes_build(const struct model *m, struct thread_writes *tw)
 {
+	bool sorted = true;
+
 	tw->n = m->n_writes;
 	tw->order = malloc((tw->n ? tw->n : 1) * sizeof(*tw->order));
 	tw->end_upto = malloc((tw->n ? tw->n : 1) * sizeof(*tw->end_upto));
 	if (!tw->order || !tw->end_upto)
 		return -ENOMEM;
-	for (size_t i = 0; i < tw->n; i++)
+	for (size_t i = 0; i < tw->n; i++) {
 		tw->order[i] = i;
-	if (tw->n)
+		sorted &= !i || m->writes[i - 1].task.tid <= m->writes[i].task.tid;
+	}
+	if (!sorted)	/* one writing thread, the usual storm: in order */
 		qsort_r(tw->order, tw->n, sizeof(*tw->order), cmp_thread_order, m->writes);
 	for (size_t p = 0; p < tw->n; p++) {
 		const struct m_write *w = &m->writes[tw->order[p]];
