@@ -148,6 +148,19 @@ static void put_byte_escape(struct sink *s, uint8_t b, enum esc_mode mode)
 	sink_put(s, buf, n);
 }
 
+static bool plain_byte(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+bool text_is_plain(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!plain_byte(s[i]))
+			return false;
+	return true;
+}
+
 static void escape(struct sink *s, const uint8_t *p, size_t len, enum esc_mode mode)
 {
 	size_t i = 0;
@@ -157,8 +170,8 @@ static void escape(struct sink *s, const uint8_t *p, size_t len, enum esc_mode m
 		size_t n, run = 0;
 
 		/* printable ASCII that needs nothing: one write for the run */
-		while (i + run < len && p[i + run] >= 0x20 && p[i + run] < 0x7f &&
-		       p[i + run] != '\\' && (mode == ESC_TEXT || !needs_md_escape(p[i + run], mode)))
+		while (i + run < len && plain_byte(p[i + run]) &&
+		       (mode == ESC_TEXT || !needs_md_escape(p[i + run], mode)))
 			run++;
 		if (run) {
 			sink_put_plain(s, (const char *)p + i, run);

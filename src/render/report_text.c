@@ -22,7 +22,10 @@ static const char *shown(const struct style *s, const char *str)
 	static char bufs[8][1280 * TEXT_ESCAPE_MAX + 1];
 	static unsigned next;
 	char *b = bufs[next++ % 8];
+	size_t len = strlen(str);
 
+	if (!s->md && len < sizeof(bufs[0]) && text_is_plain(str, len))
+		return str;
 	return s->md ? md_escape_str(b, sizeof(bufs[0]), str) : text_escape_str(b, sizeof(bufs[0]), str);
 }
 
