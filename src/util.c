@@ -195,6 +195,17 @@ ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off)
 	return done;
 }
 
+void str_put(char *buf, size_t size, size_t *off, const char *s, size_t len)
+{
+	if (*off + 1 >= size)
+		return;
+	if (len > size - 1 - *off)
+		len = size - 1 - *off;
+	memcpy(buf + *off, s, len);
+	*off += len;
+	buf[*off] = 0;
+}
+
 bool str_has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);

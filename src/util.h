@@ -31,6 +31,11 @@ const char *errno_name(long long neg_errno, const char *unknown);
 /* Copies at most SIZE-1 bytes of a possibly unterminated field. */
 void strlcpy0(char *dst, const char *src, size_t size);
 
+/* Appends LEN bytes of S at *OFF in BUF (SIZE bytes), cut to fit, and
+ * keeps BUF NUL-terminated: snprintf("%s%s...") without parsing a format,
+ * for text built once per record of a large trace. */
+void str_put(char *buf, size_t size, size_t *off, const char *s, size_t len);
+
 /* Whether S ends in SUFFIX and has something before it ("a.conf", ".conf"). */
 bool str_has_suffix(const char *s, const char *suffix);
 

@@ -16,6 +16,17 @@ struct row_text {
 	char who[96];
 };
 
+/* X's what: PARTS joined, up to a NULL (a row per write and per
+ * transition of a rebind storm: no format to parse). */
+static void what_of(struct row_text *x, const char *const *parts)
+{
+	size_t off = 0;
+
+	x->what[0] = 0;
+	for (; *parts; parts++)
+		str_put(x->what, sizeof(x->what), &off, *parts, strlen(*parts));
+}
+
 /* Adds a row of VM (the model's id, kept as is) with T's strings; false
  * when out of memory. */
 static bool add_row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_id,
@@ -133,8 +144,8 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 
 		if (!vm_has_device(vm, t->bdf) || (r->device && strcmp(r->device, t->bdf)))
 			continue;
-		snprintf(x.what, sizeof(x.what), "%s %s %s%s", t->bdf, verbs[t->kind], t->driver,
-			 t->kind == M_UNBIND ? " (unbound)" : "");
+		what_of(&x, (const char *[]){ t->bdf, " ", verbs[t->kind], " ", t->driver,
+					       t->kind == M_UNBIND ? " (unbound)" : "", NULL });
 		x.who[0] = 0;
 		if (t->task_known)
 			task_who(r, &t->task, t->from_uevent, &x);
@@ -147,8 +158,8 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 		/* new_id and remove_id name ids, not a function: all shown */
 		if (!vm_has_device(vm, w->bdf) && strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id"))
 			continue;
-		snprintf(x.what, sizeof(x.what), "write \"%s\" to %s%s", w->value, w->path,
-			 w->ret < 0 ? " (failed)" : "");
+		what_of(&x, (const char *[]){ "write \"", w->value, "\" to ", w->path,
+					       w->ret < 0 ? " (failed)" : "", NULL });
 		task_who(r, &w->task, false, &x);
 		if (!add_row(r, w->ts_ns, vm->id, w->rec_id, &x))
 			return;

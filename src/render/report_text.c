@@ -96,17 +96,15 @@ static void header(FILE *out, const struct report *r, const struct style *s)
  * because a rebind storm's report has a line per write. */
 static void put_padded(char *line, size_t size, size_t *off, const char *s, size_t width)
 {
-	size_t n = strlen(s), room = *off + 1 < size ? size - 1 - *off : 0, pad;
+	size_t n = strlen(s), pad = width > n ? width - n : 0;
 
-	n = n < room ? n : room;
-	memcpy(line + *off, s, n);
-	*off += n;
-	room -= n;
-	pad = width > n ? width - n : 0;
-	pad = pad < room ? pad : room;
-	memset(line + *off, ' ', pad);
-	*off += pad;
-	line[*off] = 0;
+	str_put(line, size, off, s, n);
+	if (*off + 1 < size) {
+		pad = pad < size - 1 - *off ? pad : size - 1 - *off;
+		memset(line + *off, ' ', pad);
+		*off += pad;
+		line[*off] = 0;
+	}
 }
 
 static void timeline(FILE *out, const struct report *r, const struct style *s)

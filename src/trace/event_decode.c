@@ -124,18 +124,6 @@ const char *pci_power_name(int state)
 	return state >= 0 && state < 5 ? names[state] : "unknown";
 }
 
-/* Appends LEN bytes of S at *OFF in BUF, cut to fit with its NUL. */
-static void put(char *buf, size_t size, size_t *off, const char *s, size_t len)
-{
-	if (*off + 1 >= size)
-		return;
-	if (len > size - 1 - *off)
-		len = size - 1 - *off;
-	memcpy(buf + *off, s, len);
-	*off += len;
-	buf[*off] = 0;
-}
-
 /* Built by hand: a report joins the path of every write of a trace. */
 void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size)
 {
@@ -144,10 +132,10 @@ void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size)
 	if (!size)
 		return;
 	buf[0] = 0;
-	put(buf, size, &off, w->path_truncated ? "/sys/..." : "/sys", w->path_truncated ? 8 : 4);
+	str_put(buf, size, &off, w->path_truncated ? "/sys/..." : "/sys", w->path_truncated ? 8 : 4);
 	for (int i = w->depth - 1; i >= 0; i--) {
-		put(buf, size, &off, "/", 1);
-		put(buf, size, &off, w->path[i], strnlen(w->path[i], GT_NAME_LEN));
+		str_put(buf, size, &off, "/", 1);
+		str_put(buf, size, &off, w->path[i], strnlen(w->path[i], GT_NAME_LEN));
 	}
 }
 
