@@ -153,9 +153,29 @@ static bool plain_byte(uint8_t c)
 	return c >= 0x20 && c < 0x7f && c != '\\';
 }
 
+/* Eight bytes at once: any below 0x20, above 0x7e, or a backslash? */
+static bool word_has_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	uint64_t below = (w - ones * 0x20) & ~w & high;
+	uint64_t above = ((w + ones * (0x7f - 0x7e)) | w) & high;
+	uint64_t bs = w ^ (ones * '\\');
+
+	return below | above | ((bs - ones) & ~bs & high);
+}
+
 bool text_is_plain(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (word_has_special(w))
+			return false;
+	}
+	for (; i < len; i++)
 		if (!plain_byte(s[i]))
 			return false;
 	return true;
