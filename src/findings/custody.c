@@ -26,9 +26,9 @@ const char *blocker_kind_name(enum blocker_kind k)
 const struct gt_task *trans_actor(const struct model *m, const struct m_trans *t)
 {
 	if (t->task_known)
-		return &t->task;
+		return t->task;
 	if (t->cause >= 0)
-		return &m->writes[t->cause].task;
+		return m->writes[t->cause].task;
 	return NULL;
 }
 
@@ -248,10 +248,10 @@ static void settle(const struct model *m, struct custody *c)
 		if (w->ts_ns < c->stop_ns || w->ts_ns > cap || w->ts_ns >= c->until_ns ||
 		    !write_touches(w, c->bdf))
 			continue;
-		n = model_spawn_chain(m, &w->task, w->ts_ns, chain);
-		if (custody_actor(m, &w->task, w->ts_ns, chain, n, &h) == RET_OTHER)
+		n = model_spawn_chain(m, w->task, w->ts_ns, chain);
+		if (custody_actor(m, w->task, w->ts_ns, chain, n, &h) == RET_OTHER)
 			continue;
-		if (is_daemon_comm(w->task.comm))
+		if (is_daemon_comm(w->task->comm))
 			c->daemon_seen = true;
 		s = w->end_ns > s ? w->end_ns : s;
 	}

@@ -148,7 +148,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 					       t->kind == M_UNBIND ? " (unbound)" : "", NULL });
 		x.who[0] = 0;
 		if (t->task_known)
-			task_who(r, &t->task, t->from_uevent, &x);
+			task_who(r, t->task, t->from_uevent, &x);
 		if (!add_row(r, t->ts_ns, vm->id, t->rec_id, &x))
 			return;
 	}
@@ -160,7 +160,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 			continue;
 		what_of(&x, (const char *[]){ "write \"", w->value, "\" to ", w->path,
 					       w->ret < 0 ? " (failed)" : "", NULL });
-		task_who(r, &w->task, false, &x);
+		task_who(r, w->task, false, &x);
 		if (!add_row(r, w->ts_ns, vm->id, w->rec_id, &x))
 			return;
 	}
@@ -175,7 +175,7 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 			snprintf(x.what, sizeof(x.what), "%s power %s asked: %s, now %s", pm->bdf,
 				 pci_power_name(pm->state), pm->ret < 0 ? errno_name(pm->ret, "failed") : "done",
 				 pci_power_name(pm->now_state));
-		task_who(r, &pm->task, false, &x);
+		task_who(r, pm->task, false, &x);
 		if (!add_row(r, pm->ts_ns, vm->id, pm->rec_id, &x))
 			return;
 	}
@@ -247,7 +247,7 @@ static void compare_phases(struct report *r)
 			    (t->kind != M_BIND && t->kind != M_UNBIND) || (r->device && strcmp(r->device, t->bdf)))
 				continue;
 			snprintf(sig, sizeof(sig), "%s %s %s by %.16s", t->bdf, t->kind == M_BIND ? "->" : "<-",
-				 t->driver, t->task_known ? t->task.comm : "?");
+				 t->driver, t->task_known ? t->task->comm : "?");
 			for (k = 0; k < r->n_sigs && strcmp(r->sigs[k].sig, sig); k++)
 				;
 			if (k == r->n_sigs) {

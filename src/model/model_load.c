@@ -18,6 +18,34 @@ static const char *text_copy(struct model *m, const char *s, size_t len)
 	return text_store_copy(&m->text, s, len);
 }
 
+struct m_task_block {
+	struct m_task_block *next;
+	size_t used;
+	struct gt_task task[1024];
+};
+
+/* No task seen: a uevent's transition, a dynamic id older than the trace. */
+static const struct gt_task no_task;
+
+/* T as stored in M: the last one stored when it is the same task; NULL
+ * when out of memory. */
+static const struct gt_task *task_of(struct model *m, const struct gt_task *t)
+{
+	struct m_task_block *b = m->task_blocks;
+
+	if (m->last_task && !memcmp(m->last_task, t, sizeof(*t)))
+		return m->last_task;
+	if (!b || b->used == sizeof(b->task) / sizeof(b->task[0])) {
+		if (!(b = malloc(sizeof(*b))))
+			return NULL;
+		b->used = 0;
+		b->next = m->task_blocks;
+		m->task_blocks = b;
+	}
+	b->task[b->used] = *t;
+	return m->last_task = &b->task[b->used++];
+}
+
 /* S up to its NUL or MAX bytes; "" when out of memory. */
 static const char *text_str(struct model *m, const char *s, size_t max)
 {
@@ -173,6 +201,7 @@ static void preexisting_dynid(struct model *m, const char *driver, uint32_t vend
 		return;
 	d->ts_ns = 1;
 	d->preexisting = true;
+	d->task = &no_task;
 	strlcpy0(d->driver, driver, sizeof(d->driver));
 	d->vendor = vendor;
 	d->device = device;
@@ -263,7 +292,11 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		strlcpy0(w->attr, sysfs_write_attr(&ev.write), sizeof(w->attr));
 		sysfs_write_device(&ev.write, w->bdf, sizeof(w->bdf));
 		w->ret = ev.write.ret;
-		w->task = *t;
+		if (!(w->task = task_of(m, t))) {
+			m->n_writes--;
+			m->oom = true;
+			return;
+		}
 		w->rec_id = rec->id;
 		break;
 	}
@@ -282,7 +315,11 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		strlcpy0(tr->bdf, ev.drv.device, sizeof(tr->bdf));
 		strlcpy0(tr->driver, ev.drv.driver, sizeof(tr->driver));
 		tr->err = ev.drv.err;
-		tr->task = *t;
+		if (!(tr->task = task_of(m, t))) {
+			m->n_trans--;
+			m->oom = true;
+			return;
+		}
 		tr->task_known = true;
 		tr->cause = -1;
 		tr->rec_id = rec->id;
@@ -304,7 +341,11 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		strlcpy0(d->driver, ev.dynid.driver, sizeof(d->driver));
 		d->vendor = ev.dynid.vendor;
 		d->device = ev.dynid.device;
-		d->task = *t;
+		if (!(d->task = task_of(m, t))) {
+			m->n_dynids--;
+			m->oom = true;
+			return;
+		}
 		d->rec_id = rec->id;
 		break;
 	}
@@ -321,7 +362,11 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		pm->now_state = ev.pm.now_state;
 		strlcpy0(pm->bdf, ev.pm.device, sizeof(pm->bdf));
 		strlcpy0(pm->function, ev.pm.function, sizeof(pm->function));
-		pm->task = *t;
+		if (!(pm->task = task_of(m, t))) {
+			m->n_pms--;
+			m->oom = true;
+			return;
+		}
 		pm->rec_id = rec->id;
 		break;
 	}
@@ -371,6 +416,7 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 	strlcpy0(tr->bdf, base, sizeof(tr->bdf));
 	strlcpy0(tr->driver, driver, sizeof(tr->driver));
 	tr->from_uevent = true;
+	tr->task = &no_task;
 	tr->cause = -1;
 	tr->rec_id = rec->id;
 }
@@ -700,7 +746,7 @@ static int cmp_thread_order(const void *a, const void *b, void *writes)
 {
 	const struct m_write *w = writes;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	uint32_t tx = w[x].task.tid, ty = w[y].task.tid;
+	uint32_t tx = w[x].task->tid, ty = w[y].task->tid;
 
 	if (tx != ty)
 		return tx < ty ? -1 : 1;
@@ -718,13 +764,13 @@ static int thread_writes_build(const struct model *m, struct thread_writes *tw)
 		return -ENOMEM;
 	for (size_t i = 0; i < tw->n; i++) {
 		tw->order[i] = i;
-		sorted &= !i || m->writes[i - 1].task.tid <= m->writes[i].task.tid;
+		sorted &= !i || m->writes[i - 1].task->tid <= m->writes[i].task->tid;
 	}
 	if (!sorted)	/* one writing thread, the usual storm: in order */
 		qsort_r(tw->order, tw->n, sizeof(*tw->order), cmp_thread_order, m->writes);
 	for (size_t p = 0; p < tw->n; p++) {
 		const struct m_write *w = &m->writes[tw->order[p]];
-		bool same = p && m->writes[tw->order[p - 1]].task.tid == w->task.tid;
+		bool same = p && m->writes[tw->order[p - 1]].task->tid == w->task->tid;
 
 		tw->end_upto[p] = same && tw->end_upto[p - 1] > w->end_ns ? tw->end_upto[p - 1] : w->end_ns;
 	}
@@ -745,14 +791,14 @@ static long thread_last_before(const struct model *m, const struct thread_writes
 
 	while (lo < up) {	/* the first position at or after (tid, hi) */
 		size_t mid = lo + (up - lo) / 2, k = tw->order[mid];
-		uint32_t t = m->writes[k].task.tid;
+		uint32_t t = m->writes[k].task->tid;
 
 		if (t < tid || (t == tid && k < hi))
 			lo = mid + 1;
 		else
 			up = mid;
 	}
-	return lo && m->writes[tw->order[lo - 1]].task.tid == tid ? (long)lo - 1 : -1;
+	return lo && m->writes[tw->order[lo - 1]].task->tid == tid ? (long)lo - 1 : -1;
 }
 
 /* With BPF outcomes the cause is the write the same thread was in. A
@@ -766,11 +812,11 @@ static long bpf_cause(const struct model *m, const struct thread_writes *tw, con
 	size_t hi = writes_upto(m, t->ts_ns), oldest = hi > CAUSE_SCAN_MAX ? hi - CAUSE_SCAN_MAX : 0;
 	long best = -1;
 
-	for (long p = thread_last_before(m, tw, t->task.tid, hi); p >= 0; p--) {
+	for (long p = thread_last_before(m, tw, t->task->tid, hi); p >= 0; p--) {
 		size_t k = tw->order[p];
 		const struct m_write *w = &m->writes[k];
 
-		if (w->task.tid != t->task.tid || k < oldest || w->ts_ns + longest < t->ts_ns ||
+		if (w->task->tid != t->task->tid || k < oldest || w->ts_ns + longest < t->ts_ns ||
 		    tw->end_upto[p] < t->ts_ns)
 			break;		/* nothing older of this thread was in flight */
 		if (w->ret < 0 || t->ts_ns > w->end_ns)
@@ -1109,6 +1155,12 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 void model_free(struct model *m)
 {
 	text_store_free(&m->text);
+	while (m->task_blocks) {
+		struct m_task_block *next = m->task_blocks->next;
+
+		free(m->task_blocks);
+		m->task_blocks = next;
+	}
 	free(m->procs);
 	free(m->writes);
 	free(m->trans);

@@ -407,7 +407,7 @@ static void explain_run(FILE *out, const struct report *r, const struct custody 
 				     "probe failed:", t->driver, actor(m, t, a, sizeof(a)));
 		else if (w)
 			explain_line(out, "attempt", w->ts_ns, "write \"%s\" to %s by %.16s[%u] failed (%lld)",
-				     w->value, w->path, w->task.comm, w->task.pid, (long long)w->ret);
+				     w->value, w->path, w->task->comm, w->task->pid, (long long)w->ret);
 	}
 	if (c->ret)
 		explain_line(out, "returned", c->ret->ts_ns, "to %s by %s (%s)%s", c->ret->driver,
