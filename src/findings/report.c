@@ -33,9 +33,14 @@ static bool add_row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_
 		    const struct row_text *t)
 {
 	struct tl_row *x = array_push((void **)&r->rows, &r->n_rows, &r->cap_rows, sizeof(*r->rows));
+	const char *prev_who = x && r->n_rows > 1 ? x[-1].who : NULL;
 
-	if (!x || !(x->what = text_store_copy(&r->text, t->what, strlen(t->what))) ||
-	    !(x->who = text_store_copy(&r->text, t->who, strlen(t->who)))) {
+	/* the actor of the row before is often this one's: kept once */
+	if (x && prev_who && !strcmp(prev_who, t->who))
+		x->who = prev_who;
+	else if (x)
+		x->who = text_store_copy(&r->text, t->who, strlen(t->who));
+	if (!x || !x->who || !(x->what = text_store_copy(&r->text, t->what, strlen(t->what)))) {
 		r->n_rows -= x != NULL;
 		r->oom = true;
 		return false;
