@@ -337,6 +337,13 @@ static void test_systemd_unit_hook(void **state)
  * the unbind before it. */
 static void test_overlapping_writes_newest_is_the_cause(void **state)
 {
+	static const struct {
+		const char *path, *driver;
+		int kind;
+	} steps[] = {	/* 1 ms apart; each write lasts 2 ms (trace_builder.h) */
+		{ "/sys/bus/pci/drivers/nouveau/unbind", "nouveau", GT_EV_UNBIND },
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "vfio-pci", GT_EV_BIND },
+	};
 	struct gt_task rogue = tb_task(7100, "pvestatd", 1, "systemd", 0);
 	const struct finding *f;
 	struct report rep;
@@ -344,10 +351,10 @@ static void test_overlapping_writes_newest_is_the_cause(void **state)
 
 	proxmox_vm_runs(&r, "fentry", "overlap.gtrace");
 	proxmox_hook(&r, 60100, "both", 0);
-	tb_write(&r.b, 61740, &rogue, "/sys/bus/pci/drivers/nouveau/unbind", GPU);
-	tb_drv(&r.b, 61740.5, &rogue, GT_EV_UNBIND, GPU, "nouveau", 0);
-	tb_write(&r.b, 61741, &rogue, "/sys/bus/pci/drivers/vfio-pci/bind", GPU);
-	tb_drv(&r.b, 61741.5, &rogue, GT_EV_BIND, GPU, "vfio-pci", 0);
+	for (int i = 0; i < 2; i++) {
+		tb_write(&r.b, 61740 + i, &rogue, steps[i].path, GPU);
+		tb_drv(&r.b, 61740.5 + i, &rogue, steps[i].kind, GPU, steps[i].driver, 0);
+	}
 	assert_int_equal(build(&r, "111", &rep), 0);
 	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
 	assert_non_null(f);
