@@ -148,6 +148,39 @@ static void put_byte_escape(struct sink *s, uint8_t b, enum esc_mode mode)
 	sink_put(s, buf, n);
 }
 
+static bool plain_byte(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+/* Eight bytes at once: any below 0x20, above 0x7e, or a backslash? */
+static bool word_has_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	uint64_t below = (w - ones * 0x20) & ~w & high;
+	uint64_t above = ((w + ones * (0x7f - 0x7e)) | w) & high;
+	uint64_t bs = w ^ (ones * '\\');
+
+	return below | above | ((bs - ones) & ~bs & high);
+}
+
+bool text_is_plain(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (word_has_special(w))
+			return false;
+	}
+	for (; i < len; i++)
+		if (!plain_byte(s[i]))
+			return false;
+	return true;
+}
+
 static void escape(struct sink *s, const uint8_t *p, size_t len, enum esc_mode mode)
 {
 	size_t i = 0;
@@ -157,8 +190,8 @@ static void escape(struct sink *s, const uint8_t *p, size_t len, enum esc_mode m
 		size_t n, run = 0;
 
 		/* printable ASCII that needs nothing: one write for the run */
-		while (i + run < len && p[i + run] >= 0x20 && p[i + run] < 0x7f &&
-		       p[i + run] != '\\' && (mode == ESC_TEXT || !needs_md_escape(p[i + run], mode)))
+		while (i + run < len && plain_byte(p[i + run]) &&
+		       (mode == ESC_TEXT || !needs_md_escape(p[i + run], mode)))
 			run++;
 		if (run) {
 			sink_put_plain(s, (const char *)p + i, run);

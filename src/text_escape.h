@@ -38,6 +38,11 @@ bool text_unsafe_code_point(uint32_t c);
 const char *text_escape(char *dst, size_t size, const void *src, size_t len);
 const char *md_escape(char *dst, size_t size, const void *src, size_t len);
 
+/* Whether text_escape would return the first LEN bytes of S as they are
+ * (printable ASCII, no backslash): most of a report is, and is then shown
+ * without a copy. */
+bool text_is_plain(const char *s, size_t len);
+
 /* The same on NUL-terminated strings. */
 const char *text_escape_str(char *dst, size_t size, const char *src);
 const char *md_escape_str(char *dst, size_t size, const char *src);

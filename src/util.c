@@ -97,16 +97,40 @@ void fmt_zone(uint64_t real, char *buf, size_t size)
 
 void fmt_wall(uint64_t real, bool with_date, char *buf, size_t size)
 {
+	/* the second last formatted: a report's timeline asks for 100k
+	 * times in a few seconds, and the zone conversion is the cost */
+	static __thread struct {
+		time_t sec;
+		bool with_date, utc, set;
+		char text[32];
+	} last;
 	time_t sec = real / 1000000000ull;
-	struct tm tm;
-	char t[32];
+	unsigned ms = real % 1000000000ull / 1000000;
+	char t[sizeof(last.text) + 4];
+	size_t n;
 
-	if (wall_utc)
-		gmtime_r(&sec, &tm);
-	else
-		localtime_r(&sec, &tm);
-	strftime(t, sizeof(t), with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03u", t, (unsigned)(real % 1000000000ull / 1000000));
+	if (!last.set || last.sec != sec || last.with_date != with_date || last.utc != wall_utc) {
+		struct tm tm;
+
+		if (wall_utc)
+			gmtime_r(&sec, &tm);
+		else
+			localtime_r(&sec, &tm);
+		strftime(last.text, sizeof(last.text), with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+		last.sec = sec;
+		last.with_date = with_date;
+		last.utc = wall_utc;
+		last.set = true;
+	}
+	n = strlen(last.text);
+	memcpy(t, last.text, n);
+	t[n] = '.';
+	t[n + 1] = '0' + ms / 100;
+	t[n + 2] = '0' + ms / 10 % 10;
+	t[n + 3] = '0' + ms % 10;
+	t[n + 4] = 0;
+	if (size)
+		strlcpy0(buf, t, size);
 }
 
 void fmt_iso_utc(uint64_t real, char *buf, size_t size)
@@ -171,11 +195,147 @@ ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off)
 	return done;
 }
 
+void str_put(char *buf, size_t size, size_t *off, const char *s, size_t len)
+{
+	if (*off + 1 >= size)
+		return;
+	if (len > size - 1 - *off)
+		len = size - 1 - *off;
+	memcpy(buf + *off, s, len);
+	*off += len;
+	buf[*off] = 0;
+}
+
 bool str_has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
 
 	return n > k && !strcmp(s + n - k, suffix);
+}
+
+/* Merges the sorted A (NA elements) and B (NB) into DST: A's first on ties. */
+static void merge_runs(char *dst, const char *a, size_t na, const char *b, size_t nb, size_t elem,
+		       int (*cmp)(const void *, const void *))
+{
+	while (na && nb) {
+		bool take_b = cmp(a, b) > 0;
+
+		memcpy(dst, take_b ? b : a, elem);
+		dst += elem;
+		if (take_b)
+			b += elem, nb--;
+		else
+			a += elem, na--;
+	}
+	memcpy(dst, na ? a : b, (na ? na : nb) * elem);
+}
+
+void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const void *))
+{
+	char *a = arr, *tmp, *src, *dst;
+	size_t *start, runs = 0, first_descent = 0;
+
+	for (size_t i = 1; i < n && !first_descent; i++)
+		if (cmp(a + (i - 1) * elem, a + i * elem) > 0)
+			first_descent = i;
+	if (!first_descent)
+		return;		/* in order (or empty) */
+	tmp = malloc(n * elem);
+	start = malloc((n + 1) * sizeof(*start));
+	if (!tmp || !start) {
+		free(tmp);
+		free(start);
+		qsort(arr, n, elem, cmp);
+		return;
+	}
+	start[runs++] = 0;
+	start[runs++] = first_descent;
+	for (size_t i = first_descent + 1; i < n; i++)
+		if (cmp(a + (i - 1) * elem, a + i * elem) > 0)
+			start[runs++] = i;
+	start[runs] = n;
+	src = a;
+	dst = tmp;
+	while (runs > 1) {		/* merge runs pairwise, back and forth */
+		size_t merged = 0;
+
+		for (size_t r = 0; r < runs; r += 2) {
+			size_t lo = start[r], mid = start[r + 1], hi = r + 2 <= runs ? start[r + 2] : mid;
+
+			merge_runs(dst + lo * elem, src + lo * elem, mid - lo, src + mid * elem, hi - mid,
+				   elem, cmp);
+			start[merged++] = lo;
+		}
+		start[merged] = n;
+		runs = merged;
+		src = src == a ? tmp : a;
+		dst = dst == a ? tmp : a;
+	}
+	if (src != a)
+		memcpy(a, src, n * elem);
+	free(tmp);
+	free(start);
+}
+
+struct text_block {
+	struct text_block *next;
+	size_t used, size;
+	char data[];
+};
+
+#define TEXT_BLOCK_SIZE	(1 << 20)
+
+const char *text_store_copy(struct text_store *ts, const char *s, size_t len)
+{
+	struct text_block *b = ts->blocks;
+	char *out;
+
+	if (!len)
+		return "";
+	if (!b || b->size - b->used < len + 1) {
+		size_t size = len + 1 > TEXT_BLOCK_SIZE ? len + 1 : TEXT_BLOCK_SIZE;
+
+		if (!(b = malloc(sizeof(*b) + size)))
+			return NULL;
+		b->used = 0;
+		b->size = size;
+		b->next = ts->blocks;
+		ts->blocks = b;
+	}
+	out = b->data + b->used;
+	memcpy(out, s, len);
+	out[len] = 0;
+	b->used += len + 1;
+	return out;
+}
+
+void text_store_free(struct text_store *ts)
+{
+	while (ts->blocks) {
+		struct text_block *next = ts->blocks->next;
+
+		free(ts->blocks);
+		ts->blocks = next;
+	}
+}
+
+static bool lower_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+bool pci_name_is_sysfs(const char *s, size_t len)
+{
+	const char *t;
+
+	if (len < 12 || len > 16)
+		return false;
+	t = s + len - 8;	/* ":bb:dd.f" after the domain */
+	for (const char *d = s; d < t; d++)
+		if (!lower_hex(*d))
+			return false;
+	return t[0] == ':' && lower_hex(t[1]) && lower_hex(t[2]) && t[3] == ':' && lower_hex(t[4]) &&
+	       lower_hex(t[5]) && t[6] == '.' && t[7] >= '0' && t[7] <= '7';
 }
 
 void *dl_open_syms(const char *lib, const char *hint, const char *const *names, void **syms,

@@ -31,8 +31,19 @@ const char *errno_name(long long neg_errno, const char *unknown);
 /* Copies at most SIZE-1 bytes of a possibly unterminated field. */
 void strlcpy0(char *dst, const char *src, size_t size);
 
+/* Appends LEN bytes of S at *OFF in BUF (SIZE bytes), cut to fit, and
+ * keeps BUF NUL-terminated: snprintf("%s%s...") without parsing a format,
+ * for text built once per record of a large trace. */
+void str_put(char *buf, size_t size, size_t *off, const char *s, size_t len);
+
 /* Whether S ends in SUFFIX and has something before it ("a.conf", ".conf"). */
 bool str_has_suffix(const char *s, const char *suffix);
+
+/* Whether the LEN bytes at S are a PCI function's name as the kernel
+ * gives it in sysfs ("0000:0a:00.0": lowercase hex, a domain of 4 to 8
+ * digits for Intel VMD's 10000). Names, not user input: "0a:00.0" or
+ * "0000:0A:00.0" are not (sys/pci.h normalizes those). */
+bool pci_name_is_sysfs(const char *s, size_t len);
 
 /* Loads library LIB (a library used on demand rather than linked) and
  * its N symbols NAMES into SYMS. Returns the handle, or NULL with a
@@ -49,9 +60,27 @@ ssize_t fd_read_full(int fd, void *buf, size_t len, off_t off);
  * reallocarray(3). Returns 0, or -ENOMEM with *ARR and *CAP unchanged. */
 int array_reserve(void **arr, size_t *cap, size_t need, size_t elem);
 
+/* Sorts N elements of ELEM bytes, stably: the runs already in order are
+ * merged, so elements in order cost one pass (records mostly come in time
+ * order; qsort moves elements of hundreds of bytes even then) and a few
+ * sorted lists one after the other (a timeline's transitions, then its
+ * writes) a few. qsort(3) when out of memory. */
+void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const void *));
+
 /* Appends one zeroed element to *ARR (*N used of *CAP): its address, or
  * NULL when out of memory (nothing changed then). */
 void *array_push(void **arr, size_t *n, size_t *cap, size_t elem);
+
+/* Strings appended to large blocks and freed all at once: the hundreds of
+ * thousands of a model or a report, without a malloc each. Zeroed is empty. */
+struct text_store {
+	struct text_block *blocks;
+};
+
+/* A copy of S (LEN bytes, then a NUL) that lives until the store is
+ * freed; "" for LEN 0, NULL when out of memory. */
+const char *text_store_copy(struct text_store *ts, const char *s, size_t len);
+void text_store_free(struct text_store *ts);
 
 /* Formats a CLOCK_REALTIME ns value as local "HH:MM:SS.mmm" (or with the
  * date when WITH_DATE). */

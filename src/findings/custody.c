@@ -26,9 +26,9 @@ const char *blocker_kind_name(enum blocker_kind k)
 const struct gt_task *trans_actor(const struct model *m, const struct m_trans *t)
 {
 	if (t->task_known)
-		return &t->task;
+		return t->task;
 	if (t->cause >= 0)
-		return &m->writes[t->cause].task;
+		return m->writes[t->cause].task;
 	return NULL;
 }
 
@@ -196,10 +196,10 @@ static uint64_t tree_end(const struct model *m, const struct m_hook *h, uint64_t
 	return end;
 }
 
-/* Does W act on BDF: a write naming it in its path or value? */
+/* Does W act on BDF: a write about it, or a rescan (which may add it)? */
 static bool write_touches(const struct m_write *w, const char *bdf)
 {
-	return strstr(w->path, bdf) || strstr(w->value, bdf) || !strcmp(w->attr, "rescan");
+	return !strcmp(w->bdf, bdf) || !strcmp(w->attr, "rescan");
 }
 
 /* The stop sequence is over once every hook of the stop and what it
@@ -248,10 +248,10 @@ static void settle(const struct model *m, struct custody *c)
 		if (w->ts_ns < c->stop_ns || w->ts_ns > cap || w->ts_ns >= c->until_ns ||
 		    !write_touches(w, c->bdf))
 			continue;
-		n = model_spawn_chain(m, &w->task, w->ts_ns, chain);
-		if (custody_actor(m, &w->task, w->ts_ns, chain, n, &h) == RET_OTHER)
+		n = model_spawn_chain(m, w->task, w->ts_ns, chain);
+		if (custody_actor(m, w->task, w->ts_ns, chain, n, &h) == RET_OTHER)
 			continue;
-		if (is_daemon_comm(w->task.comm))
+		if (is_daemon_comm(w->task->comm))
 			c->daemon_seen = true;
 		s = w->end_ns > s ? w->end_ns : s;
 	}
@@ -267,19 +267,16 @@ const struct m_write *custody_override_at(const struct model *m, const char *bdf
 					 char *value, size_t size)
 {
 	const struct m_write *best = NULL;
-	char tail[64];
 
 	value[0] = 0;
 	for (size_t i = 0; i < m->n_pci; i++)
 		if (!strcmp(m->pci[i].bdf, bdf) && strcmp(m->pci[i].override, "(null)"))
 			strlcpy0(value, m->pci[i].override, size);
-	snprintf(tail, sizeof(tail), "/%s/driver_override", bdf);
 	for (size_t i = 0; i < m->n_writes; i++) {
 		const struct m_write *w = &m->writes[i];
-		size_t n = strlen(w->path), t = strlen(tail);
 
-		if (w->ts_ns < ts && w->ret > 0 && n >= t && !strcmp(w->path + n - t, tail) &&
-		    (!best || w->ts_ns >= best->ts_ns))
+		if (w->ts_ns < ts && w->ret > 0 && !strcmp(w->attr, "driver_override") &&
+		    !strcmp(w->bdf, bdf) && (!best || w->ts_ns >= best->ts_ns))
 			best = w;
 	}
 	if (best)

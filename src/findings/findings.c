@@ -181,20 +181,20 @@ static void trigger_text(const struct model *m, const struct m_trans *bind,
 	char p[48];
 
 	if (w && !strcmp(w->attr, "drivers_probe")) {
-		snprintf(buf, size, "a reprobe (write to drivers_probe) by %s", who(&w->task, p, sizeof(p)));
+		snprintf(buf, size, "a reprobe (write to drivers_probe) by %s", who(w->task, p, sizeof(p)));
 		return;
 	}
 	if (w && !strcmp(w->attr, "bind")) {
-		snprintf(buf, size, "a write to %s by %s", w->path, who(&w->task, p, sizeof(p)));
+		snprintf(buf, size, "a write to %s by %s", w->path, who(w->task, p, sizeof(p)));
 		return;
 	}
 	if (e && e->readd && e->readd->ts_ns <= bind->ts_ns) {
 		snprintf(buf, size, "the device was removed and added again (rescan)%s%s",
-			 w ? " by " : "", w ? who(&w->task, p, sizeof(p)) : "");
+			 w ? " by " : "", w ? who(w->task, p, sizeof(p)) : "");
 		return;
 	}
 	if (w)
-		snprintf(buf, size, "a write to %s by %s", w->path, who(&w->task, p, sizeof(p)));
+		snprintf(buf, size, "a write to %s by %s", w->path, who(w->task, p, sizeof(p)));
 	else
 		snprintf(buf, size, "a probe no write explains (module load or hotplug)");
 }
@@ -223,13 +223,13 @@ static void explain(const struct model *m, struct finding *f, const struct m_tra
 			snprintf(f->mechanism, sizeof(f->mechanism),
 				 f->mech == MECH_OVERRIDE ? "driver_override set to %s by %s at %s, then %s"
 							  : "stale driver_override=%s set by %s at %s, never cleared; then %s",
-				 ov_value, who(&ov->task, p, sizeof(p)), t, trig);
+				 ov_value, who(ov->task, p, sizeof(p)), t, trig);
 		return;
 	}
 	if (cause && !strcmp(cause->attr, "bind") && strstr(cause->path, bind->driver)) {
 		f->mech = MECH_EXPLICIT_BIND;
 		snprintf(f->mechanism, sizeof(f->mechanism), "explicit bind: %s wrote %s to %s",
-			 who(&cause->task, p, sizeof(p)), cause->value, cause->path);
+			 who(cause->task, p, sizeof(p)), cause->value, cause->path);
 		return;
 	}
 	if ((dyn = custody_stub_dynid(m, f->device, bind->driver, bind->ts_ns)) && dyn->preexisting) {
@@ -247,7 +247,7 @@ static void explain(const struct model *m, struct finding *f, const struct m_tra
 		snprintf(f->mechanism, sizeof(f->mechanism),
 			 "kernel-initiated: stale dynamic id %04x:%04x added to %s by %s at %s "
 			 "(%s), never removed; %s let %s claim the device (nobody wrote %s)",
-			 dyn->vendor, dyn->device, dyn->driver, who(&dyn->task, p, sizeof(p)), t,
+			 dyn->vendor, dyn->device, dyn->driver, who(dyn->task, p, sizeof(p)), t,
 			 dyn->via_new_id ? "new_id" : "at module load: a vfio-pci ids= option", trig,
 			 bind->driver, bind->driver);
 		return;
@@ -385,7 +385,7 @@ static const char *blocker_words(const struct model *m, const struct custody *c,
 		if (b->override) {
 			fmt_time(b->override->ts_ns, t, sizeof(t));
 			snprintf(buf, size, "driver_override=%s, set by %s at %s and never cleared, lets only %s "
-				 "bind", b->override_value, who(&b->override->task, p, sizeof(p)), t,
+				 "bind", b->override_value, who(b->override->task, p, sizeof(p)), t,
 				 b->override_value);
 		} else {
 			snprintf(buf, size, "driver_override=%s, already set when the trace began and never "
@@ -403,7 +403,7 @@ static const char *blocker_words(const struct model *m, const struct custody *c,
 		fmt_time(b->dynid->ts_ns, t, sizeof(t));
 		snprintf(buf, size, "the dynamic id %04x:%04x added to %s by %s at %s (%s), never removed, "
 			 "sends every reprobe back to %s", b->dynid->vendor, b->dynid->device,
-			 b->dynid->driver, who(&b->dynid->task, p, sizeof(p)), t,
+			 b->dynid->driver, who(b->dynid->task, p, sizeof(p)), t,
 			 b->dynid->via_new_id ? "new_id" : "module option ids=", b->dynid->driver);
 		break;
 	case BLOCK_PROBE:
@@ -455,12 +455,12 @@ static void return_failed(const struct model *m, const struct custody *c, struct
 	delays(f, c, f->ts_ns);
 	snprintf(f->driver_from, sizeof(f->driver_from), "%s", c->host_before);
 	snprintf(f->driver_to, sizeof(f->driver_to), "%s", c->settled_driver);
-	attempter = w ? &w->task : landed ? trans_actor(m, landed) : NULL;
+	attempter = w ? w->task : landed ? trans_actor(m, landed) : NULL;
 	/* The culprit is whoever left the blocker; the attempt is the hook's. */
 	if (b->kind == BLOCK_OVERRIDE && b->override)
-		set_culprit(m, f, &b->override->task, b->override->ts_ns);
+		set_culprit(m, f, b->override->task, b->override->ts_ns);
 	else if (b->kind == BLOCK_DYNID && !b->dynid->preexisting)
-		set_culprit(m, f, &b->dynid->task, b->dynid->ts_ns);
+		set_culprit(m, f, b->dynid->task, b->dynid->ts_ns);
 	else if (attempter)
 		set_culprit(m, f, attempter, f->ts_ns);
 	f->blocker = b->kind;
@@ -470,7 +470,7 @@ static void return_failed(const struct model *m, const struct custody *c, struct
 		snprintf(what, sizeof(what), "a reprobe by %s landed on %s", who(trans_actor(m, landed) ?:
 			 &(struct gt_task){ .comm = "?" }, p, sizeof(p)), landed->driver);
 	else if (w)
-		snprintf(what, sizeof(what), "%s wrote \"%s\" to %s and got %s", who(&w->task, p, sizeof(p)),
+		snprintf(what, sizeof(what), "%s wrote \"%s\" to %s and got %s", who(w->task, p, sizeof(p)),
 			 w->value, w->path, errno_name(w->ret, "an error"));
 	else
 		snprintf(what, sizeof(what), "the host driver's probe failed");
@@ -734,7 +734,7 @@ static void probe_failures(const struct model *m, const char *vmf, const char *d
 		snprintf(f->driver_to, sizeof(f->driver_to), "%s", t->driver);
 		f->ts_ns = t->ts_ns;
 		if (t->task_known)
-			set_culprit(m, f, &t->task, t->ts_ns);
+			set_culprit(m, f, t->task, t->ts_ns);
 		evidence(f, t->rec_id);
 		kernel_lines(m, f, t->bdf, t->ts_ns - 1000000000ull, t->ts_ns + 1000000000ull, 4);
 		snprintf(f->summary, sizeof(f->summary), "%s failed to probe %s: %s (%d)", t->driver,
@@ -847,7 +847,7 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 		const struct m_write *w = &m->writes[i];
 
 		if (w->ts_ns >= c->stop_ns && w->ts_ns <= to && w->ret < 0 && !strcmp(w->attr, "reset") &&
-		    strstr(w->path, c->bdf))
+		    !strcmp(w->bdf, c->bdf))
 			reset = w;
 	}
 	/* record --pm-hooks: the kernel's own resets (vfio-pci's at release
@@ -869,13 +869,13 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 		snprintf(why, sizeof(why), "the device was in D3cold (powered off) after the return");
 	else if (pm_off)
 		snprintf(why, sizeof(why), "it was powered off (D3cold) by %.16s[%u] after the return",
-			 pm_off->task.comm, pm_off->task.pid);
+			 pm_off->task->comm, pm_off->task->pid);
 	else if (reset)
-		snprintf(why, sizeof(why), "its reset by %.16s[%u] failed (%s)", reset->task.comm,
-			 reset->task.pid, errno_name(reset->ret, "error"));
+		snprintf(why, sizeof(why), "its reset by %.16s[%u] failed (%s)", reset->task->comm,
+			 reset->task->pid, errno_name(reset->ret, "error"));
 	else if (pm_reset)
 		snprintf(why, sizeof(why), "its reset (%s) by %.16s[%u] failed (%s)", pm_reset->function,
-			 pm_reset->task.comm, pm_reset->task.pid, errno_name(pm_reset->ret, "error"));
+			 pm_reset->task->comm, pm_reset->task->pid, errno_name(pm_reset->ret, "error"));
 	else
 		return;
 	if (!(f = add(fs, F_RETURNED_UNUSABLE, is_display(m, c->bdf) ? SEV_HIGH : SEV_WARN)))

@@ -10,27 +10,64 @@
 #include "trace/event_decode.h"
 #include "util.h"
 
-static struct tl_row *row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_id)
+/* What a row says and who did it, as formatted (longer is cut). */
+struct row_text {
+	char what[768];
+	char who[96];
+};
+
+/* X's what: PARTS joined, up to a NULL (a row per write and per
+ * transition of a rebind storm: no format to parse). */
+static void what_of(struct row_text *x, const char *const *parts)
+{
+	size_t off = 0;
+
+	x->what[0] = 0;
+	for (; *parts; parts++)
+		str_put(x->what, sizeof(x->what), &off, *parts, strlen(*parts));
+}
+
+/* Adds a row of VM (the model's id, kept as is) with T's strings; false
+ * when out of memory. */
+static bool add_row(struct report *r, uint64_t ts, const char *vm, uint64_t rec_id,
+		    const struct row_text *t)
 {
 	struct tl_row *x = array_push((void **)&r->rows, &r->n_rows, &r->cap_rows, sizeof(*r->rows));
+	const char *prev_who = x && r->n_rows > 1 ? x[-1].who : NULL;
 
-	if (!x) {
+	/* the actor of the row before is often this one's: kept once */
+	if (x && prev_who && !strcmp(prev_who, t->who))
+		x->who = prev_who;
+	else if (x)
+		x->who = text_store_copy(&r->text, t->who, strlen(t->who));
+	if (!x || !x->who || !(x->what = text_store_copy(&r->text, t->what, strlen(t->what)))) {
+		r->n_rows -= x != NULL;
 		r->oom = true;
-		return NULL;
+		return false;
 	}
 	x->ts_ns = ts;
 	x->rec_id = rec_id;
-	snprintf(x->vm, sizeof(x->vm), "%s", vm);
-	return x;
+	x->vm = vm;
+	return true;
 }
 
-static void task_who(const struct gt_task *t, bool inferred, char *buf, size_t size)
+/* "gpu-reattach-ho[5120] < qm[5100]" into X's who. */
+static void task_who(struct report *r, const struct gt_task *t, bool inferred, struct row_text *x)
 {
-	size_t off = snprintf(buf, size, "%s%.16s[%u]", inferred ? "(inferred) " : "", t->comm, t->pid);
+	char *buf = r->who_memo.who;
+	size_t size = sizeof(r->who_memo.who), off;
 
-	for (int i = 0; i < t->n_ancestors && i < 2 && off < size; i++)
-		off += snprintf(buf + off, size - off, " < %.16s[%u]", t->ancestors[i].comm,
-				t->ancestors[i].pid);
+	if (!r->who_memo.set || r->who_memo.inferred != inferred ||
+	    memcmp(&r->who_memo.task, t, sizeof(*t))) {
+		off = snprintf(buf, size, "%s%.16s[%u]", inferred ? "(inferred) " : "", t->comm, t->pid);
+		for (int i = 0; i < t->n_ancestors && i < 2 && off < size; i++)
+			off += snprintf(buf + off, size - off, " < %.16s[%u]", t->ancestors[i].comm,
+					t->ancestors[i].pid);
+		r->who_memo.task = *t;
+		r->who_memo.inferred = inferred;
+		r->who_memo.set = true;
+	}
+	strlcpy0(x->who, buf, sizeof(x->who));
 }
 
 static bool hook_pid(const struct model *m, const char *vm, uint32_t pid)
@@ -41,31 +78,30 @@ static bool hook_pid(const struct model *m, const char *vm, uint32_t pid)
 	return false;
 }
 
-static bool mentions(const struct m_vm *vm, const char *s);
+static bool vm_has_device(const struct m_vm *vm, const char *bdf);
 
 /* Kernel lines about the VM's devices, journal lines of its hooks and of
  * units named after it: marked as such, beside the writes they go with. */
 static void log_row(struct report *r, const struct m_vm *vm, const struct m_log *l)
 {
-	struct tl_row *x;
+	struct row_text x = { .who = "" };
 	char at[80];
 
 	snprintf(at, sizeof(at), "@%s.", vm->id);
-	if (l->source == M_LOG_KERNEL ? !l->bdf[0] || !mentions(vm, l->bdf) || (r->device && strcmp(r->device, l->bdf))
+	if (l->source == M_LOG_KERNEL ? !l->bdf[0] || !vm_has_device(vm, l->bdf) || (r->device && strcmp(r->device, l->bdf))
 				      : !hook_pid(&r->m, vm->id, l->pid) && !strstr(l->unit, at))
 		return;
-	if (!(x = row(r, l->ts_ns, vm->id, l->rec_id)))
-		return;
-	snprintf(x->what, sizeof(x->what), "%s: %.*s", l->source == M_LOG_KERNEL ? "kernel" : "journal",
+	snprintf(x.what, sizeof(x.what), "%s: %.*s", l->source == M_LOG_KERNEL ? "kernel" : "journal",
 		 (int)strcspn(l->msg, "\n"), l->msg);
 	if (l->source == M_LOG_JOURNAL)
-		snprintf(x->who, sizeof(x->who), "%s[%u]", l->comm, l->pid);
+		snprintf(x.who, sizeof(x.who), "%s[%u]", l->comm, l->pid);
+	add_row(r, l->ts_ns, vm->id, l->rec_id, &x);
 }
 
-static bool mentions(const struct m_vm *vm, const char *s)
+static bool vm_has_device(const struct m_vm *vm, const char *bdf)
 {
 	for (int i = 0; i < vm->n_devs; i++)
-		if (strstr(s, vm->devs[i]))
+		if (!strcmp(bdf, vm->devs[i]))
 			return true;
 	return false;
 }
@@ -73,18 +109,21 @@ static bool mentions(const struct m_vm *vm, const char *s)
 static void vm_timeline(struct report *r, const struct m_vm *vm)
 {
 	const struct model *m = &r->m;
-	struct tl_row *x;
+	struct row_text x = { .who = "" };
 
-	if (vm->start_ns && (x = row(r, vm->start_ns, vm->id, vm->rec_id)))
-		snprintf(x->what, sizeof(x->what), "VM %s started (%s pid %u)", vm->id,
+	if (vm->start_ns) {
+		snprintf(x.what, sizeof(x.what), "VM %s started (%s pid %u)", vm->id,
 			 vm->flavour == VM_PROXMOX ? "Proxmox, kvm" : vm->flavour == VM_LIBVIRT ?
 			 "libvirt, qemu" : "qemu", vm->pid);
-	if (vm->stop_ns && (x = row(r, vm->stop_ns, vm->id, 0))) {
+		add_row(r, vm->start_ns, vm->id, vm->rec_id, &x);
+	}
+	if (vm->stop_ns) {
 		char st[64];
 
 		exit_status_str(vm->exit_status, st, sizeof(st));
-		snprintf(x->what, sizeof(x->what), "VM %s stopped: %s (QEMU %s)", vm->id,
+		snprintf(x.what, sizeof(x.what), "VM %s stopped: %s (QEMU %s)", vm->id,
 			 vm->stop_requested ? "stop requested" : "no stop command seen", st);
+		add_row(r, vm->stop_ns, vm->id, 0, &x);
 	}
 	for (size_t i = 0; i < m->n_hooks; i++) {
 		const struct m_hook *h = &m->hooks[i];
@@ -92,60 +131,64 @@ static void vm_timeline(struct report *r, const struct m_vm *vm)
 
 		if (!hook_for_vm(h, vm->id))
 			continue;
-		if ((x = row(r, h->start_ns, vm->id, h->proc ? h->proc->rec_id : 0))) {
-			snprintf(x->what, sizeof(x->what), "hook %s %s %s", h->script, h->vm, h->phase);
-			snprintf(x->who, sizeof(x->who), "%.16s[%u]", h->proc ? h->proc->comm : "?",
-				 h->proc ? h->proc->pid : 0);
-		}
-		if (h->end_ns && (x = row(r, h->end_ns, vm->id, 0))) {
+		snprintf(x.what, sizeof(x.what), "hook %s %s %s", h->script, h->vm, h->phase);
+		snprintf(x.who, sizeof(x.who), "%.16s[%u]", h->proc ? h->proc->comm : "?",
+			 h->proc ? h->proc->pid : 0);
+		add_row(r, h->start_ns, vm->id, h->proc ? h->proc->rec_id : 0, &x);
+		x.who[0] = 0;
+		if (h->end_ns) {
 			exit_status_str(h->exit_status, st, sizeof(st));
-			snprintf(x->what, sizeof(x->what), "hook %s %s: %s (%.2f s)", h->vm, h->phase, st,
+			snprintf(x.what, sizeof(x.what), "hook %s %s: %s (%.2f s)", h->vm, h->phase, st,
 				 (h->end_ns - h->start_ns) / 1e9);
+			add_row(r, h->end_ns, vm->id, 0, &x);
 		}
 	}
 	for (size_t i = 0; i < m->n_trans; i++) {
 		const struct m_trans *t = &m->trans[i];
 		static const char *const verbs[] = { "->", "<-", "probe failed:", "added", "removed" };
 
-		if (!mentions(vm, t->bdf) || (r->device && strcmp(r->device, t->bdf)))
+		if (!vm_has_device(vm, t->bdf) || (r->device && strcmp(r->device, t->bdf)))
 			continue;
-		if (!(x = row(r, t->ts_ns, vm->id, t->rec_id)))
-			return;
-		snprintf(x->what, sizeof(x->what), "%s %s %s%s", t->bdf, verbs[t->kind], t->driver,
-			 t->kind == M_UNBIND ? " (unbound)" : "");
+		what_of(&x, (const char *[]){ t->bdf, " ", verbs[t->kind], " ", t->driver,
+					       t->kind == M_UNBIND ? " (unbound)" : "", NULL });
+		x.who[0] = 0;
 		if (t->task_known)
-			task_who(&t->task, t->from_uevent, x->who, sizeof(x->who));
+			task_who(r, t->task, t->from_uevent, &x);
+		if (!add_row(r, t->ts_ns, vm->id, t->rec_id, &x))
+			return;
 	}
 	for (size_t i = 0; i < m->n_writes; i++) {
 		const struct m_write *w = &m->writes[i];
 
-		if (!mentions(vm, w->path) && !mentions(vm, w->value) &&
-		    strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id"))
+		/* new_id and remove_id name ids, not a function: all shown */
+		if (!vm_has_device(vm, w->bdf) && strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id"))
 			continue;
-		if (!(x = row(r, w->ts_ns, vm->id, w->rec_id)))
+		what_of(&x, (const char *[]){ "write \"", w->value, "\" to ", w->path,
+					       w->ret < 0 ? " (failed)" : "", NULL });
+		task_who(r, w->task, false, &x);
+		if (!add_row(r, w->ts_ns, vm->id, w->rec_id, &x))
 			return;
-		snprintf(x->what, sizeof(x->what), "write \"%s\" to %s%s", w->value, w->path,
-			 w->ret < 0 ? " (failed)" : "");
-		task_who(&w->task, false, x->who, sizeof(x->who));
 	}
 	for (size_t i = 0; i < m->n_pms; i++) {
 		const struct m_pm *pm = &m->pms[i];
-		if (!mentions(vm, pm->bdf) || (r->device && strcmp(r->device, pm->bdf)))
+		if (!vm_has_device(vm, pm->bdf) || (r->device && strcmp(r->device, pm->bdf)))
 			continue;
-		if (!(x = row(r, pm->ts_ns, vm->id, pm->rec_id)))
-			return;
 		if (pm->reset)
-			snprintf(x->what, sizeof(x->what), "%s reset (%s): %s", pm->bdf, pm->function,
+			snprintf(x.what, sizeof(x.what), "%s reset (%s): %s", pm->bdf, pm->function,
 				 pm->ret < 0 ? errno_name(pm->ret, "failed") : "done");
 		else
-			snprintf(x->what, sizeof(x->what), "%s power %s asked: %s, now %s", pm->bdf,
+			snprintf(x.what, sizeof(x.what), "%s power %s asked: %s, now %s", pm->bdf,
 				 pci_power_name(pm->state), pm->ret < 0 ? errno_name(pm->ret, "failed") : "done",
 				 pci_power_name(pm->now_state));
-		task_who(&pm->task, false, x->who, sizeof(x->who));
+		task_who(r, pm->task, false, &x);
+		if (!add_row(r, pm->ts_ns, vm->id, pm->rec_id, &x))
+			return;
 	}
-	for (size_t i = 0; i < m->n_marks; i++)
-		if ((x = row(r, m->marks[i].ts_ns, vm->id, m->marks[i].rec_id)))
-			snprintf(x->what, sizeof(x->what), "mark: %s", m->marks[i].label);
+	x.who[0] = 0;
+	for (size_t i = 0; i < m->n_marks; i++) {
+		snprintf(x.what, sizeof(x.what), "mark: %s", m->marks[i].label);
+		add_row(r, m->marks[i].ts_ns, vm->id, m->marks[i].rec_id, &x);
+	}
 	for (size_t i = 0; !r->no_logs && i < m->n_logs; i++)
 		log_row(r, vm, &m->logs[i]);
 }
@@ -154,8 +197,10 @@ static int cmp_row(const void *a, const void *b)
 {
 	const struct tl_row *x = a, *y = b;
 
-	if (strcmp(x->vm, y->vm))
-		return strcmp(x->vm, y->vm);
+	int vm = x->vm == y->vm ? 0 : strcmp(x->vm, y->vm);
+
+	if (vm)
+		return vm;
 	if (x->ts_ns != y->ts_ns)
 		return x->ts_ns < y->ts_ns ? -1 : 1;
 	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
@@ -207,7 +252,7 @@ static void compare_phases(struct report *r)
 			    (t->kind != M_BIND && t->kind != M_UNBIND) || (r->device && strcmp(r->device, t->bdf)))
 				continue;
 			snprintf(sig, sizeof(sig), "%s %s %s by %.16s", t->bdf, t->kind == M_BIND ? "->" : "<-",
-				 t->driver, t->task_known ? t->task.comm : "?");
+				 t->driver, t->task_known ? t->task->comm : "?");
 			for (k = 0; k < r->n_sigs && strcmp(r->sigs[k].sig, sig); k++)
 				;
 			if (k == r->n_sigs) {
@@ -304,8 +349,7 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 			vm_timeline(r, &r->m.vms[i]);
 	}
 	/* the same event can show for two runs of a VM: keep one row */
-	if (r->n_rows)		/* qsort(NULL, 0) is undefined */
-		qsort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);
+	array_sort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);
 	hook_deltas(r);
 	if (r->phase)
 		keep_phase(r);
@@ -360,6 +404,7 @@ void report_free(struct report *r)
 	custody_free(&r->c);
 	findings_free(&r->f);
 	free(r->rows);
+	text_store_free(&r->text);
 	free(r->sigs);
 	free((char *)r->device);
 	memset(r, 0, sizeof(*r));

@@ -5,11 +5,13 @@
 
 #include "findings/findings.h"
 
+/* A row of a VM's timeline; its strings live in the report (a rebind
+ * storm makes hundreds of thousands of rows). */
 struct tl_row {
 	uint64_t ts_ns;
-	char vm[64];
-	char what[768];		/* "0000:0a:00.0 vfio-pci -> nouveau" */
-	char who[96];		/* "gpu-reattach-ho[5120] < qm[5100]" */
+	const char *vm;		/* the model's VM id */
+	const char *what;	/* "0000:0a:00.0 vfio-pci -> nouveau" */
+	const char *who;	/* "gpu-reattach-ho[5120] < qm[5100]", "" */
 	bool after_hook;	/* delay_s is after the last hook's exit */
 	double delay_s;
 	uint64_t rec_id;
@@ -28,6 +30,13 @@ struct report {
 	struct findings f;
 	struct tl_row *rows;
 	size_t n_rows, cap_rows;
+	struct text_store text;		/* the rows' strings */
+	struct {			/* the last task named in a row: a storm's
+					 * rows are mostly one writer's */
+		bool set, inferred;
+		struct gt_task task;
+		char who[96];
+	} who_memo;
 	bool oom;			/* a row or phase could not be kept */
 	const char *vm, *device;
 	const struct m_phase *phase;	/* --phase: only its window */

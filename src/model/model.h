@@ -15,6 +15,7 @@
 #include "gputrace/event.h"
 #include "sys/pci.h"
 #include "sys/vmconf.h"
+#include "util.h"
 
 #define MODEL_DRV_LEN	GT_NAME_LEN
 
@@ -37,13 +38,18 @@ struct m_proc {
 	long next_image;	/* the image it exec'd next; -1 none */
 };
 
+/* A sysfs write; its path and value live in the model's text store (a
+ * rebind storm is hundreds of thousands of writes). */
 struct m_write {
 	uint64_t ts_ns, end_ns;
-	char path[512];
+	const char *path;		/* "/sys/bus/pci/drivers/vfio-pci/bind" */
 	char attr[GT_NAME_LEN];
-	char value[GT_DATA_MAX + 1];	/* trailing newline dropped */
+	const char *value;		/* trailing newline dropped, escaped */
+	char bdf[PCI_BDF_LEN];		/* the function it is about, "" none:
+					 * sysfs_write_device(), asked once here;
+					 * compare this, never path or value */
 	int64_t ret;
-	struct gt_task task;
+	const struct gt_task *task;	/* in the model's task store; never NULL */
 	uint64_t rec_id;
 };
 
@@ -66,7 +72,8 @@ struct m_trans {
 	int err;
 	bool from_uevent;		/* no pid: task is inferred (or empty) */
 	bool task_known;
-	struct gt_task task;		/* the acting task (or inferred writer) */
+	const struct gt_task *task;	/* the acting task (or inferred writer);
+					 * never NULL: empty when unknown */
 	long cause;			/* index of the sysfs write in flight, -1 */
 	uint64_t rec_id;
 };
@@ -81,7 +88,7 @@ struct m_dynid {
 	char driver[MODEL_DRV_LEN];
 	uint32_t vendor, device;
 	int ret;
-	struct gt_task task;
+	const struct gt_task *task;	/* never NULL: empty for preexisting */
 	uint64_t rec_id;
 };
 
@@ -162,7 +169,7 @@ struct m_pm {
 	int now_state;			/* the device's state when the function returned */
 	char bdf[PCI_BDF_LEN];
 	char function[GT_NAME_LEN];	/* pci_reset_function, pci_set_power_state, ... */
-	struct gt_task task;
+	const struct gt_task *task;	/* never NULL */
 	uint64_t rec_id;
 };
 
@@ -264,7 +271,12 @@ struct model {
 	} *confs;
 	size_t n_confs, cap_confs;
 	const char *pve_mapping;	/* /etc/pve/mapping/pci.cfg, NULL if none */
-	struct m_text_block *text;	/* the strings procs point into */
+	struct text_store text;		/* the strings procs point into */
+	/* The acting tasks of writes, transitions, dynamic ids and pm events,
+	 * a run of identical ones stored once (a storm's events are one
+	 * thread's: 260 bytes each, twice the rest of a write) */
+	struct m_task_block *task_blocks;
+	const struct gt_task *last_task;
 	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
 	struct m_pid_slot {		/* loading: pid -> its newest procs index + 1 */
 		uint32_t pid;

@@ -11,40 +11,39 @@
 #include "trace/trace.h"
 #include "util.h"
 
-/* The model's text store: strings are appended to large blocks and freed
- * all at once with the model, instead of one malloc each. */
-struct m_text_block {
-	struct m_text_block *next;
-	size_t used, size;
-	char data[];
-};
-
-#define TEXT_BLOCK_SIZE	(1 << 20)
-
 /* A copy of S (LEN bytes, then a NUL) that lives as long as M; NULL when
  * out of memory. */
 static const char *text_copy(struct model *m, const char *s, size_t len)
 {
-	struct m_text_block *b = m->text;
-	char *out;
+	return text_store_copy(&m->text, s, len);
+}
 
-	if (!len)
-		return "";
-	if (!b || b->size - b->used < len + 1) {
-		size_t size = len + 1 > TEXT_BLOCK_SIZE ? len + 1 : TEXT_BLOCK_SIZE;
+struct m_task_block {
+	struct m_task_block *next;
+	size_t used;
+	struct gt_task task[1024];
+};
 
-		if (!(b = malloc(sizeof(*b) + size)))
+/* No task seen: a uevent's transition, a dynamic id older than the trace. */
+static const struct gt_task no_task;
+
+/* T as stored in M: the last one stored when it is the same task; NULL
+ * when out of memory. */
+static const struct gt_task *task_of(struct model *m, const struct gt_task *t)
+{
+	struct m_task_block *b = m->task_blocks;
+
+	if (m->last_task && !memcmp(m->last_task, t, sizeof(*t)))
+		return m->last_task;
+	if (!b || b->used == sizeof(b->task) / sizeof(b->task[0])) {
+		if (!(b = malloc(sizeof(*b))))
 			return NULL;
 		b->used = 0;
-		b->size = size;
-		b->next = m->text;
-		m->text = b;
+		b->next = m->task_blocks;
+		m->task_blocks = b;
 	}
-	out = b->data + b->used;
-	memcpy(out, s, len);
-	out[len] = 0;
-	b->used += len + 1;
-	return out;
+	b->task[b->used] = *t;
+	return m->last_task = &b->task[b->used++];
 }
 
 /* S up to its NUL or MAX bytes; "" when out of memory. */
@@ -109,7 +108,7 @@ bool model_knows_device(const struct model *m, const char *bdf)
 			if (!strcmp(m->vms[i].devs[d], bdf))
 				return true;
 	for (size_t i = 0; i < m->n_writes; i++)
-		if (strstr(m->writes[i].path, bdf) || strstr(m->writes[i].value, bdf))
+		if (!strcmp(m->writes[i].bdf, bdf))
 			return true;
 	return false;
 }
@@ -202,6 +201,7 @@ static void preexisting_dynid(struct model *m, const char *driver, uint32_t vend
 		return;
 	d->ts_ns = 1;
 	d->preexisting = true;
+	d->task = &no_task;
 	strlcpy0(d->driver, driver, sizeof(d->driver));
 	d->vendor = vendor;
 	d->device = device;
@@ -275,16 +275,28 @@ static void load_event(struct model *m, const struct trace_record *rec)
 	}
 	case GT_EV_SYSFS_WRITE: {
 		struct m_write *w = PUSH(m, writes);
+		char path[512], value[GT_DATA_MAX + 1];
 
 		if (!w)
 			return;
 		w->ts_ns = ev.hdr.ts_ns;
 		w->end_ns = ev.write.end_ns;
-		sysfs_write_path(&ev.write, w->path, sizeof(w->path));
+		sysfs_write_path(&ev.write, path, sizeof(path));
+		sysfs_write_value(&ev.write, value, sizeof(value));
+		if (!(w->path = text_copy(m, path, strlen(path))) ||
+		    !(w->value = text_copy(m, value, strlen(value)))) {
+			m->n_writes--;
+			m->oom = true;
+			return;
+		}
 		strlcpy0(w->attr, sysfs_write_attr(&ev.write), sizeof(w->attr));
-		sysfs_write_value(&ev.write, w->value, sizeof(w->value));
+		sysfs_write_device(&ev.write, w->bdf, sizeof(w->bdf));
 		w->ret = ev.write.ret;
-		w->task = *t;
+		if (!(w->task = task_of(m, t))) {
+			m->n_writes--;
+			m->oom = true;
+			return;
+		}
 		w->rec_id = rec->id;
 		break;
 	}
@@ -303,7 +315,11 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		strlcpy0(tr->bdf, ev.drv.device, sizeof(tr->bdf));
 		strlcpy0(tr->driver, ev.drv.driver, sizeof(tr->driver));
 		tr->err = ev.drv.err;
-		tr->task = *t;
+		if (!(tr->task = task_of(m, t))) {
+			m->n_trans--;
+			m->oom = true;
+			return;
+		}
 		tr->task_known = true;
 		tr->cause = -1;
 		tr->rec_id = rec->id;
@@ -325,7 +341,11 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		strlcpy0(d->driver, ev.dynid.driver, sizeof(d->driver));
 		d->vendor = ev.dynid.vendor;
 		d->device = ev.dynid.device;
-		d->task = *t;
+		if (!(d->task = task_of(m, t))) {
+			m->n_dynids--;
+			m->oom = true;
+			return;
+		}
 		d->rec_id = rec->id;
 		break;
 	}
@@ -342,7 +362,11 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		pm->now_state = ev.pm.now_state;
 		strlcpy0(pm->bdf, ev.pm.device, sizeof(pm->bdf));
 		strlcpy0(pm->function, ev.pm.function, sizeof(pm->function));
-		pm->task = *t;
+		if (!(pm->task = task_of(m, t))) {
+			m->n_pms--;
+			m->oom = true;
+			return;
+		}
 		pm->rec_id = rec->id;
 		break;
 	}
@@ -392,6 +416,7 @@ static void load_uevent(struct model *m, const struct trace_record *rec)
 	strlcpy0(tr->bdf, base, sizeof(tr->bdf));
 	strlcpy0(tr->driver, driver, sizeof(tr->driver));
 	tr->from_uevent = true;
+	tr->task = &no_task;
 	tr->cause = -1;
 	tr->rec_id = rec->id;
 }
@@ -669,7 +694,7 @@ static bool could_cause(const struct m_write *w, const struct m_trans *t)
 		return t->kind == M_ADD || t->kind == M_BIND;
 	if (!strcmp(w->attr, "new_id"))		/* attaches unbound devices it matches */
 		return t->kind == M_BIND && strstr(w->path, drv);
-	if (!strstr(w->path, t->bdf) && !strstr(w->value, t->bdf))
+	if (strcmp(w->bdf, t->bdf))
 		return false;
 	switch (t->kind) {
 	case M_UNBIND: return !strcmp(w->attr, "unbind") || !strcmp(w->attr, "remove");
@@ -737,20 +762,98 @@ static long uevent_cause(struct model *m, struct m_trans *t, struct cause_cursor
 	return chosen;
 }
 
-/* With BPF outcomes the cause is the write the same thread was in. */
-static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t longest)
+/* The writes of each thread, for bpf_cause: ORDER holds the write indices
+ * sorted by (tid, index), END_UPTO[p] the latest end of the writes of
+ * ORDER[p]'s thread up to it. A thread's writes seldom overlap, so only a
+ * few are looked at per transition, however many writes are in flight. */
+struct thread_writes {
+	size_t *order;
+	uint64_t *end_upto;
+	size_t n;
+};
+
+static int cmp_thread_order(const void *a, const void *b, void *writes)
 {
-	size_t k = writes_upto(m, t->ts_ns);
+	const struct m_write *w = writes;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint32_t tx = w[x].task->tid, ty = w[y].task->tid;
+
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int thread_writes_build(const struct model *m, struct thread_writes *tw)
+{
+	bool sorted = true;
+
+	tw->n = m->n_writes;
+	tw->order = malloc((tw->n ? tw->n : 1) * sizeof(*tw->order));
+	tw->end_upto = malloc((tw->n ? tw->n : 1) * sizeof(*tw->end_upto));
+	if (!tw->order || !tw->end_upto)
+		return -ENOMEM;
+	for (size_t i = 0; i < tw->n; i++) {
+		tw->order[i] = i;
+		sorted &= !i || m->writes[i - 1].task->tid <= m->writes[i].task->tid;
+	}
+	if (!sorted)	/* one writing thread, the usual storm: in order */
+		qsort_r(tw->order, tw->n, sizeof(*tw->order), cmp_thread_order, m->writes);
+	for (size_t p = 0; p < tw->n; p++) {
+		const struct m_write *w = &m->writes[tw->order[p]];
+		bool same = p && m->writes[tw->order[p - 1]].task->tid == w->task->tid;
+
+		tw->end_upto[p] = same && tw->end_upto[p - 1] > w->end_ns ? tw->end_upto[p - 1] : w->end_ns;
+	}
+	return 0;
+}
+
+static void thread_writes_free(struct thread_writes *tw)
+{
+	free(tw->order);
+	free(tw->end_upto);
+}
+
+/* The position in ORDER of TID's last write before write index HI, or -1. */
+static long thread_last_before(const struct model *m, const struct thread_writes *tw, uint32_t tid,
+			       size_t hi)
+{
+	size_t lo = 0, up = tw->n;
+
+	while (lo < up) {	/* the first position at or after (tid, hi) */
+		size_t mid = lo + (up - lo) / 2, k = tw->order[mid];
+		uint32_t t = m->writes[k].task->tid;
+
+		if (t < tid || (t == tid && k < hi))
+			lo = mid + 1;
+		else
+			up = mid;
+	}
+	return lo && m->writes[tw->order[lo - 1]].task->tid == tid ? (long)lo - 1 : -1;
+}
+
+/* With BPF outcomes the cause is the write the same thread was in. A
+ * thread is in one write at a time; were several in flight (a damaged
+ * clock), the newest that names the device, else the newest. Looked at:
+ * the CAUSE_SCAN_MAX writes before the transition, not older than the
+ * longest write. */
+static long bpf_cause(const struct model *m, const struct thread_writes *tw, const struct m_trans *t,
+		      uint64_t longest)
+{
+	size_t hi = writes_upto(m, t->ts_ns), oldest = hi > CAUSE_SCAN_MAX ? hi - CAUSE_SCAN_MAX : 0;
 	long best = -1;
 
-	for (size_t n = 0; k-- > 0 && n < CAUSE_SCAN_MAX; n++) {
+	for (long p = thread_last_before(m, tw, t->task->tid, hi); p >= 0; p--) {
+		size_t k = tw->order[p];
 		const struct m_write *w = &m->writes[k];
 
-		if (w->ts_ns + longest < t->ts_ns)
-			break;
-		if (w->ret < 0 || w->task.tid != t->task.tid || t->ts_ns > w->end_ns)
+		if (w->task->tid != t->task->tid || k < oldest || w->ts_ns + longest < t->ts_ns ||
+		    tw->end_upto[p] < t->ts_ns)
+			break;		/* nothing older of this thread was in flight */
+		if (w->ret < 0 || t->ts_ns > w->end_ns)
 			continue;
-		if (best < 0 || strstr(w->value, t->bdf) || strstr(w->path, t->bdf))
+		if (!strcmp(w->bdf, t->bdf))
+			return k;
+		if (best < 0)
 			best = k;
 	}
 	return best;
@@ -761,11 +864,16 @@ static long bpf_cause(const struct model *m, const struct m_trans *t, uint64_t l
 static void link_causes(struct model *m)
 {
 	struct cause_cursor cursors[64];
+	struct thread_writes tw;
 	size_t n_cursors = 0;
 	uint64_t longest = 0;
 
-	if (m->n_writes)
-		qsort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
+	array_sort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
+	if (thread_writes_build(m, &tw) < 0) {
+		thread_writes_free(&tw);
+		m->oom = true;
+		return;
+	}
 	for (size_t i = 0; i < m->n_writes; i++)
 		if (m->writes[i].end_ns > m->writes[i].ts_ns && m->writes[i].end_ns - m->writes[i].ts_ns > longest)
 			longest = m->writes[i].end_ns - m->writes[i].ts_ns;
@@ -773,7 +881,7 @@ static void link_causes(struct model *m)
 		struct m_trans *t = &m->trans[i];
 
 		t->cause = t->from_uevent ? uevent_cause(m, t, cursor_of(cursors, &n_cursors, 64, t->bdf))
-					  : bpf_cause(m, t, longest);
+					  : bpf_cause(m, &tw, t, longest);
 		if (t->cause >= 0 && t->from_uevent) {
 			const struct m_write *w = &m->writes[t->cause];
 			char drv[MODEL_DRV_LEN];
@@ -788,9 +896,9 @@ static void link_causes(struct model *m)
 				t->ts_ns = w->end_ns;
 		}
 	}
+	thread_writes_free(&tw);
 	/* uevents moved back to their writes: time order again */
-	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
-		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	array_sort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 }
 
 /* new_id / remove_id writes are dynamic ids too (and the only view of them
@@ -804,7 +912,8 @@ static void dynids_from_writes(struct model *m)
 		char drv[MODEL_DRV_LEN];
 		bool dup = false;
 
-		if ((w->ret <= 0 && w->ret != -EEXIST) || sscanf(w->value, "%x %x", &v, &d) != 2 ||
+		if ((strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id")) ||
+		    (w->ret <= 0 && w->ret != -EEXIST) || sscanf(w->value, "%x %x", &v, &d) != 2 ||
 		    sscanf(w->path, "/sys/bus/pci/drivers/%31[^/]/", drv) != 1)
 			continue;
 		if (w->ret == -EEXIST) {
@@ -1058,14 +1167,10 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		m->n_phases = 0;	/* the files of one recording: no phases */
 	}
 	parse_confs(m);
-	if (m->n_trans)		/* qsort(NULL, 0) is undefined */
-		qsort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
-	if (m->n_logs)
-		qsort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
-	if (m->n_pms)
-		qsort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
-	if (m->n_states)
-		qsort(m->states, m->n_states, sizeof(*m->states), cmp_state);
+	array_sort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
+	array_sort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
+	array_sort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
+	array_sort(m->states, m->n_states, sizeof(*m->states), cmp_state);
 	link_causes(m);
 	dynids_from_writes(m);
 	if (model_index_procs(m) < 0) {
@@ -1083,11 +1188,12 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 
 void model_free(struct model *m)
 {
-	while (m->text) {
-		struct m_text_block *next = m->text->next;
+	text_store_free(&m->text);
+	while (m->task_blocks) {
+		struct m_task_block *next = m->task_blocks->next;
 
-		free(m->text);
-		m->text = next;
+		free(m->task_blocks);
+		m->task_blocks = next;
 	}
 	free(m->procs);
 	free(m->writes);

@@ -48,39 +48,6 @@ static void due(struct traced *t, const char *bdf, const char *verb, const char 
 	snprintf(d->cause, sizeof(d->cause), "%s%.*s", verb, len, what);
 }
 
-static bool lhex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-/* A path component that is a PCI address as sysfs writes it
- * ("0000:0a:00.0"): tested byte by byte, a burst of writes runs this. */
-static bool sysfs_bdf(const char *c, char bdf[PCI_BDF_LEN])
-{
-	if (strnlen(c, 13) != 12 || c[4] != ':' || c[7] != ':' || c[10] != '.' ||
-	    c[11] < '0' || c[11] > '7')
-		return c[0] && lhex(c[0]) && !pci_bdf_normalize(c, bdf, PCI_BDF_LEN, 0);
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !lhex(c[i]))
-			return false;
-	memcpy(bdf, c, 13);
-	return true;
-}
-
-/* The device a sysfs write is about: the component nearest the leaf that
- * is a PCI address (".../0000:00:01.0/0000:01:00.0/reset" is 01:00.0's),
- * else the address written (bind, unbind, drivers_probe). Runs for every
- * write of a burst: no path string is built. */
-static int write_device(const struct gt_sysfs_write *w, char bdf[PCI_BDF_LEN])
-{
-	size_t pos = 0;
-
-	for (int i = 0; i < w->depth && i < GT_PATH_DEPTH; i++)
-		if (sysfs_bdf(w->path[i], bdf))
-			return 1;
-	return bdf_next(w->data, w->data_len < GT_DATA_MAX ? w->data_len : GT_DATA_MAX, &pos, bdf);
-}
-
 /* A copy of a write as stored (only the path components used are there). */
 static void copy_write(struct gt_sysfs_write *w, const void *data, size_t size)
 {
@@ -107,7 +74,7 @@ void devstate_note_event(struct traced *t, const void *data, size_t size)
 	switch (h->kind) {
 	case GT_EV_SYSFS_WRITE:
 		copy_write(&w, data, size);
-		if (write_device(&w, bdf))
+		if (sysfs_write_device(&w, bdf, sizeof(bdf)))
 			due(t, bdf, "write ", sysfs_write_attr(&w), GT_NAME_LEN);
 		return;
 	case GT_EV_BIND:

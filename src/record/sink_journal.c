@@ -2,7 +2,6 @@
 /* record --journal: each sysfs write, driver outcome and mark as a journal
  * entry with GPUTRACE_* fields, so a fleet's log pipeline gets them
  * without a collector of its own (docs/pipelines.md). */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -101,33 +100,6 @@ static void task_fields(struct entry *e, const struct gt_task *t)
 		field(e, "GPUTRACE_UNIT", "%.*s", GT_UNIT_LEN, t->unit);
 }
 
-static bool is_bdf(const char *s)
-{
-	unsigned int d, b, sl, f;
-	char end;
-
-	return sscanf(s, "%4x:%2x:%2x.%1u%c", &d, &b, &sl, &f, &end) == 4 && strlen(s) == 12;
-}
-
-/* The function a write is about: its directory, or the BDF it names
- * (bind, unbind, drivers_probe). */
-static void write_bdf(const struct gt_sysfs_write *w, const char *value, char *bdf, size_t size)
-{
-	bdf[0] = 0;
-	for (int i = 0; i < w->depth && i < GT_PATH_DEPTH; i++) {
-		char comp[GT_NAME_LEN + 1];
-
-		snprintf(comp, sizeof(comp), "%.*s", GT_NAME_LEN, w->path[i]);
-		if (is_bdf(comp)) {
-			snprintf(bdf, size, "%s", comp);
-			return;
-		}
-	}
-	if (is_bdf(value))
-		snprintf(bdf, size, "%s", value);
-}
-
-
 static bool rebinds(const char *attr)
 {
 	static const char *const attrs[] = { "bind", "unbind", "driver_override", "new_id",
@@ -141,12 +113,12 @@ static bool rebinds(const char *attr)
 
 static int write_entry(struct entry *e, const struct gt_sysfs_write *w)
 {
-	char path[GT_PATH_DEPTH * (GT_NAME_LEN + 1) + 8], value[256], bdf[16];
+	char path[GT_PATH_DEPTH * (GT_NAME_LEN + 1) + 8], value[256], bdf[PCI_BDF_LEN];
 	const char *attr = sysfs_write_attr(w);
 
 	sysfs_write_path(w, path, sizeof(path));
 	sysfs_write_value(w, value, sizeof(value));
-	write_bdf(w, value, bdf, sizeof(bdf));
+	sysfs_write_device(w, bdf, sizeof(bdf));
 	common(e, w->ret < 0 ? LOG_WARNING : rebinds(attr) ? LOG_NOTICE : LOG_INFO, "sysfs_write");
 	if (w->ret < 0)
 		field(e, "MESSAGE", "%.*s[%u] wrote \"%s\" to %s: failed: %s", GT_COMM_LEN,

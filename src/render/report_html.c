@@ -118,28 +118,18 @@ static void legend(FILE *out)
 		"Hover for details; a diamond links to its finding.</p>\n");
 }
 
-/* The write's lane: the shown device its path or value names (the last
- * one in the path: the function, not the bridge above it), or for new_id
- * and remove_id the devices with those ids. */
+/* The write's lane: the shown device it is about, or for new_id and
+ * remove_id (ids, not a function) the devices with those ids. */
 static int write_lane(const struct svg_page *pg, const struct m_write *w)
 {
-	int best = -1;
-	long at = -1;
 	unsigned v, d;
 
-	for (int l = 0; l < pg->n_lanes; l++) {
-		const char *p = strstr(w->path, pg->lanes[l].bdf), *q;
-
-		while (p && (q = strstr(p + 1, pg->lanes[l].bdf)))
-			p = q;
-		if (p && p - w->path > at)
-			at = p - w->path, best = l;
-		else if (!p && best < 0 && strstr(w->value, pg->lanes[l].bdf))
-			best = l;
-	}
-	if (best >= 0 || (strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id")) ||
+	for (int l = 0; w->bdf[0] && l < pg->n_lanes; l++)
+		if (!strcmp(w->bdf, pg->lanes[l].bdf))
+			return l;
+	if ((strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id")) ||
 	    sscanf(w->value, "%x %x", &v, &d) != 2)
-		return best;
+		return -1;
 	for (int l = 0; l < pg->n_lanes; l++)
 		if (pg->lanes[l].pci && pg->lanes[l].pci->vendor == v && pg->lanes[l].pci->device == d)
 			return l;
@@ -460,11 +450,11 @@ static void row_html(FILE *out, const struct tl_row *x)
 
 	fmt_wall(x->ts_ns, false, t, sizeof(t));
 	fprintf(out, "<tr><td>%s</td><td>", t);
-	html_escape(out, x->vm, sizeof(x->vm));
+	html_escape(out, x->vm, strlen(x->vm));
 	fprintf(out, "</td><td>");
-	html_escape(out, x->what, sizeof(x->what));
+	html_escape(out, x->what, strlen(x->what));
 	fprintf(out, "</td><td>");
-	html_escape(out, x->who, sizeof(x->who));
+	html_escape(out, x->who, strlen(x->who));
 	fprintf(out, "</td><td>");
 	if (x->after_hook)
 		fprintf(out, "+%.2f s", x->delay_s);

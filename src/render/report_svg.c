@@ -387,11 +387,11 @@ static void write_title(FILE *out, const struct m_write *w)
 	char when[32];
 
 	wall(w->ts_ns, when, sizeof(when));
-	html_printf(out, "%s %.16s[%u]", when, w->task.comm, w->task.pid);
-	for (int i = 0; i < w->task.n_ancestors && i < GT_ANCESTRY_MAX; i++)
-		html_printf(out, " < %.16s[%u]", w->task.ancestors[i].comm, w->task.ancestors[i].pid);
-	if (w->task.unit[0])
-		html_printf(out, "\nunit %.*s", GT_UNIT_LEN, w->task.unit);
+	html_printf(out, "%s %.16s[%u]", when, w->task->comm, w->task->pid);
+	for (int i = 0; i < w->task->n_ancestors && i < GT_ANCESTRY_MAX; i++)
+		html_printf(out, " < %.16s[%u]", w->task->ancestors[i].comm, w->task->ancestors[i].pid);
+	if (w->task->unit[0])
+		html_printf(out, "\nunit %.*s", GT_UNIT_LEN, w->task->unit);
 	html_printf(out, "\nwrote \"%s\" to %s\n", w->value, w->path);
 	if (w->ret >= 0)
 		html_printf(out, "result: ok (%lld bytes)", (long long)w->ret);

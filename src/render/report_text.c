@@ -22,7 +22,10 @@ static const char *shown(const struct style *s, const char *str)
 	static char bufs[8][1280 * TEXT_ESCAPE_MAX + 1];
 	static unsigned next;
 	char *b = bufs[next++ % 8];
+	size_t len = strlen(str);
 
+	if (!s->md && len < sizeof(bufs[0]) && text_is_plain(str, len))
+		return str;
 	return s->md ? md_escape_str(b, sizeof(bufs[0]), str) : text_escape_str(b, sizeof(bufs[0]), str);
 }
 
@@ -104,6 +107,22 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 	fputc('\n', out);
 }
 
+/* Appends S, padded with spaces to WIDTH, at *OFF in LINE (SIZE bytes,
+ * cut to fit with its NUL): the "%-58s" of a timeline line, built by hand
+ * because a rebind storm's report has a line per write. */
+static void put_padded(char *line, size_t size, size_t *off, const char *s, size_t width)
+{
+	size_t n = strlen(s), pad = width > n ? width - n : 0;
+
+	str_put(line, size, off, s, n);
+	if (*off + 1 < size) {
+		pad = pad < size - 1 - *off ? pad : size - 1 - *off;
+		memset(line + *off, ' ', pad);
+		*off += pad;
+		line[*off] = 0;
+	}
+}
+
 static void timeline(FILE *out, const struct report *r, const struct style *s)
 {
 	const char *vm = "";
@@ -124,13 +143,19 @@ static void timeline(FILE *out, const struct report *r, const struct style *s)
 			fprintf(out, "| %s | %s | %s | %s |\n", t, shown(s, x->what), shown(s, x->who), d);
 		} else {
 			char line[1200];
-			size_t n = snprintf(line, sizeof(line), "%s  %-58s %-40s %s", t, shown(s, x->what),
-					    shown(s, x->who), d);
+			size_t n = 0;
 
-			n = n < sizeof(line) ? n : sizeof(line) - 1;
+			put_padded(line, sizeof(line), &n, t, 0);
+			put_padded(line, sizeof(line), &n, "  ", 0);
+			put_padded(line, sizeof(line), &n, shown(s, x->what), 58);
+			put_padded(line, sizeof(line), &n, " ", 0);
+			put_padded(line, sizeof(line), &n, shown(s, x->who), 40);
+			put_padded(line, sizeof(line), &n, " ", 0);
+			put_padded(line, sizeof(line), &n, d, 0);
 			while (n && line[n - 1] == ' ')
 				n--;	/* no padding at the end of a line */
-			fprintf(out, "%.*s\n", (int)n, line);
+			line[n++] = '\n';
+			fwrite(line, 1, n, out);
 		}
 	}
 	fputc('\n', out);
@@ -444,7 +469,7 @@ static void explain_run(FILE *out, const struct report *r, const struct custody 
 				     "probe failed:", t->driver, actor(m, t, a, sizeof(a)));
 		else if (w)
 			explain_line(out, "attempt", w->ts_ns, "write \"%s\" to %s by %.16s[%u] failed (%lld)",
-				     w->value, w->path, w->task.comm, w->task.pid, (long long)w->ret);
+				     w->value, w->path, w->task->comm, w->task->pid, (long long)w->ret);
 	}
 	if (c->ret)
 		explain_line(out, "returned", c->ret->ts_ns, "to %s by %s (%s)%s", c->ret->driver,

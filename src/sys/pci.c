@@ -27,29 +27,6 @@
 #define PCI_DEVICES_DIR	"/sys/bus/pci/devices"
 #define PCI_DEVS_MAX	65536	/* 256 buses x 32 slots x 8 functions */
 
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-/* "0000:0a:00.0"; domains may have up to 8 hex digits (Intel VMD: 10000). */
-static int is_bdf(const char *s)
-{
-	size_t len = strlen(s), dom, i;
-	const char *t;
-
-	if (len < 12 || len > 16)
-		return 0;
-	dom = len - 8;
-	for (i = 0; i < dom; i++)
-		if (!is_hex(s[i]))
-			return 0;
-	t = s + dom;
-	return t[0] == ':' && is_hex(t[1]) && is_hex(t[2]) && t[3] == ':' &&
-	       is_hex(t[4]) && is_hex(t[5]) && t[6] == '.' &&
-	       t[7] >= '0' && t[7] <= '7';
-}
-
 /* ---- names --------------------------------------------------------------- */
 
 /* libpci declares error() noreturn. Without pci_init() it is reached only
@@ -233,7 +210,7 @@ int pci_list_states(const char *root, struct pci_dev_info **out, size_t *n)
 	if (!(dp = opendir(dir)))
 		return errno == ENOENT ? 0 : -errno;	/* no PCI bus: no devices */
 	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
-		if (!is_bdf(de->d_name))
+		if (!pci_name_is_sysfs(de->d_name, strlen(de->d_name)))
 			continue;
 		if (array_reserve((void **)&devs, &cap, count + 1, sizeof(*devs))) {
 			closedir(dp);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "trace/event_decode.h"
+#include "util.h"
 
 static const size_t kind_size[GT_EV_KIND_MAX] = {
 	[GT_EV_SYSFS_WRITE] = sizeof(struct gt_sysfs_write),
@@ -32,8 +33,10 @@ int event_decode(const void *data, size_t len, union gt_event_any *out)
 		want = kind_size[kind];
 	if (len > want)
 		len = want;
-	memset(out, 0, sizeof(*out));
+	/* only the kind's struct is zero-filled: the union is an exec event's
+	 * 4.6 KiB, and every record of a trace passes here */
 	memcpy(out, data, len);
+	memset((char *)out + len, 0, want - len);
 	if (kind == GT_EV_EXEC && out->exec.args_len > GT_ARGS_MAX)
 		out->exec.args_len = GT_ARGS_MAX;
 	if (kind == GT_EV_EXIT) {
@@ -121,17 +124,57 @@ const char *pci_power_name(int state)
 	return state >= 0 && state < 5 ? names[state] : "unknown";
 }
 
+/* Built by hand: a report joins the path of every write of a trace. */
 void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size)
 {
-	size_t off = snprintf(buf, size, "/sys%s", w->path_truncated ? "/..." : "");
+	size_t off = 0;
 
-	for (int i = w->depth - 1; i >= 0 && off < size; i--)
-		off += snprintf(buf + off, size - off, "/%.*s", GT_NAME_LEN, w->path[i]);
+	if (!size)
+		return;
+	buf[0] = 0;
+	str_put(buf, size, &off, w->path_truncated ? "/sys/..." : "/sys", w->path_truncated ? 8 : 4);
+	for (int i = w->depth - 1; i >= 0; i--) {
+		str_put(buf, size, &off, "/", 1);
+		str_put(buf, size, &off, w->path[i], strnlen(w->path[i], GT_NAME_LEN));
+	}
 }
 
 const char *sysfs_write_attr(const struct gt_sysfs_write *w)
 {
 	return w->depth ? w->path[0] : "";
+}
+
+static bool takes_device_name(const char *attr)
+{
+	return !strncmp(attr, "bind", GT_NAME_LEN) || !strncmp(attr, "unbind", GT_NAME_LEN) ||
+	       !strncmp(attr, "drivers_probe", GT_NAME_LEN);
+}
+
+bool sysfs_write_device(const struct gt_sysfs_write *w, char *bdf, size_t size)
+{
+	const char *name = NULL;
+	size_t len = 0;
+
+	for (int i = 0; i < w->depth && i < GT_PATH_DEPTH && !name; i++) {
+		len = strnlen(w->path[i], GT_NAME_LEN);
+		if (pci_name_is_sysfs(w->path[i], len))
+			name = w->path[i];
+	}
+	if (!name && w->depth && takes_device_name(w->path[0])) {
+		/* the kernel reads up to a NUL and allows one newline (sysfs_streq) */
+		len = strnlen(w->data, w->data_len < GT_DATA_MAX ? w->data_len : GT_DATA_MAX);
+		if (len && w->data[len - 1] == '\n')
+			len--;
+		if (pci_name_is_sysfs(w->data, len))
+			name = w->data;
+	}
+	if (size)
+		bdf[0] = 0;
+	if (!name || len >= size)
+		return false;
+	memcpy(bdf, name, len);
+	bdf[len] = 0;
+	return true;
 }
 
 void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size)

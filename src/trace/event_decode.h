@@ -3,13 +3,16 @@
 #ifndef GPUTRACE_TRACE_EVENT_DECODE_H
 #define GPUTRACE_TRACE_EVENT_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gputrace/event.h"
 
 /* Copies a stored event into OUT, zero-filling what an older recorder did
- * not write (structs only grow at the end). Returns the kind, or -1 if the
- * payload is too short to be an event. Unknown kinds are returned too. */
+ * not write (structs only grow at the end): the struct of its kind, not
+ * the rest of the union. Returns the kind, or -1 if the payload is too
+ * short to be an event. Unknown kinds are returned too (the whole union
+ * zero-filled). */
 int event_decode(const void *data, size_t len, union gt_event_any *out);
 
 const char *event_kind_name(int kind);
@@ -19,6 +22,17 @@ void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size);
 
 /* The attribute name (leaf component). */
 const char *sysfs_write_attr(const struct gt_sysfs_write *w);
+
+/* The PCI function a sysfs write is about, its sysfs name into BDF (""
+ * when none). The path component nearest the leaf that names a function
+ * (".../0000:00:01.0/0000:0a:00.0/driver_override" is 0a:00.0's, not its
+ * bridge's); else, for the attributes that take a function's name (bind,
+ * unbind, drivers_probe), the name written, as the kernel compares it.
+ * Other writes name none: new_id and remove_id carry vendor and device
+ * ids, a bus's rescan no function. Every reader of writes asks this; it
+ * builds no string (the recorder asks for every write of a burst).
+ * Returns whether a function was found. */
+bool sysfs_write_device(const struct gt_sysfs_write *w, char *bdf, size_t size);
 
 /* Written bytes as text: trailing newline dropped, control bytes escaped. */
 void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size);

@@ -595,7 +595,7 @@ static void test_late_uevents_keep_their_writes(void **state)
 	/* the start's bind is qm's, at its write, before QEMU started */
 	for (size_t i = 0; i < rep.m.n_trans; i++)
 		if (rep.m.trans[i].kind == M_BIND && !strcmp(rep.m.trans[i].driver, "vfio-pci")) {
-			assert_string_equal(rep.m.trans[i].task.comm, "qm");
+			assert_string_equal(rep.m.trans[i].task->comm, "qm");
 			assert_true(rep.m.trans[i].ts_ns < rep.m.vms[0].start_ns);
 		}
 	report_free(&rep);

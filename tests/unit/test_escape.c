@@ -40,6 +40,24 @@ static void test_text_keeps_utf8_escapes_c1_bidi_invalid(void **state)
 	assert_string_equal(buf, "\\x9b|\\xc2\\x9b|\\xe2\\x80\\xae|\\xc0\\xaf|\\xed\\xa0\\x80");
 }
 
+/* text_is_plain agrees with text_escape for every byte at every place of
+ * strings around the eight bytes it checks at once. */
+static void test_plain_is_what_escape_keeps(void **state)
+{
+	char s[24], out[24 * TEXT_ESCAPE_MAX + 1];
+
+	for (int b = 1; b < 256; b++)
+		for (size_t len = 1; len <= 19; len++)
+			for (size_t at = 0; at < len; at++) {
+				memset(s, 'a', len);
+				s[at] = (char)b;
+				text_escape(out, sizeof(out), s, len);
+				assert_int_equal(text_is_plain(s, len),
+						 strlen(out) == len && !memcmp(out, s, len) && b < 0x80);
+			}
+	assert_true(text_is_plain("", 0));
+}
+
 static void test_cut_never_splits_an_escape(void **state)
 {
 	char buf[6];
@@ -167,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_escapes_controls),
 		cmocka_unit_test(test_text_keeps_utf8_escapes_c1_bidi_invalid),
+		cmocka_unit_test(test_plain_is_what_escape_keeps),
 		cmocka_unit_test(test_cut_never_splits_an_escape),
 		cmocka_unit_test(test_markdown_escapes_table_breakers),
 		cmocka_unit_test(test_code_span_fence_outgrows_backticks),

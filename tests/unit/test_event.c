@@ -3,8 +3,10 @@
  * recorders, bogus lengths, and how paths and written values are shown. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -38,6 +40,8 @@ static void test_path_joined_root_first(void **state)
 	w.path_truncated = 1;
 	sysfs_write_path(&w, buf, sizeof(buf));
 	assert_string_equal(buf, "/sys/.../bus/pci/drivers/vfio-pci/bind");
+	sysfs_write_path(&w, buf, 13);		/* cut to fit, as snprintf would */
+	assert_string_equal(buf, "/sys/.../bus");
 }
 
 static void test_value_newline_rules(void **state)
@@ -105,6 +109,65 @@ static void test_too_short_and_unknown(void **state)
 	assert_string_equal(event_kind_name(99), "unknown");
 }
 
+/* The function a write is about, from a sysfs path written root first. */
+static void device_of(const char *path, const char *value, char bdf[32])
+{
+	const char *parts[GT_PATH_DEPTH];
+	char copy[512], *save, *c;
+	struct gt_sysfs_write w;
+	int n = 0;
+	bool found;
+
+	snprintf(copy, sizeof(copy), "%s", path + strlen("/sys/"));
+	for (c = strtok_r(copy, "/", &save); c && n < GT_PATH_DEPTH; c = strtok_r(NULL, "/", &save))
+		parts[n++] = c;
+	for (int i = 0; i < n / 2; i++) {
+		const char *t = parts[i];
+
+		parts[i] = parts[n - 1 - i];
+		parts[n - 1 - i] = t;
+	}
+	w = make_write(parts, n, value, strlen(value));
+	found = sysfs_write_device(&w, bdf, 32);
+	assert_int_equal(found, bdf[0] != 0);
+}
+
+static void test_write_device(void **state)
+{
+	static const struct {
+		const char *path, *value, *want;
+	} cases[] = {
+		/* below a bridge: the function's, not the bridge's */
+		{ "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci\n",
+		  "0000:0a:00.0" },
+		/* in the function's own directory, and deeper */
+		{ "/sys/devices/pci0000:00/0000:00:01.0/reset", "1", "0000:00:01.0" },
+		{ "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/power/control", "auto", "0000:0a:00.0" },
+		{ "/sys/devices/pci10000:00/10000:00:02.0/10000:01:00.0/remove", "1", "10000:01:00.0" },
+		/* a path naming one wins over the value */
+		{ "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "0000:0b:00.0",
+		  "0000:0a:00.0" },
+		/* the attributes that take a function's name: the value */
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0\n", "0000:0a:00.0" },
+		{ "/sys/bus/pci/drivers/nouveau/unbind", "0000:0a:00.1", "0000:0a:00.1" },
+		{ "/sys/bus/pci/drivers_probe", "0000:0a:00.0\n", "0000:0a:00.0" },
+		/* what the kernel would not take as a name names none */
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "0a:00.0", "" },
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "0000:0A:00.0", "" },
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0\n\n", "" },
+		/* ids, a bus, a name written where no name is read: no function */
+		{ "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80", "" },
+		{ "/sys/devices/pci0000:00/pci_bus/0000:00/rescan", "1", "" },
+		{ "/sys/module/vfio_pci/parameters/ids", "0000:0a:00.0", "" },
+	};
+	char bdf[32];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		device_of(cases[i].path, cases[i].value, bdf);
+		assert_string_equal(bdf, cases[i].want);
+	}
+}
+
 static void test_exit_status_text(void **state)
 {
 	char buf[64];
@@ -125,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_short_event_zero_filled),
 		cmocka_unit_test(test_bogus_lengths_clamped),
 		cmocka_unit_test(test_too_short_and_unknown),
+		cmocka_unit_test(test_write_device),
 		cmocka_unit_test(test_exit_status_text),
 	};
 

@@ -363,6 +363,36 @@ static void test_systemd_unit_hook(void **state)
 	report_free(&rep);
 }
 
+/* Two writes of one thread in flight at a bind (end times a damaged clock
+ * stretched): the bind's write is the newest that names the device, not
+ * the unbind before it. */
+static void test_overlapping_writes_newest_is_the_cause(void **state)
+{
+	static const struct {
+		const char *path, *driver;
+		int kind;
+	} steps[] = {	/* 1 ms apart; each write lasts 2 ms (trace_builder.h) */
+		{ "/sys/bus/pci/drivers/nouveau/unbind", "nouveau", GT_EV_UNBIND },
+		{ "/sys/bus/pci/drivers/vfio-pci/bind", "vfio-pci", GT_EV_BIND },
+	};
+	struct gt_task rogue = tb_task(7100, "pvestatd", 1, "systemd", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "overlap.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	for (int i = 0; i < 2; i++) {
+		tb_write(&r.b, 61740 + i, &rogue, steps[i].path, GPU);
+		tb_drv(&r.b, 61740.5 + i, &rogue, steps[i].kind, GPU, steps[i].driver, 0);
+	}
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->mech, MECH_EXPLICIT_BIND);
+	report_free(&rep);
+}
+
 static void test_user_hook_rule(void **state)
 {
 	struct gt_task mine = tb_task(8000, "restore-gpu", 1, "systemd", 0);
@@ -693,6 +723,53 @@ static void test_html_axis_over_years(void **state)
 	free(buf);
 }
 
+/* A write in a function's directory has its bridge in the path too
+ * (/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.3/...): it is the
+ * function's, never the bridge's. The bridge's unbind that no write named
+ * (AER recovery) has no actor, and a write to a function without a lane
+ * is counted with the other writes, not drawn on the bridge's lane. */
+static void test_child_write_is_not_the_bridges(void **state)
+{
+	struct gt_task tool = tb_task(7000, "gpu-reset", 1, "systemd", 0);
+	struct gt_task tlp = tb_task(7100, "tlp", 1, "systemd", 0);
+	const char *traces[1], *lane, *end;
+	char *buf = NULL, err[256];
+	const struct m_trans *bridge = NULL;
+	size_t len = 0;
+	struct report rep;
+	struct run r;
+	FILE *fp;
+
+	proxmox_vm_runs(&r, "tracepoint", "bridge.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 70000, &tool, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/remove", "1");
+	tb_uevent(&r.b, 70001, "remove", GPU, NULL);
+	tb_uevent(&r.b, 70002, "unbind", "0000:00:01.0", NULL);
+	tb_write(&r.b, 70100, &tlp, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.3/power/control",
+		 "auto");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	for (size_t i = 0; i < rep.m.n_trans; i++)
+		if (!strcmp(rep.m.trans[i].bdf, "0000:00:01.0"))
+			bridge = &rep.m.trans[i];
+	assert_non_null(bridge);
+	assert_int_equal(bridge->cause, -1);
+	assert_false(bridge->task_known);
+	assert_int_equal(model_knows_device(&rep.m, "0000:0a:00.3"), true);
+	report_free(&rep);
+
+	traces[0] = r.b.path;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(report_render_files(traces, 1, NULL, "html", fp, err, sizeof(err)), 0);
+	fclose(fp);
+	assert_non_null(lane = strstr(buf, "<g class=\"lane\" data-bdf=\"0000:00:01.0\""));
+	assert_non_null(end = strstr(lane, "</g>"));
+	assert_null(memmem(lane, end - lane, "gpu-reset", 9));
+	assert_non_null(memmem(lane, end - lane, "by the kernel (no task seen)", 28));
+	assert_non_null(strstr(buf, "wrote &quot;1&quot; to /sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/remove"));
+	assert_null(strstr(buf, "0000:0a:00.3/power/control"));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -714,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_probe_failed),
 		cmocka_unit_test(test_libvirt_hook_then_reattach_is_clean),
 		cmocka_unit_test(test_systemd_unit_hook),
+		cmocka_unit_test(test_overlapping_writes_newest_is_the_cause),
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
@@ -723,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_renderers_carry_the_finding),
 		cmocka_unit_test(test_html_pins_the_finding_and_escapes),
 		cmocka_unit_test(test_html_axis_over_years),
+		cmocka_unit_test(test_child_write_is_not_the_bridges),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

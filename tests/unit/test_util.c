@@ -101,6 +101,59 @@ static void test_str_has_suffix(void **state)
 
 /* A library that is not there, and a symbol a library does not have:
  * NULL and one line that names what is missing. */
+struct keyed {
+	int key, seq;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+/* Sorted, and stable: equal keys keep their order (what a report's rows
+ * rely on), for arrays in order, in runs, reversed and random. */
+static void test_array_sort(void **state)
+{
+	static const int sizes[] = { 0, 1, 2, 3, 17, 1000 };
+	struct keyed v[1000];
+
+	for (int shape = 0; shape < 4; shape++)
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+			int n = sizes[z];
+
+			srand(shape * 100 + n);
+			for (int i = 0; i < n; i++) {
+				v[i].seq = i;
+				v[i].key = shape == 0 ? i / 3 : shape == 1 ? i % 7 * 10 + i / 200 :
+					   shape == 2 ? n - i : rand() % 50;
+			}
+			array_sort(v, n, sizeof(v[0]), cmp_key);
+			for (int i = 1; i < n; i++) {
+				assert_true(v[i - 1].key <= v[i].key);
+				if (v[i - 1].key == v[i].key)
+					assert_true(v[i - 1].seq < v[i].seq);
+			}
+		}
+}
+
+static void test_pci_name_is_sysfs(void **state)
+{
+	static const char *const names[] = { "0000:0a:00.0", "0000:ff:1f.7", "10000:01:00.0",
+					     "ffffffff:00:00.0", NULL };
+	static const char *const not_names[] = { "0a:00.0", "0000:0A:00.0", "0000:0a:00.8",
+						 "0000:0a:00", "000:0a:00.0", "0000:0a:00.0 ",
+						 "pci0000:00", "0000:0a.00:0", "", NULL };
+
+	for (int i = 0; names[i]; i++)
+		assert_true(pci_name_is_sysfs(names[i], strlen(names[i])));
+	for (int i = 0; not_names[i]; i++)
+		assert_false(pci_name_is_sysfs(not_names[i], strlen(not_names[i])));
+	/* a span: the name within a longer buffer */
+	assert_true(pci_name_is_sysfs("0000:0a:00.0\n", 12));
+}
+
 static void test_dl_open_syms(void **state)
 {
 	static const char *const good[] = { "strlen" }, *const bad[] = { "gt_no_such_symbol" };
@@ -143,6 +196,8 @@ int main(void)
 		cmocka_unit_test(test_array_reserve_overflow),
 		cmocka_unit_test(test_fd_read_full),
 		cmocka_unit_test(test_str_has_suffix),
+		cmocka_unit_test(test_array_sort),
+		cmocka_unit_test(test_pci_name_is_sysfs),
 		cmocka_unit_test(test_dl_open_syms),
 		cmocka_unit_test(test_report_format_parse),
 	};
