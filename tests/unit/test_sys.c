@@ -470,6 +470,27 @@ static void fake_proc(struct fixture *f, int pid, int ppid, const char *comm,
 	put_len(f, rel, cmdline, cmdline_len, 0444);
 }
 
+/* A recorder is a gputrace of root's: another program, another user's
+ * gputrace (a comm anyone may take) or a pid /proc does not show is not. */
+static void test_root_gputrace(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "/proc/10/status", "Name:\tgputrace\nUmask:\t0022\nUid:\t0\t0\t0\t0\n");
+	put(f, "/proc/11/status", "Name:\tgputrace\nUid:\t1000\t1000\t1000\t1000\n");
+	put(f, "/proc/12/status", "Name:\tpython3\nUid:\t0\t0\t0\t0\n");
+	put(f, "/proc/13/status", "Name:\tgputrace\\nx\nUid:\t0\t0\t0\t0\n");
+	put(f, "/proc/14/status", "Name:\tgputrace-old\nUid:\t0\t0\t0\t0\n");
+	put(f, "/proc/15/status", "garbage");
+	assert_int_equal(proc_is_root_gputrace(f->root, 10), 1);
+	assert_int_equal(proc_is_root_gputrace(f->root, 11), 0);
+	assert_int_equal(proc_is_root_gputrace(f->root, 12), 0);
+	assert_int_equal(proc_is_root_gputrace(f->root, 13), 0);
+	assert_int_equal(proc_is_root_gputrace(f->root, 14), 0);
+	assert_int_equal(proc_is_root_gputrace(f->root, 15), -EINVAL);
+	assert_int_equal(proc_is_root_gputrace(f->root, 16), -ENOENT);
+}
+
 static void test_snapshot_processes(void **state)
 {
 	static const char kvm_argv[] = "/usr/bin/kvm\0-id\0" "111\0";
@@ -713,6 +734,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pci_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_pci, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_gputrace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_files_total, setup, teardown),
