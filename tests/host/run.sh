@@ -615,10 +615,10 @@ marks() {
 "$GT" record -q --mark-group nogroup -o "$w/crowded.gtrace" 2>"$w/crowded.gtrace.err" &
 rec=$!
 waitfor ready "$w/crowded.gtrace.err"
-$nobody $py "$w/crowd.py" squat 200 >"$w/squat.out" &
+$nobody $py "$w/crowd.py" squat 200 >"$w/crowd-squat.out" &
 squat=$!
-waitfor bound "$w/squat.out"
-sed -n 's/^bound /bound=/p' "$w/squat.out"
+waitfor bound "$w/crowd-squat.out"
+sed -n 's/^bound /bound=/p' "$w/crowd-squat.out"
 marks squat-root 10
 marks squat-group 3 $nobody
 kill $squat; wait $squat	# each part on its own
