@@ -60,6 +60,12 @@ static bool diag_listener(const struct nlmsghdr *h, int type, const char *prefix
 	return named && !strncmp(l->name, prefix, strlen(prefix));
 }
 
+/* NLMSG_OK, without its compare of signed and unsigned */
+static bool msg_ok(const struct nlmsghdr *h, int len)
+{
+	return len >= (int)sizeof(*h) && h->nlmsg_len >= sizeof(*h) && h->nlmsg_len <= (unsigned)len;
+}
+
 /* The kernel's dump of listening unix sockets: 0, or -errno (-ENOENT:
  * this kernel has no unix_diag). */
 static int diag_dump(int type, const char *prefix, struct unix_listener **v, size_t *n, size_t *cap)
@@ -91,7 +97,7 @@ static int diag_dump(int type, const char *prefix, struct unix_listener **v, siz
 			err = len < 0 ? -errno : -EPROTO;
 			break;
 		}
-		for (const struct nlmsghdr *h = (const void *)buf; !err && NLMSG_OK(h, len);
+		for (const struct nlmsghdr *h = (const void *)buf; !err && msg_ok(h, len);
 		     h = NLMSG_NEXT(h, len)) {
 			struct unix_listener l;
 
