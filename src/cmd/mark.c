@@ -36,10 +36,9 @@ static void usage(FILE *out)
 }
 
 #define MARK_TIMEOUT_MS 2000
-#define MARK_RECORDERS_MAX 16
 
 /* The acknowledgement: which recordings stamped LABEL, which refused. */
-static void ack_json(const char *label, const struct control_result *res, int n, bool pretty)
+static void ack_json(const char *label, const struct control_marks *m, bool pretty)
 {
 	struct json_writer *w = json_new(stdout, pretty);
 
@@ -47,18 +46,18 @@ static void ack_json(const char *label, const struct control_result *res, int n,
 	json_kv_str(w, "label", label);
 	json_key(w, "recordings");
 	json_array_start(w);
-	for (int i = 0; i < n; i++)
-		if (!res[i].err)
-			json_u64(w, res[i].pid);
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->res[i].err)
+			json_u64(w, m->res[i].pid);
 	json_array_end(w);
 	json_key(w, "refused");
 	json_array_start(w);
-	for (int i = 0; i < n; i++) {
-		if (!res[i].err)
+	for (size_t i = 0; i < m->n; i++) {
+		if (!m->res[i].err)
 			continue;
 		json_object_start(w);
-		json_kv_u64(w, "pid", res[i].pid);
-		json_kv_str(w, "why", res[i].why);
+		json_kv_u64(w, "pid", m->res[i].pid);
+		json_kv_str(w, "why", m->res[i].why);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -66,21 +65,44 @@ static void ack_json(const char *label, const struct control_result *res, int n,
 	json_free(w);
 }
 
-static void ack_text(const char *label, const struct control_result *res, int n, int stamped)
+static void ack_text(const char *label, const struct control_marks *m, int stamped)
 {
 	printf("marked '%s' in %d recording%s (pid", label, stamped, stamped > 1 ? "s" : "");
-	for (int i = 0, k = 0; i < n; i++)
-		if (!res[i].err)
-			printf("%s %d", k++ ? "," : "", (int)res[i].pid);
+	for (size_t i = 0, k = 0; i < m->n; i++)
+		if (!m->res[i].err)
+			printf("%s %d", k++ ? "," : "", (int)m->res[i].pid);
 	printf(")\n");
+}
+
+/* No recording took the mark: one line. Listeners that are no recorder
+ * of root's are said here only, where they may be why. */
+static int no_mark(const struct control_marks *m, bool json)
+{
+	char why[512] = "", skipped[300] = "";
+	int off = 0;
+
+	if (m->skipped)
+		snprintf(skipped, sizeof(skipped), "%s%d listener%s skipped, not a recorder of root's (%s%s)",
+			 m->n ? "; " : ": ", m->skipped, m->skipped > 1 ? "s" : "",
+			 m->skipped > 1 ? "the first: " : "", m->skipped_why);
+	if (!m->n) {
+		cmd_err("no gputrace recording is running on this host%s", skipped);
+		return EXIT_ERROR;
+	}
+	/* text: each refusal was a warning before; JSON: one object */
+	for (size_t i = 0; json && i < m->n && off < (int)sizeof(why); i++)
+		off += snprintf(why + off, sizeof(why) - off, "; pid %d: %s",
+				(int)m->res[i].pid, m->res[i].why);
+	cmd_err("the mark reached no recording%s%s", why, skipped);
+	return EXIT_ERROR;
 }
 
 int cmd_mark(int argc, char **argv)
 {
-	struct control_result res[MARK_RECORDERS_MAX];
 	char label[GT_MARK_LABEL_MAX];
+	struct control_marks m;
 	struct cmd_opts cx;
-	int n, stamped = 0;
+	int err, ret, stamped = 0;
 	const char *arg;
 
 	/* a label that starts with '-' comes after "--" */
@@ -94,35 +116,22 @@ int cmd_mark(int argc, char **argv)
 		return cmd_usage_err("label too long (%zu bytes, at most %d)", strlen(arg), GT_MARK_LABEL_MAX - 1);
 	if (control_parse_label(arg, strlen(arg), label, sizeof(label)))
 		return cmd_usage_err("a label cannot hold control bytes (newlines, escapes)");
-	n = control_send_mark(label, res, MARK_RECORDERS_MAX, MARK_TIMEOUT_MS);
-	if (n < 0) {
-		cmd_err("cannot look for recordings: %s", strerror(-n));
+	if ((err = control_send_mark(label, &m, MARK_TIMEOUT_MS))) {
+		control_marks_free(&m);
+		cmd_err("cannot look for recordings: %s", strerror(-err));
 		return EXIT_ERROR;
 	}
-	if (n == 0) {
-		cmd_err("no gputrace recording is running on this host (start one with 'gputrace record')");
-		return EXIT_ERROR;
-	}
-	if (n > MARK_RECORDERS_MAX)
-		n = MARK_RECORDERS_MAX;
-	for (int i = 0; i < n; i++) {
-		if (!res[i].err)
+	for (size_t i = 0; i < m.n; i++) {
+		if (!m.res[i].err)
 			stamped++;
 		else if (!cx.json)
-			gt_warn("@gputrace/record/%d: %s", (int)res[i].pid, res[i].why);
+			gt_warn("@gputrace/record/%d: %s", (int)m.res[i].pid, m.res[i].why);
 	}
-	if (!stamped) {
-		char why[512] = "";
-
-		/* text: each refusal was a warning above; JSON: one object */
-		for (int i = 0, off = 0; cx.json && i < n && off < (int)sizeof(why); i++)
-			off += snprintf(why + off, sizeof(why) - off, "; pid %d: %s", (int)res[i].pid, res[i].why);
-		cmd_err("the mark reached no recording%s", why);
-		return EXIT_ERROR;
-	}
-	if (cx.json)
-		ack_json(label, res, n, cx.pretty);
-	else
-		ack_text(label, res, n, stamped);
-	return EXIT_OK;
+	ret = stamped ? EXIT_OK : no_mark(&m, cx.json);
+	if (stamped && cx.json)
+		ack_json(label, &m, cx.pretty);
+	else if (stamped)
+		ack_text(label, &m, stamped);
+	control_marks_free(&m);
+	return ret;
 }

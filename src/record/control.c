@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "record/control.h"
+#include "sys/procs.h"
+#include "sys/unix_listeners.h"
 #include "util.h"
 
 #define CONTROL_PREFIX "gputrace/record/"
@@ -102,14 +106,17 @@ void control_reply(int fd, const char *text)
 
 /* ---- mark side ------------------------------------------------------- */
 
-/* Waits for the recorder's answer; fills RES. */
-static void await_reply(int fd, struct control_result *res, int timeout_ms)
+/* Waits until DEADLINE for the recorder's answer (TIMEOUT_MS: the time it
+ * had in all, for the words); fills RES. */
+static void await_reply(int fd, struct control_result *res, uint64_t deadline_ns, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t now = mono_ns();
+	int wait_ms = now < deadline_ns ? (int)((deadline_ns - now + 999999) / 1000000) : 0;
 	char buf[160];
 	ssize_t n;
 
-	if (poll(&p, 1, timeout_ms) <= 0) {
+	if (poll(&p, 1, wait_ms) <= 0) {
 		res->err = -ETIMEDOUT;
 		snprintf(res->why, sizeof(res->why), "no answer within %d ms", timeout_ms);
 		return;
@@ -127,75 +134,178 @@ static void await_reply(int fd, struct control_result *res, int timeout_ms)
 	snprintf(res->why, sizeof(res->why), "%s", buf);
 }
 
-/* One recorder: connect without waiting, check that root listens there
- * under its own pid, send, wait for the answer. */
-static void mark_one(pid_t pid, const char *label, struct control_result *res, int timeout_ms)
+/* Connects to PID's name without blocking. While its queue is full (other
+ * users' connections: the recorder takes them in batches and a place
+ * opens soon) and RETRY, tries again after 1, 2, 4 ... 32 ms until
+ * DEADLINE. Returns the fd or -errno. */
+static int connect_until(pid_t pid, bool retry, uint64_t deadline_ns)
 {
 	struct sockaddr_un a;
-	struct control_peer peer;
+	socklen_t len = control_addr(&a, pid);
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	long delay_ms = 1;
 
+	if (fd < 0)
+		return -errno;
+	while (connect(fd, (struct sockaddr *)&a, len)) {
+		int err = errno;
+		uint64_t now = mono_ns();
+
+		if (err == EINTR)
+			continue;
+		if (err != EAGAIN || !retry || now >= deadline_ns) {
+			close(fd);
+			return -err;
+		}
+		if ((uint64_t)delay_ms * 1000000 > deadline_ns - now)
+			delay_ms = (deadline_ns - now + 999999) / 1000000;
+		nanosleep(&(struct timespec){ .tv_nsec = delay_ms * 1000000 }, NULL);
+		delay_ms = delay_ms < 32 ? delay_ms * 2 : 32;
+	}
+	return fd;
+}
+
+static void skip_listener(struct control_marks *out, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A listener that is no recorder of root's: counted, the first one told. */
+static void skip_listener(struct control_marks *out, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (out->skipped++)
+		return;
+	n = snprintf(out->skipped_why, sizeof(out->skipped_why), "@%.40s: ", name);
+	va_start(ap, fmt);
+	vsnprintf(out->skipped_why + n, sizeof(out->skipped_why) - n, fmt, ap);
+	va_end(ap);
+}
+
+enum listener_trust {
+	TRUST_NONE,	/* another user's: not connected to */
+	TRUST_ONCE,	/* owner unknown: one try, the peer check decides */
+	TRUST_RETRY,	/* root's: tried again while its queue is full */
+};
+
+/* Anyone can fill a queue: retrying other users' sockets would let them
+ * spend our time, so only root's get that. The socket's owner comes from
+ * the kernel (sock_diag); without it, a name whose pid /proc shows as a
+ * gputrace of root's is as good, and a pid /proc does not show (gone, or
+ * hidepid) gets one try. */
+static enum listener_trust trust_of(const struct unix_listener *l, pid_t pid)
+{
+	int root_gputrace;
+
+	if (pid == getpid())
+		return TRUST_NONE;	/* someone else holds our pid's name */
+	if (l->uid != UNIX_LISTENER_UID_UNKNOWN)
+		return l->uid == 0 ? TRUST_RETRY : TRUST_NONE;
+	root_gputrace = proc_is_root_gputrace(NULL, pid);
+	return root_gputrace > 0 ? TRUST_RETRY : root_gputrace == 0 ? TRUST_NONE : TRUST_ONCE;
+}
+
+/* The pid in a recorder's name, or 0. Only the name a recorder makes:
+ * "0042" or "+42" would send us to "42", a second time maybe. */
+static pid_t pid_of_name(const char *name)
+{
+	struct sockaddr_un a;
+	long pid;
+
+	if (strncmp(name, CONTROL_PREFIX, strlen(CONTROL_PREFIX)))
+		return 0;
+	pid = strtol(name + strlen(CONTROL_PREFIX), NULL, 10);
+	if (pid <= 0 || pid > INT32_MAX)
+		return 0;
+	control_addr(&a, (pid_t)pid);
+	return strcmp(a.sun_path + 1, name) ? 0 : (pid_t)pid;
+}
+
+/* One listener. Whoever it is, the kernel's word decides in the end: the
+ * label goes only to a listener of root's whose pid is the one in its name
+ * (SO_PEERCRED, as it was at listen). */
+static int mark_one(const struct unix_listener *l, const char *label, struct control_marks *out,
+		    int timeout_ms)
+{
+	uint64_t deadline = mono_ns() + (uint64_t)timeout_ms * 1000000;
+	pid_t pid = pid_of_name(l->name);
+	enum listener_trust trust = pid ? trust_of(l, pid) : TRUST_NONE;
+	struct control_result *res;
+	struct control_peer peer;
+	int fd;
+
+	if (trust == TRUST_NONE) {
+		if (l->uid != UNIX_LISTENER_UID_UNKNOWN && l->uid != 0)
+			skip_listener(out, l->name, "a socket of uid %ld", l->uid);
+		else
+			skip_listener(out, l->name, "%s", pid ? "its pid is no gputrace run by root" :
+				      "no pid in the name");
+		return 0;
+	}
+	fd = connect_until(pid, trust == TRUST_RETRY, deadline);
+	if (fd >= 0) {
+		peer_of(fd, &peer);
+		if (peer.cred.uid != 0 || peer.cred.pid != pid) {
+			skip_listener(out, l->name, "held by uid %d pid %d",
+				      (int)peer.cred.uid, (int)peer.cred.pid);
+			close(fd);
+			return 0;
+		}
+	} else if (trust != TRUST_RETRY) {
+		skip_listener(out, l->name, "unreachable (%s)", strerror(-fd));
+		return 0;
+	}
+	if (!(res = array_push((void **)&out->res, &out->n, &out->cap, sizeof(*res)))) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
 	memset(res, 0, sizeof(*res));
 	res->pid = pid;
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, control_addr(&a, pid))) {
-		res->err = -errno;
-		snprintf(res->why, sizeof(res->why), "%s", errno == EAGAIN ?
-			 "busy (its queue is full)" : strerror(errno));
-		goto out;
-	}
-	peer_of(fd, &peer);
-	if (peer.cred.uid != 0 || peer.cred.pid != pid) {
-		res->err = -EPERM;
-		snprintf(res->why, sizeof(res->why),
-			 "not a recorder: the name is held by uid %d pid %d, not by root",
-			 (int)peer.cred.uid, (int)peer.cred.pid);
-		goto out;
+	if (fd < 0) {
+		res->err = fd;
+		if (fd == -EAGAIN)
+			snprintf(res->why, sizeof(res->why), "busy: its queue stayed full for %d ms",
+				 timeout_ms);
+		else
+			snprintf(res->why, sizeof(res->why), "%s", strerror(-fd));
+		return 0;
 	}
 	/* A recorder that refuses us may answer and close before the label
 	 * is sent: its answer is still there to read. */
 	if (send(fd, label, strlen(label), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
 		int err = errno;
 
-		await_reply(fd, res, 0);
+		await_reply(fd, res, 0, timeout_ms);
 		if (res->err != -EPERM) {
 			res->err = -err;
 			snprintf(res->why, sizeof(res->why), "%s", strerror(err));
 		}
-		goto out;
+	} else {
+		await_reply(fd, res, deadline, timeout_ms);
 	}
-	await_reply(fd, res, timeout_ms);
-out:
-	if (fd >= 0)
-		close(fd);
+	close(fd);
+	return 0;
 }
 
-/* Recorders are found in /proc/net/unix, where abstract names show as
- * "@gputrace/record/<pid>"; type 0005 is SOCK_SEQPACKET, and flag
- * __SO_ACCEPTCON (0x10000) the listener, not a connection it accepted
- * (which shows the same name). */
-int control_send_mark(const char *label, struct control_result *res, int max, int timeout_ms)
+/* Every listener is looked at, however many other users bind: none can
+ * crowd a recorder out. */
+int control_send_mark(const char *label, struct control_marks *out, int timeout_ms)
 {
-	FILE *fp = fopen("/proc/net/unix", "re");
-	char line[512];
-	int found = 0;
+	struct unix_listener *l;
+	int n = unix_listeners(SOCK_SEQPACKET, CONTROL_PREFIX, &l), err = 0;
 
-	if (!fp)
-		return -errno;
-	while (fgets(line, sizeof(line), fp)) {
-		char *at = strstr(line, " @" CONTROL_PREFIX), *end;
-		unsigned flags, type;
-		long pid;
+	memset(out, 0, sizeof(*out));
+	if (n < 0)
+		return n;
+	for (int i = 0; !err && i < n; i++)
+		err = mark_one(&l[i], label, out, timeout_ms);
+	free(l);
+	return err;
+}
 
-		if (!at || sscanf(line, "%*s %*s %*s %x %x", &flags, &type) != 2 ||
-		    type != SOCK_SEQPACKET || !(flags & 0x10000))
-			continue;
-		pid = strtol(at + 2 + strlen(CONTROL_PREFIX), &end, 10);
-		if (pid <= 0 || pid > INT32_MAX || (*end != '\n' && *end != 0))
-			continue;
-		if (found < max)
-			mark_one((pid_t)pid, label, &res[found], timeout_ms);
-		found++;
-	}
-	fclose(fp);
-	return found;
+void control_marks_free(struct control_marks *m)
+{
+	free(m->res);
+	memset(m, 0, sizeof(*m));
 }

@@ -9,7 +9,11 @@
  * each side the other's credentials (SO_PEERCRED) as they were at
  * connect/listen. The recorder takes marks from root or its --mark-group
  * only; `gputrace mark` talks only to a listener owned by root whose pid is
- * the one in the name. One message each way: the label, then the
+ * the one in the name. It looks at every listener of the network
+ * namespace, so that no number of squatted names can hide a recorder, and
+ * connects to none that the kernel says another user made
+ * (sys/unix_listeners.h), so that their sockets cannot spend its time.
+ * One message each way: the label, then the
  * recorder's answer ("ok" or "refused: why"), so `mark` returns only once
  * the mark is stamped. */
 #ifndef GPUTRACE_CONTROL_H
@@ -57,9 +61,17 @@ struct control_result {
 	char why[160];		/* for err != 0 */
 };
 
+struct control_marks {
+	struct control_result *res;	/* one per recorder: free() */
+	size_t n, cap;
+	int skipped;			/* listeners that are no recorder of root's */
+	char skipped_why[200];		/* the first of them, its name and why */
+};
+
 /* Sends LABEL to every recorder and waits for each answer (at most
- * TIMEOUT_MS each). Fills up to MAX results; returns how many recorders
- * were found, or -errno if none could be looked for. */
-int control_send_mark(const char *label, struct control_result *res, int max, int timeout_ms);
+ * TIMEOUT_MS each, a full queue's retries included). Returns 0 with *OUT
+ * filled (control_marks_free() it), or -errno. */
+int control_send_mark(const char *label, struct control_marks *out, int timeout_ms);
+void control_marks_free(struct control_marks *m);
 
 #endif

@@ -13,14 +13,23 @@
  * from its ring buffer. The rest wait in the backlog. */
 #define ACCEPTS_PER_DRAIN 32
 
+/* Full: refill_ns 0 makes the first refill top it up to the burst. */
+static void bucket_init(struct mark_bucket *b, uid_t uid)
+{
+	b->uid = uid;
+	b->tokens = MARKS_BURST;
+	b->refill_ns = 0;
+}
+
 void marks_init(struct mark_intake *mi, int listen_fd, bool has_group, gid_t group)
 {
 	memset(mi, 0, sizeof(*mi));
 	mi->listen_fd = listen_fd;
 	mi->has_group = has_group;
 	mi->group = group;
-	mi->tokens = MARKS_BURST;
-	mi->refill_ns = mono_ns();
+	bucket_init(&mi->senders[0], 0);
+	mi->nsenders = 1;
+	bucket_init(&mi->others, (uid_t)-1);
 }
 
 bool marks_allowed(const struct mark_intake *mi, const struct control_peer *p,
@@ -43,17 +52,47 @@ bool marks_allowed(const struct mark_intake *mi, const struct control_peer *p,
 	return false;
 }
 
-bool marks_take_token(struct mark_intake *mi, uint64_t now_ns)
+/* Adds what the time since the last refill earned; a clock that goes
+ * back adds nothing. */
+static void bucket_refill(struct mark_bucket *b, uint64_t now_ns)
 {
-	if (now_ns > mi->refill_ns) {
-		mi->tokens += (now_ns - mi->refill_ns) * (MARKS_RATE / 1e9);
-		if (mi->tokens > MARKS_BURST)
-			mi->tokens = MARKS_BURST;
+	if (now_ns <= b->refill_ns)
+		return;
+	b->tokens += (now_ns - b->refill_ns) * (MARKS_RATE / 1e9);
+	if (b->tokens > MARKS_BURST)
+		b->tokens = MARKS_BURST;
+	b->refill_ns = now_ns;
+}
+
+/* UID's bucket. With every bucket taken, one full again is given to UID:
+ * it holds nothing of its last sender's past. Root's is never given. */
+static struct mark_bucket *bucket_of(struct mark_intake *mi, uid_t uid, uint64_t now_ns)
+{
+	for (int i = 0; i < mi->nsenders; i++)
+		if (mi->senders[i].uid == uid)
+			return &mi->senders[i];
+	if (mi->nsenders < MARKS_SENDERS) {
+		bucket_init(&mi->senders[mi->nsenders], uid);
+		return &mi->senders[mi->nsenders++];
 	}
-	mi->refill_ns = now_ns;
-	if (mi->tokens < 1)
+	for (int i = 1; i < mi->nsenders; i++) {
+		bucket_refill(&mi->senders[i], now_ns);
+		if (mi->senders[i].tokens >= MARKS_BURST) {
+			bucket_init(&mi->senders[i], uid);
+			return &mi->senders[i];
+		}
+	}
+	return &mi->others;
+}
+
+bool marks_take_token(struct mark_intake *mi, uid_t uid, uint64_t now_ns)
+{
+	struct mark_bucket *b = bucket_of(mi, uid, now_ns);
+
+	bucket_refill(b, now_ns);
+	if (b->tokens < 1)
 		return false;
-	mi->tokens -= 1;
+	b->tokens -= 1;
 	return true;
 }
 
@@ -98,9 +137,9 @@ static void accept_new(struct mark_intake *mi, int ep)
 			refuse(fd, why, &mi->refused_denied);
 			continue;
 		}
-		if (!marks_take_token(mi, mono_ns())) {
-			snprintf(why, sizeof(why), "too many marks (more than %d a second)",
-				 MARKS_RATE);
+		if (!marks_take_token(mi, peer.cred.uid, mono_ns())) {
+			snprintf(why, sizeof(why), "too many marks from uid %d (more than %d a second)",
+				 (int)peer.cred.uid, MARKS_RATE);
 			refuse(fd, why, &mi->refused_rate);
 			continue;
 		}

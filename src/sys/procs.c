@@ -90,6 +90,20 @@ static int parse_uids(const char *status, struct proc_info *p)
 	return 0;
 }
 
+int proc_is_root_gputrace(const char *root, pid_t pid)
+{
+	struct proc_info p;
+	char text[4096];
+	int err = pid_read_text(root, pid, "status", text, sizeof(text));
+
+	if (err)
+		return err;
+	/* "Name:" is the first line; a comm holding a newline shows as "\n" */
+	if (strncmp(text, "Name:\t", 6) || parse_uids(text, &p))
+		return -EINVAL;
+	return !strncmp(text + 6, "gputrace\n", 9) && p.euid == 0;
+}
+
 /* The cgroup v2 path: the "0::" line ("" on a v1-only host). */
 static void parse_cgroup(const char *text, struct proc_info *p)
 {

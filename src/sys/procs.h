@@ -28,6 +28,11 @@ struct proc_info {
  * and zombies) or -errno (-ENOENT: the process is gone). */
 int proc_read_cmdline(const char *root, pid_t pid, char *buf, size_t size);
 
+/* Whether PID runs gputrace (its comm) as root (its effective uid), as
+ * every recorder does, from ROOT/proc/PID/status: 1 yes, 0 no, -errno when
+ * /proc shows nothing of it (-ENOENT: gone, or hidden from us by hidepid). */
+int proc_is_root_gputrace(const char *root, pid_t pid);
+
 /* Pids of ROOT/proc, ascending. Returns 0 with *PIDS (free()) and *N set,
  * or -errno when /proc cannot be listed. */
 int proc_list_pids(const char *root, pid_t **pids, size_t *n);

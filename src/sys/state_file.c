@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sys/procs.h"
 #include "sys/rootfs.h"
 #include "sys/state_file.h"
 #include "util.h"
@@ -104,21 +105,6 @@ static int parse(char *text, struct recorder_state *s)
 	return s->pid > 0 ? 0 : -EINVAL;
 }
 
-/* The pid is a recorder still: not gone, not reused by another program. */
-static bool alive(const char *root, pid_t pid)
-{
-	char path[64], comm[32];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	n = root_read(root, path, comm, sizeof(comm) - 1);
-	if (n <= 0)
-		return false;
-	comm[n] = 0;
-	comm[strcspn(comm, "\n")] = 0;
-	return !strcmp(comm, "gputrace");
-}
-
 int state_file_list(const char *root, struct recorder_state **out)
 {
 	struct recorder_state *v = NULL;
@@ -149,7 +135,8 @@ int state_file_list(const char *root, struct recorder_state **out)
 		if ((len = root_read(root, path, text, sizeof(text) - 1)) <= 0 || len == sizeof(text) - 1)
 			continue;
 		text[len] = 0;
-		if (parse(text, &s) || !alive(root, s.pid))
+		/* a recorder still: not gone, its pid not reused by another program */
+		if (parse(text, &s) || proc_is_root_gputrace(root, s.pid) != 1)
 			continue;
 		if (!(p = array_push((void **)&v, &count, &cap, sizeof(*v)))) {
 			free(v);

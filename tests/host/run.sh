@@ -475,13 +475,14 @@ time.sleep(1.5)
 		"[.[] | select(.type==\"counters\")][-1].marks_malformed | tonumber >= 8"
 }
 
-# A listener that never answers (root's own, so it passes the peer check)
-# cannot hang `gputrace mark`: it gives up after its timeout.
+# A listener that never answers (root's own, named gputrace, so it passes
+# the checks) cannot hang `gputrace mark`: it gives up after its timeout.
 t_mark_never_answered() {
 	py=/usr/bin/python3
 	[ -x $py ] || { t_skip "mark never answered" "no $py"; return; }
 	$py -c "
-import os, socket, time
+import ctypes, os, socket, time
+ctypes.CDLL(None).prctl(15, b'gputrace', 0, 0, 0)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 s.bind(b'\\0gputrace/record/%d' % os.getpid())
 s.listen(1)
@@ -556,6 +557,112 @@ P
 	squat_pid=$(sed -n 's/^bound //p' "$work/squat.out")
 	kill "$squat_pid" 2>/dev/null
 	while kill -0 "$squat_pid" 2>/dev/null; do sleep 0.05; done
+}
+
+# Another user binds hundreds of @gputrace/record/* names, then floods the
+# recorder with connections: root's marks and the group's still reach it,
+# each within its 2 s. A flood from a group member (as many marks as it
+# may send, the rest refused over the rate) costs root nothing either.
+# In a network namespace of its own (abstract names
+# are per namespace), so the squatters and the flood touch no other
+# recorder of this host, and no other recorder's marks land here.
+t_mark_crowded() {
+	py=/usr/bin/python3
+	[ -x $py ] || { t_skip "marks among squatters and a flood" "no $py"; return; }
+	unshare -n true 2>/dev/null || { t_skip "marks among squatters and a flood" "no unshare -n"; return; }
+	trace=$work/crowded.gtrace
+	cat > "$work/crowd.py" <<'P'
+import os, socket, sys, time
+if sys.argv[1] == "squat":
+    # names of pids that cannot exist, and of the next pids (a mark's own)
+    n = int(sys.argv[2])
+    nxt = int(open("/proc/sys/kernel/ns_last_pid").read())
+    socks = []
+    for pid in [1000000000 + i for i in range(n)] + list(range(nxt + 1, nxt + 1 + n)):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            s.bind(b"\0gputrace/record/%d" % pid)
+            s.listen(1)
+            socks.append(s)
+        except OSError:
+            s.close()
+    print("bound", len(socks), flush=True)
+    time.sleep(30)
+else:
+    # connect to the recorder and hang up, as fast as we can, until
+    # killed (30 s at most, should the test die)
+    name = b"\0gputrace/record/" + sys.argv[2].encode()
+    end = time.time() + 30
+    print("flooding", flush=True)
+    while time.time() < end:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.setblocking(False)
+        try:
+            s.connect(name)
+        except OSError:
+            pass
+        s.close()
+P
+	cat > "$work/crowd.sh" <<'S'
+GT=$1 w=$2 py=$3
+# setpriv execs: $! is the python's own pid, to kill
+nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"	# in the group
+stranger="setpriv --reuid=65533 --regid=65533 --clear-groups"
+waitfor() { i=0; until grep -q "$1" "$2" 2>/dev/null || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+# marks PREFIX N [as]: N marks; how many were stamped, the slowest in ms
+marks() {
+	p=$1 n=$2; shift 2; ok=0 slow=0
+	for i in $(seq "$n"); do
+		t0=$(date +%s%N)
+		"$@" "$GT" mark "$p-$i" >>"$w/crowd.marks" 2>&1 && ok=$((ok + 1))
+		t=$(( ($(date +%s%N) - t0) / 1000000 )); [ $t -gt $slow ] && slow=$t
+	done
+	echo "$p=$ok ${p}_ms=$slow"
+}
+"$GT" record -q --mark-group nogroup -o "$w/crowded.gtrace" 2>"$w/crowded.gtrace.err" &
+rec=$!
+waitfor ready "$w/crowded.gtrace.err"
+$nobody $py "$w/crowd.py" squat 200 >"$w/crowd-squat.out" &
+squat=$!
+waitfor bound "$w/crowd-squat.out"
+sed -n 's/^bound /bound=/p' "$w/crowd-squat.out"
+marks squat-root 10
+marks squat-group 3 $nobody
+kill $squat; wait $squat	# each part on its own
+# flood WHO: two flooders as WHO until the next flood
+flood() {
+	[ -n "${f1:-}" ] && { kill $f1 $f2; wait $f1 $f2; }
+	$2 $py "$w/crowd.py" flood $rec >"$w/$1.1" & f1=$!
+	$2 $py "$w/crowd.py" flood $rec >"$w/$1.2" & f2=$!
+	waitfor flooding "$w/$1.1"; waitfor flooding "$w/$1.2"; sleep 0.5
+}
+flood stranger "$stranger"
+marks flood-root 20
+marks flood-group 3 $nobody
+flood member "$nobody"
+marks member-flood-root 10
+kill $f1 $f2; wait $f1 $f2
+kill -INT $rec; wait $rec
+echo "record=$?"
+S
+	chmod 755 "$work"; chmod 644 "$work/crowd.py"
+	unshare -n sh "$work/crowd.sh" "$GT" "$work" $py >"$work/crowd.result" 2>&1
+	r() { tr ' ' '\n' < "$work/crowd.result" | sed -n "s/^$1=//p"; }
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_check "crowded: $(r bound) names squatted, recording ends clean" \
+		test "$(r bound)" -ge 200 -a "$(r record)" = 0
+	t_check "crowded: root's 10 marks among the squatters ($(r squat-root_ms) ms at most)" \
+		test "$(r squat-root)" = 10 -a "$(r squat-root_ms)" -lt 2000
+	t_check "crowded: the group's 3 marks among the squatters" test "$(r squat-group)" = 3
+	t_check "crowded: root's 20 marks through a connection flood ($(r flood-root_ms) ms at most)" \
+		test "$(r flood-root)" = 20 -a "$(r flood-root_ms)" -lt 2500
+	t_check "crowded: the group's 3 marks through the flood" test "$(r flood-group)" = 3
+	t_check "crowded: root's 10 marks through a group member's flood ($(r member-flood-root_ms) ms at most)" \
+		test "$(r member-flood-root)" = 10 -a "$(r member-flood-root_ms)" -lt 2500
+	t_jq "crowded: every mark of ours in the trace; the floods refused, counted by reason" "$trace.json" \
+		"([.[] | select(.type==\"mark\" and (.label | test(\"^(squat|flood|member-flood)-(root|group)-\")))] | length) == 46 and
+		 ([.[] | select(.type==\"counters\")][-1] | (.marks_refused | tonumber) > 100 and
+		  (.marks_rate_limited | tonumber) > 100)"
 }
 
 t_mark_without_recorder() {
@@ -652,6 +759,7 @@ t_failed_record_leaves_nothing
 t_marks_access
 t_squatted_control_socket
 t_mark_never_answered
+t_mark_crowded
 t_live_view_escapes
 t_silent_mark_connections
 t_mark_without_recorder

@@ -48,29 +48,67 @@ static void test_mark_group_primary_or_supplementary(void **state)
 	assert_non_null(strstr(why, "not in group 27"));
 }
 
+/* Tokens UID takes out of LOOPS tries at NOW. */
+static int take(struct mark_intake *mi, uid_t uid, uint64_t now, int loops)
+{
+	int taken = 0;
+
+	for (int i = 0; i < loops; i++)
+		taken += marks_take_token(mi, uid, now);
+	return taken;
+}
+
 /* A burst of MARKS_BURST passes, then MARKS_RATE a second. */
 static void test_token_bucket(void **state)
 {
 	struct mark_intake mi;
 	uint64_t t = 1000000000000ull;
-	int taken = 0;
 
 	marks_init(&mi, -1, false, 0);
-	mi.refill_ns = t;
-	for (int i = 0; i < 1000; i++)
-		taken += marks_take_token(&mi, t);
-	assert_int_equal(taken, MARKS_BURST);
+	assert_int_equal(take(&mi, 0, t, 1000), MARKS_BURST);
 	/* one second later, MARKS_RATE more; never more than the burst */
-	taken = 0;
-	for (int i = 0; i < 1000; i++)
-		taken += marks_take_token(&mi, t + 1000000000ull);
-	assert_int_equal(taken, MARKS_RATE);
-	taken = 0;
-	for (int i = 0; i < 1000; i++)
-		taken += marks_take_token(&mi, t + 3600 * 1000000000ull);
-	assert_int_equal(taken, MARKS_BURST);
+	assert_int_equal(take(&mi, 0, t + 1000000000ull, 1000), MARKS_RATE);
+	assert_int_equal(take(&mi, 0, t + 3600 * 1000000000ull, 1000), MARKS_BURST);
 	/* a clock that goes back adds nothing */
-	assert_false(marks_take_token(&mi, t));
+	assert_false(marks_take_token(&mi, 0, t));
+}
+
+/* Each sender has a rate of its own: a --mark-group member's burst
+ * leaves root's marks, and another member's, untouched. */
+static void test_rate_per_sender(void **state)
+{
+	struct mark_intake mi;
+	uint64_t t = 1000000000000ull;
+
+	marks_init(&mi, -1, true, 27);
+	assert_int_equal(take(&mi, 1000, t, 1000), MARKS_BURST);
+	assert_int_equal(take(&mi, 0, t, 1000), MARKS_BURST);
+	assert_int_equal(take(&mi, 1001, t, 1000), MARKS_BURST);
+	/* a second later each has MARKS_RATE again, whoever asks first */
+	assert_int_equal(take(&mi, 1000, t + 1000000000ull, 1000), MARKS_RATE);
+	assert_int_equal(take(&mi, 0, t + 1000000000ull, 1000), MARKS_RATE);
+}
+
+/* More senders than buckets: the newcomers share one bucket, never
+ * root's; a bucket full again goes to a newcomer. */
+static void test_rate_more_senders_than_buckets(void **state)
+{
+	struct mark_intake mi;
+	uint64_t t = 1000000000000ull, later = t + 2 * 1000000000ull;
+
+	marks_init(&mi, -1, true, 27);
+	for (uid_t uid = 1000; uid < 1000 + MARKS_SENDERS - 1; uid++)
+		assert_int_equal(take(&mi, uid, t, 1000), MARKS_BURST);
+	assert_int_equal(mi.nsenders, MARKS_SENDERS);
+	/* two newcomers: one bucket between them */
+	assert_int_equal(take(&mi, 2000, t, 60), 60);
+	assert_int_equal(take(&mi, 2001, t, 60), MARKS_BURST - 60);
+	assert_int_equal(take(&mi, 0, t, 1000), MARKS_BURST);
+	/* once the others' buckets are full again, a newcomer has its own */
+	assert_int_equal(take(&mi, 1000, later, 1), 1);
+	assert_int_equal(take(&mi, 2001, later, 1000), MARKS_BURST);
+	assert_int_equal(take(&mi, 2002, later, 1000), MARKS_BURST);
+	assert_int_equal(take(&mi, 0, later, 1000), MARKS_BURST);
 }
 
 static void test_label_checks(void **state)
@@ -98,6 +136,8 @@ int main(void)
 		cmocka_unit_test(test_root_only_by_default),
 		cmocka_unit_test(test_mark_group_primary_or_supplementary),
 		cmocka_unit_test(test_token_bucket),
+		cmocka_unit_test(test_rate_per_sender),
+		cmocka_unit_test(test_rate_more_senders_than_buckets),
 		cmocka_unit_test(test_label_checks),
 	};
 

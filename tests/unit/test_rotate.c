@@ -136,12 +136,12 @@ static void test_state_list(void **state)
 	}
 	snprintf(p, sizeof(p), "%s/proc/100", dir);
 	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/proc/100/comm", dir);
-	put(p, "gputrace\n");
+	snprintf(p, sizeof(p), "%s/proc/100/status", dir);
+	put(p, "Name:\tgputrace\nUmask:\t0022\nUid:\t0\t0\t0\t0\n");
 	snprintf(p, sizeof(p), "%s/proc/101", dir);
 	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/proc/101/comm", dir);
-	put(p, "bash\n");	/* 101 reused by another program; 102 gone */
+	snprintf(p, sizeof(p), "%s/proc/101/status", dir);
+	put(p, "Name:\tbash\nUid:\t0\t0\t0\t0\n");	/* 101 reused by another program; 102 gone */
 	snprintf(p, sizeof(p), "%s/run/gputrace/core-x.btf", dir);
 	put(p, "not a state file");
 

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "record/snapshot.h"
@@ -21,6 +23,7 @@
 #include "sys/pci.h"
 #include "sys/procs.h"
 #include "sys/sysfs.h"
+#include "sys/unix_listeners.h"
 #include "trace/trace.h"
 
 #define TS	42
@@ -470,6 +473,91 @@ static void fake_proc(struct fixture *f, int pid, int ppid, const char *comm,
 	put_len(f, rel, cmdline, cmdline_len, 0444);
 }
 
+/* A recorder is a gputrace of root's: another program, another user's
+ * gputrace (a comm anyone may take) or a pid /proc does not show is not. */
+static void test_root_gputrace(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "/proc/10/status", "Name:\tgputrace\nUmask:\t0022\nUid:\t0\t0\t0\t0\n");
+	put(f, "/proc/11/status", "Name:\tgputrace\nUid:\t1000\t1000\t1000\t1000\n");
+	put(f, "/proc/12/status", "Name:\tpython3\nUid:\t0\t0\t0\t0\n");
+	put(f, "/proc/13/status", "Name:\tgputrace\\nx\nUid:\t0\t0\t0\t0\n");
+	put(f, "/proc/14/status", "Name:\tgputrace-old\nUid:\t0\t0\t0\t0\n");
+	put(f, "/proc/15/status", "garbage");
+	assert_int_equal(proc_is_root_gputrace(f->root, 10), 1);
+	assert_int_equal(proc_is_root_gputrace(f->root, 11), 0);
+	assert_int_equal(proc_is_root_gputrace(f->root, 12), 0);
+	assert_int_equal(proc_is_root_gputrace(f->root, 13), 0);
+	assert_int_equal(proc_is_root_gputrace(f->root, 14), 0);
+	assert_int_equal(proc_is_root_gputrace(f->root, 15), -EINVAL);
+	assert_int_equal(proc_is_root_gputrace(f->root, 16), -ENOENT);
+}
+
+/* /proc/net/unix lines: a listening socket of the type asked whose
+ * abstract name starts with the prefix; not a connection it accepted
+ * (same name), not another type, not a path, not another name. */
+static void test_unix_listener_lines(void **state)
+{
+	static const char *const head = "00000000f1e2fea5: 00000002 00000000 ";
+	struct unix_listener l;
+	char line[256];
+
+#define LINE(rest) (snprintf(line, sizeof(line), "%s%s", head, rest), line)
+	assert_int_equal(unix_listener_parse_line(LINE("00010000 0005 01 788351 @gputrace/record/32532\n"),
+						  SOCK_SEQPACKET, "gputrace/record/", &l), 1);
+	assert_string_equal(l.name, "gputrace/record/32532");
+	assert_int_equal(l.uid, UNIX_LISTENER_UID_UNKNOWN);
+	assert_int_equal(unix_listener_parse_line(LINE("00010000 0005 01 788351 @gputrace/record/a b"),
+						  SOCK_SEQPACKET, "gputrace/record/", &l), 1);
+	assert_string_equal(l.name, "gputrace/record/a b");
+	assert_int_equal(unix_listener_parse_line(LINE("00000000 0005 02     0 @gputrace/record/32532\n"),
+						  SOCK_SEQPACKET, "gputrace/record/", &l), 0);
+	assert_int_equal(unix_listener_parse_line(LINE("00010000 0001 01 788351 @gputrace/record/32532\n"),
+						  SOCK_SEQPACKET, "gputrace/record/", &l), 0);
+	assert_int_equal(unix_listener_parse_line(LINE("00010000 0005 01 788351 /gputrace/record/5\n"),
+						  SOCK_SEQPACKET, "gputrace/record/", &l), 0);
+	assert_int_equal(unix_listener_parse_line(LINE("00010000 0005 01 788351 @gputrace/other/5\n"),
+						  SOCK_SEQPACKET, "gputrace/record/", &l), 0);
+	assert_int_equal(unix_listener_parse_line(LINE("00010000 0005 01 788351\n"),
+						  SOCK_SEQPACKET, "gputrace/record/", &l), 0);
+	assert_int_equal(unix_listener_parse_line("Num       RefCount Protocol Flags    Type St Inode Path\n",
+						  SOCK_SEQPACKET, "gputrace/record/", &l), 0);
+#undef LINE
+}
+
+/* The live listing finds a listener of ours, and says it is ours when the
+ * kernel can (sock_diag); a connection to it is no listener. */
+static void test_unix_listeners_live(void **state)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0), peer = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	struct unix_listener *v;
+	int n, found = 0;
+	socklen_t len;
+
+	assert_true(fd >= 0 && peer >= 0);
+	len = offsetof(struct sockaddr_un, sun_path) + 1 +
+		snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "gputrace-test/%d", (int)getpid());
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, len), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	assert_int_equal(connect(peer, (struct sockaddr *)&a, len), 0);
+	n = unix_listeners(SOCK_SEQPACKET, "gputrace-test/", &v);
+	assert_true(n >= 1);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(v[i].name, a.sun_path + 1))
+			continue;
+		found++;
+		assert_true(v[i].uid == (long)geteuid() || v[i].uid == UNIX_LISTENER_UID_UNKNOWN);
+	}
+	assert_int_equal(found, 1);
+	free(v);
+	assert_int_equal(unix_listeners(SOCK_STREAM, "gputrace-test/", &v), 0);
+	assert_null(v);
+	close(peer);
+	close(fd);
+}
+
 static void test_snapshot_processes(void **state)
 {
 	static const char kvm_argv[] = "/usr/bin/kvm\0-id\0" "111\0";
@@ -713,6 +801,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pci_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_pci, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_gputrace, setup, teardown),
+		cmocka_unit_test(test_unix_listener_lines),
+		cmocka_unit_test(test_unix_listeners_live),
 		cmocka_unit_test_setup_teardown(test_snapshot_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_files_total, setup, teardown),
