@@ -29,12 +29,16 @@ static const char *shown(const struct style *s, const char *str)
 	return s->md ? md_escape_str(b, sizeof(bufs[0]), str) : text_escape_str(b, sizeof(bufs[0]), str);
 }
 
-/* The same for a fixed-size field that may lack its NUL (comm, unit). */
+/* The same for a fixed-size field that may lack its NUL (comm, unit). The
+ * copy lives in a ring of its own: shown() hands a plain string back as
+ * is, and several fields go into one fprintf. */
 static const char *shown_n(const struct style *s, const char *field, size_t max)
 {
-	char tmp[256];
+	static char copies[8][256];
+	static unsigned next;
+	char *tmp = copies[next++ % 8];
 
-	snprintf(tmp, sizeof(tmp), "%.*s", (int)(max < sizeof(tmp) ? max : sizeof(tmp) - 1), field);
+	snprintf(tmp, sizeof(copies[0]), "%.*s", (int)(max < sizeof(copies[0]) ? max : sizeof(copies[0]) - 1), field);
 	return shown(s, tmp);
 }
 
