@@ -512,13 +512,35 @@ static bool keep_arg(const struct redact *r, const char *arg, const char *prev)
 	return false;
 }
 
+/* A UUID by its hex digits alone, lower case: libvirt writes an SMBIOS
+ * UUID without dashes, firmware in capitals, and both are the one in
+ * <uuid>. */
+static char *uuid_key(const char *value, size_t len)
+{
+	char *key = malloc(len + sizeof("uuid:"));
+	size_t n = 5;
+
+	if (!key)
+		return NULL;
+	memcpy(key, "uuid:", 5);
+	for (size_t i = 0; i < len; i++)
+		if (isxdigit((unsigned char)value[i]))
+			key[n++] = (char)tolower((unsigned char)value[i]);
+	key[n] = 0;
+	return key;
+}
+
 /* <KIND-N> for VALUE, the same N for the same value everywhere. */
 static const char *standin(struct redact *r, const char *kind, const char *value, size_t len)
 {
 	char repl[48], *key;
 	size_t i, k, n;
 
-	if (asprintf(&key, "%s:%.*s", kind, (int)len, value) < 0)
+	if (!strcmp(kind, "uuid"))
+		key = uuid_key(value, len);
+	else if (asprintf(&key, "%s:%.*s", kind, (int)len, value) < 0)
+		key = NULL;
+	if (!key)
 		return "<redacted>";
 	for (i = 0; i < r->nargs; i++)
 		if (!strcmp(r->args[i].orig, key)) {

@@ -174,8 +174,16 @@ static const struct {
 	{ "<entry name='serial'>", "<\n", "secret" },
 	{ "<entry name='asset'>", "<\n", "secret" },
 	{ "<entry name='uuid'>", "<\n", "uuid" },
-	/* a disk's model and serial, or its WWN */
+	/* libvirt's <oemStrings>: free text handed to the guest (cloud-init
+	 * data, licence keys); the named entries above are the only others */
+	{ "<entry>", "<\n", "secret" },
+	/* a device's model and serial (disk, USB serial adapter, keyboard),
+	 * a disk's WWN, or a label a user chose */
 	{ "/dev/disk/by-id/", " \t\n\"',/<", "secret" },
+	{ "/dev/disk/by-label/", " \t\n\"',/<", "secret" },
+	{ "/dev/disk/by-partlabel/", " \t\n\"',/<", "secret" },
+	{ "/dev/serial/by-id/", " \t\n\"',/<", "secret" },
+	{ "/dev/input/by-id/", " \t\n\"',/<", "secret" },
 	{ "cipassword:", "\n", "secret" },
 	{ "password=", " \t\n\"',&", "secret" },
 };

@@ -188,7 +188,8 @@ static void test_config_secrets(void **state)
 
 /* libvirt's SMBIOS sysinfo: serials and asset tags go like serial= and
  * <serial>, the UUID like any UUID (the same stand-in as the domain's
- * <uuid>, also when written without dashes); the maker and model stay. */
+ * <uuid>, also when written without dashes or in capitals); the maker and
+ * model stay; <oemStrings> entries are free text and go whole. */
 static void test_libvirt_sysinfo(void **state)
 {
 	struct redact *r = redact_new();
@@ -202,7 +203,9 @@ static void test_libvirt_sysinfo(void **state)
 		"<entry name='sku'>S26361-K1</entry><entry name='family'>Desktop</entry></system>\n"
 		"<baseBoard><entry name=\"serial\">BOARD-77</entry><entry name='asset'>ACME 0042</entry>"
 		"<entry name='uuid'>0e1d2c3b4a5968778695a4b3c2d1e0f9</entry></baseBoard>\n"
-		"-smbios type=3,manufacturer=ACME,serial=CH-1,asset=TAG-0042\n"),
+		"<oemStrings><entry>instance-id: web-7</entry><entry>key=ABC-123</entry></oemStrings>\n"
+		"-smbios type=3,manufacturer=ACME,serial=CH-1,asset=TAG-0042\n"
+		"-smbios type=1,uuid=0E1D2C3B-4A59-6877-8695-A4B3C2D1E0F9\n"),
 		"<uuid><uuid-1></uuid>\n"
 		"<sysinfo type='smbios'><system>"
 		"<entry name='manufacturer'>Fujitsu</entry><entry name='product'>Esprimo</entry>"
@@ -210,8 +213,10 @@ static void test_libvirt_sysinfo(void **state)
 		"<entry name='uuid'><uuid-1></entry>"
 		"<entry name='sku'>S26361-K1</entry><entry name='family'>Desktop</entry></system>\n"
 		"<baseBoard><entry name=\"serial\"><secret-2></entry><entry name='asset'><secret-3></entry>"
-		"<entry name='uuid'><uuid-2></entry></baseBoard>\n"
-		"-smbios type=3,manufacturer=ACME,serial=<secret-4>,asset=<secret-5>\n");
+		"<entry name='uuid'><uuid-1></entry></baseBoard>\n"
+		"<oemStrings><entry><secret-4></entry><entry><secret-5></entry></oemStrings>\n"
+		"-smbios type=3,manufacturer=ACME,serial=<secret-6>,asset=<secret-7>\n"
+		"-smbios type=1,uuid=<uuid-1>\n");
 	redact_free(r);
 }
 
@@ -256,6 +261,7 @@ static void test_argv_keeps_script_paths(void **state)
 	static const char stranger[] = "sh\0/home/jdoe/bin/fix.sh\0/home/jdoe\0/home/user-1/x";
 	static const char secrets[] = "/home/alice/fix.sh\0--password\0/not/a/path\0--token=/abc/def\0"
 		"--target\0" "10.6.6.6\0/mnt/nfs/10.0.0.5/x.sh\0/dev/disk/by-id/ata-WDC_WD40_WD-WCC7K123\0"
+		"/dev/serial/by-id/usb-FTDI_FT232R_A9X2K1-if00-port0\0/dev/disk/by-label/alice-photos\0"
 		"--password\0" "123456\0/srv/a,password=x\0--no-auth\0--verbose";
 
 	redact_add_host(r, "pve1");
@@ -273,7 +279,8 @@ static void test_argv_keeps_script_paths(void **state)
 	assert_string_equal(text(r, "hookscript: /home/jdoe/hook.pl"), "hookscript: /home/user-2/hook.pl");
 	assert_string_equal(argv_of(r, secrets, sizeof(secrets) - 1),
 			    "/home/user-1/fix.sh --password <arg-1> --token=<arg-2> --target <arg-3> "
-			    "/mnt/nfs/<ip-1>/x.sh /dev/disk/by-id/<secret-1> --password <arg-4> <arg-5> "
+			    "/mnt/nfs/<ip-1>/x.sh /dev/disk/by-id/<secret-1> /dev/serial/by-id/<secret-2> "
+			    "/dev/disk/by-label/<secret-3> --password <arg-4> <arg-5> "
 			    "--no-auth --verbose");
 	redact_free(r);
 }
