@@ -12,7 +12,7 @@ struct json_writer {
 	FILE *out;
 	bool pretty;
 	int depth;
-	bool need_comma[JSON_DEPTH_MAX];	/* per nesting level */
+	bool need_comma[JSON_DEPTH_MAX];	/* per nesting level; [0]: a top-level line is open */
 	bool after_key;
 };
 
@@ -74,6 +74,9 @@ static void open_container(struct json_writer *w, char c)
 	w->need_comma[w->depth] = false;
 }
 
+/* A top-level value ends its line at once: whatever else writes to the
+ * stream next (an error object from another writer, a message) starts on
+ * a line of its own, and the output stays JSON Lines. */
 static void close_container(struct json_writer *w, char c)
 {
 	bool had_members = w->need_comma[w->depth];
@@ -83,8 +86,11 @@ static void close_container(struct json_writer *w, char c)
 	if (had_members)
 		newline_indent(w);
 	fputc(c, w->out);
-	if (w->depth == 0)
+	if (w->depth == 0) {
+		fputc('\n', w->out);
+		w->need_comma[0] = false;
 		fflush(w->out);
+	}
 }
 
 void json_object_start(struct json_writer *w) { open_container(w, '{'); }

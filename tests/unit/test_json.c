@@ -105,6 +105,27 @@ static void test_json_lines_at_top_level(void **state)
 	free(o.buf);
 }
 
+/* `dump -j` writes records with one writer and, when the trace turns out
+ * damaged, the error object with another: each must be a line of its own,
+ * with no empty line after. */
+static void test_two_writers_share_lines(void **state)
+{
+	struct out o;
+	struct json_writer *err;
+
+	open_out(&o, false);
+	json_object_start(o.w);
+	json_kv_u64(o.w, "rec", 1);
+	json_object_end(o.w);
+	err = json_new(o.fp, false);
+	json_object_start(err);
+	json_kv_str(err, "error", "crc");
+	json_object_end(err);
+	json_free(err);
+	assert_string_equal(close_out(&o), "{\"rec\":1}\n{\"error\":\"crc\"}\n");
+	free(o.buf);
+}
+
 static void test_pretty_indents(void **state)
 {
 	struct out o;
@@ -128,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_kept_invalid_replaced),
 		cmocka_unit_test(test_c1_and_bidi_escaped_surrogate_replaced),
 		cmocka_unit_test(test_json_lines_at_top_level),
+		cmocka_unit_test(test_two_writers_share_lines),
 		cmocka_unit_test(test_pretty_indents),
 	};
 
