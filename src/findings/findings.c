@@ -985,6 +985,9 @@ static void mark_uncertain(const struct model *m, struct findings *fs)
 			continue;
 		if ((m->truncated || m->read_error[0] || m->set_missing || m->next_not_given) && absence)
 			f->uncertain = true;
+		/* not the file the recorder wrote: no verdict from it is confident */
+		if (m->headless)
+			f->uncertain = true;
 		if (m->lost && f->ts_ns >= m->lost_first_ns - CUSTODY_STOP_MAX_NS &&
 		    f->ts_ns <= m->lost_last_ns + CUSTODY_STOP_MAX_NS)
 			f->uncertain = true;

@@ -242,6 +242,7 @@ struct model {
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */
+	bool headless;			/* a file without its header record: cut or altered */
 	bool oom;			/* a record could not be kept: loading fails */
 	uint64_t lost;			/* events lost (last counters) */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */

@@ -1078,7 +1078,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		uint64_t first = UINT64_MAX, last = 0;
 		struct trace_reader *r = trace_reader_open(traces[i], err, errlen);
 		struct trace_record rec;
-		bool ended = false;
+		bool ended = false, headed = false;
 		size_t records = 0;
 		int ret;
 
@@ -1103,7 +1103,10 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				last = ts > last ? ts : last;
 			}
 			switch (rec.type) {
-			case GT_REC_HEADER: load_header(m, &rec); break;
+			case GT_REC_HEADER:
+				headed = true;
+				load_header(m, &rec);
+				break;
 			case GT_REC_EVENT: load_event(m, &rec); break;
 			case GT_REC_UEVENT: load_uevent(m, &rec); break;
 			case GT_REC_PROCESS: load_process_snapshot(m, &rec); break;
@@ -1134,6 +1137,14 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		}
 		if (ret < 0)
 			snprintf(m->read_error, sizeof(m->read_error), "%s", trace_reader_error(r));	/* names the file */
+		/* The recorder writes its header first: a file without one was cut
+		 * at its start or altered, and its host, clock and backend are
+		 * unknown (times fall back to the monotonic clock, near 1970). */
+		if (!headed && records && !m->read_error[0]) {
+			snprintf(m->read_error, sizeof(m->read_error), "%s: no header record: not a whole "
+				 "trace; host, kernel, backend and wall clock unknown", traces[i]);
+			m->headless = true;
+		}
 		/* no END record: the recorder was killed, or is still writing */
 		if (trace_reader_truncated(r) || !ended)
 			m->truncated = true;
@@ -1158,6 +1169,11 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				p->end_ns = last + 1;
 			}
 		}
+	}
+	if (m->headless && !m->hostname[0]) {	/* no header named them: said, not left blank */
+		snprintf(m->hostname, sizeof(m->hostname), "unknown host");
+		snprintf(m->kernel, sizeof(m->kernel), "unknown");
+		snprintf(m->backend, sizeof(m->backend), "unknown");
 	}
 	roll_not_followed(m);	/* the last file given rolled to one not given */
 	if (m->n_marks) {

@@ -491,6 +491,54 @@ static void test_trace_without_end_is_truncated(void **state)
 	report_free(&rep);
 }
 
+/* A file whose header record is gone (cut at its start, or edited): the
+ * same events still name the culprit, but not with confidence, and the
+ * report says why instead of showing a blank host. */
+static void test_trace_without_header_is_not_confident(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	struct trace_record rec;
+	struct trace_reader *rd;
+	struct trace_writer *w;
+	const struct finding *f;
+	const char *traces[1];
+	char headless[300], err[512];
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "headed.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_exec(&r.b, 61700, &watchdog, "/usr/local/sbin/gpu-watchdog --fix");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	tb_close(&r.b);
+	snprintf(headless, sizeof(headless), "%s/headless.gtrace", dir);
+	assert_non_null(rd = trace_reader_open(r.b.path, err, sizeof(err)));
+	assert_non_null(w = trace_writer_create(headless, true));
+	while (trace_reader_next(rd, &rec) == 1)
+		if (rec.type != GT_REC_HEADER)
+			trace_writer_append(w, rec.type, rec.data, rec.len);
+	trace_reader_close(rd);
+	trace_writer_close(w);
+
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(find(&rep, F_REBIND_AFTER_RETURN, GPU)->severity, SEV_HIGH);
+	assert_false(rep.m.headless);
+	report_free(&rep);
+
+	traces[0] = headless;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_true(rep.m.headless);
+	assert_non_null(f = find(&rep, F_REBIND_AFTER_RETURN, GPU));
+	assert_string_equal(f->culprit.comm, "gpu-watchdog");
+	assert_true(f->uncertain);
+	assert_int_equal(f->severity, SEV_WARN);
+	assert_non_null(f = find(&rep, F_LIMIT, NULL));
+	assert_non_null(strstr(f->summary, "no header record"));
+	assert_string_equal(rep.m.hostname, "unknown host");
+	report_free(&rep);
+}
+
 /* baseline.gtrace and problem.gtrace, an hour apart (another boot: the
  * same monotonic times and pids): the transitions that differ stand out,
  * the rebind is reported once, and --phase keeps one window. */
@@ -796,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
+		cmocka_unit_test(test_trace_without_header_is_not_confident),
 		cmocka_unit_test(test_phases_from_trace_files),
 		cmocka_unit_test(test_phases_from_marks),
 		cmocka_unit_test(test_renderers_carry_the_finding),
