@@ -279,8 +279,12 @@ const struct m_write *custody_override_at(const struct model *m, const char *bdf
 		    !strcmp(w->bdf, bdf) && (!best || w->ts_ns >= best->ts_ns))
 			best = w;
 	}
-	if (best)
+	if (best) {
+		/* the kernel keeps what comes before the first newline: a
+		 * lone one clears the override (libvirt's reattach) */
 		strlcpy0(value, best->value, size);
+		value[strcspn(value, "\n")] = 0;
+	}
 	/* a removed device takes its override with it; a re-added one has none */
 	for (size_t i = 0; value[0] && i < m->n_trans && m->trans[i].ts_ns < ts; i++) {
 		const struct m_trans *t = &m->trans[i];

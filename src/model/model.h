@@ -44,7 +44,8 @@ struct m_write {
 	uint64_t ts_ns, end_ns;
 	const char *path;		/* "/sys/bus/pci/drivers/vfio-pci/bind" */
 	char attr[GT_NAME_LEN];
-	const char *value;		/* trailing newline dropped, escaped */
+	const char *value;		/* as the kernel read it (sysfs_write_bytes()):
+					 * raw bytes, escaped by whoever shows them */
 	char bdf[PCI_BDF_LEN];		/* the function it is about, "" none:
 					 * sysfs_write_device(), asked once here;
 					 * compare this, never path or value */

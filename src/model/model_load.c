@@ -275,16 +275,18 @@ static void load_event(struct model *m, const struct trace_record *rec)
 	}
 	case GT_EV_SYSFS_WRITE: {
 		struct m_write *w = PUSH(m, writes);
-		char path[512], value[GT_DATA_MAX + 1];
+		char path[512];
+		const char *value;
+		size_t value_len;
 
 		if (!w)
 			return;
 		w->ts_ns = ev.hdr.ts_ns;
 		w->end_ns = ev.write.end_ns;
 		sysfs_write_path(&ev.write, path, sizeof(path));
-		sysfs_write_value(&ev.write, value, sizeof(value));
+		value_len = sysfs_write_bytes(&ev.write, &value);
 		if (!(w->path = text_copy(m, path, strlen(path))) ||
-		    !(w->value = text_copy(m, value, strlen(value)))) {
+		    !(w->value = text_copy(m, value, value_len))) {
 			m->n_writes--;
 			m->oom = true;
 			return;

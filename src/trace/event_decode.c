@@ -196,6 +196,16 @@ void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size)
 	buf[off < size ? off : size - 1] = 0;
 }
 
+size_t sysfs_write_bytes(const struct gt_sysfs_write *w, const char **val)
+{
+	size_t n = strnlen(w->data, w->data_len < GT_DATA_MAX ? w->data_len : GT_DATA_MAX);
+
+	if (n > 1 && w->data[n - 1] == '\n')
+		n--;
+	*val = w->data;
+	return n;
+}
+
 void exit_status_str(int status, char *buf, size_t size)
 {
 	int sig = status & 0x7f;

@@ -37,6 +37,12 @@ bool sysfs_write_device(const struct gt_sysfs_write *w, char *bdf, size_t size);
 /* Written bytes as text: trailing newline dropped, control bytes escaped. */
 void sysfs_write_value(const struct gt_sysfs_write *w, char *buf, size_t size);
 
+/* The written value as a store method reads it, unescaped: a C string, so
+ * up to the first NUL, less the newline "echo" adds (a lone newline stays:
+ * it is how driver_override is cleared). *VAL points into W; returns the
+ * length. Escaping is left to whatever shows it. */
+size_t sysfs_write_bytes(const struct gt_sysfs_write *w, const char **val);
+
 /* A GT_EV_GUARD action's name: "driver_override", "unbind", "vm_start". */
 const char *guard_action_name(int action);
 

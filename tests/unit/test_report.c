@@ -735,11 +735,42 @@ static void test_html_pins_the_finding_and_escapes(void **state)
 	assert_non_null(strstr(buf, "<li id=\"finding-1\">"));
 	assert_null(strstr(buf, "<script"));
 	assert_null(strstr(buf, "<b>x"));
-	/* a comm is raw bytes: what is not UTF-8 becomes U+FFFD; written
-	 * values come from the model already printable ("\xff") */
+	/* comms and written values are raw bytes: what is not UTF-8
+	 * becomes U+FFFD */
 	assert_non_null(strstr(buf, "&lt;b&gt;x&amp;\xef\xbf\xbd[6000]"));
-	assert_non_null(strstr(buf, "on&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\xff"));
+	assert_non_null(strstr(buf, "on&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\xef\xbf\xbd"));
 	assert_null(strstr(buf, "http:") && strstr(buf, "src="));	/* nothing fetched */
+	free(buf);
+}
+
+/* libvirt clears driver_override with a lone newline: the text report
+ * shows it as "\n", once escaped, as dump does; a control byte in a value
+ * is escaped once and the value is not cut short by its escapes. */
+static void test_written_value_escaped_once(void **state)
+{
+	struct gt_task libvirtd = tb_task(900, "libvirtd", 1, "systemd", 0);
+	char long_value[GT_DATA_MAX], *buf = NULL, err[256];
+	const char *traces[1];
+	size_t len = 0;
+	struct run r;
+	FILE *fp;
+
+	memset(long_value, '\x1b', sizeof(long_value) - 2);
+	long_value[sizeof(long_value) - 2] = 'Z';
+	long_value[sizeof(long_value) - 1] = 0;
+	proxmox_vm_runs(&r, "fentry", "clear.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61200, &libvirtd, "/sys/bus/pci/devices/0000:0a:00.0/driver_override", "\n");
+	tb_write(&r.b, 61300, &libvirtd, "/sys/bus/pci/devices/0000:0a:00.0/power/control", long_value);
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(report_render_files(traces, 1, "111", "text", fp, err, sizeof(err)), 0);
+	fclose(fp);
+	assert_non_null(strstr(buf, "write \"\\n\" to /sys/bus/pci/devices/0000:0a:00.0/driver_override"));
+	assert_null(strstr(buf, "\\\\n"));
+	assert_null(strchr(buf, '\x1b'));
+	assert_non_null(strstr(buf, "\\x1bZ\" to"));	/* the whole value, its last byte too */
 	free(buf);
 }
 
@@ -849,6 +880,7 @@ int main(void)
 		cmocka_unit_test(test_phases_from_marks),
 		cmocka_unit_test(test_renderers_carry_the_finding),
 		cmocka_unit_test(test_html_pins_the_finding_and_escapes),
+		cmocka_unit_test(test_written_value_escaped_once),
 		cmocka_unit_test(test_html_axis_over_years),
 		cmocka_unit_test(test_child_write_is_not_the_bridges),
 	};
