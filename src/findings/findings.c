@@ -969,6 +969,9 @@ static void limits(const struct model *m, struct findings *fs)
 	}
 	if (m->read_error[0] && (f = add(fs, F_LIMIT, SEV_WARN)))
 		snprintf(f->summary, sizeof(f->summary), "%s", m->read_error);
+	if (m->n_repeated && (f = add(fs, F_LIMIT, SEV_INFO)))
+		snprintf(f->summary, sizeof(f->summary), "%s%s: the same part of the same recording, "
+			 "read once", m->repeated, m->n_repeated > 1 ? ", and more files repeat others" : "");
 }
 
 /* A finding that rests on the absence of events is uncertain when events

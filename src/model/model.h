@@ -287,6 +287,15 @@ struct model {
 	size_t n_latest, cap_latest;
 	bool all_users;			/* VMs and hooks of any user, not only root's */
 	char read_error[256];		/* a trace that could not be read whole (a finding) */
+	/* Each file read, by who started it (boot, start clocks, recording and
+	 * place in it): a file given twice, or a copy of it, is read once. */
+	struct m_file {
+		char started[192];
+		char path[128];
+	} *files;
+	size_t n_files, cap_files;
+	char repeated[300];		/* "B repeats A": the first file read once */
+	int n_repeated;
 	/* trace format 1.1: kernel log and journal, device states; by time */
 	struct m_log *logs; size_t n_logs, cap_logs;
 	struct m_devstate *states; size_t n_states, cap_states;

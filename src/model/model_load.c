@@ -631,6 +631,33 @@ static void load_header(struct model *m, const struct trace_record *rec)
 	kv_get(rec, "backend", m->backend, sizeof(m->backend));
 }
 
+/* Whether the file whose HEADER this is was read already (the same file
+ * given twice, or a copy beside it); else it is remembered as read. */
+static bool repeats_a_file(struct model *m, const struct trace_record *rec, const char *path)
+{
+	char boot[64] = "", real[24] = "", set[48] = "", seq[24] = "", started[192];
+	struct m_file *f;
+
+	kv_get(rec, "boot_id", boot, sizeof(boot));
+	kv_get(rec, "real_ns", real, sizeof(real));
+	kv_get(rec, "set", set, sizeof(set));
+	kv_get(rec, "set_seq", seq, sizeof(seq));
+	snprintf(started, sizeof(started), "%s|%s|%llu|%s|%s", boot, real,
+		 (unsigned long long)kv_ts(rec), set, seq);
+	for (size_t i = 0; i < m->n_files; i++) {
+		if (strcmp(m->files[i].started, started))
+			continue;
+		if (!m->n_repeated++)
+			snprintf(m->repeated, sizeof(m->repeated), "%s repeats %s", path, m->files[i].path);
+		return true;
+	}
+	if ((f = PUSH(m, files))) {
+		snprintf(f->started, sizeof(f->started), "%s", started);
+		snprintf(f->path, sizeof(f->path), "%s", path);
+	}
+	return false;
+}
+
 static void load_counters(struct model *m, const struct trace_record *rec)
 {
 	static const char *const keys[] = { "lost_sysfs", "lost_driver", "lost_exec", "lost_exit",
@@ -1080,7 +1107,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		uint64_t first = UINT64_MAX, last = 0;
 		struct trace_reader *r = trace_reader_open(traces[i], err, errlen);
 		struct trace_record rec;
-		bool ended = false, headed = false;
+		bool ended = false, headed = false, repeated = false;
 		size_t records = 0;
 		int ret;
 
@@ -1088,7 +1115,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			return -EIO;	/* the reader said why in ERR */
 		/* The header decides how uevents are read: look at it first. */
 		m->shift = 0;
-		while ((ret = trace_reader_next(r, &rec)) == 1) {
+		while (!repeated && (ret = trace_reader_next(r, &rec)) == 1) {
 			records++;
 			/* the recorder watched until its last record, events or not */
 			if (rec.type != GT_REC_EVENT && rec.type != GT_REC_HEADER && kv_ts(&rec)) {
@@ -1106,6 +1133,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			}
 			switch (rec.type) {
 			case GT_REC_HEADER:
+				if ((repeated = repeats_a_file(m, &rec, traces[i])))
+					break;
 				headed = true;
 				load_header(m, &rec);
 				break;
@@ -1136,6 +1165,10 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				break;
 			}
 			}
+		}
+		if (repeated) {		/* read once already: nothing of it counts again */
+			trace_reader_close(r);
+			continue;
 		}
 		if (ret < 0)
 			snprintf(m->read_error, sizeof(m->read_error), "%s", trace_reader_error(r));	/* names the file */
@@ -1218,6 +1251,7 @@ void model_free(struct model *m)
 	free(m->trans);
 	free(m->dynids);
 	free(m->marks);
+	free(m->files);
 	free(m->exits);
 	free(m->orphans);
 	free(m->phases);

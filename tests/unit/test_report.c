@@ -539,6 +539,42 @@ static void test_trace_without_header_is_not_confident(void **state)
 	report_free(&rep);
 }
 
+/* The same file given twice, or a copy of it beside it in a directory:
+ * read once, and said; a VM, its timeline and its findings not doubled. */
+static void test_same_file_twice_read_once(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	char copy[300], cmd[700], err[512];
+	const char *traces[3];
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+	size_t highs = 0;
+
+	proxmox_vm_runs(&r, "fentry", "once.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_exec(&r.b, 61700, &watchdog, "/usr/local/sbin/gpu-watchdog --fix");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	tb_close(&r.b);
+	snprintf(copy, sizeof(copy), "%s/once-copy.gtrace", dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", r.b.path, copy);
+	assert_int_equal(system(cmd), 0);
+	traces[0] = r.b.path;
+	traces[1] = copy;
+	traces[2] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 3, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, 1);
+	assert_int_equal(rep.m.n_repeated, 2);
+	assert_int_equal(rep.m.n_phases, 0);
+	for (size_t i = 0; i < rep.f.n; i++)
+		highs += rep.f.v[i].severity == SEV_HIGH;
+	assert_int_equal(highs, 1);
+	assert_non_null(f = find(&rep, F_LIMIT, NULL));
+	assert_int_equal(f->severity, SEV_INFO);
+	assert_non_null(strstr(f->summary, "once-copy.gtrace repeats"));
+	report_free(&rep);
+}
+
 /* baseline.gtrace and problem.gtrace, an hour apart (another boot: the
  * same monotonic times and pids): the transitions that differ stand out,
  * the rebind is reported once, and --phase keeps one window. */
@@ -876,6 +912,7 @@ int main(void)
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
 		cmocka_unit_test(test_trace_without_header_is_not_confident),
+		cmocka_unit_test(test_same_file_twice_read_once),
 		cmocka_unit_test(test_phases_from_trace_files),
 		cmocka_unit_test(test_phases_from_marks),
 		cmocka_unit_test(test_renderers_carry_the_finding),
