@@ -57,7 +57,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "help") && argc > 2) {
+	if (!strcmp(argv[1], "help") && argc > 2 && strcmp(argv[2], "help") &&
+	    strcmp(argv[2], "--help") && strcmp(argv[2], "-h")) {
 		/* "gputrace help report" is "gputrace report --help" */
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (!strcmp(argv[2], commands[i].name))

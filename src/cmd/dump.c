@@ -208,6 +208,10 @@ int cmd_dump(int argc, char **argv)
 		default: return cx.exit;	/* --help, or a bad option (said) */
 		}
 	}
+	/* an empty window is a typo, not a question (a window across midnight
+	 * is two dumps) */
+	if (f.until >= 0 && f.since_tod == f.until_tod && f.until <= f.since)
+		return cmd_usage_err("--until must come after --since: nothing lies between them");
 	if (optind == argc)
 		return cmd_usage_err("needs a trace file, a directory of them, or the files of one recording");
 	if ((ret = cmd_trace_args(argv + optind, argc - optind)) ||

@@ -665,9 +665,14 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 	uint64_t lost = 0;
 	char buf[32];
 
-	for (int i = 0; keys[i]; i++)
+	for (int i = 0; keys[i]; i++) {
+		uint64_t n;
+
+		/* a crafted trace's counters must not wrap the sum to a small number */
 		if (kv_get(rec, keys[i], buf, sizeof(buf)))
-			lost += strtoull(buf, NULL, 10);
+			lost = __builtin_add_overflow(lost, n = strtoull(buf, NULL, 10), &lost) ?
+			       UINT64_MAX : lost;
+	}
 	/* kernel log lines are context, not custody: counted apart */
 	if (kv_get(rec, "lost_kmsg", buf, sizeof(buf)) && strtoull(buf, NULL, 10) > m->lost_kmsg)
 		m->lost_kmsg = strtoull(buf, NULL, 10);

@@ -54,6 +54,12 @@ t_cli_options() {
 	cli_bad "an empty value is a missing one" \
 		"gputrace: check: option '--kernel-release' needs a value, not an empty one; try 'gputrace check --help'" \
 		check --kernel-release ''
+	cli_bad "an empty --since/--until window is refused" \
+		"gputrace: dump: --until must come after --since: nothing lies between them; try 'gputrace dump --help'" \
+		dump --since 10 --until 5 "$CLI_TRACE"
+	"$GT" help help >"$work/cli.help" 2>&1; rc=$?
+	t_check "'gputrace help help' is the overview, exit 0" \
+		sh -c "[ $rc -eq 0 ] && head -n 1 '$work/cli.help' | grep -q '^Usage: gputrace COMMAND'"
 	cli_bad "operands counted: one line too" \
 		"gputrace: status: takes no arguments ('extra'); use --device BDF for one device; try 'gputrace status --help'" \
 		status extra

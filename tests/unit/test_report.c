@@ -466,6 +466,23 @@ static void test_limits_lost_and_unknown_vm(void **state)
 	report_free(&rep);
 }
 
+/* Counters from a crafted trace whose sum passes 2^64: as many as can be
+ * counted, not the handful a wrapped sum would claim. */
+static void test_lost_counters_do_not_wrap(void **state)
+{
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "wrap.gtrace");
+	trace_writer_kv_begin(r.b.w, GT_REC_COUNTERS, TB_MS(61000));
+	trace_writer_kv_u64(r.b.w, "lost_sysfs", UINT64_MAX - 1);
+	trace_writer_kv_u64(r.b.w, "lost_exec", 3);
+	trace_writer_kv_end(r.b.w);
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	assert_true(rep.m.lost == UINT64_MAX);
+	report_free(&rep);
+}
+
 /* SIGKILL between two flushes leaves whole chunks and no END record: the
  * trace reads without error but must not pass for a finished recording. */
 static void test_trace_without_end_is_truncated(void **state)
@@ -910,6 +927,7 @@ int main(void)
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
+		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
 		cmocka_unit_test(test_trace_without_header_is_not_confident),
 		cmocka_unit_test(test_same_file_twice_read_once),
