@@ -68,6 +68,7 @@ static void header(FILE *out, const struct report *r)
 	}
 	if (m->truncated || m->lost || m->outcomes_from_uevents)
 		fprintf(out, "<p class=\"meta\">%s%s%s</p>\n",
+			m->read_error[0] ? "The trace is damaged: see the limit findings. " :
 			m->truncated ? "The trace was cut short (recorder killed). " : "",
 			m->lost ? "Events were lost (ring buffer full): see the limit finding. " : "",
 			m->outcomes_from_uevents ? "Binds and unbinds come from uevents, which carry no pid: "

@@ -81,7 +81,10 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 	fprintf(out, s->md ? "## gputrace report: %s (kernel %s, %s backend)\n\n"
 			   : "gputrace report: %s (kernel %s, %s backend)\n",
 		shown(s, m->hostname), shown(s, m->kernel), shown(s, m->backend));
+	/* damage first: a file read up to a bad chunk, or without its header,
+	 * has no END record either, but "truncated" would undersell it */
 	fprintf(out, s->md ? "Times from %s%s.\n\n" : "times from %s%s\n\n", zone[0] ? zone : "-",
+		m->read_error[0] ? s->md ? "; **the trace is damaged** (its limits are under Findings)" : "; DAMAGED: its limits are under FINDINGS" :
 		m->truncated ? s->md ? "; **the trace is truncated** (no end record)" : "; TRUNCATED: no end record" : "");
 	if (m->next_not_given)
 		fprintf(out, s->md ? "**The recording went on in a next file not given** (%s): verdicts "
