@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "fake_tree.h"
+#include "trace_builder.h"
 
 #include "redact/redact.h"
 #include "trace/event_decode.h"
@@ -461,6 +462,123 @@ static void test_trace_rewrite_addresses(void **state)
 	tree_remove(&t);
 }
 
+static void tb_guard(struct tb *b, double ms, const struct gt_task *t, int action, const char *dir,
+		     const char *attr, const char *value)
+{
+	struct gt_guard_event g = { 0 };
+
+	tb_hdr(&g.hdr, GT_EV_GUARD, sizeof(g), ms, t);
+	g.action = action;
+	g.enforced = 1;
+	g.err = -1;
+	if (action != GT_GUARD_NEW_ID)
+		strcpy(g.device, "0000:0a:00.0");
+	strcpy(g.host_driver, "nouveau");
+	strcpy(g.dir, dir);
+	strcpy(g.attr, attr);
+	g.value_seen = 1;
+	snprintf(g.value, sizeof(g.value), "%s", value);
+	g.value_len = strlen(g.value);
+	trace_writer_append(b->w, GT_REC_EVENT, &g, sizeof(g));
+}
+
+/* Every string of every event kind is redacted: a denied write's value
+ * holds whatever the writer passed, a sysfs path a name someone chose (an
+ * interface's power/control); BDFs, drivers and attributes stay. A value
+ * that grows (pve1 -> host-1) is cut to its field and stays terminated. */
+static void test_trace_rewrite_guard_and_names(void **state)
+{
+	struct redact *r = redact_new();
+	struct gt_task alice = tb_task(6000, "fix", 5999, "bash", 1, "systemd", 0);
+	struct trace_reader *tr;
+	struct trace_record rec;
+	union gt_event_any ev;
+	struct tree t;
+	struct tb b;
+	char out[PATH_MAX], err[256], buf[256], grown[64] = "";
+	int guards = 0, seen = 0;
+
+	for (int i = 0; i < 12; i++)
+		strcat(grown, "pve1 ");
+	strcat(grown, "pve");			/* 63 bytes: the field full */
+	assert_int_equal(tree_new(&t, "test_redact"), 0);
+	snprintf(out, sizeof(out), "%s/out.gtrace", t.root);
+	tb_open_host(&b, t.root, "in.gtrace", "fentry", 1750000000000000000ull, "pve1");
+	tb_guard(&b, 10, &alice, GT_GUARD_OVERRIDE, "0000:0a:00.0", "driver_override",
+		 "alice 10.1.2.3 pve1");
+	tb_guard(&b, 11, &alice, GT_GUARD_UNBIND, "nouveau", "unbind", "0000:0a:00.0");
+	tb_guard(&b, 12, &alice, GT_GUARD_NEW_ID, "vfio-pci", "new_id", "10de 1b80 10.9.8.7");
+	tb_guard(&b, 13, &alice, GT_GUARD_REMOVE, "0000:0a:00.0", "remove", grown);
+	tb_write(&b, 20, &alice, "/sys/devices/virtual/net/alice/power/control", "auto");
+	tb_drv(&b, 30, &alice, GT_EV_BIND, "0000:0a:00.0", "nouveau", 0);
+	tb_pm(&b, 40, &alice, GT_EV_RESET, "0000:0a:00.0", "pci_reset_function", 0, 0, 0);
+	tb_close(&b);
+
+	redact_add_user(r, "alice", "/home/alice");
+	assert_int_equal(redact_trace_learn(r, b.path, err, sizeof(err)), 0);
+	assert_int_equal(redact_trace_rewrite(r, b.path, out, err, sizeof(err)), 0);
+
+	tr = trace_reader_open(out, err, sizeof(err));
+	assert_non_null(tr);
+	while (trace_reader_next(tr, &rec) == 1) {
+		assert_null(memmem(rec.data, rec.len, "alice", 5));
+		/* the builder's boot id holds the host inside a longer name */
+		if (rec.type != GT_REC_HEADER)
+			assert_null(memmem(rec.data, rec.len, "pve1", 4));
+		assert_null(memmem(rec.data, rec.len, "10.1.2.3", 8));
+		assert_null(memmem(rec.data, rec.len, "10.9.8.7", 8));
+		if (rec.type != GT_REC_EVENT)
+			continue;
+		switch (event_decode(rec.data, rec.len, &ev)) {
+		case GT_EV_GUARD:
+			assert_string_equal(ev.guard.host_driver, "nouveau");
+			assert_int_equal(ev.guard.value_len, strlen(ev.guard.value));
+			if (guards == 0) {
+				assert_string_equal(ev.guard.value, "user-1 <ip-1> host-1");
+				assert_string_equal(ev.guard.device, "0000:0a:00.0");
+				assert_string_equal(ev.guard.dir, "0000:0a:00.0");
+				assert_string_equal(ev.guard.attr, "driver_override");
+			} else if (guards == 1) {
+				assert_string_equal(ev.guard.value, "0000:0a:00.0");
+				assert_string_equal(ev.guard.dir, "nouveau");
+				assert_string_equal(ev.guard.attr, "unbind");
+			} else if (guards == 2) {
+				assert_string_equal(ev.guard.value, "10de 1b80 <ip-2>");
+				assert_string_equal(ev.guard.dir, "vfio-pci");
+				assert_string_equal(ev.guard.device, "");
+			} else {
+				assert_int_equal(ev.guard.value_len, sizeof(ev.guard.value) - 1);
+				assert_int_equal(ev.guard.value[sizeof(ev.guard.value) - 1], 0);
+				assert_memory_equal(ev.guard.value, "host-1 host-1 ", 14);
+			}
+			guards++;
+			break;
+		case GT_EV_SYSFS_WRITE:
+			sysfs_write_path(&ev.write, buf, sizeof(buf));
+			assert_string_equal(buf, "/sys/devices/virtual/net/user-1/power/control");
+			seen |= 1;
+			break;
+		case GT_EV_BIND:
+			assert_string_equal(ev.drv.bus, "pci");
+			assert_string_equal(ev.drv.device, "0000:0a:00.0");
+			assert_string_equal(ev.drv.driver, "nouveau");
+			seen |= 2;
+			break;
+		case GT_EV_RESET:
+			assert_string_equal(ev.pm.device, "0000:0a:00.0");
+			assert_string_equal(ev.pm.function, "pci_reset_function");
+			seen |= 4;
+			break;
+		}
+	}
+	assert_null(trace_reader_error(tr));
+	trace_reader_close(tr);
+	assert_int_equal(guards, 4);
+	assert_int_equal(seen, 7);
+	redact_free(r);
+	tree_remove(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_learn_system),
 		cmocka_unit_test(test_trace_rewrite_addresses),
 		cmocka_unit_test(test_trace_rewrite),
+		cmocka_unit_test(test_trace_rewrite_guard_and_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
