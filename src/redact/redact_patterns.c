@@ -223,7 +223,16 @@ int redact_pattern_at(const char *in, size_t len, size_t i, struct redact_match 
 	if (starts_token(in, i, "._-") && (n = secret_at(in, len, i, m))) {
 		/* kind and keep set */
 	} else if (!starts_token(in, i, ".:")) {
-		return 0;
+		/* Right after a colon, an IPv4 address and nothing else
+		 * ("addr:10.9.8.7", "tcp:10.0.0.5:4444"): a MAC's or an IPv6
+		 * address's next group would look like one of their own, but
+		 * four dotted numbers are never the tail of a BDF, a time or
+		 * a MAC. An IPv6 address with an IPv4 tail (::ffff:192.0.2.1)
+		 * was taken whole from its first byte; if that failed, its
+		 * tail is still an address and goes alone. */
+		if (i == 0 || in[i - 1] != ':' || !(n = ipv4_at(in, len, i)))
+			return 0;
+		m->kind = "ip";
 	} else if ((n = uuid_at(in, len, i))) {
 		m->kind = "uuid";
 	} else if ((n = mac_at(in, len, i))) {

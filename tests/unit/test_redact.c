@@ -153,6 +153,32 @@ static void test_addresses_not_pci_ids(void **state)
 	redact_free(r);
 }
 
+/* An IPv4 address right after a colon (a label, a protocol, a kernel log
+ * line) is still an address; a colon's BDF, time, MAC, version or IPv6
+ * tail is not one, and an IPv6 address with an IPv4 tail stays one. */
+static void test_address_after_colon(void **state)
+{
+	struct redact *r = redact_new();
+
+	assert_string_equal(text(r, "description: mgmt at addr:10.9.8.7\n"
+				 "vmbr0: inet addr:10.55.66.77 Bcast:10.55.66.255 Mask:255.255.255.0\n"
+				 "tcp:10.0.0.5:4444 10.0.0.5:4444 10.0.0.6:10.0.0.7 net=ip:10.1.2.3/24\n"),
+		"description: mgmt at addr:<ip-1>\n"
+		"vmbr0: inet addr:<ip-2> Bcast:<ip-3> Mask:<ip-4>\n"
+		"tcp:<ip-5>:4444 <ip-5>:4444 <ip-6>:<ip-7> net=ip:<ip-8>\n");
+	assert_string_equal(text(r, "::ffff:192.0.2.1 fe80::1:10.0.0.9 BC:24:11:AA:BB:CC "
+				 "[2001:db8:abcd::17]:8006"),
+		"<ip-9> <ip-10> <mac-1> [<ip-11>]:8006");
+	/* a form the IPv6 matcher does not take whole (no "::"): the
+	 * IPv4 tail still goes */
+	assert_string_equal(text(r, "0:0:0:0:0:ffff:192.0.2.1"), "0:0:0:0:0:ffff:<ip-12>");
+	assert_string_equal(text(r, "dev:0000:0a:00.0 pci:0a:00.1 at:12:34:56.789 "
+				 "kernel:6.8.12-4-pve ver:1.2.3.4.5 ids:10de:1b80 t=12:34:56.789"),
+		"dev:0000:0a:00.0 pci:0a:00.1 at:12:34:56.789 "
+		"kernel:6.8.12-4-pve ver:1.2.3.4.5 ids:10de:1b80 t=12:34:56.789");
+	redact_free(r);
+}
+
 /* netconsole's target MAC follows the address after a slash: not a
  * /prefix, so the whole MAC goes too. */
 static void test_mac_after_address(void **state)
@@ -588,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_argv_rules),
 		cmocka_unit_test(test_kernel_cmdline),
 		cmocka_unit_test(test_addresses_not_pci_ids),
+		cmocka_unit_test(test_address_after_colon),
 		cmocka_unit_test(test_mac_after_address),
 		cmocka_unit_test(test_config_secrets),
 		cmocka_unit_test(test_libvirt_sysinfo),
