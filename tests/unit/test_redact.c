@@ -172,10 +172,19 @@ static void test_address_after_colon(void **state)
 	/* a form the IPv6 matcher does not take whole (no "::"): the
 	 * IPv4 tail still goes */
 	assert_string_equal(text(r, "0:0:0:0:0:ffff:192.0.2.1"), "0:0:0:0:0:ffff:<ip-12>");
+	/* after a label's colon, a MAC, an IPv6 address or a UUID too; not
+	 * after an address's own group ("dead:beef::1" is one address) */
+	assert_string_equal(text(r, "hwaddr:00:1a:2b:3c:4d:5e inet6 addr:2001:db8::17/64 mac:BC:24:11:AA:BB:CD "
+				 "uuid:6f1c2b3a-1111-2222-3333-444455556666 addr:fe80::1 dead:beef::1"),
+		"hwaddr:<mac-2> inet6 addr:<ip-13>/64 mac:<mac-3> uuid:<uuid-1> addr:<ip-14> <ip-15>");
 	assert_string_equal(text(r, "dev:0000:0a:00.0 pci:0a:00.1 at:12:34:56.789 "
 				 "kernel:6.8.12-4-pve ver:1.2.3.4.5 ids:10de:1b80 t=12:34:56.789"),
 		"dev:0000:0a:00.0 pci:0a:00.1 at:12:34:56.789 "
 		"kernel:6.8.12-4-pve ver:1.2.3.4.5 ids:10de:1b80 t=12:34:56.789");
+	assert_string_equal(text(r, "hostpci0:0000:0a:00.0,pcie=1 local-lvm:vm-111-disk-0 at:12:34:56 "
+				 "hookscript:local:snippets/x.pl"),
+		"hostpci0:0000:0a:00.0,pcie=1 local-lvm:vm-111-disk-0 at:12:34:56 "
+		"hookscript:local:snippets/x.pl");
 	redact_free(r);
 }
 
