@@ -67,9 +67,12 @@ char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen);
 int redact_trace_learn(struct redact *r, const char *path, char *err, size_t errlen);
 
 /* Writes a copy of trace IN to OUT (created 0600) with every string
- * redacted: kv values (process argv through redact_argv), and in events
- * the task and ancestor comms, units, exec filenames and argv. Record
- * order, timestamps, numbers, sysfs paths and written bytes stay.
+ * redacted: kv values (process argv through redact_argv), and every
+ * string field of every event kind (task and ancestor comms, units, exec
+ * filenames and argv, written bytes and sysfs path components, a guard's
+ * value, the names in driver, PM and guard events). Record order,
+ * timestamps and numbers stay, and so do the kernel's names (BDFs,
+ * drivers, attributes), which redaction leaves as they are.
  * Returns 0 or -errno with ERR set. */
 int redact_trace_rewrite(struct redact *r, const char *in, const char *out,
 			 char *err, size_t errlen);

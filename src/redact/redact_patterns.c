@@ -25,6 +25,22 @@ static bool starts_token(const char *in, size_t i, const char *also)
 	return i == 0 || (!alnum(in[i - 1]) && !strchr(also, in[i - 1]));
 }
 
+/* Whether the colon right before IN+I ends a label ("hwaddr:", "uuid:",
+ * "inet6 addr:") and not a group of an address, a BDF or a time: the word
+ * before it has a letter that is no hex digit, or is longer than an IPv6
+ * group. Any value may start after a label. */
+static bool after_label(const char *in, size_t i)
+{
+	size_t w;
+	bool word = false;
+
+	if (i < 2 || in[i - 1] != ':')
+		return false;
+	for (w = i - 1; w > 0 && alnum(in[w - 1]); w--)
+		word |= !hex(in[w - 1]);
+	return word || i - 1 - w > 4;
+}
+
 /* A decimal 0..255 at IN+I: its length, 0 if none. */
 static size_t octet(const char *in, size_t len, size_t i)
 {
@@ -222,8 +238,17 @@ int redact_pattern_at(const char *in, size_t len, size_t i, struct redact_match 
 	m->keep = 0;
 	if (starts_token(in, i, "._-") && (n = secret_at(in, len, i, m))) {
 		/* kind and keep set */
-	} else if (!starts_token(in, i, ".:")) {
-		return 0;
+	} else if (!starts_token(in, i, ".:") && !after_label(in, i)) {
+		/* Right after another colon, an IPv4 address and nothing
+		 * else ("fe:10.9.8.7", "ab:10.0.0.5:4444"): a MAC's or an IPv6
+		 * address's next group would look like one of their own, but
+		 * four dotted numbers are never the tail of a BDF, a time or
+		 * a MAC. An IPv6 address with an IPv4 tail (::ffff:192.0.2.1)
+		 * was taken whole from its first byte; if that failed, its
+		 * tail is still an address and goes alone. */
+		if (i == 0 || in[i - 1] != ':' || !(n = ipv4_at(in, len, i)))
+			return 0;
+		m->kind = "ip";
 	} else if ((n = uuid_at(in, len, i))) {
 		m->kind = "uuid";
 	} else if ((n = mac_at(in, len, i))) {

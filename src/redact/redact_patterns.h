@@ -14,7 +14,9 @@
  *
  * PCI addresses (0000:0a:00.0, 0a:00.0) and id pairs (10de:1b80) are never
  * one of these: a BDF has neither "::" nor eight groups, and dotted
- * numbers only make an IPv4 address in fours.
+ * numbers only make an IPv4 address in fours (also right after a colon:
+ * "inet addr:10.0.0.5"). Any of these may follow a label's colon
+ * ("hwaddr:", "uuid:"), none but an IPv4 address another colon.
  */
 #ifndef GPUTRACE_REDACT_PATTERNS_H
 #define GPUTRACE_REDACT_PATTERNS_H

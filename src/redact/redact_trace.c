@@ -96,6 +96,56 @@ static void redact_written(struct redact *r, struct gt_sysfs_write *w)
 	free(red);
 }
 
+/* A denied write's value is whatever the writer passed ("alice 10.1.2.3"
+ * to driver_override, anything after the ids of new_id): redacted like
+ * the bytes written to sysfs, its length kept in step. */
+static void redact_guard(struct redact *r, struct gt_guard_event *g)
+{
+	redact_field(r, g->device, sizeof(g->device));
+	redact_field(r, g->host_driver, sizeof(g->host_driver));
+	redact_field(r, g->dir, sizeof(g->dir));
+	redact_field(r, g->attr, sizeof(g->attr));
+	if (g->value_seen) {
+		redact_field(r, g->value, sizeof(g->value));
+		g->value_len = strnlen(g->value, sizeof(g->value));
+	}
+}
+
+/* Every string of every event kind goes through the one mapping. Most of
+ * them are the kernel's names (BDFs, buses, drivers, sysfs components,
+ * the PM functions), which redaction leaves as they are; but a sysfs path
+ * can hold a name someone chose (a network interface's power/control),
+ * and the same driver name must read the same here as in the PCI and
+ * uevent records, whose values are all redacted. */
+static void redact_kernel_names(struct redact *r, int kind, union gt_event_any *ev)
+{
+	switch (kind) {
+	case GT_EV_SYSFS_WRITE:
+		/* components past depth are no part of the path: not copied */
+		for (int i = 0; i < GT_PATH_DEPTH; i++)
+			if (i < ev->write.depth)
+				redact_field(r, ev->write.path[i], sizeof(ev->write.path[i]));
+			else
+				memset(ev->write.path[i], 0, sizeof(ev->write.path[i]));
+		break;
+	case GT_EV_BIND:
+	case GT_EV_UNBIND:
+	case GT_EV_PROBE_FAIL:
+		redact_field(r, ev->drv.bus, sizeof(ev->drv.bus));
+		redact_field(r, ev->drv.device, sizeof(ev->drv.device));
+		redact_field(r, ev->drv.driver, sizeof(ev->drv.driver));
+		break;
+	case GT_EV_DYNID:
+		redact_field(r, ev->dynid.driver, sizeof(ev->dynid.driver));
+		break;
+	case GT_EV_RESET:
+	case GT_EV_POWER:
+		redact_field(r, ev->pm.device, sizeof(ev->pm.device));
+		redact_field(r, ev->pm.function, sizeof(ev->pm.function));
+		break;
+	}
+}
+
 static int rewrite_event(struct redact *r, struct trace_writer *w, const struct trace_record *rec)
 {
 	static union gt_event_any ev;
@@ -109,8 +159,11 @@ static int rewrite_event(struct redact *r, struct trace_writer *w, const struct 
 	if (len > sizeof(ev))
 		len = sizeof(ev);
 	redact_task(r, &ev.hdr.task);
+	redact_kernel_names(r, kind, &ev);
 	if (kind == GT_EV_SYSFS_WRITE)
 		redact_written(r, &ev.write);
+	if (kind == GT_EV_GUARD)
+		redact_guard(r, &ev.guard);
 	if (kind == GT_EV_EXEC) {
 		redact_field(r, ev.exec.filename, sizeof(ev.exec.filename));
 		args = redact_argv(r, ev.exec.args, ev.exec.args_len < GT_ARGS_MAX ?

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "fake_tree.h"
+#include "trace_builder.h"
 
 #include "redact/redact.h"
 #include "trace/event_decode.h"
@@ -149,6 +150,41 @@ static void test_addresses_not_pci_ids(void **state)
 		"0000:0a:00.0 0a:00.1 10de:1b80 12:34:56 6.8.12 1.2.3.4.5 v1.2.3.4a");
 	/* the same address, the same stand-in */
 	assert_string_equal(text(r, "10.0.0.7"), "<ip-1>");
+	redact_free(r);
+}
+
+/* An IPv4 address right after a colon (a label, a protocol, a kernel log
+ * line) is still an address; a colon's BDF, time, MAC, version or IPv6
+ * tail is not one, and an IPv6 address with an IPv4 tail stays one. */
+static void test_address_after_colon(void **state)
+{
+	struct redact *r = redact_new();
+
+	assert_string_equal(text(r, "description: mgmt at addr:10.9.8.7\n"
+				 "vmbr0: inet addr:10.55.66.77 Bcast:10.55.66.255 Mask:255.255.255.0\n"
+				 "tcp:10.0.0.5:4444 10.0.0.5:4444 10.0.0.6:10.0.0.7 net=ip:10.1.2.3/24\n"),
+		"description: mgmt at addr:<ip-1>\n"
+		"vmbr0: inet addr:<ip-2> Bcast:<ip-3> Mask:<ip-4>\n"
+		"tcp:<ip-5>:4444 <ip-5>:4444 <ip-6>:<ip-7> net=ip:<ip-8>\n");
+	assert_string_equal(text(r, "::ffff:192.0.2.1 fe80::1:10.0.0.9 BC:24:11:AA:BB:CC "
+				 "[2001:db8:abcd::17]:8006"),
+		"<ip-9> <ip-10> <mac-1> [<ip-11>]:8006");
+	/* a form the IPv6 matcher does not take whole (no "::"): the
+	 * IPv4 tail still goes */
+	assert_string_equal(text(r, "0:0:0:0:0:ffff:192.0.2.1"), "0:0:0:0:0:ffff:<ip-12>");
+	/* after a label's colon, a MAC, an IPv6 address or a UUID too; not
+	 * after an address's own group ("dead:beef::1" is one address) */
+	assert_string_equal(text(r, "hwaddr:00:1a:2b:3c:4d:5e inet6 addr:2001:db8::17/64 mac:BC:24:11:AA:BB:CD "
+				 "uuid:6f1c2b3a-1111-2222-3333-444455556666 addr:fe80::1 dead:beef::1"),
+		"hwaddr:<mac-2> inet6 addr:<ip-13>/64 mac:<mac-3> uuid:<uuid-1> addr:<ip-14> <ip-15>");
+	assert_string_equal(text(r, "dev:0000:0a:00.0 pci:0a:00.1 at:12:34:56.789 "
+				 "kernel:6.8.12-4-pve ver:1.2.3.4.5 ids:10de:1b80 t=12:34:56.789"),
+		"dev:0000:0a:00.0 pci:0a:00.1 at:12:34:56.789 "
+		"kernel:6.8.12-4-pve ver:1.2.3.4.5 ids:10de:1b80 t=12:34:56.789");
+	assert_string_equal(text(r, "hostpci0:0000:0a:00.0,pcie=1 local-lvm:vm-111-disk-0 at:12:34:56 "
+				 "hookscript:local:snippets/x.pl"),
+		"hostpci0:0000:0a:00.0,pcie=1 local-lvm:vm-111-disk-0 at:12:34:56 "
+		"hookscript:local:snippets/x.pl");
 	redact_free(r);
 }
 
@@ -461,6 +497,123 @@ static void test_trace_rewrite_addresses(void **state)
 	tree_remove(&t);
 }
 
+static void tb_guard(struct tb *b, double ms, const struct gt_task *t, int action, const char *dir,
+		     const char *attr, const char *value)
+{
+	struct gt_guard_event g = { 0 };
+
+	tb_hdr(&g.hdr, GT_EV_GUARD, sizeof(g), ms, t);
+	g.action = action;
+	g.enforced = 1;
+	g.err = -1;
+	if (action != GT_GUARD_NEW_ID)
+		strcpy(g.device, "0000:0a:00.0");
+	strcpy(g.host_driver, "nouveau");
+	strcpy(g.dir, dir);
+	strcpy(g.attr, attr);
+	g.value_seen = 1;
+	snprintf(g.value, sizeof(g.value), "%s", value);
+	g.value_len = strlen(g.value);
+	trace_writer_append(b->w, GT_REC_EVENT, &g, sizeof(g));
+}
+
+/* Every string of every event kind is redacted: a denied write's value
+ * holds whatever the writer passed, a sysfs path a name someone chose (an
+ * interface's power/control); BDFs, drivers and attributes stay. A value
+ * that grows (pve1 -> host-1) is cut to its field and stays terminated. */
+static void test_trace_rewrite_guard_and_names(void **state)
+{
+	struct redact *r = redact_new();
+	struct gt_task alice = tb_task(6000, "fix", 5999, "bash", 1, "systemd", 0);
+	struct trace_reader *tr;
+	struct trace_record rec;
+	union gt_event_any ev;
+	struct tree t;
+	struct tb b;
+	char out[PATH_MAX], err[256], buf[256], grown[64] = "";
+	int guards = 0, seen = 0;
+
+	for (int i = 0; i < 12; i++)
+		strcat(grown, "pve1 ");
+	strcat(grown, "pve");			/* 63 bytes: the field full */
+	assert_int_equal(tree_new(&t, "test_redact"), 0);
+	snprintf(out, sizeof(out), "%s/out.gtrace", t.root);
+	tb_open_host(&b, t.root, "in.gtrace", "fentry", 1750000000000000000ull, "pve1");
+	tb_guard(&b, 10, &alice, GT_GUARD_OVERRIDE, "0000:0a:00.0", "driver_override",
+		 "alice 10.1.2.3 pve1");
+	tb_guard(&b, 11, &alice, GT_GUARD_UNBIND, "nouveau", "unbind", "0000:0a:00.0");
+	tb_guard(&b, 12, &alice, GT_GUARD_NEW_ID, "vfio-pci", "new_id", "10de 1b80 10.9.8.7");
+	tb_guard(&b, 13, &alice, GT_GUARD_REMOVE, "0000:0a:00.0", "remove", grown);
+	tb_write(&b, 20, &alice, "/sys/devices/virtual/net/alice/power/control", "auto");
+	tb_drv(&b, 30, &alice, GT_EV_BIND, "0000:0a:00.0", "nouveau", 0);
+	tb_pm(&b, 40, &alice, GT_EV_RESET, "0000:0a:00.0", "pci_reset_function", 0, 0, 0);
+	tb_close(&b);
+
+	redact_add_user(r, "alice", "/home/alice");
+	assert_int_equal(redact_trace_learn(r, b.path, err, sizeof(err)), 0);
+	assert_int_equal(redact_trace_rewrite(r, b.path, out, err, sizeof(err)), 0);
+
+	tr = trace_reader_open(out, err, sizeof(err));
+	assert_non_null(tr);
+	while (trace_reader_next(tr, &rec) == 1) {
+		assert_null(memmem(rec.data, rec.len, "alice", 5));
+		/* the builder's boot id holds the host inside a longer name */
+		if (rec.type != GT_REC_HEADER)
+			assert_null(memmem(rec.data, rec.len, "pve1", 4));
+		assert_null(memmem(rec.data, rec.len, "10.1.2.3", 8));
+		assert_null(memmem(rec.data, rec.len, "10.9.8.7", 8));
+		if (rec.type != GT_REC_EVENT)
+			continue;
+		switch (event_decode(rec.data, rec.len, &ev)) {
+		case GT_EV_GUARD:
+			assert_string_equal(ev.guard.host_driver, "nouveau");
+			assert_int_equal(ev.guard.value_len, strlen(ev.guard.value));
+			if (guards == 0) {
+				assert_string_equal(ev.guard.value, "user-1 <ip-1> host-1");
+				assert_string_equal(ev.guard.device, "0000:0a:00.0");
+				assert_string_equal(ev.guard.dir, "0000:0a:00.0");
+				assert_string_equal(ev.guard.attr, "driver_override");
+			} else if (guards == 1) {
+				assert_string_equal(ev.guard.value, "0000:0a:00.0");
+				assert_string_equal(ev.guard.dir, "nouveau");
+				assert_string_equal(ev.guard.attr, "unbind");
+			} else if (guards == 2) {
+				assert_string_equal(ev.guard.value, "10de 1b80 <ip-2>");
+				assert_string_equal(ev.guard.dir, "vfio-pci");
+				assert_string_equal(ev.guard.device, "");
+			} else {
+				assert_int_equal(ev.guard.value_len, sizeof(ev.guard.value) - 1);
+				assert_int_equal(ev.guard.value[sizeof(ev.guard.value) - 1], 0);
+				assert_memory_equal(ev.guard.value, "host-1 host-1 ", 14);
+			}
+			guards++;
+			break;
+		case GT_EV_SYSFS_WRITE:
+			sysfs_write_path(&ev.write, buf, sizeof(buf));
+			assert_string_equal(buf, "/sys/devices/virtual/net/user-1/power/control");
+			seen |= 1;
+			break;
+		case GT_EV_BIND:
+			assert_string_equal(ev.drv.bus, "pci");
+			assert_string_equal(ev.drv.device, "0000:0a:00.0");
+			assert_string_equal(ev.drv.driver, "nouveau");
+			seen |= 2;
+			break;
+		case GT_EV_RESET:
+			assert_string_equal(ev.pm.device, "0000:0a:00.0");
+			assert_string_equal(ev.pm.function, "pci_reset_function");
+			seen |= 4;
+			break;
+		}
+	}
+	assert_null(trace_reader_error(tr));
+	trace_reader_close(tr);
+	assert_int_equal(guards, 4);
+	assert_int_equal(seen, 7);
+	redact_free(r);
+	tree_remove(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_argv_rules),
 		cmocka_unit_test(test_kernel_cmdline),
 		cmocka_unit_test(test_addresses_not_pci_ids),
+		cmocka_unit_test(test_address_after_colon),
 		cmocka_unit_test(test_mac_after_address),
 		cmocka_unit_test(test_config_secrets),
 		cmocka_unit_test(test_libvirt_sysinfo),
@@ -479,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_learn_system),
 		cmocka_unit_test(test_trace_rewrite_addresses),
 		cmocka_unit_test(test_trace_rewrite),
+		cmocka_unit_test(test_trace_rewrite_guard_and_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
