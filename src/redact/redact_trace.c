@@ -154,10 +154,19 @@ static int rewrite_event(struct redact *r, struct trace_writer *w, const struct 
 	int kind;
 
 	kind = event_decode(rec->data, rec->len, &ev);
-	if (kind < 0 || kind >= GT_EV_KIND_MAX)	/* unknown: nothing we can read */
-		return trace_writer_append(w, rec->type, rec->data, rec->len);
-	if (len > sizeof(ev))
-		len = sizeof(ev);
+	if (kind < 0)
+		return 0;	/* too short for a header, yet may hold part of a comm: not copied */
+	/* What this version knows of the kind, and nothing past it: bytes
+	 * appended by a newer recorder, or a kind unknown here, may hold
+	 * names no rule below has read, so the copy keeps the header alone. */
+	if (!event_kind_size(kind)) {
+		redact_task(r, &ev.hdr.task);
+		ev.hdr.size = sizeof(ev.hdr);
+		return trace_writer_append(w, rec->type, &ev.hdr, sizeof(ev.hdr));
+	}
+	if (len > event_kind_size(kind))
+		len = event_kind_size(kind);
+	ev.hdr.size = len;
 	redact_task(r, &ev.hdr.task);
 	redact_kernel_names(r, kind, &ev);
 	if (kind == GT_EV_SYSFS_WRITE)

@@ -55,6 +55,11 @@ int event_decode(const void *data, size_t len, union gt_event_any *out)
 	return kind;
 }
 
+size_t event_kind_size(int kind)
+{
+	return kind > 0 && kind < GT_EV_KIND_MAX ? kind_size[kind] : 0;
+}
+
 const char *event_kind_name(int kind)
 {
 	switch (kind) {

@@ -15,6 +15,10 @@
  * zero-filled). */
 int event_decode(const void *data, size_t len, union gt_event_any *out);
 
+/* The bytes of KIND's struct in this version (0 for a kind it does not
+ * know): what a decoded event holds, whatever the record's length. */
+size_t event_kind_size(int kind);
+
 const char *event_kind_name(int kind);
 
 /* "/sys/bus/pci/drivers/vfio-pci/bind" from the leaf-first components. */
