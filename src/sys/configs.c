@@ -98,16 +98,13 @@ static void collect_hookscripts(struct snap *s, const char *text, size_t len);
 static int open_config(struct snap *s, const char *path, const char *hook,
 		       struct stat *st)
 {
-	char full[PATH_MAX];
-	int fd;
+	/* O_NONBLOCK (root_open adds it): a FIFO in a rules directory must
+	 * not hang us. */
+	int fd = root_open(s->root, path, O_RDONLY);
 
-	if (sys_path(full, sizeof(full), s->root, path))
-		return -1;
-	/* O_NONBLOCK: a FIFO in a rules directory must not hang us. */
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
-		if (errno != ENOENT)
-			rec_note(s, path, hook, "error", strerror(errno));
+		if (fd != -ENOENT)
+			rec_note(s, path, hook, "error", strerror(-fd));
 		else if (hook)
 			rec_note(s, path, hook, "missing", "1");
 		return -1;
@@ -180,13 +177,13 @@ static void copy_dir(struct snap *s, const char *dir, const char *suffix)
  * loops included: each directory is walked once and depth is bounded. */
 static void copy_tree(struct snap *s, const char *dir, int depth)
 {
-	char path[PATH_MAX], full[PATH_MAX];
+	char path[PATH_MAX];
 	struct stat st;
 	char **list;
 	int i, n;
 
-	if (depth > TREE_DEPTH_MAX || sys_path(full, sizeof(full), s->root, dir) ||
-	    stat(full, &st) || !S_ISDIR(st.st_mode) || seen_before(s, &st))
+	if (depth > TREE_DEPTH_MAX || root_stat(s->root, dir, &st, 1) ||
+	    !S_ISDIR(st.st_mode) || seen_before(s, &st))
 		return;
 	n = root_list(s->root, dir, &list);
 	for (i = 0; i < n; i++) {
@@ -194,7 +191,7 @@ static void copy_tree(struct snap *s, const char *dir, int depth)
 
 		if (name[0] == '.' ||
 		    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
-		    sys_path(full, sizeof(full), s->root, path) || stat(full, &st))
+		    root_stat(s->root, path, &st, 1))
 			continue;
 		if (S_ISDIR(st.st_mode))
 			copy_tree(s, path, depth + 1);

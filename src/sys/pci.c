@@ -13,14 +13,18 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <pci/pci.h>
 
 #include "sys/pci.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 #include "util.h"
 
@@ -52,12 +56,35 @@ static void __attribute__((format(printf, 1, 2))) names_quiet(char *msg, ...)
 struct pci_names {
 	struct pci_access *pacc;
 	int flags;
+	int ids_fd;	/* a tree's own pci.ids, read by libpci through /proc */
 };
+
+/* A tree's pci.ids, opened inside it: libpci opens what it is given by
+ * name, and a name joined under the tree would follow a planted link out of
+ * it. libpci also tries the default name without ".gz"; so do we. Returns
+ * an fd of a regular file or -1. */
+static int tree_ids_open(const char *root, const char *name)
+{
+	char plain[4096];
+	size_t len = strlen(name);
+	struct stat st;
+	int fd = root_open(root, name, O_RDONLY);
+
+	if (fd < 0 && len > 3 && !strcmp(name + len - 3, ".gz") && len - 3 < sizeof(plain)) {
+		snprintf(plain, sizeof(plain), "%.*s", (int)(len - 3), name);
+		fd = root_open(root, plain, O_RDONLY);
+	}
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd < 0 ? -1 : fd;
+}
 
 static void names_open(struct pci_names *nm, const char *root)
 {
 	struct pci_access *a = pci_alloc();
-	char path[4096];
+	char path[64], *name = NULL;
 
 	a->error = names_fatal;
 	a->warning = names_quiet;
@@ -68,17 +95,28 @@ static void names_open(struct pci_names *nm, const char *root)
 	 * anyway, so a report can name devices pci.ids lacked here. */
 	a->id_lookup_mode = 0;
 	nm->flags = PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB;
-	/* A fake tree carries its own pci.ids (libpci also tries the
-	 * default name without ".gz"). */
-	if (!sys_root_is_live(root) &&
-	    !sys_path(path, sizeof(path), root, a->id_file_name))
-		pci_set_name_list_path(a, strdup(path), 1);
+	/* A fake tree carries its own pci.ids, or has none: then no names,
+	 * never the host's (an empty name opens nothing). */
+	nm->ids_fd = -1;
+	if (!sys_root_is_live(root)) {
+		nm->ids_fd = tree_ids_open(root, a->id_file_name);
+		if (nm->ids_fd >= 0) {
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", nm->ids_fd);
+			name = strdup(path);
+		}
+		if (name)
+			pci_set_name_list_path(a, name, 1);
+		else
+			pci_set_name_list_path(a, (char *)"", 0);
+	}
 	nm->pacc = a;
 }
 
 static void names_close(struct pci_names *nm)
 {
 	pci_cleanup(nm->pacc);
+	if (nm->ids_fd >= 0)
+		close(nm->ids_fd);
 }
 
 static void name_copy(char *dst, size_t size, const char *name)
@@ -199,16 +237,13 @@ int pci_list_states(const char *root, struct pci_dev_info **out, size_t *n)
 	struct pci_dev_info *devs = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
-	char dir[4096];
 	DIR *dp;
 	int err;
 
 	*out = NULL;
 	*n = 0;
-	if ((err = sys_path(dir, sizeof(dir), root, PCI_DEVICES_DIR)))
-		return err;
-	if (!(dp = opendir(dir)))
-		return errno == ENOENT ? 0 : -errno;	/* no PCI bus: no devices */
+	if ((err = root_opendir(root, PCI_DEVICES_DIR, &dp)))
+		return err == -ENOENT ? 0 : err;	/* no PCI bus: no devices */
 	while ((de = readdir(dp)) && count < PCI_DEVS_MAX) {
 		if (!pci_name_is_sysfs(de->d_name, strlen(de->d_name)))
 			continue;

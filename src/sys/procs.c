@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sys/procs.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 #include "util.h"
 
@@ -129,17 +130,13 @@ static void parse_cgroup(const char *text, struct proc_info *p)
 
 static void read_exe(const char *root, struct proc_info *p)
 {
-	char rel[64], path[PATH_MAX];
-	ssize_t n = -1;
+	char rel[64];
 
 	/* Unreadable for kernel threads, zombies and, unprivileged, other
 	 * users' processes: all mean "unknown". */
-	if (!pid_path(rel, sizeof(rel), p->pid, "exe") &&
-	    !sys_path(path, sizeof(path), root, rel))
-		n = readlink(path, p->exe, sizeof(p->exe) - 1);
-	if (n < 0)
-		n = 0;
-	p->exe[n] = '\0';
+	if (pid_path(rel, sizeof(rel), p->pid, "exe") ||
+	    root_readlink(root, rel, p->exe, sizeof(p->exe)) < 0)
+		p->exe[0] = '\0';
 }
 
 /* Fills P for P->pid. Returns 0, or -errno when the process is gone. */
@@ -186,7 +183,7 @@ static int list_pids(const char *root, pid_t **out, size_t *n)
 {
 	size_t count = 0, cap = 0;
 	pid_t *pids = NULL;
-	char dir[PATH_MAX], *end;
+	char *end;
 	struct dirent *de;
 	long pid;
 	DIR *dp;
@@ -194,12 +191,9 @@ static int list_pids(const char *root, pid_t **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	err = sys_path(dir, sizeof(dir), root, "/proc");
+	err = root_opendir(root, "/proc", &dp);
 	if (err)
 		return err;
-	dp = opendir(dir);
-	if (!dp)
-		return -errno;
 	while ((de = readdir(dp)) && count < PROC_PIDS_MAX) {
 		pid = strtol(de->d_name, &end, 10);
 		if (*end || end == de->d_name || pid <= 0 || pid > INT_MAX)

@@ -13,8 +13,12 @@
 #include <unistd.h>
 
 #include "sys/rootfs.h"
-#include "sys/sysfs.h"
 #include "util.h"
+
+int sys_root_is_live(const char *root)
+{
+	return !root || !root[0] || !strcmp(root, "/");
+}
 
 #define OPEN_ALWAYS	(O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
@@ -108,8 +112,12 @@ int root_open(const char *root, const char *path, int flags)
 	};
 	int dir, fd, err;
 
-	if (sys_root_is_live(root))
-		root = "/";
+	/* the host's own lookup, as any tool reading /sys or /proc does:
+	 * nothing to stay inside, and no extra open of "/" per read */
+	if (sys_root_is_live(root)) {
+		fd = open(path, open_flags(flags));
+		return fd < 0 ? -errno : fd;
+	}
 	dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return -errno;
@@ -148,7 +156,7 @@ ssize_t root_read(const char *root, const char *path, void *buf, size_t size)
 
 	if (fd < 0)
 		return fd;
-	n = sys_read_fd(fd, buf, size);
+	n = fd_read_full(fd, buf, size, -1);
 	close(fd);
 	return n;
 }
@@ -168,7 +176,7 @@ ssize_t root_read_alloc(const char *root, const char *path, size_t max, char **o
 	 * holds sees it grow */
 	cap = (size_t)file_size < max ? (size_t)file_size + 1 : max;
 	*out = malloc(cap + 1);
-	n = *out ? sys_read_fd(fd, *out, cap) : -ENOMEM;
+	n = *out ? fd_read_full(fd, *out, cap, -1) : -ENOMEM;
 	close(fd);
 	if (n < 0) {
 		free(*out);
@@ -190,6 +198,59 @@ int root_stat(const char *root, const char *path, struct stat *st, int follow)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+ssize_t root_readlink(const char *root, const char *path, char *buf, size_t size)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (size < 1)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (sys_root_is_live(root)) {
+		n = readlink(path, buf, size);
+		if (n < 0)
+			return -errno;
+	} else {
+		/* the directories on the way resolve inside ROOT; the link
+		 * itself is opened, not followed: its text is all we want */
+		if ((fd = root_open(root, path, O_PATH | O_NOFOLLOW)) < 0)
+			return fd;
+		/* readlinkat() of "" says ENOENT for a file that is no link:
+		 * EINVAL, as readlink() says, keeps "absent" apart */
+		if (fstat(fd, &st))
+			n = -errno;
+		else if (!S_ISLNK(st.st_mode))
+			n = -EINVAL;
+		else if ((n = readlinkat(fd, "", buf, size)) < 0)
+			n = -errno;
+		close(fd);
+		if (n < 0)
+			return n;
+	}
+	if ((size_t)n >= size) {
+		buf[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+int root_opendir(const char *root, const char *path, DIR **dir)
+{
+	int fd = root_open(root, path, O_RDONLY | O_DIRECTORY), err;
+
+	*dir = NULL;
+	if (fd < 0)
+		return fd;
+	if (!(*dir = fdopendir(fd))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)

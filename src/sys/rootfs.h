@@ -1,17 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Files of a tree read as if ROOT were "/": symlinks (absolute ones
- * included) and ".." resolve inside ROOT and never leave it, as systemd
- * and udev resolve a --root image. Needed for files a hostile or copied
- * tree points at: unit links ("/lib/systemd/system/x.service"), scripts a
- * unit or hook runs. NULL, "" and "/" mean the live system.
+ * The one way into a tree: files of ROOT read as if ROOT were "/".
+ * Symlinks (absolute ones included) and ".." resolve inside ROOT and never
+ * leave it, as systemd and udev resolve a --root image and as chroot
+ * would: sysfs's relative links ("../../../devices/...") and a copied
+ * tree's absolute ones ("/lib/systemd/system/x.service") keep working, and
+ * a link planted to "/etc/hostname" or "/proc/cmdline" reads the tree's
+ * own file, never the host's. gputrace runs as root, so every open, stat,
+ * readlink and directory listing of a --root tree goes through here.
+ * NULL, "" and "/" mean the live system: the host's own lookup.
  */
 #ifndef GPUTRACE_SYS_ROOTFS_H
 #define GPUTRACE_SYS_ROOTFS_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+/* True when ROOT names the live system (NULL, "" or "/"). */
+int sys_root_is_live(const char *root);
 
 /* Opens PATH (absolute, as on the host) under ROOT with FLAGS (O_RDONLY,
  * O_PATH, O_NOFOLLOW, O_DIRECTORY ...; O_CLOEXEC, O_NONBLOCK and O_NOCTTY
@@ -32,6 +40,15 @@ ssize_t root_read_alloc(const char *root, const char *path, size_t max, char **o
 
 /* stat (FOLLOW true) or lstat of PATH under ROOT. Returns 0 or -errno. */
 int root_stat(const char *root, const char *path, struct stat *st, int follow);
+
+/* The text of symlink PATH under ROOT into BUF, NUL-terminated; the link
+ * is not followed, the directories above it resolve inside ROOT. Returns
+ * its length, -ENAMETOOLONG when it does not fit, or -errno. */
+ssize_t root_readlink(const char *root, const char *path, char *buf, size_t size);
+
+/* Directory PATH under ROOT opened for readdir() into *DIR (closedir()
+ * it). Returns 0 or -errno. */
+int root_opendir(const char *root, const char *path, DIR **dir);
 
 /* Sorted entry names of directory PATH under ROOT, without dot files.
  * Returns the count (0 when absent or not a directory) with *NAMES to free

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Bounded reads of sysfs and procfs attributes under a root prefix. */
+/* Bounded reads of sysfs and procfs attributes of the host or a tree. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -8,25 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 #include "util.h"
-
-int sys_root_is_live(const char *root)
-{
-	return !root || !root[0] || !strcmp(root, "/");
-}
-
-int sys_path(char *buf, size_t size, const char *root, const char *path)
-{
-	int n;
-
-	if (sys_root_is_live(root))
-		root = "";
-	n = snprintf(buf, size, "%s%s", root, path);
-	if (n < 0 || (size_t)n >= size)
-		return -ENAMETOOLONG;
-	return 0;
-}
 
 ssize_t sys_read_fd(int fd, void *buf, size_t size)
 {
@@ -35,18 +19,14 @@ ssize_t sys_read_fd(int fd, void *buf, size_t size)
 
 ssize_t sys_read_file(const char *root, const char *path, void *buf, size_t size)
 {
-	char full[PATH_MAX];
 	ssize_t n;
-	int fd, err;
+	/* O_NONBLOCK (root_open adds it): a FIFO planted where a file is
+	 * expected must not hang the recorder; regular files and sysfs
+	 * ignore the flag. */
+	int fd = root_open(root, path, O_RDONLY);
 
-	err = sys_path(full, sizeof(full), root, path);
-	if (err)
-		return err;
-	/* O_NONBLOCK: a FIFO planted where a file is expected must not hang
-	 * the recorder; regular files and sysfs ignore the flag. */
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = sys_read_fd(fd, buf, size);
 	close(fd);
 	return n;
@@ -54,19 +34,16 @@ ssize_t sys_read_file(const char *root, const char *path, void *buf, size_t size
 
 int sysfs_read(const char *root, const char *path, char *buf, size_t size)
 {
-	char full[PATH_MAX], extra;
+	char extra;
 	ssize_t n;
 	int fd;
 
 	if (size < 1)
 		return -EINVAL;
 	buf[0] = '\0';
-	n = sys_path(full, sizeof(full), root, path);
-	if (n)
-		return n;
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = root_open(root, path, O_RDONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = sys_read_fd(fd, buf, size);
 	/* A full buffer is fine if the value ends there with its newline. */
 	if (n == (ssize_t)size && (buf[n - 1] != '\n' || sys_read_fd(fd, &extra, 1) != 0))
@@ -82,22 +59,18 @@ int sysfs_read(const char *root, const char *path, char *buf, size_t size)
 	return n;
 }
 
+/* The link's text names the driver or group; nothing is read through it,
+ * so a target outside a --root tree is only a name. */
 int sysfs_read_link(const char *root, const char *path, char *buf, size_t size)
 {
-	char full[PATH_MAX], target[PATH_MAX];
+	char target[PATH_MAX];
 	const char *base;
 	ssize_t n;
-	int err;
 
 	buf[0] = '\0';
-	err = sys_path(full, sizeof(full), root, path);
-	if (err)
-		return err;
-	n = readlink(full, target, sizeof(target));
+	n = root_readlink(root, path, target, sizeof(target));
 	if (n < 0)
-		return -errno;
-	if ((size_t)n == sizeof(target))
-		return -ENAMETOOLONG;
+		return n;
 	while (n > 1 && target[n - 1] == '/')
 		n--;
 	target[n] = '\0';

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The one sysfs/procfs reader of the project. Every function takes ROOT, a
- * prefix put before the absolute PATH, so tests and `--root` can point at a
- * copied or fake tree; NULL, "" and "/" all mean the live system.
+ * The one sysfs/procfs reader of the project. Every function takes ROOT, so
+ * tests and `--root` can point at a copied or fake tree: PATH (absolute) is
+ * looked up inside it as rootfs.h does, every link resolved inside it too,
+ * so nothing outside the tree is read; NULL, "" and "/" all mean the live
+ * system.
  * Reads are bounded by the caller's buffer and never block on FIFOs.
  */
 #ifndef GPUTRACE_SYS_SYSFS_H
@@ -12,18 +14,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* ROOT + PATH into BUF. Returns 0 or -ENAMETOOLONG. */
-int sys_path(char *buf, size_t size, const char *root, const char *path);
-
-/* True when ROOT names the live system (NULL, "" or "/"). */
-int sys_root_is_live(const char *root);
+#include "sys/rootfs.h"	/* what ROOT means; sys_root_is_live() */
 
 /* Reads from FD until EOF or SIZE bytes (retrying EINTR). Returns the byte
  * count or -errno. */
 ssize_t sys_read_fd(int fd, void *buf, size_t size);
 
-/* Reads at most SIZE bytes of ROOT+PATH, binary. Returns the byte count or
- * -errno. */
+/* Reads at most SIZE bytes of PATH under ROOT, binary. Returns the byte
+ * count or -errno. */
 ssize_t sys_read_file(const char *root, const char *path, void *buf, size_t size);
 
 /* Reads a text attribute into BUF, NUL-terminated, one trailing newline

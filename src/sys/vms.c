@@ -116,11 +116,11 @@ static void add_managed(struct vm_list *l, const struct vmconf *conf, const char
 
 static bool pid_alive(const char *root, long pid)
 {
-	char rel[64], full[PATH_MAX];
+	char rel[64];
 	struct stat st;
 
 	snprintf(rel, sizeof(rel), "/proc/%ld", pid);
-	return pid > 0 && !sys_path(full, sizeof(full), root, rel) && !stat(full, &st);
+	return pid > 0 && !root_stat(root, rel, &st, 1);
 }
 
 /* A VM's config (PATH under ROOT, links resolved inside it) into *BUF

@@ -77,7 +77,8 @@ struct trace_record {
 
 /* Opens and checks the file header. On failure returns NULL and writes a
  * one-line reason to ERR ("not a gputrace trace", "format 2.0 is newer than
- * this gputrace reads (1.x)", ...). */
+ * this gputrace reads (1.x)", "not a regular file" for a FIFO, device or
+ * directory, refused without blocking, ...). */
 struct trace_reader *trace_reader_open(const char *path, char *err, size_t errlen);
 
 /* 1: REC filled; 0: end of trace (see truncated/error); -1: corrupt data,

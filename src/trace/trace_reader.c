@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -128,6 +129,7 @@ static int check_file_header(struct trace_reader *r, char *err, size_t errlen)
 struct trace_reader *trace_reader_open(const char *path, char *err, size_t errlen)
 {
 	struct trace_reader *r;
+	struct stat st = { .st_mode = S_IFREG };	/* fstat's failure is told as such */
 
 	set_err(err, errlen, "%s", "");
 	r = calloc(1, sizeof(*r));
@@ -136,9 +138,20 @@ struct trace_reader *trace_reader_open(const char *path, char *err, size_t errle
 		free(r);
 		return NULL;
 	}
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named like a trace (in a trace directory, or
+	 * given by name) would block the open until a writer came */
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (r->fd < 0) {
 		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		trace_reader_close(r);
+		return NULL;
+	}
+	/* the reader seeks and reads to the end: only a regular file can be
+	 * a trace (standard input comes as a memory file, which is one), and
+	 * on a regular file O_NONBLOCK changes nothing, so it stays */
+	if (fstat(r->fd, &st) || !S_ISREG(st.st_mode)) {
+		set_err(err, errlen, "%s: %s", path,
+			S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file");
 		trace_reader_close(r);
 		return NULL;
 	}

@@ -322,6 +322,43 @@ static void test_bundle_bad_input(void **state)
 	assert_int_equal(run_quiet(cmd_bundle, 1, none, f->out), EXIT_USAGE);
 }
 
+/* A FIFO named like a trace, in a trace directory or by name: bundle,
+ * report and dump each say so in one line and exit 1, as for any file
+ * there that is no trace, instead of blocking in open() for a writer (the
+ * alarm turns a hang into a failure). */
+static void test_fifo_among_traces(void **state)
+{
+	struct fx *f = *state;
+	char dir[PATH_MAX], fifo[PATH_MAX + 16], *buf;
+	char *bundle_dir[] = { "bundle", "-o", f->archive, dir, NULL };
+	char *bundle_fifo[] = { "bundle", "-o", f->archive, fifo, NULL };
+	char *report_dir[] = { "report", dir, NULL };
+	char *dump_dir[] = { "dump", dir, NULL };
+	struct stat st;
+	size_t len;
+
+	snprintf(dir, sizeof(dir), "%s/rec", f->t.root);
+	snprintf(fifo, sizeof(fifo), "%s/rec/zz.gtrace", f->t.root);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(20);
+	assert_int_equal(run_quiet(cmd_bundle, 4, bundle_dir, f->out), EXIT_ERROR);
+	buf = slurp(f->out, &len);
+	assert_non_null(strstr(buf, "zz.gtrace: not a regular file\n"));
+	assert_ptr_equal(strchr(buf, '\n'), buf + len - 1);	/* that line only */
+	free(buf);
+	assert_int_equal(stat(f->archive, &st), -1);	/* nothing written */
+	assert_int_equal(run_quiet(cmd_bundle, 4, bundle_fifo, f->out), EXIT_ERROR);
+	assert_int_equal(run_quiet(cmd_report, 2, report_dir, f->out), EXIT_ERROR);
+	buf = slurp(f->out, &len);
+	assert_non_null(strstr(buf, "zz.gtrace: not a regular file\n"));
+	free(buf);
+	assert_int_equal(run_quiet(cmd_dump, 2, dump_dir, f->out), EXIT_ERROR);
+	alarm(0);
+	buf = slurp(f->out, &len);
+	assert_non_null(strstr(buf, "zz.gtrace: not a regular file\n"));
+	free(buf);
+}
+
 /* A --root that is not there: the archive is still written (the traces
  * are worth having, exit 0), and each part that failed says so in one
  * line on stderr, not only inside the archive. */
@@ -369,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bundle_redacted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_force_replaces_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_among_traces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_warns_of_failed_parts, setup, teardown),
 	};
 

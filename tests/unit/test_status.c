@@ -273,6 +273,38 @@ static void test_no_display_tree(void **state)
 	assert_null(strstr(out, NIC));
 }
 
+/* A copied tree with driver_override linked to a file beside it, by an
+ * absolute and by a climbing relative link: status (root) shows neither
+ * file's text, only what the tree holds. */
+static void test_links_stay_in_tree(void **state)
+{
+	struct fx *f = *state;
+	char *argv[] = { "status", "--root", f->t.root, NULL };
+	char outside[128], up[PATH_MAX];
+	const char *rel = "/sys/bus/pci/devices/" GPU "/driver_override";
+	const char *rel2 = "/sys/bus/pci/devices/" GPU2 "/driver_override";
+	const char *out;
+	FILE *fp;
+
+	snprintf(outside, sizeof(outside), "%s.outside", f->t.root);
+	assert_non_null(fp = fopen(outside, "w"));
+	fputs("OUTSIDE-SECRET\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	tree_pci(&f->t, GPU, "0x10de\n", "0x1b80\n", "0x030000\n", "vfio-pci", NULL, "14", "1\n");
+	tree_pci(&f->t, GPU2, "0x10de\n", "0x1b80\n", "0x030000\n", "vfio-pci", NULL, "15", "0\n");
+	assert_int_equal(unlink(tree_at(&f->t, rel)), 0);
+	tree_link(&f->t, rel, outside);
+	/* ROOT/sys/bus/pci/devices/BDF: six ".." up to /tmp */
+	snprintf(up, sizeof(up), "../../../../../..%s", outside + strlen("/tmp"));
+	assert_int_equal(unlink(tree_at(&f->t, rel2)), 0);
+	tree_link(&f->t, rel2, up);
+	assert_int_equal(run_quiet(cmd_status, 3, argv, f->out), EXIT_OK);
+	out = slurp(f->out);
+	unlink(outside);
+	assert_non_null(strstr(out, GPU2));
+	assert_null(strstr(out, "OUTSIDE-SECRET"));
+}
+
 /* This host: whatever it has, status runs; CI machines have no GPU, and
  * then the message says so and exits 0. */
 static void test_live_host(void **state)
@@ -387,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_device_option, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_display_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_links_stay_in_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_vm_by_pid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_find, setup, teardown),

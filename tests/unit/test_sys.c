@@ -22,6 +22,7 @@
 #include "sys/configs.h"
 #include "sys/pci.h"
 #include "sys/procs.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 #include "sys/unix_listeners.h"
 #include "trace/trace.h"
@@ -244,6 +245,74 @@ static void test_sysfs_read(void **state)
 	/* "/" and NULL both mean the live system */
 	assert_int_equal(sysfs_read_hex("/", at(f, "/a/hex"), &v), 0);
 	assert_int_equal(sysfs_read_hex(NULL, at(f, "/a/hex"), &v), 0);
+}
+
+/* Writes PATH (absolute, outside the tree) with TEXT. */
+static void put_outside(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* gputrace runs as root: a --root tree's links, absolute or climbing out
+ * with "..", resolve inside the tree as chroot would; the host's files
+ * beside it are never read. */
+static void test_root_confined(void **state)
+{
+	struct fixture *f = *state;
+	char secret[PATH_MAX], up[PATH_MAX], dev[PATH_MAX], buf[64];
+	struct pci_dev_info info, *d;
+	struct stat st;
+	size_t n;
+
+	snprintf(secret, sizeof(secret), "%s/secret", f->out);
+	put_outside(secret, "OUTSIDE\n");
+	put(f, "/a/text", "vfio-pci\n");
+	link_to(f, "/a/abs", secret);
+	/* from ROOT/a: ".." is ROOT, "../.." /tmp, where f->out lives */
+	snprintf(up, sizeof(up), "../..%s/secret", f->out + strlen("/tmp"));
+	link_to(f, "/a/up", up);
+	/* both reach the outside file when followed as the host would */
+	assert_int_equal(sysfs_read(NULL, at(f, "/a/abs"), buf, sizeof(buf)), 7);
+	assert_int_equal(sysfs_read(NULL, at(f, "/a/up"), buf, sizeof(buf)), 7);
+	assert_string_equal(buf, "OUTSIDE");
+
+	assert_int_equal(sysfs_read(f->root, "/a/abs", buf, sizeof(buf)), -ENOENT);
+	assert_string_equal(buf, "");
+	assert_int_equal(sysfs_read(f->root, "/a/up", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(sys_read_file(f->root, "/a/abs", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(sys_read_file(f->root, "/a/up", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(root_stat(f->root, "/a/abs", &st, 1), -ENOENT);
+	/* an absolute link means the tree's own file, as in the copied host */
+	link_to(f, "/a/abs_in", "/a/text");
+	assert_int_equal(sysfs_read(f->root, "/a/abs_in", buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "vfio-pci");
+
+	/* a directory outside: a driver link in it is not named ... */
+	snprintf(dev, sizeof(dev), "%s/driver", f->out);
+	assert_int_equal(symlink("../drivers/nouveau", dev), 0);
+	link_to(f, "/a/dir", f->out);
+	assert_int_equal(sysfs_read_link(NULL, at(f, "/a/dir/driver"), buf, sizeof(buf)), 7);
+	assert_int_equal(sysfs_read_link(f->root, "/a/dir/driver", buf, sizeof(buf)), -ENOENT);
+	assert_string_equal(buf, "");
+
+	/* ... and a PCI device there is not listed, its override not read */
+	snprintf(dev, sizeof(dev), "%s/vendor", f->out);
+	put_outside(dev, "0x10de\n");
+	snprintf(dev, sizeof(dev), "%s/device", f->out);
+	put_outside(dev, "0x1b80\n");
+	snprintf(dev, sizeof(dev), "%s/class", f->out);
+	put_outside(dev, "0x030000\n");
+	snprintf(dev, sizeof(dev), "%s/driver_override", f->out);
+	put_outside(dev, "OUTSIDE\n");
+	link_to(f, "/sys/bus/pci/devices/" GPU, f->out);
+	assert_int_equal(pci_read_state(f->root, GPU, &info), -ENOENT);
+	assert_int_equal(pci_list_states(f->root, &d, &n), 0);
+	assert_int_equal(n, 0);
+	pci_devs_free(d);
 }
 
 /* ---- PCI ----------------------------------------------------------------- */
@@ -797,6 +866,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sysfs_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_confined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_state, setup, teardown),

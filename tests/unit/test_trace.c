@@ -795,6 +795,24 @@ static void test_not_a_trace(void **state)
 	assert_null(trace_reader_open(f->dir, NULL, 0));	/* no room for a reason */
 }
 
+/* A FIFO (or device) where a trace is expected: refused at once, not a
+ * blocking open waiting for a writer. The alarm turns a hang into a
+ * failure. */
+static void test_not_regular_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[512], want[PATH_MAX + 64];
+
+	assert_int_equal(mkfifo(tpath(f, "fifo.gtrace"), 0600), 0);
+	alarm(10);
+	assert_null(trace_reader_open(f->path, err, sizeof(err)));
+	alarm(0);
+	snprintf(want, sizeof(want), "%s: not a regular file", f->path);
+	assert_string_equal(err, want);
+	assert_null(trace_reader_open("/dev/null", err, sizeof(err)));
+	assert_string_equal(err, "/dev/null: not a regular file");
+}
+
 static void test_version_skew(void **state)
 {
 	struct fixture *f = *state;
@@ -1052,6 +1070,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_chunk_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_past_chunk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_trace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_regular_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_skew, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_mode_and_exclusive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_never_followed, setup, teardown),
