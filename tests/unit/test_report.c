@@ -445,6 +445,57 @@ static void test_stub_without_vm_udev(void **state)
 	report_free(&rep);
 }
 
+/* Many devices, each bound to a stub once, outside any VM (the shape that
+ * made stub_without_vm quadratic: a walk of every transition per finding).
+ * Each is a finding, and what came before each bind is still told: the
+ * snapshot's driver, the last unbind, a re-add within the start window
+ * (one 20 s old is not). */
+static void test_stub_binds_of_many_devices(void **state)
+{
+	struct gt_task w = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const long n = 40000;
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+	size_t stub = 0;
+	char bdf[PCI_BDF_LEN];
+
+	proxmox_vm_runs(&r, "fentry", "many-devices.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_pci(&r.b, "0002:00:00.0", "10de", "1b80", "nouveau");
+	tb_drv(&r.b, 60990, &w, GT_EV_BIND, "0002:00:00.0", "vfio-pci", 0);
+	tb_pci(&r.b, "0002:00:01.0", "10de", "1b80", "nouveau");
+	tb_drv(&r.b, 60991, &w, GT_EV_UNBIND, "0002:00:01.0", "nouveau", 0);
+	tb_drv(&r.b, 60992, &w, GT_EV_BIND, "0002:00:01.0", "vfio-pci", 0);
+	tb_uevent(&r.b, 40000, "remove", "0002:00:02.0", NULL);
+	tb_uevent(&r.b, 40001, "add", "0002:00:02.0", NULL);
+	tb_uevent(&r.b, 60000, "remove", "0002:00:03.0", NULL);
+	tb_uevent(&r.b, 60001, "add", "0002:00:03.0", NULL);
+	tb_drv(&r.b, 60993, &w, GT_EV_BIND, "0002:00:02.0", "vfio-pci", 0);
+	tb_drv(&r.b, 60994, &w, GT_EV_BIND, "0002:00:03.0", "vfio-pci", 0);
+	for (long i = 0; i < n; i++) {
+		snprintf(bdf, sizeof(bdf), "0001:%02lx:%02lx.%ld", (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7);
+		tb_drv(&r.b, 61000 + i * 0.01, &w, GT_EV_BIND, bdf, "vfio-pci", 0);
+	}
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	for (size_t i = 0; i < rep.f.n; i++)
+		stub += rep.f.v[i].kind == F_STUB_WITHOUT_VM;
+	/* the generated names repeat every 65,536 devices: all distinct here */
+	assert_int_equal(stub, n + 4);
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0001:9c:07.7"));
+	assert_string_equal(f->driver_from, "");
+	assert_string_equal(f->driver_to, "vfio-pci");
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0002:00:00.0"));
+	assert_string_equal(f->driver_from, "nouveau");
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0002:00:01.0"));
+	assert_string_equal(f->driver_from, "");
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0002:00:02.0"));
+	assert_null(strstr(f->chain, "re-added"));
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0002:00:03.0"));
+	assert_non_null(strstr(f->chain, "removed and re-added"));
+	report_free(&rep);
+}
+
 static void test_limits_lost_and_unknown_vm(void **state)
 {
 	const char *traces[1];
@@ -794,6 +845,7 @@ int main(void)
 		cmocka_unit_test(test_overlapping_writes_newest_is_the_cause),
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
+		cmocka_unit_test(test_stub_binds_of_many_devices),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
 		cmocka_unit_test(test_phases_from_trace_files),
