@@ -116,17 +116,10 @@ static int index_trans(struct model *m)
 /* The first entry of BDF in the index (its position when BDF has none). */
 static size_t dev_first(const struct model *m, const char *bdf)
 {
-	size_t lo = 0, hi = m->trans_by_dev ? m->n_trans : 0;
+	struct m_dev_trans key = { .bdf = bdf, .trans = 0 };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(m->trans_by_dev[mid].bdf, bdf) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return array_lower_bound(m->trans_by_dev, m->trans_by_dev ? m->n_trans : 0,
+				 sizeof(*m->trans_by_dev), &key, cmp_dev_trans);
 }
 
 /* The last entry of BDF whose transition is before TS, or NULL. */
