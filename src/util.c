@@ -277,6 +277,22 @@ void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const
 	free(start);
 }
 
+size_t array_lower_bound(const void *arr, size_t n, size_t elem, const void *key,
+			 int (*cmp)(const void *, const void *))
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp((const char *)arr + mid * elem, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct text_block {
 	struct text_block *next;
 	size_t used, size;

@@ -67,6 +67,11 @@ int array_reserve(void **arr, size_t *cap, size_t need, size_t elem);
  * writes) a few. qsort(3) when out of memory. */
 void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const void *));
 
+/* In N elements of ELEM bytes sorted by CMP, the index of the first not
+ * less than KEY (N when all are): where KEY is, or would go. */
+size_t array_lower_bound(const void *arr, size_t n, size_t elem, const void *key,
+			 int (*cmp)(const void *, const void *));
+
 /* Appends one zeroed element to *ARR (*N used of *CAP): its address, or
  * NULL when out of memory (nothing changed then). */
 void *array_push(void **arr, size_t *n, size_t *cap, size_t elem);

@@ -154,7 +154,7 @@ static void pve_hook_line(struct audit *a, struct pve_vm *vm, const struct conf_
 }
 
 static int pve_conf(struct audit *a, const char *path, const struct pve_mappings *maps,
-		    char *err, size_t errlen)
+		    struct hook_scans *scans, char *err, size_t errlen)
 {
 	struct pve_vm vm = { .conf = path, .maps = maps };
 	const char *base = strrchr(path, '/') + 1;
@@ -184,7 +184,7 @@ static int pve_conf(struct audit *a, const char *path, const struct pve_mappings
 		c.via = vm.via;
 		c.devs = (const char (*)[PCI_BDF_LEN])vm.devs;
 		c.ndevs = vm.ndevs;
-		ret = hook_rules_check(a, vm.script, &c);
+		ret = hook_rules_check(a, scans, vm.script, &c);
 	}
 	free(vm.devs);
 	return ret;
@@ -195,6 +195,7 @@ static int pve_confs(struct audit *a, char *err, size_t errlen)
 {
 	static const char *const dirs[] = { PVE_CONF_DIR };
 	struct pve_mappings maps = { 0 };
+	struct hook_scans scans = { 0 };
 	char **paths;
 	size_t n, i;
 	int ret;
@@ -203,7 +204,8 @@ static int pve_confs(struct audit *a, char *err, size_t errlen)
 	if (!ret && n)
 		pve_mappings_read(a->root, &maps);
 	for (i = 0; i < n && !ret; i++)
-		ret = pve_conf(a, paths[i], &maps, err, errlen);
+		ret = pve_conf(a, paths[i], &maps, &scans, err, errlen);
+	hook_scans_free(&scans);
 	pve_mappings_free(&maps);
 	conf_list_free(paths, n);
 	return ret;
@@ -241,7 +243,7 @@ static void libvirt_hook_rules(struct audit *a, const char *path)
 	} else {
 		snprintf(via, sizeof(via), "libvirt hook %s (every domain)", path);
 	}
-	hook_rules_check(a, path, &c);
+	hook_rules_check(a, NULL, path, &c);
 }
 
 /* Every file below DIR must be executable; directories are walked. */

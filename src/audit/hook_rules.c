@@ -16,6 +16,7 @@
 #include "audit/script_scan.h"
 #include "sys/rootfs.h"
 #include "sys/vmconf.h"
+#include "util.h"
 
 #define DOMAIN_XML_MAX	(1024 * 1024)
 
@@ -273,17 +274,47 @@ static void check_background(struct audit *a, const struct script_scan *s, const
 	}
 }
 
-int hook_rules_check(struct audit *a, const char *path, const struct hook_ctx *c)
+/* PATH's scan in SCANS, made now if it is not there yet; NULL without memory. */
+static const struct script_scan *scan_of(struct audit *a, struct hook_scans *scans, const char *path)
 {
-	struct script_scan s = { 0 };
-	int err = script_scan_file(a->root, path, &s);
+	struct hook_scan *h;
 
-	if (!err) {
-		check_override(a, &s, c);
-		check_slots(a, &s, c);
-		check_reattach(a, &s, c);
-		check_background(a, &s, c);
+	for (size_t i = 0; i < scans->n; i++)
+		if (!strcmp(scans->v[i].path, path))
+			return &scans->v[i].s;
+	if (!(h = array_push((void **)&scans->v, &scans->n, &scans->cap, sizeof(*scans->v))))
+		return NULL;
+	if (!(h->path = strdup(path)) || script_scan_file(a->root, path, &h->s)) {
+		free(h->path);
+		script_scan_free(&h->s);
+		scans->n--;
+		return NULL;
 	}
-	script_scan_free(&s);
-	return err;
+	return &h->s;
+}
+
+int hook_rules_check(struct audit *a, struct hook_scans *scans, const char *path,
+		     const struct hook_ctx *c)
+{
+	struct hook_scans once = { 0 };
+	const struct script_scan *s = scan_of(a, scans ? scans : &once, path);
+
+	if (s) {
+		check_override(a, s, c);
+		check_slots(a, s, c);
+		check_reattach(a, s, c);
+		check_background(a, s, c);
+	}
+	hook_scans_free(&once);
+	return s ? 0 : -ENOMEM;
+}
+
+void hook_scans_free(struct hook_scans *scans)
+{
+	for (size_t i = 0; i < scans->n; i++) {
+		free(scans->v[i].path);
+		script_scan_free(&scans->v[i].s);
+	}
+	free(scans->v);
+	memset(scans, 0, sizeof(*scans));
 }

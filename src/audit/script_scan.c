@@ -417,19 +417,86 @@ static bool func_def(const char *t, char *name, size_t size)
 	return true;
 }
 
-/* Drops the hits inside shell functions that no line outside them names. */
-static void drop_uncalled(struct script_scan *s)
+static int cmp_name(const void *a, const void *b)
 {
-	size_t kept = 0;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The index of NAME among the N sorted NAMES, or N. */
+static size_t name_at(const char *const *names, size_t n, const char *name)
+{
+	size_t k = array_lower_bound(names, n, sizeof(*names), &name, cmp_name);
+
+	return k < n && !strcmp(names[k], name) ? k : n;
+}
+
+/* Marks in CALLED each of the N sorted function NAMES that line L names
+ * as a whole word outside the function itself: every word of the line
+ * looked up once (what find_word() would say for each name; a name is
+ * word characters only, func_def() says so). */
+static void mark_called(const char *const *names, size_t n, const struct script_line *l, bool *called)
+{
+	char word[64];
+
+	for (const char *p = l->text; *p;) {
+		size_t len = 0, k;
+
+		while (*p && !is_word_char(*p))
+			p++;
+		while (is_word_char(p[len]))
+			len++;
+		if (len && len < sizeof(word)) {
+			memcpy(word, p, len);
+			word[len] = '\0';
+			k = name_at(names, n, word);
+			if (k < n && (!l->func || strcmp(l->func, names[k])))
+				called[k] = true;
+		}
+		p += len;
+	}
+}
+
+/* Drops the hits inside shell functions that no line outside them names.
+ * The lines are read once for all the functions, not once per hit: 87,000
+ * hits in a function nobody calls took 29 s. Returns 0 or -ENOMEM. */
+static int drop_uncalled(struct script_scan *s)
+{
+	const char **names = NULL;
+	size_t n_names = 0, cap_names = 0, kept = 0, distinct = 0;
+	bool *called, *keep;
 
 	for (size_t i = 0; i < s->n; i++) {
-		struct script_hit *h = &s->hits[i];
-		bool called = !h->func;
+		const char **slot;
 
-		for (size_t k = 0; k < s->nlines && !called; k++)
-			called = (!s->lines[k].func || strcmp(s->lines[k].func, h->func)) &&
-				 find_word(s->lines[k].text, h->func);
-		if (called) {
+		if (!s->hits[i].func)
+			continue;
+		if (!(slot = array_push((void **)&names, &n_names, &cap_names, sizeof(*names)))) {
+			free(names);
+			return -ENOMEM;
+		}
+		*slot = s->hits[i].func;
+	}
+	array_sort(names, n_names, sizeof(*names), cmp_name);
+	for (size_t i = 0; i < n_names; i++)
+		if (!distinct || strcmp(names[distinct - 1], names[i]))
+			names[distinct++] = names[i];
+	called = calloc(distinct ? distinct : 1, sizeof(*called));
+	keep = calloc(s->n ? s->n : 1, sizeof(*keep));
+	if (!called || !keep) {
+		free(called);
+		free(keep);
+		free(names);
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < s->nlines && distinct; k++)
+		mark_called(names, distinct, &s->lines[k], called);
+	/* all decided before a hit is freed: NAMES are the hits' own strings */
+	for (size_t i = 0; i < s->n; i++)
+		keep[i] = !s->hits[i].func || called[name_at(names, distinct, s->hits[i].func)];
+	for (size_t i = 0; i < s->n; i++) {
+		struct script_hit *h = &s->hits[i];
+
+		if (keep[i]) {
 			s->hits[kept++] = *h;
 			continue;
 		}
@@ -437,10 +504,14 @@ static void drop_uncalled(struct script_scan *s)
 		free(h->text);
 		free(h->func);
 	}
+	free(keep);
+	free(called);
+	free(names);
 	s->n = kept;
 	s->seen = 0;
 	for (size_t i = 0; i < s->n; i++)
 		s->seen |= 1u << s->hits[i].act;
+	return 0;
 }
 
 static int scan_line(const char *root, const char *file, int lineno, const char *t, int level,
@@ -511,9 +582,7 @@ int script_scan_file(const char *root, const char *path, struct script_scan *s)
 {
 	int err = scan_level(root, path, 0, s);
 
-	if (!err)
-		drop_uncalled(s);
-	return err;
+	return err ? err : drop_uncalled(s);
 }
 
 int script_scan_command(const char *root, const char *file, int line, const char *cmd,
@@ -521,9 +590,7 @@ int script_scan_command(const char *root, const char *file, int line, const char
 {
 	int err = scan_line(root, file, line, cmd, -1, NULL, s);
 
-	if (!err)
-		drop_uncalled(s);
-	return err;
+	return err ? err : drop_uncalled(s);
 }
 
 void script_scan_free(struct script_scan *s)

@@ -807,17 +807,12 @@ static void stub_without_vm(const struct model *m, const struct custody_set *cs,
 			struct c_episode e = { 0 };
 
 			/* a re-add shortly before: the add that woke udev */
-			for (size_t k = 0; k < m->n_trans; k++) {
-				const struct m_trans *r = &m->trans[k];
-
-				if (strcmp(r->bdf, t->bdf) || r->ts_ns >= t->ts_ns ||
-				    r->ts_ns + CUSTODY_START_WINDOW_NS < t->ts_ns)
-					continue;
-				if (r->kind == M_REMOVE)
-					e.removed = r;
-				if (r->kind == M_ADD)
-					e.readd = r;
-			}
+			e.removed = model_last_trans(m, t->bdf, t->ts_ns, M_REMOVE);
+			e.readd = model_last_trans(m, t->bdf, t->ts_ns, M_ADD);
+			if (e.removed && e.removed->ts_ns + CUSTODY_START_WINDOW_NS < t->ts_ns)
+				e.removed = NULL;
+			if (e.readd && e.readd->ts_ns + CUSTODY_START_WINDOW_NS < t->ts_ns)
+				e.readd = NULL;
 			explain(m, f, t, &e, 0);
 			chain_text(m, f, &e);
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Building a report: the model, the findings, and a timeline per VM. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,30 +207,92 @@ static int cmp_row(const void *a, const void *b)
 	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
 }
 
+/* A VM run or an after-stop hook's end, by VM id then time: what
+ * hook_deltas() and the one-timeline-per-VM rule look up by binary search
+ * rather than by a walk per row or per VM (traces of many hook runs or
+ * many VM runs made those quadratic). */
+struct by_vm {
+	const char *id;		/* "" for a hook that names no VM (a user rule) */
+	uint64_t ts_ns;		/* the VM's start, the hook's end */
+	size_t i;		/* in the model's vms */
+};
+
+static int cmp_by_vm(const void *a, const void *b)
+{
+	const struct by_vm *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The last entry of ID strictly before TS, or NULL. */
+static const struct by_vm *last_before(const struct by_vm *v, size_t n, const char *id, uint64_t ts)
+{
+	size_t k = array_lower_bound(v, n, sizeof(*v), &(struct by_vm){ .id = id, .ts_ns = ts }, cmp_by_vm);
+
+	return k && !strcmp(v[k - 1].id, id) ? &v[k - 1] : NULL;
+}
+
+/* The model's VM runs by id, then start; NULL (R->oom) without memory. */
+static struct by_vm *vms_by_id(struct report *r)
+{
+	struct by_vm *v = reallocarray(NULL, r->m.n_vms ? r->m.n_vms : 1, sizeof(*v));
+
+	if (!v) {
+		r->oom = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < r->m.n_vms; i++)
+		v[i] = (struct by_vm){ .id = r->m.vms[i].id, .ts_ns = r->m.vms[i].start_ns, .i = i };
+	array_sort(v, r->m.n_vms, sizeof(*v), cmp_by_vm);
+	return v;
+}
+
 /* "+0.84 s after hook exit": rows after the end of a hook that gives the
  * devices back, until the VM starts again. */
-static void hook_deltas(struct report *r)
+static void hook_deltas(struct report *r, const struct by_vm *vms)
 {
+	struct by_vm *ends = NULL;
+	size_t n_ends = 0, cap_ends = 0;
+
+	for (size_t k = 0; k < r->m.n_hooks; k++) {
+		const struct m_hook *h = &r->m.hooks[k];
+		struct by_vm *e;
+
+		if (!hook_is_after_stop(h) || !h->end_ns)
+			continue;
+		if (!(e = array_push((void **)&ends, &n_ends, &cap_ends, sizeof(*ends)))) {
+			r->oom = true;
+			free(ends);
+			return;
+		}
+		*e = (struct by_vm){ .id = h->vm, .ts_ns = h->end_ns };
+	}
+	array_sort(ends, n_ends, sizeof(*ends), cmp_by_vm);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		struct tl_row *x = &r->rows[i];
-		uint64_t last_end = 0;
+		/* a hook run for this VM, or for any (hook_for_vm) */
+		const struct by_vm *own = last_before(ends, n_ends, x->vm, x->ts_ns);
+		const struct by_vm *any = last_before(ends, n_ends, "", x->ts_ns);
+		uint64_t last_end = own ? own->ts_ns : 0;
+		const struct by_vm *start;
 
-		for (size_t k = 0; k < r->m.n_hooks; k++) {
-			const struct m_hook *h = &r->m.hooks[k];
-
-			if (hook_for_vm(h, x->vm) && hook_is_after_stop(h) && h->end_ns &&
-			    h->end_ns < x->ts_ns && h->end_ns > last_end)
-				last_end = h->end_ns;
-		}
-		for (size_t k = 0; k < r->m.n_vms && last_end; k++)
-			if (!strcmp(r->m.vms[k].id, x->vm) && r->m.vms[k].start_ns > last_end &&
-			    r->m.vms[k].start_ns <= x->ts_ns)
-				last_end = 0;
+		if (any && any->ts_ns > last_end)
+			last_end = any->ts_ns;
+		/* the VM started again since: its custody went on */
+		start = last_before(vms, r->m.n_vms, x->vm, x->ts_ns + 1);
+		if (last_end && start && start->ts_ns > last_end)
+			last_end = 0;
 		if (last_end) {
 			x->after_hook = true;
 			x->delay_s = (x->ts_ns - last_end) / 1e9;
 		}
 	}
+	free(ends);
 }
 
 static bool in_phase(const struct report *r, uint64_t ts)
@@ -291,7 +354,8 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 {
 	const char *vm = o->vm, *device = o->device, *hook_pattern = o->hook_pattern, *phase = o->phase;
 	char norm[PCI_BDF_LEN];
-	bool known = !vm;
+	bool known = !vm, *timeline_of;
+	struct by_vm *vms;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -340,17 +404,33 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < r->m.n_vms; i++) {
-		bool dup = false;
-
-		for (size_t k = 0; k < i; k++)
-			dup |= !strcmp(r->m.vms[k].id, r->m.vms[i].id) && r->m.vms[k].n_devs;
-		if (!dup && (!vm || !strcmp(vm, r->m.vms[i].id)))
-			vm_timeline(r, &r->m.vms[i]);
+	vms = vms_by_id(r);
+	timeline_of = calloc(r->m.n_vms ? r->m.n_vms : 1, sizeof(*timeline_of));
+	if (!vms || !timeline_of) {
+		free(vms);
+		free(timeline_of);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
+	/* one timeline per VM id: from its first run (in the model's order)
+	 * with devices, and from every run before that one */
+	for (size_t g = 0, end; g < r->m.n_vms; g = end) {
+		size_t first_with_devs = SIZE_MAX;
+
+		for (end = g; end < r->m.n_vms && !strcmp(vms[end].id, vms[g].id); end++)
+			if (r->m.vms[vms[end].i].n_devs && vms[end].i < first_with_devs)
+				first_with_devs = vms[end].i;
+		for (size_t k = g; k < end; k++)
+			timeline_of[vms[k].i] = vms[k].i <= first_with_devs;
+	}
+	for (size_t i = 0; i < r->m.n_vms; i++)
+		if (timeline_of[i] && (!vm || !strcmp(vm, r->m.vms[i].id)))
+			vm_timeline(r, &r->m.vms[i]);
 	/* the same event can show for two runs of a VM: keep one row */
 	array_sort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);
-	hook_deltas(r);
+	hook_deltas(r, vms);
+	free(vms);
+	free(timeline_of);
 	if (r->phase)
 		keep_phase(r);
 	else if (r->m.n_phases > 1)

@@ -79,6 +79,17 @@ struct m_trans {
 	uint64_t rec_id;
 };
 
+/* A transition in the index by device (bdf, then time), with the latest
+ * driver change (bind, unbind, remove), remove and add of its device up
+ * to it: indices into trans, M_NO_TRANS for none. The driver a device had
+ * at any moment is then a binary search, not a walk of every transition
+ * (a finding per stub bind of many devices made that quadratic). */
+#define M_NO_TRANS UINT32_MAX
+struct m_dev_trans {
+	const char *bdf;		/* its transition's */
+	uint32_t trans, last_change, last_remove, last_add;
+};
+
 struct m_dynid {
 	uint64_t ts_ns;
 	uint64_t removed_ns;		/* remove_id seen, 0: never */
@@ -253,6 +264,7 @@ struct model {
 	struct m_proc *procs; size_t n_procs, cap_procs;
 	struct m_write *writes; size_t n_writes, cap_writes;
 	struct m_trans *trans; size_t n_trans, cap_trans;
+	struct m_dev_trans *trans_by_dev;	/* n_trans of them, once loaded */
 	struct m_dynid *dynids; size_t n_dynids, cap_dynids;
 	struct m_mark *marks; size_t n_marks, cap_marks;
 	struct m_exit *exits; size_t n_exits, cap_exits;
@@ -329,6 +341,10 @@ void model_argv_line(const struct m_proc *p, char *buf, size_t size);
 
 /* The driver BDF was on just before TS ("" unbound, NULL unknown). */
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts);
+
+/* The latest transition of KIND (M_REMOVE or M_ADD) of BDF before TS, or NULL. */
+const struct m_trans *model_last_trans(const struct model *m, const char *bdf, uint64_t ts,
+				       enum m_trans_kind kind);
 
 /* Does the trace mention device BDF anywhere (snapshot, transition, VM, write)? */
 bool model_knows_device(const struct model *m, const char *bdf);

@@ -67,8 +67,84 @@ static uint64_t wall_ns(const struct model *m, uint64_t mono)
 #define PUSH(m, field) model_kept(m, array_push((void **)&(m)->field, &(m)->n_##field, \
 						&(m)->cap_##field, sizeof(*(m)->field)))
 
+static int cmp_dev_trans(const void *a, const void *b)
+{
+	const struct m_dev_trans *x = a, *y = b;
+	int c = strcmp(x->bdf, y->bdf);
+
+	if (c)
+		return c;
+	return x->trans < y->trans ? -1 : x->trans > y->trans;
+}
+
+/* M->trans_by_dev from M->trans (in time order by then); 0 or -ENOMEM. */
+static int index_trans(struct model *m)
+{
+	struct m_dev_trans *v;
+
+	free(m->trans_by_dev);
+	m->trans_by_dev = NULL;
+	if (!m->n_trans)
+		return 0;
+	if (m->n_trans >= M_NO_TRANS || !(v = reallocarray(NULL, m->n_trans, sizeof(*v))))
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n_trans; i++)
+		v[i] = (struct m_dev_trans){ .bdf = m->trans[i].bdf, .trans = i };
+	/* one run in order for a storm on one device: one pass */
+	array_sort(v, m->n_trans, sizeof(*v), cmp_dev_trans);
+	for (size_t i = 0; i < m->n_trans; i++) {
+		enum m_trans_kind kind = m->trans[v[i].trans].kind;
+
+		if (i && !strcmp(v[i - 1].bdf, v[i].bdf)) {
+			v[i].last_change = v[i - 1].last_change;
+			v[i].last_remove = v[i - 1].last_remove;
+			v[i].last_add = v[i - 1].last_add;
+		} else {
+			v[i].last_change = v[i].last_remove = v[i].last_add = M_NO_TRANS;
+		}
+		if (kind == M_BIND || kind == M_UNBIND || kind == M_REMOVE)
+			v[i].last_change = v[i].trans;
+		if (kind == M_REMOVE)
+			v[i].last_remove = v[i].trans;
+		if (kind == M_ADD)
+			v[i].last_add = v[i].trans;
+	}
+	m->trans_by_dev = v;
+	return 0;
+}
+
+/* The first entry of BDF in the index (its position when BDF has none). */
+static size_t dev_first(const struct model *m, const char *bdf)
+{
+	struct m_dev_trans key = { .bdf = bdf, .trans = 0 };
+
+	return array_lower_bound(m->trans_by_dev, m->trans_by_dev ? m->n_trans : 0,
+				 sizeof(*m->trans_by_dev), &key, cmp_dev_trans);
+}
+
+/* The last entry of BDF whose transition is before TS, or NULL. */
+static const struct m_dev_trans *dev_last_before(const struct model *m, const char *bdf, uint64_t ts)
+{
+	size_t first = dev_first(m, bdf), lo = first, hi = first;
+
+	while (hi < m->n_trans && m->trans_by_dev && !strcmp(m->trans_by_dev[hi].bdf, bdf))
+		hi++;
+	/* a device's entries are in time order: the first not before TS */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->trans[m->trans_by_dev[mid].trans].ts_ns < ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > first ? &m->trans_by_dev[lo - 1] : NULL;
+}
+
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts)
 {
+	const struct m_dev_trans *last = dev_last_before(m, bdf, ts);
+	size_t first = dev_first(m, bdf);
 	const char *drv = NULL;
 
 	for (size_t i = 0; i < m->n_pci; i++)
@@ -76,23 +152,28 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
 			drv = m->pci[i].driver;
 	/* only a bound device can be unbound: a snapshot that caught it between
 	 * drivers (or none at all) is told by its first unbind */
-	for (size_t i = 0; (!drv || !drv[0]) && i < m->n_trans; i++)
-		if (!strcmp(m->trans[i].bdf, bdf)) {
-			if (m->trans[i].kind == M_UNBIND && m->trans[i].driver[0])
-				drv = m->trans[i].driver;
-			break;
-		}
-	for (size_t i = 0; i < m->n_trans && m->trans[i].ts_ns < ts; i++) {
-		const struct m_trans *t = &m->trans[i];
+	if ((!drv || !drv[0]) && first < m->n_trans && !strcmp(m->trans_by_dev[first].bdf, bdf)) {
+		const struct m_trans *t = &m->trans[m->trans_by_dev[first].trans];
 
-		if (strcmp(t->bdf, bdf))
-			continue;
-		if (t->kind == M_BIND)
+		if (t->kind == M_UNBIND && t->driver[0])
 			drv = t->driver;
-		else if (t->kind == M_UNBIND || t->kind == M_REMOVE)
-			drv = "";
+	}
+	if (last && last->last_change != M_NO_TRANS) {
+		const struct m_trans *t = &m->trans[last->last_change];
+
+		drv = t->kind == M_BIND ? t->driver : "";
 	}
 	return drv;
+}
+
+const struct m_trans *model_last_trans(const struct model *m, const char *bdf, uint64_t ts,
+				       enum m_trans_kind kind)
+{
+	const struct m_dev_trans *last = dev_last_before(m, bdf, ts);
+	uint32_t i = !last ? M_NO_TRANS : kind == M_REMOVE ? last->last_remove :
+		     kind == M_ADD ? last->last_add : M_NO_TRANS;
+
+	return i == M_NO_TRANS ? NULL : &m->trans[i];
 }
 
 bool model_knows_device(const struct model *m, const char *bdf)
@@ -1229,7 +1310,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	array_sort(m->states, m->n_states, sizeof(*m->states), cmp_state);
 	link_causes(m);
 	dynids_from_writes(m);
-	if (model_index_procs(m) < 0) {
+	if (index_trans(m) < 0 || model_index_procs(m) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -1254,6 +1335,7 @@ void model_free(struct model *m)
 	free(m->procs);
 	free(m->writes);
 	free(m->trans);
+	free(m->trans_by_dev);
 	free(m->dynids);
 	free(m->marks);
 	free(m->files);

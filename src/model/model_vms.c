@@ -110,10 +110,34 @@ static bool parse_qemu(const struct model *m, const struct m_proc *p, struct m_v
 	return true;
 }
 
-/* Was "qm stop|shutdown ID" or "virsh shutdown|destroy NAME" run while the
- * VM ran? Otherwise its stop came from inside the guest. qm is a Perl
- * script: its argv starts with the interpreter, so look for the pair. */
-static bool stop_requested(const struct model *m, const struct m_vm *vm)
+/* A "qm stop|shutdown ID" or "virsh shutdown|destroy NAME" seen: the VM it
+ * names and when it was run. */
+struct stop_cmd {
+	const char *id;		/* in the process's argv */
+	uint64_t ts_ns;
+};
+
+struct stop_cmds {
+	struct stop_cmd *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int cmp_stop_cmd(const void *a, const void *b)
+{
+	const struct stop_cmd *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
+}
+
+/* Every stop command of the trace, by VM then time: gathered once, not
+ * from every process for every VM (a trace of many VM runs made that
+ * quadratic). qm is a Perl script: its argv starts with the interpreter,
+ * so look for the pair anywhere. */
+static void stop_cmds_of(const struct model *m, struct stop_cmds *out)
 {
 	for (size_t i = 0; i < m->n_procs; i++) {
 		const struct m_proc *p = &m->procs[i];
@@ -121,21 +145,37 @@ static bool stop_requested(const struct model *m, const struct m_vm *vm)
 		struct args args;
 		const char *a;
 
-		if ((!qm && !virsh) || !p->start_ns || p->start_ns < vm->start_ns ||
-		    (vm->stop_ns && p->start_ns > vm->stop_ns))
+		if ((!qm && !virsh) || !p->start_ns)
 			continue;
 		args_of(p, &args);
 		for (int k = 0; (a = arg_at(&args, k)); k++) {
 			const char *id = arg_at(&args, k + 1);
+			struct stop_cmd *c;
 
-			if (!id || strcmp(id, vm->id))
+			if (!id || !((qm && (!strcmp(a, "stop") || !strcmp(a, "shutdown"))) ||
+				     (virsh && (!strcmp(a, "shutdown") || !strcmp(a, "destroy")))))
 				continue;
-			if ((qm && (!strcmp(a, "stop") || !strcmp(a, "shutdown"))) ||
-			    (virsh && (!strcmp(a, "shutdown") || !strcmp(a, "destroy"))))
-				return true;
+			c = array_push((void **)&out->v, &out->n, &out->cap, sizeof(*out->v));
+			if (!c) {
+				out->oom = true;
+				return;
+			}
+			*c = (struct stop_cmd){ .id = id, .ts_ns = p->start_ns };
 		}
 	}
-	return false;
+	array_sort(out->v, out->n, sizeof(*out->v), cmp_stop_cmd);
+}
+
+/* Was a stop command for VM run while it ran? Otherwise its stop came from
+ * inside the guest. */
+static bool stop_requested(const struct stop_cmds *cmds, const struct m_vm *vm)
+{
+	struct stop_cmd key = { .id = vm->id, .ts_ns = vm->start_ns };
+	/* the first for VM at or after its start */
+	size_t lo = array_lower_bound(cmds->v, cmds->n, sizeof(*cmds->v), &key, cmp_stop_cmd);
+
+	return lo < cmds->n && !strcmp(cmds->v[lo].id, vm->id) &&
+	       (!vm->stop_ns || cmds->v[lo].ts_ns <= vm->stop_ns);
 }
 
 /* When PID exited after AFTER, with its name and status. A child that never
@@ -218,6 +258,14 @@ static bool by_root(const struct model *m, const struct m_proc *p)
 
 void model_find_vms(struct model *m)
 {
+	struct stop_cmds cmds = { 0 };
+
+	stop_cmds_of(m, &cmds);
+	if (cmds.oom) {
+		free(cmds.v);
+		m->oom = true;
+		return;
+	}
 	for (size_t i = 0; i < m->n_procs; i++) {
 		const struct m_proc *p = &m->procs[i];
 		struct m_vm vm = { 0 }, *out;
@@ -244,10 +292,11 @@ void model_find_vms(struct model *m)
 			add_conf_devs(m, &vm);
 		out = model_kept(m, array_push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms)));
 		if (!out)
-			return;
+			break;
 		*out = vm;
-		out->stop_requested = stop_requested(m, out);
+		out->stop_requested = stop_requested(&cmds, out);
 	}
+	free(cmds.v);
 }
 
 static const struct m_vm *vm_by_id(const struct model *m, const char *id)

@@ -681,6 +681,47 @@ static void test_hook_rules(void **state)
 	assert_int_equal(count(f, "hook-reattach-managed"), 1);
 }
 
+/* One hookscript for four VMs, scanned once for all of them (the shape
+ * that read a 255 KiB script per VM, and every line of it per start in a
+ * function nobody calls): each VM still gets its own findings, named by
+ * its own config. */
+static void test_hook_shared_by_vms(void **state)
+{
+	struct fx *f = *state;
+	const size_t n = 87000;
+	char *text = malloc(64 + 3 * n + 256), *p = text, conf[64];
+	const struct audit_finding *x;
+
+	assert_non_null(text);
+	clean_tree(f);
+	p += sprintf(p, "#!/bin/sh\nqq() {\n");
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "a&\n");
+	sprintf(p, "}\n[ \"$2\" = post-stop ] && nohup /usr/local/bin/gpu-watch.sh &\n");
+	tree_put_mode(&f->t, "/var/lib/vz/snippets/gpu-hook.sh", text, 0755);
+	free(text);
+	for (int vm = 111; vm <= 114; vm++) {
+		snprintf(conf, sizeof(conf), "/etc/pve/qemu-server/%d.conf", vm);
+		tree_put(&f->t, conf, "hookscript: local:snippets/gpu-hook.sh\nhostpci0: 0000:0a:00,pcie=1\n");
+	}
+	run(f, NULL);
+	dump_findings(f);
+	/* qq is never called: only the last line starts anything */
+	assert_int_equal(count(f, "hook-background"), 4);
+	for (int vm = 111; vm <= 114; vm++) {
+		char via[64];
+		bool found = false;
+
+		snprintf(via, sizeof(via), "VM %d: hookscript: local:snippets/gpu-hook.sh", vm);
+		for (size_t i = 0; i < f->a.n; i++) {
+			x = &f->a.f[i];
+			found |= !strcmp(x->rule, "hook-background") && x->line == (int)n + 4 &&
+				 strstr(x->via, via);
+		}
+		assert_true(found);
+	}
+}
+
 /* One hook file for both directions, as the single /etc/libvirt/hooks/qemu
  * of older guides has it (a case on the operation, $2): the start branch
  * sets driver_override and reprobes, the release branch unbinds and
@@ -937,6 +978,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_builtin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hook_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hook_shared_by_vms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hook_rules_harmless, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hook_phases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_units_udev_run, setup, teardown),

@@ -212,6 +212,47 @@ static void test_script_scan_commands(void **state)
 	script_scan_free(&s);
 }
 
+/* The shape that made the scan quadratic: a hook of 87,000 background
+ * starts inside a function nobody calls (one look at the lines per hit),
+ * then called. A function names itself, or is named inside a longer word,
+ * a call is still none; a name next to punctuation is. */
+static void test_script_scan_big_uncalled_function(void **state)
+{
+	struct tree *t = *state;
+	struct script_scan s = { 0 };
+	const size_t n = 87000;
+	char *text = malloc(64 + 3 * n + 256), *p = text;
+
+	assert_non_null(text);
+	p += sprintf(p, "#!/bin/sh\nqq() {\n");
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "a&\n");
+	p += sprintf(p, "}\n");
+	tree_put(t, "/big.sh", text);
+	assert_int_equal(script_scan_file(t->root, "/big.sh", &s), 0);
+	assert_int_equal(hits(&s, ACT_BACKGROUND), 0);
+	assert_false(script_has(&s, ACT_BACKGROUND));
+	script_scan_free(&s);
+	sprintf(p, "[ \"$2\" = post-stop ] && qq\n");
+	tree_put(t, "/big-called.sh", text);
+	assert_int_equal(script_scan_file(t->root, "/big-called.sh", &s), 0);
+	assert_int_equal(hits(&s, ACT_BACKGROUND), n);
+	script_scan_free(&s);
+	free(text);
+
+	tree_put(t, "/words.sh",
+		 "#!/bin/sh\n"
+		 "again() {\n\tsetsid x &\n\tagain\n}\n"
+		 "part() {\n\techo 1 > /sys/bus/pci/rescan\n}\n"
+		 "used() {\n\techo x > /sys/bus/pci/drivers/nouveau/bind\n}\n"
+		 "echo parted party_x ${used}\n");
+	assert_int_equal(script_scan_file(t->root, "/words.sh", &s), 0);
+	assert_int_equal(hits(&s, ACT_BACKGROUND), 0);	/* again: only by itself */
+	assert_int_equal(hits(&s, ACT_RESCAN), 0);	/* part: inside longer words */
+	assert_int_equal(hits(&s, ACT_BIND_HOST), 1);	/* used: "${used}" names it */
+	script_scan_free(&s);
+}
+
 /* Hostile input: a long line, binary junk, a loop of scripts calling
  * each other, a script that is a FIFO. */
 static void test_script_scan_hostile(void **state)
@@ -369,6 +410,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_script_scan_acts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_library_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_scan_big_uncalled_function, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pve_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sd_units, setup, teardown),

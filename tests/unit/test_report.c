@@ -445,6 +445,140 @@ static void test_stub_without_vm_udev(void **state)
 	report_free(&rep);
 }
 
+/* Many devices, each bound to a stub once, outside any VM (the shape that
+ * made stub_without_vm quadratic: a walk of every transition per finding).
+ * Each is a finding, and what came before each bind is still told: the
+ * snapshot's driver, the last unbind, a re-add within the start window
+ * (one 20 s old is not). */
+static void test_stub_binds_of_many_devices(void **state)
+{
+	struct gt_task w = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const long n = 40000;
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+	size_t stub = 0;
+	char bdf[PCI_BDF_LEN];
+
+	proxmox_vm_runs(&r, "fentry", "many-devices.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_pci(&r.b, "0002:00:00.0", "10de", "1b80", "nouveau");
+	tb_drv(&r.b, 60990, &w, GT_EV_BIND, "0002:00:00.0", "vfio-pci", 0);
+	tb_pci(&r.b, "0002:00:01.0", "10de", "1b80", "nouveau");
+	tb_drv(&r.b, 60991, &w, GT_EV_UNBIND, "0002:00:01.0", "nouveau", 0);
+	tb_drv(&r.b, 60992, &w, GT_EV_BIND, "0002:00:01.0", "vfio-pci", 0);
+	tb_uevent(&r.b, 40000, "remove", "0002:00:02.0", NULL);
+	tb_uevent(&r.b, 40001, "add", "0002:00:02.0", NULL);
+	tb_uevent(&r.b, 60000, "remove", "0002:00:03.0", NULL);
+	tb_uevent(&r.b, 60001, "add", "0002:00:03.0", NULL);
+	tb_drv(&r.b, 60993, &w, GT_EV_BIND, "0002:00:02.0", "vfio-pci", 0);
+	tb_drv(&r.b, 60994, &w, GT_EV_BIND, "0002:00:03.0", "vfio-pci", 0);
+	for (long i = 0; i < n; i++) {
+		snprintf(bdf, sizeof(bdf), "0001:%02lx:%02lx.%ld", (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7);
+		tb_drv(&r.b, 61000 + i * 0.01, &w, GT_EV_BIND, bdf, "vfio-pci", 0);
+	}
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	for (size_t i = 0; i < rep.f.n; i++)
+		stub += rep.f.v[i].kind == F_STUB_WITHOUT_VM;
+	/* the generated names repeat every 65,536 devices: all distinct here */
+	assert_int_equal(stub, n + 4);
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0001:9c:07.7"));
+	assert_string_equal(f->driver_from, "");
+	assert_string_equal(f->driver_to, "vfio-pci");
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0002:00:00.0"));
+	assert_string_equal(f->driver_from, "nouveau");
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0002:00:01.0"));
+	assert_string_equal(f->driver_from, "");
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0002:00:02.0"));
+	assert_null(strstr(f->chain, "re-added"));
+	assert_non_null(f = find(&rep, F_STUB_WITHOUT_VM, "0002:00:03.0"));
+	assert_non_null(strstr(f->chain, "removed and re-added"));
+	report_free(&rep);
+}
+
+/* The timeline row whose text starts with WHAT, the last such. */
+static const struct tl_row *row_of(const struct report *rep, const char *what)
+{
+	const struct tl_row *found = NULL;
+
+	for (size_t i = 0; i < rep->n_rows; i++)
+		if (!strncmp(rep->rows[i].what, what, strlen(what)))
+			found = &rep->rows[i];
+	return found;
+}
+
+/* 40,000 post-stop hook runs (the shape that made the timeline's "after
+ * hook exit" quadratic: every row against every hook): each a hook run of
+ * VM 111, and a row's delay counts from the last one's exit before it. */
+static void test_many_hook_runs(void **state)
+{
+	struct gt_task w = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const long n = 40000;
+	const struct tl_row *x;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "many-hooks.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	for (long i = 0; i < n; i++) {
+		struct gt_task t = tb_task(100000 + i, "x", 1, "systemd", 0);
+
+		tb_exec(&r.b, 61000 + i * 0.01, &t, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+		tb_exit(&r.b, 61000 + i * 0.01 + 0.005, &t, 0);
+	}
+	reprobe_to_vfio(&r, 70000, &w, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.n_hooks, n + 1);
+	assert_non_null(x = row_of(&rep, "VM 111 started"));
+	assert_false(x->after_hook);
+	/* the last run exited at 61400 ms, the bind came at 70010.5 (the
+	 * first run of the story exited at 61000) */
+	assert_non_null(x = row_of(&rep, GPU " -> vfio-pci"));
+	assert_true(x->after_hook);
+	assert_true(x->delay_s > 8.60 && x->delay_s < 8.62);
+	assert_non_null(find(&rep, F_REBIND_AFTER_RETURN, GPU));
+	report_free(&rep);
+}
+
+/* 40,000 VM runs (the shape that made the stop command's search and the
+ * one-timeline-per-VM rule quadratic): each its own VM, a stop asked for
+ * one of them while it ran, and one asked for before another started. */
+static void test_many_vm_runs(void **state)
+{
+	struct gt_task qm = tb_task(7000, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
+	struct gt_task early = tb_task(7001, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
+	const long n = 40000;
+	struct report rep;
+	struct run r;
+	char argv[128];
+	int seen = 0;
+
+	proxmox_vm_runs(&r, "fentry", "many-vms.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_exec(&r.b, 60500, &early, "/usr/bin/perl /usr/sbin/qm stop 1006");
+	for (long i = 0; i < n; i++) {
+		struct gt_task t = tb_task(100000 + i, "kvm", 1, "systemd", 0);
+
+		snprintf(argv, sizeof(argv), "/usr/bin/kvm -id %ld -name vm", 1000 + i);
+		tb_exec(&r.b, 61000 + i * 0.01, &t, argv);
+	}
+	tb_exec(&r.b, 62000, &qm, "/usr/bin/perl /usr/sbin/qm stop 1005");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	assert_int_equal(rep.m.n_vms, n + 1);
+	for (size_t i = 0; i < rep.m.n_vms; i++) {
+		const struct m_vm *vm = &rep.m.vms[i];
+
+		if (!strcmp(vm->id, "1005") || !strcmp(vm->id, "1006") || !strcmp(vm->id, "111")) {
+			assert_int_equal(vm->stop_requested, !strcmp(vm->id, "1005"));
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 3);
+	assert_non_null(row_of(&rep, "VM 40999 started"));
+	assert_non_null(row_of(&rep, "VM 111 stopped"));
+	report_free(&rep);
+}
+
 static void test_limits_lost_and_unknown_vm(void **state)
 {
 	const char *traces[1];
@@ -926,6 +1060,9 @@ int main(void)
 		cmocka_unit_test(test_overlapping_writes_newest_is_the_cause),
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
+		cmocka_unit_test(test_stub_binds_of_many_devices),
+		cmocka_unit_test(test_many_hook_runs),
+		cmocka_unit_test(test_many_vm_runs),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_trace_without_end_is_truncated),

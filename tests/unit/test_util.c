@@ -112,6 +112,20 @@ static int cmp_key(const void *a, const void *b)
 	return (x->key > y->key) - (x->key < y->key);
 }
 
+/* The first element not less than the key: its first copy when there are
+ * several, where it would go when absent, N past the end. */
+static void test_array_lower_bound(void **state)
+{
+	struct keyed v[] = { { 1, 0 }, { 3, 1 }, { 3, 2 }, { 3, 3 }, { 8, 4 } };
+	const size_t n = sizeof(v) / sizeof(v[0]);
+
+	assert_int_equal(array_lower_bound(v, n, sizeof(v[0]), &(struct keyed){ .key = 3 }, cmp_key), 1);
+	assert_int_equal(array_lower_bound(v, n, sizeof(v[0]), &(struct keyed){ .key = 0 }, cmp_key), 0);
+	assert_int_equal(array_lower_bound(v, n, sizeof(v[0]), &(struct keyed){ .key = 4 }, cmp_key), 4);
+	assert_int_equal(array_lower_bound(v, n, sizeof(v[0]), &(struct keyed){ .key = 9 }, cmp_key), n);
+	assert_int_equal(array_lower_bound(v, 0, sizeof(v[0]), &(struct keyed){ .key = 1 }, cmp_key), 0);
+}
+
 /* Sorted, and stable: equal keys keep their order (what a report's rows
  * rely on), for arrays in order, in runs, reversed and random. */
 static void test_array_sort(void **state)
@@ -197,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_fd_read_full),
 		cmocka_unit_test(test_str_has_suffix),
 		cmocka_unit_test(test_array_sort),
+		cmocka_unit_test(test_array_lower_bound),
 		cmocka_unit_test(test_pci_name_is_sysfs),
 		cmocka_unit_test(test_dl_open_syms),
 		cmocka_unit_test(test_report_format_parse),
