@@ -579,6 +579,66 @@ static void test_many_vm_runs(void **state)
 	report_free(&rep);
 }
 
+/* 20,000 processes in systemd units and 2,000 VMs (the shape that made
+ * finding a unit's VM quadratic: every unit against every VM id): a unit
+ * named "@ID." or "-ID." after a VM is a hook run of that VM, the id may
+ * hold dots, and a unit naming no VM, or a scope, is none. */
+static void test_many_units_and_vms(void **state)
+{
+	struct gt_task web = tb_task(199999, "kvm", 1, "systemd", 0);
+	struct gt_task mon = tb_task(99999, "x", 1, "systemd", 0);
+	const long n = 20000, n_vms = 2000;
+	struct report rep;
+	struct run r;
+	char argv[128];
+	size_t units = 0;
+
+	proxmox_vm_runs(&r, "fentry", "many-units.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	for (long v = 0; v < n_vms; v++) {
+		struct gt_task k = tb_task(200000 + v, "kvm", 1, "systemd", 0);
+
+		snprintf(argv, sizeof(argv), "/usr/bin/kvm -id %ld -name vm", 1000 + v);
+		tb_exec(&r.b, 61000 + v * 0.01, &k, argv);
+	}
+	tb_exec(&r.b, 61500, &web, "/usr/bin/kvm -id web.1 -name web");
+	for (long i = 0; i < n; i++) {
+		struct gt_task t = tb_task(100000 + i, "x", 1, "systemd", 0);
+
+		if (i % 10 == 0)
+			snprintf(t.unit, sizeof(t.unit), "vm-monitor@%ld.service", 1000 + i / 10);
+		else if (i % 10 == 1)
+			snprintf(t.unit, sizeof(t.unit), "gpu-%ld.service", 1000 + i / 10);
+		else if (i % 10 == 2)
+			snprintf(t.unit, sizeof(t.unit), "run-%ld.scope", 1000 + i / 10);
+		else
+			snprintf(t.unit, sizeof(t.unit), "user-runtime-dir@0.service");
+		tb_exec(&r.b, 62000 + i * 0.01, &t, "/bin/sh -c x");
+		tb_exit(&r.b, 62000 + i * 0.01 + 0.005, &t, 0);
+	}
+	snprintf(mon.unit, sizeof(mon.unit), "mon@web.1.service");
+	tb_exec(&r.b, 63000, &mon, "/bin/sh -c x");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	assert_int_equal(rep.m.n_vms, n_vms + 2);
+	for (size_t i = 0; i < rep.m.n_hooks; i++) {
+		const struct m_hook *h = &rep.m.hooks[i];
+		char want[64];
+
+		if (strcmp(h->phase, "unit"))
+			continue;
+		units++;
+		if (h->proc->pid == 99999) {
+			assert_string_equal(h->vm, "web.1");
+			continue;
+		}
+		assert_int_equal((h->proc->pid - 100000) % 10 < 2, 1);
+		snprintf(want, sizeof(want), "%u", 1000 + (h->proc->pid - 100000) / 10);
+		assert_string_equal(h->vm, want);
+	}
+	assert_int_equal(units, n / 10 * 2 + 1);
+	report_free(&rep);
+}
+
 static void test_limits_lost_and_unknown_vm(void **state)
 {
 	const char *traces[1];
@@ -1063,6 +1123,7 @@ int main(void)
 		cmocka_unit_test(test_stub_binds_of_many_devices),
 		cmocka_unit_test(test_many_hook_runs),
 		cmocka_unit_test(test_many_vm_runs),
+		cmocka_unit_test(test_many_units_and_vms),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
