@@ -639,6 +639,48 @@ static void test_many_units_and_vms(void **state)
 	report_free(&rep);
 }
 
+/* 10,000 hook runs and 40,000 journal lines (the shape that made a
+ * line's hook quadratic: every line against every hook): a line of a hook
+ * run's process, or of a unit named after the VM, is in its timeline. */
+static void test_many_journal_lines_and_hooks(void **state)
+{
+	const long n = 40000, n_hooks = 10000;
+	struct report rep;
+	struct run r;
+	char msg[64];
+	size_t lines = 0;
+
+	proxmox_vm_runs(&r, "fentry", "many-lines.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	for (long i = 0; i < n_hooks; i++) {
+		struct gt_task t = tb_task(100000 + i, "gpu-reattach-ho", 1, "systemd", 0);
+
+		tb_exec(&r.b, 61000 + i * 0.01, &t, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+		tb_exit(&r.b, 61000 + i * 0.01 + 0.005, &t, 0);
+	}
+	for (long i = 0; i < n; i++) {
+		/* one in 100 from a hook run, one in 7 of a unit of VM 111 */
+		uint32_t pid = i % 100 ? 300000 + i : 100000 + i / 100;
+
+		snprintf(msg, sizeof(msg), "line %ld", i);
+		tb_journal(&r.b, 62000 + i * 0.01, pid, "x", i % 7 ? "x.service" : "mon@111.service", 5, msg);
+	}
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.n_hooks, n_hooks + 1);
+	for (size_t i = 0; i < rep.n_rows; i++) {
+		long k;
+
+		if (sscanf(rep.rows[i].what, "journal: line %ld", &k) != 1)
+			continue;
+		assert_true(k % 100 == 0 || k % 7 == 0);
+		lines++;
+	}
+	for (long i = 0; i < n; i++)
+		lines -= i % 100 == 0 || i % 7 == 0;
+	assert_int_equal(lines, 0);
+	report_free(&rep);
+}
+
 static void test_limits_lost_and_unknown_vm(void **state)
 {
 	const char *traces[1];
@@ -1124,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(test_many_hook_runs),
 		cmocka_unit_test(test_many_vm_runs),
 		cmocka_unit_test(test_many_units_and_vms),
+		cmocka_unit_test(test_many_journal_lines_and_hooks),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
