@@ -974,6 +974,34 @@ static long bpf_cause(const struct model *m, const struct thread_writes *tw, con
 	return best;
 }
 
+/* The time of add uevent I, whose cause is a write started at SINCE (a
+ * rescan): the kernel sends the add before it probes drivers for the
+ * device, but a uevent is stamped when the recorder reads it, so a bind or
+ * failed probe BPF saw for the device within that write, and since its
+ * last unbind or remove, came after the add, however late the uevent was
+ * read. Looked at: the ADD_SCAN_MAX transitions before I. */
+#define ADD_SCAN_MAX	64
+
+static uint64_t add_before_probe(const struct model *m, size_t i, uint64_t since)
+{
+	const struct m_trans *add = &m->trans[i];
+	uint64_t ts = add->ts_ns;
+
+	for (size_t k = i, seen = 0; k-- > 0 && seen < ADD_SCAN_MAX; seen++) {
+		const struct m_trans *t = &m->trans[k];
+
+		if (t->ts_ns < since)
+			break;
+		if (strcmp(t->bdf, add->bdf))
+			continue;
+		if (t->kind == M_UNBIND || t->kind == M_REMOVE)
+			break;
+		if (!t->from_uevent && (t->kind == M_BIND || t->kind == M_PROBE_FAIL) && t->ts_ns)
+			ts = t->ts_ns - 1;	/* the earliest such, as the walk goes back */
+	}
+	return ts;
+}
+
 /* The sysfs write behind each transition (see the two functions above),
  * in time O(transitions x writes near each). */
 static void link_causes(struct model *m)
@@ -1009,6 +1037,8 @@ static void link_causes(struct model *m)
 				strlcpy0(t->driver, drv, sizeof(t->driver));
 			if (w->end_ns && w->end_ns < t->ts_ns)
 				t->ts_ns = w->end_ns;
+			if (t->kind == M_ADD)
+				t->ts_ns = add_before_probe(m, i, w->ts_ns);
 		}
 	}
 	thread_writes_free(&tw);

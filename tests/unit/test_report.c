@@ -92,6 +92,33 @@ static void stale_dynid(bool uevents)
 	report_free(&rep);
 }
 
+/* A rescan's add uevent read after the bind BPF saw inside the same
+ * write (the kernel sends the add before it probes, the recorder stamps a
+ * uevent when it reads it): the re-add still explains the bind. */
+static void test_rescan_add_read_late(void **state)
+{
+	struct gt_task tool = tb_task(289, "pci-reprobe", 155, "sh", 1, "init", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "late-add.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 62000, &tool, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/remove", "1");
+	tb_drv(&r.b, 62000.5, &tool, GT_EV_UNBIND, GPU, "nouveau", 0);
+	tb_uevent(&r.b, 62003, "remove", GPU, NULL);
+	tb_write(&r.b, 62100, &tool, "/sys/bus/pci/rescan", "1");
+	tb_drv(&r.b, 62101, &tool, GT_EV_BIND, GPU, "vfio-pci", 0);
+	tb_uevent(&r.b, 62105, "add", GPU, NULL);	/* the write ended at 62102 */
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->mech, MECH_STALE_DYNID);
+	assert_string_equal(f->culprit.comm, "pci-reprobe");
+	assert_non_null(strstr(f->mechanism, "removed and added again"));
+	report_free(&rep);
+}
+
 static void test_stale_dynid_bpf(void **state) { stale_dynid(false); }
 static void test_stale_dynid_uevents(void **state) { stale_dynid(true); }
 
@@ -1145,6 +1172,7 @@ int main(void)
 		cmocka_unit_test(test_rogue_rebind_bpf),
 		cmocka_unit_test(test_rogue_rebind_uevents),
 		cmocka_unit_test(test_stale_dynid_bpf),
+		cmocka_unit_test(test_rescan_add_read_late),
 		cmocka_unit_test(test_stale_dynid_uevents),
 		cmocka_unit_test(test_stale_dynid_from_module_ids),
 		cmocka_unit_test(test_remove_id_means_not_stale),
