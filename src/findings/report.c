@@ -71,6 +71,51 @@ static void task_who(struct report *r, const struct gt_task *t, bool inferred, s
 	strlcpy0(x->who, buf, sizeof(x->who));
 }
 
+/* A VM run or an after-stop hook's end, by VM id then time: what
+ * hook_deltas() and the one-timeline-per-VM rule look up by binary search
+ * rather than by a walk per row or per VM (traces of many hook runs or
+ * many VM runs made those quadratic). */
+struct by_vm {
+	const char *id;		/* "" for a hook that names no VM (a user rule) */
+	uint64_t ts_ns;		/* the VM's start, the hook's end */
+	size_t i;		/* in the model's vms */
+};
+
+static int cmp_by_vm(const void *a, const void *b)
+{
+	const struct by_vm *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The last entry of ID strictly before TS, or NULL. */
+static const struct by_vm *last_before(const struct by_vm *v, size_t n, const char *id, uint64_t ts)
+{
+	size_t k = array_lower_bound(v, n, sizeof(*v), &(struct by_vm){ .id = id, .ts_ns = ts }, cmp_by_vm);
+
+	return k && !strcmp(v[k - 1].id, id) ? &v[k - 1] : NULL;
+}
+
+/* The model's VM runs by id, then start; NULL (R->oom) without memory. */
+static struct by_vm *vms_by_id(struct report *r)
+{
+	struct by_vm *v = reallocarray(NULL, r->m.n_vms ? r->m.n_vms : 1, sizeof(*v));
+
+	if (!v) {
+		r->oom = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < r->m.n_vms; i++)
+		v[i] = (struct by_vm){ .id = r->m.vms[i].id, .ts_ns = r->m.vms[i].start_ns, .i = i };
+	array_sort(v, r->m.n_vms, sizeof(*v), cmp_by_vm);
+	return v;
+}
+
 /* A hook run's VM ("" when it names none) and process, sorted: whether a
  * journal line is a hook's is a binary search, not a walk of the hooks
  * per line (40k lines and 10k hook runs took 1.6 s, 80k and 20k 9.4 s). */
@@ -89,33 +134,264 @@ static int cmp_hook_pid(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* What the timelines look up, gathered once for all of them. */
-struct tl_index {
-	struct hook_pid *hook_pids;
-	size_t n_hook_pids;
+static int cmp_pid_hook(const void *a, const void *b)
+{
+	const struct hook_pid *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return strcmp(x->vm, y->vm);
+}
+
+/* An event about a device, by device: a timeline gathers its VM's devices'
+ * events from these rather than walking every event for each VM (2k VMs and
+ * 137k events took 4.2 s). */
+enum dev_event_kind { DEV_TRANS, DEV_WRITE, DEV_PM, DEV_KERNEL_LINE };
+
+struct dev_event {
+	const char *bdf;
+	enum dev_event_kind kind;
+	size_t i;		/* in the model's array of that kind */
 };
 
-/* Fills X from R's model; false (R->oom) without memory. */
-static bool tl_index_build(struct report *r, struct tl_index *x)
+static int cmp_dev_event(const void *a, const void *b)
+{
+	const struct dev_event *x = a, *y = b;
+	int c = strcmp(x->bdf, y->bdf);
+
+	if (c)
+		return c;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* A hook run or a journal line by the VM id it is for; "" for every VM (a
+ * hook that names none, and the lines of its process). */
+struct vm_item {
+	const char *vm;
+	size_t i;
+};
+
+static int cmp_vm_item(const void *a, const void *b)
+{
+	const struct vm_item *x = a, *y = b;
+	int c = strcmp(x->vm, y->vm);
+
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* What the timelines look up, gathered once for all of them. */
+struct tl_index {
+	struct hook_pid *hook_pids;	/* by VM, then pid */
+	struct hook_pid *pid_hooks;	/* the same by pid, then VM */
+	size_t n_hook_pids;
+	struct dev_event *dev_events;
+	size_t n_dev_events;
+	size_t *id_writes;		/* new_id, remove_id: every VM's */
+	size_t n_id_writes;
+	struct vm_item *hooks, *lines;
+	size_t n_hooks, n_lines, cap_lines;
+	size_t *pick;			/* one timeline's events of a kind */
+	size_t n_pick, cap_pick;
+};
+
+static bool push_dev_event(struct tl_index *x, size_t *cap, const char *bdf, enum dev_event_kind kind,
+			   size_t i)
+{
+	struct dev_event *e = array_push((void **)&x->dev_events, &x->n_dev_events, cap, sizeof(*e));
+
+	if (e)
+		*e = (struct dev_event){ .bdf = bdf, .kind = kind, .i = i };
+	return e != NULL;
+}
+
+static bool push_line(struct tl_index *x, const char *vm, size_t i)
+{
+	struct vm_item *e = array_push((void **)&x->lines, &x->n_lines, &x->cap_lines, sizeof(*e));
+
+	if (e)
+		*e = (struct vm_item){ .vm = vm, .i = i };
+	return e != NULL;
+}
+
+/* The VMs whose id a journal line's unit names as "@ID." (a unit
+ * instance such as vm-gpu@111.service; an id may hold dots): the timeline
+ * shows the line for each. VMS: the model's runs by id. */
+static bool unit_lines(struct tl_index *x, const struct model *m, const struct by_vm *vms, size_t li)
+{
+	const char *unit = m->logs[li].unit;
+
+	for (const char *at = strchr(unit, '@'); at; at = strchr(at + 1, '@'))
+		for (const char *dot = strchr(at + 1, '.'); dot; dot = strchr(dot + 1, '.')) {
+			struct by_vm key = { .id = NULL };
+			char id[sizeof(m->vms[0].id)];
+			size_t k;
+
+			if ((size_t)(dot - at - 1) >= sizeof(id))
+				break;
+			memcpy(id, at + 1, dot - at - 1);
+			id[dot - at - 1] = 0;
+			key.id = id;
+			k = array_lower_bound(vms, m->n_vms, sizeof(*vms), &key, cmp_by_vm);
+			if (k < m->n_vms && !strcmp(vms[k].id, id) && !push_line(x, vms[k].id, li))
+				return false;
+		}
+	return true;
+}
+
+/* Fills X from R's model; false (R->oom) without memory. VMS: the model's
+ * runs by id. */
+static bool tl_index_build(struct report *r, const struct by_vm *vms, struct tl_index *x)
 {
 	const struct model *m = &r->m;
+	size_t cap_dev = 0, cap_id = 0, n = m->n_hooks ? m->n_hooks : 1;
 
 	memset(x, 0, sizeof(*x));
-	if (!(x->hook_pids = reallocarray(NULL, m->n_hooks ? m->n_hooks : 1, sizeof(*x->hook_pids)))) {
-		r->oom = true;
-		return false;
-	}
-	for (size_t i = 0; i < m->n_hooks; i++)
+	x->hook_pids = reallocarray(NULL, n, sizeof(*x->hook_pids));
+	x->pid_hooks = reallocarray(NULL, n, sizeof(*x->pid_hooks));
+	x->hooks = reallocarray(NULL, n, sizeof(*x->hooks));
+	if (!x->hook_pids || !x->pid_hooks || !x->hooks)
+		goto oom;
+	for (size_t i = 0; i < m->n_hooks; i++) {
+		x->hooks[x->n_hooks++] = (struct vm_item){ .vm = m->hooks[i].vm, .i = i };
 		if (m->hooks[i].proc)
 			x->hook_pids[x->n_hook_pids++] = (struct hook_pid){ .vm = m->hooks[i].vm,
 									    .pid = m->hooks[i].proc->pid };
+	}
+	memcpy(x->pid_hooks, x->hook_pids, x->n_hook_pids * sizeof(*x->pid_hooks));
 	array_sort(x->hook_pids, x->n_hook_pids, sizeof(*x->hook_pids), cmp_hook_pid);
+	array_sort(x->pid_hooks, x->n_hook_pids, sizeof(*x->pid_hooks), cmp_pid_hook);
+	array_sort(x->hooks, x->n_hooks, sizeof(*x->hooks), cmp_vm_item);
+	for (size_t i = 0; i < m->n_trans; i++)
+		if (!push_dev_event(x, &cap_dev, m->trans[i].bdf, DEV_TRANS, i))
+			goto oom;
+	for (size_t i = 0; i < m->n_writes; i++) {
+		const struct m_write *w = &m->writes[i];
+
+		if (!strcmp(w->attr, "new_id") || !strcmp(w->attr, "remove_id")) {
+			size_t *e = array_push((void **)&x->id_writes, &x->n_id_writes, &cap_id, sizeof(*e));
+
+			if (!e)
+				goto oom;
+			*e = i;
+		} else if (!push_dev_event(x, &cap_dev, w->bdf, DEV_WRITE, i)) {
+			goto oom;
+		}
+	}
+	for (size_t i = 0; i < m->n_pms; i++)
+		if (!push_dev_event(x, &cap_dev, m->pms[i].bdf, DEV_PM, i))
+			goto oom;
+	for (size_t i = 0; !r->no_logs && i < m->n_logs; i++) {
+		const struct m_log *l = &m->logs[i];
+
+		if (l->source == M_LOG_KERNEL) {
+			if (l->bdf[0] && !push_dev_event(x, &cap_dev, l->bdf, DEV_KERNEL_LINE, i))
+				goto oom;
+			continue;
+		}
+		/* the lines of a hook run's process, for the VM the hook is for */
+		for (size_t k = array_lower_bound(x->pid_hooks, x->n_hook_pids, sizeof(*x->pid_hooks),
+						  &(struct hook_pid){ .vm = "", .pid = l->pid }, cmp_pid_hook);
+		     k < x->n_hook_pids && x->pid_hooks[k].pid == l->pid; k++)
+			if ((k == 0 || cmp_pid_hook(&x->pid_hooks[k - 1], &x->pid_hooks[k])) &&
+			    !push_line(x, x->pid_hooks[k].vm, i))
+				goto oom;
+		if (!unit_lines(x, m, vms, i))
+			goto oom;
+	}
+	array_sort(x->dev_events, x->n_dev_events, sizeof(*x->dev_events), cmp_dev_event);
+	array_sort(x->lines, x->n_lines, sizeof(*x->lines), cmp_vm_item);
 	return true;
+oom:
+	r->oom = true;
+	return false;
 }
 
 static void tl_index_free(struct tl_index *x)
 {
 	free(x->hook_pids);
+	free(x->pid_hooks);
+	free(x->dev_events);
+	free(x->id_writes);
+	free(x->hooks);
+	free(x->lines);
+	free(x->pick);
+}
+
+static bool pick_push(struct tl_index *x, size_t i)
+{
+	size_t *e = array_push((void **)&x->pick, &x->n_pick, &x->cap_pick, sizeof(*e));
+
+	if (e)
+		*e = i;
+	return e != NULL;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts X->pick and drops repeats: the picked events in the model's order,
+ * each once (a device named twice by a VM, a line found two ways). */
+static void pick_finish(struct tl_index *x)
+{
+	size_t n = 0;
+
+	array_sort(x->pick, x->n_pick, sizeof(*x->pick), cmp_size);
+	for (size_t i = 0; i < x->n_pick; i++)
+		if (!n || x->pick[n - 1] != x->pick[i])
+			x->pick[n++] = x->pick[i];
+	x->n_pick = n;
+}
+
+/* Adds to X->pick the items of ITEMS (sorted by VM) for VM ID and for
+ * every VM (""). False without memory. */
+static bool pick_add_vm_items(struct tl_index *x, const struct vm_item *items, size_t n, const char *id)
+{
+	const char *const ids[] = { "", id };
+
+	for (int k = 0; k < (id[0] ? 2 : 1); k++)
+		for (size_t j = array_lower_bound(items, n, sizeof(*items),
+						  &(struct vm_item){ .vm = ids[k], .i = 0 }, cmp_vm_item);
+		     j < n && !strcmp(items[j].vm, ids[k]); j++)
+			if (!pick_push(x, items[j].i))
+				return false;
+	return true;
+}
+
+/* X->pick: the items of ITEMS for VM ID, in the model's order. */
+static bool pick_vm_items(struct tl_index *x, const struct vm_item *items, size_t n, const char *id)
+{
+	x->n_pick = 0;
+	if (!pick_add_vm_items(x, items, n, id))
+		return false;
+	pick_finish(x);
+	return true;
+}
+
+/* Into X->pick: the events of KIND about VM's devices. False without
+ * memory. */
+static bool pick_dev_events(struct tl_index *x, const struct m_vm *vm, enum dev_event_kind kind)
+{
+	x->n_pick = 0;
+	for (int d = 0; d < vm->n_devs; d++) {
+		const struct dev_event key = { .bdf = vm->devs[d], .kind = kind, .i = 0 };
+
+		for (size_t j = array_lower_bound(x->dev_events, x->n_dev_events, sizeof(key), &key,
+						  cmp_dev_event);
+		     j < x->n_dev_events && x->dev_events[j].kind == kind &&
+		     !strcmp(x->dev_events[j].bdf, key.bdf); j++)
+			if (!pick_push(x, x->dev_events[j].i))
+				return false;
+	}
+	pick_finish(x);
+	return true;
 }
 
 static bool hook_pid_of(const struct tl_index *x, const char *vm, uint32_t pid)
@@ -162,7 +438,9 @@ static bool vm_has_device(const struct m_vm *vm, const char *bdf)
 	return false;
 }
 
-static void vm_timeline(struct report *r, const struct tl_index *ix, const struct m_vm *vm)
+/* VM's rows: its run, its hooks, and the events about its devices, each
+ * kind in the model's order (add_row keeps a repeated actor once). */
+static void vm_timeline(struct report *r, struct tl_index *ix, const struct m_vm *vm)
 {
 	const struct model *m = &r->m;
 	struct row_text x = { .who = "" };
@@ -181,12 +459,12 @@ static void vm_timeline(struct report *r, const struct tl_index *ix, const struc
 			 vm->stop_requested ? "stop requested" : "no stop command seen", st);
 		add_row(r, vm->stop_ns, vm->id, 0, &x);
 	}
-	for (size_t i = 0; i < m->n_hooks; i++) {
-		const struct m_hook *h = &m->hooks[i];
+	if (!pick_vm_items(ix, ix->hooks, ix->n_hooks, vm->id))
+		goto oom;
+	for (size_t p = 0; p < ix->n_pick; p++) {
+		const struct m_hook *h = &m->hooks[ix->pick[p]];
 		char st[64];
 
-		if (!hook_for_vm(h, vm->id))
-			continue;
 		snprintf(x.what, sizeof(x.what), "hook %s %s %s", h->script, h->vm, h->phase);
 		snprintf(x.who, sizeof(x.who), "%.16s[%u]", h->proc ? h->proc->comm : "?",
 			 h->proc ? h->proc->pid : 0);
@@ -199,8 +477,10 @@ static void vm_timeline(struct report *r, const struct tl_index *ix, const struc
 			add_row(r, h->end_ns, vm->id, 0, &x);
 		}
 	}
-	for (size_t i = 0; i < m->n_trans; i++) {
-		const struct m_trans *t = &m->trans[i];
+	if (!pick_dev_events(ix, vm, DEV_TRANS))
+		goto oom;
+	for (size_t p = 0; p < ix->n_pick; p++) {
+		const struct m_trans *t = &m->trans[ix->pick[p]];
 		static const char *const verbs[] = { "->", "<-", "probe failed:", "added", "removed" };
 
 		if (!vm_has_device(vm, t->bdf) || (r->device && strcmp(r->device, t->bdf)))
@@ -213,8 +493,14 @@ static void vm_timeline(struct report *r, const struct tl_index *ix, const struc
 		if (!add_row(r, t->ts_ns, vm->id, t->rec_id, &x))
 			return;
 	}
-	for (size_t i = 0; i < m->n_writes; i++) {
-		const struct m_write *w = &m->writes[i];
+	if (!pick_dev_events(ix, vm, DEV_WRITE))
+		goto oom;
+	for (size_t k = 0; k < ix->n_id_writes; k++)
+		if (!pick_push(ix, ix->id_writes[k]))
+			goto oom;
+	pick_finish(ix);
+	for (size_t p = 0; p < ix->n_pick; p++) {
+		const struct m_write *w = &m->writes[ix->pick[p]];
 
 		/* new_id and remove_id name ids, not a function: all shown */
 		if (!vm_has_device(vm, w->bdf) && strcmp(w->attr, "new_id") && strcmp(w->attr, "remove_id"))
@@ -225,8 +511,11 @@ static void vm_timeline(struct report *r, const struct tl_index *ix, const struc
 		if (!add_row(r, w->ts_ns, vm->id, w->rec_id, &x))
 			return;
 	}
-	for (size_t i = 0; i < m->n_pms; i++) {
-		const struct m_pm *pm = &m->pms[i];
+	if (!pick_dev_events(ix, vm, DEV_PM))
+		goto oom;
+	for (size_t p = 0; p < ix->n_pick; p++) {
+		const struct m_pm *pm = &m->pms[ix->pick[p]];
+
 		if (!vm_has_device(vm, pm->bdf) || (r->device && strcmp(r->device, pm->bdf)))
 			continue;
 		if (pm->reset)
@@ -245,8 +534,20 @@ static void vm_timeline(struct report *r, const struct tl_index *ix, const struc
 		snprintf(x.what, sizeof(x.what), "mark: %s", m->marks[i].label);
 		add_row(r, m->marks[i].ts_ns, vm->id, m->marks[i].rec_id, &x);
 	}
-	for (size_t i = 0; !r->no_logs && i < m->n_logs; i++)
-		log_row(r, ix, vm, &m->logs[i]);
+	if (r->no_logs)
+		return;
+	/* kernel lines about its devices, its hooks' and its units' journal
+	 * lines, all in the model's order */
+	if (!pick_dev_events(ix, vm, DEV_KERNEL_LINE))
+		goto oom;
+	if (!pick_add_vm_items(ix, ix->lines, ix->n_lines, vm->id))
+		goto oom;
+	pick_finish(ix);
+	for (size_t p = 0; p < ix->n_pick; p++)
+		log_row(r, ix, vm, &m->logs[ix->pick[p]]);
+	return;
+oom:
+	r->oom = true;
 }
 
 static int cmp_row(const void *a, const void *b)
@@ -260,51 +561,6 @@ static int cmp_row(const void *a, const void *b)
 	if (x->ts_ns != y->ts_ns)
 		return x->ts_ns < y->ts_ns ? -1 : 1;
 	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
-}
-
-/* A VM run or an after-stop hook's end, by VM id then time: what
- * hook_deltas() and the one-timeline-per-VM rule look up by binary search
- * rather than by a walk per row or per VM (traces of many hook runs or
- * many VM runs made those quadratic). */
-struct by_vm {
-	const char *id;		/* "" for a hook that names no VM (a user rule) */
-	uint64_t ts_ns;		/* the VM's start, the hook's end */
-	size_t i;		/* in the model's vms */
-};
-
-static int cmp_by_vm(const void *a, const void *b)
-{
-	const struct by_vm *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-
-	if (c)
-		return c;
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/* The last entry of ID strictly before TS, or NULL. */
-static const struct by_vm *last_before(const struct by_vm *v, size_t n, const char *id, uint64_t ts)
-{
-	size_t k = array_lower_bound(v, n, sizeof(*v), &(struct by_vm){ .id = id, .ts_ns = ts }, cmp_by_vm);
-
-	return k && !strcmp(v[k - 1].id, id) ? &v[k - 1] : NULL;
-}
-
-/* The model's VM runs by id, then start; NULL (R->oom) without memory. */
-static struct by_vm *vms_by_id(struct report *r)
-{
-	struct by_vm *v = reallocarray(NULL, r->m.n_vms ? r->m.n_vms : 1, sizeof(*v));
-
-	if (!v) {
-		r->oom = true;
-		return NULL;
-	}
-	for (size_t i = 0; i < r->m.n_vms; i++)
-		v[i] = (struct by_vm){ .id = r->m.vms[i].id, .ts_ns = r->m.vms[i].start_ns, .i = i };
-	array_sort(v, r->m.n_vms, sizeof(*v), cmp_by_vm);
-	return v;
 }
 
 /* "+0.84 s after hook exit": rows after the end of a hook that gives the
@@ -462,7 +718,7 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 	}
 	vms = vms_by_id(r);
 	timeline_of = calloc(r->m.n_vms ? r->m.n_vms : 1, sizeof(*timeline_of));
-	if (!vms || !timeline_of || !tl_index_build(r, &ix)) {
+	if (!vms || !timeline_of || !tl_index_build(r, vms, &ix)) {
 		tl_index_free(&ix);
 		free(vms);
 		free(timeline_of);

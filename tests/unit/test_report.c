@@ -708,6 +708,83 @@ static void test_many_journal_lines_and_hooks(void **state)
 	report_free(&rep);
 }
 
+/* 2,000 VMs, each with a device of its own (the shape that made every
+ * timeline walk every event: 2k VMs and 137k events took 4.2 s): a VM's
+ * timeline holds its own device's bind, write and kernel line and no
+ * other's; a new_id write, and the journal of a --hook process that names
+ * no VM, are every VM's; a unit named after a VM id with a dot in it is
+ * that VM's alone. */
+static void test_many_vms_own_devices(void **state)
+{
+	const long n = 2000;
+	struct gt_task watch = tb_task(7000, "gpu-watch", 1, "systemd", 0);
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+	char buf[160], bdf[16], err[256];
+	long *own, every = 0, dotted = 0;
+
+	tb_open(&r.b, dir, "many-vms.gtrace", "fentry");
+	tb_exec(&r.b, 1, &watch, "/usr/local/bin/gpu-watch --loop");
+	tb_write(&r.b, 2, &watch, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80");
+	tb_journal(&r.b, 3, 7000, "gpu-watch", "gpu-watch.service", 6, "watching");
+	for (long i = 0; i < n; i++) {
+		struct gt_task kvm = tb_task(200000 + i, "kvm", 3990, "qm", 0);
+		double ms = 10 + i * 0.1;
+
+		snprintf(bdf, sizeof(bdf), "0001:%02lx:%02lx.%ld", (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7);
+		snprintf(buf, sizeof(buf), "/usr/bin/kvm -id %ld -device vfio-pci,host=%s", 1000 + i, bdf);
+		tb_exec(&r.b, ms, &kvm, buf);
+		snprintf(buf, sizeof(buf), "/sys/bus/pci/devices/%s/driver_override", bdf);
+		tb_write(&r.b, ms + 0.01, &kvm, buf, "vfio-pci");
+		tb_drv(&r.b, ms + 0.02, &kvm, GT_EV_BIND, bdf, "vfio-pci", 0);
+		snprintf(buf, sizeof(buf), "vfio-pci %s: enabling device", bdf);
+		tb_kmsg(&r.b, ms + 0.03, 6, bdf, "device", buf);
+	}
+	{
+		struct gt_task qemu = tb_task(300000, "qemu-system-x86", 1, "systemd", 0);
+
+		tb_exec(&r.b, 500, &qemu, "/usr/bin/qemu-system-x86_64 -name guest=win10.gaming,debug-threads=on "
+					  "-device vfio-pci,host=0002:00:00.0");
+		tb_journal(&r.b, 501, 4000, "sh", "mon@win10.gaming.service", 6, "dotted unit");
+		tb_journal(&r.b, 502, 4001, "sh", "mon@win10.service", 6, "no such VM");
+	}
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .hook_pattern = "gpu-watch" },
+				      err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, n + 1);
+	own = calloc(n, sizeof(*own));
+	assert_non_null(own);
+	for (size_t i = 0; i < rep.n_rows; i++) {
+		const struct tl_row *x = &rep.rows[i];
+		long vm = strtol(x->vm, NULL, 10) - 1000;
+
+		if (!strcmp(x->vm, "win10.gaming")) {
+			assert_null(strstr(x->what, "no such VM"));
+			dotted += strstr(x->what, "journal: dotted unit") != NULL;
+			continue;
+		}
+		assert_in_range(vm, 0, n - 1);
+		if (strstr(x->what, "new_id") || strstr(x->what, "journal: watching")) {
+			every++;
+			continue;
+		}
+		if (!strncmp(x->what, "VM ", 3) || !strncmp(x->what, "hook ", 5))
+			continue;
+		/* the rest names the VM's own device */
+		snprintf(bdf, sizeof(bdf), "0001:%02lx:%02lx.%ld", (vm >> 8) & 0xff, (vm >> 3) & 0x1f, vm & 7);
+		assert_non_null(strstr(x->what, bdf));
+		own[vm]++;
+	}
+	for (long i = 0; i < n; i++)
+		assert_int_equal(own[i], 3);	/* write, bind, kernel line */
+	assert_int_equal(every, 2 * n);
+	assert_int_equal(dotted, 1);
+	free(own);
+	report_free(&rep);
+}
+
 static void test_limits_lost_and_unknown_vm(void **state)
 {
 	const char *traces[1];
@@ -1195,6 +1272,7 @@ int main(void)
 		cmocka_unit_test(test_many_vm_runs),
 		cmocka_unit_test(test_many_units_and_vms),
 		cmocka_unit_test(test_many_journal_lines_and_hooks),
+		cmocka_unit_test(test_many_vms_own_devices),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
