@@ -277,6 +277,23 @@ void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const
 	free(start);
 }
 
+size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offset, uint64_t v)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t x;
+
+		memcpy(&x, (const char *)arr + mid * elem + offset, sizeof(x));
+		if (x < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 size_t array_lower_bound(const void *arr, size_t n, size_t elem, const void *key,
 			 int (*cmp)(const void *, const void *))
 {

@@ -72,6 +72,10 @@ void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const
 size_t array_lower_bound(const void *arr, size_t n, size_t elem, const void *key,
 			 int (*cmp)(const void *, const void *));
 
+/* In N elements of ELEM bytes sorted by the uint64_t at OFFSET in each
+ * (a time), the index of the first whose value is not less than V. */
+size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offset, uint64_t v);
+
 /* Appends one zeroed element to *ARR (*N used of *CAP): its address, or
  * NULL when out of memory (nothing changed then). */
 void *array_push(void **arr, size_t *n, size_t *cap, size_t elem);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Custody of each device through each VM run (custody.h, docs/design.md). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,12 +77,157 @@ enum returner_kind custody_actor(const struct model *m, const struct gt_task *ta
 	return RET_OTHER;
 }
 
-static bool vm_uses(const struct m_vm *vm, const char *bdf)
+/* A VM run that takes a device, by device then start: the next run to
+ * take a device is a binary search, not a walk of every run per run. */
+struct dev_run {
+	const char *bdf;
+	uint64_t start_ns;
+	size_t vm;		/* in the model's vms */
+};
+
+/* What every custody looks up, gathered once: runs by device, processes
+ * and hook runs by start (a custody looks at a window after its stop, not
+ * at every process and hook of the trace), and a scratch list. */
+struct custody_index {
+	struct dev_run *runs;
+	size_t n_runs, cap_runs;
+	size_t *procs_by_start, *hooks_by_start;	/* indices, by start then index */
+	size_t *monitors, n_monitors;			/* hooks that run on (--hook, units) */
+	size_t *pick, n_pick, cap_pick;
+};
+
+static int cmp_dev_run(const void *a, const void *b)
 {
-	for (int i = 0; i < vm->n_devs; i++)
-		if (!strcmp(vm->devs[i], bdf))
-			return true;
-	return false;
+	const struct dev_run *x = a, *y = b;
+	int c = strcmp(x->bdf, y->bdf);
+
+	if (c)
+		return c;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	return x->vm < y->vm ? -1 : x->vm > y->vm;
+}
+
+static bool is_monitor(const struct m_hook *h)
+{
+	return h->user_rule || !strcmp(h->phase, "unit");
+}
+
+static const struct model *sort_model;	/* the comparators below have no context */
+
+static int cmp_proc_start(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t sx = sort_model->procs[x].start_ns, sy = sort_model->procs[y].start_ns;
+
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_hook_start(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t sx = sort_model->hooks[x].start_ns, sy = sort_model->hooks[y].start_ns;
+
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void custody_index_free(struct custody_index *x)
+{
+	free(x->runs);
+	free(x->procs_by_start);
+	free(x->hooks_by_start);
+	free(x->monitors);
+	free(x->pick);
+}
+
+/* X for M; 0 or -ENOMEM. */
+static int custody_index_build(const struct model *m, struct custody_index *x)
+{
+	memset(x, 0, sizeof(*x));
+	for (size_t i = 0; i < m->n_vms; i++)
+		for (int d = 0; m->vms[i].start_ns && d < m->vms[i].n_devs; d++) {
+			struct dev_run *e = array_push((void **)&x->runs, &x->n_runs, &x->cap_runs, sizeof(*e));
+
+			if (!e)
+				return -ENOMEM;
+			*e = (struct dev_run){ .bdf = m->vms[i].devs[d], .start_ns = m->vms[i].start_ns, .vm = i };
+		}
+	array_sort(x->runs, x->n_runs, sizeof(*x->runs), cmp_dev_run);
+	x->procs_by_start = reallocarray(NULL, m->n_procs ? m->n_procs : 1, sizeof(size_t));
+	x->hooks_by_start = reallocarray(NULL, m->n_hooks ? m->n_hooks : 1, sizeof(size_t));
+	x->monitors = reallocarray(NULL, m->n_hooks ? m->n_hooks : 1, sizeof(size_t));
+	if (!x->procs_by_start || !x->hooks_by_start || !x->monitors)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n_procs; i++)
+		x->procs_by_start[i] = i;
+	for (size_t i = 0; i < m->n_hooks; i++) {
+		x->hooks_by_start[i] = i;
+		if (is_monitor(&m->hooks[i]))
+			x->monitors[x->n_monitors++] = i;
+	}
+	sort_model = m;
+	array_sort(x->procs_by_start, m->n_procs, sizeof(size_t), cmp_proc_start);
+	array_sort(x->hooks_by_start, m->n_hooks, sizeof(size_t), cmp_hook_start);
+	sort_model = NULL;
+	return 0;
+}
+
+/* The first of the N indices in BY_START (sorted by START of the item
+ * they name) whose start is at or after TS. */
+static size_t first_start_at(const size_t *by_start, size_t n, const void *items, size_t elem,
+			     size_t start_off, uint64_t ts)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t s;
+
+		memcpy(&s, (const char *)items + by_start[mid] * elem + start_off, sizeof(s));
+		if (s < ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t first_proc_at(const struct model *m, const struct custody_index *x, uint64_t ts)
+{
+	return first_start_at(x->procs_by_start, m->n_procs, m->procs, sizeof(*m->procs),
+			      offsetof(struct m_proc, start_ns), ts);
+}
+
+static bool pick_push(struct custody_index *x, size_t i)
+{
+	size_t *e = array_push((void **)&x->pick, &x->n_pick, &x->cap_pick, sizeof(*e));
+
+	if (e)
+		*e = i;
+	return e != NULL;
+}
+
+/* X->pick in the model's order, each index once. */
+static void pick_finish(struct custody_index *x)
+{
+	size_t n = 0;
+
+	array_sort(x->pick, x->n_pick, sizeof(*x->pick), cmp_index);
+	for (size_t i = 0; i < x->n_pick; i++)
+		if (!n || x->pick[n - 1] != x->pick[i])
+			x->pick[n++] = x->pick[i];
+	x->n_pick = n;
 }
 
 static bool is_stub_bind(const struct m_trans *t)
@@ -96,12 +242,17 @@ static uint64_t start_sequence(const struct model *m, const struct m_vm *run, co
 {
 	const struct m_trans *bind = NULL, *leave = NULL;
 
+	const struct m_dev_trans *e;
+	size_t n;
+
 	if (!run->start_ns)
 		return 0;
-	for (size_t i = 0; i < m->n_trans && m->trans[i].ts_ns <= run->start_ns; i++) {
-		const struct m_trans *t = &m->trans[i];
+	e = model_dev_trans(m, bdf, run->start_ns > CUSTODY_START_WINDOW_NS ?
+				    run->start_ns - CUSTODY_START_WINDOW_NS : 0, &n);
+	for (size_t k = 0; k < n && m->trans[e[k].trans].ts_ns <= run->start_ns; k++) {
+		const struct m_trans *t = &m->trans[e[k].trans];
 
-		if (strcmp(t->bdf, bdf) || t->ts_ns + CUSTODY_START_WINDOW_NS < run->start_ns)
+		if (t->ts_ns + CUSTODY_START_WINDOW_NS < run->start_ns)
 			continue;
 		if (t->kind == M_UNBIND || t->kind == M_REMOVE)
 			leave = t;
@@ -116,22 +267,29 @@ static uint64_t start_sequence(const struct model *m, const struct m_vm *run, co
 	return leave && leave->ts_ns <= bind->ts_ns ? leave->ts_ns : bind->ts_ns;
 }
 
-/* The next run of any VM that takes BDF after AFTER: its start sequence. */
-static uint64_t next_taker(const struct model *m, const struct m_vm *self, const char *bdf,
-			   uint64_t after, const struct m_vm **who)
+/* The next run of any VM that takes BDF after AFTER: its start sequence
+ * (the earliest; of two alike, the first run in the model). A start
+ * sequence begins at most CUSTODY_START_WINDOW_NS before its run's start:
+ * runs that start later than that after the best cannot beat it. */
+static uint64_t next_taker(const struct model *m, const struct custody_index *x, const struct m_vm *self,
+			   const char *bdf, uint64_t after, const struct m_vm **who)
 {
+	const struct dev_run key = { .bdf = bdf, .start_ns = after + 1, .vm = 0 };
 	uint64_t best = UINT64_MAX;
 
 	*who = NULL;
-	for (size_t i = 0; i < m->n_vms; i++) {
-		const struct m_vm *v = &m->vms[i];
+	for (size_t k = array_lower_bound(x->runs, x->n_runs, sizeof(key), &key, cmp_dev_run);
+	     k < x->n_runs && !strcmp(x->runs[k].bdf, bdf); k++) {
+		const struct m_vm *v = &m->vms[x->runs[k].vm];
 		uint64_t s;
 
-		if (v == self || !v->start_ns || v->start_ns <= after || !vm_uses(v, bdf))
+		if (best != UINT64_MAX && v->start_ns > best && v->start_ns - best > CUSTODY_START_WINDOW_NS)
+			break;
+		if (v == self)
 			continue;
 		s = start_sequence(m, v, bdf);
 		s = s > after ? s : after + 1;
-		if (s < best) {
+		if (s < best || (s == best && v < *who)) {
 			best = s;
 			*who = v;
 		}
@@ -149,15 +307,27 @@ static void add_hook(struct custody *c, const struct m_hook *h)
 }
 
 /* The hooks of this stop: after-stop hooks of the VM starting around it
- * and before the device is taken again, and monitors alive at the stop. */
-static void stop_hooks(const struct model *m, struct custody *c)
+ * and before the device is taken again, and monitors alive at the stop; in
+ * the model's order. False without memory. */
+static bool stop_hooks(const struct model *m, struct custody_index *x, struct custody *c)
 {
-	uint64_t from = c->stop_ns - CUSTODY_HOOK_EARLY_NS, to = c->stop_ns + CUSTODY_STOP_MAX_NS;
+	uint64_t from = c->stop_ns > CUSTODY_HOOK_EARLY_NS ? c->stop_ns - CUSTODY_HOOK_EARLY_NS : 0;
+	uint64_t to = c->stop_ns + CUSTODY_STOP_MAX_NS;
 
 	to = to < c->until_ns ? to : c->until_ns;
-	for (size_t i = 0; i < m->n_hooks; i++) {
-		const struct m_hook *h = &m->hooks[i];
-		bool monitor = h->user_rule || !strcmp(h->phase, "unit");
+	x->n_pick = 0;
+	for (size_t k = first_start_at(x->hooks_by_start, m->n_hooks, m->hooks, sizeof(*m->hooks),
+				       offsetof(struct m_hook, start_ns), from);
+	     k < m->n_hooks && m->hooks[x->hooks_by_start[k]].start_ns < to; k++)
+		if (!pick_push(x, x->hooks_by_start[k]))
+			return false;
+	for (size_t k = 0; k < x->n_monitors; k++)
+		if (!pick_push(x, x->monitors[k]))
+			return false;
+	pick_finish(x);
+	for (size_t p = 0; p < x->n_pick; p++) {
+		const struct m_hook *h = &m->hooks[x->pick[p]];
+		bool monitor = is_monitor(h);
 
 		if (!hook_for_vm(h, c->vm->id) || !hook_is_after_stop(h))
 			continue;
@@ -165,22 +335,33 @@ static void stop_hooks(const struct model *m, struct custody *c)
 		    (monitor && h->start_ns < c->stop_ns && (!h->end_ns || h->end_ns >= c->stop_ns)))
 			add_hook(c, h);
 	}
+	return true;
 }
 
 /* Latest exit of the processes a hook started while it ran (its spawn tree
  * by exec-time parents), bounded by CAP; 0 if one had not exited. */
-static uint64_t tree_end(const struct model *m, const struct m_hook *h, uint64_t cap, bool *open)
+static uint64_t tree_end(const struct model *m, struct custody_index *x, const struct m_hook *h,
+			 uint64_t cap, bool *open)
 {
 	uint32_t pids[64];
 	int n = 1;
 	uint64_t end = h->end_ns;
 
 	pids[0] = h->proc->pid;
-	for (size_t i = 0; i < m->n_procs; i++) {
-		const struct m_proc *p = &m->procs[i];
+	/* the processes started in the window, in the model's order */
+	x->n_pick = 0;
+	for (size_t k = first_proc_at(m, x, h->start_ns);
+	     k < m->n_procs && m->procs[x->procs_by_start[k]].start_ns <= cap; k++)
+		if (!pick_push(x, x->procs_by_start[k])) {
+			*open = true;	/* without memory: not known to be over */
+			return end;
+		}
+	pick_finish(x);
+	for (size_t q = 0; q < x->n_pick; q++) {
+		const struct m_proc *p = &m->procs[x->pick[q]];
 		bool child = false;
 
-		if (!p->start_ns || p->start_ns < h->start_ns || p->start_ns > cap)
+		if (!p->start_ns)
 			continue;
 		for (int k = 0; k < n && !child; k++)
 			child = p->ppid == pids[k];
@@ -205,7 +386,7 @@ static bool write_touches(const struct m_write *w, const char *bdf)
 /* The stop sequence is over once every hook of the stop and what it
  * started have exited, the daemon's cleanup has run and the writes on the
  * device by any of them are done; then the grace for probes and udev. */
-static void settle(const struct model *m, struct custody *c)
+static void settle(const struct model *m, struct custody_index *x, struct custody *c)
 {
 	uint64_t cap = c->stop_ns + CUSTODY_STOP_MAX_NS, s = c->stop_ns;
 	bool open = false;
@@ -221,17 +402,18 @@ static void settle(const struct model *m, struct custody *c)
 		}
 		s = h->end_ns > s ? h->end_ns : s;
 		if (h->proc) {
-			uint64_t e = tree_end(m, h, cap, &open);
+			uint64_t e = tree_end(m, x, h, cap, &open);
 
 			s = e > s ? e : s;
 		}
 	}
-	for (size_t i = 0; i < m->n_procs; i++) {
-		const struct m_proc *p = &m->procs[i];
+	for (size_t k = first_proc_at(m, x, c->stop_ns > CUSTODY_HOOK_EARLY_NS ?
+					     c->stop_ns - CUSTODY_HOOK_EARLY_NS : 0);
+	     k < m->n_procs && m->procs[x->procs_by_start[k]].start_ns < cap; k++) {
+		const struct m_proc *p = &m->procs[x->procs_by_start[k]];
 
 		/* Proxmox: qm cleanup (qmeventd's) ends the stop */
-		if (p->start_ns >= c->stop_ns - CUSTODY_HOOK_EARLY_NS && p->start_ns < cap &&
-		    !strcmp(p->comm, "qm") && memmem(p->argv, p->argv_len, "cleanup", 8)) {
+		if (!strcmp(p->comm, "qm") && memmem(p->argv, p->argv_len, "cleanup", 8)) {
 			c->daemon_seen = true;
 			if (!p->exit_ns)
 				open = true;
@@ -239,14 +421,13 @@ static void settle(const struct model *m, struct custody *c)
 				s = p->exit_ns;
 		}
 	}
-	for (size_t i = 0; i < m->n_writes; i++) {
+	for (size_t i = model_first_at(m->writes, m->n_writes, c->stop_ns); i < m->n_writes && m->writes[i].ts_ns <= cap; i++) {
 		const struct m_write *w = &m->writes[i];
 		const struct m_hook *h;
 		struct m_spawn chain[M_SPAWN_MAX];
 		int n;
 
-		if (w->ts_ns < c->stop_ns || w->ts_ns > cap || w->ts_ns >= c->until_ns ||
-		    !write_touches(w, c->bdf))
+		if (w->ts_ns >= c->until_ns || !write_touches(w, c->bdf))
 			continue;
 		n = model_spawn_chain(m, w->task, w->ts_ns, chain);
 		if (custody_actor(m, w->task, w->ts_ns, chain, n, &h) == RET_OTHER)
@@ -272,11 +453,11 @@ const struct m_write *custody_override_at(const struct model *m, const char *bdf
 	for (size_t i = 0; i < m->n_pci; i++)
 		if (!strcmp(m->pci[i].bdf, bdf) && strcmp(m->pci[i].override, "(null)"))
 			strlcpy0(value, m->pci[i].override, size);
-	for (size_t i = 0; i < m->n_writes; i++) {
-		const struct m_write *w = &m->writes[i];
+	/* the last before TS: writes are in time order */
+	for (size_t i = model_first_at(m->writes, m->n_writes, ts); i > 0 && !best; i--) {
+		const struct m_write *w = &m->writes[i - 1];
 
-		if (w->ts_ns < ts && w->ret > 0 && !strcmp(w->attr, "driver_override") &&
-		    !strcmp(w->bdf, bdf) && (!best || w->ts_ns >= best->ts_ns))
+		if (w->ret > 0 && !strcmp(w->attr, "driver_override") && !strcmp(w->bdf, bdf))
 			best = w;
 	}
 	if (best) {
@@ -286,11 +467,12 @@ const struct m_write *custody_override_at(const struct model *m, const char *bdf
 		value[strcspn(value, "\n")] = 0;
 	}
 	/* a removed device takes its override with it; a re-added one has none */
-	for (size_t i = 0; value[0] && i < m->n_trans && m->trans[i].ts_ns < ts; i++) {
-		const struct m_trans *t = &m->trans[i];
+	if (value[0]) {
+		const struct m_trans *gone = model_last_trans(m, bdf, ts, M_REMOVE);
+		const struct m_trans *added = model_last_trans(m, bdf, ts, M_ADD);
 
-		if ((t->kind == M_REMOVE || t->kind == M_ADD) && !strcmp(t->bdf, bdf) &&
-		    (!best || t->ts_ns > best->ts_ns)) {
+		if ((gone && (!best || gone->ts_ns > best->ts_ns)) ||
+		    (added && (!best || added->ts_ns > best->ts_ns))) {
 			value[0] = 0;
 			return NULL;
 		}
@@ -377,21 +559,23 @@ static void attempts(const struct model *m, struct custody *c, uint64_t end)
 	const struct m_trans *first_stub = NULL;
 	uint64_t first_ts = 0;
 
-	for (size_t i = 0; i < m->n_writes && c->n_attempts < C_ATTEMPTS_MAX; i++) {
+	const struct m_dev_trans *e;
+	size_t n;
+
+	for (size_t i = model_first_at(m->writes, m->n_writes, c->stop_ns);
+	     i < m->n_writes && m->writes[i].ts_ns <= end && c->n_attempts < C_ATTEMPTS_MAX; i++) {
 		const struct m_write *w = &m->writes[i];
 
-		if (w->ts_ns < c->stop_ns || w->ts_ns > end || w->ret >= 0 || !binding_attr(w->attr) ||
-		    !write_touches(w, c->bdf))
+		if (w->ret >= 0 || !binding_attr(w->attr) || !write_touches(w, c->bdf))
 			continue;
 		c->attempt_writes[c->n_attempts++] = w;
 		if (!first_failed || w->ts_ns < first_failed->ts_ns)
 			first_failed = w;
 	}
-	for (size_t i = 0; i < m->n_trans && c->n_attempts < C_ATTEMPTS_MAX; i++) {
-		const struct m_trans *t = &m->trans[i];
+	e = model_dev_trans(m, c->bdf, c->stop_ns, &n);
+	for (size_t k = 0; k < n && m->trans[e[k].trans].ts_ns <= end && c->n_attempts < C_ATTEMPTS_MAX; k++) {
+		const struct m_trans *t = &m->trans[e[k].trans];
 
-		if (t->ts_ns < c->stop_ns || t->ts_ns > end || strcmp(t->bdf, c->bdf))
-			continue;
 		if ((t->kind == M_PROBE_FAIL && t->err != -ENODEV && t->err != -ENXIO) ||
 		    is_stub_bind(t)) {
 			c->attempt_trans[c->n_attempts] = t;
@@ -420,12 +604,15 @@ static void episodes(const struct model *m, struct custody *c)
 	bool on_host = true, out = false;
 	char host[MODEL_DRV_LEN];
 
-	strlcpy0(host, c->ret->driver, sizeof(host));
-	for (size_t i = 0; i < m->n_trans; i++) {
-		const struct m_trans *t = &m->trans[i];
+	const struct m_dev_trans *e;
+	size_t n;
 
-		if (t->ts_ns <= c->ret->ts_ns || t->ts_ns >= c->until_ns || strcmp(t->bdf, c->bdf) ||
-		    t == c->ret)
+	strlcpy0(host, c->ret->driver, sizeof(host));
+	e = model_dev_trans(m, c->bdf, c->ret->ts_ns, &n);
+	for (size_t k = 0; k < n && m->trans[e[k].trans].ts_ns < c->until_ns; k++) {
+		const struct m_trans *t = &m->trans[e[k].trans];
+
+		if (t->ts_ns <= c->ret->ts_ns || t == c->ret)
 			continue;
 		if (on_host && (t->kind == M_UNBIND || t->kind == M_REMOVE || is_stub_bind(t))) {
 			memset(&cur, 0, sizeof(cur));
@@ -461,19 +648,23 @@ static void episodes(const struct model *m, struct custody *c)
 /* Did anything write on the device between the stop and the settle? */
 static bool touched_after_stop(const struct model *m, const struct custody *c)
 {
-	for (size_t i = 0; i < m->n_writes; i++) {
+	for (size_t i = model_first_at(m->writes, m->n_writes, c->stop_ns); i < m->n_writes && m->writes[i].ts_ns <= c->settle_ns;
+	     i++) {
 		const struct m_write *w = &m->writes[i];
 
-		if (w->ts_ns >= c->stop_ns && w->ts_ns <= c->settle_ns && binding_attr(w->attr) &&
+		if (binding_attr(w->attr) &&
 		    strcmp(w->attr, "rescan") && write_touches(w, c->bdf))
 			return true;
 	}
 	return false;
 }
 
-static void one(const struct model *m, const struct m_vm *vm, const char *bdf, struct custody *c)
+static int one(const struct model *m, struct custody_index *x, const struct m_vm *vm, const char *bdf,
+	       struct custody *c)
 {
+	const struct m_dev_trans *e;
 	const char *before;
+	size_t n;
 
 	memset(c, 0, sizeof(*c));
 	c->vm = vm;
@@ -483,17 +674,18 @@ static void one(const struct model *m, const struct m_vm *vm, const char *bdf, s
 	c->host_known = before != NULL;
 	strlcpy0(c->host_before, before ? before : "", sizeof(c->host_before));
 	c->stop_ns = vm->stop_ns;
-	c->until_ns = next_taker(m, vm, bdf, vm->stop_ns ? vm->stop_ns : UINT64_MAX - 1, &c->next_vm);
+	c->until_ns = next_taker(m, x, vm, bdf, vm->stop_ns ? vm->stop_ns : UINT64_MAX - 1, &c->next_vm);
 	if (!c->stop_ns)
-		return;
-	stop_hooks(m, c);
-	settle(m, c);
-	for (size_t i = 0; i < m->n_trans; i++) {
-		const struct m_trans *t = &m->trans[i];
+		return 0;
+	if (!stop_hooks(m, x, c))
+		return -ENOMEM;
+	settle(m, x, c);
+	e = model_dev_trans(m, bdf, c->stop_ns, &n);
+	for (size_t k = 0; k < n && m->trans[e[k].trans].ts_ns < c->until_ns; k++) {
+		const struct m_trans *t = &m->trans[e[k].trans];
 		const struct gt_task *who;
 
-		if (t->ts_ns <= c->stop_ns || t->ts_ns >= c->until_ns || strcmp(t->bdf, bdf) ||
-		    t->kind != M_BIND || driver_is_stub(t->driver))
+		if (t->ts_ns <= c->stop_ns || t->kind != M_BIND || driver_is_stub(t->driver))
 			continue;
 		c->ret = t;
 		c->late = c->settled && t->ts_ns > c->settle_ns;
@@ -516,10 +708,17 @@ static void one(const struct model *m, const struct m_vm *vm, const char *bdf, s
 			   c->n_attempts || c->ret || touched_after_stop(m, c);
 	if (c->ret)
 		episodes(m, c);
+	return 0;
 }
 
 int custody_build(const struct model *m, const char *vmf, const char *devf, struct custody_set *out)
 {
+	struct custody_index x;
+
+	if (custody_index_build(m, &x) < 0) {
+		custody_index_free(&x);
+		return -ENOMEM;
+	}
 	for (size_t v = 0; v < m->n_vms; v++) {
 		const struct m_vm *vm = &m->vms[v];
 
@@ -528,11 +727,14 @@ int custody_build(const struct model *m, const char *vmf, const char *devf, stru
 		for (int d = 0; d < vm->n_devs; d++) {
 			if (devf && strcmp(devf, vm->devs[d]))
 				continue;
-			if (array_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)))
+			if (array_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) ||
+			    one(m, &x, vm, vm->devs[d], &out->v[out->n++]) < 0) {
+				custody_index_free(&x);
 				return -ENOMEM;
-			one(m, vm, vm->devs[d], &out->v[out->n++]);
+			}
 		}
 	}
+	custody_index_free(&x);
 	return 0;
 }
 

@@ -60,10 +60,11 @@ static void evidence(struct finding *f, uint64_t id)
 static void kernel_lines(const struct model *m, struct finding *f, const char *dev, uint64_t from,
 			 uint64_t to, int level)
 {
-	for (size_t i = 0; i < m->n_logs && f->n_kernel_log < 4; i++) {
+	for (size_t i = model_first_at(m->logs, m->n_logs, from);
+	     i < m->n_logs && m->logs[i].ts_ns <= to && f->n_kernel_log < 4; i++) {
 		const struct m_log *l = &m->logs[i];
 
-		if (l->source != M_LOG_KERNEL || l->ts_ns < from || l->ts_ns > to || strcmp(l->bdf, dev) ||
+		if (l->source != M_LOG_KERNEL || strcmp(l->bdf, dev) ||
 		    l->level < 0 || l->level > level)
 			continue;
 		f->kernel_log[f->n_kernel_log++] = l;
@@ -86,10 +87,11 @@ static const struct m_devstate *state_in(const struct model *m, const char *dev,
 {
 	const struct m_devstate *found = NULL;
 
-	for (size_t i = 0; i < m->n_states && (last || !found); i++) {
+	for (size_t i = model_first_at(m->states, m->n_states, from);
+	     i < m->n_states && m->states[i].ts_ns <= until && (last || !found); i++) {
 		const struct m_devstate *d = &m->states[i];
 
-		if (d->ts_ns > from && d->ts_ns <= until && !strcmp(d->bdf, dev))
+		if (d->ts_ns > from && !strcmp(d->bdf, dev))
 			found = d;
 	}
 	return found;
@@ -745,28 +747,95 @@ static void probe_failures(const struct model *m, const char *vmf, const char *d
 	}
 }
 
-/* Is the stub bind T part of some run's custody: its start sequence, its
- * life, or a move already judged? */
-static bool in_custody(const struct model *m, const struct custody_set *cs, const struct m_trans *t)
+/* A device's time spans (a VM run's life, a custody after a stop), by
+ * device then start, each with the latest end of its device's spans so
+ * far: whether a time is in one is a binary search, not a walk of every
+ * run and custody per stub bind (16,000 runs took seconds). */
+struct dev_span {
+	const char *bdf;
+	uint64_t from, to, max_to;
+};
+
+struct spans {
+	struct dev_span *v;
+	size_t n, cap;
+};
+
+static int cmp_span(const void *a, const void *b)
 {
-	for (size_t v = 0; v < m->n_vms; v++) {
-		const struct m_vm *vm = &m->vms[v];
+	const struct dev_span *x = a, *y = b;
+	int c = strcmp(x->bdf, y->bdf);
 
-		if (!vm_dev(vm, t->bdf))
-			continue;
-		if ((vm->start_ns >= t->ts_ns && vm->start_ns < t->ts_ns + CUSTODY_START_WINDOW_NS) ||
-		    (vm->start_ns <= t->ts_ns && (!vm->stop_ns || vm->stop_ns >= t->ts_ns)))
-			return true;
-	}
-	/* after a stop, until the next run takes it, the device is in that
-	 * run's custody: its attempts and every move after the return */
-	for (size_t i = 0; i < cs->n; i++) {
-		const struct custody *c = &cs->v[i];
+	if (c)
+		return c;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
 
-		if (!strcmp(c->bdf, t->bdf) && c->stop_ns && t->ts_ns > c->stop_ns && t->ts_ns < c->until_ns)
-			return true;
+static bool spans_add(struct spans *s, const char *bdf, uint64_t from, uint64_t to)
+{
+	struct dev_span *e = array_push((void **)&s->v, &s->n, &s->cap, sizeof(*e));
+
+	if (e)
+		*e = (struct dev_span){ .bdf = bdf, .from = from, .to = to };
+	return e != NULL;
+}
+
+static void spans_finish(struct spans *s)
+{
+	array_sort(s->v, s->n, sizeof(*s->v), cmp_span);
+	for (size_t i = 0; i < s->n; i++)
+		s->v[i].max_to = i && !strcmp(s->v[i - 1].bdf, s->v[i].bdf) && s->v[i - 1].max_to > s->v[i].to ?
+				 s->v[i - 1].max_to : s->v[i].to;
+}
+
+/* BDF's first span starting at or after TS, or NULL. */
+static const struct dev_span *span_from(const struct spans *s, const char *bdf, uint64_t ts)
+{
+	const struct dev_span key = { .bdf = bdf, .from = ts, .to = 0 };
+	size_t k = array_lower_bound(s->v, s->n, sizeof(key), &key, cmp_span);
+
+	return k < s->n && !strcmp(s->v[k].bdf, bdf) ? &s->v[k] : NULL;
+}
+
+/* BDF's last span starting at or before TS, or NULL. */
+static const struct dev_span *span_upto(const struct spans *s, const char *bdf, uint64_t ts)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {	/* the first past (BDF, TS) */
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->v[mid].bdf, bdf);
+
+		if (c < 0 || (c == 0 && s->v[mid].from <= ts))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return false;
+	return lo && !strcmp(s->v[lo - 1].bdf, bdf) ? &s->v[lo - 1] : NULL;
+}
+
+/* Is the stub bind T part of some run's custody: its start sequence
+ * (a run of any VM starting within the window after it), its life (a run
+ * on, stop 0: on to the end), or after a stop until the next run takes the
+ * device (that run's custody: its attempts and every move after the
+ * return)? RUNS: every VM run's life; CUSTODIES: (stop, until) of each
+ * custody after a stop. */
+static bool in_custody(const struct spans *runs, const struct spans *custodies, const struct m_trans *t)
+{
+	const struct dev_span *s = span_from(runs, t->bdf, t->ts_ns);
+
+	if (s && s->from < t->ts_ns + CUSTODY_START_WINDOW_NS)
+		return true;
+	if ((s = span_upto(runs, t->bdf, t->ts_ns)) && s->max_to >= t->ts_ns)
+		return true;
+	return t->ts_ns && (s = span_upto(custodies, t->bdf, t->ts_ns - 1)) && s->max_to > t->ts_ns;
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* A device bound to a stub outside any VM's custody and no VM took it: who
@@ -775,22 +844,62 @@ static bool in_custody(const struct model *m, const struct custody_set *cs, cons
 static void stub_without_vm(const struct model *m, const struct custody_set *cs, const char *vmf,
 			    const char *devf, struct findings *fs)
 {
+	struct spans runs = { 0 }, custodies = { 0 };
+	const char **vmf_devs = NULL;	/* each run of VMF's devices, once a run */
+	size_t n_vmf_devs = 0, cap_vmf_devs = 0, n_vmf_runs = 0;
+
+	for (size_t v = 0; v < m->n_vms; v++) {
+		const struct m_vm *vm = &m->vms[v];
+		bool vmf_run = vmf && !strcmp(vmf, vm->id);
+
+		n_vmf_runs += vmf_run;
+		for (int d = 0; d < vm->n_devs; d++) {
+			bool again = false;
+
+			for (int e = 0; e < d; e++)
+				again |= !strcmp(vm->devs[e], vm->devs[d]);
+			if (again)
+				continue;
+			if (!spans_add(&runs, vm->devs[d], vm->start_ns, vm->stop_ns ? vm->stop_ns : UINT64_MAX))
+				goto oom;
+			if (vmf_run) {
+				const char **e = array_push((void **)&vmf_devs, &n_vmf_devs, &cap_vmf_devs,
+							    sizeof(*e));
+
+				if (!e)
+					goto oom;
+				*e = vm->devs[d];
+			}
+		}
+	}
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].stop_ns && !spans_add(&custodies, cs->v[i].bdf, cs->v[i].stop_ns, cs->v[i].until_ns))
+			goto oom;
+	spans_finish(&runs);
+	spans_finish(&custodies);
+	array_sort(vmf_devs, n_vmf_devs, sizeof(*vmf_devs), cmp_str_ptr);
 	for (size_t i = 0; i < m->n_trans; i++) {
 		const struct m_trans *t = &m->trans[i];
 		const char *before;
 		const struct gt_task *a;
 		struct finding *f;
-		bool other_vm = false;
 
 		if (t->kind != M_BIND || !driver_is_stub(t->driver) || (devf && strcmp(devf, t->bdf)) ||
-		    in_custody(m, cs, t))
+		    in_custody(&runs, &custodies, t))
 			continue;
-		for (size_t v = 0; vmf && v < m->n_vms; v++)
-			other_vm |= !strcmp(vmf, m->vms[v].id) && !vm_dev(&m->vms[v], t->bdf);
-		if (other_vm)
-			continue;	/* not the asked VM's device */
+		if (vmf) {
+			/* a run of VMF without the device: not the asked VM's */
+			const char *key = t->bdf;
+			size_t lo = array_lower_bound(vmf_devs, n_vmf_devs, sizeof(*vmf_devs), &key, cmp_str_ptr);
+			size_t hi = lo;
+
+			while (hi < n_vmf_devs && !strcmp(vmf_devs[hi], key))
+				hi++;
+			if (hi - lo < n_vmf_runs)
+				continue;
+		}
 		if (!(f = add(fs, F_STUB_WITHOUT_VM, SEV_WARN)))
-			return;
+			break;
 		before = model_driver_before(m, t->bdf, t->ts_ns);
 		snprintf(f->device, sizeof(f->device), "%s", t->bdf);
 		snprintf(f->driver_from, sizeof(f->driver_from), "%s", before ? before : "");
@@ -819,6 +928,15 @@ static void stub_without_vm(const struct model *m, const struct custody_set *cs,
 		snprintf(f->summary, sizeof(f->summary), "%s moved to %s and no VM started with it",
 			 t->bdf, t->driver);
 	}
+	free(runs.v);
+	free(custodies.v);
+	free(vmf_devs);
+	return;
+oom:
+	fs->oom = true;
+	free(runs.v);
+	free(custodies.v);
+	free(vmf_devs);
 }
 
 /* A return that "worked" and left a dead device: the host driver logged an
@@ -838,19 +956,21 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 	 * audio function logs "no codecs found" with no monitor attached. */
 	if (is_display(m, c->bdf))
 		kernel_lines(m, &probe, c->bdf, c->ret->ts_ns, to, 3);
-	for (size_t i = 0; i < m->n_writes && !reset; i++) {
+	for (size_t i = model_first_at(m->writes, m->n_writes, c->stop_ns);
+	     i < m->n_writes && m->writes[i].ts_ns <= to && !reset; i++) {
 		const struct m_write *w = &m->writes[i];
 
-		if (w->ts_ns >= c->stop_ns && w->ts_ns <= to && w->ret < 0 && !strcmp(w->attr, "reset") &&
+		if (w->ret < 0 && !strcmp(w->attr, "reset") &&
 		    !strcmp(w->bdf, c->bdf))
 			reset = w;
 	}
 	/* record --pm-hooks: the kernel's own resets (vfio-pci's at release
 	 * too, which no sysfs write shows) and the last power state reached */
-	for (size_t i = 0; i < m->n_pms; i++) {
+	for (size_t i = model_first_at(m->pms, m->n_pms, c->stop_ns); i < m->n_pms && m->pms[i].ts_ns <= to;
+	     i++) {
 		const struct m_pm *pm = &m->pms[i];
 
-		if (strcmp(pm->bdf, c->bdf) || pm->ts_ns < c->stop_ns || pm->ts_ns > to)
+		if (strcmp(pm->bdf, c->bdf))
 			continue;
 		if (pm->reset && pm->ret < 0 && !pm_reset)
 			pm_reset = pm;

@@ -113,23 +113,22 @@ static int index_trans(struct model *m)
 	return 0;
 }
 
-/* The first entry of BDF in the index (its position when BDF has none). */
-static size_t dev_first(const struct model *m, const char *bdf)
+/* BDF's entries in the index: [*lo, *hi), by two binary searches (a walk
+ * to the end of a device's entries made every lookup linear in them). */
+static void dev_range(const struct model *m, const char *bdf, size_t *lo, size_t *hi)
 {
-	struct m_dev_trans key = { .bdf = bdf, .trans = 0 };
+	size_t n = m->trans_by_dev ? m->n_trans : 0;
 
-	return array_lower_bound(m->trans_by_dev, m->trans_by_dev ? m->n_trans : 0,
-				 sizeof(*m->trans_by_dev), &key, cmp_dev_trans);
+	*lo = array_lower_bound(m->trans_by_dev, n, sizeof(*m->trans_by_dev),
+				&(struct m_dev_trans){ .bdf = bdf, .trans = 0 }, cmp_dev_trans);
+	*hi = array_lower_bound(m->trans_by_dev, n, sizeof(*m->trans_by_dev),
+				&(struct m_dev_trans){ .bdf = bdf, .trans = M_NO_TRANS }, cmp_dev_trans);
 }
 
-/* The last entry of BDF whose transition is before TS, or NULL. */
-static const struct m_dev_trans *dev_last_before(const struct model *m, const char *bdf, uint64_t ts)
+/* The first of BDF's entries [LO, HI) whose transition is at or after TS
+ * (a device's entries are in time order). */
+static size_t dev_first_at(const struct model *m, size_t lo, size_t hi, uint64_t ts)
 {
-	size_t first = dev_first(m, bdf), lo = first, hi = first;
-
-	while (hi < m->n_trans && m->trans_by_dev && !strcmp(m->trans_by_dev[hi].bdf, bdf))
-		hi++;
-	/* a device's entries are in time order: the first not before TS */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -138,21 +137,44 @@ static const struct m_dev_trans *dev_last_before(const struct model *m, const ch
 		else
 			hi = mid;
 	}
-	return lo > first ? &m->trans_by_dev[lo - 1] : NULL;
+	return lo;
+}
+
+/* The last entry of BDF whose transition is before TS, or NULL. */
+static const struct m_dev_trans *dev_last_before(const struct model *m, const char *bdf, uint64_t ts)
+{
+	size_t first, end, k;
+
+	dev_range(m, bdf, &first, &end);
+	k = dev_first_at(m, first, end, ts);
+	return k > first ? &m->trans_by_dev[k - 1] : NULL;
+}
+
+const struct m_dev_trans *model_dev_trans(const struct model *m, const char *bdf, uint64_t from_ts,
+					  size_t *n)
+{
+	size_t first, end, k;
+
+	dev_range(m, bdf, &first, &end);
+	k = dev_first_at(m, first, end, from_ts);
+	*n = end - k;
+	return *n ? &m->trans_by_dev[k] : NULL;
 }
 
 const char *model_driver_before(const struct model *m, const char *bdf, uint64_t ts)
 {
 	const struct m_dev_trans *last = dev_last_before(m, bdf, ts);
-	size_t first = dev_first(m, bdf);
+	size_t first, end;
 	const char *drv = NULL;
+
+	dev_range(m, bdf, &first, &end);
 
 	for (size_t i = 0; i < m->n_pci; i++)
 		if (!strcmp(m->pci[i].bdf, bdf))
 			drv = m->pci[i].driver;
 	/* only a bound device can be unbound: a snapshot that caught it between
 	 * drivers (or none at all) is told by its first unbind */
-	if ((!drv || !drv[0]) && first < m->n_trans && !strcmp(m->trans_by_dev[first].bdf, bdf)) {
+	if ((!drv || !drv[0]) && first < end) {
 		const struct m_trans *t = &m->trans[m->trans_by_dev[first].trans];
 
 		if (t->kind == M_UNBIND && t->driver[0])
@@ -248,7 +270,7 @@ static struct m_proc *new_proc(struct model *m, uint32_t pid)
 	if (!p)
 		return NULL;
 	p->unit = p->exe = p->argv = "";
-	p->prev_image = p->next_image = -1;
+	p->prev_image = p->next_image = p->hook = -1;
 	p->pid = pid;
 	if (note_latest(m, pid, p - m->procs)) {
 		m->oom = true;
@@ -786,17 +808,7 @@ static int cmp_write(const void *a, const void *b)
 /* The number of writes that began at or before TS (writes sorted). */
 static size_t writes_upto(const struct model *m, uint64_t ts)
 {
-	size_t lo = 0, hi = m->n_writes;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->writes[mid].ts_ns <= ts)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ts == UINT64_MAX ? m->n_writes : model_first_at(m->writes, m->n_writes, ts + 1);
 }
 
 /* Could write W have made the kernel send uevent T? */

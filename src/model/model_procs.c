@@ -197,9 +197,8 @@ int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_
 const struct m_hook *model_hook_of_proc(const struct model *m, const struct m_proc *p)
 {
 	for (int depth = 0; p && depth < 16; depth++) {
-		for (size_t i = 0; i < m->n_hooks; i++)
-			if (m->hooks[i].proc == p)
-				return &m->hooks[i];
+		if (p->hook >= 0 && (size_t)p->hook < m->n_hooks)
+			return &m->hooks[p->hook];
 		p = p->prev_image >= 0 ? &m->procs[p->prev_image] : NULL;
 	}
 	return NULL;

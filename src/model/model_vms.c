@@ -493,6 +493,7 @@ void model_find_hooks(struct model *m, const char *pattern)
 		if (!out)
 			break;
 		*out = h;
+		m->procs[i].hook = (long)(m->n_hooks - 1);
 	}
 	free(ids);
 }

@@ -94,7 +94,11 @@ static void generate_writes(struct tb *b, long pairs)
  * for each of N things: N post-stop hook runs (the timeline's "after hook
  * exit"), N VM runs (a stop command's search, one timeline per VM id), N
  * devices each bound to a stub outside any VM (the driver each had
- * before). One VM story around them, as in the tester's reproducers. */
+ * before), N VMs each with a device of its own, written to and bound
+ * (every timeline walked every event), N runs of one VM ten seconds apart,
+ * each given the GPU and given it back (every custody walked every run,
+ * and each run's start every transition: 2,000 runs took 67 s). One VM
+ * story around them, as in the tester's reproducers. */
 static void generate_many(struct tb *b, const char *shape, long n)
 {
 	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
@@ -116,6 +120,32 @@ static void generate_many(struct tb *b, const char *shape, long n)
 		} else if (!strcmp(shape, "VM runs")) {
 			snprintf(buf, sizeof(buf), "/usr/bin/kvm -id %ld -name vm", 1000 + i);
 			tb_exec(b, ms, &t, buf);
+		} else if (!strcmp(shape, "VMs with a device each")) {
+			char bdf[16];
+
+			snprintf(bdf, sizeof(bdf), "0001:%02lx:%02lx.%ld", (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7);
+			snprintf(buf, sizeof(buf), "/usr/bin/kvm -id %ld -device vfio-pci,host=%s", 1000 + i, bdf);
+			tb_exec(b, ms, &t, buf);
+			snprintf(buf, sizeof(buf), "/sys/bus/pci/devices/%s/driver_override", bdf);
+			tb_write(b, ms + 0.002, &t, buf, "vfio-pci");
+			tb_drv(b, ms + 0.004, &t, GT_EV_BIND, bdf, "vfio-pci", 0);
+		} else if (!strcmp(shape, "VM restarts")) {
+			struct gt_task run = tb_task(200000 + i * 2, "kvm", 3990, "qm", 0);
+			struct gt_task hook = tb_task(200001 + i * 2, "gpu-reattach-ho", 800, "qmeventd", 0);
+
+			ms = 20000 + i * 10000.0;
+			tb_write(b, ms, &qm, "/sys/bus/pci/drivers/nouveau/unbind", "0000:0a:00.0");
+			tb_drv(b, ms + 0.5, &qm, GT_EV_UNBIND, "0000:0a:00.0", "nouveau", 0);
+			tb_write(b, ms + 1, &qm, "/sys/bus/pci/drivers/vfio-pci/bind", "0000:0a:00.0");
+			tb_drv(b, ms + 1.5, &qm, GT_EV_BIND, "0000:0a:00.0", "vfio-pci", 0);
+			tb_exec(b, ms + 5, &run, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+			tb_exit(b, ms + 5000, &run, 0);
+			tb_exec(b, ms + 5050, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+			tb_write(b, ms + 5100, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", "0000:0a:00.0");
+			tb_drv(b, ms + 5100.5, &hook, GT_EV_UNBIND, "0000:0a:00.0", "vfio-pci", 0);
+			tb_write(b, ms + 5101, &hook, "/sys/bus/pci/drivers/nouveau/bind", "0000:0a:00.0");
+			tb_drv(b, ms + 5101.5, &hook, GT_EV_BIND, "0000:0a:00.0", "nouveau", 0);
+			tb_exit(b, ms + 5200, &hook, 0);
 		} else {
 			snprintf(buf, sizeof(buf), "0001:%02lx:%02lx.%ld", (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7);
 			tb_drv(b, ms, &w, GT_EV_BIND, buf, "vfio-pci", 0);
@@ -213,8 +243,9 @@ int main(int argc, char **argv)
 	 * thing coming back (the ratio doubling with N). Every VM's
 	 * report: stub binds outside VM 111 are not its report's. A device
 	 * bind is a finding of about 4 KB, which its ratio shows */
-	for (int k = 0; k < 3; k++) {
-		static const char *const shapes[] = { "hooks", "VM runs", "device binds" };
+	for (int k = 0; k < 5; k++) {
+		static const char *const shapes[] = { "hooks", "VM runs", "device binds",
+						      "VMs with a device each", "VM restarts" };
 
 		tb_open(&b, dir, "many.gtrace", "fentry");
 		generate_many(&b, shapes[k], events / 25);

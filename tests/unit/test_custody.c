@@ -864,6 +864,74 @@ static void test_boot_bound_gpu_with_unrelated_hook(void **state)
 	report_free(&rep);
 }
 
+/* 400 runs of VM 111, ten seconds apart, each given its GPU by qm and
+ * given back by the hook (the shape that made the report cubic: every
+ * custody walked every run and every run's start walked every transition;
+ * 2,000 runs took 67 s). In run 200 a rogue takes the GPU back to
+ * vfio-pci after the return; in run 300 udev moves the audio function,
+ * which no VM has, to vfio-pci. Exactly those two, and 400 clean custodies
+ * besides. */
+static void test_many_restarts(void **state)
+{
+	struct gt_task rogue = tb_task(9000, "gpu-rogue", 1, "systemd", 0);
+	struct gt_task udev = tb_task(9100, "(udev-worker)", 512, "systemd-udevd", 0);
+	const long n = 400;
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+	char buf[64];
+
+	tb_open(&r.b, dir, "restarts.gtrace", "fentry");
+	r.uevents = false;
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_pci(&r.b, AUDIO, "10de", "10f0", "snd_hda_intel");
+	for (long i = 0; i < n; i++) {
+		double ms = 1000 + i * 10000.0;
+		struct gt_task qm = tb_task(20000 + i * 4, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
+		struct gt_task kvm = tb_task(20001 + i * 4, "kvm", 20000 + i * 4, "qm", 0);
+		struct gt_task hook = tb_task(20002 + i * 4, "gpu-reattach-ho", 800, "qmeventd", 1, "systemd", 0);
+
+		snprintf(buf, sizeof(buf), "/usr/bin/perl /usr/sbin/qm start 111");
+		tb_exec(&r.b, ms, &qm, buf);
+		move(&r, ms + 10, &qm, GPU, "nouveau", "vfio-pci");
+		tb_exit(&r.b, ms + 40, &qm, 0);
+		tb_exec(&r.b, ms + 50, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+		tb_exit(&r.b, ms + 5000, &kvm, 0);
+		tb_exec(&r.b, ms + 5050, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+		move(&r, ms + 5100, &hook, GPU, "vfio-pci", "nouveau");
+		tb_exit(&r.b, ms + 5200, &hook, 0);
+		if (i == 200)
+			reprobe_to_vfio(&r, ms + 7000, &rogue, GPU, "nouveau");
+		if (i == 300)
+			move(&r, ms + 7000, &udev, AUDIO, "snd_hda_intel", "vfio-pci");
+	}
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	assert_int_equal(rep.m.n_vms, n);
+	assert_int_equal(rep.c.n, n);
+	for (size_t i = 0; i < rep.c.n; i++) {
+		assert_non_null(rep.c.v[i].ret);
+		assert_false(rep.c.v[i].late);
+		/* each run's custody ends where the next run's begins */
+		if (i + 1 < rep.c.n)
+			assert_ptr_equal(rep.c.v[i].next_vm, rep.c.v[i + 1].vm);
+	}
+	for (size_t i = 0; i < rep.f.n; i++)
+		if (rep.f.v[i].severity >= SEV_WARN)
+			print_message("%s %s %s\n", f_kind_name(rep.f.v[i].kind), rep.f.v[i].device,
+				      rep.f.v[i].summary);
+	assert_int_equal(count_sev(&rep, SEV_WARN), 2);
+	f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+	assert_non_null(f);
+	assert_string_equal(f->culprit.comm, "gpu-rogue");
+	/* the move away after the return is run 200's, and no other run has one */
+	for (size_t i = 0; i < rep.c.n; i++)
+		assert_int_equal(rep.c.v[i].n_episodes, i == 200);
+	f = find(&rep, F_STUB_WITHOUT_VM, AUDIO);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_WARN);
+	report_free(&rep);
+}
+
 /* A stale override from a detach tool; the hook returns by remove +
  * rescan, which drops the override; the re-added device lands on vfio-pci
  * through an id in vfio-pci's table since before the trace (qm's new_id
@@ -935,6 +1003,7 @@ int main(void)
 		cmocka_unit_test(test_hook_that_execs_its_worker),
 		cmocka_unit_test(test_boot_bound_gpu_with_unrelated_hook),
 		cmocka_unit_test(test_rescan_drops_the_override),
+		cmocka_unit_test(test_many_restarts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
