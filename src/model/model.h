@@ -293,6 +293,7 @@ struct model {
 	struct m_task_block *task_blocks;
 	const struct gt_task *last_task;
 	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
+	size_t *proc_by_comm;		/* ... by comm, then start */
 	struct m_pid_slot {		/* loading: pid -> its newest procs index + 1 */
 		uint32_t pid;
 		uint32_t idx1;

@@ -1391,6 +1391,7 @@ void model_free(struct model *m)
 	free(m->pms);
 	free(m->confs);
 	free(m->proc_by_pid);
+	free(m->proc_by_comm);
 	free(m->latest);
 	free(m->logs);
 	free(m->states);

@@ -26,17 +26,39 @@ static int cmp_proc_idx(const void *a, const void *b)
 	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
+static int cmp_proc_comm(const void *a, const void *b)
+{
+	const struct m_proc *x = &sort_model->procs[*(const size_t *)a];
+	const struct m_proc *y = &sort_model->procs[*(const size_t *)b];
+	int c = strncmp(x->comm, y->comm, GT_COMM_LEN);
+
+	if (c)
+		return c;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
 int model_index_procs(struct model *m)
 {
 	free(m->proc_by_pid);
-	m->proc_by_pid = m->n_procs ? reallocarray(NULL, m->n_procs, sizeof(size_t)) : NULL;
-	if (m->n_procs && !m->proc_by_pid)
+	free(m->proc_by_comm);
+	m->proc_by_pid = m->proc_by_comm = NULL;
+	if (!m->n_procs)
+		return 0;
+	m->proc_by_pid = reallocarray(NULL, m->n_procs, sizeof(size_t));
+	m->proc_by_comm = reallocarray(NULL, m->n_procs, sizeof(size_t));
+	if (!m->proc_by_pid || !m->proc_by_comm) {
+		free(m->proc_by_pid);
+		free(m->proc_by_comm);
+		m->proc_by_pid = m->proc_by_comm = NULL;
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < m->n_procs; i++)
-		m->proc_by_pid[i] = i;
+		m->proc_by_pid[i] = m->proc_by_comm[i] = i;
 	sort_model = m;
-	if (m->n_procs)
-		qsort(m->proc_by_pid, m->n_procs, sizeof(size_t), cmp_proc_idx);
+	qsort(m->proc_by_pid, m->n_procs, sizeof(size_t), cmp_proc_idx);
+	qsort(m->proc_by_comm, m->n_procs, sizeof(size_t), cmp_proc_comm);
 	sort_model = NULL;
 	return 0;
 }
@@ -104,8 +126,33 @@ static const struct m_proc *forked_from(const struct model *m, uint32_t pid, con
 					uint64_t ts)
 {
 	const struct m_proc *best = NULL;
+	size_t lo = 0, hi = m->n_procs;
 
-	for (size_t i = 0; i < m->n_procs; i++) {
+	if (m->proc_by_comm) {
+		/* the runs of COMM by start: the last started at or before TS
+		 * that is not PID (the first in the model of those that
+		 * started at that same moment) */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct m_proc *p = &m->procs[m->proc_by_comm[mid]];
+			int c = strncmp(p->comm, comm, GT_COMM_LEN);
+
+			if (c < 0 || (c == 0 && p->start_ns <= ts))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo > 0; lo--) {
+			const struct m_proc *p = &m->procs[m->proc_by_comm[lo - 1]];
+
+			if (strncmp(p->comm, comm, GT_COMM_LEN) || !p->start_ns || (best && p->start_ns != best->start_ns))
+				break;
+			if (p->pid != pid)
+				best = p;
+		}
+		return best;
+	}
+	for (size_t i = 0; i < m->n_procs; i++) {	/* before the index exists (loading) */
 		const struct m_proc *p = &m->procs[i];
 
 		if (p->pid != pid && p->start_ns && p->start_ns <= ts &&
