@@ -782,6 +782,36 @@ static void test_daemon_child_in_start_snapshot(void **state)
 	report_free(&rep);
 }
 
+/* A trace from before exits named the children they leave: a daemonized
+ * VM ends with the last exit of a process of its name that never exec'd,
+ * started after it (a higher pid), not with another name's or an older
+ * process's later exit. */
+static void test_daemon_end_without_orphan_records(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0), child = tb_task(4022, "kvm", 1, "init", 0);
+	struct gt_task older = tb_task(100, "kvm", 1, "init", 0), sh = tb_task(9000, "sh", 1, "init", 0);
+	struct gt_task early = tb_task(4030, "kvm", 1, "init", 0);
+	struct report rep;
+	struct run r;
+
+	tb_open(&r.b, dir, "old-daemon.gtrace", "fentry");
+	r.uevents = false;
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_exit(&r.b, 150, &early, 0);		/* before the VM started */
+	move(&r, 100, &qm, GPU, "nouveau", "vfio-pci");
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -daemonize -device vfio-pci,host=0000:0a:00.0");
+	tb_exit(&r.b, 300, &kvm, 0);
+	tb_exit(&r.b, 40000, &child, 0);
+	tb_exit(&r.b, 60000, &child, 0);	/* the same pid again: the later one */
+	tb_exit(&r.b, 70000, &older, 0);
+	tb_exit(&r.b, 80000, &sh, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	assert_int_equal(rep.m.n_orphans, 0);
+	assert_int_equal(rep.m.vms[0].stop_ns, rep.m.vms[0].start_ns + 59800 * 1000000ull);
+	report_free(&rep);
+}
+
 /* On Proxmox qm always leaves its dynamic id; a hook's explicit bind of
  * the host driver that fails in the driver's probe is the probe's fault. */
 static void test_probe_error_is_not_the_dynid(void **state)
@@ -998,6 +1028,7 @@ int main(void)
 		cmocka_unit_test(test_returned_after_failed_kernel_reset),
 		cmocka_unit_test(test_device_state_by_phase),
 		cmocka_unit_test(test_daemonized_vms_keep_their_own_stop),
+		cmocka_unit_test(test_daemon_end_without_orphan_records),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
 		cmocka_unit_test(test_hook_that_execs_its_worker),
