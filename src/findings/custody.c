@@ -278,6 +278,8 @@ static uint64_t next_taker(const struct model *m, const struct custody_index *x,
 	uint64_t best = UINT64_MAX;
 
 	*who = NULL;
+	if (after == UINT64_MAX)
+		return best;	/* nothing starts after the end of time */
 	for (size_t k = array_lower_bound(x->runs, x->n_runs, sizeof(key), &key, cmp_dev_run);
 	     k < x->n_runs && !strcmp(x->runs[k].bdf, bdf); k++) {
 		const struct m_vm *v = &m->vms[x->runs[k].vm];
@@ -340,8 +342,8 @@ static bool stop_hooks(const struct model *m, struct custody_index *x, struct cu
 
 /* Latest exit of the processes a hook started while it ran (its spawn tree
  * by exec-time parents), bounded by CAP; 0 if one had not exited. */
-static uint64_t tree_end(const struct model *m, struct custody_index *x, const struct m_hook *h,
-			 uint64_t cap, bool *open)
+static int tree_end(const struct model *m, struct custody_index *x, const struct m_hook *h,
+		    uint64_t cap, bool *open, uint64_t *out)
 {
 	uint32_t pids[64];
 	int n = 1;
@@ -352,10 +354,8 @@ static uint64_t tree_end(const struct model *m, struct custody_index *x, const s
 	x->n_pick = 0;
 	for (size_t k = first_proc_at(m, x, h->start_ns);
 	     k < m->n_procs && m->procs[x->procs_by_start[k]].start_ns <= cap; k++)
-		if (!pick_push(x, x->procs_by_start[k])) {
-			*open = true;	/* without memory: not known to be over */
-			return end;
-		}
+		if (!pick_push(x, x->procs_by_start[k]))
+			return -ENOMEM;
 	pick_finish(x);
 	for (size_t q = 0; q < x->n_pick; q++) {
 		const struct m_proc *p = &m->procs[x->pick[q]];
@@ -374,7 +374,8 @@ static uint64_t tree_end(const struct model *m, struct custody_index *x, const s
 		else if (p->exit_ns > end)
 			end = p->exit_ns;
 	}
-	return end;
+	*out = end;
+	return 0;
 }
 
 /* Does W act on BDF: a write about it, or a rescan (which may add it)? */
@@ -386,7 +387,7 @@ static bool write_touches(const struct m_write *w, const char *bdf)
 /* The stop sequence is over once every hook of the stop and what it
  * started have exited, the daemon's cleanup has run and the writes on the
  * device by any of them are done; then the grace for probes and udev. */
-static void settle(const struct model *m, struct custody_index *x, struct custody *c)
+static int settle(const struct model *m, struct custody_index *x, struct custody *c)
 {
 	uint64_t cap = c->stop_ns + CUSTODY_STOP_MAX_NS, s = c->stop_ns;
 	bool open = false;
@@ -402,8 +403,10 @@ static void settle(const struct model *m, struct custody_index *x, struct custod
 		}
 		s = h->end_ns > s ? h->end_ns : s;
 		if (h->proc) {
-			uint64_t e = tree_end(m, x, h, cap, &open);
+			uint64_t e;
 
+			if (tree_end(m, x, h, cap, &open, &e) < 0)
+				return -ENOMEM;
 			s = e > s ? e : s;
 		}
 	}
@@ -440,6 +443,7 @@ static void settle(const struct model *m, struct custody_index *x, struct custod
 	if (c->settle_ns > c->until_ns)
 		c->settle_ns = c->until_ns;
 	c->settled = !open && m->last_ns >= c->settle_ns;
+	return 0;
 }
 
 /* The driver_override of BDF at TS: the last successful write, else the
@@ -679,7 +683,8 @@ static int one(const struct model *m, struct custody_index *x, const struct m_vm
 		return 0;
 	if (!stop_hooks(m, x, c))
 		return -ENOMEM;
-	settle(m, x, c);
+	if (settle(m, x, c) < 0)
+		return -ENOMEM;
 	e = model_dev_trans(m, bdf, c->stop_ns, &n);
 	for (size_t k = 0; k < n && m->trans[e[k].trans].ts_ns < c->until_ns; k++) {
 		const struct m_trans *t = &m->trans[e[k].trans];
