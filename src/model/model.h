@@ -267,6 +267,11 @@ struct model {
 	struct m_trans *trans; size_t n_trans, cap_trans;
 	struct m_dev_trans *trans_by_dev;	/* n_trans of them, once loaded */
 	struct m_dynid *dynids; size_t n_dynids, cap_dynids;
+	/* loading: the dynids by driver and ids, chained in a hash table (a
+	 * new_id or remove_id looks at the entries of its ids, not at every
+	 * entry: 40k distinct ids took 2.4 s) */
+	uint32_t *dynid_buckets, *dynid_next;	/* indices + 1, 0: end */
+	size_t n_dynid_buckets;
 	struct m_mark *marks; size_t n_marks, cap_marks;
 	struct m_exit *exits; size_t n_exits, cap_exits;
 	struct m_orphan *orphans; size_t n_orphans, cap_orphans;

@@ -292,22 +292,103 @@ static struct m_proc *latest_proc(struct model *m, uint32_t pid)
 
 /* A dynamic id the kernel says it already has (new_id: EEXIST): there
  * since before the trace, from a vfio-pci ids= option or an earlier new_id. */
+static size_t dynid_bucket(const struct model *m, const char *driver, uint32_t vendor, uint32_t device)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	for (const char *c = driver; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	h = (h ^ vendor) * 1099511628211ull;
+	h = (h ^ device) * 1099511628211ull;
+	return h & (m->n_dynid_buckets - 1);
+}
+
+static void dynid_chain(struct model *m, size_t i)
+{
+	size_t b = dynid_bucket(m, m->dynids[i].driver, m->dynids[i].vendor, m->dynids[i].device);
+
+	m->dynid_next[i] = m->dynid_buckets[b];
+	m->dynid_buckets[b] = (uint32_t)(i + 1);
+}
+
+/* Links M->dynids[I] into the table, with twice the buckets (every entry
+ * linked again) once the entries are half the buckets; false without
+ * memory. */
+static bool dynid_link(struct model *m, size_t i)
+{
+	uint32_t *next;
+
+	if (i >= UINT32_MAX - 1)
+		return false;
+	next = reallocarray(m->dynid_next, m->cap_dynids, sizeof(*next));
+	if (!next)
+		return false;
+	m->dynid_next = next;
+	if (i + 1 > m->n_dynid_buckets / 2) {
+		size_t nb = m->n_dynid_buckets ? m->n_dynid_buckets * 2 : 64;
+		uint32_t *buckets = calloc(nb, sizeof(*buckets));
+
+		if (!buckets)
+			return false;
+		free(m->dynid_buckets);
+		m->dynid_buckets = buckets;
+		m->n_dynid_buckets = nb;
+		for (size_t k = 0; k < i; k++)
+			dynid_chain(m, k);
+	}
+	dynid_chain(m, i);
+	return true;
+}
+
+/* A new entry of DRIVER's table for VENDOR DEVICE, in the hash table too;
+ * NULL (M->oom) without memory. */
+static struct m_dynid *dynid_add(struct model *m, const char *driver, uint32_t vendor, uint32_t device)
+{
+	struct m_dynid *d = PUSH(m, dynids);
+
+	if (!d)
+		return NULL;
+	strlcpy0(d->driver, driver, sizeof(d->driver));
+	d->vendor = vendor;
+	d->device = device;
+	if (!dynid_link(m, m->n_dynids - 1)) {
+		m->n_dynids--;
+		m->oom = true;
+		return NULL;
+	}
+	return d;
+}
+
+/* The entry of DRIVER's table for VENDOR DEVICE after the one at index
+ * AFTER (-1: the first), or -1; in no particular order. */
+static long dynid_next_of(const struct model *m, const char *driver, uint32_t vendor, uint32_t device,
+			  long after)
+{
+	uint32_t k;
+
+	if (!m->n_dynid_buckets)
+		return -1;
+	k = after < 0 ? m->dynid_buckets[dynid_bucket(m, driver, vendor, device)] : m->dynid_next[after];
+	for (; k; k = m->dynid_next[k - 1]) {
+		const struct m_dynid *y = &m->dynids[k - 1];
+
+		if (y->vendor == vendor && y->device == device && !strcmp(y->driver, driver))
+			return (long)k - 1;
+	}
+	return -1;
+}
+
 static void preexisting_dynid(struct model *m, const char *driver, uint32_t vendor, uint32_t device)
 {
 	struct m_dynid *d;
 
-	for (size_t i = 0; i < m->n_dynids; i++)
-		if (m->dynids[i].vendor == vendor && m->dynids[i].device == device &&
-		    !strcmp(m->dynids[i].driver, driver))
-			return;		/* known already */
-	if (!(d = PUSH(m, dynids)))
+	if (dynid_next_of(m, driver, vendor, device, -1) >= 0)
+		return;		/* known already */
+	if (!(d = dynid_add(m, driver, vendor, device)))
 		return;
 	d->ts_ns = 1;
 	d->preexisting = true;
 	d->task = &no_task;
-	strlcpy0(d->driver, driver, sizeof(d->driver));
-	d->vendor = vendor;
-	d->device = device;
 }
 
 static void load_event(struct model *m, const struct trace_record *rec)
@@ -439,15 +520,12 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		}
 		if (ev.dynid.ret)
 			return;		/* nothing added */
-		d = PUSH(m, dynids);
+		d = dynid_add(m, ev.dynid.driver, ev.dynid.vendor, ev.dynid.device);
 		if (!d)
 			return;
 		d->ts_ns = ev.hdr.ts_ns;
-		strlcpy0(d->driver, ev.dynid.driver, sizeof(d->driver));
-		d->vendor = ev.dynid.vendor;
-		d->device = ev.dynid.device;
 		if (!(d->task = task_of(m, t))) {
-			m->n_dynids--;
+			d->task = &no_task;	/* linked: kept, with no task */
 			m->oom = true;
 			return;
 		}
@@ -1079,28 +1157,22 @@ static void dynids_from_writes(struct model *m)
 			continue;
 		}
 		if (!strcmp(w->attr, "remove_id")) {
-			for (size_t k = 0; k < m->n_dynids; k++)
-				if (!strcmp(m->dynids[k].driver, drv) && m->dynids[k].vendor == v &&
-				    m->dynids[k].device == d && !m->dynids[k].removed_ns)
+			for (long k = dynid_next_of(m, drv, v, d, -1); k >= 0; k = dynid_next_of(m, drv, v, d, k))
+				if (!m->dynids[k].removed_ns)
 					m->dynids[k].removed_ns = w->ts_ns;
 			continue;
 		}
 		if (strcmp(w->attr, "new_id"))
 			continue;
-		for (size_t k = 0; k < m->n_dynids; k++)
-			if (!strcmp(m->dynids[k].driver, drv) && m->dynids[k].vendor == v &&
-			    m->dynids[k].device == d && m->dynids[k].ts_ns >= w->ts_ns &&
-			    m->dynids[k].ts_ns <= w->end_ns)
+		for (long k = dynid_next_of(m, drv, v, d, -1); k >= 0; k = dynid_next_of(m, drv, v, d, k))
+			if (m->dynids[k].ts_ns >= w->ts_ns && m->dynids[k].ts_ns <= w->end_ns)
 				dup = m->dynids[k].via_new_id = true;
 		if (!dup) {
-			struct m_dynid *n = PUSH(m, dynids);
+			struct m_dynid *n = dynid_add(m, drv, v, d);
 
 			if (!n)
 				return;
 			n->ts_ns = w->ts_ns;
-			strlcpy0(n->driver, drv, sizeof(n->driver));
-			n->vendor = v;
-			n->device = d;
 			n->task = w->task;
 			n->rec_id = w->rec_id;
 			n->via_new_id = true;
@@ -1379,6 +1451,8 @@ void model_free(struct model *m)
 	free(m->trans);
 	free(m->trans_by_dev);
 	free(m->dynids);
+	free(m->dynid_buckets);
+	free(m->dynid_next);
 	free(m->marks);
 	free(m->files);
 	free(m->exits);

@@ -812,6 +812,41 @@ static void test_daemon_end_without_orphan_records(void **state)
 	report_free(&rep);
 }
 
+/* 5,000 distinct ids written to vfio-pci's new_id, every other one
+ * removed again, and one id added twice (the table keeps one entry per
+ * add): the dynamic id table the model keeps is the kernel's, whatever
+ * its size (each write once looked at every entry). */
+static void test_many_dynids(void **state)
+{
+	struct gt_task t = tb_task(7000, "bind-ids", 1, "systemd", 0);
+	const long n = 5000;
+	size_t removed = 0, twice = 0;
+	struct report rep;
+	struct run r;
+	char ids[32];
+
+	proxmox_vm_runs(&r, "fentry", "dynids.gtrace");
+	for (long i = 0; i < n; i++) {
+		snprintf(ids, sizeof(ids), "%04lx %04lx", 0x1000 + (i & 0xff), 0x2000 + (i >> 8));
+		tb_write(&r.b, 70000 + i, &t, "/sys/bus/pci/drivers/vfio-pci/new_id", ids);
+		if (i % 2)
+			tb_write(&r.b, 70000 + i + 0.5, &t, "/sys/bus/pci/drivers/vfio-pci/remove_id", ids);
+	}
+	tb_write(&r.b, 80000, &t, "/sys/bus/pci/drivers/vfio-pci/new_id", "1000 2000");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	for (size_t i = 0; i < rep.m.n_dynids; i++) {
+		const struct m_dynid *y = &rep.m.dynids[i];
+
+		if (strcmp(y->driver, "vfio-pci") || y->vendor < 0x1000 || y->vendor > 0x10ff)
+			continue;
+		removed += y->removed_ns != 0;
+		twice += y->vendor == 0x1000 && y->device == 0x2000;
+	}
+	assert_int_equal(removed, n / 2);
+	assert_int_equal(twice, 2);
+	report_free(&rep);
+}
+
 /* On Proxmox qm always leaves its dynamic id; a hook's explicit bind of
  * the host driver that fails in the driver's probe is the probe's fault. */
 static void test_probe_error_is_not_the_dynid(void **state)
@@ -1029,6 +1064,7 @@ int main(void)
 		cmocka_unit_test(test_device_state_by_phase),
 		cmocka_unit_test(test_daemonized_vms_keep_their_own_stop),
 		cmocka_unit_test(test_daemon_end_without_orphan_records),
+		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
 		cmocka_unit_test(test_hook_that_execs_its_worker),
