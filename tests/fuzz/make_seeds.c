@@ -139,6 +139,46 @@ static void seeds_trace(void)
 	trace_writer_kv_end(b.w);
 	finish(&b, true);
 
+	/* runs of one VM one after another, a daemonized one, a rogue after
+	 * a return, ids added and removed: what the custody and timeline
+	 * indexes look up (runs by device, hooks and processes by start,
+	 * exits by name, the dynamic id table) */
+	begin(&b, "restarts.gtrace");
+	tb_pci(&b, "0000:0a:00.0", "10de", "1b80", "nouveau");
+	for (int i = 0; i < 6; i++) {
+		struct gt_task run = tb_task(5000 + i * 3, "kvm", 3990, "qm", 0);
+		struct gt_task hook = tb_task(5001 + i * 3, "gpu-reattach-ho", 800, "qmeventd", 0);
+		struct gt_task child = tb_task(5002 + i * 3, "kvm", 1, "init", 0);
+		double ms = 100 + i * 10000.0;
+
+		tb_write(&b, ms, &qm, "/sys/bus/pci/drivers/vfio-pci/new_id", "10de 1b80");
+		tb_write(&b, ms + 1, &qm, "/sys/bus/pci/drivers/nouveau/unbind", "0000:0a:00.0");
+		tb_drv(&b, ms + 1.5, &qm, GT_EV_UNBIND, "0000:0a:00.0", "nouveau", 0);
+		tb_drv(&b, ms + 2, &qm, GT_EV_BIND, "0000:0a:00.0", "vfio-pci", 0);
+		tb_exec(&b, ms + 5, &run, i % 2 ? "/usr/bin/kvm -id 111 -daemonize -device vfio-pci,host=0000:0a:00.0"
+						: "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+		if (i % 2) {
+			tb_exit_orphaning(&b, ms + 10, &run, 0, child.pid);
+			tb_exit(&b, ms + 5000, &child, 0);
+		} else {
+			tb_exit(&b, ms + 5000, &run, 0);
+		}
+		tb_exec(&b, ms + 5050, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+		tb_write(&b, ms + 5060, &hook, "/sys/bus/pci/drivers/vfio-pci/remove_id", "10de 1b80");
+		tb_write(&b, ms + 5100, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", "0000:0a:00.0");
+		tb_drv(&b, ms + 5100.5, &hook, GT_EV_UNBIND, "0000:0a:00.0", "vfio-pci", 0);
+		tb_write(&b, ms + 5101, &hook, "/sys/bus/pci/drivers/nouveau/bind", "0000:0a:00.0");
+		tb_drv(&b, ms + 5101.5, &hook, GT_EV_BIND, "0000:0a:00.0", "nouveau", 0);
+		tb_journal(&b, ms + 5150, hook.pid, "gpu-reattach-ho", "", 6, "returned");
+		tb_exit(&b, ms + 5200, &hook, 0);
+		if (i == 3) {
+			tb_write(&b, ms + 7000, &evil, "/sys/bus/pci/drivers/nouveau/unbind", "0000:0a:00.0");
+			tb_drv(&b, ms + 7000.5, &evil, GT_EV_UNBIND, "0000:0a:00.0", "nouveau", 0);
+			tb_drv(&b, ms + 7001, &evil, GT_EV_BIND, "0000:0a:00.0", "vfio-pci", 0);
+		}
+	}
+	finish(&b, true);
+
 	/* libvirt hostdev <address> without domain= (a crash in report) */
 	begin(&b, "libvirt-no-domain.gtrace");
 	tb_file(&b, "/etc/libvirt/qemu/win10.xml",
