@@ -242,10 +242,13 @@ static bool in_trace_name(const struct pair *p, const char *in, size_t i)
 /* Whether names[k] matches at IN+I as a whole word. */
 static bool match_at(const struct pair *p, const char *in, size_t len, size_t i)
 {
-	size_t n = strlen(p->orig);
+	size_t n;
 	bool trace_name;
 
-	if (n > len - i || memcmp(in + i, p->orig, n))
+	if (in[i] != p->orig[0])	/* most places: no strlen, no memcmp */
+		return false;
+	n = strlen(p->orig);
+	if (!n || n > len - i || memcmp(in + i, p->orig, n))
 		return false;
 	trace_name = in_trace_name(p, in, i);
 	/* a name right after a URL escape ("%2Fhome%2Falice", "%40alice")

@@ -215,8 +215,11 @@ static bool key_at(const char *in, const char *key, size_t n)
 static size_t secret_at(const char *in, size_t len, size_t i, struct redact_match *m)
 {
 	for (size_t k = 0; k < sizeof(secret_keys) / sizeof(secret_keys[0]); k++) {
-		size_t n = strlen(secret_keys[k].key), p;
+		size_t n, p;
 
+		if (in[i] != secret_keys[k].key[0])	/* no key starts with a quote */
+			continue;
+		n = strlen(secret_keys[k].key);
 		if (len - i <= n || !key_at(in + i, secret_keys[k].key, n))
 			continue;
 		p = i + n;
