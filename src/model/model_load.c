@@ -296,8 +296,9 @@ static size_t dynid_bucket(const struct model *m, const char *driver, uint32_t v
 {
 	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
 
-	for (const char *c = driver; *c; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	/* a name as stored: a crafted event's may lack its NUL */
+	for (size_t j = 0; j < MODEL_DRV_LEN - 1 && driver[j]; j++)
+		h = (h ^ (unsigned char)driver[j]) * 1099511628211ull;
 	h = (h ^ vendor) * 1099511628211ull;
 	h = (h ^ device) * 1099511628211ull;
 	return h & (m->n_dynid_buckets - 1);
