@@ -328,6 +328,10 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	       char *err, size_t errlen);
 void model_free(struct model *m);
 
+/* Where PID's generations begin in M->proc_by_pid (by pid, then start):
+ * the first index whose process has a pid not below PID. */
+size_t model_first_of_pid(const struct model *m, uint32_t pid);
+
 /* The process generation PID had at TS (NULL if unknown). */
 const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts);
 

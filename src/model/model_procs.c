@@ -63,10 +63,24 @@ int model_index_procs(struct model *m)
 	return 0;
 }
 
+size_t model_first_of_pid(const struct model *m, uint32_t pid)
+{
+	size_t lo = 0, hi = m->proc_by_pid ? m->n_procs : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->procs[m->proc_by_pid[mid]].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts)
 {
 	const struct m_proc *best = NULL;
-	size_t lo = 0, hi = m->n_procs;
 
 	if (!m->proc_by_pid) {	/* before the index exists (loading) */
 		for (size_t i = 0; i < m->n_procs; i++) {
@@ -77,15 +91,8 @@ const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t
 		}
 		return best;
 	}
-	while (lo < hi) {		/* first index with pid >= PID */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->procs[m->proc_by_pid[mid]].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < m->n_procs && m->procs[m->proc_by_pid[lo]].pid == pid; lo++) {
+	for (size_t lo = model_first_of_pid(m, pid); lo < m->n_procs && m->procs[m->proc_by_pid[lo]].pid == pid;
+	     lo++) {
 		const struct m_proc *p = &m->procs[m->proc_by_pid[lo]];
 
 		if (p->start_ns <= ts)

@@ -295,7 +295,6 @@ static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t 
 		    struct m_exit *out)
 {
 	const struct m_proc *first = NULL;
-	size_t lo = 0, hi = m->n_procs;
 
 	for (size_t k = first_with(x->exits_by_pid, m->n_exits, pid, exit_pid, m);
 	     k < m->n_exits && m->exits[x->exits_by_pid[k]].pid == pid; k++)
@@ -303,15 +302,8 @@ static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t 
 			*out = m->exits[x->exits_by_pid[k]];
 			return true;
 		}
-	while (lo < hi) {	/* PID's generations */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->procs[m->proc_by_pid[mid]].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < m->n_procs && m->procs[m->proc_by_pid[lo]].pid == pid; lo++) {
+	for (size_t lo = model_first_of_pid(m, pid); lo < m->n_procs && m->procs[m->proc_by_pid[lo]].pid == pid;
+	     lo++) {
 		const struct m_proc *p = &m->procs[m->proc_by_pid[lo]];
 
 		if (p->exit_ns >= after && p->exit_ns && (!first || p < first))
