@@ -277,6 +277,33 @@ void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const
 	free(start);
 }
 
+bool index_push(size_t **v, size_t *n, size_t *cap, size_t i)
+{
+	size_t *e = array_push((void **)v, n, cap, sizeof(*e));
+
+	if (e)
+		*e = i;
+	return e != NULL;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void index_sort_unique(size_t *v, size_t *n)
+{
+	size_t kept = 0;
+
+	array_sort(v, *n, sizeof(*v), cmp_index);
+	for (size_t i = 0; i < *n; i++)
+		if (!kept || v[kept - 1] != v[i])
+			v[kept++] = v[i];
+	*n = kept;
+}
+
 size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offset, uint64_t v)
 {
 	size_t lo = 0, hi = n;

@@ -76,6 +76,12 @@ size_t array_lower_bound(const void *arr, size_t n, size_t elem, const void *key
  * (a time), the index of the first whose value is not less than V. */
 size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offset, uint64_t v);
 
+/* A list of indices into some array, gathered then put in that array's
+ * order: INDEX_PUSH appends I (false without memory), INDEX_SORT_UNIQUE
+ * sorts *N of them and drops repeats. */
+bool index_push(size_t **v, size_t *n, size_t *cap, size_t i);
+void index_sort_unique(size_t *v, size_t *n);
+
 /* Appends one zeroed element to *ARR (*N used of *CAP): its address, or
  * NULL when out of memory (nothing changed then). */
 void *array_push(void **arr, size_t *n, size_t *cap, size_t elem);

@@ -135,13 +135,6 @@ static int cmp_hook_start(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_index(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void custody_index_free(struct custody_index *x)
 {
 	free(x->runs);
@@ -211,23 +204,13 @@ static size_t first_proc_at(const struct model *m, const struct custody_index *x
 
 static bool pick_push(struct custody_index *x, size_t i)
 {
-	size_t *e = array_push((void **)&x->pick, &x->n_pick, &x->cap_pick, sizeof(*e));
-
-	if (e)
-		*e = i;
-	return e != NULL;
+	return index_push(&x->pick, &x->n_pick, &x->cap_pick, i);
 }
 
 /* X->pick in the model's order, each index once. */
 static void pick_finish(struct custody_index *x)
 {
-	size_t n = 0;
-
-	array_sort(x->pick, x->n_pick, sizeof(*x->pick), cmp_index);
-	for (size_t i = 0; i < x->n_pick; i++)
-		if (!n || x->pick[n - 1] != x->pick[i])
-			x->pick[n++] = x->pick[i];
-	x->n_pick = n;
+	index_sort_unique(x->pick, &x->n_pick);
 }
 
 static bool is_stub_bind(const struct m_trans *t)

@@ -323,31 +323,14 @@ static void tl_index_free(struct tl_index *x)
 
 static bool pick_push(struct tl_index *x, size_t i)
 {
-	size_t *e = array_push((void **)&x->pick, &x->n_pick, &x->cap_pick, sizeof(*e));
-
-	if (e)
-		*e = i;
-	return e != NULL;
+	return index_push(&x->pick, &x->n_pick, &x->cap_pick, i);
 }
 
-static int cmp_size(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts X->pick and drops repeats: the picked events in the model's order,
- * each once (a device named twice by a VM, a line found two ways). */
+/* The picked events in the model's order, each once (a device named twice
+ * by a VM, a line found two ways). */
 static void pick_finish(struct tl_index *x)
 {
-	size_t n = 0;
-
-	array_sort(x->pick, x->n_pick, sizeof(*x->pick), cmp_size);
-	for (size_t i = 0; i < x->n_pick; i++)
-		if (!n || x->pick[n - 1] != x->pick[i])
-			x->pick[n++] = x->pick[i];
-	x->n_pick = n;
+	index_sort_unique(x->pick, &x->n_pick);
 }
 
 /* Adds to X->pick the items of ITEMS (sorted by VM) for VM ID and for
