@@ -343,7 +343,12 @@ struct text_block {
 	char data[];
 };
 
-#define TEXT_BLOCK_SIZE	(1 << 20)
+/* Blocks start small and double up to the largest: a report of a short
+ * trace (most of them) holds a few KB of strings, a day-long one
+ * megabytes, and one large block per store was an mmap and its unmapping
+ * for every small report. A string longer than a block gets its own. */
+#define TEXT_BLOCK_FIRST	(4u << 10)
+#define TEXT_BLOCK_LARGEST	(1u << 20)
 
 const char *text_store_copy(struct text_store *ts, const char *s, size_t len)
 {
@@ -353,7 +358,11 @@ const char *text_store_copy(struct text_store *ts, const char *s, size_t len)
 	if (!len)
 		return "";
 	if (!b || b->size - b->used < len + 1) {
-		size_t size = len + 1 > TEXT_BLOCK_SIZE ? len + 1 : TEXT_BLOCK_SIZE;
+		size_t size = !b ? TEXT_BLOCK_FIRST :
+			      b->size >= TEXT_BLOCK_LARGEST / 2 ? TEXT_BLOCK_LARGEST : b->size * 2;
+
+		if (size < len + 1)
+			size = len + 1;
 
 		if (!(b = malloc(sizeof(*b) + size)))
 			return NULL;

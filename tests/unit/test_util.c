@@ -152,6 +152,45 @@ static void test_array_sort(void **state)
 		}
 }
 
+/* Strings are copied whole and stay where they were put while more are
+ * added: short ones across the growing blocks, and ones longer than any
+ * block, first and in between. */
+static void test_text_store(void **state)
+{
+	struct text_store ts = { 0 };
+	const char *kept[3000];
+	char buf[64], *big = malloc(3u << 20);
+	const char *first, *mid;
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'x', 3u << 20);
+	big[(3u << 20) - 1] = 0;
+	first = text_store_copy(&ts, big, 100000);
+	assert_non_null(first);
+	assert_int_equal(strlen(first), 100000);
+	assert_string_equal(text_store_copy(&ts, "", 0), "");
+	for (int i = 0; i < 3000; i++) {
+		int len = snprintf(buf, sizeof(buf), "string %d %0*d", i, i % 40, 0);
+
+		kept[i] = text_store_copy(&ts, buf, len);
+		assert_non_null(kept[i]);
+		if (i == 1500) {
+			mid = text_store_copy(&ts, big, (3u << 20) - 1);
+			assert_non_null(mid);
+		}
+	}
+	for (int i = 0; i < 3000; i++) {
+		snprintf(buf, sizeof(buf), "string %d %0*d", i, i % 40, 0);
+		assert_string_equal(kept[i], buf);
+	}
+	assert_int_equal(strlen(first), 100000);
+	assert_int_equal(strlen(mid), (3u << 20) - 1);
+	text_store_free(&ts);
+	assert_null(ts.blocks);
+	free(big);
+}
+
 static void test_pci_name_is_sysfs(void **state)
 {
 	static const char *const names[] = { "0000:0a:00.0", "0000:ff:1f.7", "10000:01:00.0",
@@ -212,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_str_has_suffix),
 		cmocka_unit_test(test_array_sort),
 		cmocka_unit_test(test_array_lower_bound),
+		cmocka_unit_test(test_text_store),
 		cmocka_unit_test(test_pci_name_is_sysfs),
 		cmocka_unit_test(test_dl_open_syms),
 		cmocka_unit_test(test_report_format_parse),
