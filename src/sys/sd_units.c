@@ -11,7 +11,6 @@
 #include "sys/sd_units.h"
 #include "util.h"
 
-#define TRIGGERS_MAX	256
 
 const char *const sd_unit_dirs[SD_UNIT_DIRS] = {
 	"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
@@ -30,19 +29,27 @@ struct trigger {
 	char why[512];
 };
 
+/* As many as the tree has: a busy host enables hundreds of units, and a
+ * trigger dropped for want of room would call a unit "nothing starts it". */
 struct sd_triggers {
 	const char *root;
-	struct trigger t[TRIGGERS_MAX];
-	size_t nt;
+	struct trigger *t;
+	size_t nt, cap;
+	int err;		/* -ENOMEM when one could not be kept */
 };
 
 static void add_trigger(struct sd_triggers *u, const char *unit, const char *why)
 {
-	if (u->nt == TRIGGERS_MAX || !unit[0] || strlen(unit) >= SD_UNIT_NAME_MAX)
+	struct trigger *t;
+
+	if (!unit[0] || strlen(unit) >= SD_UNIT_NAME_MAX)
 		return;
-	snprintf(u->t[u->nt].unit, SD_UNIT_NAME_MAX, "%s", unit);
-	snprintf(u->t[u->nt].why, sizeof(u->t[0].why), "%s", why);
-	u->nt++;
+	if (!(t = array_push((void **)&u->t, &u->nt, &u->cap, sizeof(*t)))) {
+		u->err = -ENOMEM;
+		return;
+	}
+	snprintf(t->unit, SD_UNIT_NAME_MAX, "%s", unit);
+	snprintf(t->why, sizeof(t->why), "%s", why);
 }
 
 /* "foo@bar.service" -> "foo@.service"; other names unchanged. */
@@ -144,6 +151,7 @@ static void collect_activators(struct sd_triggers *u)
 	size_t nt = u->nt;
 	struct conf_file f;
 
+	/* NAME is not used past add_trigger(), which may move u->t */
 	for (size_t i = 0; i < nt; i++) {
 		const char *name = u->t[i].unit, *section, *v;
 		size_t used;
@@ -426,8 +434,10 @@ int sd_triggers_collect(const char *root, struct sd_triggers **out)
 	collect_wants(u);
 	collect_activators(u);
 	ret = collect_udev(u);
+	if (!ret)
+		ret = u->err;
 	if (ret) {
-		free(u);
+		sd_triggers_free(u);
 		return ret;
 	}
 	*out = u;
@@ -436,5 +446,7 @@ int sd_triggers_collect(const char *root, struct sd_triggers **out)
 
 void sd_triggers_free(struct sd_triggers *t)
 {
+	if (t)
+		free(t->t);
 	free(t);
 }

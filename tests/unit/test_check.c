@@ -465,6 +465,37 @@ static void test_units(void **state)
 	assert_int_equal(count(f, "unit-binds-device"), 5);
 }
 
+/* A busy host enables hundreds of units (/lib and /usr/lib, the same
+ * directory on a merged-/usr system, list each link twice): what starts a
+ * binding unit is still found when it comes after all of them, here a
+ * udev rule, read last. */
+static void test_units_many_enabled(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_finding *x;
+	struct tree *t = &f->t;
+	char path[256];
+
+	clean_tree(f);
+	for (int i = 0; i < 400; i++) {
+		snprintf(path, sizeof(path), "/lib/systemd/system/sysinit.target.wants/unit-%03d.service", i);
+		tree_link(t, path, "/dev/null");
+	}
+	tree_put(t, "/etc/systemd/system/vfio-claim@.service",
+		 "[Service]\nType=oneshot\n"
+		 "ExecStart=/bin/sh -c 'echo vfio-pci > /sys/bus/pci/devices/%I/driver_override'\n");
+	tree_put(t, "/etc/udev/rules.d/90-vfio-claim.rules",
+		 "ACTION==\"add\", SUBSYSTEM==\"pci\", TAG+=\"systemd\", "
+		 "ENV{SYSTEMD_WANTS}+=\"vfio-claim@%k.service\"\n");
+	run(f, NULL);
+
+	x = find(f, "unit-binds-device", "/etc/systemd/system/vfio-claim@.service", 3);
+	assert_non_null(x);
+	assert_non_null(x->trigger);
+	assert_non_null(strstr(x->trigger, "udev rule /etc/udev/rules.d/90-vfio-claim.rules:1"));
+	assert_int_equal(x->severity, SEV_WARN);
+}
+
 /* The same kinds of files, harmless: a unit that only loads modules, a
  * script that only logs, driverctl's own template (load-override is the
  * driverctl rules' business), a binding unit masked in /etc, one whose
@@ -974,6 +1005,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_override_and_driverctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_udev_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units_many_enabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_units_harmless, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
