@@ -102,9 +102,12 @@ $(BUILD)/libgputrace.a: $(LIB_OBJS)
 $(BUILD)/gputrace: $(BUILD)/obj/main.o $(BUILD)/libgputrace.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# test_redact fails strdup() on demand: redaction must fail closed.
+WRAP_test_redact := -Wl,--wrap=strdup
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgputrace.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libgputrace.a $(LDLIBS) -lcmocka $(WRAP_$*)
 
 $(BUILD)/fuzz/obj/%.o: src/%.c $(BUILD)/gputrace.skel.h
 	@mkdir -p $(@D)

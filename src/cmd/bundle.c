@@ -371,7 +371,11 @@ static int prepare_traces(struct bundle *b, char **names)
 		const char *slash = strrchr(b->traces[i], '/');
 
 		snprintf(base, sizeof(base), "%s", slash ? slash + 1 : b->traces[i]);
-		if (b->redact && (red = redact_text(b->r, base, strlen(base), &n))) {
+		if (b->redact) {
+			if (!(red = redact_text(b->r, base, strlen(base), &n))) {
+				snprintf(b->err, sizeof(b->err), "out of memory");
+				return -1;
+			}
 			snprintf(base, sizeof(base), "%s", red);
 			free(red);
 		}

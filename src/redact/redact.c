@@ -13,15 +13,16 @@
 #include "sys/sysfs.h"
 #include "util.h"
 
-#define NAMES_MAX	4096
-
 struct pair {
 	char *orig, *repl;
 };
 
 struct redact {
-	struct pair names[NAMES_MAX];	/* hosts, users, homes */
-	size_t nnames;
+	struct pair *names;		/* hosts, users, homes; longest first */
+	size_t nnames, namecap;
+	/* A name that could not be kept would pass in clear: from then on
+	 * every redaction fails, and so does the bundle. */
+	bool failed;
 	int nhosts, nusers;
 	struct pair *args;		/* "KIND:value" -> <KIND-N> */
 	size_t nargs, argcap;
@@ -65,6 +66,7 @@ void redact_free(struct redact *r)
 		free(r->names[i].orig);
 		free(r->names[i].repl);
 	}
+	free(r->names);
 	for (i = 0; i < r->nargs; i++) {
 		free(r->args[i].orig);
 		free(r->args[i].repl);
@@ -89,13 +91,15 @@ static void add_pair(struct redact *r, const char *orig, const char *repl)
 	struct pair p;
 	size_t i;
 
-	if (!orig[0] || lookup(r, orig) || r->nnames == NAMES_MAX)
+	if (!orig[0] || lookup(r, orig))
 		return;
 	p.orig = strdup(orig);
 	p.repl = strdup(repl);
-	if (!p.orig || !p.repl) {
+	if (!p.orig || !p.repl ||
+	    array_reserve((void **)&r->names, &r->namecap, r->nnames + 1, sizeof(*r->names))) {
 		free(p.orig);
 		free(p.repl);
+		r->failed = true;
 		return;
 	}
 	/* Longest first, so "pve1.lan" is replaced before "pve1". */
@@ -207,7 +211,7 @@ int redact_learn_system(struct redact *r, const char *root)
 
 		redact_add_user(r, base && base[1] ? base + 1 : home, home);
 	}
-	return 0;
+	return r->failed ? -ENOMEM : 0;
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -362,6 +366,23 @@ static void redact_into(struct redact *r, struct buf *b, const char *in, size_t 
 		start = i;
 	}
 	put(b, in + start, len - start);
+	if (r->failed)
+		b->failed = true;
+}
+
+/* The redacted copy, or NULL: and then every later one fails too. */
+static char *finish_redacted(struct redact *r, struct buf *b, size_t *outlen)
+{
+	char *out = finish(b, outlen);
+
+	if (!out)
+		r->failed = true;
+	return out;
+}
+
+bool redact_failed(const struct redact *r)
+{
+	return r->failed;
 }
 
 char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen)
@@ -369,7 +390,7 @@ char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen)
 	struct buf b = { 0 };
 
 	redact_into(r, &b, in, len);
-	return finish(&b, outlen);
+	return finish_redacted(r, &b, outlen);
 }
 
 char *redact_json(struct redact *r, const char *in, size_t len, size_t *outlen)
@@ -401,7 +422,7 @@ char *redact_json(struct redact *r, const char *in, size_t len, size_t *outlen)
 			put(&b, "\"", 1);
 		i = end + 1;
 	}
-	return finish(&b, outlen);
+	return finish_redacted(r, &b, outlen);
 }
 
 /* ---- argv ---------------------------------------------------------------- */
@@ -588,8 +609,10 @@ char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
 	int argi = 0;
 
 	copy = malloc(len + 1);
-	if (!copy)
+	if (!copy) {
+		r->failed = true;
 		return NULL;
+	}
 	memcpy(copy, in, len);
 	copy[len] = '\0';
 	for (i = 0; i < len; i += n + 1, argi++) {
@@ -617,5 +640,5 @@ char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
 		prev = copy + i;
 	}
 	free(copy);
-	return finish(&b, outlen);
+	return finish_redacted(r, &b, outlen);
 }

@@ -44,11 +44,17 @@ void redact_add_user(struct redact *r, const char *name, const char *home);
 /* A word an argv may keep (a driver name seen in a trace). */
 void redact_keep_word(struct redact *r, const char *word);
 
+/* True once R lost something it needed (memory for a name or a copy):
+ * what it would redact next could hold a name in clear, so nothing
+ * redacted with it may be kept. */
+bool redact_failed(const struct redact *r);
+
 /* The stand-in for host NAME ("host-1"), or NULL if NAME is not known. */
 const char *redact_host_name(const struct redact *r, const char *name);
 
 /* Every known name in IN (LEN bytes) replaced. Returns a malloc'd buffer
- * (NUL-terminated past *OUTLEN) or NULL when out of memory. */
+ * (NUL-terminated past *OUTLEN) or NULL when out of memory, or when a
+ * name learnt earlier could not be kept (redact_failed()). */
 char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen);
 
 /* The same for a JSON document: only string values change, never keys, so

@@ -55,6 +55,10 @@ int redact_trace_learn(struct redact *r, const char *path, char *err, size_t err
 	if (ret < 0)
 		snprintf(err, errlen, "%s", trace_reader_error(tr));	/* names the file */
 	trace_reader_close(tr);
+	if (ret >= 0 && redact_failed(r)) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
 	return ret < 0 ? -EIO : 0;
 }
 
@@ -64,9 +68,9 @@ static void redact_field(struct redact *r, char *field, size_t size)
 	size_t n = strnlen(field, size), outlen;
 	char *red = redact_text(r, field, n, &outlen);
 
-	if (!red)
-		return;
 	memset(field, 0, size);
+	if (!red)
+		return;		/* redact_failed(): the record is not written */
 	memcpy(field, red, outlen < size - 1 ? outlen : size - 1);
 	free(red);
 }
@@ -86,8 +90,11 @@ static void redact_written(struct redact *r, struct gt_sysfs_write *w)
 	size_t outlen;
 	char *red = redact_text(r, w->data, w->data_len, &outlen);
 
-	if (!red)
-		return;
+	if (!red) {
+		memset(w->data, 0, sizeof(w->data));
+		w->data_len = 0;
+		return;		/* redact_failed(): the record is not written */
+	}
 	if (outlen > GT_DATA_MAX)
 		outlen = GT_DATA_MAX;
 	memset(w->data, 0, sizeof(w->data));
@@ -162,6 +169,8 @@ static int rewrite_event(struct redact *r, struct trace_writer *w, const struct 
 	if (!event_kind_size(kind)) {
 		redact_task(r, &ev.hdr.task);
 		ev.hdr.size = sizeof(ev.hdr);
+		if (redact_failed(r))
+			return -ENOMEM;
 		return trace_writer_append(w, rec->type, &ev.hdr, sizeof(ev.hdr));
 	}
 	if (len > event_kind_size(kind))
@@ -190,6 +199,8 @@ static int rewrite_event(struct redact *r, struct trace_writer *w, const struct 
 		len = offsetof(struct gt_exec_event, args) + ev.exec.args_len;
 		ev.hdr.size = len;
 	}
+	if (redact_failed(r))
+		return -ENOMEM;
 	return trace_writer_append(w, rec->type, &ev, len);
 }
 

@@ -16,6 +16,22 @@
 
 #define HOST	"gt-secret-host"
 
+/* Linked with --wrap=strdup: the library's strdup() comes here, and fails
+ * for a string holding strdup_fails (the name the test makes unkeepable;
+ * a trace's path is copied too). */
+char *__real_strdup(const char *s);
+char *__wrap_strdup(const char *s);
+static const char *strdup_fails;
+
+char *__wrap_strdup(const char *s)
+{
+	if (strdup_fails && strstr(s, strdup_fails)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __real_strdup(s);
+}
+
 static char *text(struct redact *r, const char *in)
 {
 	static char out[4096];
@@ -61,6 +77,62 @@ static void test_names_whole_words(void **state)
 	/* same name, same stand-in: a second add changes nothing */
 	redact_add_host(r, "pve1");
 	assert_string_equal(text(r, "pve1"), "host-1");
+	redact_free(r);
+}
+
+/* However many names a trace holds, each is hidden: a host with thousands
+ * of users (a directory service) shows thousands of home directories. */
+static void test_many_names(void **state)
+{
+	struct redact *r = redact_new();
+	char in[2048], *out;
+	size_t used, n;
+
+	(void)state;
+	for (int chunk = 0; chunk < 44; chunk++) {
+		used = 0;
+		for (int i = 0; i < 100; i++)
+			used += snprintf(in + used, sizeof(in) - used, "/home/u%04d/x ",
+					 chunk * 100 + i);
+		out = redact_text(r, in, used, &n);
+		assert_non_null(out);
+		for (const char *p = out; (p = strstr(p, "/home/u")); p++)
+			assert_false(p[7] >= '0' && p[7] <= '9');
+		assert_non_null(strstr(out, chunk ? "/home/user-" : "/home/user-1/x "));
+		free(out);
+	}
+	/* the first one still reads as it did */
+	assert_string_equal(text(r, "/home/u0000/y"), "/home/user-1/y");
+	redact_free(r);
+}
+
+/* A name that cannot be kept fails the redaction, then and after: never
+ * a copy with the name in clear. */
+static void test_fails_closed(void **state)
+{
+	struct redact *r = redact_new();
+	size_t n;
+
+	(void)state;
+	redact_add_user(r, "alice", "/home/alice");
+	assert_string_equal(text(r, "/home/alice/x"), "/home/user-1/x");
+	assert_false(redact_failed(r));
+	strdup_fails = "bob";
+	assert_null(redact_text(r, "run by /home/bob/hook.sh", 24, &n));
+	strdup_fails = NULL;
+	assert_true(redact_failed(r));
+	assert_null(redact_text(r, "/home/alice/x", 13, &n));
+	assert_null(redact_argv(r, "/home/bob/x\0--vm", 17, &n));
+	assert_null(redact_json(r, "{\"a\":\"bob\"}", 11, &n));
+	redact_free(r);
+
+	/* learnt from the system: a user not kept is an error, not a leak */
+	r = redact_new();
+	strdup_fails = "pve-secret";
+	redact_add_host(r, "pve-secret");
+	strdup_fails = NULL;
+	assert_true(redact_failed(r));
+	assert_null(redact_text(r, "pve-secret", 10, &n));
 	redact_free(r);
 }
 
@@ -429,6 +501,19 @@ static void test_trace_rewrite(void **state)
 	assert_int_equal(redact_trace_learn(r, tree_at(&t, "/junk"), err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not a gputrace trace"));
 	redact_free(r);
+
+	/* /home/alice not kept for want of memory: no copy, and what was
+	 * written before holds no name */
+	r = redact_new();
+	assert_int_equal(redact_trace_learn(r, in, err, sizeof(err)), 0);
+	strdup_fails = "alice";
+	assert_int_equal(redact_trace_rewrite(r, in, out, err, sizeof(err)), -ENOMEM);
+	strdup_fails = NULL;
+	tr = trace_reader_open(out, err, sizeof(err));
+	while (tr && trace_reader_next(tr, &rec) == 1)
+		assert_null(memmem(rec.data, rec.len, "alice", 5));
+	trace_reader_close(tr);
+	redact_free(r);
 	tree_remove(&t);
 }
 
@@ -637,6 +722,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_whole_words),
+		cmocka_unit_test(test_many_names),
+		cmocka_unit_test(test_fails_closed),
 		cmocka_unit_test(test_host_whole_label),
 		cmocka_unit_test(test_json_keys_kept),
 		cmocka_unit_test(test_argv_rules),
