@@ -10,9 +10,10 @@
 
 #include "audit/audit.h"
 #include "sys/kernel.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 
-int audit_run(const struct audit_opts *o, struct audit *a, char *err, size_t errlen)
+static int audit_scan(const struct audit_opts *o, struct audit *a, char *err, size_t errlen)
 {
 	struct stat st;
 	int ret;
@@ -61,5 +62,15 @@ int audit_run(const struct audit_opts *o, struct audit *a, char *err, size_t err
 	/* Out of memory deep in a rule family leaves no message of its own. */
 	if (ret && !err[0])
 		snprintf(err, errlen, "check: %s", strerror(-ret));
+	return ret;
+}
+
+int audit_run(const struct audit_opts *o, struct audit *a, char *err, size_t errlen)
+{
+	int ret;
+
+	root_hold(o->root);
+	ret = audit_scan(o, a, err, errlen);
+	root_release(o->root);
 	return ret;
 }

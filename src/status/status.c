@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "status/status.h"
+#include "sys/rootfs.h"
 #include "sys/sysfs.h"
 
 
@@ -99,8 +100,8 @@ static int check_root(const char *root, char *err, size_t errlen)
 	return 0;
 }
 
-int status_collect(const char *root, const char *device, struct status *st,
-		   char *err, size_t errlen)
+static int status_scan(const char *root, const char *device, struct status *st,
+		       char *err, size_t errlen)
 {
 	size_t i, j;
 	int ret;
@@ -167,6 +168,17 @@ int status_collect(const char *root, const char *device, struct status *st,
 		}
 	}
 	return 0;
+}
+
+int status_collect(const char *root, const char *device, struct status *st,
+		   char *err, size_t errlen)
+{
+	int ret;
+
+	root_hold(root);
+	ret = status_scan(root, device, st, err, errlen);
+	root_release(root);
+	return ret;
 }
 
 void status_free(struct status *st)

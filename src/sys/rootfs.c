@@ -104,6 +104,46 @@ static int open_walk(int dir, const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The root a scan holds open (root_hold): one at a time, single-threaded
+ * like the scans themselves. */
+static struct {
+	char *path;
+	int fd;
+	unsigned int holds;
+} held = { .fd = -1 };
+
+void root_hold(const char *root)
+{
+	int fd;
+
+	if (sys_root_is_live(root))
+		return;
+	if (held.holds) {
+		held.holds += !strcmp(held.path, root);
+		return;
+	}
+	/* best effort: without it each lookup opens ROOT, and says why not */
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!(held.path = strdup(root))) {
+		close(fd);
+		return;
+	}
+	held.fd = fd;
+	held.holds = 1;
+}
+
+void root_release(const char *root)
+{
+	if (sys_root_is_live(root) || !held.holds || strcmp(held.path, root) || --held.holds)
+		return;
+	close(held.fd);
+	free(held.path);
+	held.fd = -1;
+	held.path = NULL;
+}
+
 int root_open(const char *root, const char *path, int flags)
 {
 	struct open_how how = {
@@ -111,6 +151,7 @@ int root_open(const char *root, const char *path, int flags)
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	int dir, fd, err;
+	bool holding;
 
 	/* the host's own lookup, as any tool reading /sys or /proc does:
 	 * nothing to stay inside, and no extra open of "/" per read */
@@ -118,7 +159,8 @@ int root_open(const char *root, const char *path, int flags)
 		fd = open(path, open_flags(flags));
 		return fd < 0 ? -errno : fd;
 	}
-	dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	holding = held.holds && !strcmp(held.path, root);
+	dir = holding ? held.fd : open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return -errno;
 	fd = syscall(SYS_openat2, dir, path, &how, sizeof(how));
@@ -127,7 +169,8 @@ int root_open(const char *root, const char *path, int flags)
 		fd = open_walk(dir, path, flags);
 		err = fd < 0 ? -fd : 0;
 	}
-	close(dir);
+	if (!holding)
+		close(dir);
 	return fd < 0 ? -err : fd;
 }
 

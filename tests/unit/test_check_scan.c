@@ -64,6 +64,43 @@ static void test_rootfs_confined(void **state)
 	assert_int_equal(root_list(t->root, "/nope", &names), 0);
 }
 
+/* While a scan holds its root, lookups stay in the tree the root named
+ * when the hold began, even when the path is given another tree; after
+ * the last release they follow the path again. Another root is looked up
+ * as ever meanwhile. */
+static void test_rootfs_hold(void **state)
+{
+	struct tree *t = *state, other;
+	char moved[sizeof(t->root) + 8], buf[64];
+
+	assert_int_equal(tree_new(&other, "test_check_scan"), 0);
+	tree_put(t, "/etc/hostname", "first\n");
+	tree_put(&other, "/etc/hostname", "other\n");
+	root_hold(t->root);
+	root_hold(t->root);
+	root_hold(other.root);		/* a second root: nothing held */
+	snprintf(moved, sizeof(moved), "%s.moved", t->root);
+	assert_int_equal(rename(t->root, moved), 0);
+	assert_int_equal(mkdir(t->root, 0755), 0);
+	tree_put(t, "/etc/hostname", "second\n");
+
+	assert_int_equal(root_read(t->root, "/etc/hostname", buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "first\n", 6);
+	assert_int_equal(root_read(other.root, "/etc/hostname", buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "other\n", 6);
+	root_release(other.root);
+	root_release(t->root);
+	assert_int_equal(root_read(t->root, "/etc/hostname", buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "first\n", 6);	/* still held once */
+	root_release(t->root);
+	assert_int_equal(root_read(t->root, "/etc/hostname", buf, sizeof(buf)), 7);
+	assert_memory_equal(buf, "second\n", 7);
+	root_release(t->root);				/* one too many: nothing */
+
+	nftw(moved, tree_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tree_remove(&other);
+}
+
 static size_t hits(const struct script_scan *s, enum script_act act)
 {
 	size_t n = 0;
@@ -407,6 +444,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rootfs_confined, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rootfs_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_acts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_library_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_commands, setup, teardown),
