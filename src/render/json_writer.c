@@ -112,6 +112,16 @@ static void put_escaped(FILE *out, const char *s, size_t len)
 		uint32_t cp;
 		size_t n;
 
+		/* a run of printable ASCII goes out in one write: nearly every
+		 * string is one (names, paths, BDFs) */
+		for (n = 0; i + n < len && u[i + n] >= 0x20 && u[i + n] < 0x7f &&
+			    u[i + n] != '"' && u[i + n] != '\\'; n++)
+			;
+		if (n) {
+			fwrite(u + i, 1, n, out);
+			i += n - 1;
+			continue;
+		}
 		switch (c) {
 		case '"': fputs("\\\"", out); break;
 		case '\\': fputs("\\\\", out); break;
@@ -121,8 +131,6 @@ static void put_escaped(FILE *out, const char *s, size_t len)
 		default:
 			if (c < 0x20 || c == 0x7f) {
 				fprintf(out, "\\u%04x", c);
-			} else if (c < 0x80) {
-				fputc(c, out);
 			} else if ((n = utf8_seq(u + i, len - i, &cp))) {
 				/* valid, but a terminal would act on it when
 				 * the document is shown (jq, less) */
