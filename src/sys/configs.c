@@ -20,7 +20,6 @@
 #define PVE_STORAGE_CFG	"/etc/pve/storage.cfg"
 #define HOOKS_TREE	"/etc/libvirt/hooks/qemu.d"
 #define TREE_DEPTH_MAX	6	/* qemu.d/<domain>/<op>/<subop>/<script> is 4 */
-#define HOOKSCRIPTS_MAX	256
 #define SEEN_MAX	4096
 
 /* Directories whose entries ending in SUFFIX are copied ("*SUFFIX"). */
@@ -52,8 +51,8 @@ struct snap {
 	int copied, first_err;
 	struct { dev_t dev; ino_t ino; } seen[SEEN_MAX];
 	size_t nseen;
-	char *hooks[HOOKSCRIPTS_MAX];	/* hookscript volume ids, in order */
-	size_t nhooks;
+	char **hooks;			/* hookscript volume ids, in order */
+	size_t nhooks, hookcap;
 };
 
 static void give(struct snap *s, const struct config_file *f)
@@ -221,13 +220,21 @@ static void collect_hookscripts(struct snap *s, const char *text, size_t len)
 		for (vlen = 0; v + vlen < eol && v[vlen] != ' ' && v[vlen] != '\t' &&
 			       v[vlen] != '\r'; vlen++)
 			;
-		if (!vlen || s->nhooks == HOOKSCRIPTS_MAX)
+		if (!vlen)
 			continue;
 		for (i = 0; i < s->nhooks; i++)
 			if (strlen(s->hooks[i]) == vlen && !memcmp(s->hooks[i], v, vlen))
 				break;
-		if (i == s->nhooks && (s->hooks[i] = strndup(v, vlen)))
-			s->nhooks++;
+		if (i < s->nhooks)
+			continue;
+		/* each one named is copied, or the snapshot says it failed */
+		if (array_reserve((void **)&s->hooks, &s->hookcap, s->nhooks + 1, sizeof(*s->hooks)) ||
+		    !(s->hooks[i] = strndup(v, vlen))) {
+			if (!s->first_err)
+				s->first_err = -ENOMEM;
+			continue;
+		}
+		s->nhooks++;
 	}
 }
 
@@ -304,7 +311,9 @@ static void copy_hookscripts(struct snap *s)
 			copy_file(s, path, s->hooks[i]);
 		free(s->hooks[i]);
 	}
-	s->nhooks = 0;
+	free(s->hooks);
+	s->hooks = NULL;
+	s->nhooks = s->hookcap = 0;
 }
 
 int configs_read(const char *root, config_file_fn fn, void *ctx)

@@ -816,6 +816,30 @@ static void test_snapshot_files_total(void **state)
 	assert_kv(f, find(f, GT_REC_FILE, "path", "/proc/cmdline"), "skipped", "1");
 }
 
+/* Every hookscript the VM configs name is in the snapshot, however many
+ * there are (each VM its own). */
+static void test_snapshot_many_hookscripts(void **state)
+{
+	struct fixture *f = *state;
+	char rel[64], text[96];
+
+	put(f, "/etc/pve/storage.cfg", "dir: local\n\tpath /var/lib/vz\n\tcontent snippets\n");
+	for (int i = 0; i < 300; i++) {
+		snprintf(rel, sizeof(rel), "/etc/pve/qemu-server/%d.conf", 1000 + i);
+		snprintf(text, sizeof(text), "hookscript: local:snippets/h%03d.pl\n", i);
+		put(f, rel, text);
+		snprintf(rel, sizeof(rel), "/var/lib/vz/snippets/h%03d.pl", i);
+		put(f, rel, "#!/bin/sh\n");
+	}
+	snapshot(f, snapshot_files, f->root);
+	assert_true(f->ret > 0);
+	for (int i = 0; i < 300; i++) {
+		snprintf(rel, sizeof(rel), "/var/lib/vz/snippets/h%03d.pl", i);
+		snprintf(text, sizeof(text), "local:snippets/h%03d.pl", i);
+		assert_kv(f, find(f, GT_REC_FILE, "path", rel), "hookscript", text);
+	}
+}
+
 /* ---- the live system ----------------------------------------------------- */
 
 static int looks_like_bdf(const char *s)
@@ -877,6 +901,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_files_total, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_many_hookscripts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live, setup, teardown),
 	};
 
