@@ -115,7 +115,8 @@ static int add_part(struct bundle *b, const char *name, char *buf, size_t len)
 			redact_text(b->r, buf, len, &rlen);
 		if (!red) {
 			free(buf);
-			snprintf(b->err, sizeof(b->err), "%s: out of memory", name);
+			snprintf(b->err, sizeof(b->err), "%s: cannot redact: %s", name,
+				 redact_failure(b->r) ? redact_failure(b->r) : strerror(ENOMEM));
 			return -1;
 		}
 	}
@@ -373,7 +374,8 @@ static int prepare_traces(struct bundle *b, char **names)
 		snprintf(base, sizeof(base), "%s", slash ? slash + 1 : b->traces[i]);
 		if (b->redact) {
 			if (!(red = redact_text(b->r, base, strlen(base), &n))) {
-				snprintf(b->err, sizeof(b->err), "out of memory");
+				snprintf(b->err, sizeof(b->err), "cannot redact: %s",
+					 redact_failure(b->r) ? redact_failure(b->r) : strerror(ENOMEM));
 				return -1;
 			}
 			snprintf(base, sizeof(base), "%s", red);
@@ -465,7 +467,8 @@ static int make_bundle(struct bundle *b, char *output, size_t size, bool force)
 	 * the names of both. */
 	if (b->redact && (!(b->r = redact_new()) || redact_learn_system(b->r, NULL) ||
 			  (b->root && redact_learn_system(b->r, b->root)))) {
-		snprintf(b->err, sizeof(b->err), "out of memory");
+		snprintf(b->err, sizeof(b->err), "cannot redact: %s",
+			 b->r && redact_failure(b->r) ? redact_failure(b->r) : strerror(ENOMEM));
 		return -1;
 	}
 	snprintf(b->tmpdir, sizeof(b->tmpdir), "%s/gputrace-bundle.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");

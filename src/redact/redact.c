@@ -2,6 +2,8 @@
 /* One redaction mapping per bundle: see redact.h for the rules. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,10 @@
 #include "sys/sysfs.h"
 #include "util.h"
 
+/* Names matched at every position of every text: past this many, a trace
+ * (crafted or not) would make a redacted bundle quadratic; it fails. */
+#define NAMES_MAX	4096
+
 struct pair {
 	char *orig, *repl;
 };
@@ -20,9 +26,9 @@ struct pair {
 struct redact {
 	struct pair *names;		/* hosts, users, homes; longest first */
 	size_t nnames, namecap;
-	/* A name that could not be kept would pass in clear: from then on
-	 * every redaction fails, and so does the bundle. */
-	bool failed;
+	/* Why a name could not be kept, "" while all were: it would pass in
+	 * clear, so from then on every redaction fails, and the bundle. */
+	char failure[160];
 	int nhosts, nusers;
 	struct pair *args;		/* "KIND:value" -> <KIND-N> */
 	size_t nargs, argcap;
@@ -86,6 +92,17 @@ static const char *lookup(const struct redact *r, const char *orig)
 	return NULL;
 }
 
+static void fail(struct redact *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->failure[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->failure, sizeof(r->failure), fmt, ap);
+	va_end(ap);
+}
+
 static void add_pair(struct redact *r, const char *orig, const char *repl)
 {
 	struct pair p;
@@ -93,13 +110,17 @@ static void add_pair(struct redact *r, const char *orig, const char *repl)
 
 	if (!orig[0] || lookup(r, orig))
 		return;
+	if (r->nnames == NAMES_MAX) {
+		fail(r, "more than %d names to hide", NAMES_MAX);
+		return;
+	}
 	p.orig = strdup(orig);
 	p.repl = strdup(repl);
 	if (!p.orig || !p.repl ||
 	    array_reserve((void **)&r->names, &r->namecap, r->nnames + 1, sizeof(*r->names))) {
 		free(p.orig);
 		free(p.repl);
-		r->failed = true;
+		fail(r, "%s", strerror(ENOMEM));
 		return;
 	}
 	/* Longest first, so "pve1.lan" is replaced before "pve1". */
@@ -172,19 +193,39 @@ const char *redact_host_name(const struct redact *r, const char *name)
 	return repl && !strncmp(repl, "host-", 5) ? repl : NULL;
 }
 
+/* An error that leaves a name unknown though the file has one: too long
+ * to read whole, unreadable. A file that is not there holds none. */
+static bool name_unread(int err)
+{
+	return err < 0 && err != -ENOENT && err != -ENOTDIR && err != -EINVAL;
+}
+
+static void learn_host_file(struct redact *r, const char *root, const char *path)
+{
+	char buf[256];
+	int n = sysfs_read(root, path, buf, sizeof(buf));
+
+	if (n > 0)
+		redact_add_host(r, buf);
+	else if (name_unread(n))
+		fail(r, "%s: %s", path, strerror(-n));
+}
+
 int redact_learn_system(struct redact *r, const char *root)
 {
 	char buf[256];
 	struct conf_file f;
 	const char *home;
+	int err;
 
-	if (sysfs_read(root, "/proc/sys/kernel/hostname", buf, sizeof(buf)) > 0)
-		redact_add_host(r, buf);
+	learn_host_file(r, root, "/proc/sys/kernel/hostname");
 	if (sys_root_is_live(root) && !gethostname(buf, sizeof(buf)))
 		redact_add_host(r, buf);
-	if (sysfs_read(root, "/etc/hostname", buf, sizeof(buf)) > 0)
-		redact_add_host(r, buf);
-	if (!conf_read(root, "/etc/passwd", &f)) {
+	learn_host_file(r, root, "/etc/hostname");
+	err = conf_read(root, "/etc/passwd", &f);
+	if (name_unread(err))
+		fail(r, "/etc/passwd: %s", strerror(-err));
+	if (!err) {
 		for (size_t i = 0; i < f.n; i++) {
 			char *fields[7], *p = f.lines[i].text;
 			int k;
@@ -211,7 +252,7 @@ int redact_learn_system(struct redact *r, const char *root)
 
 		redact_add_user(r, base && base[1] ? base + 1 : home, home);
 	}
-	return r->failed ? -ENOMEM : 0;
+	return r->failure[0] ? -1 : 0;
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -322,8 +363,12 @@ static void learn_home_at(struct redact *r, const char *in, size_t len, size_t i
 		return;
 	while (end < len && (isalnum((unsigned char)in[end]) || strchr("._-", in[end])))
 		end++;
-	if (end == i + n || end - i >= sizeof(dir))
+	if (end == i + n)
 		return;
+	if (end - i >= sizeof(dir)) {
+		fail(r, "a home directory name of %zu bytes", end - i - n);
+		return;
+	}
 	snprintf(dir, sizeof(dir), "%.*s", (int)(end - i), in + i);
 	if (!strcmp(dir + n, ".") || !strcmp(dir + n, "..") || lookup(r, dir) ||
 	    (!strncmp(dir + n, "user-", 5) && dir[n + 5] &&
@@ -366,23 +411,30 @@ static void redact_into(struct redact *r, struct buf *b, const char *in, size_t 
 		start = i;
 	}
 	put(b, in + start, len - start);
-	if (r->failed)
-		b->failed = true;
 }
 
-/* The redacted copy, or NULL: and then every later one fails too. */
+/* The redacted copy, or NULL when a name was lost, now or before, or
+ * memory ran out: and then every later one fails too. */
 static char *finish_redacted(struct redact *r, struct buf *b, size_t *outlen)
 {
-	char *out = finish(b, outlen);
+	char *out;
 
+	if (r->failure[0])
+		b->failed = true;
+	out = finish(b, outlen);
 	if (!out)
-		r->failed = true;
+		fail(r, "%s", strerror(ENOMEM));
 	return out;
 }
 
-bool redact_failed(const struct redact *r)
+void redact_fail(struct redact *r, const char *why)
 {
-	return r->failed;
+	fail(r, "%s", why);
+}
+
+const char *redact_failure(const struct redact *r)
+{
+	return r->failure[0] ? r->failure : NULL;
 }
 
 char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen)
@@ -610,7 +662,7 @@ char *redact_argv(struct redact *r, const char *in, size_t len, size_t *outlen)
 
 	copy = malloc(len + 1);
 	if (!copy) {
-		r->failed = true;
+		fail(r, "%s", strerror(ENOMEM));
 		return NULL;
 	}
 	memcpy(copy, in, len);

@@ -36,7 +36,8 @@ void redact_free(struct redact *r);
 
 /* Learns what to hide on the system under ROOT (NULL: live): its hostname
  * (kernel and /etc/hostname), users from /etc/passwd with uid >= 1000 and
- * their homes, and $HOME. Returns 0 or -ENOMEM. */
+ * their homes, and $HOME. Returns 0, or -1 when a name could not be learnt
+ * (redact_failure() says why). */
 int redact_learn_system(struct redact *r, const char *root);
 
 void redact_add_host(struct redact *r, const char *name);
@@ -44,17 +45,21 @@ void redact_add_user(struct redact *r, const char *name, const char *home);
 /* A word an argv may keep (a driver name seen in a trace). */
 void redact_keep_word(struct redact *r, const char *word);
 
-/* True once R lost something it needed (memory for a name or a copy):
- * what it would redact next could hold a name in clear, so nothing
- * redacted with it may be kept. */
-bool redact_failed(const struct redact *r);
+/* Why R lost a name it should hide, NULL while it lost none: memory ran
+ * out, a name was too long to hold, a file naming them could not be read,
+ * more than 4096 names. What it would redact next could hold a name in
+ * clear, so every later redaction fails and nothing redacted with R may
+ * be kept. */
+const char *redact_failure(const struct redact *r);
+/* Marks R failed for WHY (a name seen that cannot be learnt). */
+void redact_fail(struct redact *r, const char *why);
 
 /* The stand-in for host NAME ("host-1"), or NULL if NAME is not known. */
 const char *redact_host_name(const struct redact *r, const char *name);
 
 /* Every known name in IN (LEN bytes) replaced. Returns a malloc'd buffer
  * (NUL-terminated past *OUTLEN) or NULL when out of memory, or when a
- * name learnt earlier could not be kept (redact_failed()). */
+ * name could not be kept, now or before (redact_failure()). */
 char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen);
 
 /* The same for a JSON document: only string values change, never keys, so

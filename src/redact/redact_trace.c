@@ -16,6 +16,31 @@ static void kv_str(const struct trace_record *rec, const char *key, char *buf, s
 		buf[0] = '\0';
 }
 
+/* The header's host name; one too long for the buffer would be learnt cut,
+ * and the whole name never matched: a name the recorder cannot have
+ * written (HOST_NAME_MAX is 64) fails the redaction instead. */
+static void learn_host(struct redact *r, const struct trace_record *rec)
+{
+	char buf[256];
+	struct kv_pair p;
+	size_t off = 0;
+
+	while (kv_next(rec, &off, &p) == 1) {
+		if (p.key_len != 8 || memcmp(p.key, "hostname", 8))
+			continue;
+		if (p.val_len >= sizeof(buf)) {
+			snprintf(buf, sizeof(buf), "a host name of %zu bytes in a trace header",
+				 (size_t)p.val_len);
+			redact_fail(r, buf);
+			return;
+		}
+		memcpy(buf, p.val, p.val_len);
+		buf[p.val_len] = '\0';
+		redact_add_host(r, buf);
+		return;
+	}
+}
+
 int redact_trace_learn(struct redact *r, const char *path, char *err, size_t errlen)
 {
 	struct trace_reader *tr;
@@ -30,8 +55,7 @@ int redact_trace_learn(struct redact *r, const char *path, char *err, size_t err
 	while ((ret = trace_reader_next(tr, &rec)) == 1) {
 		switch (rec.type) {
 		case GT_REC_HEADER:
-			kv_str(&rec, "hostname", buf, sizeof(buf));
-			redact_add_host(r, buf);
+			learn_host(r, &rec);
 			break;
 		case GT_REC_PCI:
 			kv_str(&rec, "driver", buf, sizeof(buf));
@@ -55,8 +79,8 @@ int redact_trace_learn(struct redact *r, const char *path, char *err, size_t err
 	if (ret < 0)
 		snprintf(err, errlen, "%s", trace_reader_error(tr));	/* names the file */
 	trace_reader_close(tr);
-	if (ret >= 0 && redact_failed(r)) {
-		snprintf(err, errlen, "%s: out of memory", path);
+	if (ret >= 0 && redact_failure(r)) {
+		snprintf(err, errlen, "%s: cannot redact: %s", path, redact_failure(r));
 		return -ENOMEM;
 	}
 	return ret < 0 ? -EIO : 0;
@@ -169,7 +193,7 @@ static int rewrite_event(struct redact *r, struct trace_writer *w, const struct 
 	if (!event_kind_size(kind)) {
 		redact_task(r, &ev.hdr.task);
 		ev.hdr.size = sizeof(ev.hdr);
-		if (redact_failed(r))
+		if (redact_failure(r))
 			return -ENOMEM;
 		return trace_writer_append(w, rec->type, &ev.hdr, sizeof(ev.hdr));
 	}
@@ -199,7 +223,7 @@ static int rewrite_event(struct redact *r, struct trace_writer *w, const struct 
 		len = offsetof(struct gt_exec_event, args) + ev.exec.args_len;
 		ev.hdr.size = len;
 	}
-	if (redact_failed(r))
+	if (redact_failure(r))
 		return -ENOMEM;
 	return trace_writer_append(w, rec->type, &ev, len);
 }
@@ -254,6 +278,8 @@ int redact_trace_rewrite(struct redact *r, const char *in, const char *out,
 	if (!ret && wret) {
 		ret = wret;
 		snprintf(err, errlen, "%s: %s", out, strerror(-wret));
+	} else if (ret && !err[0] && redact_failure(r)) {
+		snprintf(err, errlen, "%s: cannot redact: %s", in, redact_failure(r));
 	} else if (ret && !err[0]) {
 		snprintf(err, errlen, "%s: %s", out, strerror(-ret));
 	}
