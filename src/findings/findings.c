@@ -1018,6 +1018,28 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 		 "baseline, problem and recovery traces) and the kernel lines of %s", c->bdf);
 }
 
+/* A VM holding more PCI devices than the model keeps (VM_DEVS_MAX): what
+ * happens to the others is not tied to it, so its stop explains nothing
+ * about them. One finding, naming the first such VM run. */
+static void vms_cut(const struct model *m, struct findings *fs)
+{
+	const struct m_vm *first = NULL;
+	struct finding *f;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->n_vms; i++)
+		if (m->vms[i].devs_cut && !n++)
+			first = &m->vms[i];
+	if (!n || !(f = add(fs, F_LIMIT, SEV_WARN)))
+		return;
+	f->ts_ns = first->start_ns;
+	snprintf(f->summary, sizeof(f->summary), "VM %s holds more than %d PCI devices%s: those "
+		 "past the %dth are not tied to it", first->id, VM_DEVS_MAX,
+		 n > 1 ? " (and other VM runs too)" : "", VM_DEVS_MAX);
+	snprintf(f->mechanism, sizeof(f->mechanism), "a device among them that stays on vfio-pci "
+		 "or comes back is reported without its VM's stop");
+}
+
 static void limits(const struct model *m, struct findings *fs)
 {
 	struct finding *f;
@@ -1084,6 +1106,7 @@ static void limits(const struct model *m, struct findings *fs)
 	}
 	if (m->read_error[0] && (f = add(fs, F_LIMIT, SEV_WARN)))
 		snprintf(f->summary, sizeof(f->summary), "%s", m->read_error);
+	vms_cut(m, fs);
 	if (m->n_repeated && (f = add(fs, F_LIMIT, SEV_INFO)))
 		snprintf(f->summary, sizeof(f->summary), "%s%s: the same part of the same recording, "
 			 "read once", m->repeated, m->n_repeated > 1 ? ", and more files repeat others" : "");

@@ -198,6 +198,7 @@ struct m_vm {
 	bool stop_requested;		/* qm stop/shutdown or virsh seen before the stop */
 	char devs[VM_DEVS_MAX][PCI_BDF_LEN];
 	int n_devs;
+	bool devs_cut;			/* it held more: those are not tied to it */
 	uint64_t rec_id;
 };
 

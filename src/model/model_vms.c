@@ -58,8 +58,12 @@ static void add_dev(struct m_vm *vm, const char *bdf)
 	for (int i = 0; i < vm->n_devs; i++)
 		if (!strcmp(vm->devs[i], bdf))
 			return;
-	if (bdf[0] && vm->n_devs < VM_DEVS_MAX)
+	if (!bdf[0])
+		return;
+	if (vm->n_devs < VM_DEVS_MAX)
 		strlcpy0(vm->devs[vm->n_devs++], bdf, PCI_BDF_LEN);
+	else
+		vm->devs_cut = true;
 }
 
 /* A device of a VM config: a function, or a slot meaning every function
@@ -84,6 +88,7 @@ static void add_conf_devs(const struct model *m, struct m_vm *vm)
 			continue;
 		for (size_t i = 0; i < m->confs[c].conf.ndevs; i++)
 			add_conf_dev(m, vm, m->confs[c].conf.devs[i]);
+		vm->devs_cut |= m->confs[c].conf.devs_cut;
 	}
 }
 
@@ -108,6 +113,7 @@ static bool parse_qemu(const struct model *m, const struct m_proc *p, struct m_v
 	vm->flavour = conf.kind;
 	for (size_t i = 0; i < conf.ndevs; i++)
 		add_conf_dev(m, vm, conf.devs[i]);
+	vm->devs_cut |= conf.devs_cut;
 	return true;
 }
 

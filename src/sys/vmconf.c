@@ -32,6 +32,8 @@ void vmconf_add_dev(struct vmconf *c, const char *bdf, bool unmanaged)
 	if (c->ndevs < VM_DEVS_MAX) {
 		c->unmanaged[c->ndevs] = unmanaged;
 		snprintf(c->devs[c->ndevs++], PCI_BDF_LEN, "%s", bdf);
+	} else {
+		c->devs_cut = true;
 	}
 }
 

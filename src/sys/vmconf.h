@@ -35,6 +35,7 @@ struct vmconf {
 	bool unmanaged[VM_DEVS_MAX];	/* libvirt without managed='yes' (the default
 						 * is 'no'): the hooks must return it */
 	size_t ndevs;
+	bool devs_cut;			/* more than VM_DEVS_MAX named: the rest left out */
 };
 
 /* QEMU's argv (ARGC strings): -id / -pidfile .../qemu-server/ID.pid

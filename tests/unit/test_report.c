@@ -785,6 +785,43 @@ static void test_many_vms_own_devices(void **state)
 	report_free(&rep);
 }
 
+/* A libvirt VM with 40 functions passed through (a GPU server's slots
+ * with all their functions): the model keeps 32, and the report says the
+ * rest are not tied to the VM instead of staying silent; a VM within the
+ * limit says nothing. */
+static void test_vm_with_more_devices_than_kept(void **state)
+{
+	struct gt_task qemu = tb_task(4400, "qemu-system-x86", 1, "systemd", 0);
+	struct gt_task small = tb_task(4500, "qemu-system-x86", 1, "systemd", 0);
+	const struct finding *f;
+	const char *traces[1];
+	char argv[2048], err[256];
+	struct report rep;
+	struct run r;
+	size_t used;
+
+	tb_open(&r.b, dir, "many-devs.gtrace", "fentry");
+	used = snprintf(argv, sizeof(argv), "/usr/bin/qemu-system-x86_64 -name guest=big");
+	for (int i = 0; i < 40; i++)
+		used += snprintf(argv + used, sizeof(argv) - used, " -device vfio-pci,host=0000:%02x:00.%d",
+				 0x10 + i / 8, i % 8);
+	tb_exec(&r.b, 100, &qemu, argv);
+	tb_exec(&r.b, 200, &small, "/usr/bin/qemu-system-x86_64 -name guest=small "
+				   "-device vfio-pci,host=0000:0a:00.0");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, 2);
+	assert_int_equal(rep.m.vms[0].n_devs, 32);
+	assert_true(rep.m.vms[0].devs_cut);
+	assert_false(rep.m.vms[1].devs_cut);
+	assert_non_null(f = find(&rep, F_LIMIT, NULL));
+	assert_int_equal(f->severity, SEV_WARN);
+	assert_non_null(strstr(f->summary, "VM big holds more than 32 PCI devices"));
+	assert_null(strstr(f->summary, "other VM runs"));
+	report_free(&rep);
+}
+
 static void test_limits_lost_and_unknown_vm(void **state)
 {
 	const char *traces[1];
@@ -1273,6 +1310,7 @@ int main(void)
 		cmocka_unit_test(test_many_units_and_vms),
 		cmocka_unit_test(test_many_journal_lines_and_hooks),
 		cmocka_unit_test(test_many_vms_own_devices),
+		cmocka_unit_test(test_vm_with_more_devices_than_kept),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
