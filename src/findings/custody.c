@@ -282,13 +282,14 @@ static uint64_t next_taker(const struct model *m, const struct custody_index *x,
 	return best;
 }
 
-static void add_hook(struct custody *c, const struct m_hook *h)
+/* H once: the picks it comes from are unique. False without memory. */
+static bool add_hook(struct custody *c, const struct m_hook *h)
 {
-	for (int i = 0; i < c->n_hooks; i++)
-		if (c->hooks[i] == h)
-			return;
-	if (c->n_hooks < C_HOOKS_MAX)
-		c->hooks[c->n_hooks++] = h;
+	if (array_reserve((void **)&c->hooks, &c->cap_hooks, (size_t)c->n_hooks + 1,
+			  sizeof(*c->hooks)))
+		return false;
+	c->hooks[c->n_hooks++] = h;
+	return true;
 }
 
 /* The hooks of this stop: after-stop hooks of the VM starting around it
@@ -316,9 +317,10 @@ static bool stop_hooks(const struct model *m, struct custody_index *x, struct cu
 
 		if (!hook_for_vm(h, c->vm->id) || !hook_is_after_stop(h))
 			continue;
-		if ((h->start_ns >= from && h->start_ns < to) ||
-		    (monitor && h->start_ns < c->stop_ns && (!h->end_ns || h->end_ns >= c->stop_ns)))
-			add_hook(c, h);
+		if (((h->start_ns >= from && h->start_ns < to) ||
+		     (monitor && h->start_ns < c->stop_ns && (!h->end_ns || h->end_ns >= c->stop_ns))) &&
+		    !add_hook(c, h))
+			return false;
 	}
 	return true;
 }
@@ -728,6 +730,8 @@ int custody_build(const struct model *m, const char *vmf, const char *devf, stru
 
 void custody_free(struct custody_set *s)
 {
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].hooks);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }

@@ -52,7 +52,6 @@ struct c_blocker {
 
 #define C_ATTEMPTS_MAX	8
 #define C_EPISODES_MAX	8
-#define C_HOOKS_MAX	8
 
 /* A move off the host driver after the return: left (unbind, remove, or a
  * bind to a stub), and where it landed. */
@@ -76,8 +75,10 @@ struct custody {
 	uint64_t stop_ns;		/* 0: still running at the end of the trace */
 	uint64_t settle_ns;
 	bool settled;			/* the trace goes on past settle_ns */
-	const struct m_hook *hooks[C_HOOKS_MAX];	/* run for this stop */
+	const struct m_hook **hooks;	/* run for this stop: all of them, a
+					 * --hook rule may match dozens */
 	int n_hooks;
+	size_t cap_hooks;
 	bool daemon_seen;		/* qm cleanup / libvirt's reattach ran */
 	/* return */
 	const struct m_trans *ret;	/* first bind to a host driver after the stop */

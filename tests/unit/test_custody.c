@@ -305,6 +305,48 @@ static void test_monitor_returns_udev_rebinds(void **state)
 	report_free(&rep);
 }
 
+/* Ten monitors (a --hook rule matching a watcher and its workers) alive at
+ * the stop, and the hookscript, which sleeps 15 s before it returns the
+ * GPU: the stop's hooks are all eleven, so the stop sequence lasts until
+ * the hookscript ends and its return is on time, not late. */
+static void test_many_monitors_and_the_hook(void **state)
+{
+	const struct custody *c;
+	struct report rep;
+	struct run r;
+	bool hook_kept = false;
+
+	proxmox_vm_runs(&r, "fentry", "monitors.gtrace");
+	for (int i = 0; i < 10; i++) {
+		struct gt_task mon = tb_task(2500 + i, "vm-shutdown-mon", 1, "systemd", 0);
+
+		tb_exec(&r.b, 50 + i, &mon, "/bin/sh /usr/local/sbin/vm-shutdown-monitor 111");
+	}
+	{
+		struct gt_task cleanup = tb_task(5100, "qm", 800, "qmeventd", 1, "systemd", 0);
+		struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 1,
+					      "systemd", 0);
+
+		tb_exec(&r.b, 60100, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
+		tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+		tb_exit(&r.b, 60200, &cleanup, 0);
+		move(&r, 75200, &hook, GPU, "vfio-pci", "nouveau");
+		move(&r, 75400, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+		tb_exit(&r.b, 75500, &hook, 0);
+	}
+	assert_int_equal(build_opts(&r, &(struct report_opts){ .vm = "111", .hook_pattern = "vm-shutdown-monitor*" },
+				    &rep), 0);
+	assert_non_null(c = custody_of(&rep, "111", GPU));
+	assert_int_equal(c->n_hooks, 11);
+	for (int i = 0; i < c->n_hooks; i++)
+		hook_kept |= !strcmp(c->hooks[i]->phase, "post-stop");
+	assert_true(hook_kept);
+	assert_false(c->late);
+	assert_null(find(&rep, F_LATE_RETURN, NULL));
+	assert_int_equal(count_sev(&rep, SEV_WARN), 0);
+	report_free(&rep);
+}
+
 /* Remove + rescan after the return: the device comes back on the host
  * driver, then udev's driverctl rule moves it to vfio-pci. */
 static void test_readd_then_driverctl(void **state)
@@ -1048,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(test_orphaned_child_is_the_hooks),
 		cmocka_unit_test(test_forked_subshell_inferred),
 		cmocka_unit_test(test_monitor_returns_udev_rebinds),
+		cmocka_unit_test(test_many_monitors_and_the_hook),
 		cmocka_unit_test(test_readd_then_driverctl),
 		cmocka_unit_test(test_handover_to_another_vm),
 		cmocka_unit_test(test_truncated_after_stop_is_not_confident),
