@@ -94,6 +94,8 @@ struct custody_index {
 	size_t *procs_by_start, *hooks_by_start;	/* indices, by start then index */
 	size_t *monitors, n_monitors;			/* hooks that run on (--hook, units) */
 	size_t *pick, n_pick, cap_pick;
+	uint32_t *tree;		/* tree_end's pids: a hook may start hundreds */
+	size_t cap_tree;
 };
 
 static int cmp_dev_run(const void *a, const void *b)
@@ -142,6 +144,7 @@ static void custody_index_free(struct custody_index *x)
 	free(x->hooks_by_start);
 	free(x->monitors);
 	free(x->pick);
+	free(x->tree);
 }
 
 /* X for M; 0 or -ENOMEM. */
@@ -330,11 +333,12 @@ static bool stop_hooks(const struct model *m, struct custody_index *x, struct cu
 static int tree_end(const struct model *m, struct custody_index *x, const struct m_hook *h,
 		    uint64_t cap, bool *open, uint64_t *out)
 {
-	uint32_t pids[64];
-	int n = 1;
+	size_t n = 1;
 	uint64_t end = h->end_ns;
 
-	pids[0] = h->proc->pid;
+	if (array_reserve((void **)&x->tree, &x->cap_tree, 1, sizeof(*x->tree)))
+		return -ENOMEM;
+	x->tree[0] = h->proc->pid;
 	/* the processes started in the window, in the model's order */
 	x->n_pick = 0;
 	for (size_t k = first_proc_at(m, x, h->start_ns);
@@ -348,12 +352,13 @@ static int tree_end(const struct model *m, struct custody_index *x, const struct
 
 		if (!p->start_ns)
 			continue;
-		for (int k = 0; k < n && !child; k++)
-			child = p->ppid == pids[k];
+		for (size_t k = 0; k < n && !child; k++)
+			child = p->ppid == x->tree[k];
 		if (!child)
 			continue;
-		if (n < 64)
-			pids[n++] = p->pid;
+		if (array_reserve((void **)&x->tree, &x->cap_tree, n + 1, sizeof(*x->tree)))
+			return -ENOMEM;
+		x->tree[n++] = p->pid;
 		if (!p->exit_ns || p->exit_ns > cap)
 			*open = true;
 		else if (p->exit_ns > end)

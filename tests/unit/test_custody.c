@@ -347,6 +347,40 @@ static void test_many_monitors_and_the_hook(void **state)
 	report_free(&rep);
 }
 
+/* A hookscript that runs seventy short commands (a polling loop), then
+ * starts through a subshell a worker that waits for the guest's GPU to
+ * cool down and is still waiting when the trace ends: the worker is the
+ * hook's, however many came before it, so the stop sequence is not over
+ * and "left on vfio-pci" is no confident verdict. */
+static void test_hook_with_many_children(void **state)
+{
+	struct gt_task cleanup = tb_task(5100, "qm", 800, "qmeventd", 1, "systemd", 0);
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 1, "systemd", 0);
+	struct gt_task sub = tb_task(6070, "sh", 5120, "gpu-reattach-ho", 5100, "qm", 0);
+	struct gt_task worker = tb_task(6200, "gpu-return", 6070, "sh", 5120, "gpu-reattach-ho", 5100, "qm", 0);
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "children.gtrace");
+	tb_exec(&r.b, 60100, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	for (int i = 0; i < 70; i++) {
+		struct gt_task poll = tb_task(6000 + i, "lspci", 5120, "gpu-reattach-ho", 5100, "qm", 0);
+
+		tb_exec(&r.b, 60120 + i * 5, &poll, "/usr/bin/lspci -s 0a:00.0");
+		tb_exit(&r.b, 60122 + i * 5, &poll, 0);
+	}
+	tb_exec(&r.b, 60490, &sub, "/bin/sh -c /usr/local/bin/gpu-return");
+	tb_exec(&r.b, 60500, &worker, "/usr/local/bin/gpu-return 0000:0a:00.0");
+	tb_exit(&r.b, 60510, &sub, 0);
+	tb_exit(&r.b, 60600, &hook, 0);
+	tb_exit(&r.b, 60700, &cleanup, 0);
+	assert_int_equal(build_opts(&r, &(struct report_opts){ .vm = "111" }, &rep), 0);
+	assert_false(custody_of(&rep, "111", GPU)->settled);
+	assert_int_equal(count_sev(&rep, SEV_HIGH), 0);
+	report_free(&rep);
+}
+
 /* Remove + rescan after the return: the device comes back on the host
  * driver, then udev's driverctl rule moves it to vfio-pci. */
 static void test_readd_then_driverctl(void **state)
@@ -1091,6 +1125,7 @@ int main(void)
 		cmocka_unit_test(test_forked_subshell_inferred),
 		cmocka_unit_test(test_monitor_returns_udev_rebinds),
 		cmocka_unit_test(test_many_monitors_and_the_hook),
+		cmocka_unit_test(test_hook_with_many_children),
 		cmocka_unit_test(test_readd_then_driverctl),
 		cmocka_unit_test(test_handover_to_another_vm),
 		cmocka_unit_test(test_truncated_after_stop_is_not_confident),
