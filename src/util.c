@@ -304,16 +304,14 @@ void index_sort_unique(size_t *v, size_t *n)
 	*n = kept;
 }
 
-size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offset, uint64_t v)
+size_t partition_point(size_t n, bool (*before)(size_t i, const void *ctx), const void *ctx)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		uint64_t x;
 
-		memcpy(&x, (const char *)arr + mid * elem + offset, sizeof(x));
-		if (x < v)
+		if (before(mid, ctx))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -321,20 +319,44 @@ size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offs
 	return lo;
 }
 
+struct u64_search {
+	const char *arr;
+	size_t elem, offset;
+	uint64_t v;
+};
+
+static bool u64_before(size_t i, const void *ctx)
+{
+	const struct u64_search *s = ctx;
+	uint64_t x;
+
+	memcpy(&x, s->arr + i * s->elem + s->offset, sizeof(x));
+	return x < s->v;
+}
+
+size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offset, uint64_t v)
+{
+	return partition_point(n, u64_before, &(struct u64_search){ arr, elem, offset, v });
+}
+
+struct key_search {
+	const char *arr;
+	size_t elem;
+	const void *key;
+	int (*cmp)(const void *, const void *);
+};
+
+static bool key_before(size_t i, const void *ctx)
+{
+	const struct key_search *s = ctx;
+
+	return s->cmp(s->arr + i * s->elem, s->key) < 0;
+}
+
 size_t array_lower_bound(const void *arr, size_t n, size_t elem, const void *key,
 			 int (*cmp)(const void *, const void *))
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cmp((const char *)arr + mid * elem, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return partition_point(n, key_before, &(struct key_search){ arr, elem, key, cmp });
 }
 
 struct text_block {

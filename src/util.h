@@ -67,6 +67,12 @@ int array_reserve(void **arr, size_t *cap, size_t need, size_t elem);
  * writes) a few. qsort(3) when out of memory. */
 void array_sort(void *arr, size_t n, size_t elem, int (*cmp)(const void *, const void *));
 
+/* The one binary search: in [0, N), where BEFORE(I, CTX) holds for a
+ * first part and not after it, the first I where it does not hold (N when
+ * it holds throughout). Sorted arrays, indices sorted by what they name,
+ * a device's entries by time: each search says only what "before" means. */
+size_t partition_point(size_t n, bool (*before)(size_t i, const void *ctx), const void *ctx);
+
 /* In N elements of ELEM bytes sorted by CMP, the index of the first not
  * less than KEY (N when all are): where KEY is, or would go. */
 size_t array_lower_bound(const void *arr, size_t n, size_t elem, const void *key,

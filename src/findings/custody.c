@@ -181,22 +181,27 @@ static int custody_index_build(const struct model *m, struct custody_index *x)
 
 /* The first of the N indices in BY_START (sorted by START of the item
  * they name) whose start is at or after TS. */
+struct start_search {
+	const size_t *by_start;
+	const char *items;
+	size_t elem, start_off;
+	uint64_t ts;
+};
+
+static bool starts_before(size_t i, const void *ctx)
+{
+	const struct start_search *s = ctx;
+	uint64_t start;
+
+	memcpy(&start, s->items + s->by_start[i] * s->elem + s->start_off, sizeof(start));
+	return start < s->ts;
+}
+
 static size_t first_start_at(const size_t *by_start, size_t n, const void *items, size_t elem,
 			     size_t start_off, uint64_t ts)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t s;
-
-		memcpy(&s, (const char *)items + by_start[mid] * elem + start_off, sizeof(s));
-		if (s < ts)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return partition_point(n, starts_before,
+			       &(struct start_search){ by_start, items, elem, start_off, ts });
 }
 
 static size_t first_proc_at(const struct model *m, const struct custody_index *x, uint64_t ts)

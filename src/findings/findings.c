@@ -800,20 +800,22 @@ static const struct dev_span *span_from(const struct spans *s, const char *bdf, 
 }
 
 /* BDF's last span starting at or before TS, or NULL. */
+static bool span_not_past(size_t i, const void *ctx)
+{
+	const struct dev_span *s = ((const struct dev_span *const *)ctx)[0];
+	const struct dev_span *key = ((const struct dev_span *const *)ctx)[1];
+	int c = strcmp(s[i].bdf, key->bdf);
+
+	return c < 0 || (c == 0 && s[i].from <= key->from);
+}
+
 static const struct dev_span *span_upto(const struct spans *s, const char *bdf, uint64_t ts)
 {
-	size_t lo = 0, hi = s->n;
+	const struct dev_span key = { .bdf = bdf, .from = ts };
+	const struct dev_span *ctx[] = { s->v, &key };
+	size_t past = partition_point(s->n, span_not_past, ctx);	/* the first past (BDF, TS) */
 
-	while (lo < hi) {	/* the first past (BDF, TS) */
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s->v[mid].bdf, bdf);
-
-		if (c < 0 || (c == 0 && s->v[mid].from <= ts))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo && !strcmp(s->v[lo - 1].bdf, bdf) ? &s->v[lo - 1] : NULL;
+	return past && !strcmp(s->v[past - 1].bdf, bdf) ? &s->v[past - 1] : NULL;
 }
 
 /* Is the stub bind T part of some run's custody: its start sequence

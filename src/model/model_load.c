@@ -127,17 +127,22 @@ static void dev_range(const struct model *m, const char *bdf, size_t *lo, size_t
 
 /* The first of BDF's entries [LO, HI) whose transition is at or after TS
  * (a device's entries are in time order). */
+struct dev_search {
+	const struct model *m;
+	size_t lo;
+	uint64_t ts;
+};
+
+static bool dev_entry_before(size_t i, const void *ctx)
+{
+	const struct dev_search *s = ctx;
+
+	return s->m->trans[s->m->trans_by_dev[s->lo + i].trans].ts_ns < s->ts;
+}
+
 static size_t dev_first_at(const struct model *m, size_t lo, size_t hi, uint64_t ts)
 {
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->trans[m->trans_by_dev[mid].trans].ts_ns < ts)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return lo + partition_point(hi - lo, dev_entry_before, &(struct dev_search){ m, lo, ts });
 }
 
 /* The last entry of BDF whose transition is before TS, or NULL. */

@@ -63,19 +63,22 @@ int model_index_procs(struct model *m)
 	return 0;
 }
 
+struct pid_search {
+	const struct model *m;
+	uint32_t pid;
+};
+
+static bool pid_before(size_t i, const void *ctx)
+{
+	const struct pid_search *s = ctx;
+
+	return s->m->procs[s->m->proc_by_pid[i]].pid < s->pid;
+}
+
 size_t model_first_of_pid(const struct model *m, uint32_t pid)
 {
-	size_t lo = 0, hi = m->proc_by_pid ? m->n_procs : 0;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->procs[m->proc_by_pid[mid]].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return partition_point(m->proc_by_pid ? m->n_procs : 0, pid_before,
+			       &(struct pid_search){ m, pid });
 }
 
 const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts)
@@ -129,27 +132,33 @@ static const struct m_proc *alive_at(const struct model *m, uint32_t pid, uint64
 /* A process that never exec'd (a subshell, a daemon's fork) runs the
  * program of the process that forked it, under the same comm: the latest
  * run of that comm, started before TS, is the best guess of its parent. */
+struct comm_search {
+	const struct model *m;
+	const char *comm;
+	uint64_t ts;
+};
+
+/* Is the I-th run of proc_by_comm at or before (COMM, TS)? */
+static bool run_not_past(size_t i, const void *ctx)
+{
+	const struct comm_search *s = ctx;
+	const struct m_proc *p = &s->m->procs[s->m->proc_by_comm[i]];
+	int c = strncmp(p->comm, s->comm, GT_COMM_LEN);
+
+	return c < 0 || (c == 0 && p->start_ns <= s->ts);
+}
+
 static const struct m_proc *forked_from(const struct model *m, uint32_t pid, const char *comm,
 					uint64_t ts)
 {
 	const struct m_proc *best = NULL;
-	size_t lo = 0, hi = m->n_procs;
 
 	if (m->proc_by_comm) {
 		/* the runs of COMM by start: the last started at or before TS
 		 * that is not PID (the first in the model of those that
 		 * started at that same moment) */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			const struct m_proc *p = &m->procs[m->proc_by_comm[mid]];
-			int c = strncmp(p->comm, comm, GT_COMM_LEN);
-
-			if (c < 0 || (c == 0 && p->start_ns <= ts))
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo > 0; lo--) {
+		for (size_t lo = partition_point(m->n_procs, run_not_past,
+						 &(struct comm_search){ m, comm, ts }); lo > 0; lo--) {
 			const struct m_proc *p = &m->procs[m->proc_by_comm[lo - 1]];
 
 			if (strncmp(p->comm, comm, GT_COMM_LEN) || !p->start_ns || (best && p->start_ns != best->start_ns))

@@ -269,20 +269,24 @@ static int exit_index_build(const struct model *m, struct exit_index *x)
 
 /* The first of the N indices in IDX (sorted by KEY_OF, a u32 of the item
  * they name) whose key is KEY, or N. */
+struct key_search {
+	const size_t *idx;
+	uint32_t key;
+	uint32_t (*key_of)(const struct model *, size_t);
+	const struct model *m;
+};
+
+static bool key_before(size_t i, const void *ctx)
+{
+	const struct key_search *s = ctx;
+
+	return s->key_of(s->m, s->idx[i]) < s->key;
+}
+
 static size_t first_with(const size_t *idx, size_t n, uint32_t key, uint32_t (*key_of)(const struct model *, size_t),
 			 const struct model *m)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (key_of(m, idx[mid]) < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return partition_point(n, key_before, &(struct key_search){ idx, key, key_of, m });
 }
 
 static uint32_t exit_pid(const struct model *m, size_t i)
@@ -329,6 +333,19 @@ static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t 
  * the VM's processes are P's tree through those records, and its end is
  * the last exit in that tree of a process with P's name. Traces from before
  * those records: the last exit of a non-exec'd process with P's name. */
+struct comm_search {
+	const struct model *m;
+	const struct exit_index *ix;
+	const char *comm;
+};
+
+static bool exit_not_past(size_t i, const void *ctx)
+{
+	const struct comm_search *s = ctx;
+
+	return strncmp(s->m->exits[s->ix->exits_by_comm[i]].comm, s->comm, GT_COMM_LEN) <= 0;
+}
+
 static void daemon_end(const struct model *m, const struct exit_index *ix, const struct m_proc *p,
 		       struct m_vm *vm)
 {
@@ -340,16 +357,9 @@ static void daemon_end(const struct model *m, const struct exit_index *ix, const
 		 * that time), if later than the stop known: the exits of P's
 		 * name by time, walked back from the last */
 		const struct m_exit *last = NULL;
-		size_t lo = 0, hi = m->n_exits;
+		size_t lo = partition_point(m->n_exits, exit_not_past,	/* past the last of P's name */
+					    &(struct comm_search){ m, ix, p->comm });
 
-		while (lo < hi) {	/* past the last exit of P's name */
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (strncmp(m->exits[ix->exits_by_comm[mid]].comm, p->comm, GT_COMM_LEN) <= 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
 		for (; lo > 0; lo--) {
 			const struct m_exit *x = &m->exits[ix->exits_by_comm[lo - 1]];
 

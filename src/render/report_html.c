@@ -417,16 +417,8 @@ static uint64_t *key_times(const struct report *r, size_t *n)
 
 static bool near_key(const uint64_t *k, size_t n, uint64_t ts)
 {
-	size_t lo = 0, hi = n;
+	size_t lo = array_lower_bound_u64(k, n, sizeof(*k), 0, ts);
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (k[mid] < ts)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return (lo < n && k[lo] && k[lo] - ts <= NEAR_NS) || (lo > 0 && k[lo - 1] && ts - k[lo - 1] <= NEAR_NS);
 }
 

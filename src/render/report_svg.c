@@ -367,19 +367,9 @@ static void lane_label(const struct geo *g, int row, const struct svg_lane *l)
 
 static bool is_evidence(const struct svg_page *pg, uint64_t rec)
 {
-	size_t lo = 0, hi = pg->n_evidence;
+	size_t k = array_lower_bound_u64(pg->evidence, pg->n_evidence, sizeof(*pg->evidence), 0, rec);
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (pg->evidence[mid] == rec)
-			return true;
-		if (pg->evidence[mid] < rec)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return k < pg->n_evidence && pg->evidence[k] == rec;
 }
 
 static void write_title(FILE *out, const struct m_write *w)

@@ -128,6 +128,21 @@ static void test_array_lower_bound(void **state)
 
 /* Sorted, and stable: equal keys keep their order (what a report's rows
  * rely on), for arrays in order, in runs, reversed and random. */
+static bool below(size_t i, const void *ctx)
+{
+	return i < *(const size_t *)ctx;
+}
+
+/* The one binary search: the first place its predicate fails, for every
+ * cut of every length, and N when it never fails. */
+static void test_partition_point(void **state)
+{
+	(void)state;
+	for (size_t n = 0; n < 70; n++)
+		for (size_t cut = 0; cut <= n + 1; cut++)
+			assert_int_equal(partition_point(n, below, &cut), cut < n ? cut : n);
+}
+
 static void test_array_sort(void **state)
 {
 	static const int sizes[] = { 0, 1, 2, 3, 17, 1000 };
@@ -251,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_str_has_suffix),
 		cmocka_unit_test(test_array_sort),
 		cmocka_unit_test(test_array_lower_bound),
+		cmocka_unit_test(test_partition_point),
 		cmocka_unit_test(test_text_store),
 		cmocka_unit_test(test_pci_name_is_sysfs),
 		cmocka_unit_test(test_dl_open_syms),
