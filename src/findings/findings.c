@@ -1023,26 +1023,27 @@ static void returned_unusable(const struct model *m, const struct custody *c, st
 /* A VM holding more PCI devices than the model keeps (VM_DEVS_MAX): what
  * happens to the others is not tied to it, so its stop explains nothing
  * about them. One finding, naming the first such VM run. */
-static void vms_cut(const struct model *m, struct findings *fs)
+static void vms_cut(const struct model *m, const char *vmf, struct findings *fs)
 {
 	const struct m_vm *first = NULL;
 	struct finding *f;
 	size_t n = 0;
 
 	for (size_t i = 0; i < m->n_vms; i++)
-		if (m->vms[i].devs_cut && !n++)
+		if (m->vms[i].devs_cut && (!vmf || !strcmp(m->vms[i].id, vmf)) && !n++)
 			first = &m->vms[i];
 	if (!n || !(f = add(fs, F_LIMIT, SEV_WARN)))
 		return;
 	f->ts_ns = first->start_ns;
-	snprintf(f->summary, sizeof(f->summary), "VM %s holds more than %d PCI devices%s: those "
-		 "past the %dth are not tied to it", first->id, VM_DEVS_MAX,
+	snprintf(f->vm, sizeof(f->vm), "%s", first->id);
+	snprintf(f->summary, sizeof(f->summary), "VM %s holds more than %d PCI devices%s: only the "
+		 "first %d are followed through its stop", first->id, VM_DEVS_MAX,
 		 n > 1 ? " (and other VM runs too)" : "", VM_DEVS_MAX);
-	snprintf(f->mechanism, sizeof(f->mechanism), "a device among them that stays on vfio-pci "
-		 "or comes back is reported without its VM's stop");
+	snprintf(f->mechanism, sizeof(f->mechanism), "a device among the others that stays on "
+		 "vfio-pci or comes back is reported without its VM's stop");
 }
 
-static void limits(const struct model *m, struct findings *fs)
+static void limits(const struct model *m, const char *vmf, struct findings *fs)
 {
 	struct finding *f;
 
@@ -1108,7 +1109,7 @@ static void limits(const struct model *m, struct findings *fs)
 	}
 	if (m->read_error[0] && (f = add(fs, F_LIMIT, SEV_WARN)))
 		snprintf(f->summary, sizeof(f->summary), "%s", m->read_error);
-	vms_cut(m, fs);
+	vms_cut(m, vmf, fs);
 	if (m->n_repeated && (f = add(fs, F_LIMIT, SEV_INFO)))
 		snprintf(f->summary, sizeof(f->summary), "%s%s: the same part of the same recording, "
 			 "read once", m->repeated, m->n_repeated > 1 ? ", and more files repeat others" : "");
@@ -1264,7 +1265,7 @@ int findings_analyze(const struct model *m, const struct custody_set *cs, const 
 	probe_failures(m, vmf, devf, fs);
 	stub_without_vm(m, cs, vmf, devf, fs);
 	guard_denials(m, devf, fs);
-	limits(m, fs);
+	limits(m, vmf, fs);
 	mark_uncertain(m, fs);
 	if (fs->n)
 		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_finding);

@@ -817,8 +817,14 @@ static void test_vm_with_more_devices_than_kept(void **state)
 	assert_false(rep.m.vms[1].devs_cut);
 	assert_non_null(f = find(&rep, F_LIMIT, NULL));
 	assert_int_equal(f->severity, SEV_WARN);
-	assert_non_null(strstr(f->summary, "VM big holds more than 32 PCI devices"));
-	assert_null(strstr(f->summary, "other VM runs"));
+	assert_string_equal(f->summary, "VM big holds more than 32 PCI devices: only the first 32 are "
+			    "followed through its stop");
+	assert_string_equal(f->vm, "big");
+	report_free(&rep);
+	/* a report of the other VM is not about it */
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "small" }, err,
+				      sizeof(err)), 0);
+	assert_null(find(&rep, F_LIMIT, NULL));
 	report_free(&rep);
 }
 
