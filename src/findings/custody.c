@@ -94,8 +94,10 @@ struct custody_index {
 	size_t *procs_by_start, *hooks_by_start;	/* indices, by start then index */
 	size_t *monitors, n_monitors;			/* hooks that run on (--hook, units) */
 	size_t *pick, n_pick, cap_pick;
-	uint32_t *tree;		/* tree_end's pids: a hook may start hundreds */
-	size_t cap_tree;
+	/* tree_end's pids, a set (open addressing, pid + 1, 0 empty): a hook
+	 * may start thousands, each looked up for every process after it */
+	uint64_t *tree;
+	size_t cap_tree, n_tree;
 };
 
 static int cmp_dev_run(const void *a, const void *b)
@@ -335,15 +337,60 @@ static bool stop_hooks(const struct model *m, struct custody_index *x, struct cu
 
 /* Latest exit of the processes a hook started while it ran (its spawn tree
  * by exec-time parents), bounded by CAP; 0 if one had not exited. */
+static size_t tree_slot(const struct custody_index *x, uint32_t pid)
+{
+	size_t k = (pid * 2654435761u) & (x->cap_tree - 1);
+
+	while (x->tree[k] && x->tree[k] != (uint64_t)pid + 1)
+		k = (k + 1) & (x->cap_tree - 1);
+	return k;
+}
+
+static bool tree_has(const struct custody_index *x, uint32_t pid)
+{
+	return x->tree[tree_slot(x, pid)] != 0;
+}
+
+/* Adds PID to the set, kept at most half full. False without memory. */
+static bool tree_add(struct custody_index *x, uint32_t pid)
+{
+	if ((x->n_tree + 1) * 2 > x->cap_tree) {
+		uint64_t *old = x->tree;
+		size_t old_cap = x->cap_tree;
+
+		if (old_cap > SIZE_MAX / 4 ||
+		    !(x->tree = calloc(old_cap ? old_cap * 2 : 64, sizeof(*x->tree)))) {
+			x->tree = old;
+			return false;
+		}
+		x->cap_tree = old_cap ? old_cap * 2 : 64;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i])
+				x->tree[tree_slot(x, (uint32_t)(old[i] - 1))] = old[i];
+		free(old);
+	}
+	x->tree[tree_slot(x, pid)] = (uint64_t)pid + 1;
+	x->n_tree++;
+	return true;
+}
+
 static int tree_end(const struct model *m, struct custody_index *x, const struct m_hook *h,
 		    uint64_t cap, bool *open, uint64_t *out)
 {
-	size_t n = 1;
 	uint64_t end = h->end_ns;
 
-	if (array_reserve((void **)&x->tree, &x->cap_tree, 1, sizeof(*x->tree)))
+	/* emptied for this hook: a large set left by a big tree is dropped,
+	 * not cleared again for every hook after it */
+	if (x->cap_tree > 1024) {
+		free(x->tree);
+		x->tree = NULL;
+		x->cap_tree = 0;
+	} else if (x->cap_tree) {
+		memset(x->tree, 0, x->cap_tree * sizeof(*x->tree));
+	}
+	x->n_tree = 0;
+	if (!tree_add(x, h->proc->pid))
 		return -ENOMEM;
-	x->tree[0] = h->proc->pid;
 	/* the processes started in the window, in the model's order */
 	x->n_pick = 0;
 	for (size_t k = first_proc_at(m, x, h->start_ns);
@@ -353,17 +400,11 @@ static int tree_end(const struct model *m, struct custody_index *x, const struct
 	pick_finish(x);
 	for (size_t q = 0; q < x->n_pick; q++) {
 		const struct m_proc *p = &m->procs[x->pick[q]];
-		bool child = false;
 
-		if (!p->start_ns)
+		if (!p->start_ns || !tree_has(x, p->ppid))
 			continue;
-		for (size_t k = 0; k < n && !child; k++)
-			child = p->ppid == x->tree[k];
-		if (!child)
-			continue;
-		if (array_reserve((void **)&x->tree, &x->cap_tree, n + 1, sizeof(*x->tree)))
+		if (!tree_has(x, p->pid) && !tree_add(x, p->pid))
 			return -ENOMEM;
-		x->tree[n++] = p->pid;
 		if (!p->exit_ns || p->exit_ns > cap)
 			*open = true;
 		else if (p->exit_ns > end)

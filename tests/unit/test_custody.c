@@ -347,7 +347,7 @@ static void test_many_monitors_and_the_hook(void **state)
 	report_free(&rep);
 }
 
-/* A hookscript that runs seventy short commands (a polling loop), then
+/* A hookscript that runs 3,000 short commands (a polling loop), then
  * starts through a subshell a worker that waits for the guest's GPU to
  * cool down and is still waiting when the trace ends: the worker is the
  * hook's, however many came before it, so the stop sequence is not over
@@ -364,11 +364,11 @@ static void test_hook_with_many_children(void **state)
 	proxmox_vm_runs(&r, "fentry", "children.gtrace");
 	tb_exec(&r.b, 60100, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
 	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
-	for (int i = 0; i < 70; i++) {
-		struct gt_task poll = tb_task(6000 + i, "lspci", 5120, "gpu-reattach-ho", 5100, "qm", 0);
+	for (int i = 0; i < 3000; i++) {	/* past every size the pid set grows through */
+		struct gt_task poll = tb_task(10000 + i, "lspci", 5120, "gpu-reattach-ho", 5100, "qm", 0);
 
-		tb_exec(&r.b, 60120 + i * 5, &poll, "/usr/bin/lspci -s 0a:00.0");
-		tb_exit(&r.b, 60122 + i * 5, &poll, 0);
+		tb_exec(&r.b, 60120 + i * 0.1, &poll, "/usr/bin/lspci -s 0a:00.0");
+		tb_exit(&r.b, 60120.05 + i * 0.1, &poll, 0);
 	}
 	tb_exec(&r.b, 60490, &sub, "/bin/sh -c /usr/local/bin/gpu-return");
 	tb_exec(&r.b, 60500, &worker, "/usr/local/bin/gpu-return 0000:0a:00.0");
