@@ -200,15 +200,30 @@ static bool name_unread(int err)
 	return err < 0 && err != -ENOENT && err != -ENOTDIR && err != -EINVAL;
 }
 
-static void learn_host_file(struct redact *r, const char *root, const char *path)
+/* /etc/hostname as hostname(5) has it: the name on a line, comment lines
+ * ("#") ignored. Every other line is taken as a name too: more hidden,
+ * never less. */
+static void learn_hostname_file(struct redact *r, const char *root)
 {
-	char buf[256];
-	int n = sysfs_read(root, path, buf, sizeof(buf));
+	struct conf_file f;
+	int err = conf_read(root, "/etc/hostname", &f);
 
-	if (n > 0)
-		redact_add_host(r, buf);
-	else if (name_unread(n))
-		fail(r, "%s: %s", path, strerror(-n));
+	if (err) {
+		if (name_unread(err))
+			fail(r, "/etc/hostname: cannot read it whole (%s)", strerror(-err));
+		return;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		const char *name = f.lines[i].text;
+
+		if (conf_is_comment(name))
+			continue;
+		if (strlen(name) >= 256)
+			fail(r, "/etc/hostname: a name of %zu bytes", strlen(name));
+		else
+			redact_add_host(r, name);
+	}
+	conf_free(&f);
 }
 
 int redact_learn_system(struct redact *r, const char *root)
@@ -218,13 +233,15 @@ int redact_learn_system(struct redact *r, const char *root)
 	const char *home;
 	int err;
 
-	learn_host_file(r, root, "/proc/sys/kernel/hostname");
+	/* the kernel's: at most 64 bytes (HOST_NAME_MAX) */
+	if (sysfs_read(root, "/proc/sys/kernel/hostname", buf, sizeof(buf)) > 0)
+		redact_add_host(r, buf);
 	if (sys_root_is_live(root) && !gethostname(buf, sizeof(buf)))
 		redact_add_host(r, buf);
-	learn_host_file(r, root, "/etc/hostname");
+	learn_hostname_file(r, root);
 	err = conf_read(root, "/etc/passwd", &f);
 	if (name_unread(err))
-		fail(r, "/etc/passwd: %s", strerror(-err));
+		fail(r, "/etc/passwd: cannot read it whole (%s)", strerror(-err));
 	if (!err) {
 		for (size_t i = 0; i < f.n; i++) {
 			char *fields[7], *p = f.lines[i].text;
@@ -366,7 +383,7 @@ static void learn_home_at(struct redact *r, const char *in, size_t len, size_t i
 	if (end == i + n)
 		return;
 	if (end - i >= sizeof(dir)) {
-		fail(r, "a home directory name of %zu bytes", end - i - n);
+		fail(r, "a home directory of %zu bytes", end - i);
 		return;
 	}
 	snprintf(dir, sizeof(dir), "%.*s", (int)(end - i), in + i);
