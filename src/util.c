@@ -320,6 +320,7 @@ size_t partition_point(size_t n, bool (*before)(size_t i, const void *ctx), cons
 }
 
 struct u64_search {
+	const size_t *idx;	/* NULL: the elements themselves, in order */
 	const char *arr;
 	size_t elem, offset;
 	uint64_t v;
@@ -330,13 +331,19 @@ static bool u64_before(size_t i, const void *ctx)
 	const struct u64_search *s = ctx;
 	uint64_t x;
 
-	memcpy(&x, s->arr + i * s->elem + s->offset, sizeof(x));
+	memcpy(&x, s->arr + (s->idx ? s->idx[i] : i) * s->elem + s->offset, sizeof(x));
 	return x < s->v;
 }
 
 size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offset, uint64_t v)
 {
-	return partition_point(n, u64_before, &(struct u64_search){ arr, elem, offset, v });
+	return partition_point(n, u64_before, &(struct u64_search){ NULL, arr, elem, offset, v });
+}
+
+size_t index_lower_bound_u64(const size_t *idx, size_t n, const void *arr, size_t elem,
+			     size_t offset, uint64_t v)
+{
+	return partition_point(n, u64_before, &(struct u64_search){ idx, arr, elem, offset, v });
 }
 
 struct key_search {

@@ -82,6 +82,12 @@ size_t array_lower_bound(const void *arr, size_t n, size_t elem, const void *key
  * (a time), the index of the first whose value is not less than V. */
 size_t array_lower_bound_u64(const void *arr, size_t n, size_t elem, size_t offset, uint64_t v);
 
+/* The same through N indices IDX into ARR, sorted by the value of the
+ * element each names: the first index whose element's value is not less
+ * than V. */
+size_t index_lower_bound_u64(const size_t *idx, size_t n, const void *arr, size_t elem,
+			     size_t offset, uint64_t v);
+
 /* A list of indices into some array, gathered then put in that array's
  * order: INDEX_PUSH appends I (false without memory), INDEX_SORT_UNIQUE
  * sorts *N of them and drops repeats. */

@@ -181,35 +181,10 @@ static int custody_index_build(const struct model *m, struct custody_index *x)
 	return 0;
 }
 
-/* The first of the N indices in BY_START (sorted by START of the item
- * they name) whose start is at or after TS. */
-struct start_search {
-	const size_t *by_start;
-	const char *items;
-	size_t elem, start_off;
-	uint64_t ts;
-};
-
-static bool starts_before(size_t i, const void *ctx)
-{
-	const struct start_search *s = ctx;
-	uint64_t start;
-
-	memcpy(&start, s->items + s->by_start[i] * s->elem + s->start_off, sizeof(start));
-	return start < s->ts;
-}
-
-static size_t first_start_at(const size_t *by_start, size_t n, const void *items, size_t elem,
-			     size_t start_off, uint64_t ts)
-{
-	return partition_point(n, starts_before,
-			       &(struct start_search){ by_start, items, elem, start_off, ts });
-}
-
 static size_t first_proc_at(const struct model *m, const struct custody_index *x, uint64_t ts)
 {
-	return first_start_at(x->procs_by_start, m->n_procs, m->procs, sizeof(*m->procs),
-			      offsetof(struct m_proc, start_ns), ts);
+	return index_lower_bound_u64(x->procs_by_start, m->n_procs, m->procs, sizeof(*m->procs),
+				     offsetof(struct m_proc, start_ns), ts);
 }
 
 static bool pick_push(struct custody_index *x, size_t i)
@@ -312,8 +287,8 @@ static bool stop_hooks(const struct model *m, struct custody_index *x, struct cu
 
 	to = to < c->until_ns ? to : c->until_ns;
 	x->n_pick = 0;
-	for (size_t k = first_start_at(x->hooks_by_start, m->n_hooks, m->hooks, sizeof(*m->hooks),
-				       offsetof(struct m_hook, start_ns), from);
+	for (size_t k = index_lower_bound_u64(x->hooks_by_start, m->n_hooks, m->hooks,
+					      sizeof(*m->hooks), offsetof(struct m_hook, start_ns), from);
 	     k < m->n_hooks && m->hooks[x->hooks_by_start[k]].start_ns < to; k++)
 		if (!pick_push(x, x->hooks_by_start[k]))
 			return false;
