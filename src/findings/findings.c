@@ -799,21 +799,25 @@ static const struct dev_span *span_from(const struct spans *s, const char *bdf, 
 	return k < s->n && !strcmp(s->v[k].bdf, bdf) ? &s->v[k] : NULL;
 }
 
-/* BDF's last span starting at or before TS, or NULL. */
+struct span_search {
+	const struct dev_span *v;
+	const char *bdf;
+	uint64_t ts;
+};
+
+/* Is the I-th span at or before (BDF, TS)? */
 static bool span_not_past(size_t i, const void *ctx)
 {
-	const struct dev_span *s = ((const struct dev_span *const *)ctx)[0];
-	const struct dev_span *key = ((const struct dev_span *const *)ctx)[1];
-	int c = strcmp(s[i].bdf, key->bdf);
+	const struct span_search *s = ctx;
+	int c = strcmp(s->v[i].bdf, s->bdf);
 
-	return c < 0 || (c == 0 && s[i].from <= key->from);
+	return c < 0 || (c == 0 && s->v[i].from <= s->ts);
 }
 
+/* BDF's last span starting at or before TS, or NULL. */
 static const struct dev_span *span_upto(const struct spans *s, const char *bdf, uint64_t ts)
 {
-	const struct dev_span key = { .bdf = bdf, .from = ts };
-	const struct dev_span *ctx[] = { s->v, &key };
-	size_t past = partition_point(s->n, span_not_past, ctx);	/* the first past (BDF, TS) */
+	size_t past = partition_point(s->n, span_not_past, &(struct span_search){ s->v, bdf, ts });
 
 	return past && !strcmp(s->v[past - 1].bdf, bdf) ? &s->v[past - 1] : NULL;
 }
