@@ -187,9 +187,20 @@ static int resolve_vm(struct guard *g)
 			"/etc/libvirt/qemu/%s.xml nor running QEMU with that id", g->vm, g->vm);
 		return -ENOENT;
 	}
+	/* Guarding part of a VM's devices would leave the rest unwatched
+	 * while the user believes them guarded. */
+	if (c.devs_cut) {
+		cmd_err("VM %s names more than %d PCI devices: guard watches at most %d", g->vm,
+			VM_DEVS_MAX, GUARD_DEVS_MAX);
+		return -E2BIG;
+	}
 	for (size_t i = 0; i < c.ndevs; i++)
 		if ((err = add_address(g, c.devs[i]))) {
-			cmd_err("%s device %s: %s", g->vm, c.devs[i], strerror(-err));
+			if (err == -E2BIG)
+				cmd_err("VM %s holds more than %d PCI functions: guard watches at most %d",
+					g->vm, GUARD_DEVS_MAX, GUARD_DEVS_MAX);
+			else
+				cmd_err("%s device %s: %s", g->vm, c.devs[i], strerror(-err));
 			return err;
 		}
 	if (!g->ndevs) {
@@ -509,7 +520,10 @@ static int parse(struct guard *g, int argc, char **argv)
 		case 'm': g->vm = optarg; break;
 		case 'd':
 			if ((err = add_address(g, optarg)))
-				return cmd_usage_err("--device %s: %s", optarg,
+				return err == -E2BIG ?
+				       cmd_usage_err("--device %s: guard watches at most %d functions",
+						     optarg, GUARD_DEVS_MAX) :
+				       cmd_usage_err("--device %s: %s", optarg,
 						     err == -EINVAL ? "not a PCI address" : strerror(-err));
 			break;
 		case 'a':

@@ -98,6 +98,14 @@ static void entry(struct json_writer *w, const struct status *st, const struct s
 	for (size_t i = 0; i < e->nholders; i++)
 		vm_ref(w, e->holders[i]);
 	json_array_end(w);
+	/* false: more VMs hold it than listed, or one that names too many
+	 * devices to be kept whole may (maybe_held_by) */
+	json_kv_bool(w, "held_by_complete", !e->holders_cut && !e->maybe_holder);
+	json_key(w, "maybe_held_by");
+	if (e->maybe_holder)
+		vm_ref(w, e->maybe_holder);
+	else
+		json_null(w);
 	/* a driver_override gputrace guard pinned: who, and whether it runs */
 	json_key(w, "guard_pin");
 	if (!e->pin_pid) {
@@ -170,6 +178,7 @@ void status_render_json(FILE *out, const struct status *st, bool pretty)
 		for (size_t j = 0; j < vm->ndevs; j++)
 			json_string(w, vm->devs[j]);
 		json_array_end(w);
+		json_kv_bool(w, "devices_cut", vm->devs_cut);
 		json_object_end(w);
 	}
 	json_array_end(w);

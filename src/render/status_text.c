@@ -136,7 +136,7 @@ static void entry(FILE *out, const struct status *st, const struct status_entry 
 	}
 	row(out, "reset method", d->reset_method[0] ? d->reset_method : "(none)");
 	row(out, "boot VGA", d->boot_vga < 0 ? "-" : d->boot_vga ? "yes" : "no");
-	if (!e->nholders)
+	if (!e->nholders && !e->maybe_holder)
 		row(out, "held by", "no running VM");
 	for (size_t i = 0; i < e->nholders; i++) {
 		const struct vm_info *vm = e->holders[i];
@@ -147,6 +147,17 @@ static void entry(FILE *out, const struct status *st, const struct status_entry 
 		else
 			snprintf(buf, sizeof(buf), "%s (from %s)", name, vm->source);
 		text_wrap(out, 4, i ? "                 " : "held by          ", buf);
+	}
+	if (e->holders_cut) {
+		snprintf(buf, sizeof(buf), "and more running VMs (the first %d are shown)",
+			 STATUS_HOLDERS_MAX);
+		text_wrap(out, 4, "                 ", buf);
+	}
+	if (e->maybe_holder) {
+		status_vm_name(e->maybe_holder, name, sizeof(name));
+		snprintf(buf, sizeof(buf), "not known for %s: it names more than %d PCI devices and "
+			 "only the first %d are kept", name, VM_DEVS_MAX, VM_DEVS_MAX);
+		text_wrap(out, 4, e->nholders ? "                 " : "held by          ", buf);
 	}
 	fputc('\n', out);
 }

@@ -64,9 +64,18 @@ static void show(struct status *st, const struct pci_dev_info *d, unsigned int w
 	e->dev = d;
 	e->why = why;
 	snprintf(e->with, sizeof(e->with), "%s", with ? with : "");
-	for (size_t i = 0; i < st->nvms && e->nholders < STATUS_HOLDERS_MAX; i++)
-		if (vm_holds(&st->vms[i], d->bdf))
-			e->holders[e->nholders++] = &st->vms[i];
+	for (size_t i = 0; i < st->nvms; i++) {
+		const struct vm_info *vm = &st->vms[i];
+
+		if (!vm_holds(vm, d->bdf)) {
+			if (vm->devs_cut && !e->maybe_holder)
+				e->maybe_holder = vm;
+		} else if (e->nholders < STATUS_HOLDERS_MAX) {
+			e->holders[e->nholders++] = vm;
+		} else {
+			e->holders_cut = true;
+		}
+	}
 	guard_pin(st, e);
 }
 

@@ -31,6 +31,10 @@ struct status_entry {
 	char with[PCI_BDF_LEN];		/* the display device it comes with, "" if itself */
 	const struct vm_info *holders[STATUS_HOLDERS_MAX];
 	size_t nholders;
+	bool holders_cut;	/* more running VMs name it than holders keeps */
+	/* A running VM that names more devices than are kept (vm_info.devs_cut)
+	 * and is not among the holders: it may hold this one too. */
+	const struct vm_info *maybe_holder;
 	int pin_pid;		/* gputrace guard that pinned its driver_override, 0 none */
 	bool pin_gone;		/* ... and is no longer running (live system only) */
 };

@@ -51,12 +51,15 @@ static void add_dev(struct vm_info *vm, const char *bdf)
 			return;
 	if (vm->ndevs < VM_DEVS_MAX)
 		snprintf(vm->devs[vm->ndevs++], sizeof(vm->devs[0]), "%s", bdf);
+	else
+		vm->devs_cut = true;
 }
 
 static void add_conf_devs(struct vm_info *vm, const struct vmconf *c)
 {
 	for (size_t i = 0; i < c->ndevs; i++)
 		add_dev(vm, c->devs[i]);
+	vm->devs_cut |= c->devs_cut;
 }
 
 static void add_source(struct vm_info *vm, const char *src)
@@ -282,6 +285,7 @@ static int find_running(const char *root, const char *id, struct vmconf *out)
 			continue;
 		for (size_t k = 0; k < vms[i].ndevs; k++)
 			vmconf_add_dev(out, vms[i].devs[k], false);
+		out->devs_cut |= vms[i].devs_cut;
 		out->kind = vms[i].kind;
 		err = 0;
 	}

@@ -22,6 +22,7 @@ struct vm_info {
 	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */
 	char devs[VM_DEVS_MAX][PCI_BDF_LEN];
 	size_t ndevs;
+	bool devs_cut;		/* it names more than VM_DEVS_MAX: the rest are not known */
 };
 
 /* All running VMs under ROOT. Unreadable configs and vanished processes

@@ -349,6 +349,78 @@ static void test_same_vm_by_pid(void **state)
 	assert_int_equal(e->holders[0]->pid, 4100);
 }
 
+/* A Proxmox QEMU argv of -id ID and vfio-pci devices 0000:BUS:00.0 for BUS from
+ * FIRST to LAST (hex), as pid PID. */
+static void put_many_devs(struct fx *f, int pid, const char *id, int first, int last)
+{
+	char argv[8192];
+	size_t len = 0;
+
+	len += snprintf(argv + len, sizeof(argv) - len, "/usr/bin/qemu-system-x86_64%c-id%c%s%c",
+			0, 0, id, 0);
+	for (int bus = first; bus <= last; bus++)
+		len += snprintf(argv + len, sizeof(argv) - len, "-device%cvfio-pci,host=0000:%02x:00.0%c",
+				0, bus, 0);
+	assert_true(len < sizeof(argv));
+	put_cmdline(f, pid, argv, len);
+}
+
+/* A VM naming more devices than are kept (VM_DEVS_MAX) is not known to
+ * hold none of the rest: status says it may, and guard --vm's lookup
+ * carries the cut. Five VMs naming one device: four shown, and that there
+ * are more. */
+static void test_vm_devices_past_the_limit(void **state)
+{
+	struct fx *f = *state;
+	char *argvj[] = { "status", "--root", f->t.root, "--json", NULL };
+	char *argv[] = { "status", "--root", f->t.root, NULL };
+	const struct status_entry *e;
+	struct vmconf c;
+	const char *out;
+
+	/* VM 130 names buses 0x10..0x37 (40); the GPU is its 40th */
+	tree_pci(&f->t, "0000:37:00.0", "0x10de\n", "0x1b80\n", "0x030000\n", "vfio-pci", NULL, "14", NULL);
+	tree_pci(&f->t, "0000:10:00.0", "0x10de\n", "0x1b80\n", "0x030000\n", "vfio-pci", NULL, "15", NULL);
+	put_many_devs(f, 4200, "130", 0x10, 0x37);
+	collect(f, NULL);
+	assert_int_equal(f->st.nvms, 1);
+	assert_int_equal(f->st.vms[0].ndevs, VM_DEVS_MAX);
+	assert_true(f->st.vms[0].devs_cut);
+	e = shown(f, "0000:37:00.0");
+	assert_int_equal(e->nholders, 0);
+	assert_ptr_equal(e->maybe_holder, &f->st.vms[0]);
+	e = shown(f, "0000:10:00.0");		/* its first: known held */
+	assert_int_equal(e->nholders, 1);
+	assert_null(e->maybe_holder);
+	assert_int_equal(run_quiet(cmd_status, 3, argv, f->out), EXIT_OK);
+	out = slurp(f->out);
+	assert_non_null(strstr(out, "held by          not known for Proxmox VM 130: it names more than 32"));
+	assert_null(strstr(strstr(out, "0000:37:00.0"), "no running VM"));
+	assert_int_equal(run_quiet(cmd_status, 4, argvj, f->out), EXIT_OK);
+	out = slurp(f->out);
+	assert_non_null(strstr(out, "\"held_by\":[],\"held_by_complete\":false,"
+			       "\"maybe_held_by\":{\"kind\":\"proxmox\",\"id\":\"130\""));
+	assert_non_null(strstr(out, "\"held_by_complete\":true,\"maybe_held_by\":null"));
+	assert_non_null(strstr(out, "\"devices_cut\":true"));
+	assert_int_equal(vm_find(f->t.root, "130", &c), 0);
+	assert_int_equal(c.ndevs, VM_DEVS_MAX);
+	assert_true(c.devs_cut);
+
+	/* four more VMs name the first device: five in all */
+	for (int i = 0; i < 4; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "%d", 140 + i);
+		put_many_devs(f, 4300 + i, id, 0x10, 0x10);
+	}
+	collect(f, NULL);
+	e = shown(f, "0000:10:00.0");
+	assert_int_equal(e->nholders, STATUS_HOLDERS_MAX);
+	assert_true(e->holders_cut);
+	assert_int_equal(run_quiet(cmd_status, 3, argv, f->out), EXIT_OK);
+	assert_non_null(strstr(slurp(f->out), "and more running VMs (the first 4 are shown)"));
+}
+
 /* One VM by its id, as `guard --vm` looks it up: its Proxmox config
  * (running or not, mappings resolved for this node), else its libvirt
  * definition, else a running QEMU that names itself so. */
@@ -422,6 +494,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_links_stay_in_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_vm_by_pid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_devices_past_the_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_find, setup, teardown),
 		cmocka_unit_test(test_qemu_device_forms),
 	};
