@@ -207,7 +207,7 @@ static void copy_tree(struct snap *s, const char *dir, int depth)
 static void collect_hookscripts(struct snap *s, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len, *eol, *v;
-	size_t i, vlen;
+	size_t vlen;
 
 	for (; p < end; p = eol + 1) {
 		eol = memchr(p, '\n', end - p);
@@ -222,14 +222,13 @@ static void collect_hookscripts(struct snap *s, const char *text, size_t len)
 			;
 		if (!vlen)
 			continue;
-		for (i = 0; i < s->nhooks; i++)
-			if (strlen(s->hooks[i]) == vlen && !memcmp(s->hooks[i], v, vlen))
-				break;
-		if (i < s->nhooks)
+		/* the repeats go when they are copied (drop_repeated_hooks) */
+		if (s->nhooks && strlen(s->hooks[s->nhooks - 1]) == vlen &&
+		    !memcmp(s->hooks[s->nhooks - 1], v, vlen))
 			continue;
 		/* each one named is copied, or the snapshot says it failed */
 		if (array_reserve((void **)&s->hooks, &s->hookcap, s->nhooks + 1, sizeof(*s->hooks)) ||
-		    !(s->hooks[i] = strndup(v, vlen))) {
+		    !(s->hooks[s->nhooks] = strndup(v, vlen))) {
 			if (!s->first_err)
 				s->first_err = -ENOMEM;
 			continue;
@@ -299,12 +298,48 @@ int pve_volid_path(const char *root, const char *volid, char *path, size_t size)
 	return resolve_volid(root, volid, path, size);
 }
 
+static int cmp_hook_slot(const void *a, const void *b)
+{
+	char *const *x = *(char *const *const *)a, *const *y = *(char *const *const *)b;
+	int c = strcmp(*x, *y);
+
+	return c ? c : (x > y) - (x < y);	/* then in the order named */
+}
+
+/* Every hookscript named twice or more is kept where it was first named:
+ * the slots sorted by name, then place, put repeats after their first. Sorted,
+ * not compared pairwise: a cluster's configs may name thousands. */
+static void drop_repeated_hooks(struct snap *s)
+{
+	char ***slots = calloc(s->nhooks, sizeof(*slots));
+	size_t i;
+
+	if (!slots) {
+		if (s->nhooks && !s->first_err)
+			s->first_err = -ENOMEM;		/* copied twice, not lost */
+		return;
+	}
+	for (i = 0; i < s->nhooks; i++)
+		slots[i] = &s->hooks[i];
+	array_sort(slots, s->nhooks, sizeof(*slots), cmp_hook_slot);
+	for (i = 1; i < s->nhooks; i++)
+		if (!strcmp(*slots[i], *slots[i - 1])) {
+			free(*slots[i]);
+			*slots[i] = NULL;
+			slots[i] = slots[i - 1];	/* the first, for the next compare */
+		}
+	free(slots);
+}
+
 static void copy_hookscripts(struct snap *s)
 {
 	char path[PATH_MAX];
 	size_t i;
 
+	drop_repeated_hooks(s);
 	for (i = 0; i < s->nhooks; i++) {
+		if (!s->hooks[i])
+			continue;
 		if (resolve_volid(s->root, s->hooks[i], path, sizeof(path)))
 			rec_note(s, s->hooks[i], s->hooks[i], "missing", "1");
 		else

@@ -817,26 +817,45 @@ static void test_snapshot_files_total(void **state)
 }
 
 /* Every hookscript the VM configs name is in the snapshot, however many
- * there are (each VM its own). */
+ * there are (each VM its own), copied or said missing once each, in the
+ * order first named: VM 1000+I names h(I) and, in a snapshot section,
+ * h(299-I), so each is named twice, the second time far from the first. */
 static void test_snapshot_many_hookscripts(void **state)
 {
 	struct fixture *f = *state;
-	char rel[64], text[96];
+	char rel[64], text[160];
+	size_t n = 0;
 
 	put(f, "/etc/pve/storage.cfg", "dir: local\n\tpath /var/lib/vz\n\tcontent snippets\n");
 	for (int i = 0; i < 300; i++) {
 		snprintf(rel, sizeof(rel), "/etc/pve/qemu-server/%d.conf", 1000 + i);
-		snprintf(text, sizeof(text), "hookscript: local:snippets/h%03d.pl\n", i);
+		snprintf(text, sizeof(text), "hookscript: local:snippets/h%03d.pl\n[snap]\n"
+			 "hookscript: local:snippets/h%03d.pl\n", i, 299 - i);
 		put(f, rel, text);
 		snprintf(rel, sizeof(rel), "/var/lib/vz/snippets/h%03d.pl", i);
-		put(f, rel, "#!/bin/sh\n");
+		if (i % 2 == 0)		/* the odd ones are missing */
+			put(f, rel, "#!/bin/sh\n");
 	}
 	snapshot(f, snapshot_files, f->root);
 	assert_true(f->ret > 0);
+	for (size_t i = 0; i < f->nrecs; i++) {
+		int k = n / 2;
+
+		if (f->recs[i].type != GT_REC_FILE || !str(f, &f->recs[i], "hookscript"))
+			continue;
+		assert_true(n < 300);
+		snprintf(text, sizeof(text), "local:snippets/h%03d.pl", n % 2 ? 299 - k : k);
+		assert_string_equal(f->val, text);
+		n++;
+	}
+	assert_int_equal(n, 300);
 	for (int i = 0; i < 300; i++) {
 		snprintf(rel, sizeof(rel), "/var/lib/vz/snippets/h%03d.pl", i);
 		snprintf(text, sizeof(text), "local:snippets/h%03d.pl", i);
-		assert_kv(f, find(f, GT_REC_FILE, "path", rel), "hookscript", text);
+		if (i % 2 == 0)
+			assert_kv(f, find(f, GT_REC_FILE, "path", rel), "hookscript", text);
+		else
+			assert_kv(f, find(f, GT_REC_FILE, "path", rel), "missing", "1");
 	}
 }
 
