@@ -541,12 +541,11 @@ static void find_blocker(const struct model *m, struct custody *c, uint64_t ts,
 		return;
 	}
 	b->override_value[0] = 0;
-	for (int i = 0; i < c->n_attempts; i++)
-		if (c->attempt_trans[i] && c->attempt_trans[i]->kind == M_PROBE_FAIL) {
-			b->kind = BLOCK_PROBE;
-			b->probe = c->attempt_trans[i];
-			return;
-		}
+	if (c->first_probe_fail) {
+		b->kind = BLOCK_PROBE;
+		b->probe = c->first_probe_fail;
+		return;
+	}
 	if (landed && (b->dynid = custody_stub_dynid(m, c->bdf, landed->driver, ts))) {
 		b->kind = BLOCK_DYNID;
 		return;
@@ -565,47 +564,80 @@ static bool binding_attr(const char *attr)
 	return false;
 }
 
+static bool failed_return_write(const struct m_write *w, const char *bdf)
+{
+	return w->ret < 0 && binding_attr(w->attr) && write_touches(w, bdf);
+}
+
+static bool failed_return_trans(const struct m_trans *t)
+{
+	return (t->kind == M_PROBE_FAIL && t->err != -ENODEV && t->err != -ENXIO) ||
+	       is_stub_bind(t);
+}
+
+/* One attempt more: the first C_ATTEMPTS_MAX are kept, all are counted. */
+static void keep_attempt(struct custody *c, const struct m_write *w, const struct m_trans *t)
+{
+	if (c->n_attempts < C_ATTEMPTS_MAX) {
+		c->attempt_writes[c->n_attempts] = w;
+		c->attempt_trans[c->n_attempts++] = t;
+	}
+	c->n_attempts_all++;
+}
+
 /* Return attempts between the stop and END that did not end on a host
- * driver: failed writes on the device, failed probes, reprobes that landed
- * on a stub. */
+ * driver, in time order: failed writes on the device, failed probes,
+ * reprobes that landed on a stub. Every one is looked at, not only those
+ * kept: a hook retrying its bind in a loop must not hide the reprobe that
+ * landed on the stub, nor the probe that failed, after its tenth try. */
 static void attempts(const struct model *m, struct custody *c, uint64_t end)
 {
 	const struct m_write *first_failed = NULL;
 	const struct m_trans *first_stub = NULL;
-	uint64_t first_ts = 0;
+	uint64_t first_ts;
 
 	const struct m_dev_trans *e;
-	size_t n;
+	size_t i = model_first_at(m->writes, m->n_writes, c->stop_ns), k = 0, n;
 
-	for (size_t i = model_first_at(m->writes, m->n_writes, c->stop_ns);
-	     i < m->n_writes && m->writes[i].ts_ns <= end && c->n_attempts < C_ATTEMPTS_MAX; i++) {
-		const struct m_write *w = &m->writes[i];
-
-		if (w->ret >= 0 || !binding_attr(w->attr) || !write_touches(w, c->bdf))
-			continue;
-		c->attempt_writes[c->n_attempts++] = w;
-		if (!first_failed || w->ts_ns < first_failed->ts_ns)
-			first_failed = w;
-	}
 	e = model_dev_trans(m, c->bdf, c->stop_ns, &n);
-	for (size_t k = 0; k < n && m->trans[e[k].trans].ts_ns <= end && c->n_attempts < C_ATTEMPTS_MAX; k++) {
-		const struct m_trans *t = &m->trans[e[k].trans];
+	for (;;) {
+		const struct m_write *w = NULL;
+		const struct m_trans *t = NULL;
 
-		if ((t->kind == M_PROBE_FAIL && t->err != -ENODEV && t->err != -ENXIO) ||
-		    is_stub_bind(t)) {
-			c->attempt_trans[c->n_attempts] = t;
-			c->attempt_writes[c->n_attempts++] = t->cause >= 0 ? &m->writes[t->cause] : NULL;
-			if (is_stub_bind(t) && !first_stub)
-				first_stub = t;
+		for (; i < m->n_writes && m->writes[i].ts_ns <= end; i++)
+			if (failed_return_write(&m->writes[i], c->bdf)) {
+				w = &m->writes[i];
+				break;
+			}
+		for (; k < n && m->trans[e[k].trans].ts_ns <= end; k++)
+			if (failed_return_trans(&m->trans[e[k].trans])) {
+				t = &m->trans[e[k].trans];
+				break;
+			}
+		if (!w && !t)
+			break;
+		if (w && (!t || w->ts_ns <= t->ts_ns)) {	/* a write before what it causes */
+			keep_attempt(c, w, NULL);
+			if (!first_failed)
+				first_failed = w;
+			i++;
+			continue;
 		}
+		keep_attempt(c, t->cause >= 0 ? &m->writes[t->cause] : NULL, t);
+		if (is_stub_bind(t) && !first_stub)
+			first_stub = t;
+		if (t->kind == M_PROBE_FAIL && !c->first_probe_fail)
+			c->first_probe_fail = t;
+		k++;
 	}
-	if (!c->n_attempts)
+	if (!c->n_attempts_all)
 		return;
+	c->first_landing = first_stub;
 	first_ts = first_failed ? first_failed->ts_ns : UINT64_MAX;
 	if (first_stub && first_stub->ts_ns < first_ts)
 		first_ts = first_stub->ts_ns;
 	if (first_ts == UINT64_MAX)
-		first_ts = c->attempt_trans[0] ? c->attempt_trans[0]->ts_ns : c->stop_ns;
+		first_ts = c->first_probe_fail ? c->first_probe_fail->ts_ns : c->stop_ns;
 	find_blocker(m, c, first_ts, first_failed && first_failed->ts_ns <= first_ts ? first_failed : NULL,
 		     first_stub && first_stub->ts_ns <= first_ts ? first_stub : NULL);
 }

@@ -86,9 +86,12 @@ struct custody {
 	const struct m_hook *ret_hook;	/* the hook behind the returner */
 	bool late;			/* returned only after the stop sequence settled */
 	/* return attempts that did not end on a host driver */
-	const struct m_write *attempt_writes[C_ATTEMPTS_MAX];
+	const struct m_write *attempt_writes[C_ATTEMPTS_MAX];	/* the first ones */
 	const struct m_trans *attempt_trans[C_ATTEMPTS_MAX];
 	int n_attempts;
+	long n_attempts_all;		/* all of them, kept or not */
+	const struct m_trans *first_landing;	/* the first reprobe that landed on a stub */
+	const struct m_trans *first_probe_fail;	/* the first failed probe */
 	struct c_blocker blocker;
 	char settled_driver[MODEL_DRV_LEN];	/* at settle_ns; "" none */
 	/* after the return */

@@ -439,7 +439,7 @@ static void return_failed(const struct model *m, const struct custody *c, struct
 {
 	const struct c_blocker *b = &c->blocker;
 	const struct m_write *w = b->failed;
-	const struct m_trans *landed = NULL;
+	const struct m_trans *landed = c->first_landing;
 	struct finding *f = add(fs, F_RETURN_FAILED, SEV_HIGH);
 	char blk[512], p[48], what[256] = "";
 	const struct gt_task *attempter = NULL;
@@ -447,9 +447,6 @@ static void return_failed(const struct model *m, const struct custody *c, struct
 	if (!f)
 		return;
 	set_device(f, c);
-	for (int i = 0; i < c->n_attempts && !landed; i++)
-		if (c->attempt_trans[i] && c->attempt_trans[i]->kind == M_BIND)
-			landed = c->attempt_trans[i];
 	if (!w)
 		for (int i = 0; i < c->n_attempts && !w; i++)
 			w = c->attempt_writes[i];

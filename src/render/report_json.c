@@ -187,9 +187,9 @@ static void custody_json(struct json_writer *w, const struct model *m, const str
 	} else {
 		json_null(w);
 	}
-	json_kv_u64(w, "failed_attempts", c->n_attempts);
+	json_kv_u64(w, "failed_attempts", c->n_attempts_all);
 	json_kv_str(w, "blocker", blocker_kind_name(c->blocker.kind));
-	json_kv_u64(w, "moves_after_return", c->n_episodes);
+	json_kv_u64(w, "moves_after_return", c->n_moves);
 	json_kv_str(w, "next_vm", c->next_vm ? c->next_vm->id : "");
 	json_object_end(w);
 }

@@ -478,6 +478,8 @@ static void explain_run(FILE *out, const struct report *r, const struct custody 
 			explain_line(out, "attempt", w->ts_ns, "write \"%s\" to %s by %.16s[%u] failed (%lld)",
 				     w->value, w->path, w->task->comm, w->task->pid, (long long)w->ret);
 	}
+	if (c->n_attempts_all > c->n_attempts)
+		explain_line(out, "attempt", 0, "and %ld more", c->n_attempts_all - c->n_attempts);
 	if (c->ret)
 		explain_line(out, "returned", c->ret->ts_ns, "to %s by %s (%s)%s", c->ret->driver,
 			     actor(m, c->ret, a, sizeof(a)), returner_kind_name(c->ret_kind),
@@ -499,6 +501,8 @@ static void explain_run(FILE *out, const struct report *r, const struct custody 
 			explain_line(out, "landed", e->land->ts_ns, "on %s by %s", e->land->driver,
 				     actor(m, e->land, a, sizeof(a)));
 	}
+	if (c->n_moves > c->n_episodes)
+		explain_line(out, "moved", 0, "and %ld more times", c->n_moves - c->n_episodes);
 	if (c->next_vm)
 		explain_line(out, "next", c->until_ns, "VM %s took it (its start sequence)", c->next_vm->id);
 }

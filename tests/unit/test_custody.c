@@ -949,6 +949,54 @@ static void test_probe_error_is_not_the_dynid(void **state)
 	report_free(&rep);
 }
 
+/* A hook that retries its bind in a loop: RETRIES writes fail with EBUSY,
+ * then one fails in nouveau's probe. The verdict is the probe's however
+ * many tries came first (the kept attempts are the first few, but every
+ * one is looked at), and every attempt is counted. */
+static void retried_bind(int retries)
+{
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 0);
+	const struct custody *c;
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+	char *buf, more[32];
+	size_t len;
+	FILE *fp;
+
+	proxmox_vm_runs(&r, "fentry", "retried-bind.gtrace");
+	tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	tb_write(&r.b, 60200, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", GPU);
+	tb_drv(&r.b, 60200.5, &hook, GT_EV_UNBIND, GPU, "vfio-pci", 0);
+	for (int i = 0; i < retries; i++)
+		tb_write_ret(&r.b, 60300 + i * 10, &hook, "/sys/bus/pci/drivers/nouveau/bind", GPU, -16);
+	tb_drv(&r.b, 60500.5, &hook, GT_EV_PROBE_FAIL, GPU, "nouveau", -5);
+	tb_write_ret(&r.b, 60500, &hook, "/sys/bus/pci/drivers/nouveau/bind", GPU, -5);
+	tb_exit(&r.b, 60600, &hook, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	f = find(&rep, F_RETURN_FAILED, GPU);
+	assert_non_null(f);
+	assert_int_equal(f->blocker, BLOCK_PROBE);
+	assert_int_equal(f->mech, MECH_PROBE_ERROR);
+	c = custody_of(&rep, "111", GPU);
+	assert_int_equal(c->n_attempts_all, retries + 2);	/* the writes and the probe */
+	assert_int_equal(c->n_attempts, retries + 2 < C_ATTEMPTS_MAX ? retries + 2 : C_ATTEMPTS_MAX);
+	assert_true(c->attempt_writes[0]->ts_ns < c->attempt_writes[1]->ts_ns);	/* in time order */
+	fp = open_memstream(&buf, &len);
+	report_render_explain(fp, &rep, GPU);
+	fclose(fp);
+	snprintf(more, sizeof(more), "and %d more", retries + 2 - C_ATTEMPTS_MAX);
+	if (retries + 2 > C_ATTEMPTS_MAX)
+		assert_non_null(strstr(buf, more));
+	else
+		assert_null(strstr(buf, "more"));
+	free(buf);
+	report_free(&rep);
+}
+
+static void test_retried_bind_few(void **state) { retried_bind(2); }
+static void test_retried_bind_many(void **state) { retried_bind(20); }
+
 /* The seed's hook wrapper ends with "exec ... gpu_pta": the worker is the
  * same process, a new image. The hook ends when it does, and what it
  * writes is the hook's. */
@@ -1145,6 +1193,8 @@ int main(void)
 		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
+		cmocka_unit_test(test_retried_bind_few),
+		cmocka_unit_test(test_retried_bind_many),
 		cmocka_unit_test(test_hook_that_execs_its_worker),
 		cmocka_unit_test(test_boot_bound_gpu_with_unrelated_hook),
 		cmocka_unit_test(test_rescan_drops_the_override),
