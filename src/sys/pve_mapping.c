@@ -48,18 +48,21 @@ static int prop_value(const char *props, const char *key, char *out, size_t size
 /* Adds each ';'-separated address of LIST. Returns how many were valid. */
 static int add_addresses(struct pve_pci_devs *out, const char *list)
 {
-	char one[64];
+	char one[64], bdf[PCI_BDF_LEN];
 	size_t n;
 	int added = 0;
 
 	for (; *list; list += n + (list[n] == ';')) {
 		n = strcspn(list, ";");
 		snprintf(one, sizeof(one), "%.*s", (int)n, list);
-		if (out->n < PVE_PCI_DEVS_MAX &&
-		    !pci_bdf_normalize(one, out->bdf[out->n], sizeof(out->bdf[0]), 1)) {
-			out->n++;
-			added++;
+		if (pci_bdf_normalize(one, bdf, sizeof(bdf), 1))
+			continue;
+		if (out->n == PVE_PCI_DEVS_MAX) {
+			out->cut = true;
+			continue;
 		}
+		memcpy(out->bdf[out->n++], bdf, sizeof(bdf));
+		added++;
 	}
 	return added;
 }

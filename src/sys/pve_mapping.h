@@ -10,18 +10,21 @@
 #ifndef GPUTRACE_SYS_PVE_MAPPING_H
 #define GPUTRACE_SYS_PVE_MAPPING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sys/pci.h"
 
 #define PVE_MAPPING_PCI_CFG	"/etc/pve/mapping/pci.cfg"
-#define PVE_PCI_DEVS_MAX	16
+/* A mapping's pool for one node can be a PF's virtual functions: up to 256 */
+#define PVE_PCI_DEVS_MAX	256
 #define PVE_MAPPING_CFG_MAX	(1024 * 1024)	/* bytes of pci.cfg read */
 
 struct pve_pci_devs {
 	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */
 	char bdf[PVE_PCI_DEVS_MAX][PCI_BDF_LEN];
 	size_t n;
+	bool cut;		/* more were named: the rest left out */
 	/* for a mapping: where it was resolved (pci.cfg lines, 0 when absent) */
 	int section_line;	/* the mapping's name */
 	int map_line;		/* its first map line for the node */

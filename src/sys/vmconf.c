@@ -183,6 +183,7 @@ void vmconf_from_pve(const char *text, const char *mapping, const char *node, st
 			continue;
 		for (size_t i = 0; i < devs.n; i++)
 			vmconf_add_dev(out, devs.bdf[i], false);
+		out->devs_cut |= devs.cut;
 	}
 }
 

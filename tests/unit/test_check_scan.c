@@ -13,6 +13,7 @@
 #include "sys/pve_mapping.h"
 #include "sys/rootfs.h"
 #include "sys/sd_units.h"
+#include "sys/vmconf.h"
 
 static int setup(void **state)
 {
@@ -388,6 +389,37 @@ static void test_pve_mapping(void **state)
 	assert_int_equal(pve_mapping_resolve_text("", "gpu", NULL, &d), -ESRCH);
 }
 
+/* A mapping that pools a card's virtual functions, one map line each:
+ * 20 are all kept (16 were, once), past PVE_PCI_DEVS_MAX the pool is
+ * said to be cut, and a VM config naming it says so too. */
+static void test_pve_mapping_vf_pool(void **state)
+{
+	static char cfg[64 * 1024];
+	struct pve_pci_devs d;
+	struct vmconf c = { 0 };
+	size_t len = 0;
+
+	(void)state;
+	len += snprintf(cfg + len, sizeof(cfg) - len, "vfs\n");
+	for (int i = 0; i < 300; i++)
+		len += snprintf(cfg + len, sizeof(cfg) - len,
+				"\tmap id=8086:56c0,node=pve1,path=0000:%02x:%02x.%d\n",
+				0x40 + i / 256, (i / 8) % 32, i % 8);
+	assert_true(len < sizeof(cfg));
+	assert_int_equal(pve_mapping_resolve_text(cfg, "vfs", "pve1", &d), 0);
+	assert_int_equal(d.n, PVE_PCI_DEVS_MAX);
+	assert_true(d.cut);
+	assert_string_equal(d.bdf[19], "0000:40:02.3");
+	vmconf_from_pve("hostpci0: mapping=vfs\n", cfg, "pve1", &c);
+	assert_int_equal(c.ndevs, VM_DEVS_MAX);
+	assert_true(c.devs_cut);
+	/* 20 of them: all kept */
+	cfg[strlen("vfs\n") + 20 * strlen("\tmap id=8086:56c0,node=pve1,path=0000:40:00.0\n")] = '\0';
+	assert_int_equal(pve_mapping_resolve_text(cfg, "vfs", "pve1", &d), 0);
+	assert_int_equal(d.n, 20);
+	assert_false(d.cut);
+}
+
 /* systemd's lookup rules (systemd.unit(5)): /etc wins over /lib, an empty
  * file or a /dev/null link masks, instances fall back to their template,
  * drop-ins apply in file name order across directories (an /etc one hides
@@ -451,6 +483,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_script_scan_big_uncalled_function, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pve_mapping, setup, teardown),
+		cmocka_unit_test(test_pve_mapping_vf_pool),
 		cmocka_unit_test_setup_teardown(test_sd_units, setup, teardown),
 	};
 
