@@ -121,6 +121,8 @@ static int check_service(struct audit *a, const struct sd_triggers *t, const cha
 		sd_triggers_of(t, name, triggers, sizeof(triggers));
 		for (size_t i = 0; i < sv->n && !err; i++)
 			err = check_command(a, sv, &sv->exec[i], triggers);
+		if (!err && sv->exec_cut)
+			err = -ENOMEM;	/* a command not read is a check not made */
 		sd_service_free(sv);
 	}
 	free(sv);

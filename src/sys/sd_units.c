@@ -292,8 +292,10 @@ static void exec_line(struct sd_service *sv, const char *file, const struct conf
 		return;
 	}
 	v += strspn(v, "-@:+!");
-	if (sv->n == SD_EXECS_MAX)
+	if (array_reserve((void **)&sv->exec, &sv->cap, sv->n + 1, sizeof(*sv->exec))) {
+		sv->exec_cut = true;
 		return;
+	}
 	sv->exec[sv->n].key = exec_keys[k];
 	sv->exec[sv->n].line = l->lineno;
 	sv->exec[sv->n].file = strdup(file);
@@ -303,6 +305,7 @@ static void exec_line(struct sd_service *sv, const char *file, const struct conf
 	} else {
 		free(sv->exec[sv->n].file);
 		free(sv->exec[sv->n].cmd);
+		sv->exec_cut = true;
 	}
 }
 
@@ -365,7 +368,9 @@ void sd_service_free(struct sd_service *sv)
 		free(sv->exec[i].file);
 		free(sv->exec[i].cmd);
 	}
-	sv->n = 0;
+	free(sv->exec);
+	sv->exec = NULL;
+	sv->n = sv->cap = 0;
 }
 
 

@@ -20,7 +20,6 @@
 
 #define SD_UNIT_DIRS		5
 #define SD_UNIT_NAME_MAX	256
-#define SD_EXECS_MAX		64
 
 /* systemd's search path for system units, highest priority first. */
 extern const char *const sd_unit_dirs[SD_UNIT_DIRS];
@@ -35,8 +34,9 @@ struct sd_exec {
 struct sd_service {
 	char name[SD_UNIT_NAME_MAX];
 	char path[PATH_MAX];
-	struct sd_exec exec[SD_EXECS_MAX];
-	size_t n;
+	struct sd_exec *exec;	/* every command line, in order */
+	size_t n, cap;
+	bool exec_cut;		/* one could not be kept (out of memory) */
 };
 
 /* True with PATH set when unit NAME has a readable, non-empty file. */

@@ -459,9 +459,23 @@ static void test_sd_units(void **state)
 	assert_string_equal(sv.exec[1].cmd, "/etc-b");	/* /etc's 20-b.conf hides /lib's */
 	sd_service_free(&sv);
 	assert_int_equal(sd_service_read(t->root, "empty.service", &sv), -ENOENT);
+	{
+		/* 100 commands, all kept (64 were, once: the rest not checked) */
+		char unit[8192] = "[Service]\n";
+
+		for (int i = 0; i < 100; i++)
+			snprintf(unit + strlen(unit), sizeof(unit) - strlen(unit),
+				 "ExecStartPre=/bin/step%d\n", i);
+		tree_put(t, "/etc/systemd/system/long.service", unit);
+		assert_int_equal(sd_service_read(t->root, "long.service", &sv), 0);
+		assert_int_equal(sv.n, 100);
+		assert_string_equal(sv.exec[99].cmd, "/bin/step99");
+		assert_false(sv.exec_cut);
+		sd_service_free(&sv);
+	}
 
 	assert_int_equal(sd_service_names(t->root, &names, &n), 0);
-	assert_int_equal(n, 3);		/* a, empty, t@ once each */
+	assert_int_equal(n, 4);		/* a, empty, long, t@ once each */
 	sd_names_free(names, n);
 
 	assert_int_equal(sd_triggers_collect(t->root, &tr), 0);
