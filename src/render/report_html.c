@@ -142,11 +142,15 @@ static void add_lane(struct svg_page *pg, const char *bdf)
 	const struct model *m = &pg->r->m;
 	struct svg_lane *l;
 
-	if (!bdf[0] || pg->n_lanes == SVG_LANES_MAX || (pg->r->device && strcmp(pg->r->device, bdf)))
+	if (!bdf[0] || (pg->r->device && strcmp(pg->r->device, bdf)))
 		return;
 	for (int i = 0; i < pg->n_lanes; i++)
 		if (!strcmp(pg->lanes[i].bdf, bdf))
 			return;
+	if (pg->n_lanes == SVG_LANES_MAX) {
+		pg->lanes_cut = true;
+		return;
+	}
 	l = &pg->lanes[pg->n_lanes++];
 	snprintf(l->bdf, sizeof(l->bdf), "%s", bdf);
 	l->pci = NULL;
@@ -314,6 +318,10 @@ static void panels(const struct svg_page *pg)
 		all.t1 = all.t0 + 1000000000ull;
 	for (int l = 0; l < pg->n_lanes; l++)
 		all.lanes[all.n_lanes++] = l;
+	if (pg->lanes_cut)
+		fprintf(pg->out, "<p>More devices than the %d lanes a picture has: the first %d are drawn. "
+			"Draw one with --device BDF (the findings below cover all).</p>\n", SVG_LANES_MAX,
+			SVG_LANES_MAX);
 	panel_heading(pg->out, &all, "The whole trace");
 	svg_panel_render(pg, &all);
 	for (size_t i = 0; i < m->n_vms; i++) {

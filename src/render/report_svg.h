@@ -4,6 +4,7 @@
 #ifndef GPUTRACE_REPORT_SVG_H
 #define GPUTRACE_REPORT_SVG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "findings/report.h"
@@ -21,6 +22,7 @@ struct svg_page {
 	const struct report *r;
 	struct svg_lane lanes[SVG_LANES_MAX];
 	int n_lanes;
+	bool lanes_cut;			/* more devices than lanes: the rest not drawn */
 	int *write_lane;		/* per model write: its lane, -1 none */
 	uint64_t *evidence;		/* record ids findings rest on, sorted */
 	size_t n_evidence;

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "render/report_render.h"
+#include "render/report_svg.h"
 #include "text_escape.h"
 #include "report_builder.h"
 #include "util.h"
@@ -1179,6 +1180,49 @@ static void test_html_pins_the_finding_and_escapes(void **state)
 	free(buf);
 }
 
+/* More devices than a picture has lanes: the first are drawn and the
+ * page says the rest are not; --device draws any one of them. */
+static void test_html_more_devices_than_lanes(void **state)
+{
+	struct gt_task w = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const char *traces[1];
+	char *buf = NULL, err[256], bdf[16];
+	struct report rep;
+	size_t len = 0;
+	struct run r;
+	FILE *fp;
+	int lanes = 0;
+
+	proxmox_vm_runs(&r, "fentry", "lanes.gtrace");
+	for (int i = 0; i < 40; i++) {
+		snprintf(bdf, sizeof(bdf), "0000:%02x:00.0", 0x40 + i);
+		tb_drv(&r.b, 61000 + i, &w, GT_EV_BIND, bdf, "vfio-pci", 0);
+	}
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	fp = open_memstream(&buf, &len);
+	report_render_html(fp, &rep);
+	fclose(fp);
+	report_free(&rep);
+	for (const char *p = buf; (p = strstr(p, "<g class=\"lane\" data-bdf=")); p++)
+		lanes++;
+	assert_true(lanes >= SVG_LANES_MAX);	/* the overview's, then the zoomed panels' */
+	assert_non_null(strstr(buf, "More devices than the 32 lanes a picture has"));
+	assert_null(strstr(buf, "data-bdf=\"0000:67:00.0\""));	/* the 40th */
+	free(buf);
+	buf = NULL;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .device = "0000:67:00.0" },
+				      err, sizeof(err)), 0);
+	fp = open_memstream(&buf, &len);
+	report_render_html(fp, &rep);
+	fclose(fp);
+	report_free(&rep);
+	assert_non_null(strstr(buf, "<g class=\"lane\" data-bdf=\"0000:67:00.0\""));
+	assert_null(strstr(buf, "More devices than"));
+	free(buf);
+}
+
 /* libvirt clears driver_override with a lone newline: the text report
  * shows it as "\n", once escaped, as dump does; a control byte in a value
  * is escaped once and the value is not cut short by its escapes. */
@@ -1305,6 +1349,7 @@ int main(void)
 		cmocka_unit_test(test_no_hook_after_requested_stop),
 		cmocka_unit_test(test_hook_failed),
 		cmocka_unit_test(test_probe_failed),
+		cmocka_unit_test(test_html_more_devices_than_lanes),
 		cmocka_unit_test(test_libvirt_hook_then_reattach_is_clean),
 		cmocka_unit_test(test_systemd_unit_hook),
 		cmocka_unit_test(test_overlapping_writes_newest_is_the_cause),
