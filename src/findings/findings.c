@@ -1044,6 +1044,34 @@ static void vms_cut(const struct model *m, const char *vmf, struct findings *fs)
 		 "vfio-pci or comes back is reported without its VM's stop");
 }
 
+/* A root QEMU whose command line was longer than the kernel side keeps,
+ * with no config of it in the trace: devices named past the cut are not
+ * tied to it, so its stop explains nothing about them. One finding, naming
+ * the first. A QEMU whose id is not known may be the VM asked for. */
+static void argv_cuts(const struct model *m, const char *vmf, struct findings *fs)
+{
+	const struct m_argv_cut *first = NULL;
+	struct finding *f;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->n_argv_cuts; i++)
+		if ((!vmf || !m->argv_cuts[i].vm[0] || !strcmp(m->argv_cuts[i].vm, vmf)) && !n++)
+			first = &m->argv_cuts[i];
+	if (!n || !(f = add(fs, F_LIMIT, SEV_WARN)))
+		return;
+	f->ts_ns = first->proc->start_ns;
+	snprintf(f->vm, sizeof(f->vm), "%s", first->vm);
+	evidence(f, first->proc->rec_id);
+	snprintf(f->summary, sizeof(f->summary), "the command line of %s%s (pid %u) was longer than "
+		 "the %d bytes recorded and no config of it is in the trace%s", first->vm[0] ? "VM " :
+		 "a QEMU process", first->vm, first->proc->pid, GT_ARGS_MAX,
+		 n > 1 ? " (other QEMU processes too)" : "");
+	snprintf(f->mechanism, sizeof(f->mechanism), "a vfio-pci device named past the cut is not "
+		 "tied to it: what happens to that device at its stop is reported without the VM");
+	snprintf(f->advice, sizeof(f->advice), "its manager's config lists its devices (qm config "
+		 "ID, virsh dumpxml NAME); 'gputrace report --device BDF' follows each of them");
+}
+
 static void limits(const struct model *m, const char *vmf, struct findings *fs)
 {
 	struct finding *f;
@@ -1111,6 +1139,7 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 	if (m->read_error[0] && (f = add(fs, F_LIMIT, SEV_WARN)))
 		snprintf(f->summary, sizeof(f->summary), "%s", m->read_error);
 	vms_cut(m, vmf, fs);
+	argv_cuts(m, vmf, fs);
 	if (m->n_repeated && (f = add(fs, F_LIMIT, SEV_INFO)))
 		snprintf(f->summary, sizeof(f->summary), "%s%s: the same part of the same recording, "
 			 "read once", m->repeated, m->n_repeated > 1 ? ", and more files repeat others" : "");

@@ -29,6 +29,7 @@ struct m_proc {
 	const char *exe;	/* never NULL */
 	const char *argv;	/* NUL-separated, argv_len bytes; never NULL */
 	size_t argv_len;
+	bool argv_cut;		/* longer than the kernel side keeps (GT_ARGS_MAX) */
 	uint64_t start_ns;	/* exec time; 0: running before the trace */
 	uint64_t exit_ns;	/* 0: not seen exiting */
 	int exit_status;
@@ -202,6 +203,15 @@ struct m_vm {
 	uint64_t rec_id;
 };
 
+/* A root QEMU whose command line was cut (m_proc.argv_cut) with no config
+ * of it in the trace to name its devices: those past the cut are not
+ * known. VM: its id, "" when even that is not known (a plain QEMU whose
+ * vfio-pci devices, if any, are all past the cut). */
+struct m_argv_cut {
+	const struct m_proc *proc;
+	char vm[64];
+};
+
 struct m_hook {
 	char vm[64];
 	char phase[32];			/* post-stop, "stopped end", ... */
@@ -279,6 +289,7 @@ struct model {
 	struct m_phase *phases; size_t n_phases, cap_phases;
 	struct m_pci *pci; size_t n_pci, cap_pci;
 	struct m_vm *vms; size_t n_vms, cap_vms;
+	struct m_argv_cut *argv_cuts; size_t n_argv_cuts, cap_argv_cuts;
 	struct m_hook *hooks; size_t n_hooks, cap_hooks;
 	/* VM configs from the snapshot, read by sys/vmconf.c (the live view's
 	 * reader too): Proxmox "111" -> hostpci devices and hookscript;

@@ -430,6 +430,7 @@ static void load_event(struct model *m, const struct trace_record *rec)
 		p->unit = text_str(m, t->unit, sizeof(t->unit));
 		p->exe = text_str(m, ev.exec.filename, sizeof(ev.exec.filename));
 		set_argv(m, p, ev.exec.args, ev.exec.args_len);
+		p->argv_cut = ev.exec.args_truncated;
 		p->start_ns = ev.hdr.ts_ns;
 		p->rec_id = rec->id;
 		break;
@@ -1466,6 +1467,7 @@ void model_free(struct model *m)
 	free(m->phases);
 	free(m->pci);
 	free(m->vms);
+	free(m->argv_cuts);
 	free(m->hooks);
 	free(m->guards);
 	free(m->pms);

@@ -81,15 +81,32 @@ static void add_conf_dev(const struct model *m, struct m_vm *vm, const char *dev
 			add_dev(vm, m->pci[d].bdf);
 }
 
-static void add_conf_devs(const struct model *m, struct m_vm *vm)
+/* The devices VM's configs in the trace name: whether there was one. */
+static bool add_conf_devs(const struct model *m, struct m_vm *vm)
 {
+	bool found = false;
+
 	for (size_t c = 0; c < m->n_confs; c++) {
 		if (strcmp(m->confs[c].vmid, vm->id))
 			continue;
 		for (size_t i = 0; i < m->confs[c].conf.ndevs; i++)
 			add_conf_dev(m, vm, m->confs[c].conf.devs[i]);
 		vm->devs_cut |= m->confs[c].conf.devs_cut;
+		found = true;
 	}
+	return found;
+}
+
+/* P's command line was cut and nothing else names its devices. */
+static void note_argv_cut(struct model *m, const struct m_proc *p, const char *vm)
+{
+	struct m_argv_cut *c = model_kept(m, array_push((void **)&m->argv_cuts, &m->n_argv_cuts,
+							&m->cap_argv_cuts, sizeof(*m->argv_cuts)));
+
+	if (!c)
+		return;
+	c->proc = p;
+	strlcpy0(c->vm, vm, sizeof(c->vm));
 }
 
 /* QEMU's argv through the one QEMU argv reader (sys/vmconf.c). */
@@ -427,8 +444,11 @@ void model_find_vms(struct model *m)
 			continue;
 		if (!m->all_users && !by_root(m, p))
 			continue;	/* anyone can name a process kvm -id 111 */
-		if (vm.flavour == VM_QEMU && !vm.n_devs)
+		if (vm.flavour == VM_QEMU && !vm.n_devs) {
+			if (p->argv_cut)
+				note_argv_cut(m, p, "");
 			continue;
+		}
 		if (!vm.id[0]) {
 			snprintf(vm.id, sizeof(vm.id), "qemu-%u", p->pid);
 			vm.flavour = VM_QEMU;
@@ -441,8 +461,8 @@ void model_find_vms(struct model *m)
 		vm.exit_status = p->exit_status;
 		vm.rec_id = p->rec_id;
 		daemon_end(m, &ix, p, &vm);
-		if (vm.flavour != VM_QEMU)
-			add_conf_devs(m, &vm);
+		if ((vm.flavour == VM_QEMU || !add_conf_devs(m, &vm)) && p->argv_cut)
+			note_argv_cut(m, p, vm.id);
 		out = model_kept(m, array_push((void **)&m->vms, &m->n_vms, &m->cap_vms, sizeof(*m->vms)));
 		if (!out)
 			break;

@@ -829,6 +829,72 @@ static void test_vm_with_more_devices_than_kept(void **state)
 	report_free(&rep);
 }
 
+/* libvirt's command lines are long (-blockdev JSON): a hostdev named past
+ * the GT_ARGS_MAX bytes the kernel side keeps is not tied to the VM. With
+ * no domain XML in the trace the report says so; with it, the XML names
+ * the device and nothing is said. A plain QEMU cut before any vfio-pci
+ * device is said too: whether it held one is not known. */
+static void test_vm_command_line_cut(void **state)
+{
+	struct gt_task qemu = tb_task(4400, "qemu-system-x86", 1, "systemd", 0);
+	struct gt_task plain = tb_task(4600, "qemu-system-x86", 1, "systemd", 0);
+	static char argv[GT_ARGS_MAX + 512];
+	const struct finding *f;
+	const char *traces[1];
+	struct report rep;
+	char err[256];
+	struct run r;
+	size_t used;
+
+	for (int with_xml = 0; with_xml < 2; with_xml++) {
+		tb_open(&r.b, dir, "argv-cut.gtrace", "fentry");
+		tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+		if (with_xml)
+			tb_file(&r.b, "/etc/libvirt/qemu/win10.xml",
+				"<domain type='kvm'><name>win10</name><devices><hostdev mode='subsystem' "
+				"type='pci' managed='yes'><source><address domain='0x0000' bus='0x0a' "
+				"slot='0x00' function='0x0'/></source></hostdev></devices></domain>");
+		used = snprintf(argv, sizeof(argv), "/usr/bin/qemu-system-x86_64 -name guest=win10");
+		while (used < GT_ARGS_MAX)
+			used += snprintf(argv + used, sizeof(argv) - used, " -blockdev "
+					 "{\"driver\":\"file\",\"filename\":\"/var/lib/libvirt/images/d.qcow2\"}");
+		snprintf(argv + used, sizeof(argv) - used, " -device vfio-pci,host=0000:0a:00.0");
+		tb_exec(&r.b, 100, &qemu, argv);
+		tb_exit(&r.b, 5000, &qemu, 0);
+		tb_close(&r.b);
+		traces[0] = r.b.path;
+		assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "win10" }, err,
+					      sizeof(err)), 0);
+		assert_int_equal(rep.m.n_vms, 1);
+		assert_int_equal(rep.m.vms[0].n_devs, with_xml);
+		f = find(&rep, F_LIMIT, NULL);
+		if (with_xml) {
+			assert_null(f);
+		} else {
+			assert_non_null(f);
+			assert_int_equal(f->severity, SEV_WARN);
+			assert_string_equal(f->vm, "win10");
+			assert_non_null(strstr(f->summary, "the command line of VM win10 (pid 4400) was longer "
+						     "than the 4096 bytes recorded"));
+		}
+		report_free(&rep);
+	}
+	/* a plain QEMU cut before its first -device: no VM, but said */
+	tb_open(&r.b, dir, "argv-cut-plain.gtrace", "fentry");
+	used = snprintf(argv, sizeof(argv), "/usr/bin/qemu-system-x86_64");
+	while (used < GT_ARGS_MAX)
+		used += snprintf(argv + used, sizeof(argv) - used, " -drive file=/srv/disk.img,if=virtio");
+	snprintf(argv + used, sizeof(argv) - used, " -device vfio-pci,host=0000:0a:00.0");
+	tb_exec(&r.b, 100, &plain, argv);
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, 0);
+	assert_non_null(f = find(&rep, F_LIMIT, NULL));
+	assert_non_null(strstr(f->summary, "the command line of a QEMU process (pid 4600)"));
+	report_free(&rep);
+}
+
 static void test_limits_lost_and_unknown_vm(void **state)
 {
 	const char *traces[1];
@@ -1362,6 +1428,7 @@ int main(void)
 		cmocka_unit_test(test_many_journal_lines_and_hooks),
 		cmocka_unit_test(test_many_vms_own_devices),
 		cmocka_unit_test(test_vm_with_more_devices_than_kept),
+		cmocka_unit_test(test_vm_command_line_cut),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_trace_without_end_is_truncated),

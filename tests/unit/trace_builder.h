@@ -112,14 +112,20 @@ static inline void tb_hdr(struct gt_event_header *h, uint16_t kind, size_t size,
 	h->task = *t;
 }
 
-/* argv as one string with spaces */
+/* argv as one string with spaces; past GT_ARGS_MAX bytes it is cut, as
+ * the kernel side cuts it */
 static inline void tb_exec(struct tb *b, double ms, const struct gt_task *t, const char *argv)
 {
 	struct gt_exec_event e = { 0 };
 	size_t n = strlen(argv);
 
 	tb_hdr(&e.hdr, GT_EV_EXEC, 0, ms, t);
-	memcpy(e.args, argv, n + 1);
+	if (n + 1 > GT_ARGS_MAX) {
+		n = GT_ARGS_MAX - 1;
+		e.args_truncated = 1;
+	}
+	memcpy(e.args, argv, n);
+	e.args[n] = 0;
 	for (size_t i = 0; i < n; i++)
 		if (e.args[i] == ' ')
 			e.args[i] = 0;
