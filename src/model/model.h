@@ -311,6 +311,8 @@ struct model {
 	const struct gt_task *last_task;
 	size_t *proc_by_pid;		/* procs indices sorted by pid, then start */
 	size_t *proc_by_comm;		/* ... by comm, then start */
+	size_t *orphan_by_pid;		/* orphans indices by pid, then time */
+	size_t *exit_by_pid;		/* exits indices by pid, then time */
 	struct m_pid_slot {		/* loading: pid -> its newest procs index + 1 */
 		uint32_t pid;
 		uint32_t idx1;

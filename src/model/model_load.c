@@ -1474,6 +1474,8 @@ void model_free(struct model *m)
 	free(m->confs);
 	free(m->proc_by_pid);
 	free(m->proc_by_comm);
+	free(m->orphan_by_pid);
+	free(m->exit_by_pid);
 	free(m->latest);
 	free(m->logs);
 	free(m->states);

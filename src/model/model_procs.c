@@ -39,11 +39,59 @@ static int cmp_proc_comm(const void *a, const void *b)
 	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
+/* Orphans and exits by pid, then time: who a pid was orphaned by is a
+ * search, not a walk of every orphan and exit (a storm of writes by a
+ * daemon reparented to init, on a host of many orphans, was quadratic). */
+static int cmp_orphan_idx(const void *a, const void *b)
+{
+	const struct m_orphan *x = &sort_model->orphans[*(const size_t *)a];
+	const struct m_orphan *y = &sort_model->orphans[*(const size_t *)b];
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static int cmp_exit_idx(const void *a, const void *b)
+{
+	const struct m_exit *x = &sort_model->exits[*(const size_t *)a];
+	const struct m_exit *y = &sort_model->exits[*(const size_t *)b];
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* 0..N-1 into *OUT, sorted by CMP; -ENOMEM. */
+static int index_of(const struct model *m, size_t n, int (*cmp)(const void *, const void *),
+		    size_t **out)
+{
+	free(*out);
+	*out = NULL;
+	if (!n)
+		return 0;
+	if (!(*out = reallocarray(NULL, n, sizeof(size_t))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		(*out)[i] = i;
+	sort_model = m;
+	qsort(*out, n, sizeof(size_t), cmp);
+	sort_model = NULL;
+	return 0;
+}
+
 int model_index_procs(struct model *m)
 {
 	free(m->proc_by_pid);
 	free(m->proc_by_comm);
 	m->proc_by_pid = m->proc_by_comm = NULL;
+	if (index_of(m, m->n_orphans, cmp_orphan_idx, &m->orphan_by_pid) ||
+	    index_of(m, m->n_exits, cmp_exit_idx, &m->exit_by_pid))
+		return -ENOMEM;
 	if (!m->n_procs)
 		return 0;
 	m->proc_by_pid = reallocarray(NULL, m->n_procs, sizeof(size_t));
@@ -178,26 +226,90 @@ static const struct m_proc *forked_from(const struct model *m, uint32_t pid, con
 	return best;
 }
 
+struct orphan_search {
+	const struct model *m;
+	uint32_t pid;
+	uint64_t ts;
+};
+
+/* Orphans by pid, then time: before (PID, TS] ends. */
+static bool orphan_not_past(size_t i, const void *ctx)
+{
+	const struct orphan_search *s = ctx;
+	const struct m_orphan *o = &s->m->orphans[s->m->orphan_by_pid[i]];
+
+	return o->pid < s->pid || (o->pid == s->pid && o->ts_ns <= s->ts);
+}
+
+static bool exit_not_past(size_t i, const void *ctx)
+{
+	const struct orphan_search *s = ctx;
+	const struct m_exit *x = &s->m->exits[s->m->exit_by_pid[i]];
+
+	return x->pid < s->pid || (x->pid == s->pid && x->ts_ns <= s->ts);
+}
+
+/* The orphaning of PID last at or before TS (the first recorded of those
+ * at that moment), or NULL. */
+static const struct m_orphan *last_orphaning(const struct model *m, uint32_t pid, uint64_t ts)
+{
+	const struct m_orphan *best = NULL;
+	size_t hi;
+
+	if (!m->orphan_by_pid) {	/* before the index exists (loading) */
+		for (size_t i = 0; i < m->n_orphans; i++) {
+			const struct m_orphan *o = &m->orphans[i];
+
+			if (o->pid == pid && o->ts_ns <= ts && (!best || o->ts_ns > best->ts_ns))
+				best = o;
+		}
+		return best;
+	}
+	hi = partition_point(m->n_orphans, orphan_not_past, &(struct orphan_search){ m, pid, ts });
+	for (; hi > 0; hi--) {
+		const struct m_orphan *o = &m->orphans[m->orphan_by_pid[hi - 1]];
+
+		if (o->pid != pid || (best && o->ts_ns != best->ts_ns))
+			break;
+		best = o;
+	}
+	return best;
+}
+
+/* Did PID exit after FROM and before TO (its pid reused since)? */
+static bool exited_between(const struct model *m, uint32_t pid, uint64_t from, uint64_t to)
+{
+	size_t lo;
+
+	if (!m->proc_by_pid || !m->exit_by_pid) {	/* before the indices exist (loading) */
+		for (size_t i = 0; i < m->n_procs; i++)
+			if (m->procs[i].pid == pid && m->procs[i].exit_ns > from && m->procs[i].exit_ns < to)
+				return true;
+		for (size_t i = 0; i < m->n_exits; i++)
+			if (m->exits[i].pid == pid && m->exits[i].ts_ns > from && m->exits[i].ts_ns < to)
+				return true;
+		return false;
+	}
+	for (lo = model_first_of_pid(m, pid); lo < m->n_procs && m->procs[m->proc_by_pid[lo]].pid == pid;
+	     lo++) {
+		const struct m_proc *p = &m->procs[m->proc_by_pid[lo]];
+
+		if (p->exit_ns > from && p->exit_ns < to)
+			return true;
+	}
+	lo = partition_point(m->n_exits, exit_not_past, &(struct orphan_search){ m, pid, from });
+	return lo < m->n_exits && m->exits[m->exit_by_pid[lo]].pid == pid &&
+	       m->exits[m->exit_by_pid[lo]].ts_ns < to;
+}
+
 /* Who PID was orphaned by (its parent's exit, at or before TS), or NULL. */
 static const struct m_proc *orphaned_by(const struct model *m, uint32_t pid, uint64_t ts)
 {
-	const struct m_orphan *best = NULL;
+	const struct m_orphan *best = last_orphaning(m, pid, ts);
 
-	for (size_t i = 0; i < m->n_orphans; i++) {
-		const struct m_orphan *o = &m->orphans[i];
-
-		if (o->pid == pid && o->ts_ns <= ts && (!best || o->ts_ns > best->ts_ns))
-			best = o;
-	}
-	if (!best)
-		return NULL;
 	/* an exit of PID in between: the pid was reused since */
-	for (size_t i = 0; i < m->n_procs; i++)
-		if (m->procs[i].pid == pid && m->procs[i].exit_ns > best->ts_ns && m->procs[i].exit_ns < ts)
-			return NULL;
-	for (size_t i = 0; i < m->n_exits; i++)
-		if (m->exits[i].pid == pid && m->exits[i].ts_ns > best->ts_ns && m->exits[i].ts_ns < ts)
-			return NULL;
+	if (!best || exited_between(m, pid, best->ts_ns, ts))
+		return NULL;
 	return model_proc_at(m, best->parent, best->ts_ns);
 }
 

@@ -97,7 +97,10 @@ static void generate_writes(struct tb *b, long pairs)
  * before), N VMs each with a device of its own, written to and bound
  * (every timeline walked every event), N runs of one VM ten seconds apart,
  * each given the GPU and given it back (every custody walked every run,
- * and each run's start every transition: 2,000 runs took 67 s). One VM
+ * and each run's start every transition: 2,000 runs took 67 s), N
+ * processes leaving a child behind and N writes after the stop by a
+ * daemon reparented to init (each write's spawn chain walked every orphan
+ * and exit: 80k took 2.7 s). One VM
  * story around them, as in the tester's reproducers. */
 static void generate_many(struct tb *b, const char *shape, long n)
 {
@@ -146,10 +149,23 @@ static void generate_many(struct tb *b, const char *shape, long n)
 			tb_write(b, ms + 5101, &hook, "/sys/bus/pci/drivers/nouveau/bind", "0000:0a:00.0");
 			tb_drv(b, ms + 5101.5, &hook, GT_EV_BIND, "0000:0a:00.0", "nouveau", 0);
 			tb_exit(b, ms + 5200, &hook, 0);
+		} else if (!strcmp(shape, "daemon writes among orphans")) {
+			/* a host whose processes leave children behind, then a
+			 * daemon reparented to init writing on the VM's GPU
+			 * after its stop: each write's spawn chain asks who
+			 * orphaned the daemon */
+			tb_exec(b, ms, &t, "/bin/sh -c x");
+			tb_exit_orphaning(b, ms + 0.005, &t, 0, 500000 + i);
 		} else {
 			snprintf(buf, sizeof(buf), "0001:%02lx:%02lx.%ld", (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7);
 			tb_drv(b, ms, &w, GT_EV_BIND, buf, "vfio-pci", 0);
 		}
+	}
+	for (long i = 0; !strcmp(shape, "daemon writes among orphans") && i < n; i++) {
+		struct gt_task d = tb_task(7000, "gpu-daemon", 1, "systemd", 0);
+
+		tb_write(b, 30 + n * 0.01 + i * 0.001, &d, "/sys/bus/pci/devices/0000:0a:00.0/driver_override",
+			 i % 2 ? "vfio-pci" : "\n");
 	}
 }
 
@@ -243,9 +259,10 @@ int main(int argc, char **argv)
 	 * thing coming back (the ratio doubling with N). Every VM's
 	 * report: stub binds outside VM 111 are not its report's. A device
 	 * bind is a finding of about 4 KB, which its ratio shows */
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < 6; k++) {
 		static const char *const shapes[] = { "hooks", "VM runs", "device binds",
-						      "VMs with a device each", "VM restarts" };
+						      "VMs with a device each", "VM restarts",
+						      "daemon writes among orphans" };
 
 		tb_open(&b, dir, "many.gtrace", "fentry");
 		generate_many(&b, shapes[k], events / 25);
