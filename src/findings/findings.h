@@ -45,7 +45,7 @@ enum f_mechanism {
 struct finding {
 	enum f_kind kind;
 	enum severity severity;
-	char vm[64];
+	char vm[VM_ID_LEN];
 	char device[PCI_BDF_LEN];
 	uint64_t ts_ns;
 	char driver_from[MODEL_DRV_LEN], driver_to[MODEL_DRV_LEN];

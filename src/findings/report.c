@@ -400,7 +400,7 @@ static void log_row(struct report *r, const struct tl_index *ix, const struct m_
 		    const struct m_log *l)
 {
 	struct row_text x = { .who = "" };
-	char at[80];
+	char at[VM_ID_LEN + 2];
 
 	snprintf(at, sizeof(at), "@%s.", vm->id);
 	if (l->source == M_LOG_KERNEL ? !l->bdf[0] || !vm_has_device(vm, l->bdf) || (r->device && strcmp(r->device, l->bdf))

@@ -188,7 +188,7 @@ struct m_pm {
 };
 
 struct m_vm {
-	char id[64];			/* "111", "win10", or the qemu pid */
+	char id[VM_ID_LEN];		/* "111", "win10", or the qemu pid */
 	enum vm_kind flavour;		/* sys/vms.h: the live-system view uses the same */
 	uint32_t pid;			/* the QEMU process */
 	uint32_t uid;			/* its user: root, or the daemon's QEMU user */
@@ -209,11 +209,11 @@ struct m_vm {
  * vfio-pci devices, if any, are all past the cut). */
 struct m_argv_cut {
 	const struct m_proc *proc;
-	char vm[64];
+	char vm[VM_ID_LEN];
 };
 
 struct m_hook {
-	char vm[64];
+	char vm[VM_ID_LEN];
 	char phase[32];			/* post-stop, "stopped end", ... */
 	char script[256];
 	const struct m_proc *proc;
@@ -295,7 +295,7 @@ struct model {
 	 * reader too): Proxmox "111" -> hostpci devices and hookscript;
 	 * libvirt "win10" -> PCI hostdevs of its domain XML */
 	struct m_conf {
-		char vmid[128];
+		char vmid[VM_ID_LEN];
 		bool libvirt;
 		const char *text;	/* the file, in the text store */
 		size_t text_len;

@@ -265,7 +265,7 @@ static int late_moves(const struct svg_page *pg, const struct custody *c, int in
 		const struct c_episode *ep = &c->episodes[e];
 		uint64_t end = ep->land ? ep->land->ts_ns : ep->leave->ts_ns;
 		struct svg_panel p = { .index = index, .vm = c->vm };
-		char what[160], t[32];
+		char what[VM_ID_LEN + 192], t[32];
 
 		if (ep->leave->ts_ns <= c->settle_ns + LATE_MOVE_NS)
 			continue;
@@ -287,7 +287,7 @@ static int stop_panels(const struct svg_page *pg, const struct m_vm *vm, int ind
 {
 	const struct report *r = pg->r;
 	struct svg_panel p = { .index = index, .vm = vm };
-	char what[160], t[32];
+	char what[VM_ID_LEN + 192], t[32];
 
 	stop_window(r, vm, &p.t0, &p.t1);
 	vm_lanes(pg, vm, &p);

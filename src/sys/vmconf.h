@@ -26,9 +26,14 @@ const char *vm_kind_name(enum vm_kind kind);	/* "qemu", "proxmox", "libvirt" */
 /* The PCI devices one VM can hold, everywhere (live view and model). */
 #define VM_DEVS_MAX	32
 
+/* A VM's id as its manager names it: a Proxmox VMID, a libvirt domain
+ * name (which may be long), a QEMU -name. Every copy of one has this room:
+ * a copy cut shorter would no longer compare equal to its config's. */
+#define VM_ID_LEN	128
+
 struct vmconf {
 	enum vm_kind kind;
-	char id[128];			/* VMID, domain name; "" for plain QEMU */
+	char id[VM_ID_LEN];		/* VMID, domain name; "" for plain QEMU */
 	char hookscript[256];		/* Proxmox "local:snippets/NAME" */
 	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */
 	char devs[VM_DEVS_MAX][PCI_BDF_LEN];

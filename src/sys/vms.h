@@ -16,7 +16,7 @@
 
 struct vm_info {
 	enum vm_kind kind;
-	char id[128];		/* VMID, domain name, or "" for plain QEMU */
+	char id[VM_ID_LEN];	/* VMID, domain name, or "" for plain QEMU */
 	pid_t pid;		/* QEMU pid, 0 when unknown */
 	char source[512];	/* where it was seen: "/proc/4021/cmdline, /etc/pve/..." */
 	/* "0000:0a:00.0", or a slot "0000:0a:00" meaning all its functions */

@@ -895,6 +895,41 @@ static void test_vm_command_line_cut(void **state)
 	report_free(&rep);
 }
 
+/* libvirt domain names may be long: a 100-character one is the VM's id
+ * whole, so --vm finds it and its domain XML gives it its device (an id
+ * cut at 63 bytes matched neither). */
+static void test_long_domain_name(void **state)
+{
+	struct gt_task qemu = tb_task(4400, "qemu-system-x86", 1, "systemd", 0);
+	char name[101], xml[512], argv[256], err[256];
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+
+	memset(name, 'w', 100);
+	name[100] = 0;
+	memcpy(name, "gaming-", 7);
+	tb_open(&r.b, dir, "long-name.gtrace", "fentry");
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	snprintf(xml, sizeof(xml), "<domain type='kvm'><name>%s</name><devices><hostdev "
+		 "mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' "
+		 "bus='0x0a' slot='0x00' function='0x0'/></source></hostdev></devices></domain>", name);
+	snprintf(argv, sizeof(argv), "/etc/libvirt/qemu/%s.xml", name);
+	tb_file(&r.b, argv, xml);
+	snprintf(argv, sizeof(argv), "/usr/bin/qemu-system-x86_64 -name guest=%s,debug-threads=on", name);
+	tb_exec(&r.b, 100, &qemu, argv);
+	tb_exit(&r.b, 5000, &qemu, 0);
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = name }, err,
+				      sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, 1);
+	assert_string_equal(rep.m.vms[0].id, name);
+	assert_int_equal(rep.m.vms[0].n_devs, 1);
+	assert_int_equal(rep.c.n, 1);
+	report_free(&rep);
+}
+
 static void test_limits_lost_and_unknown_vm(void **state)
 {
 	const char *traces[1];
@@ -1429,6 +1464,7 @@ int main(void)
 		cmocka_unit_test(test_many_vms_own_devices),
 		cmocka_unit_test(test_vm_with_more_devices_than_kept),
 		cmocka_unit_test(test_vm_command_line_cut),
+		cmocka_unit_test(test_long_domain_name),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
