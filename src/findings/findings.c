@@ -1147,6 +1147,18 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 
 /* A finding that rests on the absence of events is uncertain when events
  * were lost around it or the trace ends early. */
+/* Within the stop window of a time events were lost in? */
+static bool near_a_loss(const struct model *m, uint64_t ts)
+{
+	for (size_t i = 0; i < m->n_lost_windows; i++) {
+		const struct m_lost_window *w = &m->lost_windows[i];
+
+		if (ts + CUSTODY_STOP_MAX_NS >= w->from_ns && ts <= w->to_ns + CUSTODY_STOP_MAX_NS)
+			return true;
+	}
+	return false;
+}
+
 static void mark_uncertain(const struct model *m, struct findings *fs)
 {
 	for (size_t i = 0; i < fs->n; i++) {
@@ -1162,8 +1174,7 @@ static void mark_uncertain(const struct model *m, struct findings *fs)
 		/* not the file the recorder wrote: no verdict from it is confident */
 		if (m->headless)
 			f->uncertain = true;
-		if (m->lost && f->ts_ns >= m->lost_first_ns - CUSTODY_STOP_MAX_NS &&
-		    f->ts_ns <= m->lost_last_ns + CUSTODY_STOP_MAX_NS)
+		if (near_a_loss(m, f->ts_ns))
 			f->uncertain = true;
 		if (f->uncertain && f->severity == SEV_HIGH)
 			f->severity = SEV_WARN;	/* never a confident verdict */

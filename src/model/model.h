@@ -268,9 +268,21 @@ struct model {
 	bool truncated;			/* a chunk cut off, or no END record */
 	bool headless;			/* a file without its header record: cut or altered */
 	bool oom;			/* a record could not be kept: loading fails */
-	uint64_t lost;			/* events lost (last counters) */
+	uint64_t lost;			/* events and records lost, every file's */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */
-	uint64_t lost_first_ns, lost_last_ns;
+	uint64_t lost_first_ns;		/* the earliest a loss may have begun */
+	/* When losses happened: from the counters record before each rise (or
+	 * its file's start) to the one that showed it. A finding near one is
+	 * uncertain. */
+	struct m_lost_window { uint64_t from_ns, to_ns; } *lost_windows;
+	size_t n_lost_windows, cap_lost_windows;
+	/* loading: a recording's counters (kernel side, recorder) go on
+	 * through its rotated files and start again with each recording;
+	 * records_lost starts again in each file */
+	uint64_t lost_before;		/* of the recordings and files read before */
+	uint64_t lost_recording;	/* this recording's counters, the most seen */
+	uint64_t lost_records;		/* this file's records_lost, the most seen */
+	uint64_t counters_prev_ns;	/* this file's previous counters, or its start */
 	uint64_t first_ns, last_ns;
 
 	struct m_proc *procs; size_t n_procs, cap_procs;

@@ -757,6 +757,27 @@ static void roll_not_followed(struct model *m)
 	m->rolled = false;
 }
 
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	uint64_t sum;
+
+	/* a crafted trace's counters must not wrap a sum to a small number */
+	return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
+}
+
+/* A new file: what the one before lost is kept apart, as is the recording
+ * before when this file is not the next of the same one. */
+static void lost_new_file(struct model *m, uint64_t start_ns)
+{
+	m->lost_before = add_sat(m->lost_before, m->lost_records);
+	m->lost_records = 0;
+	if (!m->continues) {
+		m->lost_before = add_sat(m->lost_before, m->lost_recording);
+		m->lost_recording = 0;
+	}
+	m->counters_prev_ns = start_ns;
+}
+
 /* An END record: a roll (record --max-size, SIGHUP) names the next file. */
 static void load_end(struct model *m, const struct trace_record *rec)
 {
@@ -800,6 +821,7 @@ static void load_header(struct model *m, const struct trace_record *rec)
 	m->outcomes_from_uevents |= m->trace_uevent_outcomes;
 	kv_get(rec, "hostname", host, sizeof(host));
 	load_set(m, rec);
+	lost_new_file(m, wall_ns(m, kv_ts(rec)));
 	/* boots are told apart by their id: each new one counted */
 	if (kv_get(rec, "boot_id", boot, sizeof(boot)) && strcmp(boot, m->boot_id)) {
 		m->n_boots++;
@@ -848,28 +870,39 @@ static bool repeats_a_file(struct model *m, const struct trace_record *rec, cons
 
 static void load_counters(struct model *m, const struct trace_record *rec)
 {
-	static const char *const keys[] = { "lost_sysfs", "lost_driver", "lost_exec", "lost_exit",
-					    "pending_full", "lost_uevents", "records_lost", NULL };
-	uint64_t lost = 0;
+	/* the recording's counters (the kernel side's and the recorder's own),
+	 * which go on through its rotated files */
+	static const char *const recording_keys[] = { "lost_sysfs", "lost_driver", "lost_exec",
+						      "lost_exit", "pending_full", "lost_uevents",
+						      "lost_held", NULL };
+	uint64_t recording = 0, records = 0, now = wall_ns(m, kv_ts(rec));
 	char buf[32];
 
-	for (int i = 0; keys[i]; i++) {
-		uint64_t n;
-
-		/* a crafted trace's counters must not wrap the sum to a small number */
-		if (kv_get(rec, keys[i], buf, sizeof(buf)))
-			lost = __builtin_add_overflow(lost, n = strtoull(buf, NULL, 10), &lost) ?
-			       UINT64_MAX : lost;
-	}
+	for (int i = 0; recording_keys[i]; i++)
+		if (kv_get(rec, recording_keys[i], buf, sizeof(buf)))
+			recording = add_sat(recording, strtoull(buf, NULL, 10));
+	/* records the writer could not write (disk full): this file's own */
+	if (kv_get(rec, "records_lost", buf, sizeof(buf)))
+		records = strtoull(buf, NULL, 10);
 	/* kernel log lines are context, not custody: counted apart */
 	if (kv_get(rec, "lost_kmsg", buf, sizeof(buf)) && strtoull(buf, NULL, 10) > m->lost_kmsg)
 		m->lost_kmsg = strtoull(buf, NULL, 10);
-	if (lost > m->lost) {
-		if (!m->lost_first_ns)
-			m->lost_first_ns = m->last_ns;	/* lost since the previous counters */
-		m->lost_last_ns = wall_ns(m, kv_ts(rec));
-		m->lost = lost;
+	recording = recording > m->lost_recording ? recording : m->lost_recording;
+	records = records > m->lost_records ? records : m->lost_records;
+	if (recording > m->lost_recording || records > m->lost_records) {
+		struct m_lost_window *w = PUSH(m, lost_windows);
+		uint64_t from = m->counters_prev_ns && m->counters_prev_ns <= now ? m->counters_prev_ns : now;
+
+		if (!w)
+			return;
+		*w = (struct m_lost_window){ .from_ns = from, .to_ns = now };
+		if (!m->lost_first_ns || from < m->lost_first_ns)
+			m->lost_first_ns = from;
 	}
+	m->lost_recording = recording;
+	m->lost_records = records;
+	m->lost = add_sat(m->lost_before, add_sat(recording, records));
+	m->counters_prev_ns = now;
 }
 
 static int cmp_trans(const void *a, const void *b)
@@ -1468,6 +1501,7 @@ void model_free(struct model *m)
 	free(m->pci);
 	free(m->vms);
 	free(m->argv_cuts);
+	free(m->lost_windows);
 	free(m->hooks);
 	free(m->guards);
 	free(m->pms);

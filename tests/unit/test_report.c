@@ -968,6 +968,48 @@ static void test_lost_counters_do_not_wrap(void **state)
 	report_free(&rep);
 }
 
+/* Events lost in each of two recordings (a baseline, then the problem):
+ * both count, and the problem's rebind, near its own recording's loss, is
+ * not a confident verdict, in whichever order the files are given (the
+ * counters of a new recording start again at 0: the larger baseline's
+ * once hid the problem's loss, and given first the problem's window was
+ * lost). */
+static void test_lost_in_each_recording(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const char *traces[2], *reversed[2];
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+	char err[256];
+
+	tb_open_at(&r.b, dir, "baseline.gtrace", "fentry", 1750000000000000000ull - 3600000000000ull);
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	tb_counters(&r.b, 30000, 1200);
+	tb_close(&r.b);
+	traces[0] = strdup(r.b.path);
+	proxmox_vm_runs(&r, "fentry", "problem.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
+		 "vfio-pci");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	tb_counters(&r.b, 61800, 300);
+	tb_close(&r.b);
+	traces[1] = r.b.path;
+	reversed[0] = traces[1];
+	reversed[1] = traces[0];
+	for (int order = 0; order < 2; order++) {
+		assert_int_equal(report_build(&rep, order ? reversed : traces, 2,
+					      &(struct report_opts){ .vm = "111" }, err, sizeof(err)), 0);
+		assert_int_equal(rep.m.lost, 1500);
+		assert_non_null(f = find(&rep, F_REBIND_AFTER_RETURN, GPU));
+		assert_true(f->uncertain);
+		assert_int_equal(f->severity, SEV_WARN);
+		report_free(&rep);
+	}
+	free((void *)traces[0]);
+}
+
 /* SIGKILL between two flushes leaves whole chunks and no END record: the
  * trace reads without error but must not pass for a finished recording. */
 static void test_trace_without_end_is_truncated(void **state)
@@ -1467,6 +1509,7 @@ int main(void)
 		cmocka_unit_test(test_long_domain_name),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
+		cmocka_unit_test(test_lost_in_each_recording),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
 		cmocka_unit_test(test_trace_without_header_is_not_confident),
 		cmocka_unit_test(test_same_file_twice_read_once),

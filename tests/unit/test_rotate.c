@@ -237,6 +237,38 @@ static void test_set_is_one_recording(void **state)
 	free(files);
 }
 
+/* What a rotated recording lost: the recording's counters (kernel side,
+ * recorder) go on from file to file, records_lost starts again in each
+ * file (a new writer). File 1: 100 events and 10,000 records (a full
+ * disk); file 2: 150 events in all and 500 records: 10,650. */
+static void test_set_lost_counts_every_file(void **state)
+{
+	struct model m = { 0 };
+	const char *files[2];
+	struct tb b1, b2;
+	char err[256];
+
+	open_part(&b1, "lost-1.gtrace", 0, 0);
+	trace_writer_kv_begin(b1.w, GT_REC_COUNTERS, TB_MS(900));
+	trace_writer_kv_u64(b1.w, "lost_sysfs", 100);
+	trace_writer_kv_u64(b1.w, "records_lost", 10000);
+	trace_writer_kv_end(b1.w);
+	end_part(&b1, 1000, "rotated");
+	open_part(&b2, "lost-2.gtrace", 1, 1000);
+	trace_writer_kv_begin(b2.w, GT_REC_COUNTERS, TB_MS(1900));
+	trace_writer_kv_u64(b2.w, "lost_sysfs", 150);
+	trace_writer_kv_u64(b2.w, "records_lost", 500);
+	trace_writer_kv_end(b2.w);
+	end_part(&b2, 2000, "Interrupt");
+	files[0] = b1.path;
+	files[1] = b2.path;
+	assert_int_equal(model_load(&m, files, 2, NULL, err, sizeof(err)), 0);
+	assert_int_equal(m.lost, 10650);
+	assert_int_equal(m.n_lost_windows, 2);
+	assert_true(m.lost_windows[1].from_ns >= m.lost_windows[0].to_ns);	/* each file's own */
+	model_free(&m);
+}
+
 /* A file left out between two of the set (--keep, a partial copy): said,
  * not taken for "nothing happened". */
 static void test_set_gap(void **state)
@@ -338,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paths_and_prune, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_is_one_recording, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_lost_counts_every_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rolled_to_a_file_not_given, setup, teardown),
 	};
