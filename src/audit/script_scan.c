@@ -531,10 +531,48 @@ static int scan_line(const char *root, const char *file, int lineno, const char 
 	return err;
 }
 
+/* How much deeper in brace groups a shell line ends than it began: its
+ * "{" and "}" words, outside quotes and comments ("${x}" and "{a,b}" are
+ * neither). *OPENED when it has a "{". A body may close on a line of its
+ * own ("}"), after a command ("cmd; }"), with a redirection ("} >>log"),
+ * or hold a group of its own ("[ -e x ] || { echo no; exit 1; }"). */
+static int brace_delta(const char *t, bool *opened)
+{
+	int delta = 0;
+	char quote = 0;
+
+	for (const char *p = t; *p; p++) {
+		bool word_start = p == t || strchr(" \t;&|(", p[-1]);
+
+		if (quote) {
+			if (*p == '\\' && quote == '"' && p[1])
+				p++;
+			else if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '#' && (p == t || p[-1] == ' ' || p[-1] == '\t')) {
+			break;
+		} else if (*p == '{' && word_start && (!p[1] || p[1] == ' ' || p[1] == '\t')) {
+			delta++;
+			*opened = true;
+		} else if (*p == '}' && word_start && (!p[1] || strchr(" \t;&|)<>#", p[1]))) {
+			delta--;
+		}
+	}
+	return delta;
+}
+
 static int scan_level(const char *root, const char *path, int level, struct script_scan *s)
 {
 	struct conf_file f = { 0 };
 	char *buf, func[64] = "";
+	bool body_opened = false;	/* FUNC's "{" seen ("name()" may have it next line) */
+	int depth = 0;			/* brace groups open in FUNC's body */
 	ssize_t n;
 	int err = 0;
 
@@ -559,17 +597,24 @@ static int scan_level(const char *root, const char *path, int level, struct scri
 		if (conf_is_comment(t))
 			continue;
 		if (!func[0] && func_def(t, def, sizeof(def))) {
-			/* a one-liner is its own body; else the body runs to a "}" alone */
-			size_t len = strlen(t);
-
+			/* a one-liner is its own body; else the body runs to the
+			 * "}" that closes it */
+			body_opened = false;
+			depth = brace_delta(t, &body_opened);
 			err = scan_line(root, path, f.lines[i].lineno, t, level, def, s);
-			if (!(len && t[len - 1] == '}'))
+			if (!body_opened || depth > 0)
 				snprintf(func, sizeof(func), "%s", def);
 			continue;
 		}
-		if (func[0] && !strcmp(t, "}")) {
-			func[0] = '\0';
-			continue;
+		if (func[0]) {
+			depth += brace_delta(t, &body_opened);
+			if (body_opened && depth <= 0) {
+				/* the closing line: what it runs before its "}" is the body's */
+				if (t[0] != '}')
+					err = scan_line(root, path, f.lines[i].lineno, t, level, func, s);
+				func[0] = '\0';
+				continue;
+			}
 		}
 		err = scan_line(root, path, f.lines[i].lineno, t, level, func[0] ? func : NULL, s);
 	}

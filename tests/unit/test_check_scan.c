@@ -204,6 +204,39 @@ static void test_script_scan_library_functions(void **state)
 	script_scan_free(&s);
 }
 
+/* Function bodies end where the shell ends them, not only at a "}" alone:
+ * with a redirection, after a command, on a one-liner with a comment; a
+ * brace group inside a body does not end it. A body never seen to end
+ * took every later line for its own, the calls too, and the hook said
+ * nothing. */
+static void test_script_scan_function_ends(void **state)
+{
+	struct tree *t = *state;
+	struct script_scan s = { 0 };
+
+	tree_put_mode(t, "/etc/ends.sh",
+		      "#!/bin/sh\n"
+		      "log() { echo \"$*\" >> /var/log/gpu.log; } # helper\n"
+		      "return_gpu() {\n"
+		      "\t[ -e /sys/bus/pci/devices/0000:0a:00.0 ] || { log gone; exit 1; }\n"
+		      "\techo > /sys/bus/pci/devices/0000:0a:00.0/driver_override\n"
+		      "\techo 0000:0a:00.0 > /sys/bus/pci/drivers/amdgpu/bind\n"
+		      "} >> /var/log/gpu-hook.log 2>&1\n"
+		      "rescan_all()\n"
+		      "{\n"
+		      "\techo \"${GPU}}\" > /dev/null; echo 1 > /sys/bus/pci/rescan; }\n"
+		      "never() {\n"
+		      "\techo vfio-pci > /sys/bus/pci/devices/0000:0a:00.0/driver_override\n"
+		      "}  # end\n"
+		      "[ \"$2\" = post-stop ] && return_gpu && rescan_all\n", 0755);
+	assert_int_equal(script_scan_file(t->root, "/etc/ends.sh", &s), 0);
+	assert_int_equal(hits(&s, ACT_OVERRIDE_CLEAR), 1);
+	assert_int_equal(hits(&s, ACT_BIND_HOST), 1);
+	assert_int_equal(hits(&s, ACT_RESCAN), 1);	/* on its body's closing line */
+	assert_int_equal(hits(&s, ACT_OVERRIDE_SET), 0);	/* never: not called */
+	script_scan_free(&s);
+}
+
 static void test_script_scan_commands(void **state)
 {
 	struct tree *t = *state;
@@ -493,6 +526,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rootfs_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_acts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_library_functions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_scan_function_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_big_uncalled_function, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_hostile, setup, teardown),
