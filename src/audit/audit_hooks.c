@@ -223,14 +223,19 @@ static void libvirt_not_exec(struct audit *a, const char *path)
 	audit_add(a, SEV_WARN, "hookscript-not-executable", path, 0, "", meaning, hint);
 }
 
-/* qemu.d/<domain>/<op>/<subop>/<script> serves one domain; the qemu
- * dispatcher itself serves them all. */
+/* qemu.d/<domain>/<op>/<subop>/<script> serves one domain (through a
+ * dispatcher in hooks/qemu); the dispatcher itself serves them all, and
+ * so does a script right in qemu.d, which libvirt (6.5 and later) runs for
+ * every domain after hooks/qemu. */
 static void libvirt_hook_rules(struct audit *a, const char *path)
 {
 	char domain[256] = "", op[64] = "", via[PATH_MAX + 64];
 	struct hook_ctx c = { .libvirt = true, .via = via };
+	const char *below = path + strlen(LIBVIRT_HOOK_D "/");
 
-	if (!strncmp(path, LIBVIRT_HOOK_D "/", strlen(LIBVIRT_HOOK_D "/"))) {
+	if (!strncmp(path, LIBVIRT_HOOK_D "/", strlen(LIBVIRT_HOOK_D "/")) && !strchr(below, '/')) {
+		snprintf(via, sizeof(via), "libvirt hook %s (libvirt runs it for every domain)", path);
+	} else if (!strncmp(path, LIBVIRT_HOOK_D "/", strlen(LIBVIRT_HOOK_D "/"))) {
 		const char *d = path + strlen(LIBVIRT_HOOK_D "/"), *o = d + strcspn(d, "/");
 
 		snprintf(domain, sizeof(domain), "%.*s", (int)strcspn(d, "/"), d);

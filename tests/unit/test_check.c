@@ -710,6 +710,19 @@ static void test_hook_rules(void **state)
 	assert_int_equal(x->certainty, AUDIT_MATCHED);
 	assert_non_null(strstr(x->meaning, AUDIO));
 	assert_int_equal(count(f, "hook-reattach-managed"), 1);
+
+	/* a script right in qemu.d is libvirt's own (6.5 and later), run for
+	 * every domain: not a domain named after the file, whose XML no one
+	 * has (so nothing was said) */
+	unlink(tree_at(&f->t, "/etc/libvirt/hooks/qemu.d/win10/release/end/revert.sh"));
+	tree_put_mode(&f->t, "/etc/libvirt/hooks/qemu.d/10-gpu.sh",
+		      "#!/bin/sh\n[ \"$2\" = release ] || exit 0\nvirsh nodedev-reattach pci_0000_0a_00_1\n",
+		      0755);
+	run(f, NULL);
+	x = find(f, "hook-reattach-managed", "/etc/libvirt/hooks/qemu.d/10-gpu.sh", 3);
+	assert_non_null(x);
+	assert_int_equal(x->certainty, AUDIT_GUESS);	/* any domain counts */
+	assert_non_null(strstr(x->via, "libvirt runs it for every domain"));
 }
 
 /* One hookscript for four VMs, scanned once for all of them (the shape
