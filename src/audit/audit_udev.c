@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit/audit_findings.h"
 #include "audit/script_scan.h"
@@ -125,52 +126,125 @@ static bool rule_acts(const char *t)
 	return false;
 }
 
-/* The program of the first RUN in T ("/usr/local/bin/x.sh" of
- * RUN+="/usr/local/bin/x.sh $kernel"), if it is an absolute path. */
-static bool run_program(const char *t, char *prog, size_t size)
+/* The value of the next RUN assignment of rule line T from *POS on
+ * (RUN+="...", RUN="...", RUN{program}+="..."; RUN{builtin} runs no
+ * program), into VAL. A rule may RUN several programs. */
+static bool next_run(const char *t, size_t *pos, char *val, size_t size)
 {
-	const char *p = strstr(t, "RUN");
-	size_t n;
+	const char *p = t + *pos, *q, *end;
 
-	if (!p || !(p = strchr(p, '"')))
-		return false;
-	p++;
-	if (*p != '/')
-		return false;
-	n = strcspn(p, " \t\"");
-	snprintf(prog, size, "%.*s", (int)n, p);
-	return true;
-}
+	while ((p = strstr(p, "RUN"))) {
+		bool builtin = false;
 
-/* What the program a rule RUNs does to binding, read as the unit and hook
- * rules read scripts (one level of what it sources or calls):
- * "/x.sh:4 writes drivers_probe (reprobe), ..." in ACTS. False when it
- * binds nothing (or is a binary). */
-static bool script_binds(const struct audit *a, const char *prog, char *acts, size_t size)
-{
-	struct script_scan s = { 0 };
-	size_t used = 0;
-
-	acts[0] = '\0';
-	script_scan_file(a->root, prog, &s);
-	for (size_t i = 0; i < s.n && used < size; i++) {
-		if (!script_act_binds(s.hits[i].act))
+		q = p + 3;
+		if (p > t && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) {
+			p = q;
 			continue;
-		used += snprintf(acts + used, size - used, "%s%s:%d %s", used ? ", " : "",
-				 s.hits[i].file, s.hits[i].line, script_act_name(s.hits[i].act));
+		}
+		if (*q == '{') {
+			builtin = !strncmp(q, "{builtin}", 9);
+			if (!(q = strchr(q, '}')))
+				return false;
+			q++;
+		}
+		q += strspn(q, " \t");
+		if (*q == '+' || *q == ':')
+			q++;
+		if (*q != '=' || q[1] == '=') {		/* "==" matches, it runs nothing */
+			p = q;
+			continue;
+		}
+		q++;
+		q += strspn(q, " \t");
+		if (*q != '"') {
+			p = q;
+			continue;
+		}
+		q++;
+		end = q + strcspn(q, "\"");
+		*pos = (size_t)(end - t) + (*end ? 1 : 0);
+		if (builtin) {
+			p = t + *pos;
+			continue;
+		}
+		snprintf(val, size, "%.*s", (int)(end - q), q);
+		return true;
 	}
-	script_scan_free(&s);
-	return used > 0;
+	return false;
 }
 
-static void check_rule_line(struct audit *a, const char *path, const struct conf_line *l,
-			    int n_driverctl)
+/* A RUN value as udev runs it: a program named without a path is looked
+ * for in udev's own directory (/usr/lib/udev, or /lib/udev). */
+static void run_command(const struct audit *a, const char *val, char *cmd, size_t size)
+{
+	static const char *const dirs[] = { "/usr/lib/udev", "/lib/udev" };
+	struct stat st;
+	size_t word;
+
+	val += strspn(val, " \t");
+	word = strcspn(val, " \t");
+	snprintf(cmd, size, "%s", val);
+	if (!word || memchr(val, '/', word))
+		return;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(cmd, size, "%s/%s", dirs[i], val);
+		cmd[strlen(dirs[i]) + 1 + word] = '\0';
+		if (!root_stat(a->root, cmd, &st, 1)) {
+			snprintf(cmd, size, "%s/%s", dirs[i], val);
+			return;
+		}
+	}
+	snprintf(cmd, size, "%s", val);
+}
+
+/* What the programs a rule RUNs do to binding, read as the unit and hook
+ * rules read them (through sh/bash/env to the script, one level of what
+ * it sources or calls): "/x.sh:4 writes drivers_probe (reprobe), ..." in
+ * ACTS, the first such program in PROG. Returns 0 or -ENOMEM. */
+static int runs_bind(const struct audit *a, const struct conf_line *l, const char *path,
+		     char *prog, size_t prog_size, char *acts, size_t size)
+{
+	char val[1024], cmd[PATH_MAX + 1024];
+	size_t used = 0, pos = 0;
+	int err = 0;
+
+	acts[0] = prog[0] = '\0';
+	while (!err && next_run(l->text, &pos, val, sizeof(val))) {
+		struct script_scan s = { 0 };
+		size_t before = used;
+
+		run_command(a, val, cmd, sizeof(cmd));
+		err = script_scan_command(a->root, path, l->lineno, cmd, &s);
+		for (size_t i = 0; !err && i < s.n && used < size; i++) {
+			if (!script_act_binds(s.hits[i].act))
+				continue;
+			used += snprintf(acts + used, size - used, "%s%s:%d %s", used ? ", " : "",
+					 s.hits[i].file, s.hits[i].line, script_act_name(s.hits[i].act));
+		}
+		script_scan_free(&s);
+		if (used > before && !prog[0])
+			snprintf(prog, prog_size, "%.*s", (int)strcspn(cmd, " \t"), cmd);
+	}
+	return err;
+}
+
+/* driverctl's own rule: it acts only for the devices driverctl overrides. */
+static bool is_driverctl_rule(const char *t)
+{
+	return mentions(t, "driverctl@") || mentions(t, DRIVERCTL_DIR) ||
+	       mentions(t, "driverctl --no-save load-override") ||
+	       mentions(t, "driverctl --nosave load-override");
+}
+
+static int check_rule_line(struct audit *a, const char *path, const struct conf_line *l,
+			   int n_driverctl)
 {
 	char prog[256], acts[1024], meaning[1536];
+	int err;
 
 	if (conf_is_comment(l->text) || !rule_acts(l->text))
-		return;
-	if (mentions(l->text, "driverctl")) {
+		return 0;
+	if (mentions(l->text, "driverctl") && (n_driverctl || is_driverctl_rule(l->text))) {
 		if (n_driverctl)
 			audit_add(a, SEV_WARN, "driverctl-udev-rule", path, l->lineno, l->text,
 				  "on every \"add\" uevent of a device with a driverctl override this "
@@ -179,26 +253,26 @@ static void check_rule_line(struct audit *a, const char *path, const struct conf
 				  "the override driver",
 				  "unset the override (driverctl unset-override BDF) instead of "
 				  "rebinding around it");
-		return;
+		return 0;
 	}
-	if (mentions_binding(l->text)) {
+	if (mentions_binding(l->text) || mentions(l->text, "set-override")) {
 		audit_add(a, SEV_WARN, "udev-rule-vfio", path, l->lineno, l->text,
 			  "this rule changes which driver a device gets whenever its uevent "
 			  "matches (add, bind, change ...): a rebind done by a hook can be undone "
 			  "moments later by the udev worker",
 			  "narrow the match (ACTION, KERNEL==\"0000:0a:00.*\") or remove the rule; "
 			  "'gputrace record' shows whether it fired");
-		return;
+		return 0;
 	}
-	if (run_program(l->text, prog, sizeof(prog)) &&
-	    script_binds(a, prog, acts, sizeof(acts))) {
-		snprintf(meaning, sizeof(meaning),
-			 "the rule runs %s, which changes driver binding (%s): each matching "
-			 "uevent can rebind a device", prog, acts);
-		audit_add(a, SEV_WARN, "udev-rule-vfio", path, l->lineno, l->text, meaning,
-			  "narrow the rule's match or remove it; 'gputrace record' shows whether it "
-			  "fired");
-	}
+	if ((err = runs_bind(a, l, path, prog, sizeof(prog), acts, sizeof(acts))) || !acts[0])
+		return err;
+	snprintf(meaning, sizeof(meaning),
+		 "the rule runs %s, which changes driver binding (%s): each matching "
+		 "uevent can rebind a device", prog, acts);
+	audit_add(a, SEV_WARN, "udev-rule-vfio", path, l->lineno, l->text, meaning,
+		  "narrow the rule's match or remove it; 'gputrace record' shows whether it "
+		  "fired");
+	return 0;
 }
 
 int audit_udev(struct audit *a, char *err, size_t errlen)
@@ -224,9 +298,13 @@ int audit_udev(struct audit *a, char *err, size_t errlen)
 			audit_read_error(a, paths[i], ret, err, errlen);
 			break;
 		}
-		for (size_t j = 0; j < f.n; j++)
-			check_rule_line(a, paths[i], &f.lines[j], n_driverctl);
+		for (size_t j = 0; j < f.n && !ret; j++)
+			ret = check_rule_line(a, paths[i], &f.lines[j], n_driverctl);
 		conf_free(&f);
+		if (ret) {
+			snprintf(err, errlen, "%s: %s", paths[i], strerror(-ret));
+			break;
+		}
 	}
 	conf_list_free(paths, n);
 	return ret == -ENOENT ? 0 : ret;

@@ -363,6 +363,37 @@ static void test_udev_rules(void **state)
 	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/61-gpu.rules", 7));
 	assert_int_equal(count(f, "udev-rule-vfio"), 3);
 	assert_int_equal(f->a.n, 3);
+
+	/* the forms udev runs that were not read: a script run through sh, a
+	 * program named without a path (udev's own directory), the second RUN
+	 * of a line, driverctl called by a rule of the user's own (no saved
+	 * override); RUN{builtin} runs no program */
+	tree_put(&f->t, "/etc/udev/rules.d/62-more.rules",
+		 "ACTION==\"add\", RUN+=\"/bin/sh /usr/local/sbin/gpu-handover.sh %k\"\n"
+		 "ACTION==\"add\", RUN+=\"gpu-claim %k\"\n"
+		 "ACTION==\"add\", RUN+=\"/usr/local/bin/log-only.sh\", RUN+=\"/usr/local/bin/gpu-reprobe.sh %k\"\n"
+		 "ACTION==\"add\", KERNEL==\"0000:0a:00.0\", RUN+=\"/usr/sbin/driverctl --nosave set-override %k pci-stub\"\n"
+		 "ACTION==\"add\", RUN{builtin}+=\"path_id\"\n");
+	tree_put_mode(&f->t, "/usr/local/sbin/gpu-handover.sh",
+		      "#!/bin/sh\necho \"$1\" > /sys/bus/pci/drivers/vfio-pci/bind\n", 0755);
+	tree_put_mode(&f->t, "/usr/lib/udev/gpu-claim",
+		      "#!/bin/sh\necho vfio-pci > /sys/bus/pci/devices/$1/driver_override\n", 0755);
+	tree_put_mode(&f->t, "/usr/lib/udev/path_id",	/* not what RUN{builtin} runs */
+		      "#!/bin/sh\necho 1 > /sys/bus/pci/rescan\n", 0755);
+	run(f, NULL);
+	dump_findings(f);
+	x = find(f, "udev-rule-vfio", "/etc/udev/rules.d/62-more.rules", 1);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, "/usr/local/sbin/gpu-handover.sh:2"));
+	x = find(f, "udev-rule-vfio", "/etc/udev/rules.d/62-more.rules", 2);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, "runs /usr/lib/udev/gpu-claim"));
+	x = find(f, "udev-rule-vfio", "/etc/udev/rules.d/62-more.rules", 3);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, "runs /usr/local/bin/gpu-reprobe.sh"));
+	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/62-more.rules", 4));
+	assert_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/62-more.rules", 5));
+	assert_int_equal(count(f, "udev-rule-vfio"), 7);
 }
 
 /* An enabled unit that binds devices through its script: the issue's
