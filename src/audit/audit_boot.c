@@ -161,7 +161,8 @@ static int check_dracut(struct audit *a, char *err, size_t errlen)
 	size_t n, i;
 	int ret;
 
-	ret = conf_list(a->root, dirs, 2, ".conf", &paths, &n);
+	ret = conf_list_saying(a->root, dirs, 2, ".conf", &paths, &n, audit_dir_unlisted,
+			       &(struct audit_dir_rule){ a, "vfio-early-load" });
 	if (ret)
 		return ret;
 	for (i = 0; i <= n && !ret; i++) {
@@ -197,7 +198,8 @@ int audit_boot(struct audit *a, char *err, size_t errlen)
 	ret = read_lines(a, GRUB_DEFAULT, running, true, err, errlen);
 	if (ret)
 		return ret;
-	ret = conf_list(a->root, grub_dirs, 1, ".cfg", &paths, &n);
+	ret = conf_list_saying(a->root, grub_dirs, 1, ".cfg", &paths, &n, audit_dir_unlisted,
+			       &(struct audit_dir_rule){ a, "vfio-ids-next-boot" });
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < n && !ret; i++)

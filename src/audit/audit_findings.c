@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The findings list of a check, and the lookups its rule families share. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,16 @@ void audit_skip(struct audit *a, const char *rule, const char *why)
 	a->skipped[a->nskipped].rule = rule;
 	if ((a->skipped[a->nskipped].why = strdup(why)))
 		a->nskipped++;
+}
+
+void audit_dir_unlisted(void *ctx, const char *dir, int err)
+{
+	const struct audit_dir_rule *d = ctx;
+	char why[PATH_MAX + 128];
+
+	snprintf(why, sizeof(why), "cannot list %s%s: %s", d->a->root ? d->a->root : "", dir,
+		 strerror(-err));
+	audit_skip(d->a, d->rule, why);
 }
 
 bool audit_is_host_driver(const struct audit *a, const char *module)

@@ -20,6 +20,15 @@ void audit_detail(struct audit_finding *f, enum audit_certainty c, const char *t
 		  const char *via);
 void audit_skip(struct audit *a, const char *rule, const char *why);
 
+/* A directory of config files RULE reads that is there but could not be
+ * read (sys/conffile.h conf_unlisted_fn): RULE is said to be unchecked
+ * there, not passed as clean. CTX: a struct audit_dir_rule. */
+struct audit_dir_rule {
+	struct audit *a;
+	const char *rule;
+};
+void audit_dir_unlisted(void *ctx, const char *dir, int err);
+
 /* Host drivers whose blacklisting matters (GPU and HDMI audio drivers, and
  * whatever display devices in the tree are bound to now). */
 bool audit_is_host_driver(const struct audit *a, const char *module);

@@ -200,7 +200,8 @@ static int pve_confs(struct audit *a, char *err, size_t errlen)
 	size_t n, i;
 	int ret;
 
-	ret = conf_list(a->root, dirs, 1, ".conf", &paths, &n);
+	ret = conf_list_saying(a->root, dirs, 1, ".conf", &paths, &n, audit_dir_unlisted,
+			       &(struct audit_dir_rule){ a, "hookscript-missing" });
 	if (!ret && n)
 		pve_mappings_read(a->root, &maps);
 	for (i = 0; i < n && !ret; i++)
@@ -261,6 +262,8 @@ static void libvirt_tree(struct audit *a, const char *dir, int depth)
 	if (depth > HOOK_DEPTH_MAX)
 		return;
 	n = root_list(a->root, dir, &names);
+	if (n < 0)
+		audit_dir_unlisted(&(struct audit_dir_rule){ a, "hook-override-not-cleared" }, dir, n);
 	for (i = 0; i < n; i++) {
 		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= (int)sizeof(path) ||
 		    stat_host(a, path, &st))

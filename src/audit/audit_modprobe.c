@@ -165,7 +165,8 @@ static int check_module_lists(struct audit *a, char *err, size_t errlen)
 	size_t n, i, j;
 	int ret;
 
-	ret = conf_list(a->root, dirs, sizeof(dirs) / sizeof(dirs[0]), ".conf", &paths, &n);
+	ret = conf_list_saying(a->root, dirs, sizeof(dirs) / sizeof(dirs[0]), ".conf", &paths, &n,
+			       audit_dir_unlisted, &(struct audit_dir_rule){ a, "vfio-ids-boot-modules" });
 	if (ret)
 		return ret;
 	for (i = 0; i < n + 2; i++) {

@@ -61,7 +61,8 @@ static int check_driverctl(struct audit *a, char *err, size_t errlen, int *ret)
 	size_t n;
 	int count = 0, r;
 
-	*ret = conf_list(a->root, dirs, 1, "", &paths, &n);
+	*ret = conf_list_saying(a->root, dirs, 1, "", &paths, &n, audit_dir_unlisted,
+				&(struct audit_dir_rule){ a, "driverctl-override" });
 	if (*ret)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -286,8 +287,9 @@ int audit_udev(struct audit *a, char *err, size_t errlen)
 	n_driverctl = check_driverctl(a, err, errlen, &ret);
 	if (ret)
 		return ret;
-	ret = conf_list(a->root, rules_dirs, sizeof(rules_dirs) / sizeof(rules_dirs[0]), ".rules",
-			&paths, &n);
+	ret = conf_list_saying(a->root, rules_dirs, sizeof(rules_dirs) / sizeof(rules_dirs[0]),
+			       ".rules", &paths, &n, audit_dir_unlisted,
+			       &(struct audit_dir_rule){ a, "udev-rule-vfio" });
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {

@@ -195,6 +195,13 @@ static int cmp_entry(const void *a, const void *b)
 int conf_list(const char *root, const char *const *dirs, size_t ndirs,
 	      const char *suffix, char ***paths, size_t *n)
 {
+	return conf_list_saying(root, dirs, ndirs, suffix, paths, n, NULL, NULL);
+}
+
+int conf_list_saying(const char *root, const char *const *dirs, size_t ndirs,
+		     const char *suffix, char ***paths, size_t *n,
+		     conf_unlisted_fn unlisted, void *ctx)
+{
 	char host[PATH_MAX], **list, **names = NULL;
 	struct entry *e = NULL;
 	size_t count = 0, cap = 0, kept = 0, i;
@@ -205,6 +212,10 @@ int conf_list(const char *root, const char *const *dirs, size_t ndirs,
 	*n = 0;
 	for (size_t d = 0; d < ndirs; d++) {
 		nnames = root_list(root, dirs[d], &names);
+		if (nnames == -ENOMEM)
+			goto nomem;
+		if (nnames < 0 && unlisted)
+			unlisted(ctx, dirs[d], nnames);
 		for (int k = 0; k < nnames; k++) {
 			const char *name = names[k];
 

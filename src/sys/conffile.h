@@ -56,6 +56,16 @@ int conf_is_comment(const char *text);
  * *PATHS (free with conf_list_free) and *N, or -ENOMEM. */
 int conf_list(const char *root, const char *const *dirs, size_t ndirs,
 	      const char *suffix, char ***paths, size_t *n);
+
+/* A directory of DIRS that is there but cannot be read: its host path and
+ * -errno (rootfs.h root_list). */
+typedef void (*conf_unlisted_fn)(void *ctx, const char *dir, int err);
+
+/* conf_list, telling UNLISTED of each directory it could not read instead
+ * of taking it for an empty one. */
+int conf_list_saying(const char *root, const char *const *dirs, size_t ndirs,
+		     const char *suffix, char ***paths, size_t *n,
+		     conf_unlisted_fn unlisted, void *ctx);
 void conf_list_free(char **paths, size_t n);
 
 /* Splits TEXT in place at blanks into at most MAX words. Returns the count. */

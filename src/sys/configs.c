@@ -155,12 +155,23 @@ static void copy_file(struct snap *s, const char *path, const char *hook)
 
 /* ---- directory listings ------------------------------------------------ */
 
+/* A directory there but unreadable (N, root_list's -errno) is said in the
+ * trace, as an unreadable file is: not taken for an empty one. */
+static void unlisted(struct snap *s, const char *dir, int n)
+{
+	if (n == -ENOMEM && !s->first_err)
+		s->first_err = n;
+	else if (n < 0)
+		rec_note(s, dir, NULL, "error", strerror(-n));
+}
+
 static void copy_dir(struct snap *s, const char *dir, const char *suffix)
 {
 	char path[PATH_MAX];
 	char **list;
 	int i, n = root_list(s->root, dir, &list);
 
+	unlisted(s, dir, n);
 	for (i = 0; i < n; i++) {
 		const char *name = list[i];
 
@@ -185,6 +196,7 @@ static void copy_tree(struct snap *s, const char *dir, int depth)
 	    !S_ISDIR(st.st_mode) || seen_before(s, &st))
 		return;
 	n = root_list(s->root, dir, &list);
+	unlisted(s, dir, n);
 	for (i = 0; i < n; i++) {
 		const char *name = list[i];
 

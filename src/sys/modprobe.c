@@ -16,15 +16,38 @@ static const char *const modprobe_dirs[] = {
 	"/usr/lib/modprobe.d",
 };
 
+struct unlisted {
+	char *bad;
+	size_t badlen;
+	int err;
+};
+
+/* A directory that cannot be read is an error, as a file is. */
+static void first_unlisted(void *ctx, const char *dir, int err)
+{
+	struct unlisted *u = ctx;
+
+	if (u->err)
+		return;
+	u->err = err;
+	if (u->bad)
+		snprintf(u->bad, u->badlen, "%s", dir);
+}
+
 int modprobe_read(const char *root, struct modprobe_conf *mc, char *bad, size_t badlen)
 {
+	struct unlisted u = { bad, badlen, 0 };
 	char **paths;
 	size_t n, i;
 	int err;
 
 	memset(mc, 0, sizeof(*mc));
-	err = conf_list(root, modprobe_dirs, sizeof(modprobe_dirs) / sizeof(modprobe_dirs[0]),
-			".conf", &paths, &n);
+	err = conf_list_saying(root, modprobe_dirs, sizeof(modprobe_dirs) / sizeof(modprobe_dirs[0]),
+			       ".conf", &paths, &n, first_unlisted, &u);
+	if (!err && u.err) {
+		conf_list_free(paths, n);
+		err = u.err;
+	}
 	if (err)
 		return err;
 	mc->files = calloc(n ? n : 1, sizeof(*mc->files));

@@ -311,11 +311,12 @@ int root_list(const char *root, const char *path, char ***names)
 
 	*names = NULL;
 	fd = root_open(root, path, O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || !(dp = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
+	if (fd >= 0 && !(dp = fdopendir(fd))) {
+		close(fd);
+		fd = -errno;
 	}
+	if (fd < 0)	/* absent is empty; unreadable is said */
+		return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
 	while ((de = readdir(dp))) {
 		if (de->d_name[0] == '.')
 			continue;

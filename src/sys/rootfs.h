@@ -61,7 +61,8 @@ int root_opendir(const char *root, const char *path, DIR **dir);
 
 /* Sorted entry names of directory PATH under ROOT, without dot files.
  * Returns the count (0 when absent or not a directory) with *NAMES to free
- * with root_names_free, or -ENOMEM. */
+ * with root_names_free, or -errno when it is there but cannot be read
+ * (-EACCES, a dead /etc/pve's -ENOTCONN, -ENOMEM): not an empty one. */
 int root_list(const char *root, const char *path, char ***names);
 void root_names_free(char **names, int n);
 

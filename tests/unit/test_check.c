@@ -83,6 +83,15 @@ static void run(struct fx *f, const char *release)
 	assert_int_equal(audit_run(&o, &f->a, f->err, sizeof(f->err)), 0);
 }
 
+/* Why RULE was not checked, or NULL. */
+static const char *skip_of(struct fx *f, const char *rule)
+{
+	for (size_t i = 0; i < f->a.nskipped; i++)
+		if (!strcmp(f->a.skipped[i].rule, rule))
+			return f->a.skipped[i].why;
+	return NULL;
+}
+
 /* The finding of RULE whose file ends with FILE (and LINE, unless 0). */
 static const struct audit_finding *find(struct fx *f, const char *rule, const char *file, int line)
 {
@@ -392,8 +401,19 @@ static void test_udev_rules(void **state)
 	assert_non_null(x);
 	assert_non_null(strstr(x->meaning, "runs /usr/local/bin/gpu-reprobe.sh"));
 	assert_non_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/62-more.rules", 4));
+	assert_null(skip_of(f, "udev-rule-vfio"));
 	assert_null(find(f, "udev-rule-vfio", "/etc/udev/rules.d/62-more.rules", 5));
 	assert_int_equal(count(f, "udev-rule-vfio"), 7);
+
+	/* a rules directory there but unreadable: the rule is said to be
+	 * unchecked there, the others still read */
+	tree_link(&f->t, "/run/udev/rules.d", "/run/udev/rules.d");
+	run(f, NULL);
+	assert_int_equal(count(f, "udev-rule-vfio"), 7);
+	assert_non_null(skip_of(f, "udev-rule-vfio"));
+	assert_non_null(strstr(skip_of(f, "udev-rule-vfio"), "cannot list"));
+	assert_non_null(strstr(skip_of(f, "udev-rule-vfio"),
+			       "/run/udev/rules.d: Too many levels of symbolic links"));
 }
 
 /* An enabled unit that binds devices through its script: the issue's

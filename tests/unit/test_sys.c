@@ -816,6 +816,23 @@ static void test_snapshot_files_total(void **state)
 	assert_kv(f, find(f, GT_REC_FILE, "path", "/proc/cmdline"), "skipped", "1");
 }
 
+/* A config directory that is there but cannot be read (a symlink loop
+ * here: root reads through any mode; a dead /etc/pve gives ENOTCONN) is
+ * said in the snapshot and by root_list, not taken for an empty one; an
+ * absent one is empty. */
+static void test_unreadable_dir_said(void **state)
+{
+	struct fixture *f = *state;
+	char **names;
+
+	link_to(f, "/etc/pve/qemu-server", "/etc/pve/qemu-server");
+	assert_int_equal(root_list(f->root, "/etc/pve/qemu-server", &names), -ELOOP);
+	assert_int_equal(root_list(f->root, "/etc/absent", &names), 0);
+	snapshot(f, snapshot_files, f->root);
+	assert_kv(f, find(f, GT_REC_FILE, "path", "/etc/pve/qemu-server"), "error",
+		  strerror(ELOOP));
+}
+
 /* Every hookscript the VM configs name is in the snapshot, however many
  * there are (each VM its own), copied or said missing once each, in the
  * order first named: VM 1000+I names h(I) and, in a snapshot section,
@@ -921,6 +938,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_files_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_many_hookscripts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_dir_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live, setup, teardown),
 	};
 
