@@ -623,8 +623,10 @@ static void load_process_snapshot(struct model *m, const struct trace_record *re
 	if (!strcmp(phase, "exec")) {		/* full argv of an exec event */
 		p = latest_proc(m, atoi(buf));
 		while (p && kv_next(rec, &off, &kv) == 1)
-			if (kv.key_len == 7 && !memcmp(kv.key, "cmdline", 7))
+			if (kv.key_len == 7 && !memcmp(kv.key, "cmdline", 7)) {
 				set_argv(m, p, kv.val, kv.val_len);
+				p->argv_cut = kv_get(rec, "cmdline_truncated", buf, sizeof(buf));
+			}
 		return;
 	}
 	if (strcmp(phase, "start") || latest_proc(m, atoi(buf)))
@@ -642,6 +644,7 @@ static void load_process_snapshot(struct model *m, const struct trace_record *re
 	while (kv_next(rec, &off, &kv) == 1)
 		if (kv.key_len == 7 && !memcmp(kv.key, "cmdline", 7))
 			set_argv(m, p, kv.val, kv.val_len);
+	p->argv_cut = kv_get(rec, "cmdline_truncated", buf, sizeof(buf));
 }
 
 static bool pci_known(const struct model *m, const char *bdf)

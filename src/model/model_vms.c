@@ -12,6 +12,7 @@
  * saw exec (the forked child).
  */
 #include <errno.h>
+#include <limits.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,23 +110,33 @@ static void note_argv_cut(struct model *m, const struct m_proc *p, const char *v
 	strlcpy0(c->vm, vm, sizeof(c->vm));
 }
 
-/* QEMU's argv through the one QEMU argv reader (sys/vmconf.c). */
-static bool parse_qemu(const struct model *m, const struct m_proc *p, struct m_vm *vm)
+/* QEMU's argv through the one QEMU argv reader (sys/vmconf.c): every
+ * argument (libvirt's run to hundreds, a completed one to 64 KiB). */
+static bool parse_qemu(struct model *m, const struct m_proc *p, struct m_vm *vm)
 {
-	const char *argv[512];
 	struct vmconf conf;
-	int argc = 0;
+	const char **argv;
+	size_t argc = 0, k = 0;
+	int err;
 
-	for (size_t off = 0; off < p->argv_len && argc < 512; off += strlen(p->argv + off) + 1)
-		argv[argc++] = p->argv + off;
-	if (!argc || vmconf_from_qemu_argv(argv, argc, &conf)) {
-		/* an exe that is QEMU under another argv[0] */
-		if (!argc)
-			return false;
-		argv[0] = p->exe;
-		if (vmconf_from_qemu_argv(argv, argc, &conf))
-			return false;
+	for (size_t off = 0; off < p->argv_len; off += strlen(p->argv + off) + 1)
+		argc++;
+	if (!argc || argc > INT_MAX)
+		return false;
+	if (!(argv = calloc(argc, sizeof(*argv)))) {
+		m->oom = true;
+		return false;
 	}
+	for (size_t off = 0; off < p->argv_len; off += strlen(p->argv + off) + 1)
+		argv[k++] = p->argv + off;
+	err = vmconf_from_qemu_argv(argv, (int)argc, &conf);
+	if (err) {	/* an exe that is QEMU under another argv[0] */
+		argv[0] = p->exe;
+		err = vmconf_from_qemu_argv(argv, (int)argc, &conf);
+	}
+	free(argv);
+	if (err)
+		return false;
 	snprintf(vm->id, sizeof(vm->id), "%s", conf.id);
 	vm->flavour = conf.kind;
 	for (size_t i = 0; i < conf.ndevs; i++)

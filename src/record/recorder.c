@@ -130,6 +130,8 @@ static void complete_argv(struct recorder *r, const struct gt_exec_event *ev)
 	trace_writer_kv_str(r->w, "phase", "exec");
 	trace_writer_kv_u64(r->w, "pid", ev->hdr.task.pid);
 	trace_writer_kv_add(r->w, "cmdline", buf, n);
+	if ((size_t)n >= sizeof(buf))
+		trace_writer_kv_u64(r->w, "cmdline_truncated", 1);	/* as the snapshot says it */
 	trace_writer_kv_end(r->w);
 }
 

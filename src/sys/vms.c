@@ -137,19 +137,27 @@ static ssize_t read_conf(const char *root, const char *path, char **buf)
 
 static void scan_qemu(const char *root, pid_t pid, char *buf, size_t size, struct vm_list *l)
 {
-	const char *args[4096];
 	struct vmconf conf;
 	struct vm_info *vm;
+	const char **args;
 	char src[64];
-	int len, argc = 0;
+	int len, argc = 0, err;
 
 	len = proc_read_cmdline(root, pid, buf, size - 1);
 	if (len <= 0)
 		return;
 	buf[len] = '\0';
-	for (int i = 0; i < len && argc < 4096; i += strlen(buf + i) + 1)
+	/* every argument: libvirt's run to hundreds */
+	for (int i = 0; i < len; i += strlen(buf + i) + 1)
+		argc++;
+	if (!(args = calloc(argc, sizeof(*args))))
+		return;
+	argc = 0;
+	for (int i = 0; i < len; i += strlen(buf + i) + 1)
 		args[argc++] = buf + i;
-	if (vmconf_from_qemu_argv(args, argc, &conf))
+	err = vmconf_from_qemu_argv(args, argc, &conf);
+	free(args);
+	if (err)
 		return;
 	vm = vm_get(l, conf.kind, conf.kind == VM_QEMU ? "" : conf.id);
 	if (!vm)

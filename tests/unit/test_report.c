@@ -879,6 +879,31 @@ static void test_vm_command_line_cut(void **state)
 		}
 		report_free(&rep);
 	}
+	/* the recorder completed the command line from /proc (a PROCESS
+	 * record of phase exec): the device is known, nothing is said */
+	tb_open(&r.b, dir, "argv-completed.gtrace", "fentry");
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	used = snprintf(argv, sizeof(argv), "/usr/bin/qemu-system-x86_64 -name guest=win10");
+	while (used < GT_ARGS_MAX)
+		used += snprintf(argv + used, sizeof(argv) - used, " -blockdev {}");
+	snprintf(argv + used, sizeof(argv) - used, " -device vfio-pci,host=0000:0a:00.0");
+	tb_exec(&r.b, 100, &qemu, argv);
+	for (char *c = argv; *c; c++)
+		*c = *c == ' ' ? '\0' : *c;
+	trace_writer_kv_begin(r.b.w, GT_REC_PROCESS, TB_MS(100));
+	trace_writer_kv_str(r.b.w, "phase", "exec");
+	trace_writer_kv_u64(r.b.w, "pid", 4400);
+	trace_writer_kv_add(r.b.w, "cmdline", argv, used + strlen(" -device vfio-pci,host=0000:0a:00.0") + 1);
+	trace_writer_kv_end(r.b.w);
+	tb_exit(&r.b, 5000, &qemu, 0);
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "win10" }, err,
+				      sizeof(err)), 0);
+	assert_int_equal(rep.m.vms[0].n_devs, 1);
+	assert_null(find(&rep, F_LIMIT, NULL));
+	report_free(&rep);
+
 	/* a plain QEMU cut before its first -device: no VM, but said */
 	tb_open(&r.b, dir, "argv-cut-plain.gtrace", "fentry");
 	used = snprintf(argv, sizeof(argv), "/usr/bin/qemu-system-x86_64");
