@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "findings/findings.h"
+#include "gputrace/trace_format.h"
 #include "trace/event_decode.h"
 #include "util.h"
 
@@ -1100,6 +1101,15 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
 			 "of events the missing part may hold");
 	}
+	if (m->newer_minor && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		snprintf(f->summary, sizeof(f->summary), "a trace was written by a newer gputrace (format "
+			 "%d.%u; this one reads %d.%d): what that format adds is not read", GT_FORMAT_MAJOR,
+			 m->newer_minor, GT_FORMAT_MAJOR, GT_FORMAT_MINOR);
+		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
+			 "of events the unread records may hold");
+		snprintf(f->advice, sizeof(f->advice), "report with the gputrace that recorded it, or a "
+			 "newer one");
+	}
 	if (m->set_missing && (f = add(fs, F_LIMIT, SEV_WARN))) {
 		snprintf(f->summary, sizeof(f->summary), "%d file%s of this recording %s not given (removed "
 			 "by record --keep, or left out): what happened in %s is unknown", m->set_missing,
@@ -1169,7 +1179,8 @@ static void mark_uncertain(const struct model *m, struct findings *fs)
 
 		if (f->kind == F_LIMIT)
 			continue;
-		if ((m->truncated || m->read_error[0] || m->set_missing || m->next_not_given) && absence)
+		if ((m->truncated || m->read_error[0] || m->set_missing || m->next_not_given ||
+		     m->newer_minor) && absence)
 			f->uncertain = true;
 		/* not the file the recorder wrote: no verdict from it is confident */
 		if (m->headless)

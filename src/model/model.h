@@ -266,6 +266,8 @@ struct model {
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */
+	unsigned int newer_minor;	/* a file of a newer minor format (what it adds
+					 * is not read), 0 none */
 	bool headless;			/* a file without its header record: cut or altered */
 	bool oom;			/* a record could not be kept: loading fails */
 	uint64_t lost;			/* events and records lost, every file's */

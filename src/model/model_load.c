@@ -1413,6 +1413,13 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 			trace_reader_close(r);
 			continue;
 		}
+		{	/* minor bumps add records and keys this version does not know */
+			uint16_t major, minor;
+
+			trace_reader_version(r, &major, &minor);
+			if (minor > GT_FORMAT_MINOR && minor > m->newer_minor)
+				m->newer_minor = minor;
+		}
 		if (ret < 0)
 			snprintf(m->read_error, sizeof(m->read_error), "%s", trace_reader_error(r));	/* names the file */
 		/* The recorder writes its header first: a file without one was cut

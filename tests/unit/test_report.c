@@ -1035,6 +1035,41 @@ static void test_lost_in_each_recording(void **state)
 	free((void *)traces[0]);
 }
 
+/* A trace of a newer minor format (what it adds is not read here): said,
+ * and what rests on an absence of events is not confident. */
+static void test_newer_minor_format_is_a_limit(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	uint16_t minor = GT_FORMAT_MINOR + 1;
+	const struct finding *f;
+	const char *traces[1];
+	struct report rep;
+	char err[256];
+	struct run r;
+	FILE *fp;
+
+	proxmox_vm_runs(&r, "fentry", "newer.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
+		 "vfio-pci");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	assert_null(find(&rep, F_LIMIT, NULL));
+	report_free(&rep);
+	traces[0] = r.b.path;
+	fp = fopen(r.b.path, "r+b");		/* little-endian, as the writer puts it */
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, offsetof(struct gt_file_header, minor), SEEK_SET), 0);
+	assert_int_equal(fputc(minor & 0xff, fp), minor & 0xff);
+	assert_int_equal(fputc(minor >> 8, fp), minor >> 8);
+	fclose(fp);
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_non_null(f = find(&rep, F_LIMIT, NULL));
+	assert_int_equal(f->severity, SEV_WARN);
+	assert_non_null(strstr(f->summary, "written by a newer gputrace"));
+	report_free(&rep);
+}
+
 /* SIGKILL between two flushes leaves whole chunks and no END record: the
  * trace reads without error but must not pass for a finished recording. */
 static void test_trace_without_end_is_truncated(void **state)
@@ -1535,6 +1570,7 @@ int main(void)
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
 		cmocka_unit_test(test_lost_in_each_recording),
+		cmocka_unit_test(test_newer_minor_format_is_a_limit),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
 		cmocka_unit_test(test_trace_without_header_is_not_confident),
 		cmocka_unit_test(test_same_file_twice_read_once),
