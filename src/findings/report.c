@@ -448,15 +448,20 @@ static void vm_timeline(struct report *r, struct tl_index *ix, const struct m_vm
 		const struct m_hook *h = &m->hooks[ix->pick[p]];
 		char st[64];
 
-		snprintf(x.what, sizeof(x.what), "hook %s %s %s", h->script, h->vm, h->phase);
+		/* a monitor running before the trace: shown where the trace begins */
+		snprintf(x.what, sizeof(x.what), "hook %s %s %s%s", h->script, h->vm, h->phase,
+			 h->start_ns ? "" : " (running when the recording began)");
 		snprintf(x.who, sizeof(x.who), "%.16s[%u]", h->proc ? h->proc->comm : "?",
 			 h->proc ? h->proc->pid : 0);
-		add_row(r, h->start_ns, vm->id, h->proc ? h->proc->rec_id : 0, &x);
+		add_row(r, h->start_ns ? h->start_ns : m->first_ns, vm->id, h->proc ? h->proc->rec_id : 0, &x);
 		x.who[0] = 0;
 		if (h->end_ns) {
 			exit_status_str(h->exit_status, st, sizeof(st));
-			snprintf(x.what, sizeof(x.what), "hook %s %s: %s (%.2f s)", h->vm, h->phase, st,
-				 (h->end_ns - h->start_ns) / 1e9);
+			if (h->start_ns)
+				snprintf(x.what, sizeof(x.what), "hook %s %s: %s (%.2f s)", h->vm, h->phase, st,
+					 (h->end_ns - h->start_ns) / 1e9);
+			else
+				snprintf(x.what, sizeof(x.what), "hook %s %s: %s", h->vm, h->phase, st);
 			add_row(r, h->end_ns, vm->id, 0, &x);
 		}
 	}

@@ -645,6 +645,12 @@ static void load_process_snapshot(struct model *m, const struct trace_record *re
 		if (kv.key_len == 7 && !memcmp(kv.key, "cmdline", 7))
 			set_argv(m, p, kv.val, kv.val_len);
 	p->argv_cut = kv_get(rec, "cmdline_truncated", buf, sizeof(buf));
+	/* its unit as an exec event names it: the cgroup's leaf */
+	if (kv_get(rec, "cgroup", exe, sizeof(exe))) {
+		const char *leaf = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+
+		p->unit = text_str(m, leaf, strnlen(leaf, GT_UNIT_LEN - 1));
+	}
 }
 
 static bool pci_known(const struct model *m, const char *bdf)

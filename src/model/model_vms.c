@@ -657,7 +657,11 @@ void model_find_hooks(struct model *m, const char *pattern)
 		const struct m_proc *p = &m->procs[i];
 		struct m_hook h = { 0 }, *out;
 
-		if (!p->start_ns || !p->argv_len || is_qemu(p) || !hook_of(m, ids, p, pattern, &h))
+		if (!p->argv_len || is_qemu(p) || !hook_of(m, ids, p, pattern, &h))
+			continue;
+		/* running before the trace: a monitor (--hook, a VM's unit) runs on
+		 * and counts; a hook run's start is not in the trace */
+		if (!p->start_ns && !h.user_rule && strcmp(h.phase, "unit"))
 			continue;
 		if (p->prev_image >= 0 && model_hook_of_proc(m, &m->procs[p->prev_image]))
 			continue;	/* an image of a hook run already counted */

@@ -223,11 +223,14 @@ static void hooks(const struct geo *g)
 			x1 = x0 + 2;
 		if (h->end_ns)
 			exit_status_str(h->exit_status, st, sizeof(st));
-		wall(h->start_ns, t, sizeof(t));
+		if (h->start_ns)
+			wall(h->start_ns, t, sizeof(t));
+		else	/* a monitor running when the recording began */
+			snprintf(t, sizeof(t), "before the trace");
 		fprintf(g->out, "<g class=\"hook\"><title>");
 		html_printf(g->out, "%s hook %s %s %s[%u] from %s: %s (%.3f s)", h->phase, h->script, h->vm,
 			    h->proc ? h->proc->comm : "?", h->proc ? h->proc->pid : 0, t, st,
-			    h->end_ns ? (h->end_ns - h->start_ns) / 1e9 : 0.0);
+			    h->end_ns && h->start_ns ? (h->end_ns - h->start_ns) / 1e9 : 0.0);
 		fprintf(g->out, "</title><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" "
 			"stroke=\"%s\"/>", x0, g->y_hook + 2, x1 - x0, HOOK_H - 4, SVG_HOOK,
 			h->end_ns && h->exit_status ? SVG_HIGH : SVG_HOOK);

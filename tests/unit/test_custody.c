@@ -305,6 +305,43 @@ static void test_monitor_returns_udev_rebinds(void **state)
 	report_free(&rep);
 }
 
+/* The same monitor started at boot, before the recording: in the start
+ * snapshot only (no exec record). A --hook rule, or a unit named after the
+ * VM (its cgroup in the snapshot), still makes it the stop's monitor: its
+ * return is the monitor's, and "no hook ran" is not said. */
+static void snapshot_monitor(bool by_unit)
+{
+	static const char argv[] = "/bin/sh\0/usr/local/sbin/vm-shutdown-monitor\0" "111";
+	struct gt_task mon = tb_task(2500, "vm-shutdown-mon", 1, "systemd", 0);
+	const struct custody *c;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs_taking(&r, "fentry", "boot-monitor.gtrace", false);
+	trace_writer_kv_begin(r.b.w, GT_REC_PROCESS, TB_T0);
+	trace_writer_kv_str(r.b.w, "phase", "start");
+	trace_writer_kv_str(r.b.w, "pid", "2500");
+	trace_writer_kv_str(r.b.w, "ppid", "1");
+	trace_writer_kv_str(r.b.w, "uid", "0");
+	trace_writer_kv_str(r.b.w, "comm", "vm-shutdown-mon");
+	trace_writer_kv_str(r.b.w, "exe", "/usr/bin/dash");
+	trace_writer_kv_add(r.b.w, "cmdline", argv, sizeof(argv));
+	trace_writer_kv_str(r.b.w, "cgroup", by_unit ? "/system.slice/system-vm\\x2dmon.slice/vm-mon@111.service"
+						     : "/system.slice/gpu-tools.service");
+	trace_writer_kv_end(r.b.w);
+	move(&r, 60300, &mon, GPU, "vfio-pci", "nouveau");
+	assert_int_equal(build_opts(&r, &(struct report_opts){ .vm = "111",
+				    .hook_pattern = by_unit ? NULL : "vm-shutdown-monitor*" }, &rep), 0);
+	assert_null(find(&rep, F_NO_HOOK, NULL));
+	c = custody_of(&rep, "111", GPU);
+	assert_non_null(c->ret);
+	assert_int_equal(c->ret_kind, RET_MONITOR);
+	report_free(&rep);
+}
+
+static void test_monitor_from_the_start_snapshot(void **state) { snapshot_monitor(false); }
+static void test_unit_monitor_from_the_start_snapshot(void **state) { snapshot_monitor(true); }
+
 /* Ten monitors (a --hook rule matching a watcher and its workers) alive at
  * the stop, and the hookscript, which sleeps 15 s before it returns the
  * GPU: the stop's hooks are all eleven, so the stop sequence lasts until
@@ -1193,6 +1230,8 @@ int main(void)
 		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
+		cmocka_unit_test(test_monitor_from_the_start_snapshot),
+		cmocka_unit_test(test_unit_monitor_from_the_start_snapshot),
 		cmocka_unit_test(test_retried_bind_few),
 		cmocka_unit_test(test_retried_bind_many),
 		cmocka_unit_test(test_hook_that_execs_its_worker),
