@@ -976,16 +976,57 @@ struct cause_cursor {
 	size_t next[M_REMOVE + 1];	/* first write still open, per kind */
 };
 
-static struct cause_cursor *cursor_of(struct cause_cursor *c, size_t *n, size_t cap, const char *bdf)
+/* Every device's cursor, found by its BDF through a hash table (indices
+ * + 1 in SLOTS, kept at most half full): a host whose uevents name many
+ * devices (a card's 64 virtual functions) has one for each, not the first
+ * 64 only. */
+struct cause_cursors {
+	struct cause_cursor *v;
+	size_t n, cap;
+	uint32_t *slots;
+	size_t n_slots;
+};
+
+static size_t cursor_slot(const struct cause_cursors *c, const char *bdf)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp(c[i].bdf, bdf))
-			return &c[i];
-	if (*n == cap)
+	uint32_t h = 2166136261u;
+
+	for (const char *p = bdf; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	for (size_t k = h & (c->n_slots - 1);; k = (k + 1) & (c->n_slots - 1))
+		if (!c->slots[k] || !strcmp(c->v[c->slots[k] - 1].bdf, bdf))
+			return k;
+}
+
+/* BDF's cursor, made if new; NULL without memory. */
+static struct cause_cursor *cursor_of(struct cause_cursors *c, const char *bdf)
+{
+	struct cause_cursor *cur;
+	size_t k;
+
+	if ((c->n + 1) * 2 > c->n_slots) {
+		uint32_t *old = c->slots;
+		size_t old_n = c->n_slots;
+
+		if (c->n >= UINT32_MAX / 4 ||
+		    !(c->slots = calloc(old_n ? old_n * 2 : 64, sizeof(*c->slots)))) {
+			c->slots = old;
+			return NULL;
+		}
+		c->n_slots = old_n ? old_n * 2 : 64;
+		for (size_t i = 0; i < old_n; i++)
+			if (old[i])
+				c->slots[cursor_slot(c, c->v[old[i] - 1].bdf)] = old[i];
+		free(old);
+	}
+	k = cursor_slot(c, bdf);
+	if (c->slots[k])
+		return &c->v[c->slots[k] - 1];
+	if (!(cur = array_push((void **)&c->v, &c->n, &c->cap, sizeof(*c->v))))
 		return NULL;
-	memset(&c[*n], 0, sizeof(c[0]));
-	strlcpy0(c[*n].bdf, bdf, sizeof(c[0].bdf));
-	return &c[(*n)++];
+	strlcpy0(cur->bdf, bdf, sizeof(cur->bdf));
+	c->slots[k] = (uint32_t)c->n;
+	return cur;
 }
 
 static long uevent_cause(struct model *m, struct m_trans *t, struct cause_cursor *cur)
@@ -1145,9 +1186,8 @@ static uint64_t add_before_probe(const struct model *m, size_t i, uint64_t since
  * in time O(transitions x writes near each). */
 static void link_causes(struct model *m)
 {
-	struct cause_cursor cursors[64];
+	struct cause_cursors cursors = { 0 };
 	struct thread_writes tw;
-	size_t n_cursors = 0;
 	uint64_t longest = 0;
 
 	array_sort(m->writes, m->n_writes, sizeof(*m->writes), cmp_write);
@@ -1162,8 +1202,17 @@ static void link_causes(struct model *m)
 	for (size_t i = 0; i < m->n_trans; i++) {
 		struct m_trans *t = &m->trans[i];
 
-		t->cause = t->from_uevent ? uevent_cause(m, t, cursor_of(cursors, &n_cursors, 64, t->bdf))
-					  : bpf_cause(m, &tw, t, longest);
+		if (t->from_uevent) {
+			struct cause_cursor *cur = cursor_of(&cursors, t->bdf);
+
+			if (!cur) {
+				m->oom = true;
+				break;
+			}
+			t->cause = uevent_cause(m, t, cur);
+		} else {
+			t->cause = bpf_cause(m, &tw, t, longest);
+		}
 		if (t->cause >= 0 && t->from_uevent) {
 			const struct m_write *w = &m->writes[t->cause];
 			char drv[MODEL_DRV_LEN];
@@ -1181,6 +1230,8 @@ static void link_causes(struct model *m)
 		}
 	}
 	thread_writes_free(&tw);
+	free(cursors.v);
+	free(cursors.slots);
 	/* uevents moved back to their writes: time order again */
 	array_sort(m->trans, m->n_trans, sizeof(*m->trans), cmp_trans);
 }

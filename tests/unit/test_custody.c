@@ -714,6 +714,51 @@ static void test_late_uevents_keep_their_writes(void **state)
 	report_free(&rep);
 }
 
+/* Late uevents (tracepoint backend) after a card's 64 virtual functions
+ * each moved: every device keeps its own place among the writes, the GPU
+ * too, so its second unbind is the rogue's write, not the hook's first
+ * one again (once, past 64 devices, every uevent went back to the first
+ * write that could cause it). */
+static void test_late_uevents_of_many_devices(void **state)
+{
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 0);
+	struct gt_task rogue = tb_task(5300, "gpu-rogue", 1, "systemd", 0);
+	const struct m_trans *unbinds[2];
+	struct report rep;
+	struct run r;
+	char vf[16];
+	int n = 0;
+
+	tb_open(&r.b, dir, "many-uevents.gtrace", "tracepoint");
+	tb_pci(&r.b, GPU, "10de", "1b80", "vfio-pci");
+	for (int i = 0; i < 64; i++) {
+		snprintf(vf, sizeof(vf), "0000:41:%02x.%d", 1 + i / 8, i % 8);
+		tb_write(&r.b, 1000 + i, &rogue, "/sys/bus/pci/drivers/ixgbevf/unbind", vf);
+	}
+	tb_write(&r.b, 3000, &hook, "/sys/bus/pci/drivers/vfio-pci/unbind", GPU);
+	tb_write(&r.b, 3100, &hook, "/sys/bus/pci/drivers/nouveau/bind", GPU);
+	tb_write(&r.b, 3200, &rogue, "/sys/bus/pci/drivers/nouveau/unbind", GPU);
+	tb_write(&r.b, 3300, &rogue, "/sys/bus/pci/drivers/vfio-pci/bind", GPU);
+	/* read only now */
+	for (int i = 0; i < 64; i++) {
+		snprintf(vf, sizeof(vf), "0000:41:%02x.%d", 1 + i / 8, i % 8);
+		tb_uevent(&r.b, 4000 + i * 0.01, "unbind", vf, NULL);
+	}
+	tb_uevent(&r.b, 4100, "unbind", GPU, NULL);
+	tb_uevent(&r.b, 4101, "bind", GPU, "nouveau");
+	tb_uevent(&r.b, 4102, "unbind", GPU, NULL);
+	tb_uevent(&r.b, 4103, "bind", GPU, "vfio-pci");
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	for (size_t i = 0; i < rep.m.n_trans; i++)
+		if (!strcmp(rep.m.trans[i].bdf, GPU) && rep.m.trans[i].kind == M_UNBIND && n < 2)
+			unbinds[n++] = &rep.m.trans[i];
+	assert_int_equal(n, 2);
+	assert_string_equal(unbinds[0]->task->comm, "gpu-reattach-ho");
+	assert_string_equal(unbinds[1]->task->comm, "gpu-rogue");
+	assert_true(unbinds[0]->ts_ns < unbinds[1]->ts_ns);
+	report_free(&rep);
+}
+
 /* The seed's second half: the hook's bind succeeds, the driver then logs
  * an error and gives up: "returned" is not "usable". The kernel's line is
  * the evidence, beside the writes in the timeline. */
@@ -1230,6 +1275,7 @@ int main(void)
 		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
+		cmocka_unit_test(test_late_uevents_of_many_devices),
 		cmocka_unit_test(test_monitor_from_the_start_snapshot),
 		cmocka_unit_test(test_unit_monitor_from_the_start_snapshot),
 		cmocka_unit_test(test_retried_bind_few),
