@@ -202,7 +202,7 @@ static void run_command(const struct audit *a, const char *val, char *cmd, size_
  * rules read them (through sh/bash/env to the script, one level of what
  * it sources or calls): "/x.sh:4 writes drivers_probe (reprobe), ..." in
  * ACTS, the first such program in PROG. Returns 0 or -ENOMEM. */
-static int runs_bind(const struct audit *a, const struct conf_line *l, const char *path,
+static int runs_bind(struct audit *a, const struct conf_line *l, const char *path,
 		     char *prog, size_t prog_size, char *acts, size_t size)
 {
 	char val[1024], cmd[PATH_MAX + 1024];
@@ -216,6 +216,8 @@ static int runs_bind(const struct audit *a, const struct conf_line *l, const cha
 
 		run_command(a, val, cmd, sizeof(cmd));
 		err = script_scan_command(a->root, path, l->lineno, cmd, &s);
+		if (s.cut[0])
+			audit_skip(a, "udev-rule-vfio", s.cut);
 		for (size_t i = 0; !err && i < s.n && used < size; i++) {
 			if (!script_act_binds(s.hits[i].act))
 				continue;

@@ -94,6 +94,9 @@ static int check_command(struct audit *a, const struct sd_service *sv, const str
 	struct script_scan s = { 0 };
 	int err = script_scan_command(a->root, c->file, c->line, c->cmd, &s);
 
+	if (s.cut[0])
+		audit_skip(a, "unit-binds-device", s.cut);
+
 	for (size_t i = 0; i < s.n && !err; i++) {
 		bool seen = false;
 

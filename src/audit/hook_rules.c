@@ -290,6 +290,8 @@ static const struct script_scan *scan_of(struct audit *a, struct hook_scans *sca
 		scans->n--;
 		return NULL;
 	}
+	if (h->s.cut[0])	/* once per script, however many VMs share it */
+		audit_skip(a, "hook-override-not-cleared", h->s.cut);
 	return &h->s;
 }
 

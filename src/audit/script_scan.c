@@ -576,12 +576,26 @@ static int scan_level(const char *root, const char *path, int level, struct scri
 	ssize_t n;
 	int err = 0;
 
-	if (s->followed >= FOLLOW_MAX)
+	if (s->followed >= FOLLOW_MAX) {
+		if (!s->cut[0])
+			snprintf(s->cut, sizeof(s->cut), "%s not read: more than %d files sourced or "
+				 "called", path, FOLLOW_MAX);
 		return 0;
+	}
 	s->followed++;
 	n = root_read_alloc(root, path, SCRIPT_MAX, &buf);
 	if (n == -ENOMEM)
 		return n;
+	/* absent or not a file: nothing runs there; unreadable: not known */
+	if (n < 0 && n != -ENOENT && n != -EINVAL && n != -ENOTDIR && !s->cut[0])
+		snprintf(s->cut, sizeof(s->cut), "%s: %s", path, strerror((int)-n));
+	if (n >= SCRIPT_MAX) {	/* a file of MAX bytes or more reads as MAX */
+		if (!s->cut[0])
+			snprintf(s->cut, sizeof(s->cut), "%s: only its first %d KiB read", path,
+				 SCRIPT_MAX / 1024);
+		n = SCRIPT_MAX;
+		buf[n] = '\0';
+	}
 	/* Text only: an ELF binary (driverctl, bash) says nothing here. */
 	if (n <= 0 || memchr(buf, '\0', n)) {
 		free(buf);

@@ -12,6 +12,7 @@
 #ifndef GPUTRACE_AUDIT_SCRIPT_SCAN_H
 #define GPUTRACE_AUDIT_SCRIPT_SCAN_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -67,6 +68,9 @@ struct script_scan {
 	size_t nlines, cap_lines;
 	unsigned int seen;	/* bit per enum script_act */
 	int followed;		/* files read so far */
+	/* What was not read, "" when all was: a script past SCRIPT_MAX, more
+	 * files than FOLLOW_MAX, one that cannot be read. The first such. */
+	char cut[PATH_MAX + 96];
 };
 
 /* Scans host file PATH under ROOT and one level of what it sources or

@@ -237,6 +237,45 @@ static void test_script_scan_function_ends(void **state)
 	script_scan_free(&s);
 }
 
+/* What a scan could not read is said (check lists it as not checked):
+ * a script past 256 KiB, a hook sourcing more files than are followed. An
+ * absent script is no cut: nothing runs there. */
+static void test_script_scan_says_its_cuts(void **state)
+{
+	struct tree *t = *state;
+	struct script_scan s = { 0 };
+	static char big[300 * 1024], hook[4096];
+	size_t used;
+
+	memset(big, '#', sizeof(big) - 1);
+	memcpy(big, "#!/bin/sh\n", 10);
+	big[sizeof(big) - 2] = '\n';
+	tree_put_mode(t, "/etc/big.sh", big, 0755);
+	assert_int_equal(script_scan_file(t->root, "/etc/big.sh", &s), 0);
+	assert_non_null(strstr(s.cut, "/etc/big.sh: only its first 256 KiB read"));
+	script_scan_free(&s);
+
+	used = snprintf(hook, sizeof(hook), "#!/bin/sh\n");
+	for (int i = 0; i < 40; i++)
+		used += snprintf(hook + used, sizeof(hook) - used, ". /usr/lib/gpu/part%02d.sh\n", i);
+	for (int i = 0; i < 40; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "/usr/lib/gpu/part%02d.sh", i);
+		tree_put(t, p, "logger part\n");
+	}
+	tree_put_mode(t, "/etc/many.sh", hook, 0755);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(script_scan_file(t->root, "/etc/many.sh", &s), 0);
+	assert_non_null(strstr(s.cut, "more than 32 files sourced or called"));
+	script_scan_free(&s);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(script_scan_file(t->root, "/etc/absent.sh", &s), 0);
+	assert_string_equal(s.cut, "");
+	script_scan_free(&s);
+}
+
 static void test_script_scan_commands(void **state)
 {
 	struct tree *t = *state;
@@ -527,6 +566,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_script_scan_acts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_library_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_function_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_scan_says_its_cuts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_big_uncalled_function, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_scan_hostile, setup, teardown),
