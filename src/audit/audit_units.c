@@ -134,14 +134,15 @@ static int check_service(struct audit *a, const struct sd_triggers *t, const cha
 
 int audit_units(struct audit *a, char *err, size_t errlen)
 {
+	struct audit_dir_rule d = { a, "unit-binds-device" };
 	struct sd_triggers *t;
 	char **names = NULL;
 	size_t n = 0;
 	int ret;
 
-	ret = sd_triggers_collect(a->root, &t);
+	ret = sd_triggers_collect(a->root, &t, audit_dir_unlisted, &d);
 	if (!ret)
-		ret = sd_service_names(a->root, &names, &n);
+		ret = sd_service_names(a->root, &names, &n, audit_dir_unlisted, &d);
 	for (size_t i = 0; !ret && i < n; i++)
 		ret = check_service(a, t, names[i]);
 	sd_names_free(names, n);

@@ -33,6 +33,8 @@ struct trigger {
  * trigger dropped for want of room would call a unit "nothing starts it". */
 struct sd_triggers {
 	const char *root;
+	conf_unlisted_fn unlisted;
+	void *ctx;
 	struct trigger *t;
 	size_t nt, cap;
 	int err;		/* -ENOMEM when one could not be kept */
@@ -111,6 +113,16 @@ const char *sd_unit_value(const struct conf_file *f, const char *section, const 
 
 /* ---- what starts a unit ------------------------------------------------ */
 
+/* A directory root_list could not read (N < 0): out of memory fails the
+ * collection, anything else is told. */
+static void said_unlisted(struct sd_triggers *u, const char *dir, int n)
+{
+	if (n == -ENOMEM)
+		u->err = n;
+	else if (n < 0 && u->unlisted)
+		u->unlisted(u->ctx, dir, n);
+}
+
 /* *.wants/ and *.requires/ links: "enabled". */
 static void collect_wants(struct sd_triggers *u)
 {
@@ -119,6 +131,7 @@ static void collect_wants(struct sd_triggers *u)
 
 	for (size_t d = 0; d < SD_UNIT_DIRS; d++) {
 		n = root_list(u->root, sd_unit_dirs[d], &names);
+		said_unlisted(u, sd_unit_dirs[d], n);
 		for (int i = 0; i < n; i++) {
 			size_t len = strlen(names[i]);
 			bool wants = str_has_suffix(names[i], ".wants");
@@ -127,6 +140,7 @@ static void collect_wants(struct sd_triggers *u)
 				continue;
 			snprintf(dir, sizeof(dir), "%s/%s", sd_unit_dirs[d], names[i]);
 			k = root_list(u->root, dir, &links);
+			said_unlisted(u, dir, k);
 			for (int j = 0; j < k; j++) {
 				snprintf(why, sizeof(why), "%s by %.*s (%.200s/%.200s)",
 					 wants ? "wanted" : "required", (int)(len - (wants ? 6 : 9)),
@@ -374,7 +388,8 @@ void sd_service_free(struct sd_service *sv)
 }
 
 
-int sd_service_names(const char *root, char ***out, size_t *nout)
+int sd_service_names(const char *root, char ***out, size_t *nout, conf_unlisted_fn unlisted,
+		     void *ctx)
 {
 	char **seen = NULL, **names;
 	size_t nseen = 0, cap = 0;
@@ -382,8 +397,10 @@ int sd_service_names(const char *root, char ***out, size_t *nout)
 
 	for (size_t d = 0; d < SD_UNIT_DIRS && !err; d++) {
 		n = root_list(root, sd_unit_dirs[d], &names);
-		if (n < 0)
+		if (n == -ENOMEM)
 			err = n;
+		else if (n < 0 && unlisted)
+			unlisted(ctx, sd_unit_dirs[d], n);
 		for (int i = 0; i < n && !err; i++) {
 			bool dup = false;
 
@@ -427,7 +444,8 @@ int sd_service_read(const char *root, const char *name, struct sd_service *sv)
 	return 0;
 }
 
-int sd_triggers_collect(const char *root, struct sd_triggers **out)
+int sd_triggers_collect(const char *root, struct sd_triggers **out, conf_unlisted_fn unlisted,
+			void *ctx)
 {
 	struct sd_triggers *u = calloc(1, sizeof(*u));
 	int ret;
@@ -436,6 +454,8 @@ int sd_triggers_collect(const char *root, struct sd_triggers **out)
 	if (!u)
 		return -ENOMEM;
 	u->root = root;
+	u->unlisted = unlisted;
+	u->ctx = ctx;
 	collect_wants(u);
 	collect_activators(u);
 	ret = collect_udev(u);

@@ -49,8 +49,10 @@ void sd_template_of(const char *name, char *tmpl, size_t size);
 const char *sd_unit_value(const struct conf_file *f, const char *section, const char *key);
 
 /* Every *.service file name of the unit directories, once, sorted within
- * each directory. Returns 0 with *NAMES (sd_names_free) and *N, or -ENOMEM. */
-int sd_service_names(const char *root, char ***names, size_t *n);
+ * each directory; UNLISTED (may be NULL) told of a directory there but
+ * unreadable. Returns 0 with *NAMES (sd_names_free) and *N, or -ENOMEM. */
+int sd_service_names(const char *root, char ***names, size_t *n, conf_unlisted_fn unlisted,
+		     void *ctx);
 void sd_names_free(char **names, size_t n);
 
 /* Reads service NAME's commands. Returns 0 (free with sd_service_free) or
@@ -60,8 +62,11 @@ void sd_service_free(struct sd_service *sv);
 
 struct sd_triggers;
 
-/* What starts which unit in the tree. Returns 0 with *OUT, or -ENOMEM. */
-int sd_triggers_collect(const char *root, struct sd_triggers **out);
+/* What starts which unit in the tree; UNLISTED (may be NULL) told of a
+ * unit or *.wants directory there but unreadable. Returns 0 with *OUT, or
+ * -ENOMEM. */
+int sd_triggers_collect(const char *root, struct sd_triggers **out, conf_unlisted_fn unlisted,
+			void *ctx);
 
 /* "wanted by multi-user.target (...)", "timer x.timer OnBootSec=30s",
  * "udev rule FILE:LINE", "; "-joined, for unit NAME (for a template, each

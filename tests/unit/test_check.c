@@ -514,6 +514,14 @@ static void test_units(void **state)
 	assert_null(x->trigger);
 	assert_non_null(strstr(x->meaning, "nothing starts it"));
 	assert_int_equal(count(f, "unit-binds-device"), 5);
+	assert_null(skip_of(f, "unit-binds-device"));
+
+	/* a unit directory there but unreadable: said, the rest still read */
+	tree_link(&f->t, "/run/systemd/system", "/run/systemd/system");
+	run(f, NULL);
+	assert_int_equal(count(f, "unit-binds-device"), 5);
+	assert_non_null(skip_of(f, "unit-binds-device"));
+	assert_non_null(strstr(skip_of(f, "unit-binds-device"), "cannot list"));
 }
 
 /* A busy host enables hundreds of units (/lib and /usr/lib, the same

@@ -546,11 +546,11 @@ static void test_sd_units(void **state)
 		sd_service_free(&sv);
 	}
 
-	assert_int_equal(sd_service_names(t->root, &names, &n), 0);
+	assert_int_equal(sd_service_names(t->root, &names, &n, NULL, NULL), 0);
 	assert_int_equal(n, 4);		/* a, empty, long, t@ once each */
 	sd_names_free(names, n);
 
-	assert_int_equal(sd_triggers_collect(t->root, &tr), 0);
+	assert_int_equal(sd_triggers_collect(t->root, &tr, NULL, NULL), 0);
 	sd_triggers_of(tr, "t@.service", why, sizeof(why));
 	assert_non_null(strstr(why, "t@x.service: wanted by multi-user.target"));
 	sd_triggers_of(tr, "a.service", why, sizeof(why));
