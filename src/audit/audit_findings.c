@@ -74,6 +74,9 @@ const char *audit_certainty_name(enum audit_certainty c)
 
 void audit_skip(struct audit *a, const char *rule, const char *why)
 {
+	for (size_t i = 0; i < a->nskipped; i++)	/* once, however often it is met */
+		if (!strcmp(a->skipped[i].rule, rule) && !strcmp(a->skipped[i].why, why))
+			return;
 	if (array_reserve((void **)&a->skipped, &a->capskipped, a->nskipped + 1,
 			  sizeof(*a->skipped)))
 		return;

@@ -183,7 +183,7 @@ static bool xml_managed(const char *xml, size_t len, const char *bdf)
 
 /* Whether libvirt domain DOMAIN (or any domain, for NULL) has BDF (or any
  * device, for "") as a managed PCI hostdev in /etc/libvirt/qemu/DOMAIN.xml. */
-static bool domain_managed(const struct audit *a, const char *domain, const char *bdf)
+static bool domain_managed(struct audit *a, const char *domain, const char *bdf)
 {
 	char path[PATH_MAX], **names = NULL, *xml;
 	bool yes = false;
@@ -192,6 +192,9 @@ static bool domain_managed(const struct audit *a, const char *domain, const char
 
 	if (!domain)
 		n = root_list(a->root, "/etc/libvirt/qemu", &names);
+	if (n < 0)	/* the domains are not known: neither is whether one is managed */
+		audit_dir_unlisted(&(struct audit_dir_rule){ a, "hook-reattach-managed" },
+				   "/etc/libvirt/qemu", n);
 	for (int i = 0; i < n && !yes; i++) {
 		snprintf(path, sizeof(path), "/etc/libvirt/qemu/%s%s", domain ? domain : names[i],
 			 domain ? ".xml" : "");
