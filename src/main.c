@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* gputrace: which process rebinds the GPU, how, and when. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,20 @@ static void usage(FILE *out)
 		"  gputrace report --vm 111 problem.gtrace\n");
 }
 
+/* What a command printed must have reached its reader: a report cut
+ * short by a full disk (report -j > r.json) is no success. The live
+ * commands (record, guard) write their trace elsewhere and go on. */
+static int output_checked(const char *name, int ret)
+{
+	if (!strcmp(name, "record") || !strcmp(name, "guard"))
+		return ret;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		gt_err("%s: writing the output: %s", name, strerror(errno ? errno : EIO));
+		return EXIT_ERROR;
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -76,7 +91,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+			return output_checked(argv[1], commands[i].run(argc - 1, argv + 1));
 	gt_err("unknown command '%s'; run 'gputrace --help'", argv[1]);
 	return EXIT_USAGE;
 }

@@ -198,6 +198,15 @@ t_cli_exit_codes() {
 		t_check "report $t: exit $rc with $n findings, $w of them HIGH or WARN" \
 			sh -c "[ $n -gt 0 ] && if [ $w -gt 0 ]; then [ $rc -eq 3 ]; else [ $rc -eq 0 ]; fi"
 	done
+	# output that did not reach its reader (a full disk) is an error, in
+	# one line, whatever the findings said
+	for c in "report $CLI_TRACE" "report -j $CLI_TRACE" "dump $CLI_TRACE" "status" "check"; do
+		# shellcheck disable=SC2086
+		"$GT" $c >/dev/full 2>"$work/cli.err"; rc=$?
+		t_check "${c%% /*} > /dev/full: exit 1, one line saying so" \
+			sh -c "[ $rc -eq 1 ] && [ \$(wc -l < '$work/cli.err') -eq 1 ] &&
+			       grep -q 'writing the output: No space left on device' '$work/cli.err'"
+	done
 }
 
 # Colour: report's, on a terminal (script(1) gives it one) unless NO_COLOR
