@@ -113,6 +113,10 @@ static bool keep(struct dump_filter *f, const struct trace_record *rec, const st
 
 	if (rec->type == GT_REC_HEADER)
 		return true;	/* the clock and the host: always */
+	/* --since/--until count from the trace's start, not from the first
+	 * record the other filters keep */
+	if (ts && !f->first_wall)
+		f->first_wall = trace_clock_wall_ns(c, ts);
 	if (f->bdf[0] && !memmem(rec->data, rec->len, f->bdf, strlen(f->bdf)))
 		return false;
 	if (f->kind) {
@@ -126,8 +130,6 @@ static bool keep(struct dump_filter *f, const struct trace_record *rec, const st
 	if (!ts || (f->since <= 0 && f->until < 0))
 		return true;
 	wall = trace_clock_wall_ns(c, ts);
-	if (!f->first_wall)
-		f->first_wall = wall;
 	double at = f->since_tod ? time_of_day(wall) : (wall - f->first_wall) / 1e9;
 	double to = f->until_tod ? time_of_day(wall) : (wall - f->first_wall) / 1e9;
 

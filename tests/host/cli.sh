@@ -198,6 +198,12 @@ t_cli_exit_codes() {
 		t_check "report $t: exit $rc with $n findings, $w of them HIGH or WARN" \
 			sh -c "[ $n -gt 0 ] && if [ $w -gt 0 ]; then [ $rc -eq 3 ]; else [ $rc -eq 0 ]; fi"
 	done
+	# --since counts from the trace's start, not from the first record
+	# --kind keeps: qm's bind, 0.13 s in, is kept from 0.1 s, not from 1 s
+	n=$("$GT" dump -j --kind bind --since 0.1 "$CLI_TRACE" | grep -c '"kind":"bind"')
+	m=$("$GT" dump -j --kind bind --since 1 "$CLI_TRACE" | grep -c '"kind":"bind"')
+	t_check "dump --kind bind --since: seconds from the trace's start ($n, then $m binds)" \
+		sh -c "[ $n -ge 1 ] && [ $m -lt $n ]"
 	# output that did not reach its reader (a full disk) is an error, in
 	# one line, whatever the findings said
 	for c in "report $CLI_TRACE" "report -j $CLI_TRACE" "dump $CLI_TRACE" "status" "check"; do
