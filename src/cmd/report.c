@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/cmd_opts.h"
 #include "render/report_render.h"
+#include "sys/pci.h"
 #include "util.h"
 
 static void usage(FILE *out)
@@ -73,6 +74,17 @@ static void free_files(char **files, int n)
 	free(files);
 }
 
+/* A and B name the same PCI function (short forms allowed); what is no
+ * address at all is compared as written (the report says it is none). */
+static bool same_device(const char *a, const char *b)
+{
+	char na[PCI_BDF_LEN], nb[PCI_BDF_LEN];
+
+	if (pci_bdf_normalize(a, na, sizeof(na), 0) || pci_bdf_normalize(b, nb, sizeof(nb), 0))
+		return !strcmp(a, b);
+	return !strcmp(na, nb);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	char **files;
@@ -120,6 +132,9 @@ int cmd_report(int argc, char **argv)
 	cmd_opts_set_json(&cx, view.format == REPORT_JSON, cx.pretty);
 	if (optind >= argc)
 		return cmd_usage_err("needs at least one trace file");
+	if (explain && o.device && !same_device(explain, o.device))
+		return cmd_usage_err("--explain %s and --device %s name two devices: give one", explain,
+				     o.device);
 	if ((ret = cmd_trace_args(argv + optind, argc - optind)) ||
 	    (ret = cmd_trace_files(argv + optind, argc - optind, &files, &nfiles)))
 		return ret;

@@ -54,6 +54,9 @@ t_cli_options() {
 	cli_bad "an empty value is a missing one" \
 		"gputrace: check: option '--kernel-release' needs a value, not an empty one; try 'gputrace check --help'" \
 		check --kernel-release ''
+	cli_bad "--explain and --device naming two devices are refused" \
+		"gputrace: report: --explain 0a:00.0 and --device 0a:00.1 name two devices: give one; try 'gputrace report --help'" \
+		report --device 0a:00.1 --explain 0a:00.0 "$CLI_TRACE"
 	cli_bad "an empty --since/--until window is refused" \
 		"gputrace: dump: --until must come after --since: nothing lies between them; try 'gputrace dump --help'" \
 		dump --since 10 --until 5 "$CLI_TRACE"
