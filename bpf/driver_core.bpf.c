@@ -150,13 +150,20 @@ int BPF_KPROBE(gt_kprobe_pci_add_dynid, struct pci_driver *drv, unsigned int ven
 	return 0;
 }
 
+/* do_pci_add_dynid() attaches the driver to the devices the new id
+ * matches: pci_device_probe() runs inside it, on the same thread, and its
+ * own kprobe pair uses gt_probe_args. So the id waits in gt_dynid_args,
+ * read at entry (the caller's struct lives on through the call). */
 SEC("kprobe/do_pci_add_dynid")
 int BPF_KPROBE(gt_kprobe_do_pci_add_dynid, struct pci_driver *drv, const struct pci_device_id *id)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 args[2] = { (__u64)drv, (__u64)id };
+	struct gt_dynid_args a = { .drv = drv,
+				.ids = { BPF_CORE_READ(id, vendor), BPF_CORE_READ(id, device),
+					 BPF_CORE_READ(id, subvendor), BPF_CORE_READ(id, subdevice),
+					 BPF_CORE_READ(id, class), BPF_CORE_READ(id, class_mask) } };
 
-	bpf_map_update_elem(&gt_probe_args, &tid, args, BPF_ANY);
+	bpf_map_update_elem(&gt_dynid_args, &tid, &a, BPF_ANY);
 	return 0;
 }
 
@@ -164,12 +171,12 @@ SEC("kretprobe/do_pci_add_dynid")
 int BPF_KRETPROBE(gt_kretprobe_do_pci_add_dynid, int ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 *args = bpf_map_lookup_elem(&gt_probe_args, &tid);
+	struct gt_dynid_args *a = bpf_map_lookup_elem(&gt_dynid_args, &tid);
 
-	if (!args)
+	if (!a)
 		return 0;
-	emit_dynid_id((struct pci_driver *)args[0], (const struct pci_device_id *)args[1], ret);
-	bpf_map_delete_elem(&gt_probe_args, &tid);
+	emit_dynid(a->drv, a->ids[0], a->ids[1], a->ids[2], a->ids[3], a->ids[4], a->ids[5], ret);
+	bpf_map_delete_elem(&gt_dynid_args, &tid);
 	return 0;
 }
 
