@@ -100,6 +100,7 @@ struct recorder {
 	char set_id[48];
 	unsigned int seq;
 	uint64_t bytes_done;		/* of the files already closed */
+	uint64_t records_lost_done;	/* records those files could not write */
 	char backend_why[512];
 	struct sink_jsonl jsonl;	/* record --jsonl */
 	struct sink_journal journal;	/* record --journal */
@@ -598,6 +599,7 @@ static void roll(struct recorder *r)
 	trace_writer_flush(r->w);
 	trace_writer_stats(r->w, &st);
 	r->bytes_done += st.bytes;
+	r->records_lost_done += st.records_lost;	/* each writer counts its own */
 	if ((err = trace_writer_close(r->w)))
 		gt_warn("writing %s: %s", r->cur, strerror(-err));
 	r->w = w;
@@ -714,9 +716,10 @@ static void summary(struct recorder *r, const char *path)
 	if (logs_lost(&r->logs))
 		fprintf(out, " (%llu kernel log lines overwritten before they were read)",
 			(unsigned long long)logs_lost(&r->logs));
-	if (st.records_lost)
+	if (st.records_lost + r->records_lost_done)
 		fprintf(out, " + %llu records not written (%s)",
-			(unsigned long long)st.records_lost, strerror(-st.last_error));
+			(unsigned long long)(st.records_lost + r->records_lost_done),
+			st.records_lost ? strerror(-st.last_error) : "in earlier files of this recording");
 	if (r->intake.refused_denied + r->intake.refused_rate + r->intake.refused_bad)
 		fprintf(out, "; marks refused: %llu not allowed, %llu over the rate, %llu malformed",
 			(unsigned long long)r->intake.refused_denied,
@@ -742,6 +745,8 @@ static void summary(struct recorder *r, const char *path)
 		const char *fields[] = { "GPUTRACE_KIND=summary", events, lostf, file, NULL };
 
 		snprintf(events, sizeof(events), "GPUTRACE_EVENTS=%llu", (unsigned long long)r->events);
+		/* events and records: what the trace misses, whichever file */
+		lost += st.records_lost + r->records_lost_done;
 		snprintf(lostf, sizeof(lostf), "GPUTRACE_LOST=%llu", (unsigned long long)lost);
 		snprintf(file, sizeof(file), "GPUTRACE_TRACE=%s", path);
 		/* journald gone or absent: the line on stderr is the summary */
@@ -773,7 +778,7 @@ static void publish_state(struct recorder *r)
 	r->state.size = st.bytes;
 	r->state.bytes = r->bytes_done + st.bytes;
 	r->state.events = r->events;
-	r->state.lost = total_lost(r) + st.records_lost;
+	r->state.lost = total_lost(r) + r->records_lost_done + st.records_lost;
 	r->state.updated_ns = real_ns();
 	if ((err = state_file_write(&r->state)) && !r->state_failed)
 		gt_warn("cannot publish this recorder's state in " STATE_DIR " (%s): "

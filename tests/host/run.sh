@@ -400,11 +400,22 @@ t_disk_full() {
 	until grep -q "writing again" "$trace.err" || [ $i -gt 50 ]; do
 		/bin/true; sleep 0.1; i=$((i + 1))
 	done
+	# a roll to the next file (SIGHUP): what the first could not write
+	# stays in the summary and in the report of both
+	kill -HUP "$rec_pid"
+	i=0
+	until grep -q "file 2 of this recording" "$trace.err" || [ $i -gt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
 	stop_recorder
 	t_check "disk full: warned at the first failed write" \
 		grep -q "disk full (No space left on device): [0-9]* records not written so far" "$trace.err"
 	t_check "disk full: says when writing resumes" grep -q "writing again" "$trace.err"
 	t_check "disk full: the trace still reads" "$GT" dump "$trace" >/dev/null 2>&1
+	t_check "disk full: the summary after a roll still counts the first file's" \
+		grep -q "records not written (in earlier files of this recording)" "$trace.err"
+	"$GT" report -j "$d"/t*.gtrace > "$work/full.json" 2>/dev/null
+	t_jq "disk full: the report of both files counts them" "$work/full.json" '.[0].lost_events > 0'
 	umount "$d"
 }
 
