@@ -479,22 +479,37 @@ static int open_trace(struct guard *g, const char *cmdline)
 	return 0;
 }
 
-static void close_trace(struct guard *g)
+/* The trace's last counters and END; -errno when the trace is not whole
+ * (a write failed at any time, or closing it did). */
+static int close_trace(struct guard *g)
 {
+	struct trace_writer_stats st;
 	int err;
 
 	if (!g->w)
-		return;
+		return 0;
+	trace_writer_stats(g->w, &st);
 	trace_writer_kv_begin(g->w, GT_REC_COUNTERS, mono_ns());
 	trace_writer_kv_u64(g->w, "events", g->denials);
 	trace_writer_kv_u64(g->w, "lost_driver", guard_bpf_lost(g->bpf));
+	trace_writer_kv_u64(g->w, "records_lost", st.records_lost);
 	trace_writer_kv_end(g->w);
 	trace_writer_kv_begin(g->w, GT_REC_END, mono_ns());
 	trace_writer_kv_str(g->w, "reason", stop_signal ? strsignal(stop_signal) : "end");
 	trace_writer_kv_end(g->w);
-	if ((err = trace_writer_close(g->w)))
-		cmd_err("writing %s: %s", g->out, strerror(-err));
+	trace_writer_stats(g->w, &st);
+	err = trace_writer_close(g->w);
 	g->w = NULL;
+	if (err) {
+		cmd_err("writing %s: %s", g->out, strerror(-err));
+		return err;
+	}
+	if (st.records_lost) {
+		cmd_err("writing %s: %llu records not written (%s)", g->out,
+			(unsigned long long)st.records_lost, strerror(-st.last_error));
+		return -EIO;
+	}
+	return 0;
 }
 
 /* ---- command ----------------------------------------------------------- */
@@ -678,10 +693,12 @@ out:
 	for (size_t i = 0; i < g->ndevs && g->bpf; i++)
 		unpin(&g->devs[i]);
 	if (g->bpf)
-		fprintf(news(g), "gputrace guard: ended (%s): %llu %s; driver_override restored\n",
+		fprintf(news(g), "gputrace guard: ended (%s): %llu %s%s; driver_override restored\n",
 			stop_signal ? strsignal(stop_signal) : "error", (unsigned long long)g->denials,
-			g->dry_run ? "writes would have been denied" : "writes denied");
-	close_trace(g);
+			g->dry_run ? "writes would have been denied" : "writes denied",
+			g->bpf && guard_bpf_lost(g->bpf) ? ", some not seen (its ring buffer was full)" : "");
+	if (close_trace(g) && ret == EXIT_OK)
+		ret = EXIT_ERROR;	/* the trace asked for is not whole */
 	guard_bpf_stop(g->bpf);
 	free(g);
 	return ret;
