@@ -700,6 +700,13 @@ static void episodes(const struct model *m, struct custody *c)
 			on_host = false;
 			out = true;
 		}
+		if (!out && !on_host && t->kind == M_BIND && !driver_is_stub(t->driver)) {
+			/* given back to a host driver after a landing on a stub:
+			 * its next move off it is one more, not left unseen */
+			on_host = true;
+			strlcpy0(host, t->driver, sizeof(host));
+			continue;
+		}
 		if (!out)
 			continue;
 		if (t->kind == M_REMOVE)

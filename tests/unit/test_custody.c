@@ -759,6 +759,40 @@ static void test_late_uevents_of_many_devices(void **state)
 	report_free(&rep);
 }
 
+/* A watchdog rebinds the returned GPU to vfio-pci; the admin gives it back
+ * to nouveau; the watchdog takes it again. Both rebinds are moves off the
+ * host driver (the second went unseen: after the first landing on the
+ * stub, the return to nouveau was not taken for one). */
+static void test_rebind_after_manual_return_is_seen(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	struct gt_task admin = tb_task(7000, "bash", 6999, "sshd", 1, "systemd", 0);
+	const struct custody *c;
+	struct report rep;
+	struct run r;
+	int rebinds = 0;
+
+	proxmox_vm_runs(&r, "fentry", "twice.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
+		 "vfio-pci");
+	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	tb_write(&r.b, 90000, &admin, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "\n");
+	move(&r, 90100, &admin, GPU, "vfio-pci", "nouveau");
+	tb_write(&r.b, 120000, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
+		 "vfio-pci");
+	reprobe_to_vfio(&r, 120010, &watchdog, GPU, "nouveau");
+	assert_int_equal(build(&r, "111", &rep), 0);
+	c = custody_of(&rep, "111", GPU);
+	assert_int_equal(c->n_moves, 2);
+	assert_int_equal(c->n_episodes, 2);
+	assert_string_equal(c->episodes[1].host, "nouveau");
+	for (size_t i = 0; i < rep.f.n; i++)
+		rebinds += rep.f.v[i].kind == F_REBIND_AFTER_RETURN && !strcmp(rep.f.v[i].device, GPU);
+	assert_int_equal(rebinds, 2);
+	report_free(&rep);
+}
+
 /* The seed's second half: the hook's bind succeeds, the driver then logs
  * an error and gives up: "returned" is not "usable". The kernel's line is
  * the evidence, beside the writes in the timeline. */
@@ -1275,6 +1309,7 @@ int main(void)
 		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
+		cmocka_unit_test(test_rebind_after_manual_return_is_seen),
 		cmocka_unit_test(test_late_uevents_of_many_devices),
 		cmocka_unit_test(test_monitor_from_the_start_snapshot),
 		cmocka_unit_test(test_unit_monitor_from_the_start_snapshot),
