@@ -258,10 +258,11 @@ static void panel_heading(FILE *out, const struct svg_panel *p, const char *what
 	fprintf(out, " <span class=\"meta\">%s – %s (%.3f s)</span></h2>\n", a, b, (p->t1 - p->t0) / 1e9);
 }
 
-/* A panel for each move off the host driver long after its stop settled. */
-static int late_moves(const struct svg_page *pg, const struct custody *c, int index)
+/* A panel for each move off the host driver long after its stop settled;
+ * past PANELS_MAX, counted in *UNSHOWN. */
+static int late_moves(const struct svg_page *pg, const struct custody *c, int index, int *unshown)
 {
-	for (int e = 0; e < c->n_episodes && index < PANELS_MAX; e++) {
+	for (int e = 0; e < c->n_episodes; e++) {
 		const struct c_episode *ep = &c->episodes[e];
 		uint64_t end = ep->land ? ep->land->ts_ns : ep->leave->ts_ns;
 		struct svg_panel p = { .index = index, .vm = c->vm };
@@ -269,6 +270,10 @@ static int late_moves(const struct svg_page *pg, const struct custody *c, int in
 
 		if (ep->leave->ts_ns <= c->settle_ns + LATE_MOVE_NS)
 			continue;
+		if (index >= PANELS_MAX) {
+			(*unshown)++;
+			continue;
+		}
 		p.t0 = ep->leave->ts_ns - 1000000000ull;
 		p.t1 = end + 1000000000ull;
 		vm_lanes(pg, c->vm, &p);
@@ -283,7 +288,7 @@ static int late_moves(const struct svg_page *pg, const struct custody *c, int in
 }
 
 /* VM's stop zoomed, then its late moves; returns the next panel index. */
-static int stop_panels(const struct svg_page *pg, const struct m_vm *vm, int index)
+static int stop_panels(const struct svg_page *pg, const struct m_vm *vm, int index, int *unshown_moves)
 {
 	const struct report *r = pg->r;
 	struct svg_panel p = { .index = index, .vm = vm };
@@ -299,7 +304,7 @@ static int stop_panels(const struct svg_page *pg, const struct m_vm *vm, int ind
 	index++;
 	for (size_t c = 0; c < r->c.n; c++)
 		if (r->c.v[c].vm == vm)
-			index = late_moves(pg, &r->c.v[c], index);
+			index = late_moves(pg, &r->c.v[c], index, unshown_moves);
 	return index;
 }
 
@@ -308,7 +313,7 @@ static void panels(const struct svg_page *pg)
 	const struct report *r = pg->r;
 	const struct model *m = &r->m;
 	struct svg_panel all = { .index = 0, .t0 = m->first_ns, .t1 = m->last_ns };
-	int index = 1, unshown = 0;
+	int index = 1, unshown = 0, unshown_moves = 0;
 
 	if (r->phase) {		/* --phase: its window only */
 		all.t0 = r->phase->start_ns > all.t0 ? r->phase->start_ns : all.t0;
@@ -334,11 +339,15 @@ static void panels(const struct svg_page *pg)
 			unshown++;
 			continue;
 		}
-		index = stop_panels(pg, vm, index);
+		index = stop_panels(pg, vm, index, &unshown_moves);
 	}
 	if (unshown)
 		fprintf(pg->out, "<p>%d more VM stop%s not zoomed: narrow the page with --vm or --phase.</p>\n",
 			unshown, unshown == 1 ? "" : "s");
+	if (unshown_moves)
+		fprintf(pg->out, "<p>%d more late move%s off the host driver not zoomed: narrow the page "
+			"with --vm, --device or --phase (the findings below cover all).</p>\n", unshown_moves,
+			unshown_moves == 1 ? "" : "s");
 }
 
 static void culprit(FILE *out, const struct finding *f)

@@ -1426,6 +1426,56 @@ static void test_html_more_devices_than_lanes(void **state)
 	free(buf);
 }
 
+/* More late moves than the page zooms (24 panels): the page says how many
+ * were left out. Four functions of VM 111, each moved eight times long
+ * after the stop. */
+static void test_html_more_late_moves_than_panels(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+	struct gt_task w = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const char *traces[1];
+	char *buf = NULL, err[256], bdf[16];
+	struct report rep;
+	size_t len = 0;
+	struct run r;
+	FILE *fp;
+
+	tb_open(&r.b, dir, "late-moves.gtrace", "fentry");
+	r.uevents = false;
+	for (int f = 0; f < 4; f++) {
+		snprintf(bdf, sizeof(bdf), "0000:0a:00.%d", f);
+		tb_pci(&r.b, bdf, "10de", "1b80", "nouveau");
+	}
+	tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0 "
+		"-device vfio-pci,host=0000:0a:00.1 -device vfio-pci,host=0000:0a:00.2 "
+		"-device vfio-pci,host=0000:0a:00.3");
+	tb_exit(&r.b, 60000, &kvm, 0);
+	for (int f = 0; f < 4; f++) {
+		snprintf(bdf, sizeof(bdf), "0000:0a:00.%d", f);
+		move(&r, 61000 + f * 10, &qm, bdf, NULL, "nouveau");
+	}
+	for (int k = 0; k < 8; k++)
+		for (int f = 0; f < 4; f++) {
+			double ms = 200000 + k * 20000 + f * 100;
+
+			snprintf(bdf, sizeof(bdf), "0000:0a:00.%d", f);
+			move(&r, ms, &w, bdf, "nouveau", "vfio-pci");
+			move(&r, ms + 5000, &w, bdf, "vfio-pci", "nouveau");
+		}
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "111" }, err,
+				      sizeof(err)), 0);
+	fp = open_memstream(&buf, &len);
+	report_render_html(fp, &rep);
+	fclose(fp);
+	report_free(&rep);
+	assert_non_null(strstr(buf, "more late moves off the host driver not zoomed"));
+	free(buf);
+}
+
 /* libvirt clears driver_override with a lone newline: the text report
  * shows it as "\n", once escaped, as dump does; a control byte in a value
  * is escaped once and the value is not cut short by its escapes. */
@@ -1553,6 +1603,7 @@ int main(void)
 		cmocka_unit_test(test_hook_failed),
 		cmocka_unit_test(test_probe_failed),
 		cmocka_unit_test(test_html_more_devices_than_lanes),
+		cmocka_unit_test(test_html_more_late_moves_than_panels),
 		cmocka_unit_test(test_libvirt_hook_then_reattach_is_clean),
 		cmocka_unit_test(test_systemd_unit_hook),
 		cmocka_unit_test(test_overlapping_writes_newest_is_the_cause),
