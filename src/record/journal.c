@@ -141,6 +141,7 @@ static int sd_load(char *why, size_t size)
 struct journal {
 	sd_journal *j;
 	int fd;
+	bool read_failed;	/* said once */
 };
 
 /* sd_journal_open() succeeds on a host without journald, with nothing to
@@ -188,6 +189,11 @@ struct journal *journal_open(const char *dir, char *why, size_t size)
 	sd.sd_journal_seek_tail(j->j);
 	sd.sd_journal_previous(j->j);
 	j->fd = sd.sd_journal_get_fd(j->j);
+	/* without it (no inotify instance left: a host of many containers)
+	 * the files journald starts after a rotation are never opened */
+	if (j->fd < 0)
+		gt_warn("journal: cannot watch it (%s): entries written after journald's next "
+			"rotation may be missing", strerror(-j->fd));
 	return j;
 }
 
@@ -315,7 +321,12 @@ int journal_drain(struct journal *j, struct trace_writer *w, const struct journa
 		trace_writer_kv_end(w);
 		n++;
 	}
-	return ret < 0 ? ret : n;
+	if (ret < 0 && !j->read_failed) {
+		j->read_failed = true;
+		gt_warn("journal: reading it failed (%s): entries may be missing from now on",
+			strerror(-ret));
+	}
+	return n;	/* what was written, error or not */
 }
 
 /* Every backend reads the journal alike, through libsystemd. */

@@ -49,7 +49,8 @@ int journal_fd(struct journal *j);
 /* Writes a GT_REC_JOURNAL record for each new entry of a process or unit
  * in W. BOOT_ID is this boot's (entries of this boot carry CLOCK_MONOTONIC
  * times); CLOCK converts the others' wall-clock times. Returns the number
- * of records, or -errno. *SEEN counts entries read. */
+ * of records written (a read error is said once on stderr; what was
+ * written before it counts). *SEEN counts entries read. */
 int journal_drain(struct journal *j, struct trace_writer *w, const struct journal_who *who,
 		  const char *boot_id, const struct trace_clock *clock, uint64_t *seen,
 		  void (*show)(void *ctx, uint16_t type), void *ctx);
