@@ -180,6 +180,10 @@ int cmd_record(int argc, char **argv)
 		case 'J':
 			o.journal_off = !strcmp(optarg, "off");
 			o.journal_dir = strcmp(optarg, "on") && !o.journal_off ? optarg : NULL;
+			/* a word that is neither is no directory ("yes", "true") */
+			if (o.journal_dir && !strchr(o.journal_dir, '/'))
+				return cmd_usage_err("--read-journal wants on, off or a directory of journal "
+						     "files (a path, like /var/log/journal), not '%s'", optarg);
 			break;
 		case 'P': o.pm_hooks = true; break;
 		case 'S':

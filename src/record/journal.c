@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,21 +145,32 @@ struct journal {
 	bool read_failed;	/* said once */
 };
 
+static bool any_match(const char *pattern)
+{
+	glob_t g;
+	bool found = glob(pattern, GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0;
+
+	globfree(&g);
+	return found;
+}
+
 /* sd_journal_open() succeeds on a host without journald, with nothing to
  * read ever: tell that apart. */
 static bool system_journal_exists(void)
 {
-	static const char *const pats[] = { "/run/log/journal/*/*.journal*",
-					    "/var/log/journal/*/*.journal*", NULL };
-	bool found = false;
+	return any_match("/run/log/journal/*/*.journal*") ||
+	       any_match("/var/log/journal/*/*.journal*");
+}
 
-	for (int i = 0; pats[i] && !found; i++) {
-		glob_t g;
+/* The same for --read-journal DIR: journal files in it, or in the machine
+ * directories below it, as journald lays them out. */
+static bool dir_has_journal(const char *dir)
+{
+	char pat[PATH_MAX];
 
-		found = glob(pats[i], GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0;
-		globfree(&g);
-	}
-	return found;
+	if (snprintf(pat, sizeof(pat), "%s/*.journal*", dir) < (int)sizeof(pat) && any_match(pat))
+		return true;
+	return snprintf(pat, sizeof(pat), "%s/*/*.journal*", dir) < (int)sizeof(pat) && any_match(pat);
 }
 
 struct journal *journal_open(const char *dir, char *why, size_t size)
@@ -171,6 +183,10 @@ struct journal *journal_open(const char *dir, char *why, size_t size)
 	if (!dir && !system_journal_exists()) {
 		snprintf(why, size, "no journal files in /run/log/journal or /var/log/journal "
 			 "(no systemd-journald on this host)");
+		return NULL;
+	}
+	if (dir && !dir_has_journal(dir)) {
+		snprintf(why, size, "no journal files in %s (nor in a directory below it)", dir);
 		return NULL;
 	}
 	if (!(j = calloc(1, sizeof(*j)))) {

@@ -54,6 +54,9 @@ t_cli_options() {
 	cli_bad "an empty value is a missing one" \
 		"gputrace: check: option '--kernel-release' needs a value, not an empty one; try 'gputrace check --help'" \
 		check --kernel-release ''
+	cli_bad "--read-journal takes on, off or a path, not any word" \
+		"gputrace: record: --read-journal wants on, off or a directory of journal files (a path, like /var/log/journal), not 'yes'; try 'gputrace record --help'" \
+		record --read-journal yes
 	cli_bad "--explain and --device naming two devices are refused" \
 		"gputrace: report: --explain 0a:00.0 and --device 0a:00.1 name two devices: give one; try 'gputrace report --help'" \
 		report --device 0a:00.1 --explain 0a:00.0 "$CLI_TRACE"

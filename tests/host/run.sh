@@ -288,6 +288,15 @@ t_record_journal() {
 		"all(.[]; .type!=\"journal\" or (.msg==\"hook: GPU reattached, success\"))"
 	t_check "journal: dump shows it" grep -q "journal .*hook: GPU reattached, success" "$trace.txt"
 	t_jq "journal: header names the directory" "$trace.json" ".[0].journal==\"$jdir\""
+	# a directory without journal files is no journal: said, not a
+	# recording that claims one and holds no entry
+	mkdir -p "$work/no-journal"
+	trace=$work/journal-empty.gtrace
+	start_recorder "$trace" --read-journal "$work/no-journal" &&
+		stop_recorder
+	"$GT" dump --json "$trace" > "$trace.json"
+	t_jq "journal: a directory without journal files is said" "$trace.json" \
+		".[0].journal==\"none\" and (.[0].journal_reason | test(\"no journal files in\"))"
 }
 
 # The kernel types cut from vmlinux BTF once per boot (src/record/core_btf.c):
