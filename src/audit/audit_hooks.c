@@ -130,6 +130,14 @@ static void pve_hostpci(struct audit *a, struct pve_vm *vm, const struct conf_li
 		}
 		return;
 	}
+	if (d.cut) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s line %d: the mapping pools more than %d functions for "
+			 "this node; the rules see the first %d", vm->conf, l->lineno, PVE_PCI_DEVS_MAX,
+			 PVE_PCI_DEVS_MAX);
+		audit_skip(a, "hook-partial-slot", why);
+	}
 	if (array_reserve((void **)&vm->devs, &vm->cap, vm->ndevs + d.n, sizeof(*vm->devs)))
 		return;
 	memcpy(vm->devs + vm->ndevs, d.bdf, d.n * sizeof(d.bdf[0]));
@@ -232,11 +240,11 @@ static void libvirt_hook_rules(struct audit *a, const char *path)
 {
 	char domain[256] = "", op[64] = "", via[PATH_MAX + 64];
 	struct hook_ctx c = { .libvirt = true, .via = via };
-	const char *below = path + strlen(LIBVIRT_HOOK_D "/");
+	bool in_d = !strncmp(path, LIBVIRT_HOOK_D "/", strlen(LIBVIRT_HOOK_D "/"));
 
-	if (!strncmp(path, LIBVIRT_HOOK_D "/", strlen(LIBVIRT_HOOK_D "/")) && !strchr(below, '/')) {
+	if (in_d && !strchr(path + strlen(LIBVIRT_HOOK_D "/"), '/')) {
 		snprintf(via, sizeof(via), "libvirt hook %s (libvirt runs it for every domain)", path);
-	} else if (!strncmp(path, LIBVIRT_HOOK_D "/", strlen(LIBVIRT_HOOK_D "/"))) {
+	} else if (in_d) {
 		const char *d = path + strlen(LIBVIRT_HOOK_D "/"), *o = d + strcspn(d, "/");
 
 		snprintf(domain, sizeof(domain), "%.*s", (int)strcspn(d, "/"), d);

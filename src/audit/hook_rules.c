@@ -192,7 +192,7 @@ static bool domain_managed(struct audit *a, const char *domain, const char *bdf)
 
 	if (!domain)
 		n = root_list(a->root, "/etc/libvirt/qemu", &names);
-	if (n < 0)	/* the domains are not known: neither is whether one is managed */
+	if (n < 0 && n != -ENOMEM)	/* the domains are not known: nor whether one is managed */
 		audit_dir_unlisted(&(struct audit_dir_rule){ a, "hook-reattach-managed" },
 				   "/etc/libvirt/qemu", n);
 	for (int i = 0; i < n && !yes; i++) {

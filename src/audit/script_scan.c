@@ -557,7 +557,8 @@ static int brace_delta(const char *t, bool *opened)
 			p++;
 		} else if (*p == '#' && (p == t || p[-1] == ' ' || p[-1] == '\t')) {
 			break;
-		} else if (*p == '{' && word_start && (!p[1] || p[1] == ' ' || p[1] == '\t')) {
+		} else if (*p == '{' && (word_start || p[-1] == ')') &&	/* "name(){" */
+			   (!p[1] || p[1] == ' ' || p[1] == '\t')) {
 			delta++;
 			*opened = true;
 		} else if (*p == '}' && word_start && (!p[1] || strchr(" \t;&|)<>#", p[1]))) {
@@ -589,17 +590,17 @@ static int scan_level(const char *root, const char *path, int level, struct scri
 	/* absent or not a file: nothing runs there; unreadable: not known */
 	if (n < 0 && n != -ENOENT && n != -EINVAL && n != -ENOTDIR && !s->cut[0])
 		snprintf(s->cut, sizeof(s->cut), "%s: %s", path, strerror((int)-n));
+	/* Text only: an ELF binary (driverctl, bash, sshd) says nothing here. */
+	if (n <= 0 || memchr(buf, '\0', n < SCRIPT_MAX ? n : SCRIPT_MAX)) {
+		free(buf);
+		return 0;
+	}
 	if (n >= SCRIPT_MAX) {	/* a file of MAX bytes or more reads as MAX */
 		if (!s->cut[0])
 			snprintf(s->cut, sizeof(s->cut), "%s: only its first %d KiB read", path,
 				 SCRIPT_MAX / 1024);
 		n = SCRIPT_MAX;
 		buf[n] = '\0';
-	}
-	/* Text only: an ELF binary (driverctl, bash) says nothing here. */
-	if (n <= 0 || memchr(buf, '\0', n)) {
-		free(buf);
-		return 0;
 	}
 	f.path = (char *)path;
 	err = conf_split(&f, buf);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_opts.h"
@@ -110,6 +111,13 @@ static int parse_group(const char *arg, gid_t *gid)
 	return -1;
 }
 
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -181,7 +189,7 @@ int cmd_record(int argc, char **argv)
 			o.journal_off = !strcmp(optarg, "off");
 			o.journal_dir = strcmp(optarg, "on") && !o.journal_off ? optarg : NULL;
 			/* a word that is neither is no directory ("yes", "true") */
-			if (o.journal_dir && !strchr(o.journal_dir, '/'))
+			if (o.journal_dir && !strchr(o.journal_dir, '/') && !is_dir(o.journal_dir))
 				return cmd_usage_err("--read-journal wants on, off or a directory of journal "
 						     "files (a path, like /var/log/journal), not '%s'", optarg);
 			break;

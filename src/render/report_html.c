@@ -424,7 +424,9 @@ static uint64_t *key_times(const struct report *r, size_t *n)
 	for (size_t i = 0; i < m->n_vms; i++)
 		k[(*n)++] = m->vms[i].start_ns, k[(*n)++] = m->vms[i].stop_ns;
 	for (size_t i = 0; i < m->n_hooks; i++)
-		k[(*n)++] = m->hooks[i].start_ns, k[(*n)++] = m->hooks[i].end_ns;
+		/* a monitor from before the trace is shown where the trace begins */
+		k[(*n)++] = m->hooks[i].start_ns ? m->hooks[i].start_ns : m->first_ns,
+		k[(*n)++] = m->hooks[i].end_ns;
 	for (size_t i = 0; i < r->f.n; i++)
 		k[(*n)++] = r->f.v[i].ts_ns;
 	if (*n)

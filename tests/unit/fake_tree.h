@@ -61,6 +61,19 @@ static inline void tree_put_mode(struct tree *t, const char *rel, const char *te
 	assert_int_equal(chmod(t->path, mode), 0);
 }
 
+/* ROOT+REL with LEN bytes of DATA (NULs too), executable. */
+static inline void tree_put_len(struct tree *t, const char *rel, const void *data, size_t len)
+{
+	FILE *fp;
+
+	tree_parent(t, rel);
+	fp = fopen(tree_at(t, rel), "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(t->path, 0755), 0);
+}
+
 static inline void tree_put(struct tree *t, const char *rel, const char *text)
 {
 	tree_put_mode(t, rel, text, 0644);

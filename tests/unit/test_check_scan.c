@@ -228,10 +228,13 @@ static void test_script_scan_function_ends(void **state)
 		      "never() {\n"
 		      "\techo vfio-pci > /sys/bus/pci/devices/0000:0a:00.0/driver_override\n"
 		      "}  # end\n"
+		      "tight(){\n\t:\n}\n"
+		      "tight_one(){ :; }\n"
+		      "echo 0000:0a:00.1 > /sys/bus/pci/drivers/snd_hda_intel/bind\n"
 		      "[ \"$2\" = post-stop ] && return_gpu && rescan_all\n", 0755);
 	assert_int_equal(script_scan_file(t->root, "/etc/ends.sh", &s), 0);
 	assert_int_equal(hits(&s, ACT_OVERRIDE_CLEAR), 1);
-	assert_int_equal(hits(&s, ACT_BIND_HOST), 1);
+	assert_int_equal(hits(&s, ACT_BIND_HOST), 2);	/* amdgpu's, and the top level's after "f(){" */
 	assert_int_equal(hits(&s, ACT_RESCAN), 1);	/* on its body's closing line */
 	assert_int_equal(hits(&s, ACT_OVERRIDE_SET), 0);	/* never: not called */
 	script_scan_free(&s);
@@ -268,6 +271,15 @@ static void test_script_scan_says_its_cuts(void **state)
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(script_scan_file(t->root, "/etc/many.sh", &s), 0);
 	assert_non_null(strstr(s.cut, "more than 32 files sourced or called"));
+	script_scan_free(&s);
+
+	/* a binary of any size is no script: nothing said */
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "\177ELF\0", 5);
+	tree_put_len(t, "/usr/sbin/bigd", big, sizeof(big));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(script_scan_command(t->root, "/x.service", 1, "/usr/sbin/bigd -f", &s), 0);
+	assert_string_equal(s.cut, "");
 	script_scan_free(&s);
 
 	memset(&s, 0, sizeof(s));
