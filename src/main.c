@@ -59,9 +59,9 @@ static int output_checked(const char *name, int ret)
 {
 	if (!strcmp(name, "record") || !strcmp(name, "guard"))
 		return ret;
-	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		/* a write that failed earlier left only the error flag */
+		/* errno is the failed write's: nothing that sets it runs after
+		 * a command's output (a JSON writer flushes as it closes) */
 		gt_err("%s: writing the output: %s", name, strerror(errno ? errno : EIO));
 		return EXIT_ERROR;
 	}
