@@ -40,23 +40,28 @@ int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 }
 
 /* The children P leaves behind: its exit event fires before they are
- * reparented (exit_notify comes later in do_exit). Most processes have
- * none, and then this is one load and one compare. */
-static __always_inline __u32 gt_orphans(struct task_struct *p, __u32 *out)
+ * reparented (exit_notify comes later in do_exit). The first
+ * GT_ORPHANS_MAX are named; the walk goes on to count the others (up to
+ * GT_CHILDREN_SEEN_MAX), so the report knows when a child is not tied to
+ * its parent. Most processes have none, and then this is one load and one
+ * compare. */
+static __always_inline __u32 gt_orphans(struct task_struct *p, __u32 *out, __u16 *seen)
 {
 	struct list_head *head = &p->children, *pos = BPF_CORE_READ(p, children.next);
-	__u32 n = 0;
+	__u32 i;
 
-	for (int i = 0; i < GT_ORPHANS_MAX; i++) {
+	for (i = 0; i < GT_CHILDREN_SEEN_MAX; i++) {
 		struct task_struct *c;
 
 		if (!pos || pos == head)
 			break;
 		c = (void *)pos - bpf_core_field_offset(struct task_struct, sibling);
-		out[n++] = BPF_CORE_READ(c, tgid);
+		if (i < GT_ORPHANS_MAX)
+			out[i] = BPF_CORE_READ(c, tgid);
 		pos = BPF_CORE_READ(c, sibling.next);
 	}
-	return n;
+	*seen = i;
+	return i < GT_ORPHANS_MAX ? i : GT_ORPHANS_MAX;
 }
 
 SEC("raw_tp/sched_process_exit")
@@ -74,7 +79,7 @@ int BPF_PROG(gt_exit, struct task_struct *p)
 		return 0;
 	ev = &s->exit;
 	ev->exit_code = BPF_CORE_READ(p, exit_code);
-	ev->n_orphans = gt_orphans(p, ev->orphans);
+	ev->n_orphans = gt_orphans(p, ev->orphans, &ev->n_children);
 	size = offsetof(struct gt_exit_event, orphans) + ev->n_orphans * sizeof(__u32);
 	if (size > sizeof(*ev))
 		return 0;

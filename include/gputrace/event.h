@@ -125,17 +125,23 @@ struct gt_exec_event {
 	char args[GT_ARGS_MAX];	/* only args_len bytes are emitted and stored */
 };
 
-#define GT_ORPHANS_MAX	8
+#define GT_ORPHANS_MAX	32	/* 8 before format 1.2 */
+#define GT_CHILDREN_SEEN_MAX	256	/* the walk's bound: n_children stops there */
 
 /* A process's end. Its children still alive at that moment are about to be
  * reparented (to init or a subreaper): their pids are kept, so a hook's
  * background child that acts later is still known as the hook's. Only
  * n_orphans entries are emitted (hdr.size says so); traces from before
- * orphans had 0 here. */
+ * orphans had 0 here. n_children counts the children seen, up to
+ * GT_CHILDREN_SEEN_MAX: more than n_orphans says some were left unnamed
+ * (0 in traces before format 1.2, where the two were one __u32 n_orphans
+ * of at most 8: an older reader takes them as one number and clamps it to
+ * the entries present). */
 struct gt_exit_event {
 	struct gt_event_header hdr;
 	__s32 exit_code;	/* wait(2) status: (code << 8) | signal */
-	__u32 n_orphans;
+	__u16 n_orphans;
+	__u16 n_children;
 	__u32 orphans[GT_ORPHANS_MAX];	/* tgids of the children left behind */
 };
 

@@ -18,7 +18,7 @@
 
 #define GT_FILE_MAGIC		"GPUTRACE"	/* 8 bytes, no NUL */
 #define GT_FORMAT_MAJOR		1	/* readers refuse a newer major */
-#define GT_FORMAT_MINOR		1	/* minor bumps only add records/fields */
+#define GT_FORMAT_MINOR		2	/* minor bumps only add records/fields */
 #define GT_CHUNK_MAGIC		0x4b435447u	/* "GTCK" little-endian */
 #define GT_CHUNK_MAX		(1u << 20)	/* uncompressed bytes per chunk, at most */
 

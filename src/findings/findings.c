@@ -1073,6 +1073,26 @@ static void argv_cuts(const struct model *m, const char *vmf, struct findings *f
 		 "ID, virsh dumpxml NAME); 'gputrace report --device BDF' follows each of them");
 }
 
+/* A process that ended leaving more children than its exit names: a
+ * later action by one of the others is tied to it (its hook, its VM) only
+ * by inference from a fork's name, or not at all. One finding, naming the
+ * first such exit. */
+static void unnamed_orphans(const struct model *m, struct findings *fs)
+{
+	const struct m_unnamed_orphans *u = &m->unnamed_orphans;
+	struct finding *f;
+
+	if (!u->n_exits || !(f = add(fs, F_LIMIT, SEV_INFO)))
+		return;
+	f->ts_ns = u->ts_ns;
+	evidence(f, u->rec_id);
+	snprintf(f->summary, sizeof(f->summary), "%s[%u] ended leaving %s%u children alive; its exit "
+		 "record names the first %d%s", u->comm, u->pid, u->at_least ? "at least " : "",
+		 u->children, GT_ORPHANS_MAX, u->n_exits > 1 ? " (other exits too)" : "");
+	snprintf(f->mechanism, sizeof(f->mechanism), "an action by one of the others is tied "
+		 "to its parent (a hook, a VM) only by inference from its name, or not at all");
+}
+
 static void limits(const struct model *m, const char *vmf, struct findings *fs)
 {
 	struct finding *f;
@@ -1150,6 +1170,7 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 		snprintf(f->summary, sizeof(f->summary), "%s", m->read_error);
 	vms_cut(m, vmf, fs);
 	argv_cuts(m, vmf, fs);
+	unnamed_orphans(m, fs);
 	if (m->n_repeated && (f = add(fs, F_LIMIT, SEV_INFO)))
 		snprintf(f->summary, sizeof(f->summary), "%s%s: the same part of the same recording, "
 			 "read once", m->repeated, m->n_repeated > 1 ? ", and more files repeat others" : "");

@@ -397,6 +397,26 @@ static void preexisting_dynid(struct model *m, const char *driver, uint32_t vend
 	d->task = &no_task;
 }
 
+/* An exit that left children it does not name: they are tied to it only
+ * by inference later (a fork's name), so the report says so. The first
+ * such exit is kept to name. */
+static void note_unnamed_orphans(struct model *m, const struct trace_record *rec,
+				 const struct gt_exit_event *e)
+{
+	struct m_unnamed_orphans *u = &m->unnamed_orphans;
+	bool at_least;
+	unsigned n = exit_unnamed_children(e, &at_least);
+
+	if (!n || u->n_exits++)
+		return;
+	u->ts_ns = e->hdr.ts_ns;
+	u->rec_id = rec->id;
+	u->pid = e->hdr.task.pid;
+	strlcpy0(u->comm, e->hdr.task.comm, sizeof(u->comm));
+	u->children = e->n_children;
+	u->at_least = at_least;
+}
+
 static void load_event(struct model *m, const struct trace_record *rec)
 {
 	union gt_event_any ev;
@@ -447,6 +467,7 @@ static void load_event(struct model *m, const struct trace_record *rec)
 			o->pid = ev.exit.orphans[i];
 			o->parent = t->pid;
 		}
+		note_unnamed_orphans(m, rec, &ev.exit);
 
 		if (p && !p->exit_ns) {
 			p->exit_ns = ev.hdr.ts_ns;

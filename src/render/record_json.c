@@ -78,6 +78,8 @@ static void json_task(struct json_writer *w, const struct gt_task *t)
 static void json_event_body(struct json_writer *w, int kind, const union gt_event_any *ev)
 {
 	char buf[512], hex[16];
+	unsigned unnamed;
+	bool at_least;
 
 	switch (kind) {
 	case GT_EV_SYSFS_WRITE:
@@ -136,6 +138,10 @@ static void json_event_body(struct json_writer *w, int kind, const union gt_even
 		for (__u32 i = 0; i < ev->exit.n_orphans && i < GT_ORPHANS_MAX; i++)
 			json_u64(w, ev->exit.orphans[i]);
 		json_array_end(w);
+		if ((unnamed = exit_unnamed_children(&ev->exit, &at_least))) {
+			json_kv_u64(w, "orphans_unnamed", unnamed);
+			json_kv_bool(w, "orphans_unnamed_at_least", at_least);
+		}
 		break;
 	case GT_EV_GUARD:
 		json_kv_str(w, "action", guard_action_name(ev->guard.action));

@@ -94,6 +94,8 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 	int kind = event_decode(rec->data, rec->len, &ev);
 	const struct gt_task *t = &ev.hdr.task;
 	char path[512], val[GT_DATA_MAX * 4 + 1], st[64];
+	unsigned unnamed;
+	bool at_least;
 
 	if (kind < 0)
 		return;
@@ -143,6 +145,8 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		fputs(st, out);
 		for (__u32 i = 0; i < ev.exit.n_orphans && i < GT_ORPHANS_MAX; i++)
 			fprintf(out, "%s%u", i ? " " : ", leaving children ", ev.exit.orphans[i]);
+		if ((unnamed = exit_unnamed_children(&ev.exit, &at_least)))
+			fprintf(out, " and %s%u more (not named)", at_least ? "at least " : "", unnamed);
 		break;
 	case GT_EV_RESET:
 	case GT_EV_POWER:

@@ -55,6 +55,12 @@ int event_decode(const void *data, size_t len, union gt_event_any *out)
 	return kind;
 }
 
+unsigned exit_unnamed_children(const struct gt_exit_event *e, bool *at_least)
+{
+	*at_least = e->n_children >= GT_CHILDREN_SEEN_MAX;
+	return e->n_children > e->n_orphans ? e->n_children - e->n_orphans : 0;
+}
+
 size_t event_kind_size(int kind)
 {
 	return kind > 0 && kind < GT_EV_KIND_MAX ? kind_size[kind] : 0;

@@ -21,6 +21,11 @@ size_t event_kind_size(int kind);
 
 const char *event_kind_name(int kind);
 
+/* The children an exit left without naming them (past GT_ORPHANS_MAX);
+ * *AT_LEAST says the count stopped at the walk's bound. 0 for traces from
+ * before format 1.2, which did not count them. */
+unsigned exit_unnamed_children(const struct gt_exit_event *e, bool *at_least);
+
 /* "/sys/bus/pci/drivers/vfio-pci/bind" from the leaf-first components. */
 void sysfs_write_path(const struct gt_sysfs_write *w, char *buf, size_t size);
 

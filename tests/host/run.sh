@@ -93,6 +93,7 @@ cat > "$work/bin/kvm" <<'W'
 sleep 0.3
 exit 3
 W
+cp /bin/sh "$work/bin/gt-parent"
 chmod +x "$work/bin/gt-writer" "$work/bin/kvm"
 
 t_record_sysfs() {
@@ -336,6 +337,13 @@ t_record_process() {
 	"$work/bin/kvm" -id 111 -name vm111 -m 1024 -device vfio-pci,host=0000:0a:00.0,id=hostpci0 &
 	kvm_pid=$!
 	wait $kvm_pid
+	# a process leaving more children alive than an exit names, one not
+	"$work/bin/gt-parent" -c 'for i in $(seq 40); do sleep 3 & done' &
+	crowd_pid=$!
+	wait $crowd_pid
+	"$work/bin/gt-parent" -c 'for i in 1 2 3; do sleep 3 & done' &
+	few_pid=$!
+	wait $few_pid
 	"$GT" mark problem-start > "$work/mark.out" 2>&1; mark_rc=$?
 	our_rec=$rec_pid
 	sleep 0.3
@@ -345,6 +353,12 @@ t_record_process() {
 		"any(.[]; .kind==\"exec\" and .task.pid==$kvm_pid and .task.comm==\"kvm\" and .argv[-8:]==[\"-id\",\"111\",\"-name\",\"vm111\",\"-m\",\"1024\",\"-device\",\"vfio-pci,host=0000:0a:00.0,id=hostpci0\"])"
 	t_jq "kvm exit recorded with status 3" "$trace.json" \
 		"any(.[]; .kind==\"exit\" and .task.pid==$kvm_pid and .exit==\"exited 3\")"
+	t_jq "an exit names its first 32 children and counts the 8 others" "$trace.json" \
+		"any(.[]; .kind==\"exit\" and .task.pid==$crowd_pid and (.orphans|length)==32 and .orphans_unnamed==8 and .orphans_unnamed_at_least==false)"
+	t_jq "an exit leaving 3 children names them" "$trace.json" \
+		"any(.[]; .kind==\"exit\" and .task.pid==$few_pid and (.orphans|length)==3 and (has(\"orphans_unnamed\")|not))"
+	t_check "the report says which exit left children unnamed" \
+		sh -c "'$GT' report '$trace' | grep -q 'INFO .*gt-parent\[$crowd_pid\] ended leaving 40 children alive; its exit record names the first 32'"
 	t_check "mark exits 0 and names the recording" \
 		sh -c "[ $mark_rc -eq 0 ] && grep -Eq 'marked .problem-start. in [0-9]+ recordings? \(pid.*[ ,]$our_rec[,)]' '$work/mark.out'"
 	t_jq "mark lands in the file with its label" "$trace.json" \

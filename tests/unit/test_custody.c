@@ -1004,6 +1004,60 @@ static void test_daemon_end_without_orphan_records(void **state)
 	report_free(&rep);
 }
 
+/* A finding among the report's whose summary holds TEXT, or NULL. */
+static const struct finding *find_text(const struct report *rep, enum f_kind k, const char *text)
+{
+	for (size_t i = 0; i < rep->f.n; i++)
+		if (rep->f.v[i].kind == k && strstr(rep->f.v[i].summary, text))
+			return &rep->f.v[i];
+	return NULL;
+}
+
+/* A clean stop whose hook leaves background children behind: when it
+ * leaves more than its exit can name, the report says so (INFO: a later
+ * action by one of the others is tied to the hook only by inference), and
+ * nothing more; when each is named, nothing. */
+static void test_hook_leaving_more_children_than_named(void **state)
+{
+	struct gt_task cleanup = tb_task(5100, "qm", 800, "qmeventd", 1, "systemd", 0);
+	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 1, "systemd", 0);
+	const unsigned children[] = { 40, 3 };
+	uint32_t kids[GT_ORPHANS_MAX];
+	char want[128];
+
+	for (unsigned i = 0; i < GT_ORPHANS_MAX; i++)
+		kids[i] = 6000 + i;
+	snprintf(want, sizeof(want), "gpu-reattach-ho[5120] ended leaving 40 children alive; its exit "
+		 "record names the first %d", GT_ORPHANS_MAX);
+	for (int k = 0; k < 2; k++) {
+		unsigned named = children[k] < GT_ORPHANS_MAX ? children[k] : GT_ORPHANS_MAX;
+		const struct finding *f;
+		struct report rep;
+		struct run r;
+
+		proxmox_vm_runs(&r, "fentry", k ? "named.gtrace" : "crowded.gtrace");
+		tb_exec(&r.b, 60100, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
+		tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+		move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
+		move(&r, 60400, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+		tb_exit_leaving(&r.b, 61000, &hook, 0, kids, named, children[k]);
+		tb_exit(&r.b, 61050, &cleanup, 0);
+		assert_int_equal(build(&r, "111", &rep), 0);
+		assert_int_equal(count_sev(&rep, SEV_WARN), 0);
+		assert_int_equal(rep.m.n_orphans, named);
+		f = find_text(&rep, F_LIMIT, "its exit record names");
+		if (k) {
+			assert_null(f);
+		} else {
+			assert_non_null(f);
+			assert_int_equal(f->severity, SEV_INFO);
+			assert_string_equal(f->summary, want);
+			assert_non_null(custody_of(&rep, "111", GPU)->ret);
+		}
+		report_free(&rep);
+	}
+}
+
 /* 5,000 distinct ids written to vfio-pci's new_id, every other one
  * removed again, and one id added twice (the table keeps one entry per
  * add): the dynamic id table the model keeps is the kernel's, whatever
@@ -1306,6 +1360,7 @@ int main(void)
 		cmocka_unit_test(test_device_state_by_phase),
 		cmocka_unit_test(test_daemonized_vms_keep_their_own_stop),
 		cmocka_unit_test(test_daemon_end_without_orphan_records),
+		cmocka_unit_test(test_hook_leaving_more_children_than_named),
 		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),

@@ -168,6 +168,47 @@ static void test_write_device(void **state)
 	}
 }
 
+/* Exits as each format wrote them: before 1.2 one __u32 count of at most 8
+ * named children; since, a __u16 of named ones (at most GT_ORPHANS_MAX) and
+ * a __u16 of all the children seen, up to the kernel walk's bound. */
+static void test_exit_children_named_and_unnamed(void **state)
+{
+	unsigned char old[offsetof(struct gt_exit_event, orphans) + 3 * sizeof(__u32)] = { 0 };
+	struct gt_exit_event e = { 0 };
+	uint32_t n_old = 3;
+	union gt_event_any ev;
+	bool at_least = true;
+
+	/* 1.1: n_orphans as a little-endian __u32 (the high half 0) */
+	((struct gt_event_header *)old)->kind = GT_EV_EXIT;
+	memcpy(old + offsetof(struct gt_exit_event, n_orphans), &n_old, sizeof(n_old));
+	assert_int_equal(event_decode(old, sizeof(old), &ev), GT_EV_EXIT);
+	assert_int_equal(ev.exit.n_orphans, 3);
+	assert_int_equal(exit_unnamed_children(&ev.exit, &at_least), 0);
+	assert_false(at_least);
+
+	/* 40 children, 32 named: 8 unnamed */
+	e.hdr.kind = GT_EV_EXIT;
+	e.n_orphans = GT_ORPHANS_MAX;
+	e.n_children = 40;
+	assert_int_equal(event_decode(&e, sizeof(e), &ev), GT_EV_EXIT);
+	assert_int_equal(exit_unnamed_children(&ev.exit, &at_least), 40 - GT_ORPHANS_MAX);
+	assert_false(at_least);
+	/* the walk's bound: "at least" */
+	e.n_children = GT_CHILDREN_SEEN_MAX;
+	assert_int_equal(event_decode(&e, sizeof(e), &ev), GT_EV_EXIT);
+	assert_int_equal(exit_unnamed_children(&ev.exit, &at_least), GT_CHILDREN_SEEN_MAX - GT_ORPHANS_MAX);
+	assert_true(at_least);
+	/* a count of named ones past what the record holds is cut to it, and
+	 * the unnamed ones grow by as many */
+	e.n_orphans = 30;
+	e.n_children = 30;
+	assert_int_equal(event_decode(&e, offsetof(struct gt_exit_event, orphans) + 10 * sizeof(__u32), &ev),
+			 GT_EV_EXIT);
+	assert_int_equal(ev.exit.n_orphans, 10);
+	assert_int_equal(exit_unnamed_children(&ev.exit, &at_least), 20);
+}
+
 static void test_exit_status_text(void **state)
 {
 	char buf[64];
@@ -190,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_too_short_and_unknown),
 		cmocka_unit_test(test_write_device),
 		cmocka_unit_test(test_exit_status_text),
+		cmocka_unit_test(test_exit_children_named_and_unnamed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

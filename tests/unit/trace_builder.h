@@ -145,18 +145,27 @@ static inline void tb_exit(struct tb *b, double ms, const struct gt_task *t, int
 	trace_writer_append(b->w, GT_REC_EVENT, &e, size);
 }
 
+/* An exit that leaves N_CHILDREN children alive, the first N_NAMED of them
+ * (at most GT_ORPHANS_MAX) named in ORPHANS, as the kernel side writes it. */
+static inline void tb_exit_leaving(struct tb *b, double ms, const struct gt_task *t, int code,
+				   const uint32_t *orphans, unsigned n_named, unsigned n_children)
+{
+	struct gt_exit_event e = { 0 };
+	size_t size = offsetof(struct gt_exit_event, orphans) + n_named * sizeof(e.orphans[0]);
+
+	tb_hdr(&e.hdr, GT_EV_EXIT, size, ms, t);
+	e.exit_code = code << 8;
+	e.n_orphans = n_named;
+	e.n_children = n_children;
+	memcpy(e.orphans, orphans, n_named * sizeof(e.orphans[0]));
+	trace_writer_append(b->w, GT_REC_EVENT, &e, size);
+}
+
 /* An exit that leaves child ORPHAN behind (reparented to init after it). */
 static inline void tb_exit_orphaning(struct tb *b, double ms, const struct gt_task *t, int code,
 				     uint32_t orphan)
 {
-	struct gt_exit_event e = { 0 };
-	size_t size = offsetof(struct gt_exit_event, orphans) + sizeof(e.orphans[0]);
-
-	tb_hdr(&e.hdr, GT_EV_EXIT, size, ms, t);
-	e.exit_code = code << 8;
-	e.n_orphans = 1;
-	e.orphans[0] = orphan;
-	trace_writer_append(b->w, GT_REC_EVENT, &e, size);
+	tb_exit_leaving(b, ms, t, code, &orphan, 1, 1);
 }
 
 /* A sysfs write as the kernel side records it; RET: bytes taken or -errno. */
