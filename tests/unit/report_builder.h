@@ -60,6 +60,41 @@ static inline void reprobe_to_vfio(struct run *r, double ms, const struct gt_tas
 		tb_drv(&r->b, ms + 10.5, t, GT_EV_BIND, bdf, "vfio-pci", 0);
 }
 
+/* The rogue's move every rebind test makes: TASK sets GPU's
+ * driver_override to vfio-pci (through the slot's path, as a tool that
+ * walks /sys/devices does), then the reprobe lands it there. */
+static inline void override_to_vfio(struct run *r, double ms, const struct gt_task *t)
+{
+	tb_write(&r->b, ms, t, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
+		 "vfio-pci");
+	reprobe_to_vfio(r, ms + 10, t, GPU, "nouveau");
+}
+
+/* A trace of the fentry backend with the GPU on nouveau and nothing else:
+ * what tests that build their own story start from. */
+static inline void open_with_gpu(struct run *r, const char *name)
+{
+	tb_open(&r->b, dir, name, "fentry");
+	r->uevents = false;
+	tb_pci(&r->b, GPU, "10de", "1b80", "nouveau");
+}
+
+/* QEMU started with -daemonize, VM ID holding BDF: KVM is exec'd and exits
+ * at once, leaving the VM in its child CHILD, named in the exit (0: an exit
+ * from before exits named their children). */
+static inline void daemonized_kvm(struct run *r, double ms, const struct gt_task *kvm, const char *id,
+				  const char *bdf, uint32_t child)
+{
+	char argv[160];
+
+	snprintf(argv, sizeof(argv), "/usr/bin/kvm -id %s -daemonize -device vfio-pci,host=%s", id, bdf);
+	tb_exec(&r->b, ms, kvm, argv);
+	if (child)
+		tb_exit_orphaning(&r->b, ms + 100, kvm, 0, child);
+	else
+		tb_exit(&r->b, ms + 100, kvm, 0);
+}
+
 /* A Proxmox VM 111 with the whole slot 0a:00 (hostpci0 without function),
  * started by qm (new_id, unbind, bind), stopped from inside the guest;
  * without AUDIO, qm moves the GPU function only. */

@@ -521,9 +521,7 @@ static void test_no_hook_advice_per_flavour(void **state)
 	assert_non_null(strstr(f->advice, "qmeventd"));
 	report_free(&rep);
 	/* libvirt, managed='no', no hook: libvirt returns nothing */
-	tb_open(&r.b, dir, "advice-lv.gtrace", "fentry");
-	r.uevents = false;
-	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	open_with_gpu(&r, "advice-lv.gtrace");
 	move(&r, 100, &lv, GPU, "nouveau", "vfio-pci");
 	tb_exec(&r.b, 300, &qemu, "/usr/bin/qemu-system-x86_64 -name guest=win10 "
 		"-device {\"driver\":\"vfio-pci\",\"host\":\"0000:0a:00.0\"}");
@@ -774,9 +772,7 @@ static void test_rebind_after_manual_return_is_seen(void **state)
 
 	proxmox_vm_runs(&r, "fentry", "twice.gtrace");
 	proxmox_hook(&r, 60100, "both", 0);
-	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
-		 "vfio-pci");
-	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	override_to_vfio(&r, 61740, &watchdog);
 	tb_write(&r.b, 90000, &admin, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "\n");
 	move(&r, 90100, &admin, GPU, "vfio-pci", "nouveau");
 	tb_write(&r.b, 120000, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
@@ -921,16 +917,12 @@ static void test_daemonized_vms_keep_their_own_stop(void **state)
 	struct report rep;
 	struct run r;
 
-	tb_open(&r.b, dir, "two-daemons.gtrace", "fentry");
-	r.uevents = false;
-	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	open_with_gpu(&r, "two-daemons.gtrace");
 	tb_pci(&r.b, "0000:0b:00.0", "10de", "1b81", "nouveau");
 	move(&r, 100, &qm, GPU, "nouveau", "vfio-pci");
-	tb_exec(&r.b, 200, &kvm1, "/usr/bin/kvm -id 111 -daemonize -device vfio-pci,host=0000:0a:00.0");
-	tb_exit_orphaning(&r.b, 300, &kvm1, 0, 4022);
+	daemonized_kvm(&r, 200, &kvm1, "111", "0000:0a:00.0", 4022);
 	move(&r, 400, &qm, "0000:0b:00.0", "nouveau", "vfio-pci");
-	tb_exec(&r.b, 500, &kvm2, "/usr/bin/kvm -id 112 -daemonize -device vfio-pci,host=0000:0b:00.0");
-	tb_exit_orphaning(&r.b, 600, &kvm2, 0, 5022);
+	daemonized_kvm(&r, 500, &kvm2, "112", "0000:0b:00.0", 5022);
 	tb_exit(&r.b, 60000, &child1, 0);
 	tb_exec(&r.b, 60100, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
 	move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
@@ -957,13 +949,10 @@ static void test_daemon_child_in_start_snapshot(void **state)
 	struct report rep;
 	struct run r;
 
-	tb_open(&r.b, dir, "snapshot-daemon.gtrace", "fentry");
-	r.uevents = false;
-	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	open_with_gpu(&r, "snapshot-daemon.gtrace");
 	tb_process(&r.b, 4022, 1, "kvm");
 	move(&r, 100, &qm, GPU, "nouveau", "vfio-pci");
-	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -daemonize -device vfio-pci,host=0000:0a:00.0");
-	tb_exit_orphaning(&r.b, 300, &kvm, 0, 4022);
+	daemonized_kvm(&r, 200, &kvm, "111", "0000:0a:00.0", 4022);
 	tb_exit(&r.b, 60000, &child, 0);
 	tb_exec(&r.b, 60100, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
 	move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
@@ -987,13 +976,10 @@ static void test_daemon_end_without_orphan_records(void **state)
 	struct report rep;
 	struct run r;
 
-	tb_open(&r.b, dir, "old-daemon.gtrace", "fentry");
-	r.uevents = false;
-	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	open_with_gpu(&r, "old-daemon.gtrace");
 	tb_exit(&r.b, 150, &early, 0);		/* before the VM started */
 	move(&r, 100, &qm, GPU, "nouveau", "vfio-pci");
-	tb_exec(&r.b, 200, &kvm, "/usr/bin/kvm -id 111 -daemonize -device vfio-pci,host=0000:0a:00.0");
-	tb_exit(&r.b, 300, &kvm, 0);
+	daemonized_kvm(&r, 200, &kvm, "111", "0000:0a:00.0", 0);
 	tb_exit(&r.b, 40000, &child, 0);
 	tb_exit(&r.b, 60000, &child, 0);	/* the same pid again: the later one */
 	tb_exit(&r.b, 70000, &older, 0);
@@ -1240,9 +1226,7 @@ static void test_many_restarts(void **state)
 	struct run r;
 	char buf[64];
 
-	tb_open(&r.b, dir, "restarts.gtrace", "fentry");
-	r.uevents = false;
-	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	open_with_gpu(&r, "restarts.gtrace");
 	tb_pci(&r.b, AUDIO, "10de", "10f0", "snd_hda_intel");
 	for (long i = 0; i < n; i++) {
 		double ms = 1000 + i * 10000.0;
@@ -1305,9 +1289,7 @@ static void test_rescan_drops_the_override(void **state)
 	struct report rep;
 	struct run r;
 
-	tb_open(&r.b, dir, "rescan-override.gtrace", "fentry");
-	r.uevents = false;
-	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	open_with_gpu(&r, "rescan-override.gtrace");
 	tb_write(&r.b, 50, &ptd, "/sys/devices/pci0000:00/0000:00:03.0/0000:0a:00.0/driver_override", "vfio-pci");
 	reprobe_to_vfio(&r, 60, &ptd, GPU, "nouveau");
 	tb_exec(&r.b, 100, &qm, "/usr/bin/perl /usr/sbin/qm start 111");

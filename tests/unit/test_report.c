@@ -1015,9 +1015,7 @@ static void test_lost_in_each_recording(void **state)
 	traces[0] = strdup(r.b.path);
 	proxmox_vm_runs(&r, "fentry", "problem.gtrace");
 	proxmox_hook(&r, 60100, "both", 0);
-	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
-		 "vfio-pci");
-	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	override_to_vfio(&r, 61740, &watchdog);
 	tb_counters(&r.b, 61800, 300);
 	tb_close(&r.b);
 	traces[1] = r.b.path;
@@ -1050,9 +1048,7 @@ static void test_newer_minor_format_is_a_limit(void **state)
 
 	proxmox_vm_runs(&r, "fentry", "newer.gtrace");
 	proxmox_hook(&r, 60100, "both", 0);
-	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override",
-		 "vfio-pci");
-	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	override_to_vfio(&r, 61740, &watchdog);
 	assert_int_equal(build(&r, NULL, &rep), 0);
 	assert_null(find(&rep, F_LIMIT, NULL));
 	report_free(&rep);
@@ -1212,8 +1208,7 @@ static void test_phases_from_trace_files(void **state)
 		tb_exit(&r.b, 60000, &kvm, 0);
 	}
 	proxmox_hook(&r, 60100, "both", 0);
-	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
-	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	override_to_vfio(&r, 61740, &watchdog);
 	tb_close(&r.b);
 	traces[1] = r.b.path;
 
@@ -1274,8 +1269,7 @@ static void test_renderers_carry_the_finding(void **state)
 
 	proxmox_vm_runs(&r, "fentry", "render.gtrace");
 	proxmox_hook(&r, 60100, "both", 0);
-	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
-	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	override_to_vfio(&r, 61740, &watchdog);
 	tb_close(&r.b);
 	traces[0] = r.b.path;
 	for (int i = 0; i < 3; i++) {
@@ -1312,8 +1306,7 @@ static void test_text_columns_and_culprit_escaped(void **state)
 	proxmox_vm_runs(&r, "fentry", "columns.gtrace");
 	tb_mark(&r.b, 50, "problem-start");
 	proxmox_hook(&r, 60100, "both", 0);
-	tb_write(&r.b, 61740, &rogue, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
-	reprobe_to_vfio(&r, 61750, &rogue, GPU, "nouveau");
+	override_to_vfio(&r, 61740, &rogue);
 	tb_state(&r.b, 61800, GPU, "event", NULL, "vfio-pci", "D0", "active");
 	tb_mark(&r.b, 61900, "problem-end");
 	tb_mark(&r.b, 62000, "raw\xc2\x9b" "C1-recovery");
@@ -1357,8 +1350,7 @@ static void test_html_pins_the_finding_and_escapes(void **state)
 	proxmox_hook(&r, 60100, "both", 0);
 	tb_write(&r.b, 61200, &evil, "/sys/bus/pci/devices/0000:0a:00.0/power/control",
 		 "on\"><script>alert(1)</script>\xff");
-	tb_write(&r.b, 61740, &watchdog, "/sys/devices/pci0000:00/0000:00:01.0/0000:0a:00.0/driver_override", "vfio-pci");
-	reprobe_to_vfio(&r, 61750, &watchdog, GPU, "nouveau");
+	override_to_vfio(&r, 61740, &watchdog);
 	tb_close(&r.b);
 	traces[0] = r.b.path;
 	fp = open_memstream(&buf, &len);
