@@ -32,6 +32,7 @@
 #include "cmd/cmd_opts.h"
 #include "gputrace/guard.h"
 #include "gputrace/trace_format.h"
+#include "record/disk_watch.h"
 #include "record/guard_bpf.h"
 #include "render/json_writer.h"
 #include "render/record_render.h"
@@ -81,6 +82,7 @@ struct guard {
 	pid_t window_pid;		/* the start's process, 0 if none */
 	struct guard_bpf *bpf;
 	struct trace_writer *w;
+	struct disk_watch disk;		/* -o: a failing disk said while it lasts */
 	uint64_t denials;
 	uint32_t argv_pid;		/* whose argv the trace has last */
 };
@@ -500,14 +502,15 @@ static int close_trace(struct guard *g)
 	trace_writer_stats(g->w, &st);
 	err = trace_writer_close(g->w);
 	g->w = NULL;
+	/* the count first: the writer's error is its first, maybe long past */
+	if (st.records_lost) {
+		cmd_err("writing %s: %llu records not written (%s)", g->out,
+			(unsigned long long)st.records_lost, strerror(-(st.last_error ? st.last_error : err)));
+		return -EIO;
+	}
 	if (err) {
 		cmd_err("writing %s: %s", g->out, strerror(-err));
 		return err;
-	}
-	if (st.records_lost) {
-		cmd_err("writing %s: %llu records not written (%s)", g->out,
-			(unsigned long long)st.records_lost, strerror(-st.last_error));
-		return -EIO;
 	}
 	return 0;
 }
@@ -684,8 +687,10 @@ int cmd_guard(int argc, char **argv)
 	while (!stop_signal) {
 		guard_bpf_poll(g->bpf, TICK_MS);
 		tick(g);
-		if (g->w)
+		if (g->w) {
 			trace_writer_flush(g->w);
+			disk_watch_look(&g->disk, g->w, g->out, "the guard goes on");
+		}
 	}
 	guard_bpf_poll(g->bpf, 0);
 	ret = EXIT_OK;

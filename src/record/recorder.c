@@ -19,6 +19,7 @@
 #include "record/bpf_loader.h"
 #include "record/control.h"
 #include "record/devstate.h"
+#include "record/disk_watch.h"
 #include "record/logs.h"
 #include "record/marks.h"
 #include "record/recorder.h"
@@ -88,10 +89,7 @@ struct recorder {
 	int uevent_fd, ep;
 	struct mark_intake intake;
 	char marks_off[160];		/* why marks are off, "" if on */
-	/* what the writer had lost and written at the last look: a failing
-	 * disk is said when it starts and when it ends (watch_disk) */
-	uint64_t lost_seen, written_seen;
-	bool disk_failing;
+	struct disk_watch disk;	/* a failing disk said when it starts and ends */
 	struct logs logs;		/* kernel log and journal (logs.h) */
 	char pm_why[256];		/* the reset/power hooks: "on", "off", or why not */
 	struct traced traced;		/* devices followed closely (traced.h) */
@@ -254,28 +252,6 @@ static void write_mark(void *ctx, const struct mark_in *m, uint64_t now_ns)
 static void drain_marks(struct recorder *r)
 {
 	marks_drain(&r->intake, r->ep, write_mark, r);
-}
-
-/* A full disk is said while it lasts, not only in the summary: once when
- * writes start failing, once when they succeed again. */
-static void watch_disk(struct recorder *r)
-{
-	struct trace_writer_stats st;
-
-	trace_writer_stats(r->w, &st);
-	if (st.records_lost > r->lost_seen && !r->disk_failing) {
-		r->disk_failing = true;
-		gt_warn("%s: %s (%s): %llu records not written so far; recording goes on and "
-			"writes again when it can", r->cur,
-			st.last_error == -ENOSPC || st.last_error == -EDQUOT ? "disk full" : "write failed",
-			strerror(-st.last_error), (unsigned long long)st.records_lost);
-	} else if (r->disk_failing && st.records > r->written_seen && st.records_lost == r->lost_seen) {
-		r->disk_failing = false;
-		gt_warn("%s: writing again; %llu records were not written", r->cur,
-			(unsigned long long)st.records_lost);
-	}
-	r->lost_seen = st.records_lost;
-	r->written_seen = st.records;
 }
 
 static void show_open_kv(void *ctx, uint16_t type)
@@ -606,7 +582,7 @@ static void roll(struct recorder *r)
 	r->seq++;
 	snprintf(r->cur, sizeof(r->cur), "%s", next);
 	snprintf(r->journal.trace, sizeof(r->journal.trace), "%s", next);
-	r->lost_seen = r->written_seen = 0;
+	disk_watch_new_file(&r->disk);
 	trace_writer_set_tap(r->w, tap, r);
 	write_header(r, r->backend_why);
 	snapshot_start(r);
@@ -663,7 +639,7 @@ static int loop(struct recorder *r)
 			struct trace_writer_stats st;
 
 			trace_writer_flush(r->w);
-			watch_disk(r);
+			disk_watch_look(&r->disk, r->w, r->cur, "recording goes on");
 			/* a stream reader (a pipe, a log shipper tailing the file)
 			 * sees each record within a flush interval */
 			sink_jsonl_flush(&r->jsonl);

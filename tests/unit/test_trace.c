@@ -22,6 +22,7 @@
 #include <zlib.h>
 
 #include "gputrace/event.h"
+#include "record/disk_watch.h"
 #include "trace/trace.h"
 
 #define FILE_HDR	sizeof(struct gt_file_header)
@@ -996,6 +997,7 @@ static void test_disk_full(void **state)
 	struct trace_writer *w = trace_writer_create(tpath(f, "t"), false);
 	struct trace_writer_stats st;
 	struct rec recs[MAXN], kept[MAXN];
+	struct disk_watch dw = { 0 };
 	size_t n = 0, nkept = 0;
 	struct stat sb;
 	int ret = 0;
@@ -1003,16 +1005,21 @@ static void test_disk_full(void **state)
 	assert_non_null(w);
 	limit_file_size(&f->fsize, LIMIT);
 
-	/* One incompressible record per chunk until the "disk" is full. */
+	/* One incompressible record per chunk until the "disk" is full. A
+	 * live command's watch (record, guard -o) says nothing meanwhile,
+	 * then that writes fail, once. */
 	while (n < MAXN && ret == 0) {
 		recs[n] = make_rec(GT_REC_EVENT, RECLEN, n);
 		assert_int_equal(trace_writer_append(w, GT_REC_EVENT, recs[n].data, RECLEN), 0);
 		ret = trace_writer_flush(w);
-		if (ret == 0)
+		if (ret == 0) {
 			kept[nkept++] = recs[n];
+			assert_int_equal(disk_watch_look(&dw, w, f->path, "recording goes on"), DISK_SAME);
+		}
 		n++;
 	}
 	assert_int_equal(ret, -EFBIG);
+	assert_int_equal(disk_watch_look(&dw, w, f->path, "recording goes on"), DISK_FAILING);
 	assert_int_equal(nkept, (LIMIT - FILE_HDR) / (CHUNK_HDR + RECLEN + 64));
 	trace_writer_stats(w, &st);
 	assert_int_equal(st.records, nkept);
@@ -1035,6 +1042,7 @@ static void test_disk_full(void **state)
 	assert_int_equal(trace_writer_flush(w), -EFBIG);
 	trace_writer_stats(w, &st);
 	assert_int_equal(st.records_lost, 1 + 30);
+	assert_int_equal(disk_watch_look(&dw, w, f->path, "recording goes on"), DISK_SAME);
 
 	/* The file reads up to the last whole chunk. */
 	assert_reads_all(f->path, kept, nkept);
@@ -1048,6 +1056,8 @@ static void test_disk_full(void **state)
 	trace_writer_stats(w, &st);
 	assert_int_equal(st.records, nkept);
 	assert_int_equal(st.records_lost, 31);
+	assert_int_equal(disk_watch_look(&dw, w, f->path, "recording goes on"), DISK_WRITING_AGAIN);
+	assert_int_equal(disk_watch_look(&dw, w, f->path, "recording goes on"), DISK_SAME);
 	assert_int_equal(st.last_error, -EFBIG);	/* remembered */
 	assert_int_equal(trace_writer_close(w), -EFBIG);	/* first error */
 
