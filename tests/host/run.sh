@@ -434,7 +434,7 @@ t_disk_full() {
 	t_check "disk full: warned at the first failed write" \
 		grep -q "disk full (No space left on device): [0-9]* records not written so far" "$trace.err"
 	t_check "disk full: says when writing resumes" grep -q "writing again" "$trace.err"
-	t_check "disk full: the trace still reads" "$GT" dump "$trace" >/dev/null 2>&1
+	t_check "disk full: the trace still reads" sh -c "'$GT' dump '$trace' >/dev/null 2>&1"
 	t_check "disk full: the summary after a roll still counts the first file's" \
 		grep -q "records not written (in earlier files of this recording)" "$trace.err"
 	"$GT" report -j "$d"/t*.gtrace > "$work/full.json" 2>/dev/null
