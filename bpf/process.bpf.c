@@ -43,11 +43,15 @@ int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
  * reparented (exit_notify comes later in do_exit). The first
  * GT_ORPHANS_MAX are named; the walk goes on to count the others (up to
  * GT_CHILDREN_SEEN_MAX), so the report knows when a child is not tied to
- * its parent. Most processes have none, and then this is one load and one
- * compare. */
+ * its parent. Only P's own list: children forked by its other threads are
+ * on theirs. Children that exited and are not yet reaped count too: telling
+ * them apart costs the verifier a state per pair of counts. A child reaped
+ * meanwhile (unlinked: its sibling points at itself) ends the walk rather
+ * than being counted again. Most processes have no children, and then
+ * this is one load and one compare. */
 static __always_inline __u32 gt_orphans(struct task_struct *p, __u32 *out, __u16 *seen)
 {
-	struct list_head *head = &p->children, *pos = BPF_CORE_READ(p, children.next);
+	struct list_head *head = &p->children, *pos = BPF_CORE_READ(p, children.next), *next;
 	__u32 i;
 
 	for (i = 0; i < GT_CHILDREN_SEEN_MAX; i++) {
@@ -58,7 +62,12 @@ static __always_inline __u32 gt_orphans(struct task_struct *p, __u32 *out, __u16
 		c = (void *)pos - bpf_core_field_offset(struct task_struct, sibling);
 		if (i < GT_ORPHANS_MAX)
 			out[i] = BPF_CORE_READ(c, tgid);
-		pos = BPF_CORE_READ(c, sibling.next);
+		next = BPF_CORE_READ(c, sibling.next);
+		if (next == pos) {
+			i++;
+			break;
+		}
+		pos = next;
 	}
 	*seen = i;
 	return i < GT_ORPHANS_MAX ? i : GT_ORPHANS_MAX;

@@ -128,15 +128,17 @@ struct gt_exec_event {
 #define GT_ORPHANS_MAX	32	/* 8 before format 1.2 */
 #define GT_CHILDREN_SEEN_MAX	256	/* the walk's bound: n_children stops there */
 
-/* A process's end. Its children still alive at that moment are about to be
- * reparented (to init or a subreaper): their pids are kept, so a hook's
+/* A process's end. The children on its list at that moment are about to
+ * be reparented (to init or a subreaper): their pids are kept, so a hook's
  * background child that acts later is still known as the hook's. Only
  * n_orphans entries are emitted (hdr.size says so); traces from before
- * orphans had 0 here. n_children counts the children seen, up to
- * GT_CHILDREN_SEEN_MAX: more than n_orphans says some were left unnamed
- * (0 in traces before format 1.2, where the two were one __u32 n_orphans
- * of at most 8: an older reader takes them as one number and clamps it to
- * the entries present). */
+ * orphans had 0 here. n_children counts the children on the list, up to
+ * GT_CHILDREN_SEEN_MAX: more than n_orphans says some were left unnamed.
+ * The list is the exiting main thread's own (children forked by its other
+ * threads are on theirs), exited children not yet reaped included. Before
+ * format 1.2 the two counts were one __u32 n_orphans of at most 8: 0 in
+ * n_children there, and an older reader takes the pair as one number,
+ * which it must cut to the entries present (as this one cuts n_orphans). */
 struct gt_exit_event {
 	struct gt_event_header hdr;
 	__s32 exit_code;	/* wait(2) status: (code << 8) | signal */

@@ -1073,24 +1073,59 @@ static void argv_cuts(const struct model *m, const char *vmf, struct findings *f
 		 "ID, virsh dumpxml NAME); 'gputrace report --device BDF' follows each of them");
 }
 
-/* A process that ended leaving more children than its exit names: a
- * later action by one of the others is tied to it (its hook, its VM) only
- * by inference from a fork's name, or not at all. One finding, naming the
- * first such exit. */
-static void unnamed_orphans(const struct model *m, struct findings *fs)
+/* Could the culprit of F be a child some exit left without naming it? Its
+ * parent is not known (no link, or one guessed from a fork's name), and
+ * it was not a child of init already before that exit. */
+static bool parent_may_be_unnamed(const struct finding *f, const struct m_crowded_exit *x)
 {
-	const struct m_unnamed_orphans *u = &m->unnamed_orphans;
-	struct finding *f;
+	const struct m_proc *p = f->culprit_proc;
 
-	if (!u->n_exits || !(f = add(fs, F_LIMIT, SEV_INFO)))
-		return;
-	f->ts_ns = u->ts_ns;
-	evidence(f, u->rec_id);
-	snprintf(f->summary, sizeof(f->summary), "%s[%u] ended leaving %s%u children alive; its exit "
-		 "record names the first %d%s", u->comm, u->pid, u->at_least ? "at least " : "",
-		 u->children, GT_ORPHANS_MAX, u->n_exits > 1 ? " (other exits too)" : "");
-	snprintf(f->mechanism, sizeof(f->mechanism), "an action by one of the others is tied "
-		 "to its parent (a hook, a VM) only by inference from its name, or not at all");
+	if (!f->has_culprit || (f->n_spawned_by && !f->spawned_by[0].inferred) ||
+	    x->pid == f->culprit.pid)
+		return false;
+	return !(p && p->start_ns && p->start_ns < x->ts_ns && p->ppid <= 1);
+}
+
+/* A culprit whose parent is not known, after an exit that left more
+ * children than its record names (GT_ORPHANS_MAX): the culprit may
+ * be one of the others, and so a hook's or a VM's doing without the
+ * report knowing. Said (INFO) next to the finding, naming the latest such
+ * exit before the culprit's act; once per device. */
+static void unnamed_parents(const struct model *m, struct findings *fs)
+{
+	size_t n = fs->n;
+
+	for (size_t i = 0; i < n && m->n_crowded_exits; i++) {
+		size_t k = model_first_at(m->crowded_exits, m->n_crowded_exits, fs->v[i].ts_ns + 1);
+		const struct m_crowded_exit *x = k ? &m->crowded_exits[k - 1] : NULL;
+		char culprit[40], at[32], dev[PCI_BDF_LEN];
+		struct finding *f;
+		bool said = false;
+
+		if (!x || !parent_may_be_unnamed(&fs->v[i], x))
+			continue;
+		for (size_t j = n; j < fs->n && !said; j++)
+			said = !strcmp(fs->v[j].device, fs->v[i].device);
+		if (said)
+			continue;
+		who(&fs->v[i].culprit, culprit, sizeof(culprit));
+		snprintf(dev, sizeof(dev), "%s", fs->v[i].device);
+		fmt_time(x->ts_ns, at, sizeof(at));
+		if (!(f = add(fs, F_LIMIT, SEV_INFO)))
+			return;
+		f->ts_ns = x->ts_ns;
+		snprintf(f->vm, sizeof(f->vm), "%s", fs->v[i].vm);
+		snprintf(f->device, sizeof(f->device), "%s", dev);
+		evidence(f, x->rec_id);
+		snprintf(f->summary, sizeof(f->summary), "%s (culprit on %s) has no known parent: it may be "
+			 "one of the children %.16s[%u] left at its exit (%s) without naming them",
+			 culprit, dev, x->comm, x->pid, at);
+		snprintf(f->mechanism, sizeof(f->mechanism), "an exit record names at most %d of the "
+			 "children left behind (this one %u of %s%u%s): a later act by one of the others is "
+			 "tied to its parent (a hook, a VM) only by inference from its name, or not at all",
+			 GT_ORPHANS_MAX, x->named, x->at_least ? "at least " : "", x->children,
+			 k > 1 ? "; earlier exits left children unnamed too" : "");
+	}
 }
 
 static void limits(const struct model *m, const char *vmf, struct findings *fs)
@@ -1170,7 +1205,6 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 		snprintf(f->summary, sizeof(f->summary), "%s", m->read_error);
 	vms_cut(m, vmf, fs);
 	argv_cuts(m, vmf, fs);
-	unnamed_orphans(m, fs);
 	if (m->n_repeated && (f = add(fs, F_LIMIT, SEV_INFO)))
 		snprintf(f->summary, sizeof(f->summary), "%s%s: the same part of the same recording, "
 			 "read once", m->repeated, m->n_repeated > 1 ? ", and more files repeat others" : "");
@@ -1338,6 +1372,7 @@ int findings_analyze(const struct model *m, const struct custody_set *cs, const 
 	probe_failures(m, vmf, devf, fs);
 	stub_without_vm(m, cs, vmf, devf, fs);
 	guard_denials(m, devf, fs);
+	unnamed_parents(m, fs);
 	limits(m, vmf, fs);
 	mark_uncertain(m, fs);
 	if (fs->n)

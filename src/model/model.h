@@ -300,16 +300,16 @@ struct model {
 	struct m_mark *marks; size_t n_marks, cap_marks;
 	struct m_exit *exits; size_t n_exits, cap_exits;
 	struct m_orphan *orphans; size_t n_orphans, cap_orphans;
-	/* Exits that left more children than they name (GT_ORPHANS_MAX): how
-	 * many, and the first, for the limit the report states */
-	struct m_unnamed_orphans {
-		size_t n_exits;
+	/* Exits that left more children than they name: a child past
+	 * the named ones is tied to its parent later only by inference */
+	struct m_crowded_exit {
 		uint64_t ts_ns, rec_id;
 		uint32_t pid;
 		char comm[GT_COMM_LEN];
-		unsigned children;	/* named or not */
+		unsigned named, children;
 		bool at_least;		/* the kernel's count stopped at its bound */
-	} unnamed_orphans;
+	} *crowded_exits;
+	size_t n_crowded_exits, cap_crowded_exits;
 	struct m_phase *phases; size_t n_phases, cap_phases;
 	struct m_pci *pci; size_t n_pci, cap_pci;
 	struct m_vm *vms; size_t n_vms, cap_vms;

@@ -398,23 +398,23 @@ static void preexisting_dynid(struct model *m, const char *driver, uint32_t vend
 }
 
 /* An exit that left children it does not name: they are tied to it only
- * by inference later (a fork's name), so the report says so. The first
- * such exit is kept to name. */
-static void note_unnamed_orphans(struct model *m, const struct trace_record *rec,
-				 const struct gt_exit_event *e)
+ * by inference later (a fork's name), which a finding whose culprit's
+ * parent is not known says. */
+static void note_crowded_exit(struct model *m, const struct trace_record *rec,
+			      const struct gt_exit_event *e)
 {
-	struct m_unnamed_orphans *u = &m->unnamed_orphans;
+	struct m_crowded_exit *x;
 	bool at_least;
-	unsigned n = exit_unnamed_children(e, &at_least);
 
-	if (!n || u->n_exits++)
+	if (!exit_unnamed_children(e, &at_least) || !(x = PUSH(m, crowded_exits)))
 		return;
-	u->ts_ns = e->hdr.ts_ns;
-	u->rec_id = rec->id;
-	u->pid = e->hdr.task.pid;
-	strlcpy0(u->comm, e->hdr.task.comm, sizeof(u->comm));
-	u->children = e->n_children;
-	u->at_least = at_least;
+	x->ts_ns = e->hdr.ts_ns;
+	x->rec_id = rec->id;
+	x->pid = e->hdr.task.pid;
+	strlcpy0(x->comm, e->hdr.task.comm, sizeof(x->comm));
+	x->named = e->n_orphans;
+	x->children = e->n_children;
+	x->at_least = at_least;
 }
 
 static void load_event(struct model *m, const struct trace_record *rec)
@@ -467,7 +467,7 @@ static void load_event(struct model *m, const struct trace_record *rec)
 			o->pid = ev.exit.orphans[i];
 			o->parent = t->pid;
 		}
-		note_unnamed_orphans(m, rec, &ev.exit);
+		note_crowded_exit(m, rec, &ev.exit);
 
 		if (p && !p->exit_ns) {
 			p->exit_ns = ev.hdr.ts_ns;
@@ -938,6 +938,15 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 static int cmp_trans(const void *a, const void *b)
 {
 	const struct m_trans *x = a, *y = b;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->rec_id < y->rec_id ? -1 : x->rec_id > y->rec_id;
+}
+
+static int cmp_crowded(const void *a, const void *b)
+{
+	const struct m_crowded_exit *x = a, *y = b;
 
 	if (x->ts_ns != y->ts_ns)
 		return x->ts_ns < y->ts_ns ? -1 : 1;
@@ -1550,6 +1559,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 	array_sort(m->logs, m->n_logs, sizeof(*m->logs), cmp_log);
 	array_sort(m->pms, m->n_pms, sizeof(*m->pms), cmp_pm);
 	array_sort(m->states, m->n_states, sizeof(*m->states), cmp_state);
+	array_sort(m->crowded_exits, m->n_crowded_exits, sizeof(*m->crowded_exits), cmp_crowded);
 	link_causes(m);
 	dynids_from_writes(m);
 	if (index_trans(m) < 0 || model_index_procs(m) < 0) {
@@ -1585,6 +1595,7 @@ void model_free(struct model *m)
 	free(m->files);
 	free(m->exits);
 	free(m->orphans);
+	free(m->crowded_exits);
 	free(m->phases);
 	free(m->pci);
 	free(m->vms);

@@ -146,7 +146,8 @@ static void render_event(FILE *out, const struct trace_record *rec, const struct
 		for (__u32 i = 0; i < ev.exit.n_orphans && i < GT_ORPHANS_MAX; i++)
 			fprintf(out, "%s%u", i ? " " : ", leaving children ", ev.exit.orphans[i]);
 		if ((unnamed = exit_unnamed_children(&ev.exit, &at_least)))
-			fprintf(out, " and %s%u more (not named)", at_least ? "at least " : "", unnamed);
+			fprintf(out, "%s%s%u %s(not named)", ev.exit.n_orphans ? " and " : ", leaving ",
+				at_least ? "at least " : "", unnamed, ev.exit.n_orphans ? "more " : "children ");
 		break;
 	case GT_EV_RESET:
 	case GT_EV_POWER:

@@ -990,55 +990,70 @@ static void test_daemon_end_without_orphan_records(void **state)
 	report_free(&rep);
 }
 
-/* A finding among the report's whose summary holds TEXT, or NULL. */
-static const struct finding *find_text(const struct report *rep, enum f_kind k, const char *text)
-{
-	for (size_t i = 0; i < rep->f.n; i++)
-		if (rep->f.v[i].kind == k && strstr(rep->f.v[i].summary, text))
-			return &rep->f.v[i];
-	return NULL;
-}
-
-/* A clean stop whose hook leaves background children behind: when it
- * leaves more than its exit can name, the report says so (INFO: a later
- * action by one of the others is tied to the hook only by inference), and
- * nothing more; when each is named, nothing. */
-static void test_hook_leaving_more_children_than_named(void **state)
+/* A hook leaves 40 children alive; its exit names the first 32. After
+ * the return, gpu-watchdog takes the GPU back to vfio-pci: when it was one
+ * of the named children, it is the hook's (HIGH, from the hook) and
+ * nothing more is said; when it was one of the others, its parent is not
+ * known, and the report says it may be one of them (INFO naming the hook's
+ * exit). When nobody acts, the children left unnamed are not worth a word. */
+static void test_culprit_among_children_left_unnamed(void **state)
 {
 	struct gt_task cleanup = tb_task(5100, "qm", 800, "qmeventd", 1, "systemd", 0);
 	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 1, "systemd", 0);
-	const unsigned children[] = { 40, 3 };
+	const uint32_t culprit_pid[] = { 6001, 6035, 0 };
 	uint32_t kids[GT_ORPHANS_MAX];
-	char want[128];
+	char want[256], at[32];
 
 	for (unsigned i = 0; i < GT_ORPHANS_MAX; i++)
 		kids[i] = 6000 + i;
-	snprintf(want, sizeof(want), "gpu-reattach-ho[5120] ended leaving 40 children alive; its exit "
-		 "record names the first %d", GT_ORPHANS_MAX);
-	for (int k = 0; k < 2; k++) {
-		unsigned named = children[k] < GT_ORPHANS_MAX ? children[k] : GT_ORPHANS_MAX;
-		const struct finding *f;
+	for (int k = 0; k < 3; k++) {
+		struct gt_task wd = tb_task(culprit_pid[k], "gpu-watchdog", 1, "init", 0);
+		const struct finding *f, *limit = NULL;
 		struct report rep;
 		struct run r;
 
-		proxmox_vm_runs(&r, "fentry", k ? "named.gtrace" : "crowded.gtrace");
+		proxmox_vm_runs(&r, "fentry", "crowded.gtrace");
 		tb_exec(&r.b, 60100, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
 		tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
 		move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
 		move(&r, 60400, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
-		tb_exit_leaving(&r.b, 61000, &hook, 0, kids, named, children[k]);
+		tb_exit_leaving(&r.b, 61000, &hook, 0, kids, GT_ORPHANS_MAX, 40);
 		tb_exit(&r.b, 61050, &cleanup, 0);
+		if (culprit_pid[k]) {	/* the child execs the watchdog a second later */
+			tb_exec(&r.b, 62000, &wd, "/bin/sh /usr/local/sbin/gpu-watchdog 0000:0a:00.0");
+			override_to_vfio(&r, 62100, &wd);
+		}
 		assert_int_equal(build(&r, "111", &rep), 0);
-		assert_int_equal(count_sev(&rep, SEV_WARN), 0);
-		assert_int_equal(rep.m.n_orphans, named);
-		f = find_text(&rep, F_LIMIT, "its exit record names");
-		if (k) {
-			assert_null(f);
-		} else {
+		assert_int_equal(rep.m.n_orphans, GT_ORPHANS_MAX);
+		for (size_t i = 0; i < rep.f.n; i++)
+			if (rep.f.v[i].kind == F_LIMIT && strstr(rep.f.v[i].summary, "without naming them"))
+				limit = &rep.f.v[i];
+		f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+		switch (k) {
+		case 0:		/* named: the hook's, said in full */
 			assert_non_null(f);
-			assert_int_equal(f->severity, SEV_INFO);
-			assert_string_equal(f->summary, want);
-			assert_non_null(custody_of(&rep, "111", GPU)->ret);
+			assert_true(f->culprit_from_hook);
+			assert_null(limit);
+			break;
+		case 1:		/* unnamed: not tied to the hook, and the report says why */
+			assert_non_null(f);
+			assert_int_equal(f->severity, SEV_HIGH);
+			assert_false(f->culprit_from_hook);
+			assert_non_null(limit);
+			assert_int_equal(limit->severity, SEV_INFO);
+			assert_string_equal(limit->device, GPU);
+			assert_string_equal(limit->vm, "111");
+			fmt_wall(limit->ts_ns, false, at, sizeof(at));
+			snprintf(want, sizeof(want), "gpu-watchdog[6035] (culprit on %s) has no known parent: it may "
+				 "be one of the children gpu-reattach-ho[5120] left at its exit (%s) without "
+				 "naming them", GPU, at);
+			assert_string_equal(limit->summary, want);
+			assert_non_null(strstr(limit->mechanism, "this one 32 of 40)"));
+			break;
+		default:	/* nobody acts: clean */
+			assert_null(f);
+			assert_null(limit);
+			assert_int_equal(count_sev(&rep, SEV_WARN), 0);
 		}
 		report_free(&rep);
 	}
@@ -1342,7 +1357,7 @@ int main(void)
 		cmocka_unit_test(test_device_state_by_phase),
 		cmocka_unit_test(test_daemonized_vms_keep_their_own_stop),
 		cmocka_unit_test(test_daemon_end_without_orphan_records),
-		cmocka_unit_test(test_hook_leaving_more_children_than_named),
+		cmocka_unit_test(test_culprit_among_children_left_unnamed),
 		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),

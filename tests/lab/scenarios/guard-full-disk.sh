@@ -12,6 +12,7 @@
 mkdir -p /tmp/full
 mount -t tmpfs -o size=64k gt-full /tmp/full || { echo "cannot mount a tmpfs"; exit 1; }
 if ! guard_start --vm 111 -o /tmp/full/guard.gtrace; then
+	umount /tmp/full
 	lab_step refused
 	exit 0
 fi
