@@ -46,12 +46,13 @@ int BPF_PROG(gt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
  * its parent. Only P's own list: children forked by its other threads are
  * on theirs. Children that exited and are not yet reaped count too: telling
  * them apart costs the verifier a state per pair of counts. A child reaped
- * meanwhile (unlinked: its sibling points at itself) ends the walk rather
- * than being counted again. Most processes have no children, and then
- * this is one load and one compare. */
+ * during the walk is unlinked (its sibling points at itself): the walk
+ * goes on from the one before it, and ends if that one went too. Most
+ * processes have no children, and then this is one load and one compare. */
 static __always_inline __u32 gt_orphans(struct task_struct *p, __u32 *out, __u16 *seen)
 {
-	struct list_head *head = &p->children, *pos = BPF_CORE_READ(p, children.next), *next;
+	struct list_head *head = &p->children, *prev = head, *pos = BPF_CORE_READ(p, children.next);
+	struct list_head *next;
 	__u32 i;
 
 	for (i = 0; i < GT_CHILDREN_SEEN_MAX; i++) {
@@ -63,9 +64,14 @@ static __always_inline __u32 gt_orphans(struct task_struct *p, __u32 *out, __u16
 		if (i < GT_ORPHANS_MAX)
 			out[i] = BPF_CORE_READ(c, tgid);
 		next = BPF_CORE_READ(c, sibling.next);
-		if (next == pos) {
-			i++;
-			break;
+		if (next == pos) {	/* reaped meanwhile */
+			next = BPF_CORE_READ(prev, next);
+			if (next == prev || next == pos) {
+				i++;
+				break;
+			}
+		} else {
+			prev = pos;
 		}
 		pos = next;
 	}

@@ -1073,59 +1073,139 @@ static void argv_cuts(const struct model *m, const char *vmf, struct findings *f
 		 "ID, virsh dumpxml NAME); 'gputrace report --device BDF' follows each of them");
 }
 
-/* Could the culprit of F be a child some exit left without naming it? Its
- * parent is not known (no link, or one guessed from a fork's name), and
- * it was not a child of init already before that exit. */
-static bool parent_may_be_unnamed(const struct finding *f, const struct m_crowded_exit *x)
-{
-	const struct m_proc *p = f->culprit_proc;
+/* The process whose parent the report does not know, behind F's culprit:
+ * the first process of the spawn chain whose parent was guessed from a
+ * fork's name, else the top of the chain (the culprit itself when the
+ * chain is empty). */
+struct orphan_subject {
+	uint32_t pid;
+	char comm[GT_COMM_LEN];
+	char unit[GT_UNIT_LEN];		/* "" unknown */
+	const struct m_proc *proc;	/* its exec, NULL none */
+	bool guessed;			/* its parent was inferred */
+};
 
-	if (!f->has_culprit || (f->n_spawned_by && !f->spawned_by[0].inferred) ||
-	    x->pid == f->culprit.pid)
-		return false;
-	return !(p && p->start_ns && p->start_ns < x->ts_ns && p->ppid <= 1);
+static void orphan_subject(const struct finding *f, struct orphan_subject *s)
+{
+	int top = f->n_spawned_by - 1;
+
+	s->guessed = false;
+	for (int i = 0; i < f->n_spawned_by && !s->guessed; i++)
+		if (f->spawned_by[i].inferred) {
+			s->guessed = true;
+			top = i - 1;
+		}
+	if (top >= 0) {
+		const struct m_spawn *l = &f->spawned_by[top];
+
+		s->pid = l->pid;
+		strlcpy0(s->comm, l->comm, sizeof(s->comm));
+		s->proc = l->proc;
+		strlcpy0(s->unit, l->proc ? l->proc->unit : "", sizeof(s->unit));
+	} else {
+		s->pid = f->culprit.pid;
+		strlcpy0(s->comm, f->culprit.comm, sizeof(s->comm));
+		s->proc = f->culprit_proc;
+		strlcpy0(s->unit, f->culprit_proc ? f->culprit_proc->unit : f->culprit.unit, sizeof(s->unit));
+	}
+}
+
+/* The exit that may have left S behind without naming it: the latest
+ * crowded exit before S could have been on its own (its exec under init,
+ * or the culprit's act when it never exec'd), of another process and, when
+ * both units are known, of S's unit (a forked child keeps its parent's).
+ * NULL when S's parent is known or S ran under init before the recording.
+ * *EARLIER: crowded exits before that one. */
+static const struct m_crowded_exit *orphaning_exit(const struct model *m, const struct finding *f,
+						   const struct orphan_subject *s, size_t *earlier)
+{
+	const struct m_proc *p = s->proc;
+	uint64_t by = f->ts_ns;
+	size_t k;
+
+	if (p && !s->guessed) {
+		if (p->ppid > 1 || !p->start_ns)
+			return NULL;	/* a known parent, or init's since before the trace */
+		by = p->start_ns;
+	}
+	for (k = model_first_at(m->crowded_exits, m->n_crowded_exits, by + 1); k-- > 0;) {
+		const struct m_crowded_exit *x = &m->crowded_exits[k];
+
+		if (x->pid == s->pid || (x->unit[0] && s->unit[0] && strcmp(x->unit, s->unit)))
+			continue;
+		*earlier = k;
+		return x;
+	}
+	return NULL;
 }
 
 /* A culprit whose parent is not known, after an exit that left more
- * children than its record names (GT_ORPHANS_MAX): the culprit may
- * be one of the others, and so a hook's or a VM's doing without the
- * report knowing. Said (INFO) next to the finding, naming the latest such
- * exit before the culprit's act; once per device. */
+ * children than its record names (GT_ORPHANS_MAX): it, or the process
+ * that started it, may be one of the others, and so a hook's or a VM's
+ * doing the report could not tie to them. An INFO on the culprit's device
+ * and VM, once per device and process. */
 static void unnamed_parents(const struct model *m, struct findings *fs)
 {
-	size_t n = fs->n;
+	size_t n = fs->n, n_said = 0;
+	uint32_t *said_pid;	/* the subject of each INFO added here, in order */
 
-	for (size_t i = 0; i < n && m->n_crowded_exits; i++) {
-		size_t k = model_first_at(m->crowded_exits, m->n_crowded_exits, fs->v[i].ts_ns + 1);
-		const struct m_crowded_exit *x = k ? &m->crowded_exits[k - 1] : NULL;
-		char culprit[40], at[32], dev[PCI_BDF_LEN];
+	if (!m->n_crowded_exits || !n)
+		return;
+	if (!(said_pid = calloc(n, sizeof(*said_pid)))) {
+		fs->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct m_crowded_exit *x;
+		struct orphan_subject s;
+		char culprit[40], at[32], dev[PCI_BDF_LEN], vm[VM_ID_LEN], on[64], subject[160];
+		size_t earlier = 0;
 		struct finding *f;
 		bool said = false;
 
-		if (!x || !parent_may_be_unnamed(&fs->v[i], x))
+		if (!fs->v[i].has_culprit)
 			continue;
-		for (size_t j = n; j < fs->n && !said; j++)
-			said = !strcmp(fs->v[j].device, fs->v[i].device);
+		orphan_subject(&fs->v[i], &s);
+		if (!(x = orphaning_exit(m, &fs->v[i], &s, &earlier)))
+			continue;
+		for (size_t j = 0; j < n_said && !said; j++)
+			said = said_pid[j] == s.pid && !strcmp(fs->v[n + j].device, fs->v[i].device);
 		if (said)
 			continue;
 		who(&fs->v[i].culprit, culprit, sizeof(culprit));
 		snprintf(dev, sizeof(dev), "%s", fs->v[i].device);
+		snprintf(vm, sizeof(vm), "%s", fs->v[i].vm);
+		snprintf(on, sizeof(on), "%s%s", dev[0] ? " on " : "", dev);
+		if (s.pid == fs->v[i].culprit.pid)
+			snprintf(subject, sizeof(subject), "the culprit%s, %s,", on, culprit);
+		else
+			snprintf(subject, sizeof(subject), "%.16s[%u], behind the culprit%s (%s),", s.comm, s.pid,
+				 on, culprit);
 		fmt_time(x->ts_ns, at, sizeof(at));
 		if (!(f = add(fs, F_LIMIT, SEV_INFO)))
-			return;
+			break;
+		said_pid[n_said++] = s.pid;
 		f->ts_ns = x->ts_ns;
-		snprintf(f->vm, sizeof(f->vm), "%s", fs->v[i].vm);
+		snprintf(f->vm, sizeof(f->vm), "%s", vm);
 		snprintf(f->device, sizeof(f->device), "%s", dev);
 		evidence(f, x->rec_id);
-		snprintf(f->summary, sizeof(f->summary), "%s (culprit on %s) has no known parent: it may be "
-			 "one of the children %.16s[%u] left at its exit (%s) without naming them",
-			 culprit, dev, x->comm, x->pid, at);
-		snprintf(f->mechanism, sizeof(f->mechanism), "an exit record names at most %d of the "
-			 "children left behind (this one %u of %s%u%s): a later act by one of the others is "
-			 "tied to its parent (a hook, a VM) only by inference from its name, or not at all",
+		snprintf(f->summary, sizeof(f->summary), "%s may be one of the %s%u children %.16s[%u] left at "
+			 "its exit (%s) that the exit record does not name", subject, x->at_least ? "at least " : "",
+			 x->children - x->named, x->comm, x->pid, at);
+		snprintf(f->mechanism, sizeof(f->mechanism), "who started %.16s[%u] is %s; an exit record names "
+			 "at most %d of the children a process leaves (this one %u of %s%u%s), so an act by one "
+			 "of the others is tied to its parent (a hook, a VM) only by inference from its name, or "
+			 "not at all", s.comm, s.pid, s.guessed ? "inferred from its name" : "not known",
 			 GT_ORPHANS_MAX, x->named, x->at_least ? "at least " : "", x->children,
-			 k > 1 ? "; earlier exits left children unnamed too" : "");
+			 earlier ? "; earlier exits left children unnamed too" : "");
+		if (x->unit[0] && s.unit[0])
+			snprintf(f->advice, sizeof(f->advice), "both ran in %s, and a forked child keeps its "
+				 "parent's unit: the journal of that unit may tell", x->unit);
+		else
+			snprintf(f->advice, sizeof(f->advice), "a forked child keeps its parent's unit (cgroup): "
+				 "compare %.16s[%u]'s with %.16s[%u]'s", s.comm, s.pid, x->comm, x->pid);
 	}
+	free(said_pid);
 }
 
 static void limits(const struct model *m, const char *vmf, struct findings *fs)

@@ -306,6 +306,7 @@ struct model {
 		uint64_t ts_ns, rec_id;
 		uint32_t pid;
 		char comm[GT_COMM_LEN];
+		char unit[GT_UNIT_LEN];	/* its cgroup: a forked child keeps it */
 		unsigned named, children;
 		bool at_least;		/* the kernel's count stopped at its bound */
 	} *crowded_exits;

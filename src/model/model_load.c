@@ -412,6 +412,7 @@ static void note_crowded_exit(struct model *m, const struct trace_record *rec,
 	x->rec_id = rec->id;
 	x->pid = e->hdr.task.pid;
 	strlcpy0(x->comm, e->hdr.task.comm, sizeof(x->comm));
+	strlcpy0(x->unit, e->hdr.task.unit, sizeof(x->unit));
 	x->named = e->n_orphans;
 	x->children = e->n_children;
 	x->at_least = at_least;

@@ -990,71 +990,121 @@ static void test_daemon_end_without_orphan_records(void **state)
 	report_free(&rep);
 }
 
-/* A hook leaves 40 children alive; its exit names the first 32. After
- * the return, gpu-watchdog takes the GPU back to vfio-pci: when it was one
- * of the named children, it is the hook's (HIGH, from the hook) and
- * nothing more is said; when it was one of the others, its parent is not
- * known, and the report says it may be one of them (INFO naming the hook's
- * exit). When nobody acts, the children left unnamed are not worth a word. */
-static void test_culprit_among_children_left_unnamed(void **state)
+/* A Proxmox stop whose hook (in qmeventd.service) returns both functions
+ * and exits at 61000 leaving 40 children, 32 of them named (6000-6031). */
+static void crowded_hook_stop(struct run *r, const char *name)
 {
 	struct gt_task cleanup = tb_task(5100, "qm", 800, "qmeventd", 1, "systemd", 0);
 	struct gt_task hook = tb_task(5120, "gpu-reattach-ho", 5100, "qm", 800, "qmeventd", 1, "systemd", 0);
-	const uint32_t culprit_pid[] = { 6001, 6035, 0 };
 	uint32_t kids[GT_ORPHANS_MAX];
-	char want[256], at[32];
 
 	for (unsigned i = 0; i < GT_ORPHANS_MAX; i++)
 		kids[i] = 6000 + i;
-	for (int k = 0; k < 3; k++) {
-		struct gt_task wd = tb_task(culprit_pid[k], "gpu-watchdog", 1, "init", 0);
-		const struct finding *f, *limit = NULL;
+	strcpy(hook.unit, "qmeventd.service");
+	proxmox_vm_runs(r, "fentry", name);
+	tb_process(&r->b, 800, 1, "qmeventd");		/* running since boot */
+	tb_process(&r->b, 900, 1, "gpu-managerd");
+	tb_exec(&r->b, 60100, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
+	tb_exec(&r->b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
+	move(r, 60200, &hook, GPU, "vfio-pci", "nouveau");
+	move(r, 60400, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
+	tb_exit_leaving(&r->b, 61000, &hook, 0, kids, GT_ORPHANS_MAX, 40);
+	tb_exit(&r->b, 61050, &cleanup, 0);
+}
+
+/* The INFO that a culprit may be one of the children an exit left
+ * unnamed, or NULL. */
+static const struct finding *unnamed_info(const struct report *rep)
+{
+	for (size_t i = 0; i < rep->f.n; i++)
+		if (rep->f.v[i].kind == F_LIMIT && strstr(rep->f.v[i].summary, "the exit record does not name"))
+			return &rep->f.v[i];
+	return NULL;
+}
+
+/* After that stop, gpu-watchdog takes the GPU back to vfio-pci. When it is
+ * one of the named children, it is the hook's (HIGH, from the hook) and
+ * nothing more is said. When it is one of the others (same unit), who
+ * started it is not known: the report says it may be one of them (INFO
+ * naming the hook's exit), and so for a process behind it (a shell it
+ * exec'd). Not for a process init ran since before the trace, nor one in
+ * another unit, and the exit it names is the hook's, not a later
+ * unrelated one. When nobody acts, nothing. */
+static void test_culprit_among_children_left_unnamed(void **state)
+{
+	enum { NAMED, UNNAMED, NOBODY, SNAPSHOT_DAEMON, LATER_CROWD, GRANDCHILD, OTHER_UNIT, N_CASES };
+	char want[256], at[32];
+
+	for (int k = 0; k < N_CASES; k++) {
+		struct gt_task wd = tb_task(k == NAMED ? 6001 : 6035, "gpu-watchdog", 1, "init", 0);
+		struct gt_task mgr = tb_task(900, "gpu-managerd", 1, "init", 0);
+		struct gt_task make = tb_task(8000, "make", 1, "init", 0);
+		struct gt_task sh = tb_task(6035, "sh", 1, "init", 0);
+		struct gt_task dc = tb_task(7000, "driverctl", 6035, "sh", 1, "init", 0);
+		const struct finding *f, *info;
 		struct report rep;
 		struct run r;
 
-		proxmox_vm_runs(&r, "fentry", "crowded.gtrace");
-		tb_exec(&r.b, 60100, &cleanup, "/usr/bin/perl /usr/sbin/qm cleanup 111 1 1");
-		tb_exec(&r.b, 60110, &hook, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 post-stop");
-		move(&r, 60200, &hook, GPU, "vfio-pci", "nouveau");
-		move(&r, 60400, &hook, AUDIO, "vfio-pci", "snd_hda_intel");
-		tb_exit_leaving(&r.b, 61000, &hook, 0, kids, GT_ORPHANS_MAX, 40);
-		tb_exit(&r.b, 61050, &cleanup, 0);
-		if (culprit_pid[k]) {	/* the child execs the watchdog a second later */
+		strcpy(wd.unit, k == OTHER_UNIT ? "gpu-watchdog.service" : "qmeventd.service");
+		strcpy(sh.unit, "qmeventd.service");
+		strcpy(dc.unit, "qmeventd.service");
+		crowded_hook_stop(&r, "crowded.gtrace");
+		switch (k) {
+		case NOBODY:
+			break;
+		case SNAPSHOT_DAEMON:
+			override_to_vfio(&r, 62100, &mgr);
+			break;
+		case LATER_CROWD:	/* exec'd before an unrelated exit that left 64 */
+			tb_exec(&r.b, 62000, &wd, "/bin/sh /usr/local/sbin/gpu-watchdog 0000:0a:00.0");
+			tb_exit_leaving(&r.b, 62050, &make, 0, (uint32_t[1]){ 8001 }, 1, 64);
+			override_to_vfio(&r, 62100, &wd);
+			break;
+		case GRANDCHILD:
+			tb_exec(&r.b, 62000, &sh, "sh -c driverctl --nosave set-override 0000:0a:00.0 vfio-pci");
+			tb_exec(&r.b, 62050, &dc, "/usr/sbin/driverctl --nosave set-override 0000:0a:00.0 vfio-pci");
+			override_to_vfio(&r, 62100, &dc);
+			break;
+		default:
 			tb_exec(&r.b, 62000, &wd, "/bin/sh /usr/local/sbin/gpu-watchdog 0000:0a:00.0");
 			override_to_vfio(&r, 62100, &wd);
 		}
 		assert_int_equal(build(&r, "111", &rep), 0);
-		assert_int_equal(rep.m.n_orphans, GT_ORPHANS_MAX);
-		for (size_t i = 0; i < rep.f.n; i++)
-			if (rep.f.v[i].kind == F_LIMIT && strstr(rep.f.v[i].summary, "without naming them"))
-				limit = &rep.f.v[i];
 		f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
-		switch (k) {
-		case 0:		/* named: the hook's, said in full */
-			assert_non_null(f);
-			assert_true(f->culprit_from_hook);
-			assert_null(limit);
-			break;
-		case 1:		/* unnamed: not tied to the hook, and the report says why */
-			assert_non_null(f);
-			assert_int_equal(f->severity, SEV_HIGH);
-			assert_false(f->culprit_from_hook);
-			assert_non_null(limit);
-			assert_int_equal(limit->severity, SEV_INFO);
-			assert_string_equal(limit->device, GPU);
-			assert_string_equal(limit->vm, "111");
-			fmt_wall(limit->ts_ns, false, at, sizeof(at));
-			snprintf(want, sizeof(want), "gpu-watchdog[6035] (culprit on %s) has no known parent: it may "
-				 "be one of the children gpu-reattach-ho[5120] left at its exit (%s) without "
-				 "naming them", GPU, at);
-			assert_string_equal(limit->summary, want);
-			assert_non_null(strstr(limit->mechanism, "this one 32 of 40)"));
-			break;
-		default:	/* nobody acts: clean */
+		info = unnamed_info(&rep);
+		if (k == NOBODY) {
 			assert_null(f);
-			assert_null(limit);
+			assert_null(info);
 			assert_int_equal(count_sev(&rep, SEV_WARN), 0);
+			report_free(&rep);
+			continue;
 		}
+		assert_non_null(f);
+		assert_int_equal(f->severity, SEV_HIGH);
+		assert_int_equal(f->culprit_from_hook, k == NAMED);
+		if (k == NAMED || k == SNAPSHOT_DAEMON || k == OTHER_UNIT) {
+			assert_null(info);
+			report_free(&rep);
+			continue;
+		}
+		assert_non_null(info);
+		assert_int_equal(info->severity, SEV_INFO);
+		assert_string_equal(info->device, GPU);
+		assert_string_equal(info->vm, "111");
+		fmt_wall(info->ts_ns, false, at, sizeof(at));
+		if (k == GRANDCHILD)
+			snprintf(want, sizeof(want), "sh[6035], behind the culprit on %s (driverctl[7000]), may be "
+				 "one of the 8 children gpu-reattach-ho[5120] left at its exit (%s) that the exit "
+				 "record does not name", GPU, at);
+		else
+			snprintf(want, sizeof(want), "the culprit on %s, gpu-watchdog[6035], may be one of the 8 "
+				 "children gpu-reattach-ho[5120] left at its exit (%s) that the exit record does "
+				 "not name", GPU, at);
+		assert_string_equal(info->summary, want);
+		assert_non_null(strstr(info->mechanism, "is not known; an exit record names at most 32 of the "
+					   "children a process leaves (this one 32 of 40)"));
+		assert_string_equal(info->advice, "both ran in qmeventd.service, and a forked child keeps its "
+				    "parent's unit: the journal of that unit may tell");
 		report_free(&rep);
 	}
 }
