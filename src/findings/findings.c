@@ -1225,6 +1225,16 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings near the loss may miss a step: "
 			 "see the counters in 'gputrace dump'");
 	}
+	if (m->causes_unsearched && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		f->ts_ns = m->causes_unsearched_first_ns;
+		snprintf(f->summary, sizeof(f->summary), "%llu driver change%s seen as uevents had no write "
+			 "found as %s cause among the %d sysfs writes looked at before %s (a storm of "
+			 "writes): the rest were not searched", (unsigned long long)m->causes_unsearched,
+			 m->causes_unsearched == 1 ? "" : "s", m->causes_unsearched == 1 ? "its" : "their",
+			 MODEL_CAUSE_SCAN_MAX, m->causes_unsearched == 1 ? "it" : "each");
+		snprintf(f->mechanism, sizeof(f->mechanism), "their culprits may be missing: 'gputrace "
+			 "dump' shows the writes around them");
+	}
 	if (m->lost_kmsg && (f = add(fs, F_LIMIT, SEV_INFO)))
 		snprintf(f->summary, sizeof(f->summary), "%llu kernel log lines were overwritten before "
 			 "the recorder read them", (unsigned long long)m->lost_kmsg);

@@ -273,6 +273,9 @@ struct model {
 	uint64_t lost;			/* events and records lost, every file's */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */
 	uint64_t lost_first_ns;		/* the earliest a loss may have begun */
+	/* uevent outcomes whose cause was not searched past the bound on
+	 * writes looked at (a storm of sysfs writes): how many, the first */
+	uint64_t causes_unsearched, causes_unsearched_first_ns;
 	/* When losses happened: from the counters record before each rise (or
 	 * its file's start) to the one that showed it. A finding near one is
 	 * uncertain. */
@@ -398,6 +401,11 @@ const char *model_driver_before(const struct model *m, const char *bdf, uint64_t
  * per run again for the next taker, took 67 s for 2,000 runs). */
 const struct m_dev_trans *model_dev_trans(const struct model *m, const char *bdf, uint64_t from_ts,
 					  size_t *n);
+
+/* Writes looked at for a driver change's cause: bounds a pathological
+ * trace (a storm of sysfs writes); a cause not found within them is
+ * counted (causes_unsearched). */
+#define MODEL_CAUSE_SCAN_MAX	4096
 
 /* The index of the first element of ARR (N of them, sorted by ts_ns, as
  * the model's writes, transitions, log lines, PM calls and states are once

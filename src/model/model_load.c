@@ -993,8 +993,6 @@ static bool could_cause(const struct m_write *w, const struct m_trans *t)
 
 /* How late the recorder may read a uevent (a loaded or emulated host). */
 #define UEVENT_LAG_MAX_NS	(10 * 1000000000ull)
-/* Writes looked at per transition: bounds a pathological trace. */
-#define CAUSE_SCAN_MAX		4096
 
 /* A uevent is read some time after the fact, later still on a loaded host.
  * The kernel sends them in the order things happened, and the writes that
@@ -1066,10 +1064,11 @@ static long uevent_cause(struct model *m, struct m_trans *t, struct cause_cursor
 	/* nothing older than a uevent can be late */
 	size_t lo = t->ts_ns > UEVENT_LAG_MAX_NS ? writes_upto(m, t->ts_ns - UEVENT_LAG_MAX_NS - 1) : 0;
 	long maybe = -1, chosen = -1;
+	size_t n = 0;
 
 	if (k < lo)
 		k = lo;
-	for (size_t n = 0; k < hi && n < CAUSE_SCAN_MAX && chosen < 0; k++, n++) {
+	for (; k < hi && n < MODEL_CAUSE_SCAN_MAX && chosen < 0; k++, n++) {
 		const struct m_write *w = &m->writes[k];
 
 		if (w->ret < 0 || !could_cause(w, t))
@@ -1081,6 +1080,9 @@ static long uevent_cause(struct model *m, struct m_trans *t, struct cause_cursor
 		else
 			chosen = k;
 	}
+	/* writes left unread: the cause may be among them (said in the report) */
+	if (chosen < 0 && k < hi && n == MODEL_CAUSE_SCAN_MAX && !m->causes_unsearched++)
+		m->causes_unsearched_first_ns = t->ts_ns;
 	if (chosen < 0)
 		chosen = maybe;
 	if (chosen >= 0 && cur)	/* per device: a rescan that adds several is not used up */
@@ -1160,12 +1162,12 @@ static long thread_last_before(const struct model *m, const struct thread_writes
 /* With BPF outcomes the cause is the write the same thread was in. A
  * thread is in one write at a time; were several in flight (a damaged
  * clock), the newest that names the device, else the newest. Looked at:
- * the CAUSE_SCAN_MAX writes before the transition, not older than the
+ * the MODEL_CAUSE_SCAN_MAX writes before the transition, not older than the
  * longest write. */
 static long bpf_cause(const struct model *m, const struct thread_writes *tw, const struct m_trans *t,
 		      uint64_t longest)
 {
-	size_t hi = writes_upto(m, t->ts_ns), oldest = hi > CAUSE_SCAN_MAX ? hi - CAUSE_SCAN_MAX : 0;
+	size_t hi = writes_upto(m, t->ts_ns), oldest = hi > MODEL_CAUSE_SCAN_MAX ? hi - MODEL_CAUSE_SCAN_MAX : 0;
 	long best = -1;
 
 	for (long p = thread_last_before(m, tw, t->task->tid, hi); p >= 0; p--) {

@@ -1109,6 +1109,50 @@ static void test_culprit_among_children_left_unnamed(void **state)
 	}
 }
 
+/* Driver outcomes as uevents (tracepoint backend): a bind's cause is
+ * looked for among at most MODEL_CAUSE_SCAN_MAX writes. After a storm of
+ * writes to another device's attribute, the rogue's reprobe has its
+ * causes past that bound: the report says so (WARN, two driver changes),
+ * as their culprit may be missing. A smaller storm leaves the culprit found and
+ * nothing said. */
+static void test_cause_past_the_scan_bound(void **state)
+{
+	struct gt_task storm = tb_task(7300, "tuned", 1, "systemd", 0);
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	const int sizes[] = { 100, MODEL_CAUSE_SCAN_MAX + 100 };
+
+	for (int k = 0; k < 2; k++) {
+		const struct finding *f, *limit = NULL;
+		struct report rep;
+		struct run r;
+
+		proxmox_vm_runs(&r, "tracepoint", "storm.gtrace");
+		proxmox_hook(&r, 60100, "both", 0);
+		for (int i = 0; i < sizes[k]; i++)
+			tb_write(&r.b, 61100 + i * 0.1, &storm, "/sys/bus/pci/devices/0000:0b:00.0/power/control",
+				 i % 2 ? "on" : "auto");
+		override_to_vfio(&r, 61740, &watchdog);
+		assert_int_equal(build(&r, "111", &rep), 0);
+		for (size_t i = 0; i < rep.f.n; i++)
+			if (rep.f.v[i].kind == F_LIMIT && strstr(rep.f.v[i].summary, "the rest were not searched"))
+				limit = &rep.f.v[i];
+		f = find(&rep, F_REBIND_AFTER_RETURN, GPU);
+		if (!k) {
+			assert_null(limit);
+			assert_non_null(f);
+			assert_string_equal(f->culprit.comm, "gpu-watchdog");
+		} else {
+			assert_non_null(limit);
+			assert_int_equal(limit->severity, SEV_WARN);
+			/* the reprobe's unbind and bind */
+			assert_non_null(strstr(limit->summary, "2 driver changes seen as uevents had no write "
+						"found as their cause among the 4096 sysfs writes looked at before "
+						"each"));
+		}
+		report_free(&rep);
+	}
+}
+
 /* 5,000 distinct ids written to vfio-pci's new_id, every other one
  * removed again, and one id added twice (the table keeps one entry per
  * add): the dynamic id table the model keeps is the kernel's, whatever
@@ -1408,6 +1452,7 @@ int main(void)
 		cmocka_unit_test(test_daemonized_vms_keep_their_own_stop),
 		cmocka_unit_test(test_daemon_end_without_orphan_records),
 		cmocka_unit_test(test_culprit_among_children_left_unnamed),
+		cmocka_unit_test(test_cause_past_the_scan_bound),
 		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
