@@ -904,8 +904,8 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 	/* the recording's counters (the kernel side's and the recorder's own),
 	 * which go on through its rotated files */
 	static const char *const recording_keys[] = { "lost_sysfs", "lost_driver", "lost_exec",
-						      "lost_exit", "pending_full", "lost_uevents",
-						      "lost_held", NULL };
+						      "lost_exit", "lost_runs_missed", "pending_full",
+						      "lost_uevents", "lost_held", NULL };
 	uint64_t recording = 0, records = 0, now = wall_ns(m, kv_ts(rec));
 	char buf[32];
 

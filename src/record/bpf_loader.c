@@ -331,6 +331,28 @@ void gt_bpf_counters(struct gt_bpf *b, uint64_t out[GT_CNT_MAX])
 	free(vals);
 }
 
+static uint64_t runs_missed(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+	uint64_t n = 0;
+
+	bpf_object__for_each_program(p, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
+uint64_t gt_bpf_runs_missed(struct gt_bpf *b)
+{
+	return runs_missed(b->skel->obj) + (b->pm ? runs_missed(b->pm->obj) : 0);
+}
+
 static void list_programs(struct bpf_object *obj, char *buf, size_t size, size_t *off, int *n)
 {
 	struct bpf_program *p;

@@ -56,6 +56,12 @@ int gt_bpf_drain(struct gt_bpf *b);
 /* Sums the per-CPU kernel counters (enum gt_counter). */
 void gt_bpf_counters(struct gt_bpf *b, uint64_t out[GT_CNT_MAX]);
 
+/* The times the kernel did not run one of the programs when its hook hit
+ * (recursion_misses: a trampoline program re-entered on a CPU, since
+ * 5.12; kprobe programs skipped while another ran, since 6.7): events
+ * lost without a counter of ours seeing them. 0 on older kernels. */
+uint64_t gt_bpf_runs_missed(struct gt_bpf *b);
+
 /* Names of the programs attached, for --dry-run and the trace header. */
 int gt_bpf_programs(struct gt_bpf *b, char *buf, size_t size);
 

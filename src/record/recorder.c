@@ -284,6 +284,7 @@ static void write_counters(struct recorder *r)
 	trace_writer_kv_u64(r->w, "lost_driver", r->kcounters[GT_CNT_LOST_DRIVER]);
 	trace_writer_kv_u64(r->w, "lost_exec", r->kcounters[GT_CNT_LOST_EXEC]);
 	trace_writer_kv_u64(r->w, "lost_exit", r->kcounters[GT_CNT_LOST_EXIT]);
+	trace_writer_kv_u64(r->w, "lost_runs_missed", gt_bpf_runs_missed(r->bpf));
 	trace_writer_kv_u64(r->w, "pending_full", r->kcounters[GT_CNT_PENDING_FULL]);
 	trace_writer_kv_u64(r->w, "sysfs_seen", r->kcounters[GT_CNT_SYSFS_SEEN]);
 	trace_writer_kv_u64(r->w, "lost_uevents", r->lost_uevents);

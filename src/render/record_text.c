@@ -281,8 +281,8 @@ void render_record_text(FILE *out, const struct trace_record *rec, const struct 
 	static const char *const proc_keys[] = { "phase", "ppid", "exe", NULL };
 	static const char *const file_keys[] = { "phase", "path", "missing", "truncated", NULL };
 	static const char *const counter_keys[] = { "events", "lost_sysfs", "lost_driver",
-		"lost_exec", "lost_exit", "pending_full", "lost_uevents", "lost_held", "lost_kmsg", "records_lost",
-		"marks_refused", "marks_rate_limited", "marks_malformed", NULL };
+		"lost_exec", "lost_exit", "lost_runs_missed", "pending_full", "lost_uevents", "lost_held",
+		"lost_kmsg", "records_lost", "marks_refused", "marks_rate_limited", "marks_malformed", NULL };
 	static const char *const end_keys[] = { "reason", NULL };
 	static const char *const state_keys[] = { "cause", "label", "bdf", "driver",
 		"driver_override", "power_state", "runtime_status", "enable", "missing", NULL };

@@ -140,7 +140,7 @@ t_record_sysfs() {
 	t_jq "start and end PCI snapshots include $bdf" "$trace.json" \
 		"([.[] | select(.type==\"pci\" and .bdf==\"$bdf\") | .phase] | sort) == [\"end\",\"start\"]"
 	t_jq "counters record no loss" "$trace.json" \
-		"[.[] | select(.type==\"counters\")] | last | (.lost_sysfs==\"0\" and .lost_exec==\"0\" and .records_lost==\"0\")"
+		"[.[] | select(.type==\"counters\")] | last | (.lost_sysfs==\"0\" and .lost_exec==\"0\" and .lost_runs_missed==\"0\" and .records_lost==\"0\")"
 	t_jq "clean end record" "$trace.json" "last.type==\"end\""
 	mode=$(stat -c %a "$trace")
 	t_check "trace file mode is 0600" test "$mode" = 600
