@@ -57,9 +57,10 @@ int gt_bpf_drain(struct gt_bpf *b);
 void gt_bpf_counters(struct gt_bpf *b, uint64_t out[GT_CNT_MAX]);
 
 /* The times the kernel did not run one of the programs when its hook hit
- * (recursion_misses: a trampoline program re-entered on a CPU, since
- * 5.12; kprobe programs skipped while another ran, since 6.7): events
- * lost without a counter of ours seeing them. 0 on older kernels. */
+ * (recursion_misses: a program re-entered on a CPU, or one skipped while
+ * another ran; counted for trampoline programs since 5.12, for raw
+ * tracepoints and kprobes by later kernels): events lost without a
+ * counter of ours seeing them. 0 where the kernel does not count. */
 uint64_t gt_bpf_runs_missed(struct gt_bpf *b);
 
 /* Names of the programs attached, for --dry-run and the trace header. */
