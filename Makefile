@@ -54,11 +54,11 @@ $(BUILD)/vmlinux.h:
 # The syscall numbers the write hot path compares against, taken from the C
 # library's headers for this architecture: immediates there, not loads from
 # a map, since that check runs for every syscall on the machine.
-$(BUILD)/syscall_nr.h:
+$(BUILD)/syscall_nr.h: Makefile
 	@mkdir -p $(@D)
-	printf '#include <sys/syscall.h>\nGT_NR_WRITE SYS_write\nGT_NR_PWRITE64 SYS_pwrite64\n' | \
+	printf '#include <sys/syscall.h>\nGT_NR_WRITE SYS_write\nGT_NR_PWRITE64 SYS_pwrite64\nGT_NR_WRITEV SYS_writev\nGT_NR_PWRITEV SYS_pwritev\nGT_NR_PWRITEV2 SYS_pwritev2\n' | \
 		$(CC) -E -P - | sed -n 's/^GT_NR/#define GT_NR/p' > $@.tmp
-	@test "$$(grep -c '^#define GT_NR_[A-Z0-9]* [0-9][0-9]*$$' $@.tmp)" = 2 || { echo "error: no syscall numbers from <sys/syscall.h>" >&2; exit 1; }
+	@test "$$(grep -c '^#define GT_NR_[A-Z0-9]* [0-9][0-9]*$$' $@.tmp)" = 5 || { echo "error: no syscall numbers from <sys/syscall.h>" >&2; exit 1; }
 	mv $@.tmp $@
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/gputrace/event.h include/gputrace/guard.h $(BUILD)/vmlinux.h $(BUILD)/syscall_nr.h

@@ -222,12 +222,15 @@ static __always_inline void calibrate(unsigned int fd)
 SEC("raw_tp/sys_enter")
 int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
 {
+	const void *buf;
 	struct kernfs_node *kn;
 	unsigned int fd;
+	__u64 count;
 
 	/* Immediates: a load from a map here costs a cache miss on most
 	 * syscalls (measured: +25 ns each), the compare itself nothing. */
-	if (id != GT_NR_WRITE && id != GT_NR_PWRITE64)
+	if (id != GT_NR_WRITE && id != GT_NR_PWRITE64 && id != GT_NR_WRITEV &&
+	    id != GT_NR_PWRITEV && id != GT_NR_PWRITEV2)
 		return 0;
 	fd = PT_REGS_PARM1_CORE(regs);
 	if (!gt_kernfs_fops && gt_calib_tid == (__u32)bpf_get_current_pid_tgid()) {
@@ -235,9 +238,22 @@ int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	}
 	kn = sysfs_node_of_fd(fd);
-	if (kn)
-		write_begin(kn, (const void *)PT_REGS_PARM2_CORE(regs),
-			    PT_REGS_PARM3_CORE(regs), true, GT_ORIGIN_SYSCALL);
+	if (!kn)
+		return 0;
+	buf = (const void *)PT_REGS_PARM2_CORE(regs);
+	count = PT_REGS_PARM3_CORE(regs);
+	/* writev and friends: the bytes of the first segment (sysfs joins the
+	 * segments into one buffer; a value split across them shows in part,
+	 * the result says how many bytes went in) */
+	if (id != GT_NR_WRITE && id != GT_NR_PWRITE64) {
+		struct iovec iov = {};
+
+		if (count < 1 || bpf_probe_read_user(&iov, sizeof(iov), buf))
+			iov.iov_len = 0;
+		buf = iov.iov_base;
+		count = iov.iov_len;
+	}
+	write_begin(kn, buf, count, true, GT_ORIGIN_SYSCALL);
 	return 0;
 }
 

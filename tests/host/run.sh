@@ -109,6 +109,12 @@ t_record_sysfs() {
 	"$work/bin/gt-writer" /sys/bus/pci/drivers_probe "$bdf" "$work/w3.pid" 2>/dev/null
 	"$work/bin/gt-writer" /sys/bus/pci/drivers_probe "0000:ff:1f.7" "$work/w4.pid" 2>/dev/null
 	printf change > "$dev/uevent"	# a harmless uevent for the uevent path
+	# a vectored write (writev(2)): seen by every backend
+	python3 -c 'import os, sys
+open(sys.argv[2], "w").write(str(os.getpid()))
+fd = os.open(sys.argv[1], os.O_WRONLY)
+os.writev(fd, [b"vfio-pci"])
+os.writev(fd, [b"\n"])' "$dev/driver_override" "$work/w6.pid"
 	# a write(2) on a read-only fd fails with EBADF before sysfs: not an
 	# attempt (any user could flood the trace with them)
 	sh -c 'echo $$ > "$1"; exec 3<"$2"; printf vfio-pci >&3' ro "$work/w5.pid" "$dev/driver_override" 2>/dev/null
@@ -128,6 +134,9 @@ t_record_sysfs() {
 		     and .data==\"$bdf\" and .ret==${#bdf})"
 	t_jq "failed drivers_probe write has -errno" "$trace.json" \
 		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$w4 and .ret < 0)"
+	w6=$(cat "$work/w6.pid")
+	t_jq "writev(2) to driver_override recorded with its bytes" "$trace.json" \
+		"any(.[]; .kind==\"sysfs_write\" and .task.pid==$w6 and .attr==\"driver_override\" and .data==\"vfio-pci\" and .ret==8)"
 	w5=$(cat "$work/w5.pid")
 	t_jq "a write on a read-only fd is not recorded" "$trace.json" \
 		"all(.[]; .kind!=\"sysfs_write\" or .task.pid!=$w5)"
