@@ -327,25 +327,32 @@ static uint32_t orphan_parent(const struct model *m, size_t i)
 	return m->orphans[i].parent;
 }
 
-/* PID's first exit in the model at or after AFTER: an exit record of a
- * process that never exec'd, else a process's own exit. */
+/* PID's first exit in time at or after AFTER: an exit record of a process
+ * that never exec'd, or a process's own exit. By time, not by place in
+ * the model: traces of other boots, given first, reuse the same pids. */
 static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t pid, uint64_t after,
 		    struct m_exit *out)
 {
+	const struct m_exit *first_exit = NULL;
 	const struct m_proc *first = NULL;
 
 	for (size_t k = first_with(x->exits_by_pid, m->n_exits, pid, exit_pid, m);
-	     k < m->n_exits && m->exits[x->exits_by_pid[k]].pid == pid; k++)
-		if (m->exits[x->exits_by_pid[k]].ts_ns >= after) {
-			*out = m->exits[x->exits_by_pid[k]];
-			return true;
-		}
+	     k < m->n_exits && m->exits[x->exits_by_pid[k]].pid == pid; k++) {
+		const struct m_exit *e = &m->exits[x->exits_by_pid[k]];
+
+		if (e->ts_ns >= after && (!first_exit || e->ts_ns < first_exit->ts_ns))
+			first_exit = e;
+	}
 	for (size_t lo = model_first_of_pid(m, pid); lo < m->n_procs && m->procs[m->proc_by_pid[lo]].pid == pid;
 	     lo++) {
 		const struct m_proc *p = &m->procs[m->proc_by_pid[lo]];
 
-		if (p->exit_ns >= after && p->exit_ns && (!first || p < first))
+		if (p->exit_ns >= after && p->exit_ns && (!first || p->exit_ns < first->exit_ns))
 			first = p;
+	}
+	if (first_exit && (!first || first_exit->ts_ns <= first->exit_ns)) {
+		*out = *first_exit;
+		return true;
 	}
 	if (!first)
 		return false;
@@ -353,6 +360,23 @@ static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t 
 				.status = first->exit_status };
 	strlcpy0(out->comm, first->comm, sizeof(out->comm));
 	return true;
+}
+
+/* The time of the exit of PID that left orphans, the first at or after
+ * AFTER (each process exits once; a later one with the same pid is another
+ * process, of this boot or another), or UINT64_MAX. */
+static uint64_t orphaning_at(const struct model *m, const struct exit_index *ix, uint32_t pid, uint64_t after)
+{
+	uint64_t at = UINT64_MAX;
+
+	for (size_t k = first_with(ix->orphans_by_parent, m->n_orphans, pid, orphan_parent, m);
+	     k < m->n_orphans && m->orphans[ix->orphans_by_parent[k]].parent == pid; k++) {
+		uint64_t ts = m->orphans[ix->orphans_by_parent[k]].ts_ns;
+
+		if (ts >= after && ts < at)
+			at = ts;
+	}
+	return at;
 }
 
 /* QEMU started with -daemonize forks (twice: fork, setsid, fork) and the
@@ -403,14 +427,16 @@ static void daemon_end(const struct model *m, const struct exit_index *ix, const
 		}
 		return;
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		uint64_t at = orphaning_at(m, ix, tree[i], p->start_ns);
+
 		for (size_t k = first_with(ix->orphans_by_parent, m->n_orphans, tree[i], orphan_parent, m);
 		     k < m->n_orphans && m->orphans[ix->orphans_by_parent[k]].parent == tree[i] && n < 16; k++) {
 			const struct m_orphan *o = &m->orphans[ix->orphans_by_parent[k]];
 			struct m_exit x;
 
-			if (o->ts_ns < p->start_ns)
-				continue;
+			if (o->ts_ns != at)
+				continue;	/* another process's exit with that pid */
 			tree[n++] = o->pid;
 			if (!exit_of(m, ix, o->pid, p->start_ns, &x)) {
 				vm->stop_ns = 0;	/* still running at the end */
@@ -421,6 +447,7 @@ static void daemon_end(const struct model *m, const struct exit_index *ix, const
 				vm->exit_status = x.status;
 			}
 		}
+	}
 }
 
 /* VMs and hooks are root's: QEMU run by root or by a daemon of root's

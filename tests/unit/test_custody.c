@@ -938,6 +938,43 @@ static void test_daemonized_vms_keep_their_own_stop(void **state)
 	report_free(&rep);
 }
 
+/* Two boots (a baseline and the problem, each traced from boot): the same
+ * pids come back. Given the later boot's trace first, where pids 4021 and
+ * 4022 are other programs exiting and leaving children, the earlier
+ * boot's daemonized VM still ends when its own child 4022 does, however
+ * the traces are ordered. */
+static void test_daemon_end_among_other_boots(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0), child = tb_task(4022, "kvm", 1, "init", 0);
+	struct gt_task awk = tb_task(4022, "awk", 1, "init", 0), sh = tb_task(4021, "sh", 1, "init", 0);
+	struct report rep;
+	struct run later, earlier;
+
+	tb_open_at(&later.b, dir, "boot-later.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
+	later.uevents = false;
+	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	tb_exit_orphaning(&later.b, 150, &sh, 0, 4023);
+	tb_exit(&later.b, 200, &awk, 0);
+	tb_close(&later.b);
+	open_with_gpu(&earlier, "boot-earlier.gtrace");
+	move(&earlier, 100, &qm, GPU, "nouveau", "vfio-pci");
+	daemonized_kvm(&earlier, 200, &kvm, "111", GPU, 4022);
+	tb_exit(&earlier.b, 60000, &child, 0);
+	tb_close(&earlier.b);
+	for (int order = 0; order < 2; order++) {
+		const char *traces[2] = { order ? earlier.b.path : later.b.path,
+					  order ? later.b.path : earlier.b.path };
+		char err[256];
+
+		assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ .vm = "111" }, err,
+					      sizeof(err)), 0);
+		assert_int_equal(rep.m.n_vms, 1);
+		assert_int_equal(rep.m.vms[0].stop_ns, rep.m.vms[0].start_ns + 59800 * 1000000ull);
+		report_free(&rep);
+	}
+}
+
 /* The start snapshot reads the process list while the machine goes on: it
  * can catch QEMU's daemonized child, born after the recording began. That
  * child's exit is then a process record's, and it is still the VM's stop. */
@@ -1455,6 +1492,7 @@ int main(void)
 		cmocka_unit_test(test_cause_past_the_scan_bound),
 		cmocka_unit_test(test_many_dynids),
 		cmocka_unit_test(test_daemon_child_in_start_snapshot),
+		cmocka_unit_test(test_daemon_end_among_other_boots),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
 		cmocka_unit_test(test_rebind_after_manual_return_is_seen),
 		cmocka_unit_test(test_late_uevents_of_many_devices),
