@@ -421,11 +421,9 @@ static bool vm_has_device(const struct m_vm *vm, const char *bdf)
 	return false;
 }
 
-/* VM's rows: its run, its hooks, and the events about its devices, each
- * kind in the model's order (add_row keeps a repeated actor once). */
-static void vm_timeline(struct report *r, struct tl_index *ix, const struct m_vm *vm)
+/* A VM run's start and stop: every run's, one timeline per VM id. */
+static void run_rows(struct report *r, const struct m_vm *vm)
 {
-	const struct model *m = &r->m;
 	struct row_text x = { .who = "" };
 
 	if (vm->start_ns) {
@@ -442,6 +440,15 @@ static void vm_timeline(struct report *r, struct tl_index *ix, const struct m_vm
 			 vm->stop_requested ? "stop requested" : "no stop command seen", st);
 		add_row(r, vm->stop_ns, vm->id, 0, &x);
 	}
+}
+
+/* VM's rows but its runs': its hooks and the events about its devices,
+ * each kind in the model's order (add_row keeps a repeated actor once). */
+static void vm_timeline(struct report *r, struct tl_index *ix, const struct m_vm *vm)
+{
+	const struct model *m = &r->m;
+	struct row_text x = { .who = "" };
+
 	if (!pick_vm_items(ix, ix->hooks, ix->n_hooks, vm->id))
 		goto oom;
 	for (size_t p = 0; p < ix->n_pick; p++) {
@@ -555,23 +562,31 @@ static int cmp_row(const void *a, const void *b)
  * devices back, until the VM starts again. */
 static void hook_deltas(struct report *r, const struct by_vm *vms)
 {
-	struct by_vm *ends = NULL;
-	size_t n_ends = 0, cap_ends = 0;
+	struct by_vm *ends = NULL, *starts = NULL;
+	size_t n_ends = 0, cap_ends = 0, n_starts = 0, cap_starts = 0;
 
 	for (size_t k = 0; k < r->m.n_hooks; k++) {
 		const struct m_hook *h = &r->m.hooks[k];
+		bool after_stop = hook_is_after_stop(h);
+		/* Proxmox pre-start, libvirt prepare, start, started: a start's */
+		bool of_start = !strcmp(h->phase, "pre-start") || !strncmp(h->phase, "prepare", 7) ||
+				!strncmp(h->phase, "start", 5);
 		struct by_vm *e;
 
-		if (!hook_is_after_stop(h) || !h->end_ns)
+		if (after_stop ? !h->end_ns : !of_start || !h->start_ns)
 			continue;
-		if (!(e = array_push((void **)&ends, &n_ends, &cap_ends, sizeof(*ends)))) {
+		e = after_stop ? array_push((void **)&ends, &n_ends, &cap_ends, sizeof(*ends))
+			       : array_push((void **)&starts, &n_starts, &cap_starts, sizeof(*starts));
+		if (!e) {
 			r->oom = true;
 			free(ends);
+			free(starts);
 			return;
 		}
-		*e = (struct by_vm){ .id = h->vm, .ts_ns = h->end_ns };
+		*e = (struct by_vm){ .id = h->vm, .ts_ns = after_stop ? h->end_ns : h->start_ns };
 	}
 	array_sort(ends, n_ends, sizeof(*ends), cmp_by_vm);
+	array_sort(starts, n_starts, sizeof(*starts), cmp_by_vm);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		struct tl_row *x = &r->rows[i];
 		/* a hook run for this VM, or for any (hook_for_vm) */
@@ -582,8 +597,12 @@ static void hook_deltas(struct report *r, const struct by_vm *vms)
 
 		if (any && any->ts_ns > last_end)
 			last_end = any->ts_ns;
-		/* the VM started again since: its custody went on */
+		/* the VM started again since, or a hook of its next start
+		 * (pre-start, prepare) ran: its custody went on */
 		start = last_before(vms, r->m.n_vms, x->vm, x->ts_ns + 1);
+		if (last_end && start && start->ts_ns > last_end)
+			last_end = 0;
+		start = last_before(starts, n_starts, x->vm, x->ts_ns + 1);
 		if (last_end && start && start->ts_ns > last_end)
 			last_end = 0;
 		if (last_end) {
@@ -592,6 +611,7 @@ static void hook_deltas(struct report *r, const struct by_vm *vms)
 		}
 	}
 	free(ends);
+	free(starts);
 }
 
 static bool in_phase(const struct report *r, uint64_t ts)
@@ -713,8 +733,9 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	/* one timeline per VM id: from its first run (in the model's order)
-	 * with devices, and from every run before that one */
+	/* one timeline per VM id: every run's start and stop; the hooks and
+	 * device events from its first run (in the model's order) with
+	 * devices, and from every run before that one */
 	for (size_t g = 0, end; g < r->m.n_vms; g = end) {
 		size_t first_with_devs = SIZE_MAX;
 
@@ -724,9 +745,13 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 		for (size_t k = g; k < end; k++)
 			timeline_of[vms[k].i] = vms[k].i <= first_with_devs;
 	}
-	for (size_t i = 0; i < r->m.n_vms; i++)
-		if (timeline_of[i] && (!vm || !strcmp(vm, r->m.vms[i].id)))
+	for (size_t i = 0; i < r->m.n_vms; i++) {
+		if (vm && strcmp(vm, r->m.vms[i].id))
+			continue;
+		run_rows(r, &r->m.vms[i]);
+		if (timeline_of[i])
 			vm_timeline(r, &ix, &r->m.vms[i]);
+	}
 	tl_index_free(&ix);
 	/* the same event can show for two runs of a VM: keep one row */
 	array_sort(r->rows, r->n_rows, sizeof(*r->rows), cmp_row);

@@ -535,6 +535,46 @@ static const struct tl_row *row_of(const struct report *rep, const char *what)
 	return found;
 }
 
+/* A quick restart: VM 111 stops, its hook returns the GPU, and qm starts
+ * it again (pre-start hook, then its binds). The timeline shows both runs'
+ * start and stop, and the second start's rows are not counted "after hook
+ * exit" of the first stop: they are the next custody's. A rogue's write
+ * before that start is. */
+static void test_restart_timeline(void **state)
+{
+	struct gt_task qm = tb_task(7000, "qm", 1200, "pvedaemon worke", 1, "systemd", 0);
+	struct gt_task pre = tb_task(7010, "gpu-reattach-ho", 7000, "qm", 0);
+	struct gt_task kvm = tb_task(7100, "kvm", 7000, "qm", 0);
+	struct gt_task w = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	size_t starts = 0, stops = 0;
+	const struct tl_row *x;
+	struct report rep;
+	struct run r;
+
+	proxmox_vm_runs(&r, "fentry", "restart.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_write(&r.b, 61500, &w, "/sys/bus/pci/devices/0000:0a:00.0/power/control", "on");
+	tb_exec(&r.b, 70000, &qm, "/usr/bin/perl /usr/sbin/qm start 111");
+	tb_exec(&r.b, 70010, &pre, "/var/lib/vz/snippets/gpu-reattach-hook.pl 111 pre-start");
+	tb_exit(&r.b, 70020, &pre, 0);
+	move(&r, 70100, &qm, GPU, "nouveau", "vfio-pci");
+	tb_exec(&r.b, 70200, &kvm, "/usr/bin/kvm -id 111 -name vm111 -pidfile /var/run/qemu-server/111.pid");
+	tb_exit(&r.b, 90000, &kvm, 0);
+	assert_int_equal(build(&r, "111", &rep), 0);
+	for (size_t i = 0; i < rep.n_rows; i++) {
+		starts += !strncmp(rep.rows[i].what, "VM 111 started", 14);
+		stops += !strncmp(rep.rows[i].what, "VM 111 stopped", 14);
+	}
+	assert_int_equal(starts, 2);
+	assert_int_equal(stops, 2);
+	assert_non_null(x = row_of(&rep, "write \"on\" to /sys/bus/pci/devices/0000:0a:00.0/power/control"));
+	assert_true(x->after_hook);
+	assert_non_null(x = row_of(&rep, "write \"" GPU "\" to /sys/bus/pci/drivers/vfio-pci/bind"));
+	assert_true(x->ts_ns > rep.m.vms[0].stop_ns);
+	assert_false(x->after_hook);
+	report_free(&rep);
+}
+
 /* 40,000 post-stop hook runs (the shape that made the timeline's "after
  * hook exit" quadratic: every row against every hook): each a hook run of
  * VM 111, and a row's delay counts from the last one's exit before it. */
@@ -1602,6 +1642,7 @@ int main(void)
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_stub_binds_of_many_devices),
+		cmocka_unit_test(test_restart_timeline),
 		cmocka_unit_test(test_many_hook_runs),
 		cmocka_unit_test(test_many_vm_runs),
 		cmocka_unit_test(test_many_units_and_vms),
