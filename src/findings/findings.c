@@ -1240,9 +1240,13 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 			 "the recorder read them", (unsigned long long)m->lost_kmsg);
 	if (m->truncated && (f = add(fs, F_LIMIT, SEV_WARN))) {
 		f->ts_ns = m->last_ns;
-		snprintf(f->summary, sizeof(f->summary), "the trace is truncated (no end record: the "
-			 "recorder was killed or is still writing): what happened after its last record is "
-			 "unknown");
+		if (m->cut_short)
+			snprintf(f->summary, sizeof(f->summary), "the trace is truncated (no end record: the "
+				 "recorder was killed or is still writing): what happened after its last record "
+				 "is unknown");
+		else
+			snprintf(f->summary, sizeof(f->summary), "the trace was read up to a damaged chunk "
+				 "only: what it holds past that is unknown");
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings marked uncertain rest on the absence "
 			 "of events the missing part may hold");
 	}

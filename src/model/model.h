@@ -266,6 +266,8 @@ struct model {
 	int64_t shift;			/* loading: this trace's wall - monotonic;
 					 * every time below is wall clock (ns) */
 	bool truncated;			/* a chunk cut off, or no END record */
+	bool cut_short, cut_by_damage;	/* why: a file ends early, or was read up
+					 * to a damaged chunk only */
 	unsigned int newer_minor;	/* a file of a newer minor format (what it adds
 					 * is not read), 0 none */
 	bool headless;			/* a file without its header record: cut or altered */

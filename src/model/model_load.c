@@ -1520,9 +1520,15 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				 "trace; host, kernel, backend and wall clock unknown", traces[i]);
 			m->headless = true;
 		}
-		/* no END record: the recorder was killed, or is still writing */
-		if (trace_reader_truncated(r) || !ended)
+		/* no END record: the recorder was killed, or is still writing;
+		 * or the reading stopped at a damaged chunk before it */
+		if (trace_reader_truncated(r) || !ended) {
 			m->truncated = true;
+			if (ret < 0 && !trace_reader_truncated(r))
+				m->cut_by_damage = true;
+			else
+				m->cut_short = true;
+		}
 		trace_reader_close(r);
 		if (records <= 1 && ret >= 0) {
 			snprintf(err, errlen, "%s: holds no records past its header: the "

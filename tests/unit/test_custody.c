@@ -572,6 +572,17 @@ static void test_corrupt_trace_is_a_limit(void **state)
 	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
 	assert_true(rep.m.read_error[0] || rep.m.truncated);
 	assert_int_equal(count_sev(&rep, SEV_HIGH), 0);
+	/* its end was not read for the damage, not because a recorder died */
+	if (rep.m.read_error[0]) {
+		bool damaged = false, killed = false;
+
+		for (size_t i = 0; i < rep.f.n; i++) {
+			damaged |= rep.f.v[i].kind == F_LIMIT && strstr(rep.f.v[i].summary, "damaged chunk");
+			killed |= rep.f.v[i].kind == F_LIMIT && strstr(rep.f.v[i].summary, "recorder was killed");
+		}
+		assert_true(damaged);
+		assert_false(killed);
+	}
 	report_free(&rep);
 }
 
