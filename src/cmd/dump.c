@@ -138,7 +138,7 @@ static bool keep(struct dump_filter *f, const struct trace_record *rec, const st
 
 /* One file of the recording, its records in file order. Returns 0, or -1
  * when it could not be read to its end (said on stderr). */
-static int dump_one(const char *path, struct dump_filter *f, struct json_writer *jw)
+static int dump_one(const char *path, struct dump_filter *f, struct json_writer *jw, bool *headed)
 {
 	struct trace_clock clock = { 0 };
 	struct trace_record rec;
@@ -149,6 +149,10 @@ static int dump_one(const char *path, struct dump_filter *f, struct json_writer 
 	if (!(r = trace_reader_open(path, err, sizeof(err)))) {
 		cmd_err("%s", err);
 		return -1;
+	}
+	if (!jw && !*headed) {	/* once a file opens: no column names above an error */
+		render_text_heading(stdout);
+		*headed = true;
 	}
 	while ((ret = trace_reader_next(r, &rec)) == 1) {
 		trace_clock_update(&clock, &rec);
@@ -183,7 +187,7 @@ int cmd_dump(int argc, char **argv)
 	struct json_writer *jw = NULL;
 	struct dump_filter f = { .until = -1 };
 	struct cmd_opts cx;
-	bool failed = false;
+	bool failed = false, headed = false;
 	char **files;
 	int c, ret, nfiles;
 
@@ -221,10 +225,8 @@ int cmd_dump(int argc, char **argv)
 		return ret;
 	if (cx.json)
 		jw = json_new(stdout, cx.pretty);
-	else
-		render_text_heading(stdout);
 	for (int i = 0; i < nfiles && !failed; i++)
-		failed = dump_one(files[i], &f, jw) < 0;
+		failed = dump_one(files[i], &f, jw, &headed) < 0;
 	json_free(jw);
 	fflush(stdout);
 	for (int i = 0; i < nfiles; i++)

@@ -16,18 +16,21 @@ static int spool_stdin(char *path, size_t size)
 {
 	char buf[65536];
 	ssize_t n;
+	size_t total = 0;
 	int fd = memfd_create("gputrace-stdin", MFD_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0) {
 		if (write(fd, buf, n) != n) {
 			close(fd);
 			return -EIO;
 		}
-	if (n < 0) {
+		total += n;
+	}
+	if (n < 0 || !total) {	/* nothing came: said as such, not as a bad header */
 		close(fd);
-		return -errno;
+		return n < 0 ? -errno : -ENODATA;
 	}
 	snprintf(path, size, "/proc/self/fd/%d", fd);
 	return 0;
@@ -44,7 +47,10 @@ int cmd_trace_args(char **traces, int n)
 		if (path[0])
 			return cmd_usage_err("'-' (standard input) can be given once");
 		if ((err = spool_stdin(path, sizeof(path)))) {
-			cmd_err("reading the trace from standard input: %s", strerror(-err));
+			if (err == -ENODATA)
+				cmd_err("standard input is empty: no trace came on it");
+			else
+				cmd_err("reading the trace from standard input: %s", strerror(-err));
 			return EXIT_ERROR;
 		}
 		traces[i] = path;

@@ -1212,7 +1212,7 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 {
 	struct finding *f;
 
-	if (m->outcomes_from_uevents && (f = add(fs, F_LIMIT, SEV_INFO))) {
+	if (m->outcomes_from_uevents && m->n_trans && (f = add(fs, F_LIMIT, SEV_INFO))) {
 		snprintf(f->summary, sizeof(f->summary), "driver outcomes come from kernel uevents (%s "
 			 "backend): they carry no pid", m->backend);
 		snprintf(f->mechanism, sizeof(f->mechanism), "culprits of binds and unbinds are the "
@@ -1220,8 +1220,8 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 	}
 	if (m->lost && (f = add(fs, F_LIMIT, SEV_WARN))) {
 		f->ts_ns = m->lost_first_ns;
-		snprintf(f->summary, sizeof(f->summary), "%llu events were lost while recording",
-			 (unsigned long long)m->lost);
+		snprintf(f->summary, sizeof(f->summary), "%llu event%s lost while recording",
+			 (unsigned long long)m->lost, m->lost == 1 ? " was" : "s were");
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings near the loss may miss a step: "
 			 "see the counters in 'gputrace dump'");
 	}

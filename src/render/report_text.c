@@ -111,6 +111,14 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 		}
 		fputc('\n', out);
 	}
+	/* a trace of the wrong moment or host: said plainly, not a blank */
+	if (!m->n_vms && !m->n_trans)
+		fprintf(out, s->md ? "No VM run and no driver change in %s.\n"
+				   : "no VM run and no driver change in %s\n",
+			m->n_files > 1 ? "these traces" : "this trace");
+	else if (!m->n_vms)
+		fprintf(out, s->md ? "No VM run in %s.\n" : "no VM run in %s\n",
+			m->n_files > 1 ? "these traces" : "this trace");
 	fputc('\n', out);
 }
 

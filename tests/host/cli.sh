@@ -180,6 +180,12 @@ t_cli_file_named_once() {
 	"$GT" bundle --redact -o "$work/cli-red.tar.gz" "$bad" >/dev/null 2>"$work/cli.err"
 	t_check "bundle --redact of a corrupt trace: the file named once" \
 		sh -c "[ \$(grep -o 'cli-corrupt.gtrace' '$work/cli.err' | wc -l) -eq 1 ]"
+	"$GT" dump "$work/no-such.gtrace" >"$work/cli.out" 2>"$work/cli.err"; rc=$?
+	t_check "dump of a missing file: exit 1, one line, no column names on stdout" \
+		sh -c "[ $rc -eq 1 ] && [ ! -s '$work/cli.out' ] && [ \$(wc -l <'$work/cli.err') -eq 1 ]"
+	"$GT" report - </dev/null >"$work/cli.out" 2>"$work/cli.err"; rc=$?
+	t_check "report - with nothing on standard input: says so, exit 1" \
+		sh -c "[ $rc -eq 1 ] && grep -qx 'gputrace: standard input is empty: no trace came on it' '$work/cli.err'"
 }
 
 # check, like report, exits 3 only for what is worth failing a script for.

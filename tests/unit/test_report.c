@@ -535,6 +535,34 @@ static const struct tl_row *row_of(const struct report *rep, const char *what)
 	return found;
 }
 
+/* A trace of nothing the report is about (the wrong host, the wrong
+ * moment): said in one plain line, and the tracepoint backend's limit on
+ * driver outcomes is not, with no driver change to be about. */
+static void test_trace_of_nothing(void **state)
+{
+	struct gt_task sh = tb_task(300, "sh", 1, "systemd", 0);
+	const char *traces[1];
+	char *buf = NULL, err[256];
+	struct report rep;
+	size_t len = 0;
+	struct tb b;
+	FILE *fp;
+
+	tb_open(&b, dir, "nothing.gtrace", "tracepoint");
+	tb_exec(&b, 10, &sh, "sh -c true");
+	tb_exit(&b, 20, &sh, 0);
+	tb_close(&b);
+	traces[0] = b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(rep.f.n, 0);
+	fp = open_memstream(&buf, &len);
+	report_render_text(fp, &rep, false, false);
+	fclose(fp);
+	assert_non_null(strstr(buf, "\nno VM run and no driver change in this trace\n"));
+	free(buf);
+	report_free(&rep);
+}
+
 /* A quick restart: VM 111 stops, its hook returns the GPU, and qm starts
  * it again (pre-start hook, then its binds). The timeline shows both runs'
  * start and stop, and the second start's rows are not counted "after hook
@@ -1642,6 +1670,7 @@ int main(void)
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_stub_binds_of_many_devices),
+		cmocka_unit_test(test_trace_of_nothing),
 		cmocka_unit_test(test_restart_timeline),
 		cmocka_unit_test(test_many_hook_runs),
 		cmocka_unit_test(test_many_vm_runs),
