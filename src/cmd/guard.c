@@ -50,6 +50,7 @@
 #define GUARD_DEVS_MAX	32
 #define GUARD_ALLOW_MAX	16
 #define TICK_MS		100
+#define COUNTERS_INTERVAL_NS	(5 * 1000000000ull)	/* as record's */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -483,6 +484,21 @@ static int open_trace(struct guard *g, const char *cmdline)
 
 /* The trace's last counters and END; -errno when the trace is not whole
  * (a write failed at any time, or closing it did). */
+/* The counters so far: at the end, every COUNTERS_INTERVAL_NS and when
+ * writing resumes, so a loss is placed within that long (a report marks
+ * the findings near it), not anywhere since the start. */
+static void write_counters(struct guard *g)
+{
+	struct trace_writer_stats st;
+
+	trace_writer_stats(g->w, &st);
+	trace_writer_kv_begin(g->w, GT_REC_COUNTERS, mono_ns());
+	trace_writer_kv_u64(g->w, "events", g->denials);
+	trace_writer_kv_u64(g->w, "lost_driver", guard_bpf_lost(g->bpf));
+	trace_writer_kv_u64(g->w, "records_lost", st.records_lost);
+	trace_writer_kv_end(g->w);
+}
+
 static int close_trace(struct guard *g)
 {
 	struct trace_writer_stats st;
@@ -490,12 +506,7 @@ static int close_trace(struct guard *g)
 
 	if (!g->w)
 		return 0;
-	trace_writer_stats(g->w, &st);
-	trace_writer_kv_begin(g->w, GT_REC_COUNTERS, mono_ns());
-	trace_writer_kv_u64(g->w, "events", g->denials);
-	trace_writer_kv_u64(g->w, "lost_driver", guard_bpf_lost(g->bpf));
-	trace_writer_kv_u64(g->w, "records_lost", st.records_lost);
-	trace_writer_kv_end(g->w);
+	write_counters(g);
 	trace_writer_kv_begin(g->w, GT_REC_END, mono_ns());
 	trace_writer_kv_str(g->w, "reason", stop_signal ? strsignal(stop_signal) : "end");
 	trace_writer_kv_end(g->w);
@@ -661,6 +672,7 @@ int cmd_guard(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct guard *g = calloc(1, sizeof(*g));
+	uint64_t next_counters;
 	char cmdline[1024];
 	int ret;
 
@@ -682,14 +694,24 @@ int cmd_guard(int argc, char **argv)
 	join_argv(cmdline, sizeof(cmdline), argc, argv);
 	if (setup(g) || (g->out && open_trace(g, cmdline)))
 		goto out;
+	next_counters = mono_ns() + COUNTERS_INTERVAL_NS;
 	fprintf(stderr, "gputrace: guard %s: ready (Ctrl-C to stop)\n",
 		g->dry_run ? "dry run, nothing denied" : "enforcing");
 	while (!stop_signal) {
 		guard_bpf_poll(g->bpf, TICK_MS);
 		tick(g);
 		if (g->w) {
+			uint64_t now = mono_ns();
+
+			if (now >= next_counters) {
+				write_counters(g);
+				next_counters = now + COUNTERS_INTERVAL_NS;
+			}
 			trace_writer_flush(g->w);
-			disk_watch_look(&g->disk, g->w, g->out, "the guard goes on");
+			if (disk_watch_look(&g->disk, g->w, g->out, "the guard goes on") == DISK_WRITING_AGAIN) {
+				write_counters(g);	/* the loss ends here */
+				trace_writer_flush(g->w);
+			}
 		}
 	}
 	guard_bpf_poll(g->bpf, 0);

@@ -22,4 +22,9 @@ after=$(sed -n 's/^watchdog after the space was freed: pid //p' "$LAB_OUT/scenar
 jq -e -s --argjson p "${after:-0}" 'any(.[]; .type == "event" and .kind == "guard" and .task.pid == $p
 	and .action == "driver_override" and .enforced)' "$LAB_OUT/trace.jsonl" >/dev/null ||
 	{ echo "the denial after the space was freed (pid ${after:-?}) is not in the trace"; exit 1; }
+# the loss placed: counters written when writing resumed, not only at the end
+n_counted=$(jq -s '[.[] | select(.type == "counters" and (.records_lost | tonumber) > 0)] | length' \
+	"$LAB_OUT/trace.jsonl")
+[ "$n_counted" -ge 2 ] ||
+	{ echo "the guard's trace has $n_counted counters records after the loss, expected one when writing resumed and one at the end"; exit 1; }
 echo "a full disk said when it began and ended; $n denials denied and shown, the one after it in the trace; exit 1"
