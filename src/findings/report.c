@@ -769,6 +769,15 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 	return 0;
 }
 
+const char *report_qemu_pid(const struct m_vm *vm, char *buf, size_t size)
+{
+	if (vm->daemon_pid && vm->daemon_pid != vm->pid)
+		snprintf(buf, size, "QEMU pid %u, daemonized from %u", vm->daemon_pid, vm->pid);
+	else
+		snprintf(buf, size, "QEMU pid %u", vm->pid);
+	return buf;
+}
+
 const struct m_devstate *report_phase_state(const struct report *r, size_t p, const char *bdf)
 {
 	const struct m_phase *ph = &r->m.phases[p];

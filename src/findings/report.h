@@ -62,6 +62,10 @@ void report_free(struct report *r);
 /* The device's last recorded state in phase P (NULL: none). */
 const struct m_devstate *report_phase_state(const struct report *r, size_t p, const char *bdf);
 
+/* "QEMU pid 266, daemonized from 254" (the pid its pidfile names first),
+ * or "QEMU pid 254", into BUF. */
+const char *report_qemu_pid(const struct m_vm *vm, char *buf, size_t size);
+
 /* Attribute I (0..REPORT_STATE_ATTRS-1) of a device state: its name and value. */
 #define REPORT_STATE_ATTRS 9
 const char *report_state_attr(const struct m_devstate *d, int i, const char **name);

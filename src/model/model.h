@@ -190,7 +190,9 @@ struct m_pm {
 struct m_vm {
 	char id[VM_ID_LEN];		/* "111", "win10", or the qemu pid */
 	enum vm_kind flavour;		/* sys/vms.h: the live-system view uses the same */
-	uint32_t pid;			/* the QEMU process */
+	uint32_t pid;			/* the QEMU process (its exec) */
+	uint32_t daemon_pid;		/* -daemonize: the child the VM ran in (the
+					 * pid its pidfile names), 0 none seen */
 	uint32_t uid;			/* its user: root, or the daemon's QEMU user */
 	const struct m_proc *proc;	/* its exec */
 	uint64_t start_ns;		/* 0: running when the trace began */

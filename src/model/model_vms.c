@@ -445,6 +445,7 @@ static void daemon_end(const struct model *m, const struct exit_index *ix, const
 			if (!strcmp(x.comm, p->comm) && x.ts_ns > vm->stop_ns) {
 				vm->stop_ns = x.ts_ns;
 				vm->exit_status = x.status;
+				vm->daemon_pid = x.pid;
 			}
 		}
 	}

@@ -82,13 +82,14 @@ static void vms(FILE *out, const struct report *r)
 	fprintf(out, "<ul>\n");
 	for (size_t i = 0; i < m->n_vms; i++) {
 		const struct m_vm *vm = &m->vms[i];
+		char pid[64];
 
 		if (r->vm && strcmp(r->vm, vm->id))
 			continue;
 		fprintf(out, "<li>VM <b>");
 		html_escape(out, vm->id, sizeof(vm->id));
 		fprintf(out, "</b> (");
-		html_printf(out, "%s, QEMU pid %u", vm_kind_name(vm->flavour), vm->pid);
+		html_printf(out, "%s, %s", vm_kind_name(vm->flavour), report_qemu_pid(vm, pid, sizeof(pid)));
 		fprintf(out, ") devices:");
 		for (int d = 0; d < vm->n_devs; d++) {
 			fputc(' ', out);

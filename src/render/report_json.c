@@ -219,6 +219,8 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 		json_kv_str(w, "id", vm->id);
 		json_kv_str(w, "flavour", vm_kind_name(vm->flavour));
 		json_kv_u64(w, "pid", vm->pid);
+		if (vm->daemon_pid)
+			json_kv_u64(w, "daemon_pid", vm->daemon_pid);
 		json_kv_u64(w, "start_ns", vm->start_ns ? wall_ns(m, vm->start_ns) : 0);
 		json_kv_u64(w, "stop_ns", vm->stop_ns ? wall_ns(m, vm->stop_ns) : 0);
 		json_kv_bool(w, "stop_requested", vm->stop_requested);

@@ -177,13 +177,15 @@ static void vm_runs(const struct geo *g)
 		uint64_t b = vm->stop_ns ? vm->stop_ns : m->last_ns;
 		int row = vm_row(g, vm->id);
 		double x0, x1;
+		char pid[64];
 
 		if (row < 0 || b < g->p->t0 || a > g->p->t1)
 			continue;
 		x0 = x_of(g, a);
 		x1 = x_of(g, b);
 		fprintf(g->out, "<g class=\"vm\"><title>VM ");
-		html_printf(g->out, "%s (%s, QEMU pid %u)", vm->id, vm_kind_name(vm->flavour), vm->pid);
+		html_printf(g->out, "%s (%s, %s)", vm->id, vm_kind_name(vm->flavour),
+			    report_qemu_pid(vm, pid, sizeof(pid)));
 		fprintf(g->out, "</title><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" "
 			"opacity=\"0.07\"/><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
 			"<text x=\"%.1f\" y=\"%d\" class=\"inv\">VM ", x0, g->y_vm, x1 - x0, g->y_other - g->y_vm,

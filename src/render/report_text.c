@@ -70,6 +70,12 @@ static void wall(const struct model *m, uint64_t ts, char *buf, size_t size)
 	fmt_wall(ts, false, buf, size);
 }
 
+/* A VM's manager as a reader writes it: "Proxmox", "libvirt", "QEMU". */
+static const char *vm_kind_display(enum vm_kind k)
+{
+	return k == VM_PROXMOX ? "Proxmox" : k == VM_LIBVIRT ? "libvirt" : "QEMU";
+}
+
 static void header(FILE *out, const struct report *r, const struct style *s)
 {
 	const struct model *m = &r->m;
@@ -78,8 +84,8 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 
 	if (m->first_ns)
 		fmt_zone(m->first_ns, zone, sizeof(zone));
-	fprintf(out, s->md ? "## gputrace report: %s (kernel %s, %s backend)\n\n"
-			   : "gputrace report: %s (kernel %s, %s backend)\n",
+	fprintf(out, s->md ? "## gputrace report: host %s (kernel %s, %s backend)\n\n"
+			   : "gputrace report: host %s (kernel %s, %s backend)\n",
 		shown(s, m->hostname), shown(s, m->kernel), shown(s, m->backend));
 	/* damage first: a file read up to a bad chunk, or without its header,
 	 * has no END record either, but "truncated" would undersell it */
@@ -94,12 +100,12 @@ static void header(FILE *out, const struct report *r, const struct style *s)
 			m->next_missing[0] ? shown(s, m->next_missing) : "not named");
 	for (size_t i = 0; i < m->n_vms; i++) {
 		const struct m_vm *vm = &m->vms[i];
+		char pid[64];
 
 		if (r->vm && strcmp(r->vm, vm->id))
 			continue;
-		fprintf(out, s->md ? "- **VM %s** (%s, QEMU pid %u) devices:" : "VM %s (%s, QEMU pid %u)   devices:",
-			shown(s, vm->id), vm->flavour == VM_PROXMOX ? "Proxmox" : vm->flavour == VM_LIBVIRT ?
-			"libvirt" : "QEMU", vm->pid);
+		fprintf(out, s->md ? "- **VM %s** (%s, %s) devices:" : "VM %s (%s, %s)   devices:",
+			shown(s, vm->id), vm_kind_display(vm->flavour), report_qemu_pid(vm, pid, sizeof(pid)));
 		for (int d = 0; d < vm->n_devs; d++) {
 			const char *name = "";
 
@@ -450,11 +456,10 @@ static const char *actor(const struct model *m, const struct m_trans *t, char *b
 static void explain_run(FILE *out, const struct report *r, const struct custody *c)
 {
 	const struct model *m = &r->m;
-	char a[64];
+	char a[64], pid[64];
 
-	fprintf(out, "%s in VM %s (%s, QEMU pid %u)\n", c->bdf, shown(&(struct style){ 0 }, c->vm->id),
-		vm_kind_name(c->vm->flavour),
-		c->vm->pid);
+	fprintf(out, "%s in VM %s (%s, %s)\n", c->bdf, shown(&(struct style){ 0 }, c->vm->id),
+		vm_kind_display(c->vm->flavour), report_qemu_pid(c->vm, pid, sizeof(pid)));
 	explain_line(out, "before the start", 0, "%s", !c->host_known ? "unknown (the VM ran before the trace)" :
 		     c->host_before[0] ? c->host_before : "no driver");
 	if (c->vm->start_ns)
@@ -496,11 +501,18 @@ static void explain_run(FILE *out, const struct report *r, const struct custody 
 		explain_line(out, "returned", 0, "never%s", c->blocker.kind ? ": blocked" : "");
 	if (c->blocker.kind)
 		explain_line(out, "blocker", 0, "%s", blocker_kind_name(c->blocker.kind));
-	explain_line(out, c->settled ? "settled" : "not settled", c->settle_ns, "%s%s",
-		     c->settled_driver[0] ? "on " : "on no driver", c->settled_driver);
-	for (int i = 0; i < c->n_episodes; i++) {
-		const struct c_episode *e = &c->episodes[i];
+	/* in time order: the moves before the stop sequence settled, the
+	 * settling, the moves after it */
+	for (int i = 0, settle_said = 0; i <= c->n_episodes; i++) {
+		const struct c_episode *e = i < c->n_episodes ? &c->episodes[i] : NULL;
 
+		if (!settle_said && (!e || e->leave->ts_ns >= c->settle_ns)) {
+			explain_line(out, c->settled ? "settled" : "not settled", c->settle_ns, "%s%s",
+				     c->settled_driver[0] ? "on " : "on no driver", c->settled_driver);
+			settle_said = 1;
+		}
+		if (!e)
+			break;
 		explain_line(out, "moved", e->leave->ts_ns, "off %s (%s by %s)%s%s", e->host,
 			     e->leave->kind == M_REMOVE ? "removed" : e->leave->kind == M_UNBIND ? "unbound" :
 			     "bound elsewhere", actor(m, e->leave, a, sizeof(a)), e->readd ? ", re-added" : "",
@@ -522,7 +534,7 @@ void report_render_explain(FILE *out, const struct report *r, const char *bdf)
 	struct findings fs = { 0 };
 	int runs = 0;
 
-	fprintf(out, "custody of %s (%s, kernel %s, %s backend)\n\n", bdf, shown(&s, r->m.hostname),
+	fprintf(out, "custody of %s (host %s, kernel %s, %s backend)\n\n", bdf, shown(&s, r->m.hostname),
 		shown(&s, r->m.kernel), shown(&s, r->m.backend));
 	for (size_t i = 0; i < r->c.n; i++) {
 		if (strcmp(r->c.v[i].bdf, bdf))

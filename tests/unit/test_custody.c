@@ -1008,6 +1008,10 @@ static void test_daemon_child_in_start_snapshot(void **state)
 	assert_int_equal(build(&r, "111", &rep), 0);
 	assert_int_equal(rep.m.vms[0].stop_ns, rep.m.vms[0].start_ns + 59800 * 1000000ull);
 	assert_non_null(custody_of(&rep, "111", GPU)->ret);
+	/* the pid its pidfile names is the child's */
+	assert_int_equal(rep.m.vms[0].daemon_pid, 4022);
+	assert_string_equal(report_qemu_pid(&rep.m.vms[0], (char[64]){ 0 }, 64),
+			    "QEMU pid 4022, daemonized from 4021");
 	report_free(&rep);
 }
 

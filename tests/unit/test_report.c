@@ -65,6 +65,19 @@ static void rogue_rebind(bool uevents)
 	assert_true(report_has_findings(&rep));
 	if (uevents)
 		assert_non_null(find(&rep, F_LIMIT, NULL));
+	{	/* --explain: in time order, the rebind before the settling */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&buf, &len);
+		const char *landed, *settled;
+
+		report_render_explain(fp, &rep, GPU);
+		fclose(fp);
+		assert_non_null(landed = strstr(buf, "\n  landed "));
+		assert_non_null(settled = strstr(buf, "\n  settled "));
+		assert_true(landed < settled);
+		free(buf);
+	}
 	report_free(&rep);
 }
 
