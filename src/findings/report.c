@@ -769,6 +769,18 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 	return 0;
 }
 
+bool report_shows_device(const struct report *r, const char *bdf)
+{
+	if (r->device)
+		return !strcmp(r->device, bdf);
+	if (!r->vm)
+		return true;
+	for (size_t i = 0; i < r->m.n_vms; i++)
+		if (!strcmp(r->m.vms[i].id, r->vm) && vm_has_device(&r->m.vms[i], bdf))
+			return true;
+	return false;
+}
+
 const char *report_qemu_pid(const struct m_vm *vm, char *buf, size_t size)
 {
 	if (vm->daemon_pid && vm->daemon_pid != vm->pid)

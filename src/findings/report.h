@@ -62,6 +62,10 @@ void report_free(struct report *r);
 /* The device's last recorded state in phase P (NULL: none). */
 const struct m_devstate *report_phase_state(const struct report *r, size_t p, const char *bdf);
 
+/* Is BDF one the report is about: --device's, or a device of a run of
+ * --vm's VM (any device without them)? */
+bool report_shows_device(const struct report *r, const char *bdf);
+
 /* "QEMU pid 266, daemonized from 254" (the pid its pidfile names first),
  * or "QEMU pid 254", into BUF. */
 const char *report_qemu_pid(const struct m_vm *vm, char *buf, size_t size);

@@ -1433,6 +1433,30 @@ static void phases_from_marks(struct model *m)
 		m->phases[m->n_phases - 1].end_ns = UINT64_MAX;
 }
 
+/* A phase named like one before it (each file "trace.gtrace" in its own
+ * directory): both are told apart by their place in the list, "trace #1"
+ * and "trace #2" (short: a phase is a narrow column). */
+static void name_apart(struct model *m, struct m_phase *p)
+{
+	char base[sizeof(p->name)];
+	bool clash = false;
+
+	snprintf(base, sizeof(base), "%s", p->name);
+	for (struct m_phase *q = m->phases; q < p; q++) {
+		size_t n = strlen(base);
+
+		if (!strcmp(q->name, base)) {
+			snprintf(q->name + n, sizeof(q->name) - n, " #%zu", (size_t)(q - m->phases) + 1);
+			clash = true;
+		} else if (!strncmp(q->name, base, n) && !strncmp(q->name + n, " #", 2)) {
+			clash = true;
+		}
+	}
+	if (clash)
+		snprintf(p->name + strlen(base), sizeof(p->name) - strlen(base), " #%zu",
+			 (size_t)(p - m->phases) + 1);
+}
+
 int model_load(struct model *m, const char *const *traces, int n, const char *hook_pattern,
 	       char *err, size_t errlen)
 {
@@ -1548,6 +1572,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				p->name[strcspn(p->name, ".")] = 0;
 				p->start_ns = first == UINT64_MAX ? 0 : first;
 				p->end_ns = last + 1;
+				name_apart(m, p);
 			}
 		}
 	}

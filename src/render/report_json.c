@@ -261,7 +261,7 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 
 		for (size_t k = 0; k < n_seen && first; k++)
 			first = strcmp(seen[k], bdf) != 0;
-		if (!first || (r->device && strcmp(r->device, bdf)))
+		if (!first || !report_shows_device(r, bdf))
 			continue;	/* each device once */
 		snprintf(seen[n_seen++], PCI_BDF_LEN, "%s", bdf);
 		for (size_t p = 0; p < m->n_phases; p++) {

@@ -396,7 +396,7 @@ static void phase_states(FILE *out, const struct report *r, const struct style *
 
 		for (int k = 0; k < n_seen; k++)
 			dup |= !strcmp(seen[k], bdf);
-		if (dup || (r->device && strcmp(r->device, bdf)))
+		if (dup || !report_shows_device(r, bdf))
 			continue;
 		snprintf(seen[n_seen++], PCI_BDF_LEN, "%s", bdf);
 		for (size_t p = 0; p < np && !in_phase; p++)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -546,6 +547,53 @@ static const struct tl_row *row_of(const struct report *rep, const char *what)
 		if (!strncmp(rep->rows[i].what, what, strlen(what)))
 			found = &rep->rows[i];
 	return found;
+}
+
+/* Two recordings, each "trace.gtrace" in its own directory, given for VM
+ * 111: their phases are told apart ("trace #1", "trace #2"), and the state
+ * by phase is of the VM's devices only, not of every function the
+ * recorder followed. */
+static void test_phases_of_same_named_files(void **state)
+{
+	char sub[2][300];
+	const char *traces[2];
+	char *buf = NULL, err[256];
+	struct report rep;
+	size_t len = 0;
+	struct run r;
+	FILE *fp;
+
+	struct gt_task kvm = tb_task(4021, "kvm", 1, "systemd", 0);
+
+	for (int k = 0; k < 2; k++) {
+		snprintf(sub[k], sizeof(sub[k]), "%s/run%d", dir, k);
+		assert_int_equal(mkdir(sub[k], 0700), 0);
+		/* a baseline, then the problem an hour later */
+		tb_open_at(&r.b, dir, k ? "run1/trace.gtrace" : "run0/trace.gtrace", "fentry",
+			   1750000000000000000ull + k * 3600000000000ull);
+		r.uevents = false;
+		tb_pci(&r.b, GPU, "10de", "1b80", "vfio-pci");
+		tb_exec(&r.b, 100, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+		tb_exit(&r.b, 1000, &kvm, 0);
+		tb_state(&r.b, 500, GPU, "bind", NULL, k ? "vfio-pci" : "nouveau", "D0", "active");
+		tb_state(&r.b, 500, "0000:00:1f.0", "bind", NULL, "lpc_ich", "D0", "active");
+		tb_close(&r.b);
+		traces[k] = strdup(r.b.path);
+	}
+	assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ .vm = "111" }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_phases, 2);
+	assert_string_equal(rep.m.phases[0].name, "trace #1");
+	assert_string_equal(rep.m.phases[1].name, "trace #2");
+	fp = open_memstream(&buf, &len);
+	report_render_text(fp, &rep, false, false);
+	fclose(fp);
+	assert_non_null(strstr(buf, "DEVICE STATE BY PHASE"));
+	assert_non_null(strstr(buf, "\n" GPU "\n"));
+	assert_null(strstr(buf, "0000:00:1f.0"));
+	free(buf);
+	report_free(&rep);
+	free((char *)traces[0]);
+	free((char *)traces[1]);
 }
 
 /* A trace of nothing the report is about (the wrong host, the wrong
@@ -1683,6 +1731,7 @@ int main(void)
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_stub_binds_of_many_devices),
+		cmocka_unit_test(test_phases_of_same_named_files),
 		cmocka_unit_test(test_trace_of_nothing),
 		cmocka_unit_test(test_restart_timeline),
 		cmocka_unit_test(test_many_hook_runs),
