@@ -1412,17 +1412,33 @@ static void guard_denials(const struct model *m, const char *devf, struct findin
 		[GT_GUARD_NEW_ID] = MECH_UNKNOWN,
 	};
 
+	size_t first = fs->n;
+
 	for (size_t i = 0; i < m->n_guards; i++) {
 		const struct gt_guard_event *g = &m->guards[i].ev;
 		const char *dev = g->device[0] ? g->device : "(a guarded function's ids)";
 		char what[256];
-		struct finding *f;
+		struct finding *f = NULL;
 
 		if (devf && strcmp(devf, g->device))
 			continue;
+		guard_event_what(g, what, sizeof(what));
+		/* the same program trying the same again (a watchdog's loop):
+		 * one finding that counts them, not one each */
+		for (size_t k = first; k < fs->n && !f; k++)
+			if (!strcmp(fs->v[k].device, dev) && !strcmp(fs->v[k].mechanism, what) &&
+			    !strncmp(fs->v[k].culprit.comm, g->hdr.task.comm, GT_COMM_LEN) &&
+			    fs->v[k].severity == (g->enforced ? SEV_WARN : SEV_INFO))
+				f = &fs->v[k];
+		if (f) {
+			f->repeats++;
+			f->last_ns = m->guards[i].ts_ns;
+			f->last_pid = g->hdr.task.pid;
+			evidence(f, m->guards[i].rec_id);
+			continue;
+		}
 		if (!(f = add(fs, F_REBIND_DENIED, g->enforced ? SEV_WARN : SEV_INFO)))
 			return;
-		guard_event_what(g, what, sizeof(what));
 		snprintf(f->device, sizeof(f->device), "%s", dev);
 		snprintf(f->driver_from, sizeof(f->driver_from), "%.32s", g->host_driver);
 		if (g->action == GT_GUARD_OVERRIDE)
@@ -1440,6 +1456,17 @@ static void guard_denials(const struct model *m, const char *devf, struct findin
 			 "stop it; the guard keeps %s on %.32s meanwhile", g->hdr.task.comm, dev,
 			 g->host_driver);
 		evidence(f, m->guards[i].rec_id);
+	}
+	for (size_t k = first; k < fs->n; k++) {
+		struct finding *f = &fs->v[k];
+		size_t len = strlen(f->summary);
+		char at[32];
+
+		if (!f->repeats)
+			continue;
+		fmt_time(f->last_ns, at, sizeof(at));
+		snprintf(f->summary + len, sizeof(f->summary) - len, "; %u times in all, the last by pid %u at %s",
+			 f->repeats + 1, f->last_pid, at);
 	}
 }
 

@@ -74,6 +74,11 @@ struct finding {
 	int n_kernel_log;
 	uint64_t evidence[F_EVIDENCE_MAX];
 	int n_evidence;
+	/* the same attempt again (a guard denial: same program, device and
+	 * write): how many more times, the last one's time and pid */
+	unsigned repeats;
+	uint64_t last_ns;
+	uint32_t last_pid;
 };
 
 struct findings {

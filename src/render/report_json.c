@@ -120,6 +120,7 @@ static void finding_json(struct json_writer *w, const struct model *m, const str
 	json_kv_str(w, "summary", f->summary);
 	json_kv_str(w, "advice", f->advice);
 	json_kv_bool(w, "uncertain", f->uncertain);
+	json_kv_u64(w, "times", f->repeats + 1ull);
 	json_key(w, "kernel_log");
 	json_array_start(w);
 	for (int i = 0; i < f->n_kernel_log; i++) {

@@ -218,6 +218,43 @@ static void test_denials_are_findings(void **state)
 	report_free(&rep);
 }
 
+/* A watchdog that tries again every second: one finding that counts its
+ * attempts and names the last, not one each; another program's attempt,
+ * or the same program's on another write, stays its own. */
+static void test_repeated_denials_counted(void **state)
+{
+	struct gt_task other = tb_task(900, "gpu-fixer", 1, "systemd", 0);
+	struct run r = { 0 };
+	struct report rep;
+	size_t n_denied = 0;
+	const struct finding *f = NULL;
+
+	tb_open(&r.b, dir, "guard-loop.gtrace", "guard");
+	tb_pci(&r.b, GPU, "10de", "1b80", "nouveau");
+	for (int i = 0; i < 30; i++) {
+		struct gt_task dog = tb_task(700 + i, "gpu-watchdog", 1, "systemd", 0);
+
+		add_guard_event(&r.b, 1000 * (i + 1), &dog, denial(GT_GUARD_OVERRIDE, GPU, "vfio-pci", GPU, true));
+		add_guard_event(&r.b, 1000 * (i + 1) + 10, &dog, denial(GT_GUARD_UNBIND, "nouveau", GPU, GPU, true));
+	}
+	add_guard_event(&r.b, 40000, &other, denial(GT_GUARD_OVERRIDE, GPU, "vfio-pci", GPU, true));
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	for (size_t i = 0; i < rep.f.n; i++) {
+		if (rep.f.v[i].kind != F_REBIND_DENIED)
+			continue;
+		n_denied++;
+		if (!strcmp(rep.f.v[i].culprit.comm, "gpu-watchdog") && rep.f.v[i].mech == MECH_OVERRIDE)
+			f = &rep.f.v[i];
+	}
+	assert_int_equal(n_denied, 3);	/* the watchdog's two writes, the fixer's */
+	assert_non_null(f);
+	assert_int_equal(f->repeats, 29);
+	assert_int_equal(f->culprit.pid, 700);
+	assert_int_equal(f->last_pid, 729);
+	assert_non_null(strstr(f->summary, "; 30 times in all, the last by pid 729 at "));
+	report_free(&rep);
+}
+
 /* features says what guard can do here: a dry run needs fentry when the
  * bpf LSM is off, and nothing works without either. */
 static void test_features_says_what_guard_can_do(void **state)
@@ -253,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_guard_line_escapes),
 		cmocka_unit_test(test_guard_json),
 		cmocka_unit_test(test_denials_are_findings),
+		cmocka_unit_test(test_repeated_denials_counted),
 		cmocka_unit_test(test_features_says_what_guard_can_do),
 	};
 
