@@ -1404,6 +1404,40 @@ static void judge(const struct model *m, const struct custody_set *cs, const str
 /* Nothing moved, so custody has nothing to say; the writer is named all the
  * same. A dry run's "would deny" passed: whatever it moved is judged by
  * custody too, this only says the guard would have stopped it. */
+/* Guard denials ordered so the same attempt comes together: the same
+ * program, write and device (what the finding says), then by time. */
+static const struct model *sort_guards;
+
+static int cmp_attempt(const struct gt_guard_event *x, const struct gt_guard_event *y)
+{
+	int c;
+
+	if ((c = x->enforced - y->enforced) || (c = x->action - y->action) ||
+	    (c = strncmp(x->device, y->device, GT_NAME_LEN)) || (c = strncmp(x->dir, y->dir, GT_NAME_LEN)) ||
+	    (c = strncmp(x->host_driver, y->host_driver, GT_NAME_LEN)) ||
+	    (c = x->value_seen - y->value_seen) || (c = x->value_len - y->value_len) ||
+	    (c = memcmp(x->value, y->value, x->value_len < sizeof(x->value) ? x->value_len : sizeof(x->value))))
+		return c;	/* the bytes past value_len are the slot's leftovers */
+	return strncmp(x->hdr.task.comm, y->hdr.task.comm, GT_COMM_LEN);
+}
+
+static int cmp_guard_order(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct m_guard *x = &sort_guards->guards[i], *y = &sort_guards->guards[j];
+	int c = cmp_attempt(&x->ev, &y->ev);
+
+	if (c)
+		return c;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/* Each write the guard denied (or, in a dry run, would have): a finding
+ * naming the writer. The same program trying the same again (a
+ * watchdog's loop) is one finding that counts the attempts and names the
+ * last, not one each. */
 static void guard_denials(const struct model *m, const char *devf, struct findings *fs)
 {
 	static const enum f_mechanism mech[] = {
@@ -1411,41 +1445,40 @@ static void guard_denials(const struct model *m, const char *devf, struct findin
 		[GT_GUARD_UNBIND] = MECH_UNBIND_ONLY, [GT_GUARD_BIND] = MECH_EXPLICIT_BIND,
 		[GT_GUARD_NEW_ID] = MECH_UNKNOWN,
 	};
+	size_t *order, n = 0;
 
-	size_t first = fs->n;
-
-	for (size_t i = 0; i < m->n_guards; i++) {
-		const struct gt_guard_event *g = &m->guards[i].ev;
+	if (!m->n_guards)
+		return;
+	if (!(order = reallocarray(NULL, m->n_guards, sizeof(*order)))) {
+		fs->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < m->n_guards; i++)
+		if (!devf || !strcmp(devf, m->guards[i].ev.device))
+			order[n++] = i;
+	sort_guards = m;
+	array_sort(order, n, sizeof(*order), cmp_guard_order);
+	sort_guards = NULL;
+	for (size_t i = 0, end; i < n; i = end) {
+		const struct m_guard *first = &m->guards[order[i]], *last;
+		const struct gt_guard_event *g = &first->ev;
 		const char *dev = g->device[0] ? g->device : "(a guarded function's ids)";
-		char what[256];
-		struct finding *f = NULL;
+		char what[256], at[32];
+		struct finding *f;
 
-		if (devf && strcmp(devf, g->device))
-			continue;
-		guard_event_what(g, what, sizeof(what));
-		/* the same program trying the same again (a watchdog's loop):
-		 * one finding that counts them, not one each */
-		for (size_t k = first; k < fs->n && !f; k++)
-			if (!strcmp(fs->v[k].device, dev) && !strcmp(fs->v[k].mechanism, what) &&
-			    !strncmp(fs->v[k].culprit.comm, g->hdr.task.comm, GT_COMM_LEN) &&
-			    fs->v[k].severity == (g->enforced ? SEV_WARN : SEV_INFO))
-				f = &fs->v[k];
-		if (f) {
-			f->repeats++;
-			f->last_ns = m->guards[i].ts_ns;
-			f->last_pid = g->hdr.task.pid;
-			evidence(f, m->guards[i].rec_id);
-			continue;
-		}
+		for (end = i + 1; end < n && !cmp_attempt(g, &m->guards[order[end]].ev); end++)
+			;
+		last = &m->guards[order[end - 1]];
 		if (!(f = add(fs, F_REBIND_DENIED, g->enforced ? SEV_WARN : SEV_INFO)))
-			return;
+			break;
+		guard_event_what(g, what, sizeof(what));
 		snprintf(f->device, sizeof(f->device), "%s", dev);
 		snprintf(f->driver_from, sizeof(f->driver_from), "%.32s", g->host_driver);
 		if (g->action == GT_GUARD_OVERRIDE)
 			snprintf(f->driver_to, sizeof(f->driver_to), "%.64s", g->value);
 		else if (g->action == GT_GUARD_BIND || g->action == GT_GUARD_NEW_ID)
 			snprintf(f->driver_to, sizeof(f->driver_to), "%.32s", g->dir);
-		f->ts_ns = m->guards[i].ts_ns;
+		f->ts_ns = first->ts_ns;
 		f->mech = g->action < sizeof(mech) / sizeof(mech[0]) ? mech[g->action] : MECH_UNKNOWN;
 		set_culprit(m, f, &g->hdr.task, f->ts_ns);
 		snprintf(f->mechanism, sizeof(f->mechanism), "%s", what);
@@ -1455,19 +1488,20 @@ static void guard_denials(const struct model *m, const char *devf, struct findin
 		snprintf(f->advice, sizeof(f->advice), "find why %.16s runs (its unit, its parents) and "
 			 "stop it; the guard keeps %s on %.32s meanwhile", g->hdr.task.comm, dev,
 			 g->host_driver);
-		evidence(f, m->guards[i].rec_id);
-	}
-	for (size_t k = first; k < fs->n; k++) {
-		struct finding *f = &fs->v[k];
-		size_t len = strlen(f->summary);
-		char at[32];
+		for (size_t k = i; k < end; k++)
+			evidence(f, m->guards[order[k]].rec_id);
+		if (end - i > 1) {
+			size_t len = strlen(f->summary);
 
-		if (!f->repeats)
-			continue;
-		fmt_time(f->last_ns, at, sizeof(at));
-		snprintf(f->summary + len, sizeof(f->summary) - len, "; %u times in all, the last by pid %u at %s",
-			 f->repeats + 1, f->last_pid, at);
+			f->repeats = end - i - 1;
+			f->last_ns = last->ts_ns;
+			f->last_pid = last->ev.hdr.task.pid;
+			fmt_time(f->last_ns, at, sizeof(at));
+			snprintf(f->summary + len, sizeof(f->summary) - len, "; %zu times in all, the last by "
+				 "pid %u at %s", end - i, f->last_pid, at);
+		}
 	}
+	free(order);
 }
 
 static int cmp_finding(const void *a, const void *b)
