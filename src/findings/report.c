@@ -668,6 +668,28 @@ static void keep_phase(struct report *r)
 	r->n_rows = n;
 }
 
+/* A Proxmox VM asked for by its name (qm's -name NAME, as "qm list" shows
+ * it): its id, or NULL. */
+static const char *vm_id_of_name(const struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_vms; i++) {
+		const struct m_proc *p = m->vms[i].proc;
+		bool after_name = false;
+
+		if (m->vms[i].flavour != VM_PROXMOX || !p)
+			continue;
+		for (size_t off = 0; off < p->argv_len; off += strnlen(p->argv + off, p->argv_len - off) + 1) {
+			const char *arg = p->argv + off;
+			size_t len = strcspn(arg, ",");
+
+			if (after_name && len == strlen(name) && !strncmp(arg, name, len))
+				return m->vms[i].id;
+			after_name = !strcmp(arg, "-name");
+		}
+	}
+	return NULL;
+}
+
 int report_build(struct report *r, const char *const *traces, int n, const struct report_opts *o,
 		 char *err, size_t errlen)
 {
@@ -693,11 +715,20 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 		return ret;
 	for (size_t i = 0; vm && i < r->m.n_vms; i++)
 		known |= !strcmp(r->m.vms[i].id, vm);
+	if (!known && (vm = vm_id_of_name(&r->m, o->vm)))
+		known = true;
 	if (!known) {
-		size_t off = snprintf(err, errlen, "no VM '%s' in %s; known: ", vm, n > 1 ? "these traces" : traces[0]);
+		size_t off = snprintf(err, errlen, "no VM '%s' in %s; known: ", o->vm, n > 1 ? "these traces" : traces[0]);
 
-		for (size_t i = 0; i < r->m.n_vms && off < errlen; i++)
-			off += snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", r->m.vms[i].id);
+		for (size_t i = 0; i < r->m.n_vms && off < errlen; i++) {
+			bool said = false;
+
+			for (size_t k = 0; k < i && !said; k++)	/* a VM's runs: its id once */
+				said = !strcmp(r->m.vms[k].id, r->m.vms[i].id);
+			if (!said)
+				off += snprintf(err + off, errlen - off, "%s%s", off > 0 && err[off - 2] != ':' ?
+						", " : "", r->m.vms[i].id);
+		}
 		if (!r->m.n_vms)
 			snprintf(err + off, errlen - off, "none (no QEMU process with -id, -name or vfio-pci devices)");
 		return -ENOENT;

@@ -596,6 +596,31 @@ static void test_phases_of_same_named_files(void **state)
 	free((char *)traces[1]);
 }
 
+/* --vm takes a Proxmox VM's name (-name, as 'qm list' shows it) for its
+ * id; an unknown one lists each id once, however many runs. */
+static void test_vm_by_name(void **state)
+{
+	const char *traces[1];
+	struct report rep;
+	struct run r;
+	char err[256];
+
+	proxmox_vm_runs(&r, "fentry", "named.gtrace");
+	proxmox_hook(&r, 60100, "both", 0);
+	tb_exec(&r.b, 70000, &(struct gt_task){ .pid = 7100, .tid = 7100, .comm = "kvm" },
+		"/usr/bin/kvm -id 111 -name vm111,debug-threads=on -pidfile /var/run/qemu-server/111.pid");
+	tb_close(&r.b);
+	traces[0] = r.b.path;
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "vm111" }, err, sizeof(err)), 0);
+	assert_string_equal(rep.vm, "111");
+	report_free(&rep);
+	assert_int_equal(report_build(&rep, traces, 1, &(struct report_opts){ .vm = "vm112" }, err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "; known: 111"));
+	assert_null(strstr(err, "111, 111"));
+	report_free(&rep);
+}
+
 /* A trace of nothing the report is about (the wrong host, the wrong
  * moment): said in one plain line, and the tracepoint backend's limit on
  * driver outcomes is not, with no driver change to be about. */
@@ -1732,6 +1757,7 @@ int main(void)
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_stub_binds_of_many_devices),
 		cmocka_unit_test(test_phases_of_same_named_files),
+		cmocka_unit_test(test_vm_by_name),
 		cmocka_unit_test(test_trace_of_nothing),
 		cmocka_unit_test(test_restart_timeline),
 		cmocka_unit_test(test_many_hook_runs),
