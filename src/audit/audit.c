@@ -15,29 +15,13 @@
 
 static int audit_scan(const struct audit_opts *o, struct audit *a, char *err, size_t errlen)
 {
-	struct stat st;
 	int ret;
 
 	memset(a, 0, sizeof(*a));
 	err[0] = '\0';
 	a->root = sys_root_is_live(o->root) ? NULL : o->root;
-	if (a->root) {
-		if (stat(a->root, &st)) {
-			ret = -errno;
-			snprintf(err, errlen, "--root %s: %s", a->root, strerror(errno));
-			return ret;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			snprintf(err, errlen, "--root %s: not a directory", a->root);
-			return -ENOTDIR;
-		}
-		if (access(a->root, R_OK | X_OK)) {
-			ret = -errno;
-			snprintf(err, errlen, "--root %s: cannot read the tree: %s", a->root,
-				 strerror(errno));
-			return ret;
-		}
-	}
+	if (a->root && (ret = sys_root_check(a->root, err, errlen)))
+		return ret;
 	if (o->kernel_release)
 		snprintf(a->release, sizeof(a->release), "%s", o->kernel_release);
 	else if (kernel_release(a->root, a->release, sizeof(a->release)))

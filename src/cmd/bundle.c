@@ -194,6 +194,12 @@ static int add_report(struct bundle *b)
 		err[0] = '\0';
 		ret = report_render_files((const char *const *)b->report_paths, b->ntraces, b->vm,
 					  forms[i].fmt, m.fp, err, sizeof(err));
+		if (ret == -ENOENT && b->vm) {
+			/* a mistyped --vm: no bundle without the report it asked for */
+			free(mem_close(&m));
+			snprintf(b->err, sizeof(b->err), "--vm %.64s: %.900s", b->vm, err);
+			return -1;
+		}
 		if (ret < 0) {
 			/* The bundle is still worth having: the traces are in it.
 			 * One warning for the part, whichever forms failed. */

@@ -40,7 +40,8 @@ static void usage(FILE *out)
 		"Examples:\n"
 		"  gputrace check\n"
 		"  gputrace check --json | jq '.findings[] | select(.severity != \"info\")'\n"
-		"  gputrace check --root /srv/triage/pve1-etc-copy --kernel-release 6.8.12-4-pve\n");
+		"  gputrace check --root /srv/triage/pve1 --kernel-release 6.8.12-4-pve\n"
+		"    (/srv/triage/pve1 holds the host's copied etc/, sys/bus/pci, proc/cmdline)\n");
 }
 
 int cmd_check(int argc, char **argv)
@@ -64,6 +65,9 @@ int cmd_check(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage_err("takes no arguments ('%s')", argv[optind]);
+	/* this host's modules.builtin is its running kernel's */
+	if (o.kernel_release && (!cx.root || !cx.root[0] || !strcmp(cx.root, "/")))
+		return cmd_usage_err("--kernel-release goes with --root (a copied tree)");
 	o.root = cx.root;
 	ret = audit_run(&o, &a, err, sizeof(err));
 	if (ret) {

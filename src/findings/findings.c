@@ -333,6 +333,38 @@ static void returner_text(const struct model *m, const struct custody *c, char *
 	}
 }
 
+/* What to do about a rebind: the mechanism's own fix when it is a
+ * leftover, else stopping its culprit (who started it tells where), and
+ * the guard meanwhile. */
+static void rebind_advice(struct finding *f, const struct custody *c)
+{
+	const char *comm = f->culprit.comm, *unit = f->culprit.unit;
+	char guard[96];
+
+	snprintf(guard, sizeof(guard), "'gputrace guard --vm %.32s' keeps %s on %s meanwhile", c->vm->id,
+		 c->bdf, f->driver_from);
+	if (f->mech == MECH_STALE_DYNID)
+		snprintf(f->advice, sizeof(f->advice), "remove the dynamic id after the stop, before the "
+			 "return (write the ids to /sys/bus/pci/drivers/vfio-pci/remove_id), or bind the host "
+			 "driver explicitly");
+	else if (f->mech == MECH_STALE_OVERRIDE)
+		snprintf(f->advice, sizeof(f->advice), "clear the override when returning: echo > "
+			 "/sys/bus/pci/devices/%s/driver_override", c->bdf);
+	else if (!f->has_culprit)
+		snprintf(f->advice, sizeof(f->advice), "the writer is not known: record with the fentry or "
+			 "kprobe backend (binds with their pid), or %s and names whoever tries", guard);
+	else if (f->culprit_from_hook)
+		snprintf(f->advice, sizeof(f->advice), "the %s hook starts %.16s: take it out of the hook, or "
+			 "have it leave %s alone", f->culprit_hook ? f->culprit_hook->phase : "VM's", comm,
+			 c->bdf);
+	else if (unit[0] && strnlen(unit, GT_UNIT_LEN) < GT_UNIT_LEN && strcmp(unit, "init.scope"))
+		snprintf(f->advice, sizeof(f->advice), "%.16s runs in %.64s: stop or reconfigure that unit "
+			 "(systemctl status %.64s); %s", comm, unit, unit, guard);
+	else
+		snprintf(f->advice, sizeof(f->advice), "find why %.16s runs (who started it, its unit) and "
+			 "stop it; %s", comm, guard);
+}
+
 static void rebind(const struct model *m, const struct custody *c, const struct c_episode *e,
 		   struct findings *fs)
 {
@@ -376,6 +408,7 @@ static void rebind(const struct model *m, const struct custody *c, const struct 
 	if (e->land)
 		snprintf(f->summary, sizeof(f->summary), "%s rebound to %s %.2f s after %s returned it to %s",
 			 c->bdf, e->land->driver, f->delay_after_return_s, f->returned_by, e->host);
+	rebind_advice(f, c);
 }
 
 static const char *blocker_words(const struct model *m, const struct custody *c, char *buf, size_t size)

@@ -90,25 +90,6 @@ size_t status_group_peers(const struct status *st, const struct pci_dev_info *de
 	return n;
 }
 
-static int check_root(const char *root, char *err, size_t errlen)
-{
-	struct stat sb;
-
-	if (stat(root, &sb)) {
-		snprintf(err, errlen, "--root %s: %s", root, strerror(errno));
-		return -errno;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen, "--root %s: not a directory", root);
-		return -ENOTDIR;
-	}
-	if (access(root, R_OK | X_OK)) {
-		snprintf(err, errlen, "--root %s: cannot read the tree: %s", root, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
 static int status_scan(const char *root, const char *device, struct status *st,
 		       char *err, size_t errlen)
 {
@@ -118,7 +99,7 @@ static int status_scan(const char *root, const char *device, struct status *st,
 	memset(st, 0, sizeof(*st));
 	err[0] = '\0';
 	st->root = sys_root_is_live(root) ? NULL : root;
-	if (st->root && (ret = check_root(st->root, err, errlen)))
+	if (st->root && (ret = sys_root_check(st->root, err, errlen)))
 		return ret;
 	if (device && pci_bdf_normalize(device, st->device, sizeof(st->device), 0)) {
 		snprintf(err, errlen, "'%s' is not a PCI address (expected 0000:0a:00.0 or 0a:00.0)",

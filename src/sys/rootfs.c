@@ -20,6 +20,40 @@ int sys_root_is_live(const char *root)
 	return !root || !root[0] || !strcmp(root, "/");
 }
 
+int sys_root_check(const char *root, char *err, size_t errlen)
+{
+	static const char *const tops[] = { "etc", "sys", "proc" };
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (stat(root, &sb)) {
+		int e = errno;
+
+		snprintf(err, errlen, "--root %s: %s", root, strerror(e));
+		return -e;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "--root %s: not a directory", root);
+		return -ENOTDIR;
+	}
+	if (access(root, R_OK | X_OK)) {
+		int e = errno;
+
+		snprintf(err, errlen, "--root %s: cannot read the tree: %s", root, strerror(e));
+		return -e;
+	}
+	/* a copy of /etc given for the tree above it reads as a host with
+	 * nothing configured: said, not reported clean */
+	for (size_t i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, tops[i]);
+		if (!stat(path, &sb) && S_ISDIR(sb.st_mode))
+			return 0;
+	}
+	snprintf(err, errlen, "--root %s: holds no etc/, sys/ or proc/: give the directory above the "
+		 "host's copied etc/ (and sys/, proc/)", root);
+	return -ENOENT;
+}
+
 #define OPEN_ALWAYS	(O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
 /* openat2 refuses O_PATH with flags that only make sense for reading. */

@@ -21,6 +21,10 @@
 /* True when ROOT names the live system (NULL, "" or "/"). */
 int sys_root_is_live(const char *root);
 
+/* Is ROOT a readable directory that holds a host's tree (etc/, sys/ or
+ * proc/)? 0, or -errno and why in ERR ("--root DIR: ..."). */
+int sys_root_check(const char *root, char *err, size_t errlen);
+
 /* Opens PATH (absolute, as on the host) under ROOT with FLAGS (O_RDONLY,
  * O_PATH, O_NOFOLLOW, O_DIRECTORY ...; O_CLOEXEC, O_NONBLOCK and O_NOCTTY
  * are added). Returns the fd or -errno. openat2(RESOLVE_IN_ROOT) does the

@@ -1134,6 +1134,12 @@ static void test_culprit_among_children_left_unnamed(void **state)
 		assert_non_null(f);
 		assert_int_equal(f->severity, SEV_HIGH);
 		assert_int_equal(f->culprit_from_hook, k == NAMED);
+		if (k == NAMED)
+			assert_string_equal(f->advice, "the post-stop hook starts gpu-watchdog: take it out of "
+					    "the hook, or have it leave " GPU " alone");
+		if (k == OTHER_UNIT)
+			assert_non_null(strstr(f->advice, "gpu-watchdog runs in gpu-watchdog.service: stop or "
+						"reconfigure that unit (systemctl status gpu-watchdog.service)"));
 		if (k == NAMED || k == SNAPSHOT_DAEMON || k == OTHER_UNIT) {
 			assert_null(info);
 			report_free(&rep);

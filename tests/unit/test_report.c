@@ -57,6 +57,9 @@ static void rogue_rebind(bool uevents)
 	assert_int_equal(f->culprit_inferred, uevents);
 	assert_false(f->culprit_from_hook);
 	assert_int_equal(f->mech, MECH_OVERRIDE);
+	/* what to do: stop the watchdog, guard the GPU meanwhile */
+	assert_string_equal(f->advice, "find why gpu-watchdog runs (who started it, its unit) and stop it; "
+			    "'gputrace guard --vm 111' keeps " GPU " on nouveau meanwhile");
 	assert_string_equal(f->driver_from, "nouveau");
 	assert_string_equal(f->driver_to, "vfio-pci");
 	/* hook exited at 61000 ms; the bind came at 61760.5 (61761 as a uevent) */
