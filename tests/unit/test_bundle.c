@@ -387,15 +387,34 @@ static void test_bundle_warns_of_failed_parts(void **state)
 	assert_int_equal(lines, 3);	/* one a part */
 	free(buf);
 
-	/* a report that fails fails in its four forms: one line still */
-	assert_int_equal(run_quiet(cmd_bundle, 7, vm_argv, f->out), EXIT_OK);
+	/* a report that fails (a recording that never started) fails in its
+	 * four forms: one line still, and the bundle is made */
+	{
+		char empty[300];
+		char *empty_argv[] = { "bundle", "-f", "-o", f->archive, empty, NULL };
+		struct trace_writer *w;
+
+		snprintf(empty, sizeof(empty), "%s/rec/empty.gtrace", f->t.root);
+		assert_non_null(w = trace_writer_create(empty, false));
+		trace_writer_kv_begin(w, GT_REC_HEADER, 1);
+		trace_writer_kv_str(w, "hostname", "pve1");
+		trace_writer_kv_end(w);
+		assert_int_equal(trace_writer_close(w), 0);
+		assert_int_equal(run_quiet(cmd_bundle, 5, empty_argv, f->out), EXIT_OK);
+	}
 	buf = slurp(f->out, &len);
 	assert_non_null(strstr(buf, "report failed"));
-	assert_non_null(strstr(buf, "no VM '999'"));
+	assert_non_null(strstr(buf, "never started"));
 	lines = 0;
 	for (line = buf; (line = strstr(line, "warning:")); line++)
 		lines++;
 	assert_int_equal(lines, 1);
+	free(buf);
+
+	/* a VM the traces lack is a typo: no bundle without the report asked for */
+	assert_int_equal(run_quiet(cmd_bundle, 7, vm_argv, f->out), EXIT_ERROR);
+	buf = slurp(f->out, &len);
+	assert_non_null(strstr(buf, "--vm 999: no VM '999'"));
 	free(buf);
 }
 
