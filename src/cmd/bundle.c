@@ -112,7 +112,8 @@ static int add_part(struct bundle *b, const char *name, char *buf, size_t len)
 	}
 	if (b->redact) {
 		red = n > 5 && !strcmp(name + n - 5, ".json") ? redact_json(b->r, buf, len, &rlen) :
-			redact_text(b->r, buf, len, &rlen);
+		      n > 5 && !strcmp(name + n - 5, ".html") ? redact_html(b->r, buf, len, &rlen) :
+		      redact_text(b->r, buf, len, &rlen);
 		if (!red) {
 			free(buf);
 			snprintf(b->err, sizeof(b->err), "%s: cannot redact: %s", name,

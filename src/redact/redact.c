@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "redact/redact.h"
@@ -490,6 +491,47 @@ char *redact_json(struct redact *r, const char *in, size_t len, size_t *outlen)
 		if (end < len)
 			put(&b, "\"", 1);
 		i = end + 1;
+	}
+	return finish_redacted(r, &b, outlen);
+}
+
+/* Is IN (at I, LEN bytes) the tag "<NAME" (any case), followed by a space,
+ * '>' or '/'? */
+static bool tag_at(const char *in, size_t i, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	return i + 1 + n < len && in[i] == '<' && !strncasecmp(in + i + 1, name, n) &&
+	       (in[i + 1 + n] == '>' || in[i + 1 + n] == '/' || isspace((unsigned char)in[i + 1 + n]));
+}
+
+char *redact_html(struct redact *r, const char *in, size_t len, size_t *outlen)
+{
+	struct buf b = { 0 };
+	size_t i = 0, start;
+
+	while (i < len) {
+		if (in[i] != '<') {
+			start = i;
+			while (i < len && in[i] != '<')
+				i++;
+			redact_into(r, &b, in + start, i - start);
+			continue;
+		}
+		/* a style or script element: the page's own code, to its end tag */
+		if (tag_at(in, i, len, "style") || tag_at(in, i, len, "script")) {
+			const char *end = tag_at(in, i, len, "style") ? "</style" : "</script";
+			const char *e = memmem(in + i, len - i, end, strlen(end));
+
+			start = i;
+			i = e ? (size_t)(e - in) : len;
+			put(&b, in + start, i - start);
+		}
+		start = i;
+		while (i < len && in[i] != '>')
+			i++;
+		i += i < len;
+		put(&b, in + start, i - start);	/* markup: tag names, classes */
 	}
 	return finish_redacted(r, &b, outlen);
 }

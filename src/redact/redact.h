@@ -66,6 +66,12 @@ char *redact_text(struct redact *r, const char *in, size_t len, size_t *outlen);
  * a hostname equal to a field name cannot break the schema. */
 char *redact_json(struct redact *r, const char *in, size_t len, size_t *outlen);
 
+/* The same for an HTML page: its text only, never its markup (tags, class
+ * names) nor its style and script, so a hostname such as "vm" or "lane"
+ * cannot break the page. The page puts no name of the trace in an
+ * attribute (only drivers and PCI addresses, which stay anyway). */
+char *redact_html(struct redact *r, const char *in, size_t len, size_t *outlen);
+
 /* A NUL-separated argv (LEN bytes, trailing NUL optional): arguments that
  * do not matter become <arg-N>, the rest go through redact_text. The
  * result keeps the NUL separators. */

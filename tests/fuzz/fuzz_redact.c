@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Redaction as `bundle --redact` runs it on config files, command lines
- * and JSON parts: names, value patterns (addresses, UUIDs, keys, secrets),
+ * JSON and HTML parts: names, value patterns (addresses, UUIDs, keys, secrets),
  * argv rules. A fresh mapping per input, as each bundle has its own.
  */
 #include "fuzz_common.h"
@@ -36,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	free(redact_text(r, in, size, &n));
 	free(redact_json(r, in, size, &n));
+	free(redact_html(r, in, size, &n));
 	out = redact_argv(r, in, size, &n);
 	free(out);
 	redact_free(r);

@@ -183,6 +183,24 @@ static void test_json_keys_kept(void **state)
 	redact_free(r);
 }
 
+/* An HTML page: its text redacted, its markup, style and script not (a
+ * host named "vm" turned the page's class="vm" into class="host-1"). */
+static void test_html_markup_kept(void **state)
+{
+	struct redact *r = redact_new();
+	const char *in = "<style>.vm { fill: red }</style><g class=\"vm\"><title>VM 111 on vm</title></g>"
+			 "<p>vm rebound</p><SCRIPT>var vm = 1;</SCRIPT><p class=vm>x</p>";
+	size_t n;
+	char *out;
+
+	redact_add_host(r, "vm");
+	out = redact_html(r, in, strlen(in), &n);
+	assert_string_equal(out, "<style>.vm { fill: red }</style><g class=\"vm\"><title>VM 111 on host-1"
+			    "</title></g><p>host-1 rebound</p><SCRIPT>var vm = 1;</SCRIPT><p class=vm>x</p>");
+	free(out);
+	redact_free(r);
+}
+
 static void test_argv_rules(void **state)
 {
 	struct redact *r = redact_new();
@@ -811,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_fails_closed),
 		cmocka_unit_test(test_host_whole_label),
 		cmocka_unit_test(test_json_keys_kept),
+		cmocka_unit_test(test_html_markup_kept),
 		cmocka_unit_test(test_argv_rules),
 		cmocka_unit_test(test_kernel_cmdline),
 		cmocka_unit_test(test_addresses_not_pci_ids),
