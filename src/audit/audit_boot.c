@@ -48,12 +48,14 @@ static void next_boot_ids(struct audit *a, const struct boot_line *b, const char
 
 	audit_ids_matches(a, ids, matches, sizeof(matches));
 	snprintf(meaning, sizeof(meaning),
-		 "from the next boot: %s is not on the running command line, but the boot "
+		 "from the next boot: %s %s, but the boot "
 		 "loader that reads this file will pass it once its configuration is applied "
 		 "(update-grub, proxmox-boot-tool refresh): %s then adds %s as dynamic ids at "
 		 "initialisation and claims every unbound matching device for the whole "
 		 "boot, so any reprobe hands the device back to %s%s%s",
-		 word, driver, ids, driver, matches[0] ? ". Present here: " : "", matches);
+		 word, b->running[0] ? "is not on the running command line" :
+		 "may not be on the running command line (not known here: no /proc/cmdline)",
+		 driver, ids, driver, matches[0] ? ". Present here: " : "", matches);
 	audit_add(a, SEV_WARN, "vfio-ids-next-boot", b->path, b->line->lineno, b->line->text,
 		  meaning,
 		  "if the host should use the GPU between VM runs, remove it before the next "

@@ -266,12 +266,21 @@ static void test_boot_config(void **state)
 	assert_int_equal(x->severity, SEV_WARN);
 	assert_non_null(strstr(x->meaning, "from the next boot"));
 	assert_non_null(strstr(x->meaning, AUDIO " (10de:10f0)"));
+	assert_non_null(strstr(x->meaning, "is not on the running command line"));
 	x = find(f, "vfio-ids-next-boot", "/etc/default/grub.d/vfio.cfg", 1);
 	assert_non_null(x);
 	assert_non_null(strstr(x->meaning, "pci-stub"));
 	assert_non_null(find(f, "vfio-ids-next-boot", "/etc/kernel/cmdline", 1));
 	assert_non_null(find(f, "vfio-early-load", "/etc/dracut.conf.d/10-vfio.conf", 1));
 	assert_int_equal(f->a.n, 6);
+
+	/* a tree without /proc/cmdline: not claimed to be off it */
+	assert_int_equal(unlink(tree_at(&f->t, "/proc/cmdline")), 0);
+	run(f, NULL);
+	x = find(f, "vfio-ids-next-boot", "/etc/default/grub", 2);
+	assert_non_null(x);
+	assert_non_null(strstr(x->meaning, "may not be on the running command line (not known here: no "
+			       "/proc/cmdline)"));
 
 	/* Once booted with it, the running command line's rule reports it
 	 * and the boot loader's copy is not news. */
