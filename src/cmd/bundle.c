@@ -313,6 +313,29 @@ static int add_kernel(struct bundle *b)
 	return add_part(b, "kernel.txt", m.buf, m.len);
 }
 
+/* Were all of B's traces recorded on this boot of this machine? Read from
+ * each trace's header (the originals: a redacted copy's boot_id is a
+ * stand-in). A trace without a header counts as another boot. */
+static bool traces_of_this_boot(const struct bundle *b)
+{
+	char boot[64] = "", err[512], buf[128];
+
+	if (kernel_boot_id(boot, sizeof(boot)))
+		return false;
+	for (int i = 0; i < b->ntraces; i++) {
+		struct trace_reader *tr = trace_reader_open(b->traces[i], err, sizeof(err));
+		struct trace_record rec;
+		bool same = false;
+
+		if (tr && trace_reader_next(tr, &rec) == 1 && rec.type == GT_REC_HEADER)
+			same = kv_get(&rec, "boot_id", buf, sizeof(buf)) && !strcmp(buf, boot);
+		trace_reader_close(tr);
+		if (!same)
+			return false;
+	}
+	return true;
+}
+
 static int add_readme(struct bundle *b, char **names)
 {
 	struct mem m;
@@ -342,14 +365,20 @@ static int add_readme(struct bundle *b, char **names)
 	if (b->root)
 		fprintf(m.fp, "status, check and kernel.txt describe the tree %s, not a live host.\n\n",
 			b->root);
+	else if (!traces_of_this_boot(b))
+		fprintf(m.fp, "status, check and kernel.txt describe the machine this bundle was made on,\n"
+			"as it was then: the traces were recorded on another boot, or another host.\n\n");
 	if (b->redact)
 		fprintf(m.fp,
 			"REDACTED: hostnames are host-N, users with uid >= 1000 and their home\n"
 			"directories user-N (/home/user-N), and process arguments the analysis\n"
-			"does not need <arg-N>, the same stand-in for the same value in every\n"
-			"file. The traces were rewritten the same way (process and exec argv,\n"
-			"comms, units, file contents, header); timestamps, pids, PCI addresses,\n"
-			"ids, driver names, sysfs paths and written values are unchanged.\n");
+			"does not need <arg-N>; in every file, IP and MAC addresses, UUIDs (the\n"
+			"boot id, SMBIOS and libvirt ones), keys and the values of secret-looking\n"
+			"options (passwords, tokens, root=, ip=) ip-N, mac-N, uuid-N, key-N,\n"
+			"secret-N: the same stand-in for the same value in every file. The\n"
+			"traces were rewritten the same way (process and exec argv, comms,\n"
+			"units, file contents, header); timestamps, pids, PCI addresses, ids,\n"
+			"driver names, sysfs paths and written values are unchanged.\n");
 	else
 		fprintf(m.fp, "Not redacted: hostnames, users and full command lines are as recorded.\n");
 	mem_close(&m);
