@@ -81,7 +81,8 @@ static void usage(FILE *out)
 		"  -p, --pretty        the same, indented\n"
 		"  -h, --help          this help\n"
 		"\n"
-		"Exit status: 0 written, 1 error (a trace unreadable, FILE exists), 2 usage.\n"
+		"Exit status: 0 written, 1 error (a trace unreadable, a --vm the traces lack,\n"
+		"FILE exists), 2 usage.\n"
 		"Under -j/-p an error is {\"error\": \"...\"} on stdout.\n"
 		"\n"
 		"Examples:\n"
@@ -367,18 +368,19 @@ static int add_readme(struct bundle *b, char **names)
 			b->root);
 	else if (!traces_of_this_boot(b))
 		fprintf(m.fp, "status, check and kernel.txt describe the machine this bundle was made on,\n"
-			"as it was then: the traces were recorded on another boot, or another host.\n\n");
+			"as it was then: some or all of the traces were recorded on another boot,\n"
+			"or another host.\n\n");
 	if (b->redact)
 		fprintf(m.fp,
 			"REDACTED: hostnames are host-N, users with uid >= 1000 and their home\n"
 			"directories user-N (/home/user-N), and process arguments the analysis\n"
-			"does not need <arg-N>; in every file, IP and MAC addresses, UUIDs (the\n"
+			"does not need arg-N; in every file, IP and MAC addresses, UUIDs (the\n"
 			"boot id, SMBIOS and libvirt ones), keys and the values of secret-looking\n"
-			"options (passwords, tokens, root=, ip=) ip-N, mac-N, uuid-N, key-N,\n"
-			"secret-N: the same stand-in for the same value in every file. The\n"
-			"traces were rewritten the same way (process and exec argv, comms,\n"
-			"units, file contents, header); timestamps, pids, PCI addresses, ids,\n"
-			"driver names, sysfs paths and written values are unchanged.\n");
+			"options (passwords, tokens, the kernel's root and ip options) are ip-N,\n"
+			"mac-N, uuid-N, key-N and secret-N: the same stand-in for the same value\n"
+			"in every file. The traces were rewritten the same way (process and exec\n"
+			"argv, comms, units, file contents, header, written values); timestamps,\n"
+			"pids, PCI addresses, ids, driver names and sysfs paths are unchanged.\n");
 	else
 		fprintf(m.fp, "Not redacted: hostnames, users and full command lines are as recorded.\n");
 	mem_close(&m);

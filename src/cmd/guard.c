@@ -482,8 +482,6 @@ static int open_trace(struct guard *g, const char *cmdline)
 	return 0;
 }
 
-/* The trace's last counters and END; -errno when the trace is not whole
- * (a write failed at any time, or closing it did). */
 /* The counters so far: at the end, every COUNTERS_INTERVAL_NS and when
  * writing resumes, so a loss is placed within that long (a report marks
  * the findings near it), not anywhere since the start. */
@@ -499,6 +497,8 @@ static void write_counters(struct guard *g)
 	trace_writer_kv_end(g->w);
 }
 
+/* The trace's last counters and END; -errno when the trace is not whole
+ * (a write failed at any time, or closing it did). */
 static int close_trace(struct guard *g)
 {
 	struct trace_writer_stats st;

@@ -339,14 +339,16 @@ static void returner_text(const struct model *m, const struct custody *c, char *
 static void rebind_advice(struct finding *f, const struct custody *c)
 {
 	const char *comm = f->culprit.comm, *unit = f->culprit.unit;
-	char guard[96];
+	char guard[160];
 
-	snprintf(guard, sizeof(guard), "'gputrace guard --vm %.32s' keeps %s on %s meanwhile", c->vm->id,
-		 c->bdf, f->driver_from);
+	/* --device: works for any VM, a plain QEMU's "qemu-PID" id included */
+	snprintf(guard, sizeof(guard), "'gputrace guard --device %s' keeps it on %.32s meanwhile", c->bdf,
+		 f->driver_from);
 	if (f->mech == MECH_STALE_DYNID)
 		snprintf(f->advice, sizeof(f->advice), "remove the dynamic id after the stop, before the "
-			 "return (write the ids to /sys/bus/pci/drivers/vfio-pci/remove_id), or bind the host "
-			 "driver explicitly");
+			 "return (write the device's vendor and device ids to /sys/bus/pci/drivers/%.32s/"
+			 "remove_id), or bind the host driver explicitly", f->driver_to[0] ? f->driver_to :
+			 "vfio-pci");
 	else if (f->mech == MECH_STALE_OVERRIDE)
 		snprintf(f->advice, sizeof(f->advice), "clear the override when returning: echo > "
 			 "/sys/bus/pci/devices/%s/driver_override", c->bdf);

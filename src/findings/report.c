@@ -690,6 +690,11 @@ static const char *vm_id_of_name(const struct model *m, const char *name)
 	return NULL;
 }
 
+static void err_put(char *err, size_t errlen, size_t *off, const char *s)
+{
+	str_put(err, errlen, off, s, strlen(s));
+}
+
 int report_build(struct report *r, const char *const *traces, int n, const struct report_opts *o,
 		 char *err, size_t errlen)
 {
@@ -718,19 +723,30 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 	if (!known && (vm = vm_id_of_name(&r->m, o->vm)))
 		known = true;
 	if (!known) {
-		size_t off = snprintf(err, errlen, "no VM '%s' in %s; known: ", o->vm, n > 1 ? "these traces" : traces[0]);
+		size_t off = 0;
+		bool first = true;
 
-		for (size_t i = 0; i < r->m.n_vms && off < errlen; i++) {
+		/* names of any length (a user's --vm, a path): cut to fit */
+		err[0] = '\0';
+		err_put(err, errlen, &off, "no VM '");
+		err_put(err, errlen, &off, o->vm);
+		err_put(err, errlen, &off, "' in ");
+		err_put(err, errlen, &off, n > 1 ? "these traces" : traces[0]);
+		err_put(err, errlen, &off, "; known: ");
+		for (size_t i = 0; i < r->m.n_vms; i++) {
 			bool said = false;
 
 			for (size_t k = 0; k < i && !said; k++)	/* a VM's runs: its id once */
 				said = !strcmp(r->m.vms[k].id, r->m.vms[i].id);
-			if (!said)
-				off += snprintf(err + off, errlen - off, "%s%s", off > 0 && err[off - 2] != ':' ?
-						", " : "", r->m.vms[i].id);
+			if (said)
+				continue;
+			if (!first)
+				err_put(err, errlen, &off, ", ");
+			err_put(err, errlen, &off, r->m.vms[i].id);
+			first = false;
 		}
 		if (!r->m.n_vms)
-			snprintf(err + off, errlen - off, "none (no QEMU process with -id, -name or vfio-pci devices)");
+			err_put(err, errlen, &off, "none (no QEMU process with -id, -name or vfio-pci devices)");
 		return -ENOENT;
 	}
 	r->vm = vm;
@@ -738,12 +754,19 @@ int report_build(struct report *r, const char *const *traces, int n, const struc
 		if (!strcmp(r->m.phases[i].name, phase))
 			r->phase = &r->m.phases[i];
 	if (phase && !r->phase) {
-		size_t off = snprintf(err, errlen, "no phase '%s'; known: ", phase);
+		size_t off = 0;
 
-		for (size_t i = 0; i < r->m.n_phases && off < errlen; i++)
-			off += snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", r->m.phases[i].name);
+		err[0] = '\0';
+		err_put(err, errlen, &off, "no phase '");
+		err_put(err, errlen, &off, phase);
+		err_put(err, errlen, &off, "'; known: ");
+		for (size_t i = 0; i < r->m.n_phases; i++) {
+			if (i)
+				err_put(err, errlen, &off, ", ");
+			err_put(err, errlen, &off, r->m.phases[i].name);
+		}
 		if (!r->m.n_phases)
-			snprintf(err + off, errlen - off, "none (no marks; one trace)");
+			err_put(err, errlen, &off, "none (no marks; one trace)");
 		return -ENOENT;
 	}
 	if (r->device && !model_knows_device(&r->m, r->device)) {

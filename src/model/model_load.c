@@ -1081,7 +1081,7 @@ static long uevent_cause(struct model *m, struct m_trans *t, struct cause_cursor
 			chosen = k;
 	}
 	/* writes left unread: the cause may be among them (said in the report) */
-	if (chosen < 0 && k < hi && n == MODEL_CAUSE_SCAN_MAX && !m->causes_unsearched++)
+	if (chosen < 0 && maybe < 0 && k < hi && n == MODEL_CAUSE_SCAN_MAX && !m->causes_unsearched++)
 		m->causes_unsearched_first_ns = t->ts_ns;
 	if (chosen < 0)
 		chosen = maybe;
@@ -1577,7 +1577,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 		}
 	}
 	if (m->headless && !m->hostname[0]) {	/* no header named them: said, not left blank */
-		snprintf(m->hostname, sizeof(m->hostname), "unknown host");
+		snprintf(m->hostname, sizeof(m->hostname), "unknown");
 		snprintf(m->kernel, sizeof(m->kernel), "unknown");
 		snprintf(m->backend, sizeof(m->backend), "unknown");
 	}

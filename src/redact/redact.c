@@ -512,10 +512,21 @@ char *redact_html(struct redact *r, const char *in, size_t len, size_t *outlen)
 
 	while (i < len) {
 		if (in[i] != '<') {
+			struct buf t = { 0 };
+
 			start = i;
 			while (i < len && in[i] != '<')
 				i++;
-			redact_into(r, &b, in + start, i - start);
+			/* the text has no '<' of its own: each one now is a
+			 * stand-in's ("<ip-1>"), escaped to show as text */
+			redact_into(r, &t, in + start, i - start);
+			for (size_t k = 0; k < t.len; k++)
+				if (t.p[k] == '<' || t.p[k] == '>')
+					put(&b, t.p[k] == '<' ? "&lt;" : "&gt;", 4);
+				else
+					put(&b, t.p + k, 1);
+			b.failed |= t.failed;
+			free(t.p);
 			continue;
 		}
 		/* a style or script element: the page's own code, to its end tag */

@@ -212,6 +212,27 @@ static bool key_at(const char *in, const char *key, size_t n)
 	return true;
 }
 
+/* Is V (LEN bytes) a stand-in already, "<secret-1>" or, in a page,
+ * "&lt;secret-1&gt;"? A part redacted twice (a report made from a
+ * redacted trace) keeps the one it has. */
+static bool is_stand_in(const char *v, size_t len)
+{
+	size_t open = len >= 2 && v[0] == '<' ? 1 : len >= 8 && !strncmp(v, "&lt;", 4) ? 4 : 0;
+	size_t close = open == 1 ? 1 : 4, k;
+
+	if (!open || len < open + close + 3 ||
+	    strncmp(v + len - close, open == 1 ? ">" : "&gt;", close))
+		return false;
+	for (k = open; k < len - close && islower((unsigned char)v[k]); k++)
+		;
+	if (k == open || k >= len - close || v[k++] != '-' || k >= len - close)
+		return false;
+	for (; k < len - close; k++)
+		if (!isdigit((unsigned char)v[k]))
+			return false;
+	return true;
+}
+
 static size_t secret_at(const char *in, size_t len, size_t i, struct redact_match *m)
 {
 	for (size_t k = 0; k < sizeof(secret_keys) / sizeof(secret_keys[0]); k++) {
@@ -225,7 +246,7 @@ static size_t secret_at(const char *in, size_t len, size_t i, struct redact_matc
 		p = i + n;
 		while (p < len && in[p] && !strchr(secret_keys[k].ends, in[p]))
 			p++;
-		if (p == i + n)
+		if (p == i + n || is_stand_in(in + i + n, p - i - n))
 			return 0;
 		m->keep = n;
 		m->kind = secret_keys[k].kind;

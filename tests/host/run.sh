@@ -771,13 +771,15 @@ t_bundle() {
 		sh -c "'$GT' dump '$red'/traces/*.gtrace >'$b/dump' && ! grep -q '$secret' '$b/dump'"
 	t_check "bundle: every JSON part parses" \
 		sh -c "for j in '$red'/*.json; do jq -e . \"\$j\" >/dev/null || exit 1; done"
+	t_check "bundle --redact: its README's account of redaction reads whole" \
+		grep -q "the kernel's root and ip options) are ip-N," "$red/README.txt"
 	# status, check and kernel.txt are this boot's: said when a trace is not
 	t_check "bundle of this boot's trace: no word of another boot" \
 		sh -c "! grep -q 'another boot' '$b'/plain/gputrace-bundle-*/README.txt"
 	"$GT" bundle -o "$b/o.tar.gz" "$top/tests/fuzz/corpus/fuzz_trace/vm-story.gtrace" >/dev/null 2>&1
 	mkdir -p "$b/other" && tar -xzf "$b/o.tar.gz" -C "$b/other"
 	t_check "bundle of another boot's trace: README says status and check are not its" \
-		grep -q 'the traces were recorded on another boot, or another host' "$b"/other/gputrace-bundle-*/README.txt
+		grep -q 'some or all of the traces were recorded on another boot' "$b"/other/gputrace-bundle-*/README.txt
 }
 
 # A bundle that dies half way (here: the crafted libvirt trace that crashed

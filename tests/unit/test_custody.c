@@ -573,7 +573,8 @@ static void test_corrupt_trace_is_a_limit(void **state)
 	assert_true(rep.m.read_error[0] || rep.m.truncated);
 	assert_int_equal(count_sev(&rep, SEV_HIGH), 0);
 	/* its end was not read for the damage, not because a recorder died */
-	if (rep.m.read_error[0]) {
+	assert_true(rep.m.read_error[0]);
+	{
 		bool damaged = false, killed = false;
 
 		for (size_t i = 0; i < rep.f.n; i++) {

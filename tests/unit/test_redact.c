@@ -198,6 +198,27 @@ static void test_html_markup_kept(void **state)
 	assert_string_equal(out, "<style>.vm { fill: red }</style><g class=\"vm\"><title>VM 111 on host-1"
 			    "</title></g><p>host-1 rebound</p><SCRIPT>var vm = 1;</SCRIPT><p class=vm>x</p>");
 	free(out);
+	/* a stand-in shows as text, not as a tag the browser would hide; one
+	 * already there (a page made from a redacted trace) stays as it is */
+	in = "<p>from 10.1.2.3 with ip=&lt;secret-1&gt; root=<b>x</b></p>";
+	out = redact_html(r, in, strlen(in), &n);
+	assert_string_equal(out, "<p>from &lt;ip-1&gt; with ip=&lt;secret-1&gt; root=<b>x</b></p>");
+	free(out);
+	redact_free(r);
+}
+
+/* A text redacted twice (a report rendered from a redacted trace, then
+ * redacted as a part) keeps its stand-ins: no second number for one value. */
+static void test_stand_ins_kept(void **state)
+{
+	struct redact *r = redact_new();
+	const char *in = "ip=<secret-1> root=<secret-2> password=<secret-3> ip=10.0.0.1::::eth0";
+	size_t n;
+	char *out;
+
+	out = redact_text(r, in, strlen(in), &n);
+	assert_non_null(strstr(out, "ip=<secret-1> root=<secret-2> password=<secret-3> ip=<secret-"));
+	free(out);
 	redact_free(r);
 }
 
@@ -830,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_host_whole_label),
 		cmocka_unit_test(test_json_keys_kept),
 		cmocka_unit_test(test_html_markup_kept),
+		cmocka_unit_test(test_stand_ins_kept),
 		cmocka_unit_test(test_argv_rules),
 		cmocka_unit_test(test_kernel_cmdline),
 		cmocka_unit_test(test_addresses_not_pci_ids),

@@ -59,7 +59,7 @@ static void rogue_rebind(bool uevents)
 	assert_int_equal(f->mech, MECH_OVERRIDE);
 	/* what to do: stop the watchdog, guard the GPU meanwhile */
 	assert_string_equal(f->advice, "find why gpu-watchdog runs (who started it, its unit) and stop it; "
-			    "'gputrace guard --vm 111' keeps " GPU " on nouveau meanwhile");
+			    "'gputrace guard --device " GPU "' keeps it on nouveau meanwhile");
 	assert_string_equal(f->driver_from, "nouveau");
 	assert_string_equal(f->driver_to, "vfio-pci");
 	/* hook exited at 61000 ms; the bind came at 61760.5 (61761 as a uevent) */
@@ -597,6 +597,34 @@ static void test_phases_of_same_named_files(void **state)
 	report_free(&rep);
 	free((char *)traces[0]);
 	free((char *)traces[1]);
+}
+
+/* A --phase or --vm longer than the error buffer (anyone can type one):
+ * the error is cut to fit, never written past it. */
+static void test_unknown_names_longer_than_the_error(void **state)
+{
+	struct gt_task sh = tb_task(300, "sh", 1, "systemd", 0);
+	enum { ERRLEN = 64 };
+	static char name[2000], err[ERRLEN + 8192];	/* past ERRLEN: must stay untouched */
+	const char *traces[1];
+	struct report rep;
+	struct tb b;
+
+	tb_open(&b, dir, "plain.gtrace", "fentry");
+	tb_exec(&b, 10, &sh, "sh -c true");
+	tb_close(&b);
+	traces[0] = b.path;
+	memset(name, 'x', sizeof(name) - 1);
+	for (int k = 0; k < 2; k++) {
+		memset(err, 0xaa, sizeof(err));
+		assert_int_equal(report_build(&rep, traces, 1, k ? &(struct report_opts){ .vm = name } :
+					      &(struct report_opts){ .phase = name }, err, ERRLEN), -ENOENT);
+		assert_int_equal(strlen(err), ERRLEN - 1);
+		assert_memory_equal(err, k ? "no VM 'xxx" : "no phase 'xxx", k ? 10 : 13);
+		for (size_t i = ERRLEN; i < sizeof(err); i++)
+			assert_int_equal((unsigned char)err[i], 0xaa);
+		report_free(&rep);
+	}
 }
 
 /* --vm takes a Proxmox VM's name (-name, as 'qm list' shows it) for its
@@ -1292,7 +1320,7 @@ static void test_trace_without_header_is_not_confident(void **state)
 	assert_int_equal(f->severity, SEV_WARN);
 	assert_non_null(f = find(&rep, F_LIMIT, NULL));
 	assert_non_null(strstr(f->summary, "no header record"));
-	assert_string_equal(rep.m.hostname, "unknown host");
+	assert_string_equal(rep.m.hostname, "unknown");
 	report_free(&rep);
 }
 
@@ -1760,6 +1788,7 @@ int main(void)
 		cmocka_unit_test(test_stub_without_vm_udev),
 		cmocka_unit_test(test_stub_binds_of_many_devices),
 		cmocka_unit_test(test_phases_of_same_named_files),
+		cmocka_unit_test(test_unknown_names_longer_than_the_error),
 		cmocka_unit_test(test_vm_by_name),
 		cmocka_unit_test(test_trace_of_nothing),
 		cmocka_unit_test(test_restart_timeline),
