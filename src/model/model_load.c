@@ -18,10 +18,17 @@ static const char *text_copy(struct model *m, const char *s, size_t len)
 	return text_store_copy(&m->text, s, len);
 }
 
+/* Blocks double from TASK_BLOCK_FIRST tasks up to TASK_BLOCK_LARGEST, as
+ * the text store's do: a short trace does not take a quarter megabyte for
+ * a thousand tasks it will never see. */
+#define TASK_BLOCK_FIRST	16
+#define TASK_BLOCK_LARGEST	1024
+
 struct m_task_block {
 	struct m_task_block *next;
 	size_t used;
-	struct gt_task task[1024];
+	size_t cap;
+	struct gt_task task[];
 };
 
 /* No task seen: a uevent's transition, a dynamic id older than the trace. */
@@ -35,10 +42,14 @@ static const struct gt_task *task_of(struct model *m, const struct gt_task *t)
 
 	if (m->last_task && !memcmp(m->last_task, t, sizeof(*t)))
 		return m->last_task;
-	if (!b || b->used == sizeof(b->task) / sizeof(b->task[0])) {
-		if (!(b = malloc(sizeof(*b))))
+	if (!b || b->used == b->cap) {
+		size_t cap = !b ? TASK_BLOCK_FIRST :
+			     b->cap >= TASK_BLOCK_LARGEST / 2 ? TASK_BLOCK_LARGEST : b->cap * 2;
+
+		if (!(b = malloc(sizeof(*b) + cap * sizeof(b->task[0]))))
 			return NULL;
 		b->used = 0;
+		b->cap = cap;
 		b->next = m->task_blocks;
 		m->task_blocks = b;
 	}

@@ -490,6 +490,39 @@ static void test_stub_without_vm_udev(void **state)
 	report_free(&rep);
 }
 
+/* 3,000 writes, each by its own process: the model's task store grows
+ * past its first blocks, and every write still names its own writer (a
+ * block that moved or was overrun would show another's pid or comm). */
+static void test_writes_of_many_tasks(void **state)
+{
+	const uint32_t n = 3000;
+	struct report rep;
+	struct run r;
+	char comm[GT_COMM_LEN];
+	size_t seen = 0;
+
+	open_with_gpu(&r, "many-tasks.gtrace");
+	for (uint32_t i = 0; i < n; i++) {
+		struct gt_task t;
+
+		snprintf(comm, sizeof(comm), "w%u", i);
+		t = tb_task(10000 + i, comm, 1, "systemd", 0);
+		tb_write(&r.b, 61000 + i * 0.01, &t, "/sys/bus/pci/devices/0000:0a:00.0/driver_override",
+			 "vfio-pci");
+	}
+	assert_int_equal(build(&r, NULL, &rep), 0);
+	for (size_t i = 0; i < rep.m.n_writes; i++) {
+		const struct gt_task *t = rep.m.writes[i].task;
+
+		snprintf(comm, sizeof(comm), "w%u", t->pid - 10000);
+		assert_string_equal(t->comm, comm);
+		assert_int_equal(t->ppid, 1);
+		seen++;
+	}
+	assert_int_equal(seen, n);
+	report_free(&rep);
+}
+
 /* Many devices, each bound to a stub once, outside any VM (the shape that
  * made stub_without_vm quadratic: a walk of every transition per finding).
  * Each is a finding, and what came before each bind is still told: the
@@ -1786,6 +1819,7 @@ int main(void)
 		cmocka_unit_test(test_overlapping_writes_newest_is_the_cause),
 		cmocka_unit_test(test_user_hook_rule),
 		cmocka_unit_test(test_stub_without_vm_udev),
+		cmocka_unit_test(test_writes_of_many_tasks),
 		cmocka_unit_test(test_stub_binds_of_many_devices),
 		cmocka_unit_test(test_phases_of_same_named_files),
 		cmocka_unit_test(test_unknown_names_longer_than_the_error),
