@@ -1320,7 +1320,7 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 			 "directory");
 	}
 	if (m->n_boots > 1 && !m->other_hosts[0] && (f = add(fs, F_LIMIT, SEV_INFO))) {
-		snprintf(f->summary, sizeof(f->summary), "these traces come from %d boots of %s: lined up "
+		snprintf(f->summary, sizeof(f->summary), "these traces come from %zu boots of %s: lined up "
 			 "by wall clock, pids and monotonic times are each boot's own", m->n_boots,
 			 m->hostname);
 	}

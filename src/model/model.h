@@ -30,6 +30,7 @@ struct m_proc {
 	const char *argv;	/* NUL-separated, argv_len bytes; never NULL */
 	size_t argv_len;
 	bool argv_cut;		/* longer than the kernel side keeps (GT_ARGS_MAX) */
+	uint32_t boot;		/* index in the model's boots: pids are each boot's own */
 	uint64_t start_ns;	/* exec time; 0: running before the trace */
 	uint64_t exit_ns;	/* 0: not seen exiting */
 	int exit_status;
@@ -110,6 +111,7 @@ struct m_dynid {
 struct m_exit {
 	uint64_t ts_ns;
 	uint32_t pid, ppid;
+	uint32_t boot;			/* index in the model's boots */
 	char comm[GT_COMM_LEN];
 	int status;
 };
@@ -118,6 +120,7 @@ struct m_exit {
 struct m_orphan {
 	uint64_t ts_ns;			/* the parent's exit */
 	uint32_t pid, parent;
+	uint32_t boot;			/* index in the model's boots */
 };
 
 struct m_mark {
@@ -251,8 +254,13 @@ struct model {
 	bool outcomes_from_uevents;	/* in any of the traces */
 	bool trace_uevent_outcomes;	/* loading: in the trace being read */
 	char other_hosts[256];		/* hosts of later traces that differ */
-	char boot_id[64];		/* loading: the last header's boot */
-	int n_boots;			/* boots the traces come from (header changes) */
+	/* the boots the traces come from, told apart by boot_id, in the order
+	 * first read; a trace without one is taken for the last trace's boot */
+	struct m_boot {
+		char id[64];
+	} *boots;
+	size_t n_boots, cap_boots;
+	uint32_t boot;			/* loading: the boot of the trace being read */
 	/* rotated recordings (record --max-size, SIGHUP): a file that goes on
 	 * from the one before (same set, next set_seq) adds no devices,
 	 * configs or phase of its own; its processes are the same ones */
@@ -345,8 +353,9 @@ struct model {
 	size_t *proc_by_comm;		/* ... by comm, then start */
 	size_t *orphan_by_pid;		/* orphans indices by pid, then time */
 	size_t *exit_by_pid;		/* exits indices by pid, then time */
-	struct m_pid_slot {		/* loading: pid -> its newest procs index + 1 */
+	struct m_pid_slot {		/* loading: (boot, pid) -> its newest procs index + 1 */
 		uint32_t pid;
+		uint32_t boot;
 		uint32_t idx1;
 	} *latest;
 	size_t n_latest, cap_latest;

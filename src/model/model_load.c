@@ -241,18 +241,22 @@ static void set_argv(struct model *m, struct m_proc *p, const void *argv, size_t
 }
 
 /* A new process generation, every string empty. */
-/* Loading: the newest process record of each pid, in an open-addressing
- * table (every exec and exit asks; a scan of all records made a 1 M-event
- * trace quadratic). Its slot for PID: PID's, or the empty one to take. */
-static size_t pid_slot(const struct model *m, uint32_t pid)
+/* Loading: the newest process record of each pid of each boot, in an
+ * open-addressing table (every exec and exit asks; a scan of all records
+ * made a 1 M-event trace quadratic). A pid of another boot is another
+ * process: its exit must not end this boot's, its start snapshot must not
+ * be taken for this boot's. Its slot for BOOT's PID: theirs, or the empty
+ * one to take. */
+static size_t pid_slot(const struct model *m, uint32_t boot, uint32_t pid)
 {
-	size_t mask = m->cap_latest - 1, i = (pid * 2654435761u) & mask;
+	size_t mask = m->cap_latest - 1, i = ((pid ^ (boot << 22)) * 2654435761u) & mask;
 
-	while (m->latest[i].idx1 && m->latest[i].pid != pid)
+	while (m->latest[i].idx1 && (m->latest[i].pid != pid || m->latest[i].boot != boot))
 		i = (i + 1) & mask;
 	return i;
 }
 
+/* PID (of the boot being read) is now the process at IDX in procs. */
 static int note_latest(struct model *m, uint32_t pid, size_t idx)
 {
 	size_t i;
@@ -268,12 +272,13 @@ static int note_latest(struct model *m, uint32_t pid, size_t idx)
 		m->cap_latest = cap;
 		for (size_t k = 0; k < old_cap; k++)
 			if (old[k].idx1)
-				m->latest[pid_slot(m, old[k].pid)] = old[k];
+				m->latest[pid_slot(m, old[k].boot, old[k].pid)] = old[k];
 		free(old);
 	}
-	i = pid_slot(m, pid);
+	i = pid_slot(m, m->boot, pid);
 	m->n_latest += !m->latest[i].idx1;
 	m->latest[i].pid = pid;
+	m->latest[i].boot = m->boot;
 	m->latest[i].idx1 = idx + 1;
 	return 0;
 }
@@ -288,6 +293,7 @@ static struct m_proc *new_proc(struct model *m, uint32_t pid)
 	p->unit = p->exe = p->argv = "";
 	p->prev_image = p->next_image = p->hook = -1;
 	p->pid = pid;
+	p->boot = m->boot;
 	if (note_latest(m, pid, p - m->procs)) {
 		m->oom = true;
 		m->n_procs--;
@@ -302,7 +308,7 @@ static struct m_proc *latest_proc(struct model *m, uint32_t pid)
 
 	if (!m->cap_latest)
 		return NULL;
-	i = pid_slot(m, pid);
+	i = pid_slot(m, m->boot, pid);
 	return m->latest[i].idx1 ? &m->procs[m->latest[i].idx1 - 1] : NULL;
 }
 
@@ -478,6 +484,7 @@ static void load_event(struct model *m, const struct trace_record *rec)
 			o->ts_ns = ev.hdr.ts_ns;
 			o->pid = ev.exit.orphans[i];
 			o->parent = t->pid;
+			o->boot = m->boot;
 		}
 		note_crowded_exit(m, rec, &ev.exit);
 
@@ -492,6 +499,7 @@ static void load_event(struct model *m, const struct trace_record *rec)
 			x->ts_ns = ev.hdr.ts_ns;
 			x->pid = t->pid;
 			x->ppid = t->ppid;
+			x->boot = m->boot;
 			strlcpy0(x->comm, t->comm, sizeof(x->comm));
 			x->status = ev.exit.exit_code;
 		}
@@ -852,6 +860,21 @@ static void load_set(struct model *m, const struct trace_record *rec)
 	m->set_seq = seq;
 }
 
+/* BOOT's index in M's boots, added if new (the last one when out of
+ * memory: pids then mix, as they did before boots were told apart). */
+static uint32_t boot_index(struct model *m, const char *boot)
+{
+	struct m_boot *b;
+
+	for (size_t i = 0; i < m->n_boots; i++)
+		if (!strcmp(m->boots[i].id, boot))
+			return i;
+	if (!(b = PUSH(m, boots)))
+		return m->n_boots ? m->n_boots - 1 : 0;
+	snprintf(b->id, sizeof(b->id), "%s", boot);
+	return b - m->boots;
+}
+
 static void load_header(struct model *m, const struct trace_record *rec)
 {
 	char buf[32], host[sizeof(m->hostname)] = "", boot[64] = "";
@@ -864,11 +887,8 @@ static void load_header(struct model *m, const struct trace_record *rec)
 	kv_get(rec, "hostname", host, sizeof(host));
 	load_set(m, rec);
 	lost_new_file(m, wall_ns(m, kv_ts(rec)));
-	/* boots are told apart by their id: each new one counted */
-	if (kv_get(rec, "boot_id", boot, sizeof(boot)) && strcmp(boot, m->boot_id)) {
-		m->n_boots++;
-		snprintf(m->boot_id, sizeof(m->boot_id), "%s", boot);
-	}
+	if (kv_get(rec, "boot_id", boot, sizeof(boot)))
+		m->boot = boot_index(m, boot);
 	if (m->hostname[0]) {
 		/* another boot of the same host lines up; another host does not */
 		if (strcmp(host, m->hostname) && !strstr(m->other_hosts, host) &&
@@ -1638,6 +1658,7 @@ void model_free(struct model *m)
 	free(m->dynid_next);
 	free(m->marks);
 	free(m->files);
+	free(m->boots);
 	free(m->exits);
 	free(m->orphans);
 	free(m->crowded_exits);

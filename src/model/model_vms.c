@@ -327,11 +327,11 @@ static uint32_t orphan_parent(const struct model *m, size_t i)
 	return m->orphans[i].parent;
 }
 
-/* PID's first exit in time at or after AFTER: an exit record of a process
- * that never exec'd, or a process's own exit. By time, not by place in
- * the model: traces of other boots, given first, reuse the same pids. */
-static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t pid, uint64_t after,
-		    struct m_exit *out)
+/* The first exit in time at or after AFTER of BOOT's PID: an exit record
+ * of a process that never exec'd, or a process's own exit. Of that boot
+ * only: another boot's PID is another process, whenever it exits. */
+static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t boot, uint32_t pid,
+		    uint64_t after, struct m_exit *out)
 {
 	const struct m_exit *first_exit = NULL;
 	const struct m_proc *first = NULL;
@@ -340,14 +340,15 @@ static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t 
 	     k < m->n_exits && m->exits[x->exits_by_pid[k]].pid == pid; k++) {
 		const struct m_exit *e = &m->exits[x->exits_by_pid[k]];
 
-		if (e->ts_ns >= after && (!first_exit || e->ts_ns < first_exit->ts_ns))
+		if (e->boot == boot && e->ts_ns >= after && (!first_exit || e->ts_ns < first_exit->ts_ns))
 			first_exit = e;
 	}
 	for (size_t lo = model_first_of_pid(m, pid); lo < m->n_procs && m->procs[m->proc_by_pid[lo]].pid == pid;
 	     lo++) {
 		const struct m_proc *p = &m->procs[m->proc_by_pid[lo]];
 
-		if (p->exit_ns >= after && p->exit_ns && (!first || p->exit_ns < first->exit_ns))
+		if (p->boot == boot && p->exit_ns >= after && p->exit_ns &&
+		    (!first || p->exit_ns < first->exit_ns))
 			first = p;
 	}
 	if (first_exit && (!first || first_exit->ts_ns <= first->exit_ns)) {
@@ -362,19 +363,20 @@ static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t 
 	return true;
 }
 
-/* The time of the exit of PID that left orphans, the first at or after
- * AFTER (each process exits once; a later one with the same pid is another
- * process, of this boot or another), or UINT64_MAX. */
-static uint64_t orphaning_at(const struct model *m, const struct exit_index *ix, uint32_t pid, uint64_t after)
+/* The time of the exit of BOOT's PID that left orphans, the first at or
+ * after AFTER (each process exits once; a later one with the same pid is
+ * another process, as is one of another boot), or UINT64_MAX. */
+static uint64_t orphaning_at(const struct model *m, const struct exit_index *ix, uint32_t boot, uint32_t pid,
+			     uint64_t after)
 {
 	uint64_t at = UINT64_MAX;
 
 	for (size_t k = first_with(ix->orphans_by_parent, m->n_orphans, pid, orphan_parent, m);
 	     k < m->n_orphans && m->orphans[ix->orphans_by_parent[k]].parent == pid; k++) {
-		uint64_t ts = m->orphans[ix->orphans_by_parent[k]].ts_ns;
+		const struct m_orphan *o = &m->orphans[ix->orphans_by_parent[k]];
 
-		if (ts >= after && ts < at)
-			at = ts;
+		if (o->boot == boot && o->ts_ns >= after && o->ts_ns < at)
+			at = o->ts_ns;
 	}
 	return at;
 }
@@ -415,8 +417,11 @@ static void daemon_end(const struct model *m, const struct exit_index *ix, const
 		for (; lo > 0; lo--) {
 			const struct m_exit *x = &m->exits[ix->exits_by_comm[lo - 1]];
 
-			if (strncmp(x->comm, p->comm, GT_COMM_LEN) || x->ts_ns <= p->start_ns ||
-			    (last && x->ts_ns != last->ts_ns))
+			if (strncmp(x->comm, p->comm, GT_COMM_LEN))
+				break;
+			if (x->boot != p->boot)
+				continue;	/* another boot's process of that name */
+			if (x->ts_ns <= p->start_ns || (last && x->ts_ns != last->ts_ns))
 				break;
 			if (x->pid > p->pid)
 				last = x;
@@ -428,17 +433,17 @@ static void daemon_end(const struct model *m, const struct exit_index *ix, const
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		uint64_t at = orphaning_at(m, ix, tree[i], p->start_ns);
+		uint64_t at = orphaning_at(m, ix, p->boot, tree[i], p->start_ns);
 
 		for (size_t k = first_with(ix->orphans_by_parent, m->n_orphans, tree[i], orphan_parent, m);
 		     k < m->n_orphans && m->orphans[ix->orphans_by_parent[k]].parent == tree[i] && n < 16; k++) {
 			const struct m_orphan *o = &m->orphans[ix->orphans_by_parent[k]];
 			struct m_exit x;
 
-			if (o->ts_ns != at)
+			if (o->ts_ns != at || o->boot != p->boot)
 				continue;	/* another process's exit with that pid */
 			tree[n++] = o->pid;
-			if (!exit_of(m, ix, o->pid, p->start_ns, &x)) {
+			if (!exit_of(m, ix, p->boot, o->pid, p->start_ns, &x)) {
 				vm->stop_ns = 0;	/* still running at the end */
 				return;
 			}
