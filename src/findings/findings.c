@@ -1254,9 +1254,20 @@ static void limits(const struct model *m, const char *vmf, struct findings *fs)
 			 "sysfs write in flight at that moment (marked inferred), not proven");
 	}
 	if (m->lost && (f = add(fs, F_LIMIT, SEV_WARN))) {
+		/* a skipped run may have been an unrelated write: not an event
+		 * known lost, but one that may be */
+		uint64_t missed = m->runs_missed < m->lost ? m->runs_missed : m->lost, known = m->lost - missed;
+		int n = 0;
+
 		f->ts_ns = m->lost_first_ns;
-		snprintf(f->summary, sizeof(f->summary), "%llu event%s lost while recording",
-			 (unsigned long long)m->lost, m->lost == 1 ? " was" : "s were");
+		if (known)
+			n = snprintf(f->summary, sizeof(f->summary), "%llu event%s lost while recording",
+				     (unsigned long long)known, known == 1 ? " was" : "s were");
+		if (missed && n >= 0 && (size_t)n < sizeof(f->summary))
+			snprintf(f->summary + n, sizeof(f->summary) - n, "%sthe kernel skipped %llu run%s of "
+				 "the recorder's programs (another BPF program was running on that CPU): "
+				 "each may have been an event", known ? "; " : "",
+				 (unsigned long long)missed, missed == 1 ? "" : "s");
 		snprintf(f->mechanism, sizeof(f->mechanism), "findings near the loss may miss a step: "
 			 "see the counters in 'gputrace dump'");
 	}

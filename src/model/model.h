@@ -283,6 +283,10 @@ struct model {
 	bool headless;			/* a file without its header record: cut or altered */
 	bool oom;			/* a record could not be kept: loading fails */
 	uint64_t lost;			/* events and records lost, every file's */
+	uint64_t runs_missed;		/* of lost: runs of the recorder's programs the
+					 * kernel skipped (recursion_misses: another
+					 * BPF program ran on that CPU), each an event
+					 * or a write nobody needed */
 	uint64_t lost_kmsg;		/* kernel log lines overwritten before read */
 	uint64_t lost_first_ns;		/* the earliest a loss may have begun */
 	/* uevent outcomes whose cause was not searched past the bound on
@@ -299,6 +303,7 @@ struct model {
 	uint64_t lost_before;		/* of the recordings and files read before */
 	uint64_t lost_recording;	/* this recording's counters, the most seen */
 	uint64_t lost_records;		/* this file's records_lost, the most seen */
+	uint64_t missed_before, missed_recording;	/* the same for runs_missed */
 	uint64_t counters_prev_ns;	/* this file's previous counters, or its start */
 	uint64_t first_ns, last_ns;
 

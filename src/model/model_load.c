@@ -824,6 +824,8 @@ static void lost_new_file(struct model *m, uint64_t start_ns)
 	if (!m->continues) {
 		m->lost_before = add_sat(m->lost_before, m->lost_recording);
 		m->lost_recording = 0;
+		m->missed_before = add_sat(m->missed_before, m->missed_recording);
+		m->missed_recording = 0;
 	}
 	m->counters_prev_ns = start_ns;
 }
@@ -937,12 +939,17 @@ static void load_counters(struct model *m, const struct trace_record *rec)
 	static const char *const recording_keys[] = { "lost_sysfs", "lost_driver", "lost_exec",
 						      "lost_exit", "lost_runs_missed", "pending_full",
 						      "lost_uevents", "lost_held", NULL };
-	uint64_t recording = 0, records = 0, now = wall_ns(m, kv_ts(rec));
+	uint64_t recording = 0, records = 0, missed = 0, now = wall_ns(m, kv_ts(rec));
 	char buf[32];
 
 	for (int i = 0; recording_keys[i]; i++)
 		if (kv_get(rec, recording_keys[i], buf, sizeof(buf)))
 			recording = add_sat(recording, strtoull(buf, NULL, 10));
+	if (kv_get(rec, "lost_runs_missed", buf, sizeof(buf)))
+		missed = strtoull(buf, NULL, 10);
+	missed = missed > m->missed_recording ? missed : m->missed_recording;
+	m->missed_recording = missed;
+	m->runs_missed = add_sat(m->missed_before, missed);
 	/* records the writer could not write (disk full): this file's own */
 	if (kv_get(rec, "records_lost", buf, sizeof(buf)))
 		records = strtoull(buf, NULL, 10);

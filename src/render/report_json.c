@@ -209,6 +209,7 @@ void report_render_json(FILE *out, const struct report *r, bool pretty)
 	json_kv_bool(w, "next_file_not_given", m->next_not_given > 0);
 	json_kv_str(w, "next_file", m->next_missing);
 	json_kv_u64(w, "lost_events", m->lost);
+	json_kv_u64(w, "runs_missed", m->runs_missed);
 	json_key(w, "vms");
 	json_array_start(w);
 	for (size_t i = 0; i < m->n_vms; i++) {

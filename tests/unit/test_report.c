@@ -1211,6 +1211,41 @@ static void test_lost_counters_do_not_wrap(void **state)
 	report_free(&rep);
 }
 
+/* Runs of the recorder's programs the kernel skipped (another BPF program
+ * on that CPU) are not said to be lost events: each may have been one.
+ * Counted apart from the events the ring buffer dropped, through both
+ * counters records of the recording (each the recording's total). */
+static void test_runs_missed_are_not_events_known_lost(void **state)
+{
+	const struct finding *f;
+	struct report rep;
+	struct run r;
+
+	for (int with_lost = 0; with_lost < 2; with_lost++) {
+		proxmox_vm_runs(&r, "fentry", "missed.gtrace");
+		for (int k = 1; k <= 2; k++) {
+			trace_writer_kv_begin(r.b.w, GT_REC_COUNTERS, TB_MS(30000 * k));
+			trace_writer_kv_u64(r.b.w, "lost_sysfs", with_lost ? 2 * k : 0);
+			trace_writer_kv_u64(r.b.w, "lost_runs_missed", 4 * k);
+			trace_writer_kv_end(r.b.w);
+		}
+		assert_int_equal(build(&r, NULL, &rep), 0);
+		assert_int_equal(rep.m.lost, with_lost ? 12 : 8);
+		assert_int_equal(rep.m.runs_missed, 8);
+		assert_non_null(f = find(&rep, F_LIMIT, NULL));
+		for (size_t i = 0; i < rep.f.n; i++)
+			if (rep.f.v[i].kind == F_LIMIT && strstr(rep.f.v[i].summary, "skipped"))
+				f = &rep.f.v[i];
+		assert_int_equal(f->severity, SEV_WARN);
+		assert_non_null(strstr(f->summary, "the kernel skipped 8 runs of the recorder's programs"));
+		if (with_lost)
+			assert_non_null(strstr(f->summary, "4 events were lost while recording; "));
+		else
+			assert_null(strstr(f->summary, "lost"));
+		report_free(&rep);
+	}
+}
+
 /* Events lost in each of two recordings (a baseline, then the problem):
  * both count, and the problem's rebind, near its own recording's loss, is
  * not a confident verdict, in whichever order the files are given (the
@@ -1836,6 +1871,7 @@ int main(void)
 		cmocka_unit_test(test_long_domain_name),
 		cmocka_unit_test(test_limits_lost_and_unknown_vm),
 		cmocka_unit_test(test_lost_counters_do_not_wrap),
+		cmocka_unit_test(test_runs_missed_are_not_events_known_lost),
 		cmocka_unit_test(test_lost_in_each_recording),
 		cmocka_unit_test(test_newer_minor_format_is_a_limit),
 		cmocka_unit_test(test_trace_without_end_is_truncated),
