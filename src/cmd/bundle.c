@@ -39,6 +39,9 @@
 struct bundle {
 	const char *root;		/* NULL: this host */
 	const char *vm;
+	char *report_vm;		/* --vm as the redacted copies name it (a
+					 * domain named after the host is host-1-...),
+					 * or a copy of vm */
 	bool redact;
 	struct redact *r;
 	const char *traces[TRACES_MAX];	/* as given */
@@ -194,10 +197,20 @@ static int add_report(struct bundle *b)
 		if (!mem_open(&m))
 			return add_part(b, forms[i].name, NULL, 0);
 		err[0] = '\0';
-		ret = report_render_files((const char *const *)b->report_paths, b->ntraces, b->vm,
+		ret = report_render_files((const char *const *)b->report_paths, b->ntraces, b->report_vm,
 					  forms[i].fmt, m.fp, err, sizeof(err));
 		if (ret == -ENOENT && b->vm) {
-			/* a mistyped --vm: no bundle without the report it asked for */
+			/* a mistyped --vm: no bundle without the report it asked for,
+			 * said of the traces as given (not of their redacted copies
+			 * in a temp directory, with the VMs' names as redacted) */
+			FILE *sink = b->redact ? fopen("/dev/null", "we") : NULL;
+			char given[sizeof(err)] = "";
+
+			if (sink && report_render_files(b->traces, b->ntraces, b->vm, "text", sink, given,
+							sizeof(given)) == -ENOENT)
+				snprintf(err, sizeof(err), "%s", given);
+			if (sink)
+				fclose(sink);
 			free(mem_close(&m));
 			snprintf(b->err, sizeof(b->err), "--vm %.64s: %.900s", b->vm, err);
 			return -1;
@@ -362,7 +375,7 @@ static int add_readme(struct bundle *b, char **names)
 		"check.txt/.json   configuration that will rebind a GPU later, with file\n"
 		"                  and line (modprobe.d, cmdline, udev, driverctl, hooks)\n"
 		"kernel.txt        uname -a and the kernel command line\n"
-		"\n", b->vm ? " for VM " : "", b->vm ? b->vm : "");
+		"\n", b->report_vm ? " for VM " : "", b->report_vm ? b->report_vm : "");
 	if (b->root)
 		fprintf(m.fp, "status, check and kernel.txt describe the tree %s, not a live host.\n\n",
 			b->root);
@@ -518,6 +531,12 @@ static int make_bundle(struct bundle *b, char *output, size_t size, bool force)
 	remove_tmpdir_on_signals(b, true);
 	if (prepare_traces(b, names))
 		goto out;
+	if (b->vm && !(b->report_vm = b->redact ? redact_text(b->r, b->vm, strlen(b->vm), &(size_t){ 0 }) :
+				       strdup(b->vm))) {
+		snprintf(b->err, sizeof(b->err), "cannot redact --vm: %s",
+			 b->redact && redact_failure(b->r) ? redact_failure(b->r) : strerror(ENOMEM));
+		goto out;
+	}
 	host_name(b, host, sizeof(host));
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y%m%d-%H%M%S", &tm);
@@ -545,6 +564,7 @@ out:
 		free(names[i]);
 		free(b->report_paths[i]);
 	}
+	free(b->report_vm);
 	nftw(b->tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 	remove_tmpdir_on_signals(b, false);
 	redact_free(b->r);

@@ -274,6 +274,71 @@ static void test_bundle_redacted(void **state)
 	assert_int_equal(nrec, 6);
 }
 
+/* A libvirt domain named as a user is (the names redaction hides are
+ * whole words): in the redacted copies it is user-N, and --vm with the
+ * name the user knows still finds it (it was "no VM"), in the report and
+ * the README, with the user's name in neither. */
+static void test_bundle_redacted_vm_named_as_a_user(void **state)
+{
+	static const char args[] = "/usr/bin/qemu-system-x86_64\0-name\0guest=" USER ",debug-threads=on"
+				   "\0-device\0vfio-pci,host=0000:0a:00.0,id=hostdev0";
+	struct fx *f = *state;
+	char dir[PATH_MAX], path[PATH_MAX + 64], root[PATH_MAX], trace[PATH_MAX + 16], *buf;
+	char *argv[] = { "bundle", "--redact", "-o", f->archive, "--root", root, "--vm", USER,
+			 trace, NULL };
+	struct trace_writer *w;
+	struct gt_exec_event ex;
+	size_t len;
+
+	snprintf(root, sizeof(root), "%s/sys-root", f->t.root);
+	snprintf(trace, sizeof(trace), "%s/rec/libvirt.gtrace", f->t.root);
+	assert_non_null(w = trace_writer_create(trace, true));
+	trace_writer_kv_begin(w, GT_REC_HEADER, 1);
+	trace_writer_kv_str(w, "format", "1.0");
+	trace_writer_kv_u64(w, "real_ns", 1700000000000000000ull);
+	trace_writer_kv_str(w, "hostname", HOST);
+	trace_writer_kv_end(w);
+	memset(&ex, 0, sizeof(ex));
+	ex.hdr.kind = GT_EV_EXEC;
+	ex.hdr.ts_ns = 5;
+	ex.hdr.task.pid = 7000;
+	strcpy(ex.hdr.task.comm, "qemu-system-x86");
+	strcpy(ex.filename, "/usr/bin/qemu-system-x86_64");
+	memcpy(ex.args, args, sizeof(args));
+	ex.args_len = sizeof(args);
+	ex.hdr.size = offsetof(struct gt_exec_event, args) + ex.args_len;
+	assert_int_equal(trace_writer_append(w, GT_REC_EVENT, &ex, ex.hdr.size), 0);
+	trace_writer_kv_begin(w, GT_REC_END, 6);
+	trace_writer_kv_end(w);
+	assert_int_equal(trace_writer_close(w), 0);
+
+	assert_int_equal(run_quiet(cmd_bundle, 9, argv, f->out), EXIT_OK);
+	extract(f, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	buf = slurp(path, &len);
+	no_secret("report.txt", buf, len);
+	assert_non_null(strstr(buf, "VM user-"));	/* user-N: this host's users come first */
+	assert_non_null(strstr(buf, " (libvirt, QEMU pid 7000)"));
+	free(buf);
+	snprintf(path, sizeof(path), "%s/README.txt", dir);
+	buf = slurp(path, &len);
+	no_secret("README.txt", buf, len);
+	assert_non_null(strstr(buf, "for VM user-"));
+	free(buf);
+
+	/* a --vm the traces lack is said of the traces given, by the names
+	 * the user knows: not of a temp copy, nor by stand-ins */
+	assert_int_equal(unlink(f->archive), 0);
+	argv[7] = "win11";
+	assert_int_equal(run_quiet(cmd_bundle, 9, argv, f->out), EXIT_ERROR);
+	buf = slurp(f->out, &len);
+	assert_non_null(strstr(buf, "--vm win11: no VM 'win11' in "));
+	assert_non_null(strstr(buf, "libvirt.gtrace; known: " USER));
+	assert_null(strstr(buf, "gputrace-bundle."));
+	free(buf);
+	assert_int_equal(access(f->archive, F_OK), -1);	/* no bundle without its report */
+}
+
 /* -f with a user's symlink at the output: the link is replaced by the
  * archive, the file it pointed to keeps its bytes and mode. */
 static void test_bundle_force_replaces_symlink(void **state)
@@ -423,6 +488,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_bundle_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_redacted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_redacted_vm_named_as_a_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_force_replaces_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_among_traces, setup, teardown),
