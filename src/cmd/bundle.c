@@ -206,9 +206,13 @@ static int add_report(struct bundle *b)
 			FILE *sink = b->redact ? fopen("/dev/null", "we") : NULL;
 			char given[sizeof(err)] = "";
 
-			if (sink && report_render_files(b->traces, b->ntraces, b->vm, "text", sink, given,
-							sizeof(given)) == -ENOENT)
+			ret = sink ? report_render_files(b->traces, b->ntraces, b->vm, "text", sink, given,
+							 sizeof(given)) : -ENOENT;
+			if (ret == -ENOENT && given[0])
 				snprintf(err, sizeof(err), "%s", given);
+			else if (!ret)	/* there, but redaction renamed it out of reach */
+				snprintf(err, sizeof(err), "the redacted traces name this VM otherwise: give "
+					 "its id (VMID or QEMU -id), or bundle without --redact");
 			if (sink)
 				fclose(sink);
 			free(mem_close(&m));

@@ -1156,6 +1156,7 @@ static const struct m_crowded_exit *orphaning_exit(const struct model *m, const 
 {
 	const struct m_proc *p = s->proc;
 	uint64_t by = f->ts_ns;
+	long boot;
 	size_t k;
 
 	if (p && !s->guessed) {
@@ -1163,11 +1164,13 @@ static const struct m_crowded_exit *orphaning_exit(const struct model *m, const 
 			return NULL;	/* a known parent, or init's since before the trace */
 		by = p->start_ns;
 	}
+	boot = p ? (long)p->boot : model_boot_at(m, by);
 	for (k = model_first_at(m->crowded_exits, m->n_crowded_exits, by + 1); k-- > 0;) {
 		const struct m_crowded_exit *x = &m->crowded_exits[k];
 
-		if (x->pid == s->pid || (x->unit[0] && s->unit[0] && strcmp(x->unit, s->unit)))
-			continue;
+		if (x->pid == s->pid || (x->unit[0] && s->unit[0] && strcmp(x->unit, s->unit)) ||
+		    (boot >= 0 && x->boot != boot))
+			continue;	/* S itself, another unit's, another boot's */
 		*earlier = k;
 		return x;
 	}

@@ -258,6 +258,7 @@ struct model {
 	 * first read; a trace without one is taken for the last trace's boot */
 	struct m_boot {
 		char id[64];
+		uint64_t first_ns, last_ns;	/* its traces' records span */
 	} *boots;
 	size_t n_boots, cap_boots;
 	uint32_t boot;			/* loading: the boot of the trace being read */
@@ -325,6 +326,7 @@ struct model {
 	struct m_crowded_exit {
 		uint64_t ts_ns, rec_id;
 		uint32_t pid;
+		uint32_t boot;		/* index in the model's boots */
 		char comm[GT_COMM_LEN];
 		char unit[GT_UNIT_LEN];	/* its cgroup: a forked child keeps it */
 		unsigned named, children;
@@ -392,8 +394,18 @@ void model_free(struct model *m);
  * the first index whose process has a pid not below PID. */
 size_t model_first_of_pid(const struct model *m, uint32_t pid);
 
-/* The process generation PID had at TS (NULL if unknown). */
+/* The process generation PID had at TS (NULL if unknown), in the boot
+ * running at TS (model_boot_at). */
 const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts);
+
+/* The same within BOOT (an index in m->boots), when the boot is known: a
+ * process's parent is of its boot, whatever TS says. */
+const struct m_proc *model_proc_in_boot(const struct model *m, uint32_t boot, uint32_t pid, uint64_t ts);
+
+/* The boot whose traces' span holds TS, when exactly one boot's does:
+ * pids at TS are that boot's. -1 when the traces come from one boot, or
+ * none or several hold TS (traces of two hosts at once): then any boot's. */
+long model_boot_at(const struct model *m, uint64_t ts);
 
 /* The chain of processes that started TASK (as seen at TS), parent first,
  * into OUT (at most M_SPAWN_MAX); returns its length. The living part comes

@@ -249,7 +249,9 @@ static void set_argv(struct model *m, struct m_proc *p, const void *argv, size_t
  * one to take. */
 static size_t pid_slot(const struct model *m, uint32_t boot, uint32_t pid)
 {
-	size_t mask = m->cap_latest - 1, i = ((pid ^ (boot << 22)) * 2654435761u) & mask;
+	/* the high half of a 64-bit product: every bit of boot and pid in it */
+	uint64_t key = ((uint64_t)boot << 32 | pid) * 0x9e3779b97f4a7c15ull;
+	size_t mask = m->cap_latest - 1, i = (size_t)(key >> 32) & mask;
 
 	while (m->latest[i].idx1 && (m->latest[i].pid != pid || m->latest[i].boot != boot))
 		i = (i + 1) & mask;
@@ -428,6 +430,7 @@ static void note_crowded_exit(struct model *m, const struct trace_record *rec,
 	x->ts_ns = e->hdr.ts_ns;
 	x->rec_id = rec->id;
 	x->pid = e->hdr.task.pid;
+	x->boot = m->boot;
 	strlcpy0(x->comm, e->hdr.task.comm, sizeof(x->comm));
 	strlcpy0(x->unit, e->hdr.task.unit, sizeof(x->unit));
 	x->named = e->n_orphans;
@@ -875,6 +878,19 @@ static uint32_t boot_index(struct model *m, const char *boot)
 		return m->n_boots ? m->n_boots - 1 : 0;
 	snprintf(b->id, sizeof(b->id), "%s", boot);
 	return b - m->boots;
+}
+
+/* TS is in the span of the boot being read (model_boot_at). */
+static void boot_span(struct model *m, uint64_t ts)
+{
+	struct m_boot *b = m->n_boots ? &m->boots[m->boot] : NULL;
+
+	if (!b)
+		return;
+	if (!b->first_ns || ts < b->first_ns)
+		b->first_ns = ts;
+	if (ts > b->last_ns)
+		b->last_ns = ts;
 }
 
 static void load_header(struct model *m, const struct trace_record *rec)
@@ -1517,6 +1533,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				uint64_t ts = wall_ns(m, kv_ts(&rec));
 
 				m->last_ns = ts > m->last_ns ? ts : m->last_ns;
+				boot_span(m, ts);
 			}
 			if (rec.type == GT_REC_EVENT && rec.len >= sizeof(struct gt_event_header)) {
 				uint64_t ts;
@@ -1525,6 +1542,7 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				ts = wall_ns(m, ts);
 				first = ts < first ? ts : first;
 				last = ts > last ? ts : last;
+				boot_span(m, ts);
 			}
 			switch (rec.type) {
 			case GT_REC_HEADER:

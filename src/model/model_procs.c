@@ -129,7 +129,24 @@ size_t model_first_of_pid(const struct model *m, uint32_t pid)
 			       &(struct pid_search){ m, pid });
 }
 
-const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts)
+long model_boot_at(const struct model *m, uint64_t ts)
+{
+	long found = -1;
+
+	if (m->n_boots < 2)
+		return -1;
+	for (size_t i = 0; i < m->n_boots; i++) {
+		if (ts < m->boots[i].first_ns || ts > m->boots[i].last_ns)
+			continue;
+		if (found >= 0)
+			return -1;	/* two hosts' traces at once */
+		found = (long)i;
+	}
+	return found;
+}
+
+/* PID's generation at TS of BOOT (-1: of any boot). */
+static const struct m_proc *proc_at(const struct model *m, long boot, uint32_t pid, uint64_t ts)
 {
 	const struct m_proc *best = NULL;
 
@@ -137,7 +154,8 @@ const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t
 		for (size_t i = 0; i < m->n_procs; i++) {
 			const struct m_proc *p = &m->procs[i];
 
-			if (p->pid == pid && p->start_ns <= ts && (!best || p->start_ns >= best->start_ns))
+			if (p->pid == pid && p->start_ns <= ts && (boot < 0 || p->boot == boot) &&
+			    (!best || p->start_ns >= best->start_ns))
 				best = p;
 		}
 		return best;
@@ -146,10 +164,20 @@ const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t
 	     lo++) {
 		const struct m_proc *p = &m->procs[m->proc_by_pid[lo]];
 
-		if (p->start_ns <= ts)
+		if (p->start_ns <= ts && (boot < 0 || p->boot == boot))
 			best = p;
 	}
 	return best;
+}
+
+const struct m_proc *model_proc_at(const struct model *m, uint32_t pid, uint64_t ts)
+{
+	return proc_at(m, model_boot_at(m, ts), pid, ts);
+}
+
+const struct m_proc *model_proc_in_boot(const struct model *m, uint32_t boot, uint32_t pid, uint64_t ts)
+{
+	return proc_at(m, boot, pid, ts);
 }
 
 void model_argv_line(const struct m_proc *p, char *buf, size_t size)
@@ -200,6 +228,7 @@ static const struct m_proc *forked_from(const struct model *m, uint32_t pid, con
 					uint64_t ts)
 {
 	const struct m_proc *best = NULL;
+	long boot = model_boot_at(m, ts);
 
 	if (m->proc_by_comm) {
 		/* the runs of COMM by start: the last started at or before TS
@@ -211,6 +240,8 @@ static const struct m_proc *forked_from(const struct model *m, uint32_t pid, con
 
 			if (strncmp(p->comm, comm, GT_COMM_LEN) || !p->start_ns || (best && p->start_ns != best->start_ns))
 				break;
+			if (boot >= 0 && p->boot != boot)
+				continue;	/* another boot's run of COMM */
 			if (p->pid != pid)
 				best = p;
 		}
@@ -219,7 +250,7 @@ static const struct m_proc *forked_from(const struct model *m, uint32_t pid, con
 	for (size_t i = 0; i < m->n_procs; i++) {	/* before the index exists (loading) */
 		const struct m_proc *p = &m->procs[i];
 
-		if (p->pid != pid && p->start_ns && p->start_ns <= ts &&
+		if (p->pid != pid && p->start_ns && p->start_ns <= ts && (boot < 0 || p->boot == boot) &&
 		    !strncmp(p->comm, comm, GT_COMM_LEN) && (!best || p->start_ns > best->start_ns))
 			best = p;
 	}
@@ -254,13 +285,15 @@ static bool exit_not_past(size_t i, const void *ctx)
 static const struct m_orphan *last_orphaning(const struct model *m, uint32_t pid, uint64_t ts)
 {
 	const struct m_orphan *best = NULL;
+	long boot = model_boot_at(m, ts);
 	size_t hi;
 
 	if (!m->orphan_by_pid) {	/* before the index exists (loading) */
 		for (size_t i = 0; i < m->n_orphans; i++) {
 			const struct m_orphan *o = &m->orphans[i];
 
-			if (o->pid == pid && o->ts_ns <= ts && (!best || o->ts_ns > best->ts_ns))
+			if (o->pid == pid && o->ts_ns <= ts && (boot < 0 || o->boot == boot) &&
+			    (!best || o->ts_ns > best->ts_ns))
 				best = o;
 		}
 		return best;
@@ -271,6 +304,8 @@ static const struct m_orphan *last_orphaning(const struct model *m, uint32_t pid
 
 		if (o->pid != pid || (best && o->ts_ns != best->ts_ns))
 			break;
+		if (boot >= 0 && o->boot != boot)
+			continue;	/* another boot's PID */
 		best = o;
 	}
 	return best;
@@ -310,7 +345,7 @@ static const struct m_proc *orphaned_by(const struct model *m, uint32_t pid, uin
 	/* an exit of PID in between: the pid was reused since */
 	if (!best || exited_between(m, pid, best->ts_ns, ts))
 		return NULL;
-	return model_proc_at(m, best->parent, best->ts_ns);
+	return model_proc_in_boot(m, best->boot, best->parent, best->ts_ns);
 }
 
 static void link_set(struct m_spawn *s, uint32_t pid, const char *comm, const struct m_proc *p,
@@ -344,7 +379,7 @@ int model_spawn_chain(const struct model *m, const struct gt_task *task, uint64_
 		bool inferred = false;
 
 		if (self && self->start_ns && self->ppid > 1) {
-			parent = model_proc_at(m, self->ppid, self->start_ns);
+			parent = model_proc_in_boot(m, self->boot, self->ppid, self->start_ns);
 			link_set(&out[n], self->ppid, "?", parent, false);
 			at = self->start_ns;
 		} else if ((parent = orphaned_by(m, pid, self && self->start_ns ? self->start_ns : at))) {

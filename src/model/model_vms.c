@@ -357,7 +357,7 @@ static bool exit_of(const struct model *m, const struct exit_index *x, uint32_t 
 	}
 	if (!first)
 		return false;
-	*out = (struct m_exit){ .ts_ns = first->exit_ns, .pid = pid, .ppid = first->ppid,
+	*out = (struct m_exit){ .ts_ns = first->exit_ns, .pid = pid, .ppid = first->ppid, .boot = boot,
 				.status = first->exit_status };
 	strlcpy0(out->comm, first->comm, sizeof(out->comm));
 	return true;
@@ -464,7 +464,7 @@ static bool by_root(const struct model *m, const struct m_proc *p)
 
 	if (!p->uid)
 		return true;
-	parent = model_proc_at(m, p->ppid, p->start_ns ? p->start_ns : UINT64_MAX);
+	parent = model_proc_in_boot(m, p->boot, p->ppid, p->start_ns ? p->start_ns : UINT64_MAX);
 	return parent && !parent->uid;
 }
 

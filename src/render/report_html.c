@@ -70,7 +70,9 @@ static void header(FILE *out, const struct report *r)
 		fprintf(out, "<p class=\"meta\">%s%s%s</p>\n",
 			m->read_error[0] ? "The trace is damaged: see the limit findings. " :
 			m->truncated ? "The trace was cut short (recorder killed). " : "",
-			m->lost ? "Events were lost while recording: see the limit finding. " : "",
+			!m->lost ? "" : m->lost > m->runs_missed ? "Events were lost while recording: see the "
+			"limit finding. " : "Events may have been lost (the kernel skipped runs of the "
+			"recorder's programs): see the limit finding. ",
 			m->outcomes_from_uevents ? "Binds and unbinds come from uevents, which carry no pid: "
 			"their actors are inferred from the sysfs write in flight. " : "");
 }
