@@ -259,6 +259,8 @@ struct model {
 	struct m_boot {
 		char id[64];
 		uint64_t first_ns, last_ns;	/* its traces' records span */
+		size_t n_orphans;		/* exits naming children: a recorder
+						 * that records them */
 	} *boots;
 	size_t n_boots, cap_boots;
 	uint32_t boot;			/* loading: the boot of the trace being read */

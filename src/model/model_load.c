@@ -488,6 +488,8 @@ static void load_event(struct model *m, const struct trace_record *rec)
 			o->pid = ev.exit.orphans[i];
 			o->parent = t->pid;
 			o->boot = m->boot;
+			if (m->n_boots)
+				m->boots[m->boot].n_orphans++;
 		}
 		note_crowded_exit(m, rec, &ev.exit);
 

@@ -406,7 +406,9 @@ static void daemon_end(const struct model *m, const struct exit_index *ix, const
 	uint32_t tree[16] = { p->pid };
 	int n = 1;
 
-	if (!m->n_orphans) {
+	/* a boot recorded by a gputrace before exits named children (a
+	 * baseline kept from then) is read the old way, whatever the others */
+	if (!(m->n_boots ? m->boots[p->boot].n_orphans : m->n_orphans)) {
 		/* the latest such exit (the first in the model of those at
 		 * that time), if later than the stop known: the exits of P's
 		 * name by time, walked back from the last */

@@ -1140,6 +1140,41 @@ static void test_vm_parent_of_its_own_boot(void **state)
 	}
 }
 
+/* A baseline recorded before exits named the children they leave (no
+ * orphan records in its boot) beside a later boot's trace that has them:
+ * the baseline's daemonized VM still ends at its daemon's exit, read the
+ * old way, in either order of the traces. */
+static void test_daemon_end_in_a_boot_without_orphan_records(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0), child = tb_task(4022, "kvm", 1, "init", 0);
+	struct gt_task sh = tb_task(5021, "sh", 1, "init", 0);
+	struct report rep;
+	struct run later, earlier;
+	const char *traces[2];
+	char err[256];
+
+	open_with_gpu(&earlier, "boot-earlier-no-orphans.gtrace");
+	move(&earlier, 100, &qm, GPU, "nouveau", "vfio-pci");
+	daemonized_kvm(&earlier, 200, &kvm, "111", GPU, 0);
+	tb_exit(&earlier.b, 60000, &child, 0);
+	tb_close(&earlier.b);
+	tb_open_at(&later.b, dir, "boot-later-orphans.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
+	later.uevents = false;
+	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	tb_exit_orphaning(&later.b, 150, &sh, 0, 5022);
+	tb_close(&later.b);
+	for (int order = 0; order < 2; order++) {
+		traces[order] = earlier.b.path;
+		traces[!order] = later.b.path;
+		assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ .vm = "111" }, err,
+					      sizeof(err)), 0);
+		assert_int_equal(rep.m.n_vms, 1);
+		assert_int_equal(rep.m.vms[0].stop_ns, rep.m.vms[0].start_ns + 59800 * 1000000ull);
+		report_free(&rep);
+	}
+}
+
 /* The start snapshot reads the process list while the machine goes on: it
  * can catch QEMU's daemonized child, born after the recording began. That
  * child's exit is then a process record's, and it is still the VM's stop. */
@@ -1672,6 +1707,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_vm_with_an_earlier_boots_pid),
 		cmocka_unit_test(test_culprit_not_of_an_earlier_boot),
 		cmocka_unit_test(test_vm_parent_of_its_own_boot),
+		cmocka_unit_test(test_daemon_end_in_a_boot_without_orphan_records),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
 		cmocka_unit_test(test_rebind_after_manual_return_is_seen),
 		cmocka_unit_test(test_late_uevents_of_many_devices),
