@@ -485,7 +485,7 @@ static int settle(const struct model *m, struct custody_index *x, struct custody
 	c->settle_ns = s + CUSTODY_SETTLE_GRACE_NS;
 	if (c->settle_ns > c->until_ns)
 		c->settle_ns = c->until_ns;
-	c->settled = !open && m->last_ns >= c->settle_ns;
+	c->settled = !open && model_last_ns_of(m, c->vm->proc) >= c->settle_ns;
 	return 0;
 }
 
@@ -761,6 +761,9 @@ static int one(const struct model *m, struct custody_index *x, const struct m_vm
 	strlcpy0(c->host_before, before ? before : "", sizeof(c->host_before));
 	c->stop_ns = vm->stop_ns;
 	c->until_ns = next_taker(m, x, vm, bdf, vm->stop_ns ? vm->stop_ns : UINT64_MAX - 1, &c->next_vm);
+	/* nothing of a later boot is this stop's doing */
+	if (m->n_boots > 1 && c->until_ns > model_last_ns_of(m, vm->proc) + 1)
+		c->until_ns = model_last_ns_of(m, vm->proc) + 1;
 	if (!c->stop_ns)
 		return 0;
 	if (!stop_hooks(m, x, c))

@@ -1164,10 +1164,12 @@ static const struct m_crowded_exit *orphaning_exit(const struct model *m, const 
 			return NULL;	/* a known parent, or init's since before the trace */
 		by = p->start_ns;
 	}
-	boot = p ? (long)p->boot : model_boot_at(m, by);
+	boot = m->n_boots < 2 ? -1 : p ? (long)p->boot : model_boot_at(m, by);
 	for (k = model_first_at(m->crowded_exits, m->n_crowded_exits, by + 1); k-- > 0;) {
 		const struct m_crowded_exit *x = &m->crowded_exits[k];
 
+		if (boot >= 0 && x->ts_ns < m->boots[boot].first_ns)
+			break;		/* earlier boots' exits only from here */
 		if (x->pid == s->pid || (x->unit[0] && s->unit[0] && strcmp(x->unit, s->unit)) ||
 		    (boot >= 0 && x->boot != boot))
 			continue;	/* S itself, another unit's, another boot's */

@@ -409,6 +409,11 @@ const struct m_proc *model_proc_in_boot(const struct model *m, uint32_t boot, ui
  * none or several hold TS (traces of two hosts at once): then any boot's. */
 long model_boot_at(const struct model *m, uint64_t ts);
 
+/* The last record's time of P's boot when the traces come from several
+ * (a VM's story ends with its boot: what a later boot does is another
+ * story), else of all the traces. */
+uint64_t model_last_ns_of(const struct model *m, const struct m_proc *p);
+
 /* The chain of processes that started TASK (as seen at TS), parent first,
  * into OUT (at most M_SPAWN_MAX); returns its length. The living part comes
  * from TASK's ancestry at TS, the rest from the exec records (model_procs.c). */

@@ -879,6 +879,7 @@ static uint32_t boot_index(struct model *m, const char *boot)
 	if (!(b = PUSH(m, boots)))
 		return m->n_boots ? m->n_boots - 1 : 0;
 	snprintf(b->id, sizeof(b->id), "%s", boot);
+	b->first_ns = UINT64_MAX;	/* no record yet */
 	return b - m->boots;
 }
 
@@ -889,7 +890,7 @@ static void boot_span(struct model *m, uint64_t ts)
 
 	if (!b)
 		return;
-	if (!b->first_ns || ts < b->first_ns)
+	if (ts < b->first_ns)
 		b->first_ns = ts;
 	if (ts > b->last_ns)
 		b->last_ns = ts;
@@ -1535,7 +1536,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				uint64_t ts = wall_ns(m, kv_ts(&rec));
 
 				m->last_ns = ts > m->last_ns ? ts : m->last_ns;
-				boot_span(m, ts);
+				if (headed)	/* before it, no clock nor boot of this file */
+					boot_span(m, ts);
 			}
 			if (rec.type == GT_REC_EVENT && rec.len >= sizeof(struct gt_event_header)) {
 				uint64_t ts;
@@ -1544,7 +1546,8 @@ int model_load(struct model *m, const char *const *traces, int n, const char *ho
 				ts = wall_ns(m, ts);
 				first = ts < first ? ts : first;
 				last = ts > last ? ts : last;
-				boot_span(m, ts);
+				if (headed)
+					boot_span(m, ts);
 			}
 			switch (rec.type) {
 			case GT_REC_HEADER:

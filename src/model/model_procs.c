@@ -145,6 +145,13 @@ long model_boot_at(const struct model *m, uint64_t ts)
 	return found;
 }
 
+uint64_t model_last_ns_of(const struct model *m, const struct m_proc *p)
+{
+	if (!p || m->n_boots < 2 || p->boot >= m->n_boots)
+		return m->last_ns;
+	return m->boots[p->boot].last_ns;
+}
+
 /* PID's generation at TS of BOOT (-1: of any boot). */
 static const struct m_proc *proc_at(const struct model *m, long boot, uint32_t pid, uint64_t ts)
 {
@@ -240,6 +247,8 @@ static const struct m_proc *forked_from(const struct model *m, uint32_t pid, con
 
 			if (strncmp(p->comm, comm, GT_COMM_LEN) || !p->start_ns || (best && p->start_ns != best->start_ns))
 				break;
+			if (boot >= 0 && p->start_ns < m->boots[boot].first_ns)
+				break;		/* earlier boots' runs only from here */
 			if (boot >= 0 && p->boot != boot)
 				continue;	/* another boot's run of COMM */
 			if (p->pid != pid)
@@ -302,7 +311,8 @@ static const struct m_orphan *last_orphaning(const struct model *m, uint32_t pid
 	for (; hi > 0; hi--) {
 		const struct m_orphan *o = &m->orphans[m->orphan_by_pid[hi - 1]];
 
-		if (o->pid != pid || (best && o->ts_ns != best->ts_ns))
+		if (o->pid != pid || (best && o->ts_ns != best->ts_ns) ||
+		    (boot >= 0 && o->ts_ns < m->boots[boot].first_ns))
 			break;
 		if (boot >= 0 && o->boot != boot)
 			continue;	/* another boot's PID */

@@ -201,16 +201,17 @@ static void stop_cmds_of(const struct model *m, struct stop_cmds *out)
 	array_sort(out->v, out->n, sizeof(*out->v), cmp_stop_cmd);
 }
 
-/* Was a stop command for VM run while it ran? Otherwise its stop came from
- * inside the guest. */
-static bool stop_requested(const struct stop_cmds *cmds, const struct m_vm *vm)
+/* Was a stop command for VM run while it ran (in its boot: a later boot's
+ * `qm stop` is another run's)? Otherwise its stop came from inside the
+ * guest. */
+static bool stop_requested(const struct model *m, const struct stop_cmds *cmds, const struct m_vm *vm)
 {
 	struct stop_cmd key = { .id = vm->id, .ts_ns = vm->start_ns };
 	/* the first for VM at or after its start */
 	size_t lo = array_lower_bound(cmds->v, cmds->n, sizeof(*cmds->v), &key, cmp_stop_cmd);
 
 	return lo < cmds->n && !strcmp(cmds->v[lo].id, vm->id) &&
-	       (!vm->stop_ns || cmds->v[lo].ts_ns <= vm->stop_ns);
+	       cmds->v[lo].ts_ns <= (vm->stop_ns ? vm->stop_ns : model_last_ns_of(m, vm->proc));
 }
 
 /* When PID exited after AFTER, with its name and status. A child that never
@@ -513,7 +514,7 @@ void model_find_vms(struct model *m)
 		if (!out)
 			break;
 		*out = vm;
-		out->stop_requested = stop_requested(&cmds, out);
+		out->stop_requested = stop_requested(m, &cmds, out);
 	}
 	free(cmds.v);
 	exit_index_free(&ix);

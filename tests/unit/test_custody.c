@@ -1175,6 +1175,110 @@ static void test_daemon_end_in_a_boot_without_orphan_records(void **state)
 	}
 }
 
+/* A VM of the earlier boot stops half a second before its trace ends; at
+ * the start of the later boot a boot script binds the GPU back to
+ * nouveau. With the later trace given too the stop is still unfinished,
+ * as it is alone: the later boot's bind is not its return, nor its
+ * culprit's doing. */
+static void test_stop_story_ends_with_its_boot(void **state)
+{
+	struct gt_task boot_script = tb_task(777, "bootscript", 1, "systemd", 0);
+	const struct custody *c;
+	struct report rep;
+	struct run later, earlier;
+	const char *traces[2];
+	char err[256];
+
+	proxmox_vm_runs(&earlier, "fentry", "boot-earlier-stop.gtrace");
+	tb_end_at(&earlier.b, 60500);
+	tb_open_at(&later.b, dir, "boot-later-bind.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
+	later.uevents = false;
+	tb_pci(&later.b, GPU, "10de", "1b80", "vfio-pci");
+	move(&later, 100, &boot_script, GPU, "vfio-pci", "nouveau");
+	tb_close(&later.b);
+	traces[0] = earlier.b.path;
+	traces[1] = later.b.path;
+	for (int n = 1; n <= 2; n++) {
+		assert_int_equal(report_build(&rep, traces, n, &(struct report_opts){ .vm = "111" }, err,
+					      sizeof(err)), 0);
+		assert_non_null(c = custody_of(&rep, "111", GPU));
+		assert_false(c->settled);
+		assert_null(c->ret);
+		for (size_t i = 0; i < rep.f.n; i++)
+			assert_null(strstr(rep.f.v[i].summary, "bootscript"));
+		report_free(&rep);
+	}
+}
+
+/* A VM still running when its boot's trace ends, and `qm stop` of the
+ * same id in the later boot: that stop was another run's, not this one's. */
+static void test_stop_request_of_another_boot(void **state)
+{
+	struct gt_task qm = tb_task(3990, "qm", 1, "systemd", 0), later_qm = tb_task(6000, "qm", 1, "systemd", 0);
+	struct gt_task kvm = tb_task(4021, "kvm", 3990, "qm", 0);
+	struct report rep;
+	struct run later, earlier;
+	const char *traces[2];
+	char err[256];
+
+	open_with_gpu(&earlier, "boot-earlier-running-vm.gtrace");
+	move(&earlier, 100, &qm, GPU, "nouveau", "vfio-pci");
+	tb_exec(&earlier.b, 200, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
+	tb_close(&earlier.b);
+	tb_open_at(&later.b, dir, "boot-later-qm-stop.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
+	later.uevents = false;
+	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	tb_exec(&later.b, 100, &later_qm, "/usr/bin/perl /usr/sbin/qm stop 111");
+	tb_close(&later.b);
+	traces[0] = earlier.b.path;
+	traces[1] = later.b.path;
+	assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_vms, 1);
+	assert_int_equal(rep.m.vms[0].stop_ns, 0);
+	assert_false(rep.m.vms[0].stop_requested);
+	report_free(&rep);
+}
+
+/* A file without its header (cut at its start) read after two boots'
+ * traces: its records, on no clock known, do not stretch a boot's span
+ * over the other's, and the earlier boot's culprit, running since before
+ * its trace, is still not the later boot's process of that pid. */
+static void test_headless_file_keeps_boots_apart(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	struct gt_task other = tb_task(9999, "other", 1, "systemd", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run later, earlier;
+	struct tb headless;
+	const char *traces[3];
+	char err[256];
+
+	proxmox_vm_runs(&earlier, "fentry", "boot-earlier-watchdog.gtrace");
+	proxmox_hook(&earlier, 60100, "both", 0);
+	override_to_vfio(&earlier, 61740, &watchdog);
+	tb_close(&earlier.b);
+	tb_open_at(&later.b, dir, "boot-later-innocent.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
+	later.uevents = false;
+	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	tb_process(&later.b, 5300, 1, "innocentd");
+	tb_close(&later.b);
+	snprintf(headless.path, sizeof(headless.path), "%s/headless.gtrace", dir);
+	assert_non_null(headless.w = trace_writer_create(headless.path, true));
+	tb_exec(&headless, 100, &other, "/bin/other");
+	tb_close(&headless);
+	traces[0] = earlier.b.path;
+	traces[1] = later.b.path;
+	traces[2] = headless.path;
+	assert_int_equal(report_build(&rep, traces, 3, &(struct report_opts){ .vm = "111" }, err, sizeof(err)), 0);
+	assert_int_equal(rep.m.n_boots, 2);
+	assert_true(rep.m.boots[0].last_ns < rep.m.boots[1].first_ns);
+	assert_non_null(f = find(&rep, F_REBIND_AFTER_RETURN, GPU));
+	assert_string_equal(f->culprit.comm, "gpu-watchdog");
+	assert_null(f->culprit_proc);
+	report_free(&rep);
+}
+
 /* The start snapshot reads the process list while the machine goes on: it
  * can catch QEMU's daemonized child, born after the recording began. That
  * child's exit is then a process record's, and it is still the VM's stop. */
@@ -1708,6 +1812,9 @@ int main(void)
 		cmocka_unit_test(test_culprit_not_of_an_earlier_boot),
 		cmocka_unit_test(test_vm_parent_of_its_own_boot),
 		cmocka_unit_test(test_daemon_end_in_a_boot_without_orphan_records),
+		cmocka_unit_test(test_stop_story_ends_with_its_boot),
+		cmocka_unit_test(test_stop_request_of_another_boot),
+		cmocka_unit_test(test_headless_file_keeps_boots_apart),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
 		cmocka_unit_test(test_rebind_after_manual_return_is_seen),
 		cmocka_unit_test(test_late_uevents_of_many_devices),
