@@ -1279,6 +1279,44 @@ static void test_headless_file_keeps_boots_apart(void **state)
 	report_free(&rep);
 }
 
+/* The later boot's culprit never exec'd in its trace. In the earlier boot
+ * its pid was left behind by an exiting spawner, and a program of its name
+ * ran: neither is its parent, guessed or known (a spawn chain of another
+ * boot), in either order of the traces. */
+static void test_spawn_chain_not_of_an_earlier_boot(void **state)
+{
+	struct gt_task watchdog = tb_task(5300, "gpu-watchdog", 1, "systemd", 0);
+	struct gt_task spawner = tb_task(4000, "spawner", 1, "systemd", 0);
+	struct gt_task namesake = tb_task(5301, "gpu-watchdog", 1, "systemd", 0);
+	const struct finding *f;
+	struct report rep;
+	struct run later, earlier;
+	const char *traces[2];
+	char err[256];
+
+	tb_open_at(&earlier.b, dir, "boot-earlier-spawner.gtrace", "fentry",
+		   1750000000000000000ull - 3600000000000ull);
+	tb_pci(&earlier.b, GPU, "10de", "1b80", "nouveau");
+	tb_exec(&earlier.b, 100, &spawner, "/usr/sbin/spawner");
+	tb_exit_orphaning(&earlier.b, 200, &spawner, 0, 5300);
+	tb_exec(&earlier.b, 300, &namesake, "/usr/local/bin/gpu-watchdog");
+	tb_close(&earlier.b);
+	proxmox_vm_runs(&later, "fentry", "boot-later-watchdog.gtrace");
+	proxmox_hook(&later, 60100, "both", 0);
+	override_to_vfio(&later, 61740, &watchdog);
+	tb_close(&later.b);
+	for (int order = 0; order < 2; order++) {
+		traces[order] = earlier.b.path;
+		traces[!order] = later.b.path;
+		assert_int_equal(report_build(&rep, traces, 2, &(struct report_opts){ .vm = "111" }, err,
+					      sizeof(err)), 0);
+		assert_non_null(f = find(&rep, F_REBIND_AFTER_RETURN, GPU));
+		assert_string_equal(f->culprit.comm, "gpu-watchdog");
+		assert_int_equal(f->n_spawned_by, 0);
+		report_free(&rep);
+	}
+}
+
 /* The start snapshot reads the process list while the machine goes on: it
  * can catch QEMU's daemonized child, born after the recording began. That
  * child's exit is then a process record's, and it is still the VM's stop. */
@@ -1815,6 +1853,7 @@ int main(void)
 		cmocka_unit_test(test_stop_story_ends_with_its_boot),
 		cmocka_unit_test(test_stop_request_of_another_boot),
 		cmocka_unit_test(test_headless_file_keeps_boots_apart),
+		cmocka_unit_test(test_spawn_chain_not_of_an_earlier_boot),
 		cmocka_unit_test(test_probe_error_is_not_the_dynid),
 		cmocka_unit_test(test_rebind_after_manual_return_is_seen),
 		cmocka_unit_test(test_late_uevents_of_many_devices),
