@@ -950,6 +950,15 @@ static void test_daemonized_vms_keep_their_own_stop(void **state)
 	report_free(&rep);
 }
 
+/* A trace of another boot of the host, HOURS from the usual start (the
+ * same monotonic times and pids come back), with the GPU on DRIVER. */
+static void open_boot_with_gpu(struct run *r, const char *name, int hours, const char *driver)
+{
+	tb_open_at(&r->b, dir, name, "fentry", 1750000000000000000ull + hours * 3600000000000ll);
+	r->uevents = false;
+	tb_pci(&r->b, GPU, "10de", "1b80", driver);
+}
+
 /* Two boots (a baseline and the problem, each traced from boot): the same
  * pids come back. Given the later boot's trace first, where pids 4021 and
  * 4022 are other programs exiting and leaving children, the earlier
@@ -963,9 +972,7 @@ static void test_daemon_end_among_other_boots(void **state)
 	struct report rep;
 	struct run later, earlier;
 
-	tb_open_at(&later.b, dir, "boot-later.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
-	later.uevents = false;
-	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	open_boot_with_gpu(&later, "boot-later.gtrace", 1, "nouveau");
 	tb_exit_orphaning(&later.b, 150, &sh, 0, 4023);
 	tb_exit(&later.b, 200, &awk, 0);
 	tb_close(&later.b);
@@ -1000,10 +1007,7 @@ static void test_daemon_running_at_the_end_of_its_boot(void **state)
 	struct run later, earlier;
 
 	/* the later boot's 4022 even has the VM's name */
-	tb_open_at(&later.b, dir, "boot-later-running.gtrace", "fentry",
-		   1750000000000000000ull + 3600000000000ull);
-	later.uevents = false;
-	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	open_boot_with_gpu(&later, "boot-later-running.gtrace", 1, "nouveau");
 	tb_exit_orphaning(&later.b, 150, &sh, 0, 4022);
 	tb_exit(&later.b, 200, &awk, 0);
 	tb_close(&later.b);
@@ -1042,9 +1046,7 @@ static void test_snapshot_vm_with_an_earlier_boots_pid(void **state)
 	open_with_gpu(&earlier, "boot-earlier-pid.gtrace");
 	tb_exec(&earlier.b, 100, &sh, "/bin/sh -c sleep 1000");
 	tb_close(&earlier.b);
-	tb_open_at(&later.b, dir, "boot-later-pid.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
-	later.uevents = false;
-	tb_pci(&later.b, GPU, "10de", "1b80", "vfio-pci");
+	open_boot_with_gpu(&later, "boot-later-pid.gtrace", 1, "vfio-pci");
 	trace_writer_kv_begin(later.b.w, GT_REC_PROCESS, TB_T0);
 	trace_writer_kv_str(later.b.w, "phase", "start");
 	trace_writer_kv_str(later.b.w, "pid", "4021");
@@ -1082,9 +1084,7 @@ static void test_culprit_not_of_an_earlier_boot(void **state)
 	const char *traces[2];
 	char err[256];
 
-	tb_open_at(&earlier.b, dir, "boot-earlier-culprit.gtrace", "fentry",
-		   1750000000000000000ull - 3600000000000ull);
-	tb_pci(&earlier.b, GPU, "10de", "1b80", "nouveau");
+	open_boot_with_gpu(&earlier, "boot-earlier-culprit.gtrace", -1, "nouveau");
 	tb_exec(&earlier.b, 100, &other, "/usr/sbin/innocentd --serve");
 	tb_close(&earlier.b);
 	proxmox_vm_runs(&later, "fentry", "boot-later-culprit.gtrace");
@@ -1120,9 +1120,7 @@ static void test_vm_parent_of_its_own_boot(void **state)
 
 	shell.uid = 1000;
 	qemu.uid = 64055;
-	tb_open_at(&earlier.b, dir, "boot-earlier-shell.gtrace", "fentry",
-		   1750000000000000000ull - 3600000000000ull);
-	tb_pci(&earlier.b, GPU, "10de", "1b80", "nouveau");
+	open_boot_with_gpu(&earlier, "boot-earlier-shell.gtrace", -1, "nouveau");
 	tb_exec(&earlier.b, 100, &shell, "/bin/bash");
 	tb_close(&earlier.b);
 	open_with_gpu(&later, "boot-later-libvirt.gtrace");
@@ -1159,9 +1157,7 @@ static void test_daemon_end_in_a_boot_without_orphan_records(void **state)
 	daemonized_kvm(&earlier, 200, &kvm, "111", GPU, 0);
 	tb_exit(&earlier.b, 60000, &child, 0);
 	tb_close(&earlier.b);
-	tb_open_at(&later.b, dir, "boot-later-orphans.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
-	later.uevents = false;
-	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	open_boot_with_gpu(&later, "boot-later-orphans.gtrace", 1, "nouveau");
 	tb_exit_orphaning(&later.b, 150, &sh, 0, 5022);
 	tb_close(&later.b);
 	for (int order = 0; order < 2; order++) {
@@ -1191,9 +1187,7 @@ static void test_stop_story_ends_with_its_boot(void **state)
 
 	proxmox_vm_runs(&earlier, "fentry", "boot-earlier-stop.gtrace");
 	tb_end_at(&earlier.b, 60500);
-	tb_open_at(&later.b, dir, "boot-later-bind.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
-	later.uevents = false;
-	tb_pci(&later.b, GPU, "10de", "1b80", "vfio-pci");
+	open_boot_with_gpu(&later, "boot-later-bind.gtrace", 1, "vfio-pci");
 	move(&later, 100, &boot_script, GPU, "vfio-pci", "nouveau");
 	tb_close(&later.b);
 	traces[0] = earlier.b.path;
@@ -1225,9 +1219,7 @@ static void test_stop_request_of_another_boot(void **state)
 	move(&earlier, 100, &qm, GPU, "nouveau", "vfio-pci");
 	tb_exec(&earlier.b, 200, &kvm, "/usr/bin/kvm -id 111 -device vfio-pci,host=0000:0a:00.0");
 	tb_close(&earlier.b);
-	tb_open_at(&later.b, dir, "boot-later-qm-stop.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
-	later.uevents = false;
-	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	open_boot_with_gpu(&later, "boot-later-qm-stop.gtrace", 1, "nouveau");
 	tb_exec(&later.b, 100, &later_qm, "/usr/bin/perl /usr/sbin/qm stop 111");
 	tb_close(&later.b);
 	traces[0] = earlier.b.path;
@@ -1258,9 +1250,7 @@ static void test_headless_file_keeps_boots_apart(void **state)
 	proxmox_hook(&earlier, 60100, "both", 0);
 	override_to_vfio(&earlier, 61740, &watchdog);
 	tb_close(&earlier.b);
-	tb_open_at(&later.b, dir, "boot-later-innocent.gtrace", "fentry", 1750000000000000000ull + 3600000000000ull);
-	later.uevents = false;
-	tb_pci(&later.b, GPU, "10de", "1b80", "nouveau");
+	open_boot_with_gpu(&later, "boot-later-innocent.gtrace", 1, "nouveau");
 	tb_process(&later.b, 5300, 1, "innocentd");
 	tb_close(&later.b);
 	snprintf(headless.path, sizeof(headless.path), "%s/headless.gtrace", dir);
@@ -1294,9 +1284,7 @@ static void test_spawn_chain_not_of_an_earlier_boot(void **state)
 	const char *traces[2];
 	char err[256];
 
-	tb_open_at(&earlier.b, dir, "boot-earlier-spawner.gtrace", "fentry",
-		   1750000000000000000ull - 3600000000000ull);
-	tb_pci(&earlier.b, GPU, "10de", "1b80", "nouveau");
+	open_boot_with_gpu(&earlier, "boot-earlier-spawner.gtrace", -1, "nouveau");
 	tb_exec(&earlier.b, 100, &spawner, "/usr/sbin/spawner");
 	tb_exit_orphaning(&earlier.b, 200, &spawner, 0, 5300);
 	tb_exec(&earlier.b, 300, &namesake, "/usr/local/bin/gpu-watchdog");
